@@ -1,0 +1,95 @@
+# coopsim: build, test and run.  `make run` and `make test` are the two set-up
+# commands: both install missing Debian packages first (make deps).
+
+CC      := gcc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+PKGS    := gsl libconfig
+# Recursively expanded on purpose: pkg-config is asked only when a recipe runs,
+# that is after `make deps` has installed what was missing.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion)
+CRIT_LIBS   = $(shell pkg-config --libs criterion)
+
+OPT      ?= -O2
+SANFLAGS ?=
+CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror $(OPT) -g -fopenmp \
+            -MMD -MP -Iinclude $(SANFLAGS)
+LDFLAGS  := -fopenmp $(SANFLAGS)
+
+SRC      := $(wildcard sim/*.c)
+OBJ      := $(SRC:sim/%.c=$(BUILD)/obj/%.o)
+LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+TESTSRC  := $(wildcard tests/test_*.c)
+TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
+PROG     := $(BUILD)/coopsim
+
+# Debian packages: pkg-config module or command -> package.
+DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
+            criterion:libcriterion-dev gnuplot:gnuplot-nox
+
+.PHONY: all deps run test check-tests sanitize bench fuzz clean install
+.DEFAULT_GOAL := all
+
+all: $(PROG)
+
+$(PROG): $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRIT_CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(CRIT_LIBS) $(PKG_LIBS) -lm
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# Installs only what is missing: costs two pkg-config calls when all is present.
+deps:
+	@missing=""; \
+	for pair in $(DEB_PKGS); do \
+	  mod=$${pair%%:*}; deb=$${pair#*:}; \
+	  case $$mod in \
+	    pkg-config|gnuplot) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    *) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$mod || missing="$$missing $$deb";; \
+	  esac; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: deps
+	$(MAKE) all
+	$(PROG) run configs/eu_ca.cfg --force
+
+test: deps
+	$(MAKE) check-tests
+
+# Every Criterion suite; the end-to-end suites find the program through COOPSIM.
+check-tests: $(PROG) $(TESTBIN)
+	@fail=0; for t in $(TESTBIN); do \
+	  echo "== $$t"; COOPSIM=$(PROG) $$t --jobs 2 || fail=1; \
+	done; exit $$fail
+
+sanitize: deps
+	$(MAKE) BUILD=build/asan OPT=-O1 \
+	  SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  check-tests
+
+bench: deps
+	$(MAKE) all
+	tests/bench/run.sh $(PROG)
+
+clean:
+	rm -rf build
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/coopsim
+
+-include $(OBJ:.o=.d) $(TESTBIN:=.d)

@@ -1,0 +1,207 @@
+/* coop_config.h: a scenario's configuration as validated plain structs.
+ *
+ * config.c owns the schema (every key with its type, default and allowed range,
+ * written down once in a table), the libconfig loader, `--set PATH=VALUE`
+ * overrides, the cross-checks, the resolved-configuration printer and the
+ * parameter paths that events and sweeps use.  The engine reads these structs
+ * directly; nothing downstream parses text again.
+ *
+ * Paths name values the same way everywhere (`--set`, events, sweeps):
+ *   experiment.seed, time.end, noise, update_every, engagement.alpha,
+ *   institutions.theta.2 (list element by index), output.series,
+ *   domains.NAME.KEY, actors.NAME.KEY, actors.NAME.goals.DOMAIN,
+ *   actors.NAME.rule_params.PARAM, actors.NAME.motivator.KEY,
+ *   ties.A-B.KEY (either order), ties.A-B.observables.OBS,
+ *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY. */
+#ifndef COOP_CONFIG_H
+#define COOP_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "coop_error.h"
+
+#define COOP_NAME_MAX 64
+#define COOP_PATH_MAX 256
+#define COOP_MAX_LEVELS 8
+#define COOP_MAX_REPLICATES 65536 /* seed derivation packs the replicate in 16 bits */
+
+#include "coop_rules.h"
+
+/* ---- the parts of a configuration ---- */
+
+typedef enum coop_series { COOP_SERIES_NONE, COOP_SERIES_SUMMARY, COOP_SERIES_FULL } coop_series;
+
+typedef enum coop_op { COOP_OP_SET, COOP_OP_ADD, COOP_OP_MUL } coop_op;
+
+/* A domain (issue area) and its 2x2 stage game. */
+typedef struct coop_domain_cfg {
+    char name[COOP_NAME_MAX];
+    int donation;          /* 1 when given as b, c (then R = b-c, S = -c, T = b, P = 0) */
+    double b, c;           /* donation form; meaningful only when donation */
+    double R, S, T, P;     /* always filled */
+    double public_good;    /* share of the benefit that is a regional public good, [0,1] */
+    int line;              /* source line, 0 when not from the file */
+} coop_domain_cfg;
+
+/* The motivator role; target < 0 means the actor has none. */
+typedef struct coop_motivator_cfg {
+    int target;                /* actor index */
+    double initiative_rate;    /* probability per step of an initiative, [0,1] */
+    double initiative_impact;  /* raise of target's engagement, [0,1] */
+    double demonstration;      /* [0,1] */
+    double brokerage;          /* [0,1] */
+} coop_motivator_cfg;
+
+typedef struct coop_actor_cfg {
+    char name[COOP_NAME_MAX];
+    char kind[COOP_NAME_MAX];    /* "union", "state" or free text */
+    char region[COOP_NAME_MAX];  /* "" = none */
+    int region_id;               /* index into coop_config.regions, -1 = none */
+    double capacity;             /* > 0 */
+    double *goals;               /* n_domains weights >= 0, normalised to sum 1 */
+    double openness;             /* [0,1] */
+    double propensity;           /* initial probability of C, [0,1] */
+    double engagement;           /* initial engagement with each partner, [0,1] */
+    double attention_budget;     /* most total engagement over partners, > 0 */
+    int rule;                    /* coop_rule_id */
+    double rule_param[COOP_RULE_PARAMS_MAX];  /* in coop_rules[rule].param order */
+    coop_motivator_cfg motivator;
+    int line;
+} coop_actor_cfg;
+
+/* An undirected tie; a < b is not required, a != b is. */
+typedef struct coop_tie_cfg {
+    int a, b;              /* actor indices */
+    double weight;         /* salience, > 0 */
+    double rivalry;        /* [0,1] */
+    double *obs0;          /* n_observables initial values */
+    int line;
+} coop_tie_cfg;
+
+/* A tie observable (e.g. trade) and its dynamics. */
+typedef struct coop_observable_cfg {
+    char name[COOP_NAME_MAX];
+    unsigned char *drive;  /* n_domains flags: the domains whose cooperation drives it */
+    double growth;         /* growth rate per year at full cooperation in the driving domains */
+    double decay;          /* decay rate per year without cooperation */
+    int line;
+} coop_observable_cfg;
+
+/* What a numeric path designates, resolved once so the engine can apply events
+ * without parsing: field, the index of the actor/domain/tie/observable, and a
+ * sub-index (the domain of a goal, the rule parameter, the level, the observable). */
+typedef enum coop_field {
+    COOP_F_NOISE,
+    COOP_F_ENG_ALPHA, COOP_F_ENG_DELTA,
+    COOP_F_INST_THETA, COOP_F_INST_OMEGA,           /* sub = level */
+    COOP_F_INST_HYSTERESIS, COOP_F_INST_BETA, COOP_F_INST_GAMMA, COOP_F_INST_LAMBDA,
+    COOP_F_DOMAIN_R, COOP_F_DOMAIN_S, COOP_F_DOMAIN_T, COOP_F_DOMAIN_P,
+    COOP_F_DOMAIN_B, COOP_F_DOMAIN_C, COOP_F_DOMAIN_PUBLIC_GOOD,   /* index = domain */
+    COOP_F_ACTOR_CAPACITY, COOP_F_ACTOR_OPENNESS, COOP_F_ACTOR_PROPENSITY,
+    COOP_F_ACTOR_ENGAGEMENT, COOP_F_ACTOR_ATTENTION,
+    COOP_F_ACTOR_GOAL,                              /* sub = domain */
+    COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
+    COOP_F_MOT_INITIATIVE_RATE, COOP_F_MOT_INITIATIVE_IMPACT,
+    COOP_F_MOT_DEMONSTRATION, COOP_F_MOT_BROKERAGE, /* index = actor */
+    COOP_F_TIE_WEIGHT, COOP_F_TIE_RIVALRY,
+    COOP_F_TIE_OBS,                                 /* index = tie, sub = observable */
+    COOP_F_OBS_GROWTH, COOP_F_OBS_DECAY,            /* index = observable */
+    COOP_N_FIELDS
+} coop_field;
+
+typedef struct coop_param_ref {
+    coop_field field;
+    int index;
+    int sub;
+} coop_param_ref;
+
+/* A scheduled change of one numeric parameter (sorted by date, stable). */
+typedef struct coop_event_cfg {
+    double date;                 /* decimal year, within [time.start, time.end] */
+    char path[COOP_PATH_MAX];
+    coop_param_ref ref;
+    coop_op op;
+    double value;
+    int line;
+} coop_event_cfg;
+
+typedef struct coop_institutions_cfg {
+    int n_levels;                                   /* 2..COOP_MAX_LEVELS; level 0 = none */
+    char level_name[COOP_MAX_LEVELS][COOP_NAME_MAX];
+    double theta[COOP_MAX_LEVELS];  /* trust needed to reach level l (theta[0] unused) */
+    double omega[COOP_MAX_LEVELS];  /* openness both actors need for level l */
+    int tau;                        /* consecutive steps a condition must hold */
+    double hysteresis, beta, gamma, lambda;
+} coop_institutions_cfg;
+
+/* Which actors the outcome scalars of MODEL.md section 5 are about. */
+typedef struct coop_hypothesis_cfg {
+    int motivator;        /* actor index, -1 = no outcomes (no motivator in the scenario) */
+    int target;           /* actor index */
+    double window_years;  /* `last N years` window of others_coop_target */
+} coop_hypothesis_cfg;
+
+typedef struct coop_config {
+    char source[COOP_PATH_MAX];     /* file it was loaded from */
+
+    /* experiment */
+    char name[COOP_NAME_MAX];
+    unsigned long seed;             /* [0, 2^32-1] */
+    int replicates;                 /* [1, COOP_MAX_REPLICATES] */
+    char rng[COOP_NAME_MAX];        /* GSL generator type name */
+
+    /* time: step s (0 <= s < n_steps) covers [start + s/steps_per_year, ...) */
+    double start, end;
+    int steps_per_year;
+    int n_steps;                    /* derived: round((end - start) * steps_per_year) */
+
+    size_t n_domains, n_actors, n_ties, n_regions, n_observables, n_events;
+    coop_domain_cfg *domains;
+    coop_actor_cfg *actors;
+    coop_tie_cfg *ties;
+    char (*regions)[COOP_NAME_MAX]; /* derived from the actors' regions, first-seen order */
+    coop_observable_cfg *observables;
+    coop_event_cfg *events;
+
+    coop_institutions_cfg inst;
+    double eng_alpha, eng_delta;    /* engagement dynamics */
+    double noise;                   /* implementation error, [0, 0.5] */
+    int update_every;               /* steps between learning updates */
+    coop_series series;
+    coop_hypothesis_cfg hyp;
+} coop_config;
+
+/* Loads and validates `path`, applying the `--set` overrides in order.  On success
+ * fills *cfg (release with coop_config_destroy).  On failure returns COOP_ECONFIG
+ * (or COOP_EIO/COOP_ENOMEM), leaves *cfg empty, and err->text reads
+ * "FILE:LINE: SETTING = VALUE ...allowed range..." or "--set PATH=VALUE: ...". */
+int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
+                     coop_config *cfg, coop_err *err);
+
+/* Releases what coop_config_load allocated; safe on a zeroed or destroyed config. */
+void coop_config_destroy(coop_config *cfg);
+
+/* Deep copy; dst is overwritten (release it first).  COOP_ENOMEM on failure. */
+int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err);
+
+/* Prints the fully resolved configuration (every key, defaults filled) in
+ * libconfig syntax; loading the output gives the same text again.
+ * Returns COOP_EIO when a write fails. */
+int coop_config_print(const coop_config *cfg, FILE *out);
+
+/* Resolves a numeric parameter path (as used by events and sweeps) to a ref. */
+int coop_config_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref,
+                        coop_err *err);
+
+/* The decimal-year date at the start of step s. */
+static inline double coop_config_date(const coop_config *cfg, int step)
+{
+    return cfg->start + (double)step / cfg->steps_per_year;
+}
+
+/* Actor, domain or observable index by name, or -1. */
+int coop_config_actor(const coop_config *cfg, const char *name);
+int coop_config_domain(const coop_config *cfg, const char *name);
+
+#endif

@@ -1,0 +1,84 @@
+/* coop_model.h: one run of the cooperation model (MODEL.md section 3).
+ *
+ * The shape is GSL's initialise-iterate: coop_model_alloc allocates every buffer
+ * for a configuration, coop_model_init resets the state and seeds the run,
+ * coop_model_step advances one step (events, engagement, play, trust and
+ * institutions, motivator, learning, observables, record).  Nothing is allocated
+ * after coop_model_alloc.  A model is used by one thread at a time; run many
+ * models in parallel, one per work item. */
+#ifndef COOP_MODEL_H
+#define COOP_MODEL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "coop_config.h"
+#include "coop_error.h"
+
+/* Per actor and step (series.csv), in this order. */
+enum {
+    COOP_A_COOP_RATE,   /* share of C over its engaged ties and domains this step */
+    COOP_A_COOP_TARGET, /* share of C toward the hypothesis target (NaN if none/not engaged) */
+    COOP_A_GAIN,        /* payoff this step */
+    COOP_A_CUM_GAIN,    /* cumulative payoff */
+    COOP_A_ENGAGEMENT,  /* mean engagement over its partners */
+    COOP_A_PROPENSITY,  /* mean propensity over its partners and domains */
+    COOP_ACTOR_METRICS
+};
+
+/* Per tie and step (ties.csv), then the observables in configuration order. */
+enum { COOP_T_TRUST, COOP_T_LEVEL, COOP_T_COOP_RATE, COOP_TIE_METRICS };
+
+/* Per step for the whole population (population.csv). */
+enum { COOP_P_COOP_SHARE, COOP_P_MEAN_GAIN, COOP_POP_METRICS };
+
+/* Outcome scalars of one run (MODEL.md section 5), in outcomes.csv order. */
+enum {
+    COOP_O_OTHERS_COOP_TARGET,
+    COOP_O_TARGET_ENGAGEMENT,
+    COOP_O_OTHERS_LEVEL,
+    COOP_O_YEARS_TO_ENHANCED,
+    COOP_O_CENSORED_SHARE,     /* share of others that never reached the enhanced level */
+    COOP_O_REGIONAL_COHESION,
+    COOP_N_OUTCOMES
+};
+extern const char *const coop_outcome_names[COOP_N_OUTCOMES];
+extern const char *const coop_actor_metric_names[COOP_ACTOR_METRICS];
+extern const char *const coop_tie_metric_names[COOP_TIE_METRICS];
+extern const char *const coop_pop_metric_names[COOP_POP_METRICS];
+
+/* What one run leaves behind.  The per-step arrays exist only when keep_series. */
+typedef struct coop_record {
+    int n_steps, keep_series;
+    size_t n_actors, n_ties, n_obs, n_levels;
+    double *actor;     /* [n_steps][n_actors][COOP_ACTOR_METRICS] */
+    double *tie;       /* [n_steps][n_ties][COOP_TIE_METRICS + n_obs] */
+    double *pop;       /* [n_steps][COOP_POP_METRICS] */
+    int *milestone;    /* [n_ties][n_levels]: step a level was first reached, -1 never */
+    double outcome[COOP_N_OUTCOMES]; /* NaN when the scenario has no motivator */
+} coop_record;
+
+/* Allocates a record sized for cfg; keep_series chooses whether per-step arrays
+ * exist.  NULL on allocation failure.  coop_record_free(NULL) does nothing. */
+coop_record *coop_record_alloc(const coop_config *cfg, int keep_series);
+void coop_record_free(coop_record *rec);
+
+typedef struct coop_model coop_model;
+
+/* Allocates a model for cfg (which must outlive it).  NULL and err filled on failure. */
+coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err);
+void coop_model_free(coop_model *m);
+
+/* Resets every state variable to the configuration's initial values and seeds the
+ * model's own generator (of type cfg->rng) with seed. */
+void coop_model_init(coop_model *m, unsigned long seed);
+
+/* Advances one step; writes that step's observations into rec (may be NULL). */
+void coop_model_step(coop_model *m, coop_record *rec);
+
+/* init, then every step, then the outcome scalars into rec. */
+void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec);
+
+/* The number of steps done since init. */
+int coop_model_steps_done(const coop_model *m);
+
+#endif
