@@ -1,0 +1,105 @@
+/* e2e.h: helpers for end-to-end tests that run the coopsim program.
+ *
+ * The program is found through the COOPSIM environment variable (the Makefile
+ * sets it to the flavour under test), else build/coopsim.  Each call captures
+ * stdout and stderr into memory and returns the exit status (-1 if killed). */
+#ifndef COOP_TEST_E2E_H
+#define COOP_TEST_E2E_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct e2e_result {
+    int status;
+    char out[1 << 16];
+    char err[1 << 14];
+} e2e_result;
+
+static inline const char *e2e_program(void)
+{
+    const char *p = getenv("COOPSIM");
+    return p && *p ? p : "build/coopsim";
+}
+
+static inline void e2e_slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    if (f) {
+        n = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+}
+
+/* Runs `coopsim ARGS` (ARGS is shell text, printf-formatted) in the repository root. */
+static inline e2e_result *e2e_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline e2e_result *e2e_run(const char *fmt, ...)
+{
+    static e2e_result r;
+    char args[4096], cmd[8192], outp[64], errp[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(outp, sizeof outp, "/tmp/coopsim-e2e-%d.out", (int)getpid());
+    snprintf(errp, sizeof errp, "/tmp/coopsim-e2e-%d.err", (int)getpid());
+    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", e2e_program(), args, outp, errp);
+    int st = system(cmd);
+    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    e2e_slurp(outp, r.out, sizeof r.out);
+    e2e_slurp(errp, r.err, sizeof r.err);
+    unlink(outp);
+    unlink(errp);
+    return &r;
+}
+
+/* A fresh empty directory under /tmp; returns its path (static buffer per call site). */
+static inline void e2e_tmpdir(char *buf, size_t size)
+{
+    snprintf(buf, size, "/tmp/coopsim-test-XXXXXX");
+    if (!mkdtemp(buf))
+        buf[0] = '\0';
+}
+
+static inline int e2e_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Byte-for-byte comparison of two files: 1 when identical. */
+static inline int e2e_same_file(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb)
+            same = 0;
+        if (ca == EOF || cb == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+static inline void e2e_rmrf(const char *path)
+{
+    char cmd[4200];
+    if (path && strncmp(path, "/tmp/coopsim-", 13) == 0) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", path);
+    }
+}
+
+#endif
