@@ -1,0 +1,297 @@
+/* paired.c: the statistics of a paired counterfactual experiment (see coop_paired.h).
+ *
+ * For one outcome, the per-replicate differences d_i = a_i - b_i of two worlds run
+ * under common random numbers are summarised by their mean, a t-based and a
+ * bootstrap percentile confidence interval (Efron & Tibshirani 1993, An
+ * Introduction to the Bootstrap, ch. 13), the paired t-test, the Wilcoxon
+ * signed-rank test (Wilcoxon 1945, Biometrics Bulletin 1:80-83) and Cohen's d_z;
+ * Holm's step-down procedure (Holm 1979, Scand. J. Statist. 6:65-70) corrects
+ * the p-values of several outcomes.  R's t.test, wilcox.test and p.adjust are the
+ * reference implementations: the Wilcoxon test follows wilcox.test's choice
+ * between the exact distribution and the tie- and continuity-corrected normal
+ * approximation rule for rule, so that the numbers can be checked against R.
+ *
+ * GSL does the numerics: means and standard deviations (gsl_stats), the t and
+ * normal distributions (gsl_cdf), sorting (gsl_sort), quantiles and the
+ * bootstrap's generator (gsl_rng_mt19937, local to the call). */
+#include "coop_paired.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* R's rule: the exact Wilcoxon distribution for fewer than this many non-zero
+ * differences (and no ties, no zeros). */
+#define EXACT_MAX 50
+
+/* The largest rank sum with EXACT_MAX - 1 ranks: 49 * 50 / 2. */
+#define RANKSUM_MAX ((EXACT_MAX - 1) * EXACT_MAX / 2)
+
+/* Exact two-sided p-value of the signed-rank statistic v (an integer) with m
+ * untied ranks 1..m, as R's wilcox.test: the number of subsets of {1..m} with
+ * each rank sum s is counted by dynamic programming (add rank k to every subset
+ * of {1..k-1}); the counts are below 2^49, so doubles hold them exactly and
+ * the tail sums divided by 2^m are exact. */
+static double signrank_exact_p(double v, size_t m)
+{
+    double count[RANKSUM_MAX + 1] = {0};
+    size_t top = m * (m + 1) / 2;
+    count[0] = 1.0;
+    for (size_t k = 1; k <= m; k++)
+        for (size_t s = k * (k + 1) / 2; s >= k; s--)
+            count[s] += count[s - k];
+
+    /* R: P(V >= v) above the centre m(m+1)/4, P(V <= v) otherwise. */
+    size_t iv = (size_t)v;
+    double tail = 0.0;
+    if (v > (double)top / 2.0) {
+        for (size_t s = iv; s <= top; s++)
+            tail += count[s];
+    } else {
+        for (size_t s = 0; s <= iv; s++)
+            tail += count[s];
+    }
+    double p = 2.0 * ldexp(tail, -(int)m);
+    return p < 1.0 ? p : 1.0;
+}
+
+/* The Wilcoxon signed-rank test on the m non-zero differences d[0..m-1]
+ * (zeros already removed; any_zero says whether there were any).  absd and perm
+ * are scratch of m elements each.  Fills out->v, out->p_wilcoxon and
+ * out->wilcoxon_exact. */
+static void wilcoxon(const double *d, size_t m, int any_zero, double *absd, size_t *perm,
+                     coop_paired *out)
+{
+    if (m == 0) { /* every difference zero: no evidence either way */
+        out->v = 0.0;
+        out->p_wilcoxon = 1.0;
+        out->wilcoxon_exact = 1;
+        return;
+    }
+    for (size_t i = 0; i < m; i++)
+        absd[i] = fabs(d[i]);
+    gsl_sort_index(perm, absd, 1, m);
+
+    /* Mid-ranks: a run of t equal |d| at sorted positions i..j-1 (0-based) shares
+     * the rank (i + 1 + j) / 2.  Ties are exact equality, as R's rank(). */
+    double v = 0.0, ties = 0.0; /* ties: sum of t^3 - t over runs */
+    for (size_t i = 0, j; i < m; i = j) {
+        for (j = i + 1; j < m && absd[perm[j]] == absd[perm[i]]; j++)
+            ;
+        double rank = (double)(i + 1 + j) / 2.0, t = (double)(j - i);
+        ties += t * t * t - t;
+        for (size_t k = i; k < j; k++)
+            if (d[perm[k]] > 0.0)
+                v += rank;
+    }
+    out->v = v;
+
+    double dm = (double)m;
+    if (m < EXACT_MAX && ties == 0.0 && !any_zero) {
+        out->p_wilcoxon = signrank_exact_p(v, m);
+        out->wilcoxon_exact = 1;
+        return;
+    }
+    double z = v - dm * (dm + 1.0) / 4.0;
+    double sigma = sqrt(dm * (dm + 1.0) * (2.0 * dm + 1.0) / 24.0 - ties / 48.0);
+    double correction = z > 0.0 ? 0.5 : z < 0.0 ? -0.5 : 0.0;
+    z = (z - correction) / sigma;
+    double lower = gsl_cdf_ugaussian_P(z), upper = gsl_cdf_ugaussian_Q(z);
+    out->p_wilcoxon = 2.0 * (lower < upper ? lower : upper);
+    out->wilcoxon_exact = 0;
+}
+
+/* The bootstrap percentile interval of the mean of d[0..n-1] (n >= 2) from n_boot
+ * resamples (n_boot >= 1); means is scratch of n_boot elements.  Each resample
+ * mean is a running mean, as gsl_stats_mean computes it, so that a constant
+ * sample gives exactly its value. */
+static int bootstrap(const double *d, size_t n, double level, size_t n_boot,
+                     unsigned long seed, double *means, coop_paired *out, coop_err *err)
+{
+    if (n > 0xffffffffUL) /* gsl_rng_uniform_int draws below mt19937's 2^32 */
+        return COOP_FAIL(err, COOP_EINVAL, "paired: %zu pairs are too many to resample", n);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng)
+        return COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for the bootstrap generator");
+    gsl_rng_set(rng, seed);
+    for (size_t b = 0; b < n_boot; b++) {
+        double mean = 0.0;
+        for (size_t i = 0; i < n; i++)
+            mean += (d[gsl_rng_uniform_int(rng, n)] - mean) / (double)(i + 1);
+        means[b] = mean;
+    }
+    gsl_rng_free(rng);
+
+    gsl_sort(means, 1, n_boot);
+    out->boot_lo = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 - level) / 2.0);
+    out->boot_hi = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 + level) / 2.0);
+    return COOP_OK;
+}
+
+int coop_paired_compare(const double *a, const double *b, size_t n, double level,
+                        size_t n_boot, unsigned long boot_seed, coop_paired *out,
+                        coop_err *err)
+{
+    if (!out)
+        return COOP_FAIL(err, COOP_EINVAL, "paired: no output record");
+    if (n > 0 && (!a || !b))
+        return COOP_FAIL(err, COOP_EINVAL, "paired: %zu pairs but no data", n);
+    if (!(level > 0.0 && level < 1.0))
+        return COOP_FAIL(err, COOP_EINVAL, "paired: confidence level %g is not in (0, 1)",
+                         level);
+
+    *out = (coop_paired){
+        .level = level,
+        .mean_a = NAN, .mean_b = NAN, .diff = NAN, .sd_diff = NAN, .t = NAN,
+        .t_lo = NAN, .t_hi = NAN, .boot_lo = NAN, .boot_hi = NAN,
+        .p_t = NAN, .v = NAN, .p_wilcoxon = NAN, .d_z = NAN,
+    };
+
+    /* Scratch: the differences (then the non-zero ones), the kept a and b (then
+     * |d|), the sort permutation and the bootstrap means. */
+    int status = COOP_OK;
+    size_t cap = n > 0 ? n : 1;
+    double *d = malloc(cap * sizeof *d);
+    double *w = malloc(2 * cap * sizeof *w);
+    size_t *perm = malloc(cap * sizeof *perm);
+    double *means = n_boot > 0 && n_boot <= SIZE_MAX / sizeof *means
+                        ? malloc(n_boot * sizeof *means)
+                        : NULL;
+    if (!d || !w || !perm || (n_boot > 0 && !means)) {
+        status = COOP_FAIL(err, COOP_ENOMEM,
+                           "paired: out of memory for %zu pairs and %zu resamples", n, n_boot);
+        goto out;
+    }
+
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(a[i]) && isfinite(b[i])) {
+            d[k] = a[i] - b[i];
+            w[k] = a[i];
+            w[cap + k] = b[i];
+            k++;
+        }
+    }
+    out->n = k;
+    if (k == 0)
+        goto out;
+    out->mean_a = gsl_stats_mean(w, 1, k);
+    out->mean_b = gsl_stats_mean(w + cap, 1, k);
+    out->diff = gsl_stats_mean(d, 1, k);
+    if (k < 2) {
+        out->n_nonzero = d[0] != 0.0;
+        goto out;
+    }
+
+    double dn = (double)k, diff = out->diff;
+    double sd = gsl_stats_sd_m(d, 1, k, diff);
+    double tcrit = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, dn - 1.0);
+    out->sd_diff = sd;
+    if (sd > 0.0) {
+        double se = sd / sqrt(dn);
+        out->t = diff / se;
+        out->p_t = 2.0 * gsl_cdf_tdist_Q(fabs(out->t), dn - 1.0);
+        out->t_lo = diff - tcrit * se;
+        out->t_hi = diff + tcrit * se;
+        out->d_z = diff / sd;
+    } else { /* constant differences: no variation, no uncertainty */
+        out->t = out->d_z = diff == 0.0 ? 0.0 : copysign(INFINITY, diff);
+        out->p_t = diff == 0.0 ? 1.0 : 0.0;
+        out->t_lo = out->t_hi = diff;
+    }
+
+    if (n_boot > 0 && (status = bootstrap(d, k, level, n_boot, boot_seed, means, out, err)))
+        goto out;
+
+    /* Wilcoxon on the non-zero differences, compacted in place (d is not needed
+     * after the bootstrap). */
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (d[i] != 0.0)
+            d[m++] = d[i];
+    out->n_nonzero = m;
+    wilcoxon(d, m, m < k, w, perm, out);
+
+out:
+    free(means);
+    free(perm);
+    free(w);
+    free(d);
+    return status;
+}
+
+int coop_holm(const double *p, size_t m, double *p_adj, coop_err *err)
+{
+    if (m == 0)
+        return COOP_OK;
+    if (!p || !p_adj)
+        return COOP_FAIL(err, COOP_EINVAL, "holm: %zu p-values but no array", m);
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(p[i]) && !(p[i] >= 0.0 && p[i] <= 1.0))
+            return COOP_FAIL(err, COOP_EINVAL, "holm: p-value %zu is %g, not in [0, 1]", i,
+                             p[i]);
+
+    /* q: the k non-NaN p-values; where[j]: the position of q[j] in p. */
+    double *q = malloc(m * sizeof *q);
+    size_t *where = malloc(m * sizeof *where);
+    size_t *order = malloc(m * sizeof *order);
+    if (!q || !where || !order) {
+        free(order);
+        free(where);
+        free(q);
+        return COOP_FAIL(err, COOP_ENOMEM, "holm: out of memory for %zu p-values", m);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (!isnan(p[i])) {
+            q[k] = p[i];
+            where[k++] = i;
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        if (isnan(p[i]))
+            p_adj[i] = NAN;
+
+    /* Step down from the smallest p: running maximum of (k - j) p_(j), 0-based j.
+     * Tied p-values get the same adjusted value whatever their order, so the
+     * (unstable) index sort does not matter. */
+    if (k > 0)
+        gsl_sort_index(order, q, 1, k);
+    double run = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        double x = (double)(k - j) * q[order[j]];
+        if (x > run)
+            run = x;
+        p_adj[where[order[j]]] = run < 1.0 ? run : 1.0;
+    }
+    free(order);
+    free(where);
+    free(q);
+    return COOP_OK;
+}
+
+coop_verdict coop_paired_verdict(double diff, double p_adj, double alpha)
+{
+    if (!(p_adj < alpha))
+        return COOP_VERDICT_INCONCLUSIVE;
+    if (diff > 0.0)
+        return COOP_VERDICT_SUPPORTED;
+    if (diff < 0.0)
+        return COOP_VERDICT_CONTRADICTED;
+    return COOP_VERDICT_INCONCLUSIVE;
+}
+
+const char *coop_verdict_name(coop_verdict v)
+{
+    switch (v) {
+    case COOP_VERDICT_INCONCLUSIVE: return "inconclusive";
+    case COOP_VERDICT_SUPPORTED: return "supported";
+    case COOP_VERDICT_CONTRADICTED: return "contradicted";
+    }
+    return "unknown";
+}
