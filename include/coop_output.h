@@ -1,0 +1,79 @@
+/* coop_output.h: the results directory (docs/OUTPUT.md describes every file).
+ *
+ * coop_output_open creates a temporary sibling directory DIR.tmp.PID, writes the
+ * resolved configuration into its manifest.cfg and opens the CSV files that the
+ * configuration's series mode asks for, each with its header row.  The sink of
+ * coop_output_sink writes the rows of each replicate as the experiment delivers
+ * them and accumulates the per-step summaries, which it writes when a (point,
+ * world) is done.  coop_output_close appends the manifest's `run` group, flushes
+ * and syncs every file, and renames the temporary directory to DIR: readers see
+ * either no DIR (or the old one) or the complete new one, never a half-written
+ * file.  On any failure nothing is left behind: neither the temporary directory
+ * nor the parent directories that open created.
+ *
+ * Files per series mode (cfg->series):
+ *   none:    manifest.cfg, milestones.csv, outcomes.csv
+ *   summary: the above and summary.csv
+ *   full:    the above and series.csv, ties.csv, population.csv
+ *
+ * Numbers are written with "%.10g" (dates too: 2000.25), levels and counts as
+ * integers, missing values (NaN) as NA, infinities as Inf and -Inf. */
+#ifndef COOP_OUTPUT_H
+#define COOP_OUTPUT_H
+
+#include <time.h>
+
+#include "coop_config.h"
+#include "coop_error.h"
+#include "coop_experiment.h"
+#include "coop_version.h"
+
+typedef struct coop_output coop_output;
+
+/* What the manifest's `run` group records.  Fill it with coop_run_info_start just
+ * before the experiment and coop_run_info_finish just after. */
+typedef struct coop_run_info {
+    const char *command;   /* the command line as one string; NULL writes "" */
+    int threads;           /* threads used (coop_experiment_threads) */
+    time_t started;        /* wall-clock times, written in UTC ISO 8601 */
+    time_t finished;
+    double wall_seconds;   /* monotonic clock, started to finished */
+    const char *status;    /* "complete" */
+    struct timespec t0;    /* monotonic clock at start */
+} coop_run_info;
+
+/* Records command (not copied: it must outlive info), threads and the start time. */
+void coop_run_info_start(coop_run_info *info, const char *command, int threads);
+
+/* Records the end time, the wall seconds since start, and status (a literal). */
+void coop_run_info_finish(coop_run_info *info, const char *status);
+
+/* Starts the results directory `dir` for cfg (whose layout, names and series mode
+ * every later replicate must share; cfg need not outlive the call).  Missing parent
+ * directories are created.  When dir exists: without force, fails with COOP_EINVAL
+ * ("exists (use --force to replace it)"); with force, dir is replaced at close,
+ * but only if it is a results directory (holds manifest.cfg) or empty, otherwise
+ * COOP_EINVAL.  I/O failures give COOP_EIO, allocation failures COOP_ENOMEM.
+ * Returns NULL with err filled on failure, having removed whatever it created. */
+coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err);
+
+/* The sink that writes the rows of out; give it to coop_experiment_run.  Its
+ * callbacks fail with COOP_EIO when a write fails and COOP_EINVAL when a record
+ * does not match the layout of the configuration out was opened with. */
+coop_sink coop_output_sink(coop_output *out);
+
+/* Finishes the manifest, syncs, and renames the temporary directory to dir
+ * (replacing the old one when forced).  Always releases out: on failure (COOP_EIO,
+ * or COOP_EINVAL when dir appeared meanwhile and force is off) it removes the
+ * temporary directory as coop_output_abort does.  NULL out returns COOP_EINVAL. */
+int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err);
+
+/* Discards everything: closes the files, removes the temporary directory and the
+ * parents open created, releases out.  NULL does nothing; an existing dir is
+ * never touched. */
+void coop_output_abort(coop_output *out);
+
+/* The temporary directory out writes into (for messages and tests). */
+const char *coop_output_tmpdir(const coop_output *out);
+
+#endif

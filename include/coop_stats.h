@@ -1,0 +1,46 @@
+/* coop_stats.h: statistics over replicates (on GSL).
+ *
+ * A coop_acc accumulates one quantity over replicates with Welford's update
+ * (numerically stable running mean and sum of squared deviations).  Values are
+ * added serially in replicate order, so the result is the same for any thread
+ * count.  NaN values (a quantity undefined in that replicate) are skipped and do
+ * not count towards n. */
+#ifndef COOP_STATS_H
+#define COOP_STATS_H
+
+#include <stddef.h>
+
+/* A running summary; zero-initialised (or coop_acc_init) means empty. */
+typedef struct coop_acc {
+    long n;       /* values added (NaN excluded) */
+    double mean;  /* running mean */
+    double m2;    /* running sum of squared deviations from the mean */
+} coop_acc;
+
+/* A finished summary.  Fields that are undefined are NaN: mean when n = 0;
+ * sd, ci_lo and ci_hi when n < 2. */
+typedef struct coop_summary {
+    long n;
+    double mean;
+    double sd;     /* sample standard deviation (divisor n - 1) */
+    double ci_lo;  /* mean -/+ t_{0.975, n-1} * sd / sqrt(n): the 95% t-based */
+    double ci_hi;  /* confidence interval of the mean */
+} coop_summary;
+
+/* Empties an accumulator. */
+void coop_acc_init(coop_acc *a);
+
+/* Adds one value; NaN is skipped. */
+void coop_acc_add(coop_acc *a, double x);
+
+/* The summary of what a has seen (95% t-based confidence interval). */
+void coop_acc_summary(const coop_acc *a, coop_summary *s);
+
+/* The summary of n values x[0], x[stride], ... (NaN skipped), added in order. */
+void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s);
+
+/* The two-sided t critical value t_{1-(1-level)/2, df} (e.g. level 0.95);
+ * NaN when df < 1 or level is outside (0, 1). */
+double coop_t_critical(double level, long df);
+
+#endif

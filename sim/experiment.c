@@ -1,0 +1,259 @@
+/* experiment.c: work items run in parallel, delivered in order (see coop_experiment.h).
+ *
+ * Work item i stands for (point p, world w, replicate r) with
+ * i = (p * n_worlds + w) * replicates + r.  The threads of one OpenMP parallel
+ * region take items from a shared counter, one at a time (dynamic scheduling with
+ * chunk 1), run each in its own model with its own seed and leave the record in
+ * slot i mod S of a reorder buffer of S = 2 x threads slots.  Whichever thread
+ * finds the next undelivered item ready becomes the deliverer: it hands that
+ * record and every following ready one to the sink, in order, outside the lock,
+ * so the sink sees one call at a time while the other threads keep computing.
+ * A thread may start item i only when i < next_deliver + S, which bounds memory
+ * to S records however many items there are; a thread that is that far ahead
+ * waits (sleeping 0.1 ms between checks) for the slow item before it.
+ *
+ * Nothing in the parallel region exits or jumps: a failure is recorded (the first
+ * one wins), no new items start, and the caller sees the status after the region.
+ * The seeds, and so the records, do not depend on which thread ran an item, and
+ * the sink receives them in the same order: its output is the same for any
+ * thread count. */
+#include "coop_experiment.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <omp.h>
+
+#include "coop_rng.h"
+
+typedef struct slot {
+    coop_record *rec;
+    int ready;
+} slot;
+
+typedef struct engine {
+    const coop_plan *plan;
+    const coop_sink *sink;
+    long long n_items;
+    long long n_slots;
+    slot *slots;
+    omp_lock_t lock;
+    long long next_start;    /* the next item to start */
+    long long next_deliver;  /* the next item to hand to the sink */
+    int delivering;          /* a thread is inside a sink call */
+    int status;              /* first failure, COOP_OK while none */
+    coop_err err;
+} engine;
+
+static void decode(const coop_plan *plan, long long i, int *p, int *w, int *r)
+{
+    *r = (int)(i % plan->replicates);
+    long long pw = i / plan->replicates;
+    *w = (int)(pw % plan->n_worlds);
+    *p = (int)(pw / plan->n_worlds);
+}
+
+/* Records the first failure.  Called with the lock held. */
+static void fail(engine *e, int status, const coop_err *err)
+{
+    if (!e->status) {
+        e->status = status;
+        e->err = *err;
+    }
+}
+
+/* Runs item i into its slot, reusing the thread's model while the configuration
+ * stays the same. */
+static int run_item(engine *e, long long i, coop_model **model, const coop_config **model_cfg,
+                    coop_err *err)
+{
+    const coop_plan *plan = e->plan;
+    int p, w, r;
+    decode(plan, i, &p, &w, &r);
+    const coop_config *cfg = plan->cfg[(size_t)p * plan->n_worlds + w];
+    if (*model_cfg != cfg) {
+        coop_model_free(*model);
+        *model_cfg = NULL;
+        err->code = COOP_OK;
+        *model = coop_model_alloc(cfg, err);
+        if (!*model)
+            return err->code ? err->code
+                             : COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating a model");
+        *model_cfg = cfg;
+    }
+    coop_record *rec = coop_record_alloc(cfg, plan->keep_series);
+    if (!rec)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating a record of %d steps",
+                         cfg->n_steps);
+    coop_model_run(*model, coop_rng_seed(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
+                   rec);
+    e->slots[i % e->n_slots].rec = rec;
+    return COOP_OK;
+}
+
+/* Hands item i to the sink (and closes its (point, world) after its last replicate). */
+static int deliver_one(engine *e, long long i, const coop_record *rec, coop_err *err)
+{
+    const coop_plan *plan = e->plan;
+    const coop_sink *sink = e->sink;
+    int p, w, r, status = COOP_OK;
+    decode(plan, i, &p, &w, &r);
+    coop_item item = {
+        .point = plan->point0 + p,
+        .world = w,
+        .world_name = plan->world_name[w],
+        .replicate = r,
+        .seed = coop_rng_seed(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
+        .cfg = plan->cfg[(size_t)p * plan->n_worlds + w],
+    };
+    if (sink->replicate)
+        status = sink->replicate(sink->ctx, &item, rec, err);
+    if (!status && r == plan->replicates - 1 && sink->point_done)
+        status = sink->point_done(sink->ctx, item.point, w, item.world_name, item.cfg, err);
+    return status;
+}
+
+/* Delivers every ready item in order, unless another thread is already doing so.
+ * Called with the lock held; releases it around each sink call. */
+static void deliver(engine *e, coop_err *err)
+{
+    while (!e->status && !e->delivering && e->next_deliver < e->n_items &&
+           e->slots[e->next_deliver % e->n_slots].ready) {
+        long long i = e->next_deliver;
+        slot *s = &e->slots[i % e->n_slots];
+        e->delivering = 1;
+        omp_unset_lock(&e->lock);
+
+        int status = deliver_one(e, i, s->rec, err);
+        coop_record_free(s->rec);
+        s->rec = NULL;
+        s->ready = 0;
+
+        omp_set_lock(&e->lock);
+        e->delivering = 0;
+        if (status)
+            fail(e, status, err);
+        else
+            e->next_deliver++;
+    }
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, 100000};
+    nanosleep(&ts, NULL);
+}
+
+static void worker(engine *e)
+{
+    coop_model *model = NULL;
+    const coop_config *model_cfg = NULL;
+    coop_err err = {0};
+    for (;;) {
+        long long i = -1;
+        int done = 0;
+        omp_set_lock(&e->lock);
+        if (e->status || e->next_start >= e->n_items)
+            done = 1;
+        else if (e->next_start < e->next_deliver + e->n_slots)
+            i = e->next_start++;
+        omp_unset_lock(&e->lock);
+        if (done)
+            break;
+        if (i < 0) {
+            nap();
+            continue;
+        }
+
+        int status = run_item(e, i, &model, &model_cfg, &err);
+        omp_set_lock(&e->lock);
+        if (status)
+            fail(e, status, &err);
+        else
+            e->slots[i % e->n_slots].ready = 1;
+        deliver(e, &err);
+        omp_unset_lock(&e->lock);
+    }
+    coop_model_free(model);
+}
+
+static int check_plan(const coop_plan *plan, const coop_sink *sink, coop_err *err)
+{
+    if (!plan || !sink || !plan->cfg || !plan->world_name)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: missing plan, sink, configurations or world names");
+    if (plan->n_points < 1 || plan->point0 < 0 || plan->point0 > COOP_MAX_POINTS - plan->n_points)
+        return COOP_FAIL(err, COOP_EINVAL,
+                         "experiment: points %d..%d outside [0, %d)", plan->point0,
+                         plan->point0 + plan->n_points - 1, COOP_MAX_POINTS);
+    if (plan->n_worlds < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: %d worlds (need at least 1)", plan->n_worlds);
+    if (plan->replicates < 1 || plan->replicates > COOP_MAX_REPLICATES)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: replicates = %d outside [1, %d]",
+                         plan->replicates, COOP_MAX_REPLICATES);
+    for (int w = 0; w < plan->n_worlds; w++)
+        if (!plan->world_name[w])
+            return COOP_FAIL(err, COOP_EINVAL, "experiment: world %d has no name", w);
+    for (long long k = 0; k < (long long)plan->n_points * plan->n_worlds; k++)
+        if (!plan->cfg[k])
+            return COOP_FAIL(err, COOP_EINVAL, "experiment: point %lld world %lld has no configuration",
+                             plan->point0 + k / plan->n_worlds, k % plan->n_worlds);
+    return COOP_OK;
+}
+
+int coop_experiment_threads(int requested)
+{
+    return requested > 0 ? requested : omp_get_max_threads();
+}
+
+int coop_experiment_run_plan(const coop_plan *plan, int threads, const coop_sink *sink,
+                             coop_err *err)
+{
+    int status = check_plan(plan, sink, err);
+    if (status)
+        return status;
+
+    engine e = {0};
+    e.plan = plan;
+    e.sink = sink;
+    e.n_items = (long long)plan->n_points * plan->n_worlds * plan->replicates;
+    long long nt = coop_experiment_threads(threads);
+    if (nt > e.n_items)
+        nt = e.n_items;
+    e.n_slots = 2 * nt;
+    e.slots = calloc((size_t)e.n_slots, sizeof *e.slots);
+    if (!e.slots)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating %lld result slots", e.n_slots);
+    omp_init_lock(&e.lock);
+
+#pragma omp parallel num_threads((int)nt)
+    worker(&e);
+
+    omp_destroy_lock(&e.lock);
+    for (long long k = 0; k < e.n_slots; k++)
+        coop_record_free(e.slots[k].rec);
+    free(e.slots);
+    if (e.status && err)
+        *err = e.err;
+    return e.status;
+}
+
+int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *sink,
+                        coop_err *err)
+{
+    if (!cfg)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: no configuration");
+    static const char *const factual[] = {"factual"};
+    const coop_config *cfgs[] = {cfg};
+    coop_plan plan = {
+        .n_points = 1,
+        .point0 = 0,
+        .n_worlds = 1,
+        .cfg = cfgs,
+        .world_name = factual,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = cfg->series != COOP_SERIES_NONE,
+    };
+    return coop_experiment_run_plan(&plan, threads, sink, err);
+}
