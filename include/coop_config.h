@@ -203,5 +203,33 @@ static inline double coop_config_date(const coop_config *cfg, int step)
 /* Actor, domain or observable index by name, or -1. */
 int coop_config_actor(const coop_config *cfg, const char *name);
 int coop_config_domain(const coop_config *cfg, const char *name);
+int coop_config_observable(const coop_config *cfg, const char *name);
+
+/* Index of the tie between actors a and b (either order), or -1. */
+int coop_config_tie(const coop_config *cfg, const char *a, const char *b);
+
+/* The canonical path of a ref (e.g. "actors.KZ.goals.security") into buf.
+ * COOP_EINVAL when ref designates nothing in cfg. */
+int coop_config_ref_path(const coop_config *cfg, const coop_param_ref *ref, char *buf,
+                         size_t size);
+
+/* The current value of the parameter ref designates (NaN for an invalid ref). */
+double coop_config_get_param(const coop_config *cfg, const coop_param_ref *ref);
+
+/* Applies `op value` to the parameter ref designates (what an event or a sweep
+ * point does), keeping cfg valid: the result must lie in the parameter's range
+ * (COOP_ECONFIG otherwise, cfg unchanged); a goal weight is a share in [0,1] and
+ * the actor's other goals are rescaled to keep the sum 1; changing b or c of a
+ * donation domain recomputes R, S, T, P; theta stays non-decreasing. */
+int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op op, double value,
+                          coop_err *err);
+
+/* The schema, for documentation and tests: the number of keys; key i's path
+ * pattern (e.g. "actors.NAME.openness") into buf (COOP_EINVAL past the end); and
+ * the markdown reference table of every key and rule parameter that
+ * docs/CONFIG.md contains (COOP_EIO when a write fails). */
+size_t coop_config_schema_size(void);
+int coop_config_schema_key(size_t i, char *buf, size_t size);
+int coop_config_print_schema(FILE *out);
 
 #endif
