@@ -16,7 +16,7 @@
 
 /* Per actor and step (series.csv), in this order. */
 enum {
-    COOP_A_COOP_RATE,   /* share of C over its engaged ties and domains this step */
+    COOP_A_COOP_RATE,   /* share of C over its engaged ties and domains this step (NaN if none) */
     COOP_A_COOP_TARGET, /* share of C toward the hypothesis target (NaN if none/not engaged) */
     COOP_A_GAIN,        /* payoff this step */
     COOP_A_CUM_GAIN,    /* cumulative payoff */
@@ -26,10 +26,10 @@ enum {
 };
 
 /* Per tie and step (ties.csv), then the observables in configuration order. */
-enum { COOP_T_TRUST, COOP_T_LEVEL, COOP_T_COOP_RATE, COOP_TIE_METRICS };
+enum { COOP_T_TRUST, COOP_T_LEVEL, COOP_T_COOP_RATE, COOP_TIE_METRICS }; /* coop_rate NaN when idle */
 
 /* Per step for the whole population (population.csv). */
-enum { COOP_P_COOP_SHARE, COOP_P_MEAN_GAIN, COOP_POP_METRICS };
+enum { COOP_P_COOP_SHARE, COOP_P_MEAN_GAIN, COOP_POP_METRICS }; /* coop_share NaN if no action */
 
 /* Outcome scalars of one run (MODEL.md section 5), in outcomes.csv order. */
 enum {
@@ -53,7 +53,8 @@ typedef struct coop_record {
     double *actor;     /* [n_steps][n_actors][COOP_ACTOR_METRICS] */
     double *tie;       /* [n_steps][n_ties][COOP_TIE_METRICS + n_obs] */
     double *pop;       /* [n_steps][COOP_POP_METRICS] */
-    int *milestone;    /* [n_ties][n_levels]: step a level was first reached, -1 never */
+    int *milestone;    /* [n_ties][n_levels]: step a level was first reached, -1 never
+                        * (level 0 is where every tie starts: always -1, not a milestone) */
     double outcome[COOP_N_OUTCOMES]; /* NaN when the scenario has no motivator */
 } coop_record;
 
@@ -64,7 +65,9 @@ void coop_record_free(coop_record *rec);
 
 typedef struct coop_model coop_model;
 
-/* Allocates a model for cfg (which must outlive it).  NULL and err filled on failure. */
+/* Allocates a model for cfg (which must outlive it) and initialises it with
+ * cfg->seed.  NULL and err filled on failure (COOP_EINVAL: a configuration the
+ * engine cannot run, e.g. an unknown generator name; COOP_ENOMEM). */
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err);
 void coop_model_free(coop_model *m);
 
@@ -80,5 +83,25 @@ void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec);
 
 /* The number of steps done since init. */
 int coop_model_steps_done(const coop_model *m);
+
+/* The outcome scalars of MODEL.md section 5 from the steps done so far (the window
+ * is the last hyp.window_years of the configured horizon); all NaN when
+ * cfg->hyp.motivator < 0.  coop_model_run calls it. */
+void coop_model_outcomes(const coop_model *m, double out[COOP_N_OUTCOMES]);
+
+/* Inspection of the current state (tests, tournaments, debugging).  Ties are
+ * indexed as in cfg->ties; a, b are actor indices; NaN (or -1) where the pair has
+ * no tie.  coop_model_last_action: COOP_C = 1, COOP_D = 0, -1 before the first
+ * round.  coop_model_parameter: the current value of an event-able parameter
+ * (after the events applied so far); NaN for ACTOR_PROPENSITY/ENGAGEMENT, which
+ * are per-partner state. */
+double coop_model_trust(const coop_model *m, size_t tie);
+int coop_model_level(const coop_model *m, size_t tie);
+double coop_model_engagement(const coop_model *m, int a, int b);
+double coop_model_propensity(const coop_model *m, int a, int b, size_t domain);
+int coop_model_last_action(const coop_model *m, int a, int b, size_t domain);
+double coop_model_cum_gain(const coop_model *m, int actor);
+double coop_model_observable(const coop_model *m, size_t tie, size_t obs);
+double coop_model_parameter(const coop_model *m, coop_param_ref ref);
 
 #endif

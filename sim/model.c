@@ -1,0 +1,1500 @@
+/* model.c: one run of the cooperation model (MODEL.md section 3, docs/ODD.md).
+ *
+ * The engine owns the state of one run and advances it step by step, in the order
+ * of MODEL.md 3: events, engagement, play, trust and institutions, motivator,
+ * learning, observables, record.  Nothing about a particular scenario is written
+ * here: actors, regions, the motivator and its target come from the configuration,
+ * so the same code runs the EU-Central Asia scenario, a two-player match or a
+ * lattice of a million nodes.
+ *
+ * Data layout.  Ties are undirected; each has two directed *slots* (i->j, j->i)
+ * stored in CSR order (actor i's slots are row[i] .. row[i+1]-1), so per-direction
+ * state is a flat array indexed by slot and per-direction per-domain state a flat
+ * array indexed by slot*D + d (structure of arrays).  Every buffer is allocated by
+ * coop_model_alloc; coop_model_init and coop_model_step allocate nothing.
+ *
+ * Parameters that events may change (every numeric path of coop_config.h) are
+ * copied into the model by coop_model_init and changed there, never in the
+ * configuration, so one configuration serves any number of runs and threads.
+ *
+ * Randomness.  One gsl_rng per model.  Draws are consumed only where the outcome
+ * is uncertain: an engagement draw only when 0 < probability < 1, a choice draw
+ * only when a rule's probability of C is strictly between 0 and 1, an initiative
+ * draw only when 0 < initiative_rate < 1.  Implementation errors form a Bernoulli
+ * process with probability `noise` over the sequence of actions; it is sampled by
+ * geometric gaps (one draw per error, none when noise = 0), which has the same
+ * law as one draw per action and costs far less. */
+/* GSL's inline versions of gsl_rng_uniform and friends (GSL manual, "Inline
+ * functions"): the same generator calls, one function call less per draw. */
+#define HAVE_INLINE 1
+
+#include "coop_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coop_game.h"
+#include "coop_strategy.h"
+
+#define EVENT_EPS 1e-9    /* an event is due when date(step) >= its date - EVENT_EPS */
+#define MIN_POSITIVE 1e-9 /* floor for capacities, weights and budgets after events */
+#define NPAR COOP_RULE_PARAMS_MAX
+
+const char *const coop_outcome_names[COOP_N_OUTCOMES] = {
+    "others_coop_target", "target_engagement", "others_level",
+    "years_to_enhanced",  "censored_share",    "regional_cohesion",
+};
+const char *const coop_actor_metric_names[COOP_ACTOR_METRICS] = {
+    "coop_rate", "coop_target", "gain", "cum_gain", "engagement", "propensity",
+};
+const char *const coop_tie_metric_names[COOP_TIE_METRICS] = {"trust", "level", "coop_rate"};
+const char *const coop_pop_metric_names[COOP_POP_METRICS] = {"coop_share", "mean_gain"};
+
+struct coop_model {
+    const coop_config *cfg;
+    gsl_rng *rng;
+    size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
+    int nl;                   /* agreement levels */
+    int step;
+    size_t next_event;
+
+    /* topology, fixed at alloc */
+    int *row;        /* n+1 */
+    int *nbr;        /* ns: the partner */
+    int *own;        /* ns: the owner */
+    int *tie;        /* ns: the undirected tie */
+    int *rev;        /* ns: the partner's slot on the same tie */
+    int *tslot;      /* 2 nt: slot a->b, slot b->a */
+    int *region;     /* n: region id, -1 none */
+    int *tie_region; /* nt: region of an intra-regional tie, -1 otherwise */
+    int *xreg;       /* ns: the partner's region when it is not the owner's, else -1 */
+    int *spill_row;  /* ns+1: free-riding lists (NULL when no slot has one) */
+    int *spill;      /* slots k->j of the regional neighbours k of i, for slot i->j */
+    int *spill_slots, n_spill_slots; /* the slots with a non-empty list */
+    int *to_target;  /* n: slot i->hyp.target, -1 none */
+
+    /* motivators: actors with a target, and per regional neighbour k its slots */
+    int n_mot;
+    int *mot, *mot_mt, *mot_tm, *mot_row; /* n_mot (+1): actor, slot m->t, slot t->m */
+    int *mk_kt, *mk_tk, *mk_km;           /* slot k->t, slot t->k, tie k-m (-1 none) */
+
+    /* outcome bookkeeping (hypothesis motivator and target) */
+    int hyp;                  /* outcomes are defined */
+    int n_oth, n_reg, n_intra;
+    int *oth_kt;              /* n_oth: slot other->target, -1 none */
+    int *reg_tk;              /* n_reg: slot target->member */
+    int *intra;               /* n_intra: ties inside the motivator's region */
+    int win_start;            /* first step of the outcome window */
+    double *win_c, *win_n;    /* n_oth: C and actions toward the target in the window */
+    double win_eng, win_eng_n, win_coh_c, win_coh_n;
+
+    /* parameters (copies that events change) */
+    double noise, alpha, delta, hyst, beta, gamma, lambda;
+    double theta[COOP_MAX_LEVELS], omega[COOP_MAX_LEVELS];
+    int tau, update_every;
+    int games_dirty; /* an event changed a game or a rule parameter this step */
+    int last_learn; /* step of the last learning update, -1 none */
+    int *fresh, n_fresh; /* ties played since the last learning update */
+    coop_game *game;                 /* nd */
+    double *pay;                     /* nd*4: the games as tables (coop_game_table) */
+    double *db, *dc, *pg;            /* nd: donation b, c; public-good share */
+    int *donation;                   /* nd */
+    int *pgd, n_pgd;                 /* domains with a public-good share > 0 */
+    double *cap, *open, *attn;       /* n */
+    double *goal;                    /* n*nd */
+    int *rule;                       /* n */
+    double *rpar;                    /* n*NPAR */
+    double *mrate, *mimpact, *mdemo, *mbrok; /* n */
+    double *w, *rival;               /* nt */
+    double *obs;                     /* nt*no */
+    double *oshare;                  /* nt*no: share of C driving each observable */
+    double *growth, *decay;          /* no */
+    int *drv_row, *drv;              /* no+1, domains driving each observable */
+    double wmax;
+
+    /* derived */
+    double *sr;    /* ns: sqrt(cap partner / cap owner) */
+    double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser */
+    double *scale; /* ns*nd: goal * sr */
+    double delta_max; /* largest payoff range over domains (replicator norm) */
+
+    /* state */
+    double *eng;   /* ns: engagement */
+    double *prop;  /* ns*nd: propensity (probability of C) */
+    unsigned char *mem; /* ns*nd: memory byte (coop_strategy.h) */
+    double *lastv; /* ns*nd: effective payoff of the last round (learning) */
+    double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
+    int *cc;       /* ns: C played this step */
+    double *tgain; /* ns: cumulative gain on the slot */
+    unsigned char *on; /* nt: engaged this step */
+    int *on_list, n_on; /* the engaged ties, in tie order */
+    int *last_on;  /* nt: last step engaged, -1 never */
+    int *mut;      /* nt: domains with mutual C this step */
+    double *trust; /* nt */
+    int *level, *up, *down; /* nt */
+    int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
+    int *nc, *na;  /* n: C and actions this step */
+    double *coh;   /* n_regions: cooperation on intra-regional ties this step */
+    double *coh_c, *coh_n;
+    double noise_gap; /* actions left before the next implementation error */
+    double *pnode; /* n*nd: imitation snapshot */
+    int *model_of; /* n: imitation choice */
+    int any_reinforce, any_imitate;
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+static inline double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* fmax/fmin without the NaN rules (the engine's values are never NaN), which
+ * gcc compiles to one instruction instead of a libm call. */
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
+static double apply_op(coop_op op, double x, double v)
+{
+    switch (op) {
+    case COOP_OP_ADD: return x + v;
+    case COOP_OP_MUL: return x * v;
+    default: return v;
+    }
+}
+
+static int find_slot(const coop_model *m, int i, int j)
+{
+    for (int s = m->row[i]; s < m->row[i + 1]; s++)
+        if (m->nbr[s] == j)
+            return s;
+    return -1;
+}
+
+static const gsl_rng_type *rng_type(const char *name)
+{
+    if (name[0] == '\0')
+        return gsl_rng_mt19937;
+    for (const gsl_rng_type **t = gsl_rng_types_setup(); *t; t++)
+        if (strcmp((*t)->name, name) == 0)
+            return *t;
+    return NULL;
+}
+
+/* Recomputes the capacity and goal scaling of actor i's slots and of the
+ * partners' slots toward i. */
+static void rescale_actor(coop_model *m, int i)
+{
+    size_t D = m->nd;
+    for (int s = m->row[i]; s < m->row[i + 1]; s++) {
+        int j = m->nbr[s], r = m->rev[s];
+        m->sr[s] = coop_game_capacity_scale(m->cap[i], m->cap[j]);
+        m->sr[r] = coop_game_capacity_scale(m->cap[j], m->cap[i]);
+        for (size_t d = 0; d < D; d++) {
+            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * m->sr[s];
+            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * m->sr[r];
+        }
+    }
+}
+
+static void update_wmax(coop_model *m)
+{
+    m->wmax = 0.0;
+    for (size_t t = 0; t < m->nt; t++)
+        m->wmax = dmax(m->wmax, m->w[t]);
+}
+
+/* Bush-Mosteller aspiration levels, cached per actor and domain: they change only
+ * with the games and the rule parameters. */
+static void update_aspirations(coop_model *m)
+{
+    if (!m->any_reinforce)
+        return;
+    size_t D = m->nd;
+    for (size_t i = 0; i < m->n; i++) {
+        if (coop_strategies[m->rule[i]].learning != COOP_LEARN_REINFORCE)
+            continue;
+        for (size_t d = 0; d < D; d++) {
+            double M;
+            coop_strategy_aspiration(&m->game[d], m->rpar[i * NPAR], &m->aspA[i * D + d], &M);
+            m->aspIM[i * D + d] = 1.0 / M;
+        }
+    }
+}
+
+/* After a change of a domain game: the replicator's normaliser and the aspirations. */
+static void games_changed(coop_model *m)
+{
+    m->delta_max = 0.0;
+    for (size_t d = 0; d < m->nd; d++) {
+        coop_game_table(&m->game[d], m->pay + 4 * d);
+        m->delta_max = dmax(m->delta_max, coop_game_max(&m->game[d]) - coop_game_min(&m->game[d]));
+    }
+    update_aspirations(m);
+}
+
+/* Draws the number of error-free actions before the next implementation error. */
+static void noise_reset(coop_model *m)
+{
+    if (m->noise <= 0.0)
+        m->noise_gap = INFINITY;
+    else if (m->noise >= 1.0)
+        m->noise_gap = 0.0;
+    else
+        m->noise_gap = floor(log(gsl_rng_uniform_pos(m->rng)) / log1p(-m->noise));
+}
+
+/* 1 when the next action is flipped by an implementation error. */
+static inline int noise_flip(coop_model *m)
+{
+    if (m->noise_gap >= 1.0) {
+        m->noise_gap -= 1.0;
+        return 0;
+    }
+    noise_reset(m);
+    return 1;
+}
+
+/* Finite attention: scales actor i's engagements down to its budget. */
+static void apply_budget(coop_model *m, int i)
+{
+    double sum = 0.0;
+    for (int s = m->row[i]; s < m->row[i + 1]; s++)
+        sum += m->eng[s];
+    if (sum > m->attn[i]) {
+        double f = m->attn[i] / sum;
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            m->eng[s] *= f;
+    }
+}
+
+static void update_public_goods(coop_model *m);
+
+/* ---------------------------------------------------------------- records */
+
+coop_record *coop_record_alloc(const coop_config *cfg, int keep_series)
+{
+    coop_record *rec = calloc(1, sizeof *rec);
+    if (!rec)
+        return NULL;
+    rec->n_steps = cfg->n_steps;
+    rec->keep_series = keep_series != 0;
+    rec->n_actors = cfg->n_actors;
+    rec->n_ties = cfg->n_ties;
+    rec->n_obs = cfg->n_observables;
+    rec->n_levels = (size_t)cfg->inst.n_levels;
+    size_t steps = cfg->n_steps > 0 ? (size_t)cfg->n_steps : 0;
+    size_t nm = rec->n_ties * rec->n_levels;
+    rec->milestone = malloc((nm ? nm : 1) * sizeof *rec->milestone);
+    if (!rec->milestone)
+        goto fail;
+    for (size_t k = 0; k < nm; k++)
+        rec->milestone[k] = -1;
+    if (rec->keep_series) {
+        size_t na = steps * rec->n_actors * COOP_ACTOR_METRICS;
+        size_t nt = steps * rec->n_ties * (COOP_TIE_METRICS + rec->n_obs);
+        size_t np = steps * COOP_POP_METRICS;
+        rec->actor = calloc(na ? na : 1, sizeof *rec->actor);
+        rec->tie = calloc(nt ? nt : 1, sizeof *rec->tie);
+        rec->pop = calloc(np ? np : 1, sizeof *rec->pop);
+        if (!rec->actor || !rec->tie || !rec->pop)
+            goto fail;
+    }
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        rec->outcome[k] = NAN;
+    return rec;
+fail:
+    coop_record_free(rec);
+    return NULL;
+}
+
+void coop_record_free(coop_record *rec)
+{
+    if (!rec)
+        return;
+    free(rec->actor);
+    free(rec->tie);
+    free(rec->pop);
+    free(rec->milestone);
+    free(rec);
+}
+
+/* ---------------------------------------------------------------- alloc */
+
+void coop_model_free(coop_model *m)
+{
+    if (!m)
+        return;
+    if (m->rng)
+        gsl_rng_free(m->rng);
+    void *bufs[] = {
+        m->row, m->nbr, m->own, m->tie, m->rev, m->tslot, m->region, m->tie_region, m->xreg,
+        m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
+        m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
+        m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->cap, m->open, m->attn, m->goal,
+        m->rule, m->rpar, m->mrate, m->mimpact, m->mdemo, m->mbrok, m->w, m->rival, m->obs, m->oshare,
+        m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
+        m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
+        m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
+        m->pnode, m->model_of,
+    };
+    for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
+        free(bufs[k]);
+    free(m);
+}
+
+/* calloc of at least one element, so that empty arrays are valid pointers. */
+static void *zalloc(size_t count, size_t size, int *fail)
+{
+    void *p = calloc(count ? count : 1, size);
+    if (!p)
+        *fail = 1;
+    return p;
+}
+
+/* Validates what the engine relies on beyond the loader's checks. */
+static int check_config(const coop_config *cfg, coop_err *err)
+{
+    if (cfg->n_domains < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "model: at least one domain is needed");
+    if (cfg->steps_per_year < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "model: steps_per_year = %d, must be >= 1",
+                         cfg->steps_per_year);
+    if (cfg->inst.n_levels < 1 || cfg->inst.n_levels > COOP_MAX_LEVELS)
+        return COOP_FAIL(err, COOP_EINVAL, "model: n_levels = %d, allowed 1..%d",
+                         cfg->inst.n_levels, COOP_MAX_LEVELS);
+    for (size_t i = 0; i < cfg->n_actors; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
+        if (a->rule < 0 || a->rule >= COOP_N_RULES)
+            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has rule id %d", a->name, a->rule);
+        if (!(a->capacity > 0.0))
+            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has capacity %g, must be > 0",
+                             a->name, a->capacity);
+        if (a->region_id >= (int)cfg->n_regions)
+            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has region id %d", a->name,
+                             a->region_id);
+    }
+    for (size_t t = 0; t < cfg->n_ties; t++) {
+        int a = cfg->ties[t].a, b = cfg->ties[t].b;
+        if (a < 0 || b < 0 || (size_t)a >= cfg->n_actors || (size_t)b >= cfg->n_actors || a == b)
+            return COOP_FAIL(err, COOP_EINVAL, "model: tie %zu joins actors %d and %d", t, a, b);
+    }
+    return COOP_OK;
+}
+
+/* CSR adjacency: actor i's slots in tie order. */
+static void build_topology(coop_model *m, const coop_config *cfg)
+{
+    for (size_t t = 0; t < m->nt; t++) {
+        m->row[cfg->ties[t].a + 1]++;
+        m->row[cfg->ties[t].b + 1]++;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        m->row[i + 1] += m->row[i];
+    int *fill = m->model_of; /* scratch, reset below */
+    for (size_t i = 0; i < m->n; i++)
+        fill[i] = m->row[i];
+    for (size_t t = 0; t < m->nt; t++) {
+        int a = cfg->ties[t].a, b = cfg->ties[t].b;
+        int sa = fill[a]++, sb = fill[b]++;
+        m->nbr[sa] = b, m->own[sa] = a, m->tie[sa] = (int)t, m->rev[sa] = sb;
+        m->nbr[sb] = a, m->own[sb] = b, m->tie[sb] = (int)t, m->rev[sb] = sa;
+        m->tslot[2 * t] = sa, m->tslot[2 * t + 1] = sb;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        fill[i] = 0;
+        m->region[i] = cfg->actors[i].region_id;
+    }
+    for (size_t t = 0; t < m->nt; t++) {
+        int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
+        m->tie_region[t] = (ra >= 0 && ra == rb) ? ra : -1;
+        m->xreg[m->tslot[2 * t]] = rb != ra ? rb : -1;
+        m->xreg[m->tslot[2 * t + 1]] = ra != rb ? ra : -1;
+    }
+}
+
+/* Free-riding lists: for slot i->j with j outside i's region, the slots k->j of
+ * i's regional neighbours k.  Counts when lists == NULL, fills otherwise. */
+static size_t spill_lists(const coop_model *m, int *row, int *lists)
+{
+    size_t count = 0;
+    for (size_t s = 0; s < m->ns; s++) {
+        int i = m->own[s], j = m->nbr[s], r = m->region[i];
+        if (row)
+            row[s] = (int)count;
+        if (r < 0 || m->region[j] == r)
+            continue;
+        for (int s2 = m->row[j]; s2 < m->row[j + 1]; s2++) {
+            int k = m->nbr[s2];
+            if (k != i && m->region[k] == r) {
+                if (lists)
+                    lists[count] = m->rev[s2];
+                count++;
+            }
+        }
+    }
+    if (row)
+        row[m->ns] = (int)count;
+    return count;
+}
+
+/* The regional neighbours of actor a (same region, not a, not b). */
+static int is_neighbour(const coop_model *m, int a, int b, int k)
+{
+    return m->region[a] >= 0 && m->region[k] == m->region[a] && k != a && k != b;
+}
+
+static int build_motivators(coop_model *m, const coop_config *cfg, int *fail)
+{
+    int n_mot = 0, n_k = 0;
+    for (size_t a = 0; a < m->n; a++) {
+        int t = cfg->actors[a].motivator.target;
+        if (t < 0 || (size_t)t >= m->n || t == (int)a)
+            continue;
+        n_mot++;
+        for (size_t k = 0; k < m->n; k++)
+            n_k += is_neighbour(m, (int)a, t, (int)k);
+    }
+    m->n_mot = n_mot;
+    m->mot = zalloc((size_t)n_mot, sizeof(int), fail);
+    m->mot_mt = zalloc((size_t)n_mot, sizeof(int), fail);
+    m->mot_tm = zalloc((size_t)n_mot, sizeof(int), fail);
+    m->mot_row = zalloc((size_t)n_mot + 1, sizeof(int), fail);
+    m->mk_kt = zalloc((size_t)n_k, sizeof(int), fail);
+    m->mk_tk = zalloc((size_t)n_k, sizeof(int), fail);
+    m->mk_km = zalloc((size_t)n_k, sizeof(int), fail);
+    if (*fail)
+        return 0;
+    int q = 0, x = 0;
+    for (size_t a = 0; a < m->n; a++) {
+        int t = cfg->actors[a].motivator.target;
+        if (t < 0 || (size_t)t >= m->n || t == (int)a)
+            continue;
+        m->mot[q] = (int)a;
+        m->mot_mt[q] = find_slot(m, (int)a, t);
+        m->mot_tm[q] = find_slot(m, t, (int)a);
+        m->mot_row[q] = x;
+        for (size_t k = 0; k < m->n; k++) {
+            if (!is_neighbour(m, (int)a, t, (int)k))
+                continue;
+            int km = find_slot(m, (int)k, (int)a);
+            m->mk_kt[x] = find_slot(m, (int)k, t);
+            m->mk_tk[x] = find_slot(m, t, (int)k);
+            m->mk_km[x] = km >= 0 ? m->tie[km] : -1;
+            x++;
+        }
+        q++;
+    }
+    m->mot_row[q] = x;
+    return 1;
+}
+
+static void build_outcomes(coop_model *m, const coop_config *cfg, int *fail)
+{
+    int hm = cfg->hyp.motivator, ht = cfg->hyp.target;
+    m->hyp = hm >= 0 && (size_t)hm < m->n && ht >= 0 && (size_t)ht < m->n && hm != ht;
+    int n_oth = 0, n_reg = 0, n_intra = 0;
+    if (m->hyp) {
+        for (size_t k = 0; k < m->n; k++) {
+            n_oth += is_neighbour(m, hm, ht, (int)k);
+            n_reg += (is_neighbour(m, hm, ht, (int)k) || (int)k == hm)
+                     && find_slot(m, ht, (int)k) >= 0;
+        }
+        for (size_t t = 0; t < m->nt; t++)
+            n_intra += m->region[hm] >= 0 && m->tie_region[t] == m->region[hm];
+    }
+    m->oth_kt = zalloc((size_t)n_oth, sizeof(int), fail);
+    m->win_c = zalloc((size_t)n_oth, sizeof(double), fail);
+    m->win_n = zalloc((size_t)n_oth, sizeof(double), fail);
+    m->reg_tk = zalloc((size_t)n_reg, sizeof(int), fail);
+    m->intra = zalloc((size_t)n_intra, sizeof(int), fail);
+    if (*fail || !m->hyp)
+        return;
+    m->n_oth = n_oth, m->n_reg = n_reg, m->n_intra = n_intra;
+    int x = 0, y = 0, z = 0;
+    for (size_t k = 0; k < m->n; k++) {
+        int other = is_neighbour(m, hm, ht, (int)k);
+        if (other)
+            m->oth_kt[x++] = find_slot(m, (int)k, ht);
+        int s = find_slot(m, ht, (int)k);
+        if ((other || (int)k == hm) && s >= 0)
+            m->reg_tk[y++] = s;
+    }
+    for (size_t t = 0; t < m->nt; t++)
+        if (m->region[hm] >= 0 && m->tie_region[t] == m->region[hm])
+            m->intra[z++] = (int)t;
+    long w = lround(cfg->hyp.window_years * cfg->steps_per_year);
+    w = w < 1 ? 1 : (w > cfg->n_steps ? cfg->n_steps : w);
+    m->win_start = cfg->n_steps - (int)w;
+}
+
+coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
+{
+    if (check_config(cfg, err))
+        return NULL;
+    const gsl_rng_type *type = rng_type(cfg->rng);
+    if (!type) {
+        COOP_FAIL(err, COOP_EINVAL, "model: unknown random number generator '%s'", cfg->rng);
+        return NULL;
+    }
+    coop_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        COOP_FAIL(err, COOP_ENOMEM, "model: out of memory");
+        return NULL;
+    }
+    int fail = 0;
+    m->cfg = cfg;
+    m->n = cfg->n_actors, m->nt = cfg->n_ties, m->nd = cfg->n_domains;
+    m->no = cfg->n_observables, m->ns = 2 * cfg->n_ties, m->nl = cfg->inst.n_levels;
+    size_t n = m->n, nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
+    size_t nr = cfg->n_regions;
+
+    m->rng = gsl_rng_alloc(type);
+    fail |= !m->rng;
+    m->row = zalloc(n + 1, sizeof(int), &fail);
+    m->nbr = zalloc(ns, sizeof(int), &fail);
+    m->own = zalloc(ns, sizeof(int), &fail);
+    m->tie = zalloc(ns, sizeof(int), &fail);
+    m->rev = zalloc(ns, sizeof(int), &fail);
+    m->tslot = zalloc(ns, sizeof(int), &fail);
+    m->region = zalloc(n, sizeof(int), &fail);
+    m->tie_region = zalloc(nt, sizeof(int), &fail);
+    m->xreg = zalloc(ns, sizeof(int), &fail);
+    m->to_target = zalloc(n, sizeof(int), &fail);
+    m->model_of = zalloc(n, sizeof(int), &fail);
+
+    m->game = zalloc(nd, sizeof(coop_game), &fail);
+    m->pay = zalloc(nd * 4, sizeof(double), &fail);
+    m->db = zalloc(nd, sizeof(double), &fail);
+    m->dc = zalloc(nd, sizeof(double), &fail);
+    m->pg = zalloc(nd, sizeof(double), &fail);
+    m->donation = zalloc(nd, sizeof(int), &fail);
+    m->pgd = zalloc(nd, sizeof(int), &fail);
+    m->cap = zalloc(n, sizeof(double), &fail);
+    m->open = zalloc(n, sizeof(double), &fail);
+    m->attn = zalloc(n, sizeof(double), &fail);
+    m->goal = zalloc(n * nd, sizeof(double), &fail);
+    m->rule = zalloc(n, sizeof(int), &fail);
+    m->rpar = zalloc(n * NPAR, sizeof(double), &fail);
+    m->mrate = zalloc(n, sizeof(double), &fail);
+    m->mimpact = zalloc(n, sizeof(double), &fail);
+    m->mdemo = zalloc(n, sizeof(double), &fail);
+    m->mbrok = zalloc(n, sizeof(double), &fail);
+    m->w = zalloc(nt, sizeof(double), &fail);
+    m->rival = zalloc(nt, sizeof(double), &fail);
+    m->obs = zalloc(nt * no, sizeof(double), &fail);
+    m->oshare = zalloc(nt * no, sizeof(double), &fail);
+    m->growth = zalloc(no, sizeof(double), &fail);
+    m->decay = zalloc(no, sizeof(double), &fail);
+    m->drv_row = zalloc(no + 1, sizeof(int), &fail);
+    m->drv = zalloc(no * nd, sizeof(int), &fail);
+
+    m->sr = zalloc(ns, sizeof(double), &fail);
+    m->aspA = zalloc(n * nd, sizeof(double), &fail);
+    m->aspIM = zalloc(n * nd, sizeof(double), &fail);
+    m->scale = zalloc(ns * nd, sizeof(double), &fail);
+    m->eng = zalloc(ns, sizeof(double), &fail);
+    m->prop = zalloc(ns * nd, sizeof(double), &fail);
+    m->mem = zalloc(ns * nd, 1, &fail);
+    m->lastv = zalloc(ns * nd, sizeof(double), &fail);
+    m->cc = zalloc(ns, sizeof(int), &fail);
+    m->tgain = zalloc(ns, sizeof(double), &fail);
+    m->on = zalloc(nt, 1, &fail);
+    m->on_list = zalloc(nt, sizeof(int), &fail);
+    m->last_on = zalloc(nt, sizeof(int), &fail);
+    m->fresh = zalloc(nt, sizeof(int), &fail);
+    m->mut = zalloc(nt, sizeof(int), &fail);
+    m->trust = zalloc(nt, sizeof(double), &fail);
+    m->level = zalloc(nt, sizeof(int), &fail);
+    m->up = zalloc(nt, sizeof(int), &fail);
+    m->down = zalloc(nt, sizeof(int), &fail);
+    m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), &fail);
+    m->gain = zalloc(n, sizeof(double), &fail);
+    m->cum = zalloc(n, sizeof(double), &fail);
+    m->acc = zalloc(n, sizeof(double), &fail);
+    m->nc = zalloc(n, sizeof(int), &fail);
+    m->na = zalloc(n, sizeof(int), &fail);
+    m->coh = zalloc(nr, sizeof(double), &fail);
+    m->coh_c = zalloc(nr, sizeof(double), &fail);
+    m->coh_n = zalloc(nr, sizeof(double), &fail);
+    if (fail)
+        goto nomem;
+
+    build_topology(m, cfg);
+    for (size_t o = 0, x = 0; o < no; o++) {
+        for (size_t d = 0; d < nd; d++)
+            if (cfg->observables[o].drive[d])
+                m->drv[x++] = (int)d;
+        m->drv_row[o + 1] = (int)x;
+    }
+    size_t n_spill = spill_lists(m, NULL, NULL);
+    if (n_spill > 0) {
+        m->spill_row = zalloc(ns + 1, sizeof(int), &fail);
+        m->spill = zalloc(n_spill, sizeof(int), &fail);
+        m->fr = zalloc(ns * nd, sizeof(double), &fail);
+        m->spill_slots = zalloc(ns, sizeof(int), &fail);
+        if (fail)
+            goto nomem;
+        spill_lists(m, m->spill_row, m->spill);
+        for (size_t s = 0; s < ns; s++)
+            if (m->spill_row[s + 1] > m->spill_row[s])
+                m->spill_slots[m->n_spill_slots++] = (int)s;
+    }
+    int ht = cfg->hyp.target;
+    for (size_t i = 0; i < n; i++) {
+        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
+        coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
+        m->any_reinforce |= l == COOP_LEARN_REINFORCE;
+        m->any_imitate |= l == COOP_LEARN_IMITATE;
+    }
+    if (m->any_imitate)
+        m->pnode = zalloc(n * nd, sizeof(double), &fail);
+    if (fail || !build_motivators(m, cfg, &fail))
+        goto nomem;
+    build_outcomes(m, cfg, &fail);
+    if (fail)
+        goto nomem;
+    coop_model_init(m, cfg->seed);
+    return m;
+nomem:
+    coop_model_free(m);
+    COOP_FAIL(err, COOP_ENOMEM, "model: out of memory for %zu actors and %zu ties", n, nt);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- init */
+
+void coop_model_init(coop_model *m, unsigned long seed)
+{
+    const coop_config *cfg = m->cfg;
+    size_t n = m->n, nt = m->nt, D = m->nd, no = m->no, ns = m->ns;
+
+    gsl_rng_set(m->rng, seed);
+    m->step = 0;
+    m->next_event = 0;
+    m->last_learn = -1;
+    m->n_fresh = 0;
+    m->games_dirty = 0;
+
+    m->noise = cfg->noise;
+    m->alpha = cfg->eng_alpha, m->delta = cfg->eng_delta;
+    m->hyst = cfg->inst.hysteresis, m->beta = cfg->inst.beta;
+    m->gamma = cfg->inst.gamma, m->lambda = cfg->inst.lambda;
+    m->tau = cfg->inst.tau < 1 ? 1 : cfg->inst.tau;
+    m->update_every = cfg->update_every < 1 ? 1 : cfg->update_every;
+    for (int l = 0; l < COOP_MAX_LEVELS; l++)
+        m->theta[l] = cfg->inst.theta[l], m->omega[l] = cfg->inst.omega[l];
+
+    for (size_t d = 0; d < D; d++) {
+        const coop_domain_cfg *dc = &cfg->domains[d];
+        m->game[d] = (coop_game){dc->R, dc->S, dc->T, dc->P};
+        m->db[d] = dc->b, m->dc[d] = dc->c, m->pg[d] = dc->public_good;
+        m->donation[d] = dc->donation;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
+        m->cap[i] = a->capacity, m->open[i] = a->openness, m->attn[i] = a->attention_budget;
+        m->rule[i] = a->rule;
+        memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
+        memcpy(m->goal + i * D, a->goals, D * sizeof(double));
+        m->mrate[i] = a->motivator.initiative_rate;
+        m->mimpact[i] = a->motivator.initiative_impact;
+        m->mdemo[i] = a->motivator.demonstration;
+        m->mbrok[i] = a->motivator.brokerage;
+        m->gain[i] = m->cum[i] = m->acc[i] = 0.0;
+        m->nc[i] = m->na[i] = 0;
+    }
+    for (size_t t = 0; t < nt; t++) {
+        m->w[t] = cfg->ties[t].weight, m->rival[t] = cfg->ties[t].rivalry;
+        for (size_t o = 0; o < no; o++)
+            m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
+        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
+        m->cc[m->tslot[2 * t]] = m->cc[m->tslot[2 * t + 1]] = 0;
+        m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
+        for (int l = 0; l < m->nl; l++)
+            m->mile[t * (size_t)m->nl + (size_t)l] = -1;
+    }
+    for (size_t o = 0; o < no; o++)
+        m->growth[o] = cfg->observables[o].growth, m->decay[o] = cfg->observables[o].decay;
+    update_wmax(m);
+    games_changed(m);
+    for (size_t i = 0; i < n; i++)
+        rescale_actor(m, (int)i);
+    for (size_t s = 0; s < ns; s++) {
+        const coop_actor_cfg *a = &cfg->actors[m->own[s]];
+        m->eng[s] = a->engagement;
+        m->cc[s] = 0, m->tgain[s] = 0.0;
+        for (size_t d = 0; d < D; d++) {
+            m->prop[s * D + d] = a->propensity;
+            m->mem[s * D + d] = 0;
+            m->lastv[s * D + d] = 0.0;
+        }
+    }
+    update_public_goods(m);
+    for (size_t r = 0; r < cfg->n_regions; r++)
+        m->coh[r] = m->coh_c[r] = m->coh_n[r] = 0.0;
+    for (int x = 0; x < m->n_oth; x++)
+        m->win_c[x] = m->win_n[x] = 0.0;
+    m->win_eng = m->win_eng_n = m->win_coh_c = m->win_coh_n = 0.0;
+    m->n_on = 0;
+    noise_reset(m);
+}
+
+/* ---------------------------------------------------------------- 1. events */
+
+/* Whether ref designates something in this model (the loader resolves refs; this
+ * guards the engine against a hand-made configuration). */
+static int valid_ref(const coop_model *m, const coop_param_ref *ref)
+{
+    long i = ref->index, sub = ref->sub;
+    switch (ref->field) {
+    case COOP_F_NOISE: case COOP_F_ENG_ALPHA: case COOP_F_ENG_DELTA:
+    case COOP_F_INST_HYSTERESIS: case COOP_F_INST_BETA: case COOP_F_INST_GAMMA:
+    case COOP_F_INST_LAMBDA:
+        return 1;
+    case COOP_F_INST_THETA: case COOP_F_INST_OMEGA:
+        return sub >= 0 && sub < COOP_MAX_LEVELS;
+    case COOP_F_DOMAIN_R: case COOP_F_DOMAIN_S: case COOP_F_DOMAIN_T: case COOP_F_DOMAIN_P:
+    case COOP_F_DOMAIN_B: case COOP_F_DOMAIN_C: case COOP_F_DOMAIN_PUBLIC_GOOD:
+        return i >= 0 && (size_t)i < m->nd;
+    case COOP_F_ACTOR_GOAL:
+        return i >= 0 && (size_t)i < m->n && sub >= 0 && (size_t)sub < m->nd;
+    case COOP_F_ACTOR_RULE_PARAM:
+        return i >= 0 && (size_t)i < m->n && sub >= 0 && sub < NPAR;
+    case COOP_F_TIE_WEIGHT: case COOP_F_TIE_RIVALRY:
+        return i >= 0 && (size_t)i < m->nt;
+    case COOP_F_TIE_OBS:
+        return i >= 0 && (size_t)i < m->nt && sub >= 0 && (size_t)sub < m->no;
+    case COOP_F_OBS_GROWTH: case COOP_F_OBS_DECAY:
+        return i >= 0 && (size_t)i < m->no;
+    case COOP_N_FIELDS:
+        return 0;
+    default: /* the other actor fields */
+        return i >= 0 && (size_t)i < m->n;
+    }
+}
+
+static void apply_event(coop_model *m, const coop_event_cfg *ev)
+{
+    const coop_param_ref *ref = &ev->ref;
+    int i = ref->index, sub = ref->sub;
+    size_t D = m->nd;
+    double v = ev->value;
+    coop_op op = ev->op;
+    if (!valid_ref(m, ref))
+        return;
+
+    switch (ref->field) {
+    case COOP_F_NOISE:
+        m->noise = clamp(apply_op(op, m->noise, v), 0.0, 0.5);
+        noise_reset(m);
+        break;
+    case COOP_F_ENG_ALPHA: m->alpha = clamp(apply_op(op, m->alpha, v), 0.0, 1.0); break;
+    case COOP_F_ENG_DELTA: m->delta = clamp(apply_op(op, m->delta, v), 0.0, 1.0); break;
+    case COOP_F_INST_THETA:
+        if (sub >= 0 && sub < COOP_MAX_LEVELS)
+            m->theta[sub] = clamp(apply_op(op, m->theta[sub], v), 0.0, 1.0);
+        break;
+    case COOP_F_INST_OMEGA:
+        if (sub >= 0 && sub < COOP_MAX_LEVELS)
+            m->omega[sub] = clamp(apply_op(op, m->omega[sub], v), 0.0, 1.0);
+        break;
+    case COOP_F_INST_HYSTERESIS: m->hyst = clamp(apply_op(op, m->hyst, v), 0.0, 1.0); break;
+    case COOP_F_INST_BETA: m->beta = dmax(0.0, apply_op(op, m->beta, v)); break;
+    case COOP_F_INST_GAMMA: m->gamma = dmax(0.0, apply_op(op, m->gamma, v)); break;
+    case COOP_F_INST_LAMBDA: m->lambda = clamp(apply_op(op, m->lambda, v), 0.0, 1.0); break;
+    case COOP_F_DOMAIN_R: m->game[i].R = apply_op(op, m->game[i].R, v); m->games_dirty = 1; break;
+    case COOP_F_DOMAIN_S: m->game[i].S = apply_op(op, m->game[i].S, v); m->games_dirty = 1; break;
+    case COOP_F_DOMAIN_T: m->game[i].T = apply_op(op, m->game[i].T, v); m->games_dirty = 1; break;
+    case COOP_F_DOMAIN_P: m->game[i].P = apply_op(op, m->game[i].P, v); m->games_dirty = 1; break;
+    case COOP_F_DOMAIN_B:
+    case COOP_F_DOMAIN_C:
+        if (ref->field == COOP_F_DOMAIN_B)
+            m->db[i] = apply_op(op, m->db[i], v);
+        else
+            m->dc[i] = apply_op(op, m->dc[i], v);
+        if (m->donation[i]) {
+            m->game[i] = coop_game_donation(m->db[i], m->dc[i]);
+            m->games_dirty = 1;
+        }
+        break;
+    case COOP_F_DOMAIN_PUBLIC_GOOD:
+        m->pg[i] = clamp(apply_op(op, m->pg[i], v), 0.0, 1.0);
+        update_public_goods(m);
+        break;
+    case COOP_F_ACTOR_CAPACITY:
+        m->cap[i] = dmax(MIN_POSITIVE, apply_op(op, m->cap[i], v));
+        rescale_actor(m, i);
+        break;
+    case COOP_F_ACTOR_OPENNESS: m->open[i] = clamp(apply_op(op, m->open[i], v), 0.0, 1.0); break;
+    case COOP_F_ACTOR_PROPENSITY:
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            for (size_t d = 0; d < D; d++) {
+                double *p = &m->prop[(size_t)s * D + d];
+                *p = clamp(apply_op(op, *p, v), 0.0, 1.0);
+            }
+        break;
+    case COOP_F_ACTOR_ENGAGEMENT:
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            m->eng[s] = clamp(apply_op(op, m->eng[s], v), 0.0, 1.0);
+        break;
+    case COOP_F_ACTOR_ATTENTION:
+        m->attn[i] = dmax(MIN_POSITIVE, apply_op(op, m->attn[i], v));
+        break;
+    case COOP_F_ACTOR_GOAL: {
+        /* The domain gets share x in [0,1]; the others keep their proportions and
+         * share 1 - x (as coop_config_set_param does).  When the others are all 0
+         * the share must stay 1 and the event changes nothing. */
+        double *g = m->goal + (size_t)i * D, x = clamp(apply_op(op, g[sub], v), 0.0, 1.0);
+        double others = 0.0;
+        for (size_t d = 0; d < D; d++)
+            others += (int)d != sub ? g[d] : 0.0;
+        if (!(others > 0.0))
+            break;
+        for (size_t d = 0; d < D; d++)
+            g[d] = (int)d != sub ? g[d] * (1.0 - x) / others : x;
+        rescale_actor(m, i);
+        break;
+    }
+    case COOP_F_ACTOR_RULE_PARAM: {
+        const coop_rule_info *info = &coop_rules[m->rule[i]];
+        if (sub >= 0 && sub < info->n_params) {
+            double *p = &m->rpar[(size_t)i * NPAR + (size_t)sub];
+            *p = clamp(apply_op(op, *p, v), info->min[sub], info->max[sub]);
+            m->games_dirty = 1; /* the aspiration is a rule parameter */
+        }
+        break;
+    }
+    case COOP_F_MOT_INITIATIVE_RATE:
+        m->mrate[i] = clamp(apply_op(op, m->mrate[i], v), 0.0, 1.0);
+        break;
+    case COOP_F_MOT_INITIATIVE_IMPACT:
+        m->mimpact[i] = clamp(apply_op(op, m->mimpact[i], v), 0.0, 1.0);
+        break;
+    case COOP_F_MOT_DEMONSTRATION:
+        m->mdemo[i] = clamp(apply_op(op, m->mdemo[i], v), 0.0, 1.0);
+        break;
+    case COOP_F_MOT_BROKERAGE: m->mbrok[i] = clamp(apply_op(op, m->mbrok[i], v), 0.0, 1.0); break;
+    case COOP_F_TIE_WEIGHT:
+        m->w[i] = dmax(MIN_POSITIVE, apply_op(op, m->w[i], v));
+        update_wmax(m);
+        break;
+    case COOP_F_TIE_RIVALRY: m->rival[i] = clamp(apply_op(op, m->rival[i], v), 0.0, 1.0); break;
+    case COOP_F_TIE_OBS: {
+        double *o = &m->obs[(size_t)i * m->no + (size_t)sub];
+        *o = dmax(0.0, apply_op(op, *o, v));
+        break;
+    }
+    case COOP_F_OBS_GROWTH: m->growth[i] = apply_op(op, m->growth[i], v); break;
+    case COOP_F_OBS_DECAY: m->decay[i] = dmax(0.0, apply_op(op, m->decay[i], v)); break;
+    default: break;
+    }
+}
+
+static void do_events(coop_model *m)
+{
+    const coop_config *cfg = m->cfg;
+    double now = coop_config_date(cfg, m->step);
+    while (m->next_event < cfg->n_events && cfg->events[m->next_event].date <= now + EVENT_EPS)
+        apply_event(m, &cfg->events[m->next_event++]);
+    if (m->games_dirty) { /* once for all the step's events */
+        games_changed(m);
+        m->games_dirty = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- 2. engagement */
+
+/* e <- e + alpha*signal*(1-e) - delta*e with the signals of the previous step, then
+ * the attention budgets, then which ties are engaged this step. */
+static void do_engagement(coop_model *m)
+{
+    int dynamic = m->step > 0 && (m->alpha > 0.0 || m->delta > 0.0);
+    double inv_d = 1.0 / (double)m->nd, alpha = m->alpha, delta = m->delta;
+    for (size_t i = 0; i < m->n; i++) {
+        int lo = m->row[i], hi = m->row[i + 1];
+        double sum = 0.0;
+        for (int s = lo; s < hi; s++) {
+            if (dynamic) {
+                double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
+                int rj = m->xreg[s];
+                if (rj >= 0)
+                    sig = 1.0 - (1.0 - sig) * (1.0 - m->coh[rj]); /* regional signal */
+                double e = m->eng[s];
+                e += alpha * sig * (1.0 - e) - delta * e;
+                m->eng[s] = clamp(e, 0.0, 1.0);
+            }
+            sum += m->eng[s];
+        }
+        if (sum > m->attn[i]) { /* finite attention */
+            double f = m->attn[i] / sum;
+            for (int s = lo; s < hi; s++)
+                m->eng[s] *= f;
+        }
+    }
+    int n_on = 0;
+    for (size_t t = 0; t < m->nt; t++) {
+        double p = m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]);
+        int on = p >= 1.0 ? 1 : (p <= 0.0 ? 0 : gsl_rng_uniform(m->rng) < p);
+        m->on[t] = (unsigned char)on;
+        m->on_list[n_on] = (int)t; /* appended when on, overwritten otherwise */
+        n_on += on;
+    }
+    m->n_on = n_on;
+}
+
+/* ---------------------------------------------------------------- 3. play */
+
+/* Free-riding shares x = public_good[d] * (share of i's regional neighbours that
+ * cooperated with j in domain d in the previous step). */
+static void free_ride_shares(coop_model *m)
+{
+    size_t D = m->nd;
+    int prev = m->step - 1;
+    for (int y = 0; y < m->n_spill_slots; y++) {
+        size_t s = (size_t)m->spill_slots[y];
+        int lo = m->spill_row[s], hi = m->spill_row[s + 1];
+        double *fr = m->fr + s * D;
+        for (int x = 0; x < m->n_pgd; x++)
+            fr[m->pgd[x]] = 0.0;
+        for (int q = lo; q < hi; q++) {
+            int s2 = m->spill[q];
+            int was_on = m->last_on[m->tie[s2]] == prev; /* as a factor: no branch */
+            const unsigned char *mem = m->mem + (size_t)s2 * D;
+            for (int x = 0; x < m->n_pgd; x++)
+                fr[m->pgd[x]] += was_on & mem[m->pgd[x]] & COOP_MEM_OWN;
+        }
+        double inv = 1.0 / (hi - lo);
+        for (int x = 0; x < m->n_pgd; x++)
+            fr[m->pgd[x]] *= m->pg[m->pgd[x]] * inv;
+    }
+}
+
+/* The domains with a public-good share > 0; free-riding shares of the others are 0. */
+static void update_public_goods(coop_model *m)
+{
+    m->n_pgd = 0;
+    for (size_t d = 0; d < m->nd; d++)
+        if (m->pg[d] > 0.0)
+            m->pgd[m->n_pgd++] = (int)d;
+    if (m->fr)
+        memset(m->fr, 0, m->ns * m->nd * sizeof(double));
+}
+
+static void do_play(coop_model *m)
+{
+    size_t D = m->nd;
+    gsl_rng *rng = m->rng;
+    const double *pay_all = m->pay; /* locals: the generator calls force reloads of m->... */
+    const int noisy = m->noise > 0.0;
+    if (m->fr)
+        free_ride_shares(m);
+    for (size_t i = 0; i < m->n; i++)
+        m->gain[i] = 0.0, m->nc[i] = m->na[i] = 0;
+    for (size_t r = 0; r < m->cfg->n_regions; r++)
+        m->coh_c[r] = m->coh_n[r] = 0.0;
+
+    for (size_t s = 0; s < m->ns; s++)
+        m->cc[s] = 0;
+    for (size_t t = 0; t < m->nt; t++)
+        m->mut[t] = 0;
+    for (int x = 0; x < m->n_on; x++) {
+        int t = m->on_list[x];
+        int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1];
+        int i = m->own[sa], j = m->own[sb];
+        int ri = m->rule[i], rj = m->rule[j];
+        const double *pari = m->rpar + (size_t)i * NPAR, *parj = m->rpar + (size_t)j * NPAR;
+        int keep_i = coop_strategies[ri].learning == COOP_LEARN_NONE;
+        int keep_j = coop_strategies[rj].learning == COOP_LEARN_NONE;
+        int L = m->level[t];
+        double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
+        size_t ka = (size_t)sa * D, kb = (size_t)sb * D;
+        double *pa = m->prop + ka, *pb = m->prop + kb;
+        unsigned char *ma = m->mem + ka, *mb = m->mem + kb;
+        const double *fa = m->fr ? m->fr + ka : NULL, *fb = m->fr ? m->fr + kb : NULL;
+        const double *sca = m->scale + ka, *scb = m->scale + kb;
+        double *va = m->lastv + ka, *vb = m->lastv + kb;
+        double ga = 0.0, gb = 0.0;
+        int ca = 0, cb = 0, mutual = 0;
+
+        for (size_t d = 0; d < D; d++) {
+            /* learners play C with their propensity; fixed rules report theirs */
+            double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
+            double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
+            int xa = coop_strategy_bernoulli(rng, qa);
+            int xb = coop_strategy_bernoulli(rng, qb);
+            if (noisy) {
+                xa ^= noise_flip(m);
+                xb ^= noise_flip(m);
+            }
+            const double *pay = pay_all + 4 * d;
+            va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
+            vb[d] = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
+            ga += sca[d] * va[d];
+            gb += scb[d] * vb[d];
+            ma[d] = (unsigned char)coop_strategy_remember(ma[d], xa, xb);
+            mb[d] = (unsigned char)coop_strategy_remember(mb[d], xb, xa);
+            ca += xa, cb += xb, mutual += xa & xb;
+        }
+        m->cc[sa] = ca, m->cc[sb] = cb, m->mut[t] = mutual;
+        m->gain[i] += ga, m->gain[j] += gb;
+        m->tgain[sa] += ga, m->tgain[sb] += gb;
+        m->nc[i] += ca, m->nc[j] += cb;
+        m->na[i] += (int)D, m->na[j] += (int)D;
+        if (m->last_on[t] <= m->last_learn)
+            m->fresh[m->n_fresh++] = t;
+        m->last_on[t] = m->step;
+        for (size_t o = 0; o < m->no; o++) { /* observables: the new share of C */
+            int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
+            for (int x = lo; x < hi; x++)
+                c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
+            m->oshare[(size_t)t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
+        }
+        int r = m->tie_region[t];
+        if (r >= 0)
+            m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * D;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+    for (size_t r = 0; r < m->cfg->n_regions; r++)
+        m->coh[r] = m->coh_n[r] > 0.0 ? m->coh_c[r] / m->coh_n[r] : 0.0;
+}
+
+/* ---------------------------------------------------------------- 4. institutions */
+
+static void do_institutions(coop_model *m)
+{
+    double inv_d = 1.0 / (double)m->nd;
+    int top = m->nl - 1;
+    for (size_t t = 0; t < m->nt; t++) {
+        /* trust <- (1-lambda)*trust + lambda*mutual on an engaged tie (mut = 0 and
+         * on = 0 on an idle one, which keeps its trust), written without a branch */
+        m->trust[t] += m->on[t] * m->lambda * (m->mut[t] * inv_d - m->trust[t]);
+        double tr = m->trust[t];
+        int L = m->level[t];
+        int a = m->own[m->tslot[2 * t]], b = m->own[m->tslot[2 * t + 1]];
+        if (L < top && tr >= m->theta[L + 1] && m->open[a] >= m->omega[L + 1]
+            && m->open[b] >= m->omega[L + 1])
+            m->up[t]++;
+        else
+            m->up[t] = 0;
+        if (L > 0 && tr < m->theta[L] - m->hyst)
+            m->down[t]++;
+        else
+            m->down[t] = 0;
+        if (m->up[t] >= m->tau) {
+            L++;
+            int *mile = &m->mile[t * (size_t)m->nl + (size_t)L];
+            if (*mile < 0)
+                *mile = m->step;
+            m->up[t] = m->down[t] = 0;
+        } else if (m->down[t] >= m->tau) {
+            L--;
+            m->up[t] = m->down[t] = 0;
+        }
+        m->level[t] = L;
+    }
+}
+
+/* ---------------------------------------------------------------- 5. motivator */
+
+static void do_motivators(coop_model *m)
+{
+    size_t D = m->nd;
+    for (int q = 0; q < m->n_mot; q++) {
+        int a = m->mot[q], mt = m->mot_mt[q], tm = m->mot_tm[q];
+        int lo = m->mot_row[q], hi = m->mot_row[q + 1];
+        int target = m->cfg->actors[a].motivator.target;
+
+        /* initiative: raises the target's engagement with the whole region */
+        double rate = m->mrate[a];
+        if (rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->rng) < rate)) {
+            double imp = m->mimpact[a];
+            for (int x = lo; x <= hi; x++) {
+                int s = x < hi ? m->mk_tk[x] : tm; /* the neighbours, then the motivator */
+                if (s >= 0)
+                    m->eng[s] += imp * (1.0 - m->eng[s]);
+            }
+            apply_budget(m, target);
+        }
+
+        /* demonstration: visible (absolute) gains from the target attract, or repel
+         * in proportion to rivalry */
+        double demo = m->mdemo[a];
+        if (demo > 0.0 && mt >= 0 && m->wmax > 0.0) {
+            double vm = m->cap[a] * m->tgain[mt];
+            for (int x = lo; x < hi; x++) {
+                int kt = m->mk_kt[x], km = m->mk_km[x];
+                if (kt < 0 || km < 0)
+                    continue;
+                double vk = m->cap[m->own[kt]] * m->tgain[kt];
+                double den = fabs(vm) + fabs(vk);
+                double G = den > 0.0 ? dmax(0.0, vm - vk) / den : 0.0;
+                double f = demo * (m->w[km] / m->wmax) * G, r = m->rival[km];
+                if (f <= 0.0)
+                    continue;
+                for (size_t d = 0; d < D; d++) {
+                    double pm = m->prop[(size_t)mt * D + d];
+                    double *pk = &m->prop[(size_t)kt * D + d];
+                    double gap = dmax(0.0, pm - *pk);
+                    *pk = clamp(*pk + f * ((1.0 - r) * gap - r * *pk), 0.0, 1.0);
+                }
+            }
+        }
+
+        /* brokerage: trust passes from the motivator's tie with the target to the
+         * neighbours' ties with the target and to the motivator's regional ties */
+        double brok = m->mbrok[a];
+        if (brok > 0.0 && mt >= 0 && m->wmax > 0.0) {
+            double tr = m->trust[m->tie[mt]];
+            for (int x = lo; x < hi; x++) {
+                int kt = m->mk_kt[x], km = m->mk_km[x];
+                if (km < 0)
+                    continue;
+                double inc = brok * (m->w[km] / m->wmax) * tr;
+                if (kt >= 0)
+                    m->trust[m->tie[kt]] = dmin(1.0, m->trust[m->tie[kt]] + inc);
+                m->trust[km] = dmin(1.0, m->trust[km] + inc);
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- 6. learning */
+
+/* Bush-Mosteller on both sides of every tie played since the last update (the
+ * list `fresh`, filled by do_play), in every domain, from the last round's
+ * effective payoff.  Iterating over that list rather than testing every slot
+ * avoids a branch on engagement, which is random. */
+static void learn_reinforce(coop_model *m)
+{
+    size_t D = m->nd;
+    for (int x = 0; x < m->n_fresh; x++) {
+        int t = m->fresh[x];
+        for (int side = 0; side < 2; side++) {
+            int s = m->tslot[2 * t + side], i = m->own[s];
+            if (coop_strategies[m->rule[i]].learning != COOP_LEARN_REINFORCE)
+                continue;
+            double l = m->rpar[(size_t)i * NPAR + 1];
+            const double *A = m->aspA + (size_t)i * D, *IM = m->aspIM + (size_t)i * D;
+            size_t k0 = (size_t)s * D;
+            for (size_t d = 0; d < D; d++) {
+                size_t k = k0 + d;
+                double st = (m->lastv[k] - A[d]) * IM[d]; /* clamped by the update */
+                m->prop[k] = coop_strategy_bush_mosteller(m->prop[k], m->mem[k] & COOP_MEM_OWN, st, l);
+            }
+        }
+    }
+}
+
+/* The neighbour whose propensities actor i copies, or i itself. */
+static int imitation_model(coop_model *m, int i)
+{
+    int lo = m->row[i], deg = m->row[i + 1] - lo;
+    if (deg == 0)
+        return i;
+    int rule = m->rule[i];
+    if (rule == COOP_RULE_IMITATE_BEST) {
+        int best = i; /* self included, kept on ties; first best neighbour otherwise */
+        for (int s = lo; s < lo + deg; s++)
+            if (m->acc[m->nbr[s]] > m->acc[best])
+                best = m->nbr[s];
+        return best;
+    }
+    int j = m->nbr[lo + (deg > 1 ? (int)gsl_rng_uniform_int(m->rng, (unsigned long)deg) : 0)];
+    double p;
+    if (rule == COOP_RULE_FERMI) {
+        p = coop_strategy_fermi(m->acc[i], m->acc[j], m->rpar[(size_t)i * NPAR]);
+    } else {
+        int degj = m->row[j + 1] - m->row[j];
+        double norm = (deg > degj ? deg : degj) * (double)m->update_every * m->delta_max;
+        p = coop_strategy_replicator(m->acc[i], m->acc[j], norm);
+    }
+    if (p >= 1.0 || (p > 0.0 && gsl_rng_uniform(m->rng) < p))
+        return j;
+    return i;
+}
+
+static void learn_imitate(coop_model *m)
+{
+    size_t D = m->nd;
+    for (size_t i = 0; i < m->n; i++) {
+        int lo = m->row[i], hi = m->row[i + 1];
+        for (size_t d = 0; d < D; d++) {
+            double sum = 0.0;
+            for (int s = lo; s < hi; s++)
+                sum += m->prop[(size_t)s * D + d];
+            m->pnode[i * D + d] = hi > lo ? sum / (hi - lo) : 0.0;
+        }
+    }
+    for (size_t i = 0; i < m->n; i++)
+        m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
+                             ? imitation_model(m, (int)i)
+                             : (int)i;
+    for (size_t i = 0; i < m->n; i++) {
+        int j = m->model_of[i];
+        if (j == (int)i)
+            continue;
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            for (size_t d = 0; d < D; d++)
+                m->prop[(size_t)s * D + d] = m->pnode[(size_t)j * D + d];
+    }
+}
+
+static void do_learning(coop_model *m)
+{
+    if (m->any_reinforce)
+        learn_reinforce(m);
+    m->n_fresh = 0;
+    if (m->any_imitate)
+        learn_imitate(m);
+    for (size_t i = 0; i < m->n; i++)
+        m->acc[i] = 0.0;
+    m->last_learn = m->step;
+}
+
+/* ---------------------------------------------------------------- 7. observables */
+
+/* obs <- obs * (1 + (growth*c - decay*(1-c)) / steps_per_year), c the share of C in
+ * the driving domains among the last actions on the tie (kept while it is idle). */
+static void do_observables(coop_model *m)
+{
+    size_t no = m->no;
+    double inv_spy = 1.0 / m->cfg->steps_per_year;
+    for (size_t o = 0; o < no; o++) {
+        if (m->drv_row[o] == m->drv_row[o + 1])
+            continue;
+        double g = m->growth[o], dc = m->decay[o];
+        for (size_t t = 0; t < m->nt; t++) {
+            double c = m->oshare[t * no + o];
+            m->obs[t * no + o] *= dmax(0.0, 1.0 + (g * c - dc * (1.0 - c)) * inv_spy);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- 8. record */
+
+static void do_window(coop_model *m)
+{
+    if (!m->hyp || m->step < m->win_start)
+        return;
+    size_t D = m->nd;
+    for (int x = 0; x < m->n_oth; x++) {
+        int s = m->oth_kt[x];
+        if (s >= 0 && m->on[m->tie[s]])
+            m->win_c[x] += m->cc[s], m->win_n[x] += (double)D;
+    }
+    for (int x = 0; x < m->n_reg; x++)
+        m->win_eng += m->eng[m->reg_tk[x]], m->win_eng_n += 1.0;
+    for (int x = 0; x < m->n_intra; x++) {
+        int t = m->intra[x];
+        if (m->on[t]) {
+            m->win_coh_c += m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]];
+            m->win_coh_n += 2.0 * D;
+        }
+    }
+}
+
+static void do_record(coop_model *m, coop_record *rec)
+{
+    size_t D = m->nd, no = m->no;
+    if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
+        memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
+    if (!rec->keep_series || m->step >= rec->n_steps)
+        return;
+    double *ar = rec->actor + (size_t)m->step * m->n * COOP_ACTOR_METRICS;
+    long c_all = 0, n_all = 0;
+    double g_all = 0.0;
+    for (size_t i = 0; i < m->n; i++, ar += COOP_ACTOR_METRICS) {
+        int lo = m->row[i], hi = m->row[i + 1], ts = m->to_target[i];
+        double e = 0.0, p = 0.0;
+        for (int s = lo; s < hi; s++) {
+            e += m->eng[s];
+            for (size_t d = 0; d < D; d++)
+                p += m->prop[(size_t)s * D + d];
+        }
+        ar[COOP_A_COOP_RATE] = m->na[i] ? (double)m->nc[i] / m->na[i] : NAN;
+        ar[COOP_A_COOP_TARGET] = (ts >= 0 && m->on[m->tie[ts]]) ? (double)m->cc[ts] / D : NAN;
+        ar[COOP_A_GAIN] = m->gain[i];
+        ar[COOP_A_CUM_GAIN] = m->cum[i];
+        ar[COOP_A_ENGAGEMENT] = hi > lo ? e / (hi - lo) : NAN;
+        ar[COOP_A_PROPENSITY] = hi > lo ? p / ((hi - lo) * (double)D) : NAN;
+        c_all += m->nc[i], n_all += m->na[i], g_all += m->gain[i];
+    }
+    size_t tw = COOP_TIE_METRICS + no;
+    double *tr = rec->tie + (size_t)m->step * m->nt * tw;
+    for (size_t t = 0; t < m->nt; t++, tr += tw) {
+        tr[COOP_T_TRUST] = m->trust[t];
+        tr[COOP_T_LEVEL] = m->level[t];
+        tr[COOP_T_COOP_RATE] =
+            m->on[t] ? (double)(m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]]) / (2.0 * D)
+                     : NAN;
+        for (size_t o = 0; o < no; o++)
+            tr[COOP_TIE_METRICS + o] = m->obs[t * no + o];
+    }
+    double *pr = rec->pop + (size_t)m->step * COOP_POP_METRICS;
+    pr[COOP_P_COOP_SHARE] = n_all ? (double)c_all / n_all : NAN;
+    pr[COOP_P_MEAN_GAIN] = m->n ? g_all / m->n : NAN;
+}
+
+/* ---------------------------------------------------------------- step and run */
+
+void coop_model_step(coop_model *m, coop_record *rec)
+{
+    do_events(m);
+    do_engagement(m);
+    do_play(m);
+    do_institutions(m);
+    do_motivators(m);
+    if ((m->step + 1) % m->update_every == 0)
+        do_learning(m);
+    do_observables(m);
+    do_window(m);
+    if (rec)
+        do_record(m, rec);
+    m->step++;
+}
+
+void coop_model_outcomes(const coop_model *m, double out[COOP_N_OUTCOMES])
+{
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        out[k] = NAN;
+    if (!m->hyp)
+        return;
+    const coop_config *cfg = m->cfg;
+    double spy = cfg->steps_per_year, horizon = cfg->n_steps / spy;
+    int top = m->nl - 1;
+    double sum_rate = 0.0, sum_level = 0.0, sum_years = 0.0;
+    int n_rate = 0, n_tie = 0, n_cens = 0;
+    for (int x = 0; x < m->n_oth; x++) {
+        if (m->win_n[x] > 0.0)
+            sum_rate += m->win_c[x] / m->win_n[x], n_rate++;
+        int s = m->oth_kt[x];
+        if (s < 0)
+            continue;
+        int t = m->tie[s], first = m->mile[(size_t)t * (size_t)m->nl + (size_t)top];
+        n_tie++;
+        sum_level += m->level[t];
+        if (first >= 0)
+            sum_years += first / spy;
+        else
+            sum_years += horizon, n_cens++;
+    }
+    if (n_rate)
+        out[COOP_O_OTHERS_COOP_TARGET] = sum_rate / n_rate;
+    if (m->win_eng_n > 0.0)
+        out[COOP_O_TARGET_ENGAGEMENT] = m->win_eng / m->win_eng_n;
+    if (n_tie) {
+        out[COOP_O_OTHERS_LEVEL] = sum_level / n_tie;
+        out[COOP_O_YEARS_TO_ENHANCED] = sum_years / n_tie;
+        out[COOP_O_CENSORED_SHARE] = (double)n_cens / n_tie;
+    }
+    if (m->win_coh_n > 0.0)
+        out[COOP_O_REGIONAL_COHESION] = m->win_coh_c / m->win_coh_n;
+}
+
+void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec)
+{
+    coop_model_init(m, seed);
+    for (int s = 0; s < m->cfg->n_steps; s++)
+        coop_model_step(m, rec);
+    if (rec)
+        coop_model_outcomes(m, rec->outcome);
+}
+
+int coop_model_steps_done(const coop_model *m)
+{
+    return m->step;
+}
+
+/* ---------------------------------------------------------------- inspection */
+
+double coop_model_trust(const coop_model *m, size_t tie)
+{
+    return m->trust[tie];
+}
+
+int coop_model_level(const coop_model *m, size_t tie)
+{
+    return m->level[tie];
+}
+
+double coop_model_engagement(const coop_model *m, int a, int b)
+{
+    int s = find_slot(m, a, b);
+    return s >= 0 ? m->eng[s] : NAN;
+}
+
+double coop_model_propensity(const coop_model *m, int a, int b, size_t domain)
+{
+    int s = find_slot(m, a, b);
+    return s >= 0 ? m->prop[(size_t)s * m->nd + domain] : NAN;
+}
+
+int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
+{
+    int s = find_slot(m, a, b);
+    if (s < 0 || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
+        return -1;
+    return (m->mem[(size_t)s * m->nd + domain] & COOP_MEM_OWN) ? COOP_C : COOP_D;
+}
+
+double coop_model_cum_gain(const coop_model *m, int actor)
+{
+    return m->cum[actor];
+}
+
+double coop_model_observable(const coop_model *m, size_t tie, size_t obs)
+{
+    return m->obs[tie * m->no + obs];
+}
+
+double coop_model_parameter(const coop_model *m, coop_param_ref ref)
+{
+    size_t D = m->nd;
+    int i = ref.index, sub = ref.sub;
+    if (!valid_ref(m, &ref))
+        return NAN;
+    switch (ref.field) {
+    case COOP_F_NOISE: return m->noise;
+    case COOP_F_ENG_ALPHA: return m->alpha;
+    case COOP_F_ENG_DELTA: return m->delta;
+    case COOP_F_INST_THETA: return m->theta[sub];
+    case COOP_F_INST_OMEGA: return m->omega[sub];
+    case COOP_F_INST_HYSTERESIS: return m->hyst;
+    case COOP_F_INST_BETA: return m->beta;
+    case COOP_F_INST_GAMMA: return m->gamma;
+    case COOP_F_INST_LAMBDA: return m->lambda;
+    case COOP_F_DOMAIN_R: return m->game[i].R;
+    case COOP_F_DOMAIN_S: return m->game[i].S;
+    case COOP_F_DOMAIN_T: return m->game[i].T;
+    case COOP_F_DOMAIN_P: return m->game[i].P;
+    case COOP_F_DOMAIN_B: return m->db[i];
+    case COOP_F_DOMAIN_C: return m->dc[i];
+    case COOP_F_DOMAIN_PUBLIC_GOOD: return m->pg[i];
+    case COOP_F_ACTOR_CAPACITY: return m->cap[i];
+    case COOP_F_ACTOR_OPENNESS: return m->open[i];
+    case COOP_F_ACTOR_ATTENTION: return m->attn[i];
+    case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
+    case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
+    case COOP_F_MOT_INITIATIVE_RATE: return m->mrate[i];
+    case COOP_F_MOT_INITIATIVE_IMPACT: return m->mimpact[i];
+    case COOP_F_MOT_DEMONSTRATION: return m->mdemo[i];
+    case COOP_F_MOT_BROKERAGE: return m->mbrok[i];
+    case COOP_F_TIE_WEIGHT: return m->w[i];
+    case COOP_F_TIE_RIVALRY: return m->rival[i];
+    case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
+    case COOP_F_OBS_GROWTH: return m->growth[i];
+    case COOP_F_OBS_DECAY: return m->decay[i];
+    default: return NAN; /* per-slot state: see coop_model_propensity/engagement */
+    }
+}
