@@ -1,0 +1,311 @@
+/* test_plot.c: `coopsim plot` on the results directories under tests/data/plot_*
+ * (a run, a hypothesis test, a sweep and a hypothesis sweep; see
+ * tests/data/plot_fixtures.sh), each copied to /tmp first.
+ *
+ * Every figure is checked for what a reader relies on: the PNG exists and is
+ * 1200 x 800 (the IHDR chunk); it shows data, not just axes (the PNG is decoded,
+ * by gnuplot's own PNG reader, and enough of its pixels have a colour only the
+ * data is drawn in; a control draws the same script without data and must
+ * fail that check); and its script redraws it byte for byte from the figures/
+ * folder with gnuplot alone.  Then the errors: not a results directory, nothing
+ * to plot, a malformed file, gnuplot missing. */
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "coop_plot.h"
+#include "e2e.h"
+
+#define W 1200
+#define H 800
+
+/* Copies tests/data/NAME to a fresh directory under /tmp; dir gets the copy's
+ * path, tmp the directory to remove at the end. */
+static void fixture(const char *name, char *tmp, char *dir, size_t size)
+{
+    char cmd[1024];
+    e2e_tmpdir(tmp, 64);
+    cr_assert(tmp[0], "cannot create a temporary directory");
+    snprintf(dir, size, "%s/%s", tmp, name);
+    snprintf(cmd, sizeof cmd, "cp -r tests/data/%s '%s' && rm -rf '%s/figures'", name, tmp, dir);
+    cr_assert_eq(system(cmd), 0, "cannot copy tests/data/%s", name);
+}
+
+/* Width and height from the PNG signature and IHDR chunk; 0 when not a PNG. */
+static int png_size(const char *path, uint32_t *w, uint32_t *h)
+{
+    unsigned char b[24];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+    if (f)
+        fclose(f);
+    if (n != sizeof b || memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp(b + 12, "IHDR", 4))
+        return 0;
+    *w = (uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | (uint32_t)b[18] << 8 | b[19];
+    *h = (uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | (uint32_t)b[22] << 8 | b[23];
+    return 1;
+}
+
+/* Which pixels count as data: near one colour (within `tol` per channel, 12 when
+ * 0), or, with colour NULL, any saturated colour (max - min channel > 60: not
+ * white, grey or black, which is what axes, grid and text are drawn in). */
+typedef struct looks {
+    const char *colour;   /* "#RRGGBB" or NULL */
+    double min_share;     /* of all pixels */
+    int tol;
+} looks;
+
+/* Counts the pixels of a PNG that match `lk`, decoding it with gnuplot (its
+ * table of x, y, red, green, blue, alpha per pixel); -1 on failure. */
+static long count_pixels(const char *png, const looks *lk)
+{
+    char table[128], cmd[1024], line[256];
+    snprintf(table, sizeof table, "/tmp/coopsim-pixels-%d.txt", (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
+             "unset table\" 2>/dev/null",
+             table, png);
+    if (system(cmd) != 0)
+        return -1;
+    FILE *f = fopen(table, "r");
+    if (!f)
+        return -1;
+    unsigned cr = 0, cg = 0, cb = 0;
+    if (lk->colour)
+        sscanf(lk->colour, "#%2x%2x%2x", &cr, &cg, &cb);
+    long n = 0;
+    while (fgets(line, sizeof line, f)) {
+        int x, y, r, g, b;
+        if (line[0] == '#' || sscanf(line, "%d %d %d %d %d", &x, &y, &r, &g, &b) != 5)
+            continue;
+        if (lk->colour) {
+            int t = lk->tol ? lk->tol : 12;
+            n += abs(r - (int)cr) <= t && abs(g - (int)cg) <= t && abs(b - (int)cb) <= t;
+        } else {
+            int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+            int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+            n += mx - mn > 60;
+        }
+    }
+    fclose(f);
+    unlink(table);
+    return n;
+}
+
+/* The checks every figure must pass: a 1200 x 800 PNG showing data, which its
+ * script redraws byte for byte. */
+static void check_figure(const char *dir, const char *name, const looks *lk)
+{
+    char png[512], copy[512], cmd[1200];
+    uint32_t w = 0, h = 0;
+    snprintf(png, sizeof png, "%s/figures/%s.png", dir, name);
+    cr_assert(e2e_exists(png), "%s was not drawn", png);
+    cr_assert(png_size(png, &w, &h), "%s is not a PNG", png);
+    cr_expect(w == W && h == H, "%s is %ux%u, not %dx%d", name, w, h, W, H);
+
+    long n = count_pixels(png, lk);
+    cr_assert_geq(n, 0, "cannot decode %s", png);
+    cr_expect_geq((double)n / (W * H), lk->min_share,
+                  "%s looks blank: %ld pixels of %s (%.4f%%, want %.4f%%)", name, n,
+                  lk->colour ? lk->colour : "saturated colour", 100.0 * n / (W * H),
+                  100 * lk->min_share);
+
+    /* The script alone redraws the same bytes, from the figures/ folder. */
+    snprintf(copy, sizeof copy, "%s/%s.first.png", dir, name);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && cd '%s/figures' && gnuplot %s.gp 2>/dev/null", png,
+             copy, dir, name);
+    cr_assert_eq(system(cmd), 0, "gnuplot %s.gp failed", name);
+    cr_expect(e2e_same_file(png, copy), "%s.gp does not redraw %s.png byte for byte", name,
+              name);
+}
+
+/* Runs coopsim plot on a copy of a fixture and checks the figures it names. */
+static void plot_fixture(const char *fixture_name, const char *const *names, const looks *lk,
+                         size_t n, char *tmp, char *dir, size_t size)
+{
+    fixture(fixture_name, tmp, dir, size);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "coopsim plot %s: %s", dir, r->err);
+    for (size_t i = 0; i < n; i++) {
+        char line[600];
+        snprintf(line, sizeof line, "%s/figures/%s.png: ", dir, names[i]);
+        cr_expect(strstr(r->out, line), "no line for %s in:\n%s", names[i], r->out);
+    }
+    for (size_t i = 0; i < n; i++)
+        check_figure(dir, names[i], &lk[i]);
+}
+
+#define BLUE "#0072B2"       /* factual world, first curve */
+#define VERMILLION "#D55E00" /* counterfactual world */
+#define ORANGE "#E69F00"     /* agreement level 1 */
+#define SLATE "#9AA5B1"      /* the inconclusive verdict: a grey no text antialiasing makes */
+
+Test(plot, run_results)
+{
+    static const char *const names[] = {"series_coop_target", "engagement", "population",
+                                        "agreements"};
+    static const looks lk[] = {{BLUE, 0.004, 0}, {BLUE, 0.001, 0}, {BLUE, 0.0015, 0},
+                               {ORANGE, 0.001, 0}};
+    char tmp[64], dir[256];
+    plot_fixture("plot_run", names, lk, 4, tmp, dir, sizeof dir);
+
+    /* The .gp scripts read their data by relative path, next to them. */
+    char path[512];
+    snprintf(path, sizeof path, "%s/figures/series_coop_target.csv", dir);
+    cr_expect(e2e_exists(path));
+    snprintf(path, sizeof path, "%s/figures/agreements_observed.csv", dir);
+    cr_expect(e2e_exists(path), "the observed milestones of the timeline are not overlaid");
+    e2e_rmrf(tmp);
+}
+
+Test(plot, blank_figure_fails_the_check)
+{
+    /* The control: the same script with a data file of no rows draws the axes,
+     * the titles and nothing else, and the "shows data" check must reject it. */
+    char tmp[64], dir[256], cmd[1024], png[512];
+    fixture("plot_run", tmp, dir, sizeof dir);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/figures' && head -1 series_coop_target.csv > blank.csv && "
+             "sed -e 's/series_coop_target\\.csv/blank.csv/g' "
+             "-e 's/series_coop_target\\.png/blank.png/' series_coop_target.gp > blank.gp && "
+             "gnuplot blank.gp 2>/dev/null",
+             dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(png, sizeof png, "%s/figures/blank.png", dir);
+    looks lk = {BLUE, 0.004, 0};
+    long n = count_pixels(png, &lk);
+    cr_assert_geq(n, 0);
+    cr_expect_lt((double)n / (W * H), lk.min_share / 10, "a blank figure has %ld data pixels", n);
+    e2e_rmrf(tmp);
+}
+
+Test(plot, hypothesis_results)
+{
+    static const char *const names[] = {"series_coop_target", "engagement", "agreements",
+                                        "forest"};
+    static const looks lk[] = {{VERMILLION, 0.0008, 0}, {VERMILLION, 0.0002, 0},
+                               {ORANGE, 0.001, 0}, {SLATE, 0.001, 4}};
+    char tmp[64], dir[256], path[512];
+    plot_fixture("plot_hyp", names, lk, 4, tmp, dir, sizeof dir);
+
+    /* Factual and counterfactual side by side; placebos only in the forest plot. */
+    char head[4096] = "";
+    snprintf(path, sizeof path, "%s/figures/series_coop_target.csv", dir);
+    e2e_slurp(path, head, sizeof head);
+    cr_expect(strstr(head, "KZ factual mean") && strstr(head, "KZ counterfactual mean"));
+    cr_expect_null(strstr(head, "placebo"));
+    snprintf(path, sizeof path, "%s/figures/forest.csv", dir);
+    e2e_slurp(path, head, sizeof head);
+    cr_expect(strstr(head, "placebo:KG"), "%s", head);
+    snprintf(path, sizeof path, "%s/figures/forest.gp", dir);
+    e2e_slurp(path, head, sizeof head);
+    cr_expect(strstr(head, "Verdict: inconclusive"), "the verdict is not in the title");
+    e2e_rmrf(tmp);
+}
+
+Test(plot, sweep_results)
+{
+    static const char *const names[] = {"sweep_outcomes"};
+    static const looks lk[] = {{BLUE, 0.002, 0}};
+    char tmp[64], dir[256], path[512];
+    plot_fixture("plot_sweep", names, lk, 1, tmp, dir, sizeof dir);
+    /* series none: no summary.csv, so no time series. */
+    snprintf(path, sizeof path, "%s/figures/series_coop_target.png", dir);
+    cr_expect_not(e2e_exists(path));
+    e2e_rmrf(tmp);
+}
+
+Test(plot, hypothesis_sweep_results)
+{
+    static const char *const names[] = {"sweep_outcomes", "sweep_effect", "sweep_verdict"};
+    static const looks lk[] = {{NULL, 0.10, 0}, {NULL, 0.06, 0}, {SLATE, 0.2, 4}};
+    char tmp[64], dir[256];
+    plot_fixture("plot_hypsweep", names, lk, 3, tmp, dir, sizeof dir);
+    e2e_rmrf(tmp);
+}
+
+Test(plot, not_a_results_directory)
+{
+    char tmp[64], dir[256], cmd[600];
+    e2e_result *r = e2e_run("plot /nonexistent/results");
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "no such results directory"), "%s", r->err);
+
+    e2e_tmpdir(tmp, sizeof tmp);
+    r = e2e_run("plot %s", tmp);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "manifest.cfg"), "%s", r->err);
+
+    /* A manifest and nothing else: say which files the figures need. */
+    snprintf(dir, sizeof dir, "%s/only", tmp);
+    snprintf(cmd, sizeof cmd, "mkdir '%s' && cp tests/data/plot_run/manifest.cfg '%s'", dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    r = e2e_run("plot %s", dir);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "nothing to plot") && strstr(r->err, "summary.csv") &&
+                  strstr(r->err, "milestones.csv") && strstr(r->err, "hypothesis.csv"),
+              "%s", r->err);
+    snprintf(cmd, sizeof cmd, "%s/figures", dir);
+    cr_expect_not(e2e_exists(cmd), "figures/ made for nothing");
+    e2e_rmrf(tmp);
+}
+
+Test(plot, malformed_file)
+{
+    char tmp[64], dir[256], cmd[1024];
+    fixture("plot_run", tmp, dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "sed -i '3s/^0,factual,0,1991,\\([A-Z]*\\),[a-z_]*,[^,]*/"
+                              "0,factual,0,1991,\\1,coop_target,zero/' '%s/summary.csv'",
+             dir);
+    cr_assert_eq(system(cmd), 0);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "summary.csv:3:") && strstr(r->err, "'zero'"), "%s", r->err);
+    e2e_rmrf(tmp);
+}
+
+Test(plot, gnuplot_missing)
+{
+    char tmp[64], dir[256], cmd[1024], out[128];
+    fixture("plot_run", tmp, dir, sizeof dir);
+    snprintf(out, sizeof out, "%s/err", tmp);
+    snprintf(cmd, sizeof cmd, "PATH=/nonexistent %s plot %s 2>%s", e2e_program(), dir, out);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d", WEXITSTATUS(st));
+    char err[2048];
+    e2e_slurp(out, err, sizeof err);
+    cr_expect(strstr(err, "gnuplot-nox"), "%s", err);
+
+    /* The same through the library, with the program named explicitly. */
+    coop_err e = {0};
+    coop_plot_opts opts = {NULL, "/nonexistent/gnuplot"};
+    cr_expect_eq(coop_plot(dir, &opts, &e), COOP_EIO);
+    cr_expect(strstr(e.text, "gnuplot-nox"), "%s", e.text);
+    e2e_rmrf(tmp);
+}
+
+Test(plot, timeline_levels)
+{
+    static const struct {
+        const char *kind, *what;
+        int n_levels, level;
+    } cases[] = {
+        {"agreement_signed", "Partnership and Cooperation Agreement (PCA) signed", 4, 1},
+        {"agreement_signed", "PCA signed (never ratified: human-rights concerns)", 4, 1},
+        {"agreement_in_force", "PCA enters into force", 4, 2},
+        {"agreement_in_force", "PCA enters into force", 2, 1},
+        {"agreement_signed", "Enhanced Partnership and Cooperation Agreement (EPCA) signed", 4, 3},
+        {"agreement_signed", "Enhanced Partnership and Cooperation Agreement (EPCA) signed", 6, 5},
+        {"agreement_signed", "Energy Memorandum of Understanding", 4, 0},
+        {"agreement_in_force", "Interim Agreement on trade enters into force (PCA still not "
+                               "ratified)", 4, 0},
+        {"program", "PCA signed", 4, 0},
+        {"agreement_signed", "PCA signed", 1, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        cr_expect_eq(coop_plot_timeline_level(cases[i].kind, cases[i].what, cases[i].n_levels),
+                     cases[i].level, "case %zu: %s / %s", i, cases[i].kind, cases[i].what);
+    cr_expect_eq(coop_plot_timeline_level(NULL, "PCA signed", 4), 0);
+}
