@@ -1,0 +1,218 @@
+/* coop_hypothesis.h: the paired counterfactual test of MODEL.md section 5.
+ *
+ * `coopsim hypothesis CONFIG` asks whether the motivator (cfg->hyp.motivator,
+ * Kazakhstan in configs/eu_ca.cfg) raised cooperation between its region and the
+ * target.  It runs, at every point, one world per row of this table, all with
+ * the same seeds (replicate r of every world: coop_rng_seed(seed, point, r),
+ * common random numbers):
+ *
+ *   world 0  factual          the configuration as given
+ *   world 1  counterfactual   the motivator's initiative_rate, initiative_impact,
+ *                             demonstration and brokerage all 0: it is an ordinary
+ *                             actor; nothing else changes
+ *   world 2+ placebo:NAME     the motivator's role removed as in the counterfactual,
+ *                             and actor NAME given it instead (the same target and
+ *                             strengths), one world per hypothesis.placebo entry
+ *
+ * The outcomes are always measured about cfg->hyp.motivator and cfg->hyp.target,
+ * which stay the original motivator and target in every world, so "the others"
+ * are the same actors (the motivator's regional neighbours) in every world.
+ *
+ * Each world b > 0 is compared with the factual world a, outcome by outcome, on the
+ * paired differences (coop_paired.h).  Every comparison is oriented so that the
+ * thesis predicts a positive difference: a - b for outcomes where more is better,
+ * b - a for years_to_enhanced and censored_share (sooner, fewer censored).  Holm's
+ * correction runs over the COOP_N_OUTCOMES paired t-test p-values of one
+ * comparison; an outcome's verdict is coop_paired_verdict(oriented difference,
+ * Holm-adjusted p, alpha), and the comparison's verdict is its primary outcome's.
+ * The verdict of the hypothesis at a point is the counterfactual comparison's.
+ *
+ * The module owns the worlds, a sink that collects the outcome scalars of each
+ * point and computes its comparisons once all its worlds are delivered (so a
+ * sweep gets one set of comparisons per point, with memory bounded by one point),
+ * a reader that feeds the same collector from a results directory's outcomes.csv
+ * (how a sweep's hypothesis.csv is made), the hypothesis.csv writer, the terminal
+ * table and the `coopsim hypothesis` driver.  It sits on top of the experiment, paired-statistics and output
+ * modules; main.c calls the driver. */
+#ifndef COOP_HYPOTHESIS_H
+#define COOP_HYPOTHESIS_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "coop_config.h"
+#include "coop_error.h"
+#include "coop_experiment.h"
+#include "coop_model.h"
+#include "coop_paired.h"
+
+#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO)
+#define COOP_HYP_WORLD_NAME (COOP_NAME_MAX + 8) /* "placebo:" + an actor name */
+
+enum { COOP_HYP_FACTUAL = 0, COOP_HYP_COUNTERFACTUAL = 1, COOP_HYP_PLACEBO = 2 };
+
+/* The header row of hypothesis.csv (without the line feed). */
+extern const char coop_hypothesis_csv_header[];
+
+/* +1 when the thesis predicts a larger value of the outcome (COOP_O_*), -1 when
+ * it predicts a smaller one (years_to_enhanced, censored_share). */
+int coop_hypothesis_orientation(int outcome);
+
+/* Makes actor an ordinary actor: its four motivator strengths become 0 (its
+ * target, if any, is kept; a role with all strengths 0 does nothing and draws no
+ * random numbers).  COOP_EINVAL when actor is not an actor of cfg. */
+int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err);
+
+/* Moves the motivator role of actor `from` (target and strengths) to actor `to`,
+ * replacing any role `to` had, and removes it from `from` as
+ * coop_hypothesis_remove_role does.  COOP_EINVAL when either is not an actor,
+ * they are equal, `from` has no role, or `to` is the role's target. */
+int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err);
+
+/* The worlds of one point, built from that point's configuration. */
+typedef struct coop_hyp_worlds {
+    int n;                                         /* 2 + cfg->hyp.n_placebo */
+    coop_config cfg[COOP_HYP_MAX_WORLDS];          /* owned deep copies */
+    char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
+    const char *names[COOP_HYP_MAX_WORLDS];        /* name[w], as coop_plan wants them */
+} coop_hyp_worlds;
+
+/* Builds the worlds of cfg (see the top of this file).  NULL with err filled on
+ * failure: COOP_ECONFIG when cfg->hyp.motivator < 0 (nothing to test), COOP_ENOMEM.
+ * Release with coop_hyp_worlds_free (NULL does nothing). */
+coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err);
+void coop_hyp_worlds_free(coop_hyp_worlds *w);
+
+/* The seed of the bootstrap generator of point `point` of an experiment with
+ * master seed `seed`: coop_rng_seed(seed XOR 0xB0075EED, point, 0).  One seed per
+ * point, shared by every outcome and comparison there (so with equal numbers of
+ * pairs they are resampled alike); keyed differently from the replicates'
+ * seeds. */
+uint32_t coop_hypothesis_boot_seed(uint32_t seed, int point);
+
+/* One outcome of one comparison.  s holds the oriented statistics: s.diff, both
+ * intervals, s.t and s.d_z are of the difference in the predicted direction
+ * (factual - other, or other - factual where orientation is -1); s.mean_a is the
+ * factual world's mean and s.mean_b the other world's, in the outcome's units. */
+typedef struct coop_hyp_result {
+    int outcome;            /* COOP_O_* */
+    int orientation;        /* coop_hypothesis_orientation(outcome) */
+    coop_paired s;
+    double p_holm;          /* s.p_t after Holm's correction over the outcomes */
+    coop_verdict verdict;   /* coop_paired_verdict(s.diff, p_holm, alpha) */
+} coop_hyp_result;
+
+/* The factual world against one other world. */
+typedef struct coop_hyp_comparison {
+    int world;                           /* the other world's index (1, 2, ...) */
+    char name[COOP_HYP_WORLD_NAME];      /* its name: "counterfactual", "placebo:KG" */
+    coop_hyp_result r[COOP_N_OUTCOMES];  /* in COOP_O_* order */
+    coop_verdict verdict;                /* r[primary].verdict */
+} coop_hyp_comparison;
+
+/* Everything tested at one point. */
+typedef struct coop_hyp_point {
+    int point;
+    int replicates;         /* pairs per comparison before NaN pairs are dropped */
+    int primary;            /* COOP_O_* */
+    double alpha, confidence;
+    int bootstrap;
+    uint32_t boot_seed;
+    int n_comparisons;      /* n_worlds - 1 */
+    coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
+} coop_hyp_point;
+
+/* Compares world 0 with every other world.  values holds the outcome scalars as
+ * values[(w * COOP_N_OUTCOMES + o) * replicates + r] for n_worlds worlds (2 or
+ * more) named names[w]; h gives primary, alpha, confidence and bootstrap.  Fills
+ * *out.  Returns COOP_OK, or COOP_EINVAL / COOP_ENOMEM from the statistics. */
+int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, int n_worlds,
+                            int replicates, const char *const *names, int point,
+                            uint32_t boot_seed, coop_hyp_point *out, coop_err *err);
+
+/* Called once per point, when every world of it has been compared. */
+typedef int (*coop_hyp_point_fn)(void *ctx, const coop_hyp_point *res, const coop_config *cfg,
+                                 coop_err *err);
+
+/* A sink that collects outcome scalars per point and calls fn with the point's
+ * comparisons after the last world of the point is delivered.  Every call is
+ * passed on to `inner` (which may be NULL, or have NULL callbacks): a replicate
+ * after it is stored, the point_done of a point's last world after fn (so an
+ * inner sink that checkpoints whole points covers what fn wrote).  The
+ * statistics settings are those of the factual world's cfg->hyp; the bootstrap
+ * seed is coop_hypothesis_boot_seed(seed, point).  Memory: n_worlds x
+ * COOP_N_OUTCOMES x replicates doubles, whatever the number of points. */
+typedef struct coop_hyp_collector coop_hyp_collector;
+
+coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint32_t seed,
+                                             const coop_sink *inner, coop_hyp_point_fn fn,
+                                             void *ctx, coop_err *err);
+coop_sink coop_hyp_collector_sink(coop_hyp_collector *c);
+void coop_hyp_collector_free(coop_hyp_collector *c);
+
+/* What the sink does, for callers that read outcomes from elsewhere (a file):
+ * add stores the COOP_N_OUTCOMES values of (point, world, replicate), rounded to
+ * ten significant digits as outcomes.csv writes them (so that every statistic can
+ * be recomputed from that file exactly); items must come in experiment order,
+ * world 0 replicate 0 starting a point; cfg is the world's configuration (its
+ * hyp settings are used).  done, after the last replicate of (point, world),
+ * compares the point and calls fn when world is the last one.  COOP_EINVAL for
+ * an item out of order or a point with replicates missing. */
+int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const char *world_name,
+                           int replicate, const coop_config *cfg, const double *outcome,
+                           coop_err *err);
+int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err);
+
+/* Reads DIR/outcomes.csv (as coop_output writes it, of an experiment of
+ * cfg->replicates replicates per world of n_worlds worlds per point), computes
+ * every point's comparisons with a collector (seed cfg->seed) and calls fn with
+ * each, in point order; memory: one point.  COOP_EIO when the file cannot be read
+ * or is not such a file (the message names the line). */
+int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
+                                  coop_hyp_point_fn fn, void *ctx, coop_err *err);
+
+/* hypothesis.csv: one row per comparison and outcome (docs/OUTPUT.md).  open
+ * creates `path` and writes the header; write appends a point's rows; close
+ * flushes, fsyncs and closes it (COOP_EIO on any failed write); abort closes and
+ * removes it.  Both close and abort release f (NULL does nothing). */
+typedef struct coop_hyp_csv coop_hyp_csv;
+
+coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err);
+int coop_hyp_csv_write(coop_hyp_csv *f, const coop_hyp_point *res, coop_err *err);
+int coop_hyp_csv_close(coop_hyp_csv *f, coop_err *err);
+void coop_hyp_csv_abort(coop_hyp_csv *f);
+
+/* The verdict table of one point for a terminal: the counterfactual comparison,
+ * then the placebo comparisons, then one line on what the verdict means.  cfg is
+ * the factual configuration (for actor names).  COOP_EIO when a write fails. */
+int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
+
+/* How `coopsim hypothesis` runs. */
+typedef struct coop_hyp_opts {
+    const char *dir;       /* results directory */
+    int force;             /* replace an existing results directory */
+    int resume;            /* finish an interrupted sweep (with a sweep group only) */
+    int threads;           /* 0 = OpenMP's default */
+    const char *command;   /* command line for the manifest */
+    int quiet;             /* no notes on stderr */
+    FILE *table;           /* where the verdict table goes (stdout); NULL = nowhere */
+    FILE *progress;        /* where the progress bar goes (a terminal); NULL = nowhere */
+    const volatile sig_atomic_t *stop;  /* set by a signal handler to stop; may be NULL */
+} coop_hyp_opts;
+
+/* `coopsim hypothesis`.  Without a sweep group: builds the worlds of cfg, runs
+ * them with cfg->replicates replicates each into the results directory opts->dir
+ * (manifest.cfg, outcomes.csv and the per-world files of coop_output.h, plus
+ * hypothesis.csv, all renamed into place together), then prints the verdict
+ * table; on failure or interruption nothing is left behind.  With a sweep group:
+ * the worlds of every point, streamed into a resumable sweep directory
+ * (coop_output_open_sweep, n_worlds worlds per point); once the sweep is complete,
+ * hypothesis.csv is computed from its outcomes.csv (coop_hypothesis_from_outcomes,
+ * one block of rows per point, written to a temporary name and renamed) and a
+ * verdict line per point is printed; an interrupted sweep is left ready for
+ * --resume (COOP_EINTR).  Returns COOP_OK, COOP_ECONFIG (no motivator, bad
+ * options), or the first failure of the output or the experiment. */
+int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err);
+
+#endif

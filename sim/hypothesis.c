@@ -1,0 +1,1077 @@
+/* hypothesis.c: the paired counterfactual test of MODEL.md section 5 (see
+ * coop_hypothesis.h and docs/HYPOTHESIS.md).
+ *
+ * A hypothesis experiment is an ordinary experiment (coop_experiment.h) whose
+ * worlds are the factual configuration, its counterfactual and its placebos.  The
+ * worlds differ only in who holds the motivator role: the counterfactual sets the
+ * motivator's four strengths to 0, a placebo moves the role (target and
+ * strengths) to another actor.  Scheduled events that change the role follow it:
+ * in the counterfactual they are dropped (they would switch the role back on), in
+ * a placebo world they apply to the placebo actor.  Replicate r of every world
+ * runs with the same seed (common random numbers), so the paired difference of an
+ * outcome isolates the role.
+ *
+ * The collector sink stores the COOP_N_OUTCOMES outcome scalars of every
+ * replicate of every world of the current point and, when the experiment reports
+ * the point's last world done, compares world 0 with each other world
+ * (coop_paired_compare, coop_holm, coop_paired_verdict: statistics checked
+ * against R in tests/test_paired.c).  Every comparison is oriented so that the
+ * thesis predicts a positive difference.  Nothing is kept from one point to the
+ * next, so a sweep of any length runs in the memory of one point.
+ *
+ * Without a sweep, hypothesis.csv is written into the results directory's
+ * temporary directory (coop_output_tmpdir) and synced before the directory is
+ * renamed into place, so it is as atomic as every other results file.  A sweep's
+ * directory is written in place and resumable (coop_output_open_sweep); its
+ * hypothesis.csv is computed once the sweep is complete, by feeding the collector
+ * from the sweep's outcomes.csv, and renamed into place.  The collector compares
+ * the outcome values as outcomes.csv writes them (ten significant digits), so
+ * both routes give the same numbers, and so does R on outcomes.csv. */
+#include "coop_hypothesis.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "coop_output.h"
+#include "coop_progress.h"
+#include "coop_rng.h"
+#include "coop_sweep.h"
+
+const char coop_hypothesis_csv_header[] =
+    "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
+    "t_lo,t_hi,p_holm,n";
+
+int coop_hypothesis_orientation(int outcome)
+{
+    return (outcome == COOP_O_YEARS_TO_ENHANCED || outcome == COOP_O_CENSORED_SHARE) ? -1 : 1;
+}
+
+/* ---------------------------------------------------------------- worlds */
+
+static int is_actor(const coop_config *cfg, int a)
+{
+    return a >= 0 && (size_t)a < cfg->n_actors;
+}
+
+static int is_role_field(coop_field f)
+{
+    return f == COOP_F_MOT_INITIATIVE_RATE || f == COOP_F_MOT_INITIATIVE_IMPACT ||
+           f == COOP_F_MOT_DEMONSTRATION || f == COOP_F_MOT_BROKERAGE;
+}
+
+/* Events that change actor `from`'s role: dropped (to < 0) or moved to actor to. */
+static void move_role_events(coop_config *cfg, int from, int to)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        coop_event_cfg *ev = &cfg->events[i];
+        if (is_role_field(ev->ref.field) && ev->ref.index == from) {
+            if (to < 0)
+                continue;
+            ev->ref.index = to;
+            const char *key = strrchr(ev->path, '.');
+            char path[COOP_PATH_MAX];
+            snprintf(path, sizeof path, "actors.%s.motivator%s", cfg->actors[to].name,
+                     key ? key : "");
+            memcpy(ev->path, path, sizeof path);
+        }
+        cfg->events[k++] = *ev;
+    }
+    cfg->n_events = k;
+}
+
+int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err)
+{
+    if (!cfg || !is_actor(cfg, actor))
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no actor with index %d", actor);
+    coop_motivator_cfg *m = &cfg->actors[actor].motivator;
+    m->initiative_rate = m->initiative_impact = m->demonstration = m->brokerage = 0.0;
+    move_role_events(cfg, actor, -1);
+    return COOP_OK;
+}
+
+int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
+{
+    if (!cfg || !is_actor(cfg, from) || !is_actor(cfg, to) || from == to)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: cannot move a role from actor %d to %d",
+                         from, to);
+    coop_motivator_cfg role = cfg->actors[from].motivator;
+    if (role.target < 0)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: actor '%s' has no motivator role to move",
+                         cfg->actors[from].name);
+    if (role.target == to)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: actor '%s' is the target of the role of "
+                         "'%s'", cfg->actors[to].name, cfg->actors[from].name);
+    move_role_events(cfg, to, -1); /* the role `to` had, if any, is replaced */
+    move_role_events(cfg, from, to);
+    cfg->actors[to].motivator = role;
+    coop_motivator_cfg *m = &cfg->actors[from].motivator;
+    m->initiative_rate = m->initiative_impact = m->demonstration = m->brokerage = 0.0;
+    return COOP_OK;
+}
+
+void coop_hyp_worlds_free(coop_hyp_worlds *w)
+{
+    if (!w)
+        return;
+    for (int k = 0; k < COOP_HYP_MAX_WORLDS; k++)
+        coop_config_destroy(&w->cfg[k]);
+    free(w);
+}
+
+coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err)
+{
+    if (!cfg) {
+        COOP_FAIL(err, COOP_EINVAL, "hypothesis: no configuration");
+        return NULL;
+    }
+    const coop_hypothesis_cfg *h = &cfg->hyp;
+    if (!is_actor(cfg, h->motivator) || !is_actor(cfg, h->target)) {
+        COOP_FAIL(err, COOP_ECONFIG, "%s: hypothesis: nothing to test: no actor has a motivator "
+                  "role and hypothesis.motivator is not set", cfg->source);
+        return NULL;
+    }
+    if (h->n_placebo < 0 || h->n_placebo > COOP_MAX_PLACEBO) {
+        COOP_FAIL(err, COOP_EINVAL, "hypothesis: %d placebo actors (at most %d)", h->n_placebo,
+                  COOP_MAX_PLACEBO);
+        return NULL;
+    }
+    coop_hyp_worlds *w = calloc(1, sizeof *w);
+    if (!w) {
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        return NULL;
+    }
+    w->n = 2 + h->n_placebo;
+    int st = COOP_OK;
+    for (int k = 0; k < w->n && !st; k++) {
+        if ((st = coop_config_copy(&w->cfg[k], cfg, err)))
+            break;
+        if (k == COOP_HYP_FACTUAL) {
+            snprintf(w->name[k], sizeof w->name[k], "factual");
+        } else if (k == COOP_HYP_COUNTERFACTUAL) {
+            snprintf(w->name[k], sizeof w->name[k], "counterfactual");
+            st = coop_hypothesis_remove_role(&w->cfg[k], h->motivator, err);
+        } else {
+            int p = h->placebo[k - COOP_HYP_PLACEBO];
+            if (!is_actor(cfg, p)) {
+                st = COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
+                break;
+            }
+            snprintf(w->name[k], sizeof w->name[k], "placebo:%s", cfg->actors[p].name);
+            st = coop_hypothesis_move_role(&w->cfg[k], h->motivator, p, err);
+        }
+        w->names[k] = w->name[k];
+    }
+    if (st) {
+        coop_hyp_worlds_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+uint32_t coop_hypothesis_boot_seed(uint32_t seed, int point)
+{
+    return coop_rng_seed(seed ^ 0xB0075EEDu, (uint32_t)point, 0);
+}
+
+/* ---------------------------------------------------------------- statistics */
+
+int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, int n_worlds,
+                            int replicates, const char *const *names, int point,
+                            uint32_t boot_seed, coop_hyp_point *out, coop_err *err)
+{
+    if (!h || !values || !out || n_worlds < 2 || n_worlds > COOP_HYP_MAX_WORLDS ||
+        replicates < 1 || h->primary < 0 || h->primary >= COOP_N_OUTCOMES || h->bootstrap < 0)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: bad comparison request (%d worlds, %d "
+                         "replicates)", n_worlds, replicates);
+    memset(out, 0, sizeof *out);
+    out->point = point;
+    out->replicates = replicates;
+    out->primary = h->primary;
+    out->alpha = h->alpha;
+    out->confidence = h->confidence;
+    out->bootstrap = h->bootstrap;
+    out->boot_seed = boot_seed;
+    out->n_comparisons = n_worlds - 1;
+    size_t R = (size_t)replicates;
+    for (int c = 0; c < n_worlds - 1; c++) {
+        int w = c + 1;
+        coop_hyp_comparison *cm = &out->cmp[c];
+        cm->world = w;
+        if (names && names[w])
+            snprintf(cm->name, sizeof cm->name, "%s", names[w]);
+        else
+            snprintf(cm->name, sizeof cm->name, "world%d", w);
+        double p[COOP_N_OUTCOMES], p_adj[COOP_N_OUTCOMES];
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            const double *a = values + (size_t)o * R;
+            const double *b = values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R;
+            coop_hyp_result *r = &cm->r[o];
+            r->outcome = o;
+            r->orientation = coop_hypothesis_orientation(o);
+            /* Oriented: the difference the thesis predicts to be positive. */
+            int st = r->orientation > 0
+                         ? coop_paired_compare(a, b, R, h->confidence, (size_t)h->bootstrap,
+                                               boot_seed, &r->s, err)
+                         : coop_paired_compare(b, a, R, h->confidence, (size_t)h->bootstrap,
+                                               boot_seed, &r->s, err);
+            if (st)
+                return st;
+            if (r->orientation < 0) { /* report the means as factual, other */
+                double t = r->s.mean_a;
+                r->s.mean_a = r->s.mean_b;
+                r->s.mean_b = t;
+            }
+            p[o] = r->s.p_t;
+        }
+        int st = coop_holm(p, COOP_N_OUTCOMES, p_adj, err);
+        if (st)
+            return st;
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            coop_hyp_result *r = &cm->r[o];
+            r->p_holm = p_adj[o];
+            r->verdict = coop_paired_verdict(r->s.diff, p_adj[o], h->alpha);
+        }
+        cm->verdict = cm->r[h->primary].verdict;
+    }
+    return COOP_OK;
+}
+
+/* ---------------------------------------------------------------- the collector */
+
+struct coop_hyp_collector {
+    int n_worlds, replicates;
+    uint32_t seed;
+    coop_sink inner;
+    coop_hyp_point_fn fn;
+    void *ctx;
+    double *values;          /* [n_worlds][COOP_N_OUTCOMES][replicates] of the current point */
+    int point;               /* the current point, -1 before the first */
+    long received;           /* replicates received at the current point */
+    const coop_config *cfg0; /* the factual world's configuration at the current point */
+    char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
+    const char *names[COOP_HYP_MAX_WORLDS];
+    coop_hyp_point res;
+};
+
+/* x as outcomes.csv holds it ("%.10g"), so that every statistic can be recomputed
+ * from that file exactly (coop_hypothesis_from_outcomes does, for sweeps). */
+static double as_written(double x)
+{
+    if (!isfinite(x))
+        return x;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.10g", x);
+    return strtod(buf, NULL);
+}
+
+int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const char *world_name,
+                           int replicate, const coop_config *cfg, const double *outcome,
+                           coop_err *err)
+{
+    size_t R = (size_t)c->replicates;
+    if (world == 0 && replicate == 0) { /* a new point starts */
+        c->point = point;
+        c->received = 0;
+        c->cfg0 = cfg;
+        for (size_t k = 0; k < (size_t)c->n_worlds * COOP_N_OUTCOMES * R; k++)
+            c->values[k] = NAN;
+    }
+    if (point != c->point || world < 0 || world >= c->n_worlds || replicate < 0 ||
+        replicate >= c->replicates)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: unexpected item (point %d, world %d, "
+                         "replicate %d) at point %d of %d worlds x %d replicates", point, world,
+                         replicate, c->point, c->n_worlds, c->replicates);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++)
+        c->values[((size_t)world * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)replicate] =
+            as_written(outcome[o]);
+    if (replicate == 0)
+        snprintf(c->name[world], sizeof c->name[world], "%s", world_name ? world_name : "");
+    c->received++;
+    return COOP_OK;
+}
+
+int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err)
+{
+    if (world != c->n_worlds - 1)
+        return COOP_OK;
+    if (point != c->point || c->received != (long)c->n_worlds * c->replicates || !c->cfg0)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d done with %ld of %ld "
+                         "replicates delivered", point, c->received,
+                         (long)c->n_worlds * c->replicates);
+    int st = coop_hypothesis_compare(&c->cfg0->hyp, c->values, c->n_worlds, c->replicates,
+                                     c->names, point, coop_hypothesis_boot_seed(c->seed, point),
+                                     &c->res, err);
+    if (!st && c->fn)
+        st = c->fn(c->ctx, &c->res, c->cfg0, err);
+    return st;
+}
+
+static int col_replicate(void *ctx, const coop_item *it, const coop_record *rec, coop_err *err)
+{
+    coop_hyp_collector *c = ctx;
+    int st = coop_hyp_collector_add(c, it->point, it->world, it->world_name, it->replicate,
+                                    it->cfg, rec->outcome, err);
+    if (!st && c->inner.replicate)
+        st = c->inner.replicate(c->inner.ctx, it, rec, err);
+    return st;
+}
+
+/* After the point's last world, the comparisons are made (and fn writes them)
+ * before the inner sink hears of it: an inner sink that checkpoints whole points
+ * then covers what fn wrote. */
+static int col_point_done(void *ctx, int point, int world, const char *world_name,
+                          const coop_config *cfg, coop_err *err)
+{
+    coop_hyp_collector *c = ctx;
+    int st = coop_hyp_collector_done(c, point, world, err);
+    if (!st && c->inner.point_done)
+        st = c->inner.point_done(c->inner.ctx, point, world, world_name, cfg, err);
+    return st;
+}
+
+coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint32_t seed,
+                                             const coop_sink *inner, coop_hyp_point_fn fn,
+                                             void *ctx, coop_err *err)
+{
+    if (n_worlds < 2 || n_worlds > COOP_HYP_MAX_WORLDS || replicates < 1 ||
+        replicates > COOP_MAX_REPLICATES) {
+        COOP_FAIL(err, COOP_EINVAL, "hypothesis: %d worlds x %d replicates: need 2 to %d worlds "
+                  "and 1 to %d replicates", n_worlds, replicates, COOP_HYP_MAX_WORLDS,
+                  COOP_MAX_REPLICATES);
+        return NULL;
+    }
+    coop_hyp_collector *c = calloc(1, sizeof *c);
+    if (c)
+        c->values = malloc((size_t)n_worlds * COOP_N_OUTCOMES * (size_t)replicates *
+                           sizeof *c->values);
+    if (!c || !c->values) {
+        free(c);
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d x %d outcome sets",
+                  n_worlds, replicates);
+        return NULL;
+    }
+    c->n_worlds = n_worlds;
+    c->replicates = replicates;
+    c->seed = seed;
+    if (inner)
+        c->inner = *inner;
+    c->fn = fn;
+    c->ctx = ctx;
+    c->point = -1;
+    for (int w = 0; w < COOP_HYP_MAX_WORLDS; w++)
+        c->names[w] = c->name[w];
+    return c;
+}
+
+coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
+{
+    coop_sink s = {c, col_replicate, col_point_done};
+    return s;
+}
+
+void coop_hyp_collector_free(coop_hyp_collector *c)
+{
+    if (!c)
+        return;
+    free(c->values);
+    free(c);
+}
+
+/* ---------------------------------------------------------------- hypothesis.csv */
+
+struct coop_hyp_csv {
+    FILE *f;
+    char *path;
+    int bad, errnum;
+};
+
+static void csv_put(coop_hyp_csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void csv_put(coop_hyp_csv *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(c->f, fmt, ap);
+    va_end(ap);
+    if (n < 0 && !c->bad) {
+        c->bad = 1;
+        c->errnum = errno ? errno : EIO;
+    }
+}
+
+/* A real as every results file writes it (docs/OUTPUT.md): "%.10g", NA, Inf, -Inf, 0 for -0. */
+static void csv_num(coop_hyp_csv *c, double x)
+{
+    if (isnan(x))
+        csv_put(c, ",NA");
+    else if (isinf(x))
+        csv_put(c, ",%sInf", x < 0 ? "-" : "");
+    else
+        csv_put(c, ",%.10g", x == 0.0 ? 0.0 : x);
+}
+
+/* A text field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+static void csv_text(coop_hyp_csv *c, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        csv_put(c, ",%s", s);
+        return;
+    }
+    csv_put(c, ",\"");
+    for (const char *p = s; *p; p++)
+        csv_put(c, *p == '"' ? "\"\"" : "%c", *p);
+    csv_put(c, "\"");
+}
+
+coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err)
+{
+    coop_hyp_csv *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        return NULL;
+    }
+    if (!(c->f = fopen(path, "w"))) {
+        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
+        free(c->path);
+        free(c);
+        return NULL;
+    }
+    csv_put(c, "%s\n", coop_hypothesis_csv_header);
+    if (c->bad) {
+        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->errnum));
+        coop_hyp_csv_abort(c);
+        return NULL;
+    }
+    return c;
+}
+
+int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err)
+{
+    for (int k = 0; k < res->n_comparisons; k++) {
+        const coop_hyp_comparison *cm = &res->cmp[k];
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            const coop_hyp_result *r = &cm->r[o];
+            const coop_paired *s = &r->s;
+            csv_put(c, "%d,%s", res->point, coop_outcome_names[o]);
+            csv_text(c, cm->name);
+            csv_num(c, s->mean_a);
+            csv_num(c, s->mean_b);
+            csv_num(c, s->diff);
+            csv_num(c, s->boot_lo);
+            csv_num(c, s->boot_hi);
+            csv_num(c, s->p_t);
+            csv_num(c, s->p_wilcoxon);
+            csv_num(c, s->d_z);
+            csv_put(c, ",%s", coop_verdict_name(r->verdict));
+            csv_num(c, s->t_lo);
+            csv_num(c, s->t_hi);
+            csv_num(c, r->p_holm);
+            csv_put(c, ",%zu\n", s->n);
+        }
+    }
+    if (c->bad)
+        return COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path, strerror(c->errnum));
+    return COOP_OK;
+}
+
+int coop_hyp_csv_close(coop_hyp_csv *c, coop_err *err)
+{
+    if (!c)
+        return COOP_OK;
+    int failed = c->bad, e = c->errnum;
+    if (!failed && (fflush(c->f) != 0 || fsync(fileno(c->f)) != 0))
+        failed = 1, e = errno;
+    if (fclose(c->f) != 0 && !failed)
+        failed = 1, e = errno;
+    int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
+                                strerror(e ? e : EIO))
+                    : COOP_OK;
+    free(c->path);
+    free(c);
+    return st;
+}
+
+void coop_hyp_csv_abort(coop_hyp_csv *c)
+{
+    if (!c)
+        return;
+    fclose(c->f);
+    unlink(c->path);
+    free(c->path);
+    free(c);
+}
+
+/* ---------------------------------------------------------------- the table */
+
+/* A number for the table: four significant digits, NA for NaN. */
+static const char *num(char *buf, size_t size, double x, int sign)
+{
+    if (isnan(x))
+        snprintf(buf, size, "NA");
+    else
+        snprintf(buf, size, sign ? "%+.4g" : "%.4g", x == 0.0 ? 0.0 : x);
+    return buf;
+}
+
+/* A p-value for the table ("<1e-16" below what a double t-test resolves); with eq,
+ * as a relation for a sentence ("= 0.013", "< 1e-16"). */
+static const char *pval(char *buf, size_t size, double p, int eq)
+{
+    if (isnan(p))
+        snprintf(buf, size, eq ? "= NA" : "NA");
+    else if (p < 1e-16)
+        snprintf(buf, size, eq ? "< 1e-16" : "<1e-16");
+    else
+        snprintf(buf, size, eq ? "= %.2g" : "%.2g", p);
+    return buf;
+}
+
+static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_comparison *cm)
+{
+    char ci[48];
+    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * res->confidence);
+    fprintf(out, "  %-22s %10s %15s  %-38s %8s  %s\n", "outcome", "factual", cm->name, ci,
+            "p (Holm)", "verdict");
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        const coop_hyp_result *r = &cm->r[o];
+        char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128];
+        snprintf(name, sizeof name, "%s%s", coop_outcome_names[o],
+                 r->orientation < 0 ? " (-)" : "");
+        snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
+                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
+        fprintf(out, "%c %-22s %10s %15s  %-38s %8s  %s\n", o == res->primary ? '*' : ' ', name,
+                num(a, sizeof a, r->s.mean_a, 0), num(b, sizeof b, r->s.mean_b, 0), diff,
+                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(r->verdict));
+    }
+}
+
+int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg)
+{
+    const coop_hypothesis_cfg *h = &cfg->hyp;
+    const char *mot = cfg->actors[h->motivator].name, *tgt = cfg->actors[h->target].name;
+    char others[512] = "";
+    int region = cfg->actors[h->motivator].region_id;
+    for (size_t k = 0; k < cfg->n_actors; k++) {
+        if ((int)k == h->motivator || (int)k == h->target || region < 0 ||
+            cfg->actors[k].region_id != region)
+            continue;
+        size_t n = strlen(others);
+        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", cfg->actors[k].name);
+    }
+    const coop_hyp_result *pr = &res->cmp[0].r[res->primary];
+    char cl[16];
+    snprintf(cl, sizeof cl, "%g%%", 100.0 * res->confidence);
+
+    fprintf(out, "Hypothesis: %s's motivator role raises cooperation between %s and the other "
+            "states of its region (%s).\n", mot, tgt, others[0] ? others : "none");
+    fprintf(out, "%d replicates per world, paired by common random numbers; difference: mean "
+            "paired difference, oriented so that the thesis predicts > 0, with its %s bootstrap "
+            "CI (%d resamples); p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
+            res->replicates, cl, res->bootstrap, COOP_N_OUTCOMES, res->alpha);
+    fprintf(out, "\nfactual vs counterfactual (%s's initiatives, demonstration and brokerage "
+            "switched off):\n", mot);
+    print_block(out, res, &res->cmp[0]);
+    if (res->n_comparisons > 1)
+        fprintf(out, "\nfactual vs placebo (%s's role given to another actor instead; "
+                "difference > 0: the role does more in %s's hands):\n", mot, mot);
+    for (int k = 1; k < res->n_comparisons; k++) {
+        if (k > 1)
+            fputc('\n', out);
+        print_block(out, res, &res->cmp[k]);
+    }
+    fprintf(out, "\n* primary outcome; (-) fewer is better, so difference = other world - "
+            "factual.\n");
+    if (res->n_comparisons > 1) {
+        fprintf(out, "Placebo (%s, primary outcome):", coop_outcome_names[res->primary]);
+        for (int k = 1; k < res->n_comparisons; k++)
+            fprintf(out, "%s %s %s", k > 1 ? ";" : "", res->cmp[k].name,
+                    coop_verdict_name(res->cmp[k].verdict));
+        fprintf(out, " (supported: the effect is larger with %s in the role than with that "
+                "actor in it; contradicted: smaller; inconclusive: no difference detected).\n",
+                mot);
+    }
+
+    char d[32], lo[32], hi[32], p[32];
+    num(d, sizeof d, pr->s.diff, 1);
+    num(lo, sizeof lo, pr->s.boot_lo, 1);
+    num(hi, sizeof hi, pr->s.boot_hi, 1);
+    pval(p, sizeof p, pr->p_holm, 1);
+    const char *oc = coop_outcome_names[res->primary];
+    switch (res->cmp[0].verdict) {
+    case COOP_VERDICT_SUPPORTED:
+        fprintf(out, "Verdict: supported. In the model, %s's motivator role moves %s the way the "
+                "thesis predicts (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = "
+                "%g); a finding about the model under its assumptions (docs/HYPOTHESIS.md), not "
+                "about history.\n", mot, oc, d, cl, lo, hi, p, res->alpha);
+        break;
+    case COOP_VERDICT_CONTRADICTED:
+        fprintf(out, "Verdict: contradicted. In the model, %s's motivator role moves %s against "
+                "the thesis (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = %g): "
+                "the counter-mechanisms outweigh its channels; a finding about the model under "
+                "its assumptions (docs/HYPOTHESIS.md).\n", mot, oc, d, cl, lo, hi, p, res->alpha);
+        break;
+    default:
+        fprintf(out, "Verdict: inconclusive. No significant effect of %s's motivator role on %s at "
+                "alpha = %g (difference %s, %s CI [%s, %s], Holm-adjusted p %s): absence of "
+                "evidence, not evidence of absence (docs/HYPOTHESIS.md).\n", mot, oc, res->alpha,
+                d, cl, lo, hi, p);
+        break;
+    }
+    if (fflush(out) != 0 || ferror(out))
+        return COOP_EIO;
+    return COOP_OK;
+}
+
+/* ---------------------------------------------------------------- outcomes.csv */
+
+/* One field of a CSV line at *p (RFC 4180 quotes allowed) into buf; *p moves past
+ * the separator.  0 when the line ends before the field. */
+static int csv_field(char **p, char *buf, size_t size)
+{
+    char *s = *p;
+    size_t n = 0;
+    if (*s == '"') {
+        for (s++;; s++) {
+            if (!*s)
+                return 0;
+            if (*s == '"') {
+                if (s[1] != '"')
+                    break;
+                s++;
+            }
+            if (n + 1 < size)
+                buf[n++] = *s;
+        }
+        s++;
+    } else {
+        for (; *s && *s != ',' && *s != '\n' && *s != '\r'; s++)
+            if (n + 1 < size)
+                buf[n++] = *s;
+    }
+    buf[n] = '\0';
+    if (*s == ',')
+        s++;
+    else if (*s && *s != '\n' && *s != '\r')
+        return 0;
+    *p = s;
+    return 1;
+}
+
+int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
+                                  coop_hyp_point_fn fn, void *ctx, coop_err *err)
+{
+    static const char header[] = "point,world,replicate,outcome,value";
+    char path[COOP_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/outcomes.csv", dir);
+    coop_hyp_collector *col = coop_hyp_collector_alloc(n_worlds, cfg->replicates,
+                                                       (uint32_t)cfg->seed, NULL, fn, ctx, err);
+    if (!col)
+        return err && err->code ? err->code : COOP_ENOMEM;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        int st = COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", path, strerror(errno));
+        coop_hyp_collector_free(col);
+        return st;
+    }
+    char *line = NULL, name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
+    size_t cap = 0;
+    long lineno = 0;
+    int st = COOP_OK, point = -1, world = -1, rep = -1, have = 0;
+    double v[COOP_N_OUTCOMES];
+    for (;;) {
+        errno = 0;
+        ssize_t len = getline(&line, &cap, f);
+        if (len < 0 && errno) {
+            st = COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", path, strerror(errno));
+            break;
+        }
+        lineno++;
+        if (lineno == 1) {
+            if (len < 0 || strncmp(line, header, sizeof header - 1) != 0 ||
+                (line[sizeof header - 1] != '\n' && line[sizeof header - 1] != '\0')) {
+                st = COOP_FAIL(err, COOP_EIO, "%s:1: not an outcomes file (header \"%s\" "
+                               "expected)", path, header);
+                break;
+            }
+            continue;
+        }
+        int p = -1, r = -1, o = -1;
+        double x = NAN;
+        if (len >= 0) {
+            char *s = line, *e, oname[64], val[64];
+            p = (int)strtol(s, &e, 10);
+            int ok = e != s && *e == ',';
+            s = e + 1;
+            ok = ok && csv_field(&s, field, sizeof field);
+            if (ok) {
+                r = (int)strtol(s, &e, 10);
+                ok = e != s && *e == ',';
+                s = e + 1;
+            }
+            ok = ok && csv_field(&s, oname, sizeof oname) && csv_field(&s, val, sizeof val);
+            for (int k = 0; ok && k < COOP_N_OUTCOMES; k++)
+                if (strcmp(oname, coop_outcome_names[k]) == 0)
+                    o = k;
+            if (ok && strcmp(val, "NA") != 0) {
+                x = strtod(val, &e);
+                ok = e != val && *e == '\0';
+            }
+            if (!ok || o < 0 || p < 0 || r < 0) {
+                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", path, lineno);
+                break;
+            }
+            if (p == point && strcmp(field, name) == 0 && r == rep) {
+                v[o] = x;
+                have |= 1 << o;
+                continue;
+            }
+        }
+        /* A new replicate (or the end of the file): hand over the one before. */
+        if (point >= 0) {
+            if (have != (1 << COOP_N_OUTCOMES) - 1) {
+                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d world %s replicate %d lacks "
+                               "outcomes", path, lineno, point, name, rep);
+                break;
+            }
+            if ((st = coop_hyp_collector_add(col, point, world, name, rep, cfg, v, err)))
+                break;
+            int end_world = len < 0 || p != point || strcmp(field, name) != 0;
+            if (end_world && (st = coop_hyp_collector_done(col, point, world, err)))
+                break;
+            if ((len < 0 || p != point) && world != n_worlds - 1) {
+                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d has %d of %d worlds", path,
+                               lineno, point, world + 1, n_worlds);
+                break;
+            }
+        }
+        if (len < 0)
+            break;
+        world = p != point ? 0 : strcmp(field, name) != 0 ? world + 1 : world;
+        point = p;
+        rep = r;
+        snprintf(name, sizeof name, "%s", field);
+        for (int k = 0; k < COOP_N_OUTCOMES; k++)
+            v[k] = NAN;
+        v[o] = x;
+        have = 1 << o;
+    }
+    if (!st && point < 0)
+        st = COOP_FAIL(err, COOP_EIO, "%s: no outcomes", path);
+    free(line);
+    fclose(f);
+    coop_hyp_collector_free(col);
+    return st;
+}
+
+/* ---------------------------------------------------------------- the driver */
+
+/* One experiment's comparisons: rows into hypothesis.csv, the last point kept for
+ * the table, a verdict line per point for sweeps. */
+typedef struct run_ctx {
+    coop_hyp_csv *csv;
+    coop_hyp_point last;
+    int points;
+    const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
+    FILE *table;
+    int count[3];             /* verdicts of the hypothesis by coop_verdict */
+} run_ctx;
+
+static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
+{
+    (void)cfg;
+    run_ctx *rc = ctx;
+    rc->last = *res;
+    rc->points++;
+    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < 3)
+        rc->count[res->cmp[0].verdict]++;
+    if (rc->sweep && rc->table) {
+        const coop_hyp_result *r = &res->cmp[0].r[res->primary];
+        char vals[256] = "", d[32], lo[32], hi[32], p[32], diff[128];
+        double x[64];
+        size_t np = coop_sweep_n_params(rc->sweep);
+        if (np <= 64)
+            coop_sweep_values(rc->sweep, res->point, x);
+        for (size_t j = 0; j < np && np <= 64; j++) {
+            size_t n = strlen(vals);
+            snprintf(vals + n, sizeof vals - n, "%s%.6g", j ? ", " : "", x[j]);
+        }
+        snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
+                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
+        fprintf(rc->table, "%7d  %-24s %-38s %8s  %-13s", res->point, vals, diff,
+                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(res->cmp[0].verdict));
+        for (int k = 1; k < res->n_comparisons; k++)
+            fprintf(rc->table, " %s", coop_verdict_name(res->cmp[k].verdict));
+        fputc('\n', rc->table);
+    }
+    return coop_hyp_csv_write(rc->csv, res, err);
+}
+
+static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
+                     coop_err *err)
+{
+    if (opts->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep; a "
+                         "hypothesis test without a sweep group is never left half done");
+    int status = COOP_OK, threads = coop_experiment_threads(opts->threads);
+    run_ctx *rc = calloc(1, sizeof *rc);
+    coop_hyp_collector *col = NULL;
+    coop_progress *pg = NULL;
+    coop_output *out = NULL;
+    char *path = NULL;
+    if (!rc) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        goto out;
+    }
+    if (!(out = coop_output_open(opts->dir, cfg, opts->force, err))) {
+        status = err && err->code ? err->code : COOP_EIO;
+        goto out;
+    }
+    const char *tmp = coop_output_tmpdir(out);
+    size_t len = strlen(tmp) + sizeof "/hypothesis.csv";
+    if (!(path = malloc(len))) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        goto out;
+    }
+    snprintf(path, len, "%s/hypothesis.csv", tmp);
+    if (!(rc->csv = coop_hyp_csv_open(path, err))) {
+        status = err && err->code ? err->code : COOP_EIO;
+        goto out;
+    }
+    coop_sink inner = coop_output_sink(out);
+    if (!(col = coop_hyp_collector_alloc(w->n, cfg->replicates, (uint32_t)cfg->seed, &inner,
+                                         on_point, rc, err))) {
+        status = err && err->code ? err->code : COOP_ENOMEM;
+        goto out;
+    }
+    coop_sink csink = coop_hyp_collector_sink(col);
+    if (!(pg = coop_progress_alloc(opts->progress, 1, 0, (long long)cfg->replicates * w->n,
+                                   opts->stop))) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        goto out;
+    }
+    const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
+    for (int k = 0; k < w->n; k++)
+        cfgs[k] = &w->cfg[k];
+    coop_plan plan = {
+        .n_points = 1,
+        .point0 = 0,
+        .n_worlds = w->n,
+        .cfg = cfgs,
+        .world_name = w->names,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = cfg->series != COOP_SERIES_NONE,
+    };
+    coop_run_info info;
+    coop_run_info_start(&info, opts->command, threads);
+    coop_sink sink = coop_progress_sink(pg, &csink);
+    status = coop_experiment_run_plan(&plan, threads, &sink, err);
+    coop_progress_free(pg);
+    pg = NULL;
+    if (status == COOP_EINTR)
+        COOP_FAIL(err, status, "interrupted: nothing written");
+    if (status)
+        goto out;
+    status = coop_hyp_csv_close(rc->csv, err);
+    rc->csv = NULL;
+    if (status)
+        goto out;
+    coop_run_info_finish(&info, "complete");
+    status = coop_output_close(out, &info, err);
+    out = NULL; /* released by close, whatever happened */
+    if (status)
+        goto out;
+    if (opts->table && coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK)
+        status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard output");
+    if (!opts->quiet)
+        fprintf(stderr, "coopsim: %d worlds x %d replicates of '%s' written to %s/\n", w->n,
+                cfg->replicates, cfg->name, opts->dir);
+out:
+    coop_progress_free(pg);
+    if (rc)
+        coop_hyp_csv_abort(rc->csv);
+    coop_output_abort(out);
+    coop_hyp_collector_free(col);
+    free(path);
+    free(rc);
+    return status;
+}
+
+/* The configuration of world `world` at sweep point `point`. */
+typedef struct sweep_ctx {
+    const coop_sweep *sweep;
+    const coop_hypothesis_cfg *hyp;
+} sweep_ctx;
+
+static int sweep_world_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
+{
+    const sweep_ctx *sc = ctx;
+    int st = coop_sweep_config(sc->sweep, point, cfg, err);
+    if (!st && world == COOP_HYP_COUNTERFACTUAL)
+        st = coop_hypothesis_remove_role(cfg, sc->hyp->motivator, err);
+    else if (!st && world >= COOP_HYP_PLACEBO)
+        st = coop_hypothesis_move_role(cfg, sc->hyp->motivator,
+                                       sc->hyp->placebo[world - COOP_HYP_PLACEBO], err);
+    return st;
+}
+
+/* hypothesis.csv of a complete sweep directory, from its outcomes.csv: written to
+ * hypothesis.csv.tmp, synced, renamed. */
+static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opts,
+                                const coop_sweep *sw, int n_worlds, coop_err *err)
+{
+    char tmp[COOP_PATH_MAX + 32], final[COOP_PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s/hypothesis.csv.tmp", opts->dir);
+    snprintf(final, sizeof final, "%s/hypothesis.csv", opts->dir);
+    run_ctx *rc = calloc(1, sizeof *rc);
+    if (!rc)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    rc->sweep = sw;
+    rc->table = opts->table;
+    int status = COOP_OK;
+    if (!(rc->csv = coop_hyp_csv_open(tmp, err))) {
+        status = err && err->code ? err->code : COOP_EIO;
+        goto out;
+    }
+    const coop_hypothesis_cfg *h = &cfg->hyp;
+    if (rc->table) {
+        fprintf(rc->table, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
+                "outcome %s; difference: factual - counterfactual (oriented), %g%% bootstrap CI; "
+                "p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
+                coop_sweep_size(sw), cfg->actors[h->motivator].name,
+                coop_outcome_names[h->primary], 100.0 * h->confidence, COOP_N_OUTCOMES, h->alpha);
+        char params[256] = "";
+        for (size_t j = 0; j < coop_sweep_n_params(sw); j++) {
+            size_t n = strlen(params);
+            snprintf(params + n, sizeof params - n, "%s%s", j ? ", " : "", coop_sweep_param(sw, j));
+        }
+        char ci[48];
+        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * h->confidence);
+        fprintf(rc->table, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
+                "values", ci, "p (Holm)", "verdict");
+        for (int k = 0; k < h->n_placebo; k++)
+            fprintf(rc->table, " placebo:%s", cfg->actors[h->placebo[k]].name);
+        fputc('\n', rc->table);
+    }
+    if ((status = coop_hypothesis_from_outcomes(opts->dir, cfg, n_worlds, on_point, rc, err)))
+        goto out;
+    status = coop_hyp_csv_close(rc->csv, err);
+    rc->csv = NULL;
+    if (!status && rename(tmp, final) != 0)
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", final, tmp,
+                           strerror(errno));
+    if (!status && rc->table) {
+        fprintf(rc->table, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
+                "inconclusive (docs/HYPOTHESIS.md); every comparison and outcome in %s.\n",
+                rc->points, rc->count[COOP_VERDICT_SUPPORTED],
+                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_INCONCLUSIVE],
+                final);
+        if (fflush(rc->table) != 0 || ferror(rc->table))
+            status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard "
+                               "output");
+    }
+out:
+    if (rc->csv)
+        coop_hyp_csv_abort(rc->csv);
+    free(rc);
+    return status;
+}
+
+static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
+                     coop_err *err)
+{
+    if (opts->force && opts->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
+                         "starts the sweep afresh)");
+    coop_sweep *sw = coop_sweep_alloc(cfg, err);
+    if (!sw)
+        return err && err->code ? err->code : COOP_ENOMEM;
+    int threads = coop_experiment_threads(opts->threads), n = coop_sweep_size(sw), done = 0;
+    int status = COOP_OK;
+    long long per_point = (long long)cfg->replicates * w->n;
+    coop_run_info info;
+    coop_run_info_start(&info, opts->command, threads);
+    coop_sweep_output_opts so = {sw, w->n, opts->force, opts->resume, &info};
+    err->code = COOP_OK;
+    coop_output *out = coop_output_open_sweep(opts->dir, cfg, &so, &done, err);
+    if (!out && err->code) {
+        coop_sweep_free(sw);
+        return err->code;
+    }
+    if (out) {
+        coop_progress *pg = coop_progress_alloc(opts->progress, n, done, per_point, opts->stop);
+        if (!pg) {
+            coop_output_abort(out);
+            coop_sweep_free(sw);
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        }
+        coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
+        if (done < n) {
+            sweep_ctx sc = {sw, &cfg->hyp};
+            coop_plan plan = {
+                .n_points = n - done,
+                .point0 = done,
+                .n_worlds = w->n,
+                .world_name = w->names,
+                .replicates = cfg->replicates,
+                .seed = (uint32_t)cfg->seed,
+                .keep_series = cfg->series != COOP_SERIES_NONE,
+            };
+            status = coop_experiment_run_lazy(&plan, sweep_world_cfg, &sc, threads, &sink, err);
+        }
+        int points = (int)(coop_progress_runs(pg) / per_point);
+        coop_progress_free(pg);
+        if (status == COOP_EINTR) {
+            coop_run_info_finish(&info, "interrupted");
+            if (!(status = coop_output_close(out, &info, err)))
+                status = COOP_FAIL(err, COOP_EINTR, "interrupted after %d of %d points, written "
+                                   "to %s/; finish the sweep with: coopsim hypothesis "
+                                   "%s/manifest.cfg --resume", points, n, opts->dir, opts->dir);
+        } else if (status) {
+            coop_output_abort(out);
+            char why[COOP_ERR_MAX];
+            snprintf(why, sizeof why, "%s", err->text);
+            COOP_FAIL(err, status, "%s\ncoopsim: the complete points are kept in %s/; once the "
+                      "cause is fixed, finish the sweep with: coopsim hypothesis "
+                      "%s/manifest.cfg --resume", why, opts->dir, opts->dir);
+        } else {
+            coop_run_info_finish(&info, "complete");
+            status = coop_output_close(out, &info, err);
+        }
+    } else if (!opts->quiet) {
+        fprintf(stderr, "coopsim: %s: the sweep is complete (%d points): nothing to resume\n",
+                opts->dir, n);
+    }
+    /* The sweep is complete: its hypothesis.csv (again, if it was complete already:
+     * the same bytes). */
+    if (!status)
+        status = sweep_hypothesis_csv(cfg, opts, sw, w->n, err);
+    if (!status && !opts->quiet && out)
+        fprintf(stderr, "coopsim: %d points x %d worlds x %d replicates of '%s' written to %s/\n",
+                n, w->n, cfg->replicates, cfg->name, opts->dir);
+    coop_sweep_free(sw);
+    return status;
+}
+
+int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err)
+{
+    if (!cfg || !opts || !opts->dir)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no configuration or results directory");
+    coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
+    if (!w)
+        return err && err->code ? err->code : COOP_ENOMEM;
+    const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
+    if (!opts->quiet && !cfg->sweep.present &&
+        !(role->initiative_rate > 0 || role->initiative_impact > 0 || role->demonstration > 0 ||
+          role->brokerage > 0))
+        fprintf(stderr, "coopsim: note: actor '%s' has no motivator strength above 0: the "
+                "counterfactual world is the factual one\n", cfg->actors[cfg->hyp.motivator].name);
+    int status = cfg->sweep.present ? sweep_run(cfg, opts, w, err) : plain_run(cfg, opts, w, err);
+    coop_hyp_worlds_free(w);
+    return status;
+}
