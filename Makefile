@@ -63,9 +63,10 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The default job: the Kazakhstan hypothesis test (docs/HYPOTHESIS.md).
 run: deps
 	$(MAKE) all
-	$(PROG) run configs/eu_ca.cfg --force
+	$(PROG) hypothesis configs/eu_ca.cfg --force
 
 test: deps
 	$(MAKE) check-tests
@@ -84,6 +85,7 @@ sanitize: deps
 bench: deps
 	$(MAKE) all
 	tests/bench/run.sh $(PROG)
+	tests/bench/sweep.sh $(PROG)
 
 clean:
 	rm -rf build

@@ -135,12 +135,52 @@ typedef struct coop_institutions_cfg {
     double hysteresis, beta, gamma, lambda;
 } coop_institutions_cfg;
 
-/* Which actors the outcome scalars of MODEL.md section 5 are about. */
+#define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
+
+/* Which actors the outcome scalars of MODEL.md section 5 are about, and how
+ * `coopsim hypothesis` tests them (docs/HYPOTHESIS.md). */
 typedef struct coop_hypothesis_cfg {
     int motivator;        /* actor index, -1 = no outcomes (no motivator in the scenario) */
     int target;           /* actor index */
     double window_years;  /* `last N years` window of others_coop_target */
+    int n_placebo;        /* placebo worlds: the motivator's role moved to placebo[i] */
+    int placebo[COOP_MAX_PLACEBO];  /* actor indices, distinct, not motivator or its target */
+    int primary;          /* the outcome (COOP_O_* of coop_model.h) the verdict rests on */
+    double alpha;         /* significance level of the verdict, (0, 1) */
+    double confidence;    /* level of the confidence intervals, (0, 1) */
+    int bootstrap;        /* bootstrap resamples; 0 = no bootstrap interval */
 } coop_hypothesis_cfg;
+
+/* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates
+ * them).  Present only when the file has the group. */
+typedef enum coop_sweep_method {
+    COOP_SWEEP_GRID,   /* full factorial of each parameter's values */
+    COOP_SWEEP_LHS,    /* Latin hypercube: n samples over [min, max] per parameter */
+    COOP_SWEEP_SOBOL,  /* the first n points of GSL's Sobol sequence, scaled */
+    COOP_SWEEP_LIST    /* explicit rows, one value per parameter */
+} coop_sweep_method;
+
+typedef struct coop_sweep_param_cfg {
+    char path[COOP_PATH_MAX];  /* as written (a numeric parameter path) */
+    coop_param_ref ref;
+    double min, max;           /* lhs, sobol: the range sampled */
+    int log;                   /* lhs, sobol: sample log(value) uniformly (min > 0) */
+    size_t n_values;           /* grid: the values, in order */
+    double *values;
+    int line;
+} coop_sweep_param_cfg;
+
+typedef struct coop_sweep_cfg {
+    int present;                    /* the configuration has a sweep group */
+    int method;                     /* coop_sweep_method */
+    int n;                          /* lhs, sobol: number of points */
+    unsigned long seed;             /* lhs: seed of the permutations and jitter */
+    size_t n_params;
+    coop_sweep_param_cfg *params;
+    size_t n_rows;                  /* list: rows[r * n_params + j] */
+    double *rows;
+    int line;
+} coop_sweep_cfg;
 
 typedef struct coop_config {
     char source[COOP_PATH_MAX];     /* file it was loaded from */
@@ -170,6 +210,7 @@ typedef struct coop_config {
     int update_every;               /* steps between learning updates */
     coop_series series;
     coop_hypothesis_cfg hyp;
+    coop_sweep_cfg sweep;           /* sweep.present = 0 when the file has none */
 } coop_config;
 
 /* Loads and validates `path`, applying the `--set` overrides in order.  On success

@@ -70,6 +70,24 @@ int coop_experiment_threads(int requested);
 int coop_experiment_run_plan(const coop_plan *plan, int threads, const coop_sink *sink,
                              coop_err *err);
 
+/* Builds the configuration of world `world` at absolute point `point` into *cfg
+ * (zeroed on entry; the experiment releases it with coop_config_destroy).
+ * Returns COOP_OK or an error code with err filled. */
+typedef int (*coop_point_cfg_fn)(void *ctx, int point, int world, coop_config *cfg,
+                                 coop_err *err);
+
+/* Like coop_experiment_run_plan, for plans too long to hold every configuration:
+ * plan->cfg is ignored and make(ctx, point, world, ...) builds the configurations
+ * of a chunk of points at a time (points in increasing order, each built once),
+ * which are released when the chunk is done, so memory holds at most one chunk
+ * of configurations (a few hundred points at most) however many points there
+ * are.  The items, their seeds and the sink calls are exactly those of
+ * coop_experiment_run_plan on the whole plan, so the output is the same for any
+ * thread count and chunk size.  A sink error stops the run at once (the points of
+ * later chunks are not built). */
+int coop_experiment_run_lazy(const coop_plan *plan, coop_point_cfg_fn make, void *ctx,
+                             int threads, const coop_sink *sink, coop_err *err);
+
 /* `coopsim run`: cfg->replicates replicates of point 0, world "factual", seed
  * cfg->seed, per-step arrays kept unless cfg->series is COOP_SERIES_NONE. */
 int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *sink,

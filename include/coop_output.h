@@ -26,6 +26,7 @@
 #include "coop_config.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
+#include "coop_sweep.h"
 #include "coop_version.h"
 
 typedef struct coop_output coop_output;
@@ -73,7 +74,66 @@ int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err
  * never touched. */
 void coop_output_abort(coop_output *out);
 
-/* The temporary directory out writes into (for messages and tests). */
+/* The temporary directory out writes into (for messages and tests, and for a file
+ * another module adds to the results: hypothesis.c writes, syncs and closes its
+ * hypothesis.csv there before coop_output_close renames the directory). */
 const char *coop_output_tmpdir(const coop_output *out);
+
+/* ---- sweeps ----
+ *
+ * A sweep's results directory must outlive an interrupted process, so it is
+ * written in place: coop_output_open_sweep creates DIR at once and writes
+ *   manifest.cfg    the resolved configuration and a run group with
+ *                   status = "running" (rewritten, via manifest.cfg.tmp and a
+ *                   rename, as "complete", "interrupted" or "failed");
+ *   points.csv      point, then one column per swept parameter (complete from the
+ *                   start: written to points.csv.tmp and renamed);
+ *   NAME.part       each data file of the series mode, appended in whole points
+ *                   (point order), renamed to NAME when the sweep is complete;
+ *   progress.csv    one checkpoint per line, appended and fsync'ed after every
+ *                   .part file has been fsync'ed: points_done, the size of every
+ *                   .part file after those points, and a check value (FNV-1a of the
+ *                   line), at most every 0.2 s of writing and at the end; removed
+ *                   when the sweep is complete.  It is locked (fcntl) while a
+ *                   process writes the sweep.
+ * On resume every .part file is cut back to the sizes of the last valid
+ * checkpoint (a point written only in part, after a SIGKILL or power loss, is
+ * discarded) and the sweep continues from there; the files come out byte-identical
+ * to those of an uninterrupted run. */
+
+/* How coop_output_open_sweep starts. */
+typedef struct coop_sweep_output_opts {
+    const coop_sweep *sweep;      /* the points (for points.csv and their number) */
+    int n_worlds;                 /* worlds per point (1 for `coopsim sweep`) */
+    int force;                    /* an existing results directory is removed first */
+    int resume;                   /* continue the sweep in DIR (a fresh one if DIR is absent) */
+    const coop_run_info *info;    /* this invocation (coop_run_info_start), for the manifest */
+} coop_sweep_output_opts;
+
+/* Opens a sweep's results directory and sets *points_done to the number of points
+ * already written (0 unless resuming): the experiment continues from there, and
+ * the sink of coop_output_sink checkpoints point by point.  Errors (NULL, err
+ * filled): COOP_EINVAL when DIR exists without force or resume, is not a results
+ * directory, or another process holds the sweep; COOP_ECONFIG when resuming with a
+ * configuration that differs from DIR/manifest.cfg (the message shows the first
+ * differing line); COOP_EIO when a file cannot be written or the files of an
+ * interrupted sweep are damaged.  A failed fresh open removes what it created.
+ * When the sweep in DIR is already complete it returns NULL with err->code =
+ * COOP_OK and *points_done = its number of points, touching nothing.
+ *
+ * coop_output_close (info->status "complete", every point done) renames the
+ * .part files, writes the final manifest and removes progress.csv; with any other
+ * status ("interrupted") it cuts the files back to the last complete point,
+ * checkpoints it, and records the status in the manifest, leaving DIR ready for
+ * --resume.  coop_output_abort does the same with status "failed" as far as the
+ * file system lets it (a full disk: back to the last checkpoint); it never removes
+ * a sweep directory once open has succeeded.  Both release out. */
+coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
+                                    const coop_sweep_output_opts *opts, int *points_done,
+                                    coop_err *err);
+
+/* The least time between two checkpoints of a sweep: 0.2 s unless set; 0 takes
+ * one after every point (tests; a slow disk pays an fsync per file per point). */
+void coop_output_set_checkpoint(coop_output *out, double seconds);
 
 #endif

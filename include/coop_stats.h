@@ -36,6 +36,11 @@ void coop_acc_add(coop_acc *a, double x);
 /* The summary of what a has seen (95% t-based confidence interval). */
 void coop_acc_summary(const coop_acc *a, coop_summary *s);
 
+/* The same with the critical value given: t must be coop_t_critical(0.95, a->n - 1)
+ * (callers that summarise many cells cache it per n; the result is then
+ * bit-identical to coop_acc_summary). */
+void coop_acc_summary_t(const coop_acc *a, double t, coop_summary *s);
+
 /* The summary of n values x[0], x[stride], ... (NaN skipped), added in order. */
 void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s);
 

@@ -78,6 +78,14 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,\n"
                   "milestones.csv, outcomes.csv (docs/OUTPUT.md).\n\n",
                   out);
+        else if (topic == COOP_CMD_SWEEP)
+            fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
+                  "replicates each, and streams the results point by point into the results\n"
+                  "directory, with points.csv listing the points.  Ctrl-C (or SIGTERM) stops\n"
+                  "it with every complete point kept; `coopsim sweep DIR/manifest.cfg --resume`\n"
+                  "finishes it with exactly the files an uninterrupted run writes\n"
+                  "(docs/OUTPUT.md, \"Sweeps\").\n\n",
+                  out);
         if (topic != COOP_CMD_PLOT)
             fputs(options_text, out);
         fputs("\nExit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n", out);

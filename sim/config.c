@@ -35,6 +35,8 @@
 #include <gsl/gsl_rng.h>
 #include <libconfig.h>
 
+#include "coop_rng.h" /* COOP_MAX_POINTS: a sweep's points */
+
 /* ------------------------------------------------------------------------ */
 /* The schema                                                                */
 /* ------------------------------------------------------------------------ */
@@ -42,7 +44,8 @@
 /* Where a key lives; the prefix is how docs and messages write the scope. */
 enum scope {
     SC_TOP, SC_EXPERIMENT, SC_TIME, SC_DOMAIN, SC_OBSERVABLE, SC_ACTOR, SC_MOTIVATOR,
-    SC_TIE, SC_INSTITUTIONS, SC_ENGAGEMENT, SC_EVENT, SC_OUTPUT, SC_HYPOTHESIS, N_SCOPES
+    SC_TIE, SC_INSTITUTIONS, SC_ENGAGEMENT, SC_EVENT, SC_OUTPUT, SC_HYPOTHESIS,
+    SC_SWEEP, SC_SWEEP_PARAM, N_SCOPES
 };
 
 static const char *const scope_prefix[N_SCOPES] = {
@@ -52,6 +55,7 @@ static const char *const scope_prefix[N_SCOPES] = {
     [SC_TIE] = "ties.A-B.", [SC_INSTITUTIONS] = "institutions.",
     [SC_ENGAGEMENT] = "engagement.", [SC_EVENT] = "events.INDEX.",
     [SC_OUTPUT] = "output.", [SC_HYPOTHESIS] = "hypothesis.",
+    [SC_SWEEP] = "sweep.", [SC_SWEEP_PARAM] = "sweep.parameters.INDEX.",
 };
 
 /* Value types.  The scalar ones (V_FLOAT .. V_ENUM) with an offset are loaded and
@@ -69,7 +73,9 @@ enum vtype {
     V_FLOATS,  /* an array (or list) of numbers */
     V_REF,     /* a string naming an actor */
     V_PATHS,   /* a string or an array of strings */
-    V_IGNORED  /* accepted, not checked, not printed */
+    V_IGNORED, /* accepted, not checked, not printed */
+    V_BOOL,    /* true or false */
+    V_ROWS     /* a list of arrays (or lists) of numbers */
 };
 
 static const char *const vtype_doc[] = {
@@ -77,7 +83,11 @@ static const char *const vtype_doc[] = {
     [V_TEXT] = "string", [V_ENUM] = "string", [V_GROUP] = "group", [V_LIST] = "list of groups",
     [V_MAP] = "group of floats", [V_NAMES] = "array of strings", [V_FLOATS] = "array of floats",
     [V_REF] = "string", [V_PATHS] = "string or array of strings", [V_IGNORED] = "group",
+    [V_BOOL] = "bool", [V_ROWS] = "list of arrays of floats",
 };
+
+/* sweep.method, in coop_sweep_method order. */
+static const char *const sweep_method_names[] = {"grid", "lhs", "sobol", "list", NULL};
 
 /* Character classes of names. */
 enum { CH_ANY, CH_IDENT, CH_IDENT0, CH_KEY, CH_FILE };
@@ -114,6 +124,11 @@ typedef struct key {
 
 static const char *const series_names[] = {"none", "summary", "full", NULL};
 static const char *const op_names[] = {"set", "add", "mul", NULL};
+/* The outcome scalars of MODEL.md 5 in COOP_O_* order (coop_model.h; a test keeps
+ * the two lists equal): hypothesis.primary stores the index. */
+static const char *const outcome_names[] = {
+    "others_coop_target", "target_engagement", "others_level", "years_to_enhanced",
+    "censored_share", "regional_cohesion", NULL};
 
 #define PMAX 1e6 /* bound of payoffs and event values */
 
@@ -313,6 +328,41 @@ static const key schema[] = {
         "per-step data kept: none, summary (statistics over replicates) or full (every "
         "replicate)"),
 
+    /* sweep: the points of `coopsim sweep` (loaded by load_sweep, points by sweep.c) */
+    SPC(SC_TOP, "sweep", V_GROUP, 0, 0, 0, 0, NOFIELD, "none",
+        "the points of `coopsim sweep`: each point is this configuration with the point's "
+        "values set as --set would set them; absent = no sweep (printed only when present)"),
+    ENM(SC_SWEEP, "method", coop_sweep_cfg, method, sweep_method_names, "grid",
+        "grid: every combination of the parameters' values (the last parameter varies "
+        "fastest); lhs: a Latin hypercube of n points over [min, max] (McKay, Beckman & "
+        "Conover 1979), one point per stratum of each parameter; sobol: the first n points "
+        "of GSL's Sobol sequence (gsl_qrng_sobol, at most 40 parameters) scaled to "
+        "[min, max]; list: the points in `rows`"),
+    INT(SC_SWEEP, "n", coop_sweep_cfg, n, 100, 1, COOP_MAX_POINTS,
+        "lhs and sobol: the number of points; ignored by grid and list"),
+    SPC(SC_SWEEP, "seed", V_SEED, 0, 0, 0, 4294967295.0, NOFIELD, "experiment.seed",
+        "lhs: seed of the strata permutations and the jitter within strata (a generator of "
+        "their own: the points do not depend on the runs)"),
+    SPC(SC_SWEEP, "parameters", V_LIST, K_REQUIRED, 0, 0, 0, NOFIELD, "required",
+        "the swept parameters, at least one, at most one entry per parameter; their order "
+        "is the column order of points.csv and the value order of `rows`"),
+    SPC(SC_SWEEP, "rows", V_ROWS, 0, 0, 0, 0, NOFIELD, "none",
+        "list only: one array [ v1, v2, ... ] per point, one value per parameter; at least "
+        "one row, at most 65535"),
+    SPC(SC_SWEEP_PARAM, "path", V_TEXT, K_REQUIRED, 0, 0, 0, NOFIELD, "",
+        "a numeric parameter path (see Paths), e.g. engagement.delta or "
+        "actors.KZ.motivator.brokerage; every value a point can take must lie in the "
+        "parameter's range"),
+    SPC(SC_SWEEP_PARAM, "values", V_FLOATS, 0, 0, 0, 0, NOFIELD, "required by grid",
+        "grid only: the values, in order, at least one"),
+    SPC(SC_SWEEP_PARAM, "min", V_FLOAT, 0, 0, -PMAX, PMAX, NOFIELD, "required by lhs and sobol",
+        "lhs and sobol only: the lower end of the sampled range"),
+    SPC(SC_SWEEP_PARAM, "max", V_FLOAT, 0, 0, -PMAX, PMAX, NOFIELD, "required by lhs and sobol",
+        "lhs and sobol only: the upper end, >= min"),
+    SPC(SC_SWEEP_PARAM, "log", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
+        "lhs and sobol only: sample log(value) uniformly, for parameters that span orders of "
+        "magnitude; needs min > 0"),
+
     /* hypothesis */
     SPC(SC_HYPOTHESIS, "motivator", V_REF, 0, 0, 0, 0, NOFIELD, "the first actor with a motivator role",
         "the motivator whose effect is tested; \"\" = none (no outcomes)"),
@@ -320,6 +370,21 @@ static const key schema[] = {
         "the actor the outcomes are measured toward"),
     FLT(SC_HYPOTHESIS, "window_years", coop_hypothesis_cfg, window_years, 10, 0, 1000, K_MIN_OPEN,
         NOFIELD, "the `last N years` of others_coop_target; a decade smooths out single events"),
+    SPC(SC_HYPOTHESIS, "placebo", V_NAMES, 0, 0, 0, COOP_MAX_PLACEBO, NOFIELD, "none",
+        "actors that each get the motivator's role (target and strengths) in place of the "
+        "motivator, one placebo world each (`coopsim hypothesis`); not the motivator or its "
+        "target, at most 16"),
+    ENM(SC_HYPOTHESIS, "primary", coop_hypothesis_cfg, primary, outcome_names,
+        "others_coop_target", "the outcome the verdict rests on; default: the thesis's claim (b), "
+        "that the other states cooperate more with the target"),
+    FLT(SC_HYPOTHESIS, "alpha", coop_hypothesis_cfg, alpha, 0.05, 0, 1, K_MIN_OPEN | K_MAX_OPEN,
+        NOFIELD, "significance level of the verdict, after Holm's correction over the outcomes; "
+        "0.05 by convention"),
+    FLT(SC_HYPOTHESIS, "confidence", coop_hypothesis_cfg, confidence, 0.95, 0, 1,
+        K_MIN_OPEN | K_MAX_OPEN, NOFIELD, "level of the confidence intervals (bootstrap and t)"),
+    INT(SC_HYPOTHESIS, "bootstrap", coop_hypothesis_cfg, bootstrap, 2000, 0, 1000000,
+        "bootstrap resamples of the paired differences; 2000 keeps the Monte Carlo error of "
+        "95% percentile limits small (Efron & Tibshirani 1993); 0 = no bootstrap interval"),
 };
 
 #define N_KEYS (sizeof schema / sizeof schema[0])
@@ -350,7 +415,7 @@ static int child_scope(const char *top)
         {"experiment", SC_EXPERIMENT}, {"time", SC_TIME}, {"domains", SC_DOMAIN},
         {"observables", SC_OBSERVABLE}, {"actors", SC_ACTOR}, {"ties", SC_TIE},
         {"institutions", SC_INSTITUTIONS}, {"engagement", SC_ENGAGEMENT}, {"events", SC_EVENT},
-        {"output", SC_OUTPUT}, {"hypothesis", SC_HYPOTHESIS},
+        {"output", SC_OUTPUT}, {"hypothesis", SC_HYPOTHESIS}, {"sweep", SC_SWEEP},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, top) == 0)
@@ -1408,13 +1473,10 @@ static int load_ties(const ctx *c, const config_setting_t *root, coop_config *cf
     return COOP_OK;
 }
 
-static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_config *cfg)
+/* hypothesis.motivator and hypothesis.target (g: the group, NULL when absent). */
+static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_config *cfg)
 {
-    const config_setting_t *g;
     int st;
-    if ((st = get_group(c, root, "hypothesis", "hypothesis", &g))
-        || (st = load_scope(c, g, SC_HYPOTHESIS, "hypothesis", &cfg->hyp)))
-        return st;
     const config_setting_t *sm = g ? config_setting_get_member(g, "motivator") : NULL;
     const config_setting_t *stg = g ? config_setting_get_member(g, "target") : NULL;
     const char *m = NULL, *t = NULL;
@@ -1451,6 +1513,55 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         return st;
     if (h->target == h->motivator)
         return fail(c, stg, "hypothesis.target = \"%s\" is the motivator itself", t);
+    return COOP_OK;
+}
+
+/* The hypothesis group: its scalar keys, the motivator and target, then the
+ * placebo actors (each must be able to take the motivator's role). */
+static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    const config_setting_t *g;
+    int st;
+    if ((st = get_group(c, root, "hypothesis", "hypothesis", &g))
+        || (st = load_scope(c, g, SC_HYPOTHESIS, "hypothesis", &cfg->hyp))
+        || (st = load_hypothesis_actors(c, g, cfg)))
+        return st;
+    coop_hypothesis_cfg *h = &cfg->hyp;
+    h->n_placebo = 0;
+    const config_setting_t *pl = g ? config_setting_get_member(g, "placebo") : NULL;
+    if (!pl)
+        return COOP_OK;
+    if ((st = get_vector(c, pl, "hypothesis.placebo", "\"NAME\", ...")))
+        return st;
+    int n = config_setting_length(pl);
+    if (n > COOP_MAX_PLACEBO)
+        return fail(c, pl, "hypothesis.placebo has %d entries: at most %d are allowed", n,
+                    COOP_MAX_PLACEBO);
+    if (n > 0 && h->motivator < 0)
+        return fail(c, pl, "hypothesis.placebo needs a motivator whose role it takes (there is "
+                           "no hypothesis.motivator)");
+    if (n > 0 && cfg->actors[h->motivator].motivator.target < 0)
+        return fail(c, pl, "hypothesis.placebo needs a motivator role to move: actor '%s' has "
+                           "none", cfg->actors[h->motivator].name);
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(pl, (unsigned)i);
+        char path[64];
+        int a;
+        snprintf(path, sizeof path, "hypothesis.placebo.%d", i);
+        if ((st = get_actor_ref(c, cfg, s, path, &a)))
+            return st;
+        const char *nm = cfg->actors[a].name;
+        if (a == h->motivator)
+            return fail(c, s, "%s = \"%s\" is the motivator itself: a placebo is another actor",
+                        path, nm);
+        if (a == cfg->actors[h->motivator].motivator.target || a == h->target)
+            return fail(c, s, "%s = \"%s\" is the target: it cannot motivate itself", path, nm);
+        for (int j = 0; j < i; j++)
+            if (h->placebo[j] == a)
+                return fail(c, s, "%s = \"%s\" is listed twice", path, nm);
+        h->placebo[i] = a;
+    }
+    h->n_placebo = n;
     return COOP_OK;
 }
 
@@ -1579,6 +1690,250 @@ out:
     return st;
 }
 
+/* ---- sweep ---- */
+
+static double *param_ptr(const coop_config *cfg, const coop_param_ref *r, double *min,
+                         double *max, int *flags);
+
+/* A number of any numeric type (no range: sweep values are checked against their
+ * parameter's range by sweep_check). */
+static int get_real(const ctx *c, const config_setting_t *s, const char *path, double *out)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT: *out = config_setting_get_int(s); return COOP_OK;
+    case CONFIG_TYPE_INT64: *out = (double)config_setting_get_int64(s); return COOP_OK;
+    case CONFIG_TYPE_FLOAT: *out = config_setting_get_float(s); return COOP_OK;
+    default: {
+        char v[256];
+        fmt_value(v, sizeof v, s);
+        return fail(c, s, "%s = %s has the wrong type: expected a number", path, v);
+    }
+    }
+}
+
+/* A value a sweep point sets must lie in the parameter's range (a goal weight is a
+ * share in [0, 1]), as --set and events require. */
+static int sweep_check(const ctx *c, const config_setting_t *s, const char *path, double x,
+                       const coop_config *cfg, const coop_sweep_param_cfg *p)
+{
+    double lo, hi;
+    int fl;
+    if (!param_ptr(cfg, &p->ref, &lo, &hi, &fl))
+        return fail(c, s, "%s: %s designates no parameter", path, p->path);
+    if (p->ref.field == COOP_F_ACTOR_GOAL)
+        lo = 0, hi = 1, fl = 0;
+    if (isfinite(x) && in_range(x, lo, hi, fl))
+        return COOP_OK;
+    char v[40], r[96];
+    fmt_num(v, sizeof v, x);
+    fmt_range(r, sizeof r, lo, hi, fl);
+    return fail(c, s, "%s = %s is outside the range of %s: %s", path, v, p->path, r);
+}
+
+/* One entry of sweep.parameters: its path, and the keys its method needs. */
+static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, coop_config *cfg,
+                            double *grid_points)
+{
+    coop_sweep_cfg *sw = &cfg->sweep;
+    coop_sweep_param_cfg *p = &sw->params[i];
+    const char *mname = sweep_method_names[sw->method];
+    char prefix[64], path[COOP_PATH_MAX];
+    int st;
+    snprintf(prefix, sizeof prefix, "sweep.parameters.%zu", i);
+    if ((st = check_keys(c, e, SC_SWEEP_PARAM, prefix)))
+        return st;
+    p->line = (int)config_setting_source_line(e);
+
+    const config_setting_t *sp = config_setting_get_member(e, "path");
+    const char *t;
+    snprintf(path, sizeof path, "%s.path", prefix);
+    if (!sp)
+        return fail(c, e, "%s: missing required setting 'path'", prefix);
+    if ((st = get_string(c, sp, path, &t)))
+        return st;
+    if (strlen(t) >= COOP_PATH_MAX)
+        return fail(c, sp, "%s is longer than %d characters", path, COOP_PATH_MAX - 1);
+    char why[COOP_ERR_MAX];
+    if (resolve(cfg, t, &p->ref, why, sizeof why))
+        return fail(c, sp, "%s = \"%s\": %s", path, t, why);
+    snprintf(p->path, sizeof p->path, "%s", t);
+    for (size_t j = 0; j < i; j++) {
+        const coop_param_ref *q = &sw->params[j].ref;
+        if (q->field == p->ref.field && q->index == p->ref.index && q->sub == p->ref.sub)
+            return fail(c, sp, "%s = \"%s\": the same parameter as sweep.parameters.%zu (\"%s\")",
+                        path, t, j, sw->params[j].path);
+    }
+
+    const config_setting_t *smin = config_setting_get_member(e, "min");
+    const config_setting_t *smax = config_setting_get_member(e, "max");
+    const config_setting_t *slog = config_setting_get_member(e, "log");
+    const config_setting_t *sv = config_setting_get_member(e, "values");
+    if (sw->method == COOP_SWEEP_LHS || sw->method == COOP_SWEEP_SOBOL) {
+        if (sv)
+            return fail(c, sv, "%s.values: method = \"%s\" samples [min, max]; a list of values "
+                               "belongs to method = \"grid\"", prefix, mname);
+        if (!smin || !smax)
+            return fail(c, e, "%s: missing required setting '%s' (method = \"%s\" samples "
+                              "[min, max])", prefix, smin ? "max" : "min", mname);
+        snprintf(path, sizeof path, "%s.min", prefix);
+        if ((st = get_real(c, smin, path, &p->min)) || (st = sweep_check(c, smin, path, p->min, cfg, p)))
+            return st;
+        snprintf(path, sizeof path, "%s.max", prefix);
+        if ((st = get_real(c, smax, path, &p->max)) || (st = sweep_check(c, smax, path, p->max, cfg, p)))
+            return st;
+        if (!(p->min <= p->max)) {
+            char a[40], b[40];
+            fmt_num(a, sizeof a, p->min);
+            fmt_num(b, sizeof b, p->max);
+            return fail(c, smax, "%s.max = %s is below %s.min = %s", prefix, b, prefix, a);
+        }
+        if (slog) {
+            if (config_setting_type(slog) != CONFIG_TYPE_BOOL) {
+                char v[256];
+                fmt_value(v, sizeof v, slog);
+                return fail(c, slog, "%s.log = %s has the wrong type: expected true or false",
+                            prefix, v);
+            }
+            p->log = config_setting_get_bool(slog);
+        }
+        if (p->log && !(p->min > 0)) {
+            char a[40];
+            fmt_num(a, sizeof a, p->min);
+            return fail(c, smin, "%s.min = %s: log = true needs min > 0", prefix, a);
+        }
+        return COOP_OK;
+    }
+
+    const config_setting_t *extra = smin ? smin : smax ? smax : slog;
+    if (extra)
+        return fail(c, extra, "%s.%s: only methods lhs and sobol sample a range (method = \"%s\")",
+                    prefix, config_setting_name(extra), mname);
+    if (sw->method == COOP_SWEEP_LIST) {
+        if (sv)
+            return fail(c, sv, "%s.values: method = \"list\" takes the values from sweep.rows",
+                        prefix);
+        return COOP_OK;
+    }
+    if (!sv)
+        return fail(c, e, "%s: missing required setting 'values' (method = \"grid\")", prefix);
+    snprintf(path, sizeof path, "%s.values", prefix);
+    if ((st = get_vector(c, sv, path, "0.1, 0.2, ...")))
+        return st;
+    size_t n = (size_t)config_setting_length(sv);
+    if (n == 0)
+        return fail(c, sv, "%s = [ ] is empty: give at least one value", path);
+    if (ALLOC(p->values, n))
+        return nomem(c->err);
+    p->n_values = n;
+    for (size_t k = 0; k < n; k++) {
+        const config_setting_t *s = config_setting_get_elem(sv, (unsigned)k);
+        char epath[COOP_PATH_MAX + 24];
+        snprintf(epath, sizeof epath, "%s.%zu", path, k);
+        if ((st = get_real(c, s, epath, &p->values[k]))
+            || (st = sweep_check(c, s, epath, p->values[k], cfg, p)))
+            return st;
+    }
+    *grid_points *= (double)n;
+    return COOP_OK;
+}
+
+/* sweep.rows of method list: one vector per point, one value per parameter. */
+static int load_sweep_rows(const ctx *c, const config_setting_t *g, coop_config *cfg)
+{
+    coop_sweep_cfg *sw = &cfg->sweep;
+    const config_setting_t *r = config_setting_get_member(g, "rows");
+    int st;
+    if (sw->method != COOP_SWEEP_LIST) {
+        if (r)
+            return fail(c, r, "sweep.rows: only method = \"list\" takes rows (method = \"%s\")",
+                        sweep_method_names[sw->method]);
+        return COOP_OK;
+    }
+    if (!r)
+        return fail(c, g, "sweep: missing required setting 'rows' (method = \"list\")");
+    if (!config_setting_is_list(r) && !config_setting_is_array(r)) {
+        char v[256];
+        fmt_value(v, sizeof v, r);
+        return fail(c, r, "sweep.rows = %s has the wrong type: expected a list ( [ v1, v2, ... ], "
+                          "... )", v);
+    }
+    size_t n = (size_t)config_setting_length(r), np = sw->n_params;
+    if (n == 0)
+        return fail(c, r, "sweep.rows = ( ) is empty: give at least one row");
+    if (n > COOP_MAX_POINTS)
+        return fail(c, r, "sweep.rows has %zu rows: at most %d points are allowed", n,
+                    COOP_MAX_POINTS);
+    if (ALLOC(sw->rows, n * np))
+        return nomem(c->err);
+    sw->n_rows = n;
+    for (size_t k = 0; k < n; k++) {
+        const config_setting_t *e = config_setting_get_elem(r, (unsigned)k);
+        char path[64];
+        snprintf(path, sizeof path, "sweep.rows.%zu", k);
+        if ((st = get_vector(c, e, path, "v1, v2, ...")))
+            return st;
+        if ((size_t)config_setting_length(e) != np)
+            return fail(c, e, "%s has %d values: it needs one per parameter (%zu)", path,
+                        config_setting_length(e), np);
+        for (size_t j = 0; j < np; j++) {
+            const config_setting_t *s = config_setting_get_elem(e, (unsigned)j);
+            char epath[96];
+            snprintf(epath, sizeof epath, "%s.%zu", path, j);
+            double *x = &sw->rows[k * np + j];
+            if ((st = get_real(c, s, epath, x)) || (st = sweep_check(c, s, epath, *x, cfg, &sw->params[j])))
+                return st;
+        }
+    }
+    return COOP_OK;
+}
+
+/* The sweep group (after everything its paths can name).  Values are checked one
+ * by one against their parameter's range here; what only a combination of values
+ * can violate (theta order, events replayed at a point) is checked when
+ * coop_sweep_alloc builds the points. */
+static int load_sweep(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    coop_sweep_cfg *sw = &cfg->sweep;
+    const config_setting_t *g, *s;
+    int st;
+    if ((st = get_group(c, root, "sweep", "sweep", &g)) || !g)
+        return st;
+    if ((st = load_scope(c, g, SC_SWEEP, "sweep", sw)))
+        return st;
+    sw->present = 1;
+    sw->line = (int)config_setting_source_line(g);
+    sw->seed = cfg->seed;
+    if ((s = config_setting_get_member(g, "seed"))) {
+        long long x = 0;
+        if ((st = get_integer(c, s, "sweep.seed", 0, 4294967295.0, &x)))
+            return st;
+        sw->seed = (unsigned long)x;
+    }
+    const config_setting_t *l = config_setting_get_member(g, "parameters");
+    if (!l)
+        return fail(c, g, "sweep: missing required setting 'parameters'");
+    if ((st = get_list(c, g, "parameters", &l)))
+        return st;
+    size_t n = (size_t)config_setting_length(l);
+    if (n == 0)
+        return fail(c, l, "sweep.parameters = ( ) is empty: sweep at least one parameter");
+    if (sw->method == COOP_SWEEP_SOBOL && n > 40)
+        return fail(c, l, "sweep.parameters has %zu entries: method = \"sobol\" takes at most 40 "
+                          "(GSL's gsl_qrng_sobol)", n);
+    if (ALLOC(sw->params, n))
+        return nomem(c->err);
+    sw->n_params = n;
+    double grid_points = 1;
+    for (size_t i = 0; i < n; i++)
+        if ((st = load_sweep_param(c, config_setting_get_elem(l, (unsigned)i), i, cfg,
+                                   &grid_points)))
+            return st;
+    if (sw->method == COOP_SWEEP_GRID && grid_points > COOP_MAX_POINTS)
+        return fail(c, l, "sweep: the grid has %.0f points (the product of the numbers of "
+                          "values): at most %d are allowed", grid_points, COOP_MAX_POINTS);
+    return load_sweep_rows(c, g, cfg);
+}
+
 /* The whole tree into cfg. */
 static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
 {
@@ -1594,7 +1949,7 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = load_institutions(c, root, &cfg->inst)) || (st = load_domains(c, root, cfg))
         || (st = load_observables(c, root, cfg)) || (st = load_actors(c, root, cfg))
         || (st = load_ties(c, root, cfg)) || (st = load_hypothesis(c, root, cfg))
-        || (st = load_events(c, root, cfg)))
+        || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg)))
         return st;
     return COOP_OK;
 }
@@ -1714,6 +2069,9 @@ static int set_element(const ovr *o, config_setting_t *s, const char *idx, const
     char *endp;
     errno = 0;
     long i = strtol(idx, &endp, 10);
+    if (config_setting_length(s) == 0)
+        return ovr_fail(o, "'%s' names nothing: '%s' is empty (set the whole list)", path,
+                        config_setting_name(s));
     if (*endp || endp == idx || errno || i < 0 || i >= config_setting_length(s))
         return ovr_fail(o, "'%s' names nothing: '%s' has %d entries (0 to %d)", path,
                         config_setting_name(s), config_setting_length(s),
@@ -1784,7 +2142,7 @@ static int ensure_vector(const ovr *o, config_setting_t *parent, int scope, cons
         tree_domain_names(o->root, names, &n, 1024);
         for (int i = 0; i < n; i++)
             config_setting_set_string_elem(s, -1, names[i]);
-    } else {
+    } else if (scope == SC_INSTITUTIONS) { /* hypothesis.placebo: empty by default */
         for (int i = 0; i < 4; i++) {
             if (strcmp(name, "levels") == 0)
                 config_setting_set_string_elem(s, -1, levels[i]);
@@ -2120,6 +2478,10 @@ void coop_config_destroy(coop_config *cfg)
     free(cfg->regions);
     free(cfg->observables);
     free(cfg->events);
+    for (size_t i = 0; cfg->sweep.params && i < cfg->sweep.n_params; i++)
+        free(cfg->sweep.params[i].values);
+    free(cfg->sweep.params);
+    free(cfg->sweep.rows);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -2157,6 +2519,14 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
         dst->ties[i].obs0 = dup_array(src->ties[i].obs0, src->n_observables, sizeof(double), &bad);
     for (size_t i = 0; dst->observables && i < src->n_observables; i++)
         dst->observables[i].drive = dup_array(src->observables[i].drive, src->n_domains, 1, &bad);
+    const coop_sweep_cfg *ss = &src->sweep;
+    dst->sweep.params = dup_array(ss->params, ss->n_params, sizeof *ss->params, &bad);
+    for (size_t i = 0; dst->sweep.params && i < ss->n_params; i++)
+        dst->sweep.params[i].values = NULL;
+    dst->sweep.rows = dup_array(ss->rows, ss->n_rows * ss->n_params, sizeof *ss->rows, &bad);
+    for (size_t i = 0; dst->sweep.params && i < ss->n_params; i++)
+        dst->sweep.params[i].values = dup_array(ss->params[i].values, ss->params[i].n_values,
+                                                sizeof(double), &bad);
     if (bad) {
         coop_config_destroy(dst);
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory copying the configuration");
@@ -2732,6 +3102,15 @@ static void special_institutions(FILE *out, int ind, const key *k, const coop_co
 static void special_hypothesis(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     (void)i;
+    if (strcmp(k->name, "placebo") == 0) {
+        fprintf(out, "%*splacebo = [", ind, "");
+        for (int p = 0; p < cfg->hyp.n_placebo; p++) {
+            fputs(p ? ", " : " ", out);
+            put_string(out, cfg->actors[cfg->hyp.placebo[p]].name);
+        }
+        fputs(" ];\n", out);
+        return;
+    }
     print_name_of(out, ind, k->name, cfg,
                   strcmp(k->name, "motivator") == 0 ? cfg->hyp.motivator : cfg->hyp.target);
 }
@@ -2749,12 +3128,73 @@ static void print_list(FILE *out, const char *name, size_t n, int scope, const v
     fputs(n ? "\n);\n" : " );\n", out);
 }
 
+/* The sweep group, when the configuration has one: per parameter only the keys
+ * its method reads, and rows only for method list, so that the output loads. */
+static void print_floats(FILE *out, const double *v, size_t n)
+{
+    fputs("[", out);
+    for (size_t k = 0; k < n; k++) {
+        fputs(k ? ", " : " ", out);
+        put_float(out, v[k]);
+    }
+    fputs(" ]", out);
+}
+
+static void special_sweep(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
+{
+    (void)i;
+    const coop_sweep_cfg *sw = &cfg->sweep;
+    int ranged = sw->method == COOP_SWEEP_LHS || sw->method == COOP_SWEEP_SOBOL;
+    if (strcmp(k->name, "seed") == 0) {
+        put_key(out, ind, "seed");
+        fprintf(out, sw->seed > INT_MAX ? "%luL;\n" : "%lu;\n", sw->seed);
+    } else if (strcmp(k->name, "parameters") == 0) {
+        fprintf(out, "%*sparameters = (", ind, "");
+        for (size_t j = 0; j < sw->n_params; j++) {
+            const coop_sweep_param_cfg *p = &sw->params[j];
+            fprintf(out, "%s%*s{\n", j ? ",\n" : "\n", ind + 2, "");
+            put_key(out, ind + 4, "path");
+            put_string(out, p->path);
+            fputs(";\n", out);
+            if (ranged) {
+                put_key(out, ind + 4, "min");
+                put_float(out, p->min);
+                fputs(";\n", out);
+                put_key(out, ind + 4, "max");
+                put_float(out, p->max);
+                fputs(";\n", out);
+                put_key(out, ind + 4, "log");
+                fputs(p->log ? "true;\n" : "false;\n", out);
+            } else if (sw->method == COOP_SWEEP_GRID) {
+                put_key(out, ind + 4, "values");
+                print_floats(out, p->values, p->n_values);
+                fputs(";\n", out);
+            }
+            fprintf(out, "%*s}", ind + 2, "");
+        }
+        fprintf(out, "\n%*s);\n", ind, "");
+    } else if (strcmp(k->name, "rows") == 0 && sw->method == COOP_SWEEP_LIST) {
+        fprintf(out, "%*srows = (", ind, "");
+        for (size_t r = 0; r < sw->n_rows; r++) {
+            fprintf(out, "%s%*s", r ? ",\n" : "\n", ind + 2, "");
+            print_floats(out, sw->rows + r * sw->n_params, sw->n_params);
+        }
+        fprintf(out, "\n%*s);\n", ind, "");
+    }
+}
+
 static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     (void)ind, (void)i;
     const char *n = k->name;
     int scope = child_scope(n);
-    if (k->type == V_GROUP) {
+    if (k->type == V_GROUP && scope == SC_SWEEP) {
+        if (cfg->sweep.present) {
+            fputs("sweep = {\n", out);
+            print_scope(out, 2, SC_SWEEP, &cfg->sweep, special_sweep, cfg, 0);
+            fputs("};\n", out);
+        }
+    } else if (k->type == V_GROUP) {
         special_fn *fn = scope == SC_INSTITUTIONS ? special_institutions
                          : scope == SC_HYPOTHESIS ? special_hypothesis
                                                   : NULL;
@@ -2826,14 +3266,19 @@ int coop_config_print_schema(FILE *out)
         const key *k = &schema[i];
         char def[128], range[128] = "";
         doc_default(def, sizeof def, k);
-        if (k->type == V_FLOAT || k->type == V_INT || k->type == V_SEED)
+        if ((k->type == V_FLOAT || k->type == V_INT || k->type == V_SEED) &&
+            k->scope != SC_SWEEP_PARAM)
             fmt_range(range, sizeof range, k->min, k->max, k->flags);
         else if (k->type == V_MAP && k->max > 0)
             fmt_range(range, sizeof range, k->min, k->max, 0);
-        else if (k->type == V_FLOATS)
+        else if (k->type == V_FLOATS && k->scope == SC_INSTITUTIONS)
             snprintf(range, sizeof range, "each in [0, 1]");
+        else if (k->scope == SC_SWEEP_PARAM && (k->type == V_FLOATS || k->type == V_FLOAT))
+            snprintf(range, sizeof range, "in the parameter's range");
         else if (k->type == V_NAMES && k->scope == SC_INSTITUTIONS)
             snprintf(range, sizeof range, "2 to %d names", COOP_MAX_LEVELS);
+        else if (k->type == V_NAMES && k->scope == SC_HYPOTHESIS)
+            snprintf(range, sizeof range, "0 to %d actor names", COOP_MAX_PLACEBO);
         else if (k->type == V_ENUM) {
             for (int e = 0; k->enums[e]; e++) {
                 if (e)

@@ -257,3 +257,63 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
     };
     return coop_experiment_run_plan(&plan, threads, sink, err);
 }
+
+/* Points per chunk of a lazy plan: enough items that the threads rarely wait for
+ * one another at the end of a chunk (about 256 per thread), few enough that the
+ * chunk's configurations stay small. */
+static int chunk_points(const coop_plan *plan, int threads)
+{
+    long long per_point = (long long)plan->n_worlds * plan->replicates;
+    long long want = 256LL * coop_experiment_threads(threads);
+    long long k = (want + per_point - 1) / per_point;
+    return k < 1 ? 1 : k > 256 ? 256 : (int)k;
+}
+
+int coop_experiment_run_lazy(const coop_plan *plan, coop_point_cfg_fn make, void *ctx,
+                             int threads, const coop_sink *sink, coop_err *err)
+{
+    if (!plan || !make || !sink || !plan->world_name)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: missing plan, configuration builder, "
+                         "sink or world names");
+    if (plan->n_points < 1 || plan->n_worlds < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "experiment: %d points of %d worlds", plan->n_points,
+                         plan->n_worlds);
+    int chunk = chunk_points(plan, threads);
+    if (chunk > plan->n_points)
+        chunk = plan->n_points;
+    size_t n_cfg = (size_t)chunk * (size_t)plan->n_worlds;
+    coop_config *cfgs = calloc(n_cfg, sizeof *cfgs);
+    const coop_config **ptrs = calloc(n_cfg, sizeof *ptrs);
+    if (!cfgs || !ptrs) {
+        free(cfgs);
+        free(ptrs);
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory for %zu point configurations", n_cfg);
+    }
+    for (size_t k = 0; k < n_cfg; k++)
+        ptrs[k] = &cfgs[k];
+
+    int status = COOP_OK;
+    for (int p0 = 0; p0 < plan->n_points && !status; p0 += chunk) {
+        int k = plan->n_points - p0 < chunk ? plan->n_points - p0 : chunk;
+        size_t built = 0;
+        for (int p = 0; p < k && !status; p++)
+            for (int w = 0; w < plan->n_worlds && !status; w++) {
+                coop_config *c = &cfgs[(size_t)p * plan->n_worlds + w];
+                memset(c, 0, sizeof *c);
+                status = make(ctx, plan->point0 + p0 + p, w, c, err);
+                built++;
+            }
+        if (!status) {
+            coop_plan sub = *plan;
+            sub.point0 = plan->point0 + p0;
+            sub.n_points = k;
+            sub.cfg = ptrs;
+            status = coop_experiment_run_plan(&sub, threads, sink, err);
+        }
+        for (size_t i = 0; i < built; i++)
+            coop_config_destroy(&cfgs[i]);
+    }
+    free(cfgs);
+    free(ptrs);
+    return status;
+}

@@ -3,20 +3,66 @@
  * and maps the status to the exit code (SPEC.md): 0 success, 1 runtime failure,
  * 2 usage or configuration error.  The only place that exits. */
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coop_cli.h"
 #include "coop_config.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
+#include "coop_hypothesis.h"
 #include "coop_output.h"
+#include "coop_plot.h"
+#include "coop_progress.h"
+#include "coop_sweep.h"
 #include "coop_version.h"
+
+/* The signal (SIGINT, SIGTERM) that asked the experiment to stop; 0 while none.
+ * The handler only sets it; the progress sink checks it between replicates, so
+ * nothing stops inside the parallel region. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+/* From here on SIGINT and SIGTERM stop the experiment cleanly.  A second one
+ * kills at once (the handler resets itself): a sweep stays resumable even then. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Where the progress bar goes: stderr when it is a terminal, unless --quiet. */
+static FILE *progress_tty(const coop_cli *cli)
+{
+    return !cli->quiet && isatty(STDERR_FILENO) ? stderr : NULL;
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
 
 /* Writes the resolved configuration to stdout. */
 static int cmd_check(const coop_config *cfg, coop_err *err)
 {
+    if (cfg->sweep.present) {  /* what only a combination of sweep values can break */
+        coop_sweep *sw = coop_sweep_alloc(cfg, err);
+        if (!sw)
+            return err->code ? err->code : COOP_ENOMEM;
+        coop_sweep_free(sw);
+    }
     if (coop_config_print(cfg, stdout) != COOP_OK || fflush(stdout) != 0)
         return COOP_FAIL(err, COOP_EIO, "cannot write the configuration to standard output");
     return COOP_OK;
@@ -24,6 +70,9 @@ static int cmd_check(const coop_config *cfg, coop_err *err)
 
 static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
+    if (cli->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep (coopsim "
+                         "sweep); a run is never left half done");
     char dir[COOP_PATH_MAX];
     if (cli->outdir)
         snprintf(dir, sizeof dir, "%s", cli->outdir);
@@ -31,15 +80,24 @@ static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
         snprintf(dir, sizeof dir, "results/%s", cfg->name);
     int threads = coop_experiment_threads(cli->threads);
 
+    catch_stop_signals();
     coop_output *out = coop_output_open(dir, cfg, cli->force, err);
     if (!out)
         return err->code ? err->code : COOP_EIO;
     coop_run_info info;
     coop_run_info_start(&info, cli->command_line, threads);
-    coop_sink sink = coop_output_sink(out);
+    coop_progress *pg = coop_progress_alloc(progress_tty(cli), 1, 0, cfg->replicates, &stop_signal);
+    if (!pg) {
+        coop_output_abort(out);
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    }
+    coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
     int status = coop_experiment_run(cfg, threads, &sink, err);
+    coop_progress_free(pg);
     if (status) {
         coop_output_abort(out);
+        if (status == COOP_EINTR)
+            COOP_FAIL(err, status, "interrupted by %s: nothing written", signal_name(stop_signal));
         return status;
     }
     coop_run_info_finish(&info, "complete");
@@ -49,6 +107,126 @@ static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
         fprintf(stderr, "coopsim: %d replicates of '%s' written to %s/\n", cfg->replicates,
                 cfg->name, dir);
     return COOP_OK;
+}
+
+/* -o DIR; else the directory of DIR/manifest.cfg when resuming from it; else
+ * results/NAME. */
+static void sweep_dir(const coop_cli *cli, const coop_config *cfg, char *dir, size_t size)
+{
+    const char *slash = strrchr(cli->input, '/');
+    if (cli->outdir)
+        snprintf(dir, size, "%s", cli->outdir);
+    else if (cli->resume && slash && strcmp(slash + 1, "manifest.cfg") == 0)
+        snprintf(dir, size, "%.*s", (int)(slash - cli->input), cli->input);
+    else
+        snprintf(dir, size, "results/%s", cfg->name);
+}
+
+/* `coopsim hypothesis`: the paired factual/counterfactual/placebo experiment, at
+ * one point or at every point of the sweep (sim/hypothesis.c); the verdict table
+ * goes to stdout; stops cleanly on SIGINT or SIGTERM. */
+static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    char dir[COOP_PATH_MAX];
+    sweep_dir(cli, cfg, dir, sizeof dir);
+    catch_stop_signals();
+    coop_hyp_opts opts = {
+        .dir = dir,
+        .force = cli->force,
+        .resume = cli->resume,
+        .threads = cli->threads,
+        .command = cli->command_line,
+        .quiet = cli->quiet,
+        .table = stdout,
+        .progress = progress_tty(cli),
+        .stop = &stop_signal,
+    };
+    int status = coop_hypothesis_run(cfg, &opts, err);
+    if (status == COOP_EINTR && !cfg->sweep.present)
+        COOP_FAIL(err, status, "interrupted by %s: nothing written", signal_name(stop_signal));
+    return status;
+}
+
+static int sweep_point_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
+{
+    (void)world;
+    return coop_sweep_config(ctx, point, cfg, err);
+}
+
+/* `coopsim sweep`: every point of the configuration's sweep, R replicates each,
+ * streamed point by point into a resumable results directory (coop_output.h,
+ * "sweeps"); stops cleanly on SIGINT or SIGTERM. */
+static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    if (cli->force && cli->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
+                         "starts the sweep afresh)");
+    catch_stop_signals();  /* a signal from here on ends in a resumable directory */
+    coop_sweep *sw = coop_sweep_alloc(cfg, err);
+    if (!sw)
+        return err->code ? err->code : COOP_ENOMEM;
+    char dir[COOP_PATH_MAX];
+    sweep_dir(cli, cfg, dir, sizeof dir);
+    int threads = coop_experiment_threads(cli->threads), n = coop_sweep_size(sw), done = 0;
+    int status = COOP_OK;
+    coop_run_info info;
+    coop_run_info_start(&info, cli->command_line, threads);
+    coop_sweep_output_opts opts = {sw, 1, cli->force, cli->resume, &info};
+    err->code = COOP_OK;
+    coop_output *out = coop_output_open_sweep(dir, cfg, &opts, &done, err);
+    if (!out) {
+        status = err->code;
+        if (!status && !cli->quiet)
+            fprintf(stderr, "coopsim: %s: the sweep is complete (%d points): nothing to resume\n",
+                    dir, n);
+        coop_sweep_free(sw);
+        return status;
+    }
+    coop_progress *pg = coop_progress_alloc(progress_tty(cli), n, done, cfg->replicates,
+                                            &stop_signal);
+    if (!pg) {
+        coop_output_abort(out);
+        coop_sweep_free(sw);
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    }
+    coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
+    if (done < n) {
+        static const char *const factual[] = {"factual"};
+        coop_plan plan = {
+            .n_points = n - done,
+            .point0 = done,
+            .n_worlds = 1,
+            .world_name = factual,
+            .replicates = cfg->replicates,
+            .seed = (uint32_t)cfg->seed,
+            .keep_series = cfg->series != COOP_SERIES_NONE,
+        };
+        status = coop_experiment_run_lazy(&plan, sweep_point_cfg, sw, threads, &sink, err);
+    }
+    int points = (int)(coop_progress_runs(pg) / cfg->replicates);
+    coop_progress_free(pg);
+    if (status == COOP_EINTR) {
+        coop_run_info_finish(&info, "interrupted");
+        if (!(status = coop_output_close(out, &info, err)))
+            status = COOP_FAIL(err, COOP_EINTR, "interrupted by %s after %d of %d points, written "
+                               "to %s/; finish the sweep with: coopsim sweep %s/manifest.cfg "
+                               "--resume", signal_name(stop_signal), points, n, dir, dir);
+    } else if (status) {
+        coop_output_abort(out);
+        char why[COOP_ERR_MAX];
+        snprintf(why, sizeof why, "%s", err->text);
+        COOP_FAIL(err, status, "%s\ncoopsim: the complete points are kept in %s/; once the "
+                  "cause is fixed, finish the sweep with: coopsim sweep %s/manifest.cfg --resume",
+                  why, dir, dir);
+    } else {
+        coop_run_info_finish(&info, "complete");
+        status = coop_output_close(out, &info, err);
+        if (!status && !cli->quiet)
+            fprintf(stderr, "coopsim: %d points x %d replicates of '%s' written to %s/\n", n,
+                    cfg->replicates, cfg->name, dir);
+    }
+    coop_sweep_free(sw);
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -75,12 +253,25 @@ int main(int argc, char **argv)
         break;
     case COOP_CMD_CHECK:
     case COOP_CMD_RUN:
+    case COOP_CMD_HYPOTHESIS:
         status = coop_config_load(cli.input, (const char *const *)cli.overrides,
                                   cli.n_overrides, &cfg, &err);
         if (!status)
             status = cli.cmd == COOP_CMD_CHECK ? cmd_check(&cfg, &err)
-                                               : cmd_run(&cli, &cfg, &err);
+                     : cli.cmd == COOP_CMD_RUN ? cmd_run(&cli, &cfg, &err)
+                                               : cmd_hypothesis(&cli, &cfg, &err);
         break;
+    case COOP_CMD_SWEEP:
+        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
+                                  cli.n_overrides, &cfg, &err);
+        if (!status)
+            status = cmd_sweep(&cli, &cfg, &err);
+        break;
+    case COOP_CMD_PLOT: { /* figures of a results directory (sim/plot.c) */
+        coop_plot_opts popts = {cli.quiet ? NULL : stdout, NULL};
+        status = coop_plot(cli.input, &popts, &err);
+        break;
+    }
     default:
         status = COOP_FAIL(&err, COOP_EIO, "'%s' is not available in this version yet",
                            coop_cli_command_name(cli.cmd));

@@ -35,7 +35,7 @@ double coop_t_critical(double level, long df)
     return gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, (double)df);
 }
 
-void coop_acc_summary(const coop_acc *a, coop_summary *s)
+void coop_acc_summary_t(const coop_acc *a, double t, coop_summary *s)
 {
     s->n = a->n;
     s->mean = a->n > 0 ? a->mean : NAN;
@@ -43,9 +43,14 @@ void coop_acc_summary(const coop_acc *a, coop_summary *s)
     if (a->n < 2)
         return;
     s->sd = sqrt(a->m2 / (double)(a->n - 1));
-    double half = coop_t_critical(0.95, a->n - 1) * s->sd / sqrt((double)a->n);
+    double half = t * s->sd / sqrt((double)a->n);
     s->ci_lo = s->mean - half;
     s->ci_hi = s->mean + half;
+}
+
+void coop_acc_summary(const coop_acc *a, coop_summary *s)
+{
+    coop_acc_summary_t(a, a->n >= 2 ? coop_t_critical(0.95, a->n - 1) : NAN, s);
 }
 
 void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s)

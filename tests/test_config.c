@@ -576,7 +576,7 @@ Test(config, override_errors)
                                 "GSL generator type (known: "},
         {"run.x=1", "--set run.x=1: unknown setting 'run' (known: experiment, time, noise, "
                     "update_every, engagement, institutions, output, hypothesis, domains, "
-                    "observables, actors, ties, events)"},
+                    "observables, actors, ties, events, sweep)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         coop_config c;
@@ -650,7 +650,9 @@ Test(config, printer_exact_text)
         "  theta = [ 0.0, 0.3, 0.5, 0.7 ];\n  omega = [ 0.0, 0.2, 0.4, 0.6 ];\n  tau = 4;\n"
         "  hysteresis = 0.1;\n  beta = 0.1;\n  gamma = 0.5;\n  lambda = 0.1;\n};\n"
         "output = {\n  series = \"summary\";\n};\n"
-        "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n};\n"
+        "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n"
+        "  placebo = [ ];\n  primary = \"others_coop_target\";\n  alpha = 0.05;\n"
+        "  confidence = 0.95;\n  bootstrap = 2000;\n};\n"
         "domains = (\n  {\n    name = \"pd\";\n    R = 3.0;\n    S = 0.0;\n    T = 5.0;\n"
         "    P = 1.0;\n    public_good = 0.0;\n  }\n);\n"
         "observables = ( );\n"
