@@ -67,6 +67,7 @@ deps:
 run: deps
 	$(MAKE) all
 	$(PROG) hypothesis configs/eu_ca.cfg --force
+	$(PROG) plot results/eu_ca
 
 test: deps
 	$(MAKE) check-tests
