@@ -391,12 +391,12 @@ static void write_headers(coop_output *out, const coop_config *cfg)
     put(&out->file[F_OUTCOMES], "point,world,replicate,outcome,value\n");
 }
 
-coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err)
+/* Refuses "", "/", "." and ".." (with or without trailing slashes) as a results
+ * directory: each would make the rename or the --force replacement touch a
+ * directory that is not the run's own.  *trimmed: the length without trailing
+ * slashes. */
+static int check_dir_name(const char *dir, size_t *trimmed, coop_err *err)
 {
-    if (!dir || !cfg) {
-        COOP_FAIL(err, COOP_EINVAL, "output: no directory or configuration");
-        return NULL;
-    }
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
@@ -405,11 +405,22 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
         last--;
     size_t last_len = (size_t)(dir + len - last);
     if (len == 0 || strcmp(dir, "/") == 0 || (last_len == 1 && last[0] == '.') ||
-        (last_len == 2 && last[0] == '.' && last[1] == '.')) {
-        COOP_FAIL(err, COOP_EINVAL, "output directory \"%s\" is not usable: name a new "
-                  "directory", dir);
+        (last_len == 2 && last[0] == '.' && last[1] == '.'))
+        return COOP_FAIL(err, COOP_EINVAL, "output directory \"%s\" is not usable: name a new "
+                         "directory", dir);
+    *trimmed = len;
+    return COOP_OK;
+}
+
+coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err)
+{
+    if (!dir || !cfg) {
+        COOP_FAIL(err, COOP_EINVAL, "output: no directory or configuration");
         return NULL;
     }
+    size_t len;
+    if (check_dir_name(dir, &len, err))
+        return NULL;
 
     coop_output *out = calloc(1, sizeof *out);
     if (!out) {
@@ -1445,19 +1456,9 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
         COOP_FAIL(err, COOP_EINVAL, "output: no directory, configuration or sweep");
         return NULL;
     }
-    size_t len = strlen(dir);
-    while (len > 1 && dir[len - 1] == '/')
-        len--;
-    const char *last = dir + len;
-    while (last > dir && last[-1] != '/')
-        last--;
-    size_t last_len = (size_t)(dir + len - last);
-    if (len == 0 || strcmp(dir, "/") == 0 || (last_len == 1 && last[0] == '.') ||
-        (last_len == 2 && last[0] == '.' && last[1] == '.')) {
-        COOP_FAIL(err, COOP_EINVAL, "output directory \"%s\" is not usable: name a new "
-                  "directory", dir);
+    size_t len;
+    if (check_dir_name(dir, &len, err))
         return NULL;
-    }
     coop_output *out = calloc(1, sizeof *out);
     if (!out) {
         COOP_FAIL(err, COOP_ENOMEM, "out of memory");
