@@ -141,3 +141,54 @@ Test(cli_e2e, missing_config_file_exits_2)
     cr_assert_eq(r->status, 2);
     cr_assert(strstr(r->err, "coopsim: /nonexistent/x.cfg"), "%s", r->err);
 }
+
+/* The whole bad-input corpus through the program: each file's first line reads
+ * `# expect: LINE: fragment`; `coopsim check` must exit 2 with
+ * "coopsim: FILE:LINE: ...fragment..." on stderr (FILE alone when LINE is 0),
+ * print nothing on stdout, and `coopsim run` must create no results directory. */
+#include <dirent.h>
+
+Test(cli_e2e, every_bad_configuration_exits_2_naming_file_and_line)
+{
+    DIR *d = opendir("tests/bad");
+    cr_assert_not_null(d);
+    char tmp[64], out[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(out, sizeof out, "%s/results", tmp);
+    struct dirent *de;
+    int n = 0;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 5 || strcmp(de->d_name + len - 4, ".cfg") != 0)
+            continue;
+        char path[512], first[512] = "", prefix[600];
+        snprintf(path, sizeof path, "tests/bad/%s", de->d_name);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(first, sizeof first, f));
+        fclose(f);
+        int line = -1, off = 0;
+        cr_assert_eq(sscanf(first, "# expect: %d: %n", &line, &off), 1, "%s: no expect line", path);
+        char *fragment = first + off;
+        fragment[strcspn(fragment, "\n")] = '\0';
+        if (line > 0)
+            snprintf(prefix, sizeof prefix, "coopsim: %s:%d: ", path, line);
+        else
+            snprintf(prefix, sizeof prefix, "coopsim: %s: ", path);
+
+        e2e_result *r = e2e_run("check %s", path);
+        cr_expect_eq(r->status, 2, "%s: exit %d", path, r->status);
+        cr_expect_str_empty(r->out, "%s printed a configuration", path);
+        cr_expect(strncmp(r->err, prefix, strlen(prefix)) == 0, "%s: '%s' does not start with '%s'",
+                  path, r->err, prefix);
+        cr_expect(strstr(r->err, fragment), "%s: '%s' lacks '%s'", path, r->err, fragment);
+        n++;
+    }
+    closedir(d);
+    cr_assert_geq(n, 30, "the corpus has %d files", n);
+
+    e2e_result *r = e2e_run("run tests/bad/self_tie.cfg --quiet -o %s", out);
+    cr_assert_eq(r->status, 2);
+    cr_assert_not(e2e_exists(out), "a bad configuration created %s", out);
+    e2e_rmrf(tmp);
+}
