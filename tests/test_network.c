@@ -1,0 +1,473 @@
+/* test_network.c: networks, CSR layout and generators (sim/network.c).
+ *
+ * Exact edge counts and degrees of the deterministic generators (complete, ring,
+ * lattice), simplicity (no self-loops, no duplicate pairs) of every generator, the
+ * statistics of the random ones within stated tolerances, determinism at a fixed
+ * seed, the CSR invariants, edge-list files (names, indices, header, weights) and
+ * every parameter error. */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "coop_network.h"
+
+static int cmp_u64(const void *x, const void *y)
+{
+    unsigned long long a = *(const unsigned long long *)x, b = *(const unsigned long long *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* No self-loops, no duplicate pairs, endpoints in range. */
+static void assert_simple(const coop_network *net)
+{
+    unsigned long long *k = malloc((net->n_edges + 1) * sizeof *k);
+    cr_assert_not_null(k);
+    for (size_t e = 0; e < net->n_edges; e++) {
+        int a = net->a[e], b = net->b[e];
+        cr_assert(a >= 0 && b >= 0 && (size_t)a < net->n && (size_t)b < net->n);
+        cr_assert_neq(a, b, "self-loop at edge %zu", e);
+        unsigned long long lo = (unsigned)(a < b ? a : b), hi = (unsigned)(a < b ? b : a);
+        k[e] = lo << 32 | hi;
+    }
+    qsort(k, net->n_edges, sizeof *k, cmp_u64);
+    for (size_t e = 1; e < net->n_edges; e++)
+        cr_assert_neq(k[e], k[e - 1], "duplicate edge");
+    free(k);
+}
+
+static int *degrees(const coop_network *net)
+{
+    int *deg = malloc(net->n * sizeof *deg);
+    cr_assert_not_null(deg);
+    coop_network_degrees(net, deg);
+    return deg;
+}
+
+static void assert_regular(const coop_network *net, int k)
+{
+    int *deg = degrees(net);
+    for (size_t i = 0; i < net->n; i++)
+        cr_assert_eq(deg[i], k, "node %zu has degree %d, expected %d", i, deg[i], k);
+    free(deg);
+}
+
+static int has_edge(const coop_network *net, int a, int b)
+{
+    for (size_t e = 0; e < net->n_edges; e++)
+        if ((net->a[e] == a && net->b[e] == b) || (net->a[e] == b && net->b[e] == a))
+            return 1;
+    return 0;
+}
+
+Test(network, complete)
+{
+    coop_err err = {0};
+    coop_network *net = coop_network_complete(7, &err);
+    cr_assert_not_null(net);
+    cr_assert_eq(net->n, 7);
+    cr_assert_eq(net->n_edges, 21);
+    assert_simple(net);
+    assert_regular(net, 6);
+    coop_network_free(net);
+}
+
+Test(network, ring)
+{
+    coop_err err = {0};
+    coop_network *net = coop_network_ring(10, 4, &err);
+    cr_assert_not_null(net);
+    cr_assert_eq(net->n_edges, 20);
+    assert_simple(net);
+    assert_regular(net, 4);
+    cr_assert(has_edge(net, 0, 1) && has_edge(net, 0, 2) && has_edge(net, 0, 9)
+              && has_edge(net, 0, 8) && !has_edge(net, 0, 3));
+    coop_network_free(net);
+}
+
+Test(network, lattice_von_neumann_and_moore)
+{
+    coop_err err = {0};
+    coop_network *vn = coop_network_lattice(5, 0, 0, &err);
+    cr_assert_not_null(vn);
+    cr_assert_eq(vn->n, 25);
+    cr_assert_eq(vn->n_edges, 50);
+    cr_assert_eq(vn->self, 0);
+    assert_simple(vn);
+    assert_regular(vn, 4);
+    /* node 0 = (0,0): right 1, left 4, down 5, up 20 (periodic) */
+    cr_assert(has_edge(vn, 0, 1) && has_edge(vn, 0, 4) && has_edge(vn, 0, 5)
+              && has_edge(vn, 0, 20) && !has_edge(vn, 0, 6));
+    coop_network *mo = coop_network_lattice(5, 1, 1, &err);
+    cr_assert_not_null(mo);
+    cr_assert_eq(mo->n_edges, 100);
+    cr_assert_eq(mo->self, 1);
+    assert_simple(mo);
+    assert_regular(mo, 8);
+    int diag[4] = {6, 9, 21, 24}; /* (1,1), (4,1), (1,4), (4,4) */
+    for (int q = 0; q < 4; q++)
+        cr_assert(has_edge(mo, 0, diag[q]), "0-%d missing", diag[q]);
+    /* the smallest lattice each neighbourhood allows */
+    coop_network *small = coop_network_lattice(3, 1, 0, &err);
+    cr_assert_not_null(small);
+    assert_simple(small);
+    assert_regular(small, 8);
+    coop_network_free(vn);
+    coop_network_free(mo);
+    coop_network_free(small);
+}
+
+Test(network, csr_invariants)
+{
+    coop_err err = {0};
+    coop_network *net = coop_network_lattice(4, 1, 0, &err);
+    cr_assert_not_null(net);
+    size_t n = net->n, ns = 2 * net->n_edges;
+    int *row = malloc((n + 1) * sizeof(int)), *nbr = malloc(ns * sizeof(int));
+    int *own = malloc(ns * sizeof(int)), *tie = malloc(ns * sizeof(int));
+    int *rev = malloc(ns * sizeof(int)), *tslot = malloc(ns * sizeof(int));
+    coop_network_csr(n, net->n_edges, net->a, net->b, row, nbr, own, tie, rev, tslot);
+    cr_assert_eq(row[0], 0);
+    cr_assert_eq(row[n], (int)ns);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(row[i + 1] - row[i], 8);
+        for (int s = row[i]; s < row[i + 1]; s++) {
+            cr_assert_eq(own[s], (int)i);
+            if (s > row[i])
+                cr_assert_lt(tie[s - 1], tie[s], "slots in edge order");
+        }
+    }
+    for (size_t s = 0; s < ns; s++) {
+        cr_assert_eq(rev[rev[s]], (int)s);
+        cr_assert_eq(nbr[rev[s]], own[s]);
+        cr_assert_eq(tie[rev[s]], tie[s]);
+    }
+    for (size_t t = 0; t < net->n_edges; t++) {
+        cr_assert_eq(own[tslot[2 * t]], net->a[t]);
+        cr_assert_eq(nbr[tslot[2 * t]], net->b[t]);
+        cr_assert_eq(rev[tslot[2 * t]], tslot[2 * t + 1]);
+    }
+    free(row), free(nbr), free(own), free(tie), free(rev), free(tslot);
+    coop_network_free(net);
+}
+
+Test(network, gnp_edge_count)
+{
+    coop_err err = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 42);
+    size_t n = 2000;
+    double p = 0.005, mean = p * n * (n - 1) / 2.0, sd = sqrt(mean * (1.0 - p));
+    coop_network *net = coop_network_gnp(r, n, p, &err);
+    cr_assert_not_null(net);
+    assert_simple(net);
+    cr_assert(fabs((double)net->n_edges - mean) < 5.0 * sd, "%zu edges, expected %.0f +- %.0f",
+              net->n_edges, mean, 5 * sd);
+    coop_network *none = coop_network_gnp(r, 50, 0.0, &err), *all = coop_network_gnp(r, 50, 1.0, &err);
+    cr_assert_eq(none->n_edges, 0);
+    cr_assert_eq(all->n_edges, 50 * 49 / 2);
+    coop_network_free(net), coop_network_free(none), coop_network_free(all);
+    gsl_rng_free(r);
+}
+
+Test(network, gnm_exact_and_deterministic)
+{
+    coop_err err = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    coop_network *x = coop_network_gnm(r, 1000, 3000, &err);
+    gsl_rng_set(r, 7);
+    coop_network *y = coop_network_gnm(r, 1000, 3000, &err);
+    cr_assert_not_null(x);
+    cr_assert_eq(x->n_edges, 3000);
+    assert_simple(x);
+    cr_assert_eq(memcmp(x->a, y->a, 3000 * sizeof(int)), 0);
+    cr_assert_eq(memcmp(x->b, y->b, 3000 * sizeof(int)), 0);
+    coop_network *full = coop_network_gnm(r, 20, 190, &err);
+    cr_assert_not_null(full);
+    assert_simple(full);
+    coop_network_free(x), coop_network_free(y), coop_network_free(full);
+    gsl_rng_free(r);
+}
+
+Test(network, barabasi_albert)
+{
+    coop_err err = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 3);
+    size_t n = 10000;
+    coop_network *net = coop_network_ba(r, n, 2, &err);
+    cr_assert_not_null(net);
+    cr_assert_eq(net->n_edges, 3 + (n - 3) * 2);
+    assert_simple(net);
+    int *deg = degrees(net), kmax = 0, kmin = 1 << 30;
+    for (size_t i = 0; i < n; i++)
+        kmax = deg[i] > kmax ? deg[i] : kmax, kmin = deg[i] < kmin ? deg[i] : kmin;
+    cr_assert_eq(kmin, 2);
+    /* scale-free: hubs of degree ~ m sqrt(n) = 200; a G(n,m) graph of the same
+     * mean degree has a largest degree near 12 */
+    cr_assert_gt(kmax, 60, "largest degree %d", kmax);
+    free(deg);
+    coop_network_free(net);
+    gsl_rng_free(r);
+}
+
+Test(network, watts_strogatz)
+{
+    coop_err err = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    coop_network *ring = coop_network_ring(1000, 4, &err);
+    coop_network *w0 = coop_network_ws(r, 1000, 4, 0.0, &err);
+    cr_assert_eq(memcmp(ring->b, w0->b, ring->n_edges * sizeof(int)), 0);
+    coop_network *w = coop_network_ws(r, 1000, 4, 0.2, &err);
+    cr_assert_not_null(w);
+    cr_assert_eq(w->n_edges, 2000);
+    assert_simple(w);
+    size_t moved = 0;
+    for (size_t e = 0; e < w->n_edges; e++)
+        moved += w->b[e] != ring->b[e];
+    /* 2000 edges rewired with p = 0.2: 400 +- 18 (a few land where they were) */
+    cr_assert(moved > 300 && moved < 500, "%zu rewired", moved);
+    coop_network_free(ring), coop_network_free(w0), coop_network_free(w);
+    gsl_rng_free(r);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(network, edge_list_names_and_weights)
+{
+    char path[] = "/tmp/coop_edgesXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    write_file(path, "# a comment\na,b,weight\nEU,KZ,2\nEU,KG,0.5\n\nKZ,\"KG\",1\n");
+    coop_err err = {0};
+    coop_network *net = coop_network_read_edges(path, &err);
+    cr_assert_not_null(net, "%s", err.text);
+    cr_assert_eq(net->n, 3);
+    cr_assert_eq(net->n_edges, 3);
+    cr_assert_not_null(net->names);
+    cr_assert_str_eq(net->names[0], "EU");
+    cr_assert_str_eq(net->names[1], "KZ");
+    cr_assert_str_eq(net->names[2], "KG");
+    cr_assert_not_null(net->weight);
+    cr_assert_eq(net->weight[0], 2.0);
+    cr_assert_eq(net->weight[1], 0.5);
+    cr_assert_eq(net->a[2], 1);
+    cr_assert_eq(net->b[2], 2);
+    coop_network_free(net);
+
+    write_file(path, "0,1\n1,2\n2,5\n");
+    net = coop_network_read_edges(path, &err);
+    cr_assert_not_null(net);
+    cr_assert_eq(net->n, 6);
+    cr_assert_null(net->names);
+    cr_assert_null(net->weight);
+    coop_network_free(net);
+    unlink(path);
+}
+
+static void expect_edges_error(const char *text, const char *fragment)
+{
+    char path[] = "/tmp/coop_edgesXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    write_file(path, text);
+    coop_err err = {0};
+    coop_network *net = coop_network_read_edges(path, &err);
+    unlink(path);
+    cr_assert_null(net);
+    cr_assert_eq(err.code, COOP_ECONFIG);
+    cr_assert(strstr(err.text, fragment), "'%s' lacks '%s'", err.text, fragment);
+}
+
+Test(network, edge_list_errors)
+{
+    expect_edges_error("a,b\nx,y\ny,x\n", ":3: duplicate edge y,x");
+    expect_edges_error("x,x\n", ":1: self-loop x,x");
+    expect_edges_error("x,y,-1\n", ":1: weight = '-1', must be a number > 0");
+    expect_edges_error("x;y\n", ":1: edge 'x;y': expected a,b");
+    expect_edges_error("# nothing\n", "no edges");
+    coop_err err = {0};
+    cr_assert_null(coop_network_read_edges("/nonexistent/edges.csv", &err));
+    cr_assert_eq(err.code, COOP_EIO);
+}
+
+Test(network, parameter_errors)
+{
+    coop_err err = {0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    struct {
+        coop_network *net;
+        const char *fragment;
+    } cases[] = {
+        {coop_network_ring(10, 3, &err), "ring k = 3, must be even"},
+        {coop_network_ring(4, 4, &err), "ring k = 4, must be even with 2 <= k < n = 4"},
+        {coop_network_lattice(2, 1, 1, &err), "lattice L = 2, allowed 3..44000"},
+        {coop_network_gnp(r, 10, 1.5, &err), "gnp p = 1.5, allowed [0, 1]"},
+        {coop_network_gnp(r, 10, -0.1, &err), "gnp p = -0.1, allowed [0, 1]"},
+        {coop_network_gnm(r, 10, 46, &err), "gnm m = 46, allowed 0..n(n-1)/2 = 45"},
+        {coop_network_ba(r, 10, 10, &err), "ba m = 10, must be 1 <= m < n = 10"},
+        {coop_network_ba(r, 10, 0, &err), "ba m = 0"},
+        {coop_network_ws(r, 10, 5, 0.1, &err), "ws k = 5, must be even"},
+        {coop_network_ws(r, 10, 4, 2.0, &err), "ws p = 2, allowed [0, 1]"},
+        {coop_network_complete(1, &err), "complete n = 1, allowed 2.."},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        cr_assert_null(cases[c].net, "case %zu", c);
+    }
+    /* each message in turn (err keeps the last one: re-run each) */
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        coop_err e = {0};
+        switch (c) {
+        case 0: coop_network_ring(10, 3, &e); break;
+        case 1: coop_network_ring(4, 4, &e); break;
+        case 2: coop_network_lattice(2, 1, 1, &e); break;
+        case 3: coop_network_gnp(r, 10, 1.5, &e); break;
+        case 4: coop_network_gnp(r, 10, -0.1, &e); break;
+        case 5: coop_network_gnm(r, 10, 46, &e); break;
+        case 6: coop_network_ba(r, 10, 10, &e); break;
+        case 7: coop_network_ba(r, 10, 0, &e); break;
+        case 8: coop_network_ws(r, 10, 5, 0.1, &e); break;
+        case 9: coop_network_ws(r, 10, 4, 2.0, &e); break;
+        default: coop_network_complete(1, &e); break;
+        }
+        cr_assert_eq(e.code, COOP_ECONFIG, "case %zu", c);
+        cr_assert(strstr(e.text, cases[c].fragment), "case %zu: '%s' lacks '%s'", c, e.text,
+                  cases[c].fragment);
+    }
+    gsl_rng_free(r);
+}
+
+/* ---- the `network` group of a configuration (sim/config.c) ---- */
+
+#include "coop_config.h"
+
+static void load_text(const char *text, const char *const *ov, size_t n_ov, coop_config *cfg)
+{
+    char path[] = "/tmp/coop_netcfgXXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    write_file(path, text);
+    coop_err err = {0};
+    int st = coop_config_load(path, ov, n_ov, cfg, &err);
+    unlink(path);
+    cr_assert_eq(st, COOP_OK, "%s", err.text);
+}
+
+static char *print_cfg(const coop_config *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    cr_assert_eq(coop_config_print(cfg, m), COOP_OK);
+    fclose(m);
+    return buf;
+}
+
+static const char *ring_cfg =
+    "experiment = { seed = 9L; };\n"
+    "domains = ( { name = \"pd\"; } );\n"
+    "network = { type = \"ring\"; n = 20; k = 4; initial_c = 0.5; };\n"
+    "actor_template = { rule = \"fermi\"; rule_params = { K = 0.5; }; engagement = 1.0; };\n";
+
+Test(network, config_generates_actors_and_ties)
+{
+    coop_config cfg;
+    load_text(ring_cfg, NULL, 0, &cfg);
+    cr_assert_eq(cfg.net.present, 1);
+    cr_assert_eq(cfg.n_actors, 20);
+    cr_assert_eq(cfg.n_ties, 40);
+    cr_assert_str_eq(cfg.actors[0].name, "n0");
+    cr_assert_str_eq(cfg.actors[19].name, "n19");
+    int n_c = 0;
+    for (size_t i = 0; i < cfg.n_actors; i++) {
+        cr_assert_eq(cfg.actors[i].rule, COOP_RULE_FERMI);
+        cr_assert_eq(cfg.actors[i].rule_param[0], 0.5);
+        cr_assert_eq(cfg.actors[i].engagement, 1.0);
+        double p = cfg.actors[i].propensity;
+        cr_assert(p == 0.0 || p == 1.0);
+        n_c += p == 1.0;
+    }
+    cr_assert(n_c > 2 && n_c < 18, "%d cooperators of 20", n_c);
+    /* printed: the network group and the template, not 20 actors; reloading the
+     * printed text gives the same configuration */
+    char *text = print_cfg(&cfg);
+    cr_assert_not_null(strstr(text, "network = {"));
+    cr_assert_not_null(strstr(text, "actor_template = {"));
+    cr_assert_null(strstr(text, "\"n0\""));
+    coop_config again;
+    load_text(text, NULL, 0, &again);
+    char *text2 = print_cfg(&again);
+    cr_assert_str_eq(text, text2);
+    cr_assert_eq(again.n_ties, cfg.n_ties);
+    for (size_t t = 0; t < cfg.n_ties; t++)
+        cr_assert(again.ties[t].a == cfg.ties[t].a && again.ties[t].b == cfg.ties[t].b);
+    for (size_t i = 0; i < cfg.n_actors; i++)
+        cr_assert_eq(again.actors[i].propensity, cfg.actors[i].propensity);
+    free(text), free(text2);
+    coop_config copy;
+    coop_err err = {0};
+    cr_assert_eq(coop_config_copy(&copy, &cfg, &err), COOP_OK);
+    cr_assert_eq(copy.tmpl.goals[0], 1.0);
+    coop_config_destroy(&copy);
+    coop_config_destroy(&again);
+    coop_config_destroy(&cfg);
+}
+
+Test(network, config_overrides_and_seed)
+{
+    const char *ov[] = {"network.type=ba", "network.n=500", "network.m=2",
+                        "actor_template.rule=imitate_best"};
+    coop_config cfg, other;
+    load_text(ring_cfg, ov, 4, &cfg);
+    cr_assert_eq(cfg.n_actors, 500);
+    cr_assert_eq(cfg.n_ties, 3 + 497 * 2);
+    cr_assert_eq(cfg.actors[7].rule, COOP_RULE_IMITATE_BEST);
+    const char *ov2[] = {"network.type=ba", "network.n=500", "network.m=2", "experiment.seed=10"};
+    load_text(ring_cfg, ov2, 4, &other);
+    size_t differ = 0;
+    for (size_t t = 0; t < cfg.n_ties; t++)
+        differ += cfg.ties[t].b != other.ties[t].b;
+    cr_assert_gt(differ, 0, "another experiment seed draws another network");
+    coop_config_destroy(&cfg);
+    coop_config_destroy(&other);
+}
+
+Test(network, config_edge_list_file)
+{
+    char edges[] = "/tmp/coop_edgesXXXXXX";
+    int fd = mkstemp(edges);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    write_file(edges, "a,b,weight\nEU,KZ,2\nEU,KG,1\nKZ,KG,0.5\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "domains = ( { name = \"pd\"; } );\n"
+             "network = { type = \"file\"; file = \"%s\"; series_nodes = true; };\n", edges);
+    coop_config cfg;
+    load_text(text, NULL, 0, &cfg);
+    unlink(edges);
+    cr_assert_eq(cfg.n_actors, 3);
+    cr_assert_str_eq(cfg.actors[1].name, "KZ");
+    cr_assert_eq(cfg.n_ties, 3);
+    cr_assert_eq(cfg.ties[0].weight, 2.0);
+    cr_assert_eq(cfg.ties[2].weight, 0.5);
+    cr_assert_eq(coop_config_series_actors(&cfg), 3);
+    cr_assert_eq(coop_config_actor(&cfg, "KG"), 2);
+    coop_config_destroy(&cfg);
+}
