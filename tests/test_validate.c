@@ -1,0 +1,413 @@
+/* test_validate.c: the validation metrics on hand-made milestone tables with known
+ * answers, the `validation` group, `coopsim validate` end to end, the forced
+ * initiative of the motivator, and the calibrated configurations staying in step. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coop_config.h"
+#include "coop_model.h"
+#include "coop_validate.h"
+#include "e2e.h"
+
+static void load(const char *path, coop_config *cfg)
+{
+    coop_err err = {0};
+    memset(cfg, 0, sizeof *cfg);
+    cr_assert(eq(int, coop_config_load(path, NULL, 0, cfg, &err), COOP_OK), "%s", err.text);
+}
+
+/* ---- Kendall's tau-b and the MAE ---- */
+
+Test(validate, kendall_tau_b_by_hand)
+{
+    /* Observed signing dates with a tie (A and B both 2001) against simulated dates
+     * without ties.  The 6 pairs: AB tied in x (counted in n1, neither concordant nor
+     * discordant); AC, AD, BC, BD, CD concordant.  P = 5, Q = 0, n0 = 6, n1 = 1,
+     * n2 = 0: tau_b = 5 / sqrt((6 - 1) * 6) = 5 / sqrt(30) = 0.912870929. */
+    double x[] = {2001, 2001, 2005, 2003}, y[] = {2001, 2002, 2005, 2003};
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_kendall_tau_b(x, y, 4), 5.0 / sqrt(30.0), 4));
+    /* Without ties tau_b is Kendall's tau: one swapped pair of 6: (5 - 1) / 6. */
+    double a[] = {1, 2, 3, 4}, b[] = {1, 2, 4, 3};
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_kendall_tau_b(a, b, 4), 4.0 / 6.0, 4));
+    /* Reversed order: -1; identical: 1. */
+    double r[] = {4, 3, 2, 1};
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_kendall_tau_b(a, r, 4), -1.0, 4));
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_kendall_tau_b(a, a, 4), 1.0, 4));
+}
+
+Test(validate, kendall_tau_b_never_and_degenerate)
+{
+    /* Never reached is a tie with every other never: x = (1, 2, inf, inf), y = (1, 2,
+     * 3, 3): P = 5 (all but the tied pair), n1 = n2 = 1: 5 / sqrt(5 * 5) = 1. */
+    double x[] = {1, 2, INFINITY, INFINITY}, y[] = {1, 2, 3, 3};
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_kendall_tau_b(x, y, 4), 1.0, 4));
+    /* A simulated side all tied (every tie never reached): no order, tau = 0. */
+    double z[] = {9, 9, 9, 9};
+    cr_expect(eq(dbl, coop_validate_kendall_tau_b(x, z, 4), 0.0));
+    cr_expect(isnan(coop_validate_kendall_tau_b(x, y, 1)));
+}
+
+Test(validate, mae)
+{
+    double a[] = {0.5, 0.3, 0.1, 0.1}, b[] = {0.4, 0.1, 0.1, 0.4};
+    cr_expect(ieee_ulp_eq(dbl, coop_validate_mae(a, b, 4), (0.1 + 0.2 + 0.0 + 0.3) / 4, 4));
+    cr_expect(isnan(coop_validate_mae(a, b, 0)));
+}
+
+/* ---- the validation group and the per-replicate metrics ---- */
+
+Test(validate, group_and_observed_values)
+{
+    coop_config cfg;
+    load("tests/data/val_small.cfg", &cfg);
+    coop_validation v;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
+    cr_expect(eq(int, v.n_states, 4));
+    cr_expect(eq(int, v.leader, 0));
+    cr_expect(eq(int, v.blocked, 3));
+    cr_expect(eq(int, v.late, 2));
+    cr_expect(isinf(v.obs_in_force[3]));
+    /* val_trade.csv, 2002-2003: totals A 160, B 40, C 20, D 140 of 360; imports A 120,
+     * B 20, C 0, D 60 of 200; exports A 40, B 20, C 20, D 80 of 160. */
+    cr_expect(ieee_ulp_eq(dbl, v.obs_share[0][0], 160.0 / 360.0, 4));
+    cr_expect(ieee_ulp_eq(dbl, v.obs_share[0][3], 140.0 / 360.0, 4));
+    cr_expect(ieee_ulp_eq(dbl, v.obs_share[1][0], 0.6, 4));
+    cr_expect(eq(dbl, v.obs_share[1][2], 0.0));
+    cr_expect(ieee_ulp_eq(dbl, v.obs_share[2][3], 0.5, 4));
+    /* 2004 total 90, 2002 total 180: -50%; late delay 2005 - mean(2001, 2001) = 4. */
+    cr_expect(ieee_ulp_eq(dbl, v.observed[COOP_V_DECLINE], -0.5, 4));
+    cr_expect(ieee_ulp_eq(dbl, v.observed[COOP_V_LATE_DELAY], 4.0, 4));
+    cr_expect(eq(dbl, v.observed[COOP_V_LEADER_YEAR], 2006.0));
+    coop_config_destroy(&cfg);
+}
+
+/* Milestones and trade written by hand into a record of val_small.cfg (one step a
+ * year from 2000, horizon 2010: never = 2010). */
+static coop_record *hand_record(const coop_config *cfg)
+{
+    coop_record *rec = coop_record_alloc(cfg, 1);
+    cr_assert_not_null(rec);
+    size_t nl = rec->n_levels;
+    for (size_t i = 0; i < rec->n_ties * nl; i++)
+        rec->milestone[i] = -1;
+    /* tie order of the file: EU-A, EU-B, EU-C, EU-D; steps = years - 2000 */
+    int ms[4][4] = {{-1, 1, 3, 6}, {-1, 2, 4, -1}, {-1, 5, -1, -1}, {-1, 3, 7, -1}};
+    for (int t = 0; t < 4; t++)
+        for (int l = 1; l < 4; l++)
+            rec->milestone[(size_t)t * nl + (size_t)l] = ms[t][l];
+    double trade[4] = {50, 30, 10, 10};
+    size_t stride = COOP_TIE_METRICS + rec->n_obs;
+    for (int s = 0; s < rec->n_steps; s++)
+        for (int t = 0; t < 4; t++)
+            rec->tie[((size_t)s * rec->n_ties + (size_t)t) * stride + COOP_TIE_METRICS] =
+                (t == 0 && s == 4) ? 25.0 : trade[t];
+    return rec;
+}
+
+Test(validate, replicate_metrics_by_hand)
+{
+    coop_config cfg;
+    load("tests/data/val_small.cfg", &cfg);
+    coop_validation v;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
+    coop_record *rec = hand_record(&cfg);
+    double x[COOP_V_N];
+    coop_validate_replicate(&v, &cfg, rec, x);
+    /* signed: observed (2001, 2001, 2005, 2003), simulated (2001, 2002, 2005, 2003):
+     * 5 / sqrt(30), as in kendall_tau_b_by_hand */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_TAU_SIGNED], 5.0 / sqrt(30.0), 4));
+    /* in force: observed (2003, 2004, 2008, never), simulated (2003, 2004, never =
+     * 2010, 2007): the pair C-D is discordant, the other 5 concordant: 4/6 */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_TAU_IN_FORCE], 4.0 / 6.0, 4));
+    cr_expect(eq(dbl, x[COOP_V_ORDER_SIGNED], 1.0));  /* A 2001, B 2002 < D 2003 < C 2005 */
+    cr_expect(eq(dbl, x[COOP_V_LEADER_FIRST], 1.0));  /* A 2006, the others never */
+    cr_expect(eq(dbl, x[COOP_V_LEADER_YEAR], 2006.0));
+    cr_expect(eq(dbl, x[COOP_V_BLOCKED], 0.0));       /* D in force 2007 < 2008 */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_LATE_DELAY], 2005.0 - 2001.5, 4));
+    /* shares 0.5, 0.3, 0.1, 0.1 against 4/9, 1/9, 1/18, 7/18: (5 + 17 + 4 + 26)/90/4;
+     * imports 0.6, 0.1, 0, 0.3: (0.1 + 0.2 + 0.1 + 0.2) / 4 */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_SHARE_MAE], 13.0 / 90.0, 8));
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_SHARE_MAE_IMPORTS], 0.15, 8));
+    /* exports 0.25, 0.125, 0.125, 0.5: (0.25 + 0.175 + 0.025 + 0.4) / 4 */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_SHARE_MAE_EXPORTS], 0.2125, 8));
+    /* 2004: A 25 instead of 50: total 75 against 100 in 2002 */
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_DECLINE], -0.25, 4));
+
+    /* Censoring: the leader never reaches the enhanced level and the blocked state
+     * never enters into force. */
+    size_t nl = rec->n_levels;
+    rec->milestone[0 * nl + 3] = -1;
+    rec->milestone[3 * nl + 2] = -1;
+    /* ... and the late state never signs: its date is the horizon, 2010 */
+    rec->milestone[2 * nl + 1] = -1;
+    coop_validate_replicate(&v, &cfg, rec, x);
+    cr_expect(eq(dbl, x[COOP_V_LEADER_FIRST], 0.0));
+    cr_expect(eq(dbl, x[COOP_V_LEADER_YEAR], 2010.0));
+    cr_expect(eq(dbl, x[COOP_V_BLOCKED], 1.0));
+    cr_expect(ieee_ulp_eq(dbl, x[COOP_V_LATE_DELAY], 2010.0 - 2001.5, 4));
+    cr_expect(eq(dbl, x[COOP_V_ORDER_SIGNED], 1.0)); /* D 2003 < C never */
+
+    /* Summary: two replicates, leader_first 1 and 0: mean 0.5, score 0.5 (share of
+     * 1), pass (|0.5 - 1| <= 0.5). */
+    coop_acc acc[COOP_V_N];
+    memset(acc, 0, sizeof acc);
+    double y[COOP_V_N];
+    coop_record *r2 = hand_record(&cfg);
+    coop_validate_replicate(&v, &cfg, r2, y);
+    for (int t = 0; t < COOP_V_N; t++) {
+        coop_acc_add(&acc[t], x[t]);
+        coop_acc_add(&acc[t], y[t]);
+    }
+    coop_validation_row rows[COOP_V_N + 1];
+    coop_validate_summarise(&v, acc, rows);
+    cr_expect(eq(dbl, rows[COOP_V_LEADER_FIRST].mean, 0.5));
+    cr_expect(eq(dbl, rows[COOP_V_LEADER_FIRST].score, 0.5));
+    cr_expect(eq(int, rows[COOP_V_LEADER_FIRST].pass, 1));
+    /* leader year: mean 2008, 2 years from 2006 with tolerance 3: score 1 - 2/6 */
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_LEADER_YEAR].score, 1.0 - 2.0 / 6.0, 4));
+    cr_expect(eq(str, (char *)rows[COOP_V_N].target, "combined"));
+    double sum = 0;
+    int k = 0;
+    for (int t = 0; t < COOP_V_N; t++)
+        if (v.in_combined[t])
+            sum += rows[t].score, k++;
+    cr_expect(eq(int, k, COOP_V_N - 2)); /* imports and exports are diagnostics */
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_N].score, sum / k, 4));
+    coop_record_free(rec);
+    coop_record_free(r2);
+    coop_config_destroy(&cfg);
+}
+
+Test(validate, missing_group_is_a_config_error)
+{
+    coop_config cfg;
+    load("tests/data/exp_small.cfg", &cfg);
+    coop_validation v;
+    coop_err err = {0};
+    cr_expect(eq(int, coop_validation_load(&cfg, &v, &err), COOP_ECONFIG));
+    cr_expect_not_null(strstr(err.text, "no `validation` group"), "%s", err.text);
+    coop_config_destroy(&cfg);
+}
+
+/* ---- end to end ---- */
+
+Test(validate, e2e_writes_the_table)
+{
+    char dir[64], path[128], buf[1 << 14];
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_result *r = e2e_run("validate tests/data/val_small.cfg -o %s/v --quiet", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_expect_not_null(strstr(r->out, "combined"), "%s", r->out);
+    snprintf(path, sizeof path, "%s/v/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    size_t hl = strlen(coop_validate_csv_header);
+    cr_expect(eq(int, strncmp(buf, "target,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,"
+                                   "pass\n", hl + 1), 0), "%s", buf);
+    int lines = 0;
+    for (char *p = buf; *p; p++)
+        lines += *p == '\n';
+    cr_expect(eq(int, lines, 1 + COOP_V_N + 1)); /* header, one row per target, combined */
+    for (int t = 0; t < COOP_V_N; t++) {
+        char row[64];
+        snprintf(row, sizeof row, "\n%s,", coop_validate_target_names[t]);
+        cr_expect_not_null(strstr(buf, row), "no row %s", coop_validate_target_names[t]);
+    }
+    snprintf(path, sizeof path, "%s/v/milestones.csv", dir);
+    cr_expect(e2e_exists(path));
+    /* a configuration without the group: exit 2, nothing written */
+    r = e2e_run("validate tests/data/exp_small.cfg -o %s/w --quiet", dir);
+    cr_expect(eq(int, r->status, 2));
+    cr_expect_not_null(strstr(r->err, "validation"), "%s", r->err);
+    snprintf(path, sizeof path, "%s/w", dir);
+    cr_expect(not(e2e_exists(path)));
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_sweep_has_a_point_column)
+{
+    char dir[64], path[128], buf[1 << 14];
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/sw.cfg", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    e2e_slurp("tests/data/val_small.cfg", buf, sizeof buf);
+    /* the trade file is relative to the configuration: point at the original */
+    char *tf = strstr(buf, "\"val_trade.csv\"");
+    cr_assert_not_null(tf);
+    *tf = '\0';
+    fprintf(f, "%s\"%s/tests/data/val_trade.csv\"%s\nsweep = { method = \"grid\"; parameters = "
+            "( { path = \"noise\"; values = [ 0.0, 0.1 ]; } ); };\n", buf, getenv("PWD"),
+            tf + strlen("\"val_trade.csv\""));
+    fclose(f);
+    e2e_result *r = e2e_run("validate %s -o %s/v --quiet", path, dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/v/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect(eq(int, strncmp(buf, coop_validate_csv_header_point,
+                              strlen(coop_validate_csv_header_point)), 0), "%s", buf);
+    cr_expect_not_null(strstr(buf, "\n1,combined,"));
+    snprintf(path, sizeof path, "%s/v/points.csv", dir);
+    cr_expect(e2e_exists(path));
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_same_for_any_thread_count)
+{
+    char dir[64], a[128], b[128];
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_result *r = e2e_run("validate tests/data/val_small.cfg -o %s/t1 --threads 1 --quiet "
+                            "--replicates 9", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    r = e2e_run("validate tests/data/val_small.cfg -o %s/t3 --threads 3 --quiet --replicates 9",
+                dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(a, sizeof a, "%s/t1/validation.csv", dir);
+    snprintf(b, sizeof b, "%s/t3/validation.csv", dir);
+    cr_expect(e2e_same_file(a, b));
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_bad_group_names_file_and_line)
+{
+    char dir[64], path[128], buf[1 << 14];
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bad.cfg", dir);
+    e2e_slurp("tests/data/val_small.cfg", buf, sizeof buf);
+    char *st = strstr(buf, "\"A\", \"B\", \"C\", \"D\"");
+    cr_assert_not_null(st);
+    st[1] = 'X'; /* states = [ "X", ... ]: no such actor */
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(buf, f);
+    fclose(f);
+    e2e_result *r = e2e_run("validate %s -o %s/v --quiet", path, dir);
+    cr_expect(eq(int, r->status, 2));
+    char want[200];
+    snprintf(want, sizeof want, "%s:17: validation.states = \"X\": no actor", path);
+    cr_expect_not_null(strstr(r->err, want), "%s", r->err);
+    e2e_rmrf(dir);
+}
+
+/* ---- the forced initiative ---- */
+
+Test(validate, forced_initiative_applies_at_its_date)
+{
+    coop_config cfg;
+    load("tests/data/force_initiative.cfg", &cfg);
+    coop_err err = {0};
+    coop_model *m = coop_model_alloc(&cfg, &err);
+    cr_assert_not_null(m, "%s", err.text);
+    coop_model_init(m, 11);
+    int T = coop_config_actor(&cfg, "T"), M = coop_config_actor(&cfg, "M");
+    int K = coop_config_actor(&cfg, "K");
+    coop_param_ref ref;
+    cr_assert(eq(int, coop_config_resolve(&cfg, "actors.M.motivator.initiative", &ref, &err),
+                 COOP_OK), "%s", err.text);
+    cr_expect(eq(int, ref.field, COOP_F_MOT_INITIATIVE));
+    for (int s = 0; s < cfg.n_steps; s++) {
+        coop_model_step(m, NULL);
+        /* step 8 starts at 2002.0: the initiative closes half the gap to 1, once */
+        double want = s < 8 ? 0.2 : 0.6;
+        cr_expect(ieee_ulp_eq(dbl, coop_model_engagement(m, T, K), want, 4), "step %d: %g", s,
+                  coop_model_engagement(m, T, K));
+        cr_expect(ieee_ulp_eq(dbl, coop_model_engagement(m, T, M), want, 4), "step %d", s);
+        cr_expect(eq(dbl, coop_model_parameter(m, ref), 0.0)); /* consumed */
+    }
+    coop_model_free(m);
+    /* Without the event nothing changes. */
+    cfg.n_events = 0;
+    m = coop_model_alloc(&cfg, &err);
+    cr_assert_not_null(m);
+    coop_model_init(m, 11);
+    for (int s = 0; s < cfg.n_steps; s++)
+        coop_model_step(m, NULL);
+    cr_expect(ieee_ulp_eq(dbl, coop_model_engagement(m, T, K), 0.2, 4));
+    coop_model_free(m);
+    coop_config_destroy(&cfg);
+}
+
+Test(validate, forced_initiative_value_range)
+{
+    coop_config cfg;
+    coop_err err = {0};
+    memset(&cfg, 0, sizeof cfg);
+    const char *ov[] = {"events.0.value=2"};
+    cr_expect(eq(int, coop_config_load("tests/data/force_initiative.cfg", ov, 1, &cfg, &err),
+                 COOP_ECONFIG));
+    cr_expect_not_null(strstr(err.text, "initiative"), "%s", err.text);
+    coop_config_destroy(&cfg);
+}
+
+/* ---- the calibrated configurations stay in step ---- */
+
+/* The resolved text from `time` to the end without the groups a search changes
+ * (experiment, output, sweep). */
+static char *scenario_text(const char *path)
+{
+    coop_config c;
+    load(path, &c);
+    char *t = NULL;
+    size_t n;
+    FILE *m = open_memstream(&t, &n);
+    cr_assert(eq(int, coop_config_print(&c, m), COOP_OK));
+    fclose(m);
+    coop_config_destroy(&c);
+    char *time = strstr(t, "\ntime = {"), *out = strstr(t, "\noutput = {");
+    char *hyp = strstr(t, "\nhypothesis = {"), *sw = strstr(t, "\nsweep = {");
+    cr_assert(time && out && hyp && time < out && out < hyp);
+    if (sw)
+        sw[1] = '\0';
+    size_t a = (size_t)(out - time), b = strlen(hyp);
+    char *r = malloc(a + b + 1);
+    memcpy(r, time, a);
+    memcpy(r + a, hyp, b + 1);
+    free(t);
+    return r;
+}
+
+Test(validate, calibration_search_is_the_history_scenario)
+{
+    char *a = scenario_text("configs/eu_ca_history.cfg");
+    char *b = scenario_text("configs/calibrate_history.cfg");
+    cr_expect(eq(str, a, b), "configs/calibrate_history.cfg has drifted from "
+                             "configs/eu_ca_history.cfg: copy the changed values over");
+    free(a);
+    free(b);
+}
+
+/* The parameters the calibration chose (docs/VALIDATION.md) have the same values in
+ * the historical scenario, the default scenario and the motivator sweep. */
+Test(validate, calibrated_values_do_not_drift)
+{
+    static const char *const paths[] = {
+        "institutions.theta.1", "institutions.theta.2", "institutions.theta.3",
+        "institutions.lambda", "engagement.alpha", "engagement.delta",
+        "actors.KZ.motivator.initiative_rate", "actors.KZ.motivator.initiative_impact",
+        "actors.KZ.motivator.demonstration", "actors.KZ.motivator.brokerage",
+        "ties.EU-KZ.weight", "actors.KG.openness", "ties.KZ-UZ.rivalry",
+        "actors.EU.attention_budget",
+    };
+    static const char *const files[] = {"configs/eu_ca.cfg", "configs/sweep_motivator.cfg",
+                                        "configs/calibrate_history.cfg"};
+    coop_config h;
+    load("configs/eu_ca_history.cfg", &h);
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        coop_config c;
+        load(files[f], &c);
+        for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+            coop_param_ref rh, rc;
+            coop_err err = {0};
+            cr_assert(eq(int, coop_config_resolve(&h, paths[i], &rh, &err), COOP_OK));
+            cr_assert(eq(int, coop_config_resolve(&c, paths[i], &rc, &err), COOP_OK));
+            cr_expect(eq(dbl, coop_config_get_param(&h, &rh), coop_config_get_param(&c, &rc)),
+                      "%s differs between configs/eu_ca_history.cfg and %s", paths[i], files[f]);
+        }
+        coop_config_destroy(&c);
+    }
+    coop_config_destroy(&h);
+}
