@@ -87,6 +87,7 @@ bench: deps
 	$(MAKE) all
 	tests/bench/run.sh $(PROG)
 	tests/bench/sweep.sh $(PROG)
+	tests/bench/classic.sh $(PROG)
 
 clean:
 	rm -rf build

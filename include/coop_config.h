@@ -12,7 +12,8 @@
  *   domains.NAME.KEY, actors.NAME.KEY, actors.NAME.goals.DOMAIN,
  *   actors.NAME.rule_params.PARAM, actors.NAME.motivator.KEY,
  *   ties.A-B.KEY (either order), ties.A-B.observables.OBS,
- *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY. */
+ *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY; with --set also
+ *   network.KEY and actor_template.KEY (a generated population, coop_network_cfg). */
 #ifndef COOP_CONFIG_H
 #define COOP_CONFIG_H
 
@@ -51,6 +52,8 @@ typedef struct coop_motivator_cfg {
     double initiative_impact;  /* raise of target's engagement, [0,1] */
     double demonstration;      /* [0,1] */
     double brokerage;          /* [0,1] */
+    double initiative;         /* forced initiative pending: 1 = launch one at the next
+                                * motivator step (an event `set 1`), then back to 0 */
 } coop_motivator_cfg;
 
 typedef struct coop_actor_cfg {
@@ -104,6 +107,7 @@ typedef enum coop_field {
     COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
     COOP_F_MOT_INITIATIVE_RATE, COOP_F_MOT_INITIATIVE_IMPACT,
     COOP_F_MOT_DEMONSTRATION, COOP_F_MOT_BROKERAGE, /* index = actor */
+    COOP_F_MOT_INITIATIVE,                          /* index = actor: forced initiative */
     COOP_F_TIE_WEIGHT, COOP_F_TIE_RIVALRY,
     COOP_F_TIE_OBS,                                 /* index = tie, sub = observable */
     COOP_F_OBS_GROWTH, COOP_F_OBS_DECAY,            /* index = observable */
@@ -182,6 +186,38 @@ typedef struct coop_sweep_cfg {
     int line;
 } coop_sweep_cfg;
 
+/* How actions are chosen: per tie and domain (the EU-Central Asia scenario), or
+ * once per node and domain, played against every neighbour (the classic
+ * evolutionary games). */
+typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } coop_interaction;
+
+/* The `network` group: a generated population (coop_network.h) instead of the
+ * `actors` and `ties` lists.  Every node is a copy of `actor_template` named
+ * "n0", "n1", ... (or the names of an edge-list file); the network is drawn once
+ * per configuration from a generator seeded from experiment.seed (stream 65535 of
+ * coop_rng_seed), so every replicate, world and point shares it. */
+typedef enum coop_net_type {
+    COOP_NET_COMPLETE, COOP_NET_RING, COOP_NET_LATTICE, COOP_NET_GNP, COOP_NET_GNM,
+    COOP_NET_BA, COOP_NET_WS, COOP_NET_FILE
+} coop_net_type;
+
+typedef struct coop_network_cfg {
+    int present;              /* the configuration has a network group */
+    int type;                 /* coop_net_type */
+    int n;                    /* nodes: complete, ring, gnp, gnm, ba, ws */
+    int k;                    /* ring, ws: neighbours (even) */
+    int L;                    /* lattice side */
+    int moore;                /* lattice: 1 moore, 0 von_neumann (the `neighbourhood` key) */
+    int self;                 /* lattice: self-interaction */
+    int series_nodes;         /* keep per-node and per-tie series (else population only) */
+    double p;                 /* gnp: tie probability; ws: rewiring probability */
+    int m;                    /* gnm: ties; ba: ties of each new node */
+    double initial_c;         /* share of nodes that start with propensity 1 (the others 0),
+                               * at random; -1 = every node keeps the template's propensity */
+    char file[COOP_PATH_MAX]; /* file: the edge list (as resolved: relative to the cwd) */
+    int line;
+} coop_network_cfg;
+
 typedef struct coop_config {
     char source[COOP_PATH_MAX];     /* file it was loaded from */
 
@@ -208,9 +244,12 @@ typedef struct coop_config {
     double eng_alpha, eng_delta;    /* engagement dynamics */
     double noise;                   /* implementation error, [0, 0.5] */
     int update_every;               /* steps between learning updates */
+    int interaction;                /* coop_interaction: per tie (0) or per node (1) */
     coop_series series;
     coop_hypothesis_cfg hyp;
     coop_sweep_cfg sweep;           /* sweep.present = 0 when the file has none */
+    coop_network_cfg net;           /* net.present = 0: actors and ties are listed */
+    coop_actor_cfg tmpl;            /* net.present: the actor template (goals owned) */
 } coop_config;
 
 /* Loads and validates `path`, applying the `--set` overrides in order.  On success
@@ -239,6 +278,19 @@ int coop_config_resolve(const coop_config *cfg, const char *path, coop_param_ref
 static inline double coop_config_date(const coop_config *cfg, int step)
 {
     return cfg->start + (double)step / cfg->steps_per_year;
+}
+
+/* The actors and ties whose per-step series a run records (series.csv, ties.csv,
+ * summary.csv, milestones.csv): all of them, except for a generated network
+ * without network.series_nodes, which records the population only. */
+static inline size_t coop_config_series_actors(const coop_config *cfg)
+{
+    return cfg->net.present && !cfg->net.series_nodes ? 0 : cfg->n_actors;
+}
+
+static inline size_t coop_config_series_ties(const coop_config *cfg)
+{
+    return cfg->net.present && !cfg->net.series_nodes ? 0 : cfg->n_ties;
 }
 
 /* Actor, domain or observable index by name, or -1. */

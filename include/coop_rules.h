@@ -21,6 +21,7 @@ typedef enum coop_rule_id {
     COOP_RULE_FERMI,          /* K */
     COOP_RULE_IMITATE_BEST,
     COOP_RULE_REPLICATOR,
+    COOP_RULE_MORAN,          /* birth-death: one reproduction per update */
     COOP_N_RULES
 } coop_rule_id;
 

@@ -33,7 +33,8 @@
 typedef enum coop_learning {
     COOP_LEARN_NONE,      /* memory-one strategy: behaviour fixed by its parameters */
     COOP_LEARN_REINFORCE, /* Bush-Mosteller reinforcement of propensities */
-    COOP_LEARN_IMITATE    /* imitation of a neighbour's propensities */
+    COOP_LEARN_IMITATE,   /* imitation of a neighbour's propensities */
+    COOP_LEARN_MORAN      /* Moran birth-death: one reproduction per update (model.c) */
 } coop_learning;
 
 /* Probability of C given memory, parameters (coop_rules order) and propensity. */

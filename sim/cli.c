@@ -18,14 +18,16 @@
 static const char *const command_names[] = {
     [COOP_CMD_NONE] = "", [COOP_CMD_RUN] = "run", [COOP_CMD_SWEEP] = "sweep",
     [COOP_CMD_HYPOTHESIS] = "hypothesis", [COOP_CMD_VALIDATE] = "validate",
-    [COOP_CMD_CHECK] = "check", [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
+    [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
+    [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
     [COOP_CMD_VERSION] = "version",
 };
 
 static const char *const command_args[] = {
     [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
-    [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_PLOT] = "RESULTS_DIR",
+    [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
+    [COOP_CMD_PLOT] = "RESULTS_DIR",
 };
 
 static const char *const command_summary[] = {
@@ -34,6 +36,7 @@ static const char *const command_summary[] = {
     [COOP_CMD_HYPOTHESIS] = "paired factual/counterfactual (and placebo) experiment",
     [COOP_CMD_VALIDATE] = "replay a historical scenario and score it against the record",
     [COOP_CMD_CHECK] = "validate the configuration; print it fully resolved",
+    [COOP_CMD_TOURNAMENT] = "round robin of the config's strategies -> tournament.csv",
     [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
 };
 

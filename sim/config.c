@@ -35,7 +35,8 @@
 #include <gsl/gsl_rng.h>
 #include <libconfig.h>
 
-#include "coop_rng.h" /* COOP_MAX_POINTS: a sweep's points */
+#include "coop_network.h" /* the generated populations of the `network` group */
+#include "coop_rng.h" /* COOP_MAX_POINTS: a sweep's points; the network's stream */
 
 /* ------------------------------------------------------------------------ */
 /* The schema                                                                */
@@ -45,7 +46,7 @@
 enum scope {
     SC_TOP, SC_EXPERIMENT, SC_TIME, SC_DOMAIN, SC_OBSERVABLE, SC_ACTOR, SC_MOTIVATOR,
     SC_TIE, SC_INSTITUTIONS, SC_ENGAGEMENT, SC_EVENT, SC_OUTPUT, SC_HYPOTHESIS,
-    SC_SWEEP, SC_SWEEP_PARAM, N_SCOPES
+    SC_SWEEP, SC_SWEEP_PARAM, SC_NETWORK, N_SCOPES
 };
 
 static const char *const scope_prefix[N_SCOPES] = {
@@ -56,6 +57,7 @@ static const char *const scope_prefix[N_SCOPES] = {
     [SC_ENGAGEMENT] = "engagement.", [SC_EVENT] = "events.INDEX.",
     [SC_OUTPUT] = "output.", [SC_HYPOTHESIS] = "hypothesis.",
     [SC_SWEEP] = "sweep.", [SC_SWEEP_PARAM] = "sweep.parameters.INDEX.",
+    [SC_NETWORK] = "network.",
 };
 
 /* Value types.  The scalar ones (V_FLOAT .. V_ENUM) with an offset are loaded and
@@ -123,6 +125,12 @@ typedef struct key {
 } key;
 
 static const char *const series_names[] = {"none", "summary", "full", NULL};
+/* network.type in coop_net_type order; network.neighbourhood (index = moore). */
+static const char *const net_type_names[] = {"complete", "ring", "lattice", "gnp", "gnm",
+                                             "ba", "ws", "file", NULL};
+static const char *const hood_names[] = {"von_neumann", "moore", NULL};
+/* interaction, in coop_interaction order. */
+static const char *const interaction_names[] = {"tie", "node", NULL};
 static const char *const op_names[] = {"set", "add", "mul", NULL};
 /* The outcome scalars of MODEL.md 5 in COOP_O_* order (coop_model.h; a test keeps
  * the two lists equal): hypothesis.primary stores the index. */
@@ -155,6 +163,10 @@ static const key schema[] = {
     FLT(SC_TOP, "noise", coop_config, noise, 0.01, 0, 0.5, 0, COOP_F_NOISE,
         "implementation error: each action is flipped with this probability; 1% is the error "
         "rate of Wu & Axelrod (1995), small enough that reciprocity still pays"),
+    ENM(SC_TOP, "interaction", coop_config, interaction, interaction_names, "tie",
+        "tie: every actor chooses its action per tie and domain (MODEL.md 3.3); node: once "
+        "per step and domain, played against all its neighbours, as in the classic "
+        "evolutionary games (docs/ODD.md 9, \"Node-level play\")"),
     INT(SC_TOP, "update_every", coop_config, update_every, 1, 1, 100000,
         "steps between learning updates (MODEL.md 3.6); 1 = learn every step"),
     SPC(SC_TOP, "engagement", V_GROUP, 0, 0, 0, 0, NOFIELD, "", "engagement dynamics (MODEL.md 3.2)"),
@@ -164,11 +176,22 @@ static const key schema[] = {
     SPC(SC_TOP, "domains", V_LIST, 0, 0, 0, 0, NOFIELD, "one domain `pd` (R, S, T, P = 3, 0, 5, 1)",
         "the issue areas and their 2x2 stage games; at least one"),
     SPC(SC_TOP, "observables", V_LIST, 0, 0, 0, 0, NOFIELD, "none", "tie observables (e.g. trade) and their dynamics"),
-    SPC(SC_TOP, "actors", V_LIST, K_REQUIRED, 0, 0, 0, NOFIELD, "required", "the actors (nodes); at least one"),
-    SPC(SC_TOP, "ties", V_LIST, 0, 0, 0, 0, NOFIELD, "none", "undirected ties between actors"),
+    SPC(SC_TOP, "network", V_GROUP, 0, 0, 0, 0, NOFIELD, "none",
+        "a generated population instead of `actors` and `ties` (docs/CONFIG.md \"Generated "
+        "networks\"); absent = the actors and ties are listed"),
+    SPC(SC_TOP, "actor_template", V_GROUP, 0, 0, 0, 0, NOFIELD, "every actor default",
+        "with `network`: the actor every node copies (every `actors.NAME.` key but name and "
+        "motivator); nodes are named n0, n1, ... (or by the edge-list file)"),
+    SPC(SC_TOP, "actors", V_LIST, K_REQUIRED, 0, 0, 0, NOFIELD, "required",
+        "the actors (nodes); at least one; not with `network`"),
+    SPC(SC_TOP, "ties", V_LIST, 0, 0, 0, 0, NOFIELD, "none",
+        "undirected ties between actors; not with `network`"),
     SPC(SC_TOP, "events", V_LIST, 0, 0, 0, 0, NOFIELD, "none",
         "scheduled changes of numeric parameters, applied at the first step whose start date is "
         ">= the event date; kept sorted by date (stable)"),
+    SPC(SC_TOP, "validation", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
+        "targets of `coopsim validate` (docs/VALIDATION.md): read by the validation module "
+        "from the file itself, not checked here, not printed in the manifest"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),
@@ -267,6 +290,11 @@ static const key schema[] = {
         COOP_F_MOT_DEMONSTRATION, "pull of neighbours' propensity toward the motivator's"),
     FLT(SC_MOTIVATOR, "brokerage", coop_motivator_cfg, brokerage, 0, 0, 1, 0,
         COOP_F_MOT_BROKERAGE, "trust transfer to neighbours' ties with the target"),
+    FLT(SC_MOTIVATOR, "initiative", coop_motivator_cfg, initiative, 0, 0, 1, 0,
+        COOP_F_MOT_INITIATIVE, "forced initiative: an event that sets it to 1 makes the "
+        "motivator launch one initiative at that step, on top of the stochastic ones (a "
+        "scheduled, dated initiative); the engine then resets it to 0.  Given here, 1 forces "
+        "one in the first step"),
 
     /* ties */
     SPC(SC_TIE, "a", V_REF, K_REQUIRED, 0, 0, 0, NOFIELD, "required", "one actor"),
@@ -363,6 +391,38 @@ static const key schema[] = {
         "lhs and sobol only: sample log(value) uniformly, for parameters that span orders of "
         "magnitude; needs min > 0"),
 
+    /* network: a generated population (coop_network.h) */
+    ENM(SC_NETWORK, "type", coop_network_cfg, type, net_type_names, "lattice",
+        "complete graph; ring (k neighbours); L x L lattice with periodic boundaries; "
+        "Erdos-Renyi gnp (n, p) or gnm (n, m); Barabasi-Albert ba (n, m); Watts-Strogatz ws "
+        "(n, k, p); file: a CSV edge list a,b[,weight]"),
+    INT(SC_NETWORK, "n", coop_network_cfg, n, 100, 2, 2000000000,
+        "nodes (complete, ring, gnp, gnm, ba, ws)"),
+    INT(SC_NETWORK, "k", coop_network_cfg, k, 4, 2, 1000000,
+        "ring and ws: neighbours of each node, even, < n; 4 = the mean degree of Santos & "
+        "Pacheco (2005)"),
+    INT(SC_NETWORK, "L", coop_network_cfg, L, 100, 3, 44000,
+        "lattice: side (L x L nodes); >= 3 so that no neighbour appears twice"),
+    ENM(SC_NETWORK, "neighbourhood", coop_network_cfg, moore, hood_names, "moore",
+        "lattice: 4 (von_neumann) or 8 (moore) neighbours; Moore is Nowak & May's (1992)"),
+    SPC(SC_NETWORK, "self", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
+        "lattice: each node also plays itself every step (Nowak & May 1992; docs/ODD.md 9)"),
+    FLT(SC_NETWORK, "p", coop_network_cfg, p, 0.1, 0, 1, 0, NOFIELD,
+        "gnp: tie probability; ws: rewiring probability"),
+    INT(SC_NETWORK, "m", coop_network_cfg, m, 2, 0, 2000000000,
+        "gnm: number of ties; ba: ties of each new node (mean degree about 2m; 2 = Santos & "
+        "Pacheco's mean degree 4)"),
+    FLT(SC_NETWORK, "initial_c", coop_network_cfg, initial_c, -1, -1, 1, 0, NOFIELD,
+        "share of nodes, placed at random, that start as cooperators (propensity 1; the "
+        "others 0), e.g. 0.9 as in Nowak & May (1992); -1 = every node keeps "
+        "actor_template.propensity"),
+    SPC(SC_NETWORK, "series_nodes", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
+        "keep the per-node and per-tie series of a generated network (series.csv, ties.csv, "
+        "milestones.csv and their summary rows: large); false = population.csv only"),
+    SPC(SC_NETWORK, "file", V_TEXT, 0, 0, 0, 0, NOFIELD, "",
+        "file: the edge list, relative to the working directory; one `a,b` or "
+        "`a,b,weight` per line, names or node indices, optional header, # comments"),
+
     /* hypothesis */
     SPC(SC_HYPOTHESIS, "motivator", V_REF, 0, 0, 0, 0, NOFIELD, "the first actor with a motivator role",
         "the motivator whose effect is tested; \"\" = none (no outcomes)"),
@@ -416,6 +476,7 @@ static int child_scope(const char *top)
         {"observables", SC_OBSERVABLE}, {"actors", SC_ACTOR}, {"ties", SC_TIE},
         {"institutions", SC_INSTITUTIONS}, {"engagement", SC_ENGAGEMENT}, {"events", SC_EVENT},
         {"output", SC_OUTPUT}, {"hypothesis", SC_HYPOTHESIS}, {"sweep", SC_SWEEP},
+        {"network", SC_NETWORK}, {"actor_template", SC_ACTOR},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, top) == 0)
@@ -1265,10 +1326,206 @@ static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix
     return COOP_OK;
 }
 
+
+/* ------------------------------------------------------------------------ */
+/* Generated networks: the `network` group and `actor_template`              */
+/* ------------------------------------------------------------------------ */
+
+/* The actor template: every SC_ACTOR key but name and motivator. */
+static int load_template(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    const config_setting_t *g;
+    coop_actor_cfg *a = &cfg->tmpl;
+    int st;
+    if ((st = get_group(c, root, "actor_template", "actor_template", &g)))
+        return st;
+    a->motivator.target = -1;
+    a->region_id = -1;
+    if (g && (st = check_keys(c, g, SC_ACTOR, "actor_template")))
+        return st;
+    const char *banned[] = {"name", "motivator"};
+    for (int b = 0; g && b < 2; b++) {
+        const config_setting_t *s = config_setting_get_member(g, banned[b]);
+        if (s)
+            return fail(c, s, "actor_template.%s: not allowed in the template (nodes are named "
+                              "n0, n1, ... or by the edge list; a motivator needs a listed "
+                              "actor)", banned[b]);
+    }
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key *k = &schema[i];
+        if (k->scope != SC_ACTOR || k->off == NOOFF || strcmp(k->name, "name") == 0)
+            continue;
+        if ((st = load_key(c, g, "actor_template", k, a)))
+            return st;
+    }
+    if (ALLOC(a->goals, cfg->n_domains))
+        return nomem(c->err);
+    if (g)
+        return (st = load_goals(c, g, "actor_template", cfg, a)) ? st
+                                                                 : load_rule(c, g, "actor_template", a);
+    for (size_t d = 0; d < cfg->n_domains; d++)
+        a->goals[d] = 1.0 / (double)cfg->n_domains;
+    a->rule = coop_rule_lookup(find_key(SC_ACTOR, "rule")->sdef);
+    for (int i = 0; i < coop_rules[a->rule].n_params; i++)
+        a->rule_param[i] = coop_rules[a->rule].def[i];
+    return COOP_OK;
+}
+
+/* Draws the network of cfg->net (from experiment.seed, stream 65535) and fills
+ * cfg->actors (template copies) and cfg->ties. */
+static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
+{
+    const coop_network_cfg *nc = &cfg->net;
+    const gsl_rng_type *type = coop_rng_type(cfg->rng[0] ? cfg->rng : "mt19937");
+    if (!type)
+        return fail(c, g, "experiment.rng = \"%s\" is not a GSL generator", cfg->rng);
+    gsl_rng *r = gsl_rng_alloc(type);
+    if (!r)
+        return nomem(c->err);
+    gsl_rng_set(r, coop_rng_seed((uint32_t)cfg->seed, COOP_MAX_POINTS, 0));
+    coop_err nerr = {0};
+    coop_network *net = NULL;
+    size_t n = (size_t)nc->n;
+    switch (nc->type) {
+    case COOP_NET_COMPLETE: net = coop_network_complete(n, &nerr); break;
+    case COOP_NET_RING: net = coop_network_ring(n, nc->k, &nerr); break;
+    case COOP_NET_LATTICE: net = coop_network_lattice((size_t)nc->L, nc->moore, nc->self, &nerr); break;
+    case COOP_NET_GNP: net = coop_network_gnp(r, n, nc->p, &nerr); break;
+    case COOP_NET_GNM: net = coop_network_gnm(r, n, (size_t)nc->m, &nerr); break;
+    case COOP_NET_BA: net = coop_network_ba(r, n, nc->m, &nerr); break;
+    case COOP_NET_WS: net = coop_network_ws(r, n, nc->k, nc->p, &nerr); break;
+    default: net = coop_network_read_edges(nc->file, &nerr); break;
+    }
+    int st = COOP_OK;
+    if (!net) {
+        /* "network: ring k = 3, ..." -> "FILE:LINE: network.k = 3, ..." */
+        const char *msg = strncmp(nerr.text, "network: ", 9) == 0 ? nerr.text + 9 : nerr.text;
+        if (nerr.code == COOP_ENOMEM)
+            st = nomem(c->err);
+        else
+            st = fail(c, g, "network (type = \"%s\"): %s", net_type_names[nc->type], msg);
+        gsl_rng_free(r);
+        return st;
+    }
+    if (net->n > (size_t)INT_MAX / 2 || net->n_edges > (size_t)INT_MAX / 2) {
+        st = fail(c, g, "network: %zu nodes and %zu ties are too many", net->n, net->n_edges);
+        goto out;
+    }
+    if (ALLOC(cfg->actors, net->n) || ALLOC(cfg->regions, 1) || ALLOC(cfg->ties, net->n_edges)) {
+        st = nomem(c->err);
+        goto out;
+    }
+    cfg->n_actors = net->n;
+    for (size_t i = 0; i < net->n; i++) {
+        coop_actor_cfg *a = &cfg->actors[i];
+        *a = cfg->tmpl;
+        a->goals = NULL;
+        a->line = nc->line;
+        if (net->names) {
+            if (!valid_name(net->names[i], CH_IDENT)) {
+                st = fail(c, g, "network.file: node name '%s' must be %s, shorter than %d",
+                          net->names[i], chars_doc[CH_IDENT], COOP_NAME_MAX);
+                goto out;
+            }
+            snprintf(a->name, sizeof a->name, "%s", net->names[i]);
+        } else {
+            snprintf(a->name, sizeof a->name, "n%zu", i);
+        }
+        if (nc->initial_c >= 0.0)
+            a->propensity = gsl_rng_uniform(r) < nc->initial_c ? 1.0 : 0.0;
+        if (ALLOC(a->goals, cfg->n_domains)) {
+            st = nomem(c->err);
+            goto out;
+        }
+        memcpy(a->goals, cfg->tmpl.goals, cfg->n_domains * sizeof(double));
+    }
+    if (cfg->tmpl.region[0]) {
+        memcpy(cfg->regions[0], cfg->tmpl.region, COOP_NAME_MAX);
+        cfg->n_regions = 1;
+        for (size_t i = 0; i < net->n; i++)
+            cfg->actors[i].region_id = 0;
+    }
+    cfg->n_ties = net->n_edges;
+    for (size_t t = 0; t < net->n_edges; t++) {
+        coop_tie_cfg *tc = &cfg->ties[t];
+        tc->a = net->a[t], tc->b = net->b[t];
+        tc->weight = net->weight ? net->weight[t] : 1.0;
+        tc->rivalry = 0.0;
+        tc->line = nc->line;
+        if (ALLOC(tc->obs0, cfg->n_observables)) {
+            st = nomem(c->err);
+            goto out;
+        }
+    }
+out:
+    coop_network_free(net);
+    gsl_rng_free(r);
+    return st;
+}
+
+static int load_network(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    const config_setting_t *g, *s;
+    coop_network_cfg *nc = &cfg->net;
+    int st;
+    if ((st = get_group(c, root, "network", "network", &g)))
+        return st;
+    if (!g) {
+        if ((s = config_setting_get_member(root, "actor_template")))
+            return fail(c, s, "actor_template: only used with a `network` group");
+        return COOP_OK;
+    }
+    nc->present = 1;
+    nc->line = (int)config_setting_source_line(g);
+    if ((st = load_scope(c, g, SC_NETWORK, "network", nc)))
+        return st;
+    const char *bools[] = {"self", "series_nodes"};
+    int *bval[] = {&nc->self, &nc->series_nodes};
+    for (int b = 0; b < 2; b++) {
+        if (!(s = config_setting_get_member(g, bools[b])))
+            continue;
+        if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+            char v[256];
+            fmt_value(v, sizeof v, s);
+            return fail(c, s, "network.%s = %s has the wrong type: expected true or false",
+                        bools[b], v);
+        }
+        *bval[b] = config_setting_get_bool(s);
+    }
+    s = config_setting_get_member(g, "file");
+    if (nc->type == COOP_NET_FILE) {
+        const char *f;
+        if (!s)
+            return fail(c, g, "network: missing required setting 'file' (type = \"file\")");
+        if ((st = get_string(c, s, "network.file", &f)))
+            return st;
+        /* relative to the working directory (like -o), so that a results manifest
+         * names the same file */
+        if (strlen(f) >= sizeof nc->file)
+            return fail(c, s, "network.file = \"%s\": the path is longer than %d characters", f,
+                        COOP_PATH_MAX - 1);
+        snprintf(nc->file, sizeof nc->file, "%s", f);
+    } else if (s) {
+        return fail(c, s, "network.file: only used with type = \"file\"");
+    }
+    const char *lists[] = {"actors", "ties"};
+    for (int i = 0; i < 2; i++) {
+        s = config_setting_get_member(root, lists[i]);
+        if (s && config_setting_length(s) > 0)
+            return fail(c, s, "%s: a configuration has either a `network` group or %s lists, "
+                              "not both", lists[i], "actors and ties");
+    }
+    if ((st = load_template(c, root, cfg)))
+        return st;
+    return generate(c, g, cfg);
+}
+
 static int load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
 {
     const config_setting_t *l;
     int st;
+    if (cfg->net.present) /* generated by load_network */
+        return COOP_OK;
     if ((st = get_list(c, root, "actors", &l)))
         return st;
     if (!l)
@@ -1380,6 +1637,8 @@ static int load_ties(const ctx *c, const config_setting_t *root, coop_config *cf
 {
     const config_setting_t *l;
     int st;
+    if (cfg->net.present) /* generated by load_network */
+        return COOP_OK;
     if ((st = get_list(c, root, "ties", &l)) || !l)
         return st;
     size_t n = (size_t)config_setting_length(l);
@@ -1947,7 +2206,8 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = get_group(c, root, "output", "output", &g))
         || (st = load_scope(c, g, SC_OUTPUT, "output", cfg))
         || (st = load_institutions(c, root, &cfg->inst)) || (st = load_domains(c, root, cfg))
-        || (st = load_observables(c, root, cfg)) || (st = load_actors(c, root, cfg))
+        || (st = load_observables(c, root, cfg)) || (st = load_network(c, root, cfg))
+        || (st = load_actors(c, root, cfg))
         || (st = load_ties(c, root, cfg)) || (st = load_hypothesis(c, root, cfg))
         || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg)))
         return st;
@@ -2482,6 +2742,7 @@ void coop_config_destroy(coop_config *cfg)
         free(cfg->sweep.params[i].values);
     free(cfg->sweep.params);
     free(cfg->sweep.rows);
+    free(cfg->tmpl.goals);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -2507,6 +2768,8 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
     dst->actors = dup_array(src->actors, src->n_actors, sizeof *src->actors, &bad);
     for (size_t i = 0; dst->actors && i < src->n_actors; i++)
         dst->actors[i].goals = NULL;
+    dst->tmpl.goals = dup_array(src->tmpl.goals, src->tmpl.goals ? src->n_domains : 0,
+                                sizeof(double), &bad);
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;
@@ -3004,9 +3267,37 @@ static void special_motivator(FILE *out, int ind, const key *k, const coop_confi
         print_name_of(out, ind, "target", cfg, cfg->actors[i].motivator.target);
 }
 
+static void special_actor_of(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i,
+                             const coop_actor_cfg *a);
+
 static void special_actor(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
-    const coop_actor_cfg *a = &cfg->actors[i];
+    special_actor_of(out, ind, k, cfg, i, &cfg->actors[i]);
+}
+
+static void special_template(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
+{
+    special_actor_of(out, ind, k, cfg, i, &cfg->tmpl);
+}
+
+static void special_network(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
+{
+    (void)i;
+    if (strcmp(k->name, "self") == 0 || strcmp(k->name, "series_nodes") == 0) {
+        put_key(out, ind, k->name);
+        fputs((k->name[1] == 'e' ? cfg->net.self : cfg->net.series_nodes) ? "true;\n" : "false;\n",
+              out);
+    } else if (strcmp(k->name, "file") == 0 && cfg->net.type == COOP_NET_FILE) {
+        put_key(out, ind, "file");
+        put_string(out, cfg->net.file);
+        fputs(";\n", out);
+    }
+}
+
+static void special_actor_of(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i,
+                             const coop_actor_cfg *a)
+{
+    (void)i;
     const coop_rule_info *ri = &coop_rules[a->rule];
     if (strcmp(k->name, "goals") == 0) {
         fprintf(out, "%*sgoals = {\n", ind, "");
@@ -3188,7 +3479,30 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
     (void)ind, (void)i;
     const char *n = k->name;
     int scope = child_scope(n);
-    if (k->type == V_GROUP && scope == SC_SWEEP) {
+    if (strcmp(n, "network") == 0) {
+        if (cfg->net.present) {
+            fputs("network = {\n", out);
+            print_scope(out, 2, SC_NETWORK, &cfg->net, special_network, cfg, 0);
+            fputs("};\n", out);
+        }
+    } else if (strcmp(n, "actor_template") == 0) {
+        if (cfg->net.present) {
+            fputs("actor_template = {\n", out);
+            for (size_t j = 0; j < N_KEYS; j++) {
+                const key *ka = &schema[j];
+                if (ka->scope != SC_ACTOR || strcmp(ka->name, "name") == 0
+                    || strcmp(ka->name, "motivator") == 0)
+                    continue;
+                if (ka->off != NOOFF)
+                    print_generic(out, 2, ka, &cfg->tmpl);
+                else
+                    special_template(out, 2, ka, cfg, 0);
+            }
+            fputs("};\n", out);
+        }
+    } else if (cfg->net.present && (strcmp(n, "actors") == 0 || strcmp(n, "ties") == 0)) {
+        /* generated: the network group and the template describe them */
+    } else if (k->type == V_GROUP && scope == SC_SWEEP) {
         if (cfg->sweep.present) {
             fputs("sweep = {\n", out);
             print_scope(out, 2, SC_SWEEP, &cfg->sweep, special_sweep, cfg, 0);

@@ -60,7 +60,8 @@ static int is_actor(const coop_config *cfg, int a)
 static int is_role_field(coop_field f)
 {
     return f == COOP_F_MOT_INITIATIVE_RATE || f == COOP_F_MOT_INITIATIVE_IMPACT ||
-           f == COOP_F_MOT_DEMONSTRATION || f == COOP_F_MOT_BROKERAGE;
+           f == COOP_F_MOT_DEMONSTRATION || f == COOP_F_MOT_BROKERAGE ||
+           f == COOP_F_MOT_INITIATIVE;
 }
 
 /* Events that change actor `from`'s role: dropped (to < 0) or moved to actor to. */

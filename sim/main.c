@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "coop_cli.h"
@@ -18,6 +19,8 @@
 #include "coop_plot.h"
 #include "coop_progress.h"
 #include "coop_sweep.h"
+#include "coop_tournament.h"
+#include "coop_validate.h"
 #include "coop_version.h"
 
 /* The signal (SIGINT, SIGTERM) that asked the experiment to stop; 0 while none.
@@ -147,6 +150,29 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     return status;
 }
 
+/* `coopsim validate`: replicates of a historical scenario (or of every point of
+ * its sweep) scored against the record (sim/validate.c); the table goes to stdout. */
+static int cmd_validate(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    if (cli->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep (coopsim "
+                         "sweep); a validation is never left half done");
+    char dir[COOP_PATH_MAX];
+    sweep_dir(cli, cfg, dir, sizeof dir);
+    catch_stop_signals();
+    coop_validate_opts opts = {
+        .dir = dir,
+        .force = cli->force,
+        .threads = cli->threads,
+        .command = cli->command_line,
+        .quiet = cli->quiet,
+        .table = stdout,
+        .progress = progress_tty(cli),
+        .stop = &stop_signal,
+    };
+    return coop_validate_run(cfg, &opts, err);
+}
+
 static int sweep_point_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
 {
     (void)world;
@@ -229,6 +255,56 @@ static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
     return status;
 }
 
+/* `coopsim tournament`: a round robin of the configuration's actors as
+ * strategies (sim/tournament.c) into DIR/tournament.csv and DIR/manifest.cfg;
+ * the ranking goes to stdout. */
+static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    char dir[COOP_PATH_MAX], path[COOP_PATH_MAX + 32], tmp[COOP_PATH_MAX + 48];
+    struct stat st;
+    int status = COOP_OK;
+    if (cli->outdir)
+        snprintf(dir, sizeof dir, "%s", cli->outdir);
+    else
+        snprintf(dir, sizeof dir, "results/%s", cfg->name);
+    if (stat(dir, &st) == 0 && (!S_ISDIR(st.st_mode) || !cli->force))
+        return COOP_FAIL(err, COOP_EINVAL, "%s: %s", dir,
+                         S_ISDIR(st.st_mode) ? "results directory exists (use --force to replace it)"
+                                             : "exists and is not a directory");
+    coop_tournament *t = coop_tournament_run(cfg, cli->threads, err);
+    if (!t)
+        return err->code;
+    if (!cli->outdir)
+        mkdir("results", 0777);
+    if (mkdir(dir, 0777) != 0 && stat(dir, &st) != 0) {
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot create the results directory", dir);
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/tournament.csv", dir);
+    if ((status = coop_tournament_write(t, path, err)))
+        goto out;
+    snprintf(path, sizeof path, "%s/manifest.cfg", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f || coop_config_print(cfg, f) != COOP_OK || fclose(f) != 0 || rename(tmp, path) != 0) {
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot write", path);
+        goto out;
+    }
+    if (!cli->quiet) {
+        printf("%-4s  %-20s %14s %14s\n", "rank", "strategy", "total_score", "per_turn");
+        for (int rank = 1; rank <= (int)t->n; rank++)
+            for (size_t i = 0; i < t->n; i++)
+                if (t->rank[i] == rank)
+                    printf("%-4d  %-20s %14.2f %14.4f\n", rank, t->name[i], t->total[i],
+                           t->per_turn[i]);
+        fprintf(stderr, "coopsim: tournament of %zu strategies, %d repetitions, written to %s/\n",
+                t->n, t->reps, dir);
+    }
+out:
+    coop_tournament_free(t);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL reports through return values; never abort */
@@ -260,6 +336,18 @@ int main(int argc, char **argv)
             status = cli.cmd == COOP_CMD_CHECK ? cmd_check(&cfg, &err)
                      : cli.cmd == COOP_CMD_RUN ? cmd_run(&cli, &cfg, &err)
                                                : cmd_hypothesis(&cli, &cfg, &err);
+        break;
+    case COOP_CMD_TOURNAMENT:
+        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
+                                  cli.n_overrides, &cfg, &err);
+        if (!status)
+            status = cmd_tournament(&cli, &cfg, &err);
+        break;
+    case COOP_CMD_VALIDATE:
+        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
+                                  cli.n_overrides, &cfg, &err);
+        if (!status)
+            status = cmd_validate(&cli, &cfg, &err);
         break;
     case COOP_CMD_SWEEP:
         status = coop_config_load(cli.input, (const char *const *)cli.overrides,

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "coop_game.h"
+#include "coop_network.h"
 #include "coop_strategy.h"
 
 #define EVENT_EPS 1e-9    /* an event is due when date(step) >= its date - EVENT_EPS */
@@ -106,6 +107,7 @@ struct coop_model {
     int *rule;                       /* n */
     double *rpar;                    /* n*NPAR */
     double *mrate, *mimpact, *mdemo, *mbrok; /* n */
+    double *mforce;                  /* n: a forced initiative is pending (events) */
     double *w, *rival;               /* nt */
     double *obs;                     /* nt*no */
     double *oshare;                  /* nt*no: share of C driving each observable */
@@ -142,6 +144,10 @@ struct coop_model {
     double *pnode; /* n*nd: imitation snapshot */
     int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
+    int self_play; /* network.self: each node also plays itself (Nowak & May 1992) */
+    int any_moran; /* some actor follows the Moran process */
+    int node_mode; /* interaction = node: one action per node and domain per step */
+    unsigned char *nact; /* n*nd: the node actions of this step (node_mode) */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -288,8 +294,8 @@ coop_record *coop_record_alloc(const coop_config *cfg, int keep_series)
         return NULL;
     rec->n_steps = cfg->n_steps;
     rec->keep_series = keep_series != 0;
-    rec->n_actors = cfg->n_actors;
-    rec->n_ties = cfg->n_ties;
+    rec->n_actors = coop_config_series_actors(cfg); /* 0 for a generated network */
+    rec->n_ties = coop_config_series_ties(cfg);     /* without network.series_nodes */
     rec->n_obs = cfg->n_observables;
     rec->n_levels = (size_t)cfg->inst.n_levels;
     size_t steps = cfg->n_steps > 0 ? (size_t)cfg->n_steps : 0;
@@ -341,11 +347,11 @@ void coop_model_free(coop_model *m)
         m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->cap, m->open, m->attn, m->goal,
-        m->rule, m->rpar, m->mrate, m->mimpact, m->mdemo, m->mbrok, m->w, m->rival, m->obs, m->oshare,
+        m->rule, m->rpar, m->mrate, m->mimpact, m->mdemo, m->mbrok, m->mforce, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
-        m->pnode, m->model_of,
+        m->pnode, m->model_of, m->nact,
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
         free(bufs[k]);
@@ -391,29 +397,15 @@ static int check_config(const coop_config *cfg, coop_err *err)
     return COOP_OK;
 }
 
-/* CSR adjacency: actor i's slots in tie order. */
-static void build_topology(coop_model *m, const coop_config *cfg)
+/* CSR adjacency: actor i's slots in tie order (coop_network_csr); ea, eb are
+ * scratch arrays of nt ints. */
+static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *eb)
 {
-    for (size_t t = 0; t < m->nt; t++) {
-        m->row[cfg->ties[t].a + 1]++;
-        m->row[cfg->ties[t].b + 1]++;
-    }
+    for (size_t t = 0; t < m->nt; t++)
+        ea[t] = cfg->ties[t].a, eb[t] = cfg->ties[t].b;
+    coop_network_csr(m->n, m->nt, ea, eb, m->row, m->nbr, m->own, m->tie, m->rev, m->tslot);
     for (size_t i = 0; i < m->n; i++)
-        m->row[i + 1] += m->row[i];
-    int *fill = m->model_of; /* scratch, reset below */
-    for (size_t i = 0; i < m->n; i++)
-        fill[i] = m->row[i];
-    for (size_t t = 0; t < m->nt; t++) {
-        int a = cfg->ties[t].a, b = cfg->ties[t].b;
-        int sa = fill[a]++, sb = fill[b]++;
-        m->nbr[sa] = b, m->own[sa] = a, m->tie[sa] = (int)t, m->rev[sa] = sb;
-        m->nbr[sb] = a, m->own[sb] = b, m->tie[sb] = (int)t, m->rev[sb] = sa;
-        m->tslot[2 * t] = sa, m->tslot[2 * t + 1] = sb;
-    }
-    for (size_t i = 0; i < m->n; i++) {
-        fill[i] = 0;
         m->region[i] = cfg->actors[i].region_id;
-    }
     for (size_t t = 0; t < m->nt; t++) {
         int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
         m->tie_region[t] = (ra >= 0 && ra == rb) ? ra : -1;
@@ -589,6 +581,7 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     m->mimpact = zalloc(n, sizeof(double), &fail);
     m->mdemo = zalloc(n, sizeof(double), &fail);
     m->mbrok = zalloc(n, sizeof(double), &fail);
+    m->mforce = zalloc(n, sizeof(double), &fail);
     m->w = zalloc(nt, sizeof(double), &fail);
     m->rival = zalloc(nt, sizeof(double), &fail);
     m->obs = zalloc(nt * no, sizeof(double), &fail);
@@ -629,7 +622,15 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     if (fail)
         goto nomem;
 
-    build_topology(m, cfg);
+    {
+        int *ea = zalloc(nt, sizeof(int), &fail), *eb = zalloc(nt, sizeof(int), &fail);
+        if (!fail)
+            build_topology(m, cfg, ea, eb);
+        free(ea);
+        free(eb);
+        if (fail)
+            goto nomem;
+    }
     for (size_t o = 0, x = 0; o < no; o++) {
         for (size_t d = 0; d < nd; d++)
             if (cfg->observables[o].drive[d])
@@ -655,9 +656,14 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
         coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
         m->any_reinforce |= l == COOP_LEARN_REINFORCE;
         m->any_imitate |= l == COOP_LEARN_IMITATE;
+        m->any_moran |= l == COOP_LEARN_MORAN;
     }
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), &fail);
+    m->self_play = cfg->net.present && cfg->net.self;
+    m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
+    if (m->node_mode)
+        m->nact = zalloc(n * nd, 1, &fail);
     if (fail || !build_motivators(m, cfg, &fail))
         goto nomem;
     build_outcomes(m, cfg, &fail);
@@ -710,6 +716,7 @@ void coop_model_init(coop_model *m, unsigned long seed)
         m->mimpact[i] = a->motivator.initiative_impact;
         m->mdemo[i] = a->motivator.demonstration;
         m->mbrok[i] = a->motivator.brokerage;
+        m->mforce[i] = a->motivator.initiative;
         m->gain[i] = m->cum[i] = m->acc[i] = 0.0;
         m->nc[i] = m->na[i] = 0;
     }
@@ -884,6 +891,9 @@ static void apply_event(coop_model *m, const coop_event_cfg *ev)
         m->mdemo[i] = clamp(apply_op(op, m->mdemo[i], v), 0.0, 1.0);
         break;
     case COOP_F_MOT_BROKERAGE: m->mbrok[i] = clamp(apply_op(op, m->mbrok[i], v), 0.0, 1.0); break;
+    case COOP_F_MOT_INITIATIVE: /* pending until this step's motivator phase */
+        m->mforce[i] = clamp(apply_op(op, m->mforce[i], v), 0.0, 1.0);
+        break;
     case COOP_F_TIE_WEIGHT:
         m->w[i] = dmax(MIN_POSITIVE, apply_op(op, m->w[i], v));
         update_wmax(m);
@@ -990,12 +1000,68 @@ static void update_public_goods(coop_model *m)
         memset(m->fr, 0, m->ns * m->nd * sizeof(double));
 }
 
+/* Self-interaction (network.self, Nowak & May 1992): every node also plays its
+ * own action against itself, in every domain, and gains goal[d] * pi(x, x) (no
+ * capacity scaling, no institutions, no noise).  Its action is C with the
+ * propensity of its first slot (learners play one propensity on all their
+ * slots), or the rule's first move for a fixed rule. */
+static void play_self(coop_model *m)
+{
+    size_t D = m->nd;
+    for (size_t i = 0; i < m->n; i++) {
+        int lo = m->row[i];
+        if (m->row[i + 1] == lo)
+            continue;
+        const coop_strategy *st = &coop_strategies[m->rule[i]];
+        double g = 0.0;
+        int c = 0;
+        for (size_t d = 0; d < D; d++) {
+            double p = m->prop[(size_t)lo * D + d];
+            if (st->learning == COOP_LEARN_NONE)
+                p = st->p_coop(0, m->rpar + i * NPAR, p);
+            int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
+            g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
+            c += x;
+        }
+        m->gain[i] += g;
+        m->nc[i] += c, m->na[i] += (int)D;
+    }
+}
+
+/* interaction = node: every actor chooses one action per domain for the step, in
+ * actor order, from its first slot (a learner's propensity, the same on all its
+ * slots after imitation; a fixed rule's response to the memory of that slot),
+ * then the implementation error; the tie loop plays it against every neighbour. */
+static void node_actions(coop_model *m)
+{
+    size_t D = m->nd;
+    const int noisy = m->noise > 0.0;
+    for (size_t i = 0; i < m->n; i++) {
+        int lo = m->row[i];
+        if (m->row[i + 1] == lo && !m->self_play)
+            continue;
+        const coop_strategy *st = &coop_strategies[m->rule[i]];
+        const double *par = m->rpar + i * NPAR;
+        for (size_t d = 0; d < D; d++) {
+            double p = m->row[i + 1] > lo ? m->prop[(size_t)lo * D + d] : m->cfg->actors[i].propensity;
+            if (st->learning == COOP_LEARN_NONE)
+                p = st->p_coop(m->row[i + 1] > lo ? m->mem[(size_t)lo * D + d] : 0u, par, p);
+            int x = coop_strategy_bernoulli(m->rng, p);
+            if (noisy)
+                x ^= noise_flip(m);
+            m->nact[i * D + d] = (unsigned char)x;
+        }
+    }
+}
+
 static void do_play(coop_model *m)
 {
     size_t D = m->nd;
     gsl_rng *rng = m->rng;
     const double *pay_all = m->pay; /* locals: the generator calls force reloads of m->... */
-    const int noisy = m->noise > 0.0;
+    const int noisy = m->noise > 0.0, node = m->node_mode;
+    if (node)
+        node_actions(m);
     if (m->fr)
         free_ride_shares(m);
     for (size_t i = 0; i < m->n; i++)
@@ -1028,13 +1094,19 @@ static void do_play(coop_model *m)
 
         for (size_t d = 0; d < D; d++) {
             /* learners play C with their propensity; fixed rules report theirs */
-            double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
-            double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
-            int xa = coop_strategy_bernoulli(rng, qa);
-            int xb = coop_strategy_bernoulli(rng, qb);
-            if (noisy) {
-                xa ^= noise_flip(m);
-                xb ^= noise_flip(m);
+            int xa, xb;
+            if (node) { /* the actions chosen once for the step (node_actions) */
+                xa = m->nact[(size_t)i * D + d], xb = m->nact[(size_t)j * D + d];
+            } else {
+                /* learners play C with their propensity; fixed rules report theirs */
+                double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
+                double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
+                xa = coop_strategy_bernoulli(rng, qa);
+                xb = coop_strategy_bernoulli(rng, qb);
+                if (noisy) {
+                    xa ^= noise_flip(m);
+                    xb ^= noise_flip(m);
+                }
             }
             const double *pay = pay_all + 4 * d;
             va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
@@ -1063,6 +1135,8 @@ static void do_play(coop_model *m)
         if (r >= 0)
             m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * D;
     }
+    if (m->self_play)
+        play_self(m);
     for (size_t i = 0; i < m->n; i++)
         m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
     for (size_t r = 0; r < m->cfg->n_regions; r++)
@@ -1115,9 +1189,15 @@ static void do_motivators(coop_model *m)
         int lo = m->mot_row[q], hi = m->mot_row[q + 1];
         int target = m->cfg->actors[a].motivator.target;
 
-        /* initiative: raises the target's engagement with the whole region */
+        /* initiative: raises the target's engagement with the whole region.  A
+         * forced initiative (an event on actors.NAME.motivator.initiative) comes on
+         * top of the stochastic one, whose draw is made as usual so that the random
+         * stream does not depend on the schedule. */
         double rate = m->mrate[a];
-        if (rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->rng) < rate)) {
+        int launched = rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->rng) < rate);
+        launched += m->mforce[a] > 0.0;
+        m->mforce[a] = 0.0;
+        for (int k = 0; k < launched; k++) {
             double imp = m->mimpact[a];
             for (int x = lo; x <= hi; x++) {
                 int s = x < hi ? m->mk_tk[x] : tm; /* the neighbours, then the motivator */
@@ -1250,6 +1330,50 @@ static void learn_imitate(coop_model *m)
     }
 }
 
+/* One Moran birth-death event (Moran 1958; on graphs, Lieberman, Hauert & Nowak
+ * 2005): a reproducer i among the Moran actors, chosen with probability
+ * proportional to its payoff since the last update (negative payoffs count as 0;
+ * uniformly when all are 0), copies its propensities onto a uniformly chosen
+ * neighbour j (a Moran actor too; otherwise nothing happens).  Two draws. */
+static void learn_moran(coop_model *m)
+{
+    size_t D = m->nd;
+    double total = 0.0;
+    size_t n_moran = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->rule[i] == COOP_RULE_MORAN && m->row[i + 1] > m->row[i])
+            total += dmax(0.0, m->acc[i]), n_moran++;
+    if (n_moran == 0)
+        return;
+    double u = gsl_rng_uniform(m->rng), cum = 0.0;
+    size_t k = total > 0.0 ? 0 : (size_t)(u * (double)n_moran), seen = 0;
+    int who = -1;
+    for (size_t i = 0; i < m->n && who < 0; i++) {
+        if (m->rule[i] != COOP_RULE_MORAN || m->row[i + 1] == m->row[i])
+            continue;
+        if (total > 0.0) {
+            cum += dmax(0.0, m->acc[i]) / total;
+            if (u < cum)
+                who = (int)i;
+        } else if (seen++ == k) {
+            who = (int)i;
+        }
+    }
+    if (who < 0) { /* rounding: the last Moran actor */
+        for (size_t i = m->n; i-- > 0 && who < 0;)
+            if (m->rule[i] == COOP_RULE_MORAN && m->row[i + 1] > m->row[i])
+                who = (int)i;
+    }
+    int lo = m->row[who], deg = m->row[who + 1] - lo;
+    int j = m->nbr[lo + (int)gsl_rng_uniform_int(m->rng, (unsigned long)deg)];
+    if (m->rule[j] != COOP_RULE_MORAN)
+        return;
+    const double *src = m->prop + (size_t)lo * D; /* a Moran actor plays one propensity */
+    for (int s = m->row[j]; s < m->row[j + 1]; s++)
+        for (size_t d = 0; d < D; d++)
+            m->prop[(size_t)s * D + d] = src[d];
+}
+
 static void do_learning(coop_model *m)
 {
     if (m->any_reinforce)
@@ -1257,6 +1381,8 @@ static void do_learning(coop_model *m)
     m->n_fresh = 0;
     if (m->any_imitate)
         learn_imitate(m);
+    if (m->any_moran)
+        learn_moran(m);
     for (size_t i = 0; i < m->n; i++)
         m->acc[i] = 0.0;
     m->last_learn = m->step;
@@ -1311,10 +1437,14 @@ static void do_record(coop_model *m, coop_record *rec)
         memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
     if (!rec->keep_series || m->step >= rec->n_steps)
         return;
-    double *ar = rec->actor + (size_t)m->step * m->n * COOP_ACTOR_METRICS;
+    int per_actor = rec->n_actors == m->n, per_tie = rec->n_ties == m->nt;
     long c_all = 0, n_all = 0;
     double g_all = 0.0;
-    for (size_t i = 0; i < m->n; i++, ar += COOP_ACTOR_METRICS) {
+    if (!per_actor) /* population only (a generated network) */
+        for (size_t i = 0; i < m->n; i++)
+            c_all += m->nc[i], n_all += m->na[i], g_all += m->gain[i];
+    double *ar = per_actor ? rec->actor + (size_t)m->step * m->n * COOP_ACTOR_METRICS : NULL;
+    for (size_t i = 0; per_actor && i < m->n; i++, ar += COOP_ACTOR_METRICS) {
         int lo = m->row[i], hi = m->row[i + 1], ts = m->to_target[i];
         double e = 0.0, p = 0.0;
         for (int s = lo; s < hi; s++) {
@@ -1331,8 +1461,8 @@ static void do_record(coop_model *m, coop_record *rec)
         c_all += m->nc[i], n_all += m->na[i], g_all += m->gain[i];
     }
     size_t tw = COOP_TIE_METRICS + no;
-    double *tr = rec->tie + (size_t)m->step * m->nt * tw;
-    for (size_t t = 0; t < m->nt; t++, tr += tw) {
+    double *tr = per_tie ? rec->tie + (size_t)m->step * m->nt * tw : NULL;
+    for (size_t t = 0; per_tie && t < m->nt; t++, tr += tw) {
         tr[COOP_T_TRUST] = m->trust[t];
         tr[COOP_T_LEVEL] = m->level[t];
         tr[COOP_T_COOP_RATE] =
@@ -1490,6 +1620,7 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     case COOP_F_MOT_INITIATIVE_IMPACT: return m->mimpact[i];
     case COOP_F_MOT_DEMONSTRATION: return m->mdemo[i];
     case COOP_F_MOT_BROKERAGE: return m->mbrok[i];
+    case COOP_F_MOT_INITIATIVE: return m->mforce[i];
     case COOP_F_TIE_WEIGHT: return m->w[i];
     case COOP_F_TIE_RIVALRY: return m->rival[i];
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];

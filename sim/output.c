@@ -430,8 +430,8 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
     out->force = force;
     out->series = cfg->series;
     out->n_steps = cfg->n_steps;
-    out->n_actors = cfg->n_actors;
-    out->n_ties = cfg->n_ties;
+    out->n_actors = coop_config_series_actors(cfg);
+    out->n_ties = coop_config_series_ties(cfg);
     out->n_obs = cfg->n_observables;
     out->n_levels = (size_t)cfg->inst.n_levels;
     out->dir = strndup(dir, len);
@@ -516,7 +516,8 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
     int per_step = out->series != COOP_SERIES_NONE;
     if (rec->n_steps != out->n_steps || rec->n_actors != na || rec->n_ties != nt ||
         rec->n_obs != out->n_obs || rec->n_levels != out->n_levels ||
-        cfg->n_actors != na || cfg->n_ties != nt || cfg->n_observables != out->n_obs ||
+        coop_config_series_actors(cfg) != na || coop_config_series_ties(cfg) != nt ||
+        cfg->n_observables != out->n_obs ||
         (per_step && !rec->keep_series))
         return COOP_FAIL(err, COOP_EINVAL,
                          "output: point %d world %s replicate %d does not match the layout "
@@ -1469,8 +1470,8 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
     out->force = opts->force;
     out->series = cfg->series;
     out->n_steps = cfg->n_steps;
-    out->n_actors = cfg->n_actors;
-    out->n_ties = cfg->n_ties;
+    out->n_actors = coop_config_series_actors(cfg);
+    out->n_ties = coop_config_series_ties(cfg);
     out->n_obs = cfg->n_observables;
     out->n_levels = (size_t)cfg->inst.n_levels;
     out->n_points = coop_sweep_size(opts->sweep);

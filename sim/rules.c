@@ -8,7 +8,8 @@
  * - bush_mosteller aspiration 0.5 (midway in the payoff range) and learning rate 0.5:
  *   Macy & Flache (2002), PNAS 99:7229, who use l = 0.5 and an aspiration between P and R.
  * - fermi K = 0.1: Szabo & Toke (1998), Phys Rev E 58:69; Santos & Pacheco (2005).
- * imitate_best (Nowak & May 1992) and replicator (Helbing 1992; Schlag 1998) have none. */
+ * imitate_best (Nowak & May 1992), replicator (Helbing 1992; Schlag 1998) and moran
+ * (Moran 1958) have none. */
 #include "coop_rules.h"
 
 #include <string.h>
@@ -47,6 +48,10 @@ const coop_rule_info coop_rules[COOP_N_RULES] = {
     [COOP_RULE_REPLICATOR] = {"replicator", 0, {0}, {0}, {0}, {0},
                               "proportional imitation: copy a random neighbour with probability "
                               "proportional to the payoff difference (Schlag 1998)"},
+    [COOP_RULE_MORAN] = {"moran", 0, {0}, {0}, {0}, {0},
+                         "Moran birth-death process: each update one node, chosen with "
+                         "probability proportional to its payoff, replaces a random neighbour's "
+                         "strategy with its own (Moran 1958; Lieberman et al. 2005)"},
 };
 
 int coop_rule_lookup(const char *name)

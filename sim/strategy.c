@@ -114,6 +114,7 @@ const coop_strategy coop_strategies[COOP_N_RULES] = {
     [COOP_RULE_FERMI] = {COOP_RULE_FERMI, COOP_LEARN_IMITATE, p_propensity},
     [COOP_RULE_IMITATE_BEST] = {COOP_RULE_IMITATE_BEST, COOP_LEARN_IMITATE, p_propensity},
     [COOP_RULE_REPLICATOR] = {COOP_RULE_REPLICATOR, COOP_LEARN_IMITATE, p_propensity},
+    [COOP_RULE_MORAN] = {COOP_RULE_MORAN, COOP_LEARN_MORAN, p_propensity},
 };
 
 void coop_strategy_aspiration(const coop_game *g, double aspiration, double *A, double *M)

@@ -564,7 +564,8 @@ Test(config, override_errors)
         {"actors.KZ.rule=titfortat", "--set actors.KZ.rule=titfortat: actors.KZ.rule = "
                                      "\"titfortat\" is not a rule (known: allc, alld, tft, stft, "
                                      "tf2t, gtft, grim, wsls, random, memory_one, "
-                                     "bush_mosteller, fermi, imitate_best, replicator)"},
+                                     "bush_mosteller, fermi, imitate_best, replicator, "
+                                     "moran)"},
         {"actors.KZ.motivator.target=KZ", "--set actors.KZ.motivator.target=KZ: "
                                           "actors.KZ.motivator.target = \"KZ\" is the actor "
                                           "itself: a motivator needs another target"},
@@ -575,8 +576,9 @@ Test(config, override_errors)
         {"experiment.rng=nope", "--set experiment.rng=nope: experiment.rng = \"nope\" is not a "
                                 "GSL generator type (known: "},
         {"run.x=1", "--set run.x=1: unknown setting 'run' (known: experiment, time, noise, "
-                    "update_every, engagement, institutions, output, hypothesis, domains, "
-                    "observables, actors, ties, events, sweep)"},
+                    "interaction, update_every, engagement, institutions, output, hypothesis, "
+                    "domains, observables, network, actor_template, actors, ties, events, "
+                    "sweep)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         coop_config c;
@@ -643,7 +645,7 @@ Test(config, printer_exact_text)
         "experiment = {\n  name = \"coopsim\";\n  seed = 1;\n  replicates = 100;\n"
         "  rng = \"mt19937\";\n};\n"
         "time = {\n  start = 1991.0;\n  end = 2030.0;\n  steps_per_year = 4;\n};\n"
-        "noise = 0.01;\nupdate_every = 1;\n"
+        "noise = 0.01;\ninteraction = \"tie\";\nupdate_every = 1;\n"
         "engagement = {\n  alpha = 0.2;\n  delta = 0.05;\n};\n"
         "institutions = {\n"
         "  levels = [ \"none\", \"framework_signed\", \"framework_in_force\", \"enhanced\" ];\n"

@@ -107,6 +107,7 @@ Test(strategy, table_is_indexed_by_rule)
     cr_assert_eq(coop_strategies[COOP_RULE_FERMI].learning, COOP_LEARN_IMITATE);
     cr_assert_eq(coop_strategies[COOP_RULE_IMITATE_BEST].learning, COOP_LEARN_IMITATE);
     cr_assert_eq(coop_strategies[COOP_RULE_REPLICATOR].learning, COOP_LEARN_IMITATE);
+    cr_assert_eq(coop_strategies[COOP_RULE_MORAN].learning, COOP_LEARN_MORAN);
 }
 
 Test(strategy, memory_bits)
