@@ -189,6 +189,11 @@ typedef struct coop_sweep_cfg {
 /* How actions are chosen: per tie and domain (the EU-Central Asia scenario), or
  * once per node and domain, played against every neighbour (the classic
  * evolutionary games). */
+/* What one unit of time.start/time.end is (time.unit); it changes labels, not dynamics. */
+typedef enum coop_time_unit {
+    COOP_TIME_YEAR, COOP_TIME_GENERATION, COOP_TIME_ROUND, COOP_TIME_STEP
+} coop_time_unit;
+
 typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } coop_interaction;
 
 /* The `network` group: a generated population (coop_network.h) instead of the
@@ -230,6 +235,7 @@ typedef struct coop_config {
     /* time: step s (0 <= s < n_steps) covers [start + s/steps_per_year, ...) */
     double start, end;
     int steps_per_year;
+    int time_unit;                  /* coop_time_unit: labels only */
     int n_steps;                    /* derived: round((end - start) * steps_per_year) */
 
     size_t n_domains, n_actors, n_ties, n_regions, n_observables, n_events;

@@ -131,6 +131,8 @@ static const char *const net_type_names[] = {"complete", "ring", "lattice", "gnp
 static const char *const hood_names[] = {"von_neumann", "moore", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
+/* time.unit, in coop_time_unit order. */
+static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 static const char *const op_names[] = {"set", "add", "mul", NULL};
 /* The outcome scalars of MODEL.md 5 in COOP_O_* order (coop_model.h; a test keeps
  * the two lists equal): hypothesis.primary stores the index. */
@@ -215,6 +217,9 @@ static const key schema[] = {
         "decimal year the last step ends; must be > start; 2030 = MODEL.md's horizon"),
     INT(SC_TIME, "steps_per_year", coop_config, steps_per_year, 4, 1, 366,
         "steps per year; quarters (MODEL.md 2); n_steps = round((end - start) * steps_per_year) >= 1"),
+    ENM(SC_TIME, "unit", coop_config, time_unit, time_unit_names, "year",
+        "what one unit of time is, for labels only (figures): a calendar year, or the "
+        "generation, round or step of a classic model whose time is not a date"),
 
     /* domains */
     TXT(SC_DOMAIN, "name", coop_domain_cfg, name, CH_KEY, K_REQUIRED, "",

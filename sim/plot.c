@@ -771,6 +771,17 @@ static void page_close(FILE *g)
     fputs("unset multiplot\n", g);
 }
 
+/* The label of the time axis: the configuration's time.unit. */
+static const char *time_label(const plot *p)
+{
+    switch (p->cfg.time_unit) {
+    case COOP_TIME_GENERATION: return "generation";
+    case COOP_TIME_ROUND: return "round";
+    case COOP_TIME_STEP: return "step";
+    default: return "year";
+    }
+}
+
 /* The time axis: the scenario's years, at most ~5 labels per panel of a
  * three-column page. */
 static void time_axis(const plot *p, FILE *o, int cols)
@@ -1065,7 +1076,7 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
         page_open(p, g, &pgl, np, PAGE_PLAIN, t, nc > 1 ? nc + bands : 0, kc);
         time_axis(p, g, pgl.cols);
         for (int k = first; k < first + np; k++) {
-            page_panel(g, &pgl, k - first, np > 1 ? ptitle[k] : "", "year", ylabel, 0);
+            page_panel(g, &pgl, k - first, np > 1 ? ptitle[k] : "", time_label(p), ylabel, 0);
             fputs("plot ", g);
             int n_el = 0;
             if (bands)
@@ -1495,7 +1506,7 @@ static int plot_agreements(plot *p, coop_err *err)
         time_axis(p, g, pgl.cols);
         for (int i = first_t; i < first_t + np; i++) {
             int t = ties[i];
-            page_panel(g, &pgl, i - first_t, tie_name[t], "year", "share of replicates", 0);
+            page_panel(g, &pgl, i - first_t, tie_name[t], time_label(p), "share of replicates", 0);
             fputs("plot ", g);
             int n_el = 0;
             for (int k = 0; k < nw; k++)

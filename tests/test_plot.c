@@ -309,3 +309,22 @@ Test(plot, timeline_levels)
                      cases[i].level, "case %zu: %s / %s", i, cases[i].kind, cases[i].what);
     cr_expect_eq(coop_plot_timeline_level(NULL, "PCA signed", 4), 0);
 }
+
+/* A classic model's time axis is labelled with its time.unit, not "year". */
+Test(plot, time_unit_labels_the_axis)
+{
+    char tmp[64], dir[256], gp[512], text[1 << 16];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(dir, sizeof dir, "%s/nm", tmp);
+    e2e_result *r = e2e_run("run configs/classic/nowak_may.cfg --set network.L=20 --set time.end=30.0 "
+                            "--replicates 2 --quiet -o %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s --quiet", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(gp, sizeof gp, "%s/figures/population.gp", dir);
+    e2e_slurp(gp, text, sizeof text);
+    cr_expect(strstr(text, "set xlabel \"generation\""), "population.gp: %.300s", text);
+    cr_expect_null(strstr(text, "set xlabel \"year\""));
+    e2e_rmrf(tmp);
+}
