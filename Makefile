@@ -25,11 +25,20 @@ TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 PROG     := $(BUILD)/coopsim
 
+# The MPI flavour (make mpi): the same sources built with mpicc and -DCOOP_MPI,
+# objects in $(BUILD)/mpi/.  MPICC is found when a recipe runs (after make deps);
+# `make MPICC=` leaves MPI out (make sanitize does: Open MPI's own allocations
+# would fail LeakSanitizer).
+MPICC    ?= $(shell command -v mpicc 2>/dev/null)
+MPIOBJ   := $(SRC:sim/%.c=$(BUILD)/mpi/obj/%.o)
+MPIPROG  := $(BUILD)/coopsim-mpi
+
 # Debian packages: pkg-config module or command -> package.
 DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
-            criterion:libcriterion-dev gnuplot:gnuplot-nox
+            criterion:libcriterion-dev gnuplot:gnuplot-nox \
+            mpirun:openmpi-bin mpicc:libopenmpi-dev
 
-.PHONY: all deps run test check-tests sanitize bench fuzz clean install
+.PHONY: all deps run test check-tests sanitize bench fuzz clean install mpi
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -43,8 +52,17 @@ $(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRIT_CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(CRIT_LIBS) $(PKG_LIBS) -lm
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/mpi/obj:
 	mkdir -p $@
+
+mpi: deps
+	$(MAKE) $(MPIPROG)
+
+$(MPIPROG): $(MPIOBJ)
+	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/mpi/obj/%.o: sim/%.c | $(BUILD)/mpi/obj
+	$(MPICC) $(CFLAGS) -DCOOP_MPI $(PKG_CFLAGS) -c -o $@ $<
 
 # Installs only what is missing: costs two pkg-config calls when all is present.
 deps:
@@ -52,7 +70,7 @@ deps:
 	for pair in $(DEB_PKGS); do \
 	  mod=$${pair%%:*}; deb=$${pair#*:}; \
 	  case $$mod in \
-	    pkg-config|gnuplot) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pkg-config|gnuplot|mpirun|mpicc) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
 	    *) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$mod || missing="$$missing $$deb";; \
 	  esac; \
 	done; \
@@ -72,22 +90,24 @@ run: deps
 test: deps
 	$(MAKE) check-tests
 
-# Every Criterion suite; the end-to-end suites find the program through COOPSIM.
-check-tests: $(PROG) $(TESTBIN)
+# Every Criterion suite; the end-to-end suites find the program through COOPSIM,
+# and the MPI flavour (when mpicc exists) through COOPSIM_MPI.
+check-tests: $(PROG) $(TESTBIN) $(if $(MPICC),$(MPIPROG))
 	@fail=0; for t in $(TESTBIN); do \
-	  echo "== $$t"; COOPSIM=$(PROG) $$t --jobs 2 || fail=1; \
+	  echo "== $$t"; COOPSIM=$(PROG) COOPSIM_MPI=$(if $(MPICC),$(MPIPROG)) $$t --jobs 2 || fail=1; \
 	done; exit $$fail
 
 sanitize: deps
-	$(MAKE) BUILD=build/asan OPT=-O1 \
+	$(MAKE) BUILD=build/asan OPT=-O1 MPICC= \
 	  SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  check-tests
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(if $(MPICC),$(MPIPROG))
 	tests/bench/run.sh $(PROG)
 	tests/bench/sweep.sh $(PROG)
 	tests/bench/classic.sh $(PROG)
+	tests/bench/mpi.sh $(PROG) $(MPIPROG)
 
 clean:
 	rm -rf build
@@ -96,4 +116,4 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/coopsim
 
--include $(OBJ:.o=.d) $(TESTBIN:=.d)
+-include $(OBJ:.o=.d) $(TESTBIN:=.d) $(MPIOBJ:.o=.d)

@@ -11,10 +11,21 @@
  *
  * This module does not write files: the output module provides a sink (data flows
  * config -> model -> experiment -> stats -> output).  It is the only module that
- * uses OpenMP. */
+ * uses OpenMP, and the only one that uses MPI: built with -DCOOP_MPI (make mpi,
+ * build/coopsim-mpi), the items of an experiment are spread over the MPI ranks.
+ * Rank 0 owns the sink and hands out blocks of consecutive items to the other
+ * ranks (dynamic load balancing: a rank asks for its next block when it has sent
+ * the records of the last one), runs items on its own threads too, and feeds
+ * every record, local or received, through the same reorder buffer: the sink
+ * calls, and so the files, are the same for any number of ranks and threads.
+ * The other ranks ("workers") load the same configuration and call the same
+ * experiment function with a sink that is never called; they write nothing.
+ * Without COOP_MPI the process is rank 0 of 1 and the functions below cost
+ * nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "coop_config.h"
@@ -92,5 +103,30 @@ int coop_experiment_run_lazy(const coop_plan *plan, coop_point_cfg_fn make, void
  * cfg->seed, per-step arrays kept unless cfg->series is COOP_SERIES_NONE. */
 int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *sink,
                         coop_err *err);
+
+/* ---- processes (MPI) ---- */
+
+/* Starts MPI (MPI_Init_thread, funneled) when built with COOP_MPI; else nothing.
+ * Call first thing in main.  Returns COOP_OK, or COOP_EIO when MPI cannot start. */
+int coop_experiment_init(int *argc, char ***argv);
+
+/* This process's rank (0 without MPI) and the number of ranks (1 without MPI).
+ * Only rank 0 writes files and prints. */
+int coop_experiment_rank(void);
+int coop_experiment_ranks(void);
+
+/* The flag a SIGINT/SIGTERM handler sets (NULL: none).  Under MPI rank 0 checks it
+ * while it waits for other ranks, and workers between items, so that a signal
+ * stops a distributed experiment within one item (COOP_EINTR, as the progress
+ * sink returns it). */
+void coop_experiment_set_stop(const volatile sig_atomic_t *stop);
+
+/* Ends the process's part: on rank 0 tells every worker that the program is over
+ * with `status`, on a worker reports its own failure (status, err) to rank 0 if
+ * it has not yet, then waits for rank 0's word; then MPI_Finalize.  Returns the
+ * status to exit with: rank 0's on every rank, so exit statuses agree.  Without
+ * MPI returns status.  A worker whose experiment ended because rank 0 stopped
+ * gets COOP_EINTR from the experiment function and should come here at once. */
+int coop_experiment_finish(int status, const coop_err *err);
 
 #endif

@@ -1059,6 +1059,37 @@ static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     return status;
 }
 
+/* A worker rank under MPI (coop_experiment.h): the same experiment as rank 0's,
+ * whose sink is the only one called; nothing is written here. */
+static int worker_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
+                      coop_err *err)
+{
+    static const coop_sink none = {0};
+    coop_plan plan = {
+        .n_points = 1,
+        .n_worlds = w->n,
+        .world_name = w->names,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = cfg->series != COOP_SERIES_NONE,
+    };
+    if (!cfg->sweep.present) {
+        const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
+        for (int k = 0; k < w->n; k++)
+            cfgs[k] = &w->cfg[k];
+        plan.cfg = cfgs;
+        return coop_experiment_run_plan(&plan, opts->threads, &none, err);
+    }
+    coop_sweep *sw = coop_sweep_alloc(cfg, err);
+    if (!sw)
+        return err && err->code ? err->code : COOP_ENOMEM;
+    sweep_ctx sc = {sw, &cfg->hyp};
+    plan.n_points = coop_sweep_size(sw);
+    int status = coop_experiment_run_lazy(&plan, sweep_world_cfg, &sc, opts->threads, &none, err);
+    coop_sweep_free(sw);
+    return status;
+}
+
 int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err)
 {
     if (!cfg || !opts || !opts->dir)
@@ -1066,6 +1097,11 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
     if (!w)
         return err && err->code ? err->code : COOP_ENOMEM;
+    if (coop_experiment_rank() > 0) {
+        int st = worker_run(cfg, opts, w, err);
+        coop_hyp_worlds_free(w);
+        return st;
+    }
     const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
     if (!opts->quiet && !cfg->sweep.present &&
         !(role->initiative_rate > 0 || role->initiative_impact > 0 || role->demonstration > 0 ||

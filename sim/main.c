@@ -44,6 +44,7 @@ static void catch_stop_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    coop_experiment_set_stop(&stop_signal); /* under MPI, checked while ranks wait */
 }
 
 /* Where the progress bar goes: stderr when it is a terminal, unless --quiet. */
@@ -172,6 +173,8 @@ static int cmd_validate(const coop_cli *cli, const coop_config *cfg, coop_err *e
     };
     return coop_validate_run(cfg, &opts, err);
 }
+
+static int root_main(int argc, char **argv);
 
 static int sweep_point_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
 {
@@ -305,17 +308,85 @@ out:
     return status;
 }
 
+/* A worker rank of build/coopsim-mpi (coop_experiment.h): loads the same
+ * configuration and runs the same experiment as rank 0, which sends it blocks of
+ * work items and writes everything; prints nothing.  Commands other than run,
+ * sweep and hypothesis run on rank 0 alone.  Returns the status for
+ * coop_experiment_finish (which reports a failure to rank 0). */
+static int worker_main(int argc, char **argv, coop_err *err)
+{
+    coop_cli cli;
+    coop_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    int status = coop_cli_parse(argc, argv, &cli, err);
+    if (status) {
+        coop_cli_destroy(&cli);
+        return status;
+    }
+    if (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP || cli.cmd == COOP_CMD_HYPOTHESIS) {
+        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
+                                  cli.n_overrides, &cfg, err);
+        if (!status)
+            catch_stop_signals();
+        static const coop_sink none = {0};
+        if (status) {
+        } else if (cli.cmd == COOP_CMD_RUN) {
+            status = coop_experiment_run(&cfg, cli.threads, &none, err);
+        } else if (cli.cmd == COOP_CMD_SWEEP) {
+            coop_sweep *sw = coop_sweep_alloc(&cfg, err);
+            if (!sw) {
+                status = err->code ? err->code : COOP_ENOMEM;
+            } else {
+                static const char *const factual[] = {"factual"};
+                coop_plan plan = {
+                    .n_points = coop_sweep_size(sw),
+                    .n_worlds = 1,
+                    .world_name = factual,
+                    .replicates = cfg.replicates,
+                    .seed = (uint32_t)cfg.seed,
+                    .keep_series = cfg.series != COOP_SERIES_NONE,
+                };
+                status = coop_experiment_run_lazy(&plan, sweep_point_cfg, sw, cli.threads,
+                                                  &none, err);
+                coop_sweep_free(sw);
+            }
+        } else {
+            coop_hyp_opts opts = {.dir = "", .threads = cli.threads, .quiet = 1,
+                                  .stop = &stop_signal};
+            status = coop_hypothesis_run(&cfg, &opts, err);
+        }
+    }
+    coop_config_destroy(&cfg);
+    coop_cli_destroy(&cli);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL reports through return values; never abort */
+    if (coop_experiment_init(&argc, &argv) != COOP_OK) {
+        fprintf(stderr, "coopsim: MPI cannot start\n");
+        return 1;
+    }
+    coop_err err = {0};
+    int status;
+    if (coop_experiment_rank() > 0)
+        status = worker_main(argc, argv, &err);
+    else
+        status = root_main(argc, argv);
+    return coop_exit_status(coop_experiment_finish(status, &err));
+}
 
+/* The program (rank 0 under MPI): returns the status; prints its error. */
+static int root_main(int argc, char **argv)
+{
     coop_cli cli;
     coop_err err = {0};
     int status = coop_cli_parse(argc, argv, &cli, &err);
     if (status) {
         fprintf(stderr, "coopsim: %s\nTry 'coopsim --help'.\n", err.text);
         coop_cli_destroy(&cli);
-        return coop_exit_status(status);
+        return status;
     }
 
     coop_config cfg;
@@ -369,5 +440,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "coopsim: %s\n", err.text);
     coop_config_destroy(&cfg);
     coop_cli_destroy(&cli);
-    return coop_exit_status(status);
+    return status;
 }

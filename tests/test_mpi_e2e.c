@@ -1,0 +1,263 @@
+/* test_mpi_e2e.c: build/coopsim-mpi under mpirun against build/coopsim.
+ *
+ * The MPI flavour is found through COOPSIM_MPI (the Makefile sets it when mpicc
+ * exists); without it every test is skipped.  Each test runs a small sweep or
+ * hypothesis experiment with 2 and 3 ranks (oversubscribed, as root in
+ * containers) and compares every data file byte for byte with the single-process
+ * program; then a sweep interrupted through mpirun (SIGINT) and one whose worker
+ * rank is killed are resumed and compared; errors stop every rank with rank 0's
+ * message and exit status. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+
+#include "e2e.h"
+
+static const char *mpi_program(void)
+{
+    const char *p = getenv("COOPSIM_MPI");
+    return p && *p ? p : NULL;
+}
+
+/* make sanitize builds no MPI flavour, and Criterion's parallel runner leaks 48
+ * bytes when many tests end at once (LeakSanitizer would fail the run): under
+ * AddressSanitizer the suite is disabled. */
+#ifdef __SANITIZE_ADDRESS__
+TestSuite(mpi_e2e, .disabled = true);
+#endif
+
+/* Skips the test (cr_skip_test) without COOPSIM_MPI; else sets Open MPI up. */
+static int mpi_env(void)
+{
+    if (!mpi_program())
+        cr_skip_test("COOPSIM_MPI is not set (no mpicc): MPI tests skipped");
+    /* Containers: no cross-memory attach, more ranks than cores, no binding. */
+    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
+    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
+    setenv("OMPI_MCA_hwloc_base_binding_policy", "none", 1);
+    return 1;
+}
+
+/* `mpirun -np NP coopsim-mpi ARGS`, captured like e2e_run. */
+static e2e_result *mpi_run(int np, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static e2e_result *mpi_run(int np, const char *fmt, ...)
+{
+    static e2e_result r;
+    char args[2048], cmd[4096], outp[64], errp[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(outp, sizeof outp, "/tmp/coopsim-mpi-%d.out", (int)getpid());
+    snprintf(errp, sizeof errp, "/tmp/coopsim-mpi-%d.err", (int)getpid());
+    snprintf(cmd, sizeof cmd, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s >%s 2>%s",
+             np, mpi_program(), args, outp, errp);
+    int st = system(cmd);
+    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+    e2e_slurp(outp, r.out, sizeof r.out);
+    e2e_slurp(errp, r.err, sizeof r.err);
+    unlink(outp);
+    unlink(errp);
+    return &r;
+}
+
+/* Every .csv of a is in b with the same bytes, and b has no other .csv. */
+static int same_data(const char *a, const char *b)
+{
+    int n_a = 0, n_b = 0, same = 1;
+    DIR *d = opendir(a);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 4 || strcmp(de->d_name + len - 4, ".csv") != 0)
+            continue;
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s", a, de->d_name);
+        snprintf(pb, sizeof pb, "%s/%s", b, de->d_name);
+        if (!e2e_same_file(pa, pb)) {
+            fprintf(stderr, "differs: %s %s\n", pa, pb);
+            same = 0;
+        }
+        n_a++;
+    }
+    if (d)
+        closedir(d);
+    d = opendir(b);
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        n_b += len >= 4 && strcmp(de->d_name + len - 4, ".csv") == 0;
+    }
+    if (d)
+        closedir(d);
+    return same && n_a > 0 && n_a == n_b;
+}
+
+static int file_has(const char *path, const char *text)
+{
+    static char buf[1 << 16];
+    e2e_slurp(path, buf, sizeof buf);
+    return strstr(buf, text) != NULL;
+}
+
+/* The single-process reference, then 2 and 3 ranks with 1 and 2 threads. */
+static void compare(const char *cmd, const char *extra)
+{
+    char tmp[64], ref[128], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s %s --threads 2 --quiet -o %s", cmd, extra, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    char ref_out[sizeof r->out];
+    snprintf(ref_out, sizeof ref_out, "%s", r->out);
+    for (int np = 2; np <= 3; np++) {
+        snprintf(d, sizeof d, "%s/np%d", tmp, np);
+        r = mpi_run(np, "%s %s --threads %d -o %s", cmd, extra, np - 1, d);
+        cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, np, r->err);
+        cr_assert(same_data(ref, d), "%s: %d ranks differ from one process", cmd, np);
+        char *first = strstr(r->err, "written to");
+        cr_assert(first && !strstr(first + 1, "written to"), "only rank 0 prints: %s", r->err);
+        if (!strstr(cmd, "hyp_sweep"))  /* the sweep's table names the directory */
+            cr_assert_str_eq(r->out, ref_out, "%s -np %d: stdout differs", cmd, np);
+    }
+    e2e_rmrf(tmp);
+}
+
+Test(mpi_e2e, sweep_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("sweep tests/data/sweep_small.cfg", "--series full");
+}
+
+Test(mpi_e2e, hypothesis_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("hypothesis tests/data/hyp_small.cfg", "");
+}
+
+Test(mpi_e2e, hypothesis_sweep_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("hypothesis tests/data/hyp_sweep.cfg", "");
+}
+
+Test(mpi_e2e, run_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("run tests/data/exp_small.cfg", "--series full");
+}
+
+/* Errors: rank 0's message once, rank 0's exit status, nothing written. */
+Test(mpi_e2e, errors_stop_every_rank, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    char tmp[64], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(d, sizeof d, "%s/x", tmp);
+    e2e_result *r = mpi_run(3, "sweep tests/data/sweep_small.cfg --set experiment.replicates=0 "
+                            "-o %s", d);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    char *first = strstr(r->err, "coopsim: ");
+    cr_assert(first && !strstr(first + 1, "coopsim: "), "one message: %s", r->err);
+    cr_assert(!e2e_exists(d));
+    /* An error of rank 0 alone (the directory exists): workers stop too. */
+    r = mpi_run(2, "run tests/data/exp_small.cfg --quiet -o %s", tmp);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "exists"), "%s", r->err);
+    e2e_rmrf(tmp);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Starts `mpirun -np NP coopsim-mpi ARGS` in the background. */
+static pid_t spawn(int np, const char *args, const char *errfile)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "exec mpirun --allow-run-as-root --oversubscribe -np %d %s %s "
+             ">/dev/null 2>%s", np, mpi_program(), args, errfile);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The number of checkpoints in dir/progress.csv (0 when absent). */
+static int checkpoints(const char *dir)
+{
+    char p[512], buf[1 << 14];
+    snprintf(p, sizeof p, "%s/progress.csv", dir);
+    e2e_slurp(p, buf, sizeof buf);
+    int n = 0;
+    for (char *c = buf; *c; c++)
+        n += *c == '\n';
+    return n;
+}
+
+/* Interrupts an MPI sweep into dir once it has checkpointed: SIGINT to mpirun
+ * (which sends SIGTERM to every rank), or SIGKILL to one worker rank (mpirun then
+ * stops the others); then resumes it under MPI with another number of ranks. */
+static void interrupt_and_resume(const char *tmp, const char *ref, int kill_worker)
+{
+    char dir[256], errf[256], args[512];
+    snprintf(dir, sizeof dir, "%s/%s", tmp, kill_worker ? "killed" : "int");
+    snprintf(errf, sizeof errf, "%s/%s.err", tmp, kill_worker ? "killed" : "int");
+    snprintf(args, sizeof args, "sweep tests/data/sweep_long.cfg --replicates 300 --series none "
+             "--threads 1 -o %s", dir);
+    pid_t pid = spawn(3, args, errf);
+    cr_assert_gt(pid, 0);
+    for (int k = 0; k < 200 && checkpoints(dir) < 2; k++)
+        sleep_ms(20);
+    cr_assert_geq(checkpoints(dir), 2, "no checkpoint within 4 s");
+    if (kill_worker) {
+        char cmd[1200];
+        /* The newest rank is a worker (mpirun starts rank 0 first). */
+        snprintf(cmd, sizeof cmd, "pkill -KILL -n -f -- '^%s %s'", mpi_program(), args);
+        cr_assert_eq(system(cmd), 0, "no worker to kill");
+    } else {
+        kill(pid, SIGINT);
+    }
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "the sweep finished before the signal");
+    static char msg[1 << 14];
+    e2e_slurp(errf, msg, sizeof msg);
+    cr_assert(strstr(msg, "interrupted by SIGTERM"), "%s: %s", errf, msg);
+    cr_assert(file_has(errf, "--resume"));
+    char m[300];
+    snprintf(m, sizeof m, "%s/manifest.cfg", dir);
+    cr_assert(file_has(m, "  status = \"interrupted\";\n"));
+    e2e_result *r = mpi_run(2, "sweep %s --resume --threads 2 --quiet", m);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(same_data(ref, dir), "resumed files differ");
+    char pf[300];
+    snprintf(pf, sizeof pf, "%s/progress.csv", dir);
+    cr_assert(!e2e_exists(pf));
+}
+
+Test(mpi_e2e, interrupt_and_resume, .timeout = 90)
+{
+    if (!mpi_env())
+        return;
+    char tmp[64], ref[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("sweep tests/data/sweep_long.cfg --replicates 300 --series none "
+                            "--threads 2 --quiet -o %s", ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    interrupt_and_resume(tmp, ref, 0);
+    interrupt_and_resume(tmp, ref, 1);
+    e2e_rmrf(tmp);
+}
