@@ -81,6 +81,22 @@ void coop_model_step(coop_model *m, coop_record *rec);
 /* init, then every step, then the outcome scalars into rec. */
 void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec);
 
+/* The node kernel (docs/ODD.md, "Node kernel"): a fast path for node-level
+ * imitate_best models that gives the same numbers as the general engine.
+ * coop_model_set_kernel(m, 0) forces the general engine from the next
+ * coop_model_init (coop_model_run calls it; the environment variable
+ * COOPSIM_KERNEL=0, read by coop_model_alloc, does the same for every model);
+ * coop_model_set_kernel(m, 2) (COOPSIM_KERNEL=2) lets the kernel skip the
+ * cumulative gains, and coop_model_cum_gain then returns NaN: nothing coopsim
+ * writes reads them when the kernel runs; 1 (the default) keeps them;
+ * coop_model_set_threads(m, k) caps the kernel's within-run threads (0, the
+ * default: omp_get_max_threads(); within-run threads are used only for large
+ * runs and never inside an active parallel region).  coop_model_kernel_on says
+ * whether the steps done since init used the kernel. */
+void coop_model_set_kernel(coop_model *m, int allow);
+void coop_model_set_threads(coop_model *m, int threads);
+int coop_model_kernel_on(const coop_model *m);
+
 /* The number of steps done since init. */
 int coop_model_steps_done(const coop_model *m);
 

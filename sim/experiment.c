@@ -86,6 +86,7 @@ typedef struct engine {
     long long n_items;
     long long n_slots;
     long long local_window;  /* this rank's threads start items below next_deliver + this */
+    int model_threads;       /* within-run threads of each model: threads / team */
     slot *slots;
     omp_lock_t lock;
     long long next_start;    /* the next item to start */
@@ -126,7 +127,7 @@ static void fail(engine *e, int status, const coop_err *err)
 
 /* Runs item i of plan into a new record *out, reusing the caller's model while the
  * configuration stays the same. */
-static int run_one(const coop_plan *plan, long long i, coop_model **model,
+static int run_one(const coop_plan *plan, long long i, int model_threads, coop_model **model,
                    const coop_config **model_cfg, coop_record **out, coop_err *err)
 {
     int p, w, r;
@@ -141,6 +142,12 @@ static int run_one(const coop_plan *plan, long long i, coop_model **model,
             return err->code ? err->code
                              : COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating a model");
         *model_cfg = cfg;
+        /* Where a run qualifies for the node kernel it records the population only, so
+         * nothing reads the per-node cumulative gains: let the kernel skip them.  Threads
+         * the item-level team leaves idle go to the run itself (the kernel starts them
+         * only for large populations and never inside an active parallel region). */
+        coop_model_set_kernel(*model, 2);
+        coop_model_set_threads(*model, model_threads);
     }
     coop_record *rec = coop_record_alloc(cfg, plan->keep_series);
     if (!rec)
@@ -156,7 +163,8 @@ static int run_one(const coop_plan *plan, long long i, coop_model **model,
 static int run_item(engine *e, long long i, coop_model **model, const coop_config **model_cfg,
                     coop_err *err)
 {
-    return run_one(e->plan, i, model, model_cfg, &e->slots[i % e->n_slots].rec, err);
+    return run_one(e->plan, i, e->model_threads, model, model_cfg, &e->slots[i % e->n_slots].rec,
+                   err);
 }
 
 /* Hands item i to the sink (and closes its (point, world) after its last replicate). */
@@ -295,6 +303,7 @@ static int run_chunk(const coop_plan *plan, int threads, const coop_sink *sink, 
     long long nt = coop_experiment_threads(threads);
     if (nt > e.n_items)
         nt = e.n_items;
+    e.model_threads = (int)(coop_experiment_threads(threads) / nt);
     e.n_slots = e.local_window = 2 * nt;
     int team = (int)nt;
 #ifdef COOP_MPI
@@ -899,7 +908,7 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
             if (failed)
                 continue;
             int st = stopping() ? COOP_FAIL(&terr, COOP_EINTR, "interrupted by a signal")
-                                : run_one(sub, a + k, &model, &model_cfg, &recs[k], &terr);
+                                : run_one(sub, a + k, 1, &model, &model_cfg, &recs[k], &terr);
             if (st) {
 #pragma omp critical(coop_block_fail)
                 if (!status) {

@@ -1,0 +1,214 @@
+/* test_kernel.c: the node kernel of sim/model.c (docs/ODD.md, "Node kernel").
+ *
+ * The kernel is a fast path for node-level imitate_best models (Nowak & May 1992);
+ * it must give the general engine's numbers bit for bit.  Checked here: the
+ * records of both paths compared byte for byte (memcmp) on small lattices (Moore
+ * and von Neumann, with and without self-interaction), several seeds and values of
+ * b, including b = 2 and b = 1.5 where C and D neighbours tie; the CSR path
+ * (ring, Barabasi-Albert); the state seen through the inspection functions; the
+ * same records for 1, 2 and 4 within-run threads on a lattice large enough to use
+ * them; the cases that must fall back to the general engine; and end to end,
+ * population.csv of build/coopsim with and without COOPSIM_KERNEL=0. */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coop_config.h"
+#include "coop_model.h"
+#include "e2e.h"
+
+static void load(coop_config *cfg, const char *path, const char *const *ov, size_t n_ov)
+{
+    coop_err err = {0};
+    int st = coop_config_load(path, ov, n_ov, cfg, &err);
+    cr_assert_eq(st, 0, "%s", err.text);
+}
+
+/* Runs cfg with the kernel allowed or not (threads within the run: threads);
+ * returns the record and whether the kernel ran; checks the final state. */
+static coop_record *run(const coop_config *cfg, unsigned long seed, int kernel, int threads,
+                        int *used, double *cum, double *prop, int *last)
+{
+    coop_err err = {0};
+    coop_model *m = coop_model_alloc(cfg, &err);
+    cr_assert_not_null(m, "%s", err.text);
+    coop_model_set_kernel(m, kernel);
+    coop_model_set_threads(m, threads);
+    coop_record *rec = coop_record_alloc(cfg, 1);
+    cr_assert_not_null(rec);
+    coop_model_run(m, seed, rec);
+    *used = coop_model_kernel_on(m);
+    size_t n = cfg->n_actors;
+    for (int k = 0; k < 5; k++) { /* a few nodes and one of their neighbours */
+        int a = (int)((size_t)k * 7919 % n), b = cfg->ties[0].a == a ? cfg->ties[0].b : -1;
+        for (size_t t = 0; b < 0 && t < cfg->n_ties; t++)
+            if (cfg->ties[t].a == a || cfg->ties[t].b == a)
+                b = cfg->ties[t].a == a ? cfg->ties[t].b : cfg->ties[t].a;
+        cum[k] = coop_model_cum_gain(m, a);
+        prop[k] = coop_model_propensity(m, a, b, 0);
+        last[k] = coop_model_last_action(m, a, b, 0);
+    }
+    coop_model_free(m);
+    return rec;
+}
+
+/* Both paths on cfg at seed: identical records and state, the kernel used. */
+static void same(const coop_config *cfg, unsigned long seed, const char *what)
+{
+    int used0, used1, l0[5], l1[5];
+    double c0[5], c1[5], p0[5], p1[5];
+    coop_record *r0 = run(cfg, seed, 0, 1, &used0, c0, p0, l0);
+    coop_record *r1 = run(cfg, seed, 1, 1, &used1, c1, p1, l1);
+    cr_assert_eq(used0, 0, "%s: the general engine was asked for", what);
+    cr_assert_eq(used1, 1, "%s: the kernel did not run", what);
+    size_t np = (size_t)cfg->n_steps * COOP_POP_METRICS;
+    cr_expect_eq(memcmp(r0->pop, r1->pop, np * sizeof(double)), 0,
+                 "%s seed %lu: population records differ", what, seed);
+    cr_expect_eq(memcmp(r0->outcome, r1->outcome, sizeof r0->outcome), 0, "%s: outcomes", what);
+    cr_expect_eq(memcmp(c0, c1, sizeof c0), 0, "%s: cumulative gains differ", what);
+    cr_expect_eq(memcmp(p0, p1, sizeof p0), 0, "%s: propensities differ", what);
+    cr_expect_eq(memcmp(l0, l1, sizeof l0), 0, "%s: last actions differ", what);
+    coop_record_free(r0);
+    coop_record_free(r1);
+}
+
+Test(kernel, lattice_equals_general_engine)
+{
+    const char *bs[] = {"1.85", "1.5", "2.0", "1.2", "2.6"};
+    const char *nbh[][2] = {{"moore", "true"}, {"moore", "false"}, {"von_neumann", "true"}};
+    for (size_t q = 0; q < 3; q++)
+        for (size_t k = 0; k < 5; k++) {
+            char T[64], hood[64], self[64];
+            snprintf(T, sizeof T, "domains.pd.T=%s", bs[k]);
+            snprintf(hood, sizeof hood, "network.neighbourhood=\"%s\"", nbh[q][0]);
+            snprintf(self, sizeof self, "network.self=%s", nbh[q][1]);
+            const char *ov[] = {"network.L=23", "time.end=40", T, hood, self};
+            coop_config cfg;
+            load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+            for (unsigned long seed = 1; seed <= 3; seed++) {
+                char what[128];
+                snprintf(what, sizeof what, "%s self=%s b=%s", nbh[q][0], nbh[q][1], bs[k]);
+                same(&cfg, seed, what);
+            }
+            coop_config_destroy(&cfg);
+        }
+}
+
+/* Other networks go through the CSR; initial_c = 0.5 gives many C-D ties at b = 2. */
+Test(kernel, csr_networks_equal_general_engine)
+{
+    const char *nets[][3] = {
+        {"network.type=\"ring\"", "network.n=300", "network.k=4"},
+        {"network.type=\"ba\"", "network.n=400", "network.m=2"},
+    };
+    const char *bs[] = {"domains.pd.T=1.85", "domains.pd.T=2.0", "domains.pd.T=1.5"};
+    for (size_t q = 0; q < 2; q++)
+        for (size_t k = 0; k < 3; k++) {
+            const char *ov[] = {"time.end=30", "network.initial_c=0.5", bs[k],
+                                nets[q][0], nets[q][1], nets[q][2]};
+            coop_config cfg;
+            coop_err err = {0};
+            int st = coop_config_load("configs/classic/nowak_may.cfg", ov, 6, &cfg, &err);
+            cr_assert_eq(st, 0, "%s", err.text);
+            for (unsigned long seed = 1; seed <= 3; seed++)
+                same(&cfg, seed, nets[q][0]);
+            coop_config_destroy(&cfg);
+        }
+}
+
+/* Within-run threads: the block layout, not the thread count, fixes the numbers
+ * (L = 300: 90000 nodes, enough for the kernel to use threads). */
+Test(kernel, thread_invariance)
+{
+    const char *ov[] = {"network.L=300", "time.end=12"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 2);
+    int used, l[5];
+    double c[5], p[5];
+    coop_record *r1 = run(&cfg, 5, 1, 1, &used, c, p, l);
+    cr_assert_eq(used, 1);
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    for (int th = 2; th <= 4; th += 2) {
+        coop_record *r = run(&cfg, 5, 1, th, &used, c, p, l);
+        cr_expect_eq(memcmp(r1->pop, r->pop, np * sizeof(double)), 0, "%d threads differ", th);
+        coop_record_free(r);
+    }
+    coop_record *r0 = run(&cfg, 5, 0, 1, &used, c, p, l);
+    cr_expect_eq(memcmp(r1->pop, r0->pop, np * sizeof(double)), 0, "kernel != general engine");
+    coop_record_free(r0);
+    coop_record_free(r1);
+    coop_config_destroy(&cfg);
+}
+
+/* What the kernel does not model falls back to the general engine. */
+Test(kernel, falls_back)
+{
+    const char *cases[] = {
+        "noise=0.01", "interaction=\"tie\"", "actor_template.rule=\"fermi\"",
+        "engagement.delta=0.1", "institutions.lambda=0.1", "network.initial_c=-1",
+        "update_every=2",
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *ov[] = {"network.L=10", "time.end=3", cases[k]};
+        coop_config cfg;
+        load(&cfg, "configs/classic/nowak_may.cfg", ov, 3);
+        int used, l[5];
+        double c[5], p[5];
+        coop_record *r = run(&cfg, 1, 1, 1, &used, c, p, l);
+        cr_expect_eq(used, 0, "%s: the kernel ran", cases[k]);
+        coop_record_free(r);
+        coop_config_destroy(&cfg);
+    }
+}
+
+/* build/coopsim: population.csv with the kernel and with COOPSIM_KERNEL=0. */
+Test(kernel, population_csv_end_to_end)
+{
+    char dir[64];
+    e2e_tmpdir(dir, sizeof dir);
+    cr_assert(dir[0]);
+    const char *bs[] = {"1.85", "2.0", "1.5"};
+    for (int k = 0; k < 3; k++)
+        for (int seed = 1; seed <= 2; seed++) {
+            char a[160], b[160];
+            snprintf(a, sizeof a, "%s/k%d_%d", dir, k, seed);
+            snprintf(b, sizeof b, "%s/g%d_%d", dir, k, seed);
+            const char *fmt = "run configs/classic/nowak_may.cfg -o %s --quiet --seed %d "
+                              "--set network.L=37 --set time.end=50 --set domains.pd.T=%s";
+            unsetenv("COOPSIM_KERNEL");
+            e2e_result *r = e2e_run(fmt, a, seed, bs[k]);
+            cr_assert_eq(r->status, 0, "%s", r->err);
+            setenv("COOPSIM_KERNEL", "0", 1);
+            r = e2e_run(fmt, b, seed, bs[k]);
+            unsetenv("COOPSIM_KERNEL");
+            cr_assert_eq(r->status, 0, "%s", r->err);
+            strcat(a, "/population.csv");
+            strcat(b, "/population.csv");
+            cr_expect(e2e_same_file(a, b), "b = %s seed %d: population.csv differs", bs[k], seed);
+        }
+    e2e_rmrf(dir);
+}
+
+/* coop_model_set_kernel(m, 2): the same records without the cumulative gains. */
+Test(kernel, without_cumulative_gains)
+{
+    const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 3);
+    int used0, used2, l0[5], l2[5];
+    double c0[5], c2[5], p0[5], p2[5];
+    coop_record *r0 = run(&cfg, 4, 0, 1, &used0, c0, p0, l0);
+    coop_record *r2 = run(&cfg, 4, 2, 2, &used2, c2, p2, l2);
+    cr_assert_eq(used2, 1, "the kernel did not run");
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    cr_expect_eq(memcmp(r0->pop, r2->pop, np * sizeof(double)), 0, "records differ");
+    cr_expect_eq(memcmp(p0, p2, sizeof p0), 0, "propensities differ");
+    for (int k = 0; k < 5; k++)
+        cr_expect(isnan(c2[k]), "cum_gain %g, expected NaN", c2[k]);
+    coop_record_free(r0);
+    coop_record_free(r2);
+    coop_config_destroy(&cfg);
+}
