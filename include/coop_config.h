@@ -13,7 +13,8 @@
  *   actors.NAME.rule_params.PARAM, actors.NAME.motivator.KEY,
  *   ties.A-B.KEY (either order), ties.A-B.observables.OBS,
  *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY; with --set also
- *   network.KEY and actor_template.KEY (a generated population, coop_network_cfg). */
+ *   network.KEY, actor_template.KEY and actor_overrides.INDEX.KEY (a generated
+ *   population, coop_network_cfg). */
 #ifndef COOP_CONFIG_H
 #define COOP_CONFIG_H
 
@@ -198,7 +199,8 @@ typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } co
 
 /* The `network` group: a generated population (coop_network.h) instead of the
  * `actors` and `ties` lists.  Every node is a copy of `actor_template` named
- * "n0", "n1", ... (or the names of an edge-list file); the network is drawn once
+ * "n0", "n1", ... (or the names of an edge-list file), changed for some nodes by
+ * `actor_overrides` (coop_override_cfg); the network is drawn once
  * per configuration from a generator seeded from experiment.seed (stream 65535 of
  * coop_rng_seed), so every replicate, world and point shares it. */
 typedef enum coop_net_type {
@@ -222,6 +224,21 @@ typedef struct coop_network_cfg {
     char file[COOP_PATH_MAX]; /* file: the edge list (as resolved: relative to the cwd) */
     int line;
 } coop_network_cfg;
+
+/* One element of `actor_overrides`: the nodes it selects (the union of `nodes`, the
+ * inclusive range from..to and the nodes whose region is `in_region` when the
+ * override is applied) get the actor keys it gives; overrides apply in order, after
+ * the template and network.initial_c, so a later one wins. */
+typedef struct coop_override_cfg {
+    int *nodes;                      /* node indices as written (owned), n_nodes of them */
+    size_t n_nodes;
+    int from, to;                    /* inclusive index range; from = -1 when none */
+    char in_region[COOP_NAME_MAX];   /* "" = no region selector */
+    unsigned set;                    /* bit j: the j-th `actors.NAME.` key of the schema
+                                      * (config.c) is given */
+    coop_actor_cfg a;                /* the values of the keys given (goals owned when given) */
+    int line;
+} coop_override_cfg;
 
 typedef struct coop_config {
     char source[COOP_PATH_MAX];     /* file it was loaded from */
@@ -256,6 +273,8 @@ typedef struct coop_config {
     coop_sweep_cfg sweep;           /* sweep.present = 0 when the file has none */
     coop_network_cfg net;           /* net.present = 0: actors and ties are listed */
     coop_actor_cfg tmpl;            /* net.present: the actor template (goals owned) */
+    size_t n_overrides;             /* net.present: actor_overrides, in file order */
+    coop_override_cfg *overrides;
 } coop_config;
 
 /* Loads and validates `path`, applying the `--set` overrides in order.  On success

@@ -46,7 +46,7 @@
 enum scope {
     SC_TOP, SC_EXPERIMENT, SC_TIME, SC_DOMAIN, SC_OBSERVABLE, SC_ACTOR, SC_MOTIVATOR,
     SC_TIE, SC_INSTITUTIONS, SC_ENGAGEMENT, SC_EVENT, SC_OUTPUT, SC_HYPOTHESIS,
-    SC_SWEEP, SC_SWEEP_PARAM, SC_NETWORK, N_SCOPES
+    SC_SWEEP, SC_SWEEP_PARAM, SC_NETWORK, SC_OVERRIDE, N_SCOPES
 };
 
 static const char *const scope_prefix[N_SCOPES] = {
@@ -57,7 +57,7 @@ static const char *const scope_prefix[N_SCOPES] = {
     [SC_ENGAGEMENT] = "engagement.", [SC_EVENT] = "events.INDEX.",
     [SC_OUTPUT] = "output.", [SC_HYPOTHESIS] = "hypothesis.",
     [SC_SWEEP] = "sweep.", [SC_SWEEP_PARAM] = "sweep.parameters.INDEX.",
-    [SC_NETWORK] = "network.",
+    [SC_NETWORK] = "network.", [SC_OVERRIDE] = "actor_overrides.INDEX.",
 };
 
 /* Value types.  The scalar ones (V_FLOAT .. V_ENUM) with an offset are loaded and
@@ -77,7 +77,8 @@ enum vtype {
     V_PATHS,   /* a string or an array of strings */
     V_IGNORED, /* accepted, not checked, not printed */
     V_BOOL,    /* true or false */
-    V_ROWS     /* a list of arrays (or lists) of numbers */
+    V_ROWS,    /* a list of arrays (or lists) of numbers */
+    V_INTS     /* an array (or list) of integers */
 };
 
 static const char *const vtype_doc[] = {
@@ -85,7 +86,7 @@ static const char *const vtype_doc[] = {
     [V_TEXT] = "string", [V_ENUM] = "string", [V_GROUP] = "group", [V_LIST] = "list of groups",
     [V_MAP] = "group of floats", [V_NAMES] = "array of strings", [V_FLOATS] = "array of floats",
     [V_REF] = "string", [V_PATHS] = "string or array of strings", [V_IGNORED] = "group",
-    [V_BOOL] = "bool", [V_ROWS] = "list of arrays of floats",
+    [V_BOOL] = "bool", [V_ROWS] = "list of arrays of floats", [V_INTS] = "array of ints",
 };
 
 /* sweep.method, in coop_sweep_method order. */
@@ -184,6 +185,11 @@ static const key schema[] = {
     SPC(SC_TOP, "actor_template", V_GROUP, 0, 0, 0, 0, NOFIELD, "every actor default",
         "with `network`: the actor every node copies (every `actors.NAME.` key but name and "
         "motivator); nodes are named n0, n1, ... (or by the edge-list file)"),
+    SPC(SC_TOP, "actor_overrides", V_LIST, 0, 0, 0, 0, NOFIELD, "none",
+        "with `network`: changes of the template for some nodes, applied in order after the "
+        "template and network.initial_c (a later one wins); each selects nodes with `nodes`, "
+        "`from` and `to`, or `in_region` (the union) and gives any `actor_template` keys "
+        "(docs/CONFIG.md \"Generated networks\")"),
     SPC(SC_TOP, "actors", V_LIST, K_REQUIRED, 0, 0, 0, NOFIELD, "required",
         "the actors (nodes); at least one; not with `network`"),
     SPC(SC_TOP, "ties", V_LIST, 0, 0, 0, 0, NOFIELD, "none",
@@ -428,6 +434,17 @@ static const key schema[] = {
         "file: the edge list, relative to the working directory; one `a,b` or "
         "`a,b,weight` per line, names or node indices, optional header, # comments"),
 
+    /* actor_overrides.INDEX: the selectors; the other keys are actor_template's */
+    SPC(SC_OVERRIDE, "nodes", V_INTS, 0, 0, 0, 0, NOFIELD, "none",
+        "node indices (n17 is 17), each in [0, nodes - 1]"),
+    SPC(SC_OVERRIDE, "from", V_INT, 0, 0, 0, 0, NOFIELD, "none",
+        "first node index of an inclusive range, in [0, nodes - 1]; needs `to`"),
+    SPC(SC_OVERRIDE, "to", V_INT, 0, 0, 0, 0, NOFIELD, "none",
+        "last node index of the range, in [from, nodes - 1]; needs `from`"),
+    SPC(SC_OVERRIDE, "in_region", V_TEXT, 0, 0, 0, 0, NOFIELD, "",
+        "the nodes whose region (set by the template or an earlier override) is this one "
+        "when the override applies; at least one node must match"),
+
     /* hypothesis */
     SPC(SC_HYPOTHESIS, "motivator", V_REF, 0, 0, 0, 0, NOFIELD, "the first actor with a motivator role",
         "the motivator whose effect is tested; \"\" = none (no outcomes)"),
@@ -482,6 +499,7 @@ static int child_scope(const char *top)
         {"institutions", SC_INSTITUTIONS}, {"engagement", SC_ENGAGEMENT}, {"events", SC_EVENT},
         {"output", SC_OUTPUT}, {"hypothesis", SC_HYPOTHESIS}, {"sweep", SC_SWEEP},
         {"network", SC_NETWORK}, {"actor_template", SC_ACTOR},
+        {"actor_overrides", SC_OVERRIDE},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].name, top) == 0)
@@ -1416,7 +1434,7 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
         st = fail(c, g, "network: %zu nodes and %zu ties are too many", net->n, net->n_edges);
         goto out;
     }
-    if (ALLOC(cfg->actors, net->n) || ALLOC(cfg->regions, 1) || ALLOC(cfg->ties, net->n_edges)) {
+    if (ALLOC(cfg->actors, net->n) || ALLOC(cfg->ties, net->n_edges)) {
         st = nomem(c->err);
         goto out;
     }
@@ -1444,12 +1462,6 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
         }
         memcpy(a->goals, cfg->tmpl.goals, cfg->n_domains * sizeof(double));
     }
-    if (cfg->tmpl.region[0]) {
-        memcpy(cfg->regions[0], cfg->tmpl.region, COOP_NAME_MAX);
-        cfg->n_regions = 1;
-        for (size_t i = 0; i < net->n; i++)
-            cfg->actors[i].region_id = 0;
-    }
     cfg->n_ties = net->n_edges;
     for (size_t t = 0; t < net->n_edges; t++) {
         coop_tie_cfg *tc = &cfg->ties[t];
@@ -1468,6 +1480,218 @@ out:
     return st;
 }
 
+/* ---- actor_overrides: the template changed for selected nodes ---- */
+
+/* A template key: every `actors.NAME.` key but name and motivator. */
+static int template_key(const key *k)
+{
+    return k && k->scope == SC_ACTOR && strcmp(k->name, "name") != 0
+           && strcmp(k->name, "motivator") != 0;
+}
+
+/* The bit of an `actors.NAME.` key in coop_override_cfg.set: its rank in the schema
+ * (12 keys today; an unsigned holds 32). */
+static unsigned actor_bit(const key *k)
+{
+    unsigned j = 0;
+    for (const key *p = schema; p < k; p++)
+        j += p->scope == SC_ACTOR;
+    return 1u << j;
+}
+
+/* Every member of override e must be a selector or a template key. */
+static int check_override_keys(const ctx *c, const config_setting_t *e, const char *prefix)
+{
+    if (!config_setting_is_group(e))
+        return check_keys(c, e, SC_OVERRIDE, prefix); /* reports the wrong type */
+    for (int i = 0; i < config_setting_length(e); i++) {
+        const config_setting_t *s = config_setting_get_elem(e, (unsigned)i);
+        const char *nm = config_setting_name(s);
+        const key *ka = find_key(SC_ACTOR, nm);
+        if (find_key(SC_OVERRIDE, nm) || template_key(ka))
+            continue;
+        if (ka)
+            return fail(c, s, "%s.%s: not allowed in an override (as in actor_template)", prefix,
+                        nm);
+        char known[512];
+        known_keys(known, sizeof known, SC_OVERRIDE);
+        for (size_t j = 0; j < N_KEYS; j++)
+            if (template_key(&schema[j]))
+                catf(known, sizeof known, ", %s", schema[j].name);
+        return fail(c, s, "unknown setting '%s.%s' (known: %s)", prefix, nm, known);
+    }
+    return COOP_OK;
+}
+
+/* The selectors of override e: nodes, from and to, in_region; at least one. */
+static int load_selectors(const ctx *c, const config_setting_t *e, const char *prefix,
+                          size_t n_nodes, coop_override_cfg *o)
+{
+    const config_setting_t *s;
+    char path[COOP_PATH_MAX * 2];
+    double last = (double)n_nodes - 1;
+    long long x;
+    int st;
+    o->from = o->to = -1;
+    if ((s = config_setting_get_member(e, "nodes"))) {
+        join(path, sizeof path, prefix, "nodes");
+        if ((st = get_vector(c, s, path, "node indices")))
+            return st;
+        o->n_nodes = (size_t)config_setting_length(s);
+        if (ALLOC(o->nodes, o->n_nodes))
+            return nomem(c->err);
+        for (size_t i = 0; i < o->n_nodes; i++) {
+            char epath[COOP_PATH_MAX * 3];
+            snprintf(epath, sizeof epath, "%s.%zu", path, i);
+            if ((st = get_integer(c, config_setting_get_elem(s, (unsigned)i), epath, 0, last, &x)))
+                return st;
+            o->nodes[i] = (int)x;
+        }
+    }
+    const config_setting_t *f = config_setting_get_member(e, "from");
+    const config_setting_t *t = config_setting_get_member(e, "to");
+    if (!f != !t)
+        return fail(c, f ? f : t, "%s.%s: needs '%s' (an inclusive index range from..to)", prefix,
+                    f ? "from" : "to", f ? "to" : "from");
+    if (f) {
+        join(path, sizeof path, prefix, "from");
+        if ((st = get_integer(c, f, path, 0, last, &x)))
+            return st;
+        o->from = (int)x;
+        join(path, sizeof path, prefix, "to");
+        if ((st = get_integer(c, t, path, o->from, last, &x)))
+            return st;
+        o->to = (int)x;
+    }
+    if ((s = config_setting_get_member(e, "in_region"))) {
+        join(path, sizeof path, prefix, "in_region");
+        if ((st = get_name(c, s, path, CH_IDENT, o->in_region)))
+            return st;
+    }
+    if (!o->n_nodes && o->from < 0 && !o->in_region[0])
+        return fail(c, e, "%s: selects no nodes: give nodes = [ ... ], from and to, or in_region",
+                    prefix);
+    return COOP_OK;
+}
+
+/* The template keys override e gives, read by the template's own code. */
+static int load_override_actor(const ctx *c, const config_setting_t *e, const char *prefix,
+                               coop_config *cfg, coop_override_cfg *o)
+{
+    int st;
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key *k = &schema[i];
+        if (!template_key(k) || !config_setting_get_member(e, k->name))
+            continue;
+        o->set |= actor_bit(k);
+        if (k->off != NOOFF && (st = load_key(c, e, prefix, k, &o->a)))
+            return st;
+    }
+    if (o->set & actor_bit(find_key(SC_ACTOR, "goals"))) {
+        if (ALLOC(o->a.goals, cfg->n_domains))
+            return nomem(c->err);
+        if ((st = load_goals(c, e, prefix, cfg, &o->a)))
+            return st;
+    }
+    const config_setting_t *rp = config_setting_get_member(e, "rule_params");
+    if (rp && !config_setting_get_member(e, "rule"))
+        return fail(c, rp, "%s.rule_params: give `rule` in the same override (the parameters "
+                           "belong to a rule)", prefix);
+    if (config_setting_get_member(e, "rule")) {
+        o->set |= actor_bit(find_key(SC_ACTOR, "rule_params"));
+        if ((st = load_rule(c, e, prefix, &o->a)))
+            return st;
+    }
+    return COOP_OK;
+}
+
+/* Copies the keys o gives onto node a. */
+static void apply_to(const coop_config *cfg, const coop_override_cfg *o, coop_actor_cfg *a)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const key *k = &schema[i];
+        if (!template_key(k) || !(o->set & actor_bit(k)))
+            continue;
+        if (k->off != NOOFF) {
+            size_t size = k->type == V_FLOAT ? sizeof(double)
+                          : k->type == V_TEXT ? COOP_NAME_MAX
+                                              : sizeof(int);
+            memcpy((char *)a + k->off, (const char *)&o->a + k->off, size);
+        } else if (strcmp(k->name, "goals") == 0) {
+            memcpy(a->goals, o->a.goals, cfg->n_domains * sizeof(double));
+        } else if (strcmp(k->name, "rule") == 0) {
+            a->rule = o->a.rule;
+            memcpy(a->rule_param, o->a.rule_param, sizeof a->rule_param);
+        }
+    }
+}
+
+/* Reads `actor_overrides` and applies each element, in order, to the nodes it
+ * selects (in_region is matched before the element changes any node). */
+static int load_overrides(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    const config_setting_t *l;
+    int st;
+    if ((st = get_list(c, root, "actor_overrides", &l)) || !l)
+        return st;
+    size_t n = (size_t)config_setting_length(l);
+    if (ALLOC(cfg->overrides, n))
+        return nomem(c->err);
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        coop_override_cfg *o = &cfg->overrides[i];
+        char prefix[COOP_PATH_MAX];
+        snprintf(prefix, sizeof prefix, "actor_overrides.%zu", i);
+        cfg->n_overrides = i + 1;
+        o->a.motivator.target = -1;
+        o->a.region_id = -1;
+        o->line = (int)config_setting_source_line(e);
+        if ((st = check_override_keys(c, e, prefix))
+            || (st = load_selectors(c, e, prefix, cfg->n_actors, o))
+            || (st = load_override_actor(c, e, prefix, cfg, o)))
+            return st;
+        if (o->in_region[0]) {
+            size_t hits = 0;
+            for (size_t a = 0; a < cfg->n_actors; a++)
+                if (strcmp(cfg->actors[a].region, o->in_region) == 0) {
+                    apply_to(cfg, o, &cfg->actors[a]);
+                    hits++;
+                }
+            if (!hits)
+                return fail(c, config_setting_get_member(e, "in_region"),
+                            "%s.in_region = \"%s\": no node is in region '%s' (regions come "
+                            "from the template and earlier overrides)", prefix, o->in_region,
+                            o->in_region);
+        }
+        for (size_t j = 0; j < o->n_nodes; j++)
+            apply_to(cfg, o, &cfg->actors[o->nodes[j]]);
+        for (int a = o->from; a >= 0 && a <= o->to; a++)
+            apply_to(cfg, o, &cfg->actors[a]);
+    }
+    return COOP_OK;
+}
+
+/* The regions of the nodes, in first-seen node order (at most one per override
+ * and the template's). */
+static int node_regions(const ctx *c, coop_config *cfg)
+{
+    if (ALLOC(cfg->regions, cfg->n_overrides + 1))
+        return nomem(c->err);
+    for (size_t i = 0; i < cfg->n_actors; i++) {
+        coop_actor_cfg *a = &cfg->actors[i];
+        a->region_id = -1;
+        if (!a->region[0])
+            continue;
+        size_t r = 0;
+        while (r < cfg->n_regions && strcmp(cfg->regions[r], a->region) != 0)
+            r++;
+        if (r == cfg->n_regions)
+            memcpy(cfg->regions[cfg->n_regions++], a->region, COOP_NAME_MAX);
+        a->region_id = (int)r;
+    }
+    return COOP_OK;
+}
+
 static int load_network(const ctx *c, const config_setting_t *root, coop_config *cfg)
 {
     const config_setting_t *g, *s;
@@ -1478,6 +1702,8 @@ static int load_network(const ctx *c, const config_setting_t *root, coop_config 
     if (!g) {
         if ((s = config_setting_get_member(root, "actor_template")))
             return fail(c, s, "actor_template: only used with a `network` group");
+        if ((s = config_setting_get_member(root, "actor_overrides")))
+            return fail(c, s, "actor_overrides: only used with a `network` group");
         return COOP_OK;
     }
     nc->present = 1;
@@ -1520,9 +1746,10 @@ static int load_network(const ctx *c, const config_setting_t *root, coop_config 
             return fail(c, s, "%s: a configuration has either a `network` group or %s lists, "
                               "not both", lists[i], "actors and ties");
     }
-    if ((st = load_template(c, root, cfg)))
+    if ((st = load_template(c, root, cfg)) || (st = generate(c, g, cfg))
+        || (st = load_overrides(c, root, cfg)))
         return st;
-    return generate(c, g, cfg);
+    return node_regions(c, cfg);
 }
 
 static int load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
@@ -2457,15 +2684,16 @@ static int find_element(const ovr *o, config_setting_t *l, const char *list, con
             return ovr_fail(o, "no tie between '%s' and '%s'", a, b);
         return COOP_OK;
     }
-    if (strcmp(list, "events") == 0) {
+    if (strcmp(list, "events") == 0 || strcmp(list, "actor_overrides") == 0) {
+        const char *what = list[0] == 'e' ? "event" : "override";
         char *endp;
         long i = strtol(comp, &endp, 10);
         if (*endp || endp == comp || i < 0 || i >= config_setting_length(l))
-            return ovr_fail(o, "no event with index '%s' (the configuration has %d events)", comp,
-                            config_setting_length(l));
+            return ovr_fail(o, "no %s with index '%s' (the configuration has %d %ss)", what, comp,
+                            config_setting_length(l), what);
         *out = config_setting_get_elem(l, (unsigned)i);
         if (!config_setting_is_group(*out))
-            return ovr_fail(o, "events.%s is not a group", comp);
+            return ovr_fail(o, "%s.%s is not a group", list, comp);
         return COOP_OK;
     }
     *out = find_named(l, "name", comp);
@@ -2485,6 +2713,8 @@ static int descend(const ovr *o, config_setting_t *g, int scope, char **comp, in
     char path[COOP_PATH_MAX * 2];
     join(path, sizeof path, gpath, comp[0]);
     const key *k = find_key(scope, comp[0]);
+    if (!k && scope == SC_OVERRIDE && template_key(find_key(SC_ACTOR, comp[0])))
+        k = find_key(scope = SC_ACTOR, comp[0]); /* an override's actor_template key */
     if (!k || k->type == V_IGNORED) {
         char known[512];
         known_keys(known, sizeof known, scope);
@@ -2748,6 +2978,11 @@ void coop_config_destroy(coop_config *cfg)
     free(cfg->sweep.params);
     free(cfg->sweep.rows);
     free(cfg->tmpl.goals);
+    for (size_t i = 0; cfg->overrides && i < cfg->n_overrides; i++) {
+        free(cfg->overrides[i].nodes);
+        free(cfg->overrides[i].a.goals);
+    }
+    free(cfg->overrides);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -2775,6 +3010,15 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
         dst->actors[i].goals = NULL;
     dst->tmpl.goals = dup_array(src->tmpl.goals, src->tmpl.goals ? src->n_domains : 0,
                                 sizeof(double), &bad);
+    dst->overrides = dup_array(src->overrides, src->n_overrides, sizeof *src->overrides, &bad);
+    for (size_t i = 0; dst->overrides && i < src->n_overrides; i++)
+        dst->overrides[i].nodes = NULL, dst->overrides[i].a.goals = NULL;
+    for (size_t i = 0; dst->overrides && i < src->n_overrides; i++) {
+        const coop_override_cfg *o = &src->overrides[i];
+        dst->overrides[i].nodes = dup_array(o->nodes, o->n_nodes, sizeof *o->nodes, &bad);
+        dst->overrides[i].a.goals = dup_array(o->a.goals, o->a.goals ? src->n_domains : 0,
+                                              sizeof(double), &bad);
+    }
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;
@@ -3479,6 +3723,40 @@ static void special_sweep(FILE *out, int ind, const key *k, const coop_config *c
     }
 }
 
+/* actor_overrides: per element its selectors, then only the keys it gives. */
+static void print_overrides(FILE *out, const coop_config *cfg)
+{
+    fputs("actor_overrides = (", out);
+    for (size_t i = 0; i < cfg->n_overrides; i++) {
+        const coop_override_cfg *o = &cfg->overrides[i];
+        fputs(i ? ",\n  {\n" : "\n  {\n", out);
+        if (o->n_nodes) {
+            put_key(out, 4, "nodes");
+            for (size_t j = 0; j < o->n_nodes; j++)
+                fprintf(out, "%s%d", j ? ", " : "[ ", o->nodes[j]);
+            fputs(" ];\n", out);
+        }
+        if (o->from >= 0)
+            fprintf(out, "    from = %d;\n    to = %d;\n", o->from, o->to);
+        if (o->in_region[0]) {
+            put_key(out, 4, "in_region");
+            put_string(out, o->in_region);
+            fputs(";\n", out);
+        }
+        for (size_t j = 0; j < N_KEYS; j++) {
+            const key *k = &schema[j];
+            if (!template_key(k) || !(o->set & actor_bit(k)))
+                continue;
+            if (k->off != NOOFF)
+                print_generic(out, 4, k, &o->a);
+            else
+                special_actor_of(out, 4, k, cfg, 0, &o->a);
+        }
+        fputs("  }", out);
+    }
+    fputs("\n);\n", out);
+}
+
 static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     (void)ind, (void)i;
@@ -3505,6 +3783,9 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
             }
             fputs("};\n", out);
         }
+    } else if (strcmp(n, "actor_overrides") == 0) {
+        if (cfg->net.present && cfg->n_overrides)
+            print_overrides(out, cfg);
     } else if (cfg->net.present && (strcmp(n, "actors") == 0 || strcmp(n, "ties") == 0)) {
         /* generated: the network group and the template describe them */
     } else if (k->type == V_GROUP && scope == SC_SWEEP) {
@@ -3585,8 +3866,10 @@ int coop_config_print_schema(FILE *out)
         const key *k = &schema[i];
         char def[128], range[128] = "";
         doc_default(def, sizeof def, k);
-        if ((k->type == V_FLOAT || k->type == V_INT || k->type == V_SEED) &&
-            k->scope != SC_SWEEP_PARAM)
+        if (k->scope == SC_OVERRIDE && k->type != V_TEXT)
+            snprintf(range, sizeof range, "node indices");
+        else if ((k->type == V_FLOAT || k->type == V_INT || k->type == V_SEED) &&
+                 k->scope != SC_SWEEP_PARAM)
             fmt_range(range, sizeof range, k->min, k->max, k->flags);
         else if (k->type == V_MAP && k->max > 0)
             fmt_range(range, sizeof range, k->min, k->max, 0);
@@ -3606,6 +3889,8 @@ int coop_config_print_schema(FILE *out)
             }
         } else if (k->type == V_TEXT && k->off != NOOFF)
             catf(range, sizeof range, "%s", chars_doc[k->chars]);
+        else if (k->scope == SC_OVERRIDE)
+            catf(range, sizeof range, "%s", chars_doc[CH_IDENT]);
         fprintf(out, "| `%s%s` | %s | %s | %s | %s |\n", scope_prefix[k->scope], k->name,
                 vtype_doc[k->type], def, range, k->doc);
     }

@@ -577,8 +577,8 @@ Test(config, override_errors)
                                 "GSL generator type (known: "},
         {"run.x=1", "--set run.x=1: unknown setting 'run' (known: experiment, time, noise, "
                     "interaction, update_every, engagement, institutions, output, hypothesis, "
-                    "domains, observables, network, actor_template, actors, ties, events, "
-                    "sweep)"},
+                    "domains, observables, network, actor_template, actor_overrides, actors, ties, "
+                    "events, sweep)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         coop_config c;

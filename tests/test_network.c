@@ -4,7 +4,9 @@
  * lattice), simplicity (no self-loops, no duplicate pairs) of every generator, the
  * statistics of the random ones within stated tolerances, determinism at a fixed
  * seed, the CSR invariants, edge-list files (names, indices, header, weights) and
- * every parameter error. */
+ * every parameter error; the `network` group of a configuration, its
+ * `actor_overrides` (selection, precedence, --set, errors, fixed point) and an
+ * end-to-end run of a lattice with a block of defectors. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -355,6 +357,7 @@ Test(network, parameter_errors)
 /* ---- the `network` group of a configuration (sim/config.c) ---- */
 
 #include "coop_config.h"
+#include "e2e.h"
 
 static void load_text(const char *text, const char *const *ov, size_t n_ov, coop_config *cfg)
 {
@@ -470,4 +473,166 @@ Test(network, config_edge_list_file)
     cr_assert_eq(coop_config_series_actors(&cfg), 3);
     cr_assert_eq(coop_config_actor(&cfg, "KG"), 2);
     coop_config_destroy(&cfg);
+}
+
+/* ---- actor_overrides: the template changed for selected nodes ---- */
+
+static const char *override_cfg =
+    "domains = ( { name = \"pd\"; }, { name = \"trade\"; } );\n"
+    "network = { type = \"lattice\"; L = 4; };\n"
+    "actor_template = { rule = \"imitate_best\"; propensity = 1.0; };\n"
+    "actor_overrides = (\n"
+    "  { from = 0; to = 3; region = \"west\"; capacity = 2.0; },\n"
+    "  { nodes = [ 0, 5 ]; rule = \"alld\"; propensity = 0.0; },\n"
+    "  { in_region = \"west\"; openness = 0.25; },\n"
+    "  { nodes = [ 1 ]; capacity = 3.0; goals = { trade = 1.0; };\n"
+    "    rule = \"bush_mosteller\"; rule_params = { learning_rate = 0.3; }; }\n"
+    ");\n";
+
+Test(network, overrides_apply_to_exactly_the_selected_nodes)
+{
+    coop_config cfg;
+    load_text(override_cfg, NULL, 0, &cfg);
+    cr_assert_eq(cfg.n_actors, 16);
+    cr_assert_eq(cfg.n_overrides, 4);
+    cr_assert_eq(cfg.n_regions, 1);
+    cr_assert_str_eq(cfg.regions[0], "west");
+    for (int i = 0; i < 16; i++) {
+        const coop_actor_cfg *a = &cfg.actors[i];
+        int west = i <= 3, alld = i == 0 || i == 5;
+        /* later overrides win: node 1's capacity 3 over the range's 2 */
+        double cap = i == 1 ? 3.0 : west ? 2.0 : 1.0;
+        int rule = alld ? COOP_RULE_ALLD : i == 1 ? COOP_RULE_BUSH_MOSTELLER : COOP_RULE_IMITATE_BEST;
+        cr_assert_eq(a->capacity, cap, "node %d", i);
+        cr_assert_eq(a->rule, rule, "node %d", i);
+        cr_assert_eq(a->propensity, alld ? 0.0 : 1.0, "node %d", i);
+        cr_assert_eq(a->openness, west ? 0.25 : 1.0, "node %d", i);
+        cr_assert_str_eq(a->region, west ? "west" : "", "node %d", i);
+        cr_assert_eq(a->region_id, west ? 0 : -1, "node %d", i);
+        cr_assert_eq(a->goals[0], i == 1 ? 0.0 : 0.5, "node %d", i);
+        cr_assert_eq(a->goals[1], i == 1 ? 1.0 : 0.5, "node %d", i);
+        if (i == 1) {
+            cr_assert_eq(a->rule_param[coop_rule_param(COOP_RULE_BUSH_MOSTELLER, "learning_rate")],
+                         0.3);
+        }
+    }
+    /* fixed point, and a deep copy */
+    char *text = print_cfg(&cfg);
+    cr_assert_not_null(strstr(text, "actor_overrides = (\n  {\n    from = 0;\n    to = 3;\n"
+                                    "    region = \"west\";\n    capacity = 2.0;\n  },\n"
+                                    "  {\n    nodes = [ 0, 5 ];\n    propensity = 0.0;\n"
+                                    "    rule = \"alld\";\n    rule_params = { };\n  },\n"
+                                    "  {\n    in_region = \"west\";\n    openness = 0.25;\n  },\n"),
+                       "%s", text);
+    coop_config again;
+    load_text(text, NULL, 0, &again);
+    char *text2 = print_cfg(&again);
+    cr_assert_str_eq(text, text2);
+    free(text), free(text2);
+    coop_config copy;
+    coop_err err = {0};
+    cr_assert_eq(coop_config_copy(&copy, &cfg, &err), COOP_OK);
+    coop_config_destroy(&cfg);
+    cr_assert_eq(copy.overrides[1].nodes[1], 5);
+    cr_assert_eq(copy.overrides[3].a.goals[1], 1.0);
+    coop_config_destroy(&copy);
+    coop_config_destroy(&again);
+}
+
+Test(network, overrides_precedence_and_set)
+{
+    /* the same nodes twice: the later element wins, key by key */
+    coop_config cfg;
+    load_text("network = { type = \"ring\"; n = 10; k = 2; initial_c = 1.0; };\n"
+              "actor_overrides = ( { nodes = [ 2 ]; propensity = 0.25; capacity = 5.0; },\n"
+              "  { from = 1; to = 3; propensity = 0.75; } );\n",
+              NULL, 0, &cfg);
+    cr_assert_eq(cfg.actors[2].propensity, 0.75);
+    cr_assert_eq(cfg.actors[2].capacity, 5.0);
+    cr_assert_eq(cfg.actors[1].capacity, 1.0);
+    cr_assert_eq(cfg.actors[0].propensity, 1.0); /* initial_c, untouched */
+    cr_assert_eq(cfg.actors[4].propensity, 1.0);
+    coop_config_destroy(&cfg);
+
+    /* --set reaches an element by index, with the template's ranges */
+    const char *ov[] = {"actor_overrides.0.propensity=0.5", "actor_overrides.1.to=2"};
+    load_text("network = { type = \"ring\"; n = 10; k = 2; };\n"
+              "actor_overrides = ( { nodes = [ 2 ]; propensity = 0.25; },\n"
+              "  { from = 1; to = 3; capacity = 2.0; } );\n",
+              ov, 2, &cfg);
+    cr_assert_eq(cfg.actors[2].propensity, 0.5);
+    cr_assert_eq(cfg.actors[2].capacity, 2.0);
+    cr_assert_eq(cfg.actors[3].capacity, 1.0);
+    coop_config_destroy(&cfg);
+
+    const char *bad[][2] = {
+        {"actor_overrides.0.to=10", "--set actor_overrides.0.to=10: actor_overrides.0.to = 10 "
+                                    "is out of range [1, 9]"},
+        {"actor_overrides.0.propensity=2", "actor_overrides.0.propensity = 2 is out of range [0, 1]"},
+        {"actor_overrides.3.capacity=2", "no override with index '3' (the configuration has 1 "
+                                         "overrides)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[] = "/tmp/coop_netcfgXXXXXX";
+        int fd = mkstemp(path);
+        cr_assert_geq(fd, 0);
+        close(fd);
+        write_file(path, "network = { type = \"ring\"; n = 10; k = 2; };\n"
+                         "actor_overrides = ( { from = 1; to = 3; capacity = 2.0; } );\n");
+        coop_err err = {0};
+        int st = coop_config_load(path, bad[i], 1, &cfg, &err);
+        unlink(path);
+        cr_assert_eq(st, COOP_ECONFIG);
+        cr_assert_not_null(strstr(err.text, bad[i][1]), "%s", err.text);
+        cr_assert_null(cfg.overrides);
+    }
+}
+
+/* End to end: a lattice of cooperating imitators with a block of two rows of
+ * unconditional defectors; the defectors never cooperate, so the cooperator
+ * share starts at exactly 0.8 and never exceeds it. */
+Test(network, e2e_lattice_with_alld_block)
+{
+    char dir[64], cfgpath[128];
+    e2e_tmpdir(dir, sizeof dir);
+    cr_assert(dir[0]);
+    snprintf(cfgpath, sizeof cfgpath, "%s/block.cfg", dir);
+    write_file(cfgpath,
+               "experiment = { name = \"alld_block\"; seed = 3L; replicates = 2; };\n"
+               "time = { start = 0.0; end = 5.0; steps_per_year = 1; unit = \"generation\"; };\n"
+               "noise = 0.0;\ninteraction = \"node\";\n"
+               "engagement = { alpha = 0.0; delta = 0.0; };\n"
+               "institutions = { beta = 0.0; gamma = 0.0; lambda = 0.0; };\n"
+               "output = { series = \"full\"; };\n"
+               "domains = ( { name = \"pd\"; R = 1.0; S = 0.0; T = 1.85; P = 0.0; } );\n"
+               "network = { type = \"lattice\"; L = 10; self = true; };\n"
+               "actor_template = { engagement = 1.0; rule = \"imitate_best\"; propensity = 1.0; };\n"
+               "actor_overrides = ( { from = 0; to = 19; rule = \"alld\"; propensity = 0.0; } );\n");
+    e2e_result *r = e2e_run("run %s -o %s/res --quiet", cfgpath, dir);
+    cr_assert_eq(r->status, 0, "stderr: %s", r->err);
+    char path[256];
+    snprintf(path, sizeof path, "%s/res/population.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[512];
+    int rows = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f)); /* header */
+    while (fgets(line, sizeof line, f)) {
+        int rep, step;
+        double t, share;
+        cr_assert_eq(sscanf(line, "0,factual,%d,%d,%lf,%lf", &rep, &step, &t, &share), 4, "%s",
+                     line);
+        if (step == 0)
+            cr_assert_eq(share, 0.8, "%s", line);
+        cr_assert_leq(share, 0.8, "%s", line);
+        rows++;
+    }
+    fclose(f);
+    cr_assert_eq(rows, 10); /* 2 replicates x 5 generations */
+    /* the manifest reloads to the same resolved configuration */
+    r = e2e_run("check %s/res/manifest.cfg", dir);
+    cr_assert_eq(r->status, 0, "stderr: %s", r->err);
+    cr_assert_not_null(strstr(r->out, "    from = 0;\n    to = 19;\n    propensity = 0.0;\n"
+                                      "    rule = \"alld\";\n"));
+    e2e_rmrf(dir);
 }
