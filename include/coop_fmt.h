@@ -1,4 +1,5 @@
-/* coop_fmt.h: fast formatting of the numbers of the CSV files.
+/* coop_fmt.h: fast formatting of the numbers of the CSV files, and the field
+ * writers every results file uses (coop_csv).
  *
  * The results files write reals as printf's "%.10g".  glibc formats a double with
  * multi-precision arithmetic, which made number formatting most of the cost of a
@@ -12,6 +13,7 @@
 #define COOP_FMT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Room for any "%.10g" text and its NUL: sign, 10 digits, point, "e-308", zeros. */
 #define COOP_FMT_G10_MAX 32
@@ -23,5 +25,29 @@ size_t coop_fmt_g10(char *buf, double x);
 /* Writes the decimal digits of v (with a '-' when negative); returns the length.
  * buf must hold 21 bytes. */
 size_t coop_fmt_long(char *buf, long long v);
+
+/* A CSV file being written: every writer records the first failure (bad, errnum)
+ * instead of returning it, so a row is written without a check per field and the
+ * caller checks once (after the row, at fflush and at fclose). */
+typedef struct coop_csv {
+    FILE *f;
+    int bad;
+    int errnum;
+} coop_csv;
+
+/* printf-style text. */
+void coop_csv_put(coop_csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* n bytes as they are. */
+void coop_csv_raw(coop_csv *c, const char *s, size_t n);
+
+/* A real as every results file writes it (docs/OUTPUT.md): "%.10g", NA for NaN,
+ * Inf and -Inf, 0 for -0.  coop_csv_fmt_num writes the same text into buf
+ * (COOP_FMT_G10_MAX bytes) and returns its length. */
+size_t coop_csv_fmt_num(char *buf, double x);
+void coop_csv_num(coop_csv *c, double x);
+
+/* A text field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+void coop_csv_text(coop_csv *c, const char *s);
 
 #endif

@@ -1,4 +1,4 @@
-/* fmt.c: "%.10g" without printf (see coop_fmt.h).
+/* fmt.c: "%.10g" without printf, and the CSV field writers (see coop_fmt.h).
  *
  * For a finite x != 0 with 1e-17 <= |x| < 1e36, let e = floor(log10|x|) (from the
  * binary exponent, corrected by one step where it is off) and
@@ -14,8 +14,10 @@
  * and a trailing decimal point are removed. */
 #include "coop_fmt.h"
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,4 +131,57 @@ size_t coop_fmt_long(char *buf, long long v)
         buf[len++] = tmp[--n];
     buf[len] = '\0';
     return len;
+}
+
+/* ---- the CSV field writers ---- */
+
+void coop_csv_put(coop_csv *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(c->f, fmt, ap);
+    va_end(ap);
+    if (n < 0 && !c->bad) {
+        c->bad = 1;
+        c->errnum = errno ? errno : EIO;
+    }
+}
+
+void coop_csv_raw(coop_csv *c, const char *s, size_t n)
+{
+    if (fwrite(s, 1, n, c->f) != n && !c->bad) {
+        c->bad = 1;
+        c->errnum = errno ? errno : EIO;
+    }
+}
+
+size_t coop_csv_fmt_num(char *buf, double x)
+{
+    if (isnan(x)) {
+        memcpy(buf, "NA", 3);
+        return 2;
+    }
+    if (isinf(x)) {
+        memcpy(buf, x < 0 ? "-Inf" : "Inf", x < 0 ? 5 : 4);
+        return x < 0 ? 4 : 3;
+    }
+    return coop_fmt_g10(buf, x == 0.0 ? 0.0 : x);
+}
+
+void coop_csv_num(coop_csv *c, double x)
+{
+    char buf[COOP_FMT_G10_MAX];
+    coop_csv_raw(c, buf, coop_csv_fmt_num(buf, x));
+}
+
+void coop_csv_text(coop_csv *c, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        coop_csv_put(c, "%s", s);
+        return;
+    }
+    coop_csv_put(c, "\"");
+    for (const char *p = s; *p; p++)
+        coop_csv_put(c, *p == '"' ? "\"\"" : "%c", *p);
+    coop_csv_put(c, "\"");
 }

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "coop_fmt.h"
 #include "coop_output.h"
 #include "coop_progress.h"
 #include "coop_rng.h"
@@ -386,47 +387,9 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
 /* ---------------------------------------------------------------- hypothesis.csv */
 
 struct coop_hyp_csv {
-    FILE *f;
+    coop_csv out;
     char *path;
-    int bad, errnum;
 };
-
-static void csv_put(coop_hyp_csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void csv_put(coop_hyp_csv *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vfprintf(c->f, fmt, ap);
-    va_end(ap);
-    if (n < 0 && !c->bad) {
-        c->bad = 1;
-        c->errnum = errno ? errno : EIO;
-    }
-}
-
-/* A real as every results file writes it (docs/OUTPUT.md): "%.10g", NA, Inf, -Inf, 0 for -0. */
-static void csv_num(coop_hyp_csv *c, double x)
-{
-    if (isnan(x))
-        csv_put(c, ",NA");
-    else if (isinf(x))
-        csv_put(c, ",%sInf", x < 0 ? "-" : "");
-    else
-        csv_put(c, ",%.10g", x == 0.0 ? 0.0 : x);
-}
-
-/* A text field, quoted (RFC 4180) when it holds a comma, quote or line break. */
-static void csv_text(coop_hyp_csv *c, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        csv_put(c, ",%s", s);
-        return;
-    }
-    csv_put(c, ",\"");
-    for (const char *p = s; *p; p++)
-        csv_put(c, *p == '"' ? "\"\"" : "%c", *p);
-    csv_put(c, "\"");
-}
 
 coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err)
 {
@@ -436,15 +399,15 @@ coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err)
         COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
         return NULL;
     }
-    if (!(c->f = fopen(path, "w"))) {
+    if (!(c->out.f = fopen(path, "w"))) {
         COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
         free(c->path);
         free(c);
         return NULL;
     }
-    csv_put(c, "%s\n", coop_hypothesis_csv_header);
-    if (c->bad) {
-        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->errnum));
+    coop_csv_put(&c->out, "%s\n", coop_hypothesis_csv_header);
+    if (c->out.bad) {
+        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->out.errnum));
         coop_hyp_csv_abort(c);
         return NULL;
     }
@@ -458,25 +421,26 @@ int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             const coop_hyp_result *r = &cm->r[o];
             const coop_paired *s = &r->s;
-            csv_put(c, "%d,%s", res->point, coop_outcome_names[o]);
-            csv_text(c, cm->name);
-            csv_num(c, s->mean_a);
-            csv_num(c, s->mean_b);
-            csv_num(c, s->diff);
-            csv_num(c, s->boot_lo);
-            csv_num(c, s->boot_hi);
-            csv_num(c, s->p_t);
-            csv_num(c, s->p_wilcoxon);
-            csv_num(c, s->d_z);
-            csv_put(c, ",%s", coop_verdict_name(r->verdict));
-            csv_num(c, s->t_lo);
-            csv_num(c, s->t_hi);
-            csv_num(c, r->p_holm);
-            csv_put(c, ",%zu\n", s->n);
+            coop_csv *w = &c->out;
+            const double num[] = {s->mean_a, s->mean_b, s->diff, s->boot_lo, s->boot_hi,
+                                  s->p_t, s->p_wilcoxon, s->d_z};
+            const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
+            coop_csv_put(w, "%d,%s,", res->point, coop_outcome_names[o]);
+            coop_csv_text(w, cm->name);
+            for (size_t k2 = 0; k2 < sizeof num / sizeof num[0]; k2++) {
+                coop_csv_put(w, ",");
+                coop_csv_num(w, num[k2]);
+            }
+            coop_csv_put(w, ",%s", coop_verdict_name(r->verdict));
+            for (size_t k2 = 0; k2 < sizeof tail / sizeof tail[0]; k2++) {
+                coop_csv_put(w, ",");
+                coop_csv_num(w, tail[k2]);
+            }
+            coop_csv_put(w, ",%zu\n", s->n);
         }
     }
-    if (c->bad)
-        return COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path, strerror(c->errnum));
+    if (c->out.bad)
+        return COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path, strerror(c->out.errnum));
     return COOP_OK;
 }
 
@@ -484,10 +448,10 @@ int coop_hyp_csv_close(coop_hyp_csv *c, coop_err *err)
 {
     if (!c)
         return COOP_OK;
-    int failed = c->bad, e = c->errnum;
-    if (!failed && (fflush(c->f) != 0 || fsync(fileno(c->f)) != 0))
+    int failed = c->out.bad, e = c->out.errnum;
+    if (!failed && (fflush(c->out.f) != 0 || fsync(fileno(c->out.f)) != 0))
         failed = 1, e = errno;
-    if (fclose(c->f) != 0 && !failed)
+    if (fclose(c->out.f) != 0 && !failed)
         failed = 1, e = errno;
     int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
                                 strerror(e ? e : EIO))
@@ -501,7 +465,7 @@ void coop_hyp_csv_abort(coop_hyp_csv *c)
 {
     if (!c)
         return;
-    fclose(c->f);
+    fclose(c->out.f);
     unlink(c->path);
     free(c->path);
     free(c);

@@ -47,11 +47,7 @@ static const char *const file_name[N_FILES] = {
 };
 
 /* A file being written; the first failed write is remembered with its errno. */
-typedef struct csv {
-    FILE *f;
-    int bad;
-    int errnum;
-} csv;
+typedef coop_csv csv;
 
 struct coop_output {
     char *dir;              /* the final name */
@@ -107,73 +103,16 @@ static char *dup_printf(const char *fmt, ...)
     return s;
 }
 
-static void put(csv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(csv *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vfprintf(c->f, fmt, ap);
-    va_end(ap);
-    if (n < 0 && !c->bad) {
-        c->bad = 1;
-        c->errnum = errno ? errno : EIO;
-    }
-}
-
-/* A real: "%.10g", NA for NaN, Inf/-Inf, and 0 for -0. */
-/* n bytes as they are. */
-static void put_raw(csv *c, const char *s, size_t n)
-{
-    if (fwrite(s, 1, n, c->f) != n && !c->bad) {
-        c->bad = 1;
-        c->errnum = errno ? errno : EIO;
-    }
-}
-
-/* A real into buf as put_num writes it ("%.10g" through coop_fmt_g10); returns
- * the length.  buf holds COOP_FMT_G10_MAX bytes. */
-static size_t fmt_num(char *buf, double x)
-{
-    if (isnan(x)) {
-        memcpy(buf, "NA", 3);
-        return 2;
-    }
-    if (isinf(x)) {
-        memcpy(buf, x < 0 ? "-Inf" : "Inf", x < 0 ? 5 : 4);
-        return x < 0 ? 4 : 3;
-    }
-    return coop_fmt_g10(buf, x == 0.0 ? 0.0 : x);
-}
-
-static void put_num(csv *c, double x)
-{
-    char buf[COOP_FMT_G10_MAX];
-    put_raw(c, buf, fmt_num(buf, x));
-}
-
-/* A text field, quoted (RFC 4180) when it holds a comma, quote or line break. */
-static void put_text(csv *c, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        put(c, "%s", s);
-        return;
-    }
-    put(c, "\"");
-    for (const char *p = s; *p; p++)
-        put(c, *p == '"' ? "\"\"" : "%c", *p);
-    put(c, "\"");
-}
-
 /* point,world,replicate,step,date, (replicate < 0 omits it, as summary.csv does) */
 static void put_key(csv *c, int point, const char *world, int replicate, int step, double date)
 {
-    put(c, "%d,", point);
-    put_text(c, world);
+    coop_csv_put(c, "%d,", point);
+    coop_csv_text(c, world);
     if (replicate >= 0)
-        put(c, ",%d", replicate);
-    put(c, ",%d,", step);
-    put_num(c, date);
-    put(c, ",");
+        coop_csv_put(c, ",%d", replicate);
+    coop_csv_put(c, ",%d,", step);
+    coop_csv_num(c, date);
+    coop_csv_put(c, ",");
 }
 
 static int check(const coop_output *out, int k, coop_err *err)
@@ -364,31 +303,31 @@ static void write_headers(coop_output *out, const coop_config *cfg)
 {
     csv *c;
     if ((c = &out->file[F_SERIES])->f) {
-        put(c, "point,world,replicate,step,date,actor");
+        coop_csv_put(c, "point,world,replicate,step,date,actor");
         for (int m = 0; m < COOP_ACTOR_METRICS; m++)
-            put(c, ",%s", coop_actor_metric_names[m]);
-        put(c, "\n");
+            coop_csv_put(c, ",%s", coop_actor_metric_names[m]);
+        coop_csv_put(c, "\n");
     }
     if ((c = &out->file[F_TIES])->f) {
-        put(c, "point,world,replicate,step,date,a,b");
+        coop_csv_put(c, "point,world,replicate,step,date,a,b");
         for (int m = 0; m < COOP_TIE_METRICS; m++)
-            put(c, ",%s", coop_tie_metric_names[m]);
+            coop_csv_put(c, ",%s", coop_tie_metric_names[m]);
         for (size_t o = 0; o < cfg->n_observables; o++) {
-            put(c, ",");
-            put_text(c, cfg->observables[o].name);
+            coop_csv_put(c, ",");
+            coop_csv_text(c, cfg->observables[o].name);
         }
-        put(c, "\n");
+        coop_csv_put(c, "\n");
     }
     if ((c = &out->file[F_POP])->f) {
-        put(c, "point,world,replicate,step,date");
+        coop_csv_put(c, "point,world,replicate,step,date");
         for (int m = 0; m < COOP_POP_METRICS; m++)
-            put(c, ",%s", coop_pop_metric_names[m]);
-        put(c, "\n");
+            coop_csv_put(c, ",%s", coop_pop_metric_names[m]);
+        coop_csv_put(c, "\n");
     }
     if ((c = &out->file[F_SUMMARY])->f)
-        put(c, "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n\n");
-    put(&out->file[F_MILESTONES], "point,world,replicate,a,b,level,step,date\n");
-    put(&out->file[F_OUTCOMES], "point,world,replicate,outcome,value\n");
+        coop_csv_put(c, "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n\n");
+    coop_csv_put(&out->file[F_MILESTONES], "point,world,replicate,a,b,level,step,date\n");
+    coop_csv_put(&out->file[F_OUTCOMES], "point,world,replicate,outcome,value\n");
 }
 
 /* Refuses "", "/", "." and ".." (with or without trailing slashes) as a results
@@ -531,33 +470,33 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
             for (size_t a = 0; a < na; a++) {
                 const double *v = rec->actor + ((size_t)step * na + a) * COOP_ACTOR_METRICS;
                 put_key(s, it->point, it->world_name, it->replicate, step, date);
-                put_text(s, cfg->actors[a].name);
+                coop_csv_text(s, cfg->actors[a].name);
                 for (int m = 0; m < COOP_ACTOR_METRICS; m++) {
-                    put(s, ",");
-                    put_num(s, v[m]);
+                    coop_csv_put(s, ",");
+                    coop_csv_num(s, v[m]);
                 }
-                put(s, "\n");
+                coop_csv_put(s, "\n");
             }
             for (size_t k = 0; k < nt; k++) {
                 const double *v = rec->tie + ((size_t)step * nt + k) * ntc;
                 put_key(t, it->point, it->world_name, it->replicate, step, date);
-                put_text(t, cfg->actors[cfg->ties[k].a].name);
-                put(t, ",");
-                put_text(t, cfg->actors[cfg->ties[k].b].name);
+                coop_csv_text(t, cfg->actors[cfg->ties[k].a].name);
+                coop_csv_put(t, ",");
+                coop_csv_text(t, cfg->actors[cfg->ties[k].b].name);
                 for (size_t m = 0; m < ntc; m++) {
-                    put(t, ",");
-                    put_num(t, v[m]);
+                    coop_csv_put(t, ",");
+                    coop_csv_num(t, v[m]);
                 }
-                put(t, "\n");
+                coop_csv_put(t, "\n");
             }
             const double *v = rec->pop + (size_t)step * COOP_POP_METRICS;
             put_key(p, it->point, it->world_name, it->replicate, step, date);
             for (int m = 0; m < COOP_POP_METRICS; m++) {
                 if (m)
-                    put(p, ",");
-                put_num(p, v[m]);
+                    coop_csv_put(p, ",");
+                coop_csv_num(p, v[m]);
             }
-            put(p, "\n");
+            coop_csv_put(p, "\n");
             if (s->bad || t->bad || p->bad)
                 break;
         }
@@ -585,24 +524,24 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
             int step = rec->milestone[k * rec->n_levels + l];
             if (step < 0)
                 continue;
-            put(ms, "%d,", it->point);
-            put_text(ms, it->world_name);
-            put(ms, ",%d,", it->replicate);
-            put_text(ms, cfg->actors[cfg->ties[k].a].name);
-            put(ms, ",");
-            put_text(ms, cfg->actors[cfg->ties[k].b].name);
-            put(ms, ",%zu,%d,", l, step);
-            put_num(ms, coop_config_date(cfg, step));
-            put(ms, "\n");
+            coop_csv_put(ms, "%d,", it->point);
+            coop_csv_text(ms, it->world_name);
+            coop_csv_put(ms, ",%d,", it->replicate);
+            coop_csv_text(ms, cfg->actors[cfg->ties[k].a].name);
+            coop_csv_put(ms, ",");
+            coop_csv_text(ms, cfg->actors[cfg->ties[k].b].name);
+            coop_csv_put(ms, ",%zu,%d,", l, step);
+            coop_csv_num(ms, coop_config_date(cfg, step));
+            coop_csv_put(ms, "\n");
         }
 
     csv *oc = &out->file[F_OUTCOMES];
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        put(oc, "%d,", it->point);
-        put_text(oc, it->world_name);
-        put(oc, ",%d,%s,", it->replicate, coop_outcome_names[o]);
-        put_num(oc, rec->outcome[o]);
-        put(oc, "\n");
+        coop_csv_put(oc, "%d,", it->point);
+        coop_csv_text(oc, it->world_name);
+        coop_csv_put(oc, ",%d,%s,", it->replicate, coop_outcome_names[o]);
+        coop_csv_num(oc, rec->outcome[o]);
+        coop_csv_put(oc, "\n");
     }
     return check_all(out, err);
 }
@@ -648,14 +587,14 @@ static void put_summary(coop_output *out, csv *c, int point, const char *world, 
     double v[4] = {s.mean, s.sd, s.ci_lo, s.ci_hi};
     if (strlen(world) + strlen(actor) + strlen(metric) > 300) {
         put_key(c, point, world, -1, step, date);
-        put_text(c, actor);
-        put(c, ",");
-        put_text(c, metric);
+        coop_csv_text(c, actor);
+        coop_csv_put(c, ",");
+        coop_csv_text(c, metric);
         for (int k = 0; k < 4; k++) {
-            put(c, ",");
-            put_num(c, v[k]);
+            coop_csv_put(c, ",");
+            coop_csv_num(c, v[k]);
         }
-        put(c, ",%ld\n", s.n);
+        coop_csv_put(c, ",%ld\n", s.n);
         return;
     }
     /* The hot path of a sweep: the row assembled in a buffer, written at once. */
@@ -666,19 +605,19 @@ static void put_summary(coop_output *out, csv *c, int point, const char *world, 
     *p++ = ',';
     p += coop_fmt_long(p, step);
     *p++ = ',';
-    p += fmt_num(p, date);
+    p += coop_csv_fmt_num(p, date);
     *p++ = ',';
     p = row_text(p, actor);
     *p++ = ',';
     p = row_text(p, metric);
     for (int k = 0; k < 4; k++) {
         *p++ = ',';
-        p += fmt_num(p, v[k]);
+        p += coop_csv_fmt_num(p, v[k]);
     }
     *p++ = ',';
     p += coop_fmt_long(p, s.n);
     *p++ = '\n';
-    put_raw(c, row, (size_t)(p - row));
+    coop_csv_raw(c, row, (size_t)(p - row));
 }
 
 static int write_summaries(void *ctx, int point, int world, const char *world_name,
@@ -741,20 +680,20 @@ coop_sink coop_output_sink(coop_output *out)
 /* A libconfig string literal: backslash escapes for quote, backslash and controls. */
 static void put_cfg_string(csv *c, const char *s)
 {
-    put(c, "\"");
+    coop_csv_put(c, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
-            put(c, "\\%c", *p);
+            coop_csv_put(c, "\\%c", *p);
         else if (*p == '\n')
-            put(c, "\\n");
+            coop_csv_put(c, "\\n");
         else if (*p == '\t')
-            put(c, "\\t");
+            coop_csv_put(c, "\\t");
         else if (*p < 0x20 || *p == 0x7f)
-            put(c, "\\x%02x", *p);
+            coop_csv_put(c, "\\x%02x", *p);
         else
-            put(c, "%c", *p);
+            coop_csv_put(c, "%c", *p);
     }
-    put(c, "\"");
+    coop_csv_put(c, "\"");
 }
 
 static void iso_time(time_t t, char *buf, size_t size)
@@ -791,13 +730,13 @@ static void write_run_group(coop_output *out, const coop_run_info *info)
     iso_time(info ? info->finished : 0, finished, sizeof finished);
 
     csv *c = &out->file[F_MANIFEST];
-    put(c, "\nrun = {\n  version = \"%s\";\n  command = ", COOP_VERSION);
+    coop_csv_put(c, "\nrun = {\n  version = \"%s\";\n  command = ", COOP_VERSION);
     put_cfg_string(c, info && info->command ? info->command : "");
-    put(c, ";\n  started = \"%s\";\n  finished = \"%s\";\n", started, finished);
-    put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
+    coop_csv_put(c, ";\n  started = \"%s\";\n  finished = \"%s\";\n", started, finished);
+    coop_csv_put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
         info ? info->wall_seconds : 0.0);
     put_cfg_string(c, info && info->status ? info->status : "complete");
-    put(c, ";\n};\n");
+    coop_csv_put(c, ";\n};\n");
 }
 
 static int sweep_close(coop_output *out, const coop_run_info *info, coop_err *err);
@@ -941,7 +880,7 @@ static int write_all(int fd, const char *buf, size_t n)
 static void put_exact(csv *c, double x)
 {
     if (!isfinite(x) || x == 0.0) {
-        put_num(c, x);
+        coop_csv_num(c, x);
         return;
     }
     char buf[40];
@@ -950,7 +889,7 @@ static void put_exact(csv *c, double x)
         if (strtod(buf, NULL) == x)
             break;
     }
-    put(c, "%s", buf);
+    coop_csv_put(c, "%s", buf);
 }
 
 /* Writes DIR/NAME through DIR/NAME.tmp: the points table (sw) or the manifest
@@ -975,26 +914,26 @@ static int write_whole(coop_output *out, const char *name, const coop_sweep *sw,
     if (sw) {
         size_t np = coop_sweep_n_params(sw);
         double *v = malloc((np ? np : 1) * sizeof *v);
-        put(&c, "point");
+        coop_csv_put(&c, "point");
         for (size_t j = 0; j < np; j++) {
-            put(&c, ",");
-            put_text(&c, coop_sweep_param(sw, j));
+            coop_csv_put(&c, ",");
+            coop_csv_text(&c, coop_sweep_param(sw, j));
         }
-        put(&c, "\n");
+        coop_csv_put(&c, "\n");
         for (int p = 0; v && p < coop_sweep_size(sw) && !c.bad; p++) {
             coop_sweep_values(sw, p, v);
-            put(&c, "%d", p);
+            coop_csv_put(&c, "%d", p);
             for (size_t j = 0; j < np; j++) {
-                put(&c, ",");
+                coop_csv_put(&c, ",");
                 put_exact(&c, v[j]);
             }
-            put(&c, "\n");
+            coop_csv_put(&c, "\n");
         }
         if (!v && !c.bad)
             c.bad = 1, c.errnum = ENOMEM;
         free(v);
     } else {
-        put(&c, "%s", out->cfg_text);
+        coop_csv_put(&c, "%s", out->cfg_text);
         csv saved = out->file[F_MANIFEST];
         out->file[F_MANIFEST] = c;
         write_run_group(out, info);
