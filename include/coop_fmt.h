@@ -26,6 +26,11 @@ size_t coop_fmt_g10(char *buf, double x);
  * buf must hold 21 bytes. */
 size_t coop_fmt_long(char *buf, long long v);
 
+/* Appends printf-style text to the string dst of capacity size, truncating;
+ * does nothing when dst is already full. */
+void coop_fmt_cat(char *dst, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* A CSV file being written: every writer records the first failure (bad, errnum)
  * instead of returning it, so a row is written without a check per field and the
  * caller checks once (after the row, at fflush and at fclose). */

@@ -35,6 +35,7 @@
 #include <gsl/gsl_rng.h>
 #include <libconfig.h>
 
+#include "coop_fmt.h"
 #include "coop_network.h" /* the generated populations of the `network` group */
 #include "coop_rng.h" /* COOP_MAX_POINTS: a sweep's points; the network's stream */
 
@@ -522,18 +523,6 @@ static void cat(char *dst, size_t size, const char *src)
         k = size - n - 1;
     memcpy(dst + n, src, k);
     dst[n + k] = '\0';
-}
-
-static void catf(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void catf(char *dst, size_t size, const char *fmt, ...)
-{
-    size_t n = strlen(dst);
-    if (n + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst + n, size - n, fmt, ap);
-    va_end(ap);
 }
 
 /* dst = a.b (or b when a is empty). */
@@ -1517,7 +1506,7 @@ static int check_override_keys(const ctx *c, const config_setting_t *e, const ch
         known_keys(known, sizeof known, SC_OVERRIDE);
         for (size_t j = 0; j < N_KEYS; j++)
             if (template_key(&schema[j]))
-                catf(known, sizeof known, ", %s", schema[j].name);
+                coop_fmt_cat(known, sizeof known, ", %s", schema[j].name);
         return fail(c, s, "unknown setting '%s.%s' (known: %s)", prefix, nm, known);
     }
     return COOP_OK;
@@ -3885,12 +3874,12 @@ int coop_config_print_schema(FILE *out)
             for (int e = 0; k->enums[e]; e++) {
                 if (e)
                     cat(range, sizeof range, ", ");
-                catf(range, sizeof range, "%s", k->enums[e]);
+                coop_fmt_cat(range, sizeof range, "%s", k->enums[e]);
             }
         } else if (k->type == V_TEXT && k->off != NOOFF)
-            catf(range, sizeof range, "%s", chars_doc[k->chars]);
+            coop_fmt_cat(range, sizeof range, "%s", chars_doc[k->chars]);
         else if (k->scope == SC_OVERRIDE)
-            catf(range, sizeof range, "%s", chars_doc[CH_IDENT]);
+            coop_fmt_cat(range, sizeof range, "%s", chars_doc[CH_IDENT]);
         fprintf(out, "| `%s%s` | %s | %s | %s | %s |\n", scope_prefix[k->scope], k->name,
                 vtype_doc[k->type], def, range, k->doc);
     }

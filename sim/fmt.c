@@ -133,6 +133,17 @@ size_t coop_fmt_long(char *buf, long long v)
     return len;
 }
 
+void coop_fmt_cat(char *dst, size_t size, const char *fmt, ...)
+{
+    size_t n = strlen(dst);
+    if (n + 1 >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst + n, size - n, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- the CSV field writers ---- */
 
 void coop_csv_put(coop_csv *c, const char *fmt, ...)

@@ -832,18 +832,6 @@ static int is_data(const coop_output *out, int k)
     return out->part[k] && out->file[k].f;
 }
 
-static void catf_(char *dst, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void catf_(char *dst, size_t size, const char *fmt, ...)
-{
-    size_t n = strlen(dst);
-    if (n + 1 >= size)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(dst + n, size - n, fmt, ap);
-    va_end(ap);
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -1176,9 +1164,9 @@ static int progress_read(coop_output *out, int *found, coop_err *err)
     for (int k = 0; k < N_FILES; k++)
         if (out->part[k]) {
             n_files++;
-            catf_(header, sizeof header, ",%s", file_name[k]);
+            coop_fmt_cat(header, sizeof header, ",%s", file_name[k]);
         }
-    catf_(header, sizeof header, ",check");
+    coop_fmt_cat(header, sizeof header, ",check");
     size_t hl = strcspn(text, "\n");
     *found = 0;
     if (text[hl] != '\n')
@@ -1275,8 +1263,8 @@ static int sweep_fresh(coop_output *out, const coop_config *cfg, const coop_swee
     char header[256] = "points_done";
     for (int k = 0; k < N_FILES; k++)
         if (out->part[k])
-            catf_(header, sizeof header, ",%s", file_name[k]);
-    catf_(header, sizeof header, ",check\n");
+            coop_fmt_cat(header, sizeof header, ",%s", file_name[k]);
+    coop_fmt_cat(header, sizeof header, ",check\n");
     errno = 0;
     if (write_all(out->progress_fd, header, strlen(header)) != 0)
         return progress_fail(out, err);
