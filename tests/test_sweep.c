@@ -30,6 +30,7 @@
 #include "coop_progress.h"
 #include "coop_rng.h"
 #include "coop_sweep.h"
+#include "scenario_text.h"
 
 static char base[64];
 
@@ -840,33 +841,6 @@ Test(sweep, resume_of_an_unstarted_directory_starts_afresh)
 }
 
 /* ---- configs/sweep_motivator.cfg ---- */
-
-/* The resolved text of a configuration without the groups a sweep may change
- * (experiment, output, sweep). */
-static char *scenario_text(const char *path)
-{
-    coop_config c;
-    coop_err err = {0};
-    memset(&c, 0, sizeof c);
-    cr_assert(eq(int, coop_config_load(path, NULL, 0, &c, &err), COOP_OK), "%s", err.text);
-    char *t = NULL;
-    size_t n;
-    FILE *m = open_memstream(&t, &n);
-    cr_assert(eq(int, coop_config_print(&c, m), COOP_OK));
-    fclose(m);
-    coop_config_destroy(&c);
-    char *time = strstr(t, "\ntime = {"), *out = strstr(t, "\noutput = {");
-    char *hyp = strstr(t, "\nhypothesis = {"), *sw = strstr(t, "\nsweep = {");
-    cr_assert(time && out && hyp && time < out && out < hyp);
-    if (sw)
-        sw[1] = '\0';
-    size_t a = (size_t)(out - time), b = strlen(hyp);
-    char *r = malloc(a + b + 1);
-    memcpy(r, time, a);
-    memcpy(r + a, hyp, b + 1);
-    free(t);
-    return r;
-}
 
 Test(sweep, sweep_motivator_is_the_default_scenario_swept)
 {

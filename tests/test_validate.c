@@ -11,6 +11,7 @@
 #include "coop_model.h"
 #include "coop_validate.h"
 #include "e2e.h"
+#include "scenario_text.h"
 
 static void load(const char *path, coop_config *cfg)
 {
@@ -344,31 +345,6 @@ Test(validate, forced_initiative_value_range)
 }
 
 /* ---- the calibrated configurations stay in step ---- */
-
-/* The resolved text from `time` to the end without the groups a search changes
- * (experiment, output, sweep). */
-static char *scenario_text(const char *path)
-{
-    coop_config c;
-    load(path, &c);
-    char *t = NULL;
-    size_t n;
-    FILE *m = open_memstream(&t, &n);
-    cr_assert(eq(int, coop_config_print(&c, m), COOP_OK));
-    fclose(m);
-    coop_config_destroy(&c);
-    char *time = strstr(t, "\ntime = {"), *out = strstr(t, "\noutput = {");
-    char *hyp = strstr(t, "\nhypothesis = {"), *sw = strstr(t, "\nsweep = {");
-    cr_assert(time && out && hyp && time < out && out < hyp);
-    if (sw)
-        sw[1] = '\0';
-    size_t a = (size_t)(out - time), b = strlen(hyp);
-    char *r = malloc(a + b + 1);
-    memcpy(r, time, a);
-    memcpy(r + a, hyp, b + 1);
-    free(t);
-    return r;
-}
 
 Test(validate, calibration_search_is_the_history_scenario)
 {
