@@ -141,6 +141,7 @@ typedef struct coop_institutions_cfg {
 } coop_institutions_cfg;
 
 #define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
+#define COOP_MAX_SNAPSHOTS 64 /* output.snapshots: steps one run keeps snapshots of */
 
 /* Which actors the outcome scalars of MODEL.md section 5 are about, and how
  * `coopsim hypothesis` tests them (docs/HYPOTHESIS.md). */
@@ -269,6 +270,10 @@ typedef struct coop_config {
     int update_every;               /* steps between learning updates */
     int interaction;                /* coop_interaction: per tie (0) or per node (1) */
     coop_series series;
+    int *snapshots;                 /* output.snapshots: steps at which replicate 0 records
+                                     * every actor's share of C (owned), strictly ascending,
+                                     * each in [0, n_steps-1]; NULL when none */
+    size_t n_snapshots;
     coop_hypothesis_cfg hyp;
     coop_sweep_cfg sweep;           /* sweep.present = 0 when the file has none */
     coop_network_cfg net;           /* net.present = 0: actors and ties are listed */

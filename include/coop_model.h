@@ -56,12 +56,24 @@ typedef struct coop_record {
     int *milestone;    /* [n_ties][n_levels]: step a level was first reached, -1 never
                         * (level 0 is where every tie starts: always -1, not a milestone) */
     double outcome[COOP_N_OUTCOMES]; /* NaN when the scenario has no motivator */
+    /* Snapshots (output.snapshots), only in a record given them by
+     * coop_record_add_snapshots: at step snap_step[k] each actor's share of C among
+     * the actions it played in that step (0 or 1 for a node of a one-domain
+     * node-level model; NaN when it played none). */
+    size_t n_snaps;        /* 0: this record takes none */
+    const int *snap_step;  /* n_snaps steps, strictly ascending (the configuration's) */
+    size_t n_snap_nodes;   /* actors in each snapshot: cfg->n_actors */
+    double *snap;          /* [n_snaps][n_snap_nodes] */
 } coop_record;
 
 /* Allocates a record sized for cfg; keep_series chooses whether per-step arrays
  * exist.  NULL on allocation failure.  coop_record_free(NULL) does nothing. */
 coop_record *coop_record_alloc(const coop_config *cfg, int keep_series);
 void coop_record_free(coop_record *rec);
+
+/* Gives rec the snapshots of cfg->snapshots (nothing when there are none), NaN
+ * until the run fills them.  COOP_OK, or COOP_ENOMEM with rec unchanged. */
+int coop_record_add_snapshots(coop_record *rec, const coop_config *cfg);
 
 typedef struct coop_model coop_model;
 

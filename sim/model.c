@@ -43,11 +43,19 @@
 
 #include "coop_game.h"
 #include "coop_network.h"
+#include "coop_rng.h"
 #include "coop_strategy.h"
 
 #define EVENT_EPS 1e-9    /* an event is due when date(step) >= its date - EVENT_EPS */
 #define MIN_POSITIVE 1e-9 /* floor for capacities, weights and budgets after events */
 #define NPAR COOP_RULE_PARAMS_MAX
+
+/* Blocks of nodes (section "blocks of nodes" below): KSUB nodes per partial sum,
+ * KBLOCK nodes per unit of work and per imitation stream, and within-run threads
+ * only for runs of at least KPAR_MIN nodes. */
+#define KSUB 256
+#define KBLOCK (16 * KSUB)
+#define KPAR_MIN (16 * KBLOCK)
 
 const char *const coop_outcome_names[COOP_N_OUTCOMES] = {
     "others_coop_target", "target_engagement", "others_level",
@@ -62,6 +70,9 @@ const char *const coop_pop_metric_names[COOP_POP_METRICS] = {"coop_share", "mean
 struct coop_model {
     const coop_config *cfg;
     gsl_rng *rng;
+    gsl_rng **brng;  /* n_brng: one imitation stream per block of KBLOCK nodes (fermi,
+                      * replicator), NULL when no actor follows a rule that draws */
+    size_t n_brng;
     size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
     int nl;                   /* agreement levels */
     int step;
@@ -159,6 +170,7 @@ struct coop_model {
     /* node kernel (section "node kernel" below); NULL buffers when not possible */
     int k_able;          /* the configuration allows the kernel (alloc) */
     int k_allow;         /* coop_model_set_kernel; COOPSIM_KERNEL=0 clears it */
+    int k_forbid;        /* COOPSIM_KERNEL=0: k_allow stays 0 whatever the callers ask */
     int k_threads;       /* coop_model_set_threads, 0 = omp_get_max_threads() */
     int k_ready;         /* the state after init allows it (init) */
     int k_on;            /* this run uses it (decided at step 0) */
@@ -175,6 +187,9 @@ struct coop_model {
     long *k_bc, *k_bn;   /* per block: C and actions */
     size_t k_nb;         /* blocks */
     int k_lat, k_moore;  /* L of a verified periodic lattice (0: use the CSR) */
+    int k_draw;          /* some node follows a rule that draws (fermi, replicator) */
+    double *k_ftab;      /* every node fermi with one K: [rank i][rank j] probability of
+                          * copying j, from coop_strategy_fermi (NULL: computed per node) */
 };
 
 /* ---------------------------------------------------------------- helpers */
@@ -352,10 +367,25 @@ fail:
     return NULL;
 }
 
+int coop_record_add_snapshots(coop_record *rec, const coop_config *cfg)
+{
+    size_t k = cfg->n_snapshots, n = cfg->n_actors;
+    if (k == 0 || rec->snap)
+        return COOP_OK;
+    double *snap = malloc((n > 0 ? n * k : 1) * sizeof *snap);
+    if (!snap)
+        return COOP_ENOMEM;
+    for (size_t q = 0; q < n * k; q++)
+        snap[q] = NAN;
+    rec->snap = snap, rec->n_snaps = k, rec->snap_step = cfg->snapshots, rec->n_snap_nodes = n;
+    return COOP_OK;
+}
+
 void coop_record_free(coop_record *rec)
 {
     if (!rec)
         return;
+    free(rec->snap);
     free(rec->actor);
     free(rec->tie);
     free(rec->pop);
@@ -371,6 +401,10 @@ void coop_model_free(coop_model *m)
         return;
     if (m->rng)
         gsl_rng_free(m->rng);
+    for (size_t b = 0; m->brng && b < m->n_brng; b++)
+        if (m->brng[b])
+            gsl_rng_free(m->brng[b]);
+    free(m->brng);
     void *bufs[] = {
         m->row, m->nbr, m->own, m->tie, m->rev, m->tslot, m->region, m->tie_region, m->xreg,
         m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
@@ -381,7 +415,7 @@ void coop_model_free(coop_model *m)
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
         m->pnode, m->model_of, m->nact,
-        m->k_buf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn,
+        m->k_buf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
         free(bufs[k]);
@@ -690,6 +724,15 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     }
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), &fail);
+    int draws = 0;
+    for (size_t i = 0; i < n; i++)
+        draws |= cfg->actors[i].rule == COOP_RULE_FERMI || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
+    if (draws && !fail) {
+        m->n_brng = (n + KBLOCK - 1) / KBLOCK;
+        m->brng = zalloc(m->n_brng, sizeof(gsl_rng *), &fail);
+        for (size_t b = 0; !fail && b < m->n_brng; b++)
+            fail = !(m->brng[b] = gsl_rng_alloc(m->rng->type));
+    }
     m->self_play = cfg->net.present && cfg->net.self;
     m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
     if (m->node_mode)
@@ -712,12 +755,23 @@ nomem:
 
 /* ---------------------------------------------------------------- init */
 
+/* The seed of the imitation stream of block b: coop_rng_seed keyed by the run's
+ * seed, on points from 65534 down (65535 is the network's stream, config.c), so
+ * every block of every run has its own stream, whatever the thread count. */
+static unsigned long block_seed(unsigned long seed, size_t b)
+{
+    return coop_rng_seed((uint32_t)seed, (uint32_t)(COOP_MAX_POINTS - 1 - (b >> 16)),
+                         (uint32_t)(b & 0xFFFF));
+}
+
 void coop_model_init(coop_model *m, unsigned long seed)
 {
     const coop_config *cfg = m->cfg;
     size_t n = m->n, nt = m->nt, D = m->nd, no = m->no, ns = m->ns;
 
     gsl_rng_set(m->rng, seed);
+    for (size_t b = 0; b < m->n_brng; b++)
+        gsl_rng_set(m->brng[b], block_seed(seed, b));
     m->step = 0;
     m->next_event = 0;
     m->last_learn = -1;
@@ -1310,8 +1364,17 @@ static void learn_reinforce(coop_model *m)
     }
 }
 
-/* The neighbour whose propensities actor i copies, or i itself. */
-static int imitation_model(coop_model *m, int i)
+/* The gain of actor i since the last learning update: the node kernel's gain of
+ * this step (it runs with update_every 1) or the general engine's accumulator (the
+ * same number, but for the sign of a zero, which neither rule below sees). */
+static inline double node_acc(const coop_model *m, int i)
+{
+    return m->k_on ? m->k_val[abs(m->k_key[i]) - 1] : m->acc[i];
+}
+
+/* The neighbour whose propensities actor i copies, or i itself; the draws of
+ * fermi and replicator come from rng, the imitation stream of i's block. */
+static int imitation_model(const coop_model *m, int i, gsl_rng *rng)
 {
     int lo = m->row[i], deg = m->row[i + 1] - lo;
     if (deg == 0)
@@ -1319,23 +1382,34 @@ static int imitation_model(coop_model *m, int i)
     int rule = m->rule[i];
     if (rule == COOP_RULE_IMITATE_BEST) {
         int best = i; /* self included, kept on ties; first best neighbour otherwise */
-        for (int s = lo; s < lo + deg; s++)
-            if (m->acc[m->nbr[s]] > m->acc[best])
-                best = m->nbr[s];
+        double top = node_acc(m, i);
+        for (int s = lo; s < lo + deg; s++) {
+            double a = node_acc(m, m->nbr[s]);
+            if (a > top)
+                best = m->nbr[s], top = a;
+        }
         return best;
     }
-    int j = m->nbr[lo + (deg > 1 ? (int)gsl_rng_uniform_int(m->rng, (unsigned long)deg) : 0)];
+    int j = m->nbr[lo + (deg > 1 ? (int)gsl_rng_uniform_int(rng, (unsigned long)deg) : 0)];
     double p;
     if (rule == COOP_RULE_FERMI) {
-        p = coop_strategy_fermi(m->acc[i], m->acc[j], m->rpar[(size_t)i * NPAR]);
+        p = coop_strategy_fermi(node_acc(m, i), node_acc(m, j), m->rpar[(size_t)i * NPAR]);
     } else {
         int degj = m->row[j + 1] - m->row[j];
         double norm = (deg > degj ? deg : degj) * (double)m->update_every * m->delta_max;
-        p = coop_strategy_replicator(m->acc[i], m->acc[j], norm);
+        p = coop_strategy_replicator(node_acc(m, i), node_acc(m, j), norm);
     }
-    if (p >= 1.0 || (p > 0.0 && gsl_rng_uniform(m->rng) < p))
+    if (p >= 1.0 || (p > 0.0 && gsl_rng_uniform(rng) < p))
         return j;
     return i;
+}
+
+/* The threads of this run's own parallel loops: 1 unless the run is large and no
+ * parallel region is active (experiment.c runs replicates in one). */
+static int run_threads(const coop_model *m)
+{
+    int nth = m->k_threads > 0 ? m->k_threads : omp_get_max_threads();
+    return nth > 1 && m->n >= KPAR_MIN && !omp_in_parallel() ? nth : 1;
 }
 
 static void learn_imitate(coop_model *m)
@@ -1350,10 +1424,17 @@ static void learn_imitate(coop_model *m)
             m->pnode[i * D + d] = hi > lo ? sum / (hi - lo) : 0.0;
         }
     }
-    for (size_t i = 0; i < m->n; i++)
-        m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
-                             ? imitation_model(m, (int)i)
-                             : (int)i;
+    long nb = (long)((m->n + KBLOCK - 1) / KBLOCK);
+    int nth = run_threads(m);
+#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
+    for (long b = 0; b < nb; b++) {
+        size_t lo = (size_t)b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
+        gsl_rng *rng = m->brng ? m->brng[b] : NULL; /* imitate_best draws nothing */
+        for (size_t i = lo; i < hi; i++)
+            m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
+                                 ? imitation_model(m, (int)i, rng)
+                                 : (int)i;
+    }
     for (size_t i = 0; i < m->n; i++) {
         int j = m->model_of[i];
         if (j == (int)i)
@@ -1447,8 +1528,6 @@ static void do_observables(coop_model *m)
  * 0, then the block sums in order.  The node kernel sums its blocks four at a time
  * and in parallel and gets the same number; for n <= KSUB it is the plain sum in
  * order.  KBLOCK, the node kernel's unit of work, is a multiple of 4 KSUB. */
-#define KSUB 256
-#define KBLOCK (16 * KSUB)
 static double block_sum(const double *x, size_t n)
 {
     double total = 0.0;
@@ -1483,8 +1562,33 @@ static void do_window(coop_model *m)
     }
 }
 
+/* The snapshot of this step, when rec takes one: from the node kernel's actions
+ * played (k_act) or the general engine's counts of C and actions. */
+static int snap_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+static void record_snapshot(const coop_model *m, coop_record *rec)
+{
+    if (!rec->snap || rec->n_snap_nodes != m->n)
+        return;
+    const int *hit = bsearch(&m->step, rec->snap_step, rec->n_snaps, sizeof(int), snap_cmp);
+    if (!hit)
+        return;
+    double *out = rec->snap + (size_t)(hit - rec->snap_step) * m->n;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->k_on)
+            out[i] = m->row[i + 1] > m->row[i] ? (double)m->k_act[i] : NAN;
+        else
+            out[i] = m->na[i] ? (double)m->nc[i] / m->na[i] : NAN;
+    }
+}
+
 static void do_record(coop_model *m, coop_record *rec)
 {
+    record_snapshot(m, rec);
     size_t D = m->nd, no = m->no;
     if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
         memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
@@ -1579,7 +1683,6 @@ static void do_record(coop_model *m, coop_record *rec)
  * used only for runs of at least KPAR_MIN nodes and never inside an active
  * parallel region (the replicate-level threads of experiment.c), so the two
  * levels never oversubscribe the cores. */
-#define KPAR_MIN (16 * KBLOCK)
 
 static int kernel_cmp(const void *a, const void *b)
 {
@@ -1607,16 +1710,28 @@ static int lattice_node_ok(const coop_model *m, int L, int moore, int i)
     return 1;
 }
 
+#define KFTAB 128 /* the largest number of distinct gains with a table of fermi probabilities */
+
 static void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
 {
     const char *env = getenv("COOPSIM_KERNEL");
-    m->k_allow = !env || strcmp(env, "2") != 0 ? !(env && strcmp(env, "0") == 0) : 2;
+    m->k_forbid = env && strcmp(env, "0") == 0;
+    m->k_allow = !env || strcmp(env, "2") != 0 ? !m->k_forbid : 2;
     int able = m->node_mode && m->nd == 1 && m->n >= 1 && cfg->n_events == 0 && m->no == 0
                && !m->fr && m->n_mot == 0 && !m->hyp && cfg->update_every <= 1;
-    for (size_t i = 0; able && i < m->n; i++)
-        able = cfg->actors[i].rule == COOP_RULE_IMITATE_BEST;
+    for (size_t i = 0; able && i < m->n; i++) {
+        int r = cfg->actors[i].rule;
+        able = r == COOP_RULE_IMITATE_BEST || r == COOP_RULE_FERMI || r == COOP_RULE_REPLICATOR;
+    }
     if (!able)
         return;
+    m->k_draw = m->brng != NULL;
+    int one_fermi = 1;
+    for (size_t i = 0; one_fermi && i < m->n; i++)
+        one_fermi = cfg->actors[i].rule == COOP_RULE_FERMI
+                    && cfg->actors[i].rule_param[0] == cfg->actors[0].rule_param[0];
+    if (one_fermi)
+        m->k_ftab = zalloc(KFTAB * KFTAB, sizeof(double), fail);
     size_t n = m->n;
     int maxdeg = 0;
     for (size_t i = 0; i < n; i++)
@@ -1739,6 +1854,10 @@ static void kernel_init(coop_model *m)
     m->k_nval = (int)u;
     if (u >= 32000) /* keys are int16 */
         return;
+    if (m->k_ftab && u <= KFTAB) /* the general engine's numbers, computed once */
+        for (size_t a = 0; a < u; a++)
+            for (size_t c = 0; c < u; c++)
+                m->k_ftab[a * u + c] = coop_strategy_fermi(m->k_val[a], m->k_val[c], m->rpar[0]);
     if (m->k_lat) {
         int d = m->k_moore ? 8 : 4;
         for (int x = 0; x < 2; x++)
@@ -1989,10 +2108,40 @@ static void lat_next(coop_model *m, size_t r, size_t c0, size_t c1)
         }
 }
 
+/* fermi with one K on every node: imitation_model's draws and decisions, with the
+ * probabilities looked up in the table kernel_init computed. */
+static void kernel_fermi(coop_model *m, size_t lo, size_t hi, gsl_rng *rng)
+{
+    const int16_t *key = m->k_key;
+    const unsigned char *act = m->k_act;
+    const double *tab = m->k_ftab;
+    size_t nv = (size_t)m->k_nval;
+    for (size_t i = lo; i < hi; i++) {
+        int s0 = m->row[i], deg = m->row[i + 1] - s0;
+        unsigned char x = act[i];
+        if (deg > 0) {
+            int j = m->nbr[s0 + (deg > 1 ? (int)gsl_rng_uniform_int(rng, (unsigned long)deg) : 0)];
+            double p = tab[(size_t)(abs(key[i]) - 1) * nv + (size_t)(abs(key[j]) - 1)];
+            if (p >= 1.0 || (p > 0.0 && gsl_rng_uniform(rng) < p))
+                x = act[j];
+        }
+        m->k_nxt[i] = x;
+    }
+}
+
 /* Imitation pass over block b: the next actions. */
 static void kernel_imitate(coop_model *m, size_t b)
 {
     size_t lo = b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
+    if (m->k_draw && m->k_ftab && m->k_nval <= KFTAB) {
+        kernel_fermi(m, lo, hi, m->brng[b]);
+        return;
+    }
+    if (m->k_draw) { /* the general engine's choice, from the block's stream */
+        for (size_t i = lo; i < hi; i++)
+            m->k_nxt[i] = m->k_act[imitation_model(m, (int)i, m->brng[b])];
+        return;
+    }
     if (m->k_lat) {
         size_t L = (size_t)m->k_lat;
         for (size_t i = lo; i < hi;) {
@@ -2017,9 +2166,8 @@ static void kernel_imitate(coop_model *m, size_t b)
 static void kernel_step(coop_model *m, coop_record *rec)
 {
     long nb = (long)m->k_nb;
-    int nth = m->k_threads > 0 ? m->k_threads : omp_get_max_threads();
-    int par = nth > 1 && m->n >= KPAR_MIN && !omp_in_parallel();
-#pragma omp parallel num_threads(par ? nth : 1) if (par)
+    int nth = run_threads(m);
+#pragma omp parallel num_threads(nth) if (nth > 1)
     {
 #pragma omp for schedule(static)
         for (long b = 0; b < nb; b++)
@@ -2028,6 +2176,8 @@ static void kernel_step(coop_model *m, coop_record *rec)
         for (long b = 0; b < nb; b++)
             kernel_imitate(m, (size_t)b);
     }
+    if (rec)
+        record_snapshot(m, rec); /* k_act: the actions played in this step */
     unsigned char *t = m->k_old;
     m->k_old = m->k_act, m->k_act = m->k_nxt, m->k_nxt = t;
     if (rec) {
@@ -2050,7 +2200,9 @@ static void kernel_step(coop_model *m, coop_record *rec)
 
 void coop_model_set_kernel(coop_model *m, int allow)
 {
-    m->k_allow = allow == 2 ? 2 : allow != 0; /* from the next coop_model_init */
+    /* from the next coop_model_init; COOPSIM_KERNEL=0 wins (tests and make bench
+     * compare the paths through build/coopsim, which asks for the kernel) */
+    m->k_allow = m->k_forbid ? 0 : allow == 2 ? 2 : allow != 0;
 }
 
 void coop_model_set_threads(coop_model *m, int threads)

@@ -119,6 +119,65 @@ Test(kernel, csr_networks_equal_general_engine)
         }
 }
 
+/* The rules that draw (fermi, replicator): the kernel makes the general engine's
+ * draws from the same per-block streams, so the records agree bit for bit, on the
+ * lattice and through the CSR, and with imitate_best nodes mixed in. */
+Test(kernel, drawing_rules_equal_general_engine)
+{
+    const char *rules[][2] = {
+        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.1"},
+        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.5"},
+        {"actor_template.rule=\"replicator\"", "network.self=false"},
+    };
+    const char *nets[][3] = {
+        {"network.L=23", "network.neighbourhood=\"moore\"", "network.self=true"},
+        {"network.type=\"ring\"", "network.n=300", "network.k=4"},
+        {"network.type=\"ba\"", "network.n=400", "network.m=2"},
+    };
+    for (size_t q = 0; q < 3; q++)
+        for (size_t k = 0; k < 3; k++) {
+            const char *ov[] = {"time.end=30", "network.initial_c=0.5", "domains.pd.T=1.3",
+                                nets[q][0], nets[q][1], nets[q][2], rules[k][0], rules[k][1]};
+            coop_config cfg;
+            load(&cfg, "configs/classic/nowak_may.cfg", ov, 8);
+            for (unsigned long seed = 1; seed <= 3; seed++) {
+                char what[160];
+                snprintf(what, sizeof what, "%s %s", nets[q][0], rules[k][0] + 20);
+                same(&cfg, seed, what);
+            }
+            coop_config_destroy(&cfg);
+        }
+    /* imitate_best and fermi nodes side by side */
+    const char *ov[] = {"time.end=30", "network.L=21", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"",
+                        "actor_overrides=({from=0;to=200;rule=\"imitate_best\";})"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    same(&cfg, 7, "fermi with imitate_best nodes");
+    coop_config_destroy(&cfg);
+}
+
+/* The fermi draws depend on the seed: two seeds, two histories (a kernel that
+ * ignored its streams would pass the comparisons above). */
+Test(kernel, drawing_rules_use_the_seed)
+{
+    const char *ov[] = {"time.end=20", "network.L=30", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.3"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    int used, l[5];
+    double c[5], p[5];
+    coop_record *a = run(&cfg, 1, 1, 1, &used, c, p, l);
+    cr_assert_eq(used, 1);
+    coop_record *b = run(&cfg, 2, 1, 1, &used, c, p, l);
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    cr_expect_neq(memcmp(a->pop, b->pop, np * sizeof(double)), 0, "seeds 1 and 2 agree");
+    cr_expect_eq(a->pop[0], b->pop[0], "step 0 is played before any draw");
+    coop_record_free(a);
+    coop_record_free(b);
+    coop_config_destroy(&cfg);
+}
+
 /* Within-run threads: the block layout, not the thread count, fixes the numbers
  * (L = 300: 90000 nodes, enough for the kernel to use threads). */
 Test(kernel, thread_invariance)
@@ -143,11 +202,74 @@ Test(kernel, thread_invariance)
     coop_config_destroy(&cfg);
 }
 
+/* Fermi on a lattice large enough for within-run threads (90000 nodes, 22 blocks
+ * of 4096, each with its own stream): the same records for 1, 2 and 3 threads, in
+ * the kernel and in the general engine (whose imitation pass is parallel too). */
+Test(kernel, drawing_rules_thread_invariance)
+{
+    const char *ov[] = {"network.L=300", "time.end=8", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    int used, l[5];
+    double c[5], p[5];
+    coop_record *r1 = run(&cfg, 3, 1, 1, &used, c, p, l);
+    cr_assert_eq(used, 1);
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    for (int kernel = 0; kernel <= 1; kernel++)
+        for (int th = 2; th <= 3; th++) {
+            coop_record *r = run(&cfg, 3, kernel, th, &used, c, p, l);
+            cr_expect_eq(used, kernel);
+            cr_expect_eq(memcmp(r1->pop, r->pop, np * sizeof(double)), 0,
+                         "%s with %d threads differs", kernel ? "kernel" : "engine", th);
+            coop_record_free(r);
+        }
+    coop_record_free(r1);
+    coop_config_destroy(&cfg);
+}
+
+/* Snapshots: the same from both paths, each node's share 0 or 1, and their mean
+ * the population's cooperator share of that step. */
+Test(kernel, snapshots_agree_with_population)
+{
+    const char *ov[] = {"network.L=25", "time.end=30", "network.initial_c=0.5",
+                        "domains.pd.T=1.6"};
+    static const int steps[] = {0, 7, 29};
+    for (int kernel = 0; kernel <= 1; kernel++) {
+        coop_config cfg;
+        load(&cfg, "configs/classic/nowak_may.cfg", ov, 4);
+        cfg.snapshots = (int *)steps, cfg.n_snapshots = 3; /* borrowed: unset before destroy */
+        coop_err err = {0};
+        coop_model *m = coop_model_alloc(&cfg, &err);
+        cr_assert_not_null(m, "%s", err.text);
+        coop_model_set_kernel(m, kernel);
+        coop_record *rec = coop_record_alloc(&cfg, 1);
+        cr_assert_eq(coop_record_add_snapshots(rec, &cfg), 0);
+        coop_model_run(m, 9, rec);
+        cr_assert_eq(coop_model_kernel_on(m), kernel);
+        for (size_t k = 0; k < 3; k++) {
+            double sum = 0.0;
+            for (size_t i = 0; i < cfg.n_actors; i++) {
+                double x = rec->snap[k * cfg.n_actors + i];
+                cr_assert(x == 0.0 || x == 1.0, "node %zu: %g", i, x);
+                sum += x;
+            }
+            double share = rec->pop[(size_t)steps[k] * COOP_POP_METRICS + COOP_P_COOP_SHARE];
+            cr_expect_float_eq(sum / cfg.n_actors, share, 1e-12, "kernel %d step %d", kernel,
+                               steps[k]);
+        }
+        coop_record_free(rec);
+        coop_model_free(m);
+        cfg.snapshots = NULL, cfg.n_snapshots = 0;
+        coop_config_destroy(&cfg);
+    }
+}
+
 /* What the kernel does not model falls back to the general engine. */
 Test(kernel, falls_back)
 {
     const char *cases[] = {
-        "noise=0.01", "interaction=\"tie\"", "actor_template.rule=\"fermi\"",
+        "noise=0.01", "interaction=\"tie\"", "actor_template.rule=\"moran\"",
         "engagement.delta=0.1", "institutions.lambda=0.1", "network.initial_c=-1",
         "update_every=2",
     };

@@ -19,6 +19,7 @@
 #    (the kernel skips the cumulative gains, which coopsim never reads).
 #    COOPSIM_KERNEL=0 in the environment measures the general engine instead
 #    (the second measurement then too).
+# 3. Fermi imitation on the same lattice: see below.
 set -euo pipefail
 prog=${1:-build/coopsim}
 reps=${REPS:-20000}
@@ -52,27 +53,40 @@ awk -v s1="$t1" -v s2="$t2" -v r="$reps" 'BEGIN {
 
 echo "coopsim bench: Nowak-May, L = $L, $gens generations (node kernel unless COOPSIM_KERNEL=0)"
 repeat=${REPEAT:-3}
-fastest() { # threads generations -> the fastest of $repeat runs, in seconds
+fastest() { # threads generations -> the fastest of $repeat runs of "${model[@]}", in seconds
     local best="" s
     for _ in $(seq "$repeat"); do
-        s=$(OMP_NUM_THREADS=$1 seconds "$prog" run configs/classic/nowak_may.cfg --set network.L="$L" \
+        s=$(OMP_NUM_THREADS=$1 seconds "$prog" run "${model[@]}" --set network.L="$L" \
             --set time.end="$2" --threads "$1" --quiet --force -o "$out/n$1")
         best=$(awk -v a="$s" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
     done
     echo "$best"
 }
-nowak() { # label: 1 and 2 threads, ns per cell-update and the speed-up
-    local t base s x1 x2
+nowak() { # label generations target: 1 and 2 threads, ns per cell-update and the speed-up
+    local t base s x1 x2 g=$2
     for t in 1 2; do
         base=$(fastest "$t" 1)
-        s=$(fastest "$t" $((gens + 1)))
-        x=$(awk -v s="$s" -v b="$base" -v L="$L" -v g="$gens" 'BEGIN { printf "%.3f", (s - b) / (L * L * g) * 1e9 }')
+        s=$(fastest "$t" $((g + 1)))
+        x=$(awk -v s="$s" -v b="$base" -v L="$L" -v g="$g" 'BEGIN { printf "%.3f", (s - b) / (L * L * g) * 1e9 }')
         [ "$t" = 1 ] && x1=$x || x2=$x
-        awk -v s="$s" -v b="$base" -v t="$t" -v g="$gens" -v x="$x" -v l="$1" 'BEGIN {
-            printf "%s threads=%d: %.3f s for %d generations (set-up %.3f s excluded): %.2f ns per cell-update (target <= 2)\n", l, t, s - b, g, b, x }'
+        awk -v s="$s" -v b="$base" -v t="$t" -v g="$g" -v x="$x" -v l="$1" -v tg="$3" 'BEGIN {
+            printf "%s threads=%d: %.3f s for %d generations (set-up %.3f s excluded): %.2f ns per cell-update%s\n", l, t, s - b, g, b, x, tg }'
     done
     awk -v a="$x1" -v b="$x2" -v l="$1" 'BEGIN { printf "%s speed-up 1 -> 2 threads: %.2f (target >= 1.8)\n", l, a / b }'
 }
-nowak "kernel:"
+model=(configs/classic/nowak_may.cfg)
+nowak "kernel:" "$gens" " (target <= 2)"
 # The kernel without the cumulative gains (nothing coopsim writes reads them).
-COOPSIM_KERNEL=2 nowak "kernel, no cum_gain:"
+COOPSIM_KERNEL=2 nowak "kernel, no cum_gain:" "$gens" " (target <= 2)"
+
+# 3. Fermi imitation (K = 0.1, b = 1.05, half the nodes C at random) on the same
+#    lattice: the rule draws random numbers, from one GSL stream per block of 4096
+#    nodes derived from (run seed, block), so any thread count gives the same
+#    numbers; the kernel makes the general engine's draws (tests/test_kernel.c).
+#    FERMI_GENS generations (default 100); the general engine (COOPSIM_KERNEL=0)
+#    for comparison on ENGINE_GENS (default 10) generations, fastest of 1.
+model=(configs/classic/nowak_may.cfg --set 'actor_template.rule="fermi"'
+       --set actor_template.rule_params.K=0.1 --set network.initial_c=0.5 --set domains.pd.T=1.05)
+echo "coopsim bench: Fermi imitation, L = $L (draws from one stream per block of nodes)"
+nowak "fermi, kernel:" "${FERMI_GENS:-100}" ""
+repeat=1 COOPSIM_KERNEL=0 nowak "fermi, general engine:" "${ENGINE_GENS:-10}" ""
