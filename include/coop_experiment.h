@@ -67,6 +67,9 @@ typedef struct coop_plan {
     int replicates;                  /* [1, COOP_MAX_REPLICATES] */
     uint32_t seed;                   /* master seed */
     int keep_series;                 /* records keep per-step arrays (summary or full series) */
+    int keep_snapshots;              /* the record of replicate 0 of world 0 of each point takes
+                                      * the snapshots of its configuration (output.snapshots,
+                                      * coop_record_add_snapshots); other records none */
 } coop_plan;
 
 /* The thread count an experiment uses for `requested`: requested when > 0, else
@@ -100,7 +103,8 @@ int coop_experiment_run_lazy(const coop_plan *plan, coop_point_cfg_fn make, void
                              int threads, const coop_sink *sink, coop_err *err);
 
 /* `coopsim run`: cfg->replicates replicates of point 0, world "factual", seed
- * cfg->seed, per-step arrays kept unless cfg->series is COOP_SERIES_NONE. */
+ * cfg->seed, per-step arrays kept unless cfg->series is COOP_SERIES_NONE, and the
+ * snapshots of cfg->snapshots kept in replicate 0 (keep_snapshots). */
 int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *sink,
                         coop_err *err);
 

@@ -15,6 +15,10 @@
  *   none:    manifest.cfg, milestones.csv, outcomes.csv
  *   summary: the above and summary.csv
  *   full:    the above and series.csv, ties.csv, population.csv
+ * and, in every mode, snapshots.csv when a record carries snapshots (coopsim run
+ * with output.snapshots: replicate 0; see coop_experiment.h), created by the
+ * first such record: step,time,node,row,col,coop, row and col the node's place
+ * on a lattice network (NA otherwise).  A sweep's directory never has it.
  *
  * Numbers are written with "%.10g" (dates too: 2000.25), levels and counts as
  * integers, missing values (NaN) as NA, infinities as Inf and -Inf. */

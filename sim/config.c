@@ -367,6 +367,10 @@ static const key schema[] = {
     ENM(SC_OUTPUT, "series", coop_config, series, series_names, "summary",
         "per-step data kept: none, summary (statistics over replicates) or full (every "
         "replicate)"),
+    SPC(SC_OUTPUT, "snapshots", V_INTS, 0, 0, 0, COOP_MAX_SNAPSHOTS, NOFIELD, "none",
+        "steps at which `coopsim run` records every actor's share of C in replicate 0 "
+        "(snapshots.csv; on a lattice, the `snapshots` figure), e.g. [ 0, 10, 50 ]; strictly "
+        "ascending, at most 64"),
 
     /* sweep: the points of `coopsim sweep` (loaded by load_sweep, points by sweep.c) */
     SPC(SC_TOP, "sweep", V_GROUP, 0, 0, 0, 0, NOFIELD, "none",
@@ -2414,6 +2418,41 @@ static int load_sweep(const ctx *c, const config_setting_t *root, coop_config *c
     return load_sweep_rows(c, g, cfg);
 }
 
+/* output.snapshots: at most COOP_MAX_SNAPSHOTS steps, each in [0, n_steps - 1],
+ * strictly ascending, into cfg->snapshots (owned; NULL when absent or empty).
+ * The time group is loaded first, so n_steps is known. */
+static int load_snapshots(const ctx *c, const config_setting_t *g, coop_config *cfg)
+{
+    const config_setting_t *s = g ? config_setting_get_member(g, "snapshots") : NULL;
+    int st;
+    if (!s)
+        return COOP_OK;
+    if ((st = get_vector(c, s, "output.snapshots", "step, ...")))
+        return st;
+    size_t n = (size_t)config_setting_length(s);
+    if (n > COOP_MAX_SNAPSHOTS)
+        return fail(c, s, "output.snapshots has %zu entries: at most %d are allowed", n,
+                    COOP_MAX_SNAPSHOTS);
+    if (n == 0)
+        return COOP_OK;
+    if (ALLOC(cfg->snapshots, n))
+        return nomem(c->err);
+    cfg->n_snapshots = n;
+    for (size_t i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        char path[64];
+        long long x;
+        snprintf(path, sizeof path, "output.snapshots.%zu", i);
+        if ((st = get_integer(c, e, path, 0, (double)cfg->n_steps - 1, &x)))
+            return st;
+        if (i > 0 && x <= cfg->snapshots[i - 1])
+            return fail(c, e, "%s = %lld is not after output.snapshots.%zu = %d: the steps must "
+                              "be strictly ascending", path, x, i - 1, cfg->snapshots[i - 1]);
+        cfg->snapshots[i] = (int)x;
+    }
+    return COOP_OK;
+}
+
 /* The whole tree into cfg. */
 static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
 {
@@ -2426,6 +2465,7 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = load_scope(c, g, SC_ENGAGEMENT, "engagement", cfg))
         || (st = get_group(c, root, "output", "output", &g))
         || (st = load_scope(c, g, SC_OUTPUT, "output", cfg))
+        || (st = load_snapshots(c, g, cfg))
         || (st = load_institutions(c, root, &cfg->inst)) || (st = load_domains(c, root, cfg))
         || (st = load_observables(c, root, cfg)) || (st = load_network(c, root, cfg))
         || (st = load_actors(c, root, cfg))
@@ -2972,6 +3012,7 @@ void coop_config_destroy(coop_config *cfg)
         free(cfg->overrides[i].a.goals);
     }
     free(cfg->overrides);
+    free(cfg->snapshots);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -3008,6 +3049,7 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
         dst->overrides[i].a.goals = dup_array(o->a.goals, o->a.goals ? src->n_domains : 0,
                                               sizeof(double), &bad);
     }
+    dst->snapshots = dup_array(src->snapshots, src->n_snapshots, sizeof *src->snapshots, &bad);
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;
@@ -3644,6 +3686,17 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
                   strcmp(k->name, "motivator") == 0 ? cfg->hyp.motivator : cfg->hyp.target);
 }
 
+static void special_output(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
+{
+    (void)i;
+    if (strcmp(k->name, "snapshots") != 0)
+        return;
+    fprintf(out, "%*ssnapshots = [", ind, "");
+    for (size_t j = 0; j < cfg->n_snapshots; j++)
+        fprintf(out, "%s%d", j ? ", " : " ", cfg->snapshots[j]);
+    fputs(" ];\n", out);
+}
+
 /* A top-level list of groups: each element printed by its scope. */
 static void print_list(FILE *out, const char *name, size_t n, int scope, const void *first,
                        size_t size, special_fn *special, const coop_config *cfg)
@@ -3786,6 +3839,7 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
     } else if (k->type == V_GROUP) {
         special_fn *fn = scope == SC_INSTITUTIONS ? special_institutions
                          : scope == SC_HYPOTHESIS ? special_hypothesis
+                         : scope == SC_OUTPUT     ? special_output
                                                   : NULL;
         const void *base = scope == SC_INSTITUTIONS ? (const void *)&cfg->inst
                            : scope == SC_HYPOTHESIS ? (const void *)&cfg->hyp
@@ -3868,6 +3922,9 @@ int coop_config_print_schema(FILE *out)
             snprintf(range, sizeof range, "in the parameter's range");
         else if (k->type == V_NAMES && k->scope == SC_INSTITUTIONS)
             snprintf(range, sizeof range, "2 to %d names", COOP_MAX_LEVELS);
+        else if (k->type == V_INTS && k->scope == SC_OUTPUT)
+            snprintf(range, sizeof range, "steps in [0, n_steps - 1], at most %d",
+                     COOP_MAX_SNAPSHOTS);
         else if (k->type == V_NAMES && k->scope == SC_HYPOTHESIS)
             snprintf(range, sizeof range, "0 to %d actor names", COOP_MAX_PLACEBO);
         else if (k->type == V_ENUM) {

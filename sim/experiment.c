@@ -125,6 +125,23 @@ static void fail(engine *e, int status, const coop_err *err)
     }
 }
 
+/* A new record for item i of plan, run on cfg: per-step arrays as the plan says,
+ * and snapshots when the item is replicate 0 of world 0 and the plan keeps them.
+ * NULL when out of memory.  Rank 0 allocates the records it receives from other
+ * ranks with it too, so both sides agree on the record's size. */
+static coop_record *item_record(const coop_plan *plan, long long i, const coop_config *cfg)
+{
+    int p, w, r;
+    decode(plan, i, &p, &w, &r);
+    coop_record *rec = coop_record_alloc(cfg, plan->keep_series);
+    if (rec && plan->keep_snapshots && w == 0 && r == 0 &&
+        coop_record_add_snapshots(rec, cfg) != COOP_OK) {
+        coop_record_free(rec);
+        rec = NULL;
+    }
+    return rec;
+}
+
 /* Runs item i of plan into a new record *out, reusing the caller's model while the
  * configuration stays the same. */
 static int run_one(const coop_plan *plan, long long i, int model_threads, coop_model **model,
@@ -149,7 +166,7 @@ static int run_one(const coop_plan *plan, long long i, int model_threads, coop_m
         coop_model_set_kernel(*model, 2);
         coop_model_set_threads(*model, model_threads);
     }
-    coop_record *rec = coop_record_alloc(cfg, plan->keep_series);
+    coop_record *rec = item_record(plan, i, cfg);
     if (!rec)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating a record of %d steps",
                          cfg->n_steps);
@@ -372,6 +389,7 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
         .replicates = cfg->replicates,
         .seed = (uint32_t)cfg->seed,
         .keep_series = cfg->series != COOP_SERIES_NONE,
+        .keep_snapshots = cfg->n_snapshots > 0,
     };
     return coop_experiment_run_plan(&plan, threads, sink, err);
 }
@@ -470,15 +488,16 @@ int coop_experiment_finish(int status, const coop_err *err)
 /* ---- MPI (built with -DCOOP_MPI only) ----
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
- *   root -> worker  START       long long[6]: point0, n_points, n_worlds, replicates, seed,
- *                               keep_series of the plan (a lazy plan's chunk) about to run
+ *   root -> worker  START       long long[7]: point0, n_points, n_worlds, replicates, seed,
+ *                               keep_series, keep_snapshots of the plan (a lazy plan's
+ *                               chunk) about to run
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   EXP_END     the experiment function returns (after its last plan)
  *                   BYE         int: the program is over, with this status
  *   worker -> root  REQUEST     long long: the worker's threads; it wants a block
  *                   RESULT      bytes: the item index, then the record's arrays
- *                               (outcomes, actor, tie, pop series, milestones), native
+ *                               (outcomes, actor, tie, pop series, milestones, snapshots), native
  *                               layout: the ranks must share one architecture
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this experiment
@@ -557,21 +576,23 @@ static void nap_long(void)
     nanosleep(&ts, NULL);
 }
 
-/* The record's arrays: counts of doubles (na, nt, np) and ints (nm); the message size. */
-static size_t rec_bytes(const coop_record *rec, size_t n[4])
+/* The record's arrays: counts of doubles (na, nt, np), ints (nm) and snapshot
+ * doubles (ns); the message size. */
+static size_t rec_bytes(const coop_record *rec, size_t n[5])
 {
     size_t steps = rec->n_steps > 0 ? (size_t)rec->n_steps : 0;
     n[0] = rec->keep_series ? steps * rec->n_actors * COOP_ACTOR_METRICS : 0;
     n[1] = rec->keep_series ? steps * rec->n_ties * (COOP_TIE_METRICS + rec->n_obs) : 0;
     n[2] = rec->keep_series ? steps * COOP_POP_METRICS : 0;
     n[3] = rec->n_ties * rec->n_levels;
-    return sizeof(long long) + sizeof(double) * (COOP_N_OUTCOMES + n[0] + n[1] + n[2]) +
+    n[4] = rec->snap ? rec->n_snaps * rec->n_snap_nodes : 0;
+    return sizeof(long long) + sizeof(double) * (COOP_N_OUTCOMES + n[0] + n[1] + n[2] + n[4]) +
            sizeof(int) * n[3];
 }
 
 static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
 {
-    size_t n[4];
+    size_t n[5];
     rec_bytes(rec, n);
     memcpy(buf, &item, sizeof item);
     buf += sizeof item;
@@ -584,11 +605,13 @@ static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
     if (n[2]) memcpy(buf, rec->pop, n[2] * sizeof(double));
     buf += n[2] * sizeof(double);
     if (n[3]) memcpy(buf, rec->milestone, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(buf, rec->snap, n[4] * sizeof(double));
 }
 
 static void rec_unpack(coop_record *rec, const unsigned char *buf)
 {
-    size_t n[4];
+    size_t n[5];
     rec_bytes(rec, n);
     buf += sizeof(long long);
     memcpy(rec->outcome, buf, sizeof rec->outcome);
@@ -600,6 +623,8 @@ static void rec_unpack(coop_record *rec, const unsigned char *buf)
     if (n[2]) memcpy(rec->pop, buf, n[2] * sizeof(double));
     buf += n[2] * sizeof(double);
     if (n[3]) memcpy(rec->milestone, buf, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(rec->snap, buf, n[4] * sizeof(double));
 }
 
 /* Receives the probed message into *buf (grown as needed); its size in *count. */
@@ -650,12 +675,12 @@ static int remote_start(engine *e, int threads)
         return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory for %d ranks", mpi_size);
     }
     const coop_plan *p = e->plan;
-    long long hdr[6] = {p->point0, p->n_points, p->n_worlds, p->replicates, p->seed,
-                        p->keep_series};
+    long long hdr[7] = {p->point0, p->n_points, p->n_worlds, p->replicates, p->seed,
+                        p->keep_series, p->keep_snapshots};
     for (int r = 1; r < mpi_size; r++)
         if (!worker_out[r]) {
             rm->w[r].in = 1;
-            send_ll(r, TAG_START, hdr, 6);
+            send_ll(r, TAG_START, hdr, 7);
         }
     e->rm = rm;
     /* Two blocks held per worker and one more; the local threads stay out of the
@@ -713,10 +738,10 @@ static void on_message(engine *e, const MPI_Status *st)
                                src, i);
         } else {
             int p, wd, r;
-            size_t n[4];
+            size_t n[5];
             decode(e->plan, i, &p, &wd, &r);
             const coop_config *cfg = e->plan->cfg[(size_t)p * e->plan->n_worlds + wd];
-            if (!(rec = coop_record_alloc(cfg, e->plan->keep_series)))
+            if (!(rec = item_record(e->plan, i, cfg)))
                 status = COOP_FAIL(&err, COOP_ENOMEM, "out of memory allocating a record of %d "
                                    "steps", cfg->n_steps);
             else if (rec_bytes(rec, n) != (size_t)count)
@@ -922,7 +947,7 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
     unsigned char *buf = NULL;
     size_t cap = 0;
     for (long long k = 0; k < n && !status; k++) {
-        size_t nb[4], size = rec_bytes(recs[k], nb);
+        size_t nb[5], size = rec_bytes(recs[k], nb);
         if (size > cap) {
             unsigned char *nbuf = realloc(buf, size);
             if (!nbuf) {
@@ -945,13 +970,14 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
 
 /* Worker: one plan that rank 0 started (hdr: its START message). */
 static int serve_chunk(const coop_plan *plan, coop_point_cfg_fn make, void *ctx,
-                       const long long hdr[6], int threads, coop_err *err)
+                       const long long hdr[7], int threads, coop_err *err)
 {
     coop_plan sub = *plan;
     sub.point0 = (int)hdr[0];
     sub.n_points = (int)hdr[1];
     if (hdr[2] != plan->n_worlds || hdr[3] != plan->replicates ||
-        hdr[4] != (long long)plan->seed || hdr[5] != plan->keep_series)
+        hdr[4] != (long long)plan->seed || hdr[5] != plan->keep_series ||
+        hdr[6] != plan->keep_snapshots)
         return COOP_FAIL(err, COOP_ECONFIG, "the experiment differs from rank 0's (%lld worlds, "
                          "%lld replicates, seed %lld there; %d, %d, %u here): do all ranks "
                          "read the same configuration?", hdr[2], hdr[3], hdr[4], plan->n_worlds,
@@ -1064,14 +1090,14 @@ static int serve_plan(const coop_plan *plan, coop_point_cfg_fn make, void *ctx, 
         int tag = recv_root(&buf, &cap, &count);
         if (tag == TAG_EXP_END)
             break;
-        if (tag != TAG_START || count < 6 * (int)sizeof(long long))
+        if (tag != TAG_START || count < 7 * (int)sizeof(long long))
             continue;
         if (status) { /* failed before: rank 0 counts this rank out */
             long long none = 0;
             send_ll(0, TAG_LEAVE, &none, 1);
             continue;
         }
-        long long hdr[6];
+        long long hdr[7];
         memcpy(hdr, buf, sizeof hdr);
         int st = serve_chunk(plan, make, ctx, hdr, threads, err);
         if (st && !bye_received) {

@@ -81,7 +81,11 @@ struct coop_output {
     coop_run_info info;     /* this invocation's start, for the manifest */
     int made_dir;           /* open created DIR (removed again if open fails) */
     unsigned char part[N_FILES];  /* the data files of the series mode (NAME.part) */
+    csv snap;               /* snapshots.csv: opened by the first record that carries
+                             * snapshots (coopsim run's replicate 0), else never */
 };
+
+#define SNAP_FILE "snapshots.csv"
 
 /* ---- small helpers ---- */
 
@@ -243,6 +247,8 @@ static void release(coop_output *out)
     for (int k = 0; k < N_FILES; k++)
         if (out->file[k].f)
             fclose(out->file[k].f);
+    if (out->snap.f)
+        fclose(out->snap.f);
     if (out->progress_fd >= 0 && out->sweep)
         close(out->progress_fd);  /* releases the lock */
     free(out->cfg_text);
@@ -270,6 +276,10 @@ void coop_output_abort(coop_output *out)
             fclose(out->file[k].f);
             out->file[k].f = NULL;
         }
+    if (out->snap.f) {
+        fclose(out->snap.f);
+        out->snap.f = NULL;
+    }
     if (out->tmp)
         remove_tree(out->tmp);
     for (size_t i = out->n_made; i-- > 0;)
@@ -447,6 +457,68 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
 
 /* ---- the sink ---- */
 
+/* snapshots.csv: the snapshots rec carries, one row per step and actor, in step
+ * then node order: step,time,node,row,col,coop.  row and col are the node's
+ * place on an L x L lattice (node i at row i / L, column i % L, as
+ * coop_network_lattice numbers them), NA on any other network and for listed
+ * actors; coop is NA where the actor played nothing.  The file is created in the
+ * temporary directory by the first record that has snapshots, so a run without
+ * them (or a command whose records carry none) writes no snapshots.csv.  Rows are
+ * assembled in a buffer (a lattice of 1000 x 1000 is a million rows a step). */
+static int write_snapshots(coop_output *out, const coop_config *cfg, const coop_record *rec,
+                           coop_err *err)
+{
+    csv *c = &out->snap;
+    if (out->sweep)
+        return COOP_OK;
+    if (!c->f) {
+        char *path = dup_printf("%s/%s", out->tmp, SNAP_FILE);
+        if (!path)
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        c->f = fopen(path, "w");
+        int e = errno;
+        free(path);
+        if (!c->f)
+            return COOP_FAIL(err, COOP_EIO, "%s/%s: cannot create: %s", out->tmp, SNAP_FILE,
+                             strerror(e));
+        setvbuf(c->f, NULL, _IOFBF, 1 << 16);
+        coop_csv_put(c, "step,time,node,row,col,coop\n");
+    }
+    size_t n = rec->n_snap_nodes;
+    size_t L = cfg->net.present && cfg->net.type == COOP_NET_LATTICE && cfg->net.L > 0
+                       && (size_t)cfg->net.L * (size_t)cfg->net.L == n
+                   ? (size_t)cfg->net.L
+                   : 0;
+    char line[4 * 24 + 2 * COOP_FMT_G10_MAX + 8];
+    for (size_t k = 0; k < rec->n_snaps && !c->bad; k++) {
+        const double *v = rec->snap + k * n;
+        size_t head = coop_fmt_long(line, rec->snap_step[k]);
+        line[head++] = ',';
+        head += coop_csv_fmt_num(line + head, coop_config_date(cfg, rec->snap_step[k]));
+        line[head++] = ',';
+        for (size_t i = 0; i < n; i++) {
+            size_t len = head + coop_fmt_long(line + head, (long long)i);
+            if (L) {
+                line[len++] = ',';
+                len += coop_fmt_long(line + len, (long long)(i / L));
+                line[len++] = ',';
+                len += coop_fmt_long(line + len, (long long)(i % L));
+                line[len++] = ',';
+            } else {
+                memcpy(line + len, ",NA,NA,", 7);
+                len += 7;
+            }
+            len += coop_csv_fmt_num(line + len, v[i]);
+            line[len++] = '\n';
+            coop_csv_raw(c, line, len);
+        }
+    }
+    if (c->bad)
+        return COOP_FAIL(err, COOP_EIO, "%s/%s: write failed: %s", out->dir, SNAP_FILE,
+                         strerror(c->errnum));
+    return COOP_OK;
+}
+
 static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, coop_err *err)
 {
     coop_output *out = ctx;
@@ -543,7 +615,15 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
         coop_csv_num(oc, rec->outcome[o]);
         coop_csv_put(oc, "\n");
     }
-    return check_all(out, err);
+    int status = check_all(out, err);
+    if (!status && rec->snap && rec->n_snaps) {
+        if (rec->n_snap_nodes != cfg->n_actors)
+            return COOP_FAIL(err, COOP_EINVAL, "output: the snapshots of point %d world %s "
+                             "replicate %d do not match its configuration", it->point,
+                             it->world_name, it->replicate);
+        status = write_snapshots(out, cfg, rec, err);
+    }
+    return status;
 }
 
 /* Appends s as put_text writes it (quoted when it holds a comma, quote or line
@@ -750,8 +830,8 @@ int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err
     write_run_group(out, info);
     int status = check_all(out, err);
 
-    for (int k = 0; k < N_FILES && !status; k++) {
-        csv *c = &out->file[k];
+    for (int k = 0; k <= N_FILES && !status; k++) {
+        csv *c = k < N_FILES ? &out->file[k] : &out->snap;  /* N_FILES: snapshots.csv */
         if (!c->f)
             continue;
         int failed = fflush(c->f) != 0 || fsync(fileno(c->f)) != 0;
@@ -762,8 +842,8 @@ int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err
         }
         c->f = NULL;
         if (failed)
-            status = COOP_FAIL(err, COOP_EIO, "%s/%s: write failed: %s", out->dir, file_name[k],
-                               strerror(e));
+            status = COOP_FAIL(err, COOP_EIO, "%s/%s: write failed: %s", out->dir,
+                               k < N_FILES ? file_name[k] : SNAP_FILE, strerror(e));
     }
     if (!status && sync_dir(out->tmp) != 0)
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot sync: %s", out->tmp, strerror(errno));

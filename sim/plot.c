@@ -11,7 +11,9 @@
  * a user can restyle a figure by editing its script, without coopsim.  Doing the
  * filtering and aggregation here (share of replicates past a milestone, means
  * and t intervals of outcomes over replicates, grid ranks of sweep points) keeps
- * the scripts short and readable: they only say how to draw.
+ * the scripts short and readable: they only say how to draw.  (The one figure
+ * whose data file is large, the lattice snapshots, keeps a pixel per node: its
+ * blocks are read by gnuplot's `index`, fast enough for a 1000 x 1000 lattice.)
  *
  * Style (every figure): PNG 1200 x 800 from gnuplot's pngcairo terminal (png if
  * that gnuplot lacks cairo), the Okabe-Ito colour-blind-safe palette (Okabe & Ito
@@ -2554,6 +2556,213 @@ static int find_program(const char *name, char *buf, size_t size)
     return 0;
 }
 
+/* ---------------------------------------------------------------- lattice snapshots */
+
+#define SNAP_PANELS 6          /* snapshot panels drawn (of at most COOP_MAX_SNAPSHOTS) */
+#define SNAP_MAX_L 2000        /* larger lattices are not drawn: 4 million pixels a panel
+                                * in a panel of 300 or so; gnuplot would take minutes */
+#define SNAP_C "#0072B2"       /* Okabe-Ito blue: C */
+#define SNAP_D "#D55E00"       /* Okabe-Ito vermillion: D */
+#define SNAP_NONE "#BBBBBB"    /* grey: the node played nothing that step */
+
+/* Which of the n configured snapshot steps get a panel: all of them up to
+ * SNAP_PANELS, else the first, the last and evenly spaced ones between (indices
+ * round(k (n - 1) / (SNAP_PANELS - 1))).  Fills pick[] and returns their number. */
+static int snapshot_panels(size_t n, size_t *pick)
+{
+    if (n <= SNAP_PANELS) {
+        for (size_t k = 0; k < n; k++)
+            pick[k] = k;
+        return (int)n;
+    }
+    for (int k = 0; k < SNAP_PANELS; k++)
+        pick[k] = (size_t)floor((double)k * (double)(n - 1) / (SNAP_PANELS - 1) + 0.5);
+    return SNAP_PANELS;
+}
+
+/* Reads the panels' steps of snapshots.csv into v[panel][row * L + col] (NaN
+ * where the file has no value); the rows of other steps are skipped.  *lattice = 0
+ * when a row has no lattice position (row and col NA): no figure then. */
+static int load_snapshots(plot *p, size_t L, const int *step, int np, double *v, int *lattice,
+                          coop_err *err)
+{
+    static const char *const cols[] = {"step", "row", "col", "coop"};
+    int ix[4], got, status;
+    csv c;
+    *lattice = 1;
+    if ((status = csv_open(&c, p->dir, "snapshots.csv", err)) ||
+        (status = csv_need(&c, cols, ix, 4, err)))
+        goto out;
+    while (!(status = csv_next(&c, &got, err)) && got) {
+        long st, row, col;
+        double x;
+        if ((status = csv_int(&c, ix[0], &st, err)))
+            goto out;
+        int k = 0;
+        while (k < np && step[k] != st)
+            k++;
+        if (k == np)
+            continue;
+        if (strcmp(c.fld[ix[1]], "NA") == 0 || strcmp(c.fld[ix[2]], "NA") == 0) {
+            *lattice = 0;
+            goto out;
+        }
+        if ((status = csv_int(&c, ix[1], &row, err)) || (status = csv_int(&c, ix[2], &col, err)) ||
+            (status = csv_num(&c, ix[3], &x, err)))
+            goto out;
+        if ((size_t)row >= L || (size_t)col >= L) {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: row %ld, col %ld is outside the %zu x "
+                               "%zu lattice of manifest.cfg", c.path, c.line, row, col, L, L);
+            goto out;
+        }
+        v[(size_t)k * L * L + (size_t)row * L + (size_t)col] = x;
+    }
+out:
+    csv_close(&c);
+    return status;
+}
+
+/* Figure 7: the lattice at the configured snapshot steps of replicate 0 (C and D
+ * as two colours), from snapshots.csv.  Only for a lattice network: other
+ * networks have no layout that would place their nodes meaningfully on a page.
+ * figures/snapshots.csv holds one block per panel (step,row,col,coop, row-major,
+ * blocks separated by two blank lines so that gnuplot's `index` picks a panel;
+ * pandas and R skip blank lines), drawn `with image`, one pixel per node. */
+static int plot_snapshots(plot *p, coop_err *err)
+{
+    const coop_config *cfg = &p->cfg;
+    if (!cfg->net.present || cfg->net.type != COOP_NET_LATTICE || cfg->n_snapshots == 0)
+        return COOP_OK;
+    size_t L = (size_t)cfg->net.L, pick[SNAP_PANELS];
+    if (L > SNAP_MAX_L) {
+        if (p->log)
+            fprintf(p->log, "%s: the %zu x %zu lattice is too large for the snapshots figure "
+                            "(at most %d x %d): not drawn\n", p->dir, L, L, SNAP_MAX_L,
+                    SNAP_MAX_L);
+        return COOP_OK;
+    }
+    int np = snapshot_panels(cfg->n_snapshots, pick), step[SNAP_PANELS], lattice = 0;
+    for (int k = 0; k < np; k++)
+        step[k] = cfg->snapshots[pick[k]];
+    size_t cells = (size_t)np * L * L;
+    double *v = malloc(cells * sizeof *v);
+    if (!v)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory for %d snapshots of %zu nodes", np,
+                         L * L);
+    for (size_t i = 0; i < cells; i++)
+        v[i] = NAN;
+    int status = load_snapshots(p, L, step, np, v, &lattice, err);
+    if (status || !lattice)
+        goto out;
+
+    /* The data file; which kinds of value occur (for the legend). */
+    const char *file = "snapshots.csv";
+    int any_na = 0, mixed = 0, drawn = 0;
+    FILE *o = data_open(p, file, err);
+    if (!o) {
+        status = err->code;
+        goto out;
+    }
+    fputs("step,row,col,coop\n", o);
+    for (int k = 0; k < np; k++) {
+        if (k)
+            fputs("\n\n", o);
+        const double *x = v + (size_t)k * L * L;
+        for (size_t i = 0; i < L * L; i++) {
+            fprintf(o, "%d,%zu,%zu", step[k], i / L, i % L);
+            if (x[i] == 0 || x[i] == 1) {
+                fputs(x[i] == 0 ? ",0\n" : ",1\n", o);
+            } else {
+                put_num(o, x[i]);
+                fputc('\n', o);
+                any_na |= isnan(x[i]);
+                mixed |= !isnan(x[i]);
+            }
+            drawn |= !isnan(x[i]);
+        }
+    }
+    if ((status = data_close(p, o, file, err)) || !drawn)
+        goto out;
+
+    fig f;
+    char what[256], title[512];
+    snprintf(what, sizeof what, "the %zu x %zu lattice at %d chosen steps (C and D), replicate 0",
+             L, L, np);
+    if ((status = fig_open(p, &f, "snapshots", what, file, "snapshots.csv", err)))
+        goto out;
+    FILE *g = f.gp;
+    /* Tics at a round step, at most five a side, none past the last row. */
+    static const size_t tics[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500,
+                                  5000, 10000};
+    size_t tic = 10000;
+    for (size_t t = 0; t < sizeof tics / sizeof tics[0]; t++)
+        if (L <= 5 * tics[t]) {
+            tic = tics[t];
+            break;
+        }
+    snprintf(title, sizeof title,
+             "Lattice snapshots: the action of each node of the %zu x %zu lattice, replicate 0%s%s",
+             L, L, cfg->n_snapshots > (size_t)np ? " (6 of the configured steps)" : "",
+             mixed ? "\nshades between blue and vermillion: the node's share of C among its "
+                     "actions" : "");
+    fprintf(g, "# One pixel per node: col (column 3) along x, row (column 2) down y, row 0 at\n"
+               "# the top; coop (column 4) 1 = C, 0 = D, shares between as shades; NA (played\n"
+               "# nothing, when there is any) is drawn as NaN, a hole that shows the grey\n"
+               "# rectangle behind.  Panel k is block k of the data file (index k).\n"
+               "set palette defined (0 '%s', 1 '%s')\nset cbrange [0:1]\nunset colorbox\n"
+               "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\nset size ratio -1\n"
+               "set tics out scale 0.5\nunset grid\nset border 15 lc rgb '#404040'\n"
+               "set object 1 rectangle from graph 0,0 to graph 1,1 behind fc rgb '%s' "
+               "fillstyle solid 1.0 noborder\n",
+            SNAP_D, SNAP_C, L - 1, L - 1, SNAP_NONE);
+    /* Listed tics: with a reversed range gnuplot 5.4 draws a tic past the end of
+     * `set ytics 0,step,L-1` (a label L under the last row). */
+    for (int axis = 0; axis < 2; axis++) {
+        fprintf(g, "set %ctics (", axis ? 'y' : 'x');
+        for (size_t t = 0; t < L; t += tic)
+            fprintf(g, "%s%zu", t ? ", " : "", t);
+        fputs(")\n", g);
+    }
+    const char *keys[3] = {"C: cooperates", "D: defects", "played nothing"};
+    int n_keys = any_na ? 3 : 2;
+    page pg;
+    page_open(p, g, &pg, np, PAGE_PLAIN, title, n_keys, 16);
+    /* Square panels side by side: up to three a row. */
+    pg.cols = np <= 3 ? np : np == 4 ? 2 : 3;
+    pg.rows = (np + pg.cols - 1) / pg.cols;
+    pg.xsp = 80.0;
+    page_fit(&pg);
+    double side = pg.pw < pg.ph ? pg.pw : pg.ph;
+    pg.left += (pg.cols * (pg.pw - side)) / 2;
+    pg.top += (pg.rows * (pg.ph - side)) / 2;
+    pg.pw = pg.ph = side;
+    for (int k = 0; k < np; k++) {
+        char pt[128];
+        snprintf(pt, sizeof pt, "%s %.10g", time_label(p), coop_config_date(cfg, step[k]));
+        page_panel(g, &pg, k, pt, "column", "row", 0);
+        fprintf(g, "plot '%s' index %d using 3:2:%s with image\n", file, k,
+                any_na ? "(valid(4) ? $4 : NaN)" : "4");
+    }
+    fputs("set size noratio\n", g);
+    if (page_legend(g, &pg)) {
+        static const char *const kc[3] = {SNAP_C, SNAP_D, SNAP_NONE};
+        for (int q = 0; q < n_keys; q++) {
+            fprintf(g, ", \\\n     keyentry with boxes fs solid 1.0 noborder fc rgb '%s' "
+                       "title ", kc[q]);
+            gq(g, keys[q]);
+        }
+        fputc('\n', g);
+    }
+    page_close(g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+out:
+    free(v);
+    return status;
+}
+
+/* ---------------------------------------------------------------- run */
+
 static void plot_destroy(plot *p)
 {
     coop_config_destroy(&p->cfg);
@@ -2589,19 +2798,20 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
     if ((status = coop_config_load(path, NULL, 0, &p.cfg, err)))
         return status;
 
-    int have[5];
-    static const char *const files[5] = {"summary.csv", "milestones.csv", "outcomes.csv",
-                                         "hypothesis.csv", "points.csv"};
-    for (int i = 0; i < 5; i++) {
+    int have[6];
+    static const char *const files[6] = {"summary.csv", "milestones.csv", "outcomes.csv",
+                                         "hypothesis.csv", "points.csv", "snapshots.csv"};
+    for (int i = 0; i < 6; i++) {
         if ((status = join(path, sizeof path, dir, files[i], err)))
             goto out;
         have[i] = is_file(path);
     }
-    if (!have[0] && !have[1] && !have[3] && !(have[4] && have[2])) {
+    if (!have[0] && !have[1] && !have[3] && !(have[4] && have[2]) && !have[5]) {
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
-                           "milestones.csv (agreements), hypothesis.csv (forest plot) or "
-                           "points.csv with outcomes.csv (sweeps)",
+                           "milestones.csv (agreements), hypothesis.csv (forest plot), "
+                           "points.csv with outcomes.csv (sweeps) or snapshots.csv of a lattice "
+                           "(snapshots)",
                            dir);
         goto out;
     }
@@ -2623,8 +2833,8 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
     static const char probe[] = "set terminal pngcairo\n";
     if ((status = pipe_gnuplot(&p, probe, sizeof probe - 1, "/dev/null", &p.cairo, err)))
         goto out;
-    snprintf(p.about, sizeof p.about, "%s, seed %lu, %d replicates", p.cfg.name, p.cfg.seed,
-             p.cfg.replicates);
+    snprintf(p.about, sizeof p.about, "%s, seed %lu, %d replicate%s", p.cfg.name, p.cfg.seed,
+             p.cfg.replicates, p.cfg.replicates == 1 ? "" : "s");
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
         if (strtab_add(&p.outcomes, coop_outcome_names[o]) < 0) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
@@ -2658,11 +2868,14 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
     }
     if (p.n_points > 1 && (status = plot_sweep(&p, &od, &h, err)))
         goto out;
+    if (have[5] && (status = plot_snapshots(&p, err)))
+        goto out;
     if (p.n_figures == 0)
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: nothing to plot: no figure fits what its files hold (time series "
                            "need summary.csv, agreements milestones.csv, the forest plot "
-                           "hypothesis.csv, sweeps points.csv with outcomes.csv)",
+                           "hypothesis.csv, sweeps points.csv with outcomes.csv, snapshots "
+                           "snapshots.csv of a lattice)",
                            dir);
 out:
     free(od.acc);

@@ -651,7 +651,7 @@ Test(config, printer_exact_text)
         "  levels = [ \"none\", \"framework_signed\", \"framework_in_force\", \"enhanced\" ];\n"
         "  theta = [ 0.0, 0.3, 0.5, 0.7 ];\n  omega = [ 0.0, 0.2, 0.4, 0.6 ];\n  tau = 4;\n"
         "  hysteresis = 0.1;\n  beta = 0.1;\n  gamma = 0.5;\n  lambda = 0.1;\n};\n"
-        "output = {\n  series = \"summary\";\n};\n"
+        "output = {\n  series = \"summary\";\n  snapshots = [ ];\n};\n"
         "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n"
         "  placebo = [ ];\n  primary = \"others_coop_target\";\n  alpha = 0.05;\n"
         "  confidence = 0.95;\n  bootstrap = 2000;\n};\n"
@@ -686,6 +686,92 @@ Test(config, printer_escapes_and_exact_floats)
     cr_assert_str_eq(again.actors[0].kind, "a \"quoted\" \\ kind");
     free(text);
     coop_config_destroy(&again);
+    coop_config_destroy(&c);
+}
+
+/* ---- output.snapshots ---- */
+
+#define SNAP_BASE "actors = ({ name = \"A\"; });\n" \
+                  "time = { start = 0.0; end = 100.0; steps_per_year = 1; unit = \"generation\"; };\n"
+
+Test(config, snapshots_load_print_copy)
+{
+    coop_config c, d;
+    coop_err err = {0};
+    load_text(SNAP_BASE "output = { series = \"full\"; snapshots = [ 0, 7, 99 ]; };\n", NULL, 0,
+              &c);
+    cr_assert_eq(c.n_snapshots, 3);
+    cr_assert_eq(c.snapshots[0], 0);
+    cr_assert_eq(c.snapshots[1], 7);
+    cr_assert_eq(c.snapshots[2], 99);
+    char *text = print_str(&c);
+    cr_assert_not_null(strstr(text, "output = {\n  series = \"full\";\n  snapshots = [ 0, 7, 99 ];\n};\n"),
+                       "%s", text);
+    free(text);
+    assert_fixed_point(&c);
+
+    /* A deep copy: changing it leaves the original alone. */
+    cr_assert_eq(coop_config_copy(&d, &c, &err), COOP_OK);
+    cr_assert_neq(d.snapshots, c.snapshots);
+    cr_assert_eq(d.n_snapshots, 3);
+    d.snapshots[1] = 8;
+    cr_assert_eq(c.snapshots[1], 7);
+    coop_config_destroy(&d);
+    coop_config_destroy(&c);
+    cr_assert_null(c.snapshots);
+    cr_assert_eq(c.n_snapshots, 0);
+
+    /* None, or an empty array: NULL and 0, printed as [ ]. */
+    load_text(SNAP_BASE "output = { snapshots = [ ]; };\n", NULL, 0, &c);
+    cr_assert_null(c.snapshots);
+    cr_assert_eq(c.n_snapshots, 0);
+    assert_fixed_point(&c);
+    coop_config_destroy(&c);
+}
+
+Test(config, snapshots_override_and_limits)
+{
+    coop_config c;
+    const char *ov[] = {"output.snapshots=[0,10]"};
+    load_text(SNAP_BASE, ov, 1, &c);
+    cr_assert_eq(c.n_snapshots, 2);
+    cr_assert_eq(c.snapshots[0], 0);
+    cr_assert_eq(c.snapshots[1], 10);
+    coop_config_destroy(&c);
+
+    /* A later --set replaces the file's array; time.end changes the range. */
+    const char *ov2[] = {"output.snapshots=[5]", "time.end=6.0"};
+    load_text(SNAP_BASE "output = { snapshots = [ 0, 50 ]; };\n", ov2, 2, &c);
+    cr_assert_eq(c.n_snapshots, 1);
+    cr_assert_eq(c.snapshots[0], 5);
+    coop_config_destroy(&c);
+
+    char path[64];
+    temp_file(path, SNAP_BASE);
+    const char *bad[] = {"output.snapshots=[3,3]"};
+    load_fails(path, bad, 1, "--set output.snapshots=[3,3]: output.snapshots.1 = 3 is not after "
+                             "output.snapshots.0 = 3: the steps must be strictly ascending");
+    const char *neg[] = {"output.snapshots=[-1]"};
+    load_fails(path, neg, 1, "--set output.snapshots=[-1]: output.snapshots.0 = -1 is out of "
+                             "range [0, 99]");
+    unlink(path);
+
+    /* At most COOP_MAX_SNAPSHOTS (64) steps: 64 load, 65 do not. */
+    char text[2048], list[1024] = "";
+    for (int i = 0; i < 65; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%d", i ? ", " : "", i);
+    snprintf(text, sizeof text, SNAP_BASE "output = { snapshots = [ %s ]; };\n", list);
+    temp_file(path, text);
+    char want[256];
+    snprintf(want, sizeof want, "%s:3: output.snapshots has 65 entries: at most 64 are allowed",
+             path);
+    load_fails(path, NULL, 0, want);
+    unlink(path);
+    *strrchr(list, ',') = '\0';
+    snprintf(text, sizeof text, SNAP_BASE "output = { snapshots = [ %s ]; };\n", list);
+    load_text(text, NULL, 0, &c);
+    cr_assert_eq(c.n_snapshots, COOP_MAX_SNAPSHOTS);
+    cr_assert_eq(c.snapshots[63], 63);
     coop_config_destroy(&c);
 }
 

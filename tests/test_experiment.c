@@ -281,7 +281,7 @@ static int run_logged(calls *lg, int threads, int keep_series, coop_err *err)
     const coop_config *cfgs[NP * NW];
     for (int k = 0; k < NP * NW; k++)
         cfgs[k] = &cfg;
-    coop_plan plan = {NP, 5, NW, cfgs, worlds, NR, 77, keep_series};
+    coop_plan plan = {NP, 5, NW, cfgs, worlds, NR, 77, keep_series, 0};
     coop_sink sink = {lg, log_replicate, log_done};
     return coop_experiment_run_plan(&plan, threads, &sink, err);
 }
@@ -333,7 +333,7 @@ Test(experiment, bad_plans_are_refused)
     const coop_config *cfgs[1] = {&cfg};
     coop_sink sink = {NULL, NULL, NULL};
     coop_err err = {0};
-    coop_plan plan = {1, 0, 1, cfgs, worlds, 0, 1, 0};
+    coop_plan plan = {1, 0, 1, cfgs, worlds, 0, 1, 0, 0};
     cr_assert(eq(int, coop_experiment_run_plan(&plan, 1, &sink, &err), COOP_EINVAL));
     cr_assert_not_null(strstr(err.text, "replicates"), "%s", err.text);
     plan.replicates = COOP_MAX_REPLICATES + 1;

@@ -152,6 +152,17 @@ Test(mpi_e2e, run_is_byte_identical, .timeout = 60)
     compare("run tests/data/exp_small.cfg", "--series full");
 }
 
+/* A run with lattice snapshots: the record of replicate 0 carries them across
+ * ranks when a worker runs it (rank 0 receives it into a record with snapshots);
+ * snapshots.csv is one of the data files compared. */
+Test(mpi_e2e, run_with_snapshots_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("run configs/classic/nowak_may.cfg", "--set network.L=16 --set time.end=20 "
+            "--set 'output.snapshots=[0,5,19]' --replicates 8");
+}
+
 /* Errors: rank 0's message once, rank 0's exit status, nothing written. */
 Test(mpi_e2e, errors_stop_every_rank, .timeout = 60)
 {

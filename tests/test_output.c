@@ -567,3 +567,63 @@ Test(output, unusable_names_are_einval)
     cr_assert_null(coop_output_open(NULL, &cfg, 1, &err));
     cr_assert(eq(int, err.code, COOP_EINVAL));
 }
+
+/* ---- snapshots.csv ---- */
+
+Test(output, snapshots_rows_and_formats)
+{
+    /* Listed actors (no lattice): row and col NA; NaN (played nothing) as NA;
+     * a share of C with ten significant digits; time as population.csv's date. */
+    static const int steps[] = {1, 6};
+    coop_err err = {0};
+    coop_output *out = coop_output_open(in_base("res"), &cfg, 0, &err);
+    cr_assert_not_null(out, "%s", err.text);
+    coop_sink sink = coop_output_sink(out);
+    for (int r = 0; r < 2; r++) {
+        coop_record *rec = make_record(r);
+        double snap[2 * 3] = {1, 0, 2.0 / 3.0, NAN, 1, 0};
+        if (r == 0) /* only replicate 0 carries snapshots, as coopsim run gives them */
+            rec->n_snaps = 2, rec->snap_step = steps, rec->n_snap_nodes = 3, rec->snap = snap;
+        coop_item item = {0, 0, "factual", r, 1000u + (uint32_t)r, &cfg};
+        cr_assert(eq(int, sink.replicate(sink.ctx, &item, rec, &err), COOP_OK), "%s", err.text);
+        free_record(rec);
+    }
+    cr_assert(eq(int, sink.point_done(sink.ctx, 0, 0, "factual", &cfg, &err), COOP_OK));
+    cr_assert_not(exists(in_base("res/snapshots.csv")), "visible before close");
+    coop_run_info info;
+    coop_run_info_start(&info, "coopsim run x.cfg", 1);
+    coop_run_info_finish(&info, "complete");
+    cr_assert(eq(int, coop_output_close(out, &info, &err), COOP_OK), "%s", err.text);
+    char *s = slurp(in_base("res/snapshots.csv"));
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s, "step,time,node,row,col,coop\n"
+                        "1,2000.25,0,NA,NA,1\n"
+                        "1,2000.25,1,NA,NA,0\n"
+                        "1,2000.25,2,NA,NA,0.6666666667\n"
+                        "6,2001.5,0,NA,NA,NA\n"
+                        "6,2001.5,1,NA,NA,1\n"
+                        "6,2001.5,2,NA,NA,0\n");
+    free(s);
+
+    /* No record with snapshots: no file. */
+    write_dir(in_base("plain"), 2);
+    cr_assert_not(exists(in_base("plain/snapshots.csv")));
+}
+
+Test(output, snapshots_of_another_layout_are_einval)
+{
+    static const int steps[] = {0};
+    double snap[2] = {1, 0};
+    coop_err err = {0};
+    coop_output *out = coop_output_open(in_base("res"), &cfg, 0, &err);
+    cr_assert_not_null(out, "%s", err.text);
+    coop_sink sink = coop_output_sink(out);
+    coop_record *rec = make_record(0);
+    rec->n_snaps = 1, rec->snap_step = steps, rec->n_snap_nodes = 2, rec->snap = snap;
+    coop_item item = {0, 0, "factual", 0, 1000u, &cfg};
+    cr_assert(eq(int, sink.replicate(sink.ctx, &item, rec, &err), COOP_EINVAL));
+    cr_assert_not_null(strstr(err.text, "snapshots"), "%s", err.text);
+    free_record(rec);
+    coop_output_abort(out);
+    cr_assert(eq(int, base_entries(), 0), "abort left files behind");
+}

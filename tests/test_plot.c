@@ -328,3 +328,89 @@ Test(plot, time_unit_labels_the_axis)
     cr_expect_null(strstr(text, "set xlabel \"year\""));
     e2e_rmrf(tmp);
 }
+
+/* Lattice snapshots: a small Nowak & May run with snapshots, then the figure. */
+Test(plot, lattice_snapshots)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(dir, sizeof dir, "%s/nm", tmp);
+    e2e_result *r = e2e_run("run configs/classic/nowak_may.cfg --set network.L=24 "
+                            "--set time.end=30 --set 'output.snapshots=[0,2,9,29]' --quiet -o %s",
+                            dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/figures/snapshots.png: ", dir);
+    cr_expect(strstr(r->out, path), "no line for snapshots in:\n%s", r->out);
+
+    /* Both colours are there in quantity: C (blue, most of generation 0) and D. */
+    looks blue = {BLUE, 0.03, 0}, vermillion = {VERMILLION, 0.03, 0};
+    check_figure(dir, "snapshots", &blue);
+    snprintf(path, sizeof path, "%s/figures/snapshots.png", dir);
+    long n = count_pixels(path, &vermillion);
+    cr_expect_geq((double)n / (W * H), vermillion.min_share, "%ld D pixels", n);
+
+    /* One panel per step, titled in the configured time unit; the data file holds
+     * the 24 x 24 nodes of each panel in a block of its own. */
+    snprintf(path, sizeof path, "%s/figures/snapshots.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "set title \"generation 0\"") && strstr(text, "set title \"generation 29\""),
+              "%.400s", text);
+    cr_expect(strstr(text, "index 3 using") && !strstr(text, "index 4 using"), "%s", text);
+    cr_expect(strstr(text, "set size ratio -1") && strstr(text, "with image"));
+    cr_expect(strstr(text, "nowak_may, seed 1"), "the title does not name the run");
+    snprintf(path, sizeof path, "%s/figures/snapshots.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    long rows = 0, blank = 0;
+    char line[256];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "step,row,col,coop\n");
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '\n')
+            blank++;
+        else
+            rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 4 * 24 * 24);
+    cr_expect_eq(blank, 2 * 3);
+    e2e_rmrf(tmp);
+}
+
+/* More than six steps: six panels (first, last, evenly between); other networks:
+ * no snapshot figure. */
+Test(plot, snapshots_pick_six_and_skip_other_networks)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(dir, sizeof dir, "%s/nm", tmp);
+    e2e_result *r = e2e_run("run configs/classic/nowak_may.cfg --set network.L=12 "
+                            "--set time.end=20 --set 'output.snapshots=[0,1,2,3,4,5,6,7,8,9,10]' "
+                            "--quiet -o %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s --quiet", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/figures/snapshots.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    static const char *const want[] = {"\"generation 0\"", "\"generation 2\"", "\"generation 4\"",
+                                       "\"generation 6\"", "\"generation 8\"", "\"generation 10\""};
+    for (int k = 0; k < 6; k++)
+        cr_expect(strstr(text, want[k]), "no panel %s", want[k]);
+    cr_expect_null(strstr(text, "\"generation 1\""));
+    cr_expect(strstr(text, "6 of the configured steps"));
+
+    snprintf(dir, sizeof dir, "%s/ring", tmp);
+    r = e2e_run("run configs/classic/nowak_may.cfg --set network.type=ring --set network.n=50 "
+                "--set time.end=5 --set 'output.snapshots=[0,4]' --quiet -o %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "snapshots"), "%s", r->out);
+    snprintf(path, sizeof path, "%s/figures/snapshots.png", dir);
+    cr_expect_not(e2e_exists(path));
+    e2e_rmrf(tmp);
+}

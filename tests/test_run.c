@@ -102,3 +102,136 @@ Test(run_e2e, bad_override_creates_nothing)
     cr_assert_not(e2e_exists(p));
     e2e_rmrf(tmp);
 }
+
+/* ---- snapshots.csv (output.snapshots) ---- */
+
+#define SNAP_L 20
+#define SNAP_ARGS "run configs/classic/nowak_may.cfg --set network.L=20 --set time.end=40 " \
+                  "--set 'output.snapshots=[0,3,17,39]' --replicates 3 --quiet"
+
+/* population.csv's coop_share of replicate 0 at each step, as written. */
+static int pop_shares(const char *dir, char share[][32], int n_steps)
+{
+    char path[256], line[256];
+    snprintf(path, sizeof path, "%s/population.csv", dir);
+    FILE *f = fopen(path, "r");
+    int found = 0;
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f)) {
+        int point, rep, step;
+        char world[32], date[32], cs[32];
+        if (sscanf(line, "%d,%31[^,],%d,%d,%31[^,],%31[^,],", &point, world, &rep, &step, date,
+                   cs) != 6 || rep != 0 || step < 0 || step >= n_steps)
+            continue;
+        snprintf(share[step], 32, "%s", cs);
+        found++;
+    }
+    fclose(f);
+    return found;
+}
+
+Test(run_e2e, lattice_snapshots)
+{
+    static const int steps[] = {0, 3, 17, 39};
+    const int n_snaps = 4, n = SNAP_L * SNAP_L;
+    char tmp[64], a[128], b[128], line[256];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(a, sizeof a, "%s/t1", tmp);
+    snprintf(b, sizeof b, "%s/t2", tmp);
+    e2e_result *r = e2e_run(SNAP_ARGS " --threads 1 -o %s", a);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run(SNAP_ARGS " --threads 2 -o %s", b);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+
+    /* The same bytes with 1 and 2 threads, snapshots.csv included. */
+    char pa[256], pb[256];
+    snprintf(pa, sizeof pa, "%s/snapshots.csv", a);
+    snprintf(pb, sizeof pb, "%s/snapshots.csv", b);
+    cr_assert(e2e_exists(pa), "no snapshots.csv");
+    cr_expect(e2e_same_file(pa, pb), "snapshots.csv differs between 1 and 2 threads");
+    cr_expect(same_data(a, b), "threads 1 and 2 differ");
+
+    /* Header, then replicate 0 only: one row per snapshot step and node, in step then
+     * node order, each node at row i / L, column i % L, time = the step's date. */
+    char share[40][32];
+    memset(share, 0, sizeof share);
+    cr_assert_eq(pop_shares(a, share, 40), 40);
+    FILE *f = fopen(pa, "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "step,time,node,row,col,coop\n");
+    long rows = 0;
+    int c_count[4] = {0};
+    while (fgets(line, sizeof line, f)) {
+        int step, node, row, col;
+        double time, coop;
+        cr_assert_eq(sscanf(line, "%d,%lf,%d,%d,%d,%lf", &step, &time, &node, &row, &col, &coop),
+                     6, "bad row %ld: %s", rows + 1, line);
+        long k = rows / n, i = rows % n;
+        cr_assert_lt(k, n_snaps, "more rows than %d x %d", n_snaps, n);
+        cr_expect_eq(step, steps[k], "row %ld", rows + 1);
+        cr_expect_eq(time, (double)steps[k]);  /* nowak_may: start 0, one step a generation */
+        cr_expect_eq(node, i);
+        cr_expect_eq(row, i / SNAP_L);
+        cr_expect_eq(col, i % SNAP_L);
+        cr_expect(coop == 0.0 || coop == 1.0, "a node-level node plays C or D: %s", line);
+        c_count[k] += coop == 1.0;
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, (long)n_snaps * n);
+
+    /* One domain, node-level play: the mean over the nodes is population.csv's
+     * coop_share of replicate 0 at that step, digit for digit. */
+    for (int k = 0; k < n_snaps; k++) {
+        char mean[32];
+        snprintf(mean, sizeof mean, "%.10g", (double)c_count[k] / n);
+        cr_expect_str_eq(mean, share[steps[k]], "step %d: snapshot mean %s, coop_share %s",
+                         steps[k], mean, share[steps[k]]);
+    }
+    cr_expect_neq(c_count[0], c_count[3], "the lattice did not change in 39 generations");
+
+    /* The manifest re-runs the snapshots too. */
+    char m[192];
+    snprintf(m, sizeof m, "%s/manifest.cfg", a);
+    r = e2e_run("run %s --quiet -o %s/again", m, tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(pb, sizeof pb, "%s/again/snapshots.csv", tmp);
+    cr_expect(e2e_same_file(pa, pb), "the manifest re-run's snapshots.csv differs");
+    e2e_rmrf(tmp);
+}
+
+Test(run_e2e, snapshots_only_when_asked_and_na_off_the_lattice)
+{
+    char tmp[64], p[192], text[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    /* No output.snapshots: no file. */
+    e2e_result *r = e2e_run("run configs/classic/nowak_may.cfg --set network.L=10 "
+                            "--set time.end=5 --quiet -o %s/none", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(p, sizeof p, "%s/none/snapshots.csv", tmp);
+    cr_expect_not(e2e_exists(p));
+
+    /* A ring: no lattice positions, row and col NA. */
+    r = e2e_run("run configs/classic/nowak_may.cfg --set network.type=ring --set network.n=12 "
+                "--set network.k=2 --set time.end=5 --set 'output.snapshots=[4]' --quiet -o %s/ring",
+                tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(p, sizeof p, "%s/ring/snapshots.csv", tmp);
+    e2e_slurp(p, text, sizeof text);
+    cr_expect_eq(strncmp(text, "step,time,node,row,col,coop\n4,4,0,NA,NA,", 40), 0, "%s", text);
+    int lines = 0;
+    for (const char *c = text; *c; c++)
+        lines += *c == '\n';
+    cr_expect_eq(lines, 1 + 12);
+
+    /* A step past the end is a configuration error, and leaves nothing behind. */
+    r = e2e_run("run configs/classic/nowak_may.cfg --set network.L=10 --set time.end=5 "
+                "--set 'output.snapshots=[5]' --quiet -o %s/bad", tmp);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "output.snapshots.0 = 5 is out of range [0, 4]"), "%s", r->err);
+    snprintf(p, sizeof p, "%s/bad", tmp);
+    cr_expect_not(e2e_exists(p));
+    e2e_rmrf(tmp);
+}
