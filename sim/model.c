@@ -17,18 +17,25 @@
  * copied into the model by coop_model_init and changed there, never in the
  * configuration, so one configuration serves any number of runs and threads.
  *
- * Randomness.  One gsl_rng per model.  Draws are consumed only where the outcome
- * is uncertain: an engagement draw only when 0 < probability < 1, a choice draw
+ * Randomness.  One gsl_rng per model for the run-wide draws, and one stream per
+ * block of KBLOCK nodes (seeded from the run seed and the block: block_seed) for
+ * the per-node draws: the actions and implementation errors of interaction =
+ * node, and the neighbour a fermi or replicator imitator samples and whether it
+ * copies.  Each block draws in node order, so blocks can run on any threads and
+ * give the same numbers.  Draws are consumed only where the outcome is
+ * uncertain: an engagement draw only when 0 < probability < 1, a choice draw
  * only when a rule's probability of C is strictly between 0 and 1, an initiative
- * draw only when 0 < initiative_rate < 1.  Implementation errors form a Bernoulli
- * process with probability `noise` over the sequence of actions; it is sampled by
- * geometric gaps (one draw per error, none when noise = 0), which has the same
- * law as one draw per action and costs far less.
+ * draw only when 0 < initiative_rate < 1.  Implementation errors of per-tie play
+ * form a Bernoulli process with probability `noise` over the sequence of actions;
+ * it is sampled by geometric gaps (one draw per error, none when noise = 0),
+ * which has the same law as one draw per action and costs far less; in node
+ * mode each action with a partner gets its own draw when noise > 0.
  *
- * Node kernel.  The deterministic node-level models (Nowak & May 1992:
- * imitate_best, no noise, nothing else active) run through a fast path with one
- * byte per node instead of the per-tie state, selected automatically and giving
- * the same numbers bit for bit (section "node kernel" below, docs/ODD.md). */
+ * Node kernel.  The node-level imitation models (Nowak & May 1992, imitate_best;
+ * Fermi and proportional imitation, also with implementation errors) run through
+ * a fast path with one byte per node instead of the per-tie state, selected
+ * automatically and giving the same numbers bit for bit (section "node kernel"
+ * below, docs/ODD.md). */
 /* GSL's inline versions of gsl_rng_uniform and friends (GSL manual, "Inline
  * functions"): the same generator calls, one function call less per draw. */
 #define HAVE_INLINE 1
@@ -70,8 +77,9 @@ const char *const coop_pop_metric_names[COOP_POP_METRICS] = {"coop_share", "mean
 struct coop_model {
     const coop_config *cfg;
     gsl_rng *rng;
-    gsl_rng **brng;  /* n_brng: one imitation stream per block of KBLOCK nodes (fermi,
-                      * replicator), NULL when no actor follows a rule that draws */
+    gsl_rng **brng;  /* n_brng: one stream per block of KBLOCK nodes for the per-node
+                      * draws (node-mode actions and errors; fermi and replicator
+                      * imitation), NULL when there are none (tie mode without them) */
     size_t n_brng;
     size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
     int nl;                   /* agreement levels */
@@ -176,6 +184,11 @@ struct coop_model {
     int k_on;            /* this run uses it (decided at step 0) */
     unsigned char *k_buf; /* 3n: the actions to play, the next ones, the last played */
     unsigned char *k_act, *k_nxt, *k_old;
+    unsigned char *k_exe;  /* n: the actions executed this step, with errors (fermi and
+                            * replicator only: NULL when some node is imitate_best); it
+                            * trades places with k_old, so k_ebuf holds the allocation */
+    unsigned char *k_ebuf;
+    const unsigned char *k_play; /* what the payoff pass plays: k_exe with noise, else k_act */
     int16_t *k_key;      /* n: rank of this step's gain + 1, negated for a D node */
     int16_t *k_ckey;     /* lattice: key of code x (d + 1) + k (action x, k C neighbours) */
     double *k_cval;      /* lattice: gain of each code */
@@ -415,7 +428,7 @@ void coop_model_free(coop_model *m)
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
         m->pnode, m->model_of, m->nact,
-        m->k_buf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
+        m->k_buf, m->k_ebuf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
         free(bufs[k]);
@@ -724,7 +737,7 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     }
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), &fail);
-    int draws = 0;
+    int draws = cfg->interaction == COOP_INTERACTION_NODE;
     for (size_t i = 0; i < n; i++)
         draws |= cfg->actors[i].rule == COOP_RULE_FERMI || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
     if (draws && !fail) {
@@ -755,7 +768,7 @@ nomem:
 
 /* ---------------------------------------------------------------- init */
 
-/* The seed of the imitation stream of block b: coop_rng_seed keyed by the run's
+/* The seed of the stream of block b: coop_rng_seed keyed by the run's
  * seed, on points from 65534 down (65535 is the network's stream, config.c), so
  * every block of every run has its own stream, whatever the thread count. */
 static unsigned long block_seed(unsigned long seed, size_t b)
@@ -1116,28 +1129,40 @@ static void play_self(coop_model *m)
     }
 }
 
-/* interaction = node: every actor chooses one action per domain for the step, in
- * actor order, from its first slot (a learner's propensity, the same on all its
- * slots after imitation; a fixed rule's response to the memory of that slot),
- * then the implementation error; the tie loop plays it against every neighbour. */
+static int run_threads(const coop_model *m);
+
+/* interaction = node: every actor with a partner chooses one action per domain
+ * for the step from its first slot (a learner's propensity, the same on all its
+ * slots after imitation; a fixed rule's response to the memory of that slot), then
+ * the implementation error (a draw per action when noise > 0); the tie loop plays
+ * it against every neighbour.  The draws come from the stream of the actor's
+ * block, in actor order within the block, so the blocks can run in parallel.  An
+ * actor without partners plays nothing (play_self skips it too). */
 static void node_actions(coop_model *m)
 {
     size_t D = m->nd;
-    const int noisy = m->noise > 0.0;
-    for (size_t i = 0; i < m->n; i++) {
-        int lo = m->row[i];
-        if (m->row[i + 1] == lo && !m->self_play)
-            continue;
-        const coop_strategy *st = &coop_strategies[m->rule[i]];
-        const double *par = m->rpar + i * NPAR;
-        for (size_t d = 0; d < D; d++) {
-            double p = m->row[i + 1] > lo ? m->prop[(size_t)lo * D + d] : m->cfg->actors[i].propensity;
-            if (st->learning == COOP_LEARN_NONE)
-                p = st->p_coop(m->row[i + 1] > lo ? m->mem[(size_t)lo * D + d] : 0u, par, p);
-            int x = coop_strategy_bernoulli(m->rng, p);
-            if (noisy)
-                x ^= noise_flip(m);
-            m->nact[i * D + d] = (unsigned char)x;
+    const double noise = m->noise;
+    long nb = (long)m->n_brng;
+    int nth = run_threads(m);
+#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
+    for (long b = 0; b < nb; b++) {
+        size_t i0 = (size_t)b * KBLOCK, i1 = i0 + KBLOCK < m->n ? i0 + KBLOCK : m->n;
+        gsl_rng *rng = m->brng[b];
+        for (size_t i = i0; i < i1; i++) {
+            int lo = m->row[i];
+            if (m->row[i + 1] == lo)
+                continue;
+            const coop_strategy *st = &coop_strategies[m->rule[i]];
+            const double *par = m->rpar + i * NPAR;
+            for (size_t d = 0; d < D; d++) {
+                double p = m->prop[(size_t)lo * D + d];
+                if (st->learning == COOP_LEARN_NONE)
+                    p = st->p_coop(m->mem[(size_t)lo * D + d], par, p);
+                int x = coop_strategy_bernoulli(rng, p);
+                if (noise > 0.0)
+                    x ^= gsl_rng_uniform(rng) < noise;
+                m->nact[i * D + d] = (unsigned char)x;
+            }
         }
     }
 }
@@ -1580,7 +1605,7 @@ static void record_snapshot(const coop_model *m, coop_record *rec)
     double *out = rec->snap + (size_t)(hit - rec->snap_step) * m->n;
     for (size_t i = 0; i < m->n; i++) {
         if (m->k_on)
-            out[i] = m->row[i + 1] > m->row[i] ? (double)m->k_act[i] : NAN;
+            out[i] = m->row[i + 1] > m->row[i] ? (double)m->k_play[i] : NAN;
         else
             out[i] = m->na[i] ? (double)m->nc[i] / m->na[i] : NAN;
     }
@@ -1636,13 +1661,13 @@ static void do_record(coop_model *m, coop_record *rec)
 /* ---------------------------------------------------------------- node kernel */
 
 /* The node kernel: a fast path for the classic node-level models (Nowak & May
- * 1992) that gives the numbers of the general engine, bit for bit.  It applies
- * when every part of the step but play and imitation is inert and play is
- * deterministic:
- *   alloc: interaction = node, one domain, every actor imitate_best, update_every
- *     1, no events, no observables, no free-riding lists (regions with public
+ * 1992; Szabo & Toke 1998) that gives the numbers of the general engine, bit for
+ * bit.  It applies when every part of the step but play and imitation is inert and
+ * every intended action is pure:
+ *   alloc: interaction = node, one domain, every actor imitate_best, fermi or
+ *     replicator, update_every 1, no events, no observables, no free-riding lists (regions with public
  *     goods), no motivators, no hypothesis outcomes, n >= 1;
- *   init:  noise 0, engagement alpha = delta = 0, institutions beta = gamma =
+ *   init:  noise 0 unless no actor is imitate_best, engagement alpha = delta = 0, institutions beta = gamma =
  *     lambda = 0 and no level reachable at trust 0 (n_levels 1 or theta_1 > 0),
  *     every tie engaged with certainty (weight * sqrt(e_a e_b) >= 1, no attention
  *     budget binding), every propensity 0 or 1 (and the same on a node's slots),
@@ -1673,10 +1698,15 @@ static void do_record(coop_model *m, coop_record *rec)
  * neighbours are found by arithmetic (a stencil, vectorised with omp simd), else
  * through the CSR.  Nothing is allocated per step.
  *
- * Threads (STYLE.md, randomness and threads, rule 5): both passes run over fixed
- * blocks of KBLOCK nodes; imitate_best draws nothing, so no block needs a
- * generator (a rule that draws would need a stream per block derived from the run
- * seed and the block; none is implemented in the kernel), and the population's
+ * fermi and replicator: the imitation pass makes imitation_model's choice per
+ * node with the gains read through the keys (a table of the Fermi probabilities
+ * when every node has one K); with noise > 0 an error pass first draws the
+ * executed actions (k_exe), which the payoff pass plays, while imitation copies
+ * the intended ones (k_act), as the general engine copies propensities.
+ *
+ * Threads (STYLE.md, randomness and threads, rule 5): the passes run over fixed
+ * blocks of KBLOCK nodes; imitate_best draws nothing, the errors and fermi and
+ * replicator draw from the block's stream in node order, and the population's
  * gain is summed per sub-block of KSUB nodes and then in sub-block order, exactly
  * as block_sum does in the general engine, so the numbers depend neither on the
  * thread count nor on the path.  Threads are
@@ -1732,6 +1762,11 @@ static void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
                     && cfg->actors[i].rule_param[0] == cfg->actors[0].rule_param[0];
     if (one_fermi)
         m->k_ftab = zalloc(KFTAB * KFTAB, sizeof(double), fail);
+    int best = 0; /* imitate_best copies the best *played* action: no errors in the kernel */
+    for (size_t i = 0; i < m->n; i++)
+        best |= cfg->actors[i].rule == COOP_RULE_IMITATE_BEST;
+    if (m->k_draw && !best)
+        m->k_ebuf = m->k_exe = zalloc(m->n, 1, fail);
     size_t n = m->n;
     int maxdeg = 0;
     for (size_t i = 0; i < n; i++)
@@ -1787,7 +1822,7 @@ static void kernel_init(coop_model *m)
     m->k_ready = 0, m->k_on = 0;
     if (!m->k_able || !m->k_allow)
         return;
-    if (m->noise != 0.0 || m->alpha != 0.0 || m->delta != 0.0 || m->beta != 0.0
+    if ((m->noise != 0.0 && !m->k_ebuf) || m->alpha != 0.0 || m->delta != 0.0 || m->beta != 0.0
         || m->gamma != 0.0 || m->lambda != 0.0 || (m->nl > 1 && !(m->theta[1] > 0.0)))
         return;
     size_t n = m->n;
@@ -1868,6 +1903,7 @@ static void kernel_init(coop_model *m)
             }
     }
     m->k_act = m->k_buf, m->k_nxt = m->k_buf + n, m->k_old = m->k_buf + 2 * n;
+    m->k_exe = m->k_ebuf, m->k_play = m->k_act;
     for (size_t i = 0; i < n; i++) {
         int lo = m->row[i];
         m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(m->prop[lo] >= 1.0) : 0;
@@ -1882,7 +1918,7 @@ static inline void lat_code1(coop_model *m, size_t r, size_t col)
 {
     size_t L = (size_t)m->k_lat, cl = col ? col - 1 : L - 1, cr = col + 1 < L ? col + 1 : 0;
     int d = m->k_moore ? 8 : 4;
-    const unsigned char *a = m->k_act, *up = a + ((r + L - 1) % L) * L, *mid = a + r * L,
+    const unsigned char *a = m->k_play, *up = a + ((r + L - 1) % L) * L, *mid = a + r * L,
                         *dn = a + ((r + 1) % L) * L;
     int k = mid[cl] + mid[cr] + up[col] + dn[col];
     if (d == 8)
@@ -1895,7 +1931,7 @@ static inline void lat_code1(coop_model *m, size_t r, size_t col)
 static void lat_codes(coop_model *m, size_t r, size_t c0, size_t c1)
 {
     size_t L = (size_t)m->k_lat;
-    const unsigned char *a = m->k_act, *up = a + ((r + L - 1) % L) * L, *mid = a + r * L,
+    const unsigned char *a = m->k_play, *up = a + ((r + L - 1) % L) * L, *mid = a + r * L,
                         *dn = a + ((r + 1) % L) * L;
     unsigned char *code = m->k_nxt + r * L;
     if (c0 == 0)
@@ -1925,7 +1961,7 @@ static void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char
 static void kernel_pay(coop_model *m, size_t b)
 {
     size_t lo = b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
-    const unsigned char *a = m->k_act;
+    const unsigned char *a = m->k_play;
     int16_t *key = m->k_key;
     int self = m->self_play;
     long c = 0, na = 0;
@@ -2163,12 +2199,33 @@ static void kernel_imitate(coop_model *m, size_t b)
     }
 }
 
+/* Implementation errors of block b (node_actions' draws: one per node with a
+ * partner, from the block's stream, before its imitation draws). */
+static void kernel_errors(coop_model *m, size_t b)
+{
+    size_t lo = b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
+    gsl_rng *rng = m->brng[b];
+    double noise = m->noise;
+    for (size_t i = lo; i < hi; i++) {
+        unsigned char x = m->k_act[i];
+        if (m->row[i + 1] > m->row[i])
+            x ^= (unsigned char)(gsl_rng_uniform(rng) < noise);
+        m->k_exe[i] = x;
+    }
+}
+
 static void kernel_step(coop_model *m, coop_record *rec)
 {
     long nb = (long)m->k_nb;
-    int nth = run_threads(m);
+    int nth = run_threads(m), noisy = m->noise > 0.0;
+    m->k_play = noisy ? m->k_exe : m->k_act;
 #pragma omp parallel num_threads(nth) if (nth > 1)
     {
+        if (noisy) {
+#pragma omp for schedule(static)
+            for (long b = 0; b < nb; b++)
+                kernel_errors(m, (size_t)b);
+        }
 #pragma omp for schedule(static)
         for (long b = 0; b < nb; b++)
             kernel_pay(m, (size_t)b);
@@ -2177,9 +2234,13 @@ static void kernel_step(coop_model *m, coop_record *rec)
             kernel_imitate(m, (size_t)b);
     }
     if (rec)
-        record_snapshot(m, rec); /* k_act: the actions played in this step */
+        record_snapshot(m, rec); /* k_play: the actions played in this step */
     unsigned char *t = m->k_old;
-    m->k_old = m->k_act, m->k_act = m->k_nxt, m->k_nxt = t;
+    if (noisy) /* the executed actions become the last played */
+        m->k_old = m->k_exe, m->k_exe = t, t = m->k_act;
+    else
+        m->k_old = m->k_act;
+    m->k_act = m->k_nxt, m->k_nxt = t;
     if (rec) {
         if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
             memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));

@@ -124,10 +124,11 @@ Test(kernel, csr_networks_equal_general_engine)
  * lattice and through the CSR, and with imitate_best nodes mixed in. */
 Test(kernel, drawing_rules_equal_general_engine)
 {
-    const char *rules[][2] = {
-        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.1"},
-        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.5"},
-        {"actor_template.rule=\"replicator\"", "network.self=false"},
+    const char *rules[][3] = {
+        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.1", "noise=0"},
+        {"actor_template.rule=\"fermi\"", "actor_template.rule_params.K=0.5", "noise=0.05"},
+        {"actor_template.rule=\"replicator\"", "network.self=false", "noise=0"},
+        {"actor_template.rule=\"replicator\"", "network.self=false", "noise=0.1"},
     };
     const char *nets[][3] = {
         {"network.L=23", "network.neighbourhood=\"moore\"", "network.self=true"},
@@ -135,14 +136,15 @@ Test(kernel, drawing_rules_equal_general_engine)
         {"network.type=\"ba\"", "network.n=400", "network.m=2"},
     };
     for (size_t q = 0; q < 3; q++)
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < 4; k++) {
             const char *ov[] = {"time.end=30", "network.initial_c=0.5", "domains.pd.T=1.3",
-                                nets[q][0], nets[q][1], nets[q][2], rules[k][0], rules[k][1]};
+                                nets[q][0], nets[q][1], nets[q][2], rules[k][0], rules[k][1],
+                                rules[k][2]};
             coop_config cfg;
-            load(&cfg, "configs/classic/nowak_may.cfg", ov, 8);
+            load(&cfg, "configs/classic/nowak_may.cfg", ov, 9);
             for (unsigned long seed = 1; seed <= 3; seed++) {
                 char what[160];
-                snprintf(what, sizeof what, "%s %s", nets[q][0], rules[k][0] + 20);
+                snprintf(what, sizeof what, "%s %s %s", nets[q][0], rules[k][0] + 20, rules[k][2]);
                 same(&cfg, seed, what);
             }
             coop_config_destroy(&cfg);
@@ -202,15 +204,16 @@ Test(kernel, thread_invariance)
     coop_config_destroy(&cfg);
 }
 
-/* Fermi on a lattice large enough for within-run threads (90000 nodes, 22 blocks
- * of 4096, each with its own stream): the same records for 1, 2 and 3 threads, in
- * the kernel and in the general engine (whose imitation pass is parallel too). */
+/* Fermi with implementation errors on a lattice large enough for within-run
+ * threads (90000 nodes, 22 blocks of 4096, each with its own stream): the same
+ * records for 1, 2 and 3 threads, in the kernel and in the general engine (whose
+ * node actions and imitation pass are parallel too). */
 Test(kernel, drawing_rules_thread_invariance)
 {
     const char *ov[] = {"network.L=300", "time.end=8", "network.initial_c=0.5",
-                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2"};
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
     int used, l[5];
     double c[5], p[5];
     coop_record *r1 = run(&cfg, 3, 1, 1, &used, c, p, l);
@@ -233,20 +236,22 @@ Test(kernel, drawing_rules_thread_invariance)
 Test(kernel, snapshots_agree_with_population)
 {
     const char *ov[] = {"network.L=25", "time.end=30", "network.initial_c=0.5",
-                        "domains.pd.T=1.6"};
+                        "domains.pd.T=1.6", "noise=0", "actor_template.rule=\"imitate_best\""};
     static const int steps[] = {0, 7, 29};
-    for (int kernel = 0; kernel <= 1; kernel++) {
+    for (int kernel = 0; kernel <= 3; kernel++) {
+        if (kernel >= 2) /* fermi with errors: the executed actions */
+            ov[4] = "noise=0.05", ov[5] = "actor_template.rule=\"fermi\"";
         coop_config cfg;
-        load(&cfg, "configs/classic/nowak_may.cfg", ov, 4);
+        load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
         cfg.snapshots = (int *)steps, cfg.n_snapshots = 3; /* borrowed: unset before destroy */
         coop_err err = {0};
         coop_model *m = coop_model_alloc(&cfg, &err);
         cr_assert_not_null(m, "%s", err.text);
-        coop_model_set_kernel(m, kernel);
+        coop_model_set_kernel(m, kernel & 1);
         coop_record *rec = coop_record_alloc(&cfg, 1);
         cr_assert_eq(coop_record_add_snapshots(rec, &cfg), 0);
         coop_model_run(m, 9, rec);
-        cr_assert_eq(coop_model_kernel_on(m), kernel);
+        cr_assert_eq(coop_model_kernel_on(m), kernel & 1);
         for (size_t k = 0; k < 3; k++) {
             double sum = 0.0;
             for (size_t i = 0; i < cfg.n_actors; i++) {
@@ -311,6 +316,21 @@ Test(kernel, population_csv_end_to_end)
             strcat(b, "/population.csv");
             cr_expect(e2e_same_file(a, b), "b = %s seed %d: population.csv differs", bs[k], seed);
         }
+    /* fermi with errors, one model reused over replicates (its buffers trade places) */
+    char a[160], b[160];
+    snprintf(a, sizeof a, "%s/fermi_k", dir);
+    snprintf(b, sizeof b, "%s/fermi_g", dir);
+    const char *fmt = "run configs/classic/fermi_ring.cfg -o %s --quiet --replicates 3 "
+                      "--set noise=0.05 --set network.n=2000 --set time.end=40";
+    e2e_result *r = e2e_run(fmt, a);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    setenv("COOPSIM_KERNEL", "0", 1);
+    r = e2e_run(fmt, b);
+    unsetenv("COOPSIM_KERNEL");
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    strcat(a, "/population.csv");
+    strcat(b, "/population.csv");
+    cr_expect(e2e_same_file(a, b), "fermi with noise: population.csv differs");
     e2e_rmrf(dir);
 }
 
