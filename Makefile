@@ -38,7 +38,7 @@ DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
 
-.PHONY: all deps run test check-tests sanitize bench fuzz clean install mpi
+.PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -108,6 +108,41 @@ bench: deps
 	tests/bench/sweep.sh $(PROG)
 	tests/bench/classic.sh $(PROG)
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
+
+# make fuzz: the libFuzzer targets of tests/fuzz/ (the configuration loader and
+# the --set overrides), built with clang, ASan and UBSan into $(BUILD)/fuzz/ and
+# run FUZZ_SECONDS each (tests/fuzz/run.sh).  clang, its fuzzer runtime and LLVM's
+# OpenMP come from Debian (installed when missing).
+FUZZ_SECONDS ?= 60
+FUZZCC    := clang
+FUZZFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O1 -fopenmp -Iinclude \
+             -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZOBJ   := $(filter-out $(BUILD)/fuzz/obj/main.o,$(SRC:sim/%.c=$(BUILD)/fuzz/obj/%.o))
+FUZZBIN   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz: deps fuzz-deps
+	$(MAKE) $(FUZZBIN)
+	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+fuzz-deps:
+	@printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
+	  >/tmp/coopsim-fuzz-probe.c; \
+	if ! $(FUZZCC) -fsanitize=fuzzer -fopenmp -o /tmp/coopsim-fuzz-probe /tmp/coopsim-fuzz-probe.c \
+	     >/dev/null 2>&1; then \
+	  echo "make fuzz: installing clang libclang-rt-dev libomp-dev"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends clang libclang-rt-dev libomp-dev; \
+	fi; rm -f /tmp/coopsim-fuzz-probe /tmp/coopsim-fuzz-probe.c
+
+$(BUILD)/fuzz/obj:
+	mkdir -p $@
+
+$(BUILD)/fuzz/obj/%.o: sim/%.c | $(BUILD)/fuzz/obj
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)
+	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FUZZOBJ) $(PKG_LIBS) -lm
 
 clean:
 	rm -rf build

@@ -2962,6 +2962,11 @@ int coop_config_load(const char *path, const char *const *overrides, size_t n_ov
         if (config_error_type(&lc) == CONFIG_ERR_FILE_IO)
             st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read: %s", path,
                            config_error_text(&lc));
+        else if (strcmp(config_error_text(&lc), "syntax error") == 0) /* libconfig's usual text */
+            st = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: syntax error (a ';', quote or bracket "
+                           "missing on this line or the one before?)",
+                           config_error_file(&lc) ? config_error_file(&lc) : path,
+                           config_error_line(&lc));
         else
             st = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: syntax error: %s",
                            config_error_file(&lc) ? config_error_file(&lc) : path,
