@@ -19,7 +19,10 @@
  * that gnuplot lacks cairo), the Okabe-Ito colour-blind-safe palette (Okabe & Ito
  * 2008), line dash patterns that keep worlds apart in grey-scale print, axes on
  * the left and bottom only, a light grid, and a title that names the experiment,
- * its seed and its number of replicates. */
+ * its seed and its number of replicates (of repetitions, for a tournament).
+ * Figures whose values have no common axis (the validation targets: years,
+ * Kendall's tau, shares) put them on the one scale they share (the score) and
+ * give the values themselves as text in their own units. */
 #include "coop_plot.h"
 
 #include <errno.h>
@@ -37,6 +40,7 @@
 #include "coop_config.h"
 #include "coop_model.h"
 #include "coop_stats.h"
+#include "coop_validate.h"
 #include "coop_version.h"
 
 #define FIG_W 1200
@@ -2481,6 +2485,554 @@ static int plot_sweep(plot *p, const odata *od, const hdata *h, coop_err *err)
     return status;
 }
 
+/* ---------------------------------------------------------------- tournament */
+
+/* One row of tournament.csv. */
+typedef struct trow {
+    char name[COOP_NAME_MAX * 2];   /* safe_name of the strategy */
+    char label[64];                 /* "1. grim", cut to fit beside the bars */
+    double score, total;
+    long rank;
+} trow;
+
+/* Breaks a line longer than `width` characters after its last ", " that fits
+ * (once); returns the number of lines. */
+static int wrap_once(char *s, size_t width)
+{
+    if (strlen(s) <= width)
+        return 1;
+    char *cut = NULL;
+    for (char *c = s; c + 1 < s + width; c++)
+        if (c[0] == ',' && c[1] == ' ')
+            cut = c + 1;
+    if (!cut)
+        return 1;
+    *cut = '\n';
+    return 2;
+}
+
+/* Decimals that show `x`'s magnitude with about four significant digits (at
+ * most 3 decimals: 2.772, 27.72, 277.2, 2772). */
+static int decimals_for(double x)
+{
+    if (!(x > 0) || !isfinite(x))
+        return 3;
+    int d = 3 - (int)floor(log10(x));
+    return d < 0 ? 0 : d > 3 ? 3 : d;
+}
+
+/* The tournament figure: score per turn per opponent of each strategy, bars
+ * from 0 in rank order (rank 1 on top), labelled with their values, with the
+ * payoffs per turn of mutual cooperation (R) and mutual defection (P) of the
+ * game as light reference lines. */
+static int plot_tournament(plot *p, coop_err *err)
+{
+    static const char *const cols[] = {"strategy", "total_score", "score_per_turn", "rank"};
+    int ix[4], got, status;
+    trow *t = NULL;
+    size_t n = 0, cap = 0;
+    csv c;
+    if ((status = csv_open(&c, p->dir, "tournament.csv", err)) ||
+        (status = csv_need(&c, cols, ix, 4, err)))
+        goto out;
+    while (!(status = csv_next(&c, &got, err)) && got) {
+        trow *q = grow(t, &cap, n + 1, sizeof *q);
+        if (!q) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        t = q;
+        trow *r = &t[n];
+        if ((status = csv_num(&c, ix[1], &r->total, err)) ||
+            (status = csv_num(&c, ix[2], &r->score, err)) ||
+            (status = csv_int(&c, ix[3], &r->rank, err)))
+            goto out;
+        safe_name(r->name, sizeof r->name, c.fld[ix[0]]);
+        n++;
+    }
+    if (status || n == 0)
+        goto out;
+    csv_close(&c);
+    /* Rows in rank order; equal ranks keep file order (an insertion sort: qsort is
+     * not stable). */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && t[j - 1].rank > t[j].rank; j--) {
+            trow x = t[j];
+            t[j] = t[j - 1];
+            t[j - 1] = x;
+        }
+    int namelen = 0;
+    for (size_t i = 0; i < n; i++) {
+        int len = snprintf(t[i].label, sizeof t[i].label, "%ld. %s", t[i].rank, t[i].name);
+        if (len > 40) /* a long name would push the bars off the page */
+            len = snprintf(t[i].label + 37, sizeof t[i].label - 37, "...") + 37;
+        namelen = len > namelen ? len : namelen;
+    }
+
+    const char *file = "tournament.csv";
+    FILE *o = data_open(p, file, err);
+    if (!o) {
+        status = err->code;
+        goto out;
+    }
+    fputs("row,rank,strategy,label,score_per_turn,total_score\n", o);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(o, "%zu,%ld,%s,%s", i + 1, t[i].rank, t[i].name, t[i].label);
+        put_num(o, t[i].score);
+        put_num(o, t[i].total);
+        fputc('\n', o);
+    }
+    if ((status = data_close(p, o, file, err)))
+        goto out;
+
+    /* The x range: 0, every score and the reference payoffs, with room for the
+     * value labels beyond the bar ends. */
+    const coop_config *cfg = &p->cfg;
+    int ref = cfg->n_domains >= 1 && isfinite(cfg->domains[0].R) && isfinite(cfg->domains[0].P);
+    double R = ref ? cfg->domains[0].R : NAN, P = ref ? cfg->domains[0].P : NAN;
+    double lo = 0, hi = 0, big = 0;
+    int neg = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = t[i].score;
+        if (!isfinite(v))
+            continue;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        big = fabs(v) > big ? fabs(v) : big;
+        neg |= v < 0;
+    }
+    if (ref) {
+        lo = fmin(lo, fmin(R, P));
+        hi = fmax(hi, fmax(R, P));
+    }
+    if (!(hi - lo > 0))
+        hi = lo + 1;
+    int dec = decimals_for(big);
+    double span = hi - lo;
+    hi += span * (0.03 + (hi > 0 ? 0.11 : 0));
+    if (lo < 0) /* else the axis starts at 0, where the bars do */
+        lo -= span * (0.03 + (neg ? 0.11 : 0));
+
+    char title[1024], run[512], noise[64] = "";
+    if (cfg->noise > 0)
+        snprintf(noise, sizeof noise, ", noise %g", cfg->noise);
+    snprintf(run, sizeof run, "%s, seed %lu, %d repetition%s of the round robin, %d turns per "
+             "match%s", cfg->name, cfg->seed, cfg->replicates, cfg->replicates == 1 ? "" : "s",
+             cfg->n_steps, noise);
+    int lines = 1 + wrap_once(run, 130);
+    snprintf(title, sizeof title,
+             "Round-robin tournament of %zu strategies, ranked by score per turn per opponent\n%s",
+             n, run);
+
+    /* Rows get smaller text when many strategies share the height, and bars no
+     * thicker than 50 pixels when few do. */
+    double left = 40 + namelen * 8.5, top = 120 + 20 * lines, bottom = 80, right = 40;
+    left = left < 110 ? 110 : left;
+    double row_px = (FIG_H - top - bottom) / (double)n;
+    int font = row_px >= 22 ? 12 : row_px >= 15 ? 9 : row_px >= 12 ? 8 : 7;
+    int values = row_px >= 11;
+    double half = fmin(0.36, 25 / row_px);
+
+    fig f;
+    const char *what = "tournament: score per turn per opponent of each strategy, by rank";
+    if ((status = fig_open(p, &f, "tournament", what, file, "tournament.csv", err)))
+        goto out;
+    FILE *g = f.gp;
+    fprintf(g, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set tmargin at screen %.4f\nset bmargin at screen %.4f\n",
+            left / FIG_W, 1 - right / FIG_W, 1 - top / FIG_H, bottom / FIG_H);
+    fputs("set title ", g);
+    gq(g, title);
+    fprintf(g, " offset 0,%s\n", lines > 2 ? "2.0" : "2.6");
+    fputs("set xlabel \"score per turn (median over repetitions, per opponent)\"\n", g);
+    fprintf(g, "set xrange [%.6g:%.6g]\nset xtics %.6g\n", lo, hi, nice_step(hi - lo, 8));
+    fprintf(g, "set yrange [%zu.6:0.4]\nset ytics scale 0 font 'Sans,%d'\n"
+               "set grid noytics\nset border 1 lc rgb '#404040'\n",
+            n, font);
+    fputs("set style textbox opaque noborder margins 0.5,0.5\n", g);
+    if (ref) {
+        /* The reference lines behind the bars, named above the plot: the label of the
+         * smaller payoff ends at its line and the other starts at its own, unless that
+         * runs off the figure; labels that would still overlap go on two lines. */
+        double v[2] = {fmin(R, P), fmax(R, P)}, x0[2], x1[2];
+        char lab[2][96];
+        const char *align[2] = {"right", "left"};
+        snprintf(lab[0], sizeof lab[0], "%s = %g (mutual %s)", P <= R ? "P" : "R", v[0],
+                 P <= R ? "defection" : "cooperation");
+        snprintf(lab[1], sizeof lab[1], "%s = %g (mutual %s)", P <= R ? "R" : "P", v[1],
+                 P <= R ? "cooperation" : "defection");
+        for (int k = 0; k < 2; k++) {
+            double x = left + (v[k] - lo) / (hi - lo) * (FIG_W - left - right);
+            double w = 7.5 * (double)strlen(lab[k]) + 8;
+            if (k == 0 && x - w < 5)
+                align[0] = "left";
+            if (k == 1 && x + w > FIG_W - 5)
+                align[1] = "right";
+            x0[k] = align[k][0] == 'l' ? x : x - w;
+            x1[k] = x0[k] + w;
+        }
+        int stack = x1[0] + 10 > x0[1] && x1[1] + 10 > x0[0];
+        for (int k = 0; k < 2; k++) {
+            fprintf(g, "set arrow %d from %.10g, graph 0 to %.10g, graph 1.02 nohead back "
+                       "dt 2 lw 1.5 lc rgb '#9AA5B1'\n",
+                    k + 1, v[k], v[k]);
+            fprintf(g, "set label %d \"%s\" at %.10g, graph 1.02 %s offset %s,%s "
+                       "tc rgb '#606060'\n",
+                    k + 1, lab[k], v[k], align[k], align[k][0] == 'l' ? "0.4" : "-0.4",
+                    stack && k == 1 ? "1.7" : "0.6");
+        }
+    }
+    fprintf(g, "set arrow 3 from 0, graph 0 to 0, graph 1 nohead back lc rgb '#404040'\n");
+    fprintf(g, "plot '%s' using (column('score_per_turn')/2):'row':(0):'score_per_turn':"
+               "(column('row')-%.3g):(column('row')+%.3g):ytic(strcol('label')) \\\n"
+               "     with boxxyerror fs solid 1.0 noborder lc rgb '%s'",
+            file, half, half, colour[0]);
+    /* Value labels past the bar ends: right of a bar that ends >= 0, left of one
+     * that ends < 0 (boxed: they mask a reference line they cross). */
+    if (values) {
+        fprintf(g, ", \\\n     '%s' using (column('score_per_turn') >= 0 ? "
+                   "column('score_per_turn') : NaN):'row':(sprintf('%%.%df', "
+                   "column('score_per_turn'))) with labels left boxed offset 0.8,0 "
+                   "font 'Sans,%d'",
+                file, dec, font);
+        if (neg)
+            fprintf(g, ", \\\n     '%s' using (column('score_per_turn') < 0 ? "
+                       "column('score_per_turn') : NaN):'row':(sprintf('%%.%df', "
+                       "column('score_per_turn'))) with labels right boxed offset -0.8,0 "
+                       "font 'Sans,%d'",
+                        file, dec, font);
+    }
+    fputc('\n', g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+out:
+    csv_close(&c);
+    free(t);
+    return status;
+}
+
+/* ---------------------------------------------------------------- validation */
+
+/* What each validation target measures, in words a reader of the figure needs
+ * (docs/VALIDATION.md, "Targets"), its units and the decimals its values get.
+ * The actors are the roles of the validation group (leader, blocked, late,
+ * early states): the group itself is not in the manifest. */
+static const struct vtarget {
+    const char *what, *unit;
+    int dec, diagnostic;
+} vtargets[COOP_V_N] = {
+    [COOP_V_TAU_SIGNED] = {"order of the signing dates", "Kendall's tau-b (-1 to 1)", 2, 0},
+    [COOP_V_TAU_IN_FORCE] = {"order of the dates in force", "Kendall's tau-b (-1 to 1)", 2, 0},
+    [COOP_V_ORDER_SIGNED] = {"early states sign before blocked before late",
+                             "share of replicates", 2, 0},
+    [COOP_V_LEADER_FIRST] = {"leader first to the enhanced level", "share of replicates", 2, 0},
+    [COOP_V_LEADER_YEAR] = {"leader's enhanced agreement", "year", 1, 0},
+    [COOP_V_BLOCKED] = {"blocked state not in force by the deadline", "share of replicates", 2,
+                        0},
+    [COOP_V_LATE_DELAY] = {"late state's signing delay", "years after the early states", 1, 0},
+    [COOP_V_SHARE_MAE] = {"states' shares of trade", "mean absolute error vs the record", 3, 0},
+    [COOP_V_SHARE_MAE_IMPORTS] = {"states' shares of trade: imports only",
+                                  "mean absolute error (diagnostic: not in combined)", 3, 1},
+    [COOP_V_SHARE_MAE_EXPORTS] = {"states' shares of trade: exports only",
+                                  "mean absolute error (diagnostic: not in combined)", 3, 1},
+    [COOP_V_DECLINE] = {"change of total trade over the decline years", "relative change", 2,
+                        0},
+};
+
+/* One row of validation.csv, with what the figure shows of it. */
+typedef struct vrow {
+    char target[COOP_NAME_MAX * 2];
+    double observed, mean, lo, hi, score, tol;
+    int pass;            /* 1, 0, -1 for NA */
+    int combined;
+    const struct vtarget *vt;  /* NULL: a target this version does not describe */
+} vrow;
+
+/* Text for a data file that gnuplot reads field by field: gnuplot does not honour
+ * CSV quoting, so a comma becomes a semicolon (and a double quote a single one). */
+static void put_text(FILE *o, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == ',' ? ';' : *s == '"' ? '\'' : (unsigned char)*s < 32 ? ' ' : *s, o);
+}
+
+/* A value with dec decimals, NA for NaN. */
+static void vnum(char *buf, size_t size, double x, int dec)
+{
+    if (isnan(x))
+        snprintf(buf, size, "NA");
+    else
+        snprintf(buf, size, "%.*f", dec, x == 0 ? 0.0 : x);
+}
+
+/* The validation figure at one point: per target a dot at its score (0-1, the
+ * one scale every target shares), filled when it passes and open when it does
+ * not, the combined score apart below; beside it, as text in each target's own
+ * units, the observed value, the simulated mean with its 95% CI, the tolerance
+ * and the verdict. */
+static int plot_validation(plot *p, coop_err *err)
+{
+    static const char *const cols[] = {"target",  "observed",  "simulated_mean", "ci_lo",
+                                       "ci_hi",   "score",     "tolerance",      "pass"};
+    int ix[8], got, status;
+    vrow *v = NULL;
+    size_t n = 0, cap = 0;
+    int pcol, many = 0;
+    char first_point[64] = "";
+    csv c;
+    if ((status = csv_open(&c, p->dir, "validation.csv", err)) ||
+        (status = csv_need(&c, cols, ix, 8, err)))
+        goto out;
+    pcol = csv_col(&c, "point");
+    while (!(status = csv_next(&c, &got, err)) && got) {
+        if (pcol >= 0) {
+            long pt;
+            if ((status = csv_int(&c, pcol, &pt, err)))
+                goto out;
+            if (!first_point[0])
+                snprintf(first_point, sizeof first_point, "%ld", pt);
+            else if (strcmp(first_point, c.fld[pcol]) != 0)
+                many = 1;
+        }
+        vrow *q = grow(v, &cap, n + 1, sizeof *q);
+        if (!q) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        v = q;
+        vrow *r = &v[n];
+        memset(r, 0, sizeof *r);
+        if ((status = csv_num(&c, ix[1], &r->observed, err)) ||
+            (status = csv_num(&c, ix[2], &r->mean, err)) ||
+            (status = csv_num(&c, ix[3], &r->lo, err)) ||
+            (status = csv_num(&c, ix[4], &r->hi, err)) ||
+            (status = csv_num(&c, ix[5], &r->score, err)) ||
+            (status = csv_num(&c, ix[6], &r->tol, err)))
+            goto out;
+        const char *ps = c.fld[ix[7]];
+        if (strcmp(ps, "true") == 0)
+            r->pass = 1;
+        else if (strcmp(ps, "false") == 0)
+            r->pass = 0;
+        else if (!*ps || strcmp(ps, "NA") == 0)
+            r->pass = -1;
+        else {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: pass = '%s' is not true, false or NA",
+                               c.path, c.line, ps);
+            goto out;
+        }
+        safe_name(r->target, sizeof r->target, c.fld[ix[0]]);
+        r->combined = strcmp(r->target, "combined") == 0;
+        for (int k = 0; k < COOP_V_N; k++)
+            if (strcmp(r->target, coop_validate_target_names[k]) == 0)
+                r->vt = &vtargets[k];
+        n++;
+    }
+    /* A calibration sweep validates many points: one figure would not show them. */
+    if (status || n == 0 || many)
+        goto out;
+
+    /* Rows top to bottom in file order; the combined score after a gap. */
+    int n_pass = 0, n_scored = 0;
+    double y = 0, ysep = 0, comb_y = 0;
+    const vrow *comb = NULL;
+    const char *file = "validation.csv";
+    FILE *o = data_open(p, file, err);
+    if (!o) {
+        status = err->code;
+        goto out;
+    }
+    fputs("row,target,kind,label,unit,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass,"
+          "observed_text,simulated_text,tolerance_text,pass_text\n",
+          o);
+    for (int pass2 = 0; pass2 < 2; pass2++)
+        for (size_t i = 0; i < n; i++) {
+            const vrow *r = &v[i];
+            if (r->combined != pass2)
+                continue;
+            if (r->combined && !ysep) {
+                ysep = y + 0.7;
+                y += 0.9;
+                comb = r;
+            }
+            y += 1;
+            if (r->combined)
+                comb_y = y;
+            int dec = r->combined ? 2 : r->vt ? r->vt->dec : 3;
+            const char *kind = r->combined ? "combined" : r->vt && r->vt->diagnostic
+                                                              ? "diagnostic" : "target";
+            const char *label = r->combined ? "combined score" : r->vt ? r->vt->what
+                                                                       : r->target;
+            const char *unit = r->combined ? "mean of the scores above (diagnostics excluded)"
+                               : r->vt     ? r->vt->unit
+                                           : "the target's units";
+            char ot[64], st[256], tt[64], a[64], b[64], m[64];
+            vnum(ot, sizeof ot, r->observed, dec);
+            vnum(m, sizeof m, r->mean, dec);
+            vnum(a, sizeof a, r->lo, dec);
+            vnum(b, sizeof b, r->hi, dec);
+            if (isnan(r->mean))
+                snprintf(st, sizeof st, "not defined in any replicate");
+            else if (isnan(r->lo) || isnan(r->hi))
+                snprintf(st, sizeof st, "%s", m);
+            else
+                snprintf(st, sizeof st, "%s [%s to %s]", m, a, b);
+            if (r->combined)
+                snprintf(tt, sizeof tt, "score \xe2\x89\xa5 %g", r->tol);
+            else
+                snprintf(tt, sizeof tt, "\xc2\xb1%.*f", dec, r->tol);
+            if (!r->combined && strcmp(kind, "diagnostic") != 0 && !isnan(r->score)) {
+                n_scored++;
+                n_pass += r->pass == 1;
+            }
+            fprintf(o, "%.1f,%s,%s,", y, r->target, kind);
+            put_text(o, label);
+            fputc(',', o);
+            put_text(o, unit);
+            put_num(o, r->observed);
+            put_num(o, r->mean);
+            put_num(o, r->lo);
+            put_num(o, r->hi);
+            put_num(o, r->score);
+            put_num(o, r->tol);
+            fprintf(o, ",%s,", r->pass < 0 ? "NA" : r->pass ? "true" : "false");
+            put_text(o, ot);
+            fputc(',', o);
+            put_text(o, st);
+            fputc(',', o);
+            put_text(o, tt);
+            fprintf(o, ",%s\n", r->pass < 0 ? "n/a" : r->pass ? "yes" : "no");
+        }
+    if ((status = data_close(p, o, file, err)))
+        goto out;
+
+    /* Pixels: labels | score dots | the values in their own units. */
+    const double lab_r = 372, dot_l = 386, dot_r = 636, tab_l = 660, top = 132, bottom = 104;
+    char title[1024], verdict[256] = "";
+    if (comb && !isnan(comb->score))
+        snprintf(verdict, sizeof verdict, "; combined score %.2f %s (needs %g)", comb->score,
+                 comb->pass == 1 ? "passes" : "fails", comb->tol);
+    snprintf(title, sizeof title,
+             "Validation against the historical record: %d of %d targets within tolerance%s\n"
+             "%s",
+             n_pass, n_scored, verdict, p->about);
+    fig f;
+    const char *what = "validation: the score of each target, and its observed and simulated "
+                       "values";
+    if ((status = fig_open(p, &f, "validation", what, file, "validation.csv", err)))
+        goto out;
+    FILE *g = f.gp;
+    fputs("set multiplot title ", g);
+    gq(g, title);
+    fprintf(g, "\nunset key\nset yrange [%.1f:0.4]\nset tmargin at screen %.4f\n"
+               "set bmargin at screen %.4f\n",
+            y + 0.6, 1 - top / FIG_H, bottom / FIG_H);
+    const char *pass_c = verdict_colour[V_SUPPORTED], *fail_c = verdict_colour[V_CONTRADICTED];
+
+    /* The labels, right-aligned: what the target measures, its units below in grey. */
+    fprintf(g, "# the row labels\nset lmargin at screen 0\nset rmargin at screen %.4f\n"
+               "unset border\nunset tics\nunset grid\nset xrange [0:1]\n",
+            lab_r / FIG_W);
+    fprintf(g, "plot '%s' using (1):'row':(strcol('kind') eq 'target' ? strcol('label') : '') "
+               "with labels right offset 0,0.5, \\\n"
+               "     '%s' using (1):'row':(strcol('kind') eq 'diagnostic' ? strcol('label') : '') "
+               "with labels right offset 0,0.5 tc rgb '#606060', \\\n"
+               "     '%s' using (1):'row':(strcol('kind') eq 'combined' ? strcol('label') : '') "
+               "with labels right offset 0,0.5 font 'Sans Bold,12', \\\n"
+               "     '%s' using (1):'row':'unit' with labels right offset 0,-0.6 font 'Sans,10' "
+               "tc rgb '#707070'\n",
+            file, file, file, file);
+
+    /* The scores. */
+    fprintf(g, "# the scores\nset lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+               "set border 1 lc rgb '#404040'\nset xtics 0,0.25,1 nomirror\n"
+               "set ytics (",
+            dot_l / FIG_W, dot_r / FIG_W);
+    {
+        double yy = 0;
+        int k = 0, sep = 0;
+        for (int pass2 = 0; pass2 < 2; pass2++)
+            for (size_t i = 0; i < n; i++)
+                if (v[i].combined == pass2) {
+                    if (v[i].combined && !sep) {
+                        yy += 0.9;
+                        sep = 1;
+                    }
+                    yy += 1;
+                    fprintf(g, "%s\"\" %.1f", k++ ? ", " : "", yy);
+                }
+    }
+    fputs(") scale 0\nset grid xtics ytics lc rgb '#e6e6e6' lt 1 lw 1\n"
+          "set xrange [-0.03:1.03]\n"
+          "set xlabel \"score: 1 = the simulated mean equals the observed value\"\n",
+          g);
+    fputs("set label 1 \"score\" at graph 0.5, graph 1 center offset 0,1.2 font 'Sans Bold,12'\n",
+          g);
+    if (comb) {
+        fprintf(g, "set arrow 1 from screen 0.01, first %.1f to screen 0.99, first %.1f nohead "
+                   "lc rgb '#9AA5B1'\n",
+                ysep, ysep);
+        fprintf(g, "set arrow 2 from %g, first %.1f to %g, first %.1f nohead dt 2 lw 1.5 "
+                   "lc rgb '#404040'\n",
+                comb->tol, comb_y - 0.42, comb->tol, comb_y + 0.42);
+        fprintf(g, "set label 2 \"pass mark\" at %g, first %.2f center "
+                   "font 'Sans,9' tc rgb '#404040'\n",
+                comb->tol, comb_y - 0.7);
+    }
+    const char *sel = "(strcol('kind') %s 'combined' && strcol('pass') eq '%s' ? "
+                      "column('score') : NaN):'row'";
+    fprintf(g, "plot '%s' using ", file);
+    fprintf(g, sel, "ne", "true");
+    fprintf(g, " with points pt 7 ps 2.2 lc rgb '%s', \\\n     '%s' using ", pass_c, file);
+    fprintf(g, sel, "ne", "false");
+    fprintf(g, " with points pt 6 ps 2.2 lw 2.5 lc rgb '%s', \\\n     '%s' using ", fail_c, file);
+    fprintf(g, sel, "eq", "true");
+    fprintf(g, " with points pt 13 ps 3.2 lc rgb '%s', \\\n     '%s' using ", pass_c, file);
+    fprintf(g, sel, "eq", "false");
+    fprintf(g, " with points pt 12 ps 3.2 lw 2.5 lc rgb '%s'\n", fail_c);
+
+    /* The values, as text in each target's own units. */
+    static const struct {
+        const char *col, *head;
+        double x;       /* pixels */
+        const char *align;
+    } tc[] = {{"observed_text", "observed", 745, "right"},
+              {"simulated_text", "simulated mean [95% CI]", 765, "left"},
+              {"tolerance_text", "tolerance", 1012, "left"},
+              {"pass_text", "pass", 1120, "left"}};
+    fprintf(g, "# the values in their own units\nset lmargin at screen %.4f\n"
+               "set rmargin at screen 1\nunset border\nunset tics\nunset grid\nunset xlabel\n"
+               "unset label\nunset arrow\nset xrange [%g:%d]\n",
+            tab_l / FIG_W, tab_l, FIG_W);
+    for (size_t k = 0; k < sizeof tc / sizeof tc[0]; k++)
+        fprintf(g, "set label %zu \"%s\" at %g, graph 1 %s offset 0,1.2 font 'Sans Bold,12'\n",
+                k + 1, tc[k].head, tc[k].x, tc[k].align);
+    fputs("plot ", g);
+    for (size_t k = 0; k < sizeof tc / sizeof tc[0]; k++)
+        fprintf(g, "%s'%s' using (%g):'row':'%s' with labels %s", k ? ", \\\n     " : "", file,
+                tc[k].x, tc[k].col, tc[k].align);
+    fputc('\n', g);
+
+    /* The legend below. */
+    fprintf(g, "# the legend\nset lmargin at screen 0\nset rmargin at screen 1\n"
+               "set bmargin at screen 0\nset tmargin at screen %.4f\nunset label\n"
+               "set key at screen 0.5,%.4f center center horizontal reverse Left maxcols 3 "
+               "samplen 1 width 2\nset xrange [0:1]\nset yrange [0:1]\n"
+               "plot NaN notitle, \\\n"
+               "     keyentry with points pt 7 ps 2 lc rgb '%s' title 'pass: within tolerance', \\\n"
+               "     keyentry with points pt 6 ps 2 lw 2.5 lc rgb '%s' title 'fail: outside tolerance', \\\n"
+               "     keyentry with points pt 12 ps 2.6 lw 2 lc rgb '#404040' "
+               "title 'combined score'\n",
+            34.0 / FIG_H, 20.0 / FIG_H, pass_c, fail_c);
+    fputs("unset multiplot\n", g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+out:
+    csv_close(&c);
+    free(v);
+    return status;
+}
+
 /* ---------------------------------------------------------------- the command */
 
 /* Reads points.csv: the point ids and the swept parameters' values. */
@@ -2798,20 +3350,23 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
     if ((status = coop_config_load(path, NULL, 0, &p.cfg, err)))
         return status;
 
-    int have[6];
-    static const char *const files[6] = {"summary.csv", "milestones.csv", "outcomes.csv",
-                                         "hypothesis.csv", "points.csv", "snapshots.csv"};
-    for (int i = 0; i < 6; i++) {
+    int have[8];
+    static const char *const files[8] = {"summary.csv",    "milestones.csv", "outcomes.csv",
+                                         "hypothesis.csv", "points.csv",     "snapshots.csv",
+                                         "tournament.csv", "validation.csv"};
+    for (int i = 0; i < 8; i++) {
         if ((status = join(path, sizeof path, dir, files[i], err)))
             goto out;
         have[i] = is_file(path);
     }
-    if (!have[0] && !have[1] && !have[3] && !(have[4] && have[2]) && !have[5]) {
+    if (!have[0] && !have[1] && !have[3] && !(have[4] && have[2]) && !have[5] && !have[6] &&
+        !have[7]) {
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
                            "milestones.csv (agreements), hypothesis.csv (forest plot), "
-                           "points.csv with outcomes.csv (sweeps) or snapshots.csv of a lattice "
-                           "(snapshots)",
+                           "points.csv with outcomes.csv (sweeps), snapshots.csv of a lattice "
+                           "(snapshots), tournament.csv (tournament) or validation.csv of one "
+                           "point (validation)",
                            dir);
         goto out;
     }
@@ -2870,12 +3425,17 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
         goto out;
     if (have[5] && (status = plot_snapshots(&p, err)))
         goto out;
+    if (have[6] && (status = plot_tournament(&p, err)))
+        goto out;
+    if (have[7] && (status = plot_validation(&p, err)))
+        goto out;
     if (p.n_figures == 0)
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: nothing to plot: no figure fits what its files hold (time series "
                            "need summary.csv, agreements milestones.csv, the forest plot "
                            "hypothesis.csv, sweeps points.csv with outcomes.csv, snapshots "
-                           "snapshots.csv of a lattice)",
+                           "snapshots.csv of a lattice, the tournament tournament.csv, the "
+                           "validation validation.csv of one point)",
                            dir);
 out:
     free(od.acc);

@@ -1,6 +1,7 @@
 /* test_plot.c: `coopsim plot` on the results directories under tests/data/plot_*
  * (a run, a hypothesis test, a sweep and a hypothesis sweep; see
- * tests/data/plot_fixtures.sh), each copied to /tmp first.
+ * tests/data/plot_fixtures.sh), each copied to /tmp first, and on directories
+ * the tests write themselves (classic models, a tournament, a validation).
  *
  * Every figure is checked for what a reader relies on: the PNG exists and is
  * 1200 x 800 (the IHDR chunk); it shows data, not just axes (the PNG is decoded,
@@ -139,6 +140,7 @@ static void plot_fixture(const char *fixture_name, const char *const *names, con
 #define VERMILLION "#D55E00" /* counterfactual world */
 #define ORANGE "#E69F00"     /* agreement level 1 */
 #define SLATE "#9AA5B1"      /* the inconclusive verdict: a grey no text antialiasing makes */
+#define GREEN "#009E73"      /* a validation target that passes */
 
 Test(plot, run_results)
 {
@@ -245,7 +247,8 @@ Test(plot, not_a_results_directory)
     r = e2e_run("plot %s", dir);
     cr_expect_eq(r->status, 2);
     cr_expect(strstr(r->err, "nothing to plot") && strstr(r->err, "summary.csv") &&
-                  strstr(r->err, "milestones.csv") && strstr(r->err, "hypothesis.csv"),
+                  strstr(r->err, "milestones.csv") && strstr(r->err, "hypothesis.csv") &&
+                  strstr(r->err, "tournament.csv") && strstr(r->err, "validation.csv"),
               "%s", r->err);
     snprintf(cmd, sizeof cmd, "%s/figures", dir);
     cr_expect_not(e2e_exists(cmd), "figures/ made for nothing");
@@ -412,5 +415,136 @@ Test(plot, snapshots_pick_six_and_skip_other_networks)
     cr_expect_null(strstr(r->out, "snapshots"), "%s", r->out);
     snprintf(path, sizeof path, "%s/figures/snapshots.png", dir);
     cr_expect_not(e2e_exists(path));
+    e2e_rmrf(tmp);
+}
+
+/* Writes DIR with `coopsim ARGS -o DIR --quiet` (ARGS names the command), plots
+ * it and expects the line for figure `name`; tmp is removed by the caller. */
+static void plot_written(const char *args, const char *name, char *tmp, char *dir, size_t size)
+{
+    char line[600];
+    e2e_tmpdir(tmp, 64);
+    cr_assert(tmp[0], "cannot create a temporary directory");
+    snprintf(dir, size, "%s/res", tmp);
+    e2e_result *r = e2e_run("%s --quiet -o %s >/dev/null", args, dir);
+    cr_assert_eq(r->status, 0, "coopsim %s: %s", args, r->err);
+    r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "coopsim plot %s: %s", dir, r->err);
+    snprintf(line, sizeof line, "%s/figures/%s.png: ", dir, name);
+    cr_expect(strstr(r->out, line), "no line for %s in:\n%s", name, r->out);
+}
+
+/* A tournament directory (tournament.csv and manifest.cfg only): one figure,
+ * the strategies in rank order with R and P of the game as reference lines. */
+Test(plot, tournament_results)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    plot_written("tournament configs/classic/tournament.cfg", "tournament", tmp, dir,
+                 sizeof dir);
+    looks blue = {BLUE, 0.10, 0}; /* the bars */
+    check_figure(dir, "tournament", &blue);
+
+    /* Rank 1 (grim, docs/VALIDATION.md) first; every strategy has a row. */
+    snprintf(path, sizeof path, "%s/figures/tournament.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    const char *head = "row,rank,strategy,label,score_per_turn,total_score\n"
+                       "1,1,grim,1. grim,2.772222222,4990\n";
+    cr_expect(strncmp(text, head, strlen(head)) == 0, "%.200s", text);
+    cr_expect(strstr(text, "\n10,10,allc,"), "%s", text);
+
+    /* The title names the run in a tournament's words; R and P are drawn. */
+    snprintf(path, sizeof path, "%s/figures/tournament.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "tournament, seed 1, 1 repetition of the round robin, 200 turns per "
+                           "match\""), "%.2000s", text);
+    cr_expect_null(strstr(text, "noise"), "no noise, yet the title names it");
+    cr_expect_null(strstr(text, "replicate"), "a tournament has repetitions");
+    cr_expect(strstr(text, "R = 3 (mutual cooperation)") && strstr(text, "P = 1 (mutual defection)"),
+              "%.2000s", text);
+    cr_expect(strstr(text, "score per turn (median over repetitions, per opponent)"));
+    e2e_rmrf(tmp);
+
+    /* With noise and repetitions, the title says so. */
+    plot_written("tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 3 "
+                 "--set time.end=50",
+                 "tournament", tmp, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/figures/tournament.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "3 repetitions of the round robin, 50 turns per match, noise 0.05\""),
+              "%.2000s", text);
+    e2e_rmrf(tmp);
+}
+
+/* A malformed tournament.csv is an error that names the file and line. */
+Test(plot, tournament_malformed)
+{
+    char tmp[64], dir[256], cmd[1024];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(dir, sizeof dir, "%s/res", tmp);
+    e2e_result *r = e2e_run("tournament configs/classic/tournament.cfg --quiet -o %s >/dev/null",
+                            dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(cmd, sizeof cmd, "sed -i '3s/,2$/,second/' '%s/tournament.csv'", dir);
+    cr_assert_eq(system(cmd), 0);
+    r = e2e_run("plot %s", dir);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "tournament.csv:3:") && strstr(r->err, "'second'"), "%s", r->err);
+    e2e_rmrf(tmp);
+}
+
+/* A validation directory: the score dot plot (pass filled green, fail open
+ * vermillion) beside the values in each target's own units. */
+Test(plot, validation_results)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    plot_written("validate tests/data/val_small.cfg", "validation", tmp, dir, sizeof dir);
+    looks fail = {VERMILLION, 0.0005, 0}, pass = {GREEN, 0.0002, 0};
+    check_figure(dir, "validation", &fail);
+    snprintf(path, sizeof path, "%s/figures/validation.png", dir);
+    long n = count_pixels(path, &pass);
+    cr_expect_geq((double)n / (W * H), pass.min_share, "%ld pixels of passing targets", n);
+
+    /* Every target of validation.csv has a row, described in words (none falls
+     * back to its bare name), the combined score last, apart. */
+    snprintf(path, sizeof path, "%s/figures/validation.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "\n1.0,tau_signed,target,order of the signing dates,"), "%.400s", text);
+    cr_expect(strstr(text, ",trade_share_mae_exports,diagnostic,"), "%s", text);
+    cr_expect(strstr(text, ",leader_enhanced_year,target,leader's enhanced agreement,year,2006,"
+                           "2010,2010,2010,0.3333333333,3,false,2006.0,2010.0 [2010.0 to 2010.0],"),
+              "%s", text);
+    cr_expect(strstr(text, "\n12.9,combined,combined,combined score,"), "%s", text);
+    cr_expect_null(strstr(text, "the target's units"), "a target without a description: %s",
+                   text);
+    snprintf(path, sizeof path, "%s/figures/validation.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "2 of 9 targets within tolerance; combined score 0.31 fails "
+                           "(needs 0.5)\\nval_small, seed 3, 4 replicates"),
+              "%.1500s", text);
+    e2e_rmrf(tmp);
+}
+
+/* A calibration sweep's validation.csv holds many points: no validation figure,
+ * and with nothing else to draw the message says a figure needs one point. */
+Test(plot, validation_sweep_is_not_drawn)
+{
+    char tmp[64], dir[256], cfg[512], cmd[1200];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(cfg, sizeof cfg, "%s/val_sweep.cfg", tmp);
+    snprintf(cmd, sizeof cmd,
+             "cp tests/data/val_small.cfg tests/data/val_trade.csv '%s' && "
+             "echo 'sweep = { method = \"grid\"; parameters = ( { path = \"noise\"; "
+             "values = [ 0.0, 0.1 ]; } ); };' >> '%s/val_small.cfg' && mv '%s/val_small.cfg' '%s'",
+             tmp, tmp, tmp, cfg);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(dir, sizeof dir, "%s/res", tmp);
+    e2e_result *r = e2e_run("validate %s --quiet -o %s >/dev/null", cfg, dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s", dir);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "nothing to plot") && strstr(r->err, "validation.csv of one point"),
+              "%s", r->err);
     e2e_rmrf(tmp);
 }
