@@ -17,19 +17,23 @@
  * copied into the model by coop_model_init and changed there, never in the
  * configuration, so one configuration serves any number of runs and threads.
  *
- * Randomness.  One gsl_rng per model for the run-wide draws, and one stream per
- * block of KBLOCK nodes (seeded from the run seed and the block: block_seed) for
- * the per-node draws: the actions and implementation errors of interaction =
+ * Randomness.  Every kind of decision draws from streams of its own, all GSL
+ * generators of type cfg->rng seeded from the run's seed: one stream per tie (per
+ * block of ties beyond TSTREAMS) for its engagement, and in tie mode its choices
+ * and implementation errors; one for the motivators' initiatives; one per block of
+ * KBLOCK nodes for the per-node draws (the actions and errors of interaction =
  * node, and the neighbour a fermi or replicator imitator samples and whether it
- * copies.  Each block draws in node order, so blocks can run on any threads and
- * give the same numbers.  Draws are consumed only where the outcome is
- * uncertain: an engagement draw only when 0 < probability < 1, a choice draw
+ * copies); the run's generator (rng) for the Moran process.  Two worlds of a
+ * replicate (hypothesis.c) therefore share the random numbers of every tie and
+ * node, whatever the motivator does (common random numbers), and blocks of nodes
+ * can run on any threads and give the same numbers.  A tie draws its engagement
+ * every step; other draws are made only where the outcome is uncertain: a choice
  * only when a rule's probability of C is strictly between 0 and 1, an initiative
- * draw only when 0 < initiative_rate < 1.  Implementation errors of per-tie play
- * form a Bernoulli process with probability `noise` over the sequence of actions;
- * it is sampled by geometric gaps (one draw per error, none when noise = 0),
- * which has the same law as one draw per action and costs far less; in node
- * mode each action with a partner gets its own draw when noise > 0.
+ * only when 0 < initiative_rate < 1.  Implementation errors of per-tie play form
+ * a Bernoulli process with probability `noise` over each tie stream's actions,
+ * sampled by geometric gaps (one draw per error, none when noise = 0), which has
+ * the same law as one draw per action and costs far less; in node mode each
+ * action with a partner gets its own draw when noise > 0.
  *
  * Node kernel.  The node-level imitation models (Nowak & May 1992, imitate_best;
  * Fermi and proportional imitation, also with implementation errors) run through
@@ -64,6 +68,12 @@
 #define KBLOCK (16 * KSUB)
 #define KPAR_MIN (16 * KBLOCK)
 
+/* Streams of a run besides its generator (section "Randomness" above): at most
+ * TSTREAMS tie streams, and the keys that tell the kinds of stream apart. */
+#define TSTREAMS 4096
+#define KEY_TIES 0x54494553u       /* "TIES" */
+#define KEY_MOTIVATORS 0x4D4F5456u /* "MOTV" */
+
 const char *const coop_outcome_names[COOP_N_OUTCOMES] = {
     "others_coop_target", "target_engagement", "others_level",
     "years_to_enhanced",  "censored_share",    "regional_cohesion",
@@ -81,6 +91,11 @@ struct coop_model {
                       * draws (node-mode actions and errors; fermi and replicator
                       * imitation), NULL when there are none (tie mode without them) */
     size_t n_brng;
+    gsl_rng **trng;  /* n_trng: one stream per tie (per tb ties beyond TSTREAMS ties) for
+                      * its engagement draws and, in tie mode, choices and errors */
+    size_t n_trng, tb;
+    double *tgap;    /* n_trng: actions left before the next error on each tie stream */
+    gsl_rng *mrng;   /* the motivators' initiative draws */
     size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
     int nl;                   /* agreement levels */
     int step;
@@ -166,7 +181,6 @@ struct coop_model {
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
     double *coh_c, *coh_n;
-    double noise_gap; /* actions left before the next implementation error */
     double *pnode; /* n*nd: imitation snapshot */
     int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
@@ -303,25 +317,32 @@ static void games_changed(coop_model *m)
     update_aspirations(m);
 }
 
-/* Draws the number of error-free actions before the next implementation error. */
-static void noise_reset(coop_model *m)
+/* Draws the number of error-free actions before the next implementation error on
+ * tie stream b (noise_reset: on every one). */
+static void noise_reset1(coop_model *m, size_t b)
 {
     if (m->noise <= 0.0)
-        m->noise_gap = INFINITY;
+        m->tgap[b] = INFINITY;
     else if (m->noise >= 1.0)
-        m->noise_gap = 0.0;
+        m->tgap[b] = 0.0;
     else
-        m->noise_gap = floor(log(gsl_rng_uniform_pos(m->rng)) / log1p(-m->noise));
+        m->tgap[b] = floor(log(gsl_rng_uniform_pos(m->trng[b])) / log1p(-m->noise));
 }
 
-/* 1 when the next action is flipped by an implementation error. */
-static inline int noise_flip(coop_model *m)
+static void noise_reset(coop_model *m)
 {
-    if (m->noise_gap >= 1.0) {
-        m->noise_gap -= 1.0;
+    for (size_t b = 0; b < m->n_trng; b++)
+        noise_reset1(m, b);
+}
+
+/* 1 when the next action on tie stream b is flipped by an implementation error. */
+static inline int noise_flip(coop_model *m, size_t b)
+{
+    if (m->tgap[b] >= 1.0) {
+        m->tgap[b] -= 1.0;
         return 0;
     }
-    noise_reset(m);
+    noise_reset1(m, b);
     return 1;
 }
 
@@ -414,6 +435,13 @@ void coop_model_free(coop_model *m)
         return;
     if (m->rng)
         gsl_rng_free(m->rng);
+    if (m->mrng)
+        gsl_rng_free(m->mrng);
+    for (size_t b = 0; m->trng && b < m->n_trng; b++)
+        if (m->trng[b])
+            gsl_rng_free(m->trng[b]);
+    free(m->trng);
+    free(m->tgap);
     for (size_t b = 0; m->brng && b < m->n_brng; b++)
         if (m->brng[b])
             gsl_rng_free(m->brng[b]);
@@ -628,7 +656,14 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     size_t nr = cfg->n_regions;
 
     m->rng = gsl_rng_alloc(type);
-    fail |= !m->rng;
+    m->mrng = gsl_rng_alloc(type);
+    fail |= !m->rng || !m->mrng;
+    m->tb = nt > TSTREAMS ? (nt + TSTREAMS - 1) / TSTREAMS : 1;
+    m->n_trng = nt ? (nt + m->tb - 1) / m->tb : 0;
+    m->trng = zalloc(m->n_trng, sizeof(gsl_rng *), &fail);
+    m->tgap = zalloc(m->n_trng, sizeof(double), &fail);
+    for (size_t b = 0; !fail && b < m->n_trng; b++)
+        fail = !(m->trng[b] = gsl_rng_alloc(type));
     m->row = zalloc(n + 1, sizeof(int), &fail);
     m->nbr = zalloc(ns, sizeof(int), &fail);
     m->own = zalloc(ns, sizeof(int), &fail);
@@ -768,6 +803,13 @@ nomem:
 
 /* ---------------------------------------------------------------- init */
 
+/* The seed of stream b of a kind (KEY_TIES, KEY_MOTIVATORS): coop_rng_seed keyed by
+ * the run's seed XOR the kind, so that no two streams of a run share a seed. */
+static unsigned long stream_seed(unsigned long seed, uint32_t key, size_t b)
+{
+    return coop_rng_seed((uint32_t)seed ^ key, (uint32_t)(b >> 16), (uint32_t)(b & 0xFFFF));
+}
+
 /* The seed of the stream of block b: coop_rng_seed keyed by the run's
  * seed, on points from 65534 down (65535 is the network's stream, config.c), so
  * every block of every run has its own stream, whatever the thread count. */
@@ -783,6 +825,9 @@ void coop_model_init(coop_model *m, unsigned long seed)
     size_t n = m->n, nt = m->nt, D = m->nd, no = m->no, ns = m->ns;
 
     gsl_rng_set(m->rng, seed);
+    gsl_rng_set(m->mrng, stream_seed(seed, KEY_MOTIVATORS, 0));
+    for (size_t b = 0; b < m->n_trng; b++)
+        gsl_rng_set(m->trng[b], stream_seed(seed, KEY_TIES, b));
     for (size_t b = 0; b < m->n_brng; b++)
         gsl_rng_set(m->brng[b], block_seed(seed, b));
     m->step = 0;
@@ -1055,7 +1100,10 @@ static void do_engagement(coop_model *m)
     int n_on = 0;
     for (size_t t = 0; t < m->nt; t++) {
         double p = m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]);
-        int on = p >= 1.0 ? 1 : (p <= 0.0 ? 0 : gsl_rng_uniform(m->rng) < p);
+        /* drawn even when p is 0 or 1, so that the tie's stream stays in step
+         * with the other worlds' (common random numbers) */
+        double u = gsl_rng_uniform(m->trng[m->tb == 1 ? t : t / m->tb]);
+        int on = p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p);
         m->on[t] = (unsigned char)on;
         m->on_list[n_on] = (int)t; /* appended when on, overwritten otherwise */
         n_on += on;
@@ -1170,7 +1218,6 @@ static void node_actions(coop_model *m)
 static void do_play(coop_model *m)
 {
     size_t D = m->nd;
-    gsl_rng *rng = m->rng;
     const double *pay_all = m->pay; /* locals: the generator calls force reloads of m->... */
     const int noisy = m->noise > 0.0, node = m->node_mode;
     if (node)
@@ -1204,6 +1251,8 @@ static void do_play(coop_model *m)
         double *va = m->lastv + ka, *vb = m->lastv + kb;
         double ga = 0.0, gb = 0.0;
         int ca = 0, cb = 0, mutual = 0;
+        size_t tk = m->tb == 1 ? (size_t)t : (size_t)t / m->tb; /* the tie's stream */
+        gsl_rng *tr = m->trng[tk];
 
         for (size_t d = 0; d < D; d++) {
             /* learners play C with their propensity; fixed rules report theirs */
@@ -1214,11 +1263,11 @@ static void do_play(coop_model *m)
                 /* learners play C with their propensity; fixed rules report theirs */
                 double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
                 double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
-                xa = coop_strategy_bernoulli(rng, qa);
-                xb = coop_strategy_bernoulli(rng, qb);
+                xa = coop_strategy_bernoulli(tr, qa);
+                xb = coop_strategy_bernoulli(tr, qb);
                 if (noisy) {
-                    xa ^= noise_flip(m);
-                    xb ^= noise_flip(m);
+                    xa ^= noise_flip(m, tk);
+                    xb ^= noise_flip(m, tk);
                 }
             }
             const double *pay = pay_all + 4 * d;
@@ -1307,7 +1356,7 @@ static void do_motivators(coop_model *m)
          * top of the stochastic one, whose draw is made as usual so that the random
          * stream does not depend on the schedule. */
         double rate = m->mrate[a];
-        int launched = rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->rng) < rate);
+        int launched = rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->mrng) < rate);
         launched += m->mforce[a] > 0.0;
         m->mforce[a] = 0.0;
         for (int k = 0; k < launched; k++) {
