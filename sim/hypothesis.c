@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "coop_drive.h"
 #include "coop_fmt.h"
 #include "coop_output.h"
 #include "coop_progress.h"
@@ -950,75 +951,21 @@ out:
 static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
                      coop_err *err)
 {
-    if (opts->force && opts->resume)
-        return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
-                         "starts the sweep afresh)");
     coop_sweep *sw = coop_sweep_alloc(cfg, err);
     if (!sw)
         return err && err->code ? err->code : COOP_ENOMEM;
-    int threads = coop_experiment_threads(opts->threads), n = coop_sweep_size(sw), done = 0;
-    int status = COOP_OK;
-    long long per_point = (long long)cfg->replicates * w->n;
-    coop_run_info info;
-    coop_run_info_start(&info, opts->command, threads);
-    coop_sweep_output_opts so = {sw, w->n, opts->force, opts->resume, &info};
-    err->code = COOP_OK;
-    coop_output *out = coop_output_open_sweep(opts->dir, cfg, &so, &done, err);
-    if (!out && err->code) {
-        coop_sweep_free(sw);
-        return err->code;
-    }
-    if (out) {
-        coop_progress *pg = coop_progress_alloc(opts->progress, n, done, per_point, opts->stop);
-        if (!pg) {
-            coop_output_abort(out);
-            coop_sweep_free(sw);
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        }
-        coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
-        if (done < n) {
-            sweep_ctx sc = {sw, &cfg->hyp};
-            coop_plan plan = {
-                .n_points = n - done,
-                .point0 = done,
-                .n_worlds = w->n,
-                .world_name = w->names,
-                .replicates = cfg->replicates,
-                .seed = (uint32_t)cfg->seed,
-                .keep_series = cfg->series != COOP_SERIES_NONE,
-            };
-            status = coop_experiment_run_lazy(&plan, sweep_world_cfg, &sc, threads, &sink, err);
-        }
-        int points = (int)(coop_progress_runs(pg) / per_point);
-        coop_progress_free(pg);
-        if (status == COOP_EINTR) {
-            coop_run_info_finish(&info, "interrupted");
-            if (!(status = coop_output_close(out, &info, err)))
-                status = COOP_FAIL(err, COOP_EINTR, "interrupted after %d of %d points, written "
-                                   "to %s/; finish the sweep with: coopsim hypothesis "
-                                   "%s/manifest.cfg --resume", points, n, opts->dir, opts->dir);
-        } else if (status) {
-            coop_output_abort(out);
-            char why[COOP_ERR_MAX];
-            snprintf(why, sizeof why, "%s", err->text);
-            COOP_FAIL(err, status, "%s\ncoopsim: the complete points are kept in %s/; once the "
-                      "cause is fixed, finish the sweep with: coopsim hypothesis "
-                      "%s/manifest.cfg --resume", why, opts->dir, opts->dir);
-        } else {
-            coop_run_info_finish(&info, "complete");
-            status = coop_output_close(out, &info, err);
-        }
-    } else if (!opts->quiet) {
-        fprintf(stderr, "coopsim: %s: the sweep is complete (%d points): nothing to resume\n",
-                opts->dir, n);
-    }
+    sweep_ctx sc = {sw, &cfg->hyp};
+    coop_drive_opts o = {opts->dir, "hypothesis", opts->command, opts->threads, opts->force,
+                         opts->resume, opts->progress, opts->quiet, opts->stop};
+    int ran, status = coop_drive_sweep(cfg, sw, w->n, w->names, sweep_world_cfg, &sc, &o, &ran,
+                                       err);
     /* The sweep is complete: its hypothesis.csv (again, if it was complete already:
      * the same bytes). */
     if (!status)
         status = sweep_hypothesis_csv(cfg, opts, sw, w->n, err);
-    if (!status && !opts->quiet && out)
+    if (!status && !opts->quiet && ran)
         fprintf(stderr, "coopsim: %d points x %d worlds x %d replicates of '%s' written to %s/\n",
-                n, w->n, cfg->replicates, cfg->name, opts->dir);
+                coop_sweep_size(sw), w->n, cfg->replicates, cfg->name, opts->dir);
     coop_sweep_free(sw);
     return status;
 }

@@ -12,6 +12,7 @@
 
 #include "coop_cli.h"
 #include "coop_config.h"
+#include "coop_drive.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
 #include "coop_hypothesis.h"
@@ -51,11 +52,6 @@ static void catch_stop_signals(void)
 static FILE *progress_tty(const coop_cli *cli)
 {
     return !cli->quiet && isatty(STDERR_FILENO) ? stderr : NULL;
-}
-
-static const char *signal_name(int sig)
-{
-    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
 /* Writes the resolved configuration to stdout. */
@@ -101,7 +97,8 @@ static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
     if (status) {
         coop_output_abort(out);
         if (status == COOP_EINTR)
-            COOP_FAIL(err, status, "interrupted by %s: nothing written", signal_name(stop_signal));
+            COOP_FAIL(err, status, "interrupted by %s: nothing written",
+                      coop_drive_signal_name(stop_signal));
         return status;
     }
     coop_run_info_finish(&info, "complete");
@@ -147,7 +144,8 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     };
     int status = coop_hypothesis_run(cfg, &opts, err);
     if (status == COOP_EINTR && !cfg->sweep.present)
-        COOP_FAIL(err, status, "interrupted by %s: nothing written", signal_name(stop_signal));
+        COOP_FAIL(err, status, "interrupted by %s: nothing written",
+                  coop_drive_signal_name(stop_signal));
     return status;
 }
 
@@ -187,73 +185,19 @@ static int sweep_point_cfg(void *ctx, int point, int world, coop_config *cfg, co
  * "sweeps"); stops cleanly on SIGINT or SIGTERM. */
 static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
-    if (cli->force && cli->resume)
-        return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
-                         "starts the sweep afresh)");
     catch_stop_signals();  /* a signal from here on ends in a resumable directory */
     coop_sweep *sw = coop_sweep_alloc(cfg, err);
     if (!sw)
         return err->code ? err->code : COOP_ENOMEM;
     char dir[COOP_PATH_MAX];
     sweep_dir(cli, cfg, dir, sizeof dir);
-    int threads = coop_experiment_threads(cli->threads), n = coop_sweep_size(sw), done = 0;
-    int status = COOP_OK;
-    coop_run_info info;
-    coop_run_info_start(&info, cli->command_line, threads);
-    coop_sweep_output_opts opts = {sw, 1, cli->force, cli->resume, &info};
-    err->code = COOP_OK;
-    coop_output *out = coop_output_open_sweep(dir, cfg, &opts, &done, err);
-    if (!out) {
-        status = err->code;
-        if (!status && !cli->quiet)
-            fprintf(stderr, "coopsim: %s: the sweep is complete (%d points): nothing to resume\n",
-                    dir, n);
-        coop_sweep_free(sw);
-        return status;
-    }
-    coop_progress *pg = coop_progress_alloc(progress_tty(cli), n, done, cfg->replicates,
-                                            &stop_signal);
-    if (!pg) {
-        coop_output_abort(out);
-        coop_sweep_free(sw);
-        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-    }
-    coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
-    if (done < n) {
-        static const char *const factual[] = {"factual"};
-        coop_plan plan = {
-            .n_points = n - done,
-            .point0 = done,
-            .n_worlds = 1,
-            .world_name = factual,
-            .replicates = cfg->replicates,
-            .seed = (uint32_t)cfg->seed,
-            .keep_series = cfg->series != COOP_SERIES_NONE,
-        };
-        status = coop_experiment_run_lazy(&plan, sweep_point_cfg, sw, threads, &sink, err);
-    }
-    int points = (int)(coop_progress_runs(pg) / cfg->replicates);
-    coop_progress_free(pg);
-    if (status == COOP_EINTR) {
-        coop_run_info_finish(&info, "interrupted");
-        if (!(status = coop_output_close(out, &info, err)))
-            status = COOP_FAIL(err, COOP_EINTR, "interrupted by %s after %d of %d points, written "
-                               "to %s/; finish the sweep with: coopsim sweep %s/manifest.cfg "
-                               "--resume", signal_name(stop_signal), points, n, dir, dir);
-    } else if (status) {
-        coop_output_abort(out);
-        char why[COOP_ERR_MAX];
-        snprintf(why, sizeof why, "%s", err->text);
-        COOP_FAIL(err, status, "%s\ncoopsim: the complete points are kept in %s/; once the "
-                  "cause is fixed, finish the sweep with: coopsim sweep %s/manifest.cfg --resume",
-                  why, dir, dir);
-    } else {
-        coop_run_info_finish(&info, "complete");
-        status = coop_output_close(out, &info, err);
-        if (!status && !cli->quiet)
-            fprintf(stderr, "coopsim: %d points x %d replicates of '%s' written to %s/\n", n,
-                    cfg->replicates, cfg->name, dir);
-    }
+    static const char *const factual[] = {"factual"};
+    coop_drive_opts o = {dir, "sweep", cli->command_line, cli->threads, cli->force, cli->resume,
+                         progress_tty(cli), cli->quiet, &stop_signal};
+    int ran, status = coop_drive_sweep(cfg, sw, 1, factual, sweep_point_cfg, sw, &o, &ran, err);
+    if (!status && ran && !cli->quiet)
+        fprintf(stderr, "coopsim: %d points x %d replicates of '%s' written to %s/\n",
+                coop_sweep_size(sw), cfg->replicates, cfg->name, dir);
     coop_sweep_free(sw);
     return status;
 }
