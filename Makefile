@@ -97,10 +97,18 @@ check-tests: $(PROG) $(TESTBIN) $(if $(MPICC),$(MPIPROG))
 	  echo "== $$t"; COOPSIM=$(PROG) COOPSIM_MPI=$(if $(MPICC),$(MPIPROG)) $$t --jobs 2 || fail=1; \
 	done; exit $$fail
 
+# make sanitize: every suite built and run under ASan and UBSan; then, when mpicc
+# exists, the MPI flavour built with them too and the MPI end-to-end suite (itself
+# a plain build: Criterion's runner leaks under ASan) run against it, with leak
+# detection off (Open MPI keeps allocations to the end by design).
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 sanitize: deps
-	$(MAKE) BUILD=build/asan OPT=-O1 MPICC= \
-	  SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  check-tests
+	$(MAKE) BUILD=build/asan OPT=-O1 MPICC= SANFLAGS="$(SANITIZE)" check-tests
+	$(if $(MPICC),$(MAKE) BUILD=build/asan OPT=-O1 SANFLAGS="$(SANITIZE)" \
+	  build/asan/coopsim build/asan/coopsim-mpi && $(MAKE) $(BUILD)/tests/test_mpi_e2e && \
+	  echo "== $(BUILD)/tests/test_mpi_e2e against build/asan/coopsim-mpi" && \
+	  ASAN_OPTIONS=detect_leaks=0 COOPSIM=build/asan/coopsim COOPSIM_MPI=build/asan/coopsim-mpi \
+	  $(BUILD)/tests/test_mpi_e2e --jobs 2)
 
 bench: deps
 	$(MAKE) all $(if $(MPICC),$(MPIPROG))

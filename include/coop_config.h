@@ -280,6 +280,11 @@ typedef struct coop_config {
     coop_actor_cfg tmpl;            /* net.present: the actor template (goals owned) */
     size_t n_overrides;             /* net.present: actor_overrides, in file order */
     coop_override_cfg *overrides;
+    char *validation;               /* the file's `validation` group as the libconfig text
+                                     * "validation = ...;\n" that coop_config_print writes
+                                     * (comments dropped, a relative trade_file made
+                                     * absolute), owned; NULL when the file has none.  Not
+                                     * checked here: coop_validation_load reads the group */
 } coop_config;
 
 /* Loads and validates `path`, applying the `--set` overrides in order.  On success
@@ -296,7 +301,8 @@ void coop_config_destroy(coop_config *cfg);
 int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err);
 
 /* Prints the fully resolved configuration (every key, defaults filled) in
- * libconfig syntax; loading the output gives the same text again.
+ * libconfig syntax, with the `validation` group when the file had one (as kept in
+ * cfg->validation); loading the output gives the same text again.
  * Returns COOP_EIO when a write fails. */
 int coop_config_print(const coop_config *cfg, FILE *out);
 

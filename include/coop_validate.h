@@ -5,8 +5,9 @@
  * mean "framework signed", "in force" and "enhanced", the observed dates, the
  * actor expected first to the enhanced level, the actor expected blocked, the late
  * actor and the early ones, the tie observable that stands for trade and the trade
- * table (a CSV file, relative to the configuration's directory).  The module knows
- * the metrics; the configuration names the actors.
+ * table (a CSV file, relative to the configuration's directory; a results manifest
+ * names it by its absolute path, coop_config.h).  The module knows the metrics; the
+ * configuration names the actors.
  *
  * Per replicate the metrics (COOP_V_*) are computed from the milestones and the
  * per-step tie observables of the run; they are summarised over replicates (mean,

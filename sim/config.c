@@ -22,6 +22,8 @@
  *
  * Nothing here writes files or exits: errors are values (COOP_ECONFIG with a
  * message naming file and line, setting, value and allowed range). */
+#define _XOPEN_SOURCE 700 /* realpath (the validation group's trade_file); POSIX.1-2008 */
+
 #include "coop_config.h"
 
 #include <errno.h>
@@ -76,7 +78,7 @@ enum vtype {
     V_FLOATS,  /* an array (or list) of numbers */
     V_REF,     /* a string naming an actor */
     V_PATHS,   /* a string or an array of strings */
-    V_IGNORED, /* accepted, not checked, not printed */
+    V_IGNORED, /* accepted, not checked (run: not printed; validation: printed as text) */
     V_BOOL,    /* true or false */
     V_ROWS,    /* a list of arrays (or lists) of numbers */
     V_INTS     /* an array (or list) of integers */
@@ -200,7 +202,8 @@ static const key schema[] = {
         ">= the event date; kept sorted by date (stable)"),
     SPC(SC_TOP, "validation", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "targets of `coopsim validate` (docs/VALIDATION.md): read by the validation module "
-        "from the file itself, not checked here, not printed in the manifest"),
+        "from the file itself, not checked here; printed in the manifest as written, with "
+        "`trade_file` made absolute"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),
@@ -2454,6 +2457,8 @@ static int load_snapshots(const ctx *c, const config_setting_t *g, coop_config *
 }
 
 /* The whole tree into cfg. */
+static int keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg);
+
 static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
 {
     int st;
@@ -2470,7 +2475,8 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = load_observables(c, root, cfg)) || (st = load_network(c, root, cfg))
         || (st = load_actors(c, root, cfg))
         || (st = load_ties(c, root, cfg)) || (st = load_hypothesis(c, root, cfg))
-        || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg)))
+        || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg))
+        || (st = keep_validation(c, root, cfg)))
         return st;
     return COOP_OK;
 }
@@ -2892,7 +2898,10 @@ static int apply_override(const ctx *c, config_t *lc, const char *text)
     const key *k = find_key(SC_TOP, comp[0]);
     int scope = child_scope(comp[0]);
     config_setting_t *s;
-    if (!k || k->type == V_IGNORED) {
+    if (k && k->type == V_IGNORED && strcmp(k->name, "validation") == 0) {
+        st = ovr_fail(&o, "the `validation` group cannot be changed with --set: coopsim "
+                      "validate reads it from the file as written (edit a copy of the file)");
+    } else if (!k || k->type == V_IGNORED) {
         char known[512];
         known_keys(known, sizeof known, SC_TOP);
         st = ovr_fail(&o, "unknown setting '%s' (known: %s)", comp[0], known);
@@ -3018,6 +3027,7 @@ void coop_config_destroy(coop_config *cfg)
     }
     free(cfg->overrides);
     free(cfg->snapshots);
+    free(cfg->validation);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -3055,6 +3065,8 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
                                               sizeof(double), &bad);
     }
     dst->snapshots = dup_array(src->snapshots, src->n_snapshots, sizeof *src->snapshots, &bad);
+    dst->validation = dup_array(src->validation, src->validation ? strlen(src->validation) + 1 : 0,
+                                1, &bad);
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;
@@ -3499,6 +3511,114 @@ static void put_key(FILE *out, int ind, const char *name)
     fprintf(out, "%*s%s = ", ind, "", name);
 }
 
+/* ---- the validation group, kept as text ---- */
+
+/* Writes the value of libconfig setting s as libconfig text whose closing bracket
+ * is indented by ind: groups and lists one member a line, arrays on one line,
+ * integers as read (64-bit ones with the L suffix), floats exactly (fmt_float),
+ * strings escaped.  The string setting `subst` is written as `with` instead. */
+static void put_setting_value(FILE *out, int ind, const config_setting_t *s,
+                              const config_setting_t *subst, const char *with)
+{
+    int n = config_setting_length(s);
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT: fprintf(out, "%d", config_setting_get_int(s)); break;
+    case CONFIG_TYPE_INT64: fprintf(out, "%lldL", config_setting_get_int64(s)); break;
+    case CONFIG_TYPE_FLOAT: {
+        double v = config_setting_get_float(s);
+        if (isinf(v)) /* a literal beyond the doubles: reads back as the same infinity */
+            fputs(v > 0 ? "1e999" : "-1e999", out);
+        else
+            put_float(out, v);
+        break;
+    }
+    case CONFIG_TYPE_BOOL: fputs(config_setting_get_bool(s) ? "true" : "false", out); break;
+    case CONFIG_TYPE_STRING:
+        put_string(out, s == subst ? with : config_setting_get_string(s));
+        break;
+    case CONFIG_TYPE_GROUP:
+        fputs("{\n", out);
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            put_key(out, ind + 2, config_setting_name(e));
+            put_setting_value(out, ind + 2, e, subst, with);
+            fputs(";\n", out);
+        }
+        fprintf(out, "%*s}", ind, "");
+        break;
+    case CONFIG_TYPE_ARRAY:
+        fputs("[ ", out);
+        for (int i = 0; i < n; i++) {
+            put_setting_value(out, ind, config_setting_get_elem(s, (unsigned)i), subst, with);
+            fputs(i + 1 < n ? ", " : " ", out);
+        }
+        fputs("]", out);
+        break;
+    case CONFIG_TYPE_LIST:
+        if (!n) {
+            fputs("( )", out);
+            break;
+        }
+        fputs("(\n", out);
+        for (int i = 0; i < n; i++) {
+            fprintf(out, "%*s", ind + 2, "");
+            put_setting_value(out, ind + 2, config_setting_get_elem(s, (unsigned)i), subst, with);
+            fputs(i + 1 < n ? ",\n" : "\n", out);
+        }
+        fprintf(out, "%*s)", ind, "");
+        break;
+    default: break;
+    }
+}
+
+/* Keeps the file's `validation` group (when it has one) in cfg->validation as the
+ * text "validation = ...;\n" that coop_config_print writes, so that a manifest can
+ * be validated again.  validation.trade_file is relative to the configuration's
+ * directory (sim/validate.c); a relative one that names an existing file is
+ * written as that file's absolute path (realpath), so the manifest finds it from
+ * any directory; otherwise it is kept as written (validate reports it).  Comments
+ * are not kept.  COOP_ENOMEM when the text cannot be built. */
+static int keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg)
+{
+    const config_setting_t *g = config_setting_get_member(root, "validation");
+    if (!g)
+        return COOP_OK;
+    const config_setting_t *tf = config_setting_is_group(g)
+                                     ? config_setting_get_member(g, "trade_file") : NULL;
+    const char *file = tf ? config_setting_get_string(tf) : NULL;
+    char *abs = NULL;
+    if (file && file[0] && file[0] != '/') {
+        const char *slash = strrchr(c->file, '/');
+        size_t dl = slash ? (size_t)(slash - c->file) + 1 : 0;
+        char *joined = malloc(dl + strlen(file) + 1);
+        if (!joined)
+            return nomem(c->err);
+        memcpy(joined, c->file, dl);
+        strcpy(joined + dl, file);
+        abs = realpath(joined, NULL); /* NULL (kept as written) when it does not resolve */
+        free(joined);
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        free(abs);
+        return nomem(c->err);
+    }
+    fputs("validation = ", m);
+    put_setting_value(m, 0, g, abs ? tf : NULL, abs);
+    fputs(";\n", m);
+    int bad = ferror(m);
+    if (fclose(m) != 0 || bad) {
+        free(text);
+        free(abs);
+        return nomem(c->err);
+    }
+    free(abs);
+    cfg->validation = text;
+    return COOP_OK;
+}
+
 static void print_generic(FILE *out, int ind, const key *k, const void *base)
 {
     const void *p = (const char *)base + k->off;
@@ -3530,8 +3650,13 @@ static void print_scope(FILE *out, int ind, int scope, const void *base, special
 {
     for (size_t j = 0; j < N_KEYS; j++) {
         const key *k = &schema[j];
-        if (k->scope != scope || k->type == V_IGNORED)
+        if (k->scope != scope)
             continue;
+        if (k->type == V_IGNORED) {
+            if (special) /* special_top prints the kept validation group */
+                special(out, ind, k, cfg, i);
+            continue;
+        }
         if (k->off != NOOFF && !(k->flags & K_PAYOFF))
             print_generic(out, ind, k, base);
         else if (special)
@@ -3864,6 +3989,9 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
         print_list(out, n, cfg->n_ties, scope, cfg->ties, sizeof *cfg->ties, special_tie, cfg);
     } else if (strcmp(n, "events") == 0) {
         print_list(out, n, cfg->n_events, scope, cfg->events, sizeof *cfg->events, special_event, cfg);
+    } else if (strcmp(n, "validation") == 0) {
+        if (cfg->validation)
+            fputs(cfg->validation, out);
     }
 }
 

@@ -484,7 +484,7 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
         return st;
     if (!(file = config_setting_get_string(s)))
         return vfail(c, s, "validation.trade_file must be a file name");
-    /* relative to the configuration's directory */
+    /* relative to the configuration's directory (a manifest's is absolute: config.c) */
     char path[2 * COOP_PATH_MAX];
     const char *slash = strrchr(cfg->source, '/');
     if (file[0] == '/' || !slash)

@@ -8,9 +8,12 @@
  * resolved-configuration printer is checked to be a fixed point.  Tests run from
  * the repository root; the end-to-end ones run the program named by COOPSIM
  * (default build/coopsim). */
+#define _XOPEN_SOURCE 700 /* realpath, PATH_MAX */
+
 #include <criterion/criterion.h>
 
 #include <dirent.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -575,6 +578,9 @@ Test(config, override_errors)
                           "1991.0"},
         {"experiment.rng=nope", "--set experiment.rng=nope: experiment.rng = \"nope\" is not a "
                                 "GSL generator type (known: "},
+        {"validation.target=KZ", "--set validation.target=KZ: the `validation` group cannot "
+                                 "be changed with --set: coopsim validate reads it from the "
+                                 "file as written (edit a copy of the file)"},
         {"run.x=1", "--set run.x=1: unknown setting 'run' (known: experiment, time, noise, "
                     "interaction, update_every, engagement, institutions, output, hypothesis, "
                     "domains, observables, network, actor_template, actor_overrides, actors, ties, "
@@ -687,6 +693,104 @@ Test(config, printer_escapes_and_exact_floats)
     free(text);
     coop_config_destroy(&again);
     coop_config_destroy(&c);
+}
+
+/* ---- the validation group, kept as text ---- */
+
+Test(config, validation_group_round_trips)
+{
+    /* configs/eu_ca_history.cfg keeps its group; its trade_file becomes absolute. */
+    coop_config c;
+    load_ok("configs/eu_ca_history.cfg", NULL, 0, &c);
+    cr_assert_not_null(c.validation);
+    char *text = print_str(&c);
+    cr_assert_not_null(strstr(text, "\nvalidation = {\n  target = \"EU\";\n"), "%s", text);
+    char *abs = realpath("configs/data/eu_ca_trade_2013_2017.csv", NULL);
+    cr_assert_not_null(abs);
+    char want[PATH_MAX + 32];
+    snprintf(want, sizeof want, "\n  trade_file = \"%s\";\n", abs);
+    cr_assert_not_null(strstr(text, want), "%s", text);
+    /* validation comes after the events (and before a sweep) */
+    cr_assert(strstr(text, "\nevents = (") < strstr(text, "\nvalidation = {"));
+    assert_fixed_point(&c);
+    free(abs);
+    free(text);
+    coop_config_destroy(&c);
+
+    /* a configuration without the group prints nothing about it */
+    load_ok("configs/eu_ca.cfg", NULL, 0, &c);
+    cr_assert_null(c.validation);
+    text = print_str(&c);
+    cr_assert_null(strstr(text, "validation"));
+    free(text);
+    coop_config_destroy(&c);
+}
+
+Test(config, validation_group_printed_exactly)
+{
+    /* Every kind of value, written back so that it reads back the same: strings with
+     * escapes, 64-bit integers, hex read as decimal, exact floats, an infinity, bools,
+     * arrays, lists (empty, nested, of groups), nested groups; comments dropped; a
+     * trade_file that names no file kept as written. */
+    coop_config c, d;
+    coop_err err = {0};
+    load_text("actors = ({ name = \"A\"; });\n"
+              "validation = {  # a comment\n"
+              "  s = \"a \\\"q\\\" \\\\ b\\n\\tc\";\n"
+              "  big = 4294967296L; small = 5L; neg = -3; hex = 0x10;\n"
+              "  f = -0.30000000000000004; e = 1e-300; inf = 1e999; b = true;\n"
+              "  arr = [ 1, 2 ]; empty = [ ]; el = ( );\n"
+              "  l = ( { a = 1; b = ( 1, \"x\", [ 2.5 ] ); }, \"y\" );\n"
+              "  g = { h = { i = false; }; };\n"
+              "  trade_file = \"no_such_table.csv\";\n"
+              "};\n",
+              NULL, 0, &c);
+    const char *want =
+        "validation = {\n"
+        "  s = \"a \\\"q\\\" \\\\ b\\n\\tc\";\n"
+        "  big = 4294967296L;\n  small = 5L;\n  neg = -3;\n  hex = 16;\n"
+        "  f = -0.30000000000000004;\n  e = 1e-300;\n  inf = 1e999;\n  b = true;\n"
+        "  arr = [ 1, 2 ];\n  empty = [ ];\n  el = ( );\n"
+        "  l = (\n    {\n      a = 1;\n      b = (\n        1,\n        \"x\",\n"
+        "        [ 2.5 ]\n      );\n    },\n    \"y\"\n  );\n"
+        "  g = {\n    h = {\n      i = false;\n    };\n  };\n"
+        "  trade_file = \"no_such_table.csv\";\n"
+        "};\n";
+    cr_assert_str_eq(c.validation, want);
+    char *text = print_str(&c);
+    size_t tl = strlen(text), wl = strlen(want);
+    cr_assert(tl > wl && strcmp(text + tl - wl, want) == 0, "%s", text);
+    assert_fixed_point(&c);
+    /* the copy owns its own text */
+    cr_assert_eq(coop_config_copy(&d, &c, &err), COOP_OK);
+    cr_assert_str_eq(d.validation, c.validation);
+    cr_assert_neq(d.validation, c.validation);
+    coop_config_destroy(&d);
+    free(text);
+    coop_config_destroy(&c);
+}
+
+Test(config, validation_trade_file_resolution)
+{
+    /* Relative to the configuration's directory, made absolute; an absolute path is
+     * kept as written. */
+    coop_config c;
+    load_ok("tests/data/val_small.cfg", NULL, 0, &c);
+    char *abs = realpath("tests/data/val_trade.csv", NULL);
+    cr_assert_not_null(abs);
+    char want[PATH_MAX + 32];
+    snprintf(want, sizeof want, "\n  trade_file = \"%s\";\n", abs);
+    cr_assert_not_null(strstr(c.validation, want), "%s", c.validation);
+    coop_config_destroy(&c);
+    load_text("actors = ({ name = \"A\"; });\n"
+              "validation = { trade_file = \"/no/such/dir/../table.csv\"; };\n", NULL, 0, &c);
+    cr_assert_str_eq(c.validation, "validation = {\n  trade_file = \"/no/such/dir/../table.csv\";\n};\n");
+    coop_config_destroy(&c);
+    /* not a group: kept as it is (coopsim validate refuses it) */
+    load_text("actors = ({ name = \"A\"; });\nvalidation = 5;\n", NULL, 0, &c);
+    cr_assert_str_eq(c.validation, "validation = 5;\n");
+    coop_config_destroy(&c);
+    free(abs);
 }
 
 /* ---- output.snapshots ---- */

@@ -1,6 +1,8 @@
 /* test_validate.c: the validation metrics on hand-made milestone tables with known
  * answers, the `validation` group, `coopsim validate` end to end, the forced
  * initiative of the motivator, and the calibrated configurations staying in step. */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <math.h>
@@ -254,6 +256,77 @@ Test(validate, e2e_sweep_has_a_point_column)
     cr_expect_not_null(strstr(buf, "\n1,combined,"));
     snprintf(path, sizeof path, "%s/v/points.csv", dir);
     cr_expect(e2e_exists(path));
+    /* the sweep's manifest holds the validation group and the sweep: validating it
+     * again gives the same files */
+    snprintf(path, sizeof path, "%s/v/manifest.cfg", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect_not_null(strstr(buf, "\nvalidation = {\n"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "\nsweep = {\n"), "%s", buf);
+    r = e2e_run("validate %s/v/manifest.cfg -o %s/w --quiet", dir, dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    static const char *const files[] = {"validation.csv", "points.csv"};
+    for (size_t i = 0; i < 2; i++) {
+        char a[128], b[128];
+        snprintf(a, sizeof a, "%s/v/%s", dir, files[i]);
+        snprintf(b, sizeof b, "%s/w/%s", dir, files[i]);
+        cr_expect(e2e_same_file(a, b), "%s differs when validating the manifest", files[i]);
+    }
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_manifest_reproduces_the_validation)
+{
+    /* validate, then validate the results' manifest from another directory: the
+     * manifest holds the validation group with an absolute trade_file, and every
+     * data file comes out byte for byte (same seed and replicates: the manifest
+     * records them). */
+    char dir[64], path[128], buf[1 << 15];
+    e2e_tmpdir(dir, sizeof dir);
+    cr_assert(dir[0] != '\0', "cannot create a directory under /tmp");
+    e2e_result *r = e2e_run("validate tests/data/val_small.cfg -o %s/a --quiet --seed 11 "
+                            "--replicates 6", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/a/manifest.cfg", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect_not_null(strstr(buf, "\nvalidation = {\n  target = \"EU\";\n"), "%s", buf);
+    char *abs = realpath("tests/data/val_trade.csv", NULL), want[4200];
+    cr_assert_not_null(abs);
+    cr_assert(eq(chr, abs[0], '/'));
+    snprintf(want, sizeof want, "\n  trade_file = \"%s\";\n", abs);
+    cr_expect_not_null(strstr(buf, want), "%s", buf);
+    free(abs);
+    /* run from another directory: a relative trade_file would not be found there */
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    char *prog = realpath(e2e_program(), NULL);
+    cr_assert_not_null(prog);
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd, "cd %s && %s validate a/manifest.cfg -o b --quiet >/dev/null",
+             dir, prog);
+    free(prog);
+    cr_assert(eq(int, system(cmd), 0), "%s", cmd);
+    static const char *const files[] = {"validation.csv", "milestones.csv", "outcomes.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char a[128], b[128];
+        snprintf(a, sizeof a, "%s/a/%s", dir, files[i]);
+        snprintf(b, sizeof b, "%s/b/%s", dir, files[i]);
+        cr_expect(e2e_exists(a), "%s", a);
+        cr_expect(e2e_same_file(a, b), "%s differs when validating the manifest", files[i]);
+    }
+    /* the manifests agree but for the run group */
+    char buf2[1 << 15];
+    snprintf(path, sizeof path, "%s/b/manifest.cfg", dir);
+    e2e_slurp(path, buf2, sizeof buf2);
+    char *ra = strstr(buf, "\nrun = {"), *rb = strstr(buf2, "\nrun = {");
+    cr_assert(ra && rb);
+    *ra = *rb = '\0';
+    cr_expect(eq(str, buf, buf2));
+    /* run and hypothesis manifests carry the group too */
+    r = e2e_run("run tests/data/val_small.cfg -o %s/r --quiet --replicates 2", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/r/manifest.cfg", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect_not_null(strstr(buf, "\nvalidation = {\n"), "%s", buf);
     e2e_rmrf(dir);
 }
 
