@@ -124,7 +124,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZCC    := clang
 FUZZFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O1 -fopenmp -Iinclude \
-             -fsanitize=address,undefined -fno-sanitize-recover=undefined
+             -MMD -MP -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZOBJ   := $(filter-out $(BUILD)/fuzz/obj/main.o,$(SRC:sim/%.c=$(BUILD)/fuzz/obj/%.o))
 FUZZBIN   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -146,6 +146,8 @@ fuzz-deps:
 $(BUILD)/fuzz/obj:
 	mkdir -p $@
 
+.SECONDARY: $(FUZZOBJ)  # kept between runs, not deleted as intermediate files
+
 $(BUILD)/fuzz/obj/%.o: sim/%.c | $(BUILD)/fuzz/obj
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
@@ -159,4 +161,4 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/coopsim
 
--include $(OBJ:.o=.d) $(TESTBIN:=.d) $(MPIOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(TESTBIN:=.d) $(MPIOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(FUZZBIN:=.d)

@@ -180,54 +180,47 @@ Test(kernel, drawing_rules_use_the_seed)
     coop_config_destroy(&cfg);
 }
 
-/* Within-run threads: the block layout, not the thread count, fixes the numbers
- * (L = 300: 90000 nodes, enough for the kernel to use threads). */
-Test(kernel, thread_invariance)
+/* cfg at seed: the population record of the kernel on one thread, and the same
+ * from the kernel on 2 to 4 threads and, with engine_too, from the general engine
+ * on 1 to 3: the block layout, not the thread count or the path, fixes the numbers. */
+static void same_for_any_threads(const coop_config *cfg, unsigned long seed, int engine_too)
 {
-    const char *ov[] = {"network.L=300", "time.end=12"};
-    coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 2);
     int used, l[5];
     double c[5], p[5];
-    coop_record *r1 = run(&cfg, 5, 1, 1, &used, c, p, l);
+    coop_record *r1 = run(cfg, seed, 1, 1, &used, c, p, l);
     cr_assert_eq(used, 1);
-    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
-    for (int th = 2; th <= 4; th += 2) {
-        coop_record *r = run(&cfg, 5, 1, th, &used, c, p, l);
-        cr_expect_eq(memcmp(r1->pop, r->pop, np * sizeof(double)), 0, "%d threads differ", th);
-        coop_record_free(r);
-    }
-    coop_record *r0 = run(&cfg, 5, 0, 1, &used, c, p, l);
-    cr_expect_eq(memcmp(r1->pop, r0->pop, np * sizeof(double)), 0, "kernel != general engine");
-    coop_record_free(r0);
-    coop_record_free(r1);
-    coop_config_destroy(&cfg);
-}
-
-/* Fermi with implementation errors on a lattice large enough for within-run
- * threads (90000 nodes, 22 blocks of 4096, each with its own stream): the same
- * records for 1, 2 and 3 threads, in the kernel and in the general engine (whose
- * node actions and imitation pass are parallel too). */
-Test(kernel, drawing_rules_thread_invariance)
-{
-    const char *ov[] = {"network.L=300", "time.end=8", "network.initial_c=0.5",
-                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02"};
-    coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
-    int used, l[5];
-    double c[5], p[5];
-    coop_record *r1 = run(&cfg, 3, 1, 1, &used, c, p, l);
-    cr_assert_eq(used, 1);
-    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
-    for (int kernel = 0; kernel <= 1; kernel++)
-        for (int th = 2; th <= 3; th++) {
-            coop_record *r = run(&cfg, 3, kernel, th, &used, c, p, l);
+    size_t np = (size_t)cfg->n_steps * COOP_POP_METRICS;
+    for (int kernel = engine_too ? 0 : 1; kernel <= 1; kernel++)
+        for (int th = kernel ? 2 : 1; th <= (kernel ? 4 : 3); th++) {
+            coop_record *r = run(cfg, seed, kernel, th, &used, c, p, l);
             cr_expect_eq(used, kernel);
             cr_expect_eq(memcmp(r1->pop, r->pop, np * sizeof(double)), 0,
                          "%s with %d threads differs", kernel ? "kernel" : "engine", th);
             coop_record_free(r);
         }
     coop_record_free(r1);
+}
+
+/* imitate_best on L = 300 (90000 nodes, enough for the kernel to use threads). */
+Test(kernel, thread_invariance)
+{
+    const char *ov[] = {"network.L=300", "time.end=12"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 2);
+    same_for_any_threads(&cfg, 5, 1);
+    coop_config_destroy(&cfg);
+}
+
+/* Fermi with implementation errors on the same lattice (22 blocks of 4096 nodes,
+ * each with its own stream), in the kernel and in the general engine (whose node
+ * actions and imitation pass are parallel too). */
+Test(kernel, drawing_rules_thread_invariance)
+{
+    const char *ov[] = {"network.L=300", "time.end=8", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02"};
+    coop_config cfg;
+    load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
+    same_for_any_threads(&cfg, 3, 1);
     coop_config_destroy(&cfg);
 }
 

@@ -11,6 +11,7 @@
 #ifndef COOP_FUZZ_H
 #define COOP_FUZZ_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,22 @@ static char *fuzz_print(const coop_config *cfg)
     if (coop_config_print(cfg, f) != COOP_OK)
         fuzz_fail("coop_config_print failed on a loaded configuration", NULL);
     fclose(f);
+    return text;
+}
+
+/* The input as a C string (malloc'd), or NULL when it holds a NUL byte (text
+ * files and command lines cannot) or memory is short. */
+static char *fuzz_text(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        return NULL;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (strlen(text) != size) {
+        free(text);
+        return NULL;
+    }
     return text;
 }
 

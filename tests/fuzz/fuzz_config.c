@@ -53,12 +53,8 @@ static int small(const char *text)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    if (strlen(text) == size && small(text)) {
+    char *text = fuzz_text(data, size);
+    if (text && small(text)) {
         fuzz_write(in_path, data, size);
         coop_config cfg;
         coop_err err = {0};

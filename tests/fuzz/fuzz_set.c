@@ -24,14 +24,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
+    char *text = fuzz_text(data, size);
     if (!text)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
     const char *sets[MAX_SETS];
     size_t n = 0;
-    int skip = strlen(text) != size;
+    int skip = 0;
     for (char *line = text, *next; !skip && line && *line && n < MAX_SETS; line = next) {
         next = strchr(line, '\n');
         if (next)
