@@ -2715,8 +2715,8 @@ out:
 
 /* What each validation target measures, in words a reader of the figure needs
  * (docs/VALIDATION.md, "Targets"), its units and the decimals its values get.
- * The actors are the roles of the validation group (leader, blocked, late,
- * early states): the group itself is not in the manifest. */
+ * The actors are named by their roles (leader, blocked, late, early states) here;
+ * vlabels names them when the manifest's validation group loads. */
 static const struct vtarget {
     const char *what, *unit;
     int dec, diagnostic;
@@ -2739,6 +2739,36 @@ static const struct vtarget {
                         0},
 };
 
+/* The labels of the targets that are about particular states, with their names,
+ * from the manifest's validation group (into lab[k]; "" where the generic words
+ * of vtargets stay), and each target's pass mark on the score axis, 1 - tolerance
+ * / range (into mark[k]; NaN when the group does not load, e.g. a directory moved
+ * away from its trade file). */
+static void vlabels(const coop_config *cfg, char lab[COOP_V_N][192], double mark[COOP_V_N])
+{
+    coop_validation v;
+    coop_err e = {0};
+    for (int k = 0; k < COOP_V_N; k++)
+        lab[k][0] = '\0', mark[k] = NAN;
+    if (coop_validation_load(cfg, &v, &e) != COOP_OK)
+        return;
+#define VNAME(i) (cfg->actors[v.state[i]].name)
+    char early[160] = "";
+    for (int i = 0; i < v.n_early; i++)
+        snprintf(early + strlen(early), sizeof early - strlen(early), "%s%s",
+                 i == 0 ? "" : "/", VNAME(v.early[i])); /* no commas: put_text */
+    snprintf(lab[COOP_V_ORDER_SIGNED], 192, "%s sign before %s before %s", early,
+             VNAME(v.blocked), VNAME(v.late));
+    snprintf(lab[COOP_V_LEADER_FIRST], 192, "%s first to the enhanced level", VNAME(v.leader));
+    snprintf(lab[COOP_V_LEADER_YEAR], 192, "%s's enhanced agreement", VNAME(v.leader));
+    snprintf(lab[COOP_V_BLOCKED], 192, "%s not in force by %g", VNAME(v.blocked), v.blocked_by);
+    snprintf(lab[COOP_V_LATE_DELAY], 192, "%s's signing delay", VNAME(v.late));
+#undef VNAME
+    for (int k = 0; k < COOP_V_N; k++)
+        if (v.range[k] > 0)
+            mark[k] = fmax(0.0, fmin(1.0, 1.0 - v.tolerance[k] / v.range[k]));
+}
+
 /* One row of validation.csv, with what the figure shows of it. */
 typedef struct vrow {
     char target[COOP_NAME_MAX * 2];
@@ -2746,6 +2776,7 @@ typedef struct vrow {
     int pass;            /* 1, 0, -1 for NA */
     int combined;
     const struct vtarget *vt;  /* NULL: a target this version does not describe */
+    int k;               /* its COOP_V_ index, -1 for combined or unknown */
 } vrow;
 
 /* Text for a data file that gnuplot reads field by field: gnuplot does not honour
@@ -2823,9 +2854,10 @@ static int plot_validation(plot *p, coop_err *err)
         }
         safe_name(r->target, sizeof r->target, c.fld[ix[0]]);
         r->combined = strcmp(r->target, "combined") == 0;
+        r->k = -1;
         for (int k = 0; k < COOP_V_N; k++)
             if (strcmp(r->target, coop_validate_target_names[k]) == 0)
-                r->vt = &vtargets[k];
+                r->vt = &vtargets[k], r->k = k;
         n++;
     }
     /* A calibration sweep validates many points: one figure would not show them. */
@@ -2842,8 +2874,11 @@ static int plot_validation(plot *p, coop_err *err)
         status = err->code;
         goto out;
     }
+    char lab[COOP_V_N][192];
+    double mark[COOP_V_N];
+    vlabels(&p->cfg, lab, mark);
     fputs("row,target,kind,label,unit,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass,"
-          "observed_text,simulated_text,tolerance_text,pass_text\n",
+          "pass_mark,observed_text,simulated_text,tolerance_text,pass_text\n",
           o);
     for (int pass2 = 0; pass2 < 2; pass2++)
         for (size_t i = 0; i < n; i++) {
@@ -2861,8 +2896,10 @@ static int plot_validation(plot *p, coop_err *err)
             int dec = r->combined ? 2 : r->vt ? r->vt->dec : 3;
             const char *kind = r->combined ? "combined" : r->vt && r->vt->diagnostic
                                                               ? "diagnostic" : "target";
-            const char *label = r->combined ? "combined score" : r->vt ? r->vt->what
-                                                                       : r->target;
+            const char *label = r->combined            ? "combined score"
+                                : r->k >= 0 && lab[r->k][0] ? lab[r->k]
+                                : r->vt                     ? r->vt->what
+                                                            : r->target;
             const char *unit = r->combined ? "mean of the scores above (diagnostics excluded)"
                                : r->vt     ? r->vt->unit
                                            : "the target's units";
@@ -2895,7 +2932,9 @@ static int plot_validation(plot *p, coop_err *err)
             put_num(o, r->hi);
             put_num(o, r->score);
             put_num(o, r->tol);
-            fprintf(o, ",%s,", r->pass < 0 ? "NA" : r->pass ? "true" : "false");
+            fprintf(o, ",%s", r->pass < 0 ? "NA" : r->pass ? "true" : "false");
+            put_num(o, r->combined ? r->tol : r->k >= 0 ? mark[r->k] : NAN);
+            fputc(',', o);
             put_text(o, ot);
             fputc(',', o);
             put_text(o, st);
@@ -2981,7 +3020,12 @@ static int plot_validation(plot *p, coop_err *err)
     }
     const char *sel = "(strcol('kind') %s 'combined' && strcol('pass') eq '%s' ? "
                       "column('score') : NaN):'row'";
-    fprintf(g, "plot '%s' using ", file);
+    /* each target's pass mark (1 - tolerance / range): a short dashed tick */
+    fprintf(g, "plot '%s' using (strcol('kind') ne 'combined' ? column('pass_mark') : NaN):"
+               "(column('row') - 0.3):(0):(0.6) with vectors nohead dt 2 lw 1.5 "
+               "lc rgb '#404040', \
+     '%s' using ",
+            file, file);
     fprintf(g, sel, "ne", "true");
     fprintf(g, " with points pt 7 ps 2.2 lc rgb '%s', \\\n     '%s' using ", pass_c, file);
     fprintf(g, sel, "ne", "false");

@@ -511,8 +511,16 @@ Test(plot, validation_results)
     e2e_slurp(path, text, sizeof text);
     cr_expect(strstr(text, "\n1.0,tau_signed,target,order of the signing dates,"), "%.400s", text);
     cr_expect(strstr(text, ",trade_share_mae_exports,diagnostic,"), "%s", text);
-    cr_expect(strstr(text, ",leader_enhanced_year,target,leader's enhanced agreement,year,2006,"
-                           "2010,2010,2010,0.3333333333,3,false,2006.0,2010.0 [2010.0 to 2010.0],"),
+    cr_expect(strstr(text, ",leader_enhanced_year,target,A's enhanced agreement,year,2006,"
+                           "2010,2010,2010,0.3333333333,3,false,0.5,2006.0,"
+                           "2010.0 [2010.0 to 2010.0],"),
+              "%s", text);
+    /* the states by name, from the manifest's validation group, and each target's
+     * pass mark on the score axis (1 - tolerance / range: 0.75 for Kendall's tau) */
+    cr_expect(strstr(text, ",order_signed,target,A/B sign before D before C,"), "%s", text);
+    cr_expect(strstr(text, ",blocked_not_reached,target,D not in force by 2008,"), "%s", text);
+    cr_expect(strstr(text, ",tau_signed,target,order of the signing dates,Kendall's tau-b (-1 to "
+                           "1),1,0,0,0,0.5,0.5,false,0.75,"),
               "%s", text);
     cr_expect(strstr(text, "\n12.9,combined,combined,combined score,"), "%s", text);
     cr_expect_null(strstr(text, "the target's units"), "a target without a description: %s",
