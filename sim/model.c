@@ -1804,7 +1804,10 @@ static void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
     }
     if (!able)
         return;
-    m->k_draw = m->brng != NULL;
+    m->k_draw = 0; /* a rule that draws (brng exists for every node-mode run) */
+    for (size_t i = 0; i < m->n; i++)
+        m->k_draw |= cfg->actors[i].rule == COOP_RULE_FERMI
+                     || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
     int one_fermi = 1;
     for (size_t i = 0; one_fermi && i < m->n; i++)
         one_fermi = cfg->actors[i].rule == COOP_RULE_FERMI
