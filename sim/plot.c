@@ -2744,7 +2744,7 @@ static const struct vtarget {
  * of vtargets stay), and each target's pass mark on the score axis, 1 - tolerance
  * / range (into mark[k]; NaN when the group does not load, e.g. a directory moved
  * away from its trade file). */
-static void vlabels(const coop_config *cfg, char lab[COOP_V_N][192], double mark[COOP_V_N])
+static void vlabels(const coop_config *cfg, char lab[COOP_V_N][320], double mark[COOP_V_N])
 {
     coop_validation v;
     coop_err e = {0};
@@ -2757,12 +2757,12 @@ static void vlabels(const coop_config *cfg, char lab[COOP_V_N][192], double mark
     for (int i = 0; i < v.n_early; i++)
         snprintf(early + strlen(early), sizeof early - strlen(early), "%s%s",
                  i == 0 ? "" : "/", VNAME(v.early[i])); /* no commas: put_text */
-    snprintf(lab[COOP_V_ORDER_SIGNED], 192, "%s sign before %s before %s", early,
+    snprintf(lab[COOP_V_ORDER_SIGNED], 320, "%s sign before %s before %s", early,
              VNAME(v.blocked), VNAME(v.late));
-    snprintf(lab[COOP_V_LEADER_FIRST], 192, "%s first to the enhanced level", VNAME(v.leader));
-    snprintf(lab[COOP_V_LEADER_YEAR], 192, "%s's enhanced agreement", VNAME(v.leader));
-    snprintf(lab[COOP_V_BLOCKED], 192, "%s not in force by %g", VNAME(v.blocked), v.blocked_by);
-    snprintf(lab[COOP_V_LATE_DELAY], 192, "%s's signing delay", VNAME(v.late));
+    snprintf(lab[COOP_V_LEADER_FIRST], 320, "%s first to the enhanced level", VNAME(v.leader));
+    snprintf(lab[COOP_V_LEADER_YEAR], 320, "%s's enhanced agreement", VNAME(v.leader));
+    snprintf(lab[COOP_V_BLOCKED], 320, "%s not in force by %g", VNAME(v.blocked), v.blocked_by);
+    snprintf(lab[COOP_V_LATE_DELAY], 320, "%s's signing delay", VNAME(v.late));
 #undef VNAME
     for (int k = 0; k < COOP_V_N; k++)
         if (v.range[k] > 0)
@@ -2874,7 +2874,7 @@ static int plot_validation(plot *p, coop_err *err)
         status = err->code;
         goto out;
     }
-    char lab[COOP_V_N][192];
+    char lab[COOP_V_N][320];
     double mark[COOP_V_N];
     vlabels(&p->cfg, lab, mark);
     fputs("row,target,kind,label,unit,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass,"
