@@ -61,7 +61,7 @@
 #define MIN_POSITIVE 1e-9 /* floor for capacities, weights and budgets after events */
 #define NPAR COOP_RULE_PARAMS_MAX
 
-/* Blocks of nodes (section "blocks of nodes" below): KSUB nodes per partial sum,
+/* Blocks of nodes (sections "record" and "node kernel" below): KSUB nodes per partial sum,
  * KBLOCK nodes per unit of work and per imitation stream, and within-run threads
  * only for runs of at least KPAR_MIN nodes. */
 #define KSUB 256
@@ -184,6 +184,7 @@ struct coop_model {
     double *pnode; /* n*nd: imitation snapshot */
     int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
+    int draw_rules; /* some actor follows fermi or replicator (imitation that draws) */
     int self_play; /* network.self: each node also plays itself (Nowak & May 1992) */
     int any_moran; /* some actor follows the Moran process */
     int node_mode; /* interaction = node: one action per node and domain per step */
@@ -772,10 +773,11 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     }
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), &fail);
-    int draws = cfg->interaction == COOP_INTERACTION_NODE;
     for (size_t i = 0; i < n; i++)
-        draws |= cfg->actors[i].rule == COOP_RULE_FERMI || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
-    if (draws && !fail) {
+        m->draw_rules |= cfg->actors[i].rule == COOP_RULE_FERMI
+                         || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
+    /* per-node draws, from block streams: node mode, or imitation rules that draw */
+    if ((cfg->interaction == COOP_INTERACTION_NODE || m->draw_rules) && !fail) {
         m->n_brng = (n + KBLOCK - 1) / KBLOCK;
         m->brng = zalloc(m->n_brng, sizeof(gsl_rng *), &fail);
         for (size_t b = 0; !fail && b < m->n_brng; b++)
@@ -1804,10 +1806,7 @@ static void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
     }
     if (!able)
         return;
-    m->k_draw = 0; /* a rule that draws (brng exists for every node-mode run) */
-    for (size_t i = 0; i < m->n; i++)
-        m->k_draw |= cfg->actors[i].rule == COOP_RULE_FERMI
-                     || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
+    m->k_draw = m->draw_rules; /* not brng: every node-mode run has block streams */
     int one_fermi = 1;
     for (size_t i = 0; one_fermi && i < m->n; i++)
         one_fermi = cfg->actors[i].rule == COOP_RULE_FERMI
