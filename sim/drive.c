@@ -13,6 +13,32 @@ const char *coop_drive_signal_name(int sig)
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+/* The plan of points point0 .. n-1 of sw, with the worlds and cfg's replicates,
+ * seed and series mode. */
+static coop_plan sweep_plan(const coop_config *cfg, const coop_sweep *sw, int point0,
+                            int n_worlds, const char *const *world_names)
+{
+    coop_plan plan = {
+        .n_points = coop_sweep_size(sw) - point0,
+        .point0 = point0,
+        .n_worlds = n_worlds,
+        .world_name = world_names,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = cfg->series != COOP_SERIES_NONE,
+    };
+    return plan;
+}
+
+int coop_drive_sweep_worker(const coop_config *cfg, coop_sweep *sw, int n_worlds,
+                            const char *const *world_names, coop_point_cfg_fn make, void *ctx,
+                            int threads, coop_err *err)
+{
+    static const coop_sink none = {0};
+    coop_plan plan = sweep_plan(cfg, sw, 0, n_worlds, world_names);
+    return coop_experiment_run_lazy(&plan, make, ctx, threads, &none, err);
+}
+
 int coop_drive_sweep(const coop_config *cfg, coop_sweep *sw, int n_worlds,
                      const char *const *world_names, coop_point_cfg_fn make, void *ctx,
                      const coop_drive_opts *o, int *ran, coop_err *err)
@@ -43,15 +69,7 @@ int coop_drive_sweep(const coop_config *cfg, coop_sweep *sw, int n_worlds,
     coop_sink osink = coop_output_sink(out), sink = coop_progress_sink(pg, &osink);
     int status = COOP_OK;
     if (done < n) {
-        coop_plan plan = {
-            .n_points = n - done,
-            .point0 = done,
-            .n_worlds = n_worlds,
-            .world_name = world_names,
-            .replicates = cfg->replicates,
-            .seed = (uint32_t)cfg->seed,
-            .keep_series = cfg->series != COOP_SERIES_NONE,
-        };
+        coop_plan plan = sweep_plan(cfg, sw, done, n_worlds, world_names);
         status = coop_experiment_run_lazy(&plan, make, ctx, threads, &sink, err);
     }
     int points = (int)(coop_progress_runs(pg) / per_point);

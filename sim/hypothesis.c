@@ -975,28 +975,28 @@ static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
 static int worker_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
                       coop_err *err)
 {
-    static const coop_sink none = {0};
-    coop_plan plan = {
-        .n_points = 1,
-        .n_worlds = w->n,
-        .world_name = w->names,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = cfg->series != COOP_SERIES_NONE,
-    };
     if (!cfg->sweep.present) {
+        static const coop_sink none = {0};
         const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
         for (int k = 0; k < w->n; k++)
             cfgs[k] = &w->cfg[k];
-        plan.cfg = cfgs;
+        coop_plan plan = {
+            .n_points = 1,
+            .n_worlds = w->n,
+            .cfg = cfgs,
+            .world_name = w->names,
+            .replicates = cfg->replicates,
+            .seed = (uint32_t)cfg->seed,
+            .keep_series = cfg->series != COOP_SERIES_NONE,
+        };
         return coop_experiment_run_plan(&plan, opts->threads, &none, err);
     }
     coop_sweep *sw = coop_sweep_alloc(cfg, err);
     if (!sw)
         return err && err->code ? err->code : COOP_ENOMEM;
     sweep_ctx sc = {sw, &cfg->hyp};
-    plan.n_points = coop_sweep_size(sw);
-    int status = coop_experiment_run_lazy(&plan, sweep_world_cfg, &sc, opts->threads, &none, err);
+    int status = coop_drive_sweep_worker(cfg, sw, w->n, w->names, sweep_world_cfg, &sc,
+                                         opts->threads, err);
     coop_sweep_free(sw);
     return status;
 }

@@ -282,16 +282,8 @@ static int worker_main(int argc, char **argv, coop_err *err)
                 status = err->code ? err->code : COOP_ENOMEM;
             } else {
                 static const char *const factual[] = {"factual"};
-                coop_plan plan = {
-                    .n_points = coop_sweep_size(sw),
-                    .n_worlds = 1,
-                    .world_name = factual,
-                    .replicates = cfg.replicates,
-                    .seed = (uint32_t)cfg.seed,
-                    .keep_series = cfg.series != COOP_SERIES_NONE,
-                };
-                status = coop_experiment_run_lazy(&plan, sweep_point_cfg, sw, cli.threads,
-                                                  &none, err);
+                status = coop_drive_sweep_worker(&cfg, sw, 1, factual, sweep_point_cfg, sw,
+                                                 cli.threads, err);
                 coop_sweep_free(sw);
             }
         } else {
