@@ -111,6 +111,25 @@ static void run_worlds(const coop_config *cfg, got *g)
     coop_hyp_worlds_free(w);
 }
 
+/* Runs replicates 0..R-1 of cfg, replicate r at seed coop_rng_seed(master, 0, r),
+ * and stores its outcome o at out[o * R + r] (the layout of
+ * coop_hypothesis_compare's values for one world). */
+static void run_outcomes(const coop_config *cfg, uint32_t master, int R, double *out)
+{
+    coop_err err = {0};
+    coop_model *model = coop_model_alloc(cfg, &err);
+    cr_assert_not_null(model, "%s", err.text);
+    coop_record *rec = coop_record_alloc(cfg, 0);
+    cr_assert_not_null(rec);
+    for (int r = 0; r < R; r++) {
+        coop_model_run(model, coop_rng_seed(master, 0, (uint32_t)r), rec);
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            out[o * R + r] = rec->outcome[o];
+    }
+    coop_record_free(rec);
+    coop_model_free(model);
+}
+
 /* ---- world construction ---- */
 
 Test(hypothesis, counterfactual_zeroes_the_four_strengths_and_nothing_else)
@@ -457,19 +476,11 @@ Test(hypothesis, common_random_numbers_pair_the_worlds)
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(&c, &err);
     cr_assert_not_null(w, "%s", err.text);
     enum { R = 300 };
-    double x[2][R];
-    for (int k = 0; k < 2; k++) {
-        coop_model *model = coop_model_alloc(&w->cfg[k], &err);
-        cr_assert_not_null(model, "%s", err.text);
-        coop_record *rec = coop_record_alloc(&w->cfg[k], 0);
-        for (int r = 0; r < R; r++) {
-            coop_model_run(model, coop_rng_seed((uint32_t)c.seed, 0, (uint32_t)r), rec);
-            x[k][r] = rec->outcome[c.hyp.primary];
-        }
-        coop_record_free(rec);
-        coop_model_free(model);
-    }
-    double corr = gsl_stats_correlation(x[0], 1, x[1], 1, R);
+    static double x[2][COOP_N_OUTCOMES * R];
+    for (int k = 0; k < 2; k++)
+        run_outcomes(&w->cfg[k], (uint32_t)c.seed, R, x[k]);
+    const double *a = x[0] + c.hyp.primary * R, *b = x[1] + c.hyp.primary * R;
+    double corr = gsl_stats_correlation(a, 1, b, 1, R);
     cr_log_info("correlation of the primary outcome across the worlds: %.3f", corr);
     cr_assert(gt(dbl, corr, 0.4), "correlation %.3f", corr);
     coop_hyp_worlds_free(w);
@@ -504,19 +515,8 @@ Test(hypothesis, honest_under_a_true_null)
     double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
     int supported = 0, rejected = 0, nonzero = 0, prim = ca.hyp.primary;
     for (int s = 0; s < S; s++) {
-        for (int w = 0; w < 2; w++) {
-            const coop_config *c = w ? &cb : &ca;
-            coop_model *model = coop_model_alloc(c, &err);
-            cr_assert_not_null(model, "%s", err.text);
-            coop_record *rec = coop_record_alloc(c, 0);
-            for (int r = 0; r < R; r++) {
-                coop_model_run(model, coop_rng_seed(3000 + (uint32_t)s, 0, (uint32_t)r), rec);
-                for (int o = 0; o < COOP_N_OUTCOMES; o++)
-                    v[(w * COOP_N_OUTCOMES + o) * R + r] = rec->outcome[o];
-            }
-            coop_record_free(rec);
-            coop_model_free(model);
-        }
+        for (int w = 0; w < 2; w++)
+            run_outcomes(w ? &cb : &ca, 3000 + (uint32_t)s, R, v + w * COOP_N_OUTCOMES * R);
         for (int r = 0; r < R; r++) {
             double x = v[prim * R + r], y = v[(COOP_N_OUTCOMES + prim) * R + r];
             sx += x, sy += y, sxx += x * x, syy += y * y, sxy += x * y;
@@ -553,18 +553,8 @@ Test(hypothesis, honest_without_common_random_numbers)
     int supported = 0, rejected = 0;
     coop_err err = {0};
     for (int s = 0; s < 40; s++) {
-        for (int w = 0; w < 2; w++) {
-            coop_model *model = coop_model_alloc(&c, &err);
-            cr_assert_not_null(model, "%s", err.text);
-            coop_record *rec = coop_record_alloc(&c, 0);
-            for (int r = 0; r < R; r++) {
-                coop_model_run(model, coop_rng_seed(2000 + 2 * s + w, 0, r), rec);
-                for (int o = 0; o < COOP_N_OUTCOMES; o++)
-                    v[(w * COOP_N_OUTCOMES + o) * R + r] = rec->outcome[o];
-            }
-            coop_record_free(rec);
-            coop_model_free(model);
-        }
+        for (int w = 0; w < 2; w++)
+            run_outcomes(&c, (uint32_t)(2000 + 2 * s + w), R, v + w * COOP_N_OUTCOMES * R);
         coop_hyp_point res;
         cr_assert(eq(int, coop_hypothesis_compare(&c.hyp, v, 2, R, NULL, 0, 1, &res, &err),
                      COOP_OK));
