@@ -143,8 +143,8 @@ typedef struct coop_institutions_cfg {
 #define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
 #define COOP_MAX_SNAPSHOTS 64 /* output.snapshots: steps one run keeps snapshots of */
 
-/* Which actors the outcome scalars of MODEL.md section 5 are about, and how
- * `coopsim hypothesis` tests them (docs/HYPOTHESIS.md). */
+/* Which actors the outcome scalars (docs/ODD.md, "7.8 Observation") are about,
+ * and how `coopsim hypothesis` tests them (docs/HYPOTHESIS.md). */
 typedef struct coop_hypothesis_cfg {
     int motivator;        /* actor index, -1 = no outcomes (no motivator in the scenario) */
     int target;           /* actor index */

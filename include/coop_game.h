@@ -2,7 +2,7 @@
  *
  * A domain's stage game is given by R, S, T, P (reward, sucker, temptation,
  * punishment) from the row player's side; the game is symmetric.  The engine turns
- * a game payoff into an actor's gain in two steps (MODEL.md 3.3, docs/ODD.md):
+ * a game payoff into an actor's gain in two steps (docs/ODD.md, "7.3 Play"):
  *
  *   v    = (1 + beta*level) * ((1 - x) * pi(a_own, a_partner) + x * R)
  *          - [a_own = D and level > 0] * gamma * level          (effective payoff)

@@ -1,4 +1,4 @@
-/* coop_hypothesis.h: the paired counterfactual test of MODEL.md section 5.
+/* coop_hypothesis.h: the paired counterfactual test of docs/HYPOTHESIS.md.
  *
  * `coopsim hypothesis CONFIG` asks whether the motivator (cfg->hyp.motivator,
  * Kazakhstan in configs/eu_ca.cfg) raised cooperation between its region and the

@@ -1,4 +1,4 @@
-/* coop_model.h: one run of the cooperation model (MODEL.md section 3).
+/* coop_model.h: one run of the cooperation model (docs/ODD.md).
  *
  * The shape is GSL's initialise-iterate: coop_model_alloc allocates every buffer
  * for a configuration, coop_model_init resets the state and seeds the run,
@@ -31,7 +31,8 @@ enum { COOP_T_TRUST, COOP_T_LEVEL, COOP_T_COOP_RATE, COOP_TIE_METRICS }; /* coop
 /* Per step for the whole population (population.csv). */
 enum { COOP_P_COOP_SHARE, COOP_P_MEAN_GAIN, COOP_POP_METRICS }; /* coop_share NaN if no action */
 
-/* Outcome scalars of one run (MODEL.md section 5), in outcomes.csv order. */
+/* Outcome scalars of one run (docs/ODD.md, "7.8 Observation"), in outcomes.csv
+ * order. */
 enum {
     COOP_O_OTHERS_COOP_TARGET,
     COOP_O_TARGET_ENGAGEMENT,
@@ -112,9 +113,9 @@ int coop_model_kernel_on(const coop_model *m);
 /* The number of steps done since init. */
 int coop_model_steps_done(const coop_model *m);
 
-/* The outcome scalars of MODEL.md section 5 from the steps done so far (the window
- * is the last hyp.window_years of the configured horizon); all NaN when
- * cfg->hyp.motivator < 0.  coop_model_run calls it. */
+/* The outcome scalars (docs/ODD.md, "7.8 Observation") from the steps done so
+ * far (the window is the last hyp.window_years of the configured horizon); all
+ * NaN when cfg->hyp.motivator < 0.  coop_model_run calls it. */
 void coop_model_outcomes(const coop_model *m, double out[COOP_N_OUTCOMES]);
 
 /* Inspection of the current state (tests, tournaments, debugging).  Ties are

@@ -1,6 +1,7 @@
-/* coop_rules.h: the decision rules of MODEL.md 3.6 as a schema: ids, names,
- * parameters with defaults and ranges.  The configuration validates against it;
- * the strategy module implements the behaviour behind each id. */
+/* coop_rules.h: the decision rules (docs/ODD.md, "7.6 Decision rules and
+ * learning") as a schema: ids, names, parameters with defaults and ranges.  The
+ * configuration validates against it; the strategy module implements the
+ * behaviour behind each id. */
 #ifndef COOP_RULES_H
 #define COOP_RULES_H
 

@@ -1,4 +1,4 @@
-/* cli.c: the command line of coopsim (SPEC.md, "Command line").
+/* cli.c: the command line of coopsim (README.md, "Command line").
  *
  * `coopsim COMMAND INPUT [options]`: the first argument names the command, the
  * rest is parsed with getopt_long (options may come before or after INPUT).

@@ -138,8 +138,9 @@ static const char *const interaction_names[] = {"tie", "node", NULL};
 /* time.unit, in coop_time_unit order. */
 static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 static const char *const op_names[] = {"set", "add", "mul", NULL};
-/* The outcome scalars of MODEL.md 5 in COOP_O_* order (coop_model.h; a test keeps
- * the two lists equal): hypothesis.primary stores the index. */
+/* The outcome scalars (docs/ODD.md, "7.8 Observation") in COOP_O_* order
+ * (coop_model.h; a test keeps the two lists equal): hypothesis.primary stores the
+ * index. */
 static const char *const outcome_names[] = {
     "others_coop_target", "target_engagement", "others_level", "years_to_enhanced",
     "censored_share", "regional_cohesion", NULL};
@@ -170,15 +171,19 @@ static const key schema[] = {
         "implementation error: each action is flipped with this probability; 1% is the error "
         "rate of Wu & Axelrod (1995), small enough that reciprocity still pays"),
     ENM(SC_TOP, "interaction", coop_config, interaction, interaction_names, "tie",
-        "tie: every actor chooses its action per tie and domain (MODEL.md 3.3); node: once "
-        "per step and domain, played against all its neighbours, as in the classic "
-        "evolutionary games (docs/ODD.md 9, \"Node-level play\")"),
+        "tie: every actor chooses its action per tie and domain (docs/ODD.md, \"7.3 Play\"); "
+        "node: once per step and domain, played against all its neighbours, as in the "
+        "classic evolutionary games (docs/ODD.md, \"Node-level play\")"),
     INT(SC_TOP, "update_every", coop_config, update_every, 1, 1, 100000,
-        "steps between learning updates (MODEL.md 3.6); 1 = learn every step"),
-    SPC(SC_TOP, "engagement", V_GROUP, 0, 0, 0, 0, NOFIELD, "", "engagement dynamics (MODEL.md 3.2)"),
-    SPC(SC_TOP, "institutions", V_GROUP, 0, 0, 0, 0, NOFIELD, "", "agreement levels and trust (MODEL.md 3.4)"),
+        "steps between learning updates (docs/ODD.md, \"7.6 Decision rules and learning\"); "
+        "1 = learn every step"),
+    SPC(SC_TOP, "engagement", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
+        "engagement dynamics (docs/ODD.md, \"7.2 Engagement\")"),
+    SPC(SC_TOP, "institutions", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
+        "agreement levels and trust (docs/ODD.md, \"7.4 Trust and institutions\")"),
     SPC(SC_TOP, "output", V_GROUP, 0, 0, 0, 0, NOFIELD, "", "what a run keeps"),
-    SPC(SC_TOP, "hypothesis", V_GROUP, 0, 0, 0, 0, NOFIELD, "", "whom the outcome scalars of MODEL.md 5 are about"),
+    SPC(SC_TOP, "hypothesis", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
+        "whom the outcome scalars are about (docs/ODD.md, \"7.8 Observation\")"),
     SPC(SC_TOP, "domains", V_LIST, 0, 0, 0, 0, NOFIELD, "one domain `pd` (R, S, T, P = 3, 0, 5, 1)",
         "the issue areas and their 2x2 stage games; at least one"),
     SPC(SC_TOP, "observables", V_LIST, 0, 0, 0, 0, NOFIELD, "none", "tie observables (e.g. trade) and their dynamics"),
@@ -224,9 +229,10 @@ static const key schema[] = {
     FLT(SC_TIME, "start", coop_config, start, 1991.0, -PMAX, PMAX, 0, NOFIELD,
         "decimal year of the first step; 1991 = independence of the CA states and TACIS"),
     FLT(SC_TIME, "end", coop_config, end, 2030.0, -PMAX, PMAX, 0, NOFIELD,
-        "decimal year the last step ends; must be > start; 2030 = MODEL.md's horizon"),
+        "decimal year the last step ends; must be > start; 2030 = the horizon of the "
+        "EU-Central Asia scenarios"),
     INT(SC_TIME, "steps_per_year", coop_config, steps_per_year, 4, 1, 366,
-        "steps per year; quarters (MODEL.md 2); n_steps = round((end - start) * steps_per_year) >= 1"),
+        "steps per year; 4 = quarters; n_steps = round((end - start) * steps_per_year) >= 1"),
     ENM(SC_TIME, "unit", coop_config, time_unit, time_unit_names, "year",
         "what one unit of time is, for labels only (figures): a calendar year, or the "
         "generation, round or step of a classic model whose time is not a date"),
@@ -248,7 +254,8 @@ static const key schema[] = {
     FLT(SC_DOMAIN, "c", coop_domain_cfg, c, 1, 0, PMAX, K_PAYOFF, COOP_F_DOMAIN_C,
         "donation game cost"),
     FLT(SC_DOMAIN, "public_good", coop_domain_cfg, public_good, 0, 0, 1, 0, COOP_F_DOMAIN_PUBLIC_GOOD,
-        "share of the benefit that is a regional public good (free riding, MODEL.md 3.5); "
+        "share of the benefit that is a regional public good (free riding, "
+        "docs/ODD.md, \"7.3 Play\"); "
         "0 = a private good"),
 
     /* observables */
@@ -286,12 +293,13 @@ static const key schema[] = {
         "most total engagement over all partners; the default is effectively unbounded, "
         "scenarios set it"),
     SPC(SC_ACTOR, "rule", V_TEXT, 0, 0, 0, 0, NOFIELD, "bush_mosteller",
-        "decision rule (table below); default: MODEL.md's learning rule, so that actors "
-        "respond to payoffs"),
+        "decision rule (table below); default: Bush-Mosteller reinforcement learning, so "
+        "that actors respond to payoffs"),
     SPC(SC_ACTOR, "rule_params", V_MAP, 0, 0, 0, 0, COOP_F_ACTOR_RULE_PARAM, "the rule's defaults",
         "the rule's parameters by name (table below); a missing one takes its default"),
     SPC(SC_ACTOR, "motivator", V_GROUP, 0, 0, 0, 0, NOFIELD, "none",
-        "the motivator role (MODEL.md 3.5); absent = an ordinary actor"),
+        "the motivator role (docs/ODD.md, \"7.5 Motivator and counter-mechanisms\"); absent = "
+        "an ordinary actor"),
 
     /* actors.NAME.motivator */
     SPC(SC_MOTIVATOR, "target", V_REF, K_REQUIRED, 0, 0, 0, NOFIELD, "required",
@@ -318,15 +326,17 @@ static const key schema[] = {
     FLT(SC_TIE, "weight", coop_tie_cfg, weight, 1, 0, 1e6, K_MIN_OPEN, COOP_F_TIE_WEIGHT,
         "salience: how much the tie matters; 1 = all equal"),
     FLT(SC_TIE, "rivalry", coop_tie_cfg, rivalry, 0, 0, 1, 0, COOP_F_TIE_RIVALRY,
-        "competition between the two (MODEL.md 3.5); 0 = none"),
+        "competition between the two (docs/ODD.md, \"7.5 Motivator and "
+        "counter-mechanisms\"); 0 = none"),
     SPC(SC_TIE, "observables", V_MAP, 0, 0, 0, 1e12, COOP_F_TIE_OBS, "0 each",
         "initial value per declared observable"),
 
     /* institutions */
     SPC(SC_INSTITUTIONS, "levels", V_NAMES, 0, 2, 2, COOP_MAX_LEVELS, NOFIELD,
         "none, framework_signed, framework_in_force, enhanced",
-        "names of the agreement levels, level 0 first; 2 to 8 levels (MODEL.md 2: no "
-        "agreement, PCA signed, PCA in force, enhanced agreement)"),
+        "names of the agreement levels, level 0 first; 2 to 8 levels (the default: no "
+        "agreement, PCA signed, PCA in force, enhanced agreement; docs/ODD.md, \"7.4 Trust "
+        "and institutions\")"),
     SPC(SC_INSTITUTIONS, "theta", V_FLOATS, 0, 0, 0, 1, COOP_F_INST_THETA, "0.0, 0.3, 0.5, 0.7",
         "trust needed to reach each level, non-decreasing (theta[0] unused); steps of 0.2 "
         "from 0.3: a framework needs occasional mutual cooperation, an enhanced agreement "

@@ -4,7 +4,7 @@
  * for the names used in international relations, Snidal 1985, "Coordination versus
  * prisoners' dilemma", APSR 79:923): prisoner's dilemma T > R > P > S, stag hunt
  * R > T >= P > S, chicken T > R > S > P, harmony R > T with S > P.  The capacity
- * scaling sqrt(cap_partner/cap_own) is the model's default (MODEL.md 3.3). */
+ * scaling sqrt(cap_partner/cap_own) is the model's default form (docs/ODD.md, "7.3 Play"). */
 #include "coop_game.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
-/* hypothesis.c: the paired counterfactual test of MODEL.md section 5 (see
- * coop_hypothesis.h and docs/HYPOTHESIS.md).
+/* hypothesis.c: the paired counterfactual test (see coop_hypothesis.h and
+ * docs/HYPOTHESIS.md).
  *
  * A hypothesis experiment is an ordinary experiment (coop_experiment.h) whose
  * worlds are the factual configuration, its counterfactual and its placebos.  The

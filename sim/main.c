@@ -1,7 +1,7 @@
 /* main.c: the coopsim program.  Parses the command line, loads the
  * configuration, hands it to the experiment with the output module as its sink,
- * and maps the status to the exit code (SPEC.md): 0 success, 1 runtime failure,
- * 2 usage or configuration error.  The only place that exits. */
+ * and maps the status to the exit code (README.md, "Command line"): 0 success,
+ * 1 runtime failure, 2 usage or configuration error.  The only place that exits. */
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
-/* model.c: one run of the cooperation model (MODEL.md section 3, docs/ODD.md).
+/* model.c: one run of the cooperation model (docs/ODD.md).
  *
  * The engine owns the state of one run and advances it step by step, in the order
- * of MODEL.md 3: events, engagement, play, trust and institutions, motivator,
+ * of docs/ODD.md, "3. Process overview and scheduling": events, engagement, play, trust and institutions, motivator,
  * learning, observables, record.  Nothing about a particular scenario is written
  * here: actors, regions, the motivator and its target come from the configuration,
  * so the same code runs the EU-Central Asia scenario, a two-player match or a
@@ -1755,7 +1755,7 @@ static void do_record(coop_model *m, coop_record *rec)
  * executed actions (k_exe), which the payoff pass plays, while imitation copies
  * the intended ones (k_act), as the general engine copies propensities.
  *
- * Threads (STYLE.md, randomness and threads, rule 5): the passes run over fixed
+ * Threads (docs/ODD.md, "Node kernel"): the passes run over fixed
  * blocks of KBLOCK nodes; imitate_best draws nothing, the errors and fermi and
  * replicator draw from the block's stream in node order, and the population's
  * gain is summed per sub-block of KSUB nodes and then in sub-block order, exactly

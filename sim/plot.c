@@ -1699,7 +1699,7 @@ static const hrow *hfind(const hdata *h, int row, int cmp, int outcome)
     return i < 0 ? NULL : &h->r[i];
 }
 
-/* Units of an outcome (MODEL.md section 5) and whether the thesis predicts it
+/* Units of an outcome (docs/ODD.md, "7.8 Observation") and whether the thesis predicts it
  * smaller (then hypothesis.csv orients its difference as other - factual; see
  * coop_hypothesis_orientation). */
 static const char *outcome_unit(const char *name, int *fewer)

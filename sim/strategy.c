@@ -1,4 +1,5 @@
-/* strategy.c: the decision rules of MODEL.md 3.6 (see coop_strategy.h).
+/* strategy.c: the decision rules of docs/ODD.md, "7.6 Decision rules and
+ * learning" (see coop_strategy.h).
  *
  * Each rule is the probability of cooperating given a memory-one (for tf2t,
  * memory-two) record of the pair's past rounds, as in Nowak & Sigmund's (1990,

@@ -13,7 +13,7 @@
  * Parallelism: OpenMP over repetitions, each with its own generator seeded from
  * (seed, 0, repetition) by coop_rng_seed and its matches in a fixed order; the
  * scores are reduced serially afterwards, so the result is the same for any
- * number of threads (STYLE.md "Randomness and threads"). */
+ * number of threads (docs/OUTPUT.md, "Guarantees"). */
 #define HAVE_INLINE 1
 
 #include "coop_tournament.h"

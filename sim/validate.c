@@ -1,5 +1,5 @@
 /* validate.c: `coopsim validate`, a historical replay scored against the record
- * (MODEL.md 6, docs/VALIDATION.md).
+ * (docs/VALIDATION.md, "EU-Central Asia history").
  *
  * The module owns the validation targets: it reads the configuration's
  * `validation` group itself (config.c accepts the group without reading it), so

@@ -1,5 +1,5 @@
-/* test_classic.c: the classic models the engine is validated against (MODEL.md 7,
- * docs/VALIDATION.md).
+/* test_classic.c: the classic models the engine is validated against
+ * (docs/VALIDATION.md, "Classic models of cooperation").
  *
  * Iterated prisoner's dilemma matches, R=3 S=0 T=5 P=1, 200 rounds, no noise: the
  * exact scores of every ordered pair of nine deterministic strategies, derived by

@@ -1039,7 +1039,8 @@ Test(config, eu_ca_scenario)
     for (int i = 0; i < 6; i++)
         for (int j = i + 1; j < 6; j++)
             cr_assert_geq(coop_config_tie(&c, names[i], names[j]), 0, "%s-%s", names[i], names[j]);
-    /* Five domains with the character MODEL.md 2 asks for. */
+    /* Five domains with the character of docs/ODD.md, "2. Entities, state
+     * variables and scales". */
     const char *dom[] = {"political", "trade", "energy", "security", "transport"};
     cr_assert_eq(c.n_domains, 5);
     for (int d = 0; d < 5; d++)

@@ -48,8 +48,9 @@ Test(game, donation)
 
 Test(game, classify_the_default_domains)
 {
-    /* MODEL.md 2: trade near harmony, energy and transport stag hunts, security and
-     * political prisoner's dilemmas (the values of configs/eu_ca.cfg). */
+    /* Trade near harmony, energy and transport stag hunts, security and political
+     * prisoner's dilemmas (docs/ODD.md, "2. Entities, state variables and scales";
+     * the values of configs/eu_ca.cfg). */
     const coop_game political = {3, 0, 5, 1}, trade = {4, 1, 3.5, 0.5}, energy = {5, 0, 3, 1},
                     security = {3, 0, 5, 1}, transport = {4, 0, 3, 1}, chicken = {3, 1, 5, 0},
                     flat = {1, 1, 1, 1};
