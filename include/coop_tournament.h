@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -36,15 +37,22 @@ int coop_player_init(coop_player *pl, int rule, const double *param, coop_err *e
 void coop_match_play(gsl_rng *r, const coop_player *a, const coop_player *b, const double pay[4],
                      int turns, double noise, double *sa, double *sb);
 
-/* The result of a tournament, strategies in configuration order. */
+/* The result of a tournament, strategies in configuration order.  A strategy's
+ * score per turn per opponent in one repetition is its total payoff against the
+ * others (self-play excluded) over turns x (n - 1); its statistics over the
+ * repetitions are median (the ranking statistic), mean, sd (sample, divisor
+ * reps - 1; NaN for one repetition) and the quartiles q1, q3 (linear
+ * interpolation between order statistics, as R's type 7). */
 typedef struct coop_tournament {
     size_t n;              /* strategies */
     int turns, reps;
     char (*name)[COOP_NAME_MAX];
     double *score;         /* [reps][n][n]: score of i against j in repetition r */
-    double *total;         /* n: mean over repetitions of the total score against the others */
-    double *per_turn;      /* n: median over repetitions of score per turn per opponent */
-    int *rank;             /* n: 1 = best (per_turn descending; ties in configuration order) */
+    double *matrix;        /* [n][n]: mean over repetitions of i's score per turn against j
+                            * (the diagonal: self-play, not in the statistics) */
+    double *median, *mean, *sd, *q1, *q3; /* n: score per turn per opponent */
+    int *rank;             /* n: 1 = best median; equal medians in configuration order */
+    size_t *order;         /* n: order[k] is the strategy ranked k + 1 */
 } coop_tournament;
 
 /* Runs the tournament of cfg (at least two actors, each with a fixed rule) with up
@@ -53,9 +61,20 @@ typedef struct coop_tournament {
 coop_tournament *coop_tournament_run(const coop_config *cfg, int threads, coop_err *err);
 void coop_tournament_free(coop_tournament *t);
 
-/* Writes tournament.csv (strategy,total_score,score_per_turn,rank, in rank
- * order) to path through a temporary file renamed when complete.  COOP_EIO on
- * failure. */
+/* The header of tournament.csv, and its rows in rank order: rank, strategy and the
+ * five statistics, reals as every results file writes them (coop_csv_num). */
+extern const char coop_tournament_csv_header[];
+
+/* Writes tournament.csv to path through a temporary file renamed when complete.
+ * COOP_EIO on failure. */
 int coop_tournament_write(const coop_tournament *t, const char *path, coop_err *err);
+
+/* Writes matrix.csv (strategy,opponent,score_per_turn: t->matrix, strategies and
+ * opponents both in rank order, self-play included) the same way. */
+int coop_tournament_write_matrix(const coop_tournament *t, const char *path, coop_err *err);
+
+/* Prints the ranking as an aligned table with tournament.csv's columns and the
+ * very same number texts. */
+void coop_tournament_print(const coop_tournament *t, FILE *out);
 
 #endif

@@ -203,8 +203,8 @@ static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 }
 
 /* `coopsim tournament`: a round robin of the configuration's actors as
- * strategies (sim/tournament.c) into DIR/tournament.csv and DIR/manifest.cfg;
- * the ranking goes to stdout. */
+ * strategies (sim/tournament.c) into DIR/tournament.csv, DIR/matrix.csv and
+ * DIR/manifest.cfg; the ranking goes to stdout. */
 static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     char dir[COOP_PATH_MAX], path[COOP_PATH_MAX + 32], tmp[COOP_PATH_MAX + 48];
@@ -237,13 +237,11 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot write", path);
         goto out;
     }
+    snprintf(path, sizeof path, "%s/matrix.csv", dir);
+    if ((status = coop_tournament_write_matrix(t, path, err)))
+        goto out;
     if (!cli->quiet) {
-        printf("%-4s  %-20s %14s %14s\n", "rank", "strategy", "total_score", "per_turn");
-        for (int rank = 1; rank <= (int)t->n; rank++)
-            for (size_t i = 0; i < t->n; i++)
-                if (t->rank[i] == rank)
-                    printf("%-4d  %-20s %14.2f %14.4f\n", rank, t->name[i], t->total[i],
-                           t->per_turn[i]);
+        coop_tournament_print(t, stdout);
         fprintf(stderr, "coopsim: tournament of %zu strategies, %d repetitions, written to %s/\n",
                 t->n, t->reps, dir);
     }

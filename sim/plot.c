@@ -2491,7 +2491,7 @@ static int plot_sweep(plot *p, const odata *od, const hdata *h, coop_err *err)
 typedef struct trow {
     char name[COOP_NAME_MAX * 2];   /* safe_name of the strategy */
     char label[64];                 /* "1. grim", cut to fit beside the bars */
-    double score, total;
+    double score, mean;             /* median and mean score per turn per opponent */
     long rank;
 } trow;
 
@@ -2521,13 +2521,28 @@ static int decimals_for(double x)
     return d < 0 ? 0 : d > 3 ? 3 : d;
 }
 
-/* The tournament figure: score per turn per opponent of each strategy, bars
- * from 0 in rank order (rank 1 on top), labelled with their values, with the
- * payoffs per turn of mutual cooperation (R) and mutual defection (P) of the
- * game as light reference lines. */
+/* The second line of a tournament figure's title: the experiment, its seed, the
+ * repetitions, the turns per match and the noise. */
+static void tournament_about(const coop_config *cfg, char *run, size_t size)
+{
+    char noise[64] = "";
+    if (cfg->noise > 0)
+        snprintf(noise, sizeof noise, ", noise %g", cfg->noise);
+    snprintf(run, size, "%s, seed %lu, %d repetition%s of the round robin, %d turns per match%s",
+             cfg->name, cfg->seed, cfg->replicates, cfg->replicates == 1 ? "" : "s",
+             cfg->n_steps, noise);
+}
+
+static int plot_tournament_matrix(plot *p, coop_err *err);
+
+/* The tournament figure: the median score per turn per opponent of each
+ * strategy (the ranking statistic), bars from 0 in rank order (rank 1 on top),
+ * labelled with their values, with the payoffs per turn of mutual cooperation
+ * (R) and mutual defection (P) of the game as light reference lines; then, when
+ * the directory has matrix.csv, the per-pair heat map. */
 static int plot_tournament(plot *p, coop_err *err)
 {
-    static const char *const cols[] = {"strategy", "total_score", "score_per_turn", "rank"};
+    static const char *const cols[] = {"strategy", "mean", "median", "rank"};
     int ix[4], got, status;
     trow *t = NULL;
     size_t n = 0, cap = 0;
@@ -2543,7 +2558,7 @@ static int plot_tournament(plot *p, coop_err *err)
         }
         t = q;
         trow *r = &t[n];
-        if ((status = csv_num(&c, ix[1], &r->total, err)) ||
+        if ((status = csv_num(&c, ix[1], &r->mean, err)) ||
             (status = csv_num(&c, ix[2], &r->score, err)) ||
             (status = csv_int(&c, ix[3], &r->rank, err)))
             goto out;
@@ -2575,11 +2590,11 @@ static int plot_tournament(plot *p, coop_err *err)
         status = err->code;
         goto out;
     }
-    fputs("row,rank,strategy,label,score_per_turn,total_score\n", o);
+    fputs("row,rank,strategy,label,median,mean\n", o);
     for (size_t i = 0; i < n; i++) {
         fprintf(o, "%zu,%ld,%s,%s", i + 1, t[i].rank, t[i].name, t[i].label);
         put_num(o, t[i].score);
-        put_num(o, t[i].total);
+        put_num(o, t[i].mean);
         fputc('\n', o);
     }
     if ((status = data_close(p, o, file, err)))
@@ -2613,15 +2628,12 @@ static int plot_tournament(plot *p, coop_err *err)
     if (lo < 0) /* else the axis starts at 0, where the bars do */
         lo -= span * (0.03 + (neg ? 0.11 : 0));
 
-    char title[1024], run[512], noise[64] = "";
-    if (cfg->noise > 0)
-        snprintf(noise, sizeof noise, ", noise %g", cfg->noise);
-    snprintf(run, sizeof run, "%s, seed %lu, %d repetition%s of the round robin, %d turns per "
-             "match%s", cfg->name, cfg->seed, cfg->replicates, cfg->replicates == 1 ? "" : "s",
-             cfg->n_steps, noise);
+    char title[1024], run[512];
+    tournament_about(cfg, run, sizeof run);
     int lines = 1 + wrap_once(run, 130);
     snprintf(title, sizeof title,
-             "Round-robin tournament of %zu strategies, ranked by score per turn per opponent\n%s",
+             "Round-robin tournament of %zu strategies, ranked by median score per turn per "
+             "opponent\n%s",
              n, run);
 
     /* Rows get smaller text when many strategies share the height, and bars no
@@ -2634,7 +2646,7 @@ static int plot_tournament(plot *p, coop_err *err)
     double half = fmin(0.36, 25 / row_px);
 
     fig f;
-    const char *what = "tournament: score per turn per opponent of each strategy, by rank";
+    const char *what = "tournament: median score per turn per opponent of each strategy, by rank";
     if ((status = fig_open(p, &f, "tournament", what, file, "tournament.csv", err)))
         goto out;
     FILE *g = f.gp;
@@ -2683,31 +2695,192 @@ static int plot_tournament(plot *p, coop_err *err)
         }
     }
     fprintf(g, "set arrow 3 from 0, graph 0 to 0, graph 1 nohead back lc rgb '#404040'\n");
-    fprintf(g, "plot '%s' using (column('score_per_turn')/2):'row':(0):'score_per_turn':"
+    fprintf(g, "plot '%s' using (column('median')/2):'row':(0):'median':"
                "(column('row')-%.3g):(column('row')+%.3g):ytic(strcol('label')) \\\n"
                "     with boxxyerror fs solid 1.0 noborder lc rgb '%s'",
             file, half, half, colour[0]);
     /* Value labels past the bar ends: right of a bar that ends >= 0, left of one
      * that ends < 0 (boxed: they mask a reference line they cross). */
     if (values) {
-        fprintf(g, ", \\\n     '%s' using (column('score_per_turn') >= 0 ? "
-                   "column('score_per_turn') : NaN):'row':(sprintf('%%.%df', "
-                   "column('score_per_turn'))) with labels left boxed offset 0.8,0 "
+        fprintf(g, ", \\\n     '%s' using (column('median') >= 0 ? "
+                   "column('median') : NaN):'row':(sprintf('%%.%df', "
+                   "column('median'))) with labels left boxed offset 0.8,0 "
                    "font 'Sans,%d'",
                 file, dec, font);
         if (neg)
-            fprintf(g, ", \\\n     '%s' using (column('score_per_turn') < 0 ? "
-                       "column('score_per_turn') : NaN):'row':(sprintf('%%.%df', "
-                       "column('score_per_turn'))) with labels right boxed offset -0.8,0 "
+            fprintf(g, ", \\\n     '%s' using (column('median') < 0 ? "
+                       "column('median') : NaN):'row':(sprintf('%%.%df', "
+                       "column('median'))) with labels right boxed offset -0.8,0 "
                        "font 'Sans,%d'",
                         file, dec, font);
     }
     fputc('\n', g);
     status = fig_draw(p, &f, what, err);
     fig_discard(&f);
+    char mpath[BUF];
+    if (!status && !(status = join(mpath, sizeof mpath, p->dir, "matrix.csv", err)) &&
+        is_file(mpath))
+        status = plot_tournament_matrix(p, err);
 out:
     csv_close(&c);
     free(t);
+    return status;
+}
+
+/* The per-pair figure: matrix.csv as a heat map, strategies in rows and their
+ * opponents in columns, both in the file's (rank) order, rank 1 top left; the
+ * colour is the mean score per turn of the row against the column, on the
+ * sequential palette of the sweep maps (its lightness rises with the value, so
+ * it reads in grey scale too), with the value written in each cell when the cells
+ * are large enough.  The diagonal is self-play (not in the ranking). */
+static int plot_tournament_matrix(plot *p, coop_err *err)
+{
+    static const char *const cols[] = {"strategy", "opponent", "score_per_turn"};
+    int ix[3], got, status;
+    strtab st = {0}, op = {0};
+    int *a = NULL, *b = NULL;
+    double *v = NULL, *m = NULL;
+    size_t rows = 0, cap = 0, cap_b = 0, cap_v = 0;
+    csv c;
+    if ((status = csv_open(&c, p->dir, "matrix.csv", err)) ||
+        (status = csv_need(&c, cols, ix, 3, err)))
+        goto out;
+    while (!(status = csv_next(&c, &got, err)) && got) {
+        char sn[COOP_NAME_MAX * 2], on[COOP_NAME_MAX * 2];
+        int *qa = grow(a, &cap, rows + 1, sizeof *qa);
+        if (qa)
+            a = qa;
+        int *qb = grow(b, &cap_b, rows + 1, sizeof *qb);
+        if (qb)
+            b = qb;
+        double *qv = grow(v, &cap_v, rows + 1, sizeof *qv);
+        if (qv)
+            v = qv;
+        safe_name(sn, sizeof sn, c.fld[ix[0]]);
+        safe_name(on, sizeof on, c.fld[ix[1]]);
+        if (!qa || !qb || !qv || (a[rows] = strtab_add(&st, sn)) < 0 ||
+            (b[rows] = strtab_add(&op, on)) < 0) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        if ((status = csv_num(&c, ix[2], &v[rows], err)))
+            goto out;
+        rows++;
+    }
+    if (status)
+        goto out;
+    /* Every strategy once against every opponent, the opponents the strategies. */
+    size_t n = st.n;
+    if (n == 0 || op.n != n || rows != n * n) {
+        status = COOP_FAIL(err, COOP_ECONFIG,
+                           "%s: %zu rows for %zu strategies and %zu opponents; want one row for "
+                           "each strategy against each opponent",
+                           c.path, rows, n, op.n);
+        goto out;
+    }
+    if (!(m = malloc(n * n * sizeof *m))) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+        goto out;
+    }
+    for (size_t k = 0; k < n * n; k++)
+        m[k] = NAN;
+    for (size_t r = 0; r < rows; r++) {
+        int j = strtab_find(&st, op.s[b[r]]);
+        if (j < 0 || !isnan(m[(size_t)a[r] * n + (size_t)j])) {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s: opponent '%s' of '%s' %s", c.path,
+                               op.s[b[r]], st.s[a[r]],
+                               j < 0 ? "is not a strategy" : "appears twice");
+            goto out;
+        }
+        m[(size_t)a[r] * n + (size_t)j] = v[r];
+    }
+    csv_close(&c);
+
+    const char *file = "matrix.csv";
+    FILE *o = data_open(p, file, err);
+    if (!o) {
+        status = err->code;
+        goto out;
+    }
+    double lo = INFINITY, hi = -INFINITY;
+    fputs("x,y,strategy,opponent,score_per_turn\n", o);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double x = m[i * n + j];
+            fprintf(o, "%zu,%zu,%s,%s", j + 1, i + 1, st.s[i], st.s[j]);
+            put_num(o, x);
+            fputc('\n', o);
+            if (isfinite(x))
+                lo = fmin(lo, x), hi = fmax(hi, x);
+        }
+    if ((status = data_close(p, o, file, err)))
+        goto out;
+    if (!(lo <= hi))
+        lo = 0, hi = 1;
+    if (hi == lo)
+        lo -= 0.5, hi += 0.5;
+
+    /* Values in the cells when a cell is at least 34 pixels; dark text on the
+     * light upper half of the palette, white on the dark lower half. */
+    double cell = (FIG_H - 200.0) / (double)n;
+    int values = cell >= 34, font = cell >= 60 ? 11 : cell >= 45 ? 10 : 9;
+    int tics = cell >= 18 ? 11 : cell >= 12 ? 9 : 7;
+    int dec = decimals_for(fmax(fabs(lo), fabs(hi)));
+    dec = dec > 2 ? 2 : dec;
+    char title[1024], run[512];
+    tournament_about(&p->cfg, run, sizeof run);
+    wrap_once(run, 130);
+    snprintf(title, sizeof title,
+             "Tournament: mean score per turn of each strategy (row) against each opponent "
+             "(column)\n%s",
+             run);
+
+    fig f;
+    const char *what = "tournament_matrix: mean score per turn of each strategy against each "
+                       "opponent";
+    if ((status = fig_open(p, &f, "tournament_matrix", what, file, "matrix.csv", err)))
+        goto out;
+    FILE *g = f.gp;
+    fputs("set title ", g);
+    gq(g, title);
+    fputs("\nset size ratio -1\nunset grid\nset border 0\nset style fill solid 1.0 noborder\n", g);
+    fprintf(g, "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\n", n, n);
+    for (int axis = 0; axis < 2; axis++) {
+        fprintf(g, "set %ctics (", axis ? 'y' : 'x');
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ", " : "", g);
+            gq(g, st.s[i]);
+            fprintf(g, " %zu", i + 1);
+        }
+        fprintf(g, ") scale 0 font 'Sans,%d'%s\n", tics, axis ? "" : " rotate by 45 right");
+    }
+    fputs("set xlabel \"opponent\"\nset ylabel \"strategy (rank order)\"\n", g);
+    fprintf(g, "set cbrange [%.10g:%.10g]\n%s", lo, hi, seq_palette);
+    fputs("set cblabel \"score per turn (mean over repetitions); diagonal: self-play, not "
+          "ranked\"\nset colorbox\n",
+          g);
+    fprintf(g, "plot '%s' using 'x':'y':(0.5):(0.5):'score_per_turn' with boxxyerror "
+               "fs solid 1.0 noborder lc palette",
+            file);
+    if (values) {
+        double mid = lo + 0.55 * (hi - lo);
+        for (int k = 0; k < 2; k++)
+            fprintf(g, ", \\\n     '%s' using 'x':'y':(column('score_per_turn') %s %.10g ? "
+                       "sprintf('%%.%df', column('score_per_turn')) : '') with labels "
+                       "font 'Sans,%d' tc rgb '%s'",
+                    file, k ? ">=" : "<", mid, dec, font, k ? "#000000" : "#FFFFFF");
+    }
+    fputc('\n', g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+out:
+    csv_close(&c);
+    strtab_free(&st);
+    strtab_free(&op);
+    free(a);
+    free(b);
+    free(v);
+    free(m);
     return status;
 }
 

@@ -13,7 +13,13 @@
  * Parallelism: OpenMP over repetitions, each with its own generator seeded from
  * (seed, 0, repetition) by coop_rng_seed and its matches in a fixed order; the
  * scores are reduced serially afterwards, so the result is the same for any
- * number of threads (docs/OUTPUT.md, "Guarantees"). */
+ * number of threads (docs/OUTPUT.md, "Guarantees").
+ *
+ * Reporting: each strategy's score per turn per opponent is summarised over the
+ * repetitions by its median (the ranking statistic, as in the Axelrod library),
+ * mean, standard deviation and quartiles; ties keep configuration order.  The
+ * files and the printed table write every real with the project's number writer
+ * (coop_fmt.h), so they show the same text. */
 #define HAVE_INLINE 1
 
 #include "coop_tournament.h"
@@ -24,10 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_statistics_double.h>
 #include <omp.h>
 
+#include "coop_fmt.h"
 #include "coop_game.h"
 #include "coop_rng.h"
+#include "coop_stats.h"
 #include "coop_strategy.h"
 
 int coop_player_init(coop_player *pl, int rule, const double *param, coop_err *err)
@@ -95,9 +104,14 @@ void coop_tournament_free(coop_tournament *t)
         return;
     free(t->name);
     free(t->score);
-    free(t->total);
-    free(t->per_turn);
+    free(t->matrix);
+    free(t->median);
+    free(t->mean);
+    free(t->sd);
+    free(t->q1);
+    free(t->q3);
     free(t->rank);
+    free(t->order);
     free(t);
 }
 
@@ -128,10 +142,16 @@ coop_tournament *coop_tournament_run(const coop_config *cfg, int threads, coop_e
     t->n = n, t->turns = turns, t->reps = reps;
     t->name = calloc(n, sizeof *t->name);
     t->score = calloc((size_t)reps * n * n, sizeof *t->score);
-    t->total = calloc(n, sizeof *t->total);
-    t->per_turn = calloc(n, sizeof *t->per_turn);
+    t->matrix = calloc(n * n, sizeof *t->matrix);
+    t->median = calloc(n, sizeof *t->median);
+    t->mean = calloc(n, sizeof *t->mean);
+    t->sd = calloc(n, sizeof *t->sd);
+    t->q1 = calloc(n, sizeof *t->q1);
+    t->q3 = calloc(n, sizeof *t->q3);
     t->rank = calloc(n, sizeof *t->rank);
-    if (!t->name || !t->score || !t->total || !t->per_turn || !t->rank)
+    t->order = calloc(n, sizeof *t->order);
+    if (!t->name || !t->score || !t->matrix || !t->median || !t->mean || !t->sd || !t->q1 ||
+        !t->q3 || !t->rank || !t->order)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
@@ -176,25 +196,35 @@ coop_tournament *coop_tournament_run(const coop_config *cfg, int threads, coop_e
     if (!v)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
-        double sum = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            double sum = 0.0;
+            for (int r = 0; r < reps; r++)
+                sum += t->score[(size_t)r * n * n + i * n + j];
+            t->matrix[i * n + j] = sum / reps / turns;
+        }
         for (int r = 0; r < reps; r++) {
             const double *s = t->score + (size_t)r * n * n + i * n;
             double tot = 0.0;
             for (size_t j = 0; j < n; j++)
                 tot += j != i ? s[j] : 0.0;
-            sum += tot;
             v[r] = tot / ((double)turns * (double)(n - 1));
         }
-        t->total[i] = sum / reps;
+        coop_summary sm;
+        coop_summary_of(v, (size_t)reps, 1, &sm);
+        t->mean[i] = sm.mean, t->sd[i] = sm.sd;
         qsort(v, (size_t)reps, sizeof *v, cmp_double);
-        t->per_turn[i] = reps % 2 ? v[reps / 2] : 0.5 * (v[reps / 2 - 1] + v[reps / 2]);
+        t->median[i] = gsl_stats_median_from_sorted_data(v, 1, (size_t)reps);
+        t->q1[i] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)reps, 0.25);
+        t->q3[i] = gsl_stats_quantile_from_sorted_data(v, 1, (size_t)reps, 0.75);
     }
     free(v);
+    /* Rank by median; equal medians keep configuration order. */
     for (size_t i = 0; i < n; i++) {
         int rank = 1;
         for (size_t j = 0; j < n; j++)
-            rank += t->per_turn[j] > t->per_turn[i] || (t->per_turn[j] == t->per_turn[i] && j < i);
+            rank += t->median[j] > t->median[i] || (t->median[j] == t->median[i] && j < i);
         t->rank[i] = rank;
+        t->order[rank - 1] = i;
     }
     free(pl);
     return t;
@@ -205,24 +235,103 @@ nomem:
     return NULL;
 }
 
+const char coop_tournament_csv_header[] = "rank,strategy,median,mean,sd,q1,q3";
+
+/* Opens path's temporary file for a coop_csv; COOP_EIO on failure. */
+static int csv_begin(coop_csv *c, char *tmp, size_t size, const char *path, coop_err *err)
+{
+    if (snprintf(tmp, size, "%s.tmp", path) >= (int)size)
+        return COOP_FAIL(err, COOP_EIO, "tournament: path too long: %s", path);
+    *c = (coop_csv){fopen(tmp, "w"), 0, 0};
+    if (!c->f)
+        return COOP_FAIL(err, COOP_EIO, "cannot write %s: %s", tmp, strerror(errno));
+    return COOP_OK;
+}
+
+/* Closes c and renames tmp to path, or removes tmp; COOP_EIO on any failure. */
+static int csv_end(coop_csv *c, const char *tmp, const char *path, coop_err *err)
+{
+    int bad = c->bad | (fclose(c->f) != 0);
+    if (bad || rename(tmp, path) != 0) {
+        remove(tmp);
+        return COOP_FAIL(err, COOP_EIO, "cannot write %s%s%s", path, c->errnum ? ": " : "",
+                         c->errnum ? strerror(c->errnum) : "");
+    }
+    return COOP_OK;
+}
+
+/* The five statistics of strategy i, in the order of the header. */
+static void stats_of(const coop_tournament *t, size_t i, double x[5])
+{
+    x[0] = t->median[i], x[1] = t->mean[i], x[2] = t->sd[i], x[3] = t->q1[i], x[4] = t->q3[i];
+}
+
 int coop_tournament_write(const coop_tournament *t, const char *path, coop_err *err)
 {
     char tmp[COOP_PATH_MAX + 16];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
-        return COOP_FAIL(err, COOP_EIO, "tournament: path too long: %s", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return COOP_FAIL(err, COOP_EIO, "cannot write %s: %s", tmp, strerror(errno));
-    int bad = fputs("strategy,total_score,score_per_turn,rank\n", f) < 0;
-    for (int rank = 1; rank <= (int)t->n; rank++)
-        for (size_t i = 0; i < t->n; i++)
-            if (t->rank[i] == rank)
-                bad |= fprintf(f, "%s,%.17g,%.17g,%d\n", t->name[i], t->total[i],
-                               t->per_turn[i], rank) < 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        remove(tmp);
-        return COOP_FAIL(err, COOP_EIO, "cannot write %s", path);
+    coop_csv c;
+    int status = csv_begin(&c, tmp, sizeof tmp, path, err);
+    if (status)
+        return status;
+    coop_csv_put(&c, "%s\n", coop_tournament_csv_header);
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = t->order[k];
+        double x[5];
+        stats_of(t, i, x);
+        coop_csv_put(&c, "%zu,", k + 1);
+        coop_csv_text(&c, t->name[i]);
+        for (int q = 0; q < 5; q++) {
+            coop_csv_put(&c, ",");
+            coop_csv_num(&c, x[q]);
+        }
+        coop_csv_put(&c, "\n");
     }
-    return COOP_OK;
+    return csv_end(&c, tmp, path, err);
+}
+
+int coop_tournament_write_matrix(const coop_tournament *t, const char *path, coop_err *err)
+{
+    char tmp[COOP_PATH_MAX + 16];
+    coop_csv c;
+    int status = csv_begin(&c, tmp, sizeof tmp, path, err);
+    if (status)
+        return status;
+    coop_csv_put(&c, "strategy,opponent,score_per_turn\n");
+    for (size_t a = 0; a < t->n; a++)
+        for (size_t b = 0; b < t->n; b++) {
+            size_t i = t->order[a], j = t->order[b];
+            coop_csv_text(&c, t->name[i]);
+            coop_csv_put(&c, ",");
+            coop_csv_text(&c, t->name[j]);
+            coop_csv_put(&c, ",");
+            coop_csv_num(&c, t->matrix[i * t->n + j]);
+            coop_csv_put(&c, "\n");
+        }
+    return csv_end(&c, tmp, path, err);
+}
+
+void coop_tournament_print(const coop_tournament *t, FILE *out)
+{
+    static const char *const head[5] = {"median", "mean", "sd", "q1", "q3"};
+    int w = 8;
+    for (size_t i = 0; i < t->n; i++)
+        w = (int)strlen(t->name[i]) > w ? (int)strlen(t->name[i]) : w;
+    fprintf(out, "%-4s  %-*s", "rank", w, "strategy");
+    for (int q = 0; q < 5; q++)
+        fprintf(out, "  %14s", head[q]);
+    fputc('\n', out);
+    for (size_t k = 0; k < t->n; k++) {
+        size_t i = t->order[k];
+        double x[5];
+        stats_of(t, i, x);
+        fprintf(out, "%-4zu  %-*s", k + 1, w, t->name[i]);
+        for (int q = 0; q < 5; q++) {
+            char buf[COOP_FMT_G10_MAX];
+            coop_csv_fmt_num(buf, x[q]);
+            fprintf(out, "  %14s", buf);
+        }
+        fputc('\n', out);
+    }
+    fputs("score per turn per opponent over repetitions; ranked by median, equal medians in "
+          "configuration order\n", out);
 }

@@ -1,7 +1,8 @@
 /* test_plot.c: `coopsim plot` on the results directories under tests/data/plot_*
  * (a run, a hypothesis test, a sweep and a hypothesis sweep; see
  * tests/data/plot_fixtures.sh), each copied to /tmp first, and on directories
- * the tests write themselves (classic models, a tournament, a validation).
+ * the tests write themselves (classic models, a validation; the tournament's
+ * figures are tested in tests/test_plot_tournament.c).
  *
  * Every figure is checked for what a reader relies on: the PNG exists and is
  * 1200 x 800 (the IHDR chunk); it shows data, not just axes (the PNG is decoded,
@@ -432,65 +433,6 @@ static void plot_written(const char *args, const char *name, char *tmp, char *di
     cr_assert_eq(r->status, 0, "coopsim plot %s: %s", dir, r->err);
     snprintf(line, sizeof line, "%s/figures/%s.png: ", dir, name);
     cr_expect(strstr(r->out, line), "no line for %s in:\n%s", name, r->out);
-}
-
-/* A tournament directory (tournament.csv and manifest.cfg only): one figure,
- * the strategies in rank order with R and P of the game as reference lines. */
-Test(plot, tournament_results)
-{
-    char tmp[64], dir[256], path[512], text[1 << 16];
-    plot_written("tournament configs/classic/tournament.cfg", "tournament", tmp, dir,
-                 sizeof dir);
-    looks blue = {BLUE, 0.10, 0}; /* the bars */
-    check_figure(dir, "tournament", &blue);
-
-    /* Rank 1 (grim, docs/VALIDATION.md) first; every strategy has a row. */
-    snprintf(path, sizeof path, "%s/figures/tournament.csv", dir);
-    e2e_slurp(path, text, sizeof text);
-    const char *head = "row,rank,strategy,label,score_per_turn,total_score\n"
-                       "1,1,grim,1. grim,2.772222222,4990\n";
-    cr_expect(strncmp(text, head, strlen(head)) == 0, "%.200s", text);
-    cr_expect(strstr(text, "\n10,10,allc,"), "%s", text);
-
-    /* The title names the run in a tournament's words; R and P are drawn. */
-    snprintf(path, sizeof path, "%s/figures/tournament.gp", dir);
-    e2e_slurp(path, text, sizeof text);
-    cr_expect(strstr(text, "tournament, seed 1, 1 repetition of the round robin, 200 turns per "
-                           "match\""), "%.2000s", text);
-    cr_expect_null(strstr(text, "noise"), "no noise, yet the title names it");
-    cr_expect_null(strstr(text, "replicate"), "a tournament has repetitions");
-    cr_expect(strstr(text, "R = 3 (mutual cooperation)") && strstr(text, "P = 1 (mutual defection)"),
-              "%.2000s", text);
-    cr_expect(strstr(text, "score per turn (median over repetitions, per opponent)"));
-    e2e_rmrf(tmp);
-
-    /* With noise and repetitions, the title says so. */
-    plot_written("tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 3 "
-                 "--set time.end=50",
-                 "tournament", tmp, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/figures/tournament.gp", dir);
-    e2e_slurp(path, text, sizeof text);
-    cr_expect(strstr(text, "3 repetitions of the round robin, 50 turns per match, noise 0.05\""),
-              "%.2000s", text);
-    e2e_rmrf(tmp);
-}
-
-/* A malformed tournament.csv is an error that names the file and line. */
-Test(plot, tournament_malformed)
-{
-    char tmp[64], dir[256], cmd[1024];
-    e2e_tmpdir(tmp, sizeof tmp);
-    cr_assert(tmp[0]);
-    snprintf(dir, sizeof dir, "%s/res", tmp);
-    e2e_result *r = e2e_run("tournament configs/classic/tournament.cfg --quiet -o %s >/dev/null",
-                            dir);
-    cr_assert_eq(r->status, 0, "%s", r->err);
-    snprintf(cmd, sizeof cmd, "sed -i '3s/,2$/,second/' '%s/tournament.csv'", dir);
-    cr_assert_eq(system(cmd), 0);
-    r = e2e_run("plot %s", dir);
-    cr_expect_eq(r->status, 2);
-    cr_expect(strstr(r->err, "tournament.csv:3:") && strstr(r->err, "'second'"), "%s", r->err);
-    e2e_rmrf(tmp);
 }
 
 /* A validation directory: the score dot plot (pass filled green, fail open
