@@ -10,7 +10,9 @@
 # Workloads: `make run`'s hypothesis test (configs/eu_ca.cfg), every configs/classic
 # configuration, the motivator sweep at 3 replicates, the historical validation, and,
 # when MPIPROG is given, the same sweep under mpirun with 2 ranks.  Data files are
-# every file a command writes except figures (figures/, which depend on gnuplot).
+# every file a command writes except figures (figures/, which depend on gnuplot);
+# a manifest's run group records when and where it ran, so its times are dropped and
+# the temporary directory is replaced by OUT.
 # HASH_QUICK=1 cuts the hypothesis test to 200 replicates.
 set -euo pipefail
 prog=${1:-build/coopsim}
@@ -37,4 +39,6 @@ if [ -n "$mprog" ]; then
         -o "$out/sweep_mpi" "${q[@]}" >/dev/null
 fi
 cd "$out"
-find . -type f -not -path '*/figures/*' -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum
+find . -type f -not -path '*/figures/*' -printf '%P\n' | LC_ALL=C sort | while IFS= read -r f; do
+    printf '%s  %s\n' "$(sed -e "s#$out#OUT#g" -e '/^  \(started\|finished\|wall_seconds\) = /d' "$f" | sha256sum | cut -d' ' -f1)" "$f"
+done
