@@ -359,6 +359,22 @@ int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op o
  * docs/CONFIG.md contains (COOP_EIO when a write fails). */
 size_t coop_config_schema_size(void);
 int coop_config_schema_key(size_t i, char *buf, size_t size);
+
+/* Key i of the schema as tests see it (tests/test_roundtrip.c walks the whole
+ * table with it, so that a key added later is covered with no test edit): type is
+ * the value type as docs/CONFIG.md's table writes it ("float", "int", "string",
+ * "bool", "group", ...; the same text as coop_config_print_schema's type column),
+ * def/min/max the default and range of numbers, sdef the default of strings and
+ * enums (else the default in words), enums the names of an enum (NULL-terminated;
+ * NULL for other types).  COOP_EINVAL past the end. */
+typedef struct coop_schema_info {
+    char path[COOP_PATH_MAX];   /* pattern, e.g. "actors.NAME.openness" */
+    const char *type;
+    double def, min, max;
+    const char *sdef;
+    const char *const *enums;
+} coop_schema_info;
+int coop_config_schema_info(size_t i, coop_schema_info *info);
 int coop_config_print_schema(FILE *out);
 
 #endif

@@ -3695,8 +3695,8 @@ static void special_network(FILE *out, int ind, const key *k, const coop_config 
     (void)i;
     if (strcmp(k->name, "self") == 0 || strcmp(k->name, "series_nodes") == 0) {
         put_key(out, ind, k->name);
-        fputs((k->name[1] == 'e' ? cfg->net.self : cfg->net.series_nodes) ? "true;\n" : "false;\n",
-              out);
+        int v = strcmp(k->name, "self") == 0 ? cfg->net.self : cfg->net.series_nodes;
+        fputs(v ? "true;\n" : "false;\n", out);
     } else if (strcmp(k->name, "file") == 0 && cfg->net.type == COOP_NET_FILE) {
         put_key(out, ind, "file");
         put_string(out, cfg->net.file);
@@ -4018,6 +4018,20 @@ int coop_config_schema_key(size_t i, char *buf, size_t size)
     if (i >= N_KEYS)
         return COOP_EINVAL;
     snprintf(buf, size, "%s%s", scope_prefix[schema[i].scope], schema[i].name);
+    return COOP_OK;
+}
+
+int coop_config_schema_info(size_t i, coop_schema_info *info)
+{
+    if (i >= N_KEYS)
+        return COOP_EINVAL;
+    const key *k = &schema[i];
+    memset(info, 0, sizeof *info);
+    snprintf(info->path, sizeof info->path, "%s%s", scope_prefix[k->scope], k->name);
+    info->type = vtype_doc[k->type];
+    info->def = k->def, info->min = k->min, info->max = k->max;
+    info->sdef = k->sdef;
+    info->enums = k->type == V_ENUM ? k->enums : NULL;
     return COOP_OK;
 }
 
