@@ -711,7 +711,10 @@ Test(config, validation_group_round_trips)
     snprintf(want, sizeof want, "\n  trade_file = \"%s\";\n", abs);
     cr_assert_not_null(strstr(text, want), "%s", text);
     /* validation comes after the events (and before a sweep) */
-    cr_assert(strstr(text, "\nevents = (") < strstr(text, "\nvalidation = {"));
+    const char *events = strstr(text, "\nevents = ("), *valid = strstr(text, "\nvalidation = {");
+    cr_assert_not_null(events, "%s", text);
+    cr_assert_not_null(valid, "%s", text);
+    cr_assert_lt(events, valid, "%s", text);
     assert_fixed_point(&c);
     free(abs);
     free(text);
