@@ -27,6 +27,12 @@
 #define COOP_PATH_MAX 256
 #define COOP_MAX_LEVELS 8
 #define COOP_MAX_REPLICATES 65536 /* seed derivation packs the replicate in 16 bits */
+/* Limits on configuration text, checked before libconfig parses it (docs/CONFIG.md
+ * "Limits"): libconfig 1.5 lexes a long line in quadratic time (a 1 MiB string:
+ * 2 s; 4 MiB: 35 s).  The largest shipped configuration is about 20 KB and the
+ * printer writes no line longer than about 1 KB. */
+#define COOP_CONFIG_MAX_BYTES (64L << 20) /* a file: 64 MiB */
+#define COOP_CONFIG_MAX_LINE 65536        /* a line of a file, or a --set text */
 
 #include "coop_rules.h"
 

@@ -26,6 +26,7 @@
 
 #include "coop_config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -33,6 +34,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <gsl/gsl_rng.h>
 #include <libconfig.h>
@@ -582,9 +585,74 @@ static void fmt_range(char *buf, size_t size, double min, double max, int flags)
              (flags & K_MAX_OPEN) ? ')' : ']');
 }
 
+/* A number literal libconfig cannot hold: an integer beyond 64 bits (libconfig
+ * 1.5 reads it as -1, or as the 64-bit limit with the L suffix) or a float beyond
+ * the doubles (inf). */
+static int overflows(const char *t)
+{
+    char *end;
+    errno = 0;
+    if (strpbrk(t, ".eE") && !strpbrk(t, "xX"))
+        (void)strtod(t, &end);
+    else
+        (void)strtoll(t, &end, 0);
+    return end != t && errno == ERANGE;
+}
+
+/* The number as written, when it overflows: the VALUE of the --set that made s,
+ * or the token after `NAME =` (or `NAME :`) on s's line of its file.  1 when
+ * found (buf filled, a long one cut), else 0. */
+static int written_number(char *buf, size_t size, const config_setting_t *s)
+{
+    char tok[128] = "";
+    const char *hook = config_setting_get_hook(s), *name = config_setting_name(s);
+    if (hook && strchr(hook, '=')) {
+        snprintf(tok, sizeof tok, "%s", strchr(hook, '=') + 1);
+    } else if (!hook && name && config_setting_source_file(s) && config_setting_source_line(s)) {
+        FILE *f = fopen(config_setting_source_file(s), "r");
+        char *line = NULL;
+        size_t cap = 0;
+        for (unsigned l = 1; f && getline(&line, &cap, f) >= 0; l++) {
+            if (l < config_setting_source_line(s))
+                continue;
+            size_t nl = strlen(name);
+            for (const char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
+                const char *q = p + nl;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if ((p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+                    || (*q != '=' && *q != ':'))
+                    continue;
+                q += strspn(q + 1, " \t") + 1;
+                size_t k = strcspn(q, " \t\r\n;,)]}#/");
+                snprintf(tok, sizeof tok, "%.*s", (int)(k < sizeof tok ? k : sizeof tok - 1), q);
+                break;
+            }
+            break;
+        }
+        free(line);
+        if (f)
+            fclose(f);
+    }
+    char digits[128];
+    size_t n = strlen(tok);
+    while (n && (tok[n - 1] == 'L' || tok[n - 1] == 'l')) /* the 64-bit suffix */
+        n--;
+    snprintf(digits, sizeof digits, "%.*s", (int)n, tok);
+    if (!digits[0] || !overflows(digits))
+        return 0;
+    snprintf(buf, size, "%s", tok);
+    return 1;
+}
+
 /* A setting's value as a message shows it. */
 static void fmt_value(char *buf, size_t size, const config_setting_t *s)
 {
+    int number = config_setting_type(s) == CONFIG_TYPE_INT
+                 || config_setting_type(s) == CONFIG_TYPE_INT64
+                 || config_setting_type(s) == CONFIG_TYPE_FLOAT;
+    if (number && written_number(buf, size, s))
+        return;
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT: snprintf(buf, size, "%d", config_setting_get_int(s)); break;
     case CONFIG_TYPE_INT64: snprintf(buf, size, "%lldL", config_setting_get_int64(s)); break;
@@ -679,15 +747,24 @@ static void locate(const ctx *c, const config_setting_t *s, char *buf, size_t si
 
 static int fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The message is formatted whole (coop_fail_at shortens a long one in the middle,
+ * so that its explanation, at the end, survives). */
 static int fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
-    char where[COOP_ERR_MAX], msg[COOP_ERR_MAX];
+    char where[COOP_ERR_MAX];
     locate(c, s, where, sizeof where);
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return COOP_FAIL(c->err, COOP_ECONFIG, "%s: %s", where, msg);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, aq);
+    va_end(aq);
+    int st = COOP_FAIL(c->err, COOP_ECONFIG, "%s: %s", where, msg ? msg : "(out of memory)");
+    free(msg);
+    return st;
 }
 
 static int nomem(coop_err *err)
@@ -769,7 +846,8 @@ static int get_integer(const ctx *c, const config_setting_t *s, const char *path
     }
     if ((double)x < min || (double)x > max) {
         /* libconfig 1.5 wraps an integer literal above INT_MAX without the L suffix. */
-        const char *hint = (config_setting_type(s) == CONFIG_TYPE_INT && x < 0 && max > INT_MAX)
+        const char *hint = (config_setting_type(s) == CONFIG_TYPE_INT && x < 0 && max > INT_MAX
+                            && v[0] == '-')
                                ? " (write integers above 2147483647 with an L suffix, e.g. "
                                  "4294967295L)"
                                : "";
@@ -2529,12 +2607,19 @@ typedef struct ovr {
 static int ovr_fail(const ovr *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int ovr_fail(const ovr *o, const char *fmt, ...)
 {
-    char msg[COOP_ERR_MAX];
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return COOP_FAIL(o->c->err, COOP_ECONFIG, "--set %s: %s", o->text, msg);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, aq);
+    va_end(aq);
+    int st = COOP_FAIL(o->c->err, COOP_ECONFIG, "--set %s: %s", o->text,
+                       msg ? msg : "(out of memory)");
+    free(msg);
+    return st;
 }
 
 static void mark(const ovr *o, config_setting_t *s)
@@ -2948,6 +3033,51 @@ static int apply_override(const ctx *c, config_t *lc, const char *text)
 /* Load, destroy, copy                                                       */
 /* ------------------------------------------------------------------------ */
 
+/* Refuses, before libconfig reads it, a configuration that is not a regular file
+ * (/dev/zero, a FIFO), is larger than COOP_CONFIG_MAX_BYTES, has a line longer
+ * than COOP_CONFIG_MAX_LINE (libconfig lexes long lines in quadratic time) or a
+ * NUL byte (libconfig would stop the text there). */
+static int prescan(const char *path, coop_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    int st = COOP_OK;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: not a regular file (a configuration is a text "
+                       "file)", path);
+    else if (sb.st_size > COOP_CONFIG_MAX_BYTES)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: %lld bytes, more than the %ld MiB a "
+                       "configuration may have", path, (long long)sb.st_size,
+                       COOP_CONFIG_MAX_BYTES >> 20);
+    char buf[65536];
+    size_t k, col = 0;
+    long line = 1, total = 0;
+    while (!st && (k = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t i = 0; i < k && !st; i++) {
+            if (buf[i] == '\n') {
+                line++, col = 0;
+            } else if (buf[i] == '\0') {
+                st = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: a NUL byte (a configuration is "
+                               "text)", path, line);
+            } else if (++col > COOP_CONFIG_MAX_LINE) {
+                st = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: the line is longer than %d bytes, "
+                               "the most a configuration line may have (split it)", path, line,
+                               COOP_CONFIG_MAX_LINE);
+            }
+        }
+        total += (long)k;
+        if (!st && total > COOP_CONFIG_MAX_BYTES) /* grew while read */
+            st = COOP_FAIL(err, COOP_ECONFIG, "%s: more than the %ld MiB a configuration may "
+                           "have", path, COOP_CONFIG_MAX_BYTES >> 20);
+    }
+    if (!st && ferror(f))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));
+    fclose(f);
+    return st;
+}
+
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err)
 {
@@ -2960,10 +3090,13 @@ int coop_config_load(const char *path, const char *const *overrides, size_t n_ov
     if (strlen(path) >= COOP_PATH_MAX)
         return COOP_FAIL(err, COOP_ECONFIG, "%s: the file name is longer than %d characters",
                          path, COOP_PATH_MAX - 1);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
-    fclose(f);
+    if ((st = prescan(path, err)))
+        return st;
+    for (size_t i = 0; i < n_overrides; i++)
+        if (strlen(overrides[i]) > COOP_CONFIG_MAX_LINE)
+            return COOP_FAIL(err, COOP_ECONFIG, "--set %.64s...: the text is %zu bytes long, "
+                             "more than the %d a --set may have", overrides[i],
+                             strlen(overrides[i]), COOP_CONFIG_MAX_LINE);
 
     config_init(&lc);
     config_set_auto_convert(&lc, 1);
@@ -3902,10 +4035,10 @@ static void print_overrides(FILE *out, const coop_config *cfg)
     for (size_t i = 0; i < cfg->n_overrides; i++) {
         const coop_override_cfg *o = &cfg->overrides[i];
         fputs(i ? ",\n  {\n" : "\n  {\n", out);
-        if (o->n_nodes) {
+        if (o->n_nodes) { /* 16 a line: lines stay far below COOP_CONFIG_MAX_LINE */
             put_key(out, 4, "nodes");
             for (size_t j = 0; j < o->n_nodes; j++)
-                fprintf(out, "%s%d", j ? ", " : "[ ", o->nodes[j]);
+                fprintf(out, "%s%d", j == 0 ? "[ " : j % 16 ? ", " : ",\n      ", o->nodes[j]);
             fputs(" ];\n", out);
         }
         if (o->from >= 0)
