@@ -228,7 +228,11 @@ typedef struct coop_network_cfg {
     int m;                    /* gnm: ties; ba: ties of each new node */
     double initial_c;         /* share of nodes that start with propensity 1 (the others 0),
                                * at random; -1 = every node keeps the template's propensity */
-    char file[COOP_PATH_MAX]; /* file: the edge list (as resolved: relative to the cwd) */
+    char file[COOP_PATH_MAX]; /* file: the edge list as resolved: a relative path joined to
+                               * the directory of the configuration that names it (a --set:
+                               * the working directory) */
+    int ids;                  /* file: 0 = node indices, 1 = names (the `ids` key) */
+    int isolated;             /* file, indices: 1 = nodes without a tie allowed (`isolated`) */
     int line;
 } coop_network_cfg;
 
@@ -311,6 +315,12 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err);
  * cfg->validation); loading the output gives the same text again.
  * Returns COOP_EIO when a write fails. */
 int coop_config_print(const coop_config *cfg, FILE *out);
+
+/* coop_config_print for a text that will be read from directory dir (a results
+ * directory's manifest.cfg): network.file is written relative to dir, so that the
+ * manifest loads from any working directory and on another machine with the same
+ * tree.  dir NULL: as coop_config_print, which writes it absolute. */
+int coop_config_print_in(const coop_config *cfg, FILE *out, const char *dir);
 
 /* Resolves a numeric parameter path (as used by events and sweeps) to a ref. */
 int coop_config_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref,

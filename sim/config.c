@@ -21,7 +21,14 @@
  * reported at load time, not in the middle of a run.
  *
  * Nothing here writes files or exits: errors are values (COOP_ECONFIG with a
- * message naming file and line, setting, value and allowed range). */
+ * message naming file and line, setting, value and allowed range).  The one
+ * exception is a note on stderr: the count of isolated nodes of an edge list that
+ * network.isolated = "allow" keeps (allowed, so not an error).
+ *
+ * Paths in a configuration: network.file (an edge list) is relative to the
+ * directory of the file that names it (a --set: the working directory) and is
+ * printed absolute, or, by coop_config_print_in for a results manifest, relative
+ * to the manifest's directory. */
 #define _XOPEN_SOURCE 700 /* realpath (the validation group's trade_file); POSIX.1-2008 */
 
 #include "coop_config.h"
@@ -136,6 +143,9 @@ static const char *const series_names[] = {"none", "summary", "full", NULL};
 static const char *const net_type_names[] = {"complete", "ring", "lattice", "gnp", "gnm",
                                              "ba", "ws", "file", NULL};
 static const char *const hood_names[] = {"von_neumann", "moore", NULL};
+/* network.ids (index = names flag) and network.isolated (index = allowed flag). */
+static const char *const id_names[] = {"index", "name", NULL};
+static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
 /* time.unit, in coop_time_unit order. */
@@ -442,8 +452,18 @@ static const key schema[] = {
         "keep the per-node and per-tie series of a generated network (series.csv, ties.csv, "
         "milestones.csv and their summary rows: large); false = population.csv only"),
     SPC(SC_NETWORK, "file", V_TEXT, 0, 0, 0, 0, NOFIELD, "",
-        "file: the edge list, relative to the working directory; one `a,b` or "
-        "`a,b,weight` per line, names or node indices, optional header, # comments"),
+        "file: the edge list, relative to the directory of the configuration that names it "
+        "(a --set: the working directory); one `a,b` or `a,b,weight` per line, optional "
+        "header, # comments; at most 1 GiB, lines of at most 4096 bytes"),
+    ENM(SC_NETWORK, "ids", coop_network_cfg, ids, id_names, "index",
+        "file: what the endpoints are. index: node indices, node i is n<i> (as in "
+        "actor_overrides), n = the largest + 1 unless network.n is given; name: labels, "
+        "numbered in order of first appearance, that name the nodes. Said, never guessed; "
+        "index by default because a numbered list then keeps its numbers"),
+    ENM(SC_NETWORK, "isolated", coop_network_cfg, isolated, isolated_names, "error",
+        "file with ids = index: nodes in [0, n - 1] without a tie (an index skipped, or "
+        "network.n above the largest) are an error naming the count and the first; allow: "
+        "kept, their count printed on stderr"),
 
     /* actor_overrides.INDEX: the selectors; the other keys are actor_template's */
     SPC(SC_OVERRIDE, "nodes", V_INTS, 0, 0, 0, 0, NOFIELD, "none",
@@ -1472,7 +1492,7 @@ static int load_template(const ctx *c, const config_setting_t *root, coop_config
  * cfg->actors (template copies) and cfg->ties. */
 static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
 {
-    const coop_network_cfg *nc = &cfg->net;
+    coop_network_cfg *nc = &cfg->net;
     const gsl_rng_type *type = coop_rng_type(cfg->rng[0] ? cfg->rng : "mt19937");
     if (!type)
         return fail(c, g, "experiment.rng = \"%s\" is not a GSL generator", cfg->rng);
@@ -1491,7 +1511,19 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
     case COOP_NET_GNM: net = coop_network_gnm(r, n, (size_t)nc->m, &nerr); break;
     case COOP_NET_BA: net = coop_network_ba(r, n, nc->m, &nerr); break;
     case COOP_NET_WS: net = coop_network_ws(r, n, nc->k, nc->p, &nerr); break;
-    default: net = coop_network_read_edges(nc->file, &nerr); break;
+    default: {
+        /* network.n bounds the indices only when given (the printer writes the count
+         * read, so that a manifest reads the file the same way) */
+        coop_edges_opt opt = {nc->ids, config_setting_get_member(g, "n") ? n : 0, nc->isolated};
+        size_t lonely = 0;
+        net = coop_network_read_edges(nc->file, &opt, &lonely, &nerr);
+        if (net)
+            cfg->net.n = (int)net->n;
+        if (lonely) /* allowed (network.isolated = "allow"), so not an error: a note */
+            fprintf(stderr, "coopsim: note: %s: %zu of the %zu nodes have no tie "
+                    "(network.isolated = \"allow\")\n", nc->file, lonely, net ? net->n : 0);
+        break;
+    }
     }
     int st = COOP_OK;
     if (!net) {
@@ -1804,12 +1836,18 @@ static int load_network(const ctx *c, const config_setting_t *root, coop_config 
             return fail(c, g, "network: missing required setting 'file' (type = \"file\")");
         if ((st = get_string(c, s, "network.file", &f)))
             return st;
-        /* relative to the working directory (like -o), so that a results manifest
-         * names the same file */
-        if (strlen(f) >= sizeof nc->file)
-            return fail(c, s, "network.file = \"%s\": the path is longer than %d characters", f,
-                        COOP_PATH_MAX - 1);
-        snprintf(nc->file, sizeof nc->file, "%s", f);
+        /* relative to the configuration that names it (a --set: to the working
+         * directory), so that a file and its edge list move together */
+        const char *from = config_setting_get_hook(s) ? NULL : config_setting_source_file(s);
+        if (!from && !config_setting_get_hook(s))
+            from = c->file;
+        const char *slash = from && f[0] != '/' ? strrchr(from, '/') : NULL;
+        int dl = slash ? (int)(slash - from) + 1 : 0;
+        if (!f[0] || strlen(f) + (size_t)dl >= sizeof nc->file)
+            return fail(c, s, "network.file = \"%.200s\": %s", f,
+                        f[0] ? "the path is too long (at most 255 characters with the "
+                               "configuration's directory)" : "empty");
+        snprintf(nc->file, sizeof nc->file, "%.*s%s", dl, slash ? from : "", f);
     } else if (s) {
         return fail(c, s, "network.file: only used with type = \"file\"");
     }
@@ -4128,13 +4166,80 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
     }
 }
 
-int coop_config_print(const coop_config *cfg, FILE *out)
+/* target relative to directory dir, both absolute and canonical, into buf. */
+static void relative_to(const char *dir, const char *target, char *buf, size_t size)
 {
+    size_t common = 0, dl = strlen(dir);
+    for (size_t i = 0; dir[i] && dir[i] == target[i]; i++)
+        if (dir[i] == '/')
+            common = i + 1;
+    if (strncmp(dir, target, dl) == 0 && target[dl] == '/')
+        common = dl + 1;
+    buf[0] = '\0';
+    for (const char *p = common < dl ? dir + common : ""; *p;) { /* one ../ a component */
+        cat(buf, size, "../");
+        p += strcspn(p, "/");
+        p += *p == '/';
+    }
+    cat(buf, size, target + common);
+}
+
+/* dir as an absolute canonical path: the realpath of its longest existing
+ * ancestor, then the rest as written (a results directory may not exist yet when
+ * its manifest text is made).  NULL when nothing resolves or memory runs out. */
+static char *canonical_dir(const char *dir)
+{
+    size_t n = strlen(dir);
+    char *head = strdup(dir), *out = NULL;
+    while (head && !out) {
+        while (n > 1 && head[n - 1] == '/')
+            head[--n] = '\0';
+        char *r = realpath(n ? head : ".", NULL);
+        if (r) {
+            const char *rest = dir + n;
+            while (*rest == '/')
+                rest++;
+            size_t k = strlen(r) + strlen(rest) + 2;
+            out = malloc(k);
+            if (out)
+                snprintf(out, k, "%s%s%s", r, *rest && strcmp(r, "/") ? "/" : "", rest);
+            free(r);
+            break;
+        }
+        char *slash = strrchr(head, '/');
+        if (!n || !slash) { /* nothing but the working directory is left */
+            n = 0, head[0] = '\0';
+            continue;
+        }
+        n = (size_t)(slash - head);
+        head[n ? n : 1] = '\0', n = n ? n : 1;
+    }
+    free(head);
+    return out;
+}
+
+int coop_config_print_in(const coop_config *cfg, FILE *out, const char *dir)
+{
+    coop_config shown = *cfg; /* shallow: only net.file differs */
+    if (cfg->net.present && cfg->net.type == COOP_NET_FILE) {
+        char *file = realpath(cfg->net.file, NULL), *base = dir ? canonical_dir(dir) : NULL;
+        if (file && base)
+            relative_to(base, file, shown.net.file, sizeof shown.net.file);
+        else if (file && strlen(file) < sizeof shown.net.file)
+            memcpy(shown.net.file, file, strlen(file) + 1);
+        free(file);
+        free(base);
+    }
     fputs("# coopsim configuration, fully resolved: every key, defaults filled in.\n", out);
-    print_scope(out, 0, SC_TOP, cfg, special_top, cfg, 0);
+    print_scope(out, 0, SC_TOP, &shown, special_top, &shown, 0);
     if (fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
+}
+
+int coop_config_print(const coop_config *cfg, FILE *out)
+{
+    return coop_config_print_in(cfg, out, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
