@@ -27,6 +27,12 @@
 #define COOP_PATH_MAX 256
 #define COOP_MAX_LEVELS 8
 #define COOP_MAX_REPLICATES 65536 /* seed derivation packs the replicate in 16 bits */
+/* Limits on configuration text, checked before libconfig parses it (docs/CONFIG.md
+ * "Limits"): libconfig 1.5 lexes a long line in quadratic time (a 1 MiB string:
+ * 2 s; 4 MiB: 35 s).  The largest shipped configuration is about 20 KB and the
+ * printer writes no line longer than about 1 KB. */
+#define COOP_CONFIG_MAX_BYTES (64L << 20) /* a file: 64 MiB */
+#define COOP_CONFIG_MAX_LINE 65536        /* a line of a file, or a --set text */
 
 #include "coop_rules.h"
 
@@ -222,7 +228,11 @@ typedef struct coop_network_cfg {
     int m;                    /* gnm: ties; ba: ties of each new node */
     double initial_c;         /* share of nodes that start with propensity 1 (the others 0),
                                * at random; -1 = every node keeps the template's propensity */
-    char file[COOP_PATH_MAX]; /* file: the edge list (as resolved: relative to the cwd) */
+    char file[COOP_PATH_MAX]; /* file: the edge list as resolved: a relative path joined to
+                               * the directory of the configuration that names it (a --set:
+                               * the working directory) */
+    int ids;                  /* file: 0 = node indices, 1 = names (the `ids` key) */
+    int isolated;             /* file, indices: 1 = nodes without a tie allowed (`isolated`) */
     int line;
 } coop_network_cfg;
 
@@ -306,6 +316,12 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err);
  * Returns COOP_EIO when a write fails. */
 int coop_config_print(const coop_config *cfg, FILE *out);
 
+/* coop_config_print for a text that will be read from directory dir (a results
+ * directory's manifest.cfg): network.file is written relative to dir, so that the
+ * manifest loads from any working directory and on another machine with the same
+ * tree.  dir NULL: as coop_config_print, which writes it absolute. */
+int coop_config_print_in(const coop_config *cfg, FILE *out, const char *dir);
+
 /* Resolves a numeric parameter path (as used by events and sweeps) to a ref. */
 int coop_config_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref,
                         coop_err *err);
@@ -359,6 +375,22 @@ int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op o
  * docs/CONFIG.md contains (COOP_EIO when a write fails). */
 size_t coop_config_schema_size(void);
 int coop_config_schema_key(size_t i, char *buf, size_t size);
+
+/* Key i of the schema as tests see it (tests/test_roundtrip.c walks the whole
+ * table with it, so that a key added later is covered with no test edit): type is
+ * the value type as docs/CONFIG.md's table writes it ("float", "int", "string",
+ * "bool", "group", ...; the same text as coop_config_print_schema's type column),
+ * def/min/max the default and range of numbers, sdef the default of strings and
+ * enums (else the default in words), enums the names of an enum (NULL-terminated;
+ * NULL for other types).  COOP_EINVAL past the end. */
+typedef struct coop_schema_info {
+    char path[COOP_PATH_MAX];   /* pattern, e.g. "actors.NAME.openness" */
+    const char *type;
+    double def, min, max;
+    const char *sdef;
+    const char *const *enums;
+} coop_schema_info;
+int coop_config_schema_info(size_t i, coop_schema_info *info);
 int coop_config_print_schema(FILE *out);
 
 #endif

@@ -82,11 +82,25 @@ coop_network *coop_network_ba(gsl_rng *r, size_t n, int m, coop_err *err);
 coop_network *coop_network_ws(gsl_rng *r, size_t n, int k, double p, coop_err *err);
 
 /* An edge list in CSV: one edge `a,b` or `a,b,weight` per line; '#' comments and
- * blank lines skipped; an optional header line `a,b` or `a,b,weight`.  When every
- * endpoint is a non-negative integer the endpoints are node indices (n = largest +
- * 1, names NULL); otherwise they are names, numbered in order of first appearance
- * (names filled).  Self-loops, duplicate edges and weights <= 0 are errors that
- * name FILE:LINE. */
-coop_network *coop_network_read_edges(const char *path, coop_err *err);
+ * blank lines skipped; an optional header line `a,b` or `a,b,weight`.  How the
+ * endpoints read is said, never guessed (coop_edges_opt): node indices (names
+ * NULL), or labels numbered in order of first appearance (names filled).
+ * Self-loops, duplicate edges, weights <= 0, an endpoint that is not an index or
+ * lies outside [0, n - 1], nodes without a tie (unless allowed: their count goes
+ * to *isolated), a line over COOP_EDGES_MAX_LINE bytes or with a NUL byte are
+ * errors that name FILE:LINE; a file that is not regular (/dev/zero) or larger
+ * than COOP_EDGES_MAX_BYTES is refused before it is read. */
+#define COOP_EDGES_MAX_LINE 4096          /* bytes of a line, newline included */
+#define COOP_EDGES_MAX_BYTES (1LL << 30)  /* bytes of a file: 1 GiB */
+
+typedef struct coop_edges_opt {
+    int names;          /* 1: endpoints are labels; 0: node indices */
+    size_t n;           /* indices: the node count (indices in [0, n - 1]); 0 = the largest
+                         * index + 1; labels: 0, or the number of labels there must be */
+    int allow_isolated; /* indices: nodes without a tie are kept (else an error) */
+} coop_edges_opt;
+
+coop_network *coop_network_read_edges(const char *path, const coop_edges_opt *opt,
+                                      size_t *isolated, coop_err *err);
 
 #endif

@@ -21,11 +21,19 @@
  * reported at load time, not in the middle of a run.
  *
  * Nothing here writes files or exits: errors are values (COOP_ECONFIG with a
- * message naming file and line, setting, value and allowed range). */
+ * message naming file and line, setting, value and allowed range).  The one
+ * exception is a note on stderr: the count of isolated nodes of an edge list that
+ * network.isolated = "allow" keeps (allowed, so not an error).
+ *
+ * Paths in a configuration: network.file (an edge list) is relative to the
+ * directory of the file that names it (a --set: the working directory) and is
+ * printed absolute, or, by coop_config_print_in for a results manifest, relative
+ * to the manifest's directory. */
 #define _XOPEN_SOURCE 700 /* realpath (the validation group's trade_file); POSIX.1-2008 */
 
 #include "coop_config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -33,6 +41,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <gsl/gsl_rng.h>
 #include <libconfig.h>
@@ -133,6 +143,9 @@ static const char *const series_names[] = {"none", "summary", "full", NULL};
 static const char *const net_type_names[] = {"complete", "ring", "lattice", "gnp", "gnm",
                                              "ba", "ws", "file", NULL};
 static const char *const hood_names[] = {"von_neumann", "moore", NULL};
+/* network.ids (index = names flag) and network.isolated (index = allowed flag). */
+static const char *const id_names[] = {"index", "name", NULL};
+static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
 /* time.unit, in coop_time_unit order. */
@@ -449,8 +462,18 @@ static const key schema[] = {
         "keep the per-node and per-tie series of a generated network (series.csv, ties.csv, "
         "milestones.csv and their summary rows: large); false = population.csv only"),
     SPC(SC_NETWORK, "file", V_TEXT, 0, 0, 0, 0, NOFIELD, "",
-        "file: the edge list, relative to the working directory; one `a,b` or "
-        "`a,b,weight` per line, names or node indices, optional header, # comments"),
+        "file: the edge list, relative to the directory of the configuration that names it "
+        "(a --set: the working directory); one `a,b` or `a,b,weight` per line, optional "
+        "header, # comments; at most 1 GiB, lines of at most 4096 bytes"),
+    ENM(SC_NETWORK, "ids", coop_network_cfg, ids, id_names, "index",
+        "file: what the endpoints are. index: node indices, node i is n<i> (as in "
+        "actor_overrides), n = the largest + 1 unless network.n is given; name: labels, "
+        "numbered in order of first appearance, that name the nodes. Said, never guessed; "
+        "index by default because a numbered list then keeps its numbers"),
+    ENM(SC_NETWORK, "isolated", coop_network_cfg, isolated, isolated_names, "error",
+        "file with ids = index: nodes in [0, n - 1] without a tie (an index skipped, or "
+        "network.n above the largest) are an error naming the count and the first; allow: "
+        "kept, their count printed on stderr"),
 
     /* actor_overrides.INDEX: the selectors; the other keys are actor_template's */
     SPC(SC_OVERRIDE, "nodes", V_INTS, 0, 0, 0, 0, NOFIELD, "none",
@@ -592,9 +615,74 @@ static void fmt_range(char *buf, size_t size, double min, double max, int flags)
              (flags & K_MAX_OPEN) ? ')' : ']');
 }
 
+/* A number literal libconfig cannot hold: an integer beyond 64 bits (libconfig
+ * 1.5 reads it as -1, or as the 64-bit limit with the L suffix) or a float beyond
+ * the doubles (inf). */
+static int overflows(const char *t)
+{
+    char *end;
+    errno = 0;
+    if (strpbrk(t, ".eE") && !strpbrk(t, "xX"))
+        (void)strtod(t, &end);
+    else
+        (void)strtoll(t, &end, 0);
+    return end != t && errno == ERANGE;
+}
+
+/* The number as written, when it overflows: the VALUE of the --set that made s,
+ * or the token after `NAME =` (or `NAME :`) on s's line of its file.  1 when
+ * found (buf filled, a long one cut), else 0. */
+static int written_number(char *buf, size_t size, const config_setting_t *s)
+{
+    char tok[128] = "";
+    const char *hook = config_setting_get_hook(s), *name = config_setting_name(s);
+    if (hook && strchr(hook, '=')) {
+        snprintf(tok, sizeof tok, "%s", strchr(hook, '=') + 1);
+    } else if (!hook && name && config_setting_source_file(s) && config_setting_source_line(s)) {
+        FILE *f = fopen(config_setting_source_file(s), "r");
+        char *line = NULL;
+        size_t cap = 0;
+        for (unsigned l = 1; f && getline(&line, &cap, f) >= 0; l++) {
+            if (l < config_setting_source_line(s))
+                continue;
+            size_t nl = strlen(name);
+            for (const char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
+                const char *q = p + nl;
+                while (*q == ' ' || *q == '\t')
+                    q++;
+                if ((p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+                    || (*q != '=' && *q != ':'))
+                    continue;
+                q += strspn(q + 1, " \t") + 1;
+                size_t k = strcspn(q, " \t\r\n;,)]}#/");
+                snprintf(tok, sizeof tok, "%.*s", (int)(k < sizeof tok ? k : sizeof tok - 1), q);
+                break;
+            }
+            break;
+        }
+        free(line);
+        if (f)
+            fclose(f);
+    }
+    char digits[128];
+    size_t n = strlen(tok);
+    while (n && (tok[n - 1] == 'L' || tok[n - 1] == 'l')) /* the 64-bit suffix */
+        n--;
+    snprintf(digits, sizeof digits, "%.*s", (int)n, tok);
+    if (!digits[0] || !overflows(digits))
+        return 0;
+    snprintf(buf, size, "%s", tok);
+    return 1;
+}
+
 /* A setting's value as a message shows it. */
 static void fmt_value(char *buf, size_t size, const config_setting_t *s)
 {
+    int number = config_setting_type(s) == CONFIG_TYPE_INT
+                 || config_setting_type(s) == CONFIG_TYPE_INT64
+                 || config_setting_type(s) == CONFIG_TYPE_FLOAT;
+    if (number && written_number(buf, size, s))
+        return;
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT: snprintf(buf, size, "%d", config_setting_get_int(s)); break;
     case CONFIG_TYPE_INT64: snprintf(buf, size, "%lldL", config_setting_get_int64(s)); break;
@@ -689,15 +777,24 @@ static void locate(const ctx *c, const config_setting_t *s, char *buf, size_t si
 
 static int fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The message is formatted whole (coop_fail_at shortens a long one in the middle,
+ * so that its explanation, at the end, survives). */
 static int fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
-    char where[COOP_ERR_MAX], msg[COOP_ERR_MAX];
+    char where[COOP_ERR_MAX];
     locate(c, s, where, sizeof where);
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return COOP_FAIL(c->err, COOP_ECONFIG, "%s: %s", where, msg);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, aq);
+    va_end(aq);
+    int st = COOP_FAIL(c->err, COOP_ECONFIG, "%s: %s", where, msg ? msg : "(out of memory)");
+    free(msg);
+    return st;
 }
 
 static int nomem(coop_err *err)
@@ -779,7 +876,8 @@ static int get_integer(const ctx *c, const config_setting_t *s, const char *path
     }
     if ((double)x < min || (double)x > max) {
         /* libconfig 1.5 wraps an integer literal above INT_MAX without the L suffix. */
-        const char *hint = (config_setting_type(s) == CONFIG_TYPE_INT && x < 0 && max > INT_MAX)
+        const char *hint = (config_setting_type(s) == CONFIG_TYPE_INT && x < 0 && max > INT_MAX
+                            && v[0] == '-')
                                ? " (write integers above 2147483647 with an L suffix, e.g. "
                                  "4294967295L)"
                                : "";
@@ -1404,7 +1502,7 @@ static int load_template(const ctx *c, const config_setting_t *root, coop_config
  * cfg->actors (template copies) and cfg->ties. */
 static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
 {
-    const coop_network_cfg *nc = &cfg->net;
+    coop_network_cfg *nc = &cfg->net;
     const gsl_rng_type *type = coop_rng_type(cfg->rng[0] ? cfg->rng : "mt19937");
     if (!type)
         return fail(c, g, "experiment.rng = \"%s\" is not a GSL generator", cfg->rng);
@@ -1423,7 +1521,19 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
     case COOP_NET_GNM: net = coop_network_gnm(r, n, (size_t)nc->m, &nerr); break;
     case COOP_NET_BA: net = coop_network_ba(r, n, nc->m, &nerr); break;
     case COOP_NET_WS: net = coop_network_ws(r, n, nc->k, nc->p, &nerr); break;
-    default: net = coop_network_read_edges(nc->file, &nerr); break;
+    default: {
+        /* network.n bounds the indices only when given (the printer writes the count
+         * read, so that a manifest reads the file the same way) */
+        coop_edges_opt opt = {nc->ids, config_setting_get_member(g, "n") ? n : 0, nc->isolated};
+        size_t lonely = 0;
+        net = coop_network_read_edges(nc->file, &opt, &lonely, &nerr);
+        if (net)
+            cfg->net.n = (int)net->n;
+        if (lonely) /* allowed (network.isolated = "allow"), so not an error: a note */
+            fprintf(stderr, "coopsim: note: %s: %zu of the %zu nodes have no tie "
+                    "(network.isolated = \"allow\")\n", nc->file, lonely, net ? net->n : 0);
+        break;
+    }
     }
     int st = COOP_OK;
     if (!net) {
@@ -1736,12 +1846,18 @@ static int load_network(const ctx *c, const config_setting_t *root, coop_config 
             return fail(c, g, "network: missing required setting 'file' (type = \"file\")");
         if ((st = get_string(c, s, "network.file", &f)))
             return st;
-        /* relative to the working directory (like -o), so that a results manifest
-         * names the same file */
-        if (strlen(f) >= sizeof nc->file)
-            return fail(c, s, "network.file = \"%s\": the path is longer than %d characters", f,
-                        COOP_PATH_MAX - 1);
-        snprintf(nc->file, sizeof nc->file, "%s", f);
+        /* relative to the configuration that names it (a --set: to the working
+         * directory), so that a file and its edge list move together */
+        const char *from = config_setting_get_hook(s) ? NULL : config_setting_source_file(s);
+        if (!from && !config_setting_get_hook(s))
+            from = c->file;
+        const char *slash = from && f[0] != '/' ? strrchr(from, '/') : NULL;
+        int dl = slash ? (int)(slash - from) + 1 : 0;
+        if (!f[0] || strlen(f) + (size_t)dl >= sizeof nc->file)
+            return fail(c, s, "network.file = \"%.200s\": %s", f,
+                        f[0] ? "the path is too long (at most 255 characters with the "
+                               "configuration's directory)" : "empty");
+        snprintf(nc->file, sizeof nc->file, "%.*s%s", dl, slash ? from : "", f);
     } else if (s) {
         return fail(c, s, "network.file: only used with type = \"file\"");
     }
@@ -2539,12 +2655,19 @@ typedef struct ovr {
 static int ovr_fail(const ovr *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int ovr_fail(const ovr *o, const char *fmt, ...)
 {
-    char msg[COOP_ERR_MAX];
-    va_list ap;
+    va_list ap, aq;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return COOP_FAIL(o->c->err, COOP_ECONFIG, "--set %s: %s", o->text, msg);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, aq);
+    va_end(aq);
+    int st = COOP_FAIL(o->c->err, COOP_ECONFIG, "--set %s: %s", o->text,
+                       msg ? msg : "(out of memory)");
+    free(msg);
+    return st;
 }
 
 static void mark(const ovr *o, config_setting_t *s)
@@ -2958,6 +3081,51 @@ static int apply_override(const ctx *c, config_t *lc, const char *text)
 /* Load, destroy, copy                                                       */
 /* ------------------------------------------------------------------------ */
 
+/* Refuses, before libconfig reads it, a configuration that is not a regular file
+ * (/dev/zero, a FIFO), is larger than COOP_CONFIG_MAX_BYTES, has a line longer
+ * than COOP_CONFIG_MAX_LINE (libconfig lexes long lines in quadratic time) or a
+ * NUL byte (libconfig would stop the text there). */
+static int prescan(const char *path, coop_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    int st = COOP_OK;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: not a regular file (a configuration is a text "
+                       "file)", path);
+    else if (sb.st_size > COOP_CONFIG_MAX_BYTES)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: %lld bytes, more than the %ld MiB a "
+                       "configuration may have", path, (long long)sb.st_size,
+                       COOP_CONFIG_MAX_BYTES >> 20);
+    char buf[65536];
+    size_t k, col = 0;
+    long line = 1, total = 0;
+    while (!st && (k = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t i = 0; i < k && !st; i++) {
+            if (buf[i] == '\n') {
+                line++, col = 0;
+            } else if (buf[i] == '\0') {
+                st = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: a NUL byte (a configuration is "
+                               "text)", path, line);
+            } else if (++col > COOP_CONFIG_MAX_LINE) {
+                st = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: the line is longer than %d bytes, "
+                               "the most a configuration line may have (split it)", path, line,
+                               COOP_CONFIG_MAX_LINE);
+            }
+        }
+        total += (long)k;
+        if (!st && total > COOP_CONFIG_MAX_BYTES) /* grew while read */
+            st = COOP_FAIL(err, COOP_ECONFIG, "%s: more than the %ld MiB a configuration may "
+                           "have", path, COOP_CONFIG_MAX_BYTES >> 20);
+    }
+    if (!st && ferror(f))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read: %s", path, strerror(errno));
+    fclose(f);
+    return st;
+}
+
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err)
 {
@@ -2970,10 +3138,13 @@ int coop_config_load(const char *path, const char *const *overrides, size_t n_ov
     if (strlen(path) >= COOP_PATH_MAX)
         return COOP_FAIL(err, COOP_ECONFIG, "%s: the file name is longer than %d characters",
                          path, COOP_PATH_MAX - 1);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: cannot open: %s", path, strerror(errno));
-    fclose(f);
+    if ((st = prescan(path, err)))
+        return st;
+    for (size_t i = 0; i < n_overrides; i++)
+        if (strlen(overrides[i]) > COOP_CONFIG_MAX_LINE)
+            return COOP_FAIL(err, COOP_ECONFIG, "--set %.64s...: the text is %zu bytes long, "
+                             "more than the %d a --set may have", overrides[i],
+                             strlen(overrides[i]), COOP_CONFIG_MAX_LINE);
 
     config_init(&lc);
     config_set_auto_convert(&lc, 1);
@@ -3705,8 +3876,8 @@ static void special_network(FILE *out, int ind, const key *k, const coop_config 
     (void)i;
     if (strcmp(k->name, "self") == 0 || strcmp(k->name, "series_nodes") == 0) {
         put_key(out, ind, k->name);
-        fputs((k->name[1] == 'e' ? cfg->net.self : cfg->net.series_nodes) ? "true;\n" : "false;\n",
-              out);
+        int v = strcmp(k->name, "self") == 0 ? cfg->net.self : cfg->net.series_nodes;
+        fputs(v ? "true;\n" : "false;\n", out);
     } else if (strcmp(k->name, "file") == 0 && cfg->net.type == COOP_NET_FILE) {
         put_key(out, ind, "file");
         put_string(out, cfg->net.file);
@@ -3912,10 +4083,10 @@ static void print_overrides(FILE *out, const coop_config *cfg)
     for (size_t i = 0; i < cfg->n_overrides; i++) {
         const coop_override_cfg *o = &cfg->overrides[i];
         fputs(i ? ",\n  {\n" : "\n  {\n", out);
-        if (o->n_nodes) {
+        if (o->n_nodes) { /* 16 a line: lines stay far below COOP_CONFIG_MAX_LINE */
             put_key(out, 4, "nodes");
             for (size_t j = 0; j < o->n_nodes; j++)
-                fprintf(out, "%s%d", j ? ", " : "[ ", o->nodes[j]);
+                fprintf(out, "%s%d", j == 0 ? "[ " : j % 16 ? ", " : ",\n      ", o->nodes[j]);
             fputs(" ];\n", out);
         }
         if (o->from >= 0)
@@ -4005,13 +4176,80 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
     }
 }
 
-int coop_config_print(const coop_config *cfg, FILE *out)
+/* target relative to directory dir, both absolute and canonical, into buf. */
+static void relative_to(const char *dir, const char *target, char *buf, size_t size)
 {
+    size_t common = 0, dl = strlen(dir);
+    for (size_t i = 0; dir[i] && dir[i] == target[i]; i++)
+        if (dir[i] == '/')
+            common = i + 1;
+    if (strncmp(dir, target, dl) == 0 && target[dl] == '/')
+        common = dl + 1;
+    buf[0] = '\0';
+    for (const char *p = common < dl ? dir + common : ""; *p;) { /* one ../ a component */
+        cat(buf, size, "../");
+        p += strcspn(p, "/");
+        p += *p == '/';
+    }
+    cat(buf, size, target + common);
+}
+
+/* dir as an absolute canonical path: the realpath of its longest existing
+ * ancestor, then the rest as written (a results directory may not exist yet when
+ * its manifest text is made).  NULL when nothing resolves or memory runs out. */
+static char *canonical_dir(const char *dir)
+{
+    size_t n = strlen(dir);
+    char *head = strdup(dir), *out = NULL;
+    while (head && !out) {
+        while (n > 1 && head[n - 1] == '/')
+            head[--n] = '\0';
+        char *r = realpath(n ? head : ".", NULL);
+        if (r) {
+            const char *rest = dir + n;
+            while (*rest == '/')
+                rest++;
+            size_t k = strlen(r) + strlen(rest) + 2;
+            out = malloc(k);
+            if (out)
+                snprintf(out, k, "%s%s%s", r, *rest && strcmp(r, "/") ? "/" : "", rest);
+            free(r);
+            break;
+        }
+        char *slash = strrchr(head, '/');
+        if (!n || !slash) { /* nothing but the working directory is left */
+            n = 0, head[0] = '\0';
+            continue;
+        }
+        n = (size_t)(slash - head);
+        head[n ? n : 1] = '\0', n = n ? n : 1;
+    }
+    free(head);
+    return out;
+}
+
+int coop_config_print_in(const coop_config *cfg, FILE *out, const char *dir)
+{
+    coop_config shown = *cfg; /* shallow: only net.file differs */
+    if (cfg->net.present && cfg->net.type == COOP_NET_FILE) {
+        char *file = realpath(cfg->net.file, NULL), *base = dir ? canonical_dir(dir) : NULL;
+        if (file && base)
+            relative_to(base, file, shown.net.file, sizeof shown.net.file);
+        else if (file && strlen(file) < sizeof shown.net.file)
+            memcpy(shown.net.file, file, strlen(file) + 1);
+        free(file);
+        free(base);
+    }
     fputs("# coopsim configuration, fully resolved: every key, defaults filled in.\n", out);
-    print_scope(out, 0, SC_TOP, cfg, special_top, cfg, 0);
+    print_scope(out, 0, SC_TOP, &shown, special_top, &shown, 0);
     if (fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
+}
+
+int coop_config_print(const coop_config *cfg, FILE *out)
+{
+    return coop_config_print_in(cfg, out, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -4028,6 +4266,20 @@ int coop_config_schema_key(size_t i, char *buf, size_t size)
     if (i >= N_KEYS)
         return COOP_EINVAL;
     snprintf(buf, size, "%s%s", scope_prefix[schema[i].scope], schema[i].name);
+    return COOP_OK;
+}
+
+int coop_config_schema_info(size_t i, coop_schema_info *info)
+{
+    if (i >= N_KEYS)
+        return COOP_EINVAL;
+    const key *k = &schema[i];
+    memset(info, 0, sizeof *info);
+    snprintf(info->path, sizeof info->path, "%s%s", scope_prefix[k->scope], k->name);
+    info->type = vtype_doc[k->type];
+    info->def = k->def, info->min = k->min, info->max = k->max;
+    info->sdef = k->sdef;
+    info->enums = k->type == V_ENUM ? k->enums : NULL;
     return COOP_OK;
 }
 

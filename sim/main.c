@@ -233,7 +233,7 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
     snprintf(path, sizeof path, "%s/manifest.cfg", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
-    if (!f || coop_config_print(cfg, f) != COOP_OK || fclose(f) != 0 || rename(tmp, path) != 0) {
+    if (!f || coop_config_print_in(cfg, f, dir) != COOP_OK || fclose(f) != 0 || rename(tmp, path) != 0) {
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot write", path);
         goto out;
     }

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #define MAX_NODES 2000000000u /* node ids are int */
 
 /* ---------------------------------------------------------------- basics */
@@ -524,8 +526,54 @@ typedef struct raw_edge {
     int line;
 } raw_edge;
 
-coop_network *coop_network_read_edges(const char *path, coop_err *err)
+static int int_cmp(const void *x, const void *y)
 {
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+/* A node index token of path:line into *out: digits only, in [0, n - 1]. */
+static int parse_index(const char *path, int line, const char *tok, size_t n, int *out,
+                       coop_err *err)
+{
+    if (!is_index(tok))
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: node '%.80s%s' is not a node index (digits "
+                         "only; with network.ids = \"index\", the default: set network.ids = "
+                         "\"name\" for labels)", path, line, tok, strlen(tok) > 80 ? "..." : "");
+    errno = 0;
+    unsigned long long v = strtoull(tok, NULL, 10);
+    if (errno == ERANGE || v > (unsigned long long)n - 1)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: node index %.80s%s is out of range [0, %zu]%s",
+                         path, line, tok, strlen(tok) > 80 ? "..." : "", n - 1,
+                         n < MAX_NODES ? " (network.n)" : "");
+    *out = (int)v;
+    return COOP_OK;
+}
+
+/* Nodes in [0, n) without a tie, given the 2*m endpoints (sorted here); *first
+ * the smallest of them.  Linear after the sort, nothing of size n allocated. */
+static size_t count_isolated(int *ends, size_t k, size_t n, size_t *first)
+{
+    qsort(ends, k, sizeof *ends, int_cmp);
+    size_t distinct = 0;
+    *first = n;
+    for (size_t i = 0; i < k; i++) {
+        if (i && ends[i] == ends[i - 1])
+            continue;
+        if (*first == n && (size_t)ends[i] != distinct)
+            *first = distinct;
+        distinct++;
+    }
+    if (*first == n && distinct < n)
+        *first = distinct;
+    return n - distinct;
+}
+
+coop_network *coop_network_read_edges(const char *path, const coop_edges_opt *opt,
+                                      size_t *isolated, coop_err *err)
+{
+    if (isolated)
+        *isolated = 0;
     FILE *f = fopen(path, "r");
     if (!f) {
         COOP_FAIL(err, COOP_EIO, "network: cannot read edge list %s: %s", path, strerror(errno));
@@ -533,19 +581,47 @@ coop_network *coop_network_read_edges(const char *path, coop_err *err)
     }
     raw_edge *raw = NULL;
     size_t n_raw = 0, cap = 0;
-    char line[4096];
-    int lineno = 0, all_index = 1, status = COOP_OK;
+    char line[COOP_EDGES_MAX_LINE + 2];
+    int lineno = 0, status = COOP_OK;
     coop_network *net = NULL;
     name_map map = {0};
     pairset h = {0};
+    int *ia = NULL, *ib = NULL, *ends = NULL;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        status = COOP_FAIL(err, COOP_ECONFIG, "%s: not a regular file (an edge list is a text "
+                           "file)", path);
+        goto out;
+    }
+    if (sb.st_size > COOP_EDGES_MAX_BYTES) {
+        status = COOP_FAIL(err, COOP_ECONFIG, "%s: %lld bytes, more than the %lld MiB an edge "
+                           "list may have", path, (long long)sb.st_size,
+                           (long long)COOP_EDGES_MAX_BYTES >> 20);
+        goto out;
+    }
+    long pos = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        long next = ftell(f);
+        size_t got = (size_t)(next - pos), len = strlen(line);
+        pos = next;
+        if (len != got) {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: a NUL byte (an edge list is text)",
+                               path, lineno);
+            goto out;
+        }
+        if (len > COOP_EDGES_MAX_LINE) {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: the line is longer than %d bytes, the "
+                               "most an edge list line may have", path, lineno,
+                               COOP_EDGES_MAX_LINE);
+            goto out;
+        }
         char *s = trim(line);
         if (!*s || *s == '#')
             continue;
         char *f1 = s, *f2 = strchr(f1, ','), *f3 = NULL;
         if (!f2) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: edge '%s': expected a,b or a,b,weight",
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: edge '%.80s': expected a,b or a,b,weight",
                                path, lineno, s);
             goto out;
         }
@@ -565,7 +641,7 @@ coop_network *coop_network_read_edges(const char *path, coop_err *err)
             w = strtod(f3, &end);
             if (end == f3 || *end || errno || !(w > 0.0) || !isfinite(w)) {
                 status = COOP_FAIL(err, COOP_ECONFIG,
-                                   "%s:%d: weight = '%s', must be a number > 0", path, lineno, f3);
+                                   "%s:%d: weight = '%.80s', must be a number > 0", path, lineno, f3);
                 goto out;
             }
         }
@@ -574,8 +650,16 @@ coop_network *coop_network_read_edges(const char *path, coop_err *err)
             goto out;
         }
         if (strcmp(f1, f2) == 0) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %s,%s", path, lineno, f1, f2);
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path, lineno,
+                               f1, f2);
             goto out;
+        }
+        if (!opt->names) { /* checked here, so that the error names the line */
+            int x;
+            size_t n = opt->n ? opt->n : MAX_NODES;
+            if ((status = parse_index(path, lineno, f1, n, &x, err))
+                || (status = parse_index(path, lineno, f2, n, &x, err)))
+                goto out;
         }
         if (n_raw == cap) {
             cap = cap ? 2 * cap : 256;
@@ -591,7 +675,6 @@ coop_network *coop_network_read_edges(const char *path, coop_err *err)
             goto oom;
         }
         n_raw++;
-        all_index &= is_index(f1) && is_index(f2) && strlen(f1) < 10 && strlen(f2) < 10;
     }
     if (ferror(f)) {
         status = COOP_FAIL(err, COOP_EIO, "network: error reading %s", path);
@@ -601,48 +684,64 @@ coop_network *coop_network_read_edges(const char *path, coop_err *err)
         status = COOP_FAIL(err, COOP_ECONFIG, "%s: no edges", path);
         goto out;
     }
-    size_t n = 0;
-    int *ia = malloc(n_raw * sizeof *ia), *ib = malloc(n_raw * sizeof *ib);
-    if (!ia || !ib) {
-        free(ia), free(ib);
+    size_t n = 0, top = 0; /* top: the edge with the largest index */
+    ia = malloc(n_raw * sizeof *ia), ib = malloc(n_raw * sizeof *ib);
+    ends = malloc(2 * n_raw * sizeof *ends);
+    if (!ia || !ib || !ends)
         goto oom;
-    }
     for (size_t e = 0; e < n_raw; e++) {
-        if (all_index) {
-            ia[e] = atoi(raw[e].a), ib[e] = atoi(raw[e].b);
+        if (!opt->names) {
+            ia[e] = (int)strtol(raw[e].a, NULL, 10), ib[e] = (int)strtol(raw[e].b, NULL, 10);
         } else {
             ia[e] = map_get(&map, raw[e].a), ib[e] = map_get(&map, raw[e].b);
-            if (ia[e] < 0 || ib[e] < 0) {
-                free(ia), free(ib);
+            if (ia[e] < 0 || ib[e] < 0)
                 goto oom;
-            }
         }
+        ends[2 * e] = ia[e], ends[2 * e + 1] = ib[e];
         size_t hi = (size_t)(ia[e] > ib[e] ? ia[e] : ib[e]) + 1;
-        n = hi > n ? hi : n;
+        if (hi > n)
+            n = hi, top = e;
     }
+    if (!opt->names && opt->n)
+        n = opt->n;
+    if (opt->names && opt->n && opt->n != n) {
+        status = COOP_FAIL(err, COOP_ECONFIG, "%s: network.n = %zu, but the file names %zu "
+                           "nodes", path, opt->n, n);
+        goto out;
+    }
+    size_t first, lonely = opt->names ? 0 : count_isolated(ends, 2 * n_raw, n, &first);
+    if (lonely && !opt->allow_isolated) {
+        if (opt->n)
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s: %zu of the %zu nodes (network.n) have no "
+                               "tie, the first node %zu; set network.isolated = \"allow\" to "
+                               "keep them", path, lonely, n, first);
+        else
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: node index %zu makes %zu nodes, %zu of "
+                               "them without a tie (the first node %zu): an index skipped? set "
+                               "network.isolated = \"allow\" to keep them", path, raw[top].line,
+                               n - 1, n, lonely, first);
+        goto out;
+    }
+    if (isolated)
+        *isolated = lonely;
     net = coop_network_alloc(n, n_raw);
-    if (!net || pairset_init(&h, n_raw)) {
-        free(ia), free(ib);
+    if (!net || pairset_init(&h, n_raw))
         goto oom;
-    }
     for (size_t e = 0; e < n_raw; e++) {
         if (ia[e] == ib[e]) { /* "1" and "01" */
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %s,%s", path, raw[e].line,
-                               raw[e].a, raw[e].b);
-            break;
-        }
-        if (!pairset_add(&h, ia[e], ib[e])) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: duplicate edge %s,%s", path,
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path,
                                raw[e].line, raw[e].a, raw[e].b);
             break;
         }
-        if (coop_network_add(net, ia[e], ib[e], raw[e].w)) {
-            free(ia), free(ib);
-            goto oom;
+        if (!pairset_add(&h, ia[e], ib[e])) {
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: duplicate edge %.80s,%.80s", path,
+                               raw[e].line, raw[e].a, raw[e].b);
+            break;
         }
+        if (coop_network_add(net, ia[e], ib[e], raw[e].w))
+            goto oom;
     }
-    free(ia), free(ib);
-    if (!status && !all_index) {
+    if (!status && opt->names) {
         net->names = map.name; /* map.n == n */
         map.name = NULL, map.n = 0;
     }
@@ -651,6 +750,7 @@ oom:
     status = COOP_FAIL(err, COOP_ENOMEM, "network: out of memory reading %s", path);
 out:
     fclose(f);
+    free(ia), free(ib), free(ends);
     for (size_t e = 0; e < n_raw; e++)
         free(raw[e].a), free(raw[e].b);
     free(raw);

@@ -433,7 +433,7 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
         if (wanted)
             status = open_file(out, k, err);
     }
-    if (!status && coop_config_print(cfg, out->file[F_MANIFEST].f) != COOP_OK)
+    if (!status && coop_config_print_in(cfg, out->file[F_MANIFEST].f, out->tmp) != COOP_OK)
         status = COOP_FAIL(err, COOP_EIO, "%s/manifest.cfg: write failed: %s", out->tmp,
                            strerror(errno ? errno : EIO));
     if (!status) {
@@ -1499,7 +1499,7 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
     if (!out->dir || !m) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     } else {
-        int pst = coop_config_print(cfg, m);
+        int pst = coop_config_print_in(cfg, m, out->dir);
         if (fclose(m) != 0 || pst != COOP_OK)
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory printing the configuration");
         m = NULL;

@@ -790,7 +790,7 @@ static int sweep_dir_close(const char *dir, const char *tmp, const coop_config *
     FILE *f = fopen(p, "w");
     if (!f)
         return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", p, strerror(errno));
-    int bad = coop_config_print(cfg, f) != COOP_OK;
+    int bad = coop_config_print_in(cfg, f, tmp) != COOP_OK;
     fprintf(f, "run = {\n  version = \"%s\";\n  command = \"validate\";\n  threads = %d;\n"
             "  wall_seconds = %.3f;\n  status = \"%s\";\n};\n", COOP_VERSION, info->threads,
             info->wall_seconds, info->status);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "coop_config.h"
@@ -435,6 +436,95 @@ Test(config, bad_corpus)
     }
 }
 
+/* ---- limits on the text, checked before libconfig parses it ---- */
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+Test(config, huge_or_odd_files_refused_before_parsing)
+{
+    /* A 10 MB one-line string (libconfig alone: minutes) is refused at once. */
+    char path[64], want[256];
+    temp_file(path, "");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("actors = ( { name = \"A\"; kind = \"", f);
+    for (int i = 0; i < 10 * 1000 * 1000; i++)
+        fputc('x', f);
+    fputs("\"; } );\n", f);
+    cr_assert_eq(fclose(f), 0);
+    double t0 = seconds_now();
+    snprintf(want, sizeof want, "%s:1: the line is longer than 65536 bytes, the most a "
+             "configuration line may have (split it)", path);
+    load_fails(path, NULL, 0, want);
+    double took = seconds_now() - t0;
+    cr_assert_lt(took, 0.5, "refusing took %g s", took);
+
+    /* Larger than 64 MiB (sparse: no disk used) */
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(ftruncate(fileno(f), (64L << 20) + 1), 0);
+    cr_assert_eq(fclose(f), 0);
+    snprintf(want, sizeof want, "%s: 67108865 bytes, more than the 64 MiB a configuration may "
+             "have", path);
+    load_fails(path, NULL, 0, want);
+    unlink(path);
+
+    /* Not a regular file: would never end, or be read twice */
+    load_fails("/dev/zero", NULL, 0, "/dev/zero: not a regular file (a configuration is a text "
+               "file)");
+    load_fails("tests", NULL, 0, "tests: not a regular file (a configuration is a text file)");
+
+    /* A --set longer than a line may be */
+    char *big = malloc(70000);
+    cr_assert_not_null(big);
+    memset(big, 'x', 69999);
+    big[69999] = '\0';
+    memcpy(big, "noise=", 6);
+    const char *ov[] = {big};
+    load_fails("configs/eu_ca.cfg", ov, 1, "--set noise=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+               "xxxxxxxxxxxxxxxxx...: the text is 69999 bytes long, more than the 65536 a --set "
+               "may have");
+    free(big);
+}
+
+Test(config, long_value_keeps_the_explanation)
+{
+    /* The value is shortened in the middle; where and why survive. */
+    char *ov = malloc(50000);
+    cr_assert_not_null(ov);
+    strcpy(ov, "actors.KZ.rule=");
+    memset(ov + 15, 'y', 40000);
+    ov[40015] = '\0';
+    coop_config cfg;
+    coop_err err = {0};
+    const char *ovs[] = {ov};
+    cr_assert_eq(coop_config_load("configs/eu_ca.cfg", ovs, 1, &cfg, &err), COOP_ECONFIG);
+    size_t n = strlen(err.text);
+    cr_assert_eq(n, COOP_ERR_MAX - 1, "%s", err.text);
+    cr_assert_eq(strncmp(err.text, "--set actors.KZ.rule=yyyy", 25), 0, "%s", err.text);
+    cr_assert_not_null(strstr(err.text, "y ... y"), "%s", err.text);
+    const char *why = "yyy\" is not a rule (known: allc, alld, tft, stft, tf2t, gtft, grim, wsls, "
+                      "random, memory_one, bush_mosteller, fermi, imitate_best, replicator, "
+                      "moran)";
+    cr_assert_str_eq(err.text + n - strlen(why), why, "%s", err.text);
+    free(ov);
+}
+
+Test(config, overflowing_integer_reported_as_written)
+{
+    load_fails("configs/eu_ca.cfg", (const char *[]){"experiment.replicates=99999999999999999999"},
+               1, "--set experiment.replicates=99999999999999999999: experiment.replicates = "
+               "99999999999999999999 is out of range [1, 65536]");
+    load_fails("configs/eu_ca.cfg", (const char *[]){"experiment.seed=4294967296"}, 1,
+               "--set experiment.seed=4294967296: experiment.seed = 4294967296L is out of range "
+               "[0, 4294967295]");
+}
+
 /* ---- overrides ---- */
 
 Test(config, override_values_by_name)
@@ -711,7 +801,10 @@ Test(config, validation_group_round_trips)
     snprintf(want, sizeof want, "\n  trade_file = \"%s\";\n", abs);
     cr_assert_not_null(strstr(text, want), "%s", text);
     /* validation comes after the events (and before a sweep) */
-    cr_assert(strstr(text, "\nevents = (") < strstr(text, "\nvalidation = {"));
+    const char *events = strstr(text, "\nevents = ("), *valid = strstr(text, "\nvalidation = {");
+    cr_assert_not_null(events, "%s", text);
+    cr_assert_not_null(valid, "%s", text);
+    cr_assert_lt(events, valid, "%s", text);
     assert_fixed_point(&c);
     free(abs);
     free(text);

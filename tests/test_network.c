@@ -7,6 +7,8 @@
  * every parameter error; the `network` group of a configuration, its
  * `actor_overrides` (selection, precedence, --set, errors, fixed point) and an
  * end-to-end run of a lattice with a block of defectors. */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -248,16 +250,28 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
-Test(network, edge_list_names_and_weights)
+static const coop_edges_opt BY_NAME = {1, 0, 0}, BY_INDEX = {0, 0, 0};
+
+/* A temporary file holding len bytes of text (NUL bytes allowed); path[32]. */
+static void temp_edges(char *path, const char *text, size_t len)
 {
-    char path[] = "/tmp/coop_edgesXXXXXX";
+    strcpy(path, "/tmp/coop_edgesXXXXXX");
     int fd = mkstemp(path);
     cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, text, len), (ssize_t)len);
     close(fd);
-    write_file(path, "# a comment\na,b,weight\nEU,KZ,2\nEU,KG,0.5\n\nKZ,\"KG\",1\n");
+}
+
+Test(network, edge_list_names_and_weights)
+{
+    char path[32];
+    const char *text = "# a comment\na,b,weight\nEU,KZ,2\nEU,KG,0.5\n\nKZ,\"KG\",1\n";
+    temp_edges(path, text, strlen(text));
     coop_err err = {0};
-    coop_network *net = coop_network_read_edges(path, &err);
+    size_t lonely = 9;
+    coop_network *net = coop_network_read_edges(path, &BY_NAME, &lonely, &err);
     cr_assert_not_null(net, "%s", err.text);
+    cr_assert_eq(lonely, 0);
     cr_assert_eq(net->n, 3);
     cr_assert_eq(net->n_edges, 3);
     cr_assert_not_null(net->names);
@@ -270,26 +284,68 @@ Test(network, edge_list_names_and_weights)
     cr_assert_eq(net->a[2], 1);
     cr_assert_eq(net->b[2], 2);
     coop_network_free(net);
+    unlink(path);
 
-    write_file(path, "0,1\n1,2\n2,5\n");
-    net = coop_network_read_edges(path, &err);
-    cr_assert_not_null(net);
-    cr_assert_eq(net->n, 6);
+    /* Indices keep their numbers; labels that are digits are numbered as met. */
+    temp_edges(path, "3,1\n1,2\n2,0\n", 12);
+    net = coop_network_read_edges(path, &BY_INDEX, NULL, &err);
+    cr_assert_not_null(net, "%s", err.text);
+    cr_assert_eq(net->n, 4);
     cr_assert_null(net->names);
     cr_assert_null(net->weight);
+    cr_assert_eq(net->a[0], 3);
+    cr_assert_eq(net->b[2], 0);
     coop_network_free(net);
+    net = coop_network_read_edges(path, &BY_NAME, NULL, &err);
+    cr_assert_not_null(net, "%s", err.text);
+    cr_assert_eq(net->a[0], 0); /* "3" is the first label met */
+    cr_assert_str_eq(net->names[0], "3");
+    coop_network_free(net);
+
+    /* Isolated nodes: an error, or counted when allowed; network.n makes room. */
     unlink(path);
+    temp_edges(path, "0,1\n1,2\n2,5\n", 12);
+    cr_assert_null(coop_network_read_edges(path, &BY_INDEX, NULL, &err));
+    char want[256];
+    snprintf(want, sizeof want, "%s:3: node index 5 makes 6 nodes, 2 of them without a tie "
+             "(the first node 3): an index skipped? set network.isolated = \"allow\" to keep "
+             "them", path);
+    cr_assert_str_eq(err.text, want);
+    coop_edges_opt allow = {0, 8, 1};
+    net = coop_network_read_edges(path, &allow, &lonely, &err);
+    cr_assert_not_null(net, "%s", err.text);
+    cr_assert_eq(net->n, 8);
+    cr_assert_eq(lonely, 4); /* 3, 4, 6, 7 */
+    coop_network_free(net);
+    coop_edges_opt room = {0, 8, 0};
+    cr_assert_null(coop_network_read_edges(path, &room, NULL, &err));
+    snprintf(want, sizeof want, "%s: 4 of the 8 nodes (network.n) have no tie, the first node "
+             "3; set network.isolated = \"allow\" to keep them", path);
+    cr_assert_str_eq(err.text, want);
+    unlink(path);
+}
+
+/* The error reading text (len bytes) with opt: exactly PATH + rest. */
+static void expect_edges_error_opt(const char *text, size_t len, const coop_edges_opt *opt,
+                                   const char *rest)
+{
+    char path[32], want[1024];
+    temp_edges(path, text, len);
+    coop_err err = {0};
+    coop_network *net = coop_network_read_edges(path, opt, NULL, &err);
+    unlink(path);
+    cr_assert_null(net);
+    cr_assert_eq(err.code, COOP_ECONFIG);
+    snprintf(want, sizeof want, "%s%s", path, rest);
+    cr_assert_str_eq(err.text, want);
 }
 
 static void expect_edges_error(const char *text, const char *fragment)
 {
-    char path[] = "/tmp/coop_edgesXXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    write_file(path, text);
+    char path[32];
+    temp_edges(path, text, strlen(text));
     coop_err err = {0};
-    coop_network *net = coop_network_read_edges(path, &err);
+    coop_network *net = coop_network_read_edges(path, &BY_NAME, NULL, &err);
     unlink(path);
     cr_assert_null(net);
     cr_assert_eq(err.code, COOP_ECONFIG);
@@ -304,8 +360,46 @@ Test(network, edge_list_errors)
     expect_edges_error("x;y\n", ":1: edge 'x;y': expected a,b");
     expect_edges_error("# nothing\n", "no edges");
     coop_err err = {0};
-    cr_assert_null(coop_network_read_edges("/nonexistent/edges.csv", &err));
+    cr_assert_null(coop_network_read_edges("/nonexistent/edges.csv", &BY_NAME, NULL, &err));
     cr_assert_eq(err.code, COOP_EIO);
+}
+
+Test(network, edge_list_ids_are_said_not_guessed)
+{
+    /* A label in an index file, an index of 10 digits, one beyond network.n, and
+     * an index that would create 5 million isolated nodes: errors naming the line. */
+    expect_edges_error_opt("0,1\n1,KZ\n", 8, &BY_INDEX,
+                           ":2: node 'KZ' is not a node index (digits only; with network.ids = "
+                           "\"index\", the default: set network.ids = \"name\" for labels)");
+    const char *ten = "0,1\n1,12345678901\n";
+    expect_edges_error_opt(ten, strlen(ten), &BY_INDEX,
+                           ":2: node index 12345678901 is out of range [0, 1999999999]");
+    coop_edges_opt three = {0, 3, 0};
+    expect_edges_error_opt("0,1\n1,2\n2,7\n", 12, &three,
+                           ":3: node index 7 is out of range [0, 2] (network.n)");
+    const char *five = "0,1\n1,2\n2,5000000\n";
+    expect_edges_error_opt(five, strlen(five), &BY_INDEX,
+                           ":3: node index 5000000 makes 5000001 nodes, 4999997 of them without "
+                           "a tie (the first node 3): an index skipped? set network.isolated = "
+                           "\"allow\" to keep them");
+}
+
+Test(network, edge_list_odd_files_fail_fast)
+{
+    /* A NUL byte, an over-long line, not a regular file: errors, at once. */
+    expect_edges_error_opt("0,1\n1,\0002\n", 9, &BY_INDEX, ":2: a NUL byte (an edge list is text)");
+    char *lng = malloc(5000);
+    cr_assert_not_null(lng);
+    memset(lng, '1', 5000);
+    lng[0] = '0', lng[1] = ',';
+    expect_edges_error_opt(lng, 5000, &BY_INDEX, ":1: the line is longer than 4096 bytes, the "
+                           "most an edge list line may have");
+    free(lng);
+    coop_err err = {0};
+    cr_assert_null(coop_network_read_edges("/dev/zero", &BY_INDEX, NULL, &err));
+    cr_assert_str_eq(err.text, "/dev/zero: not a regular file (an edge list is a text file)");
+    cr_assert_null(coop_network_read_edges("tests", &BY_NAME, NULL, &err));
+    cr_assert_str_eq(err.text, "tests: not a regular file (an edge list is a text file)");
 }
 
 Test(network, parameter_errors)
@@ -461,10 +555,13 @@ Test(network, config_edge_list_file)
     char text[1024];
     snprintf(text, sizeof text,
              "domains = ( { name = \"pd\"; } );\n"
-             "network = { type = \"file\"; file = \"%s\"; series_nodes = true; };\n", edges);
+             "network = { type = \"file\"; file = \"%s\"; series_nodes = true; ids = \"name\"; };\n",
+             edges);
     coop_config cfg;
     load_text(text, NULL, 0, &cfg);
     unlink(edges);
+    cr_assert_eq(cfg.net.ids, 1);
+    cr_assert_eq(cfg.net.n, 3); /* the count read, printed so that a manifest reads alike */
     cr_assert_eq(cfg.n_actors, 3);
     cr_assert_str_eq(cfg.actors[1].name, "KZ");
     cr_assert_eq(cfg.n_ties, 3);
@@ -473,6 +570,45 @@ Test(network, config_edge_list_file)
     cr_assert_eq(coop_config_series_actors(&cfg), 3);
     cr_assert_eq(coop_config_actor(&cfg, "KG"), 2);
     coop_config_destroy(&cfg);
+}
+
+/* A relative network.file is found next to the configuration that names it, and a
+ * results manifest names it relative to itself: both runs work from any working
+ * directory and write the same data. */
+Test(network, e2e_edge_list_path_follows_the_configuration)
+{
+    char dir[64], cmd[2048], *prog = realpath(e2e_program(), NULL);
+    cr_assert_not_null(prog);
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/cfg/net %s/elsewhere %s/res", dir, dir, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/cfg/net/edges.csv", dir);
+    write_file(cmd, "0,1\n1,2\n2,0\n2,3\n");
+    snprintf(cmd, sizeof cmd, "%s/cfg/x.cfg", dir);
+    write_file(cmd, "experiment = { name = \"fe\"; replicates = 2; };\n"
+                    "time = { start = 0.0; end = 4.0; steps_per_year = 1; };\n"
+                    "domains = ( { name = \"pd\"; } );\n"
+                    "network = { type = \"file\"; file = \"net/edges.csv\"; };\n");
+    snprintf(cmd, sizeof cmd, "cd %s/elsewhere && %s run ../cfg/x.cfg -o ../res/a --quiet "
+             "2>%s/err", dir, prog, dir);
+    cr_assert_eq(system(cmd), 0, "first run failed");
+    char path[128], text[1 << 14], other[1 << 14];
+    snprintf(path, sizeof path, "%s/res/a/manifest.cfg", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_assert_not_null(strstr(text, "\n  file = \"../../cfg/net/edges.csv\";\n"), "%s", text);
+    cr_assert_not_null(strstr(text, "\n  ids = \"index\";\n  isolated = \"error\";\n"), "%s",
+                       text);
+    snprintf(cmd, sizeof cmd, "cd / && %s run %s/res/a/manifest.cfg -o %s/res/b --quiet 2>%s/err",
+             prog, dir, dir, dir);
+    cr_assert_eq(system(cmd), 0, "the manifest does not run from /");
+    snprintf(path, sizeof path, "%s/res/a/summary.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    snprintf(path, sizeof path, "%s/res/b/summary.csv", dir);
+    e2e_slurp(path, other, sizeof other);
+    cr_assert_gt(strlen(text), 100);
+    cr_assert_str_eq(text, other);
+    free(prog);
+    e2e_rmrf(dir);
 }
 
 /* ---- actor_overrides: the template changed for selected nodes ---- */
