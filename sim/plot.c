@@ -1509,6 +1509,20 @@ static int plot_agreements(plot *p, coop_err *err)
         for (int k = 0; k < nw && nw > 1; k++)
             kc = (int)strlen(wn[k]) > kc ? (int)strlen(wn[k]) : kc;
         page_open(p, g, &pgl, np, PAGE_PLAIN, title, n_keys, kc);
+        if (pgl.key_rows) {
+            /* gnuplot sizes a key column by its own measure (about 10 px a character
+             * of the longest title, plus the sample) and wraps entries that do not
+             * fit into more rows than page_open made room for, below the page's
+             * edge: lay the legend out by that measure, and give the last tic label
+             * of the right-hand panels room. */
+            int cols = (int)((FIG_W - 40) / ((kc + 8) * 10.0));
+            cols = cols < 1 ? 1 : cols > n_keys ? n_keys : cols;
+            pgl.key_rows = (n_keys + cols - 1) / cols;
+            pgl.key_cols = (n_keys + pgl.key_rows - 1) / pgl.key_rows;
+            pgl.bottom = 64.0 + pgl.key_rows * 22.0 + 16.0;
+        }
+        pgl.right = 45.0;
+        page_fit(&pgl);
         time_axis(p, g, pgl.cols);
         for (int i = first_t; i < first_t + np; i++) {
             int t = ties[i];
@@ -1837,6 +1851,25 @@ static int plot_forest(plot *p, const hdata *h, coop_err *err)
     page pg;
     fprintf(g, "set yrange [%d.5:0.5]\nset grid noytics\nset ytics scale 0\n", nc);
     page_open(p, g, &pg, no, PAGE_FOREST, title, 0, 0);
+    /* Row labels that fit their row (a line is about 1.5 times the font size):
+     * the comparison over its verdict at 12 pt when two lines fit, else one line
+     * (the verdict's mark after the name), smaller as the rows get thinner; and
+     * never wider than the room left of the panel. */
+    double row_px = pg.ph / nc;
+    int lines = row_px >= 2 * 1.5 * 12 + 4 ? 2 : 1;
+    int font = lines == 2 ? 12 : (int)((row_px - 4) / 1.5);
+    font = font > 12 ? 12 : font < 6 ? 6 : font;
+    size_t longest = 0;
+    for (int c = 0; c < nc; c++)
+        longest = strlen(h->cmp.s[c]) > longest ? strlen(h->cmp.s[c]) : longest;
+    double need = (longest + (lines == 2 ? 0 : 2)) * 0.72 * font + 24; /* ~0.72 em a character */
+    if (need > pg.left) { /* widen the room for the labels, up to 260 px */
+        pg.left = need < 260 ? need : 260;
+        pg.xsp = pg.left + 20;
+        page_fit(&pg);
+    }
+    int max_chars = (int)((pg.left - 24) / (0.72 * font)) - (lines == 2 ? 0 : 2);
+    fprintf(g, "set ytics font ',%d'\n", font);
     for (int k = 0; k < no; k++) {
         const char *on = p->outcomes.s[outs[k]];
         char t[256], xl[256], onsafe[COOP_NAME_MAX * 2];
@@ -1850,9 +1883,16 @@ static int plot_forest(plot *p, const hdata *h, coop_err *err)
         double lo = 0, hi = 0, scale = 0;
         for (int c = 0; c < nc; c++) {
             const hrow *r = hfind(h, row, c, outs[k]);
-            char lab[256];
-            snprintf(lab, sizeof lab, "%s\n%s", h->cmp.s[c],
-                     r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+            char lab[256], name[256];
+            snprintf(name, sizeof name, "%s", h->cmp.s[c]);
+            if ((int)strlen(name) > max_chars && max_chars > 4)
+                snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
+            if (lines == 2)
+                snprintf(lab, sizeof lab, "%s\n%s", name,
+                         r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+            else
+                snprintf(lab, sizeof lab, "%s %s", name,
+                         r && r->verdict >= 0 ? verdict_mark[r->verdict] : "");
             fputs(c ? ", " : "", g);
             gq(g, lab);
             fprintf(g, " %d", c + 1);
