@@ -2336,6 +2336,9 @@ static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *e
             lo, hi, sc->zero ? "set xzeroaxis lt 1 dt 2 lc rgb '#606060'\n" : "");
     page pg;
     page_open(p, g, &pg, s->nv, PAGE_PLAIN, sc->title, n_keys, kc + 8);
+    /* Parameters side by side (up to three a row, four from ten on). */
+    pg.cols = s->nv <= 3 ? s->nv : s->nv == 4 ? 2 : s->nv <= 9 ? 3 : 4;
+    pg.rows = (s->nv + pg.cols - 1) / pg.cols;
     pg.ysp = 80; /* room for each panel's x label (every panel has one) */
     page_fit(&pg);
     int most = (int)(pg.ph / 40); /* y tic labels at least 40 px apart */
