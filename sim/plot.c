@@ -2342,7 +2342,7 @@ static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *e
     pg.ysp = 80; /* room for each panel's x label (every panel has one) */
     page_fit(&pg);
     int most = (int)(pg.ph / 40); /* y tic labels at least 40 px apart */
-    fprintf(g, "set ytics %.6g\n", nice_step(hi - lo, most < 2 ? 2 : most > 8 ? 8 : most));
+    fprintf(g, "set ytics %.6g\n", nice_step(hi - lo, most < 3 ? 3 : most > 8 ? 8 : most));
     for (int k = 0; k < s->nv; k++) {
         size_t j = s->var[k];
         char pn[COOP_PATH_MAX];
