@@ -371,9 +371,9 @@ Test(plot, lhs_sweep_one_panel_per_parameter)
 Test(plot, grid_maps_show_replicates_per_cell)
 {
     char tmp[64], dir[256], path[512], text[1 << 17];
-    static const char *const names[] = {"sweep_effect"};
-    static const looks lk[] = {{NULL, 0.06, 0}};
-    plot_fixture("plot_hypsweep", names, lk, 1, tmp, dir, sizeof dir);
+    fixture("plot_hypsweep", tmp, dir, sizeof dir); /* hypothesis_sweep_results checks the PNGs */
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
     snprintf(path, sizeof path, "%s/figures/sweep_effect.csv", dir);
     e2e_slurp(path, text, sizeof text);
     cr_expect(strstr(text, ",regional_cohesion counterfactual n"), "%.600s", text);
@@ -418,9 +418,9 @@ Test(plot, grid_values_keep_a_linear_axis)
 Test(plot, agreements_legend_inside_the_page)
 {
     char tmp[64], dir[256], png[512];
-    static const char *const names[] = {"agreements"};
-    static const looks lk[] = {{ORANGE, 0.001, 0}};
-    plot_fixture("plot_run", names, lk, 1, tmp, dir, sizeof dir);
+    fixture("plot_run", tmp, dir, sizeof dir); /* run_results checks the PNG */
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
     snprintf(png, sizeof png, "%s/figures/agreements.png", dir);
     long n = edge_pixels(png);
     cr_assert_geq(n, 0);
