@@ -1509,6 +1509,20 @@ static int plot_agreements(plot *p, coop_err *err)
         for (int k = 0; k < nw && nw > 1; k++)
             kc = (int)strlen(wn[k]) > kc ? (int)strlen(wn[k]) : kc;
         page_open(p, g, &pgl, np, PAGE_PLAIN, title, n_keys, kc);
+        if (pgl.key_rows) {
+            /* gnuplot sizes a key column by its own measure (about 10 px a character
+             * of the longest title, plus the sample) and wraps entries that do not
+             * fit into more rows than page_open made room for, below the page's
+             * edge: lay the legend out by that measure, and give the last tic label
+             * of the right-hand panels room. */
+            int cols = (int)((FIG_W - 40) / ((kc + 8) * 10.0));
+            cols = cols < 1 ? 1 : cols > n_keys ? n_keys : cols;
+            pgl.key_rows = (n_keys + cols - 1) / cols;
+            pgl.key_cols = (n_keys + pgl.key_rows - 1) / pgl.key_rows;
+            pgl.bottom = 64.0 + pgl.key_rows * 22.0 + 16.0;
+        }
+        pgl.right = 45.0;
+        page_fit(&pgl);
         time_axis(p, g, pgl.cols);
         for (int i = first_t; i < first_t + np; i++) {
             int t = ties[i];
@@ -1615,6 +1629,7 @@ out:
 typedef struct hrow {
     int row, cmp, outcome, verdict;  /* verdict -1: not given */
     double mean_a, mean_b, diff, lo, hi;
+    long n;                          /* replicates behind the difference; -1: not given */
 } hrow;
 
 typedef struct hdata {
@@ -1637,9 +1652,13 @@ static int load_hypothesis(plot *p, hdata *h, coop_err *err)
     if ((status = csv_open(&c, p->dir, "hypothesis.csv", err)) ||
         (status = csv_need(&c, cols, ix, 9, err)))
         goto out;
+    int ncol = csv_col(&c, "n");
     while (!(status = csv_next(&c, &got, err)) && got) {
         long point;
         hrow r;
+        r.n = -1;
+        if (ncol >= 0 && (status = csv_int(&c, ncol, &r.n, err)))
+            goto out;
         if ((status = csv_int(&c, ix[0], &point, err)) ||
             (status = csv_num(&c, ix[3], &r.mean_a, err)) ||
             (status = csv_num(&c, ix[4], &r.mean_b, err)) ||
@@ -1832,6 +1851,25 @@ static int plot_forest(plot *p, const hdata *h, coop_err *err)
     page pg;
     fprintf(g, "set yrange [%d.5:0.5]\nset grid noytics\nset ytics scale 0\n", nc);
     page_open(p, g, &pg, no, PAGE_FOREST, title, 0, 0);
+    /* Row labels that fit their row (a line is about 1.5 times the font size):
+     * the comparison over its verdict at 12 pt when two lines fit, else one line
+     * (the verdict's mark after the name), smaller as the rows get thinner; and
+     * never wider than the room left of the panel. */
+    double row_px = pg.ph / nc;
+    int lines = row_px >= 2 * 1.5 * 12 + 4 ? 2 : 1;
+    int font = lines == 2 ? 12 : (int)((row_px - 4) / 1.5);
+    font = font > 12 ? 12 : font < 6 ? 6 : font;
+    size_t longest = 0;
+    for (int c = 0; c < nc; c++)
+        longest = strlen(h->cmp.s[c]) > longest ? strlen(h->cmp.s[c]) : longest;
+    double need = (longest + (lines == 2 ? 0 : 2)) * 0.72 * font + 24; /* ~0.72 em a character */
+    if (need > pg.left) { /* widen the room for the labels, up to 260 px */
+        pg.left = need < 260 ? need : 260;
+        pg.xsp = pg.left + 20;
+        page_fit(&pg);
+    }
+    int max_chars = (int)((pg.left - 24) / (0.72 * font)) - (lines == 2 ? 0 : 2);
+    fprintf(g, "set ytics font ',%d'\n", font);
     for (int k = 0; k < no; k++) {
         const char *on = p->outcomes.s[outs[k]];
         char t[256], xl[256], onsafe[COOP_NAME_MAX * 2];
@@ -1845,9 +1883,16 @@ static int plot_forest(plot *p, const hdata *h, coop_err *err)
         double lo = 0, hi = 0, scale = 0;
         for (int c = 0; c < nc; c++) {
             const hrow *r = hfind(h, row, c, outs[k]);
-            char lab[256];
-            snprintf(lab, sizeof lab, "%s\n%s", h->cmp.s[c],
-                     r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+            char lab[256], name[256];
+            snprintf(name, sizeof name, "%s", h->cmp.s[c]);
+            if ((int)strlen(name) > max_chars && max_chars > 4)
+                snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
+            if (lines == 2)
+                snprintf(lab, sizeof lab, "%s\n%s", name,
+                         r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+            else
+                snprintf(lab, sizeof lab, "%s %s", name,
+                         r && r->verdict >= 0 ? verdict_mark[r->verdict] : "");
             fputs(c ? ", " : "", g);
             gq(g, lab);
             fprintf(g, " %d", c + 1);
@@ -1906,7 +1951,13 @@ static int plot_forest(plot *p, const hdata *h, coop_err *err)
 
 /* ---------------------------------------------------------------- sweeps */
 
-enum { SW_LINE, SW_GRID, SW_SCATTER };
+/* SW_LINE: one parameter varies (lines against it); SW_GRID: the first two of
+ * two or more form a full grid (heat maps over them); SW_PANELS: anything else
+ * (Latin hypercube, Sobol, lists, grids of three or more): one panel per varied
+ * parameter, the plotted value against that parameter. */
+enum { SW_LINE, SW_GRID, SW_PANELS };
+
+#define MAX_SWEPT 64
 
 typedef struct sweep {
     int mode;
@@ -1915,7 +1966,9 @@ typedef struct sweep {
     int *xi, *yi;           /* rank of each row's values among the distinct values */
     double *xs, *ys;        /* distinct values, ascending */
     int nx, ny;
-    int logx, logy;
+    int logx;               /* SW_LINE: the parameter is sampled on a log scale */
+    size_t var[MAX_SWEPT];  /* the parameters that vary, in points.csv's order */
+    int nv;
 } sweep;
 
 static void sweep_free(sweep *s)
@@ -1957,52 +2010,53 @@ static int distinct(const plot *p, size_t j, double **vals, int *n, int *rank)
     return 0;
 }
 
-/* Log scale for a parameter whose values are all > 0 and span two decades. */
-static int wants_log(const double *v, int n)
+/* Whether parameter j of points.csv is sampled on a log scale: the sweep group
+ * says so (`log = true`, lhs and sobol only); grids and lists give their values
+ * as they are, on the parameter's own (linear) scale. */
+static int param_log(const plot *p, size_t j)
 {
-    return n >= 3 && v[0] > 0 && v[n - 1] / v[0] >= 100;
+    const coop_sweep_cfg *sw = &p->cfg.sweep;
+    if (!sw->present || (sw->method != COOP_SWEEP_LHS && sw->method != COOP_SWEEP_SOBOL))
+        return 0;
+    for (size_t k = 0; k < sw->n_params; k++)
+        if (strcmp(sw->params[k].path, p->param[j]) == 0)
+            return sw->params[k].log;
+    return 0;
 }
 
 static int sweep_design(const plot *p, sweep *s, coop_err *err)
 {
-    size_t var[64], nv = p->n_params <= 64 ? varying_params(p, var) : 0;
     size_t np = p->n_points;
     memset(s, 0, sizeof *s);
-    if (nv == 0)
+    s->nv = p->n_params <= MAX_SWEPT ? (int)varying_params(p, s->var) : 0;
+    if (s->nv == 0)
         return COOP_OK;
     s->order = malloc(np * sizeof *s->order);
     s->xi = malloc(np * sizeof *s->xi);
     s->yi = calloc(np, sizeof *s->yi);
     if (!s->order || !s->xi || !s->yi)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-    s->px = var[0];
+    s->px = s->var[0];
     if (distinct(p, s->px, &s->xs, &s->nx, s->xi))
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-    s->logx = wants_log(s->xs, s->nx);
-    if (nv == 1) {
+    s->logx = param_log(p, s->px);
+    if (s->nv == 1) {
         s->mode = SW_LINE;
         s->ny = 1;
     } else {
-        s->py = var[1];
+        s->py = s->var[1];
         if (distinct(p, s->py, &s->ys, &s->ny, s->yi))
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        s->logy = wants_log(s->ys, s->ny);
         int unique = 1;
         for (size_t a = 0; a < np && unique; a++)
             for (size_t b = a + 1; b < np && unique; b++)
                 unique = !(s->xi[a] == s->xi[b] && s->yi[a] == s->yi[b]);
-        if (!unique) {
-            if (p->log)
-                fprintf(p->log, "%s: %zu swept parameters whose first two (%s, %s) repeat "
-                                "across points: no sweep maps\n",
-                        p->dir, nv, p->param[s->px], p->param[s->py]);
-            s->mode = -1;
-            return COOP_OK;
-        }
-        s->mode = (size_t)s->nx * s->ny == np ? SW_GRID : SW_SCATTER;
+        s->mode = unique && (size_t)s->nx * s->ny == np ? SW_GRID : SW_PANELS;
     }
     for (size_t i = 0; i < np; i++)
         s->order[i] = (int)i;
+    if (s->mode == SW_PANELS)
+        return COOP_OK;
     for (size_t i = 1; i < np; i++) /* insertion sort: by (yi, xi, point) */
         for (size_t k = i; k > 0; k--) {
             int a = s->order[k - 1], b = s->order[k];
@@ -2024,8 +2078,8 @@ static void rank_tics(FILE *g, const char *axis, const double *v, int n)
     fprintf(g, ")\nset %srange [-0.5:%d.5]\n", axis, n - 1);
 }
 
-/* The axes of a sweep panel: parameter values for lines and scatter maps (log
- * when they span two decades), ranks labelled with the values for grid maps. */
+/* The axes of a sweep panel: the parameter's values for lines (log only when
+ * the sweep samples it so), ranks labelled with the values for grid maps. */
 static void sweep_axes(const sweep *s, FILE *g)
 {
     if (s->mode == SW_GRID) {
@@ -2039,14 +2093,7 @@ static void sweep_axes(const sweep *s, FILE *g)
         return;
     }
     fprintf(g, "%s", s->logx ? "set logscale x\n" : "");
-    if (s->mode == SW_SCATTER) {
-        fprintf(g, "%sset autoscale fix\nset offsets graph 0.06, graph 0.06, graph 0.06, "
-                   "graph 0.06\n",
-                s->logy ? "set logscale y\n" : "");
-        if (!s->logx) /* narrow panels: three or four tic labels */
-            fprintf(g, "set xtics %.6g\n", nice_step(s->xs[s->nx - 1] - s->xs[0], 4));
-    } else
-        fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", g);
+    fputs("set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n", g);
 }
 
 /* The worlds that have outcome data, in drawing order, at most MAX_LINES. */
@@ -2084,6 +2131,11 @@ static void sweep_row(const plot *p, const sweep *s, FILE *o, int r)
     put_num(o, s->mode == SW_LINE ? NAN : p->pv[r * p->n_params + s->py]);
 }
 
+/* Grid maps whose cells rest on different numbers of replicates (an outcome
+ * undefined in some replicates: NA) say so: the title line and the label style. */
+#define N_NOTE "\nn=K in a cell: the replicates behind it; outlined: fewer than the run's"
+#define N_STYLE "set style textbox opaque fillcolor rgb 'white' noborder margins 1, 1\n"
+
 /* One panel of a sweep figure per outcome: lines with CI bands along one
  * parameter (columns "NAME lo/hi/VALUE" of `file` for each of the n keys), or a
  * map of the first key's VALUE over two. */
@@ -2091,7 +2143,7 @@ static void sweep_panels(const plot *p, const sweep *s, FILE *g, const page *pg,
                          const char *file, char (*on)[COOP_NAME_MAX * 2], const int *outs, int no,
                          char (*key)[COOP_NAME_MAX * 2], const char *const *colours,
                          const int *dash, int n, const char *value, int effect,
-                         const double *range)
+                         const double *range, int show_n)
 {
     const char *xl = p->param[s->px], *yl = s->mode == SW_LINE ? NULL : p->param[s->py];
     for (int k = 0; k < no; k++) {
@@ -2119,13 +2171,21 @@ static void sweep_panels(const plot *p, const sweep *s, FILE *g, const page *pg,
         fputs("set cblabel ", g);
         gq(g, lab);
         fputc('\n', g);
-        if (s->mode == SW_GRID)
-            fprintf(g, "plot '%s' using 'i':'j':(0.5):(0.5):'%s %s %s' with boxxyerror "
-                       "fs solid 1.0 noborder lc palette\n",
-                    file, on[k], key[0], value);
-        else
-            fprintf(g, "plot '%s' using 'x':'y':'%s %s %s' with points pt 5 ps 3 lc palette\n",
-                    file, on[k], key[0], value);
+        fprintf(g, "plot '%s' using 'i':'j':(0.5):(0.5):'%s %s %s' with boxxyerror "
+                   "fs solid 1.0 noborder lc palette",
+                file, on[k], key[0], value);
+        /* Cells behind fewer replicates than the run has: outlined, and labelled
+         * with their number (on grids small enough to read a label per cell). */
+        if (show_n) {
+            fprintf(g, ", \\\n     '%s' using (column('%s %s n') < %d ? column('i') : NaN):'j':"
+                       "(0.47):(0.47) with boxxyerror fs empty lw 2.5 lc rgb '#000000'",
+                    file, on[k], key[0], p->cfg.replicates);
+            if (s->nx * s->ny <= 150)
+                fprintf(g, ", \\\n     '%s' using 'i':'j':(sprintf('n=%%d', column('%s %s n')))"
+                           " with labels boxed font ',9'",
+                        file, on[k], key[0]);
+        }
+        fputc('\n', g);
     }
 }
 
@@ -2141,6 +2201,220 @@ static void sweep_legend(FILE *g, const page *pg, const char *const *labels,
         gq(g, labels[q]);
     }
     fputs(", \\\n     keyentry with filledcurves lc rgb '#808080' title '95% CI'\n", g);
+}
+
+/* A figure of one value per sweep point against each swept parameter (Latin
+ * hypercube, Sobol, lists; calibration): one panel per varied parameter, the
+ * points as small translucent markers (overlaps darken instead of hiding each
+ * other), coloured by class when classes are given, a binned mean (black line)
+ * over them and optionally one point ringed. */
+typedef struct scatter {
+    const char *name, *what, *source, *title, *ylabel;
+    const double *y;                /* per row of points.csv; NaN: no value */
+    const int *cls;                 /* per row: 0..ncls-1, -1 none; NULL: one class */
+    int ncls;
+    const char *const *cls_name, *const *cls_colour;
+    int best;                       /* row to ring, -1 none */
+    const char *best_label;
+    int zero;                       /* a dashed line at y = 0 */
+} scatter;
+
+/* Binned means of y against parameter j into `o` ("parameter,x,mean,n" rows):
+ * one bin per distinct value when there are at most 12, else 4 to 12 equal bins
+ * (about 15 points each) on the parameter's own scale, log when sampled so. */
+static int scatter_bins(const plot *p, size_t j, int logj, const double *y, FILE *o)
+{
+    size_t np = p->n_points;
+    int nd, *rank = malloc(np * sizeof *rank);
+    double *vals = NULL;
+    if (!rank || distinct(p, j, &vals, &nd, rank)) {
+        free(rank);
+        return -1;
+    }
+    int nb = nd <= 12 ? nd : (int)(np / 15) < 4 ? 4 : np / 15 > 12 ? 12 : (int)(np / 15);
+    double sx[12] = {0}, sy[12] = {0};
+    long cnt[12] = {0};
+    double t0 = logj ? log(vals[0]) : vals[0], t1 = logj ? log(vals[nd - 1]) : vals[nd - 1];
+    for (size_t i = 0; i < np; i++) {
+        double x = p->pv[i * p->n_params + j], t = logj ? log(x) : x;
+        if (!isfinite(y[i]) || !isfinite(t))
+            continue;
+        int b = nd <= 12 ? rank[i] : (int)((t - t0) / (t1 - t0) * nb);
+        b = b < 0 ? 0 : b >= nb ? nb - 1 : b;
+        sx[b] += t;
+        sy[b] += y[i];
+        cnt[b]++;
+    }
+    char pn[COOP_PATH_MAX];
+    safe_name(pn, sizeof pn, p->param[j]);
+    for (int b = 0; b < nb; b++) {
+        if (!cnt[b])
+            continue;
+        double t = sx[b] / cnt[b];
+        fprintf(o, "%s", pn);
+        put_num(o, logj ? exp(t) : t);
+        put_num(o, sy[b] / cnt[b]);
+        fprintf(o, ",%ld\n", cnt[b]);
+    }
+    free(vals);
+    free(rank);
+    return 0;
+}
+
+static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *err)
+{
+    size_t np = p->n_points;
+    int status, any = 0;
+    char file[160], bfile[160];
+    snprintf(file, sizeof file, "%s.csv", sc->name);
+    snprintf(bfile, sizeof bfile, "%s_bins.csv", sc->name);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < np; i++)
+        if (isfinite(sc->y[i])) {
+            lo = sc->y[i] < lo ? sc->y[i] : lo;
+            hi = sc->y[i] > hi ? sc->y[i] : hi;
+            any = 1;
+        }
+    if (!any)
+        return COOP_OK;
+    if (sc->zero) {
+        lo = lo > 0 ? 0 : lo;
+        hi = hi < 0 ? 0 : hi;
+    }
+    double pad = hi > lo ? 0.06 * (hi - lo) : fabs(hi) > 0 ? 0.1 * fabs(hi) : 0.5;
+    lo -= pad;
+    hi += pad;
+
+    FILE *o = data_open(p, file, err);
+    if (!o)
+        return err->code;
+    fputs("point", o);
+    for (int k = 0; k < s->nv; k++) {
+        char pn[COOP_PATH_MAX];
+        safe_name(pn, sizeof pn, p->param[s->var[k]]);
+        fprintf(o, ",%s", pn);
+    }
+    fputs(",y,class\n", o);
+    for (size_t i = 0; i < np; i++) {
+        fprintf(o, "%ld", p->point_id[i]);
+        for (int k = 0; k < s->nv; k++)
+            put_num(o, p->pv[i * p->n_params + s->var[k]]);
+        put_num(o, sc->y[i]);
+        if (sc->cls && sc->cls[i] >= 0)
+            fprintf(o, ",%d\n", sc->cls[i]);
+        else
+            fputs(sc->cls ? ",NA\n" : ",0\n", o);
+    }
+    if ((status = data_close(p, o, file, err)))
+        return status;
+    if (!(o = data_open(p, bfile, err)))
+        return err->code;
+    fputs("parameter,x,mean,n\n", o);
+    for (int k = 0; k < s->nv; k++)
+        if (scatter_bins(p, s->var[k], param_log(p, s->var[k]), sc->y, o)) {
+            fclose(o);
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        }
+    if ((status = data_close(p, o, bfile, err)))
+        return status;
+
+    fig f;
+    if ((status = fig_open(p, &f, sc->name, sc->what, file, sc->source, err)))
+        return status;
+    FILE *g = f.gp;
+    /* Many points: smaller and more transparent markers (alpha in '#AARRGGBB'). */
+    const char *alpha = np > 500 ? "B8" : np > 100 ? "90" : "60";
+    double ps = np > 500 ? 0.5 : np > 100 ? 0.7 : 0.9;
+    int ncls = sc->cls ? sc->ncls : 1;
+    int n_keys = ncls + 1 + (sc->best >= 0), kc = 14;
+    for (int c = 0; c < ncls && sc->cls; c++)
+        kc = (int)strlen(sc->cls_name[c]) > kc ? (int)strlen(sc->cls_name[c]) : kc;
+    if (sc->best >= 0 && (int)strlen(sc->best_label) > kc)
+        kc = (int)strlen(sc->best_label);
+    fprintf(g, "set yrange [%.6g:%.6g]\nset autoscale xfix\nset offsets graph 0.03, graph "
+               "0.03, 0, 0\n%s",
+            lo, hi, sc->zero ? "set xzeroaxis lt 1 dt 2 lc rgb '#606060'\n" : "");
+    page pg;
+    page_open(p, g, &pg, s->nv, PAGE_PLAIN, sc->title, n_keys, kc + 8);
+    /* Parameters side by side (up to three a row, four from ten on). */
+    pg.cols = s->nv <= 3 ? s->nv : s->nv == 4 ? 2 : s->nv <= 9 ? 3 : 4;
+    pg.rows = (s->nv + pg.cols - 1) / pg.cols;
+    pg.ysp = 80; /* room for each panel's x label (every panel has one) */
+    page_fit(&pg);
+    int most = (int)(pg.ph / 40); /* y tic labels at least 40 px apart */
+    fprintf(g, "set ytics %.6g\n", nice_step(hi - lo, most < 3 ? 3 : most > 8 ? 8 : most));
+    for (int k = 0; k < s->nv; k++) {
+        size_t j = s->var[k];
+        char pn[COOP_PATH_MAX];
+        safe_name(pn, sizeof pn, p->param[j]);
+        /* The x label names the parameter: its path, without leading components
+         * while it is wider than the panel (about 7.5 px a character). */
+        const char *xl = p->param[j], *dot;
+        while (strlen(xl) * 7.5 > pg.pw && (dot = strchr(xl, '.')) && strchr(dot + 1, '.'))
+            xl = dot + 1;
+        page_panel(g, &pg, k, "", xl, sc->ylabel, 1);
+        if (param_log(p, j))
+            fputs("set logscale x\nset xtics auto\n", g);
+        else {
+            double vmin = INFINITY, vmax = -INFINITY;
+            for (size_t i = 0; i < np; i++) {
+                double x = p->pv[i * p->n_params + j];
+                vmin = x < vmin ? x : vmin;
+                vmax = x > vmax ? x : vmax;
+            }
+            fprintf(g, "unset logscale x\nset xtics %.6g\n",
+                    nice_step(vmax - vmin, pg.cols >= 4 ? 3 : 4));
+        }
+        fputs("plot ", g);
+        for (int c = 0; c < ncls; c++) {
+            const char *col = sc->cls ? sc->cls_colour[c] : colour[0];
+            fprintf(g, "%s'%s' using '%s':", c ? ", \\\n     " : "", file, pn);
+            if (sc->cls)
+                fprintf(g, "(column('class') == %d ? column('y') : NaN)", c);
+            else
+                fputs("'y'", g);
+            fprintf(g, " with points pt 7 ps %.1f lc rgb '#%s%s'", ps, alpha, col + 1);
+        }
+        fprintf(g, ", \\\n     '%s' using (strcol('parameter') eq '%s' ? column('x') : NaN):"
+                   "'mean' with linespoints lw 2.5 pt 7 ps 0.6 lc rgb '#000000'",
+                bfile, pn);
+        if (sc->best >= 0)
+            fprintf(g, ", \\\n     '%s' using '%s':(column('point') == %ld ? column('y') : "
+                       "NaN) with points pt 6 ps 2.4 lw 2.5 lc rgb '%s'",
+                    file, pn, p->point_id[sc->best], colour[1]);
+        fputc('\n', g);
+    }
+    if (page_legend(g, &pg)) {
+        for (int c = 0; c < ncls; c++) {
+            fprintf(g, ", \\\n     keyentry with points pt 7 ps 1.2 lc rgb '%s' title ",
+                    sc->cls ? sc->cls_colour[c] : colour[0]);
+            gq(g, sc->cls ? sc->cls_name[c] : "one sweep point (translucent)");
+        }
+        fputs(", \\\n     keyentry with linespoints lw 2.5 pt 7 ps 0.6 lc rgb '#000000' "
+              "title 'binned mean'",
+              g);
+        if (sc->best >= 0) {
+            fprintf(g, ", \\\n     keyentry with points pt 6 ps 2 lw 2.5 lc rgb '%s' title ",
+                    colour[1]);
+            gq(g, sc->best_label);
+        }
+        fputc('\n', g);
+    }
+    page_close(g);
+    status = fig_draw(p, &f, sc->what, err);
+    fig_discard(&f);
+    return status;
+}
+
+/* The outcome a panels figure shows: the primary outcome when it is among
+ * outs[0..no), else the first. */
+static int panel_outcome(const plot *p, const int *outs, int no)
+{
+    const char *prim = primary_outcome(p);
+    for (int k = 0; k < no; k++)
+        if (prim && strcmp(p->outcomes.s[outs[k]], prim) == 0)
+            return outs[k];
+    return outs[0];
 }
 
 /* Figure 5a: every outcome against the swept parameter(s), mean over replicates. */
@@ -2165,6 +2439,27 @@ static int sweep_outcomes(plot *p, const sweep *s, const odata *od, coop_err *er
     }
     if (no == 0)
         return COOP_OK;
+    if (s->mode == SW_PANELS) {
+        int po = panel_outcome(p, outs, no), fewer;
+        double *y = malloc(p->n_points * sizeof *y);
+        if (!y)
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        for (size_t i = 0; i < p->n_points; i++) {
+            coop_summary sm;
+            coop_acc_summary(oacc(od, (int)i, w[0], po), &sm);
+            y[i] = sm.mean;
+        }
+        char title[512];
+        snprintf(title, sizeof title,
+                 "Sweep: %s of the %s world (mean over replicates) against each swept parameter",
+                 p->outcomes.s[po], p->worlds.s[w[0]]);
+        scatter sc = {"sweep_outcomes", "outcome against each swept parameter",
+                      "outcomes.csv and points.csv", title, outcome_unit(p->outcomes.s[po], &fewer),
+                      y, NULL, 0, NULL, NULL, -1, NULL, 0};
+        int status2 = sweep_scatter(p, s, &sc, err);
+        free(y);
+        return status2;
+    }
 
     const char *file = "sweep_outcomes.csv";
     char on[MAX_OUTCOMES][COOP_NAME_MAX * 2], wn[MAX_LINES][COOP_NAME_MAX * 2];
@@ -2203,6 +2498,11 @@ static int sweep_outcomes(plot *p, const sweep *s, const odata *od, coop_err *er
     }
     if ((status = data_close(p, o, file, err)))
         return status;
+    /* Maps: does any cell rest on fewer replicates than the run has? */
+    int show_n = 0;
+    for (size_t i = 0; i < p->n_points && s->mode == SW_GRID; i++)
+        for (int k = 0; k < no; k++)
+            show_n |= oacc(od, (int)i, w[0], outs[k])->n < p->cfg.replicates;
 
     fig f;
     const char *what = s->mode == SW_LINE ? "outcomes against the swept parameter"
@@ -2216,15 +2516,18 @@ static int sweep_outcomes(plot *p, const sweep *s, const odata *od, coop_err *er
         snprintf(title, sizeof title,
                  "Sweep: outcomes against %s (mean over replicates, 95%% CI)", p->param[s->px]);
     else
-        snprintf(title, sizeof title, "Sweep: outcomes of the %s world (mean over replicates)",
-                 p->worlds.s[w[0]]);
+        snprintf(title, sizeof title, "Sweep: outcomes of the %s world (mean over replicates)%s",
+                 p->worlds.s[w[0]], show_n ? N_NOTE : "");
     page pg;
+    if (show_n)
+        fputs(N_STYLE, g);
     sweep_axes(s, g);
     if (s->mode != SW_LINE)
         fprintf(g, "set style fill solid 1.0 noborder\n%s", seq_palette);
     page_open(p, g, &pg, no, s->mode == SW_LINE ? PAGE_UNITS : PAGE_MAP, title,
               s->mode == SW_LINE && nw > 1 ? nw + 1 : 0, 16);
-    sweep_panels(p, s, g, &pg, file, on, outs, no, wn, colours, dash, nw, "mean", 0, NULL);
+    sweep_panels(p, s, g, &pg, file, on, outs, no, wn, colours, dash, nw, "mean", 0, NULL,
+                 show_n);
     if (s->mode == SW_LINE)
         sweep_legend(g, &pg, labels, colours, dash, nw);
     page_close(g);
@@ -2276,6 +2579,43 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
     }
     if (no == 0)
         return COOP_OK;
+    if (s->mode == SW_PANELS) {
+        /* The primary outcome against the first comparison (the counterfactual),
+         * each point coloured by its verdict. */
+        int po = panel_outcome(p, outs, no), fewer;
+        double *y = malloc(p->n_points * sizeof *y);
+        int *cls = malloc(p->n_points * sizeof *cls);
+        if (!y || !cls) {
+            free(y);
+            free(cls);
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < p->n_points; i++) {
+            const hrow *x = hfind(h, (int)i, cmp[0], po);
+            y[i] = x ? x->diff : NAN;
+            cls[i] = x ? x->verdict : -1;
+        }
+        char title[768], hyp[256], yl[128], names[N_VERDICTS][64];
+        const char *vn[N_VERDICTS];
+        hypothesis_name(p, hyp, sizeof hyp);
+        const char *unit = outcome_unit(p->outcomes.s[po], &fewer);
+        snprintf(yl, sizeof yl, "%s%s", unit, fewer ? " (other - factual)" : "");
+        snprintf(title, sizeof title,
+                 "Sweep: effect on %s, factual vs %s (mean paired difference; > 0 supports the "
+                 "thesis) against each swept parameter\nHypothesis: %s",
+                 p->outcomes.s[po], h->cmp.s[cmp[0]], hyp);
+        for (int v = 0; v < N_VERDICTS; v++) {
+            snprintf(names[v], sizeof names[v], "point: %s", verdict_name[v]);
+            vn[v] = names[v];
+        }
+        scatter sc = {"sweep_effect", "effect against each swept parameter",
+                      "hypothesis.csv and points.csv", title, yl, y, cls, N_VERDICTS, vn,
+                      verdict_colour, -1, NULL, 1};
+        int status2 = sweep_scatter(p, s, &sc, err);
+        free(y);
+        free(cls);
+        return status2;
+    }
 
     const char *file = "sweep_effect.csv";
     char on[MAX_OUTCOMES][COOP_NAME_MAX * 2], cn[MAX_LINES][COOP_NAME_MAX * 2];
@@ -2295,12 +2635,14 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
         dash[q] = q == 0 ? 1 : q == 1 ? 4 : 5;
     }
     FILE *o = data_open(p, file, err);
+    int show_n = 0; /* maps: a cell rests on fewer replicates than the run has */
     if (!o)
         return err->code;
     fputs("point,i,j,x,y", o);
     for (int k = 0; k < no; k++)
         for (int q = 0; q < nc; q++)
-            fprintf(o, ",%s %s diff,%s %s lo,%s %s hi", on[k], cn[q], on[k], cn[q], on[k], cn[q]);
+            fprintf(o, ",%s %s diff,%s %s lo,%s %s hi,%s %s n", on[k], cn[q], on[k], cn[q], on[k],
+                    cn[q], on[k], cn[q]);
     fputc('\n', o);
     for (size_t i = 0; i < p->n_points; i++) {
         int r = s->order[i];
@@ -2311,8 +2653,13 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
                 put_num(o, x ? x->diff : NAN);
                 put_num(o, x ? x->lo : NAN);
                 put_num(o, x ? x->hi : NAN);
+                if (x && x->n >= 0)
+                    fprintf(o, ",%ld", x->n);
+                else
+                    fputs(x ? ",NA" : ",0", o);
                 if (x && isfinite(x->diff) && fabs(x->diff) > range[k])
                     range[k] = fabs(x->diff);
+                show_n |= s->mode == SW_GRID && q == 0 && (!x || (x->n >= 0 && x->n < p->cfg.replicates));
             }
         fputc('\n', o);
     }
@@ -2336,9 +2683,11 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
     else
         snprintf(title, sizeof title,
                  "Sweep: effect on each outcome, factual vs %s (mean paired difference; > 0 "
-                 "supports the thesis)\nHypothesis: %s",
-                 h->cmp.s[cmp[0]], hyp);
+                 "supports the thesis)\nHypothesis: %s%s",
+                 h->cmp.s[cmp[0]], hyp, show_n ? N_NOTE : "");
     page pg;
+    if (show_n)
+        fputs(N_STYLE, g);
     sweep_axes(s, g);
     if (s->mode == SW_LINE)
         fputs("set xzeroaxis lt 1 dt 2 lc rgb '#606060'\n", g);
@@ -2348,7 +2697,8 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
               g);
     page_open(p, g, &pg, no, s->mode == SW_LINE ? PAGE_UNITS : PAGE_MAP, title,
               s->mode == SW_LINE ? nc + 1 : 0, 30);
-    sweep_panels(p, s, g, &pg, file, on, outs, no, cn, colours, dash, nc, "diff", 1, range);
+    sweep_panels(p, s, g, &pg, file, on, outs, no, cn, colours, dash, nc, "diff", 1, range,
+                 show_n);
     if (s->mode == SW_LINE)
         sweep_legend(g, &pg, labels, colours, dash, nc);
     page_close(g);
@@ -2364,7 +2714,7 @@ static int sweep_verdict(plot *p, const sweep *s, const hdata *h, coop_err *err)
     int cmp[MAX_LINES], nc = sweep_comparisons(h, cmp), status;
     const char *prim = primary_outcome(p);
     int po = prim ? strtab_find(&p->outcomes, prim) : -1;
-    if (nc == 0 || po < 0)
+    if (nc == 0 || po < 0 || s->mode == SW_PANELS) /* panels: sweep_effect's colours */
         return COOP_OK;
     const char *file = "sweep_verdict.csv";
     FILE *o = data_open(p, file, err);
@@ -2473,7 +2823,7 @@ static int plot_sweep(plot *p, const odata *od, const hdata *h, coop_err *err)
 {
     sweep s;
     int status = sweep_design(p, &s, err);
-    if (!status && s.nx > 0 && s.mode >= 0) {
+    if (!status && s.nx > 0) {
         if (od->acc)
             status = sweep_outcomes(p, &s, od, err);
         if (!status && h->n)
@@ -2482,6 +2832,61 @@ static int plot_sweep(plot *p, const odata *od, const hdata *h, coop_err *err)
             status = sweep_verdict(p, &s, h, err);
     }
     sweep_free(&s);
+    return status;
+}
+
+/* Figure 5d: a calibration sweep (`coopsim validate` with a sweep group): the
+ * combined validation score of every point against each swept parameter, the
+ * best point ringed. */
+static int plot_calibration(plot *p, coop_err *err)
+{
+    static const char *const cols[] = {"point", "target", "score"};
+    int ix[3], got, status;
+    sweep s;
+    csv c;
+    double *y = malloc(p->n_points * sizeof *y);
+    if (!y)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    for (size_t i = 0; i < p->n_points; i++)
+        y[i] = NAN;
+    if ((status = sweep_design(p, &s, err)) || (status = csv_open(&c, p->dir, "validation.csv", err)))
+        goto out;
+    if ((status = csv_need(&c, cols, ix, 3, err)))
+        goto close;
+    while (!(status = csv_next(&c, &got, err)) && got) {
+        long point;
+        double v;
+        if (strcmp(c.fld[ix[1]], "combined") != 0)
+            continue;
+        if ((status = csv_int(&c, ix[0], &point, err)) || (status = csv_num(&c, ix[2], &v, err)))
+            goto close;
+        int row = point_row(p, point);
+        if (row >= 0)
+            y[row] = v;
+    }
+    if (status || s.nv == 0)
+        goto close;
+    int best = -1;
+    for (size_t i = 0; i < p->n_points; i++)
+        if (isfinite(y[i]) && (best < 0 || y[i] > y[best]))
+            best = (int)i;
+    if (best < 0)
+        goto close;
+    char title[512], lab[160];
+    snprintf(title, sizeof title,
+             "Calibration: combined validation score of each point against each swept parameter"
+             "\nbest point %ld (score %.3f) ringed",
+             p->point_id[best], y[best]);
+    snprintf(lab, sizeof lab, "best point (%ld)", p->point_id[best]);
+    scatter sc = {"calibration", "combined validation score against each swept parameter",
+                  "validation.csv and points.csv", title, "combined score (0-1)", y, NULL, 0,
+                  NULL, NULL, best, lab, 0};
+    status = sweep_scatter(p, &s, &sc, err);
+close:
+    csv_close(&c);
+out:
+    sweep_free(&s);
+    free(y);
     return status;
 }
 
@@ -3645,6 +4050,8 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
     if (have[6] && (status = plot_tournament(&p, err)))
         goto out;
     if (have[7] && (status = plot_validation(&p, err)))
+        goto out;
+    if (have[7] && p.n_points > 1 && (status = plot_calibration(&p, err)))
         goto out;
     if (p.n_figures == 0)
         status = COOP_FAIL(err, COOP_ECONFIG,

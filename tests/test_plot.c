@@ -229,6 +229,253 @@ Test(plot, hypothesis_sweep_results)
     e2e_rmrf(tmp);
 }
 
+/* Non-white pixels (darker than the light grid, #e6e6e6) within 3 px of the
+ * PNG's edges: text or lines cut off by the page; -1 on failure. */
+static long edge_pixels(const char *png)
+{
+    char table[128], cmd[1024], line[256];
+    snprintf(table, sizeof table, "/tmp/coopsim-edge-%d.txt", (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
+             "unset table\" 2>/dev/null",
+             table, png);
+    if (system(cmd) != 0)
+        return -1;
+    FILE *f = fopen(table, "r");
+    if (!f)
+        return -1;
+    long n = 0;
+    while (fgets(line, sizeof line, f)) {
+        int x, y, r, g, b;
+        if (line[0] == '#' || sscanf(line, "%d %d %d %d %d", &x, &y, &r, &g, &b) != 5)
+            continue;
+        n += (x < 3 || y < 3 || x >= W - 3 || y >= H - 3) && r + g + b < 600;
+    }
+    fclose(f);
+    unlink(table);
+    return n;
+}
+
+/* The text between `from` (found in s) and the next occurrence of `to`, into
+ * buf; "" when from is not in s. */
+static void between(const char *s, const char *from, const char *to, char *buf, size_t size)
+{
+    const char *a = strstr(s, from), *b = a ? strstr(a + strlen(from), to) : NULL;
+    size_t n = a ? (b ? (size_t)(b - a) : strlen(a)) : 0;
+    n = n < size ? n : size - 1;
+    memcpy(buf, a ? a : "", n);
+    buf[n] = '\0';
+}
+
+/* A Latin hypercube over four parameters (engagement.delta sampled on a log
+ * scale, brokerage linear over 2.5 decades): one panel per swept parameter, each
+ * on the parameter's own scale (log only for delta, as the sweep group says),
+ * translucent markers and a binned mean whose bins hold every point. */
+static const char *const lhs_paths[] = {"actors.KZ.motivator.demonstration",
+                                        "actors.KZ.motivator.brokerage",
+                                        "actors.KZ.motivator.initiative_impact",
+                                        "engagement.delta"};
+
+Test(plot, lhs_sweep_one_panel_per_parameter)
+{
+    char tmp[64], dir[256], cfg[512], cmd[2048], path[512], text[1 << 17], block[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(cfg, sizeof cfg, "%s/lhs.cfg", tmp);
+    snprintf(cmd, sizeof cmd,
+             "sed '/^sweep = {/,$d' tests/data/hyp_sweep.cfg > '%s' && cat >> '%s' <<'EOF'\n"
+             "sweep = { method = \"lhs\"; n = 24; seed = 3; parameters = (\n"
+             "  { path = \"%s\"; min = 0.0; max = 1.0; },\n"
+             "  { path = \"%s\"; min = 0.001; max = 0.5; },\n"
+             "  { path = \"%s\"; min = 0.0; max = 0.5; },\n"
+             "  { path = \"%s\"; min = 0.002; max = 0.2; log = true; } ); };\nEOF\n",
+             cfg, cfg, lhs_paths[0], lhs_paths[1], lhs_paths[2], lhs_paths[3]);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(dir, sizeof dir, "%s/res", tmp);
+    e2e_result *r = e2e_run("hypothesis %s --replicates 4 --quiet -o %s >/dev/null", cfg, dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    looks any = {NULL, 0.0002, 0}; /* translucent markers: no exact colour */
+    check_figure(dir, "sweep_outcomes", &any);
+    check_figure(dir, "sweep_effect", &any);
+    /* the effect's points carry their verdicts: no separate verdict map */
+    snprintf(path, sizeof path, "%s/figures/sweep_verdict.png", dir);
+    cr_expect_not(e2e_exists(path));
+
+    static const char *const figs[] = {"sweep_outcomes", "sweep_effect"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/figures/%s.gp", dir, figs[k]);
+        e2e_slurp(path, text, sizeof text);
+        for (int j = 0; j < 4; j++) {
+            char xl[128], use[128];
+            snprintf(xl, sizeof xl, "set xlabel \"%s\"", lhs_paths[j]);
+            snprintf(use, sizeof use, "using '%s':", lhs_paths[j]);
+            between(text, xl, "\nplot ", block, sizeof block);
+            cr_expect(block[0], "%s.gp: no panel for %s", figs[k], lhs_paths[j]);
+            cr_expect(strstr(text, use), "%s.gp: nothing plotted against %s", figs[k],
+                      lhs_paths[j]);
+            if (j == 3)
+                cr_expect(strstr(block, "set logscale x"), "%s.gp: delta is sampled on a log "
+                                                           "scale: %s", figs[k], block);
+            else
+                cr_expect_null(strstr(block, "\nset logscale"), "%s.gp: %s is linear: %s", figs[k],
+                               lhs_paths[j], block);
+        }
+        cr_expect_null(strstr(text, "set logscale y"), "%s.gp", figs[k]);
+        /* translucent markers (alpha in '#AARRGGBB') and the binned mean */
+        cr_expect(strstr(text, k == 0 ? "lc rgb '#600072B2'" : "lc rgb '#609AA5B1'"),
+                  "%s.gp: no translucent markers", figs[k]);
+        cr_expect(strstr(text, "title 'binned mean'"), "%s.gp", figs[k]);
+    }
+
+    /* Every point with a value is in exactly one bin of every parameter. */
+    snprintf(path, sizeof path, "%s/figures/sweep_outcomes.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    int rows = 0, with_value = 0;
+    for (const char *l = strchr(text, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        const char *end = strchr(l + 1, '\n'), *c = end;
+        rows++;
+        while (c > l && *(c - 1) != ',') /* class */
+            c--;
+        c--;
+        while (c > l && *(c - 1) != ',') /* y */
+            c--;
+        with_value += strncmp(c, "NA,", 3) != 0;
+    }
+    cr_expect_eq(rows, 24);
+    cr_expect_gt(with_value, 20);
+    snprintf(path, sizeof path, "%s/figures/sweep_outcomes_bins.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strncmp(text, "parameter,x,mean,n\n", 19) == 0, "%.100s", text);
+    for (int j = 0; j < 4; j++) {
+        long total = 0;
+        int bins = 0;
+        for (const char *l = text; (l = strstr(l, lhs_paths[j])); l++) {
+            const char *c = strchr(l, '\n');
+            while (c > l && *(c - 1) != ',')
+                c--;
+            total += atol(c);
+            bins++;
+        }
+        cr_expect_eq(bins, 4, "%s: %d bins", lhs_paths[j], bins);
+        cr_expect_eq(total, with_value, "%s: the bins hold %ld points, not %d", lhs_paths[j],
+                     total, with_value);
+    }
+    e2e_rmrf(tmp);
+}
+
+/* A grid map whose cells rest on different numbers of replicates labels each
+ * cell with its number and outlines those below the run's: in the fixture,
+ * regional_cohesion is undefined in one replicate of point 3 (n=5 of 6). Maps
+ * whose every cell has all replicates (sweep_outcomes) are not labelled. */
+Test(plot, grid_maps_show_replicates_per_cell)
+{
+    char tmp[64], dir[256], path[512], text[1 << 17];
+    fixture("plot_hypsweep", tmp, dir, sizeof dir); /* hypothesis_sweep_results checks the PNGs */
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/figures/sweep_effect.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, ",regional_cohesion counterfactual n"), "%.600s", text);
+    cr_expect(strstr(text, "\n3,1,1,1,0.5,"), "%.600s", text);
+    snprintf(path, sizeof path, "%s/figures/sweep_effect.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "using 'i':'j':(sprintf('n=%d', column('regional_cohesion "
+                           "counterfactual n'))) with labels boxed"),
+              "no replicate counts in the cells");
+    cr_expect(strstr(text, "(column('regional_cohesion counterfactual n') < 6 ? column('i') : "
+                           "NaN):'j':(0.47):(0.47) with boxxyerror fs empty"),
+              "cells below 6 replicates are not outlined");
+    cr_expect(strstr(text, "n=K in a cell: the replicates behind it"), "the key does not say so");
+    snprintf(path, sizeof path, "%s/figures/sweep_outcomes.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect_null(strstr(text, "with labels boxed"), "labels on a map of full cells");
+    e2e_rmrf(tmp);
+}
+
+/* A grid gives its values as they are: a linear axis even when they span three
+ * decades (only `log = true` of an lhs or sobol sweep makes a log axis). */
+Test(plot, grid_values_keep_a_linear_axis)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    fixture("plot_sweep", tmp, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/points.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs("point,actors.KZ.motivator.demonstration\n0,0.001\n1,0.03\n2,1\n", f);
+    fclose(f);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/figures/sweep_outcomes.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "set xlabel \"actors.KZ.motivator.demonstration\""), "%.2000s", text);
+    cr_expect_null(strstr(text, "set logscale"), "a log axis for grid values: %.2000s", text);
+    e2e_rmrf(tmp);
+}
+
+/* Nothing is cut off at the page's edges: the agreements legend (two rows by
+ * gnuplot's own measure of its entries) and the right-hand tic labels. */
+Test(plot, agreements_legend_inside_the_page)
+{
+    char tmp[64], dir[256], png[512];
+    fixture("plot_run", tmp, dir, sizeof dir); /* run_results checks the PNG */
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(png, sizeof png, "%s/figures/agreements.png", dir);
+    long n = edge_pixels(png);
+    cr_assert_geq(n, 0);
+    cr_expect_eq(n, 0, "agreements.png: %ld dark pixels at the page's edges (cut off)", n);
+    e2e_rmrf(tmp);
+}
+
+/* A forest plot with ten comparisons: each panel's row labels fit their rows (a
+ * line of text is about 1.5 times the font size), so that they do not overlap. */
+Test(plot, forest_row_labels_fit_their_rows)
+{
+    char tmp[64], dir[256], cmd[1024], path[512], text[1 << 17];
+    fixture("plot_hyp", tmp, dir, sizeof dir);
+    snprintf(cmd, sizeof cmd,
+             "awk -F, -v OFS=, 'NR > 1 && $3 == \"counterfactual\" { for (i = 1; i <= 8; i++) "
+             "{ $3 = \"placebo:STATE\" i; print } }' tests/data/plot_hyp/hypothesis.csv >> "
+             "'%s/hypothesis.csv'",
+             dir);
+    cr_assert_eq(system(cmd), 0);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    looks slate = {SLATE, 0.001, 4};
+    check_figure(dir, "forest", &slate);
+    snprintf(path, sizeof path, "%s/figures/forest.png", dir);
+    cr_expect_eq(edge_pixels(path), 0, "forest.png: labels cut off at the page's edges");
+    snprintf(path, sizeof path, "%s/figures/forest.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    int font = 12;
+    const char *f = strstr(text, "set ytics font ',");
+    if (f)
+        font = atoi(f + 17);
+    int panels = 0;
+    for (const char *t = strstr(text, "set tmargin at screen "); t;
+         t = strstr(t + 1, "set tmargin at screen ")) {
+        double top = atof(t + 22), bottom = atof(strstr(t, "set bmargin at screen ") + 22);
+        const char *tics = strstr(t, "set ytics (");
+        const char *end = tics ? strchr(tics, '\n') : NULL;
+        cr_assert(end);
+        int rows = 0, two = 0;
+        for (const char *c = tics; c < end; c++) {
+            rows += *c == '"';
+            two |= c[0] == '\\' && c[1] == 'n';
+        }
+        rows /= 2;
+        double row_px = (top - bottom) * H / rows, need = (two ? 2 : 1) * 1.5 * font;
+        cr_expect_eq(rows, 10);
+        cr_expect_leq(need, row_px, "panel %d: %s labels at %d pt need %.0f px, rows are %.1f",
+                      panels, two ? "two-line" : "one-line", font, need, row_px);
+        panels++;
+    }
+    cr_expect_eq(panels, 6);
+    e2e_rmrf(tmp);
+}
+
 Test(plot, not_a_results_directory)
 {
     char tmp[64], dir[256], cmd[600];
@@ -475,26 +722,71 @@ Test(plot, validation_results)
     e2e_rmrf(tmp);
 }
 
-/* A calibration sweep's validation.csv holds many points: no validation figure,
- * and with nothing else to draw the message says a figure needs one point. */
-Test(plot, validation_sweep_is_not_drawn)
+/* A calibration sweep (validate with a Latin hypercube over three parameters,
+ * delta on a log scale): no per-point validation figure, but the calibration
+ * figure: the combined score against each swept parameter, one panel each, the
+ * best point of validation.csv ringed. */
+Test(plot, calibration_sweep_figure)
 {
-    char tmp[64], dir[256], cfg[512], cmd[1200];
+    static const char *const paths[] = {"noise", "engagement.delta", "institutions.lambda"};
+    char tmp[64], dir[256], cfg[512], cmd[1200], path[512], text[1 << 17], block[4096];
     e2e_tmpdir(tmp, sizeof tmp);
     cr_assert(tmp[0]);
     snprintf(cfg, sizeof cfg, "%s/val_sweep.cfg", tmp);
     snprintf(cmd, sizeof cmd,
              "cp tests/data/val_small.cfg tests/data/val_trade.csv '%s' && "
-             "echo 'sweep = { method = \"grid\"; parameters = ( { path = \"noise\"; "
-             "values = [ 0.0, 0.1 ]; } ); };' >> '%s/val_small.cfg' && mv '%s/val_small.cfg' '%s'",
+             "echo 'sweep = { method = \"lhs\"; n = 16; seed = 2; parameters = ( "
+             "{ path = \"noise\"; min = 0.0; max = 0.3; }, "
+             "{ path = \"engagement.delta\"; min = 0.01; max = 0.3; log = true; }, "
+             "{ path = \"institutions.lambda\"; min = 0.05; max = 0.5; } ); };' >> "
+             "'%s/val_small.cfg' && mv '%s/val_small.cfg' '%s'",
              tmp, tmp, tmp, cfg);
     cr_assert_eq(system(cmd), 0);
     snprintf(dir, sizeof dir, "%s/res", tmp);
     e2e_result *r = e2e_run("validate %s --quiet -o %s >/dev/null", cfg, dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
     r = e2e_run("plot %s", dir);
-    cr_expect_eq(r->status, 2);
-    cr_expect(strstr(r->err, "nothing to plot") && strstr(r->err, "validation.csv of one point"),
-              "%s", r->err);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "/figures/calibration.png: "), "%s", r->out);
+    looks blue = {NULL, 0.0002, 0};
+    check_figure(dir, "calibration", &blue);
+    snprintf(path, sizeof path, "%s/figures/validation.png", dir);
+    cr_expect_not(e2e_exists(path), "one validation figure for 16 points");
+
+    /* The best point: the highest combined score in validation.csv. */
+    snprintf(path, sizeof path, "%s/validation.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    long best = -1;
+    double top = -1;
+    for (const char *l = strstr(text, ",combined,"); l; l = strstr(l + 1, ",combined,")) {
+        const char *start = l;
+        while (start > text && start[-1] != '\n')
+            start--;
+        const char *c = l + 10; /* observed,simulated_mean,ci_lo,ci_hi,score */
+        for (int k = 0; k < 4; k++)
+            c = strchr(c, ',') + 1;
+        double score = atof(c);
+        if (score > top) {
+            top = score;
+            best = atol(start);
+        }
+    }
+    cr_assert_geq(best, 0, "no combined score in %.300s", text);
+    snprintf(path, sizeof path, "%s/figures/calibration.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    for (int j = 0; j < 3; j++) {
+        char xl[128], ring[160];
+        snprintf(xl, sizeof xl, "set xlabel \"%s\"", paths[j]);
+        between(text, xl, "set lmargin", block, sizeof block);
+        cr_expect(block[0], "calibration.gp: no panel for %s", paths[j]);
+        cr_expect_eq(strstr(block, "\nset logscale x") != NULL, j == 1, "%s: %s", paths[j], block);
+        snprintf(ring, sizeof ring, "using '%s':(column('point') == %ld ? column('y') : NaN)",
+                 paths[j], best);
+        cr_expect(strstr(block, ring), "%s: the best point %ld is not ringed: %s", paths[j], best,
+                  block);
+    }
+    char title[128];
+    snprintf(title, sizeof title, "best point %ld (score %.3f) ringed", best, top);
+    cr_expect(strstr(text, title), "%s not in the title", title);
     e2e_rmrf(tmp);
 }
