@@ -659,11 +659,25 @@ static double t_critical(coop_output *out, long n)
     return out->tcache[n];
 }
 
+/* The metrics whose values are shares in [0,1]: their interval is taken on the
+ * logit scale (coop_acc_summary_share) so that it stays inside [0,1]. */
+static const unsigned char actor_share[COOP_ACTOR_METRICS] = {
+    [COOP_A_COOP_RATE] = 1, [COOP_A_COOP_TARGET] = 1, [COOP_A_ENGAGEMENT] = 1,
+    [COOP_A_PROPENSITY] = 1,
+};
+static const unsigned char tie_share[COOP_TIE_METRICS] = {[COOP_T_TRUST] = 1,
+                                                          [COOP_T_COOP_RATE] = 1};
+static const unsigned char pop_share[COOP_POP_METRICS] = {[COOP_P_COOP_SHARE] = 1};
+
 static void put_summary(coop_output *out, csv *c, int point, const char *world, int step,
-                        double date, const char *actor, const char *metric, const coop_acc *acc)
+                        double date, const char *actor, const char *metric, int share,
+                        const coop_acc *acc)
 {
     coop_summary s;
-    coop_acc_summary_t(acc, t_critical(out, acc->n), &s);
+    if (share)
+        coop_acc_summary_share(acc, t_critical(out, acc->n), &s);
+    else
+        coop_acc_summary_t(acc, t_critical(out, acc->n), &s);
     double v[4] = {s.mean, s.sd, s.ci_lo, s.ci_hi};
     if (strlen(world) + strlen(actor) + strlen(metric) > 300) {
         put_key(c, point, world, -1, step, date);
@@ -715,7 +729,7 @@ static int write_summaries(void *ctx, int point, int world, const char *world_na
         for (size_t a = 0; a < na; a++)
             for (int m = 0; m < COOP_ACTOR_METRICS; m++)
                 put_summary(out, c, point, world_name, step, date, cfg->actors[a].name,
-                            coop_actor_metric_names[m], acc++);
+                            coop_actor_metric_names[m], actor_share[m], acc++);
         for (size_t k = 0; k < nt; k++) {
             char tie[2 * COOP_NAME_MAX + 2];
             snprintf(tie, sizeof tie, "%s-%s", cfg->actors[cfg->ties[k].a].name,
@@ -724,11 +738,11 @@ static int write_summaries(void *ctx, int point, int world, const char *world_na
                 put_summary(out, c, point, world_name, step, date, tie,
                             m < COOP_TIE_METRICS ? coop_tie_metric_names[m]
                                                  : cfg->observables[m - COOP_TIE_METRICS].name,
-                            acc++);
+                            m < COOP_TIE_METRICS && tie_share[m], acc++);
         }
         for (int m = 0; m < COOP_POP_METRICS; m++)
             put_summary(out, c, point, world_name, step, date, "population", coop_pop_metric_names[m],
-                        acc++);
+                        pop_share[m], acc++);
     }
     for (size_t k = 0; k < out->cells * (size_t)out->n_steps; k++)
         coop_acc_init(&out->acc[k]);

@@ -988,9 +988,22 @@ out:
     return status;
 }
 
+/* Whether any row of metric in one of the n panels has a confidence interval
+ * (summary.csv writes NA below 2 replicates). */
+static int has_interval(const sdata *d, int metric, const int *panel, int n)
+{
+    for (size_t i = 0; i < d->n; i++)
+        for (int k = 0; k < n; k++)
+            if (d->row[i].metric == metric && d->row[i].panel == panel[k] &&
+                !isnan(d->row[i].lo) && !isnan(d->row[i].hi))
+                return 1;
+    return 0;
+}
+
 /* A time-series figure of one metric: one panel per entry of panel[] (actor
  * index, or 0 for the population), every curve in each panel, mean lines over
- * shaded 95% CI bands.  Several pages (NAME_1, NAME_2, ...) beyond SERIES_PANELS
+ * shaded 95% CI bands (no band, and no "95% CI" in the title or the legend,
+ * when summary.csv has no interval: fewer than 2 replicates).  Several pages (NAME_1, NAME_2, ...) beyond SERIES_PANELS
  * panels. */
 static int draw_series(plot *p, const sdata *d, const char *name, int metric, const int *panel,
                        char (*ptitle)[COOP_NAME_MAX + 32], int n_panels, const char *title,
@@ -1068,14 +1081,20 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
         if ((status = fig_open(p, &f, fname, what, file, "summary.csv", err)))
             break;
         FILE *g = f.gp;
-        char t[512];
-        if (pages > 1)
-            snprintf(t, sizeof t, "%s (%d of %d)", title, pg + 1, pages);
-        else
-            snprintf(t, sizeof t, "%s", title);
+        char t[560];
         page pgl;
         fputs("set yrange [0:1]\nset ytics 0.2\n", g);
-        int bands = nc <= BAND_CURVES;
+        /* A band only where summary.csv has an interval (none below 2 replicates). */
+        int bands = nc <= BAND_CURVES && has_interval(d, metric, panel + first, np);
+        char ttl[512];
+        snprintf(ttl, sizeof ttl, "%s", title);
+        char *ci = strstr(ttl, ", 95% CI)");
+        if (ci && !bands)
+            memmove(ci, ci + strlen(", 95% CI"), strlen(ci + strlen(", 95% CI")) + 1);
+        if (pages > 1)
+            snprintf(t, sizeof t, "%s (%d of %d)", ttl, pg + 1, pages);
+        else
+            snprintf(t, sizeof t, "%s", ttl);
         int kc = 6;
         for (int c = 0; c < nc; c++)
             kc = (int)strlen(labels[c]) > kc ? (int)strlen(labels[c]) : kc;

@@ -235,3 +235,113 @@ Test(run_e2e, snapshots_only_when_asked_and_na_off_the_lattice)
     cr_expect_not(e2e_exists(p));
     e2e_rmrf(tmp);
 }
+
+/* ---- summary.csv intervals of shares (docs/OUTPUT.md, "summary.csv") ---- */
+
+static int is_share_metric(const char *m)
+{
+    static const char *const shares[] = {"coop_rate", "coop_target", "engagement",
+                                         "propensity", "trust", "coop_share"};
+    for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++)
+        if (strcmp(m, shares[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Checks every share row of DIR/summary.csv: with n >= 2 the interval lies in
+ * [0, 1] around the mean; with n < 2 both bounds are NA.  Returns the number of
+ * share rows whose interval has width (sd > 0), or -1 on a bad row. */
+static int check_share_rows(const char *dir, int *na_rows)
+{
+    char path[256], line[512];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "no %s", path);
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_assert_str_eq(line, "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n\n");
+    int wide = 0;
+    *na_rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        char world[64], date[32], actor[64], metric[64], mean[32], sd[32], lo[32], hi[32];
+        int point, step, n;
+        cr_assert_eq(sscanf(line, "%d,%63[^,],%d,%31[^,],%63[^,],%63[^,],%31[^,],%31[^,],"
+                                  "%31[^,],%31[^,],%d", &point, world, &step, date, actor,
+                            metric, mean, sd, lo, hi, &n), 11, "bad row: %s", line);
+        if (!is_share_metric(metric) || strcmp(mean, "NA") == 0)
+            continue;
+        if (n < 2) {
+            cr_expect(strcmp(lo, "NA") == 0 && strcmp(hi, "NA") == 0, "n < 2 with an interval: %s",
+                      line);
+            (*na_rows)++;
+            continue;
+        }
+        double m = atof(mean), l = atof(lo), h = atof(hi);
+        cr_expect(l >= 0.0 && l <= m && m <= h && h <= 1.0, "interval outside [0,1]: %s", line);
+        wide += atof(sd) > 0.0;
+    }
+    fclose(f);
+    return wide;
+}
+
+/* Shares (coop_rate, trust, coop_share, ...) get the logit-scale interval: with 2
+ * replicates the t-interval (t = 12.7) left [0,1] in thousands of rows. */
+Test(run_e2e, share_intervals_stay_in_range)
+{
+    char tmp[64], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    e2e_result *r = e2e_run("run configs/eu_ca.cfg --replicates 2 --quiet -o %s/two", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(d, sizeof d, "%s/two", tmp);
+    int na;
+    cr_expect_gt(check_share_rows(d, &na), 1000, "too few share rows with an interval");
+
+    /* One replicate: no interval at all. */
+    r = e2e_run("run configs/eu_ca.cfg --replicates 1 --quiet -o %s/one", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(d, sizeof d, "%s/one", tmp);
+    cr_expect_eq(check_share_rows(d, &na), 0);
+    cr_expect_gt(na, 1000, "too few share rows checked");
+    e2e_rmrf(tmp);
+}
+
+/* ---- coopsim plot (the entry point: -o, atomic figures/, bands) ---- */
+
+/* 1 when the file at DIR/NAME contains s. */
+static int file_has(const char *dir, const char *name, const char *s)
+{
+    static char text[1 << 16];
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    text[0] = '\0';
+    e2e_slurp(p, text, sizeof text);
+    return strstr(text, s) != NULL;
+}
+
+/* One replicate: summary.csv has no interval, so the series figures draw no band
+ * and say nothing of a "95% CI"; two replicates: band and label. */
+Test(plot_cmd, no_band_below_two_replicates)
+{
+    char tmp[64], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    e2e_result *r = e2e_run("run configs/eu_ca.cfg --replicates 1 --series summary --quiet "
+                            "-o %s/one", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s/one", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(d, sizeof d, "%s/one/figures", tmp);
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? "population.gp" : "series_coop_target.gp";
+        cr_expect_not(file_has(d, name, "95% CI"), "%s says 95%% CI", name);
+        cr_expect_not(file_has(d, name, "filledcurves"), "%s draws a band", name);
+    }
+    r = e2e_run("run configs/eu_ca.cfg --replicates 2 --series summary --quiet -o %s/two", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s/two", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(d, sizeof d, "%s/two/figures", tmp);
+    cr_expect(file_has(d, "series_coop_target.gp", "95% CI"));
+    cr_expect(file_has(d, "series_coop_target.gp", "filledcurves"));
+    cr_expect(file_has(d, "population.gp", "95% CI"));
+    cr_expect(file_has(d, "population.gp", "filledcurves"));
+    e2e_rmrf(tmp);
+}
