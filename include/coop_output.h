@@ -25,6 +25,7 @@
 #ifndef COOP_OUTPUT_H
 #define COOP_OUTPUT_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "coop_config.h"
@@ -39,6 +40,9 @@ typedef struct coop_output coop_output;
  * before the experiment and coop_run_info_finish just after. */
 typedef struct coop_run_info {
     const char *command;   /* the command line as one string; NULL writes "" */
+    const char *subcommand; /* the coopsim command that writes the directory ("run",
+                             * "hypothesis", ...): `coopsim SUBCOMMAND DIR/manifest.cfg`
+                             * reproduces it; NULL (coop_run_info_start) writes none */
     int threads;           /* threads used (coop_experiment_threads) */
     time_t started;        /* wall-clock times, written in UTC ISO 8601 */
     time_t finished;
@@ -52,6 +56,15 @@ void coop_run_info_start(coop_run_info *info, const char *command, int threads);
 
 /* Records the end time, the wall seconds since start, and status (a literal). */
 void coop_run_info_finish(coop_run_info *info, const char *status);
+
+/* Writes the manifest's `run` group for info (as coop_output_close does) to f,
+ * for a command that writes its own manifest.cfg.  COOP_EIO when a write fails. */
+int coop_run_info_print(FILE *f, const coop_run_info *info);
+
+/* The command that wrote the results manifest at path (its run.subcommand, e.g.
+ * "hypothesis") into buf: 1 when the file has one, 0 when it has none (a
+ * configuration, a manifest of an older coopsim) or does not parse. */
+int coop_manifest_command(const char *path, char *buf, size_t size);
 
 /* Starts the results directory `dir` for cfg (whose layout, names and series mode
  * every later replicate must share; cfg need not outlive the call).  Missing parent

@@ -79,7 +79,10 @@ void coop_cli_usage(FILE *out, coop_command topic)
         else if (topic == COOP_CMD_RUN)
             fputs("Runs the replicates of CONFIG in parallel and writes the results directory:\n"
                   "manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,\n"
-                  "milestones.csv, outcomes.csv (docs/OUTPUT.md).\n\n",
+                  "milestones.csv, outcomes.csv (docs/OUTPUT.md).  A CONFIG with a sweep group\n"
+                  "is refused (exit status 2): `coopsim sweep CONFIG` runs its points.  A\n"
+                  "results manifest is refused when another command wrote it (its\n"
+                  "run.subcommand): that command reproduces it.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"

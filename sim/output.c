@@ -24,6 +24,7 @@
 #include "coop_output.h"
 
 #include <dirent.h>
+#include <libconfig.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -800,6 +801,7 @@ static void iso_time(time_t t, char *buf, size_t size)
 void coop_run_info_start(coop_run_info *info, const char *command, int threads)
 {
     info->command = command;
+    info->subcommand = NULL;
     info->threads = threads;
     info->started = info->finished = time(NULL);
     info->wall_seconds = 0.0;
@@ -817,20 +819,51 @@ void coop_run_info_finish(coop_run_info *info, const char *status)
     info->status = status;
 }
 
-static void write_run_group(coop_output *out, const coop_run_info *info)
+static void put_run_group(csv *c, const coop_run_info *info)
 {
     char started[32], finished[32];
     iso_time(info ? info->started : 0, started, sizeof started);
     iso_time(info ? info->finished : 0, finished, sizeof finished);
 
-    csv *c = &out->file[F_MANIFEST];
     coop_csv_put(c, "\nrun = {\n  version = \"%s\";\n  command = ", COOP_VERSION);
     put_cfg_string(c, info && info->command ? info->command : "");
+    if (info && info->subcommand) {
+        coop_csv_put(c, ";\n  subcommand = ");
+        put_cfg_string(c, info->subcommand);
+    }
     coop_csv_put(c, ";\n  started = \"%s\";\n  finished = \"%s\";\n", started, finished);
     coop_csv_put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
         info ? info->wall_seconds : 0.0);
     put_cfg_string(c, info && info->status ? info->status : "complete");
     coop_csv_put(c, ";\n};\n");
+}
+
+static void write_run_group(coop_output *out, const coop_run_info *info)
+{
+    put_run_group(&out->file[F_MANIFEST], info);
+}
+
+int coop_run_info_print(FILE *f, const coop_run_info *info)
+{
+    csv c = {f, 0, 0};
+    put_run_group(&c, info);
+    return c.bad ? COOP_EIO : COOP_OK;
+}
+
+int coop_manifest_command(const char *path, char *buf, size_t size)
+{
+    config_t lc;
+    const char *s = NULL;
+    int found = 0;
+    buf[0] = '\0';
+    config_init(&lc);
+    if (config_read_file(&lc, path) == CONFIG_TRUE &&
+        config_lookup_string(&lc, "run.subcommand", &s) == CONFIG_TRUE && s) {
+        snprintf(buf, size, "%s", s);
+        found = 1;
+    }
+    config_destroy(&lc);
+    return found;
 }
 
 static int sweep_close(coop_output *out, const coop_run_info *info, coop_err *err);

@@ -790,10 +790,7 @@ static int sweep_dir_close(const char *dir, const char *tmp, const coop_config *
     FILE *f = fopen(p, "w");
     if (!f)
         return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", p, strerror(errno));
-    int bad = coop_config_print(cfg, f) != COOP_OK;
-    fprintf(f, "run = {\n  version = \"%s\";\n  command = \"validate\";\n  threads = %d;\n"
-            "  wall_seconds = %.3f;\n  status = \"%s\";\n};\n", COOP_VERSION, info->threads,
-            info->wall_seconds, info->status);
+    int bad = coop_config_print(cfg, f) != COOP_OK || coop_run_info_print(f, info) != COOP_OK;
     if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f))
         bad = 1;
     if (fclose(f) != 0 || bad)
@@ -899,6 +896,7 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
     };
     coop_run_info info;
     coop_run_info_start(&info, opts->command, threads);
+    info.subcommand = "validate";
     st = sw ? coop_experiment_run_lazy(&plan, sweep_cfg, sw, threads, &sink, err)
             : coop_experiment_run_plan(&plan, threads, &sink, err);
     coop_progress_free(pg);

@@ -345,3 +345,105 @@ Test(plot_cmd, no_band_below_two_replicates)
     cr_expect(file_has(d, "population.gp", "filledcurves"));
     e2e_rmrf(tmp);
 }
+
+/* ---- commands that must not silently do something else ---- */
+
+/* Every file of directory a other than manifest.cfg exists in b with the same
+ * bytes, and b has no other file; returns the number of files compared. */
+static int same_dir_files(const char *a, const char *b)
+{
+    char cmd[512], list[4096];
+    snprintf(cmd, sizeof cmd, "ls '%s' > /tmp/coopsim-ls-%d", a, (int)getpid());
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "/tmp/coopsim-ls-%d", (int)getpid());
+    e2e_slurp(cmd, list, sizeof list);
+    unlink(cmd);
+    int n = 0;
+    for (char *name = strtok(list, "\n"); name; name = strtok(NULL, "\n")) {
+        if (strcmp(name, "manifest.cfg") == 0)
+            continue;
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s", a, name);
+        snprintf(pb, sizeof pb, "%s/%s", b, name);
+        cr_expect(e2e_same_file(pa, pb), "%s differs from %s", pb, pa);
+        n++;
+    }
+    return n;
+}
+
+/* A hypothesis result's manifest records the command; re-run with it, it
+ * reproduces every data file; `coopsim run` on it refuses (exit 2), names the
+ * command to use and writes nothing. */
+Test(run_e2e, manifest_names_the_command_that_reproduces_it)
+{
+    char tmp[64], a[128], b[128], m[160], want[512], text[8192];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(a, sizeof a, "%s/h", tmp);
+    e2e_result *r = e2e_run("hypothesis configs/eu_ca.cfg --replicates 3 --series summary "
+                            "--quiet -o %s", a);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(m, sizeof m, "%s/manifest.cfg", a);
+    e2e_slurp(m, text, sizeof text);
+    cr_expect(strstr(text, "\n  subcommand = \"hypothesis\";\n"), "no subcommand in %s", m);
+
+    r = e2e_run("run %s --quiet -o %s/by_run", m, tmp);
+    cr_expect_eq(r->status, 2);
+    snprintf(want, sizeof want, "coopsim: %s was written by `coopsim hypothesis`, which "
+             "reproduces its results: run `coopsim hypothesis %s` (`coopsim run` would not)\n",
+             m, m);
+    cr_expect_str_eq(r->err, want);
+    snprintf(b, sizeof b, "%s/by_run", tmp);
+    cr_expect_not(e2e_exists(b), "run wrote %s", b);
+    r = e2e_run("sweep %s --quiet -o %s/by_run", m, tmp);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "run `coopsim hypothesis "), "%s", r->err);
+    cr_expect_not(e2e_exists(b), "sweep wrote %s", b);
+
+    snprintf(b, sizeof b, "%s/again", tmp);
+    r = e2e_run("hypothesis %s --quiet -o %s", m, b);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_eq(same_dir_files(a, b), 4); /* summary, milestones, outcomes, hypothesis */
+    e2e_rmrf(tmp);
+}
+
+/* Each command records itself: run, sweep, validate and tournament. */
+Test(run_e2e, every_manifest_records_its_command)
+{
+    static const char *const runs[][2] = {
+        {"run", "run configs/eu_ca.cfg --replicates 1 --series none"},
+        {"sweep", "sweep configs/sweep_motivator.cfg --replicates 1 --series none"},
+        {"validate", "validate configs/eu_ca_history.cfg --replicates 2"},
+        {"tournament", "tournament configs/classic/tournament.cfg"},
+    };
+    char tmp[64], p[192], text[1 << 15], want[64];
+    e2e_tmpdir(tmp, sizeof tmp);
+    for (int k = 0; k < 4; k++) {
+        e2e_result *r = e2e_run("%s --quiet -o %s/%s", runs[k][1], tmp, runs[k][0]);
+        cr_assert_eq(r->status, 0, "%s: %s", runs[k][0], r->err);
+        snprintf(p, sizeof p, "%s/%s/manifest.cfg", tmp, runs[k][0]);
+        e2e_slurp(p, text, sizeof text);
+        snprintf(want, sizeof want, "\n  subcommand = \"%s\";\n", runs[k][0]);
+        cr_expect(strstr(text, want), "%s: no %s", p, want);
+    }
+    /* The run's own manifest runs again with run. */
+    e2e_result *r = e2e_run("run %s/run/manifest.cfg --quiet -o %s/run2", tmp, tmp);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    e2e_rmrf(tmp);
+}
+
+/* `coopsim run` on a configuration with a sweep group refuses (it used to run
+ * the base point and ignore the sweep without a word). */
+Test(run_e2e, run_refuses_a_sweep_group)
+{
+    char tmp[64], p[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    e2e_result *r = e2e_run("run configs/sweep_motivator.cfg --replicates 1 --quiet -o %s/r", tmp);
+    cr_expect_eq(r->status, 2);
+    cr_expect_str_eq(r->err, "coopsim: configs/sweep_motivator.cfg has a `sweep` group, which "
+                             "`coopsim run` does not run: use `coopsim sweep "
+                             "configs/sweep_motivator.cfg` (every point), or remove the sweep "
+                             "group to run one point\n");
+    snprintf(p, sizeof p, "%s/r", tmp);
+    cr_expect_not(e2e_exists(p));
+    e2e_rmrf(tmp);
+}
