@@ -62,7 +62,8 @@ static const char options_text[] =
     "      --set PATH=VALUE  override any configuration value, e.g.\n"
     "                        --set actors.KZ.openness=0.7 --set domains.security.T=5\n"
     "      --series MODE     per-step data kept: none, summary or full (sets output.series)\n"
-    "      --force           replace an existing results directory\n"
+    "      --force           replace coopsim's files in an existing results directory\n"
+    "                        (other files there are kept)\n"
     "      --resume          finish an interrupted sweep\n"
     "      --quiet           no progress bar\n"
     "  -h, --help            this help\n";

@@ -795,25 +795,9 @@ static int sweep_dir_close(const char *dir, const char *tmp, const coop_config *
         bad = 1;
     if (fclose(f) != 0 || bad)
         return COOP_FAIL(err, COOP_EIO, "%s: write failed", p);
-    /* The old directory (forced) is moved aside first and removed only once the new
-     * one is in place. */
-    struct stat sb;
-    char old[COOP_PATH_MAX + 48] = "";
-    if (stat(dir, &sb) == 0) {
-        snprintf(old, sizeof old, "%s.old.%ld", dir, (long)getpid());
-        if (rename(dir, old) != 0)
-            return COOP_FAIL(err, COOP_EIO, "%s: cannot move it aside to replace it: %s", dir,
-                             strerror(errno));
-    }
-    if (rename(tmp, dir) != 0) {
-        int e = errno;
-        if (old[0])
-            rename(old, dir);
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", dir, tmp, strerror(e));
-    }
-    if (old[0])
-        remove_dir(old); /* best effort: a results directory holds files only */
-    return COOP_OK;
+    /* A forced old directory is replaced by the new one, keeping the files in it
+     * that are not coopsim's (coop_dir_replace). */
+    return coop_dir_replace(tmp, dir, NULL, NULL, err);
 }
 
 int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err)

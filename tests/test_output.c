@@ -627,3 +627,18 @@ Test(output, snapshots_of_another_layout_are_einval)
     coop_output_abort(out);
     cr_assert(eq(int, base_entries(), 0), "abort left files behind");
 }
+
+/* What --force may replace: coopsim's own names and their .part/.tmp forms only. */
+Test(output, is_ours_names_only_coopsims_files)
+{
+    static const char *const ours[] = {"manifest.cfg", "summary.csv", "outcomes.csv.part",
+                                       "manifest.cfg.tmp", "points.csv.tmp", "progress.csv",
+                                       "hypothesis.csv", "validation.csv", "tournament.csv",
+                                       "snapshots.csv"};
+    static const char *const theirs[] = {"figures", "notebook.ipynb", "summary.csv.bak",
+                                         "my_summary.csv", "manifest.cfg~", "summary", ""};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        cr_expect(coop_output_is_ours(ours[i]), "%s", ours[i]);
+    for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++)
+        cr_expect_not(coop_output_is_ours(theirs[i]), "%s", theirs[i]);
+}

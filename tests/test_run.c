@@ -447,3 +447,58 @@ Test(run_e2e, run_refuses_a_sweep_group)
     cr_expect_not(e2e_exists(p));
     e2e_rmrf(tmp);
 }
+
+/* --force replaces only what coopsim wrote: the user's notebook and own figures/
+ * folder survive (run, and a sweep, which clears the directory at its start);
+ * a stale coopsim file the new results do not have is removed. */
+static void put_user_files(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/figures' && printf 'notes' > '%s/notebook.ipynb' && "
+             "printf 'png' > '%s/figures/my.png' && printf 'old' > '%s/hypothesis.csv'",
+             dir, dir, dir, dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void expect_user_files(const char *dir)
+{
+    char p[256], text[64];
+    snprintf(p, sizeof p, "%s/notebook.ipynb", dir);
+    e2e_slurp(p, text, sizeof text);
+    cr_expect_str_eq(text, "notes", "%s lost", p);
+    snprintf(p, sizeof p, "%s/figures/my.png", dir);
+    e2e_slurp(p, text, sizeof text);
+    cr_expect_str_eq(text, "png", "%s lost", p);
+    snprintf(p, sizeof p, "%s/hypothesis.csv", dir);
+    cr_expect_not(e2e_exists(p), "stale %s kept", p);
+}
+
+Test(run_e2e, force_keeps_the_users_files)
+{
+    char tmp[64], d[128], p[192];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(d, sizeof d, "%s/r", tmp);
+    e2e_result *r = e2e_run("run configs/eu_ca.cfg --replicates 1 --series none --quiet -o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    put_user_files(d);
+    r = e2e_run("run configs/eu_ca.cfg --replicates 2 --series none --quiet --force -o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_user_files(d);
+    snprintf(p, sizeof p, "%s/manifest.cfg", d);
+    char text[1 << 15];
+    e2e_slurp(p, text, sizeof text);
+    cr_expect(strstr(text, "replicates = 2;"), "the manifest was not replaced");
+
+    /* A sweep started afresh with --force. */
+    snprintf(d, sizeof d, "%s/s", tmp);
+    r = e2e_run("sweep configs/sweep_motivator.cfg --replicates 1 --series none --quiet -o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    put_user_files(d);
+    r = e2e_run("sweep configs/sweep_motivator.cfg --replicates 1 --series none --quiet --force "
+                "-o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_user_files(d);
+    snprintf(p, sizeof p, "%s/points.csv", d);
+    cr_expect(e2e_exists(p));
+    e2e_rmrf(tmp);
+}
