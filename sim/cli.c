@@ -27,7 +27,7 @@ static const char *const command_args[] = {
     [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
     [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
-    [COOP_CMD_PLOT] = "RESULTS_DIR",
+    [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
 };
 
 static const char *const command_summary[] = {
@@ -95,6 +95,13 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   out);
         if (topic != COOP_CMD_PLOT)
             fputs(options_text, out);
+        else
+            fputs("Draws into RESULTS_DIR/figures/ (or OUT), through a temporary folder that\n"
+                  "replaces it only when every figure is drawn (docs/FIGURES.md).\n\n"
+                  "Options:\n"
+                  "  -o, --output OUT      the figures folder (default: RESULTS_DIR/figures)\n"
+                  "      --quiet           print nothing\n",
+                  out);
         fputs("\nExit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n", out);
         return;
     }

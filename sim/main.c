@@ -384,7 +384,7 @@ static int root_main(int argc, char **argv)
         break;
     case COOP_CMD_PLOT: { /* figures of a results directory (sim/plot.c) */
         coop_plot_opts popts = {cli.quiet ? NULL : stdout, NULL};
-        status = coop_plot(cli.input, &popts, &err);
+        status = coop_plot_into(cli.input, cli.outdir, &popts, &err);
         break;
     }
     default:

@@ -502,3 +502,93 @@ Test(run_e2e, force_keeps_the_users_files)
     cr_expect(e2e_exists(p));
     e2e_rmrf(tmp);
 }
+
+/* The names in a directory (sorted, one a line) into buf. */
+static void list_dir(const char *dir, char *buf, size_t size)
+{
+    char cmd[512], out[128];
+    snprintf(out, sizeof out, "/tmp/coopsim-ls-%d", (int)getpid());
+    snprintf(cmd, sizeof cmd, "ls -A '%s' > %s 2>/dev/null", dir, out);
+    buf[0] = '\0';
+    if (system(cmd) == 0)
+        e2e_slurp(out, buf, size);
+    unlink(out);
+}
+
+/* A plot that fails (a gnuplot that always fails, first on PATH) leaves the old
+ * figures/ exactly as it was and no temporary folder behind. */
+Test(plot_cmd, failed_plot_leaves_old_figures)
+{
+    char tmp[64], d[128], figs[160], before[4096], after[4096], png[192], copy[192], cmd[1024];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(d, sizeof d, "%s/r", tmp);
+    e2e_result *r = e2e_run("run configs/eu_ca.cfg --replicates 2 --series summary --quiet "
+                            "-o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(figs, sizeof figs, "%s/figures", d);
+    list_dir(figs, before, sizeof before);
+    cr_assert(strstr(before, "series_coop_target.png\n"), "%s", before);
+    snprintf(png, sizeof png, "%s/series_coop_target.png", figs);
+    snprintf(copy, sizeof copy, "%s/keep.png", tmp);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && mkdir '%s/bin' && printf '#!/bin/sh\\n"
+             "cat >/dev/null\\necho boom >&2\\nexit 1\\n' > '%s/bin/gnuplot' && "
+             "chmod +x '%s/bin/gnuplot'", png, copy, tmp, tmp, tmp);
+    cr_assert_eq(system(cmd), 0);
+
+    char errs[1024];
+    snprintf(cmd, sizeof cmd, "PATH='%s/bin':\"$PATH\" %s plot %s >/dev/null 2>'%s/err'", tmp,
+             e2e_program(), d, tmp);
+    int st = system(cmd);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d", st);
+    snprintf(cmd, sizeof cmd, "%s/err", tmp);
+    e2e_slurp(cmd, errs, sizeof errs);
+    cr_expect(strstr(errs, "gnuplot failed on series_coop_target.gp: boom"), "%s", errs);
+    list_dir(figs, after, sizeof after);
+    cr_expect_str_eq(after, before, "figures/ changed");
+    cr_expect(e2e_same_file(png, copy), "series_coop_target.png changed");
+    list_dir(d, after, sizeof after);
+    cr_expect_not(strstr(after, "tmp"), "a temporary folder remains: %s", after);
+    e2e_rmrf(tmp);
+}
+
+/* -o OUT puts the figures in OUT (and nothing in RESULTS_DIR/figures); drawing
+ * again replaces coopsim's figures, including a stale one, and keeps the user's. */
+Test(plot_cmd, output_option_and_users_files)
+{
+    char tmp[64], d[128], out[128], p[192], list[4096], cmd[512], text[64];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(d, sizeof d, "%s/r", tmp);
+    snprintf(out, sizeof out, "%s/figs", tmp);
+    e2e_result *r = e2e_run("run configs/eu_ca.cfg --replicates 2 --series summary --quiet "
+                            "-o %s", d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    r = e2e_run("plot %s -o %s", d, out);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(p, sizeof p, "%s/series_coop_target.png: ", out);
+    cr_expect(strstr(r->out, p), "%s", r->out);
+    snprintf(p, sizeof p, "%s/series_coop_target.png", out);
+    cr_expect(e2e_exists(p), "no %s", p);
+    snprintf(p, sizeof p, "%s/figures", d);
+    cr_expect_not(e2e_exists(p), "-o ignored: %s written", p);
+
+    /* The user's files and a stale coopsim figure (old.gp drew old.png). */
+    snprintf(cmd, sizeof cmd, "cd '%s' && printf 'mine' > my.png && printf 'x' > notes.txt && "
+             "printf '# old.gp: a figure.\\n# Drawn by coopsim 0.1.0 (coopsim plot)\\n' > old.gp "
+             "&& printf 'png' > old.png && printf 'csv' > old_data.csv", out);
+    cr_assert_eq(system(cmd), 0);
+    r = e2e_run("plot %s -o %s/", d, out);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    list_dir(out, list, sizeof list);
+    cr_expect(strstr(list, "my.png\n") && strstr(list, "notes.txt\n"), "%s", list);
+    cr_expect(strstr(list, "series_coop_target.png\n"), "%s", list);
+    cr_expect_not(strstr(list, "old.gp") || strstr(list, "old.png") || strstr(list, "old_data"),
+                  "stale figure kept: %s", list);
+    snprintf(p, sizeof p, "%s/my.png", out);
+    e2e_slurp(p, text, sizeof text);
+    cr_expect_str_eq(text, "mine");
+    list_dir(tmp, list, sizeof list);
+    cr_expect_not(strstr(list, "tmp") || strstr(list, "old"), "left behind: %s", list);
+    e2e_rmrf(tmp);
+}
