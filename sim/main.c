@@ -373,14 +373,18 @@ static int root_main(int argc, char **argv)
             status = check_command(&cli, &cfg, &err);
         if (status)
             break;
-        switch (cli.cmd) {
-        case COOP_CMD_CHECK: status = cmd_check(&cfg, &err); break;
-        case COOP_CMD_RUN: status = cmd_run(&cli, &cfg, &err); break;
-        case COOP_CMD_HYPOTHESIS: status = cmd_hypothesis(&cli, &cfg, &err); break;
-        case COOP_CMD_TOURNAMENT: status = cmd_tournament(&cli, &cfg, &err); break;
-        case COOP_CMD_VALIDATE: status = cmd_validate(&cli, &cfg, &err); break;
-        default: status = cmd_sweep(&cli, &cfg, &err); break;
-        }
+        if (cli.cmd == COOP_CMD_CHECK)
+            status = cmd_check(&cfg, &err);
+        else if (cli.cmd == COOP_CMD_RUN)
+            status = cmd_run(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_HYPOTHESIS)
+            status = cmd_hypothesis(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_TOURNAMENT)
+            status = cmd_tournament(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_VALIDATE)
+            status = cmd_validate(&cli, &cfg, &err);
+        else
+            status = cmd_sweep(&cli, &cfg, &err);
         break;
     case COOP_CMD_PLOT: { /* figures of a results directory (sim/plot.c) */
         coop_plot_opts popts = {cli.quiet ? NULL : stdout, NULL};
