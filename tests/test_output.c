@@ -454,16 +454,23 @@ Test(output, refuses_a_file)
 Test(output, force_replaces_results_directory)
 {
     write_dir(in_base("res"), 1);
-    FILE *f = fopen(in_base("res/stale.csv"), "w");
+    /* a coopsim file the new results do not have (stale), and a file of the user's */
+    FILE *f = fopen(in_base("res/hypothesis.csv"), "w");
     fputs("old\n", f);
+    fclose(f);
+    f = fopen(in_base("res/notes.csv"), "w");
+    fputs("mine\n", f);
     fclose(f);
     coop_err err = {0};
     coop_output *out = coop_output_open(in_base("res"), &cfg, 1, &err);
     cr_assert_not_null(out, "%s", err.text);
-    cr_assert(exists(in_base("res/stale.csv")));  /* the old results stay until close */
+    cr_assert(exists(in_base("res/hypothesis.csv")));  /* the old results stay until close */
     cr_assert(eq(int, feed(out, "factual", 3, &err), COOP_OK));
     cr_assert(eq(int, coop_output_close(out, NULL, &err), COOP_OK), "%s", err.text);
-    cr_assert(not(exists(in_base("res/stale.csv"))));
+    cr_assert(not(exists(in_base("res/hypothesis.csv"))));
+    char *mine = slurp(in_base("res/notes.csv"));  /* --force keeps what is not coopsim's */
+    cr_assert(eq(str, mine, "mine\n"));
+    free(mine);
     char *s = slurp(in_base("res/outcomes.csv"));
     cr_assert(eq(int, count_lines(s), 1 + 3 * COOP_N_OUTCOMES));
     free(s);
