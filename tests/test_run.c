@@ -592,3 +592,32 @@ Test(plot_cmd, output_option_and_users_files)
     cr_expect_not(strstr(list, "tmp") || strstr(list, "old"), "left behind: %s", list);
     e2e_rmrf(tmp);
 }
+
+/* A validation over a sweep writes its own directory (manifest, points.csv,
+ * validation.csv); --force keeps the user's files there too. */
+Test(run_e2e, force_keeps_the_users_files_in_a_validation_sweep)
+{
+    char tmp[64], path[192], d[128], buf[1 << 14];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(path, sizeof path, "%s/sw.cfg", tmp);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    e2e_slurp("tests/data/val_small.cfg", buf, sizeof buf);
+    char *tf = strstr(buf, "\"val_trade.csv\""); /* relative to the configuration */
+    cr_assert_not_null(tf);
+    *tf = '\0';
+    fprintf(f, "%s\"%s/tests/data/val_trade.csv\"%s\nsweep = { method = \"grid\"; parameters = "
+            "( { path = \"noise\"; values = [ 0.0, 0.1 ]; } ); };\n", buf, getenv("PWD"),
+            tf + strlen("\"val_trade.csv\""));
+    fclose(f);
+    snprintf(d, sizeof d, "%s/v", tmp);
+    e2e_result *r = e2e_run("validate %s -o %s --quiet", path, d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    put_user_files(d);
+    r = e2e_run("validate %s -o %s --quiet --force", path, d);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_user_files(d);
+    snprintf(path, sizeof path, "%s/validation.csv", d);
+    cr_expect(e2e_exists(path));
+    e2e_rmrf(tmp);
+}
