@@ -25,6 +25,7 @@
 #ifndef COOP_OUTPUT_H
 #define COOP_OUTPUT_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "coop_config.h"
@@ -39,6 +40,9 @@ typedef struct coop_output coop_output;
  * before the experiment and coop_run_info_finish just after. */
 typedef struct coop_run_info {
     const char *command;   /* the command line as one string; NULL writes "" */
+    const char *subcommand; /* the coopsim command that writes the directory ("run",
+                             * "hypothesis", ...): `coopsim SUBCOMMAND DIR/manifest.cfg`
+                             * reproduces it; NULL (coop_run_info_start) writes none */
     int threads;           /* threads used (coop_experiment_threads) */
     time_t started;        /* wall-clock times, written in UTC ISO 8601 */
     time_t finished;
@@ -53,13 +57,23 @@ void coop_run_info_start(coop_run_info *info, const char *command, int threads);
 /* Records the end time, the wall seconds since start, and status (a literal). */
 void coop_run_info_finish(coop_run_info *info, const char *status);
 
+/* Writes the manifest's `run` group for info (as coop_output_close does) to f,
+ * for a command that writes its own manifest.cfg.  COOP_EIO when a write fails. */
+int coop_run_info_print(FILE *f, const coop_run_info *info);
+
+/* The command that wrote the results manifest at path (its run.subcommand, e.g.
+ * "hypothesis") into buf: 1 when the file has one, 0 when it has none (a
+ * configuration, a manifest of an older coopsim) or does not parse. */
+int coop_manifest_command(const char *path, char *buf, size_t size);
+
 /* Starts the results directory `dir` for cfg (whose layout, names and series mode
  * every later replicate must share; cfg need not outlive the call).  Missing parent
  * directories are created.  When dir exists: without force, fails with COOP_EINVAL
  * ("exists (use --force to replace it)"); with force, dir is replaced at close,
  * but only if it is a results directory (holds manifest.cfg) or empty, otherwise
- * COOP_EINVAL.  I/O failures give COOP_EIO, allocation failures COOP_ENOMEM.
- * Returns NULL with err filled on failure, having removed whatever it created. */
+ * COOP_EINVAL; its files that are coopsim's are replaced and the others kept
+ * (coop_dir_replace with coop_output_is_ours).  I/O failures give COOP_EIO,
+ * allocation failures COOP_ENOMEM.  Returns NULL with err filled on failure, having removed whatever it created. */
 coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err);
 
 /* The sink that writes the rows of out; give it to coop_experiment_run.  Its
@@ -82,6 +96,36 @@ void coop_output_abort(coop_output *out);
  * another module adds to the results: hypothesis.c writes, syncs and closes its
  * hypothesis.csv there before coop_output_close renames the directory). */
 const char *coop_output_tmpdir(const coop_output *out);
+
+/* ---- replacing a directory (--force, coopsim plot) ----
+ *
+ * coopsim replaces only what it wrote: the entries of an old directory that are
+ * not its own (a notebook, the user's own figures/ folder, ...) are moved into
+ * the new one, never deleted. */
+
+/* 1 when NAME is a file a coopsim command writes into a results directory:
+ * manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,
+ * milestones.csv, outcomes.csv, snapshots.csv, hypothesis.csv, validation.csv,
+ * points.csv, progress.csv, tournament.csv, and any of them followed by .part or
+ * .tmp.  Everything else (figures/ included) is the user's. */
+int coop_output_is_ours(const char *name);
+
+/* Whether entry NAME of directory DIR is coopsim's (replaced) or the user's (kept). */
+typedef int (*coop_dir_ours_fn)(const char *dir, const char *name, void *ctx);
+
+/* Puts the complete directory tmp (a sibling of dir, same file system) in dir's
+ * place.  When dir exists it is renamed to DIR.old.PID, its entries for which
+ * ours() is 0 are moved into tmp (an entry tmp already has is replaced), tmp is
+ * renamed to dir, and DIR.old.PID, now holding only coopsim's entries, is
+ * removed.  At every instant dir is the old or the new directory.  On failure
+ * (COOP_EIO, COOP_ENOMEM) the user's entries go back, dir is the old directory
+ * again and tmp is left for the caller to remove.  ours NULL: coop_output_is_ours
+ * (a results directory). */
+int coop_dir_replace(const char *tmp, const char *dir, coop_dir_ours_fn ours, void *ctx,
+                     coop_err *err);
+
+/* Removes path and everything under it, not following symbolic links; 0 or -1. */
+int coop_remove_tree(const char *path);
 
 /* ---- sweeps ----
  *

@@ -28,8 +28,17 @@ typedef struct coop_plot_opts {
  * nothing in it can be plotted (err->text names the files a figure needs);
  * COOP_EIO when gnuplot is missing (err->text names the Debian package,
  * gnuplot-nox), a file cannot be written or gnuplot fails on a figure;
- * COOP_ENOMEM.  Figures drawn before a failure are left in place. */
+ * COOP_ENOMEM.  The figures go to dir/figures (coop_plot_into: outdir); they are drawn
+ * in a temporary sibling folder (.NAME.tmp-PID) that takes the folder's place
+ * only once every figure is drawn, keeping the files in it that coopsim plot did
+ * not write (coop_dir_replace); on any failure the temporary folder is removed
+ * and the old figures are left exactly as they were. */
 int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err);
+
+/* coop_plot with the figures in the folder outdir (`plot -o OUT`); NULL outdir
+ * is dir/figures. */
+int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *opts,
+                   coop_err *err);
 
 /* The agreement level an observed milestone of configs/data/eu_ca_timeline.csv
  * marks, from its `kind` and `what` columns, for a scenario with n_levels levels

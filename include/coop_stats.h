@@ -41,6 +41,16 @@ void coop_acc_summary(const coop_acc *a, coop_summary *s);
  * bit-identical to coop_acc_summary). */
 void coop_acc_summary_t(const coop_acc *a, double t, coop_summary *s);
 
+/* The summary of a share (every value in [0,1]) with the 95% interval taken on
+ * the logit scale and mapped back: inside (0, 1) for any n >= 2 (the t-based
+ * interval of coop_acc_summary_t can leave [0,1], and with n = 2, t = 12.7, it
+ * usually does).  L = log(m / (1 - m)), h = t * sd / sqrt(n) / (m * (1 - m)),
+ * ci = 1 / (1 + exp(-(L -/+ h))).  With sd = 0 the interval is [m, m]; n < 2
+ * leaves it NaN; mean and sd are those of coop_acc_summary_t.  A mean outside
+ * (0, 1) with sd > 0 (values that are not shares) keeps the t-based interval.
+ * t as for coop_acc_summary_t. */
+void coop_acc_summary_share(const coop_acc *a, double t, coop_summary *s);
+
 /* The summary of n values x[0], x[stride], ... (NaN skipped), added in order. */
 void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s);
 

@@ -27,7 +27,7 @@ static const char *const command_args[] = {
     [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
     [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
-    [COOP_CMD_PLOT] = "RESULTS_DIR",
+    [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
 };
 
 static const char *const command_summary[] = {
@@ -62,7 +62,8 @@ static const char options_text[] =
     "      --set PATH=VALUE  override any configuration value, e.g.\n"
     "                        --set actors.KZ.openness=0.7 --set domains.security.T=5\n"
     "      --series MODE     per-step data kept: none, summary or full (sets output.series)\n"
-    "      --force           replace an existing results directory\n"
+    "      --force           replace coopsim's files in an existing results directory\n"
+    "                        (other files there are kept)\n"
     "      --resume          finish an interrupted sweep\n"
     "      --quiet           no progress bar\n"
     "  -h, --help            this help\n";
@@ -79,7 +80,10 @@ void coop_cli_usage(FILE *out, coop_command topic)
         else if (topic == COOP_CMD_RUN)
             fputs("Runs the replicates of CONFIG in parallel and writes the results directory:\n"
                   "manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,\n"
-                  "milestones.csv, outcomes.csv (docs/OUTPUT.md).\n\n",
+                  "milestones.csv, outcomes.csv (docs/OUTPUT.md).  A CONFIG with a sweep group\n"
+                  "is refused (exit status 2): `coopsim sweep CONFIG` runs its points.  A\n"
+                  "results manifest is refused when another command wrote it (its\n"
+                  "run.subcommand): that command reproduces it.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
@@ -91,6 +95,13 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   out);
         if (topic != COOP_CMD_PLOT)
             fputs(options_text, out);
+        else
+            fputs("Draws into RESULTS_DIR/figures/ (or OUT), through a temporary folder that\n"
+                  "replaces it only when every figure is drawn (docs/FIGURES.md).\n\n"
+                  "Options:\n"
+                  "  -o, --output OUT      the figures folder (default: RESULTS_DIR/figures)\n"
+                  "      --quiet           print nothing\n",
+                  out);
         fputs("\nExit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n", out);
         return;
     }

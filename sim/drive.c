@@ -51,6 +51,7 @@ int coop_drive_sweep(const coop_config *cfg, coop_sweep *sw, int n_worlds,
     long long per_point = (long long)cfg->replicates * n_worlds;
     coop_run_info info;
     coop_run_info_start(&info, o->command_line, threads);
+    info.subcommand = o->command;
     coop_sweep_output_opts so = {sw, n_worlds, o->force, o->resume, &info};
     err->code = COOP_OK;
     coop_output *out = coop_output_open_sweep(o->dir, cfg, &so, &done, err);

@@ -835,6 +835,7 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     };
     coop_run_info info;
     coop_run_info_start(&info, opts->command, threads);
+    info.subcommand = "hypothesis";
     coop_sink sink = coop_progress_sink(pg, &csink);
     status = coop_experiment_run_plan(&plan, threads, &sink, err);
     coop_progress_free(pg);

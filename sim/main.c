@@ -68,6 +68,25 @@ static int cmd_check(const coop_config *cfg, coop_err *err)
     return COOP_OK;
 }
 
+/* What a command must refuse before it runs (exit status 2), so that it never
+ * silently does something else: a results manifest written by another command
+ * (its run.subcommand; that command reproduces the directory, this one would
+ * not), and for `run` a configuration with a sweep group (a run is one point). */
+static int check_command(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    const char *name = coop_cli_command_name(cli->cmd);
+    char wrote[32];
+    if (coop_manifest_command(cli->input, wrote, sizeof wrote) && strcmp(wrote, name) != 0)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s was written by `coopsim %s`, which reproduces "
+                         "its results: run `coopsim %s %s` (`coopsim %s` would not)",
+                         cli->input, wrote, wrote, cli->input, name);
+    if (cli->cmd == COOP_CMD_RUN && cfg->sweep.present)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s has a `sweep` group, which `coopsim run` does "
+                         "not run: use `coopsim sweep %s` (every point), or remove the sweep "
+                         "group to run one point", cli->input, cli->input);
+    return COOP_OK;
+}
+
 static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     if (cli->resume)
@@ -86,6 +105,7 @@ static int cmd_run(const coop_cli *cli, const coop_config *cfg, coop_err *err)
         return err->code ? err->code : COOP_EIO;
     coop_run_info info;
     coop_run_info_start(&info, cli->command_line, threads);
+    info.subcommand = "run";
     coop_progress *pg = coop_progress_alloc(progress_tty(cli), 1, 0, cfg->replicates, &stop_signal);
     if (!pg) {
         coop_output_abort(out);
@@ -218,9 +238,13 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
         return COOP_FAIL(err, COOP_EINVAL, "%s: %s", dir,
                          S_ISDIR(st.st_mode) ? "results directory exists (use --force to replace it)"
                                              : "exists and is not a directory");
+    coop_run_info info;
+    coop_run_info_start(&info, cli->command_line, coop_experiment_threads(cli->threads));
+    info.subcommand = "tournament";
     coop_tournament *t = coop_tournament_run(cfg, cli->threads, err);
     if (!t)
         return err->code;
+    coop_run_info_finish(&info, "complete");
     if (!cli->outdir)
         mkdir("results", 0777);
     if (mkdir(dir, 0777) != 0 && stat(dir, &st) != 0) {
@@ -233,7 +257,8 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
     snprintf(path, sizeof path, "%s/manifest.cfg", dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
-    if (!f || coop_config_print_in(cfg, f, dir) != COOP_OK || fclose(f) != 0 || rename(tmp, path) != 0) {
+    if (!f || coop_config_print_in(cfg, f, dir) != COOP_OK || coop_run_info_print(f, &info) != COOP_OK ||
+        fclose(f) != 0 || rename(tmp, path) != 0) {
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot write", path);
         goto out;
     }
@@ -268,6 +293,8 @@ static int worker_main(int argc, char **argv, coop_err *err)
     if (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP || cli.cmd == COOP_CMD_HYPOTHESIS) {
         status = coop_config_load(cli.input, (const char *const *)cli.overrides,
                                   cli.n_overrides, &cfg, err);
+        if (!status)
+            status = check_command(&cli, &cfg, err); /* rank 0 refuses the same */
         if (!status)
             catch_stop_signals();
         static const coop_sink none = {0};
@@ -335,34 +362,31 @@ static int root_main(int argc, char **argv)
     case COOP_CMD_CHECK:
     case COOP_CMD_RUN:
     case COOP_CMD_HYPOTHESIS:
-        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
-                                  cli.n_overrides, &cfg, &err);
-        if (!status)
-            status = cli.cmd == COOP_CMD_CHECK ? cmd_check(&cfg, &err)
-                     : cli.cmd == COOP_CMD_RUN ? cmd_run(&cli, &cfg, &err)
-                                               : cmd_hypothesis(&cli, &cfg, &err);
-        break;
     case COOP_CMD_TOURNAMENT:
-        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
-                                  cli.n_overrides, &cfg, &err);
-        if (!status)
-            status = cmd_tournament(&cli, &cfg, &err);
-        break;
     case COOP_CMD_VALIDATE:
-        status = coop_config_load(cli.input, (const char *const *)cli.overrides,
-                                  cli.n_overrides, &cfg, &err);
-        if (!status)
-            status = cmd_validate(&cli, &cfg, &err);
-        break;
     case COOP_CMD_SWEEP:
         status = coop_config_load(cli.input, (const char *const *)cli.overrides,
                                   cli.n_overrides, &cfg, &err);
-        if (!status)
+        if (!status && cli.cmd != COOP_CMD_CHECK)
+            status = check_command(&cli, &cfg, &err);
+        if (status)
+            break;
+        if (cli.cmd == COOP_CMD_CHECK)
+            status = cmd_check(&cfg, &err);
+        else if (cli.cmd == COOP_CMD_RUN)
+            status = cmd_run(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_HYPOTHESIS)
+            status = cmd_hypothesis(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_TOURNAMENT)
+            status = cmd_tournament(&cli, &cfg, &err);
+        else if (cli.cmd == COOP_CMD_VALIDATE)
+            status = cmd_validate(&cli, &cfg, &err);
+        else
             status = cmd_sweep(&cli, &cfg, &err);
         break;
     case COOP_CMD_PLOT: { /* figures of a results directory (sim/plot.c) */
         coop_plot_opts popts = {cli.quiet ? NULL : stdout, NULL};
-        status = coop_plot(cli.input, &popts, &err);
+        status = coop_plot_into(cli.input, cli.outdir, &popts, &err);
         break;
     }
     default:

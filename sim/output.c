@@ -4,9 +4,11 @@
  * a temporary sibling DIR.tmp.PID (same file system, so rename is atomic), each
  * file is flushed, fsync'ed and closed with its status checked, the directory is
  * fsync'ed, and only then renamed to DIR.  When an old DIR is replaced (--force)
- * it is first renamed aside to DIR.old.PID, the new directory takes its name, and
- * the old one is removed last: at every instant DIR is either the old complete
- * results or the new ones.  Only a directory that holds manifest.cfg (a coopsim
+ * it is first renamed aside to DIR.old.PID, the entries in it that coopsim did not
+ * write (coop_output_is_ours: a notebook, a figures/ folder) are moved into the new
+ * directory, the new directory takes its name, and the old one, holding only
+ * coopsim's old files, is removed last: at every instant DIR is either the old
+ * complete results or the new ones, and the user's files are never deleted.  Only a directory that holds manifest.cfg (a coopsim
  * results directory) or nothing is ever replaced, and removal never follows
  * symbolic links.
  *
@@ -24,6 +26,7 @@
 #include "coop_output.h"
 
 #include <dirent.h>
+#include <libconfig.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -163,6 +166,164 @@ static int remove_tree(const char *path)
     return rc;
 }
 
+static int sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    if (close(fd) != 0)
+        rc = -1;
+    return rc;
+}
+
+static char *parent_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* ---- what coopsim writes into a results directory, and replacing one ---- */
+
+/* Every name a coopsim command writes into a results directory (docs/OUTPUT.md):
+ * the files of coopsim run, the extra files of sweep, hypothesis, validate and
+ * tournament, and the .part and .tmp forms they take while being written. */
+static const char *const our_names[] = {
+    "manifest.cfg",   "series.csv",     "ties.csv",       "population.csv", "summary.csv",
+    "milestones.csv", "outcomes.csv",   "snapshots.csv",  "hypothesis.csv", "validation.csv",
+    "points.csv",     "progress.csv",   "tournament.csv",
+};
+
+int coop_output_is_ours(const char *name)
+{
+    size_t len = strlen(name);
+    static const char *const tails[] = {".part", ".tmp"};
+    for (size_t i = 0; i < sizeof our_names / sizeof our_names[0]; i++) {
+        size_t n = strlen(our_names[i]);
+        if (strncmp(name, our_names[i], n) != 0)
+            continue;
+        if (len == n)
+            return 1;
+        for (size_t t = 0; t < 2; t++)
+            if (strcmp(name + n, tails[t]) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static int ours_in_results(const char *dir, const char *name, void *ctx)
+{
+    (void)dir;
+    (void)ctx;
+    return coop_output_is_ours(name);
+}
+
+/* Moves the entries of `from` that are not ours into `to` (never over an entry
+ * `to` has).  Returns 0, or -1 with errno set when a move fails. */
+static int carry_foreign(const char *from, const char *to, coop_dir_ours_fn ours, void *ctx)
+{
+    DIR *d = opendir(from);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            ours(from, e->d_name, ctx))
+            continue;
+        char *src = dup_printf("%s/%s", from, e->d_name);
+        char *dst = dup_printf("%s/%s", to, e->d_name);
+        struct stat st;
+        if (!src || !dst) {
+            errno = ENOMEM;
+            rc = -1;
+        } else if (lstat(dst, &st) != 0 && rename(src, dst) != 0) {
+            rc = -1;
+        }
+        free(src);
+        free(dst);
+    }
+    int e2 = errno;
+    closedir(d);
+    errno = e2;
+    return rc;
+}
+
+int coop_dir_replace(const char *tmp, const char *dir, coop_dir_ours_fn ours, void *ctx,
+                     coop_err *err)
+{
+    struct stat st;
+    char *old = NULL;
+    if (!ours)
+        ours = ours_in_results;
+    if (lstat(dir, &st) == 0) {
+        if (!(old = dup_printf("%s.old.%ld", dir, (long)getpid())))
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        if (rename(dir, old) != 0) {
+            int e = errno;
+            free(old);
+            return COOP_FAIL(err, COOP_EIO, "%s: cannot move the old results aside: %s", dir,
+                             strerror(e));
+        }
+        if (carry_foreign(old, tmp, ours, ctx) != 0) {
+            int e = errno;
+            carry_foreign(tmp, old, ours, ctx); /* back where they were */
+            rename(old, dir);
+            free(old);
+            return COOP_FAIL(err, COOP_EIO, "%s: cannot keep its other files in the new "
+                             "results: %s", dir, strerror(e));
+        }
+    }
+    if (rename(tmp, dir) != 0) {
+        int e = errno;
+        if (old) {
+            carry_foreign(tmp, old, ours, ctx);
+            rename(old, dir); /* put the old results back */
+        }
+        free(old);
+        return COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", dir, tmp, strerror(e));
+    }
+    char *parent = parent_of(dir);
+    int status = COOP_OK;
+    if (parent && sync_dir(parent) != 0)
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot sync: %s", parent, strerror(errno));
+    free(parent);
+    if (old && remove_tree(old) != 0 && !status)
+        status = COOP_FAIL(err, COOP_EIO, "%s: new results are in place but the old ones "
+                           "could not be removed from %s", dir, old);
+    free(old);
+    return status;
+}
+
+int coop_remove_tree(const char *path)
+{
+    return remove_tree(path);
+}
+
+/* Removes the entries of dir that are ours (coop_output_is_ours), keeping the rest. */
+static int remove_ours(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!coop_output_is_ours(e->d_name))
+            continue;
+        char *sub = dup_printf("%s/%s", dir, e->d_name);
+        if (!sub || remove_tree(sub) != 0)
+            rc = -1;
+        free(sub);
+    }
+    closedir(d);
+    return rc;
+}
+
 /* 1 when dir holds manifest.cfg or nothing (a directory we may replace). */
 static int replaceable(const char *dir)
 {
@@ -219,27 +380,6 @@ static int make_parents(coop_output *out, coop_err *err)
     }
     free(path);
     return status;
-}
-
-static int sync_dir(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    if (close(fd) != 0)
-        rc = -1;
-    return rc;
-}
-
-static char *parent_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
 }
 
 static void release(coop_output *out)
@@ -659,11 +799,25 @@ static double t_critical(coop_output *out, long n)
     return out->tcache[n];
 }
 
+/* The metrics whose values are shares in [0,1]: their interval is taken on the
+ * logit scale (coop_acc_summary_share) so that it stays inside [0,1]. */
+static const unsigned char actor_share[COOP_ACTOR_METRICS] = {
+    [COOP_A_COOP_RATE] = 1, [COOP_A_COOP_TARGET] = 1, [COOP_A_ENGAGEMENT] = 1,
+    [COOP_A_PROPENSITY] = 1,
+};
+static const unsigned char tie_share[COOP_TIE_METRICS] = {[COOP_T_TRUST] = 1,
+                                                          [COOP_T_COOP_RATE] = 1};
+static const unsigned char pop_share[COOP_POP_METRICS] = {[COOP_P_COOP_SHARE] = 1};
+
 static void put_summary(coop_output *out, csv *c, int point, const char *world, int step,
-                        double date, const char *actor, const char *metric, const coop_acc *acc)
+                        double date, const char *actor, const char *metric, int share,
+                        const coop_acc *acc)
 {
     coop_summary s;
-    coop_acc_summary_t(acc, t_critical(out, acc->n), &s);
+    if (share)
+        coop_acc_summary_share(acc, t_critical(out, acc->n), &s);
+    else
+        coop_acc_summary_t(acc, t_critical(out, acc->n), &s);
     double v[4] = {s.mean, s.sd, s.ci_lo, s.ci_hi};
     if (strlen(world) + strlen(actor) + strlen(metric) > 300) {
         put_key(c, point, world, -1, step, date);
@@ -715,7 +869,7 @@ static int write_summaries(void *ctx, int point, int world, const char *world_na
         for (size_t a = 0; a < na; a++)
             for (int m = 0; m < COOP_ACTOR_METRICS; m++)
                 put_summary(out, c, point, world_name, step, date, cfg->actors[a].name,
-                            coop_actor_metric_names[m], acc++);
+                            coop_actor_metric_names[m], actor_share[m], acc++);
         for (size_t k = 0; k < nt; k++) {
             char tie[2 * COOP_NAME_MAX + 2];
             snprintf(tie, sizeof tie, "%s-%s", cfg->actors[cfg->ties[k].a].name,
@@ -724,11 +878,11 @@ static int write_summaries(void *ctx, int point, int world, const char *world_na
                 put_summary(out, c, point, world_name, step, date, tie,
                             m < COOP_TIE_METRICS ? coop_tie_metric_names[m]
                                                  : cfg->observables[m - COOP_TIE_METRICS].name,
-                            acc++);
+                            m < COOP_TIE_METRICS && tie_share[m], acc++);
         }
         for (int m = 0; m < COOP_POP_METRICS; m++)
             put_summary(out, c, point, world_name, step, date, "population", coop_pop_metric_names[m],
-                        acc++);
+                        pop_share[m], acc++);
     }
     for (size_t k = 0; k < out->cells * (size_t)out->n_steps; k++)
         coop_acc_init(&out->acc[k]);
@@ -786,6 +940,7 @@ static void iso_time(time_t t, char *buf, size_t size)
 void coop_run_info_start(coop_run_info *info, const char *command, int threads)
 {
     info->command = command;
+    info->subcommand = NULL;
     info->threads = threads;
     info->started = info->finished = time(NULL);
     info->wall_seconds = 0.0;
@@ -803,20 +958,51 @@ void coop_run_info_finish(coop_run_info *info, const char *status)
     info->status = status;
 }
 
-static void write_run_group(coop_output *out, const coop_run_info *info)
+static void put_run_group(csv *c, const coop_run_info *info)
 {
     char started[32], finished[32];
     iso_time(info ? info->started : 0, started, sizeof started);
     iso_time(info ? info->finished : 0, finished, sizeof finished);
 
-    csv *c = &out->file[F_MANIFEST];
     coop_csv_put(c, "\nrun = {\n  version = \"%s\";\n  command = ", COOP_VERSION);
     put_cfg_string(c, info && info->command ? info->command : "");
+    if (info && info->subcommand) {
+        coop_csv_put(c, ";\n  subcommand = ");
+        put_cfg_string(c, info->subcommand);
+    }
     coop_csv_put(c, ";\n  started = \"%s\";\n  finished = \"%s\";\n", started, finished);
     coop_csv_put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
         info ? info->wall_seconds : 0.0);
     put_cfg_string(c, info && info->status ? info->status : "complete");
     coop_csv_put(c, ";\n};\n");
+}
+
+static void write_run_group(coop_output *out, const coop_run_info *info)
+{
+    put_run_group(&out->file[F_MANIFEST], info);
+}
+
+int coop_run_info_print(FILE *f, const coop_run_info *info)
+{
+    csv c = {f, 0, 0};
+    put_run_group(&c, info);
+    return c.bad ? COOP_EIO : COOP_OK;
+}
+
+int coop_manifest_command(const char *path, char *buf, size_t size)
+{
+    config_t lc;
+    const char *s = NULL;
+    int found = 0;
+    buf[0] = '\0';
+    config_init(&lc);
+    if (config_read_file(&lc, path) == CONFIG_TRUE &&
+        config_lookup_string(&lc, "run.subcommand", &s) == CONFIG_TRUE && s) {
+        snprintf(buf, size, "%s", s);
+        found = 1;
+    }
+    config_destroy(&lc);
+    return found;
 }
 
 static int sweep_close(coop_output *out, const coop_run_info *info, coop_err *err);
@@ -849,40 +1035,20 @@ int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot sync: %s", out->tmp, strerror(errno));
 
     struct stat st;
-    char *old = NULL;
-    if (!status && lstat(out->dir, &st) == 0) {
-        if (!out->force || !S_ISDIR(st.st_mode) || !replaceable(out->dir))
-            status = COOP_FAIL(err, COOP_EINVAL, "%s: appeared while the run was writing; not "
-                               "replacing it", out->dir);
-        else if (!(old = dup_printf("%s.old.%ld", out->dir, (long)getpid())))
-            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        else if (rename(out->dir, old) != 0)
-            status = COOP_FAIL(err, COOP_EIO, "%s: cannot move the old results aside: %s",
-                               out->dir, strerror(errno));
-    }
-    if (!status && rename(out->tmp, out->dir) != 0) {
-        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", out->dir, out->tmp,
-                           strerror(errno));
-        if (old)
-            rename(old, out->dir);  /* put the old results back */
-    }
-    if (status) {
-        free(old);
-        coop_output_abort(out);
+    if (!status && lstat(out->dir, &st) == 0 &&
+        (!out->force || !S_ISDIR(st.st_mode) || !replaceable(out->dir)))
+        status = COOP_FAIL(err, COOP_EINVAL, "%s: appeared while the run was writing; not "
+                           "replacing it", out->dir);
+    if (!status)
+        status = coop_dir_replace(out->tmp, out->dir, ours_in_results, NULL, err);
+    if (status && out->tmp && lstat(out->tmp, &st) == 0) {
+        coop_output_abort(out); /* the new results never took DIR's place */
         return status;
     }
 
     /* The new results are in place; the temporary name and the parents are kept. */
     free(out->tmp);
     out->tmp = NULL;
-    char *parent = parent_of(out->dir);
-    if (parent && sync_dir(parent) != 0)
-        status = COOP_FAIL(err, COOP_EIO, "%s: cannot sync: %s", parent, strerror(errno));
-    free(parent);
-    if (old && remove_tree(old) != 0 && !status)
-        status = COOP_FAIL(err, COOP_EIO, "%s: new results are in place but the old ones "
-                           "could not be removed from %s", out->dir, old);
-    free(old);
     release(out);
     return status;
 }
@@ -1314,6 +1480,8 @@ static void fresh_cleanup(coop_output *out)
     }
     if (out->made_dir)
         remove_tree(out->dir);
+    else
+        remove_ours(out->dir); /* a kept directory: only what this open wrote */
     for (size_t i = out->n_made; i-- > 0;)
         rmdir(out->made[i]);
 }
@@ -1325,10 +1493,13 @@ static int sweep_fresh(coop_output *out, const coop_config *cfg, const coop_swee
     int status = make_parents(out, err);
     if (status)
         return status;
-    if (mkdir(out->dir, 0777) != 0)
+    struct stat st;
+    if (mkdir(out->dir, 0777) == 0)
+        out->made_dir = 1;
+    else if (errno != EEXIST || lstat(out->dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return COOP_FAIL(err, COOP_EIO, "%s: cannot create directory: %s", out->dir,
                          strerror(errno));
-    out->made_dir = 1;
+    /* else: the directory of a forced or restarted sweep, emptied of coopsim's files */
     if ((status = write_manifest(out, NULL, "running", err)) ||
         (status = write_whole(out, "points.csv", o->sweep, NULL, err)))
         return status;
@@ -1529,7 +1700,7 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
         else if (!replaceable(out->dir))
             status = COOP_FAIL(err, COOP_EINVAL, "%s: not replacing it: not a coopsim results "
                                "directory (no manifest.cfg) and not empty", out->dir);
-        else if (remove_tree(out->dir) != 0)
+        else if (remove_ours(out->dir) != 0)  /* the user's files stay */
             status = COOP_FAIL(err, COOP_EIO, "%s: cannot remove the old results: %s", out->dir,
                                strerror(errno));
     } else if (!status && errno != ENOENT) {
@@ -1544,7 +1715,7 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
             out->progress_fd = -1;
             for (int k = 0; k < N_FILES; k++)
                 out->done_size[k] = 0;
-            if (remove_tree(out->dir) != 0)
+            if (remove_ours(out->dir) != 0)
                 status = COOP_FAIL(err, COOP_EIO, "%s: cannot remove the unfinished start of "
                                    "the sweep: %s", out->dir, strerror(errno));
         }

@@ -8,7 +8,10 @@
  * gnuplot script figures/NAME.gp that plots that file by relative path, and pipes
  * the very same script text into gnuplot (popen) running in figures/.  So
  * `cd RESULTS_DIR/figures && gnuplot NAME.gp` redraws NAME.png byte for byte, and
- * a user can restyle a figure by editing its script, without coopsim.  Doing the
+ * a user can restyle a figure by editing its script, without coopsim.  (figures/
+ * is -o OUT when given; every figure is drawn in a temporary sibling folder that
+ * replaces figures/ only when all are drawn, so a failed plot changes nothing:
+ * coop_plot and figures_tmpdir.)  Doing the
  * filtering and aggregation here (share of replicates past a milestone, means
  * and t intervals of outcomes over replicates, grid ranks of sweep points) keeps
  * the scripts short and readable: they only say how to draw.  (The one figure
@@ -39,6 +42,7 @@
 
 #include "coop_config.h"
 #include "coop_model.h"
+#include "coop_output.h"
 #include "coop_stats.h"
 #include "coop_validate.h"
 #include "coop_version.h"
@@ -375,7 +379,8 @@ static int csv_int(const csv *c, int col, long *v, coop_err *err)
 
 typedef struct plot {
     const char *dir;
-    char figdir[BUF];
+    char figdir[BUF];       /* where figures are drawn: the temporary sibling of outdir */
+    char outdir[BUF];       /* where they end up: DIR/figures, or -o OUT */
     char gnuplot[BUF];
     int cairo;              /* pngcairo available */
     FILE *log;
@@ -626,8 +631,8 @@ static int fig_draw(plot *p, fig *f, const char *what, coop_err *err)
     if (!ok) {
         last_line(logpath, msg, sizeof msg);
         remove(logpath);
-        return COOP_FAIL(err, COOP_EIO, "gnuplot failed on %s: %s", path,
-                         msg[0] ? msg : "(no message)");
+        return COOP_FAIL(err, COOP_EIO, "gnuplot failed on %s.gp: %s (%s is left as it was)",
+                         f->name, msg[0] ? msg : "(no message)", p->outdir);
     }
     remove(logpath);
     struct stat st;
@@ -635,7 +640,7 @@ static int fig_draw(plot *p, fig *f, const char *what, coop_err *err)
         return COOP_FAIL(err, COOP_EIO, "gnuplot wrote no %s", png);
     p->n_figures++;
     if (p->log)
-        fprintf(p->log, "%s: %s\n", png, what);
+        fprintf(p->log, "%s/%s.png: %s\n", p->outdir, f->name, what);
     return COOP_OK;
 }
 
@@ -988,9 +993,22 @@ out:
     return status;
 }
 
+/* Whether any row of metric in one of the n panels has a confidence interval
+ * (summary.csv writes NA below 2 replicates). */
+static int has_interval(const sdata *d, int metric, const int *panel, int n)
+{
+    for (size_t i = 0; i < d->n; i++)
+        for (int k = 0; k < n; k++)
+            if (d->row[i].metric == metric && d->row[i].panel == panel[k] &&
+                !isnan(d->row[i].lo) && !isnan(d->row[i].hi))
+                return 1;
+    return 0;
+}
+
 /* A time-series figure of one metric: one panel per entry of panel[] (actor
  * index, or 0 for the population), every curve in each panel, mean lines over
- * shaded 95% CI bands.  Several pages (NAME_1, NAME_2, ...) beyond SERIES_PANELS
+ * shaded 95% CI bands (no band, and no "95% CI" in the title or the legend,
+ * when summary.csv has no interval: fewer than 2 replicates).  Several pages (NAME_1, NAME_2, ...) beyond SERIES_PANELS
  * panels. */
 static int draw_series(plot *p, const sdata *d, const char *name, int metric, const int *panel,
                        char (*ptitle)[COOP_NAME_MAX + 32], int n_panels, const char *title,
@@ -1068,14 +1086,20 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
         if ((status = fig_open(p, &f, fname, what, file, "summary.csv", err)))
             break;
         FILE *g = f.gp;
-        char t[512];
-        if (pages > 1)
-            snprintf(t, sizeof t, "%s (%d of %d)", title, pg + 1, pages);
-        else
-            snprintf(t, sizeof t, "%s", title);
+        char t[560];
         page pgl;
         fputs("set yrange [0:1]\nset ytics 0.2\n", g);
-        int bands = nc <= BAND_CURVES;
+        /* A band only where summary.csv has an interval (none below 2 replicates). */
+        int bands = nc <= BAND_CURVES && has_interval(d, metric, panel + first, np);
+        char ttl[512];
+        snprintf(ttl, sizeof ttl, "%s", title);
+        char *ci = strstr(ttl, ", 95% CI)");
+        if (ci && !bands)
+            memmove(ci, ci + strlen(", 95% CI"), strlen(ci + strlen(", 95% CI")) + 1);
+        if (pages > 1)
+            snprintf(t, sizeof t, "%s (%d of %d)", ttl, pg + 1, pages);
+        else
+            snprintf(t, sizeof t, "%s", ttl);
         int kc = 6;
         for (int c = 0; c < nc; c++)
             kc = (int)strlen(labels[c]) > kc ? (int)strlen(labels[c]) : kc;
@@ -3937,6 +3961,83 @@ out:
 
 /* ---------------------------------------------------------------- run */
 
+/* 1 when DIR/STEM.gp is a script coopsim plot wrote (its second line says so). */
+static int plot_script(const char *dir, const char *stem, size_t len)
+{
+    char path[BUF], line[128];
+    if ((size_t)snprintf(path, sizeof path, "%s/%.*s.gp", dir, (int)len, stem) >= sizeof path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int ours = fgets(line, sizeof line, f) && fgets(line, sizeof line, f) &&
+               strncmp(line, "# Drawn by coopsim ", 19) == 0;
+    fclose(f);
+    return ours;
+}
+
+/* Whether entry NAME of a figures folder DIR is coopsim plot's (replaced when the
+ * figures are drawn again) or the user's (kept): a NAME.gp script coopsim wrote,
+ * and the .png, .csv and .log files of such a script's figure: STEM.EXT with
+ * STEM.gp, STEM_*.csv with STEM.gp, or STEM.csv shared by pages STEM_1.gp, ... */
+static int plot_ours(const char *dir, const char *name, void *ctx)
+{
+    (void)ctx;
+    const char *dot = strrchr(name, '.');
+    if (!dot || (strcmp(dot, ".gp") && strcmp(dot, ".png") && strcmp(dot, ".csv") &&
+                 strcmp(dot, ".log")))
+        return 0;
+    size_t len = (size_t)(dot - name);
+    char paged[BUF];
+    if (plot_script(dir, name, len))
+        return 1;
+    if (strcmp(dot, ".csv") != 0)
+        return 0;
+    for (size_t k = len; k-- > 1;)
+        if (name[k] == '_' && plot_script(dir, name, k))
+            return 1;
+    snprintf(paged, sizeof paged, "%.*s_1", (int)len, name);
+    return plot_script(dir, paged, strlen(paged));
+}
+
+/* Decides where the figures go (out: -o OUT, else DIR/figures) into p->outdir and
+ * creates the temporary folder they are drawn in, a hidden sibling
+ * PARENT/.NAME.tmp-PID on the same file system, into p->figdir. */
+static int figures_tmpdir(plot *p, const char *out, coop_err *err)
+{
+    int status;
+    if (out && *out) {
+        size_t len = strlen(out);
+        while (len > 1 && out[len - 1] == '/')
+            len--;
+        if (len >= sizeof p->outdir)
+            return COOP_FAIL(err, COOP_ECONFIG, "-o %s: path too long", out);
+        snprintf(p->outdir, sizeof p->outdir, "%.*s", (int)len, out);
+    } else if ((status = join(p->outdir, sizeof p->outdir, p->dir, "figures", err))) {
+        return status;
+    }
+    const char *slash = strrchr(p->outdir, '/');
+    const char *base = slash ? slash + 1 : p->outdir;
+    struct stat st;
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return COOP_FAIL(err, COOP_ECONFIG, "-o %s: name a folder for the figures", p->outdir);
+    if (lstat(p->outdir, &st) == 0 && !S_ISDIR(st.st_mode))
+        return COOP_FAIL(err, COOP_EIO, "%s: exists and is not a directory", p->outdir);
+    int n = slash ? snprintf(p->figdir, sizeof p->figdir, "%.*s/.%s.tmp-%ld",
+                             (int)(slash - p->outdir), p->outdir, base, (long)getpid())
+                  : snprintf(p->figdir, sizeof p->figdir, ".%s.tmp-%ld", base, (long)getpid());
+    if (n < 0 || (size_t)n >= sizeof p->figdir) {
+        p->figdir[0] = '\0';
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: path too long", p->outdir);
+    }
+    if (mkdir(p->figdir, 0777) != 0) {
+        int e = errno;
+        p->figdir[0] = '\0';
+        return COOP_FAIL(err, COOP_EIO, "cannot create %s: %s", p->outdir, strerror(e));
+    }
+    return COOP_OK;
+}
+
 static void plot_destroy(plot *p)
 {
     coop_config_destroy(&p->cfg);
@@ -3950,6 +4051,12 @@ static void plot_destroy(plot *p)
 }
 
 int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
+{
+    return coop_plot_into(dir, NULL, opts, err);
+}
+
+int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *opts,
+                   coop_err *err)
 {
     plot p;
     odata od = {0};
@@ -4001,12 +4108,8 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
                            prog);
         goto out;
     }
-    if ((status = join(p.figdir, sizeof p.figdir, dir, "figures", err)))
+    if ((status = figures_tmpdir(&p, outdir, err)))
         goto out;
-    if (mkdir(p.figdir, 0777) != 0 && errno != EEXIST) {
-        status = COOP_FAIL(err, COOP_EIO, "cannot create %s: %s", p.figdir, strerror(errno));
-        goto out;
-    }
     static const char probe[] = "set terminal pngcairo\n";
     if ((status = pipe_gnuplot(&p, probe, sizeof probe - 1, "/dev/null", &p.cairo, err)))
         goto out;
@@ -4053,15 +4156,24 @@ int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
         goto out;
     if (have[7] && p.n_points > 1 && (status = plot_calibration(&p, err)))
         goto out;
-    if (p.n_figures == 0)
+    if (p.n_figures == 0) {
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: nothing to plot: no figure fits what its files hold (time series "
                            "need summary.csv, agreements milestones.csv, the forest plot "
                            "hypothesis.csv, sweeps points.csv with outcomes.csv, snapshots "
                            "snapshots.csv of a lattice, the tournament tournament.csv, the "
-                           "validation validation.csv of one point)",
+                           "validation validation.csv, the calibration figure validation.csv of a sweep)",
                            dir);
+        goto out;
+    }
+    /* Every figure drawn: the new folder takes the place of the old one, keeping
+     * the files in it that coopsim plot did not write. */
+    if ((status = coop_dir_replace(p.figdir, p.outdir, plot_ours, NULL, err)))
+        goto out;
+    p.figdir[0] = '\0';
 out:
+    if (p.figdir[0])
+        coop_remove_tree(p.figdir); /* a failed plot leaves the old figures as they were */
     free(od.acc);
     free(h.r);
     free(h.index);

@@ -4,7 +4,13 @@
  * deviations; it is stable where the textbook sum-of-squares formula cancels.
  * The confidence interval is the usual t-based interval of a mean,
  * mean +/- t_{0.975, n-1} * sd / sqrt(n), with the quantile from GSL's
- * gsl_cdf_tdist_Pinv (accurate to about 1e-15 relative). */
+ * gsl_cdf_tdist_Pinv (accurate to about 1e-15 relative).
+ *
+ * A share (a value in [0,1]) gets the same interval built on the logit scale
+ * (coop_acc_summary_share): L = logit(mean) +/- t * se / (mean * (1 - mean)),
+ * se = sd / sqrt(n) (the delta method), mapped back with the logistic function,
+ * so that it stays inside (0, 1) however few the replicates; when every value
+ * is the same (sd = 0) the interval is that value. */
 #include "coop_stats.h"
 
 #include <math.h>
@@ -46,6 +52,24 @@ void coop_acc_summary_t(const coop_acc *a, double t, coop_summary *s)
     double half = t * s->sd / sqrt((double)a->n);
     s->ci_lo = s->mean - half;
     s->ci_hi = s->mean + half;
+}
+
+void coop_acc_summary_share(const coop_acc *a, double t, coop_summary *s)
+{
+    coop_acc_summary_t(a, t, s);
+    if (a->n < 2 || isnan(t))
+        return;
+    double m = s->mean;
+    if (s->sd == 0.0 || !(m > 0.0 && m < 1.0)) {
+        /* all values equal (or a mean outside (0,1): not a share, nothing to map) */
+        if (s->sd == 0.0)
+            s->ci_lo = s->ci_hi = m;
+        return;
+    }
+    double centre = log(m / (1.0 - m));
+    double half = t * s->sd / sqrt((double)a->n) / (m * (1.0 - m));
+    s->ci_lo = 1.0 / (1.0 + exp(-(centre - half)));
+    s->ci_hi = 1.0 / (1.0 + exp(-(centre + half)));
 }
 
 void coop_acc_summary(const coop_acc *a, coop_summary *s)

@@ -790,33 +790,14 @@ static int sweep_dir_close(const char *dir, const char *tmp, const coop_config *
     FILE *f = fopen(p, "w");
     if (!f)
         return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", p, strerror(errno));
-    int bad = coop_config_print_in(cfg, f, tmp) != COOP_OK;
-    fprintf(f, "run = {\n  version = \"%s\";\n  command = \"validate\";\n  threads = %d;\n"
-            "  wall_seconds = %.3f;\n  status = \"%s\";\n};\n", COOP_VERSION, info->threads,
-            info->wall_seconds, info->status);
+    int bad = coop_config_print_in(cfg, f, tmp) != COOP_OK || coop_run_info_print(f, info) != COOP_OK;
     if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f))
         bad = 1;
     if (fclose(f) != 0 || bad)
         return COOP_FAIL(err, COOP_EIO, "%s: write failed", p);
-    /* The old directory (forced) is moved aside first and removed only once the new
-     * one is in place. */
-    struct stat sb;
-    char old[COOP_PATH_MAX + 48] = "";
-    if (stat(dir, &sb) == 0) {
-        snprintf(old, sizeof old, "%s.old.%ld", dir, (long)getpid());
-        if (rename(dir, old) != 0)
-            return COOP_FAIL(err, COOP_EIO, "%s: cannot move it aside to replace it: %s", dir,
-                             strerror(errno));
-    }
-    if (rename(tmp, dir) != 0) {
-        int e = errno;
-        if (old[0])
-            rename(old, dir);
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", dir, tmp, strerror(e));
-    }
-    if (old[0])
-        remove_dir(old); /* best effort: a results directory holds files only */
-    return COOP_OK;
+    /* A forced old directory is replaced by the new one, keeping the files in it
+     * that are not coopsim's (coop_dir_replace). */
+    return coop_dir_replace(tmp, dir, NULL, NULL, err);
 }
 
 int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err)
@@ -899,6 +880,7 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
     };
     coop_run_info info;
     coop_run_info_start(&info, opts->command, threads);
+    info.subcommand = "validate";
     st = sw ? coop_experiment_run_lazy(&plan, sweep_cfg, sw, threads, &sink, err)
             : coop_experiment_run_plan(&plan, threads, &sink, err);
     coop_progress_free(pg);

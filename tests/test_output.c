@@ -454,16 +454,23 @@ Test(output, refuses_a_file)
 Test(output, force_replaces_results_directory)
 {
     write_dir(in_base("res"), 1);
-    FILE *f = fopen(in_base("res/stale.csv"), "w");
+    /* a coopsim file the new results do not have (stale), and a file of the user's */
+    FILE *f = fopen(in_base("res/hypothesis.csv"), "w");
     fputs("old\n", f);
+    fclose(f);
+    f = fopen(in_base("res/notes.csv"), "w");
+    fputs("mine\n", f);
     fclose(f);
     coop_err err = {0};
     coop_output *out = coop_output_open(in_base("res"), &cfg, 1, &err);
     cr_assert_not_null(out, "%s", err.text);
-    cr_assert(exists(in_base("res/stale.csv")));  /* the old results stay until close */
+    cr_assert(exists(in_base("res/hypothesis.csv")));  /* the old results stay until close */
     cr_assert(eq(int, feed(out, "factual", 3, &err), COOP_OK));
     cr_assert(eq(int, coop_output_close(out, NULL, &err), COOP_OK), "%s", err.text);
-    cr_assert(not(exists(in_base("res/stale.csv"))));
+    cr_assert(not(exists(in_base("res/hypothesis.csv"))));
+    char *mine = slurp(in_base("res/notes.csv"));  /* --force keeps what is not coopsim's */
+    cr_assert(eq(str, mine, "mine\n"));
+    free(mine);
     char *s = slurp(in_base("res/outcomes.csv"));
     cr_assert(eq(int, count_lines(s), 1 + 3 * COOP_N_OUTCOMES));
     free(s);
@@ -626,4 +633,19 @@ Test(output, snapshots_of_another_layout_are_einval)
     free_record(rec);
     coop_output_abort(out);
     cr_assert(eq(int, base_entries(), 0), "abort left files behind");
+}
+
+/* What --force may replace: coopsim's own names and their .part/.tmp forms only. */
+Test(output, is_ours_names_only_coopsims_files)
+{
+    static const char *const ours[] = {"manifest.cfg", "summary.csv", "outcomes.csv.part",
+                                       "manifest.cfg.tmp", "points.csv.tmp", "progress.csv",
+                                       "hypothesis.csv", "validation.csv", "tournament.csv",
+                                       "snapshots.csv"};
+    static const char *const theirs[] = {"figures", "notebook.ipynb", "summary.csv.bak",
+                                         "my_summary.csv", "manifest.cfg~", "summary", ""};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++)
+        cr_expect(coop_output_is_ours(ours[i]), "%s", ours[i]);
+    for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++)
+        cr_expect_not(coop_output_is_ours(theirs[i]), "%s", theirs[i]);
 }

@@ -136,3 +136,55 @@ Test(stats, two_values)
     NEAR(s.ci_lo, -10.706204736174676);
     NEAR(s.ci_hi, 14.706204736174676);
 }
+
+/* Shares get the interval on the logit scale (coop_acc_summary_share).  Reference
+ * values computed in Python, independently of the C code:
+ *   m = mean(x); sd = statistics.stdev(x); L = log(m / (1 - m))
+ *   h = t * sd / sqrt(n) / (m * (1 - m)); lo, hi = 1 / (1 + exp(-(L -/+ h)))
+ * with t from the table above.  The t-based interval of the same values leaves
+ * [0, 1] (-0.00974776... and -0.585310... below 0). */
+static void share_of(const double *x, size_t n, coop_summary *s)
+{
+    coop_acc a;
+    coop_acc_init(&a);
+    for (size_t i = 0; i < n; i++)
+        coop_acc_add(&a, x[i]);
+    coop_acc_summary_share(&a, coop_t_critical(0.95, (long)n - 1), s);
+}
+
+Test(stats, share_interval_on_logit_scale)
+{
+    const double x[] = {0.02, 0.0, 0.05, 0.01, 0.0};
+    coop_summary s, t;
+    share_of(x, 5, &s);
+    coop_summary_of(x, 5, 1, &t);
+    cr_assert(eq(long, s.n, 5));
+    NEAR(s.mean, 0.016);
+    NEAR(s.sd, 0.020736441353327719);
+    NEAR(s.ci_lo, 0.0031586896331419843);
+    NEAR(s.ci_hi, 0.077013062773713004);
+    NEAR(t.ci_lo, -0.0097476926792908168); /* what the t-interval gave */
+    cr_assert(s.ci_lo > 0.0 && s.ci_hi < 1.0);
+}
+
+Test(stats, share_interval_two_values_stays_in_range)
+{
+    const double x[] = {0.0, 0.1};
+    coop_summary s;
+    share_of(x, 2, &s);
+    NEAR(s.mean, 0.05);
+    NEAR(s.ci_lo, 8.1767055840006274e-08);
+    NEAR(s.ci_hi, 0.99997048296170954);
+}
+
+Test(stats, share_interval_constant_and_single)
+{
+    const double zeros[] = {0.0, 0.0, 0.0}, one[] = {0.4};
+    coop_summary s;
+    share_of(zeros, 3, &s);
+    cr_assert(eq(dbl, s.ci_lo, 0.0));
+    cr_assert(eq(dbl, s.ci_hi, 0.0));
+    share_of(one, 1, &s);
+    NEAR(s.mean, 0.4);
+    cr_assert(isnan(s.sd) && isnan(s.ci_lo) && isnan(s.ci_hi));
+}

@@ -326,7 +326,8 @@ Test(sweep_e2e, progress_bar_on_a_terminal_only)
     e2e_slurp(out, buf, sizeof buf);
     cr_assert_null(strstr(buf, "runs"), "%s", buf);
     snprintf(cmd, sizeof cmd,
-             "script -qec \"%s run tests/data/sweep_small.cfg -o %s/c\" /dev/null >%s 2>&1",
+             "script -qec \"%s run tests/data/exp_small.cfg --replicates 4 -o %s/c\" /dev/null "
+             ">%s 2>&1",
              e2e_program(), tmp, out);
     cr_assert_eq(system(cmd), 0);
     e2e_slurp(out, buf, sizeof buf);
