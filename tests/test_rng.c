@@ -165,15 +165,17 @@ Test(rng, seed_is_stream_of_key)
                          coop_rng_stream(coop_rng_key(m, 3, m * 7), (coop_stream)k, 0)));
 }
 
-/* A one-bit change of any word changes about half the bits of the key and of the
- * seed (full avalanche; mean over 4000 changes within 16 +- 0.5 and 32 +- 1). */
+/* A one-bit change of any of the three words changes about half the bits of the key
+ * and of a stream's seed (full avalanche): the mean over 12000 one-bit changes is
+ * within 0.5 of 32 of 64 and of 16 of 32 bits (the standard errors are 0.04 and
+ * 0.03 for independent uniform bits). */
 Test(rng, avalanche)
 {
     double kbits = 0, sbits = 0;
     int n = 0;
     for (uint32_t m = 0; m < 125; m++)
         for (int w = 0; w < 3; w++)
-            for (int b = 0; b < 32; b += 1) {
+            for (int b = 0; b < 32; b++) {
                 uint32_t v[3] = {m * 2654435761u, m, m % 2000};
                 uint64_t k0 = coop_rng_key(v[0], v[1], v[2]);
                 uint32_t s0 = coop_rng_stream(k0, COOP_STREAM_TIE, 0);
