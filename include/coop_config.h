@@ -26,7 +26,7 @@
 #define COOP_NAME_MAX 64
 #define COOP_PATH_MAX 256
 #define COOP_MAX_LEVELS 8
-#define COOP_MAX_REPLICATES 65536 /* seed derivation packs the replicate in 16 bits */
+#define COOP_MAX_REPLICATES 65536 /* the most replicates per point */
 /* Limits on configuration text, checked before libconfig parses it (docs/CONFIG.md
  * "Limits"): libconfig 1.5 lexes a long line in quadratic time (a 1 MiB string:
  * 2 s; 4 MiB: 35 s).  The largest shipped configuration is about 20 KB and the
@@ -208,8 +208,9 @@ typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } co
  * `actors` and `ties` lists.  Every node is a copy of `actor_template` named
  * "n0", "n1", ... (or the names of an edge-list file), changed for some nodes by
  * `actor_overrides` (coop_override_cfg); the network is drawn once
- * per configuration from a generator seeded from experiment.seed (stream 65535 of
- * coop_rng_seed), so every replicate, world and point shares it. */
+ * per configuration from a generator seeded from experiment.seed (stream
+ * COOP_STREAM_NETWORK of coop_rng_seed), so every replicate, world and point
+ * shares it. */
 typedef enum coop_net_type {
     COOP_NET_COMPLETE, COOP_NET_RING, COOP_NET_LATTICE, COOP_NET_GNP, COOP_NET_GNM,
     COOP_NET_BA, COOP_NET_WS, COOP_NET_FILE

@@ -2,7 +2,7 @@
  *
  * An experiment is a list of work items (point p, world w, replicate r).  Item
  * (p, w, r) runs the configuration of world w at point p with the seed
- * coop_rng_seed(seed, p, r): the worlds of one replicate share their seed (common
+ * key coop_rng_key(seed, p, r): the worlds of one replicate share their key (common
  * random numbers).  Items run in parallel (OpenMP, schedule dynamic); completed
  * records are handed to a sink strictly in item order, p outermost, then w, then
  * r, one call at a time, through a bounded reorder buffer: at most 2 x threads
@@ -38,7 +38,7 @@ typedef struct coop_item {
     int world;                 /* world index */
     const char *world_name;    /* e.g. "factual" */
     int replicate;
-    uint32_t seed;             /* coop_rng_seed(seed, point, replicate) */
+    uint64_t seed;             /* the run's key: coop_rng_key(seed, point, replicate) */
     const coop_config *cfg;    /* the configuration the item ran */
 } coop_item;
 

@@ -3,7 +3,7 @@
  * `coopsim hypothesis CONFIG` asks whether the motivator (cfg->hyp.motivator,
  * Kazakhstan in configs/eu_ca.cfg) raised cooperation between its region and the
  * target.  It runs, at every point, one world per row of this table, all with
- * the same seeds (replicate r of every world: coop_rng_seed(seed, point, r),
+ * the same streams (replicate r of every world: key coop_rng_key(seed, point, r),
  * common random numbers):
  *
  *   world 0  factual          the configuration as given
@@ -85,10 +85,10 @@ coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err);
 void coop_hyp_worlds_free(coop_hyp_worlds *w);
 
 /* The seed of the bootstrap generator of point `point` of an experiment with
- * master seed `seed`: coop_rng_seed(seed XOR 0xB0075EED, point, 0).  One seed per
- * point, shared by every outcome and comparison there (so with equal numbers of
- * pairs they are resampled alike); keyed differently from the replicates'
- * seeds. */
+ * master seed `seed`: coop_rng_seed(seed, point, 0, COOP_STREAM_BOOTSTRAP).  One
+ * seed per point, shared by every outcome and comparison there (so with equal
+ * numbers of pairs they are resampled alike); a stream kind of its own, unrelated
+ * to the replicates' streams. */
 uint32_t coop_hypothesis_boot_seed(uint32_t seed, int point);
 
 /* One outcome of one comparison.  s holds the oriented statistics: s.diff, both

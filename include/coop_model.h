@@ -9,6 +9,7 @@
 #ifndef COOP_MODEL_H
 #define COOP_MODEL_H
 
+#include <stdint.h>
 #include <gsl/gsl_rng.h>
 
 #include "coop_config.h"
@@ -85,14 +86,16 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err);
 void coop_model_free(coop_model *m);
 
 /* Resets every state variable to the configuration's initial values and seeds the
- * model's own generator (of type cfg->rng) with seed. */
-void coop_model_init(coop_model *m, unsigned long seed);
+ * model's streams (generators of type cfg->rng) from seed, the run's 64-bit key
+ * (coop_rng_key of its work item): stream (kind, index) gets coop_rng_stream(seed,
+ * kind, index). */
+void coop_model_init(coop_model *m, uint64_t seed);
 
 /* Advances one step; writes that step's observations into rec (may be NULL). */
 void coop_model_step(coop_model *m, coop_record *rec);
 
 /* init, then every step, then the outcome scalars into rec. */
-void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec);
+void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
 
 /* The node kernel (docs/ODD.md, "Node kernel"): a fast path for node-level
  * imitate_best models that gives the same numbers as the general engine.

@@ -13,7 +13,7 @@
  *          that every one of the n strata of every parameter holds exactly one point
  *          (McKay, Beckman & Conover 1979).  The permutations and jitters come from a
  *          GSL mt19937 generator of their own seeded with
- *          coop_rng_seed(sweep.seed, COOP_MAX_POINTS, 0) (a seed no run uses): for
+ *          coop_rng_seed(sweep.seed, 0, 0, COOP_STREAM_LHS) (a stream of its own): for
  *          each parameter in order, gsl_ran_shuffle of the identity, then n draws of
  *          gsl_rng_uniform for points 0..n-1
  *   sobol  the first n points of GSL's gsl_qrng_sobol in dimension n_params (at most

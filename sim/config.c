@@ -1498,7 +1498,7 @@ static int load_template(const ctx *c, const config_setting_t *root, coop_config
     return COOP_OK;
 }
 
-/* Draws the network of cfg->net (from experiment.seed, stream 65535) and fills
+/* Draws the network of cfg->net (from experiment.seed, COOP_STREAM_NETWORK) and fills
  * cfg->actors (template copies) and cfg->ties. */
 static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
 {
@@ -1509,7 +1509,7 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
     gsl_rng *r = gsl_rng_alloc(type);
     if (!r)
         return nomem(c->err);
-    gsl_rng_set(r, coop_rng_seed((uint32_t)cfg->seed, COOP_MAX_POINTS, 0));
+    gsl_rng_set(r, coop_rng_seed((uint32_t)cfg->seed, 0, 0, COOP_STREAM_NETWORK));
     coop_err nerr = {0};
     coop_network *net = NULL;
     size_t n = (size_t)nc->n;

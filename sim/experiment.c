@@ -170,7 +170,7 @@ static int run_one(const coop_plan *plan, long long i, int model_threads, coop_m
     if (!rec)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory allocating a record of %d steps",
                          cfg->n_steps);
-    coop_model_run(*model, coop_rng_seed(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
+    coop_model_run(*model, coop_rng_key(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
                    rec);
     *out = rec;
     return COOP_OK;
@@ -196,7 +196,7 @@ static int deliver_one(engine *e, long long i, const coop_record *rec, coop_err 
         .world = w,
         .world_name = plan->world_name[w],
         .replicate = r,
-        .seed = coop_rng_seed(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
+        .seed = coop_rng_key(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
         .cfg = plan->cfg[(size_t)p * plan->n_worlds + w],
     };
     if (sink->replicate)

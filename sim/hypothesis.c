@@ -178,7 +178,7 @@ coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err)
 
 uint32_t coop_hypothesis_boot_seed(uint32_t seed, int point)
 {
-    return coop_rng_seed(seed ^ 0xB0075EEDu, (uint32_t)point, 0);
+    return coop_rng_seed(seed, (uint32_t)point, 0, COOP_STREAM_BOOTSTRAP);
 }
 
 /* ---------------------------------------------------------------- statistics */

@@ -18,7 +18,7 @@
  * configuration, so one configuration serves any number of runs and threads.
  *
  * Randomness.  Every kind of decision draws from streams of its own, all GSL
- * generators of type cfg->rng seeded from the run's seed: one stream per tie (per
+ * generators of type cfg->rng seeded from the run's key (coop_rng.h): one stream per tie (per
  * block of ties beyond TSTREAMS) for its engagement, and in tie mode its choices
  * and implementation errors; one for the motivators' initiatives; one per block of
  * KBLOCK nodes for the per-node draws (the actions and errors of interaction =
@@ -69,10 +69,8 @@
 #define KPAR_MIN (16 * KBLOCK)
 
 /* Streams of a run besides its generator (section "Randomness" above): at most
- * TSTREAMS tie streams, and the keys that tell the kinds of stream apart. */
+ * TSTREAMS tie streams. */
 #define TSTREAMS 4096
-#define KEY_TIES 0x54494553u       /* "TIES" */
-#define KEY_MOTIVATORS 0x4D4F5456u /* "MOTV" */
 
 const char *const coop_outcome_names[COOP_N_OUTCOMES] = {
     "others_coop_target", "target_engagement", "others_level",
@@ -805,33 +803,19 @@ nomem:
 
 /* ---------------------------------------------------------------- init */
 
-/* The seed of stream b of a kind (KEY_TIES, KEY_MOTIVATORS): coop_rng_seed keyed by
- * the run's seed XOR the kind, so that no two streams of a run share a seed. */
-static unsigned long stream_seed(unsigned long seed, uint32_t key, size_t b)
-{
-    return coop_rng_seed((uint32_t)seed ^ key, (uint32_t)(b >> 16), (uint32_t)(b & 0xFFFF));
-}
-
-/* The seed of the stream of block b: coop_rng_seed keyed by the run's
- * seed, on points from 65534 down (65535 is the network's stream, config.c), so
- * every block of every run has its own stream, whatever the thread count. */
-static unsigned long block_seed(unsigned long seed, size_t b)
-{
-    return coop_rng_seed((uint32_t)seed, (uint32_t)(COOP_MAX_POINTS - 1 - (b >> 16)),
-                         (uint32_t)(b & 0xFFFF));
-}
-
-void coop_model_init(coop_model *m, unsigned long seed)
+void coop_model_init(coop_model *m, uint64_t seed)
 {
     const coop_config *cfg = m->cfg;
     size_t n = m->n, nt = m->nt, D = m->nd, no = m->no, ns = m->ns;
 
-    gsl_rng_set(m->rng, seed);
-    gsl_rng_set(m->mrng, stream_seed(seed, KEY_MOTIVATORS, 0));
+    /* seed is the work item's key (coop_rng_key); every stream hashes it with its
+     * kind and index, so no two streams of any runs are related (rng.c). */
+    gsl_rng_set(m->rng, coop_rng_stream(seed, COOP_STREAM_MAIN, 0));
+    gsl_rng_set(m->mrng, coop_rng_stream(seed, COOP_STREAM_MOTIVATOR, 0));
     for (size_t b = 0; b < m->n_trng; b++)
-        gsl_rng_set(m->trng[b], stream_seed(seed, KEY_TIES, b));
+        gsl_rng_set(m->trng[b], coop_rng_stream(seed, COOP_STREAM_TIE, b));
     for (size_t b = 0; b < m->n_brng; b++)
-        gsl_rng_set(m->brng[b], block_seed(seed, b));
+        gsl_rng_set(m->brng[b], coop_rng_stream(seed, COOP_STREAM_BLOCK, b));
     m->step = 0;
     m->next_event = 0;
     m->last_learn = -1;
@@ -2389,7 +2373,7 @@ void coop_model_outcomes(const coop_model *m, double out[COOP_N_OUTCOMES])
         out[COOP_O_REGIONAL_COHESION] = m->win_coh_c / m->win_coh_n;
 }
 
-void coop_model_run(coop_model *m, unsigned long seed, coop_record *rec)
+void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec)
 {
     coop_model_init(m, seed);
     for (int s = 0; s < m->cfg->n_steps; s++)

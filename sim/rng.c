@@ -1,42 +1,71 @@
-/* rng.c: per-work-item seeds and generator types (see coop_rng.h).
+/* rng.c: seeds of every random stream, and generator types (see coop_rng.h).
  *
- * Every work item (replicate r of point p) draws from its own GSL generator, so
- * the numbers a replicate sees do not depend on which thread runs it.  Its seed is
- * derived from the master seed and (p, r) as follows:
+ * One derivation seeds every GSL generator coopsim uses.  It hashes the whole
+ * tuple (master seed, point, replicate, stream kind, stream index) with a 64-bit
+ * full-avalanche mix, in two stages:
  *
- *   idx  = p * 2^16 + r                    (p < 65535, r < 65536, so idx < 2^32 - 1)
- *   k    = fmix32(master ^ 0x9E3779B9)     (the key: a scrambled master seed)
- *   y    = 1 + ((idx + k) mod (2^32 - 1))  (in [1, 2^32 - 1])
- *   seed = fmix32(y)
+ *   absorb(h, w) = mix(h XOR mix(w + G))               G = 0x9E3779B97F4A7C15
+ *   key          = absorb(absorb(absorb(IV, master), point), replicate)
+ *   h            = absorb(absorb(key, kind), index)    IV = 0x636F6F7073696D00
+ *   seed         = h >> 32, or (h mod 2^32) if that is 0, or 1 if both are
  *
- * fmix32 is the 32-bit finaliser of MurmurHash3 (Appleby 2011): xor-shifts and
- * multiplications by odd constants, each a bijection of the 32-bit words, and
- * fmix32(0) = 0.  For a fixed master seed, idx -> y is injective (idx + k is taken
- * modulo 2^32 - 1 and idx < 2^32 - 1) and never 0, so distinct (p, r) give
- * distinct seeds and no seed is 0 (GSL replaces seed 0 by its default seed).  The
- * final mix decorrelates neighbouring items: adjacent raw seeds would start
- * Mersenne Twister streams that are similar for a while. */
+ * where mix is the SplitMix64 finaliser (Steele, Lea & Flood 2014; Stafford's
+ * "Mix13": z ^= z >> 30; z *= 0xBF58476D1CE4E5B9; z ^= z >> 27;
+ * z *= 0x94D049BB133111EB; z ^= z >> 31, all modulo 2^64), so mix(w + G) is the
+ * SplitMix64 output for state w.  Each bit of every word changes each bit of the
+ * result with probability about 1/2 (full avalanche), so the seeds of distinct
+ * tuples behave as independent uniform draws: there is no shift, xor or other
+ * structure between master seeds, points, replicates or stream kinds, and two
+ * seeds coincide only by chance (probability 1 / (2^32 - 1) per pair; the
+ * 32-bit truncation is GSL's: mt19937 uses 32 bits of its seed).
+ *
+ * The key is the work item's part of the hash: the experiment hands it to the
+ * model (coop_model_init), which seeds its own generator, its tie, motivator and
+ * node-block streams with coop_rng_stream(key, kind, index).  Streams outside a
+ * run (the network, the Latin hypercube, the bootstrap, the tournament) use the
+ * key of a fixed item and a kind of their own (coop_rng.h), so no two uses share
+ * a stream. */
 #include "coop_rng.h"
 
 #include <string.h>
 
-/* MurmurHash3's fmix32: a bijection of the 32-bit words with fmix32(0) = 0. */
-static uint32_t fmix32(uint32_t h)
+#define GOLDEN 0x9E3779B97F4A7C15u /* SplitMix64's increment, 2^64 / golden ratio */
+#define KEY_IV 0x636F6F7073696D00u /* "coopsim\0" */
+
+/* The SplitMix64 finaliser: a bijection of the 64-bit words with full avalanche. */
+static uint64_t mix(uint64_t z)
 {
-    h ^= h >> 16;
-    h *= 0x85EBCA6Bu;
-    h ^= h >> 13;
-    h *= 0xC2B2AE35u;
-    h ^= h >> 16;
-    return h;
+    z ^= z >> 30;
+    z *= 0xBF58476D1CE4E5B9u;
+    z ^= z >> 27;
+    z *= 0x94D049BB133111EBu;
+    z ^= z >> 31;
+    return z;
 }
 
-uint32_t coop_rng_seed(uint32_t master, uint32_t point, uint32_t replicate)
+/* Hashes word w into the running hash h. */
+static uint64_t absorb(uint64_t h, uint64_t w)
 {
-    uint64_t idx = ((uint64_t)point << 16) + replicate;
-    uint64_t k = fmix32(master ^ 0x9E3779B9u);
-    uint64_t y = 1 + (idx + k) % 0xFFFFFFFFu;
-    return fmix32((uint32_t)y);
+    return mix(h ^ mix(w + GOLDEN));
+}
+
+uint64_t coop_rng_key(uint32_t master, uint32_t point, uint32_t replicate)
+{
+    return absorb(absorb(absorb(KEY_IV, master), point), replicate);
+}
+
+uint32_t coop_rng_stream(uint64_t key, coop_stream kind, uint64_t index)
+{
+    uint64_t h = absorb(absorb(key, (uint64_t)kind), index);
+    uint32_t s = (uint32_t)(h >> 32);
+    if (!s)
+        s = (uint32_t)h;
+    return s ? s : 1;
+}
+
+uint32_t coop_rng_seed(uint32_t master, uint32_t point, uint32_t replicate, coop_stream kind)
+{
+    return coop_rng_stream(coop_rng_key(master, point, replicate), kind, 0);
 }
 
 const gsl_rng_type *coop_rng_type(const char *name)

@@ -66,7 +66,7 @@ static int fill_lhs(coop_sweep *s, const coop_sweep_cfg *sw, coop_err *err)
         free(perm);
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory sampling the sweep");
     }
-    gsl_rng_set(r, coop_rng_seed((uint32_t)sw->seed, COOP_MAX_POINTS, 0));
+    gsl_rng_set(r, coop_rng_seed((uint32_t)sw->seed, 0, 0, COOP_STREAM_LHS));
     for (size_t j = 0; j < sw->n_params; j++) {
         for (size_t p = 0; p < n; p++)
             perm[p] = p;

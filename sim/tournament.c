@@ -11,9 +11,9 @@
  * (tests/test_tournament.c).
  *
  * Parallelism: OpenMP over repetitions, each with its own generator seeded from
- * (seed, 0, repetition) by coop_rng_seed and its matches in a fixed order; the
- * scores are reduced serially afterwards, so the result is the same for any
- * number of threads (docs/OUTPUT.md, "Guarantees").
+ * (seed, 0, repetition, COOP_STREAM_TOURNAMENT) by coop_rng_seed and its matches
+ * in a fixed order; the scores are reduced serially afterwards, so the result is
+ * the same for any number of threads (docs/OUTPUT.md, "Guarantees").
  *
  * Reporting: each strategy's score per turn per opponent is summarised over the
  * repetitions by its median (the ranking statistic, as in the Axelrod library),
@@ -180,7 +180,8 @@ coop_tournament *coop_tournament_run(const coop_config *cfg, int threads, coop_e
             failed = 1;
             continue;
         }
-        gsl_rng_set(rng, coop_rng_seed((uint32_t)cfg->seed, 0, (uint32_t)r));
+        gsl_rng_set(rng,
+                    coop_rng_seed((uint32_t)cfg->seed, 0, (uint32_t)r, COOP_STREAM_TOURNAMENT));
         double *s = t->score + (size_t)r * n * n;
         for (size_t i = 0; i < n; i++)
             for (size_t j = i; j < n; j++) {

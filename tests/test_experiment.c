@@ -249,7 +249,7 @@ static int log_replicate(void *ctx, const coop_item *it, const coop_record *rec,
     cr_assert(eq(int, it->world, w));
     cr_assert(eq(str, (char *)it->world_name, w ? "counterfactual" : "factual"));
     cr_assert(eq(int, it->replicate, r));
-    cr_assert(eq(u32, it->seed, coop_rng_seed(77, (uint32_t)(5 + p), (uint32_t)r)));
+    cr_assert(eq(u64, it->seed, coop_rng_key(77, (uint32_t)(5 + p), (uint32_t)r)));
     cr_assert(eq(ptr, (void *)it->cfg, (void *)&cfg));
     lg->keep_series = rec->keep_series;
     lg->hash[p][w][r] = hash_record(rec);
