@@ -272,14 +272,21 @@ Test(classic, nowak_may_share)
 
 /* The prisoner's dilemma (R = 1, T = b = 1.6, S = P = 0) with the Fermi rule
  * (K = 0.1) on a Barabasi-Albert graph and on a ring of the same mean degree 4,
- * N = 1000, 400 generations, 2 replicates, from 50% cooperators.  Measured mean
- * cooperator share over generations 300-399 at seeds 1, 2, 3: BA 0.97, 0.98, 0.62;
- * ring 0, 0, 0 (docs/VALIDATION.md has N = 10^4 over b). */
+ * N = 1000, 400 generations, 2 replicates, from 50% cooperators.  On a BA graph a
+ * replicate ends near full cooperation or, less often, near 0.3 (it depends on the
+ * graph drawn), so the claim is about the mean over graphs: pooled over seeds 1-3 (6
+ * replicates, 3 graphs) the mean share over generations 300-399 must exceed 0.6 and
+ * the ring's stay below 0.2, and every seed's BA mean must beat its ring's.
+ * Measured: BA 0.97, 0.98, 0.62 (pooled 0.86), ring 0, 0, 0; at seeds 4-6 BA 0.55,
+ * 0.85, 0.96.  Pooled, the test fails only if 4 of 6 replicates end low (about 1%
+ * at the 1-in-6 rate seen over seeds 1-6), not on one unlucky graph
+ * (docs/VALIDATION.md has N = 10^4 over b). */
 Test(classic, fermi_scale_free_beats_ring)
 {
     char dir[64];
     e2e_tmpdir(dir, sizeof dir);
     cr_assert(dir[0]);
+    double pooled[2] = {0, 0};
     for (int seed = 1; seed <= 3; seed++) {
         double share[2];
         const char *net[2] = {"ba", "ring"};
@@ -292,10 +299,13 @@ Test(classic, fermi_scale_free_beats_ring)
                                     net[k], out, seed);
             cr_assert_eq(r->status, 0, "%s: %s", net[k], r->err);
             share[k] = mean_share(out, 300, 399);
+            pooled[k] += share[k] / 3;
         }
-        cr_expect_gt(share[0], 0.6, "seed %d: BA share %.3f", seed, share[0]);
-        cr_expect_lt(share[1], 0.2, "seed %d: ring share %.3f", seed, share[1]);
+        cr_expect_gt(share[0], share[1], "seed %d: BA share %.3f, ring %.3f", seed, share[0],
+                     share[1]);
     }
+    cr_expect_gt(pooled[0], 0.6, "BA share pooled over seeds 1-3: %.3f", pooled[0]);
+    cr_expect_lt(pooled[1], 0.2, "ring share pooled over seeds 1-3: %.3f", pooled[1]);
     e2e_rmrf(dir);
 }
 
