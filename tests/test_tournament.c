@@ -222,16 +222,17 @@ static int cmp(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* With noise 0.05 and 100 repetitions every statistic is recomputed here from
- * the raw match scores; the ranking follows the median, not the mean: alld has
- * the better median, grim the better mean (issue 13's example), and alld ranks
- * above grim.  The matrix is the per-pair mean per turn, and the mean of a row
+/* With noise 0.05, 100 repetitions and seed 19 every statistic is recomputed here
+ * from the raw match scores; the ranking follows the median, not the mean: alld has
+ * the better median (2.542222222 against 2.5375), grim the better mean (2.544588889
+ * against 2.542994444), and alld ranks above grim.  (The seed is one where the two
+ * statistics disagree: seeds 19 and 30 of 1-40 under the seeding of docs/ODD.md 7.9.)  The matrix is the per-pair mean per turn, and the mean of a row
  * without its diagonal is the strategy's mean. */
 Test(tournament, statistics_over_repetitions)
 {
     coop_config cfg;
-    const char *ov[] = {"noise=0.05", "experiment.replicates=100"};
-    load(ov, 2, &cfg);
+    const char *ov[] = {"noise=0.05", "experiment.replicates=100", "experiment.seed=19"};
+    load(ov, 3, &cfg);
     coop_err err = {0};
     coop_tournament *t = coop_tournament_run(&cfg, 1, &err);
     cr_assert_not_null(t, "%s", err.text);
