@@ -218,7 +218,13 @@ Test(config, every_key_loaded)
     cr_assert_eq(c.observables[0].growth, 0.2);
     cr_assert_eq(c.observables[0].decay, 0.01);
     cr_assert_eq(c.observables[1].decay, 0.5);
+    coop_config_destroy(&c);
+}
 
+Test(config, every_key_loaded_actors_ties_events)
+{
+    coop_config c;
+    load_ok("tests/data/config_full.cfg", NULL, 0, &c);
     cr_assert_eq(c.n_actors, 3);
     const coop_actor_cfg *a = &c.actors[0], *b = &c.actors[1], *d = &c.actors[2];
     cr_assert_str_eq(a->kind, "union");
