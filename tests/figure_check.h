@@ -16,6 +16,7 @@
 
 #include "e2e.h"
 
+/* The size of every figure, in pixels. */
 #define W 1200
 #define H 800
 
