@@ -2,7 +2,8 @@
  *
  * The program is found through the COOPSIM environment variable (the Makefile
  * sets it to the flavour under test), else build/coopsim.  Each call captures
- * stdout and stderr into memory and returns the exit status (-1 if killed). */
+ * stdout and stderr into memory and returns the exit status (-1 if killed).
+ * Also temporary directories and byte-for-byte comparisons of what was written. */
 #ifndef COOP_TEST_E2E_H
 #define COOP_TEST_E2E_H
 
@@ -37,26 +38,35 @@ static inline void e2e_slurp(const char *path, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-/* Runs `coopsim ARGS` (ARGS is shell text, printf-formatted) in the repository root. */
-static inline e2e_result *e2e_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static inline e2e_result *e2e_run(const char *fmt, ...)
+/* Runs the shell command line `cmd` in the repository root with its stdout and
+ * stderr captured (the result is static: the next call overwrites it). */
+static inline e2e_result *e2e_capture(const char *cmd)
 {
     static e2e_result r;
-    char args[4096], cmd[8192], outp[64], errp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
+    char full[8400], outp[64], errp[64];
     snprintf(outp, sizeof outp, "/tmp/coopsim-e2e-%d.out", (int)getpid());
     snprintf(errp, sizeof errp, "/tmp/coopsim-e2e-%d.err", (int)getpid());
-    snprintf(cmd, sizeof cmd, "%s %s >%s 2>%s", e2e_program(), args, outp, errp);
-    int st = system(cmd);
+    snprintf(full, sizeof full, "%s >%s 2>%s", cmd, outp, errp);
+    int st = system(full);
     r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
     e2e_slurp(outp, r.out, sizeof r.out);
     e2e_slurp(errp, r.err, sizeof r.err);
     unlink(outp);
     unlink(errp);
     return &r;
+}
+
+/* Runs `coopsim ARGS` (ARGS is shell text, printf-formatted) in the repository root. */
+static inline e2e_result *e2e_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline e2e_result *e2e_run(const char *fmt, ...)
+{
+    char args[4096], cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "%s %s", e2e_program(), args);
+    return e2e_capture(cmd);
 }
 
 /* A fresh empty directory under /tmp; returns its path (static buffer per call site). */
@@ -90,6 +100,31 @@ static inline int e2e_same_file(const char *a, const char *b)
     if (fb)
         fclose(fb);
     return same;
+}
+
+/* 1 when the file at path (its first 64 KiB) contains text; 0 too when it is missing. */
+static inline int e2e_file_has(const char *path, const char *text)
+{
+    static char buf[1 << 16];
+    e2e_slurp(path, buf, sizeof buf);
+    return strstr(buf, text) != NULL;
+}
+
+/* 1 when each of the n files named exists in directory a and has the same bytes
+ * in directory b; else 0, naming the first that differs on stderr. */
+static inline int e2e_same_files(const char *a, const char *b, const char *const *names,
+                                 size_t n)
+{
+    char pa[512], pb[512];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(pa, sizeof pa, "%s/%s", a, names[i]);
+        snprintf(pb, sizeof pb, "%s/%s", b, names[i]);
+        if (!e2e_exists(pa) || !e2e_same_file(pa, pb)) {
+            fprintf(stderr, "%s differs (or is missing) between %s and %s\n", names[i], a, b);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static inline void e2e_rmrf(const char *path)

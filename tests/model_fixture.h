@@ -4,9 +4,10 @@
  * fx_new gives a neutral scenario (every actor allc, capacity 1, equal goals,
  * engagement 1, no regions, no noise, no events, R=3 S=0 T=5 P=1 in every domain,
  * time 0..n_steps at one step per year); tests change what they need with the
- * setters and release it with fx_free (not coop_config_destroy: the fixture owns
- * its memory its own way).  fx_eu_ca builds a scenario shaped like the default one
- * (6 actors, 15 ties, 5 domains, 1991-2030 at 4 steps a year = 156 steps).
+ * setters and release it with fx_free (coop_config_destroy, then the struct: the
+ * fixture allocates every array the way the loader does).  fx_eu_ca builds a
+ * scenario shaped like the default one (6 actors, 15 ties, 5 domains, 1991-2030
+ * at 4 steps a year = 156 steps).
  * Everything is static inline so that several test files can include it. */
 #ifndef COOP_MODEL_FIXTURE_H
 #define COOP_MODEL_FIXTURE_H
@@ -162,22 +163,11 @@ static inline coop_config *fx_new(size_t n_actors, size_t n_domains, size_t n_ti
     return cfg;
 }
 
+/* Releases a configuration made by fx_new or fx_eu_ca: the arrays go the way of
+ * every configuration's (coop_config_destroy), then the struct itself. */
 static inline void fx_free(coop_config *cfg)
 {
-    if (!cfg)
-        return;
-    for (size_t i = 0; i < cfg->n_actors; i++)
-        free(cfg->actors[i].goals);
-    for (size_t t = 0; t < cfg->n_ties; t++)
-        free(cfg->ties[t].obs0);
-    for (size_t o = 0; o < cfg->n_observables; o++)
-        free(cfg->observables[o].drive);
-    free(cfg->domains);
-    free(cfg->actors);
-    free(cfg->ties);
-    free(cfg->regions);
-    free(cfg->observables);
-    free(cfg->events);
+    coop_config_destroy(cfg);
     free(cfg);
 }
 

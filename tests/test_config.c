@@ -21,17 +21,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "e2e.h"
+#include "files.h"
 
 /* ---- helpers ---- */
-
-static void load_ok(const char *path, const char *const *ov, size_t n, coop_config *cfg)
-{
-    coop_err err = {0};
-    int st = coop_config_load(path, ov, n, cfg, &err);
-    cr_assert_eq(st, COOP_OK, "loading %s failed: %s", path, err.text);
-}
 
 /* Loads and expects COOP_ECONFIG with exactly this message. */
 static void load_fails(const char *path, const char *const *ov, size_t n, const char *text)
@@ -45,37 +40,6 @@ static void load_fails(const char *path, const char *const *ov, size_t n, const 
     cr_assert_eq(cfg.n_actors, 0);
 }
 
-static char *print_str(const coop_config *cfg)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(coop_config_print(cfg, f), COOP_OK);
-    fclose(f);
-    return buf;
-}
-
-/* Writes text to a fresh temporary file; the caller unlinks it. */
-static void temp_file(char path[64], const char *text)
-{
-    snprintf(path, 64, "/tmp/coopsim_test_config_XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    cr_assert_eq(fputs(text, f) >= 0, 1);
-    cr_assert_eq(fclose(f), 0);
-}
-
-static void load_text(const char *text, const char *const *ov, size_t n, coop_config *cfg)
-{
-    char path[64];
-    temp_file(path, text);
-    load_ok(path, ov, n, cfg);
-    unlink(path);
-}
-
 /* print, load the printed text, print again: the two texts must be equal. */
 static void assert_fixed_point(const coop_config *cfg)
 {
@@ -87,22 +51,6 @@ static void assert_fixed_point(const coop_config *cfg)
     free(first);
     free(second);
     coop_config_destroy(&again);
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "cannot open %s (tests run from the repository root)", path);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    char chunk[4096];
-    size_t k;
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, k, m);
-    fclose(f);
-    fclose(m);
-    return buf;
 }
 
 /* ---- defaults ---- */
@@ -270,7 +218,13 @@ Test(config, every_key_loaded)
     cr_assert_eq(c.observables[0].growth, 0.2);
     cr_assert_eq(c.observables[0].decay, 0.01);
     cr_assert_eq(c.observables[1].decay, 0.5);
+    coop_config_destroy(&c);
+}
 
+Test(config, every_key_loaded_actors_ties_events)
+{
+    coop_config c;
+    load_ok("tests/data/config_full.cfg", NULL, 0, &c);
     cr_assert_eq(c.n_actors, 3);
     const coop_actor_cfg *a = &c.actors[0], *b = &c.actors[1], *d = &c.actors[2];
     cr_assert_str_eq(a->kind, "union");
@@ -1204,7 +1158,7 @@ Test(config, eu_ca_scenario)
 
 Test(config, docs_list_every_key)
 {
-    char *doc = read_all("docs/CONFIG.md");
+    char *doc = slurp_or_fail("docs/CONFIG.md", NULL);
     size_t n = coop_config_schema_size();
     cr_assert_gt(n, 50);
     for (size_t i = 0; i < n; i++) {

@@ -23,30 +23,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* ---- helpers ---- */
+#include "files.h"
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = 2 * (len + n + 1);
-            buf = realloc(buf, cap);
-            cr_assert_not_null(buf);
-        }
-        memcpy(buf + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
-    if (!buf)
-        buf = calloc(1, 1);
-    buf[len] = '\0';
-    return buf;
-}
+/* ---- helpers ---- */
 
 /* The shipped files: a growing list of paths. */
 typedef struct {
@@ -278,7 +257,7 @@ static int count_bad_citations(const char *path, const char *text, char *const d
 static void load_citable(char *docs[N_CITABLE])
 {
     for (int k = 0; k < N_CITABLE; k++)
-        docs[k] = read_all(citable[k]);
+        docs[k] = slurp_or_fail(citable[k], NULL);
 }
 
 static void free_citable(char *docs[N_CITABLE])
@@ -295,7 +274,7 @@ Test(docs, no_design_notes_cited)
     cr_assert_gt(l.n, 100, "only %zu files found: not run from the repository root?", l.n);
     int bad = 0;
     for (size_t i = 0; i < l.n; i++) {
-        char *text = read_all(l.path[i]);
+        char *text = slurp_or_fail(l.path[i], NULL);
         bad += count_design_notes(l.path[i], text, 1);
         free(text);
     }
@@ -312,7 +291,7 @@ Test(docs, cited_sections_exist)
     for (size_t i = 0; i < l.n; i++) {
         if (strcmp(l.path[i], "tests/test_docs.c") == 0)
             continue; /* its examples below are wrong on purpose */
-        char *text = read_all(l.path[i]);
+        char *text = slurp_or_fail(l.path[i], NULL);
         bad += count_bad_citations(l.path[i], text, docs, &n_cited, 1);
         free(text);
     }

@@ -16,30 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_io.h"
 #include "coop_experiment.h"
 #include "coop_output.h"
 #include "coop_rng.h"
+#include "files.h"
+#include "plan.h"
+#include "results_fixture.h"
 
 static char base[64];
 static coop_config cfg;
 
 static void setup(void)
 {
-    strcpy(base, "/tmp/coop_experiment_XXXXXX");
-    cr_assert_not_null(mkdtemp(base));
-    coop_err err = {0};
-    memset(&cfg, 0, sizeof cfg);
-    cr_assert(eq(int, coop_config_load("tests/data/exp_small.cfg", NULL, 0, &cfg, &err), COOP_OK),
-              "%s", err.text);
-    cfg.series = COOP_SERIES_FULL;
+    results_setup(base, "experiment", &cfg);
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
-    cr_assert(eq(int, system(cmd), 0));
-    coop_config_destroy(&cfg);
+    results_teardown(base, &cfg);
 }
 
 TestSuite(experiment, .init = setup, .fini = teardown);
@@ -49,22 +44,6 @@ static const char *const data_files[] = {
 };
 enum { N_DATA = sizeof data_files / sizeof data_files[0] };
 
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert(eq(sz, fread(s, 1, (size_t)n, f), (size_t)n));
-    fclose(f);
-    s[n] = '\0';
-    if (size)
-        *size = (size_t)n;
-    return s;
-}
-
 /* 1 when file name is byte-identical in results directories a and b.  For the
  * manifest only the part before the `run` group counts. */
 static int same(const char *a, const char *b, const char *name)
@@ -73,7 +52,7 @@ static int same(const char *a, const char *b, const char *name)
     snprintf(pa, sizeof pa, "%s/%s/%s", base, a, name);
     snprintf(pb, sizeof pb, "%s/%s/%s", base, b, name);
     size_t na, nb;
-    char *x = slurp(pa, &na), *y = slurp(pb, &nb);
+    char *x = slurp_or_fail(pa, &na), *y = slurp_or_fail(pb, &nb);
     if (strcmp(name, "manifest.cfg") == 0) {
         char *rx = strstr(x, "\nrun = {"), *ry = strstr(y, "\nrun = {");
         cr_assert(rx && ry, "manifest without run group");
@@ -116,23 +95,16 @@ Test(experiment, thread_invariance)
     }
     cr_assert(same("t1", "t4", "manifest.cfg"));
     size_t n;
-    char *s = slurp(strcat(strcpy((char[256]){0}, base), "/t1/outcomes.csv"), &n);
+    char *s = slurp_or_fail(strcat(strcpy((char[256]){0}, base), "/t1/outcomes.csv"), &n);
     cr_assert(gt(sz, n, 100));
     free(s);
-}
-
-static void load(coop_config *c, const char *path)
-{
-    coop_err err = {0};
-    memset(c, 0, sizeof *c);
-    cr_assert(eq(int, coop_config_load(path, NULL, 0, c, &err), COOP_OK), "%s", err.text);
 }
 
 static int lines(const char *dir, const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s/%s", base, dir, name);
-    char *s = slurp(path, NULL);
+    char *s = slurp_or_fail(path, NULL);
     int n = 0;
     for (char *p = s; *p; p++)
         n += *p == '\n';
@@ -143,7 +115,7 @@ static int lines(const char *dir, const char *name)
 Test(experiment, thread_invariance_regional_scenario)
 {
     coop_config region;
-    load(&region, "tests/data/exp_region.cfg");
+    load_ok("tests/data/exp_region.cfg", NULL, 0, &region);
     cr_assert(eq(int, region.series, COOP_SERIES_FULL));
     run_into(&region, "r1", 1);
     run_into(&region, "r4", 4);
@@ -158,7 +130,7 @@ Test(experiment, thread_invariance_regional_scenario)
     cr_assert(gt(int, lines("r1", "milestones.csv"), 1));
     char path[256];
     snprintf(path, sizeof path, "%s/r1/outcomes.csv", base);
-    char *s = slurp(path, NULL);
+    char *s = slurp_or_fail(path, NULL);
     cr_assert_null(strstr(s, ",others_coop_target,NA\n"), "outcome undefined with a motivator");
 
     /* another seed: other outcomes */
@@ -194,7 +166,7 @@ Test(experiment, same_seed_same_files_other_seed_differs)
 Test(experiment, manifest_reruns_to_identical_files)
 {
     coop_config_destroy(&cfg);
-    load(&cfg, "tests/data/exp_region.cfg");
+    load_ok("tests/data/exp_region.cfg", NULL, 0, &cfg);
     cfg.replicates = 6;
     run_into(&cfg, "first", 2);
     char manifest[256];
@@ -281,7 +253,8 @@ static int run_logged(calls *lg, int threads, int keep_series, coop_err *err)
     const coop_config *cfgs[NP * NW];
     for (int k = 0; k < NP * NW; k++)
         cfgs[k] = &cfg;
-    coop_plan plan = {NP, 5, NW, cfgs, worlds, NR, 77, keep_series, 0};
+    coop_plan plan = test_plan(NP, 5, NW, cfgs, worlds, NR, 77);
+    plan.keep_series = keep_series;
     coop_sink sink = {lg, log_replicate, log_done};
     return coop_experiment_run_plan(&plan, threads, &sink, err);
 }
@@ -333,7 +306,7 @@ Test(experiment, bad_plans_are_refused)
     const coop_config *cfgs[1] = {&cfg};
     coop_sink sink = {NULL, NULL, NULL};
     coop_err err = {0};
-    coop_plan plan = {1, 0, 1, cfgs, worlds, 0, 1, 0, 0};
+    coop_plan plan = test_plan(1, 0, 1, cfgs, worlds, 0, 1);
     cr_assert(eq(int, coop_experiment_run_plan(&plan, 1, &sink, &err), COOP_EINVAL));
     cr_assert_not_null(strstr(err.text, "replicates"), "%s", err.text);
     plan.replicates = COOP_MAX_REPLICATES + 1;

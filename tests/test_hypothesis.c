@@ -28,47 +28,19 @@
 #include <signal.h>
 #include <time.h>
 
+#include "config_io.h"
 #include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_rng.h"
 #include "e2e.h"
+#include "files.h"
+#include "plan.h"
 
 #define SMALL "tests/data/hyp_small.cfg"
 
-static void load(coop_config *c, const char *path)
-{
-    coop_err err = {0};
-    memset(c, 0, sizeof *c);
-    cr_assert(eq(int, coop_config_load(path, NULL, 0, c, &err), COOP_OK), "%s", err.text);
-}
-
-static void load_text(coop_config *c, const char *text)
-{
-    char path[] = "/tmp/coopsim-hyp-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-    load(c, path);
-    unlink(path);
-}
-
-static char *print_cfg(const coop_config *c)
-{
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    cr_assert_not_null(f);
-    cr_assert(eq(int, coop_config_print(c, f), COOP_OK));
-    fclose(f);
-    return buf;
-}
-
 static void assert_same_cfg(const coop_config *a, const coop_config *b, const char *what)
 {
-    char *x = print_cfg(a), *y = print_cfg(b);
+    char *x = print_str(a), *y = print_str(b);
     cr_assert_str_eq(x, y, "%s", what);
     free(x);
     free(y);
@@ -102,8 +74,7 @@ static void run_worlds(const coop_config *cfg, got *g)
     const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
     for (int k = 0; k < w->n; k++)
         cfgs[k] = &w->cfg[k];
-    coop_plan plan = {.n_points = 1, .n_worlds = w->n, .cfg = cfgs, .world_name = w->names,
-                      .replicates = cfg->replicates, .seed = (uint32_t)cfg->seed};
+    coop_plan plan = test_plan(1, 0, w->n, cfgs, w->names, cfg->replicates, (uint32_t)cfg->seed);
     coop_sink sink = coop_hyp_collector_sink(col);
     cr_assert(eq(int, coop_experiment_run_plan(&plan, 2, &sink, &err), COOP_OK), "%s", err.text);
     cr_assert(eq(int, g->calls, 1));
@@ -135,7 +106,7 @@ static void run_outcomes(const coop_config *cfg, uint32_t master, int R, double 
 Test(hypothesis, counterfactual_zeroes_the_four_strengths_and_nothing_else)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     coop_err err = {0};
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(&c, &err);
     cr_assert_not_null(w, "%s", err.text);
@@ -180,15 +151,15 @@ Test(hypothesis, counterfactual_zeroes_the_four_strengths_and_nothing_else)
 Test(hypothesis, events_on_the_role_follow_it)
 {
     coop_config c;
-    load_text(&c,
-              "time = { start = 2000.0; end = 2005.0; };\n"
+    load_text("time = { start = 2000.0; end = 2005.0; };\n"
               "hypothesis = { placebo = [ \"B\" ]; };\n"
               "actors = ( { name = \"T\"; },\n"
               "  { name = \"A\"; region = \"r\"; motivator = { target = \"T\"; demonstration = 0.2; }; },\n"
               "  { name = \"B\"; region = \"r\"; } );\n"
               "ties = ( { a = \"T\"; b = \"A\"; }, { a = \"T\"; b = \"B\"; }, { a = \"A\"; b = \"B\"; } );\n"
               "events = ( { date = 2001.0; path = \"actors.A.motivator.demonstration\"; value = 0.5; },\n"
-              "           { date = 2002.0; path = \"actors.B.openness\"; value = 0.5; } );\n");
+              "           { date = 2002.0; path = \"actors.B.openness\"; value = 0.5; } );\n",
+              NULL, 0, &c);
     coop_err err = {0};
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(&c, &err);
     cr_assert_not_null(w, "%s", err.text);
@@ -209,7 +180,7 @@ Test(hypothesis, events_on_the_role_follow_it)
 Test(hypothesis, role_helpers_refuse_bad_requests)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     coop_err err = {0};
     int kz = coop_config_actor(&c, "KZ"), kg = coop_config_actor(&c, "KG"), eu = 0;
     cr_assert(eq(int, coop_hypothesis_move_role(&c, kz, eu, &err), COOP_EINVAL));
@@ -221,7 +192,7 @@ Test(hypothesis, role_helpers_refuse_bad_requests)
     coop_config_destroy(&c);
 
     /* No motivator: nothing to test. */
-    load_text(&c, "actors = ( { name = \"A\"; }, { name = \"B\"; } );\n");
+    load_text("actors = ( { name = \"A\"; }, { name = \"B\"; } );\n", NULL, 0, &c);
     cr_assert_null(coop_hyp_worlds_alloc(&c, &err));
     cr_assert(eq(int, err.code, COOP_ECONFIG));
     cr_assert_not_null(strstr(err.text, "nothing to test"), "%s", err.text);
@@ -233,7 +204,7 @@ Test(hypothesis, role_helpers_refuse_bad_requests)
 Test(hypothesis, identical_worlds_give_zero_differences_and_no_verdict)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     int kz = coop_config_actor(&c, "KZ");
     /* A role of strength 0 everywhere: all three worlds are configured alike. */
     coop_motivator_cfg *m = &c.actors[kz].motivator;
@@ -386,7 +357,7 @@ static int spy(void *ctx, const coop_item *it, const coop_record *rec, coop_err 
 Test(hypothesis, every_point_gets_its_own_comparison)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     c.hyp.n_placebo = 0;
     /* Three points of a dose-response sweep of the demonstration strength. */
     double dose[3] = {0.0, 0.3, 1.0};
@@ -405,8 +376,7 @@ Test(hypothesis, every_point_gets_its_own_comparison)
     coop_sink inner = {pp, spy, NULL};
     coop_hyp_collector *col = coop_hyp_collector_alloc(2, 10, 11, &inner, keep_point, pp, &err);
     cr_assert_not_null(col);
-    coop_plan plan = {.n_points = 3, .point0 = 4, .n_worlds = 2, .cfg = cfgs,
-                      .world_name = w[0]->names, .replicates = 10, .seed = 11};
+    coop_plan plan = test_plan(3, 4, 2, cfgs, w[0]->names, 10, 11);
     coop_sink sink = coop_hyp_collector_sink(col);
     cr_assert(eq(int, coop_experiment_run_plan(&plan, 3, &sink, &err), COOP_OK), "%s", err.text);
     cr_assert(eq(int, pp->calls, 3));
@@ -444,7 +414,7 @@ Test(hypothesis, every_point_gets_its_own_comparison)
 Test(hypothesis, ineffective_initiatives_change_nothing)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     int kz = coop_config_actor(&c, "KZ");
     coop_motivator_cfg *m = &c.actors[kz].motivator;
     m->initiative_rate = 0.5;
@@ -472,7 +442,7 @@ Test(hypothesis, ineffective_initiatives_change_nothing)
 Test(hypothesis, common_random_numbers_pair_the_worlds)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     c.hyp.n_placebo = 0;
     coop_err err = {0};
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(&c, &err);
@@ -508,7 +478,7 @@ Test(hypothesis, honest_under_a_true_null)
         "events=({date=2000.25;path=\"noise\";op=\"mul\";value=1.0;})"};
     coop_config ca, cb;
     coop_err err = {0};
-    load(&ca, SMALL);
+    load_ok(SMALL, NULL, 0, &ca);
     memset(&cb, 0, sizeof cb);
     cr_assert(eq(int, coop_config_load(SMALL, reset, 1, &cb, &err), COOP_OK), "%s", err.text);
     cr_assert(gt(dbl, ca.noise, 0.0), "the null needs implementation errors");
@@ -548,7 +518,7 @@ Test(hypothesis, honest_under_a_true_null)
 Test(hypothesis, honest_without_common_random_numbers)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     c.hyp.n_placebo = 0;
     enum { R = 30 };
     double *v = malloc(2 * COOP_N_OUTCOMES * R * sizeof *v);
@@ -573,7 +543,7 @@ Test(hypothesis, honest_without_common_random_numbers)
 Test(hypothesis, a_strong_motivator_is_supported)
 {
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     int kz = coop_config_actor(&c, "KZ");
     coop_motivator_cfg *m = &c.actors[kz].motivator;
     m->initiative_rate = m->initiative_impact = m->demonstration = m->brokerage = 1.0;
@@ -594,28 +564,6 @@ Test(hypothesis, a_strong_motivator_is_supported)
 
 /* ---- end to end ---- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert(eq(sz, fread(s, 1, (size_t)n, f), (size_t)n));
-    fclose(f);
-    s[n] = '\0';
-    return s;
-}
-
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 {
     char dir[64], out[128], path[256];
@@ -629,7 +577,7 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     cr_assert_not_null(strstr(r->out, "\nVerdict: "), "%s", r->out);
 
     snprintf(path, sizeof path, "%s/hypothesis.csv", out);
-    char *h = slurp(path);
+    char *h = slurp_or_fail(path, NULL);
     const char *header = "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,"
                          "p_wilcoxon,d_z,verdict,t_lo,t_hi,p_holm,n\n";
     cr_assert(eq(int, strncmp(h, header, strlen(header)), 0), "%s", h);
@@ -645,7 +593,7 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     }
     free(h);
     snprintf(path, sizeof path, "%s/outcomes.csv", out);
-    char *o = slurp(path);
+    char *o = slurp_or_fail(path, NULL);
     cr_assert(eq(int, count_lines(o), 1 + 3 * 30 * COOP_N_OUTCOMES));
     cr_assert_not_null(strstr(o, "\n0,factual,29,"));
     cr_assert_not_null(strstr(o, "\n0,counterfactual,0,"));
@@ -717,7 +665,7 @@ Test(hypothesis_e2e, hypothesis_csv_is_recomputable_from_outcomes_csv)
     e2e_result *r = e2e_run("hypothesis " SMALL " -o %s/a --quiet", dir);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
     coop_config c;
-    load(&c, SMALL);
+    load_ok(SMALL, NULL, 0, &c);
     snprintf(path, sizeof path, "%s/a", dir);
     snprintf(again, sizeof again, "%s/again.csv", dir);
     coop_err err = {0};
@@ -757,7 +705,7 @@ Test(hypothesis_e2e, a_sweep_gives_every_point_its_verdict)
     cr_assert_not_null(strstr(r->out, "Hypothesis over a sweep of 3 points"), "%s", r->out);
     cr_assert_not_null(strstr(r->out, "Verdicts at 3 points: "), "%s", r->out);
     snprintf(a, sizeof a, "%s/s1/hypothesis.csv", dir);
-    char *h = slurp(a);
+    char *h = slurp_or_fail(a, NULL);
     cr_assert(eq(int, count_lines(h), 1 + 3 * 2 * COOP_N_OUTCOMES));
     for (int p = 0; p < 3; p++) {
         char row[64];
@@ -779,7 +727,7 @@ Test(hypothesis_e2e, a_sweep_gives_every_point_its_verdict)
                 "actors.KZ.motivator.demonstration=0 --set experiment.name=hyp_sweep", dir);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
     snprintf(b, sizeof b, "%s/p0/hypothesis.csv", dir);
-    char *x = slurp(a), *y = slurp(b);
+    char *x = slurp_or_fail(a, NULL), *y = slurp_or_fail(b, NULL);
     size_t n0 = strlen(y);
     cr_assert(eq(int, strncmp(x, y, n0), 0), "point 0 of the sweep differs from the plain test");
     free(x);

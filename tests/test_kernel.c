@@ -16,16 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "coop_model.h"
 #include "e2e.h"
-
-static void load(coop_config *cfg, const char *path, const char *const *ov, size_t n_ov)
-{
-    coop_err err = {0};
-    int st = coop_config_load(path, ov, n_ov, cfg, &err);
-    cr_assert_eq(st, 0, "%s", err.text);
-}
 
 /* Runs cfg with the kernel allowed or not (threads within the run: threads);
  * returns the record and whether the kernel ran; checks the final state. */
@@ -87,7 +81,7 @@ Test(kernel, lattice_equals_general_engine)
             snprintf(self, sizeof self, "network.self=%s", nbh[q][1]);
             const char *ov[] = {"network.L=23", "time.end=40", T, hood, self};
             coop_config cfg;
-            load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+            load_ok("configs/classic/nowak_may.cfg", ov, 5, &cfg);
             for (unsigned long seed = 1; seed <= 3; seed++) {
                 char what[128];
                 snprintf(what, sizeof what, "%s self=%s b=%s", nbh[q][0], nbh[q][1], bs[k]);
@@ -141,7 +135,7 @@ Test(kernel, drawing_rules_equal_general_engine)
                                 nets[q][0], nets[q][1], nets[q][2], rules[k][0], rules[k][1],
                                 rules[k][2]};
             coop_config cfg;
-            load(&cfg, "configs/classic/nowak_may.cfg", ov, 9);
+            load_ok("configs/classic/nowak_may.cfg", ov, 9, &cfg);
             for (unsigned long seed = 1; seed <= 3; seed++) {
                 char what[160];
                 snprintf(what, sizeof what, "%s %s %s", nets[q][0], rules[k][0] + 20, rules[k][2]);
@@ -154,7 +148,7 @@ Test(kernel, drawing_rules_equal_general_engine)
                         "actor_template.rule=\"fermi\"",
                         "actor_overrides=({from=0;to=200;rule=\"imitate_best\";})"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    load_ok("configs/classic/nowak_may.cfg", ov, 5, &cfg);
     same(&cfg, 7, "fermi with imitate_best nodes");
     coop_config_destroy(&cfg);
 }
@@ -166,7 +160,7 @@ Test(kernel, drawing_rules_use_the_seed)
     const char *ov[] = {"time.end=20", "network.L=30", "network.initial_c=0.5",
                         "actor_template.rule=\"fermi\"", "domains.pd.T=1.3"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 5);
+    load_ok("configs/classic/nowak_may.cfg", ov, 5, &cfg);
     int used, l[5];
     double c[5], p[5];
     coop_record *a = run(&cfg, 1, 1, 1, &used, c, p, l);
@@ -206,7 +200,7 @@ Test(kernel, thread_invariance)
 {
     const char *ov[] = {"network.L=300", "time.end=12"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 2);
+    load_ok("configs/classic/nowak_may.cfg", ov, 2, &cfg);
     same_for_any_threads(&cfg, 5, 1);
     coop_config_destroy(&cfg);
 }
@@ -219,7 +213,7 @@ Test(kernel, drawing_rules_thread_invariance)
     const char *ov[] = {"network.L=300", "time.end=8", "network.initial_c=0.5",
                         "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
+    load_ok("configs/classic/nowak_may.cfg", ov, 6, &cfg);
     same_for_any_threads(&cfg, 3, 1);
     coop_config_destroy(&cfg);
 }
@@ -235,7 +229,7 @@ Test(kernel, snapshots_agree_with_population)
         if (kernel >= 2) /* fermi with errors: the executed actions */
             ov[4] = "noise=0.05", ov[5] = "actor_template.rule=\"fermi\"";
         coop_config cfg;
-        load(&cfg, "configs/classic/nowak_may.cfg", ov, 6);
+        load_ok("configs/classic/nowak_may.cfg", ov, 6, &cfg);
         cfg.snapshots = (int *)steps, cfg.n_snapshots = 3; /* borrowed: unset before destroy */
         coop_err err = {0};
         coop_model *m = coop_model_alloc(&cfg, &err);
@@ -274,7 +268,7 @@ Test(kernel, falls_back)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const char *ov[] = {"network.L=10", "time.end=3", cases[k]};
         coop_config cfg;
-        load(&cfg, "configs/classic/nowak_may.cfg", ov, 3);
+        load_ok("configs/classic/nowak_may.cfg", ov, 3, &cfg);
         int used, l[5];
         double c[5], p[5];
         coop_record *r = run(&cfg, 1, 1, 1, &used, c, p, l);
@@ -332,7 +326,7 @@ Test(kernel, without_cumulative_gains)
 {
     const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0"};
     coop_config cfg;
-    load(&cfg, "configs/classic/nowak_may.cfg", ov, 3);
+    load_ok("configs/classic/nowak_may.cfg", ov, 3, &cfg);
     int used0, used2, l0[5], l2[5];
     double c0[5], c2[5], p0[5], p2[5];
     coop_record *r0 = run(&cfg, 4, 0, 1, &used0, c0, p0, l0);

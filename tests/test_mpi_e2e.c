@@ -44,23 +44,14 @@ static int mpi_env(void)
 static e2e_result *mpi_run(int np, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static e2e_result *mpi_run(int np, const char *fmt, ...)
 {
-    static e2e_result r;
-    char args[2048], cmd[4096], outp[64], errp[64];
+    char args[2048], cmd[4096];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(outp, sizeof outp, "/tmp/coopsim-mpi-%d.out", (int)getpid());
-    snprintf(errp, sizeof errp, "/tmp/coopsim-mpi-%d.err", (int)getpid());
-    snprintf(cmd, sizeof cmd, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s >%s 2>%s",
-             np, mpi_program(), args, outp, errp);
-    int st = system(cmd);
-    r.status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-    e2e_slurp(outp, r.out, sizeof r.out);
-    e2e_slurp(errp, r.err, sizeof r.err);
-    unlink(outp);
-    unlink(errp);
-    return &r;
+    snprintf(cmd, sizeof cmd, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s", np,
+             mpi_program(), args);
+    return e2e_capture(cmd);
 }
 
 /* Every .csv of a is in b with the same bytes, and b has no other .csv. */
@@ -92,13 +83,6 @@ static int same_data(const char *a, const char *b)
     if (d)
         closedir(d);
     return same && n_a > 0 && n_a == n_b;
-}
-
-static int file_has(const char *path, const char *text)
-{
-    static char buf[1 << 16];
-    e2e_slurp(path, buf, sizeof buf);
-    return strstr(buf, text) != NULL;
 }
 
 /* The single-process reference, then 2 and 3 ranks with 1 and 2 threads. */
@@ -246,10 +230,10 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int kill_work
     static char msg[1 << 14];
     e2e_slurp(errf, msg, sizeof msg);
     cr_assert(strstr(msg, "interrupted by SIGTERM"), "%s: %s", errf, msg);
-    cr_assert(file_has(errf, "--resume"));
+    cr_assert(e2e_file_has(errf, "--resume"));
     char m[300];
     snprintf(m, sizeof m, "%s/manifest.cfg", dir);
-    cr_assert(file_has(m, "  status = \"interrupted\";\n"));
+    cr_assert(e2e_file_has(m, "  status = \"interrupted\";\n"));
     e2e_result *r = mpi_run(2, "sweep %s --resume --threads 2 --quiet", m);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_assert(same_data(ref, dir), "resumed files differ");

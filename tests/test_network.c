@@ -242,14 +242,6 @@ Test(network, watts_strogatz)
     gsl_rng_free(r);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static const coop_edges_opt BY_NAME = {1, 0, 0}, BY_INDEX = {0, 0, 0};
 
 /* A temporary file holding len bytes of text (NUL bytes allowed); path[32]. */
@@ -450,31 +442,9 @@ Test(network, parameter_errors)
 
 /* ---- the `network` group of a configuration (sim/config.c) ---- */
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "e2e.h"
-
-static void load_text(const char *text, const char *const *ov, size_t n_ov, coop_config *cfg)
-{
-    char path[] = "/tmp/coop_netcfgXXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    write_file(path, text);
-    coop_err err = {0};
-    int st = coop_config_load(path, ov, n_ov, cfg, &err);
-    unlink(path);
-    cr_assert_eq(st, COOP_OK, "%s", err.text);
-}
-
-static char *print_cfg(const coop_config *cfg)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&buf, &len);
-    cr_assert_eq(coop_config_print(cfg, m), COOP_OK);
-    fclose(m);
-    return buf;
-}
 
 static const char *ring_cfg =
     "experiment = { seed = 9L; };\n"
@@ -503,13 +473,13 @@ Test(network, config_generates_actors_and_ties)
     cr_assert(n_c > 2 && n_c < 18, "%d cooperators of 20", n_c);
     /* printed: the network group and the template, not 20 actors; reloading the
      * printed text gives the same configuration */
-    char *text = print_cfg(&cfg);
+    char *text = print_str(&cfg);
     cr_assert_not_null(strstr(text, "network = {"));
     cr_assert_not_null(strstr(text, "actor_template = {"));
     cr_assert_null(strstr(text, "\"n0\""));
     coop_config again;
     load_text(text, NULL, 0, &again);
-    char *text2 = print_cfg(&again);
+    char *text2 = print_str(&again);
     cr_assert_str_eq(text, text2);
     cr_assert_eq(again.n_ties, cfg.n_ties);
     for (size_t t = 0; t < cfg.n_ties; t++)
@@ -653,7 +623,7 @@ Test(network, overrides_apply_to_exactly_the_selected_nodes)
         }
     }
     /* fixed point, and a deep copy */
-    char *text = print_cfg(&cfg);
+    char *text = print_str(&cfg);
     cr_assert_not_null(strstr(text, "actor_overrides = (\n  {\n    from = 0;\n    to = 3;\n"
                                     "    region = \"west\";\n    capacity = 2.0;\n  },\n"
                                     "  {\n    nodes = [ 0, 5 ];\n    propensity = 0.0;\n"
@@ -662,7 +632,7 @@ Test(network, overrides_apply_to_exactly_the_selected_nodes)
                        "%s", text);
     coop_config again;
     load_text(text, NULL, 0, &again);
-    char *text2 = print_cfg(&again);
+    char *text2 = print_str(&again);
     cr_assert_str_eq(text, text2);
     free(text), free(text2);
     coop_config copy;

@@ -21,27 +21,20 @@
 #include <unistd.h>
 
 #include "coop_output.h"
+#include "files.h"
+#include "results_fixture.h"
 
 static char base[64];
 static coop_config cfg;
 
 static void setup(void)
 {
-    strcpy(base, "/tmp/coop_output_XXXXXX");
-    cr_assert_not_null(mkdtemp(base));
-    coop_err err = {0};
-    memset(&cfg, 0, sizeof cfg);
-    cr_assert(eq(int, coop_config_load("tests/data/exp_small.cfg", NULL, 0, &cfg, &err), COOP_OK),
-              "%s", err.text);
-    cfg.series = COOP_SERIES_FULL;
+    results_setup(base, "output", &cfg);
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
-    cr_assert(eq(int, system(cmd), 0));
-    coop_config_destroy(&cfg);
+    results_teardown(base, &cfg);
 }
 
 TestSuite(output, .init = setup, .fini = teardown);
@@ -69,32 +62,6 @@ static int exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *s = malloc(cap);
-    size_t got;
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2)
-            s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = '\0';
-    return s;
-}
-
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 static void assert_has_line(const char *text, const char *line)
 {
     size_t len = strlen(line);
@@ -106,7 +73,7 @@ static void assert_has_line(const char *text, const char *line)
 
 static void assert_first_line(const char *path, const char *header)
 {
-    char *s = slurp(path);
+    char *s = slurp(path, NULL);
     cr_assert_not_null(s, "cannot read %s", path);
     size_t len = strlen(header);
     cr_assert(strncmp(s, header, len) == 0 && s[len] == '\n', "%s header:\n%.*s\nexpected:\n%s",
@@ -125,18 +92,10 @@ static int base_entries(void)
  * population hold the values the tests check; everything else follows a formula. */
 static coop_record *make_record(int r)
 {
-    coop_record *rec = calloc(1, sizeof *rec);
-    rec->n_steps = cfg.n_steps;
-    rec->keep_series = 1;
-    rec->n_actors = cfg.n_actors;
-    rec->n_ties = cfg.n_ties;
-    rec->n_obs = cfg.n_observables;
-    rec->n_levels = (size_t)cfg.inst.n_levels;
+    coop_record *rec = coop_record_alloc(&cfg, 1);
+    cr_assert_not_null(rec);
+    cr_assert(rec->n_actors == cfg.n_actors && rec->n_ties == cfg.n_ties);
     size_t ntc = COOP_TIE_METRICS + rec->n_obs;
-    rec->actor = calloc((size_t)rec->n_steps * rec->n_actors * COOP_ACTOR_METRICS, sizeof(double));
-    rec->tie = calloc((size_t)rec->n_steps * rec->n_ties * ntc, sizeof(double));
-    rec->pop = calloc((size_t)rec->n_steps * COOP_POP_METRICS, sizeof(double));
-    rec->milestone = malloc(rec->n_ties * rec->n_levels * sizeof(int));
     for (int s = 0; s < rec->n_steps; s++) {
         for (size_t a = 0; a < rec->n_actors; a++)
             for (int m = 0; m < COOP_ACTOR_METRICS; m++)
@@ -168,13 +127,15 @@ static coop_record *make_record(int r)
     return rec;
 }
 
-static void free_record(coop_record *rec)
+/* Gives rec n snapshots, at steps, of n_nodes nodes each: a copy of values (a
+ * record owns its snapshots, as coop_record_add_snapshots gives them). */
+static void give_snapshots(coop_record *rec, size_t n, const int *steps, size_t n_nodes,
+                           const double *values)
 {
-    free(rec->actor);
-    free(rec->tie);
-    free(rec->pop);
-    free(rec->milestone);
-    free(rec);
+    rec->n_snaps = n, rec->snap_step = steps, rec->n_snap_nodes = n_nodes;
+    rec->snap = malloc(n * n_nodes * sizeof *rec->snap);
+    cr_assert_not_null(rec->snap);
+    memcpy(rec->snap, values, n * n_nodes * sizeof *rec->snap);
 }
 
 /* Writes n replicates of point 0, world `world`, then closes the (point, world). */
@@ -186,7 +147,7 @@ static int feed(coop_output *out, const char *world, int n, coop_err *err)
         coop_record *rec = make_record(r);
         coop_item item = {0, 0, world, r, 1000u + (uint32_t)r, &cfg};
         status = sink.replicate(sink.ctx, &item, rec, err);
-        free_record(rec);
+        coop_record_free(rec);
     }
     if (!status)
         status = sink.point_done(sink.ctx, 0, 0, world, &cfg, err);
@@ -233,7 +194,7 @@ Test(output, rows_and_formats)
     write_dir(in_base("res"), 3);
     int steps = cfg.n_steps, na = (int)cfg.n_actors, nt = (int)cfg.n_ties;
 
-    char *s = slurp(in_base("res/series.csv"));
+    char *s = slurp(in_base("res/series.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * steps * na));
     /* 1 as integer, NaN as NA, 1e-07, ten significant digits, -0 as 0 */
     assert_has_line(s, "0,factual,0,1,2000.25,A,1,NA,1e-07,0.3333333333,0,1");
@@ -241,19 +202,19 @@ Test(output, rows_and_formats)
     assert_has_line(s, "0,factual,1,0,2000,B,2,2.125,2.25,2.375,2.5,2.625");
     free(s);
 
-    s = slurp(in_base("res/ties.csv"));
+    s = slurp(in_base("res/ties.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * steps * nt));
     cr_assert_not_null(strstr(s, "\n0,factual,0,1,2000.25,A,B,0.75,2,0.125"));
     free(s);
 
-    s = slurp(in_base("res/population.csv"));
+    s = slurp(in_base("res/population.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * steps));
     assert_has_line(s, "0,factual,0,1,2000.25,0.5,-Inf");
     assert_has_line(s, "0,factual,1,1,2000.25,0.5,2");
     assert_has_line(s, "0,factual,2,3,2000.75,0.5,2");
     free(s);
 
-    s = slurp(in_base("res/summary.csv"));
+    s = slurp(in_base("res/summary.csv"), NULL);
     int tie_cols = COOP_TIE_METRICS + (int)cfg.n_observables;
     cr_assert(eq(int, count_lines(s),
                  1 + steps * (na * COOP_ACTOR_METRICS + nt * tie_cols + COOP_POP_METRICS)));
@@ -269,13 +230,13 @@ Test(output, rows_and_formats)
     assert_has_line(s, "0,factual,0,2000,B,coop_rate,2,1,-0.4841377118,4.484137712,3");
     free(s);
 
-    s = slurp(in_base("res/milestones.csv"));
+    s = slurp(in_base("res/milestones.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3));
     assert_has_line(s, "0,factual,0,A,B,1,3,2000.75");
     assert_has_line(s, "0,factual,2,A,B,1,3,2000.75");
     free(s);
 
-    s = slurp(in_base("res/outcomes.csv"));
+    s = slurp(in_base("res/outcomes.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * COOP_N_OUTCOMES));
     assert_has_line(s, "0,factual,0,others_coop_target,0.5");
     assert_has_line(s, "0,factual,2,others_coop_target,2.5");
@@ -295,7 +256,7 @@ Test(output, manifest_holds_config_and_run_group)
     coop_run_info_finish(&info, "complete");
     cr_assert(eq(int, coop_output_close(out, &info, &err), COOP_OK), "%s", err.text);
 
-    char *m = slurp(in_base("res/manifest.cfg"));
+    char *m = slurp(in_base("res/manifest.cfg"), NULL);
     cr_assert_not_null(m);
     /* the configuration first, exactly as coop_config_print writes it */
     char *printed = NULL;
@@ -324,10 +285,10 @@ Test(output, rfc4180_quoting)
     cr_assert_not_null(out);
     cr_assert(eq(int, feed(out, "placebo:K,G \"x\"", 1, &err), COOP_OK), "%s", err.text);
     cr_assert(eq(int, coop_output_close(out, NULL, &err), COOP_OK), "%s", err.text);
-    char *s = slurp(in_base("res/outcomes.csv"));
+    char *s = slurp(in_base("res/outcomes.csv"), NULL);
     assert_has_line(s, "0,\"placebo:K,G \"\"x\"\"\",0,others_coop_target,0.5");
     free(s);
-    s = slurp(in_base("res/summary.csv"));
+    s = slurp(in_base("res/summary.csv"), NULL);
     assert_has_line(s, "0,\"placebo:K,G \"\"x\"\"\",1,2000.25,A,gain,1e-07,NA,NA,NA,1");
     free(s);
 }
@@ -349,7 +310,7 @@ Test(output, series_none_writes_no_per_step_files)
     cr_assert(not(exists(in_base("res/series.csv"))));
     cr_assert(not(exists(in_base("res/ties.csv"))));
     cr_assert(not(exists(in_base("res/population.csv"))));
-    char *s = slurp(in_base("res/outcomes.csv"));
+    char *s = slurp(in_base("res/outcomes.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 2 * COOP_N_OUTCOMES));
     free(s);
 }
@@ -364,7 +325,7 @@ Test(output, series_summary_writes_summary_only)
     cr_assert(not(exists(in_base("res/series.csv"))));
     cr_assert(not(exists(in_base("res/ties.csv"))));
     cr_assert(not(exists(in_base("res/population.csv"))));
-    char *s = slurp(in_base("res/summary.csv"));
+    char *s = slurp(in_base("res/summary.csv"), NULL);
     assert_has_line(s, "0,factual,1,2000.25,A,coop_rate,2,1,-0.4841377118,4.484137712,3");
     free(s);
 }
@@ -385,7 +346,7 @@ Test(output, record_layout_mismatch_is_einval)
     rec->n_actors--;
     rec->keep_series = 0;  /* full series needs the per-step arrays */
     cr_assert(eq(int, sink.replicate(sink.ctx, &item, rec, &err), COOP_EINVAL));
-    free_record(rec);
+    coop_record_free(rec);
     coop_output_abort(out);
     cr_assert(eq(int, base_entries(), 0));
 }
@@ -468,10 +429,10 @@ Test(output, force_replaces_results_directory)
     cr_assert(eq(int, feed(out, "factual", 3, &err), COOP_OK));
     cr_assert(eq(int, coop_output_close(out, NULL, &err), COOP_OK), "%s", err.text);
     cr_assert(not(exists(in_base("res/hypothesis.csv"))));
-    char *mine = slurp(in_base("res/notes.csv"));  /* --force keeps what is not coopsim's */
+    char *mine = slurp(in_base("res/notes.csv"), NULL);  /* --force keeps what is not coopsim's */
     cr_assert(eq(str, mine, "mine\n"));
     free(mine);
-    char *s = slurp(in_base("res/outcomes.csv"));
+    char *s = slurp(in_base("res/outcomes.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * COOP_N_OUTCOMES));
     free(s);
     /* only res is left: no temporary or old directory */
@@ -487,7 +448,7 @@ Test(output, force_keeps_old_results_on_failure)
     coop_output *out = coop_output_open(in_base("res"), &cfg, 1, &err);
     cr_assert_not_null(out);
     coop_output_abort(out);
-    char *s = slurp(in_base("res/outcomes.csv"));
+    char *s = slurp(in_base("res/outcomes.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 2 * COOP_N_OUTCOMES));
     free(s);
 }
@@ -590,10 +551,10 @@ Test(output, snapshots_rows_and_formats)
         coop_record *rec = make_record(r);
         double snap[2 * 3] = {1, 0, 2.0 / 3.0, NAN, 1, 0};
         if (r == 0) /* only replicate 0 carries snapshots, as coopsim run gives them */
-            rec->n_snaps = 2, rec->snap_step = steps, rec->n_snap_nodes = 3, rec->snap = snap;
+            give_snapshots(rec, 2, steps, 3, snap);
         coop_item item = {0, 0, "factual", r, 1000u + (uint32_t)r, &cfg};
         cr_assert(eq(int, sink.replicate(sink.ctx, &item, rec, &err), COOP_OK), "%s", err.text);
-        free_record(rec);
+        coop_record_free(rec);
     }
     cr_assert(eq(int, sink.point_done(sink.ctx, 0, 0, "factual", &cfg, &err), COOP_OK));
     cr_assert_not(exists(in_base("res/snapshots.csv")), "visible before close");
@@ -601,7 +562,7 @@ Test(output, snapshots_rows_and_formats)
     coop_run_info_start(&info, "coopsim run x.cfg", 1);
     coop_run_info_finish(&info, "complete");
     cr_assert(eq(int, coop_output_close(out, &info, &err), COOP_OK), "%s", err.text);
-    char *s = slurp(in_base("res/snapshots.csv"));
+    char *s = slurp(in_base("res/snapshots.csv"), NULL);
     cr_assert_not_null(s);
     cr_assert_str_eq(s, "step,time,node,row,col,coop\n"
                         "1,2000.25,0,NA,NA,1\n"
@@ -626,11 +587,11 @@ Test(output, snapshots_of_another_layout_are_einval)
     cr_assert_not_null(out, "%s", err.text);
     coop_sink sink = coop_output_sink(out);
     coop_record *rec = make_record(0);
-    rec->n_snaps = 1, rec->snap_step = steps, rec->n_snap_nodes = 2, rec->snap = snap;
+    give_snapshots(rec, 1, steps, 2, snap);
     coop_item item = {0, 0, "factual", 0, 1000u, &cfg};
     cr_assert(eq(int, sink.replicate(sink.ctx, &item, rec, &err), COOP_EINVAL));
     cr_assert_not_null(strstr(err.text, "snapshots"), "%s", err.text);
-    free_record(rec);
+    coop_record_free(rec);
     coop_output_abort(out);
     cr_assert(eq(int, base_entries(), 0), "abort left files behind");
 }

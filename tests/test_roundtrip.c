@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "coop_rules.h"
 
@@ -117,28 +118,11 @@ static const struct { const char *pattern, *const subst[4]; } places[] = {
 static int load_str(const char *text, const char *set, coop_config *cfg, coop_err *err)
 {
     char path[64];
-    snprintf(path, sizeof path, "/tmp/coopsim_test_roundtrip_XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    cr_assert_eq(fclose(f), 0);
+    temp_file(path, text);
     const char *ov[1] = {set};
     int st = coop_config_load(path, ov, set ? 1 : 0, cfg, err);
     unlink(path);
     return st;
-}
-
-static char *print_str(const coop_config *cfg)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    cr_assert_not_null(f);
-    cr_assert_eq(coop_config_print(cfg, f), COOP_OK);
-    fclose(f);
-    return buf;
 }
 
 /* Byte equality of two structs once the fields listed are cleared: their pointers

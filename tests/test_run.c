@@ -12,14 +12,7 @@ static const char *const data_files[] = {"series.csv", "ties.csv", "population.c
 
 static int same_data(const char *a, const char *b)
 {
-    char pa[512], pb[512];
-    for (size_t i = 0; i < N_DATA; i++) {
-        snprintf(pa, sizeof pa, "%s/%s", a, data_files[i]);
-        snprintf(pb, sizeof pb, "%s/%s", b, data_files[i]);
-        if (!e2e_exists(pa) || !e2e_same_file(pa, pb))
-            return 0;
-    }
-    return 1;
+    return e2e_same_files(a, b, data_files, N_DATA);
 }
 
 Test(run_e2e, full_series_is_thread_and_rerun_invariant)
@@ -309,12 +302,9 @@ Test(run_e2e, share_intervals_stay_in_range)
 /* 1 when the file at DIR/NAME contains s. */
 static int file_has(const char *dir, const char *name, const char *s)
 {
-    static char text[1 << 16];
     char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, name);
-    text[0] = '\0';
-    e2e_slurp(p, text, sizeof text);
-    return strstr(text, s) != NULL;
+    return e2e_file_has(p, s);
 }
 
 /* One replicate: summary.csv has no interval, so the series figures draw no band

@@ -30,6 +30,8 @@
 #include "coop_progress.h"
 #include "coop_rng.h"
 #include "coop_sweep.h"
+#include "files.h"
+#include "plan.h"
 #include "scenario_text.h"
 
 static char base[64];
@@ -58,14 +60,6 @@ static const char scenario[] =
     "  target = \"A\"; initiative_rate = 0.2; initiative_impact = 0.1; }; }, { name = \"C\"; } );\n"
     "ties = ( { a = \"A\"; b = \"B\"; }, { a = \"B\"; b = \"C\"; } );\n";
 enum { SCENARIO_LINES = 5 };
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    cr_assert(eq(int, fputs(text, f) >= 0, 1));
-    cr_assert(eq(int, fclose(f), 0));
-}
 
 /* Loads scenario + extra; returns the status, cfg filled on success. */
 static int load_with(const char *extra, const char *const *ov, size_t n_ov, coop_config *cfg,
@@ -495,15 +489,9 @@ static const char *const factual[] = {"factual"};
 
 static coop_plan plan_of(const coop_config *cfg, const coop_sweep *s, int point0)
 {
-    coop_plan plan = {
-        .n_points = coop_sweep_size(s) - point0,
-        .point0 = point0,
-        .n_worlds = 1,
-        .world_name = factual,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = cfg->series != COOP_SERIES_NONE,
-    };
+    coop_plan plan = test_plan(coop_sweep_size(s) - point0, point0, 1, NULL, factual,
+                               cfg->replicates, (uint32_t)cfg->seed);
+    plan.keep_series = cfg->series != COOP_SERIES_NONE;
     return plan;
 }
 
@@ -579,23 +567,6 @@ Test(sweep, stop_flag_interrupts_through_the_progress_sink)
 }
 
 /* ---- the results directory of a sweep ---- */
-
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert(eq(sz, fread(s, 1, (size_t)n, f), (size_t)n));
-    fclose(f);
-    s[n] = '\0';
-    if (size)
-        *size = (size_t)n;
-    return s;
-}
 
 static void same_file(const char *a, const char *b, const char *name)
 {

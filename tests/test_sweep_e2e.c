@@ -30,16 +30,7 @@ static const char *const data_files[] = {"points.csv", "summary.csv", "milestone
 /* 1 when every data file of a and b is byte-identical. */
 static int same_data(const char *a, const char *b)
 {
-    char pa[512], pb[512];
-    for (size_t i = 0; i < N_DATA; i++) {
-        snprintf(pa, sizeof pa, "%s/%s", a, data_files[i]);
-        snprintf(pb, sizeof pb, "%s/%s", b, data_files[i]);
-        if (!e2e_exists(pa) || !e2e_same_file(pa, pb)) {
-            fprintf(stderr, "%s differs (or is missing) between %s and %s\n", data_files[i], a, b);
-            return 0;
-        }
-    }
-    return 1;
+    return e2e_same_files(a, b, data_files, N_DATA);
 }
 
 static int has(const char *dir, const char *name)
@@ -47,13 +38,6 @@ static int has(const char *dir, const char *name)
     char p[512];
     snprintf(p, sizeof p, "%s/%s", dir, name);
     return e2e_exists(p);
-}
-
-static int file_has(const char *path, const char *text)
-{
-    static char buf[1 << 16];
-    e2e_slurp(path, buf, sizeof buf);
-    return strstr(buf, text) != NULL;
 }
 
 Test(sweep_e2e, grid_files_threads_and_manifest)
@@ -93,8 +77,8 @@ Test(sweep_e2e, grid_files_threads_and_manifest)
     cr_assert(!has(a, "progress.csv") && !has(a, "outcomes.csv.part") &&
               !has(a, "manifest.cfg.tmp"), "temporary files left behind");
     snprintf(p, sizeof p, "%s/manifest.cfg", a);
-    cr_assert(file_has(p, "  status = \"complete\";\n"));
-    cr_assert(file_has(p, "\nsweep = {\n  method = \"grid\";\n"));
+    cr_assert(e2e_file_has(p, "  status = \"complete\";\n"));
+    cr_assert(e2e_file_has(p, "\nsweep = {\n  method = \"grid\";\n"));
 
     /* The manifest reproduces the data files. */
     r = e2e_run("sweep %s/manifest.cfg --quiet -o %s", a, c);
@@ -152,11 +136,11 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int sig, cons
         } else if (WIFEXITED(st)) {
             cr_assert_eq(WEXITSTATUS(st), 1, "%s after %ld ms: exit %d", name, delay,
                          WEXITSTATUS(st));
-            cr_assert(file_has(errf, "interrupted by "), "%s", name);
-            cr_assert(file_has(errf, "--resume"), "%s", name);
+            cr_assert(e2e_file_has(errf, "interrupted by "), "%s", name);
+            cr_assert(e2e_file_has(errf, "--resume"), "%s", name);
             char m[300];
             snprintf(m, sizeof m, "%s/manifest.cfg", dir);
-            cr_assert(file_has(m, "  status = \"interrupted\";\n"));
+            cr_assert(e2e_file_has(m, "  status = \"interrupted\";\n"));
         } else {
             /* The signal came before the handler was installed (loading the
              * configuration): killed, nothing written yet. */
@@ -224,7 +208,7 @@ Test(sweep_e2e, existing_directory_needs_force_or_resume)
     r = e2e_run("sweep tests/data/sweep_small.cfg --quiet --force --replicates 2 -o %s", d);
     cr_assert_eq(r->status, 0, "%s", r->err);
     snprintf(p, sizeof p, "%s/manifest.cfg", d);
-    cr_assert(file_has(p, "  replicates = 2;\n"));
+    cr_assert(e2e_file_has(p, "  replicates = 2;\n"));
     /* A configuration without a sweep, a bad sweep: exit 2, nothing created. */
     r = e2e_run("sweep tests/data/exp_small.cfg -o %s/none", tmp);
     cr_assert_eq(r->status, 2);
@@ -268,8 +252,8 @@ Test(sweep_e2e, full_device_fails_cleanly_and_resumes, .timeout = 60)
     char m[256];
     snprintf(m, sizeof m, "%s/manifest.cfg", d);
     /* "failed" when there was room to rewrite the manifest, else still "running". */
-    int failed_manifest = file_has(m, "  status = \"failed\";\n") ||
-                          file_has(m, "  status = \"running\";\n");
+    int failed_manifest = e2e_file_has(m, "  status = \"failed\";\n") ||
+                          e2e_file_has(m, "  status = \"running\";\n");
     /* The last checkpoint keeps at least one complete point. */
     char pf[256];
     static char prog[4096];

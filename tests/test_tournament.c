@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "coop_fmt.h"
 #include "coop_tournament.h"
@@ -140,9 +141,7 @@ Test(tournament, learning_rule_rejected)
 
 static void load(const char *const *ov, size_t n, coop_config *cfg)
 {
-    coop_err err = {0};
-    cr_assert_eq(coop_config_load("configs/classic/tournament.cfg", ov, n, cfg, &err), COOP_OK,
-                 "%s", err.text);
+    load_ok("configs/classic/tournament.cfg", ov, n, cfg);
 }
 
 /* configs/classic/tournament.cfg without noise, its gtft entrant replaced by tft

@@ -9,18 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_io.h"
 #include "coop_config.h"
 #include "coop_model.h"
 #include "coop_validate.h"
 #include "e2e.h"
 #include "scenario_text.h"
-
-static void load(const char *path, coop_config *cfg)
-{
-    coop_err err = {0};
-    memset(cfg, 0, sizeof *cfg);
-    cr_assert(eq(int, coop_config_load(path, NULL, 0, cfg, &err), COOP_OK), "%s", err.text);
-}
 
 /* ---- Kendall's tau-b and the MAE ---- */
 
@@ -65,7 +59,7 @@ Test(validate, mae)
 Test(validate, group_and_observed_values)
 {
     coop_config cfg;
-    load("tests/data/val_small.cfg", &cfg);
+    load_ok("tests/data/val_small.cfg", NULL, 0, &cfg);
     coop_validation v;
     coop_err err = {0};
     cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
@@ -114,7 +108,7 @@ static coop_record *hand_record(const coop_config *cfg)
 Test(validate, replicate_metrics_by_hand)
 {
     coop_config cfg;
-    load("tests/data/val_small.cfg", &cfg);
+    load_ok("tests/data/val_small.cfg", NULL, 0, &cfg);
     coop_validation v;
     coop_err err = {0};
     cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
@@ -189,7 +183,7 @@ Test(validate, replicate_metrics_by_hand)
 Test(validate, missing_group_is_a_config_error)
 {
     coop_config cfg;
-    load("tests/data/exp_small.cfg", &cfg);
+    load_ok("tests/data/exp_small.cfg", NULL, 0, &cfg);
     coop_validation v;
     coop_err err = {0};
     cr_expect(eq(int, coop_validation_load(&cfg, &v, &err), COOP_ECONFIG));
@@ -372,7 +366,7 @@ Test(validate, e2e_bad_group_names_file_and_line)
 Test(validate, forced_initiative_applies_at_its_date)
 {
     coop_config cfg;
-    load("tests/data/force_initiative.cfg", &cfg);
+    load_ok("tests/data/force_initiative.cfg", NULL, 0, &cfg);
     coop_err err = {0};
     coop_model *m = coop_model_alloc(&cfg, &err);
     cr_assert_not_null(m, "%s", err.text);
@@ -444,10 +438,10 @@ Test(validate, calibrated_values_do_not_drift)
     static const char *const files[] = {"configs/eu_ca.cfg", "configs/sweep_motivator.cfg",
                                         "configs/calibrate_history.cfg"};
     coop_config h;
-    load("configs/eu_ca_history.cfg", &h);
+    load_ok("configs/eu_ca_history.cfg", NULL, 0, &h);
     for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
         coop_config c;
-        load(files[f], &c);
+        load_ok(files[f], NULL, 0, &c);
         for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
             coop_param_ref rh, rc;
             coop_err err = {0};
