@@ -158,6 +158,36 @@ Test(model, noise_zero_deterministic_rules_are_deterministic)
     fx_free(cfg);
 }
 
+/* ALLC vs ALLC at noise e: every action is an implementation error with
+ * probability e, for each player, in tie mode (geometric gaps per tie stream) and
+ * in node mode (one draw per action), so each actor's share of C over N = 20000
+ * actions is 1 - e within binomial error (4.5 se = 0.0095 at e = 0.1). */
+Test(model, noise_flips_each_players_action_at_rate_e)
+{
+    const double e = 0.1;
+    const int D = 5, steps = 4000;
+    const double n = (double)D * steps, se = sqrt(e * (1.0 - e) / n);
+    for (int node = 0; node <= 1; node++) {
+        coop_config *cfg = fx_new(2, (size_t)D, 1, 0, 0, 0, steps);
+        cfg->noise = e;
+        cfg->interaction = node ? COOP_INTERACTION_NODE : COOP_INTERACTION_TIE;
+        for (unsigned long seed = 1; seed <= 2; seed++) {
+            coop_record *rec = run_full(cfg, seed, NULL);
+            for (int i = 0; i < 2; i++) {
+                double c = 0.0;
+                for (int s = 0; s < steps; s++)
+                    c += am(rec, s, i, COOP_A_COOP_RATE);
+                c /= steps;
+                cr_assert(fabs(c - (1.0 - e)) < 4.5 * se,
+                          "%s mode, seed %lu, actor %d: share of C %.5f, expected %.5f +- %.5f",
+                          node ? "node" : "tie", seed, i, c, 1.0 - e, 4.5 * se);
+            }
+            coop_record_free(rec);
+        }
+        fx_free(cfg);
+    }
+}
+
 Test(model, same_seed_same_run_and_model_reuse)
 {
     coop_config *cfg = fx_eu_ca();
@@ -634,7 +664,6 @@ Test(model, imitation_rules_copy_the_better_neighbour)
     const int rules[2] = {COOP_RULE_IMITATE_BEST, COOP_RULE_FERMI};
     for (int k = 0; k < 2; k++) {
         coop_config *cfg = fx_new(3, 1, 2, 0, 0, 0, 1);
-        fx_tie(cfg, 0, 0, 1, 1.0);
         fx_tie(cfg, 1, 0, 2, 1.0);
         fx_rule(cfg, 0, rules[k]);
         if (rules[k] == COOP_RULE_FERMI)
