@@ -52,6 +52,13 @@ $(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(CRIT_CFLAGS) -o $@ $< $(LIBOBJ) $(LDFLAGS) $(CRIT_LIBS) $(PKG_LIBS) -lm
 
+# The LD_PRELOAD library of tests/test_durability.c (fsync/write/rename order):
+# never built with the sanitizers (the test skips itself under ASan).
+SHIM     := $(BUILD)/tests/shim_fsync.so
+$(BUILD)/tests/test_durability: $(SHIM)
+$(SHIM): tests/shim_fsync.c | $(BUILD)/tests
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/mpi/obj:
 	mkdir -p $@
 
