@@ -664,6 +664,7 @@ Test(model, imitation_rules_copy_the_better_neighbour)
     const int rules[2] = {COOP_RULE_IMITATE_BEST, COOP_RULE_FERMI};
     for (int k = 0; k < 2; k++) {
         coop_config *cfg = fx_new(3, 1, 2, 0, 0, 0, 1);
+        fx_tie(cfg, 0, 0, 1, 1.0);
         fx_tie(cfg, 1, 0, 2, 1.0);
         fx_rule(cfg, 0, rules[k]);
         if (rules[k] == COOP_RULE_FERMI)
