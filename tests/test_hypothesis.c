@@ -165,8 +165,11 @@ Test(hypothesis, counterfactual_zeroes_the_four_strengths_and_nothing_else)
     cr_assert(eq(dbl, pl->actors[kg].motivator.initiative_rate, c.actors[kz].motivator.initiative_rate));
     cr_assert(eq(dbl, pl->actors[kg].motivator.initiative_impact,
                  c.actors[kz].motivator.initiative_impact));
-    cr_assert(eq(dbl, pl->actors[kz].motivator.demonstration, 0.0));
+    /* KZ keeps none of its four strengths (each is above 0 in SMALL) */
     cr_assert(eq(dbl, pl->actors[kz].motivator.initiative_rate, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.initiative_impact, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.demonstration, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.brokerage, 0.0));
     /* The outcomes stay about the original motivator and target. */
     cr_assert(eq(int, pl->hyp.motivator, kz));
     cr_assert(eq(int, pl->hyp.target, c.hyp.target));
@@ -614,6 +617,18 @@ static int count_lines(const char *s)
     return n;
 }
 
+/* Field k (from 0) of the CSV row [p, e) into buf (empty when the row is shorter). */
+static void csv_field(const char *p, const char *e, int k, char *buf, size_t size)
+{
+    for (; k > 0 && p < e; p++)
+        if (*p == ',')
+            k--;
+    size_t n = 0;
+    while (p < e && *p != ',' && n + 1 < size)
+        buf[n++] = *p++;
+    buf[n] = '\0';
+}
+
 Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 {
     char dir[64], out[128], path[256];
@@ -638,8 +653,10 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     for (const char *p = strchr(h, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
         const char *e = strchr(p, '\n');
         cr_assert(e[-3] == ',' && e[-2] == '3' && e[-1] == '0', "%.*s", (int)(e - p), p);
-        cr_assert(strstr(p, ",supported,") < e || strstr(p, ",inconclusive,") < e ||
-                  strstr(p, ",contradicted,") < e);
+        char v[32];
+        csv_field(p, e, 11, v, sizeof v); /* verdict, the 12th column */
+        cr_assert(strcmp(v, "supported") == 0 || strcmp(v, "inconclusive") == 0 ||
+                  strcmp(v, "contradicted") == 0, "verdict '%s' in %.*s", v, (int)(e - p), p);
     }
     free(h);
     snprintf(path, sizeof path, "%s/outcomes.csv", out);
