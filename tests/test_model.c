@@ -113,6 +113,8 @@ Test(model, textbook_scores_200_rounds)
         {COOP_RULE_TFT, COOP_RULE_ALLD, 199, 204}, {COOP_RULE_TFT, COOP_RULE_TFT, 600, 600},
         {COOP_RULE_ALLC, COOP_RULE_ALLD, 0, 1000}, {COOP_RULE_WSLS, COOP_RULE_ALLD, 100, 600},
         {COOP_RULE_STFT, COOP_RULE_TFT, 500, 500}, {COOP_RULE_TF2T, COOP_RULE_ALLD, 198, 208},
+        /* generosity is for defections only: after a C, gtft cooperates for sure */
+        {COOP_RULE_GTFT, COOP_RULE_ALLC, 600, 600},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         coop_config *cfg = match_cfg(cases[k].a, cases[k].b, 200);
