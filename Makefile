@@ -38,7 +38,7 @@ DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
 
-.PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi
+.PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi mutate
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -123,6 +123,14 @@ bench: deps
 	tests/bench/sweep.sh $(PROG)
 	tests/bench/classic.sh $(PROG)
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
+
+# make mutate: mutation testing of sim/ (tests/mutate/run.sh): each mutant of
+# tests/mutate/mutants.txt is applied to a copy of the tree in $(BUILD)/mutate,
+# rebuilt and run against the suites the list names; prints the score and the
+# survivors, and fails below MUTATE_MIN percent killed (default 95).  Not part of
+# `make test`: it takes several minutes.
+mutate: deps
+	MUTATE_DIR=$(BUILD)/mutate tests/mutate/run.sh
 
 # make fuzz: the libFuzzer targets of tests/fuzz/ (the configuration loader and
 # the --set overrides), built with clang, ASan and UBSan into $(BUILD)/fuzz/ and
