@@ -339,6 +339,47 @@ Test(hypothesis, orientation_and_holm)
     cr_assert(ne(u32, coop_hypothesis_boot_seed(5, 2), coop_rng_seed(5, 2, 0)));
 }
 
+/* The comparison's verdict is the primary outcome's, and each outcome's verdict
+ * uses its Holm-adjusted p-value: outcome 0 has no effect (inconclusive), the
+ * primary (years to enhanced) a strong one (supported), outcomes 1 and 2 a
+ * moderate one (raw p about 0.03 each, below alpha; Holm multiplies them by 5 and
+ * 4: inconclusive). */
+Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
+{
+    enum { R = 8, W = 2 };
+    double v[W * COOP_N_OUTCOMES * R];
+    for (int r = 0; r < R; r++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            double base = 1.0 + o, d = 0.0;
+            if (o == COOP_O_YEARS_TO_ENHANCED)
+                d = 0.5 + 0.01 * r;
+            else if (o == 1 || o == 2)
+                d = r % 2 ? 0.0 : 1.0; /* mean 0.5, t = 2.65 on 7 df */
+            v[(0 * COOP_N_OUTCOMES + o) * R + r] = base + coop_hypothesis_orientation(o) * d;
+            v[(1 * COOP_N_OUTCOMES + o) * R + r] = base;
+        }
+    coop_hypothesis_cfg h = {.primary = COOP_O_YEARS_TO_ENHANCED, .alpha = 0.05,
+                             .confidence = 0.95, .bootstrap = 0};
+    const char *names[] = {"factual", "counterfactual"};
+    coop_hyp_point res;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_hypothesis_compare(&h, v, W, R, names, 0, 1, &res, &err), COOP_OK),
+              "%s", err.text);
+    const coop_hyp_comparison *cm = &res.cmp[0];
+    cr_assert(eq(int, cm->r[0].verdict, COOP_VERDICT_INCONCLUSIVE));
+    cr_assert(eq(int, cm->r[COOP_O_YEARS_TO_ENHANCED].verdict, COOP_VERDICT_SUPPORTED));
+    cr_assert(eq(int, cm->verdict, COOP_VERDICT_SUPPORTED), "the primary outcome decides");
+    for (int o = 1; o <= 2; o++) {
+        const coop_hyp_result *r = &cm->r[o];
+        cr_assert(lt(dbl, r->s.p_t, 0.04), "%s: p %g", coop_outcome_names[o], r->s.p_t);
+        cr_assert(gt(dbl, r->s.p_t, 0.02), "%s: p %g", coop_outcome_names[o], r->s.p_t);
+        cr_assert(ge(dbl, r->p_holm, 4 * r->s.p_t), "%s: p_holm %g", coop_outcome_names[o],
+                  r->p_holm);
+        cr_assert(eq(int, r->verdict, COOP_VERDICT_INCONCLUSIVE), "%s: Holm, not the raw p",
+                  coop_outcome_names[o]);
+    }
+}
+
 Test(hypothesis, compare_refuses_bad_requests)
 {
     double v[2 * COOP_N_OUTCOMES] = {0};
