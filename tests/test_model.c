@@ -597,6 +597,13 @@ Test(model, demonstration_and_rivalry)
     ULP_EQ(coop_model_propensity(m, MK, MT, 0), 0.5 / 11.0);
     cr_assert_eq(coop_model_propensity(m, MK, MM, 0), 0.0); /* only toward the target */
     coop_model_free(m);
+    /* half rivalry halves the pull: 0.5 * G * ((1 - 0.5) * 1 - 0.5 * 0) */
+    cfg->ties[fx_tie_of(cfg, MM, MK)].rivalry = 0.5;
+    m = new_model(cfg);
+    coop_model_step(m, NULL);
+    ULP_EQ(coop_model_propensity(m, MK, MT, 0), 0.25 / 11.0);
+    coop_model_free(m);
+    cfg->ties[fx_tie_of(cfg, MM, MK)].rivalry = 0.0;
 
     /* K plays C (propensity 1): visibly 3, G = 1/3, no gap: no change ... */
     cfg->actors[MK].propensity = 1.0;
