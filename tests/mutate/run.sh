@@ -158,7 +158,7 @@ fi
 all_suites=$(printf '%s\n' "${M_SUITES[@]}" | tr ' ' '\n' | grep -v '^$' | sort -u)
 echo "mutate: building $TREE and running the $(echo "$all_suites" | wc -l) suites on unmutated code"
 # shellcheck disable=SC2046
-if ! $MAKE -C "$TREE" -j2 $(targets $all_suites) >"$LOG/baseline.build" 2>&1; then
+if ! $MAKE -C "$TREE" -j2 BUILD=build $(targets $all_suites) >"$LOG/baseline.build" 2>&1; then
     echo "mutate: the unmutated copy does not build: see $LOG/baseline.build" >&2
     exit 2
 fi
@@ -193,7 +193,7 @@ for ((k = 0; k < n; k++)); do
         else
             log="$LOG/mutant.${M_LINE[k]}"
             # shellcheck disable=SC2046
-            if ! $MAKE -C "$TREE" -j2 $(targets ${M_SUITES[k]}) >"$log.build" 2>&1; then
+            if ! $MAKE -C "$TREE" -j2 BUILD=build $(targets ${M_SUITES[k]}) >"$log.build" 2>&1; then
                 status="stillborn (does not compile)"
             else
                 status="survived"
