@@ -704,6 +704,32 @@ Test(model, imitation_rules_copy_the_better_neighbour)
     fx_free(cfg);
 }
 
+/* Replicator on a star: 0 (p = 1, degree 2) plays S = 0 against two alld leaves
+ * (degree 1) that score T = 5.  The norm is the larger degree times the payoff
+ * range: 2 * 5, so 0 copies its random neighbour with probability 5 / 10 = 0.5
+ * (over 400 seeds: 200 +- 10 copies; 4 se = 40). */
+Test(model, replicator_norm_uses_the_larger_degree)
+{
+    coop_config *cfg = fx_new(3, 1, 2, 0, 0, 0, 1);
+    fx_tie(cfg, 0, 0, 1, 1.0);
+    fx_tie(cfg, 1, 0, 2, 1.0);
+    fx_rule(cfg, 0, COOP_RULE_REPLICATOR);
+    cfg->actors[0].propensity = 1.0;
+    fx_rule(cfg, 1, COOP_RULE_ALLD);
+    fx_rule(cfg, 2, COOP_RULE_ALLD);
+    coop_model *m = new_model(cfg);
+    int copied = 0, n = 400;
+    for (int seed = 1; seed <= n; seed++) {
+        coop_model_run(m, (unsigned long)seed, NULL);
+        double p = coop_model_propensity(m, 0, 1, 0);
+        cr_assert(p == 0.0 || p == 1.0, "seed %d: propensity %g", seed, p);
+        copied += p == 0.0;
+    }
+    cr_assert(fabs(copied - 0.5 * n) < 40, "%d copies of %d, expected 200 +- 40", copied, n);
+    coop_model_free(m);
+    fx_free(cfg);
+}
+
 Test(model, fixed_rules_report_their_probability)
 {
     coop_config *cfg = match_cfg(COOP_RULE_TFT, COOP_RULE_ALLD, 2);
