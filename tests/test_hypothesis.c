@@ -136,8 +136,11 @@ Test(hypothesis, counterfactual_zeroes_the_four_strengths_and_nothing_else)
     cr_assert(eq(dbl, pl->actors[kg].motivator.initiative_rate, c.actors[kz].motivator.initiative_rate));
     cr_assert(eq(dbl, pl->actors[kg].motivator.initiative_impact,
                  c.actors[kz].motivator.initiative_impact));
-    cr_assert(eq(dbl, pl->actors[kz].motivator.demonstration, 0.0));
+    /* KZ keeps none of its four strengths (each is above 0 in SMALL) */
     cr_assert(eq(dbl, pl->actors[kz].motivator.initiative_rate, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.initiative_impact, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.demonstration, 0.0));
+    cr_assert(eq(dbl, pl->actors[kz].motivator.brokerage, 0.0));
     /* The outcomes stay about the original motivator and target. */
     cr_assert(eq(int, pl->hyp.motivator, kz));
     cr_assert(eq(int, pl->hyp.target, c.hyp.target));
@@ -307,6 +310,47 @@ Test(hypothesis, orientation_and_holm)
                  coop_rng_seed(5, 2, 0, COOP_STREAM_BOOTSTRAP)));
     cr_assert(ne(u32, coop_hypothesis_boot_seed(5, 2),
                  coop_rng_stream(coop_rng_key(5, 2, 0), COOP_STREAM_MAIN, 0)));
+}
+
+/* The comparison's verdict is the primary outcome's, and each outcome's verdict
+ * uses its Holm-adjusted p-value: outcome 0 has no effect (inconclusive), the
+ * primary (years to enhanced) a strong one (supported), outcomes 1 and 2 a
+ * moderate one (raw p about 0.03 each, below alpha; Holm multiplies them by 5 and
+ * 4: inconclusive). */
+Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
+{
+    enum { R = 8, W = 2 };
+    double v[W * COOP_N_OUTCOMES * R];
+    for (int r = 0; r < R; r++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            double base = 1.0 + o, d = 0.0;
+            if (o == COOP_O_YEARS_TO_ENHANCED)
+                d = 0.5 + 0.01 * r;
+            else if (o == 1 || o == 2)
+                d = r % 2 ? 0.0 : 1.0; /* mean 0.5, t = 2.65 on 7 df */
+            v[(0 * COOP_N_OUTCOMES + o) * R + r] = base + coop_hypothesis_orientation(o) * d;
+            v[(1 * COOP_N_OUTCOMES + o) * R + r] = base;
+        }
+    coop_hypothesis_cfg h = {.primary = COOP_O_YEARS_TO_ENHANCED, .alpha = 0.05,
+                             .confidence = 0.95, .bootstrap = 0};
+    const char *names[] = {"factual", "counterfactual"};
+    coop_hyp_point res;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_hypothesis_compare(&h, v, W, R, names, 0, 1, &res, &err), COOP_OK),
+              "%s", err.text);
+    const coop_hyp_comparison *cm = &res.cmp[0];
+    cr_assert(eq(int, cm->r[0].verdict, COOP_VERDICT_INCONCLUSIVE));
+    cr_assert(eq(int, cm->r[COOP_O_YEARS_TO_ENHANCED].verdict, COOP_VERDICT_SUPPORTED));
+    cr_assert(eq(int, cm->verdict, COOP_VERDICT_SUPPORTED), "the primary outcome decides");
+    for (int o = 1; o <= 2; o++) {
+        const coop_hyp_result *r = &cm->r[o];
+        cr_assert(lt(dbl, r->s.p_t, 0.04), "%s: p %g", coop_outcome_names[o], r->s.p_t);
+        cr_assert(gt(dbl, r->s.p_t, 0.02), "%s: p %g", coop_outcome_names[o], r->s.p_t);
+        cr_assert(ge(dbl, r->p_holm, 4 * r->s.p_t), "%s: p_holm %g", coop_outcome_names[o],
+                  r->p_holm);
+        cr_assert(eq(int, r->verdict, COOP_VERDICT_INCONCLUSIVE), "%s: Holm, not the raw p",
+                  coop_outcome_names[o]);
+    }
 }
 
 Test(hypothesis, compare_refuses_bad_requests)
@@ -564,6 +608,18 @@ Test(hypothesis, a_strong_motivator_is_supported)
 
 /* ---- end to end ---- */
 
+/* Field k (from 0) of the CSV row [p, e) into buf (empty when the row is shorter). */
+static void csv_field(const char *p, const char *e, int k, char *buf, size_t size)
+{
+    for (; k > 0 && p < e; p++)
+        if (*p == ',')
+            k--;
+    size_t n = 0;
+    while (p < e && *p != ',' && n + 1 < size)
+        buf[n++] = *p++;
+    buf[n] = '\0';
+}
+
 Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 {
     char dir[64], out[128], path[256];
@@ -588,8 +644,10 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     for (const char *p = strchr(h, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
         const char *e = strchr(p, '\n');
         cr_assert(e[-3] == ',' && e[-2] == '3' && e[-1] == '0', "%.*s", (int)(e - p), p);
-        cr_assert(strstr(p, ",supported,") < e || strstr(p, ",inconclusive,") < e ||
-                  strstr(p, ",contradicted,") < e);
+        char v[32];
+        csv_field(p, e, 11, v, sizeof v); /* verdict, the 12th column */
+        cr_assert(strcmp(v, "supported") == 0 || strcmp(v, "inconclusive") == 0 ||
+                  strcmp(v, "contradicted") == 0, "verdict '%s' in %.*s", v, (int)(e - p), p);
     }
     free(h);
     snprintf(path, sizeof path, "%s/outcomes.csv", out);

@@ -113,6 +113,8 @@ Test(model, textbook_scores_200_rounds)
         {COOP_RULE_TFT, COOP_RULE_ALLD, 199, 204}, {COOP_RULE_TFT, COOP_RULE_TFT, 600, 600},
         {COOP_RULE_ALLC, COOP_RULE_ALLD, 0, 1000}, {COOP_RULE_WSLS, COOP_RULE_ALLD, 100, 600},
         {COOP_RULE_STFT, COOP_RULE_TFT, 500, 500}, {COOP_RULE_TF2T, COOP_RULE_ALLD, 198, 208},
+        /* generosity is for defections only: after a C, gtft cooperates for sure */
+        {COOP_RULE_GTFT, COOP_RULE_ALLC, 600, 600},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         coop_config *cfg = match_cfg(cases[k].a, cases[k].b, 200);
@@ -156,6 +158,36 @@ Test(model, noise_zero_deterministic_rules_are_deterministic)
     coop_record_free(a);
     coop_record_free(b);
     fx_free(cfg);
+}
+
+/* ALLC vs ALLC at noise e: every action is an implementation error with
+ * probability e, for each player, in tie mode (geometric gaps per tie stream) and
+ * in node mode (one draw per action), so each actor's share of C over N = 20000
+ * actions is 1 - e within binomial error (4.5 se = 0.0095 at e = 0.1). */
+Test(model, noise_flips_each_players_action_at_rate_e)
+{
+    const double e = 0.1;
+    const int D = 5, steps = 4000;
+    const double n = (double)D * steps, se = sqrt(e * (1.0 - e) / n);
+    for (int node = 0; node <= 1; node++) {
+        coop_config *cfg = fx_new(2, (size_t)D, 1, 0, 0, 0, steps);
+        cfg->noise = e;
+        cfg->interaction = node ? COOP_INTERACTION_NODE : COOP_INTERACTION_TIE;
+        for (unsigned long seed = 1; seed <= 2; seed++) {
+            coop_record *rec = run_full(cfg, seed, NULL);
+            for (int i = 0; i < 2; i++) {
+                double c = 0.0;
+                for (int s = 0; s < steps; s++)
+                    c += am(rec, s, i, COOP_A_COOP_RATE);
+                c /= steps;
+                cr_assert(fabs(c - (1.0 - e)) < 4.5 * se,
+                          "%s mode, seed %lu, actor %d: share of C %.5f, expected %.5f +- %.5f",
+                          node ? "node" : "tie", seed, i, c, 1.0 - e, 4.5 * se);
+            }
+            coop_record_free(rec);
+        }
+        fx_free(cfg);
+    }
 }
 
 Test(model, same_seed_same_run_and_model_reuse)
@@ -565,6 +597,13 @@ Test(model, demonstration_and_rivalry)
     ULP_EQ(coop_model_propensity(m, MK, MT, 0), 0.5 / 11.0);
     cr_assert_eq(coop_model_propensity(m, MK, MM, 0), 0.0); /* only toward the target */
     coop_model_free(m);
+    /* half rivalry halves the pull: 0.5 * G * ((1 - 0.5) * 1 - 0.5 * 0) */
+    cfg->ties[fx_tie_of(cfg, MM, MK)].rivalry = 0.5;
+    m = new_model(cfg);
+    coop_model_step(m, NULL);
+    ULP_EQ(coop_model_propensity(m, MK, MT, 0), 0.25 / 11.0);
+    coop_model_free(m);
+    cfg->ties[fx_tie_of(cfg, MM, MK)].rivalry = 0.0;
 
     /* K plays C (propensity 1): visibly 3, G = 1/3, no gap: no change ... */
     cfg->actors[MK].propensity = 1.0;
@@ -661,6 +700,32 @@ Test(model, imitation_rules_copy_the_better_neighbour)
     coop_model *m = new_model(cfg);
     coop_model_step(m, NULL);
     cr_assert_eq(coop_model_propensity(m, 0, 1, 0), 0.0);
+    coop_model_free(m);
+    fx_free(cfg);
+}
+
+/* Replicator on a star: 0 (p = 1, degree 2) plays S = 0 against two alld leaves
+ * (degree 1) that score T = 5.  The norm is the larger degree times the payoff
+ * range: 2 * 5, so 0 copies its random neighbour with probability 5 / 10 = 0.5
+ * (over 400 seeds: 200 +- 10 copies; 4 se = 40). */
+Test(model, replicator_norm_uses_the_larger_degree)
+{
+    coop_config *cfg = fx_new(3, 1, 2, 0, 0, 0, 1);
+    fx_tie(cfg, 0, 0, 1, 1.0);
+    fx_tie(cfg, 1, 0, 2, 1.0);
+    fx_rule(cfg, 0, COOP_RULE_REPLICATOR);
+    cfg->actors[0].propensity = 1.0;
+    fx_rule(cfg, 1, COOP_RULE_ALLD);
+    fx_rule(cfg, 2, COOP_RULE_ALLD);
+    coop_model *m = new_model(cfg);
+    int copied = 0, n = 400;
+    for (int seed = 1; seed <= n; seed++) {
+        coop_model_run(m, (unsigned long)seed, NULL);
+        double p = coop_model_propensity(m, 0, 1, 0);
+        cr_assert(p == 0.0 || p == 1.0, "seed %d: propensity %g", seed, p);
+        copied += p == 0.0;
+    }
+    cr_assert(fabs(copied - 0.5 * n) < 40, "%d copies of %d, expected 200 +- 40", copied, n);
     coop_model_free(m);
     fx_free(cfg);
 }

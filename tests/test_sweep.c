@@ -144,6 +144,7 @@ Test(sweep, lhs_puts_one_point_in_every_stratum)
     cr_assert(eq(int, coop_sweep_size(s), 37));
     for (int j = 0; j < 3; j++) {
         int count[37] = {0};
+        double omin = 1.0, omax = 0.0; /* where in its stratum a point lies, 0..1 */
         for (int p = 0; p < 37; p++) {
             double v[3];
             coop_sweep_values(s, p, v);
@@ -151,10 +152,18 @@ Test(sweep, lhs_puts_one_point_in_every_stratum)
             int k = stratum(v[j], lo[j], hi[j], j == 1, 37);
             cr_assert(k >= 0 && k < 37, "parameter %d point %d: stratum %d", j, p, k);
             count[k]++;
+            double x = j == 1 ? (log(v[j]) - log(lo[j])) / (log(hi[j]) - log(lo[j]))
+                              : (v[j] - lo[j]) / (hi[j] - lo[j]);
+            double off = x * 37 - k;
+            omin = off < omin ? off : omin;
+            omax = off > omax ? off : omax;
         }
         for (int k = 0; k < 37; k++)
             cr_assert(eq(int, count[k], 1), "parameter %d: stratum %d holds %d points", j, k,
                       count[k]);
+        /* uniform within its stratum, not at a fixed place: 37 uniform offsets span
+         * less than half the stratum with probability 37 * 0.5^36 = 5e-10 */
+        cr_assert(gt(dbl, omax - omin, 0.5), "parameter %d: offsets in [%g, %g]", j, omin, omax);
     }
     /* The same seed gives the same points; another seed other points. */
     coop_config c2;
