@@ -172,6 +172,13 @@ Test(network, gnp_edge_count)
     assert_simple(net);
     cr_assert(fabs((double)net->n_edges - mean) < 5.0 * sd, "%zu edges, expected %.0f +- %.0f",
               net->n_edges, mean, 5 * sd);
+    /* Dense: 200 nodes at p = 0.5, 9950 +- 5 x 70.5 edges. */
+    coop_network *dense = coop_network_gnp(r, 200, 0.5, &err);
+    cr_assert_not_null(dense);
+    assert_simple(dense);
+    cr_assert(fabs((double)dense->n_edges - 9950.0) < 5.0 * sqrt(9950.0 * 0.5),
+              "%zu edges at p = 0.5, expected 9950", dense->n_edges);
+    coop_network_free(dense);
     coop_network *none = coop_network_gnp(r, 50, 0.0, &err), *all = coop_network_gnp(r, 50, 1.0, &err);
     cr_assert_eq(none->n_edges, 0);
     cr_assert_eq(all->n_edges, 50 * 49 / 2);
