@@ -1,5 +1,5 @@
 /* test_config.c: the configuration loader, overrides, checks and printer
- * (sim/config.c).
+ * (sim/config_*.c).
  *
  * Known values: every default and every key of tests/data/config_full.cfg is
  * asserted exactly.  Every error path: the corpus under tests/bad/ (each file's
@@ -1216,7 +1216,7 @@ Test(config, docs_list_every_key)
     char key[8];
     cr_assert_eq(coop_config_schema_key(n, key, sizeof key), COOP_EINVAL);
     /* The reference table is the schema's own, verbatim (regenerate it with
-     * coop_config_print_schema when the table in sim/config.c changes). */
+     * coop_config_print_schema when the table in sim/config_schema.c changes). */
     char *table = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&table, &len);
