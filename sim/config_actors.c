@@ -56,7 +56,7 @@ int cfg_get_actor_ref(const ctx *c, const coop_config *cfg, const config_setting
     return COOP_OK;
 }
 
-int load_goals(const ctx *c, const config_setting_t *e, const char *prefix,
+static int load_goals(const ctx *c, const config_setting_t *e, const char *prefix,
                       coop_config *cfg, coop_actor_cfg *a)
 {
     const config_setting_t *g = config_setting_get_member(e, "goals");
@@ -72,7 +72,7 @@ int load_goals(const ctx *c, const config_setting_t *e, const char *prefix,
         char v[256];
         cfg_fmt_value(v, sizeof v, g);
         return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { DOMAIN = weight; ... }",
-                    path, v);
+                        path, v);
     }
     const key *k = cfg_find_key(SC_ACTOR, "goals");
     double sum = 0;
@@ -85,7 +85,7 @@ int load_goals(const ctx *c, const config_setting_t *e, const char *prefix,
             char names[512];
             cfg_domain_names(names, sizeof names, cfg);
             return cfg_fail(c, s, "%s: no domain named '%s' (domains: %s)", wpath,
-                        config_setting_name(s), names);
+                            config_setting_name(s), names);
         }
         if ((st = cfg_get_number(c, s, wpath, k->min, k->max, 0, &a->goals[d])))
             return st;
@@ -101,7 +101,7 @@ int load_goals(const ctx *c, const config_setting_t *e, const char *prefix,
     return COOP_OK;
 }
 
-int load_rule(const ctx *c, const config_setting_t *e, const char *prefix, coop_actor_cfg *a)
+static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix, coop_actor_cfg *a)
 {
     const config_setting_t *s = config_setting_get_member(e, "rule");
     char path[COOP_PATH_MAX * 2];
@@ -134,7 +134,7 @@ int load_rule(const ctx *c, const config_setting_t *e, const char *prefix, coop_
         char v[256];
         cfg_fmt_value(v, sizeof v, g);
         return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { PARAM = value; ... }",
-                    path, v);
+                        path, v);
     }
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *p = config_setting_get_elem(g, (unsigned)i);
@@ -145,7 +145,7 @@ int load_rule(const ctx *c, const config_setting_t *e, const char *prefix, coop_
             char names[256];
             cfg_rule_param_names(names, sizeof names, a->rule);
             return cfg_fail(c, p, "unknown setting '%s': rule '%s' has parameters: %s", ppath,
-                        ri->name, names);
+                            ri->name, names);
         }
         if ((st = cfg_get_number(c, p, ppath, ri->min[k], ri->max[k], 0, &a->rule_param[k])))
             return st;
@@ -263,7 +263,7 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
         if (net->names) {
             if (!cfg_valid_name(net->names[i], CH_IDENT)) {
                 st = cfg_fail(c, g, "network.file: node name '%s' must be %s, shorter than %d",
-                          net->names[i], cfg_chars_doc[CH_IDENT], COOP_NAME_MAX);
+                              net->names[i], cfg_chars_doc[CH_IDENT], COOP_NAME_MAX);
                 goto out;
             }
             snprintf(a->name, sizeof a->name, "%s", net->names[i]);
@@ -328,7 +328,7 @@ static int check_override_keys(const ctx *c, const config_setting_t *e, const ch
             continue;
         if (ka)
             return cfg_fail(c, s, "%s.%s: not allowed in an override (as in actor_template)", prefix,
-                        nm);
+                            nm);
         char known[512];
         cfg_known_keys(known, sizeof known, SC_OVERRIDE);
         for (size_t j = 0; j < cfg_n_keys; j++)
@@ -368,7 +368,7 @@ static int load_selectors(const ctx *c, const config_setting_t *e, const char *p
     const config_setting_t *t = config_setting_get_member(e, "to");
     if (!f != !t)
         return cfg_fail(c, f ? f : t, "%s.%s: needs '%s' (an inclusive index range from..to)", prefix,
-                    f ? "from" : "to", f ? "to" : "from");
+                        f ? "from" : "to", f ? "to" : "from");
     if (f) {
         cfg_join(path, sizeof path, prefix, "from");
         if ((st = cfg_get_integer(c, f, path, 0, last, &x)))
@@ -386,7 +386,7 @@ static int load_selectors(const ctx *c, const config_setting_t *e, const char *p
     }
     if (!o->n_nodes && o->from < 0 && !o->in_region[0])
         return cfg_fail(c, e, "%s: selects no nodes: give nodes = [ ... ], from and to, or in_region",
-                    prefix);
+                        prefix);
     return COOP_OK;
 }
 
@@ -475,9 +475,9 @@ static int load_overrides(const ctx *c, const config_setting_t *root, coop_confi
                 }
             if (!hits)
                 return cfg_fail(c, config_setting_get_member(e, "in_region"),
-                            "%s.in_region = \"%s\": no node is in region '%s' (regions come "
-                            "from the template and earlier overrides)", prefix, o->in_region,
-                            o->in_region);
+                                "%s.in_region = \"%s\": no node is in region '%s' (regions come "
+                                "from the template and earlier overrides)", prefix, o->in_region,
+                                o->in_region);
         }
         for (size_t j = 0; j < o->n_nodes; j++)
             apply_to(cfg, o, &cfg->actors[o->nodes[j]]);
@@ -535,7 +535,7 @@ int cfg_load_network(const ctx *c, const config_setting_t *root, coop_config *cf
             char v[256];
             cfg_fmt_value(v, sizeof v, s);
             return cfg_fail(c, s, "network.%s = %s has the wrong type: expected true or false",
-                        bools[b], v);
+                            bools[b], v);
         }
         *bval[b] = config_setting_get_bool(s);
     }
@@ -555,7 +555,7 @@ int cfg_load_network(const ctx *c, const config_setting_t *root, coop_config *cf
         int dl = slash ? (int)(slash - from) + 1 : 0;
         if (!f[0] || strlen(f) + (size_t)dl >= sizeof nc->file)
             return cfg_fail(c, s, "network.file = \"%.200s\": %s", f,
-                        f[0] ? "the path is too long (at most 255 characters with the "
+                            f[0] ? "the path is too long (at most 255 characters with the "
                                "configuration's directory)" : "empty");
         snprintf(nc->file, sizeof nc->file, "%.*s%s", dl, slash ? from : "", f);
     } else if (s) {
@@ -630,7 +630,7 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
         if (cfg->actors[first_of].line > 0)
             snprintf(first, sizeof first, " (first at line %d)", cfg->actors[first_of].line);
         return cfg_fail(c, config_setting_get_member(config_setting_get_elem(l, (unsigned)dup), "name"),
-                    "actors.%s: duplicate actor name '%s'%s", a->name, a->name, first);
+                        "actors.%s: duplicate actor name '%s'%s", a->name, a->name, first);
     }
 
     /* Pass 2: everything else. */
@@ -670,7 +670,7 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
             return st;
         if (a->motivator.target == (int)i)
             return cfg_fail(c, t, "%s = \"%s\" is the actor itself: a motivator needs another target",
-                        tpath, a->name);
+                            tpath, a->name);
     }
     return COOP_OK;
 }
@@ -724,8 +724,8 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                  cfg->actors[t->b].name);
         if (t->a == t->b)
             return cfg_fail(c, config_setting_get_member(e, "b"),
-                        "%s: a tie from '%s' to itself: a and b must differ", prefix,
-                        cfg->actors[t->a].name);
+                            "%s: a tie from '%s' to itself: a and b must differ", prefix,
+                            cfg->actors[t->a].name);
         if ((st = cfg_load_scope(c, e, SC_TIE, prefix, t)))
             return st;
         const config_setting_t *g = config_setting_get_member(e, "observables");
@@ -736,7 +736,7 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
             char v[256];
             cfg_fmt_value(v, sizeof v, g);
             return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { NAME = value; ... }",
-                        path, v);
+                            path, v);
         }
         for (int k = 0; k < config_setting_length(g); k++) {
             const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
@@ -753,7 +753,7 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                     cfg_cat(names, sizeof names, cfg->observables[q].name);
                 }
                 return cfg_fail(c, s, "%s: no observable named '%s' (declared in 'observables': %s)",
-                            opath, config_setting_name(s), names[0] ? names : "none");
+                                opath, config_setting_name(s), names[0] ? names : "none");
             }
             if ((st = cfg_get_number(c, s, opath, kobs->min, kobs->max, 0, &t->obs0[o])))
                 return st;
@@ -779,8 +779,8 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                 snprintf(first, sizeof first, " (first at line %d)", cfg->ties[p[i - 1].i].line);
             free(p);
             return cfg_fail(c, e, "ties.%s-%s: duplicate tie between '%s' and '%s'%s",
-                        cfg->actors[t->a].name, cfg->actors[t->b].name, cfg->actors[t->a].name,
-                        cfg->actors[t->b].name, first);
+                            cfg->actors[t->a].name, cfg->actors[t->b].name, cfg->actors[t->a].name,
+                            cfg->actors[t->b].name, first);
         }
     free(p);
     return COOP_OK;

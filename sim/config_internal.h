@@ -10,6 +10,7 @@
 #ifndef COOP_CONFIG_INTERNAL_H
 #define COOP_CONFIG_INTERNAL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -110,6 +111,8 @@ void cfg_fmt_range(char *buf, size_t size, double min, double max, int flags);
 void cfg_fmt_value(char *buf, size_t size, const config_setting_t *s);
 int cfg_in_range(double x, double min, double max, int flags);
 int cfg_valid_name(const char *s, int chars);
+/* The text fmt and ap make, malloc'd (NULL when out of memory). */
+char *cfg_vformat(const char *fmt, va_list ap);
 int cfg_fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int cfg_nomem(coop_err *err);

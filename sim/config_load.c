@@ -106,7 +106,7 @@ static int load_institutions(const ctx *c, const config_setting_t *root, coop_in
         int n = config_setting_length(lv);
         if (n < 2 || n > COOP_MAX_LEVELS)
             return cfg_fail(c, lv, "institutions.levels has %d entries: between 2 and %d are allowed",
-                        n, COOP_MAX_LEVELS);
+                            n, COOP_MAX_LEVELS);
         in->n_levels = n;
         for (int l = 0; l < n; l++) {
             char path[64];
@@ -139,7 +139,7 @@ static int load_institutions(const ctx *c, const config_setting_t *root, coop_in
             return st;
         if (config_setting_length(s) != in->n_levels)
             return cfg_fail(c, s, "institutions.%s has %d entries: it needs one per level (%d)", name,
-                        config_setting_length(s), in->n_levels);
+                            config_setting_length(s), in->n_levels);
         for (int l = 0; l < in->n_levels; l++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)l);
             snprintf(path, sizeof path, "institutions.%s.%d", name, l);
@@ -203,8 +203,8 @@ static int load_domains(const ctx *c, const config_setting_t *root, coop_config 
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->domains[j].name, d->name) == 0)
                 return cfg_fail(c, config_setting_get_member(e, "name"),
-                            "%s: duplicate domain name '%s' (also domains entry %zu)", prefix,
-                            d->name, j);
+                                "%s: duplicate domain name '%s' (also domains entry %zu)", prefix,
+                                d->name, j);
         static const char *const form[2][4] = {{"R", "S", "T", "P"}, {"b", "c", NULL, NULL}};
         const config_setting_t *first[2] = {NULL, NULL};
         for (int f = 0; f < 2; f++)
@@ -249,7 +249,7 @@ static int load_observables(const ctx *c, const config_setting_t *root, coop_con
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->observables[j].name, o->name) == 0)
                 return cfg_fail(c, config_setting_get_member(e, "name"),
-                            "%s: duplicate observable name '%s'", prefix, o->name);
+                                "%s: duplicate observable name '%s'", prefix, o->name);
         const config_setting_t *ds = config_setting_get_member(e, "domains");
         cfg_join(path, sizeof path, prefix, "domains");
         if (!ds) {
@@ -270,7 +270,7 @@ static int load_observables(const ctx *c, const config_setting_t *root, coop_con
                 char names[512];
                 cfg_domain_names(names, sizeof names, cfg);
                 return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)", epath, t, t,
-                            names);
+                                names);
             }
             if (o->drive[d])
                 return cfg_fail(c, s, "%s = \"%s\": domain listed twice", epath, t);
@@ -344,7 +344,7 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
     int n = config_setting_length(pl);
     if (n > COOP_MAX_PLACEBO)
         return cfg_fail(c, pl, "hypothesis.placebo has %d entries: at most %d are allowed", n,
-                    COOP_MAX_PLACEBO);
+                        COOP_MAX_PLACEBO);
     if (n > 0 && h->motivator < 0)
         return cfg_fail(c, pl, "hypothesis.placebo needs a motivator whose role it takes (there is "
                            "no hypothesis.motivator)");
@@ -361,7 +361,7 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         const char *nm = cfg->actors[a].name;
         if (a == h->motivator)
             return cfg_fail(c, s, "%s = \"%s\" is the motivator itself: a placebo is another actor",
-                        path, nm);
+                            path, nm);
         if (a == cfg->actors[h->motivator].motivator.target || a == h->target)
             return cfg_fail(c, s, "%s = \"%s\" is the target: it cannot motivate itself", path, nm);
         for (int j = 0; j < i; j++)
@@ -487,7 +487,7 @@ static int load_events(const ctx *c, const config_setting_t *root, coop_config *
             cfg_fmt_num(d, sizeof d, ev->date);
             cfg_fmt_num(x, sizeof x, ev->value);
             st = cfg_fail(c, v[i].where, "events.%d (%s %s %s at %s): %s", v[i].index, ev->path,
-                      cfg_op_names[ev->op], x, d, e2.text);
+                          cfg_op_names[ev->op], x, d, e2.text);
         }
     }
     coop_config_destroy(&tmp);
@@ -565,7 +565,7 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
         const coop_param_ref *q = &sw->params[j].ref;
         if (q->field == p->ref.field && q->index == p->ref.index && q->sub == p->ref.sub)
             return cfg_fail(c, sp, "%s = \"%s\": the same parameter as sweep.parameters.%zu (\"%s\")",
-                        path, t, j, sw->params[j].path);
+                            path, t, j, sw->params[j].path);
     }
 
     const config_setting_t *smin = config_setting_get_member(e, "min");
@@ -596,7 +596,7 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
                 char v[256];
                 cfg_fmt_value(v, sizeof v, slog);
                 return cfg_fail(c, slog, "%s.log = %s has the wrong type: expected true or false",
-                            prefix, v);
+                                prefix, v);
             }
             p->log = config_setting_get_bool(slog);
         }
@@ -611,11 +611,11 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
     const config_setting_t *extra = smin ? smin : smax ? smax : slog;
     if (extra)
         return cfg_fail(c, extra, "%s.%s: only methods lhs and sobol sample a range (method = \"%s\")",
-                    prefix, config_setting_name(extra), mname);
+                        prefix, config_setting_name(extra), mname);
     if (sw->method == COOP_SWEEP_LIST) {
         if (sv)
             return cfg_fail(c, sv, "%s.values: method = \"list\" takes the values from sweep.rows",
-                        prefix);
+                            prefix);
         return COOP_OK;
     }
     if (!sv)
@@ -650,7 +650,7 @@ static int load_sweep_rows(const ctx *c, const config_setting_t *g, coop_config 
     if (sw->method != COOP_SWEEP_LIST) {
         if (r)
             return cfg_fail(c, r, "sweep.rows: only method = \"list\" takes rows (method = \"%s\")",
-                        cfg_sweep_method_names[sw->method]);
+                            cfg_sweep_method_names[sw->method]);
         return COOP_OK;
     }
     if (!r)
@@ -666,7 +666,7 @@ static int load_sweep_rows(const ctx *c, const config_setting_t *g, coop_config 
         return cfg_fail(c, r, "sweep.rows = ( ) is empty: give at least one row");
     if (n > COOP_MAX_POINTS)
         return cfg_fail(c, r, "sweep.rows has %zu rows: at most %d points are allowed", n,
-                    COOP_MAX_POINTS);
+                        COOP_MAX_POINTS);
     if (ALLOC(sw->rows, n * np))
         return cfg_nomem(c->err);
     sw->n_rows = n;
@@ -678,7 +678,7 @@ static int load_sweep_rows(const ctx *c, const config_setting_t *g, coop_config 
             return st;
         if ((size_t)config_setting_length(e) != np)
             return cfg_fail(c, e, "%s has %d values: it needs one per parameter (%zu)", path,
-                        config_setting_length(e), np);
+                            config_setting_length(e), np);
         for (size_t j = 0; j < np; j++) {
             const config_setting_t *s = config_setting_get_elem(e, (unsigned)j);
             char epath[96];
@@ -752,7 +752,7 @@ static int load_snapshots(const ctx *c, const config_setting_t *g, coop_config *
     size_t n = (size_t)config_setting_length(s);
     if (n > COOP_MAX_SNAPSHOTS)
         return cfg_fail(c, s, "output.snapshots has %zu entries: at most %d are allowed", n,
-                    COOP_MAX_SNAPSHOTS);
+                        COOP_MAX_SNAPSHOTS);
     if (n == 0)
         return COOP_OK;
     if (ALLOC(cfg->snapshots, n))

@@ -66,15 +66,10 @@ typedef struct ovr {
 static int ovr_fail(const ovr *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int ovr_fail(const ovr *o, const char *fmt, ...)
 {
-    va_list ap, aq;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = cfg_vformat(fmt, ap);
     va_end(ap);
-    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg)
-        vsnprintf(msg, (size_t)n + 1, fmt, aq);
-    va_end(aq);
     int st = COOP_FAIL(o->c->err, COOP_ECONFIG, "--set %s: %s", o->text,
                        msg ? msg : "(out of memory)");
     free(msg);

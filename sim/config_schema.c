@@ -715,21 +715,28 @@ static void locate(const ctx *c, const config_setting_t *s, char *buf, size_t si
     snprintf(buf, size, "%s", c->file);
 }
 
+char *cfg_vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    return msg;
+}
+
 /* The message is formatted whole (coop_fail_at shortens a long one in the middle,
  * so that its explanation, at the end, survives). */
 int cfg_fail(const ctx *c, const config_setting_t *s, const char *fmt, ...)
 {
     char where[COOP_ERR_MAX];
     locate(c, s, where, sizeof where);
-    va_list ap, aq;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = cfg_vformat(fmt, ap);
     va_end(ap);
-    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (msg)
-        vsnprintf(msg, (size_t)n + 1, fmt, aq);
-    va_end(aq);
     int st = COOP_FAIL(c->err, COOP_ECONFIG, "%s: %s", where, msg ? msg : "(out of memory)");
     free(msg);
     return st;
@@ -848,7 +855,7 @@ int cfg_get_name(const ctx *c, const config_setting_t *s, const char *path, int 
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
         return cfg_fail(c, s, "%s = %s is not a valid name: use %s, at most %d characters", path, v,
-                    cfg_chars_doc[chars], COOP_NAME_MAX - 1);
+                        cfg_chars_doc[chars], COOP_NAME_MAX - 1);
     }
     memcpy(out, t, strlen(t) + 1);
     return COOP_OK;
