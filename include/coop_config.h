@@ -16,7 +16,10 @@
  *   ties.A-B.KEY (either order), ties.A-B.observables.OBS,
  *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY; with --set also
  *   network.KEY, actor_template.KEY and actor_overrides.INDEX.KEY (a generated
- *   population, coop_network_cfg). */
+ *   population, coop_network_cfg).
+ *
+ * The motivator's channels are declared once, in COOP_MOTIVATOR_CHANNELS below,
+ * with the recipe for adding one (3 edits). */
 #ifndef COOP_CONFIG_H
 #define COOP_CONFIG_H
 
