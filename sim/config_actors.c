@@ -68,12 +68,8 @@ static int load_goals(const ctx *c, const config_setting_t *e, const char *prefi
             a->goals[d] = 1.0 / (double)cfg->n_domains;
         return COOP_OK;
     }
-    if (!config_setting_is_group(g)) {
-        char v[256];
-        cfg_fmt_value(v, sizeof v, g);
-        return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { DOMAIN = weight; ... }",
-                        path, v);
-    }
+    if ((st = cfg_need_group(c, g, path, "DOMAIN = weight; ...")))
+        return st;
     const key *k = cfg_find_key(SC_ACTOR, "goals");
     double sum = 0;
     for (int i = 0; i < config_setting_length(g); i++) {
@@ -130,12 +126,8 @@ static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix
     cfg_join(path, sizeof path, prefix, "rule_params");
     if (!g)
         return COOP_OK;
-    if (!config_setting_is_group(g)) {
-        char v[256];
-        cfg_fmt_value(v, sizeof v, g);
-        return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { PARAM = value; ... }",
-                        path, v);
-    }
+    if ((st = cfg_need_group(c, g, path, "PARAM = value; ...")))
+        return st;
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *p = config_setting_get_elem(g, (unsigned)i);
         char ppath[COOP_PATH_MAX * 3];
@@ -732,12 +724,8 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
         cfg_join(path, sizeof path, prefix, "observables");
         if (!g)
             continue;
-        if (!config_setting_is_group(g)) {
-            char v[256];
-            cfg_fmt_value(v, sizeof v, g);
-            return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { NAME = value; ... }",
-                            path, v);
-        }
+        if ((st = cfg_need_group(c, g, path, "NAME = value; ...")))
+            return st;
         for (int k = 0; k < config_setting_length(g); k++) {
             const config_setting_t *s = config_setting_get_elem(g, (unsigned)k);
             char opath[COOP_PATH_MAX * 3];

@@ -131,33 +131,43 @@ int cfg_load_key(const ctx *c, const config_setting_t *g, const char *prefix, co
 int cfg_check_keys(const ctx *c, const config_setting_t *g, int scope, const char *prefix);
 int cfg_load_scope(const ctx *c, const config_setting_t *g, int scope, const char *prefix,
                    void *base);
+int cfg_need_group(const ctx *c, const config_setting_t *g, const char *path, const char *form);
 int cfg_get_group(const ctx *c, const config_setting_t *parent, const char *name,
                   const char *path, const config_setting_t **out);
 int cfg_get_list(const ctx *c, const config_setting_t *root, const char *name,
                  const config_setting_t **out);
 int cfg_get_vector(const ctx *c, const config_setting_t *s, const char *path, const char *what);
+/* calloc, NULL for n = 0; ALLOC(p, n) is true when it failed. */
 void *cfg_alloc_array(size_t n, size_t size);
 
 /* ---- config_actors.c: the population ---- */
 
+/* The actor that string setting s names, into *out (messages name `path`). */
 int cfg_get_actor_ref(const ctx *c, const coop_config *cfg, const config_setting_t *s,
                       const char *path, int *out);
+/* Whether k is an actor_template key, and its bit in coop_override_cfg.set. */
 int cfg_template_key(const key *k);
 unsigned cfg_actor_bit(const key *k);
+/* The `network` group, the actors (listed, or one per generated node: the
+ * network is drawn here, from its own stream) and the listed ties. */
 int cfg_load_network(const ctx *c, const config_setting_t *root, coop_config *cfg);
 int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg);
 int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg);
 
 /* ---- config_params.c: parameter paths and --set ---- */
 
+/* One --set PATH=VALUE grafted into the libconfig tree. */
 int cfg_apply_override(const ctx *c, config_t *lc, const char *text);
+/* A parameter path into ref; on failure the reason (without the path) in why. */
 int cfg_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref, char *why,
                 size_t size);
+/* The double a valid ref designates, with its allowed range. */
 double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *min,
                       double *max, int *flags);
 
 /* ---- config_print.c ---- */
 
+/* The file's `validation` group kept as text in cfg->validation. */
 int cfg_keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg);
 
 #endif

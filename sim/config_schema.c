@@ -943,11 +943,9 @@ int cfg_load_key(const ctx *c, const config_setting_t *g, const char *prefix, co
 /* Every member of group g must be a key of the scope. */
 int cfg_check_keys(const ctx *c, const config_setting_t *g, int scope, const char *prefix)
 {
-    if (!config_setting_is_group(g)) {
-        char v[256];
-        cfg_fmt_value(v, sizeof v, g);
-        return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { ... }", prefix, v);
-    }
+    int st = cfg_need_group(c, g, prefix, "...");
+    if (st)
+        return st;
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         if (!cfg_find_key(scope, config_setting_name(s))) {
@@ -977,18 +975,24 @@ int cfg_load_scope(const ctx *c, const config_setting_t *g, int scope, const cha
     return COOP_OK;
 }
 
+/* COOP_OK when setting g (path names it) is a group; otherwise the error that it
+ * has the wrong type, with the expected form. */
+int cfg_need_group(const ctx *c, const config_setting_t *g, const char *path, const char *form)
+{
+    if (config_setting_is_group(g))
+        return COOP_OK;
+    char v[256];
+    cfg_fmt_value(v, sizeof v, g);
+    return cfg_fail(c, g, "%s = %s has the wrong type: expected a group { %s }", path, v, form);
+}
+
 /* The member `name` of root when it is a group (NULL when absent). */
 int cfg_get_group(const ctx *c, const config_setting_t *parent, const char *name,
                   const char *path, const config_setting_t **out)
 {
     const config_setting_t *s = config_setting_get_member(parent, name);
     *out = s;
-    if (s && !config_setting_is_group(s)) {
-        char v[256];
-        cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "%s = %s has the wrong type: expected a group { ... }", path, v);
-    }
-    return COOP_OK;
+    return s ? cfg_need_group(c, s, path, "...") : COOP_OK;
 }
 
 /* The member `name` of root when it is a list (an empty array counts). */
