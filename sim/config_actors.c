@@ -319,8 +319,8 @@ static int check_override_keys(const ctx *c, const config_setting_t *e, const ch
         if (cfg_find_key(SC_OVERRIDE, nm) || cfg_template_key(ka))
             continue;
         if (ka)
-            return cfg_fail(c, s, "%s.%s: not allowed in an override (as in actor_template)", prefix,
-                            nm);
+            return cfg_fail(c, s, "%s.%s: not allowed in an override (as in actor_template)",
+                            prefix, nm);
         char known[512];
         cfg_known_keys(known, sizeof known, SC_OVERRIDE);
         for (size_t j = 0; j < cfg_n_keys; j++)
@@ -351,7 +351,8 @@ static int load_selectors(const ctx *c, const config_setting_t *e, const char *p
         for (size_t i = 0; i < o->n_nodes; i++) {
             char epath[COOP_PATH_MAX * 3];
             snprintf(epath, sizeof epath, "%s.%zu", path, i);
-            if ((st = cfg_get_integer(c, config_setting_get_elem(s, (unsigned)i), epath, 0, last, &x)))
+            if ((st = cfg_get_integer(c, config_setting_get_elem(s, (unsigned)i), epath, 0, last,
+                                      &x)))
                 return st;
             o->nodes[i] = (int)x;
         }
@@ -359,8 +360,8 @@ static int load_selectors(const ctx *c, const config_setting_t *e, const char *p
     const config_setting_t *f = config_setting_get_member(e, "from");
     const config_setting_t *t = config_setting_get_member(e, "to");
     if (!f != !t)
-        return cfg_fail(c, f ? f : t, "%s.%s: needs '%s' (an inclusive index range from..to)", prefix,
-                        f ? "from" : "to", f ? "to" : "from");
+        return cfg_fail(c, f ? f : t, "%s.%s: needs '%s' (an inclusive index range from..to)",
+                        prefix, f ? "from" : "to", f ? "to" : "from");
     if (f) {
         cfg_join(path, sizeof path, prefix, "from");
         if ((st = cfg_get_integer(c, f, path, 0, last, &x)))
@@ -377,8 +378,8 @@ static int load_selectors(const ctx *c, const config_setting_t *e, const char *p
             return st;
     }
     if (!o->n_nodes && o->from < 0 && !o->in_region[0])
-        return cfg_fail(c, e, "%s: selects no nodes: give nodes = [ ... ], from and to, or in_region",
-                        prefix);
+        return cfg_fail(
+            c, e, "%s: selects no nodes: give nodes = [ ... ], from and to, or in_region", prefix);
     return COOP_OK;
 }
 
@@ -621,8 +622,9 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
         char first[64] = "";
         if (cfg->actors[first_of].line > 0)
             snprintf(first, sizeof first, " (first at line %d)", cfg->actors[first_of].line);
-        return cfg_fail(c, config_setting_get_member(config_setting_get_elem(l, (unsigned)dup), "name"),
-                        "actors.%s: duplicate actor name '%s'%s", a->name, a->name, first);
+        return cfg_fail(
+            c, config_setting_get_member(config_setting_get_elem(l, (unsigned)dup), "name"),
+            "actors.%s: duplicate actor name '%s'%s", a->name, a->name, first);
     }
 
     /* Pass 2: everything else. */
@@ -661,7 +663,8 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
         if ((st = cfg_get_actor_ref(c, cfg, t, tpath, &a->motivator.target)))
             return st;
         if (a->motivator.target == (int)i)
-            return cfg_fail(c, t, "%s = \"%s\" is the actor itself: a motivator needs another target",
+            return cfg_fail(c, t,
+                            "%s = \"%s\" is the actor itself: a motivator needs another target",
                             tpath, a->name);
     }
     return COOP_OK;
@@ -740,7 +743,8 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                         cfg_cat(names, sizeof names, ", ");
                     cfg_cat(names, sizeof names, cfg->observables[q].name);
                 }
-                return cfg_fail(c, s, "%s: no observable named '%s' (declared in 'observables': %s)",
+                return cfg_fail(c, s,
+                                "%s: no observable named '%s' (declared in 'observables': %s)",
                                 opath, config_setting_name(s), names[0] ? names : "none");
             }
             if ((st = cfg_get_number(c, s, opath, kobs->min, kobs->max, 0, &t->obs0[o])))

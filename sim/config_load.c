@@ -58,10 +58,12 @@ static int load_experiment_time(const ctx *c, const config_setting_t *root, coop
     if (!found) {
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type (known: %s)", v, list);
+        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type (known: %s)", v,
+                        list);
     }
 
-    if ((st = cfg_get_group(c, root, "time", "time", &g)) || (st = cfg_load_scope(c, g, SC_TIME, "time", cfg)))
+    if ((st = cfg_get_group(c, root, "time", "time", &g))
+        || (st = cfg_load_scope(c, g, SC_TIME, "time", cfg)))
         return st;
     s = g ? config_setting_get_member(g, "end") : NULL;
     if (!s && g)
@@ -105,8 +107,9 @@ static int load_institutions(const ctx *c, const config_setting_t *root, coop_in
             return st;
         int n = config_setting_length(lv);
         if (n < 2 || n > COOP_MAX_LEVELS)
-            return cfg_fail(c, lv, "institutions.levels has %d entries: between 2 and %d are allowed",
-                            n, COOP_MAX_LEVELS);
+            return cfg_fail(c, lv,
+                            "institutions.levels has %d entries: between 2 and %d are allowed", n,
+                            COOP_MAX_LEVELS);
         in->n_levels = n;
         for (int l = 0; l < n; l++) {
             char path[64];
@@ -116,7 +119,8 @@ static int load_institutions(const ctx *c, const config_setting_t *root, coop_in
                 return st;
             for (int m = 0; m < l; m++)
                 if (strcmp(in->level_name[m], in->level_name[l]) == 0)
-                    return cfg_fail(c, s, "%s = \"%s\": duplicate level name", path, in->level_name[l]);
+                    return cfg_fail(c, s, "%s = \"%s\": duplicate level name", path,
+                                    in->level_name[l]);
         }
     }
 
@@ -138,8 +142,8 @@ static int load_institutions(const ctx *c, const config_setting_t *root, coop_in
         if ((st = cfg_get_vector(c, s, path, "0.0, ...")))
             return st;
         if (config_setting_length(s) != in->n_levels)
-            return cfg_fail(c, s, "institutions.%s has %d entries: it needs one per level (%d)", name,
-                            config_setting_length(s), in->n_levels);
+            return cfg_fail(c, s, "institutions.%s has %d entries: it needs one per level (%d)",
+                            name, config_setting_length(s), in->n_levels);
         for (int l = 0; l < in->n_levels; l++) {
             const config_setting_t *e = config_setting_get_elem(s, (unsigned)l);
             snprintf(path, sizeof path, "institutions.%s.%d", name, l);
@@ -211,8 +215,10 @@ static int load_domains(const ctx *c, const config_setting_t *root, coop_config 
             for (int m = 0; m < 4 && form[f][m] && !first[f]; m++)
                 first[f] = config_setting_get_member(e, form[f][m]);
         if (first[0] && first[1])
-            return cfg_fail(c, first[1], "%s: mixes the R, S, T, P form with the b, c form (donation "
-                                     "game): give one of them", prefix);
+            return cfg_fail(c, first[1],
+                            "%s: mixes the R, S, T, P form with the b, c form (donation "
+                            "game): give one of them",
+                            prefix);
         d->donation = first[1] != NULL;
         for (int m = 0; m < 4 && form[d->donation][m]; m++)
             if ((st = cfg_load_key(c, e, prefix, cfg_find_key(SC_DOMAIN, form[d->donation][m]), d)))
@@ -269,8 +275,8 @@ static int load_observables(const ctx *c, const config_setting_t *root, coop_con
             if (d < 0) {
                 char names[512];
                 cfg_domain_names(names, sizeof names, cfg);
-                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)", epath, t, t,
-                                names);
+                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)", epath, t,
+                                t, names);
             }
             if (o->drive[d])
                 return cfg_fail(c, s, "%s = \"%s\": domain listed twice", epath, t);
@@ -303,8 +309,10 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
     }
     if (h->motivator < 0) {
         if (t && t[0])
-            return cfg_fail(c, stg, "hypothesis.target = \"%s\" needs a hypothesis.motivator (there "
-                                "is none)", t);
+            return cfg_fail(c, stg,
+                            "hypothesis.target = \"%s\" needs a hypothesis.motivator (there "
+                            "is none)",
+                            t);
         return COOP_OK;
     }
     if (!t) {
@@ -415,7 +423,8 @@ static int load_events(const ctx *c, const config_setting_t *root, coop_config *
             cfg_fmt_num(a, sizeof a, cfg->start);
             cfg_fmt_num(b, sizeof b, cfg->end);
             cfg_fmt_value(d, sizeof d, sd);
-            st = cfg_fail(c, sd, "%s.date = %s is outside the time window [%s, %s)", prefix, d, a, b);
+            st = cfg_fail(c, sd, "%s.date = %s is outside the time window [%s, %s)", prefix, d, a,
+                          b);
             goto out;
         }
         const config_setting_t *sp = config_setting_get_member(e, "path");
@@ -564,7 +573,8 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
     for (size_t j = 0; j < i; j++) {
         const coop_param_ref *q = &sw->params[j].ref;
         if (q->field == p->ref.field && q->index == p->ref.index && q->sub == p->ref.sub)
-            return cfg_fail(c, sp, "%s = \"%s\": the same parameter as sweep.parameters.%zu (\"%s\")",
+            return cfg_fail(c, sp,
+                            "%s = \"%s\": the same parameter as sweep.parameters.%zu (\"%s\")",
                             path, t, j, sw->params[j].path);
     }
 
@@ -574,8 +584,10 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
     const config_setting_t *sv = config_setting_get_member(e, "values");
     if (sw->method == COOP_SWEEP_LHS || sw->method == COOP_SWEEP_SOBOL) {
         if (sv)
-            return cfg_fail(c, sv, "%s.values: method = \"%s\" samples [min, max]; a list of values "
-                               "belongs to method = \"grid\"", prefix, mname);
+            return cfg_fail(c, sv,
+                            "%s.values: method = \"%s\" samples [min, max]; a list of values "
+                            "belongs to method = \"grid\"",
+                            prefix, mname);
         if (!smin || !smax)
             return cfg_fail(c, e, "%s: missing required setting '%s' (method = \"%s\" samples "
                               "[min, max])", prefix, smin ? "max" : "min", mname);
@@ -610,7 +622,8 @@ static int load_sweep_param(const ctx *c, const config_setting_t *e, size_t i, c
 
     const config_setting_t *extra = smin ? smin : smax ? smax : slog;
     if (extra)
-        return cfg_fail(c, extra, "%s.%s: only methods lhs and sobol sample a range (method = \"%s\")",
+        return cfg_fail(c, extra,
+                        "%s.%s: only methods lhs and sobol sample a range (method = \"%s\")",
                         prefix, config_setting_name(extra), mname);
     if (sw->method == COOP_SWEEP_LIST) {
         if (sv)
@@ -658,8 +671,10 @@ static int load_sweep_rows(const ctx *c, const config_setting_t *g, coop_config 
     if (!config_setting_is_list(r) && !config_setting_is_array(r)) {
         char v[256];
         cfg_fmt_value(v, sizeof v, r);
-        return cfg_fail(c, r, "sweep.rows = %s has the wrong type: expected a list ( [ v1, v2, ... ], "
-                          "... )", v);
+        return cfg_fail(c, r,
+                        "sweep.rows = %s has the wrong type: expected a list ( [ v1, v2, ... ], "
+                        "... )",
+                        v);
     }
     size_t n = (size_t)config_setting_length(r), np = sw->n_params;
     if (n == 0)
@@ -722,8 +737,10 @@ static int load_sweep(const ctx *c, const config_setting_t *root, coop_config *c
     if (n == 0)
         return cfg_fail(c, l, "sweep.parameters = ( ) is empty: sweep at least one parameter");
     if (sw->method == COOP_SWEEP_SOBOL && n > 40)
-        return cfg_fail(c, l, "sweep.parameters has %zu entries: method = \"sobol\" takes at most 40 "
-                          "(GSL's gsl_qrng_sobol)", n);
+        return cfg_fail(c, l,
+                        "sweep.parameters has %zu entries: method = \"sobol\" takes at most 40 "
+                        "(GSL's gsl_qrng_sobol)",
+                        n);
     if (ALLOC(sw->params, n))
         return cfg_nomem(c->err);
     sw->n_params = n;
@@ -766,8 +783,10 @@ static int load_snapshots(const ctx *c, const config_setting_t *g, coop_config *
         if ((st = cfg_get_integer(c, e, path, 0, (double)cfg->n_steps - 1, &x)))
             return st;
         if (i > 0 && x <= cfg->snapshots[i - 1])
-            return cfg_fail(c, e, "%s = %lld is not after output.snapshots.%zu = %d: the steps must "
-                              "be strictly ascending", path, x, i - 1, cfg->snapshots[i - 1]);
+            return cfg_fail(c, e,
+                            "%s = %lld is not after output.snapshots.%zu = %d: the steps must "
+                            "be strictly ascending",
+                            path, x, i - 1, cfg->snapshots[i - 1]);
         cfg->snapshots[i] = (int)x;
     }
     return COOP_OK;
@@ -778,7 +797,8 @@ static int load_snapshots(const ctx *c, const config_setting_t *g, coop_config *
 static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
 {
     int st;
-    if ((st = cfg_check_keys(c, root, SC_TOP, "")) || (st = cfg_load_scope(c, root, SC_TOP, "", cfg))
+    if ((st = cfg_check_keys(c, root, SC_TOP, ""))
+        || (st = cfg_load_scope(c, root, SC_TOP, "", cfg))
         || (st = load_experiment_time(c, root, cfg)))
         return st;
     const config_setting_t *g;

@@ -1005,7 +1005,8 @@ int cfg_get_list(const ctx *c, const config_setting_t *root, const char *name,
         && !(config_setting_is_array(s) && config_setting_length(s) == 0)) {
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "%s = %s has the wrong type: expected a list ( { ... }, ... )", name, v);
+        return cfg_fail(c, s, "%s = %s has the wrong type: expected a list ( { ... }, ... )", name,
+                        v);
     }
     return COOP_OK;
 }
@@ -1016,7 +1017,8 @@ int cfg_get_vector(const ctx *c, const config_setting_t *s, const char *path, co
     if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "%s = %s has the wrong type: expected an array [ %s ]", path, v, what);
+        return cfg_fail(c, s, "%s = %s has the wrong type: expected an array [ %s ]", path, v,
+                        what);
     }
     return COOP_OK;
 }
