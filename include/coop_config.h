@@ -1,10 +1,12 @@
 /* coop_config.h: a scenario's configuration as validated plain structs.
  *
- * config.c owns the schema (every key with its type, default and allowed range,
- * written down once in a table), the libconfig loader, `--set PATH=VALUE`
- * overrides, the cross-checks, the resolved-configuration printer and the
- * parameter paths that events and sweeps use.  The engine reads these structs
- * directly; nothing downstream parses text again.
+ * The configuration files own the schema (sim/config_schema.c: every key with its
+ * type, default and allowed range, written down once in a table), the libconfig
+ * loader and its cross-checks (sim/config_load.c, sim/config_actors.c), the
+ * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
+ * (sim/config_params.c), and the resolved-configuration printer
+ * (sim/config_print.c); their private header is sim/config_internal.h.  The
+ * engine reads these structs directly; nothing downstream parses text again.
  *
  * Paths name values the same way everywhere (`--set`, events, sweeps):
  *   experiment.seed, time.end, noise, update_every, engagement.alpha,
@@ -14,7 +16,10 @@
  *   ties.A-B.KEY (either order), ties.A-B.observables.OBS,
  *   observables.NAME.KEY, events.INDEX.KEY, hypothesis.KEY; with --set also
  *   network.KEY, actor_template.KEY and actor_overrides.INDEX.KEY (a generated
- *   population, coop_network_cfg). */
+ *   population, coop_network_cfg).
+ *
+ * The motivator's channels are declared once, in COOP_MOTIVATOR_CHANNELS below,
+ * with the recipe for adding one (3 edits). */
 #ifndef COOP_CONFIG_H
 #define COOP_CONFIG_H
 
@@ -52,15 +57,55 @@ typedef struct coop_domain_cfg {
     int line;              /* source line, 0 when not from the file */
 } coop_domain_cfg;
 
-/* The motivator role; target < 0 means the actor has none. */
+/* The motivator's channels, declared once (docs/ODD.md, "7.5 Motivator and
+ * counter-mechanisms"): X(key, FIELD, strength, doc), in this order everywhere.
+ *   key       the member of coop_motivator_cfg and the configuration key
+ *             actors.NAME.motivator.key: a float in [0,1], default 0;
+ *   FIELD     its parameter field COOP_F_MOT_<FIELD> and engine channel COOP_MOT_<FIELD>;
+ *   strength  1: a strength of the role, which the counterfactual world sets to 0
+ *             (coop_hypothesis_remove_role); 0: not one (the forced initiative, a
+ *             pending event);
+ *   doc       its meaning in the schema (docs/CONFIG.md).
+ * Derived from this list: the struct members below, the coop_field values, the
+ * schema rows (loading, checks, printing, parameter paths, docs), the engine's
+ * per-actor channel values, their events and coop_model_get_param, and the
+ * hypothesis worlds (counterfactual: the strengths set to 0; placebo: the role
+ * moved whole; a role's events moved with it).
+ * Adding a channel takes 3 edits: 1. its X line here; 2. its mechanism in
+ * do_motivators (sim/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
+ * the docs/CONFIG.md table regenerated (`coopsim schema`, which test_docs checks) and
+ * the mechanism described in docs/ODD.md 7.5. */
+#define COOP_MOTIVATOR_CHANNELS(X)                                                        \
+    X(initiative_rate, INITIATIVE_RATE, 1,                                                \
+      "probability per step of an initiative; 0 = the scenario sets it")                  \
+    X(initiative_impact, INITIATIVE_IMPACT, 1,                                            \
+      "raise of the target's engagement with the motivator's "                            \
+      "regional neighbours, as a share of the gap to 1")                                  \
+    X(demonstration, DEMONSTRATION, 1,                                                    \
+      "pull of neighbours' propensity toward the motivator's")                            \
+    X(brokerage, BROKERAGE, 1, "trust transfer to neighbours' ties with the target")      \
+    X(initiative, INITIATIVE, 0,                                                          \
+      "forced initiative: an event that sets it to 1 makes the "                          \
+      "motivator launch one initiative at that step, on top of the stochastic ones (a "   \
+      "scheduled, dated initiative); the engine then resets it to 0.  Given here, 1 "     \
+      "forces one in the first step")
+
+/* The channels' indices: COOP_MOT_INITIATIVE_RATE, ... */
+typedef enum coop_mot_channel {
+#define COOP_X_(key, FIELD, strength, doc) COOP_MOT_##FIELD,
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
+    COOP_N_MOT
+} coop_mot_channel;
+
+/* The motivator role; target < 0 means the actor has none.  The forced initiative
+ * is pending: 1 = launch one at the next motivator step (an event `set 1`), then
+ * back to 0. */
 typedef struct coop_motivator_cfg {
-    int target;                /* actor index */
-    double initiative_rate;    /* probability per step of an initiative, [0,1] */
-    double initiative_impact;  /* raise of target's engagement, [0,1] */
-    double demonstration;      /* [0,1] */
-    double brokerage;          /* [0,1] */
-    double initiative;         /* forced initiative pending: 1 = launch one at the next
-                                * motivator step (an event `set 1`), then back to 0 */
+    int target; /* actor index */
+#define COOP_X_(key, FIELD, strength, doc) double key;
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
 } coop_motivator_cfg;
 
 typedef struct coop_actor_cfg {
@@ -112,9 +157,9 @@ typedef enum coop_field {
     COOP_F_ACTOR_ENGAGEMENT, COOP_F_ACTOR_ATTENTION,
     COOP_F_ACTOR_GOAL,                              /* sub = domain */
     COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
-    COOP_F_MOT_INITIATIVE_RATE, COOP_F_MOT_INITIATIVE_IMPACT,
-    COOP_F_MOT_DEMONSTRATION, COOP_F_MOT_BROKERAGE, /* index = actor */
-    COOP_F_MOT_INITIATIVE,                          /* index = actor: forced initiative */
+#define COOP_X_(key, FIELD, strength, doc) COOP_F_MOT_##FIELD,
+    COOP_MOTIVATOR_CHANNELS(COOP_X_) /* index = actor */
+#undef COOP_X_
     COOP_F_TIE_WEIGHT, COOP_F_TIE_RIVALRY,
     COOP_F_TIE_OBS,                                 /* index = tie, sub = observable */
     COOP_F_OBS_GROWTH, COOP_F_OBS_DECAY,            /* index = observable */
@@ -369,6 +414,21 @@ double coop_config_get_param(const coop_config *cfg, const coop_param_ref *ref);
  * donation domain recomputes R, S, T, P; theta stays non-decreasing. */
 int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op op, double value,
                           coop_err *err);
+
+/* The motivator channels by index (coop_mot_channel): channel c of role m, its
+ * value set, the channel of parameter field f (-1 when f is none), and whether c is
+ * a strength of the role (COOP_MOTIVATOR_CHANNELS). */
+double coop_motivator_get(const coop_motivator_cfg *m, int c);
+void coop_motivator_set(coop_motivator_cfg *m, int c, double v);
+int coop_motivator_channel(coop_field f);
+int coop_motivator_strength(int c);
+
+/* The goal-share rule of events and sweeps, the one both the configuration
+ * (coop_config_set_param) and the engine (an event during a run) apply: domain sub
+ * of goal weights g[0..n) gets share x in [0,1] and the others keep their
+ * proportions, sharing 1 - x.  -1, g unchanged, when the other weights are all 0
+ * (the share must then stay 1); 0 otherwise. */
+int coop_goal_share(double *g, size_t n, int sub, double x);
 
 /* The schema, for documentation and tests: the number of keys; key i's path
  * pattern (e.g. "actors.NAME.openness") into buf (COOP_EINVAL past the end); and

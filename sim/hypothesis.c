@@ -61,9 +61,15 @@ static int is_actor(const coop_config *cfg, int a)
 
 static int is_role_field(coop_field f)
 {
-    return f == COOP_F_MOT_INITIATIVE_RATE || f == COOP_F_MOT_INITIATIVE_IMPACT ||
-           f == COOP_F_MOT_DEMONSTRATION || f == COOP_F_MOT_BROKERAGE ||
-           f == COOP_F_MOT_INITIATIVE;
+    return coop_motivator_channel(f) >= 0;
+}
+
+/* The role's strengths set to 0 (COOP_MOTIVATOR_CHANNELS); its target is kept. */
+static void zero_strengths(coop_motivator_cfg *m)
+{
+    for (int c = 0; c < COOP_N_MOT; c++)
+        if (coop_motivator_strength(c))
+            coop_motivator_set(m, c, 0.0);
 }
 
 /* Events that change actor `from`'s role: dropped (to < 0) or moved to actor to. */
@@ -87,12 +93,21 @@ static void move_role_events(coop_config *cfg, int from, int to)
     cfg->n_events = k;
 }
 
+/* Whether some strength of the role is above 0 (else the counterfactual world is
+ * the factual one). */
+static int has_strength(const coop_motivator_cfg *m)
+{
+    for (int c = 0; c < COOP_N_MOT; c++)
+        if (coop_motivator_strength(c) && coop_motivator_get(m, c) > 0)
+            return 1;
+    return 0;
+}
+
 int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err)
 {
     if (!cfg || !is_actor(cfg, actor))
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no actor with index %d", actor);
-    coop_motivator_cfg *m = &cfg->actors[actor].motivator;
-    m->initiative_rate = m->initiative_impact = m->demonstration = m->brokerage = 0.0;
+    zero_strengths(&cfg->actors[actor].motivator);
     move_role_events(cfg, actor, -1);
     return COOP_OK;
 }
@@ -112,8 +127,7 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     move_role_events(cfg, to, -1); /* the role `to` had, if any, is replaced */
     move_role_events(cfg, from, to);
     cfg->actors[to].motivator = role;
-    coop_motivator_cfg *m = &cfg->actors[from].motivator;
-    m->initiative_rate = m->initiative_impact = m->demonstration = m->brokerage = 0.0;
+    zero_strengths(&cfg->actors[from].motivator);
     return COOP_OK;
 }
 
@@ -1016,8 +1030,7 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
     }
     const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
     if (!opts->quiet && !cfg->sweep.present &&
-        !(role->initiative_rate > 0 || role->initiative_impact > 0 || role->demonstration > 0 ||
-          role->brokerage > 0))
+        !has_strength(role))
         fprintf(stderr, "coopsim: note: actor '%s' has no motivator strength above 0: the "
                 "counterfactual world is the factual one\n", cfg->actors[cfg->hyp.motivator].name);
     int status = cfg->sweep.present ? sweep_run(cfg, opts, w, err) : plain_run(cfg, opts, w, err);

@@ -145,8 +145,7 @@ struct coop_model {
     double *goal;                    /* n*nd */
     int *rule;                       /* n */
     double *rpar;                    /* n*NPAR */
-    double *mrate, *mimpact, *mdemo, *mbrok; /* n */
-    double *mforce;                  /* n: a forced initiative is pending (events) */
+    double *mch; /* n*COOP_N_MOT: the motivator channels (MOT; a forced initiative is pending) */
     double *w, *rival;               /* nt */
     double *obs;                     /* nt*no */
     double *oshare;                  /* nt*no: share of C driving each observable */
@@ -217,6 +216,9 @@ struct coop_model {
     double *k_ftab;      /* every node fermi with one K: [rank i][rank j] probability of
                           * copying j, from coop_strategy_fermi (NULL: computed per node) */
 };
+
+/* Channel c (coop_mot_channel) of actor a's motivator role. */
+#define MOT(m, a, c) ((m)->mch[(size_t)(a) * COOP_N_MOT + (size_t)(c)])
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -450,7 +452,7 @@ void coop_model_free(coop_model *m)
         m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->cap, m->open, m->attn, m->goal,
-        m->rule, m->rpar, m->mrate, m->mimpact, m->mdemo, m->mbrok, m->mforce, m->w, m->rival, m->obs, m->oshare,
+        m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
@@ -688,11 +690,7 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     m->goal = zalloc(n * nd, sizeof(double), &fail);
     m->rule = zalloc(n, sizeof(int), &fail);
     m->rpar = zalloc(n * NPAR, sizeof(double), &fail);
-    m->mrate = zalloc(n, sizeof(double), &fail);
-    m->mimpact = zalloc(n, sizeof(double), &fail);
-    m->mdemo = zalloc(n, sizeof(double), &fail);
-    m->mbrok = zalloc(n, sizeof(double), &fail);
-    m->mforce = zalloc(n, sizeof(double), &fail);
+    m->mch = zalloc(n * COOP_N_MOT, sizeof(double), &fail);
     m->w = zalloc(nt, sizeof(double), &fail);
     m->rival = zalloc(nt, sizeof(double), &fail);
     m->obs = zalloc(nt * no, sizeof(double), &fail);
@@ -843,11 +841,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
         memcpy(m->goal + i * D, a->goals, D * sizeof(double));
-        m->mrate[i] = a->motivator.initiative_rate;
-        m->mimpact[i] = a->motivator.initiative_impact;
-        m->mdemo[i] = a->motivator.demonstration;
-        m->mbrok[i] = a->motivator.brokerage;
-        m->mforce[i] = a->motivator.initiative;
+        for (int c = 0; c < COOP_N_MOT; c++)
+            MOT(m, i, c) = coop_motivator_get(&a->motivator, c);
         m->gain[i] = m->cum[i] = m->acc[i] = 0.0;
         m->nc[i] = m->na[i] = 0;
     }
@@ -990,18 +985,11 @@ static void apply_event(coop_model *m, const coop_event_cfg *ev)
         m->attn[i] = dmax(MIN_POSITIVE, apply_op(op, m->attn[i], v));
         break;
     case COOP_F_ACTOR_GOAL: {
-        /* The domain gets share x in [0,1]; the others keep their proportions and
-         * share 1 - x (as coop_config_set_param does).  When the others are all 0
-         * the share must stay 1 and the event changes nothing. */
+        /* The domain gets share x in [0,1] (coop_goal_share); when the others are
+         * all 0 the share must stay 1 and the event changes nothing. */
         double *g = m->goal + (size_t)i * D, x = clamp(apply_op(op, g[sub], v), 0.0, 1.0);
-        double others = 0.0;
-        for (size_t d = 0; d < D; d++)
-            others += (int)d != sub ? g[d] : 0.0;
-        if (!(others > 0.0))
-            break;
-        for (size_t d = 0; d < D; d++)
-            g[d] = (int)d != sub ? g[d] * (1.0 - x) / others : x;
-        rescale_actor(m, i);
+        if (coop_goal_share(g, D, sub, x) == 0)
+            rescale_actor(m, i);
         break;
     }
     case COOP_F_ACTOR_RULE_PARAM: {
@@ -1013,19 +1001,14 @@ static void apply_event(coop_model *m, const coop_event_cfg *ev)
         }
         break;
     }
-    case COOP_F_MOT_INITIATIVE_RATE:
-        m->mrate[i] = clamp(apply_op(op, m->mrate[i], v), 0.0, 1.0);
+#define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
+    { /* a forced initiative is pending until this step's motivator phase */
+        double *p = &MOT(m, i, coop_motivator_channel(ref->field));
+        *p = clamp(apply_op(op, *p, v), 0.0, 1.0);
         break;
-    case COOP_F_MOT_INITIATIVE_IMPACT:
-        m->mimpact[i] = clamp(apply_op(op, m->mimpact[i], v), 0.0, 1.0);
-        break;
-    case COOP_F_MOT_DEMONSTRATION:
-        m->mdemo[i] = clamp(apply_op(op, m->mdemo[i], v), 0.0, 1.0);
-        break;
-    case COOP_F_MOT_BROKERAGE: m->mbrok[i] = clamp(apply_op(op, m->mbrok[i], v), 0.0, 1.0); break;
-    case COOP_F_MOT_INITIATIVE: /* pending until this step's motivator phase */
-        m->mforce[i] = clamp(apply_op(op, m->mforce[i], v), 0.0, 1.0);
-        break;
+    }
     case COOP_F_TIE_WEIGHT:
         m->w[i] = dmax(MIN_POSITIVE, apply_op(op, m->w[i], v));
         update_wmax(m);
@@ -1341,12 +1324,12 @@ static void do_motivators(coop_model *m)
          * forced initiative (an event on actors.NAME.motivator.initiative) comes on
          * top of the stochastic one, whose draw is made as usual so that the random
          * stream does not depend on the schedule. */
-        double rate = m->mrate[a];
+        double rate = MOT(m, a, COOP_MOT_INITIATIVE_RATE);
         int launched = rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->mrng) < rate);
-        launched += m->mforce[a] > 0.0;
-        m->mforce[a] = 0.0;
+        launched += MOT(m, a, COOP_MOT_INITIATIVE) > 0.0;
+        MOT(m, a, COOP_MOT_INITIATIVE) = 0.0;
         for (int k = 0; k < launched; k++) {
-            double imp = m->mimpact[a];
+            double imp = MOT(m, a, COOP_MOT_INITIATIVE_IMPACT);
             for (int x = lo; x <= hi; x++) {
                 int s = x < hi ? m->mk_tk[x] : tm; /* the neighbours, then the motivator */
                 if (s >= 0)
@@ -1357,7 +1340,7 @@ static void do_motivators(coop_model *m)
 
         /* demonstration: visible (absolute) gains from the target attract, or repel
          * in proportion to rivalry */
-        double demo = m->mdemo[a];
+        double demo = MOT(m, a, COOP_MOT_DEMONSTRATION);
         if (demo > 0.0 && mt >= 0 && m->wmax > 0.0) {
             double vm = m->cap[a] * m->tgain[mt];
             for (int x = lo; x < hi; x++) {
@@ -1381,7 +1364,7 @@ static void do_motivators(coop_model *m)
 
         /* brokerage: trust passes from the motivator's tie with the target to the
          * neighbours' ties with the target and to the motivator's regional ties */
-        double brok = m->mbrok[a];
+        double brok = MOT(m, a, COOP_MOT_BROKERAGE);
         if (brok > 0.0 && mt >= 0 && m->wmax > 0.0) {
             double tr = m->trust[m->tie[mt]];
             for (int x = lo; x < hi; x++) {
@@ -2463,11 +2446,10 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     case COOP_F_ACTOR_ATTENTION: return m->attn[i];
     case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
     case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
-    case COOP_F_MOT_INITIATIVE_RATE: return m->mrate[i];
-    case COOP_F_MOT_INITIATIVE_IMPACT: return m->mimpact[i];
-    case COOP_F_MOT_DEMONSTRATION: return m->mdemo[i];
-    case COOP_F_MOT_BROKERAGE: return m->mbrok[i];
-    case COOP_F_MOT_INITIATIVE: return m->mforce[i];
+#define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
+        return MOT(m, i, coop_motivator_channel(ref.field));
     case COOP_F_TIE_WEIGHT: return m->w[i];
     case COOP_F_TIE_RIVALRY: return m->rival[i];
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];

@@ -1,5 +1,5 @@
 /* test_config.c: the configuration loader, overrides, checks and printer
- * (sim/config.c).
+ * (sim/config_*.c).
  *
  * Known values: every default and every key of tests/data/config_full.cfg is
  * asserted exactly.  Every error path: the corpus under tests/bad/ (each file's
@@ -1170,7 +1170,7 @@ Test(config, docs_list_every_key)
     char key[8];
     cr_assert_eq(coop_config_schema_key(n, key, sizeof key), COOP_EINVAL);
     /* The reference table is the schema's own, verbatim (regenerate it with
-     * coop_config_print_schema when the table in sim/config.c changes). */
+     * coop_config_print_schema when the table in sim/config_schema.c changes). */
     char *table = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&table, &len);
@@ -1232,4 +1232,42 @@ Test(config, e2e_errors_exit_2_and_create_nothing)
     cr_assert_str_eq(r->err, "coopsim: tests/bad/no_such.cfg: cannot open: No such file or "
                              "directory\n");
     e2e_rmrf(dir);
+}
+
+/* ---- the motivator channels and the goal-share rule (coop_config.h) ---- */
+
+/* Every channel of COOP_MOTIVATOR_CHANNELS is a schema key with its field, and
+ * the accessors reach its struct member. */
+Test(config, motivator_channels_declared_once)
+{
+    coop_motivator_cfg m = {.target = -1};
+    m.initiative_rate = 0.1, m.initiative_impact = 0.2, m.demonstration = 0.3;
+    m.brokerage = 0.4, m.initiative = 0.5;
+    const coop_field fields[] = {COOP_F_MOT_INITIATIVE_RATE, COOP_F_MOT_INITIATIVE_IMPACT,
+                                 COOP_F_MOT_DEMONSTRATION, COOP_F_MOT_BROKERAGE,
+                                 COOP_F_MOT_INITIATIVE};
+    const double values[] = {0.1, 0.2, 0.3, 0.4, 0.5};
+    cr_assert_eq(COOP_N_MOT, 5);
+    for (int c = 0; c < COOP_N_MOT; c++) {
+        cr_assert_eq(coop_motivator_channel(fields[c]), c);
+        cr_assert_eq(coop_motivator_get(&m, c), values[c]);
+        cr_assert_eq(coop_motivator_strength(c), c != COOP_MOT_INITIATIVE);
+    }
+    coop_motivator_set(&m, COOP_MOT_BROKERAGE, 0.9);
+    cr_assert_eq(m.brokerage, 0.9);
+    cr_assert_eq(coop_motivator_channel(COOP_F_TIE_WEIGHT), -1);
+    cr_assert_eq(coop_motivator_channel(COOP_F_ACTOR_GOAL), -1);
+}
+
+Test(config, goal_share)
+{
+    double g[3] = {0.5, 0.25, 0.25};
+    cr_assert_eq(coop_goal_share(g, 3, 0, 0.0), 0);
+    cr_assert_eq(g[0], 0.0);
+    cr_assert_eq(g[1], 0.5);
+    cr_assert_eq(g[2], 0.5);
+    double h[2] = {1.0, 0.0};
+    cr_assert_eq(coop_goal_share(h, 2, 0, 0.5), -1);
+    cr_assert_eq(h[0], 1.0);
+    cr_assert_eq(h[1], 0.0);
 }

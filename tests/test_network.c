@@ -447,7 +447,7 @@ Test(network, parameter_errors)
     gsl_rng_free(r);
 }
 
-/* ---- the `network` group of a configuration (sim/config.c) ---- */
+/* ---- the `network` group of a configuration (sim/config_actors.c) ---- */
 
 #include "config_io.h"
 #include "coop_config.h"
