@@ -195,7 +195,7 @@ static char *parent_of(const char *path)
 static const char *const our_names[] = {
     "manifest.cfg",   "series.csv",     "ties.csv",       "population.csv", "summary.csv",
     "milestones.csv", "outcomes.csv",   "snapshots.csv",  "hypothesis.csv", "validation.csv",
-    "points.csv",     "progress.csv",   "tournament.csv",
+    "points.csv",     "progress.csv",   "tournament.csv", "matrix.csv",
 };
 
 int coop_output_is_ours(const char *name)
@@ -501,7 +501,10 @@ static int check_dir_name(const char *dir, size_t *trimmed, coop_err *err)
     return COOP_OK;
 }
 
-coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err)
+/* coop_output_open (data 1: the data files of the series mode) and
+ * coop_output_open_bare (data 0: manifest.cfg only). */
+static coop_output *open_dir(const char *dir, const coop_config *cfg, int force, int data,
+                             coop_err *err)
 {
     if (!dir || !cfg) {
         COOP_FAIL(err, COOP_EINVAL, "output: no directory or configuration");
@@ -567,19 +570,20 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
     }
 
     for (int k = 0; k < N_FILES && !status; k++) {
-        int wanted = k == F_MANIFEST || k == F_MILESTONES || k == F_OUTCOMES ||
-                     (k == F_SUMMARY && cfg->series != COOP_SERIES_NONE) ||
-                     cfg->series == COOP_SERIES_FULL;
+        int wanted = k == F_MANIFEST ||
+                     (data && (k == F_MILESTONES || k == F_OUTCOMES ||
+                               (k == F_SUMMARY && cfg->series != COOP_SERIES_NONE) ||
+                               cfg->series == COOP_SERIES_FULL));
         if (wanted)
             status = open_file(out, k, err);
     }
     if (!status && coop_config_print_in(cfg, out->file[F_MANIFEST].f, out->tmp) != COOP_OK)
         status = COOP_FAIL(err, COOP_EIO, "%s/manifest.cfg: write failed: %s", out->tmp,
                            strerror(errno ? errno : EIO));
-    if (!status) {
+    if (!status && data)
         write_headers(out, cfg);
+    if (!status)
         status = check_all(out, err);
-    }
     if (!status && out->file[F_SUMMARY].f) {
         out->cells = out->n_actors * COOP_ACTOR_METRICS +
                      out->n_ties * (COOP_TIE_METRICS + out->n_obs) + COOP_POP_METRICS;
@@ -593,6 +597,17 @@ coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force
         return NULL;
     }
     return out;
+}
+
+coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err)
+{
+    return open_dir(dir, cfg, force, 1, err);
+}
+
+coop_output *coop_output_open_bare(const char *dir, const coop_config *cfg, int force,
+                                   coop_err *err)
+{
+    return open_dir(dir, cfg, force, 0, err);
 }
 
 /* ---- the sink ---- */
@@ -1126,13 +1141,53 @@ static void put_exact(csv *c, double x)
     coop_csv_put(c, "%s", buf);
 }
 
-/* Writes DIR/NAME through DIR/NAME.tmp: the points table (sw) or the manifest
- * (the configuration text, then the run group of info). */
-static int write_whole(coop_output *out, const char *name, const coop_sweep *sw,
-                       const coop_run_info *info, coop_err *err)
+/* points.csv: point, then one column per swept parameter, each value the shortest
+ * that reads back exactly. */
+static void put_points(csv *c, const void *arg)
 {
-    char *tmp = dup_printf("%s/%s.tmp", out->dir, name);
-    char *dst = dup_printf("%s/%s", out->dir, name);
+    const coop_sweep *sw = arg;
+    size_t np = coop_sweep_n_params(sw);
+    double *v = malloc((np ? np : 1) * sizeof *v);
+    coop_csv_put(c, "point");
+    for (size_t j = 0; j < np; j++) {
+        coop_csv_put(c, ",");
+        coop_csv_text(c, coop_sweep_param(sw, j));
+    }
+    coop_csv_put(c, "\n");
+    for (int p = 0; v && p < coop_sweep_size(sw) && !c->bad; p++) {
+        coop_sweep_values(sw, p, v);
+        coop_csv_put(c, "%d", p);
+        for (size_t j = 0; j < np; j++) {
+            coop_csv_put(c, ",");
+            put_exact(c, v[j]);
+        }
+        coop_csv_put(c, "\n");
+    }
+    if (!v && !c->bad)
+        c->bad = 1, c->errnum = ENOMEM;
+    free(v);
+}
+
+/* The manifest of a sweep: the configuration text, then the run group. */
+typedef struct manifest_text {
+    const coop_output *out;
+    const coop_run_info *info;
+} manifest_text;
+
+static void put_manifest(csv *c, const void *arg)
+{
+    const manifest_text *m = arg;
+    coop_csv_put(c, "%s", m->out->cfg_text);
+    put_run_group(c, m->info);
+}
+
+/* Writes DIR/NAME through DIR/NAME.tmp (flushed, synced, renamed), its text put by
+ * put(c, arg). */
+static int write_whole(const char *dir, const char *name, void (*put)(csv *, const void *),
+                       const void *arg, coop_err *err)
+{
+    char *tmp = dup_printf("%s/%s.tmp", dir, name);
+    char *dst = dup_printf("%s/%s", dir, name);
     int status = COOP_OK;
     if (!tmp || !dst) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
@@ -1145,35 +1200,7 @@ static int write_whole(coop_output *out, const char *name, const coop_sweep *sw,
     }
     setvbuf(f, NULL, _IOFBF, 1 << 16);
     csv c = {f, 0, 0};
-    if (sw) {
-        size_t np = coop_sweep_n_params(sw);
-        double *v = malloc((np ? np : 1) * sizeof *v);
-        coop_csv_put(&c, "point");
-        for (size_t j = 0; j < np; j++) {
-            coop_csv_put(&c, ",");
-            coop_csv_text(&c, coop_sweep_param(sw, j));
-        }
-        coop_csv_put(&c, "\n");
-        for (int p = 0; v && p < coop_sweep_size(sw) && !c.bad; p++) {
-            coop_sweep_values(sw, p, v);
-            coop_csv_put(&c, "%d", p);
-            for (size_t j = 0; j < np; j++) {
-                coop_csv_put(&c, ",");
-                put_exact(&c, v[j]);
-            }
-            coop_csv_put(&c, "\n");
-        }
-        if (!v && !c.bad)
-            c.bad = 1, c.errnum = ENOMEM;
-        free(v);
-    } else {
-        coop_csv_put(&c, "%s", out->cfg_text);
-        csv saved = out->file[F_MANIFEST];
-        out->file[F_MANIFEST] = c;
-        write_run_group(out, info);
-        c = out->file[F_MANIFEST];
-        out->file[F_MANIFEST] = saved;
-    }
+    put(&c, arg);
     int e = c.errnum;
     int failed = c.bad;
     if (!failed && (fflush(f) != 0 || fsync(fileno(f)) != 0))
@@ -1192,13 +1219,19 @@ out:
     return status;
 }
 
+int coop_output_write_points(const char *dir, const coop_sweep *sw, coop_err *err)
+{
+    return write_whole(dir, "points.csv", put_points, sw, err);
+}
+
 /* The manifest with this invocation's run group and `status`. */
 static int write_manifest(coop_output *out, const coop_run_info *info, const char *status,
                           coop_err *err)
 {
     coop_run_info ri = info ? *info : out->info;
     ri.status = status;
-    return write_whole(out, "manifest.cfg", NULL, &ri, err);
+    manifest_text m = {out, &ri};
+    return write_whole(out->dir, "manifest.cfg", put_manifest, &m, err);
 }
 
 static int progress_fail(coop_output *out, coop_err *err)
@@ -1501,7 +1534,7 @@ static int sweep_fresh(coop_output *out, const coop_config *cfg, const coop_swee
                          strerror(errno));
     /* else: the directory of a forced or restarted sweep, emptied of coopsim's files */
     if ((status = write_manifest(out, NULL, "running", err)) ||
-        (status = write_whole(out, "points.csv", o->sweep, NULL, err)))
+        (status = coop_output_write_points(out->dir, o->sweep, err)))
         return status;
     for (int k = 0; k < N_FILES && !status; k++)
         if (out->part[k])
@@ -1617,7 +1650,7 @@ static int sweep_resume(coop_output *out, const coop_sweep_output_opts *o, int *
     out->synced_points = out->points_done;
     memcpy(out->sync_size, out->done_size, sizeof out->sync_size);
     clock_gettime(CLOCK_MONOTONIC, &out->last_sync);
-    if (!(status = write_whole(out, "points.csv", o->sweep, NULL, err)))
+    if (!(status = coop_output_write_points(out->dir, o->sweep, err)))
         status = write_manifest(out, NULL, "running", err);
 out:
     free(text);

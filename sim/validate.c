@@ -17,9 +17,7 @@
  * time.end, one step after the last simulated step. */
 #include "coop_validate.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <sys/stat.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -28,6 +26,7 @@
 
 #include <libconfig.h>
 
+#include "coop_drive.h"
 #include "coop_experiment.h"
 #include "coop_output.h"
 #include "coop_progress.h"
@@ -711,93 +710,103 @@ static void print_dates(FILE *f, const coop_config *cfg, const dates_sink *d)
     }
 }
 
-static int sweep_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
+/* The header of the sweep's table: one column per target in the combined score. */
+static void print_sweep_header(FILE *f, const coop_validation *v, int n_points)
 {
-    (void)world;
-    return coop_sweep_config(ctx, point, cfg, err);
-}
-
-static int write_points(const char *path, const coop_sweep *sw, coop_err *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
-    size_t np = coop_sweep_n_params(sw);
-    double *x = calloc(np ? np : 1, sizeof *x);
-    fputs("point", f);
-    for (size_t j = 0; j < np; j++)
-        fprintf(f, ",%s", coop_sweep_param(sw, j));
+    fprintf(f, "Validation over a sweep of %d points (scores of the targets in the "
+            "combined score, in validation.csv order):\n%7s  %8s ", n_points, "point",
+            "combined");
+    for (int t = 0; t < COOP_V_N; t++)
+        if (v->in_combined[t])
+            fprintf(f, " %.7s", coop_validate_target_names[t]);
     fputc('\n', f);
-    for (int p = 0; x && p < coop_sweep_size(sw); p++) {
-        coop_sweep_values(sw, p, x);
-        fprintf(f, "%d", p);
-        for (size_t j = 0; j < np; j++)
-            fprintf(f, ",%.10g", x[j]);
-        fputc('\n', f);
-    }
-    int bad = !x || ferror(f);
-    free(x);
-    if (fclose(f) != 0 || bad)
-        return COOP_FAIL(err, COOP_EIO, "%s: write failed", path);
+}
+
+/* The table after a complete validation: the best point's rows for a sweep, else
+ * the rows and the milestone dates. */
+static int print_result(const coop_validate_opts *opts, const coop_config *cfg, int sweep,
+                        const vrun *r, const dates_sink *ds, coop_err *err)
+{
+    if (sweep)
+        fprintf(opts->table, "\nBest point: %d (combined score %.4f)\n", r->best_point,
+                r->best_score);
+    else
+        fprintf(opts->table, "Validation of '%s' against the record (%d replicates; "
+                "docs/VALIDATION.md):\n", cfg->name, cfg->replicates);
+    print_table(opts->table, sweep ? r->best : r->last);
+    if (!sweep)
+        print_dates(opts->table, cfg, ds);
+    if (fflush(opts->table) != 0)
+        return COOP_FAIL(err, COOP_EIO, "cannot write the validation table");
     return COOP_OK;
 }
 
-/* A sweep's validation directory: manifest.cfg, points.csv and validation.csv only
- * (the per-replicate files of a calibration search would run to gigabytes; rerun
- * `coopsim validate` on the chosen point for them).  Written into DIR.tmp.PID and
- * renamed; with force an existing DIR is replaced only when it is a results
- * directory (holds manifest.cfg). */
-static int sweep_dir_open(const char *dir, int force, char *tmp, size_t size, coop_err *err)
+/* Flushes, syncs and closes validation.csv. */
+static int close_csv(FILE *csv, coop_err *err)
 {
-    struct stat sb;
-    if (stat(dir, &sb) == 0) {
-        char m[2 * COOP_PATH_MAX + 32];
-        snprintf(m, sizeof m, "%s/manifest.cfg", dir);
-        if (!force)
-            return COOP_FAIL(err, COOP_EINVAL, "%s exists (use --force to replace it)", dir);
-        if (stat(m, &sb) != 0)
-            return COOP_FAIL(err, COOP_EINVAL, "%s exists and is not a results directory (no "
-                             "manifest.cfg): not replaced", dir);
-    }
-    snprintf(tmp, size, "%s.tmp.%ld", dir, (long)getpid());
-    if (mkdir(tmp, 0777) != 0)
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    int bad = fflush(csv) != 0 || fsync(fileno(csv)) != 0 || ferror(csv);
+    if (fclose(csv) != 0 || bad)
+        return COOP_FAIL(err, COOP_EIO, "validation.csv: write failed");
     return COOP_OK;
 }
 
-/* Removes the files a directory holds (one level) and the directory. */
-static void remove_dir(const char *dir)
+/* Opens the results directory: for a sweep, manifest.cfg, points.csv and
+ * validation.csv only (the per-replicate files of a calibration search would run
+ * to gigabytes; rerun `coopsim validate` on the chosen point for them), else the
+ * usual files of a run (coop_output.h) and validation.csv.  Both through
+ * coop_output.h: written into a temporary directory and renamed at close. */
+static coop_output *open_results(const coop_config *cfg, const coop_sweep *sw,
+                                 const coop_validate_opts *opts, FILE **csv, coop_err *err)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char p[2 * COOP_PATH_MAX + 300];
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-                unlink(p);
-            }
-        closedir(d);
+    coop_output *out = sw ? coop_output_open_bare(opts->dir, cfg, opts->force, err)
+                          : coop_output_open(opts->dir, cfg, opts->force, err);
+    if (!out) {
+        if (!err->code)
+            COOP_FAIL(err, COOP_EIO, "%s: cannot create the results directory", opts->dir);
+        return NULL;
     }
-    rmdir(dir);
+    char path[2 * COOP_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/validation.csv", coop_output_tmpdir(out));
+    if (!(*csv = fopen(path, "w"))) {
+        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
+    } else if (!sw || !coop_output_write_points(coop_output_tmpdir(out), sw, err)) {
+        fprintf(*csv, "%s\n", sw ? coop_validate_csv_header_point : coop_validate_csv_header);
+        return out;
+    }
+    if (*csv)
+        fclose(*csv);
+    *csv = NULL;
+    coop_output_abort(out);
+    return NULL;
 }
 
-static int sweep_dir_close(const char *dir, const char *tmp, const coop_config *cfg,
-                           const coop_run_info *info, coop_err *err)
+/* Runs the replicates of every point into sink: a sweep through the sweep driver
+ * (coop_drive.h), one point as a plan. */
+static int run_points(const coop_config *cfg, coop_sweep *sw, const coop_validate_opts *opts,
+                      const coop_sink *inner, coop_err *err)
 {
-    char p[2 * COOP_PATH_MAX + 64];
-    snprintf(p, sizeof p, "%s/manifest.cfg", tmp);
-    FILE *f = fopen(p, "w");
-    if (!f)
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", p, strerror(errno));
-    int bad = coop_config_print_in(cfg, f, tmp) != COOP_OK || coop_run_info_print(f, info) != COOP_OK;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f))
-        bad = 1;
-    if (fclose(f) != 0 || bad)
-        return COOP_FAIL(err, COOP_EIO, "%s: write failed", p);
-    /* A forced old directory is replaced by the new one, keeping the files in it
-     * that are not coopsim's (coop_dir_replace). */
-    return coop_dir_replace(tmp, dir, NULL, NULL, err);
+    coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
+                         .stop = opts->stop};
+    if (sw) /* keep_series: the trade metrics read the per-step observables */
+        return coop_drive_points(cfg, sw, 1, coop_drive_factual, coop_drive_sweep_point, sw,
+                                 1, &o, inner, err);
+    coop_progress *pg = coop_progress_alloc(opts->progress, 1, 0, cfg->replicates, opts->stop);
+    if (!pg)
+        return COOP_FAIL(err, COOP_ENOMEM, "validate: out of memory");
+    coop_sink sink = coop_progress_sink(pg, inner);
+    const coop_config *cfgs[] = {cfg};
+    coop_plan plan = {
+        .n_points = 1,
+        .n_worlds = 1,
+        .cfg = cfgs,
+        .world_name = coop_drive_factual,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = 1,
+    };
+    int st = coop_experiment_run_plan(&plan, coop_experiment_threads(opts->threads), &sink, err);
+    coop_progress_free(pg);
+    return st;
 }
 
 int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err)
@@ -809,131 +818,51 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
     coop_sweep *sw = NULL;
     if (cfg->sweep.present && !(sw = coop_sweep_alloc(cfg, err)))
         return err->code ? err->code : COOP_ENOMEM;
-    int n_points = sw ? coop_sweep_size(sw) : 1, threads = coop_experiment_threads(opts->threads);
+    int n_points = sw ? coop_sweep_size(sw) : 1;
     coop_output *out = NULL;
     vrun *r = calloc(1, sizeof *r);
     dates_sink *ds = calloc(1, sizeof *ds);
-    coop_progress *pg = NULL;
-    char path[2 * COOP_PATH_MAX + 64], tmp[COOP_PATH_MAX + 32] = "";
     if (!r || !ds) {
         st = COOP_FAIL(err, COOP_ENOMEM, "validate: out of memory");
         goto done;
     }
-    if (sw) {
-        if ((st = sweep_dir_open(opts->dir, opts->force, tmp, sizeof tmp, err))) {
-            tmp[0] = '\0';
-            goto done;
-        }
-    } else if (!(out = coop_output_open(opts->dir, cfg, opts->force, err))) {
-        st = err->code ? err->code : COOP_EIO;
+    if (!(out = open_results(cfg, sw, opts, &r->csv, err))) {
+        st = err->code;
         goto done;
-    }
-    const char *wdir = sw ? tmp : coop_output_tmpdir(out);
-    snprintf(path, sizeof path, "%s/validation.csv", wdir);
-    if (!(r->csv = fopen(path, "w"))) {
-        st = COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
-        goto done;
-    }
-    if (sw) {
-        snprintf(path, sizeof path, "%s/points.csv", wdir);
-        if ((st = write_points(path, sw, err)))
-            goto done;
     }
     r->sweep = sw != NULL;
     r->v = &v;
     r->table = opts->table;
     r->best_point = -1;
-    fprintf(r->csv, "%s\n", sw ? coop_validate_csv_header_point : coop_validate_csv_header);
-    coop_sink osink = {0};
-    if (out)
-        osink = coop_output_sink(out);
-    r->inner = out ? &osink : NULL;
+    coop_sink osink = coop_output_sink(out);
+    r->inner = sw ? NULL : &osink;
     coop_sink vsink = {r, on_replicate, on_point_done};
     ds->v = &v;
     ds->inner = &vsink;
     coop_sink dsink = {ds, dates_replicate, dates_point_done};
-    if (!(pg = coop_progress_alloc(opts->progress, n_points, 0, cfg->replicates, opts->stop))) {
-        st = COOP_FAIL(err, COOP_ENOMEM, "validate: out of memory");
-        goto done;
-    }
-    coop_sink sink = coop_progress_sink(pg, sw ? &vsink : &dsink);
-    if (sw && opts->table) {
-        fprintf(opts->table, "Validation over a sweep of %d points (scores of the targets in the "
-                "combined score, in validation.csv order):\n%7s  %8s ", n_points, "point",
-                "combined");
-        for (int t = 0; t < COOP_V_N; t++)
-            if (v.in_combined[t])
-                fprintf(opts->table, " %.7s", coop_validate_target_names[t]);
-        fputc('\n', opts->table);
-    }
-    static const char *const factual[] = {"factual"};
-    const coop_config *cfgs[] = {cfg};
-    coop_plan plan = {
-        .n_points = n_points,
-        .point0 = 0,
-        .n_worlds = 1,
-        .cfg = cfgs,
-        .world_name = factual,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = 1, /* the trade metrics read the per-step observables */
-    };
+    if (sw && opts->table)
+        print_sweep_header(opts->table, &v, n_points);
     coop_run_info info;
-    coop_run_info_start(&info, opts->command, threads);
+    coop_run_info_start(&info, opts->command, coop_experiment_threads(opts->threads));
     info.subcommand = "validate";
-    st = sw ? coop_experiment_run_lazy(&plan, sweep_cfg, sw, threads, &sink, err)
-            : coop_experiment_run_plan(&plan, threads, &sink, err);
-    coop_progress_free(pg);
-    pg = NULL;
-    if (st == COOP_EINTR)
+    if ((st = run_points(cfg, sw, opts, sw ? &vsink : &dsink, err)) == COOP_EINTR)
         COOP_FAIL(err, st, "interrupted: nothing written");
-    if (st)
-        goto done;
     FILE *csv = r->csv;
     r->csv = NULL;
-    if (fflush(csv) != 0 || fsync(fileno(csv)) != 0 || ferror(csv)) {
-        fclose(csv);
-        st = COOP_FAIL(err, COOP_EIO, "validation.csv: write failed");
+    if (st || (st = close_csv(csv, err)))
         goto done;
-    }
-    if (fclose(csv) != 0) {
-        st = COOP_FAIL(err, COOP_EIO, "validation.csv: write failed");
-        goto done;
-    }
     coop_run_info_finish(&info, "complete");
-    if (sw) {
-        st = sweep_dir_close(opts->dir, tmp, cfg, &info, err);
-        if (!st)
-            tmp[0] = '\0';
-    } else {
-        st = coop_output_close(out, &info, err);
-        out = NULL;
-    }
-    if (st)
-        goto done;
-    if (opts->table) {
-        if (sw)
-            fprintf(opts->table, "\nBest point: %d (combined score %.4f)\n", r->best_point,
-                    r->best_score);
-        else
-            fprintf(opts->table, "Validation of '%s' against the record (%d replicates; "
-                    "docs/VALIDATION.md):\n", cfg->name, cfg->replicates);
-        print_table(opts->table, sw ? r->best : r->last);
-        if (!sw)
-            print_dates(opts->table, cfg, ds);
-        if (fflush(opts->table) != 0)
-            st = COOP_FAIL(err, COOP_EIO, "cannot write the validation table");
-    }
+    st = coop_output_close(out, &info, err);
+    out = NULL;
+    if (!st && opts->table)
+        st = print_result(opts, cfg, sw != NULL, r, ds, err);
     if (!st && !opts->quiet)
         fprintf(stderr, "coopsim: %d point%s x %d replicates of '%s' validated, written to %s/\n",
                 n_points, n_points == 1 ? "" : "s", cfg->replicates, cfg->name, opts->dir);
 done:
-    coop_progress_free(pg);
     if (r && r->csv)
         fclose(r->csv);
     coop_output_abort(out);
-    if (tmp[0])
-        remove_dir(tmp);
     coop_sweep_free(sw);
     free(r);
     free(ds);
