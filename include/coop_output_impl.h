@@ -88,12 +88,12 @@ int coop_out_make_parents(coop_output *out, coop_err *err);
 /* Closes what is open and frees out; removes nothing. */
 void coop_out_release(coop_output *out);
 
+/* A new coop_output for dir (refused when "", "/", "." or "..", trailing slashes
+ * dropped) with cfg's layout; nothing created on disk.  NULL with err filled. */
+coop_output *coop_out_new(const char *dir, const coop_config *cfg, int force, coop_err *err);
+
 /* The header rows of the open data files. */
 void coop_out_write_headers(coop_output *out, const coop_config *cfg);
-
-/* Refuses "", "/", "." and ".." as a results directory; *trimmed: the length
- * without trailing slashes. */
-int coop_out_check_dir_name(const char *dir, size_t *trimmed, coop_err *err);
 
 /* The manifest's `run` group of info. */
 void coop_out_put_run_group(csv *c, const coop_run_info *info);

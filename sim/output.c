@@ -439,7 +439,7 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg)
  * directory: each would make the rename or the --force replacement touch a
  * directory that is not the run's own.  *trimmed: the length without trailing
  * slashes. */
-int coop_out_check_dir_name(const char *dir, size_t *trimmed, coop_err *err)
+static int check_dir_name(const char *dir, size_t *trimmed, coop_err *err)
 {
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
@@ -456,6 +456,31 @@ int coop_out_check_dir_name(const char *dir, size_t *trimmed, coop_err *err)
     return COOP_OK;
 }
 
+coop_output *coop_out_new(const char *dir, const coop_config *cfg, int force, coop_err *err)
+{
+    size_t len = 0;
+    if (check_dir_name(dir, &len, err))
+        return NULL;
+    coop_output *out = calloc(1, sizeof *out);
+    char *name = strndup(dir, len);
+    if (!out || !name) {
+        free(out);
+        free(name);
+        COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    out->dir = name;
+    out->force = force;
+    out->progress_fd = -1;
+    out->series = cfg->series;
+    out->n_steps = cfg->n_steps;
+    out->n_actors = coop_config_series_actors(cfg);
+    out->n_ties = coop_config_series_ties(cfg);
+    out->n_obs = cfg->n_observables;
+    out->n_levels = (size_t)cfg->inst.n_levels;
+    return out;
+}
+
 /* coop_output_open (data 1: the data files of the series mode) and
  * coop_output_open_bare (data 0: manifest.cfg only). */
 static coop_output *open_dir(const char *dir, const coop_config *cfg, int force, int data,
@@ -465,29 +490,13 @@ static coop_output *open_dir(const char *dir, const coop_config *cfg, int force,
         COOP_FAIL(err, COOP_EINVAL, "output: no directory or configuration");
         return NULL;
     }
-    size_t len;
-    if (coop_out_check_dir_name(dir, &len, err))
+    coop_output *out = coop_out_new(dir, cfg, force, err);
+    if (!out)
         return NULL;
-
-    coop_output *out = calloc(1, sizeof *out);
-    if (!out) {
+    out->tmp = coop_out_dup_printf("%s.tmp.%ld", out->dir, (long)getpid());
+    if (!out->tmp) {
         COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        return NULL;
-    }
-    out->force = force;
-    out->series = cfg->series;
-    out->n_steps = cfg->n_steps;
-    out->n_actors = coop_config_series_actors(cfg);
-    out->n_ties = coop_config_series_ties(cfg);
-    out->n_obs = cfg->n_observables;
-    out->n_levels = (size_t)cfg->inst.n_levels;
-    out->dir = strndup(dir, len);
-    out->tmp = out->dir ? coop_out_dup_printf("%s.tmp.%ld", out->dir, (long)getpid()) : NULL;
-    if (!out->dir || !out->tmp) {
-        COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        free(out->tmp);
-        out->tmp = NULL;  /* nothing created yet: abort must not remove a foreign path */
-        coop_output_abort(out);
+        coop_output_abort(out);  /* nothing created yet */
         return NULL;
     }
     char *tmp = out->tmp;

@@ -616,23 +616,10 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
         COOP_FAIL(err, COOP_EINVAL, "output: no directory, configuration or sweep");
         return NULL;
     }
-    size_t len;
-    if (coop_out_check_dir_name(dir, &len, err))
+    coop_output *out = coop_out_new(dir, cfg, opts->force, err);
+    if (!out)
         return NULL;
-    coop_output *out = calloc(1, sizeof *out);
-    if (!out) {
-        COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        return NULL;
-    }
     out->sweep = 1;
-    out->progress_fd = -1;
-    out->force = opts->force;
-    out->series = cfg->series;
-    out->n_steps = cfg->n_steps;
-    out->n_actors = coop_config_series_actors(cfg);
-    out->n_ties = coop_config_series_ties(cfg);
-    out->n_obs = cfg->n_observables;
-    out->n_levels = (size_t)cfg->inst.n_levels;
     out->n_points = coop_sweep_size(opts->sweep);
     out->n_worlds = opts->n_worlds;
     out->checkpoint_seconds = CHECKPOINT_SECONDS;
@@ -642,13 +629,12 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
         coop_run_info_start(&out->info, NULL, 0);
     for (int k = 0; k < N_FILES; k++)
         out->part[k] = (unsigned char)(k != F_MANIFEST && wanted_data(cfg, k));
-    out->dir = strndup(dir, len);
 
     char *text = NULL;
     size_t text_len = 0;
     FILE *m = open_memstream(&text, &text_len);
     int status = COOP_OK;
-    if (!out->dir || !m) {
+    if (!m) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     } else {
         int pst = coop_config_print_in(cfg, m, out->dir);
