@@ -1,4 +1,5 @@
-/* coop_drive.h: a resumable sweep driven from start to finish.
+/* coop_drive.h: the only sweep driver: a resumable sweep driven from start to
+ * finish, and the points of a sweep run into a command's own sink.
  *
  * `coopsim sweep` and `coopsim hypothesis` over a sweep run the same way: open
  * (or resume) the sweep directory (coop_output.h), run the points not done yet,
@@ -39,6 +40,24 @@ typedef struct coop_drive_opts {
 int coop_drive_sweep(const coop_config *cfg, coop_sweep *sw, int n_worlds,
                      const char *const *world_names, coop_point_cfg_fn make, void *ctx,
                      const coop_drive_opts *o, int *ran, coop_err *err);
+
+/* Every point of sw (the n_worlds worlds of point p built by make(ctx, p, w, ...))
+ * through a progress bar (o->progress, o->stop; o->threads) into sink, for a
+ * command that keeps its own results of the points (validate over a sweep scores
+ * each point; coop_drive_sweep keeps their rows): nothing is written here and
+ * o->dir, force and resume are unused.  keep_series: the records carry the
+ * per-step arrays.  Returns the experiment's status (COOP_EINTR when stopped). */
+int coop_drive_points(const coop_config *cfg, coop_sweep *sw, int n_worlds,
+                      const char *const *world_names, coop_point_cfg_fn make, void *ctx,
+                      int keep_series, const coop_drive_opts *o, const coop_sink *sink,
+                      coop_err *err);
+
+/* The world names of a sweep of the factual world alone: {"factual"}. */
+extern const char *const coop_drive_factual[1];
+
+/* A coop_point_cfg_fn for a sweep of one world: point p's configuration of the
+ * coop_sweep *sw (coop_sweep_config). */
+int coop_drive_sweep_point(void *sw, int point, int world, coop_config *cfg, coop_err *err);
 
 /* The same sweep on a worker rank of build/coopsim-mpi (coop_experiment.h): every
  * point, run as rank 0 hands it out; nothing is written here. */

@@ -76,6 +76,20 @@ int coop_manifest_command(const char *path, char *buf, size_t size);
  * allocation failures COOP_ENOMEM.  Returns NULL with err filled on failure, having removed whatever it created. */
 coop_output *coop_output_open(const char *dir, const coop_config *cfg, int force, coop_err *err);
 
+/* A results directory for a command that writes its own files (validate over a
+ * sweep, tournament): like coop_output_open (the same refusals, --force
+ * replacement and atomic rename at coop_output_close, the same manifest.cfg), but
+ * with manifest.cfg as the only file it writes.  The command writes its files
+ * into coop_output_tmpdir(out) and closes them before coop_output_close. */
+coop_output *coop_output_open_bare(const char *dir, const coop_config *cfg, int force,
+                                   coop_err *err);
+
+/* Writes DIR/points.csv (through points.csv.tmp, synced, renamed): `point`, then
+ * one column per swept parameter of sw, one row per point, each value the
+ * shortest "%.Ng" that reads back exactly.  The one points.csv writer: sweeps,
+ * hypothesis and validate over a sweep.  COOP_EIO or COOP_ENOMEM on failure. */
+int coop_output_write_points(const char *dir, const coop_sweep *sw, coop_err *err);
+
 /* The sink that writes the rows of out; give it to coop_experiment_run.  Its
  * callbacks fail with COOP_EIO when a write fails and COOP_EINVAL when a record
  * does not match the layout of the configuration out was opened with. */
@@ -106,7 +120,7 @@ const char *coop_output_tmpdir(const coop_output *out);
 /* 1 when NAME is a file a coopsim command writes into a results directory:
  * manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,
  * milestones.csv, outcomes.csv, snapshots.csv, hypothesis.csv, validation.csv,
- * points.csv, progress.csv, tournament.csv, and any of them followed by .part or
+ * points.csv, progress.csv, tournament.csv, matrix.csv, and any of them followed by .part or
  * .tmp.  Everything else (figures/ included) is the user's. */
 int coop_output_is_ours(const char *name);
 

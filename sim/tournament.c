@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_statistics_double.h>
 #include <omp.h>
@@ -249,10 +250,13 @@ static int csv_begin(coop_csv *c, char *tmp, size_t size, const char *path, coop
     return COOP_OK;
 }
 
-/* Closes c and renames tmp to path, or removes tmp; COOP_EIO on any failure. */
+/* Flushes, syncs and closes c and renames tmp to path, or removes tmp; COOP_EIO on
+ * any failure.  Synced, so that the results directory (coop_output.h) renamed
+ * after it holds the file whole. */
 static int csv_end(coop_csv *c, const char *tmp, const char *path, coop_err *err)
 {
-    int bad = c->bad | (fclose(c->f) != 0);
+    int bad = c->bad | (fflush(c->f) != 0) | (fsync(fileno(c->f)) != 0);
+    bad |= fclose(c->f) != 0;
     if (bad || rename(tmp, path) != 0) {
         remove(tmp);
         return COOP_FAIL(err, COOP_EIO, "cannot write %s%s%s", path, c->errnum ? ": " : "",

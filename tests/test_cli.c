@@ -192,3 +192,39 @@ Test(cli_e2e, every_bad_configuration_exits_2_naming_file_and_line)
     cr_assert_not(e2e_exists(out), "a bad configuration created %s", out);
     e2e_rmrf(tmp);
 }
+
+/* Every command that loads a configuration refuses a manifest that another
+ * command wrote (one loading path, coop_command_load), and tournament's results
+ * directory is handled as run's: refused without --force, replaced with it,
+ * the user's files kept. */
+Test(cli_e2e, tournament_directory_is_a_results_directory)
+{
+    char dir[] = "/tmp/coopsim-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    e2e_result *r = e2e_run("tournament configs/classic/tournament.cfg -o %s/t --quiet", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    char path[128];
+    snprintf(path, sizeof path, "%s/t/notes.txt", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("mine\n", f);
+    fclose(f);
+    r = e2e_run("tournament configs/classic/tournament.cfg -o %s/t --quiet", dir);
+    cr_assert_eq(r->status, 2);
+    cr_assert(strstr(r->err, "use --force"), "%s", r->err);
+    r = e2e_run("tournament configs/classic/tournament.cfg -o %s/t --quiet --force", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0, "the user's file is kept");
+    snprintf(path, sizeof path, "%s/t/matrix.csv", dir);
+    cr_assert_eq(stat(path, &st), 0);
+    for (const char *const *cmd = (const char *const[]){"run", "sweep", "validate", NULL}; *cmd;
+         cmd++) {
+        r = e2e_run("%s %s/t/manifest.cfg -o %s/u --quiet", *cmd, dir, dir);
+        cr_assert_eq(r->status, 2, "%s", *cmd);
+        cr_assert(strstr(r->err, "was written by `coopsim tournament`"), "%s", r->err);
+    }
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}

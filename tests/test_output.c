@@ -610,3 +610,73 @@ Test(output, is_ours_names_only_coopsims_files)
     for (size_t i = 0; i < sizeof theirs / sizeof theirs[0]; i++)
         cr_expect_not(coop_output_is_ours(theirs[i]), "%s", theirs[i]);
 }
+
+/* ---- a command's own files (coop_output_open_bare) and points.csv ---- */
+
+Test(output, bare_directory_holds_the_manifest_and_the_commands_files)
+{
+    write_dir(in_base("res"), 1);
+    FILE *f = fopen(in_base("res/notes.txt"), "w");
+    fputs("mine\n", f);
+    fclose(f);
+    coop_err err = {0};
+    coop_output *out = coop_output_open_bare(in_base("res"), &cfg, 1, &err);
+    cr_assert_not_null(out, "%s", err.text);
+    char path[600];
+    snprintf(path, sizeof path, "%s/tournament.csv", coop_output_tmpdir(out));
+    f = fopen(path, "w");
+    fputs("rank\n", f);
+    fclose(f);
+    coop_run_info info;
+    coop_run_info_start(&info, "coopsim tournament x", 1);
+    info.subcommand = "tournament";
+    coop_run_info_finish(&info, "complete");
+    cr_assert(eq(int, coop_output_close(out, &info, &err), COOP_OK), "%s", err.text);
+    cr_assert(exists(in_base("res/tournament.csv")));
+    cr_assert(exists(in_base("res/notes.txt")));  /* the user's file is kept */
+    cr_assert(not(exists(in_base("res/outcomes.csv"))));  /* the old run's files are gone */
+    cr_assert(not(exists(in_base("res/milestones.csv"))));
+    char *m = slurp(in_base("res/manifest.cfg"));
+    cr_assert_not_null(strstr(m, "# coopsim configuration, fully resolved"));
+    assert_has_line(m, "  subcommand = \"tournament\";");
+    free(m);
+    char wrote[32];
+    cr_assert(eq(int, coop_manifest_command(in_base("res/manifest.cfg"), wrote, sizeof wrote), 1));
+    cr_assert(eq(str, wrote, "tournament"));
+}
+
+Test(output, points_csv_has_every_point_exactly)
+{
+    coop_config sc;
+    memset(&sc, 0, sizeof sc);
+    coop_err err = {0};
+    cr_assert(eq(int, coop_config_load("tests/data/sweep_small.cfg", NULL, 0, &sc, &err), COOP_OK),
+              "%s", err.text);
+    coop_sweep *sw = coop_sweep_alloc(&sc, &err);
+    cr_assert_not_null(sw, "%s", err.text);
+    cr_assert(eq(int, coop_output_write_points(base, sw, &err), COOP_OK), "%s", err.text);
+    char *s = slurp(in_base("points.csv"));
+    cr_assert_not_null(s);
+    cr_assert(eq(int, count_lines(s), 1 + coop_sweep_size(sw)));
+    cr_assert(eq(int, strncmp(s, "point,", 6), 0), "%s", s);
+    cr_assert(not(exists(in_base("points.csv.tmp"))));
+    /* every value reads back as the point's own */
+    size_t np = coop_sweep_n_params(sw);
+    double x[16];
+    cr_assert(np <= 16);
+    const char *line = strchr(s, '\n') + 1;
+    for (int p = 0; p < coop_sweep_size(sw); p++) {
+        coop_sweep_values(sw, p, x);
+        char *end;
+        cr_assert(eq(long, strtol(line, &end, 10), p));
+        for (size_t j = 0; j < np; j++) {
+            cr_assert(eq(chr, *end, ','));
+            cr_assert(eq(dbl, strtod(end + 1, &end), x[j]));
+        }
+        cr_assert(eq(chr, *end, '\n'));
+        line = end + 1;
+    }
+    free(s);
+    coop_sweep_free(sw);
+    coop_config_destroy(&sc);
+}
