@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "coop_config.h"
+#include "coop_csv.h"
 #include "coop_model.h"
 #include "coop_output.h"
 #include "coop_stats.h"
@@ -189,190 +190,6 @@ static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* ---------------------------------------------------------------- CSV reader */
-
-/* One results file, read record by record (RFC 4180: quoted fields may hold
- * commas, doubled quotes and line breaks). */
-typedef struct csv {
-    FILE *f;
-    char path[BUF];
-    long line;          /* line where the current record starts */
-    long next_line;
-    char *buf;          /* getline's buffer */
-    size_t bcap;
-    char *rec;          /* the current record, split in place */
-    size_t rcap;
-    char **fld;
-    size_t n, fcap;
-    char **head;        /* header fields, owned */
-    size_t nhead;
-} csv;
-
-static void csv_close(csv *c)
-{
-    if (c->f)
-        fclose(c->f);
-    free(c->buf);
-    free(c->rec);
-    free(c->fld);
-    for (size_t i = 0; i < c->nhead; i++)
-        free(c->head[i]);
-    free(c->head);
-    memset(c, 0, sizeof *c);
-}
-
-/* Reads one record into c->fld; *got = 0 at the end of the file. */
-static int csv_record(csv *c, int *got, coop_err *err)
-{
-    size_t len = 0, quotes = 0;
-    *got = 0;
-    c->line = c->next_line;
-    for (;;) {
-        ssize_t k = getline(&c->buf, &c->bcap, c->f);
-        if (k < 0) {
-            if (ferror(c->f))
-                return COOP_FAIL(err, COOP_EIO, "%s: %s", c->path, strerror(errno));
-            if (len == 0)
-                return COOP_OK;
-            if (quotes % 2)
-                return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: unterminated quoted field",
-                                 c->path, c->line);
-            break;
-        }
-        c->next_line++;
-        char *q = grow(c->rec, &c->rcap, len + (size_t)k + 1, 1);
-        if (!q)
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
-        c->rec = q;
-        memcpy(c->rec + len, c->buf, (size_t)k + 1);
-        for (ssize_t i = 0; i < k; i++)
-            quotes += c->buf[i] == '"';
-        len += (size_t)k;
-        if (quotes % 2 == 0)
-            break;
-    }
-    while (len > 0 && (c->rec[len - 1] == '\n' || c->rec[len - 1] == '\r'))
-        c->rec[--len] = '\0';
-
-    /* Split in place: the write position never passes the read position. */
-    char *s = c->rec, *w = c->rec;
-    c->n = 0;
-    for (;;) {
-        char **f = grow(c->fld, &c->fcap, c->n + 1, sizeof *f);
-        if (!f)
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
-        c->fld = f;
-        char *start = w;
-        if (*s == '"') {
-            for (s++;; s++) {
-                if (*s == '\0')
-                    return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: unterminated quoted field",
-                                     c->path, c->line);
-                if (*s == '"') {
-                    if (s[1] != '"')
-                        break;
-                    s++;
-                }
-                *w++ = *s;
-            }
-            s++;
-            if (*s != ',' && *s != '\0')
-                return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: text after a closing quote",
-                                 c->path, c->line);
-        } else {
-            while (*s && *s != ',')
-                *w++ = *s++;
-        }
-        c->fld[c->n++] = start;
-        int more = *s == ',';
-        *w++ = '\0';
-        if (!more)
-            break;
-        s++;
-    }
-    *got = 1;
-    return COOP_OK;
-}
-
-/* Opens dir/name and reads its header row. */
-static int csv_open(csv *c, const char *dir, const char *name, coop_err *err)
-{
-    memset(c, 0, sizeof *c);
-    int status = join(c->path, sizeof c->path, dir, name, err);
-    if (status)
-        return status;
-    c->next_line = 1;
-    if (!(c->f = fopen(c->path, "r")))
-        return COOP_FAIL(err, COOP_EIO, "cannot open %s: %s", c->path, strerror(errno));
-    int got;
-    if ((status = csv_record(c, &got, err)))
-        return status;
-    if (!got)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: empty file (no header row)", c->path);
-    if (!(c->head = calloc(c->n, sizeof *c->head)))
-        return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
-    for (c->nhead = 0; c->nhead < c->n; c->nhead++)
-        if (!(c->head[c->nhead] = strdup(c->fld[c->nhead])))
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
-    return COOP_OK;
-}
-
-static int csv_col(const csv *c, const char *name)
-{
-    for (size_t i = 0; i < c->nhead; i++)
-        if (strcmp(c->head[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* The indices of the columns a file must have, in idx[]. */
-static int csv_need(const csv *c, const char *const *names, int *idx, int n, coop_err *err)
-{
-    for (int i = 0; i < n; i++)
-        if ((idx[i] = csv_col(c, names[i])) < 0)
-            return COOP_FAIL(err, COOP_ECONFIG, "%s: no column '%s' (not a coopsim results file?)",
-                             c->path, names[i]);
-    return COOP_OK;
-}
-
-/* The next record, which must have as many fields as the header. */
-static int csv_next(csv *c, int *got, coop_err *err)
-{
-    int status = csv_record(c, got, err);
-    if (!status && *got && c->n != c->nhead)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: %zu fields, the header has %zu", c->path,
-                         c->line, c->n, c->nhead);
-    return status;
-}
-
-/* Field `col` as a real: NA (or an empty field) is NaN. */
-static int csv_num(const csv *c, int col, double *x, coop_err *err)
-{
-    const char *s = c->fld[col];
-    if (!*s || strcmp(s, "NA") == 0) {
-        *x = NAN;
-        return COOP_OK;
-    }
-    char *end;
-    *x = strtod(s, &end);
-    if (*end)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: %s = '%s' is not a number", c->path,
-                         c->line, c->head[col], s);
-    return COOP_OK;
-}
-
-/* Field `col` as an integer >= 0. */
-static int csv_int(const csv *c, int col, long *v, coop_err *err)
-{
-    const char *s = c->fld[col];
-    char *end;
-    *v = strtol(s, &end, 10);
-    if (!*s || *end || *v < 0)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: %s = '%s' is not an integer >= 0", c->path,
-                         c->line, c->head[col], s);
-    return COOP_OK;
 }
 
 /* ---------------------------------------------------------------- the plot run */
@@ -905,14 +722,14 @@ static int load_summary(plot *p, sdata *d, coop_err *err)
     static const char *const cols[] = {"point", "world", "step", "actor",
                                        "metric", "mean", "ci_lo", "ci_hi"};
     int ix[8], got, status;
-    csv c;
+    coop_csv_reader c;
     memset(d, 0, sizeof *d);
-    if ((status = csv_open(&c, p->dir, "summary.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 8, err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "summary.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 8, err)))
         goto out;
     const coop_config *cfg = &p->cfg;
     const char *target = cfg->hyp.target >= 0 ? cfg->actors[cfg->hyp.target].name : NULL;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         const char *metric = c.fld[ix[4]], *actor = c.fld[ix[3]];
         int m, panel;
         if (strcmp(metric, "coop_target") == 0) {
@@ -930,11 +747,11 @@ static int load_summary(plot *p, sdata *d, coop_err *err)
         }
         long point, step;
         double v[3];
-        if ((status = csv_int(&c, ix[0], &point, err)) ||
-            (status = csv_int(&c, ix[2], &step, err)) ||
-            (status = csv_num(&c, ix[5], &v[0], err)) ||
-            (status = csv_num(&c, ix[6], &v[1], err)) ||
-            (status = csv_num(&c, ix[7], &v[2], err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_int(&c, ix[2], &step, err)) ||
+            (status = coop_csv_reader_num(&c, ix[5], &v[0], err)) ||
+            (status = coop_csv_reader_num(&c, ix[6], &v[1], err)) ||
+            (status = coop_csv_reader_num(&c, ix[7], &v[2], err)))
             goto out;
         if (step >= cfg->n_steps)
             continue;
@@ -989,7 +806,7 @@ static int load_summary(plot *p, sdata *d, coop_err *err)
     for (size_t i = 0; i < d->n; i++)
         d->row[i].curve = rank[d->row[i].curve];
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
@@ -1271,7 +1088,7 @@ static int load_timeline(plot *p, observed **obs, size_t *n, coop_err *err)
         if (join(path, sizeof path, dir, name, &quiet) || !is_file(path))
             return COOP_OK;
     }
-    csv c;
+    coop_csv_reader c;
     static const char *const cols[] = {"year_from", "year_to", "actors", "kind", "what"};
     int ix[5], got, status = COOP_OK;
     size_t cap = 0;
@@ -1294,7 +1111,7 @@ static int load_timeline(plot *p, observed **obs, size_t *n, coop_err *err)
             ;
         c.next_line++;
     }
-    if (csv_record(&c, &got, &quiet) || !got)
+    if (coop_csv_reader_record(&c, &got, &quiet) || !got)
         goto out; /* status is COOP_OK: no overlay */
     if (!(c.head = calloc(c.n, sizeof *c.head))) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
@@ -1305,14 +1122,15 @@ static int load_timeline(plot *p, observed **obs, size_t *n, coop_err *err)
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
             goto out;
         }
-    if (csv_need(&c, cols, ix, 5, &quiet)) {
+    if (coop_csv_reader_need(&c, cols, ix, 5, &quiet)) {
         status = COOP_OK; /* not the file we know: no overlay */
         goto out;
     }
-    while (!(status = csv_next(&c, &got, &quiet)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, &quiet)) && got) {
         int level = coop_plot_timeline_level(c.fld[ix[3]], c.fld[ix[4]], cfg->inst.n_levels);
         double from, to;
-        if (!level || csv_num(&c, ix[0], &from, &quiet) || csv_num(&c, ix[1], &to, &quiet) ||
+        if (!level || coop_csv_reader_num(&c, ix[0], &from, &quiet) ||
+            coop_csv_reader_num(&c, ix[1], &to, &quiet) ||
             isnan(from) || isnan(to))
             continue;
         to += 1;
@@ -1339,7 +1157,7 @@ static int load_timeline(plot *p, observed **obs, size_t *n, coop_err *err)
         *n = 0;
     }
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
@@ -1357,7 +1175,7 @@ static int plot_agreements(plot *p, coop_err *err)
     static const char *const cols[] = {"point", "world", "replicate", "a", "b", "level", "step"};
     static const char *const slot_name[2] = {"factual", "counterfactual"};
     int ix[7], got, status;
-    csv c;
+    coop_csv_reader c;
     observed *obs = NULL;
     size_t n_obs = 0;
     int *first = NULL; /* [slot][tie][level][replicate]: first step at >= level */
@@ -1366,8 +1184,8 @@ static int plot_agreements(plot *p, coop_err *err)
     int *ties = NULL;
     char(*tie_name)[2 * COOP_NAME_MAX + 2] = NULL;
 
-    if ((status = csv_open(&c, p->dir, "milestones.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 7, err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "milestones.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 7, err)))
         goto out;
     if (!(first = malloc(cells * sizeof *first))) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory drawing agreements");
@@ -1375,12 +1193,12 @@ static int plot_agreements(plot *p, coop_err *err)
     }
     for (size_t i = 0; i < cells; i++)
         first[i] = INT_MAX; /* never */
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point, rep, level, step;
-        if ((status = csv_int(&c, ix[0], &point, err)) ||
-            (status = csv_int(&c, ix[2], &rep, err)) ||
-            (status = csv_int(&c, ix[5], &level, err)) ||
-            (status = csv_int(&c, ix[6], &step, err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_int(&c, ix[2], &rep, err)) ||
+            (status = coop_csv_reader_int(&c, ix[5], &level, err)) ||
+            (status = coop_csv_reader_int(&c, ix[6], &step, err)))
             goto out;
         if (strtab_add(&p->worlds, c.fld[ix[1]]) < 0) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
@@ -1594,7 +1412,7 @@ static int plot_agreements(plot *p, coop_err *err)
         fig_discard(&f);
     }
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     free(first);
     free(obs);
     free(ties);
@@ -1622,17 +1440,18 @@ static int load_outcomes(plot *p, odata *od, coop_err *err)
 {
     static const char *const cols[] = {"point", "world", "replicate", "outcome", "value"};
     int ix[5], got, status;
-    csv c;
+    coop_csv_reader c;
     size_t cells = p->n_points * MAX_WORLDS * MAX_OUTCOMES;
     if (!(od->acc = calloc(cells, sizeof *od->acc)))
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading outcomes.csv");
-    if ((status = csv_open(&c, p->dir, "outcomes.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 5, err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "outcomes.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 5, err)))
         goto out;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point;
         double v;
-        if ((status = csv_int(&c, ix[0], &point, err)) || (status = csv_num(&c, ix[4], &v, err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_num(&c, ix[4], &v, err)))
             goto out;
         int row = point_row(p, point);
         int w = strtab_add(&p->worlds, c.fld[ix[1]]);
@@ -1645,7 +1464,7 @@ static int load_outcomes(plot *p, odata *od, coop_err *err)
             coop_acc_add(oacc(od, row, w, o), v);
     }
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
@@ -1669,25 +1488,26 @@ static int load_hypothesis(plot *p, hdata *h, coop_err *err)
     static const char *const cols[] = {"point", "outcome", "comparison", "mean_a", "mean_b",
                                        "diff", "ci_lo", "ci_hi", "verdict"};
     int ix[9], got, status;
-    csv c;
+    coop_csv_reader c;
     unsigned char *seen = calloc(p->n_points, 1);
     if (!seen)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading hypothesis.csv");
-    if ((status = csv_open(&c, p->dir, "hypothesis.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 9, err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "hypothesis.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 9, err)))
         goto out;
-    int ncol = csv_col(&c, "n");
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    int ncol = coop_csv_reader_col(&c, "n");
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point;
         hrow r;
         r.n = -1;
-        if (ncol >= 0 && (status = csv_int(&c, ncol, &r.n, err)))
+        if (ncol >= 0 && (status = coop_csv_reader_int(&c, ncol, &r.n, err)))
             goto out;
-        if ((status = csv_int(&c, ix[0], &point, err)) ||
-            (status = csv_num(&c, ix[3], &r.mean_a, err)) ||
-            (status = csv_num(&c, ix[4], &r.mean_b, err)) ||
-            (status = csv_num(&c, ix[5], &r.diff, err)) ||
-            (status = csv_num(&c, ix[6], &r.lo, err)) || (status = csv_num(&c, ix[7], &r.hi, err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_num(&c, ix[3], &r.mean_a, err)) ||
+            (status = coop_csv_reader_num(&c, ix[4], &r.mean_b, err)) ||
+            (status = coop_csv_reader_num(&c, ix[5], &r.diff, err)) ||
+            (status = coop_csv_reader_num(&c, ix[6], &r.lo, err)) ||
+            (status = coop_csv_reader_num(&c, ix[7], &r.hi, err)))
             goto out;
         if ((r.row = point_row(p, point)) < 0)
             continue;
@@ -1728,7 +1548,7 @@ static int load_hypothesis(plot *p, hdata *h, coop_err *err)
                      h->r[i].outcome] = (int)i;
 out:
     free(seen);
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
@@ -2867,22 +2687,24 @@ static int plot_calibration(plot *p, coop_err *err)
     static const char *const cols[] = {"point", "target", "score"};
     int ix[3], got, status;
     sweep s;
-    csv c;
+    coop_csv_reader c;
     double *y = malloc(p->n_points * sizeof *y);
     if (!y)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     for (size_t i = 0; i < p->n_points; i++)
         y[i] = NAN;
-    if ((status = sweep_design(p, &s, err)) || (status = csv_open(&c, p->dir, "validation.csv", err)))
+    if ((status = sweep_design(p, &s, err)) ||
+        (status = coop_csv_reader_open(&c, p->dir, "validation.csv", err)))
         goto out;
-    if ((status = csv_need(&c, cols, ix, 3, err)))
+    if ((status = coop_csv_reader_need(&c, cols, ix, 3, err)))
         goto close;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point;
         double v;
         if (strcmp(c.fld[ix[1]], "combined") != 0)
             continue;
-        if ((status = csv_int(&c, ix[0], &point, err)) || (status = csv_num(&c, ix[2], &v, err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_num(&c, ix[2], &v, err)))
             goto close;
         int row = point_row(p, point);
         if (row >= 0)
@@ -2907,7 +2729,7 @@ static int plot_calibration(plot *p, coop_err *err)
                   NULL, NULL, best, lab, 0};
     status = sweep_scatter(p, &s, &sc, err);
 close:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
 out:
     sweep_free(&s);
     free(y);
@@ -2975,11 +2797,11 @@ static int plot_tournament(plot *p, coop_err *err)
     int ix[4], got, status;
     trow *t = NULL;
     size_t n = 0, cap = 0;
-    csv c;
-    if ((status = csv_open(&c, p->dir, "tournament.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 4, err)))
+    coop_csv_reader c;
+    if ((status = coop_csv_reader_open(&c, p->dir, "tournament.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 4, err)))
         goto out;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         trow *q = grow(t, &cap, n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
@@ -2987,16 +2809,16 @@ static int plot_tournament(plot *p, coop_err *err)
         }
         t = q;
         trow *r = &t[n];
-        if ((status = csv_num(&c, ix[1], &r->mean, err)) ||
-            (status = csv_num(&c, ix[2], &r->score, err)) ||
-            (status = csv_int(&c, ix[3], &r->rank, err)))
+        if ((status = coop_csv_reader_num(&c, ix[1], &r->mean, err)) ||
+            (status = coop_csv_reader_num(&c, ix[2], &r->score, err)) ||
+            (status = coop_csv_reader_int(&c, ix[3], &r->rank, err)))
             goto out;
         safe_name(r->name, sizeof r->name, c.fld[ix[0]]);
         n++;
     }
     if (status || n == 0)
         goto out;
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     /* Rows in rank order; equal ranks keep file order (an insertion sort: qsort is
      * not stable). */
     for (size_t i = 1; i < n; i++)
@@ -3151,7 +2973,7 @@ static int plot_tournament(plot *p, coop_err *err)
         is_file(mpath))
         status = plot_tournament_matrix(p, err);
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     free(t);
     return status;
 }
@@ -3170,11 +2992,11 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
     int *a = NULL, *b = NULL;
     double *v = NULL, *m = NULL;
     size_t rows = 0, cap = 0, cap_b = 0, cap_v = 0;
-    csv c;
-    if ((status = csv_open(&c, p->dir, "matrix.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 3, err)))
+    coop_csv_reader c;
+    if ((status = coop_csv_reader_open(&c, p->dir, "matrix.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 3, err)))
         goto out;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         char sn[COOP_NAME_MAX * 2], on[COOP_NAME_MAX * 2];
         int *qa = grow(a, &cap, rows + 1, sizeof *qa);
         if (qa)
@@ -3192,7 +3014,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
         }
-        if ((status = csv_num(&c, ix[2], &v[rows], err)))
+        if ((status = coop_csv_reader_num(&c, ix[2], &v[rows], err)))
             goto out;
         rows++;
     }
@@ -3223,7 +3045,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
         }
         m[(size_t)a[r] * n + (size_t)j] = v[r];
     }
-    csv_close(&c);
+    coop_csv_reader_close(&c);
 
     const char *file = "matrix.csv";
     FILE *o = data_open(p, file, err);
@@ -3303,7 +3125,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
     status = fig_draw(p, &f, what, err);
     fig_discard(&f);
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     strtab_free(&st);
     strtab_free(&op);
     free(a);
@@ -3412,15 +3234,15 @@ static int plot_validation(plot *p, coop_err *err)
     size_t n = 0, cap = 0;
     int pcol, many = 0;
     char first_point[64] = "";
-    csv c;
-    if ((status = csv_open(&c, p->dir, "validation.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 8, err)))
+    coop_csv_reader c;
+    if ((status = coop_csv_reader_open(&c, p->dir, "validation.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 8, err)))
         goto out;
-    pcol = csv_col(&c, "point");
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    pcol = coop_csv_reader_col(&c, "point");
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         if (pcol >= 0) {
             long pt;
-            if ((status = csv_int(&c, pcol, &pt, err)))
+            if ((status = coop_csv_reader_int(&c, pcol, &pt, err)))
                 goto out;
             if (!first_point[0])
                 snprintf(first_point, sizeof first_point, "%ld", pt);
@@ -3435,12 +3257,12 @@ static int plot_validation(plot *p, coop_err *err)
         v = q;
         vrow *r = &v[n];
         memset(r, 0, sizeof *r);
-        if ((status = csv_num(&c, ix[1], &r->observed, err)) ||
-            (status = csv_num(&c, ix[2], &r->mean, err)) ||
-            (status = csv_num(&c, ix[3], &r->lo, err)) ||
-            (status = csv_num(&c, ix[4], &r->hi, err)) ||
-            (status = csv_num(&c, ix[5], &r->score, err)) ||
-            (status = csv_num(&c, ix[6], &r->tol, err)))
+        if ((status = coop_csv_reader_num(&c, ix[1], &r->observed, err)) ||
+            (status = coop_csv_reader_num(&c, ix[2], &r->mean, err)) ||
+            (status = coop_csv_reader_num(&c, ix[3], &r->lo, err)) ||
+            (status = coop_csv_reader_num(&c, ix[4], &r->hi, err)) ||
+            (status = coop_csv_reader_num(&c, ix[5], &r->score, err)) ||
+            (status = coop_csv_reader_num(&c, ix[6], &r->tol, err)))
             goto out;
         const char *ps = c.fld[ix[7]];
         if (strcmp(ps, "true") == 0)
@@ -3674,7 +3496,7 @@ static int plot_validation(plot *p, coop_err *err)
     status = fig_draw(p, &f, what, err);
     fig_discard(&f);
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     free(v);
     return status;
 }
@@ -3684,10 +3506,10 @@ out:
 /* Reads points.csv: the point ids and the swept parameters' values. */
 static int load_points(plot *p, coop_err *err)
 {
-    csv c;
+    coop_csv_reader c;
     int got, status;
     size_t cap = 0, pcap = 0;
-    if ((status = csv_open(&c, p->dir, "points.csv", err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "points.csv", err)))
         goto out;
     if (c.nhead < 1 || strcmp(c.head[0], "point") != 0) {
         status = COOP_FAIL(err, COOP_ECONFIG, "%s: the first column must be 'point'", c.path);
@@ -3704,7 +3526,7 @@ static int load_points(plot *p, coop_err *err)
             goto out;
         }
     p->n_points = 0;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long *q = grow(p->point_id, &cap, p->n_points + 1, sizeof *q);
         if (q)
             p->point_id = q;
@@ -3715,17 +3537,18 @@ static int load_points(plot *p, coop_err *err)
             goto out;
         }
         p->pv = v;
-        if ((status = csv_int(&c, 0, &p->point_id[p->n_points], err)))
+        if ((status = coop_csv_reader_int(&c, 0, &p->point_id[p->n_points], err)))
             goto out;
         for (size_t j = 0; j < p->n_params; j++)
-            if ((status = csv_num(&c, (int)j + 1, &p->pv[p->n_points * p->n_params + j], err)))
+            if ((status = coop_csv_reader_num(&c, (int)j + 1,
+                                              &p->pv[p->n_points * p->n_params + j], err)))
                 goto out;
         p->n_points++;
     }
     if (!status && p->n_points == 0)
         status = COOP_FAIL(err, COOP_ECONFIG, "%s: no points", c.path);
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
@@ -3786,15 +3609,15 @@ static int load_snapshots(plot *p, size_t L, const int *step, int np, double *v,
 {
     static const char *const cols[] = {"step", "row", "col", "coop"};
     int ix[4], got, status;
-    csv c;
+    coop_csv_reader c;
     *lattice = 1;
-    if ((status = csv_open(&c, p->dir, "snapshots.csv", err)) ||
-        (status = csv_need(&c, cols, ix, 4, err)))
+    if ((status = coop_csv_reader_open(&c, p->dir, "snapshots.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 4, err)))
         goto out;
-    while (!(status = csv_next(&c, &got, err)) && got) {
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long st, row, col;
         double x;
-        if ((status = csv_int(&c, ix[0], &st, err)))
+        if ((status = coop_csv_reader_int(&c, ix[0], &st, err)))
             goto out;
         int k = 0;
         while (k < np && step[k] != st)
@@ -3805,8 +3628,9 @@ static int load_snapshots(plot *p, size_t L, const int *step, int np, double *v,
             *lattice = 0;
             goto out;
         }
-        if ((status = csv_int(&c, ix[1], &row, err)) || (status = csv_int(&c, ix[2], &col, err)) ||
-            (status = csv_num(&c, ix[3], &x, err)))
+        if ((status = coop_csv_reader_int(&c, ix[1], &row, err)) ||
+            (status = coop_csv_reader_int(&c, ix[2], &col, err)) ||
+            (status = coop_csv_reader_num(&c, ix[3], &x, err)))
             goto out;
         if ((size_t)row >= L || (size_t)col >= L) {
             status = COOP_FAIL(err, COOP_ECONFIG, "%s:%ld: row %ld, col %ld is outside the %zu x "
@@ -3816,7 +3640,7 @@ static int load_snapshots(plot *p, size_t L, const int *step, int np, double *v,
         v[(size_t)k * L * L + (size_t)row * L + (size_t)col] = x;
     }
 out:
-    csv_close(&c);
+    coop_csv_reader_close(&c);
     return status;
 }
 
