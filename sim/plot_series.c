@@ -539,38 +539,41 @@ out:
     return status;
 }
 
-/* Figure 3: per tie, the share of replicates that have reached each agreement
- * level by each date (from milestones.csv), with the observed milestones.  The
- * factual world (solid) and, in hypothesis results, the counterfactual (dashed):
- * placebo worlds are left to the forest plot. */
-int plot_agreements(plot *p, coop_err *err)
-{
-    const coop_config *cfg = &p->cfg;
-    int L = cfg->inst.n_levels, R = cfg->replicates, S = cfg->n_steps;
-    size_t T = cfg->n_ties;
-    if (L < 2 || T == 0 || R < 1)
-        return COOP_OK;
-    static const char *const cols[] = {"point", "world", "replicate", "a", "b", "level", "step"};
-    static const char *const slot_name[2] = {"factual", "counterfactual"};
-    int ix[7], got, status;
-    coop_csv_reader c;
-    observed *obs = NULL;
-    size_t n_obs = 0;
-    int *first = NULL; /* [slot][tie][level][replicate]: first step at >= level */
-    long point0 = p->n_points ? p->point_id[0] : 0;
-    size_t cells = 2 * T * (size_t)L * (size_t)R;
-    int *ties = NULL;
-    char(*tie_name)[2 * COOP_NAME_MAX + 2] = NULL;
+/* The agreements figure's data: when each replicate first reached each level on
+ * each tie, the observed milestones, the worlds and ties shown and their names. */
+typedef struct agree {
+    int L, R, S;            /* levels, replicates, steps */
+    size_t T;               /* ties */
+    int *first;             /* [slot][tie][level][replicate]: first step at >= level */
+    observed *obs;
+    size_t n_obs;
+    int w[2], slot[2], nw;  /* the worlds present (index in p->worlds), by slot */
+    int *ties, nt;          /* the ties shown */
+    char (*tie_name)[2 * COOP_NAME_MAX + 2];
+    char wn[2][COOP_NAME_MAX + 16], ln[COOP_MAX_LEVELS][COOP_NAME_MAX];
+} agree;
 
+static const char *const slot_name[2] = {"factual", "counterfactual"};
+
+/* Reads milestones.csv into a->first (the factual and counterfactual worlds of
+ * the first point). */
+static int load_milestones(plot *p, agree *a, coop_err *err)
+{
+    static const char *const cols[] = {"point", "world", "replicate", "a", "b", "level", "step"};
+    const coop_config *cfg = &p->cfg;
+    int L = a->L, R = a->R, S = a->S, ix[7], got, status;
+    size_t T = a->T, cells = 2 * T * (size_t)L * (size_t)R;
+    long point0 = p->n_points ? p->point_id[0] : 0;
+    coop_csv_reader c;
     if ((status = coop_csv_reader_open(&c, p->dir, "milestones.csv", err)) ||
         (status = coop_csv_reader_need(&c, cols, ix, 7, err)))
         goto out;
-    if (!(first = malloc(cells * sizeof *first))) {
+    if (!(a->first = malloc(cells * sizeof *a->first))) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory drawing agreements");
         goto out;
     }
     for (size_t i = 0; i < cells; i++)
-        first[i] = INT_MAX; /* never */
+        a->first[i] = INT_MAX; /* never */
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point, rep, level, step;
         if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
@@ -590,30 +593,26 @@ int plot_agreements(plot *p, coop_err *err)
             step >= S)
             continue;
         for (long l = 1; l <= level; l++) {
-            int *x = &first[(((size_t)slot * T + tie) * L + l) * R + rep];
+            int *x = &a->first[(((size_t)slot * T + tie) * L + l) * R + rep];
             if (step < *x)
                 *x = (int)step;
         }
     }
-    if (status)
-        goto out;
-    if ((status = load_timeline(p, &obs, &n_obs, err)))
-        goto out;
+out:
+    coop_csv_reader_close(&c);
+    return status;
+}
 
-    /* The worlds present (in outcomes.csv or milestones.csv), by slot. */
-    int w[2], slot[2], nw = 0;
-    for (int k = 0; k < 2; k++)
-        if ((w[nw] = strtab_find(&p->worlds, slot_name[k])) >= 0)
-            slot[nw++] = k;
-    if (nw == 0)
-        goto out;
-    /* Ties shown: those reached a level in some replicate, or with an observed
-     * milestone; the hypothesis target's ties first. */
-    int nt = 0;
-    if (!(ties = malloc(T * sizeof *ties)) || !(tie_name = malloc(T * sizeof *tie_name))) {
-        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        goto out;
-    }
+/* The ties shown, into a->ties: those that reached a level in some replicate, or
+ * with an observed milestone; the hypothesis target's ties first. */
+static int agreement_ties(const plot *p, agree *a, coop_err *err)
+{
+    const coop_config *cfg = &p->cfg;
+    size_t T = a->T;
+    if (!(a->ties = malloc(T * sizeof *a->ties)) ||
+        !(a->tie_name = malloc(T * sizeof *a->tie_name)))
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    a->nt = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t t = 0; t < T; t++) {
             int tg = cfg->hyp.target;
@@ -621,50 +620,52 @@ int plot_agreements(plot *p, coop_err *err)
             if (tg >= 0 ? (pass == 0) != with_target : pass == 1)
                 continue;
             int any = 0;
-            for (int k = 0; k < nw && !any; k++)
-                for (int r = 0; r < R && !any; r++)
-                    any = first[(((size_t)slot[k] * T + t) * L + 1) * R + r] < S;
-            for (size_t i = 0; i < n_obs && !any; i++)
-                any = obs[i].tie == (int)t;
+            for (int k = 0; k < a->nw && !any; k++)
+                for (int r = 0; r < a->R && !any; r++)
+                    any = a->first[(((size_t)a->slot[k] * T + t) * a->L + 1) * a->R + r] < a->S;
+            for (size_t i = 0; i < a->n_obs && !any; i++)
+                any = a->obs[i].tie == (int)t;
             if (any)
-                ties[nt++] = (int)t;
+                a->ties[a->nt++] = (int)t;
         }
-    if (nt == 0)
-        goto out;
+    return COOP_OK;
+}
 
-    /* Data: year, then per tie, world and level the share of replicates. */
-    char wn[2][COOP_NAME_MAX + 16], ln[COOP_MAX_LEVELS][COOP_NAME_MAX];
-    for (size_t t = 0; t < T; t++) {
+/* figures/agreements.csv (year, then per tie, world and level the share of
+ * replicates) and agreements_observed.csv (the observed milestones). */
+static int agreement_data(plot *p, agree *a, const char *file, const char *ofile, coop_err *err)
+{
+    const coop_config *cfg = &p->cfg;
+    int L = a->L, R = a->R, S = a->S;
+    for (size_t t = 0; t < a->T; t++) {
         char raw[2 * COOP_NAME_MAX + 2];
         snprintf(raw, sizeof raw, "%s-%s", cfg->actors[cfg->ties[t].a].name,
                  cfg->actors[cfg->ties[t].b].name);
-        safe_name(tie_name[t], sizeof tie_name[t], raw);
+        safe_name(a->tie_name[t], sizeof a->tie_name[t], raw);
     }
-    for (int k = 0; k < nw; k++)
-        safe_name(wn[k], sizeof wn[k], p->worlds.s[w[k]]);
+    for (int k = 0; k < a->nw; k++)
+        safe_name(a->wn[k], sizeof a->wn[k], p->worlds.s[a->w[k]]);
     for (int l = 1; l < L; l++)
-        safe_name(ln[l], sizeof ln[l], cfg->inst.level_name[l]);
-    const char *file = "agreements.csv", *ofile = "agreements_observed.csv";
+        safe_name(a->ln[l], sizeof a->ln[l], cfg->inst.level_name[l]);
     FILE *o = data_open(p, file, err);
-    if (!o) {
-        status = err->code;
-        goto out;
-    }
+    if (!o)
+        return err->code;
     fputs("year", o);
-    for (int i = 0; i < nt; i++)
-        for (int k = 0; k < nw; k++)
+    for (int i = 0; i < a->nt; i++)
+        for (int k = 0; k < a->nw; k++)
             for (int l = 1; l < L; l++)
-                fprintf(o, ",%s %s %d", tie_name[ties[i]], wn[k], l);
+                fprintf(o, ",%s %s %d", a->tie_name[a->ties[i]], a->wn[k], l);
     fputc('\n', o);
     /* A step function drawn as one polyline (so that dash patterns run along it):
      * at the date of step s the share before the step, then the share with it. */
     for (int s = 0; s <= S; s++) {
         for (int half = s == 0; half < 2; half++) {
             fprintf(o, "%.10g", coop_config_date(cfg, s));
-            for (int i = 0; i < nt; i++)
-                for (int k = 0; k < nw; k++)
+            for (int i = 0; i < a->nt; i++)
+                for (int k = 0; k < a->nw; k++)
                     for (int l = 1; l < L; l++) {
-                        const int *x = &first[(((size_t)slot[k] * T + ties[i]) * L + l) * R];
+                        const int *x =
+                            &a->first[(((size_t)a->slot[k] * a->T + a->ties[i]) * L + l) * R];
                         int cnt = 0;
                         for (int r = 0; r < R; r++)
                             cnt += x[r] < s + half;
@@ -673,127 +674,175 @@ int plot_agreements(plot *p, coop_err *err)
             fputc('\n', o);
         }
     }
-    if ((status = data_close(p, o, file, err)))
-        goto out;
-    if (n_obs) {
-        if (!(o = data_open(p, ofile, err))) {
-            status = err->code;
-            goto out;
-        }
-        fputs("tie,level,year,from,to\n", o);
-        for (size_t i = 0; i < n_obs; i++) {
-            fprintf(o, "%s,%d", tie_name[obs[i].tie], obs[i].level);
-            put_num(o, (obs[i].from + obs[i].to) / 2);
-            put_num(o, obs[i].from);
-            put_num(o, obs[i].to);
-            fputc('\n', o);
-        }
-        if ((status = data_close(p, o, ofile, err)))
-            goto out;
+    int status = data_close(p, o, file, err);
+    if (status || !a->n_obs)
+        return status;
+    if (!(o = data_open(p, ofile, err)))
+        return err->code;
+    fputs("tie,level,year,from,to\n", o);
+    for (size_t i = 0; i < a->n_obs; i++) {
+        const observed *ob = &a->obs[i];
+        fprintf(o, "%s,%d", a->tie_name[ob->tie], ob->level);
+        put_num(o, (ob->from + ob->to) / 2);
+        put_num(o, ob->from);
+        put_num(o, ob->to);
+        fputc('\n', o);
     }
+    return data_close(p, o, ofile, err);
+}
+
+/* The panel of tie t: a line per world and level, the observed milestones. */
+static void agreement_panel(FILE *g, const agree *a, int t, const char *file, const char *ofile)
+{
+    static const int pt[] = {5, 7, 9, 11, 13, 15, 4};
+    fputs("plot ", g);
+    int n_el = 0;
+    for (int k = 0; k < a->nw; k++)
+        for (int l = 1; l < a->L; l++, n_el++)
+            fprintf(g, "%s'%s' using 'year':'%s %s %d' with lines lw 2 dt %d lc rgb '%s' "
+                       "notitle",
+                    n_el ? ", \\\n     " : "", file, a->tie_name[t], a->wn[k], l,
+                    a->slot[k] ? 2 : 1, level_colour[(l - 1) % 5]);
+    for (int l = 1; l < a->L; l++) {
+        int any = 0;
+        for (size_t j = 0; j < a->n_obs && !any; j++)
+            any = a->obs[j].tie == t && a->obs[j].level == l;
+        if (any)
+            fprintf(g, "%s'%s' using (strcol('tie') eq '%s' && column('level') == %d ? "
+                       "column('year') : NaN):(0.5):'from':'to' with xerrorbars pt %d "
+                       "ps 1.6 lw 1.5 lc rgb '%s' notitle",
+                    n_el++ ? ", \\\n     " : "", ofile, a->tie_name[t], l,
+                    pt[(l - 1) % 7], level_colour[(l - 1) % 5]);
+    }
+    fputc('\n', g);
+}
+
+/* The shared legend: levels by colour, worlds by dash, the observed marker. */
+static void agreement_legend(FILE *g, const page *pgl, const agree *a, int page_obs)
+{
+    if (!page_legend(g, pgl))
+        return;
+    for (int l = 1; l < a->L; l++) {
+        fprintf(g, ", \\\n     keyentry with lines lw 2 lc rgb '%s' title ",
+                level_colour[(l - 1) % 5]);
+        gq(g, a->ln[l]);
+    }
+    for (int k = 0; k < a->nw && a->nw > 1; k++) {
+        fprintf(g, ", \\\n     keyentry with lines lw 2 dt %d lc rgb '#404040' title ",
+                a->slot[k] ? 2 : 1);
+        gq(g, a->wn[k]);
+    }
+    if (page_obs)
+        fputs(", \\\n     keyentry with points pt 7 ps 1.5 lc rgb '#404040' "
+              "title 'observed date (timeline)'",
+              g);
+    fputc('\n', g);
+}
+
+/* Page pg of pages (ties first_t .. first_t + np - 1) of the agreements figure. */
+static int agreement_page(plot *p, const agree *a, int pg, int pages, int first_t, int np,
+                          const char *file, const char *ofile, coop_err *err)
+{
+    char fname[64], title[512], what[256];
+    int L = a->L, nw = a->nw;
+    snprintf(fname, sizeof fname, pages == 1 ? "agreements" : "agreements_%d", pg + 1);
+    snprintf(what, sizeof what, "agreement levels reached per tie over time%s",
+             pages > 1 ? " (one page of ties)" : "");
+    fig f;
+    int status = fig_open(p, &f, fname, what,
+                          a->n_obs ? "agreements.csv and agreements_observed.csv"
+                                   : "agreements.csv",
+                          a->n_obs ? "milestones.csv and configs/data/eu_ca_timeline.csv"
+                                   : "milestones.csv",
+                          err);
+    if (status)
+        return status;
+    FILE *g = f.gp;
+    int page_obs = 0; /* observed milestones on this page's ties */
+    for (size_t j = 0; j < a->n_obs; j++)
+        for (int i = first_t; i < first_t + np; i++)
+            page_obs |= a->obs[j].tie == a->ties[i];
+    snprintf(title, sizeof title,
+             "Agreements: share of replicates that have reached each level by each date%s",
+             page_obs ? "; markers: observed date (timeline), drawn at 50%" : "");
+    if (pages > 1) {
+        size_t len = strlen(title);
+        snprintf(title + len, sizeof title - len, " (%d of %d)", pg + 1, pages);
+    }
+    fputs("set yrange [0:1.02]\nset ytics 0.2\n", g);
+    page pgl;
+    int n_keys = (L - 1) + (nw > 1 ? nw : 0) + page_obs, kc = page_obs ? 24 : 0;
+    for (int l = 1; l < L; l++)
+        kc = (int)strlen(a->ln[l]) > kc ? (int)strlen(a->ln[l]) : kc;
+    for (int k = 0; k < nw && nw > 1; k++)
+        kc = (int)strlen(a->wn[k]) > kc ? (int)strlen(a->wn[k]) : kc;
+    page_open(p, g, &pgl, np, PAGE_PLAIN, title, n_keys, kc);
+    if (pgl.key_rows) {
+        /* gnuplot sizes a key column by its own measure (about 10 px a character
+         * of the longest title, plus the sample) and wraps entries that do not
+         * fit into more rows than page_open made room for, below the page's
+         * edge: lay the legend out by that measure, and give the last tic label
+         * of the right-hand panels room. */
+        int cols = (int)((FIG_W - 40) / ((kc + 8) * 10.0));
+        cols = cols < 1 ? 1 : cols > n_keys ? n_keys : cols;
+        pgl.key_rows = (n_keys + cols - 1) / cols;
+        pgl.key_cols = (n_keys + pgl.key_rows - 1) / pgl.key_rows;
+        pgl.bottom = 64.0 + pgl.key_rows * 22.0 + 16.0;
+    }
+    pgl.right = 45.0;
+    page_fit(&pgl);
+    time_axis(p, g, pgl.cols);
+    for (int i = first_t; i < first_t + np; i++) {
+        int t = a->ties[i];
+        page_panel(g, &pgl, i - first_t, a->tie_name[t], time_label(p), "share of replicates", 0);
+        agreement_panel(g, a, t, file, ofile);
+    }
+    agreement_legend(g, &pgl, a, page_obs);
+    page_close(g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+    return status;
+}
+
+/* Figure 3: per tie, the share of replicates that have reached each agreement
+ * level by each date (from milestones.csv), with the observed milestones.  The
+ * factual world (solid) and, in hypothesis results, the counterfactual (dashed):
+ * placebo worlds are left to the forest plot. */
+int plot_agreements(plot *p, coop_err *err)
+{
+    const coop_config *cfg = &p->cfg;
+    agree a;
+    memset(&a, 0, sizeof a);
+    a.L = cfg->inst.n_levels;
+    a.R = cfg->replicates;
+    a.S = cfg->n_steps;
+    a.T = cfg->n_ties;
+    if (a.L < 2 || a.T == 0 || a.R < 1)
+        return COOP_OK;
+    int status = load_milestones(p, &a, err);
+    if (status || (status = load_timeline(p, &a.obs, &a.n_obs, err)))
+        goto out;
+
+    /* The worlds present (in outcomes.csv or milestones.csv), by slot. */
+    for (int k = 0; k < 2; k++)
+        if ((a.w[a.nw] = strtab_find(&p->worlds, slot_name[k])) >= 0)
+            a.slot[a.nw++] = k;
+    if (a.nw == 0 || (status = agreement_ties(p, &a, err)) || a.nt == 0)
+        goto out;
+    const char *file = "agreements.csv", *ofile = "agreements_observed.csv";
+    if ((status = agreement_data(p, &a, file, ofile, err)))
+        goto out;
 
     /* Pages of at most TIE_PANELS ties, balanced (15 ties: 5, 5, 5). */
-    int pages = (nt + TIE_PANELS - 1) / TIE_PANELS, per = (nt + pages - 1) / pages;
-    static const int pt[] = {5, 7, 9, 11, 13, 15, 4};
+    int pages = (a.nt + TIE_PANELS - 1) / TIE_PANELS, per = (a.nt + pages - 1) / pages;
     for (int pg = 0; pg < pages && !status; pg++) {
-        char fname[64], title[512], what[256];
-        snprintf(fname, sizeof fname, pages == 1 ? "agreements" : "agreements_%d", pg + 1);
-        int first_t = pg * per, np = nt - first_t < per ? nt - first_t : per;
-        snprintf(what, sizeof what, "agreement levels reached per tie over time%s",
-                 pages > 1 ? " (one page of ties)" : "");
-        fig f;
-        if ((status = fig_open(p, &f, fname, what, n_obs ? "agreements.csv and "
-                                                          "agreements_observed.csv"
-                                                        : "agreements.csv",
-                               n_obs ? "milestones.csv and configs/data/eu_ca_timeline.csv"
-                                     : "milestones.csv",
-                               err)))
-            break;
-        FILE *g = f.gp;
-        int page_obs = 0; /* observed milestones on this page's ties */
-        for (size_t j = 0; j < n_obs; j++)
-            for (int i = first_t; i < first_t + np; i++)
-                page_obs |= obs[j].tie == ties[i];
-        snprintf(title, sizeof title,
-                 "Agreements: share of replicates that have reached each level by each date%s",
-                 page_obs ? "; markers: observed date (timeline), drawn at 50%" : "");
-        if (pages > 1) {
-            size_t len = strlen(title);
-            snprintf(title + len, sizeof title - len, " (%d of %d)", pg + 1, pages);
-        }
-        fputs("set yrange [0:1.02]\nset ytics 0.2\n", g);
-        page pgl;
-        int n_keys = (L - 1) + (nw > 1 ? nw : 0) + page_obs, kc = page_obs ? 24 : 0;
-        for (int l = 1; l < L; l++)
-            kc = (int)strlen(ln[l]) > kc ? (int)strlen(ln[l]) : kc;
-        for (int k = 0; k < nw && nw > 1; k++)
-            kc = (int)strlen(wn[k]) > kc ? (int)strlen(wn[k]) : kc;
-        page_open(p, g, &pgl, np, PAGE_PLAIN, title, n_keys, kc);
-        if (pgl.key_rows) {
-            /* gnuplot sizes a key column by its own measure (about 10 px a character
-             * of the longest title, plus the sample) and wraps entries that do not
-             * fit into more rows than page_open made room for, below the page's
-             * edge: lay the legend out by that measure, and give the last tic label
-             * of the right-hand panels room. */
-            int cols = (int)((FIG_W - 40) / ((kc + 8) * 10.0));
-            cols = cols < 1 ? 1 : cols > n_keys ? n_keys : cols;
-            pgl.key_rows = (n_keys + cols - 1) / cols;
-            pgl.key_cols = (n_keys + pgl.key_rows - 1) / pgl.key_rows;
-            pgl.bottom = 64.0 + pgl.key_rows * 22.0 + 16.0;
-        }
-        pgl.right = 45.0;
-        page_fit(&pgl);
-        time_axis(p, g, pgl.cols);
-        for (int i = first_t; i < first_t + np; i++) {
-            int t = ties[i];
-            page_panel(g, &pgl, i - first_t, tie_name[t], time_label(p), "share of replicates", 0);
-            fputs("plot ", g);
-            int n_el = 0;
-            for (int k = 0; k < nw; k++)
-                for (int l = 1; l < L; l++, n_el++)
-                    fprintf(g, "%s'%s' using 'year':'%s %s %d' with lines lw 2 dt %d lc rgb '%s' "
-                               "notitle",
-                            n_el ? ", \\\n     " : "", file, tie_name[t], wn[k], l,
-                            slot[k] ? 2 : 1, level_colour[(l - 1) % 5]);
-            for (int l = 1; l < L; l++) {
-                int any = 0;
-                for (size_t j = 0; j < n_obs && !any; j++)
-                    any = obs[j].tie == t && obs[j].level == l;
-                if (any)
-                    fprintf(g, "%s'%s' using (strcol('tie') eq '%s' && column('level') == %d ? "
-                               "column('year') : NaN):(0.5):'from':'to' with xerrorbars pt %d "
-                               "ps 1.6 lw 1.5 lc rgb '%s' notitle",
-                            n_el++ ? ", \\\n     " : "", ofile, tie_name[t], l,
-                            pt[(l - 1) % 7], level_colour[(l - 1) % 5]);
-            }
-            fputc('\n', g);
-        }
-        if (page_legend(g, &pgl)) {
-            for (int l = 1; l < L; l++) {
-                fprintf(g, ", \\\n     keyentry with lines lw 2 lc rgb '%s' title ",
-                        level_colour[(l - 1) % 5]);
-                gq(g, ln[l]);
-            }
-            for (int k = 0; k < nw && nw > 1; k++) {
-                fprintf(g, ", \\\n     keyentry with lines lw 2 dt %d lc rgb '#404040' title ",
-                        slot[k] ? 2 : 1);
-                gq(g, wn[k]);
-            }
-            if (page_obs)
-                fputs(", \\\n     keyentry with points pt 7 ps 1.5 lc rgb '#404040' "
-                      "title 'observed date (timeline)'",
-                      g);
-            fputc('\n', g);
-        }
-        page_close(g);
-        status = fig_draw(p, &f, what, err);
-        fig_discard(&f);
+        int first_t = pg * per, np = a.nt - first_t < per ? a.nt - first_t : per;
+        status = agreement_page(p, &a, pg, pages, first_t, np, file, ofile, err);
     }
 out:
-    coop_csv_reader_close(&c);
-    free(first);
-    free(obs);
-    free(ties);
-    free(tie_name);
+    free(a.first);
+    free(a.obs);
+    free(a.ties);
+    free(a.tie_name);
     return status;
 }
