@@ -60,61 +60,61 @@ static void tournament_about(const coop_config *cfg, char *run, size_t size)
 
 static int plot_tournament_matrix(plot *p, coop_err *err);
 
-/* The tournament figure: the median score per turn per opponent of each
- * strategy (the ranking statistic), bars from 0 in rank order (rank 1 on top),
- * labelled with their values, with the payoffs per turn of mutual cooperation
- * (R) and mutual defection (P) of the game as light reference lines; then, when
- * the directory has matrix.csv, the per-pair heat map. */
-int plot_tournament(plot *p, coop_err *err)
+/* Reads tournament.csv into *t (n rows), in rank order, with the bars' labels;
+ * *namelen: the longest label. */
+static int load_tournament(plot *p, trow **t, size_t *n, int *namelen, coop_err *err)
 {
     static const char *const cols[] = {"strategy", "mean", "median", "rank"};
     int ix[4], got, status;
-    trow *t = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     coop_csv_reader c;
     if ((status = coop_csv_reader_open(&c, p->dir, "tournament.csv", err)) ||
         (status = coop_csv_reader_need(&c, cols, ix, 4, err)))
         goto out;
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
-        trow *q = plot_grow(t, &cap, n + 1, sizeof *q);
+        trow *q = plot_grow(*t, &cap, *n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
         }
-        t = q;
-        trow *r = &t[n];
+        *t = q;
+        trow *r = &q[*n];
         if ((status = coop_csv_reader_num(&c, ix[1], &r->mean, err)) ||
             (status = coop_csv_reader_num(&c, ix[2], &r->score, err)) ||
             (status = coop_csv_reader_int(&c, ix[3], &r->rank, err)))
             goto out;
         safe_name(r->name, sizeof r->name, c.fld[ix[0]]);
-        n++;
+        (*n)++;
     }
-    if (status || n == 0)
+    if (status)
         goto out;
-    coop_csv_reader_close(&c);
     /* Rows in rank order; equal ranks keep file order (an insertion sort: qsort is
      * not stable). */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && t[j - 1].rank > t[j].rank; j--) {
-            trow x = t[j];
-            t[j] = t[j - 1];
-            t[j - 1] = x;
+    trow *v = *t;
+    for (size_t i = 1; i < *n; i++)
+        for (size_t j = i; j > 0 && v[j - 1].rank > v[j].rank; j--) {
+            trow x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
         }
-    int namelen = 0;
-    for (size_t i = 0; i < n; i++) {
-        int len = snprintf(t[i].label, sizeof t[i].label, "%ld. %s", t[i].rank, t[i].name);
+    *namelen = 0;
+    for (size_t i = 0; i < *n; i++) {
+        int len = snprintf(v[i].label, sizeof v[i].label, "%ld. %s", v[i].rank, v[i].name);
         if (len > 40) /* a long name would push the bars off the page */
-            len = snprintf(t[i].label + 37, sizeof t[i].label - 37, "...") + 37;
-        namelen = len > namelen ? len : namelen;
+            len = snprintf(v[i].label + 37, sizeof v[i].label - 37, "...") + 37;
+        *namelen = len > *namelen ? len : *namelen;
     }
+out:
+    coop_csv_reader_close(&c);
+    return status;
+}
 
-    const char *file = "tournament.csv";
+/* figures/tournament.csv: the rows in rank order. */
+static int tournament_data(plot *p, const trow *t, size_t n, const char *file, coop_err *err)
+{
     FILE *o = data_open(p, file, err);
-    if (!o) {
-        status = err->code;
-        goto out;
-    }
+    if (!o)
+        return err->code;
     fputs("row,rank,strategy,label,median,mean\n", o);
     for (size_t i = 0; i < n; i++) {
         fprintf(o, "%zu,%ld,%s,%s", i + 1, t[i].rank, t[i].name, t[i].label);
@@ -122,7 +122,84 @@ int plot_tournament(plot *p, coop_err *err)
         put_num(o, t[i].mean);
         fputc('\n', o);
     }
-    if ((status = data_close(p, o, file, err)))
+    return data_close(p, o, file, err);
+}
+
+/* The reference lines of the payoffs R and P behind the bars, named above the
+ * plot: the label of the smaller payoff ends at its line and the other starts at
+ * its own, unless that runs off the figure; labels that would still overlap go
+ * on two lines.  The plot spans [lo, hi] between left and right (pixels). */
+static void tournament_refs(FILE *g, double R, double P, double lo, double hi, double left,
+                            double right)
+{
+    double v[2] = {fmin(R, P), fmax(R, P)}, x0[2], x1[2];
+    char lab[2][96];
+    const char *align[2] = {"right", "left"};
+    snprintf(lab[0], sizeof lab[0], "%s = %g (mutual %s)", P <= R ? "P" : "R", v[0],
+             P <= R ? "defection" : "cooperation");
+    snprintf(lab[1], sizeof lab[1], "%s = %g (mutual %s)", P <= R ? "R" : "P", v[1],
+             P <= R ? "cooperation" : "defection");
+    for (int k = 0; k < 2; k++) {
+        double x = left + (v[k] - lo) / (hi - lo) * (FIG_W - left - right);
+        double w = 7.5 * (double)strlen(lab[k]) + 8;
+        if (k == 0 && x - w < 5)
+            align[0] = "left";
+        if (k == 1 && x + w > FIG_W - 5)
+            align[1] = "right";
+        x0[k] = align[k][0] == 'l' ? x : x - w;
+        x1[k] = x0[k] + w;
+    }
+    int stack = x1[0] + 10 > x0[1] && x1[1] + 10 > x0[0];
+    for (int k = 0; k < 2; k++) {
+        fprintf(g, "set arrow %d from %.10g, graph 0 to %.10g, graph 1.02 nohead back "
+                   "dt 2 lw 1.5 lc rgb '#9AA5B1'\n",
+                k + 1, v[k], v[k]);
+        fprintf(g, "set label %d \"%s\" at %.10g, graph 1.02 %s offset %s,%s "
+                   "tc rgb '#606060'\n",
+                k + 1, lab[k], v[k], align[k], align[k][0] == 'l' ? "0.4" : "-0.4",
+                stack && k == 1 ? "1.7" : "0.6");
+    }
+}
+
+/* The bars, and (values) their values past the bar ends: right of a bar that
+ * ends >= 0, left of one that ends < 0 (boxed: they mask a reference line they
+ * cross). */
+static void tournament_bars(FILE *g, const char *file, double half, int values, int neg,
+                            int dec, int font)
+{
+    fprintf(g, "plot '%s' using (column('median')/2):'row':(0):'median':"
+               "(column('row')-%.3g):(column('row')+%.3g):ytic(strcol('label')) \\\n"
+               "     with boxxyerror fs solid 1.0 noborder lc rgb '%s'",
+            file, half, half, colour[0]);
+    if (values) {
+        fprintf(g, ", \\\n     '%s' using (column('median') >= 0 ? "
+                   "column('median') : NaN):'row':(sprintf('%%.%df', "
+                   "column('median'))) with labels left boxed offset 0.8,0 "
+                   "font 'Sans,%d'",
+                file, dec, font);
+        if (neg)
+            fprintf(g, ", \\\n     '%s' using (column('median') < 0 ? "
+                       "column('median') : NaN):'row':(sprintf('%%.%df', "
+                       "column('median'))) with labels right boxed offset -0.8,0 "
+                       "font 'Sans,%d'",
+                        file, dec, font);
+    }
+    fputc('\n', g);
+}
+
+/* The tournament figure: the median score per turn per opponent of each
+ * strategy (the ranking statistic), bars from 0 in rank order (rank 1 on top),
+ * labelled with their values, with the payoffs per turn of mutual cooperation
+ * (R) and mutual defection (P) of the game as light reference lines; then, when
+ * the directory has matrix.csv, the per-pair heat map. */
+int plot_tournament(plot *p, coop_err *err)
+{
+    trow *t = NULL;
+    size_t n = 0;
+    int namelen = 0;
+    const char *file = "tournament.csv";
+    int status = load_tournament(p, &t, &n, &namelen, err);
+    if (status || n == 0 || (status = tournament_data(p, t, n, file, err)))
         goto out;
 
     /* The x range: 0, every score and the reference payoffs, with room for the
@@ -187,59 +264,10 @@ int plot_tournament(plot *p, coop_err *err)
                "set grid noytics\nset border 1 lc rgb '#404040'\n",
             n, font);
     fputs("set style textbox opaque noborder margins 0.5,0.5\n", g);
-    if (ref) {
-        /* The reference lines behind the bars, named above the plot: the label of the
-         * smaller payoff ends at its line and the other starts at its own, unless that
-         * runs off the figure; labels that would still overlap go on two lines. */
-        double v[2] = {fmin(R, P), fmax(R, P)}, x0[2], x1[2];
-        char lab[2][96];
-        const char *align[2] = {"right", "left"};
-        snprintf(lab[0], sizeof lab[0], "%s = %g (mutual %s)", P <= R ? "P" : "R", v[0],
-                 P <= R ? "defection" : "cooperation");
-        snprintf(lab[1], sizeof lab[1], "%s = %g (mutual %s)", P <= R ? "R" : "P", v[1],
-                 P <= R ? "cooperation" : "defection");
-        for (int k = 0; k < 2; k++) {
-            double x = left + (v[k] - lo) / (hi - lo) * (FIG_W - left - right);
-            double w = 7.5 * (double)strlen(lab[k]) + 8;
-            if (k == 0 && x - w < 5)
-                align[0] = "left";
-            if (k == 1 && x + w > FIG_W - 5)
-                align[1] = "right";
-            x0[k] = align[k][0] == 'l' ? x : x - w;
-            x1[k] = x0[k] + w;
-        }
-        int stack = x1[0] + 10 > x0[1] && x1[1] + 10 > x0[0];
-        for (int k = 0; k < 2; k++) {
-            fprintf(g, "set arrow %d from %.10g, graph 0 to %.10g, graph 1.02 nohead back "
-                       "dt 2 lw 1.5 lc rgb '#9AA5B1'\n",
-                    k + 1, v[k], v[k]);
-            fprintf(g, "set label %d \"%s\" at %.10g, graph 1.02 %s offset %s,%s "
-                       "tc rgb '#606060'\n",
-                    k + 1, lab[k], v[k], align[k], align[k][0] == 'l' ? "0.4" : "-0.4",
-                    stack && k == 1 ? "1.7" : "0.6");
-        }
-    }
+    if (ref)
+        tournament_refs(g, R, P, lo, hi, left, right);
     fprintf(g, "set arrow 3 from 0, graph 0 to 0, graph 1 nohead back lc rgb '#404040'\n");
-    fprintf(g, "plot '%s' using (column('median')/2):'row':(0):'median':"
-               "(column('row')-%.3g):(column('row')+%.3g):ytic(strcol('label')) \\\n"
-               "     with boxxyerror fs solid 1.0 noborder lc rgb '%s'",
-            file, half, half, colour[0]);
-    /* Value labels past the bar ends: right of a bar that ends >= 0, left of one
-     * that ends < 0 (boxed: they mask a reference line they cross). */
-    if (values) {
-        fprintf(g, ", \\\n     '%s' using (column('median') >= 0 ? "
-                   "column('median') : NaN):'row':(sprintf('%%.%df', "
-                   "column('median'))) with labels left boxed offset 0.8,0 "
-                   "font 'Sans,%d'",
-                file, dec, font);
-        if (neg)
-            fprintf(g, ", \\\n     '%s' using (column('median') < 0 ? "
-                       "column('median') : NaN):'row':(sprintf('%%.%df', "
-                       "column('median'))) with labels right boxed offset -0.8,0 "
-                       "font 'Sans,%d'",
-                        file, dec, font);
-    }
-    fputc('\n', g);
+    tournament_bars(g, file, half, values, neg, dec, font);
     status = fig_draw(p, &f, what, err);
     fig_discard(&f);
     char mpath[BUF];
@@ -247,24 +275,20 @@ int plot_tournament(plot *p, coop_err *err)
         plot_is_file(mpath))
         status = plot_tournament_matrix(p, err);
 out:
-    coop_csv_reader_close(&c);
     free(t);
     return status;
 }
 
-/* The per-pair figure: matrix.csv as a heat map, strategies in rows and their
- * opponents in columns, both in the file's (rank) order, rank 1 top left; the
- * colour is the mean score per turn of the row against the column, on the
- * sequential palette of the sweep maps (its lightness rises with the value, so
- * it reads in grey scale too), with the value written in each cell when the cells
- * are large enough.  The diagonal is self-play (not in the ranking). */
-static int plot_tournament_matrix(plot *p, coop_err *err)
+/* Reads matrix.csv: the strategies (*st, in the file's order) and the score of
+ * each against each (*m, n x n), checking that every strategy meets every
+ * opponent once and the opponents are the strategies. */
+static int load_matrix(plot *p, strtab *st, double **m, coop_err *err)
 {
     static const char *const cols[] = {"strategy", "opponent", "score_per_turn"};
     int ix[3], got, status;
-    strtab st = {0}, op = {0};
+    strtab op = {0};
     int *a = NULL, *b = NULL;
-    double *v = NULL, *m = NULL;
+    double *v = NULL;
     size_t rows = 0, cap = 0, cap_b = 0, cap_v = 0;
     coop_csv_reader c;
     if ((status = coop_csv_reader_open(&c, p->dir, "matrix.csv", err)) ||
@@ -283,7 +307,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
             v = qv;
         safe_name(sn, sizeof sn, c.fld[ix[0]]);
         safe_name(on, sizeof on, c.fld[ix[1]]);
-        if (!qa || !qb || !qv || (a[rows] = strtab_add(&st, sn)) < 0 ||
+        if (!qa || !qb || !qv || (a[rows] = strtab_add(st, sn)) < 0 ||
             (b[rows] = strtab_add(&op, on)) < 0) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
@@ -295,7 +319,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
     if (status)
         goto out;
     /* Every strategy once against every opponent, the opponents the strategies. */
-    size_t n = st.n;
+    size_t n = st->n;
     if (n == 0 || op.n != n || rows != n * n) {
         status = COOP_FAIL(err, COOP_ECONFIG,
                            "%s: %zu rows for %zu strategies and %zu opponents; want one row for "
@@ -303,43 +327,70 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
                            c.path, rows, n, op.n);
         goto out;
     }
-    if (!(m = malloc(n * n * sizeof *m))) {
+    if (!(*m = malloc(n * n * sizeof **m))) {
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
         goto out;
     }
     for (size_t k = 0; k < n * n; k++)
-        m[k] = NAN;
+        (*m)[k] = NAN;
     for (size_t r = 0; r < rows; r++) {
-        int j = strtab_find(&st, op.s[b[r]]);
-        if (j < 0 || !isnan(m[(size_t)a[r] * n + (size_t)j])) {
+        int j = strtab_find(st, op.s[b[r]]);
+        if (j < 0 || !isnan((*m)[(size_t)a[r] * n + (size_t)j])) {
             status = COOP_FAIL(err, COOP_ECONFIG, "%s: opponent '%s' of '%s' %s", c.path,
-                               op.s[b[r]], st.s[a[r]],
+                               op.s[b[r]], st->s[a[r]],
                                j < 0 ? "is not a strategy" : "appears twice");
             goto out;
         }
-        m[(size_t)a[r] * n + (size_t)j] = v[r];
+        (*m)[(size_t)a[r] * n + (size_t)j] = v[r];
     }
+out:
     coop_csv_reader_close(&c);
+    strtab_free(&op);
+    free(a);
+    free(b);
+    free(v);
+    return status;
+}
 
-    const char *file = "matrix.csv";
+/* figures/matrix.csv: a cell per (strategy, opponent); the range of the scores
+ * into lo, hi. */
+static int matrix_data(plot *p, const strtab *st, const double *m, const char *file, double *lo,
+                       double *hi, coop_err *err)
+{
+    size_t n = st->n;
     FILE *o = data_open(p, file, err);
-    if (!o) {
-        status = err->code;
-        goto out;
-    }
-    double lo = INFINITY, hi = -INFINITY;
+    if (!o)
+        return err->code;
+    *lo = INFINITY;
+    *hi = -INFINITY;
     fputs("x,y,strategy,opponent,score_per_turn\n", o);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
             double x = m[i * n + j];
-            fprintf(o, "%zu,%zu,%s,%s", j + 1, i + 1, st.s[i], st.s[j]);
+            fprintf(o, "%zu,%zu,%s,%s", j + 1, i + 1, st->s[i], st->s[j]);
             put_num(o, x);
             fputc('\n', o);
             if (isfinite(x))
-                lo = fmin(lo, x), hi = fmax(hi, x);
+                *lo = fmin(*lo, x), *hi = fmax(*hi, x);
         }
-    if ((status = data_close(p, o, file, err)))
+    return data_close(p, o, file, err);
+}
+
+/* The per-pair figure: matrix.csv as a heat map, strategies in rows and their
+ * opponents in columns, both in the file's (rank) order, rank 1 top left; the
+ * colour is the mean score per turn of the row against the column, on the
+ * sequential palette of the sweep maps (its lightness rises with the value, so
+ * it reads in grey scale too), with the value written in each cell when the cells
+ * are large enough.  The diagonal is self-play (not in the ranking). */
+static int plot_tournament_matrix(plot *p, coop_err *err)
+{
+    strtab st = {0};
+    double *m = NULL, lo = 0, hi = 0;
+    const char *file = "matrix.csv";
+    int status = load_matrix(p, &st, &m, err);
+    if (status || (status = matrix_data(p, &st, m, file, &lo, &hi, err)))
         goto out;
+    size_t n = st.n;
     if (!(lo <= hi))
         lo = 0, hi = 1;
     if (hi == lo)
@@ -399,12 +450,7 @@ static int plot_tournament_matrix(plot *p, coop_err *err)
     status = fig_draw(p, &f, what, err);
     fig_discard(&f);
 out:
-    coop_csv_reader_close(&c);
     strtab_free(&st);
-    strtab_free(&op);
-    free(a);
-    free(b);
-    free(v);
     free(m);
     return status;
 }
