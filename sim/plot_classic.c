@@ -522,6 +522,36 @@ out:
     return status;
 }
 
+/* figures/snapshots.csv: a block per panel (two blank lines apart), a row per
+ * node; which kinds of value occur: NA (*any_na), shares between 0 and 1
+ * (*mixed), anything at all (*drawn). */
+static int snapshots_data(plot *p, const double *v, size_t L, const int *step, int np,
+                          const char *file, int *any_na, int *mixed, int *drawn, coop_err *err)
+{
+    FILE *o = data_open(p, file, err);
+    if (!o)
+        return err->code;
+    fputs("step,row,col,coop\n", o);
+    for (int k = 0; k < np; k++) {
+        if (k)
+            fputs("\n\n", o);
+        const double *x = v + (size_t)k * L * L;
+        for (size_t i = 0; i < L * L; i++) {
+            fprintf(o, "%d,%zu,%zu", step[k], i / L, i % L);
+            if (x[i] == 0 || x[i] == 1) {
+                fputs(x[i] == 0 ? ",0\n" : ",1\n", o);
+            } else {
+                put_num(o, x[i]);
+                fputc('\n', o);
+                *any_na |= isnan(x[i]);
+                *mixed |= !isnan(x[i]);
+            }
+            *drawn |= !isnan(x[i]);
+        }
+    }
+    return data_close(p, o, file, err);
+}
+
 /* Figure 7: the lattice at the configured snapshot steps of replicate 0 (C and D
  * as two colours), from snapshots.csv.  Only for a lattice network: other
  * networks have no layout that would place their nodes meaningfully on a page.
@@ -558,30 +588,8 @@ int plot_snapshots(plot *p, coop_err *err)
     /* The data file; which kinds of value occur (for the legend). */
     const char *file = "snapshots.csv";
     int any_na = 0, mixed = 0, drawn = 0;
-    FILE *o = data_open(p, file, err);
-    if (!o) {
-        status = err->code;
-        goto out;
-    }
-    fputs("step,row,col,coop\n", o);
-    for (int k = 0; k < np; k++) {
-        if (k)
-            fputs("\n\n", o);
-        const double *x = v + (size_t)k * L * L;
-        for (size_t i = 0; i < L * L; i++) {
-            fprintf(o, "%d,%zu,%zu", step[k], i / L, i % L);
-            if (x[i] == 0 || x[i] == 1) {
-                fputs(x[i] == 0 ? ",0\n" : ",1\n", o);
-            } else {
-                put_num(o, x[i]);
-                fputc('\n', o);
-                any_na |= isnan(x[i]);
-                mixed |= !isnan(x[i]);
-            }
-            drawn |= !isnan(x[i]);
-        }
-    }
-    if ((status = data_close(p, o, file, err)) || !drawn)
+    if ((status = snapshots_data(p, v, L, step, np, file, &any_na, &mixed, &drawn, err)) ||
+        !drawn)
         goto out;
 
     fig f;
