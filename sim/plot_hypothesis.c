@@ -191,22 +191,10 @@ static void pad_range(double *lo, double *hi, double scale)
     *hi += pad;
 }
 
-/* Figure 4: the forest plot of a hypothesis test at one point. */
-int plot_forest(plot *p, const hdata *h, coop_err *err)
+/* figures/forest.csv: a row per (outcome, comparison) of the point in row `row`. */
+static int forest_data(plot *p, const hdata *h, int row, const int *outs, int no,
+                       const char *file, coop_err *err)
 {
-    int status;
-    const char *file = "forest.csv", *prim = primary_outcome(p);
-    int outs[MAX_OUTCOMES], no = 0, row = h->r[0].row;
-    for (size_t o = 0; o < p->outcomes.n && no < MAX_OUTCOMES; o++) {
-        int any = 0;
-        for (size_t i = 0; i < h->n && !any; i++)
-            any = h->r[i].outcome == (int)o && h->r[i].row == row;
-        if (any)
-            outs[no++] = (int)o;
-    }
-    if (no == 0 || h->cmp.n == 0)
-        return COOP_OK;
-
     FILE *o = data_open(p, file, err);
     if (!o)
         return err->code;
@@ -228,7 +216,97 @@ int plot_forest(plot *p, const hdata *h, coop_err *err)
             put_num(o, r->hi);
             fputc('\n', o);
         }
-    if ((status = data_close(p, o, file, err)))
+    return data_close(p, o, file, err);
+}
+
+/* The row labels of outcome `out`'s panel (`set ytics (...`, left open): each
+ * comparison with its verdict, on `lines` lines, cut to max_chars; the range of
+ * the differences and CIs into lo, hi and the largest mean into scale. */
+static void forest_rows(FILE *g, const hdata *h, int row, int out, int lines, int max_chars,
+                        double *lo, double *hi, double *scale)
+{
+    fputs("set ytics (", g);
+    for (int c = 0; c < (int)h->cmp.n; c++) {
+        const hrow *r = hfind(h, row, c, out);
+        char lab[256], name[256];
+        snprintf(name, sizeof name, "%s", h->cmp.s[c]);
+        if ((int)strlen(name) > max_chars && max_chars > 4)
+            snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
+        if (lines == 2)
+            snprintf(lab, sizeof lab, "%s\n%s", name,
+                     r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+        else
+            snprintf(lab, sizeof lab, "%s %s", name,
+                     r && r->verdict >= 0 ? verdict_mark[r->verdict] : "");
+        fputs(c ? ", " : "", g);
+        gq(g, lab);
+        fprintf(g, " %d", c + 1);
+        if (!r)
+            continue;
+        double x[3] = {r->diff, r->lo, r->hi};
+        for (int j = 0; j < 3; j++)
+            if (isfinite(x[j])) {
+                *lo = x[j] < *lo ? x[j] : *lo;
+                *hi = x[j] > *hi ? x[j] : *hi;
+            }
+        double m = fabs(r->mean_a) > fabs(r->mean_b) ? fabs(r->mean_a) : fabs(r->mean_b);
+        if (isfinite(m) && m > *scale)
+            *scale = m;
+    }
+}
+
+/* The plot command of outcome `out`'s panel: per verdict, the differences with
+ * their CIs (where there are any) and the points, in the verdict's colour. */
+static void forest_points(FILE *g, const hdata *h, int row, int out, const char *file,
+                          const char *onsafe)
+{
+    fputs("plot ", g);
+    int n_el = 0;
+    for (int vd = 0; vd < N_VERDICTS; vd++) {
+        int bars = 0, pts = 0;
+        for (int c = 0; c < (int)h->cmp.n; c++) {
+            const hrow *r = hfind(h, row, c, out);
+            if (r && r->verdict == vd && isfinite(r->diff)) {
+                pts = 1;
+                bars |= isfinite(r->lo) && isfinite(r->hi);
+            }
+        }
+        const char *sel = "strcol('outcome') eq '%s' && strcol('verdict') eq '%s'";
+        if (bars) {
+            fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
+            fprintf(g, sel, onsafe, verdict_name[vd]);
+            fprintf(g, " ? column('diff') : NaN):'row':'ci_lo':'ci_hi' with xerrorbars "
+                       "pt 7 ps 1.8 lw 2.5 lc rgb '%s' notitle",
+                    verdict_colour[vd]);
+        }
+        if (pts) {
+            fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
+            fprintf(g, sel, onsafe, verdict_name[vd]);
+            fprintf(g, " ? column('diff') : NaN):'row' with points pt 7 ps 1.8 "
+                       "lc rgb '%s' notitle",
+                    verdict_colour[vd]);
+        }
+    }
+    if (n_el == 0)
+        fputs("NaN notitle", g);
+}
+
+/* Figure 4: the forest plot of a hypothesis test at one point. */
+int plot_forest(plot *p, const hdata *h, coop_err *err)
+{
+    int status;
+    const char *file = "forest.csv", *prim = primary_outcome(p);
+    int outs[MAX_OUTCOMES], no = 0, row = h->r[0].row;
+    for (size_t o = 0; o < p->outcomes.n && no < MAX_OUTCOMES; o++) {
+        int any = 0;
+        for (size_t i = 0; i < h->n && !any; i++)
+            any = h->r[i].outcome == (int)o && h->r[i].row == row;
+        if (any)
+            outs[no++] = (int)o;
+    }
+    if (no == 0 || h->cmp.n == 0)
+        return COOP_OK;
+    if ((status = forest_data(p, h, row, outs, no, file, err)))
         return status;
 
     /* The verdict of the hypothesis: the primary outcome against the counterfactual. */
@@ -280,68 +358,13 @@ int plot_forest(plot *p, const hdata *h, coop_err *err)
         snprintf(t, sizeof t, "%s%s", on, prim && strcmp(on, prim) == 0 ? " (primary)" : "");
         snprintf(xl, sizeof xl, "%s%s", unit, fewer ? " (other - factual)" : "");
         page_panel(g, &pg, k, t, xl, NULL, 1);
-        fputs("set ytics (", g);
         double lo = 0, hi = 0, scale = 0;
-        for (int c = 0; c < nc; c++) {
-            const hrow *r = hfind(h, row, c, outs[k]);
-            char lab[256], name[256];
-            snprintf(name, sizeof name, "%s", h->cmp.s[c]);
-            if ((int)strlen(name) > max_chars && max_chars > 4)
-                snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
-            if (lines == 2)
-                snprintf(lab, sizeof lab, "%s\n%s", name,
-                         r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
-            else
-                snprintf(lab, sizeof lab, "%s %s", name,
-                         r && r->verdict >= 0 ? verdict_mark[r->verdict] : "");
-            fputs(c ? ", " : "", g);
-            gq(g, lab);
-            fprintf(g, " %d", c + 1);
-            if (!r)
-                continue;
-            double x[3] = {r->diff, r->lo, r->hi};
-            for (int j = 0; j < 3; j++)
-                if (isfinite(x[j])) {
-                    lo = x[j] < lo ? x[j] : lo;
-                    hi = x[j] > hi ? x[j] : hi;
-                }
-            double m = fabs(r->mean_a) > fabs(r->mean_b) ? fabs(r->mean_a) : fabs(r->mean_b);
-            if (isfinite(m) && m > scale)
-                scale = m;
-        }
+        forest_rows(g, h, row, outs[k], lines, max_chars, &lo, &hi, &scale);
         pad_range(&lo, &hi, scale);
         fprintf(g, ")\nset xrange [%.6g:%.6g]\nset xtics %.6g\n", lo, hi,
                 nice_step(hi - lo, 4));
         fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb '#606060'\n", g);
-        fputs("plot ", g);
-        int n_el = 0;
-        for (int vd = 0; vd < N_VERDICTS; vd++) {
-            int bars = 0, pts = 0;
-            for (int c = 0; c < nc; c++) {
-                const hrow *r = hfind(h, row, c, outs[k]);
-                if (r && r->verdict == vd && isfinite(r->diff)) {
-                    pts = 1;
-                    bars |= isfinite(r->lo) && isfinite(r->hi);
-                }
-            }
-            const char *sel = "strcol('outcome') eq '%s' && strcol('verdict') eq '%s'";
-            if (bars) {
-                fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
-                fprintf(g, sel, onsafe, verdict_name[vd]);
-                fprintf(g, " ? column('diff') : NaN):'row':'ci_lo':'ci_hi' with xerrorbars "
-                           "pt 7 ps 1.8 lw 2.5 lc rgb '%s' notitle",
-                        verdict_colour[vd]);
-            }
-            if (pts) {
-                fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
-                fprintf(g, sel, onsafe, verdict_name[vd]);
-                fprintf(g, " ? column('diff') : NaN):'row' with points pt 7 ps 1.8 "
-                           "lc rgb '%s' notitle",
-                        verdict_colour[vd]);
-            }
-        }
-        if (n_el == 0)
-            fputs("NaN notitle", g);
+        forest_points(g, h, row, outs[k], file, onsafe);
         fputs("\nunset arrow 1\n", g);
     }
     page_close(g);
