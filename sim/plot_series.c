@@ -200,17 +200,14 @@ static int has_interval(const sdata *d, int metric, const int *panel, int n)
     return 0;
 }
 
-/* A time-series figure of one metric: one panel per entry of panel[] (actor
- * index, or 0 for the population), every curve in each panel, mean lines over
- * shaded 95% CI bands (no band, and no "95% CI" in the title or the legend,
- * when summary.csv has no interval: fewer than 2 replicates).  Several pages (NAME_1, NAME_2, ...) beyond SERIES_PANELS
- * panels. */
-static int draw_series(plot *p, const sdata *d, const char *name, int metric, const int *panel,
-                       char (*ptitle)[COOP_NAME_MAX + 32], int n_panels, const char *title,
-                       const char *ylabel, const char *what, coop_err *err)
+/* figures/NAME.csv of a time-series figure: year, then per panel and curve the
+ * mean, lo and hi of the metric (columns "PANEL KEY mean", ...). */
+static int series_data(plot *p, const sdata *d, int metric, const int *panel, int n_panels,
+                       const char *name, const char *file, char (*pnames)[COOP_NAME_MAX],
+                       char (*keys)[128], coop_err *err)
 {
     const coop_config *cfg = &p->cfg;
-    int S = cfg->n_steps, nc = d->cv.n, status = COOP_OK;
+    int S = cfg->n_steps, nc = d->cv.n;
     size_t cells = (size_t)n_panels * nc * S * 3;
     double *v = malloc(cells * sizeof *v);
     if (!v)
@@ -229,23 +226,9 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
                 x[2] = r->hi;
             }
     }
-
-    /* The data file: year, then per panel and curve: mean, lo, hi. */
-    char file[160], keys[MAX_CURVES][128], labels[MAX_CURVES][320];
-    char(*pnames)[COOP_NAME_MAX] = malloc((size_t)n_panels * sizeof *pnames);
-    if (!pnames) {
-        free(v);
-        return COOP_FAIL(err, COOP_ENOMEM, "out of memory drawing %s", name);
-    }
-    snprintf(file, sizeof file, "%s.csv", name);
-    for (int c = 0; c < nc; c++)
-        curve_label(p, &d->cv, c, labels[c], sizeof labels[c], keys[c], sizeof keys[c]);
-    for (int k = 0; k < n_panels; k++)
-        safe_name(pnames[k], sizeof pnames[k], ptitle[k]);
     FILE *o = data_open(p, file, err);
     if (!o) {
         free(v);
-        free(pnames);
         return err->code;
     }
     fputs("year", o);
@@ -263,7 +246,56 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
         fputc('\n', o);
     }
     free(v);
-    if ((status = data_close(p, o, file, err))) {
+    return data_close(p, o, file, err);
+}
+
+/* The plot command of one panel (columns "PNAME KEY ..."): the CI bands, then the
+ * mean lines. */
+static void series_panel(const plot *p, FILE *g, const sdata *d, const char *file,
+                         const char *pname, char (*keys)[128], int bands)
+{
+    int nc = d->cv.n;
+    fputs("plot ", g);
+    int n_el = 0;
+    if (bands)
+        for (int c = 0; c < nc; c++, n_el++) {
+            const char *col;
+            int dt;
+            curve_style(p, &d->cv, c, &col, &dt);
+            fprintf(g, "%s'%s' using 'year':'%s %s lo':'%s %s hi' with filledcurves "
+                       "lc rgb '%s'",
+                    n_el ? ", \\\n     " : "", file, pname, keys[c], pname, keys[c], col);
+        }
+    for (int c = 0; c < nc; c++, n_el++) {
+        const char *col;
+        int dt;
+        curve_style(p, &d->cv, c, &col, &dt);
+        fprintf(g, "%s'%s' using 'year':'%s %s mean' with lines lw %d dt %d lc rgb '%s'",
+                n_el ? ", \\\n     " : "", file, pname, keys[c], dt == 1 ? 3 : 2, dt, col);
+    }
+    fputc('\n', g);
+}
+
+/* A time-series figure of one metric: one panel per entry of panel[] (actor
+ * index, or 0 for the population), every curve in each panel, mean lines over
+ * shaded 95% CI bands (no band, and no "95% CI" in the title or the legend,
+ * when summary.csv has no interval: fewer than 2 replicates).  Several pages
+ * (NAME_1, NAME_2, ...) beyond SERIES_PANELS panels. */
+static int draw_series(plot *p, const sdata *d, const char *name, int metric, const int *panel,
+                       char (*ptitle)[COOP_NAME_MAX + 32], int n_panels, const char *title,
+                       const char *ylabel, const char *what, coop_err *err)
+{
+    int nc = d->cv.n, status = COOP_OK;
+    char file[160], keys[MAX_CURVES][128], labels[MAX_CURVES][320];
+    char(*pnames)[COOP_NAME_MAX] = malloc((size_t)n_panels * sizeof *pnames);
+    if (!pnames)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory drawing %s", name);
+    snprintf(file, sizeof file, "%s.csv", name);
+    for (int c = 0; c < nc; c++)
+        curve_label(p, &d->cv, c, labels[c], sizeof labels[c], keys[c], sizeof keys[c]);
+    for (int k = 0; k < n_panels; k++)
+        safe_name(pnames[k], sizeof pnames[k], ptitle[k]);
+    if ((status = series_data(p, d, metric, panel, n_panels, name, file, pnames, keys, err))) {
         free(pnames);
         return status;
     }
@@ -302,27 +334,7 @@ static int draw_series(plot *p, const sdata *d, const char *name, int metric, co
         time_axis(p, g, pgl.cols);
         for (int k = first; k < first + np; k++) {
             page_panel(g, &pgl, k - first, np > 1 ? ptitle[k] : "", time_label(p), ylabel, 0);
-            fputs("plot ", g);
-            int n_el = 0;
-            if (bands)
-                for (int c = 0; c < nc; c++, n_el++) {
-                    const char *col;
-                    int dt;
-                    curve_style(p, &d->cv, c, &col, &dt);
-                    fprintf(g, "%s'%s' using 'year':'%s %s lo':'%s %s hi' with filledcurves "
-                               "lc rgb '%s'",
-                            n_el ? ", \\\n     " : "", file, pnames[k], keys[c], pnames[k],
-                            keys[c], col);
-                }
-            for (int c = 0; c < nc; c++, n_el++) {
-                const char *col;
-                int dt;
-                curve_style(p, &d->cv, c, &col, &dt);
-                fprintf(g, "%s'%s' using 'year':'%s %s mean' with lines lw %d dt %d lc rgb '%s'",
-                        n_el ? ", \\\n     " : "", file, pnames[k], keys[c], dt == 1 ? 3 : 2, dt,
-                        col);
-            }
-            fputc('\n', g);
+            series_panel(p, g, d, file, pnames[k], keys, bands);
         }
         if (page_legend(g, &pgl)) {
             for (int c = 0; c < nc; c++) {
