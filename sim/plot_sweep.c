@@ -318,30 +318,13 @@ static int scatter_bins(const plot *p, size_t j, int logj, const double *y, FILE
     return 0;
 }
 
-static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *err)
+/* The data files of a scatter figure: NAME.csv (a row per point: its varied
+ * parameters, y and class) and NAME_bins.csv (the binned means per parameter). */
+static int scatter_data(plot *p, const sweep *s, const scatter *sc, const char *file,
+                        const char *bfile, coop_err *err)
 {
     size_t np = p->n_points;
-    int status, any = 0;
-    char file[160], bfile[160];
-    snprintf(file, sizeof file, "%s.csv", sc->name);
-    snprintf(bfile, sizeof bfile, "%s_bins.csv", sc->name);
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < np; i++)
-        if (isfinite(sc->y[i])) {
-            lo = sc->y[i] < lo ? sc->y[i] : lo;
-            hi = sc->y[i] > hi ? sc->y[i] : hi;
-            any = 1;
-        }
-    if (!any)
-        return COOP_OK;
-    if (sc->zero) {
-        lo = lo > 0 ? 0 : lo;
-        hi = hi < 0 ? 0 : hi;
-    }
-    double pad = hi > lo ? 0.06 * (hi - lo) : fabs(hi) > 0 ? 0.1 * fabs(hi) : 0.5;
-    lo -= pad;
-    hi += pad;
-
+    int status;
     FILE *o = data_open(p, file, err);
     if (!o)
         return err->code;
@@ -372,7 +355,82 @@ static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *e
             fclose(o);
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
         }
-    if ((status = data_close(p, o, bfile, err)))
+    return data_close(p, o, bfile, err);
+}
+
+/* Panel k of a scatter figure: the points against varied parameter k (by class,
+ * markers of size ps and transparency alpha), the binned means, the best point. */
+static void scatter_panel(const plot *p, FILE *g, const sweep *s, const scatter *sc,
+                          const page *pg, int k, const char *file, const char *bfile, double ps,
+                          const char *alpha)
+{
+    size_t np = p->n_points, j = s->var[k];
+    int ncls = sc->cls ? sc->ncls : 1;
+    char pn[COOP_PATH_MAX];
+    safe_name(pn, sizeof pn, p->param[j]);
+    /* The x label names the parameter: its path, without leading components
+     * while it is wider than the panel (about 7.5 px a character). */
+    const char *xl = p->param[j], *dot;
+    while (strlen(xl) * 7.5 > pg->pw && (dot = strchr(xl, '.')) && strchr(dot + 1, '.'))
+        xl = dot + 1;
+    page_panel(g, pg, k, "", xl, sc->ylabel, 1);
+    if (param_log(p, j))
+        fputs("set logscale x\nset xtics auto\n", g);
+    else {
+        double vmin = INFINITY, vmax = -INFINITY;
+        for (size_t i = 0; i < np; i++) {
+            double x = p->pv[i * p->n_params + j];
+            vmin = x < vmin ? x : vmin;
+            vmax = x > vmax ? x : vmax;
+        }
+        fprintf(g, "unset logscale x\nset xtics %.6g\n",
+                nice_step(vmax - vmin, pg->cols >= 4 ? 3 : 4));
+    }
+    fputs("plot ", g);
+    for (int c = 0; c < ncls; c++) {
+        const char *col = sc->cls ? sc->cls_colour[c] : colour[0];
+        fprintf(g, "%s'%s' using '%s':", c ? ", \\\n     " : "", file, pn);
+        if (sc->cls)
+            fprintf(g, "(column('class') == %d ? column('y') : NaN)", c);
+        else
+            fputs("'y'", g);
+        fprintf(g, " with points pt 7 ps %.1f lc rgb '#%s%s'", ps, alpha, col + 1);
+    }
+    fprintf(g, ", \\\n     '%s' using (strcol('parameter') eq '%s' ? column('x') : NaN):"
+               "'mean' with linespoints lw 2.5 pt 7 ps 0.6 lc rgb '#000000'",
+            bfile, pn);
+    if (sc->best >= 0)
+        fprintf(g, ", \\\n     '%s' using '%s':(column('point') == %ld ? column('y') : "
+                   "NaN) with points pt 6 ps 2.4 lw 2.5 lc rgb '%s'",
+                file, pn, p->point_id[sc->best], colour[1]);
+    fputc('\n', g);
+}
+
+static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *err)
+{
+    size_t np = p->n_points;
+    int status, any = 0;
+    char file[160], bfile[160];
+    snprintf(file, sizeof file, "%s.csv", sc->name);
+    snprintf(bfile, sizeof bfile, "%s_bins.csv", sc->name);
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < np; i++)
+        if (isfinite(sc->y[i])) {
+            lo = sc->y[i] < lo ? sc->y[i] : lo;
+            hi = sc->y[i] > hi ? sc->y[i] : hi;
+            any = 1;
+        }
+    if (!any)
+        return COOP_OK;
+    if (sc->zero) {
+        lo = lo > 0 ? 0 : lo;
+        hi = hi < 0 ? 0 : hi;
+    }
+    double pad = hi > lo ? 0.06 * (hi - lo) : fabs(hi) > 0 ? 0.1 * fabs(hi) : 0.5;
+    lo -= pad;
+    hi += pad;
+
+    if ((status = scatter_data(p, s, sc, file, bfile, err)))
         return status;
 
     fig f;
@@ -400,47 +458,8 @@ static int sweep_scatter(plot *p, const sweep *s, const scatter *sc, coop_err *e
     page_fit(&pg);
     int most = (int)(pg.ph / 40); /* y tic labels at least 40 px apart */
     fprintf(g, "set ytics %.6g\n", nice_step(hi - lo, most < 3 ? 3 : most > 8 ? 8 : most));
-    for (int k = 0; k < s->nv; k++) {
-        size_t j = s->var[k];
-        char pn[COOP_PATH_MAX];
-        safe_name(pn, sizeof pn, p->param[j]);
-        /* The x label names the parameter: its path, without leading components
-         * while it is wider than the panel (about 7.5 px a character). */
-        const char *xl = p->param[j], *dot;
-        while (strlen(xl) * 7.5 > pg.pw && (dot = strchr(xl, '.')) && strchr(dot + 1, '.'))
-            xl = dot + 1;
-        page_panel(g, &pg, k, "", xl, sc->ylabel, 1);
-        if (param_log(p, j))
-            fputs("set logscale x\nset xtics auto\n", g);
-        else {
-            double vmin = INFINITY, vmax = -INFINITY;
-            for (size_t i = 0; i < np; i++) {
-                double x = p->pv[i * p->n_params + j];
-                vmin = x < vmin ? x : vmin;
-                vmax = x > vmax ? x : vmax;
-            }
-            fprintf(g, "unset logscale x\nset xtics %.6g\n",
-                    nice_step(vmax - vmin, pg.cols >= 4 ? 3 : 4));
-        }
-        fputs("plot ", g);
-        for (int c = 0; c < ncls; c++) {
-            const char *col = sc->cls ? sc->cls_colour[c] : colour[0];
-            fprintf(g, "%s'%s' using '%s':", c ? ", \\\n     " : "", file, pn);
-            if (sc->cls)
-                fprintf(g, "(column('class') == %d ? column('y') : NaN)", c);
-            else
-                fputs("'y'", g);
-            fprintf(g, " with points pt 7 ps %.1f lc rgb '#%s%s'", ps, alpha, col + 1);
-        }
-        fprintf(g, ", \\\n     '%s' using (strcol('parameter') eq '%s' ? column('x') : NaN):"
-                   "'mean' with linespoints lw 2.5 pt 7 ps 0.6 lc rgb '#000000'",
-                bfile, pn);
-        if (sc->best >= 0)
-            fprintf(g, ", \\\n     '%s' using '%s':(column('point') == %ld ? column('y') : "
-                       "NaN) with points pt 6 ps 2.4 lw 2.5 lc rgb '%s'",
-                    file, pn, p->point_id[sc->best], colour[1]);
-        fputc('\n', g);
-    }
+    for (int k = 0; k < s->nv; k++)
+        scatter_panel(p, g, s, sc, &pg, k, file, bfile, ps, alpha);
     if (page_legend(g, &pg)) {
         for (int c = 0; c < ncls; c++) {
             fprintf(g, ", \\\n     keyentry with points pt 7 ps 1.2 lc rgb '%s' title ",
