@@ -634,84 +634,56 @@ static int sweep_comparisons(const hdata *h, int *c)
     return n;
 }
 
-/* Figure 5b: the effect (paired difference, factual against each other world)
- * of every outcome against the swept parameter(s). */
-static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
+/* The effect figure of a sweep with one panel per parameter: the primary outcome
+ * against comparison cmp (the counterfactual), each point coloured by its
+ * verdict. */
+static int effect_scatter(plot *p, const sweep *s, const hdata *h, int cmp, const int *outs,
+                          int no, coop_err *err)
 {
-    int cmp[MAX_LINES], nc = sweep_comparisons(h, cmp), status;
-    int outs[MAX_OUTCOMES], no = 0;
-    if (nc == 0)
-        return COOP_OK;
-    if (s->mode != SW_LINE)
-        nc = 1; /* maps: the first comparison (counterfactual) */
-    for (size_t o = 0; o < p->outcomes.n && o < MAX_OUTCOMES; o++) {
-        int any = 0;
-        for (size_t i = 0; i < h->n && !any; i++)
-            for (int q = 0; q < nc && !any; q++)
-                any = h->r[i].outcome == (int)o && h->r[i].cmp == cmp[q] &&
-                      isfinite(h->r[i].diff);
-        if (any)
-            outs[no++] = (int)o;
-    }
-    if (no == 0)
-        return COOP_OK;
-    if (s->mode == SW_PANELS) {
-        /* The primary outcome against the first comparison (the counterfactual),
-         * each point coloured by its verdict. */
-        int po = panel_outcome(p, outs, no), fewer;
-        double *y = malloc(p->n_points * sizeof *y);
-        int *cls = malloc(p->n_points * sizeof *cls);
-        if (!y || !cls) {
-            free(y);
-            free(cls);
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-        }
-        for (size_t i = 0; i < p->n_points; i++) {
-            const hrow *x = hfind(h, (int)i, cmp[0], po);
-            y[i] = x ? x->diff : NAN;
-            cls[i] = x ? x->verdict : -1;
-        }
-        char title[768], hyp[256], yl[128], names[N_VERDICTS][64];
-        const char *vn[N_VERDICTS];
-        hypothesis_name(p, hyp, sizeof hyp);
-        const char *unit = outcome_unit(p->outcomes.s[po], &fewer);
-        snprintf(yl, sizeof yl, "%s%s", unit, fewer ? " (other - factual)" : "");
-        snprintf(title, sizeof title,
-                 "Sweep: effect on %s, factual vs %s (mean paired difference; > 0 supports the "
-                 "thesis) against each swept parameter\nHypothesis: %s",
-                 p->outcomes.s[po], h->cmp.s[cmp[0]], hyp);
-        for (int v = 0; v < N_VERDICTS; v++) {
-            snprintf(names[v], sizeof names[v], "point: %s", verdict_name[v]);
-            vn[v] = names[v];
-        }
-        scatter sc = {"sweep_effect", "effect against each swept parameter",
-                      "hypothesis.csv and points.csv", title, yl, y, cls, N_VERDICTS, vn,
-                      verdict_colour, -1, NULL, 1};
-        int status2 = sweep_scatter(p, s, &sc, err);
+    int po = panel_outcome(p, outs, no), fewer;
+    double *y = malloc(p->n_points * sizeof *y);
+    int *cls = malloc(p->n_points * sizeof *cls);
+    if (!y || !cls) {
         free(y);
         free(cls);
-        return status2;
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     }
+    for (size_t i = 0; i < p->n_points; i++) {
+        const hrow *x = hfind(h, (int)i, cmp, po);
+        y[i] = x ? x->diff : NAN;
+        cls[i] = x ? x->verdict : -1;
+    }
+    char title[768], hyp[256], yl[128], names[N_VERDICTS][64];
+    const char *vn[N_VERDICTS];
+    hypothesis_name(p, hyp, sizeof hyp);
+    const char *unit = outcome_unit(p->outcomes.s[po], &fewer);
+    snprintf(yl, sizeof yl, "%s%s", unit, fewer ? " (other - factual)" : "");
+    snprintf(title, sizeof title,
+             "Sweep: effect on %s, factual vs %s (mean paired difference; > 0 supports the "
+             "thesis) against each swept parameter\nHypothesis: %s",
+             p->outcomes.s[po], h->cmp.s[cmp], hyp);
+    for (int v = 0; v < N_VERDICTS; v++) {
+        snprintf(names[v], sizeof names[v], "point: %s", verdict_name[v]);
+        vn[v] = names[v];
+    }
+    scatter sc = {"sweep_effect", "effect against each swept parameter",
+                  "hypothesis.csv and points.csv", title, yl, y, cls, N_VERDICTS, vn,
+                  verdict_colour, -1, NULL, 1};
+    int status = sweep_scatter(p, s, &sc, err);
+    free(y);
+    free(cls);
+    return status;
+}
 
-    const char *file = "sweep_effect.csv";
-    char on[MAX_OUTCOMES][COOP_NAME_MAX * 2], cn[MAX_LINES][COOP_NAME_MAX * 2];
-    char lab[MAX_LINES][COOP_NAME_MAX * 2 + 16];
-    const char *colours[MAX_LINES], *labels[MAX_LINES];
-    int dash[MAX_LINES];
-    double range[MAX_OUTCOMES];
-    for (int k = 0; k < no; k++) {
-        safe_name(on[k], sizeof on[k], p->outcomes.s[outs[k]]);
-        range[k] = 0;
-    }
-    for (int q = 0; q < nc; q++) {
-        safe_name(cn[q], sizeof cn[q], h->cmp.s[cmp[q]]);
-        snprintf(lab[q], sizeof lab[q], "factual vs %s", h->cmp.s[cmp[q]]);
-        labels[q] = lab[q];
-        colours[q] = colour[(q + 1) % N_COLOURS];
-        dash[q] = q == 0 ? 1 : q == 1 ? 4 : 5;
-    }
+/* figures/sweep_effect.csv: per point (in the sweep's order) and per outcome and
+ * comparison the difference, its CI and n; the largest |difference| per outcome
+ * into range[]; *show_n when a grid cell rests on fewer replicates than the run. */
+static int effect_data(plot *p, const sweep *s, const hdata *h, const char *file,
+                       const int *cmp, int nc, const int *outs, int no,
+                       char (*on)[COOP_NAME_MAX * 2], char (*cn)[COOP_NAME_MAX * 2],
+                       double *range, int *show_n, coop_err *err)
+{
     FILE *o = data_open(p, file, err);
-    int show_n = 0; /* maps: a cell rests on fewer replicates than the run has */
     if (!o)
         return err->code;
     fputs("point,i,j,x,y", o);
@@ -735,11 +707,57 @@ static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
                     fputs(x ? ",NA" : ",0", o);
                 if (x && isfinite(x->diff) && fabs(x->diff) > range[k])
                     range[k] = fabs(x->diff);
-                show_n |= s->mode == SW_GRID && q == 0 && (!x || (x->n >= 0 && x->n < p->cfg.replicates));
+                *show_n |= s->mode == SW_GRID && q == 0 &&
+                           (!x || (x->n >= 0 && x->n < p->cfg.replicates));
             }
         fputc('\n', o);
     }
-    if ((status = data_close(p, o, file, err)))
+    return data_close(p, o, file, err);
+}
+
+/* Figure 5b: the effect (paired difference, factual against each other world)
+ * of every outcome against the swept parameter(s). */
+static int sweep_effect(plot *p, const sweep *s, const hdata *h, coop_err *err)
+{
+    int cmp[MAX_LINES], nc = sweep_comparisons(h, cmp), status;
+    int outs[MAX_OUTCOMES], no = 0;
+    if (nc == 0)
+        return COOP_OK;
+    if (s->mode != SW_LINE)
+        nc = 1; /* maps: the first comparison (counterfactual) */
+    for (size_t o = 0; o < p->outcomes.n && o < MAX_OUTCOMES; o++) {
+        int any = 0;
+        for (size_t i = 0; i < h->n && !any; i++)
+            for (int q = 0; q < nc && !any; q++)
+                any = h->r[i].outcome == (int)o && h->r[i].cmp == cmp[q] &&
+                      isfinite(h->r[i].diff);
+        if (any)
+            outs[no++] = (int)o;
+    }
+    if (no == 0)
+        return COOP_OK;
+    if (s->mode == SW_PANELS)
+        return effect_scatter(p, s, h, cmp[0], outs, no, err);
+
+    const char *file = "sweep_effect.csv";
+    char on[MAX_OUTCOMES][COOP_NAME_MAX * 2], cn[MAX_LINES][COOP_NAME_MAX * 2];
+    char lab[MAX_LINES][COOP_NAME_MAX * 2 + 16];
+    const char *colours[MAX_LINES], *labels[MAX_LINES];
+    int dash[MAX_LINES];
+    double range[MAX_OUTCOMES];
+    for (int k = 0; k < no; k++) {
+        safe_name(on[k], sizeof on[k], p->outcomes.s[outs[k]]);
+        range[k] = 0;
+    }
+    for (int q = 0; q < nc; q++) {
+        safe_name(cn[q], sizeof cn[q], h->cmp.s[cmp[q]]);
+        snprintf(lab[q], sizeof lab[q], "factual vs %s", h->cmp.s[cmp[q]]);
+        labels[q] = lab[q];
+        colours[q] = colour[(q + 1) % N_COLOURS];
+        dash[q] = q == 0 ? 1 : q == 1 ? 4 : 5;
+    }
+    int show_n = 0; /* maps: a cell rests on fewer replicates than the run has */
+    if ((status = effect_data(p, s, h, file, cmp, nc, outs, no, on, cn, range, &show_n, err)))
         return status;
 
     fig f;
