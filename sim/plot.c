@@ -186,6 +186,67 @@ static void plot_destroy(plot *p)
     free(p->pv);
 }
 
+/* The results files a figure may need, in the order plot_inputs checks them. */
+enum { F_SUMMARY, F_MILESTONES, F_OUTCOMES, F_HYPOTHESIS, F_POINTS, F_SNAPSHOTS, F_TOURNAMENT,
+       F_VALIDATION, N_FILES };
+
+/* Which results files dir holds, into have[N_FILES]; COOP_ECONFIG when none of
+ * them gives a figure. */
+static int plot_inputs(const char *dir, int *have, coop_err *err)
+{
+    static const char *const files[N_FILES] = {"summary.csv",    "milestones.csv", "outcomes.csv",
+                                               "hypothesis.csv", "points.csv",     "snapshots.csv",
+                                               "tournament.csv", "validation.csv"};
+    char path[BUF];
+    int status;
+    for (int i = 0; i < N_FILES; i++) {
+        if ((status = plot_join(path, sizeof path, dir, files[i], err)))
+            return status;
+        have[i] = plot_is_file(path);
+    }
+    if (!have[F_SUMMARY] && !have[F_MILESTONES] && !have[F_HYPOTHESIS] &&
+        !(have[F_POINTS] && have[F_OUTCOMES]) && !have[F_SNAPSHOTS] && !have[F_TOURNAMENT] &&
+        !have[F_VALIDATION])
+        return COOP_FAIL(err, COOP_ECONFIG,
+                         "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
+                         "milestones.csv (agreements), hypothesis.csv (forest plot), "
+                         "points.csv with outcomes.csv (sweeps), snapshots.csv of a lattice "
+                         "(snapshots), tournament.csv (tournament) or validation.csv of one "
+                         "point (validation)",
+                         dir);
+    return COOP_OK;
+}
+
+/* Every figure that fits the files in have[] (points.csv already read). */
+static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err *err)
+{
+    int status;
+    if (have[F_OUTCOMES] && (status = load_outcomes(p, od, err)))
+        return status;
+    if (have[F_SUMMARY] && (status = plot_series(p, err)))
+        return status;
+    /* One point only: a sweep's agreements per point would be a figure per point. */
+    if (have[F_MILESTONES] && p->n_points == 1 && (status = plot_agreements(p, err)))
+        return status;
+    if (have[F_HYPOTHESIS]) {
+        if ((status = load_hypothesis(p, h, err)))
+            return status;
+        if (h->n && h->n_rows == 1 && (status = plot_forest(p, h, err)))
+            return status;
+    }
+    if (p->n_points > 1 && (status = plot_sweep(p, od, h, err)))
+        return status;
+    if (have[F_SNAPSHOTS] && (status = plot_snapshots(p, err)))
+        return status;
+    if (have[F_TOURNAMENT] && (status = plot_tournament(p, err)))
+        return status;
+    if (have[F_VALIDATION] && (status = plot_validation(p, err)))
+        return status;
+    if (have[F_VALIDATION] && p->n_points > 1 && (status = plot_calibration(p, err)))
+        return status;
+    return COOP_OK;
+}
+
 int coop_plot(const char *dir, const coop_plot_opts *opts, coop_err *err)
 {
     return coop_plot_into(dir, NULL, opts, err);
@@ -215,26 +276,9 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
     if ((status = coop_config_load(path, NULL, 0, &p.cfg, err)))
         return status;
 
-    int have[8];
-    static const char *const files[8] = {"summary.csv",    "milestones.csv", "outcomes.csv",
-                                         "hypothesis.csv", "points.csv",     "snapshots.csv",
-                                         "tournament.csv", "validation.csv"};
-    for (int i = 0; i < 8; i++) {
-        if ((status = plot_join(path, sizeof path, dir, files[i], err)))
-            goto out;
-        have[i] = plot_is_file(path);
-    }
-    if (!have[0] && !have[1] && !have[3] && !(have[4] && have[2]) && !have[5] && !have[6] &&
-        !have[7]) {
-        status = COOP_FAIL(err, COOP_ECONFIG,
-                           "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
-                           "milestones.csv (agreements), hypothesis.csv (forest plot), "
-                           "points.csv with outcomes.csv (sweeps), snapshots.csv of a lattice "
-                           "(snapshots), tournament.csv (tournament) or validation.csv of one "
-                           "point (validation)",
-                           dir);
+    int have[N_FILES];
+    if ((status = plot_inputs(dir, have, err)))
         goto out;
-    }
     const char *prog = opts && opts->gnuplot ? opts->gnuplot : "gnuplot";
     if (!find_program(prog, p.gnuplot, sizeof p.gnuplot)) {
         status = COOP_FAIL(err, COOP_EIO,
@@ -257,7 +301,7 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
             goto out;
         }
 
-    if (have[4]) {
+    if (have[F_POINTS]) {
         if ((status = load_points(&p, err)))
             goto out;
     } else {
@@ -267,30 +311,7 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
         }
         p.n_points = 1;
     }
-    if (have[2] && (status = load_outcomes(&p, &od, err)))
-        goto out;
-    if (have[0] && (status = plot_series(&p, err)))
-        goto out;
-    if (have[1]) {
-        /* One point only: a sweep's agreements per point would be a figure per point. */
-        if (p.n_points == 1 && (status = plot_agreements(&p, err)))
-            goto out;
-    }
-    if (have[3]) {
-        if ((status = load_hypothesis(&p, &h, err)))
-            goto out;
-        if (h.n && h.n_rows == 1 && (status = plot_forest(&p, &h, err)))
-            goto out;
-    }
-    if (p.n_points > 1 && (status = plot_sweep(&p, &od, &h, err)))
-        goto out;
-    if (have[5] && (status = plot_snapshots(&p, err)))
-        goto out;
-    if (have[6] && (status = plot_tournament(&p, err)))
-        goto out;
-    if (have[7] && (status = plot_validation(&p, err)))
-        goto out;
-    if (have[7] && p.n_points > 1 && (status = plot_calibration(&p, err)))
+    if ((status = draw_figures(&p, have, &od, &h, err)))
         goto out;
     if (p.n_figures == 0) {
         status = COOP_FAIL(err, COOP_ECONFIG,
