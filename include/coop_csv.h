@@ -33,6 +33,11 @@ typedef struct coop_csv_reader {
     size_t nhead;
 } coop_csv_reader;
 
+/* Grows an array of elements of `size` bytes to hold `need` of them (doubling
+ * its capacity *cap); NULL (p still valid) when out of memory.  The reader's
+ * own helper, also used by its callers for the rows they keep. */
+void *coop_grow(void *p, size_t *cap, size_t need, size_t size);
+
 /* Opens dir/name and reads its header row.  COOP_EIO when it cannot be opened
  * ("cannot open PATH: ..."), COOP_ECONFIG when it is empty or malformed,
  * COOP_EINVAL when the path is too long, COOP_ENOMEM.  Close the reader even

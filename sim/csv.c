@@ -8,8 +8,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-/* Grows an array to hold `need` elements; NULL (p still valid) when out of memory. */
-static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
+void *coop_grow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return p;
@@ -56,7 +55,7 @@ int coop_csv_reader_record(coop_csv_reader *c, int *got, coop_err *err)
             break;
         }
         c->next_line++;
-        char *q = grow_array(c->rec, &c->rcap, len + (size_t)k + 1, 1);
+        char *q = coop_grow(c->rec, &c->rcap, len + (size_t)k + 1, 1);
         if (!q)
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
         c->rec = q;
@@ -74,7 +73,7 @@ int coop_csv_reader_record(coop_csv_reader *c, int *got, coop_err *err)
     char *s = c->rec, *w = c->rec;
     c->n = 0;
     for (;;) {
-        char **f = grow_array(c->fld, &c->fcap, c->n + 1, sizeof *f);
+        char **f = coop_grow(c->fld, &c->fcap, c->n + 1, sizeof *f);
         if (!f)
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
         c->fld = f;

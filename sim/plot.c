@@ -45,10 +45,10 @@ static int load_points(plot *p, coop_err *err)
         }
     p->n_points = 0;
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
-        long *q = plot_grow(p->point_id, &cap, p->n_points + 1, sizeof *q);
+        long *q = coop_grow(p->point_id, &cap, p->n_points + 1, sizeof *q);
         if (q)
             p->point_id = q;
-        double *v = p->n_params ? plot_grow(p->pv, &pcap, (p->n_points + 1) * p->n_params, sizeof *v)
+        double *v = p->n_params ? coop_grow(p->pv, &pcap, (p->n_points + 1) * p->n_params, sizeof *v)
                                 : p->pv;
         if (!q || (p->n_params && !v)) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");

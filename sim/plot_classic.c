@@ -72,7 +72,7 @@ static int load_tournament(plot *p, trow **t, size_t *n, int *namelen, coop_err 
         (status = coop_csv_reader_need(&c, cols, ix, 4, err)))
         goto out;
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
-        trow *q = plot_grow(*t, &cap, *n + 1, sizeof *q);
+        trow *q = coop_grow(*t, &cap, *n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
@@ -296,13 +296,13 @@ static int load_matrix(plot *p, strtab *st, double **m, coop_err *err)
         goto out;
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         char sn[COOP_NAME_MAX * 2], on[COOP_NAME_MAX * 2];
-        int *qa = plot_grow(a, &cap, rows + 1, sizeof *qa);
+        int *qa = coop_grow(a, &cap, rows + 1, sizeof *qa);
         if (qa)
             a = qa;
-        int *qb = plot_grow(b, &cap_b, rows + 1, sizeof *qb);
+        int *qb = coop_grow(b, &cap_b, rows + 1, sizeof *qb);
         if (qb)
             b = qb;
-        double *qv = plot_grow(v, &cap_v, rows + 1, sizeof *qv);
+        double *qv = coop_grow(v, &cap_v, rows + 1, sizeof *qv);
         if (qv)
             v = qv;
         safe_name(sn, sizeof sn, c.fld[ix[0]]);

@@ -47,20 +47,6 @@ const char *const seq_palette =
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Grows an array to hold `need` elements; NULL (p still valid) when out of memory. */
-void *plot_grow(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(p, c * size);
-    if (q)
-        *cap = c;
-    return q;
-}
-
 int strtab_find(const strtab *t, const char *s)
 {
     for (size_t i = 0; i < t->n; i++)
@@ -75,7 +61,7 @@ int strtab_add(strtab *t, const char *s)
     int i = strtab_find(t, s);
     if (i >= 0)
         return i;
-    char **q = plot_grow(t->s, &t->cap, t->n + 1, sizeof *q);
+    char **q = coop_grow(t->s, &t->cap, t->n + 1, sizeof *q);
     if (!q)
         return -1;
     t->s = q;

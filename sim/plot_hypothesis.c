@@ -88,7 +88,7 @@ int load_hypothesis(plot *p, hdata *h, coop_err *err)
         for (int v = 0; v < N_VERDICTS; v++)
             if (strcmp(c.fld[ix[8]], verdict_name[v]) == 0)
                 r.verdict = v;
-        hrow *q = plot_grow(h->r, &h->cap, h->n + 1, sizeof *q);
+        hrow *q = coop_grow(h->r, &h->cap, h->n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;

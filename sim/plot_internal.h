@@ -117,9 +117,6 @@ typedef struct hdata {
 
 /* ---- plot_gnuplot.c: helpers, running gnuplot, figures and pages */
 
-/* Grows an array to hold `need` elements; NULL (p still valid) when out of memory. */
-void *plot_grow(void *p, size_t *cap, size_t need, size_t size);
-
 int strtab_find(const strtab *t, const char *s);
 
 /* The index of s, added when new; -1 when out of memory. */

@@ -153,7 +153,7 @@ static int load_summary(plot *p, sdata *d, coop_err *err)
             d->cv.point[cv] = point;
             d->cv.world[cv] = world;
         }
-        srow *r = plot_grow(d->row, &d->cap, d->n + 1, sizeof *r);
+        srow *r = coop_grow(d->row, &d->cap, d->n + 1, sizeof *r);
         if (!r) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
@@ -534,7 +534,7 @@ static int load_timeline(plot *p, observed **obs, size_t *n, coop_err *err)
         int tie = coop_config_tie(cfg, a, b + 1);
         if (tie < 0)
             continue;
-        observed *q = plot_grow(*obs, &cap, *n + 1, sizeof *q);
+        observed *q = coop_grow(*obs, &cap, *n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
             goto out;

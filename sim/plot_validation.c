@@ -119,7 +119,7 @@ static int load_validation(plot *p, vrow **v, size_t *n, int *many, coop_err *er
             else if (strcmp(first_point, c.fld[pcol]) != 0)
                 *many = 1;
         }
-        vrow *q = plot_grow(*v, &cap, *n + 1, sizeof *q);
+        vrow *q = coop_grow(*v, &cap, *n + 1, sizeof *q);
         if (!q) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
             goto out;
