@@ -3,12 +3,9 @@
  * heat map from matrix.csv) and the lattice snapshots (snapshots.csv). */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "coop_model.h"
 
 /* ---------------------------------------------------------------- tournament */
 

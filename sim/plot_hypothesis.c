@@ -4,7 +4,6 @@
  * test at one point (figure 4). */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

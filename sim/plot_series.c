@@ -4,13 +4,10 @@
  * with the observed milestones of configs/data/eu_ca_timeline.csv). */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "coop_output.h"
 
 #define MAX_CURVES 8       /* (point, world) curves one time-series figure overlays */
 #define BAND_CURVES 4      /* up to this many curves get a shaded CI band */

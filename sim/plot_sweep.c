@@ -3,7 +3,6 @@
  * parameter) and the calibration figure of a validation sweep (figure 5d). */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

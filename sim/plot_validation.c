@@ -3,7 +3,6 @@
  * observed and simulated values as text in their own units. */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
