@@ -48,8 +48,9 @@ static int load_points(plot *p, coop_err *err)
         long *q = coop_grow(p->point_id, &cap, p->n_points + 1, sizeof *q);
         if (q)
             p->point_id = q;
-        double *v = p->n_params ? coop_grow(p->pv, &pcap, (p->n_points + 1) * p->n_params, sizeof *v)
-                                : p->pv;
+        double *v = p->n_params
+                        ? coop_grow(p->pv, &pcap, (p->n_points + 1) * p->n_params, sizeof *v)
+                        : p->pv;
         if (!q || (p->n_params && !v)) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
             goto out;
@@ -319,7 +320,8 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
                            "need summary.csv, agreements milestones.csv, the forest plot "
                            "hypothesis.csv, sweeps points.csv with outcomes.csv, snapshots "
                            "snapshots.csv of a lattice, the tournament tournament.csv, the "
-                           "validation validation.csv, the calibration figure validation.csv of a sweep)",
+                           "validation validation.csv, the calibration figure validation.csv "
+                           "of a sweep)",
                            dir);
         goto out;
     }

@@ -117,11 +117,13 @@ typedef struct hdata {
 
 /* ---- plot_gnuplot.c: helpers, running gnuplot, figures and pages */
 
+/* The index of s, or -1. */
 int strtab_find(const strtab *t, const char *s);
 
 /* The index of s, added when new; -1 when out of memory. */
 int strtab_add(strtab *t, const char *s);
 
+/* Frees the strings and empties the table. */
 void strtab_free(strtab *t);
 
 /* A name as it may appear in a CSV header or a gnuplot string: no separators,
@@ -137,6 +139,7 @@ void put_num(FILE *o, double x);
 /* dir/name into buf; COOP_EINVAL when it does not fit. */
 int plot_join(char *buf, size_t size, const char *dir, const char *name, coop_err *err);
 
+/* Whether path is a regular file. */
 int plot_is_file(const char *path);
 
 /* The row of points.csv of point id, or -1. */
@@ -151,12 +154,14 @@ void point_label(const plot *p, int row, char *buf, size_t size);
 /* The data file of a figure, written with every error checked at close. */
 FILE *data_open(plot *p, const char *file, coop_err *err);
 
+/* Closes a data file; COOP_EIO when any write to it failed. */
 int data_close(plot *p, FILE *f, const char *file, coop_err *err);
 
 /* Starts NAME.gp: what it shows, where its data come from, the common style. */
 int fig_open(plot *p, fig *f, const char *name, const char *what, const char *data,
              const char *source, coop_err *err);
 
+/* Frees a figure's script (after fig_draw, or instead of it). */
 void fig_discard(fig *f);
 
 /* Runs gnuplot in figures/ with `script` on its standard input (stderr to log);
@@ -187,6 +192,7 @@ void page_panel(FILE *g, const page *pg, int k, const char *title, const char *x
  * ", keyentry ...", and ends the line.  0 when the page has no legend. */
 int page_legend(FILE *g, const page *pg);
 
+/* Ends the page (unset multiplot). */
 void page_close(FILE *g);
 
 /* The label of the time axis: the configuration's time.unit. */
@@ -209,10 +215,13 @@ double nice_step(double span, int most);
 
 /* ---- plot_hypothesis.c: outcomes.csv, hypothesis.csv and the forest plot */
 
+/* The accumulator of (point row, world, outcome). */
 coop_acc *oacc(const odata *od, int row, int world, int outcome);
 
+/* Reads outcomes.csv into od (worlds and outcomes interned in p as first met). */
 int load_outcomes(plot *p, odata *od, coop_err *err);
 
+/* Reads hypothesis.csv into h. */
 int load_hypothesis(plot *p, hdata *h, coop_err *err);
 
 /* The row of hypothesis.csv for (point row, comparison, outcome), or NULL. */

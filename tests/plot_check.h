@@ -109,7 +109,8 @@ static inline void check_figure(const char *dir, const char *name, const looks *
 
 /* Writes DIR with `coopsim ARGS -o DIR --quiet` (ARGS names the command), plots
  * it and expects the line for figure `name`; tmp is removed by the caller. */
-static inline void plot_written(const char *args, const char *name, char *tmp, char *dir, size_t size)
+static inline void plot_written(const char *args, const char *name, char *tmp, char *dir,
+                                size_t size)
 {
     char line[600];
     e2e_tmpdir(tmp, 64);
