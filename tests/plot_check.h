@@ -43,19 +43,28 @@ typedef struct looks {
     int tol;
 } looks;
 
-/* Counts the pixels of a PNG that match `lk`, decoding it with gnuplot (its
- * table of x, y, red, green, blue, alpha per pixel); -1 on failure. */
-static inline long count_pixels(const char *png, const looks *lk)
+/* Decodes a PNG with gnuplot's own reader into a table of x, y, red, green, blue,
+ * alpha per pixel, the file /tmp/coopsim-TAG-PID.txt (its name into table, for
+ * the caller to unlink), opened for reading; NULL on failure. */
+static inline FILE *png_table(const char *png, const char *tag, char *table, size_t size)
 {
-    char table[128], cmd[1024], line[256];
-    snprintf(table, sizeof table, "/tmp/coopsim-pixels-%d.txt", (int)getpid());
+    char cmd[1024];
+    snprintf(table, size, "/tmp/coopsim-%s-%d.txt", tag, (int)getpid());
     snprintf(cmd, sizeof cmd,
              "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
              "unset table\" 2>/dev/null",
              table, png);
     if (system(cmd) != 0)
-        return -1;
-    FILE *f = fopen(table, "r");
+        return NULL;
+    return fopen(table, "r");
+}
+
+/* Counts the pixels of a PNG that match `lk`, decoding it with gnuplot (its
+ * table of x, y, red, green, blue, alpha per pixel); -1 on failure. */
+static inline long count_pixels(const char *png, const looks *lk)
+{
+    char table[128], line[256];
+    FILE *f = png_table(png, "pixels", table, sizeof table);
     if (!f)
         return -1;
     unsigned cr = 0, cg = 0, cb = 0;

@@ -143,15 +143,8 @@ Test(plot, hypothesis_sweep_results)
  * PNG's edges: text or lines cut off by the page; -1 on failure. */
 static long edge_pixels(const char *png)
 {
-    char table[128], cmd[1024], line[256];
-    snprintf(table, sizeof table, "/tmp/coopsim-edge-%d.txt", (int)getpid());
-    snprintf(cmd, sizeof cmd,
-             "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
-             "unset table\" 2>/dev/null",
-             table, png);
-    if (system(cmd) != 0)
-        return -1;
-    FILE *f = fopen(table, "r");
+    char table[128], line[256];
+    FILE *f = png_table(png, "edge", table, sizeof table);
     if (!f)
         return -1;
     long n = 0;
