@@ -30,12 +30,14 @@
 #include "coop_hypothesis.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "coop_csv.h"
 #include "coop_drive.h"
 #include "coop_fmt.h"
 #include "coop_output.h"
@@ -609,99 +611,90 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
 
 /* ---------------------------------------------------------------- outcomes.csv */
 
-/* One field of a CSV line at *p (RFC 4180 quotes allowed) into buf; *p moves past
- * the separator.  0 when the line ends before the field. */
-static int csv_field(char **p, char *buf, size_t size)
+/* The reader's failure on outcomes.csv in this module's words: a read error, a
+ * file that is not an outcomes file (line 1) or a malformed row (line > 1). */
+static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
 {
-    char *s = *p;
-    size_t n = 0;
-    if (*s == '"') {
-        for (s++;; s++) {
-            if (!*s)
-                return 0;
-            if (*s == '"') {
-                if (s[1] != '"')
-                    break;
-                s++;
-            }
-            if (n + 1 < size)
-                buf[n++] = *s;
-        }
-        s++;
-    } else {
-        for (; *s && *s != ',' && *s != '\n' && *s != '\r'; s++)
-            if (n + 1 < size)
-                buf[n++] = *s;
-    }
-    buf[n] = '\0';
-    if (*s == ',')
-        s++;
-    else if (*s && *s != '\n' && *s != '\r')
+    static const char header[] = "point,world,replicate,outcome,value";
+    if (status == COOP_ENOMEM || status == COOP_EINVAL)
+        return status;
+    if (c->sys_errno)
+        return COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", c->path, strerror(c->sys_errno));
+    if (c->line <= 1)
+        return COOP_FAIL(err, COOP_EIO, "%s:1: not an outcomes file (header \"%s\" expected)",
+                         c->path, header);
+    return COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", c->path, c->line);
+}
+
+/* Opens dir/outcomes.csv and checks its header. */
+static int outcomes_open(coop_csv_reader *c, const char *dir, coop_err *err)
+{
+    static const char *const cols[5] = {"point", "world", "replicate", "outcome", "value"};
+    int status = coop_csv_reader_open(c, dir, "outcomes.csv", err);
+    if (status)
+        return outcomes_fail(c, status, err);
+    int ok = c->nhead == 5;
+    for (size_t i = 0; ok && i < 5; i++)
+        ok = strcmp(c->head[i], cols[i]) == 0;
+    return ok ? COOP_OK : outcomes_fail(c, COOP_ECONFIG, err);
+}
+
+/* A whole number >= 0 from a field, or -1. */
+static int outcomes_index(const char *s)
+{
+    char *e;
+    long v = strtol(s, &e, 10);
+    return e == s || *e || v < 0 || v > INT_MAX ? -1 : (int)v;
+}
+
+/* The current row of outcomes.csv: its point p, world name (into world), replicate
+ * r, outcome o and value x.  0 when it is not an outcomes row. */
+static int outcomes_row(const coop_csv_reader *c, int *p, char *world, size_t size, int *r,
+                        int *o, double *x)
+{
+    if (c->n != 5)
         return 0;
-    *p = s;
-    return 1;
+    *p = outcomes_index(c->fld[0]);
+    *r = outcomes_index(c->fld[2]);
+    snprintf(world, size, "%s", c->fld[1]);
+    *o = -1;
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        if (strcmp(c->fld[3], coop_outcome_names[k]) == 0)
+            *o = k;
+    const char *val = c->fld[4];
+    *x = NAN;
+    if (strcmp(val, "NA") != 0) {
+        char *e;
+        *x = strtod(val, &e);
+        if (e == val || *e)
+            return 0;
+    }
+    return *p >= 0 && *r >= 0 && *o >= 0;
 }
 
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
                                   coop_hyp_point_fn fn, void *ctx, coop_err *err)
 {
-    static const char header[] = "point,world,replicate,outcome,value";
-    char path[COOP_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/outcomes.csv", dir);
     coop_hyp_collector *col = coop_hyp_collector_alloc(n_worlds, cfg->replicates,
                                                        (uint32_t)cfg->seed, NULL, fn, ctx, err);
     if (!col)
         return err && err->code ? err->code : COOP_ENOMEM;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        int st = COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", path, strerror(errno));
-        coop_hyp_collector_free(col);
-        return st;
-    }
-    char *line = NULL, name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
-    size_t cap = 0;
-    long lineno = 0;
-    int st = COOP_OK, point = -1, world = -1, rep = -1, have = 0;
+    coop_csv_reader c;
+    int st = outcomes_open(&c, dir, err);
+    const char *path = c.path;
+    char name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
+    int point = -1, world = -1, rep = -1, have = 0, got = 0;
     double v[COOP_N_OUTCOMES];
-    for (;;) {
-        errno = 0;
-        ssize_t len = getline(&line, &cap, f);
-        if (len < 0 && errno) {
-            st = COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", path, strerror(errno));
+    while (!st) {
+        if ((st = coop_csv_reader_record(&c, &got, err))) {
+            st = outcomes_fail(&c, st, err);
             break;
         }
-        lineno++;
-        if (lineno == 1) {
-            if (len < 0 || strncmp(line, header, sizeof header - 1) != 0 ||
-                (line[sizeof header - 1] != '\n' && line[sizeof header - 1] != '\0')) {
-                st = COOP_FAIL(err, COOP_EIO, "%s:1: not an outcomes file (header \"%s\" "
-                               "expected)", path, header);
-                break;
-            }
-            continue;
-        }
+        long lineno = c.line;
         int p = -1, r = -1, o = -1;
         double x = NAN;
-        if (len >= 0) {
-            char *s = line, *e, oname[64], val[64];
-            p = (int)strtol(s, &e, 10);
-            int ok = e != s && *e == ',';
-            s = e + 1;
-            ok = ok && csv_field(&s, field, sizeof field);
-            if (ok) {
-                r = (int)strtol(s, &e, 10);
-                ok = e != s && *e == ',';
-                s = e + 1;
-            }
-            ok = ok && csv_field(&s, oname, sizeof oname) && csv_field(&s, val, sizeof val);
-            for (int k = 0; ok && k < COOP_N_OUTCOMES; k++)
-                if (strcmp(oname, coop_outcome_names[k]) == 0)
-                    o = k;
-            if (ok && strcmp(val, "NA") != 0) {
-                x = strtod(val, &e);
-                ok = e != val && *e == '\0';
-            }
-            if (!ok || o < 0 || p < 0 || r < 0) {
+        if (got) {
+            if (!outcomes_row(&c, &p, field, sizeof field, &r, &o, &x)) {
                 st = COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", path, lineno);
                 break;
             }
@@ -720,16 +713,16 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
             }
             if ((st = coop_hyp_collector_add(col, point, world, name, rep, cfg, v, err)))
                 break;
-            int end_world = len < 0 || p != point || strcmp(field, name) != 0;
+            int end_world = !got || p != point || strcmp(field, name) != 0;
             if (end_world && (st = coop_hyp_collector_done(col, point, world, err)))
                 break;
-            if ((len < 0 || p != point) && world != n_worlds - 1) {
+            if ((!got || p != point) && world != n_worlds - 1) {
                 st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d has %d of %d worlds", path,
                                lineno, point, world + 1, n_worlds);
                 break;
             }
         }
-        if (len < 0)
+        if (!got)
             break;
         world = p != point ? 0 : strcmp(field, name) != 0 ? world + 1 : world;
         point = p;
@@ -742,8 +735,7 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
     }
     if (!st && point < 0)
         st = COOP_FAIL(err, COOP_EIO, "%s: no outcomes", path);
-    free(line);
-    fclose(f);
+    coop_csv_reader_close(&c);
     coop_hyp_collector_free(col);
     return st;
 }

@@ -1,7 +1,7 @@
 /* test_plot_tournament.c: `coopsim plot` on the directories `coopsim tournament`
  * writes (tournament.csv, matrix.csv, manifest.cfg): the ranking bars and the
- * per-pair heat map.  (A file of its own, beside tests/test_plot.c, whose checks
- * it shares: tests/figure_check.h.)
+ * per-pair heat map.  (A file of its own, beside tests/test_plot.c; both check
+ * figures with the helpers of tests/plot_check.h.)
  *
  * Every figure is checked for what a reader relies on: the PNG exists and is
  * 1200 x 800; it shows data (enough pixels of the data's colour, decoded by
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "e2e.h"
-#include "figure_check.h"
+#include "plot_check.h"
 
 #define BLUE "#0072B2" /* the bars */
 

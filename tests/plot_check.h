@@ -1,11 +1,11 @@
-/* figure_check.h: the checks every figure of `coopsim plot` must pass, shared by
- * tests/test_plot.c and tests/test_plot_tournament.c: the PNG exists and is
- * W x H (its IHDR chunk); it shows data, not just axes (the PNG is decoded by
- * gnuplot's own PNG reader and enough of its pixels have a colour only the data
- * is drawn in); and its script redraws it byte for byte from the figures/ folder
- * with gnuplot alone.  Also plot_written: a results directory written and plotted. */
-#ifndef COOP_TEST_FIGURE_CHECK_H
-#define COOP_TEST_FIGURE_CHECK_H
+/* plot_check.h: the checks tests/test_plot.c and tests/test_plot_tournament.c
+ * make of every figure of `coopsim plot`: the PNG exists and is 1200 x 800 (its
+ * IHDR chunk), it shows data (enough pixels of the data's colour, decoded by
+ * gnuplot's own PNG reader), and its script redraws it byte for byte from the
+ * figures/ folder; and plot_written, which writes a results directory with
+ * coopsim and plots it. */
+#ifndef COOP_TEST_PLOT_CHECK_H
+#define COOP_TEST_PLOT_CHECK_H
 
 #include <criterion/criterion.h>
 #include <stdint.h>
@@ -16,7 +16,6 @@
 
 #include "e2e.h"
 
-/* The size of every figure, in pixels. */
 #define W 1200
 #define H 800
 
@@ -35,36 +34,6 @@ static inline int png_size(const char *path, uint32_t *w, uint32_t *h)
     return 1;
 }
 
-/* A test on one pixel at (x, y) of colour (r, g, b): 1 when it counts. */
-typedef int (*pixel_test)(const void *ctx, int x, int y, int r, int g, int b);
-
-/* Counts the pixels of a PNG that pass `counts`, decoding it with gnuplot (its
- * table of x, y, red, green, blue, alpha per pixel); -1 on failure. */
-static inline long png_count(const char *png, pixel_test counts, const void *ctx)
-{
-    char table[128], cmd[1024], line[256];
-    snprintf(table, sizeof table, "/tmp/coopsim-pixels-%d.txt", (int)getpid());
-    snprintf(cmd, sizeof cmd,
-             "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
-             "unset table\" 2>/dev/null",
-             table, png);
-    if (system(cmd) != 0)
-        return -1;
-    FILE *f = fopen(table, "r");
-    if (!f)
-        return -1;
-    long n = 0;
-    while (fgets(line, sizeof line, f)) {
-        int x, y, r, g, b;
-        if (line[0] == '#' || sscanf(line, "%d %d %d %d %d", &x, &y, &r, &g, &b) != 5)
-            continue;
-        n += counts(ctx, x, y, r, g, b);
-    }
-    fclose(f);
-    unlink(table);
-    return n;
-}
-
 /* Which pixels count as data: near one colour (within `tol` per channel, 12 when
  * 0), or, with colour NULL, any saturated colour (max - min channel > 60: not
  * white, grey or black, which is what axes, grid and text are drawn in). */
@@ -74,37 +43,54 @@ typedef struct looks {
     int tol;
 } looks;
 
-/* looks, parsed once for png_count. */
-typedef struct looks_rgb {
-    int any;                  /* colour NULL: any saturated colour */
-    unsigned r, g, b;
-    int tol;
-} looks_rgb;
-
-static inline int looks_like_data(const void *ctx, int x, int y, int r, int g, int b)
+/* Decodes a PNG with gnuplot's own reader into a table of x, y, red, green, blue,
+ * alpha per pixel, the file /tmp/coopsim-TAG-PID.txt (its name into table, for
+ * the caller to unlink), opened for reading; NULL on failure. */
+static inline FILE *png_table(const char *png, const char *tag, char *table, size_t size)
 {
-    const looks_rgb *c = ctx;
-    (void)x, (void)y;
-    if (!c->any) {
-        int t = c->tol;
-        return abs(r - (int)c->r) <= t && abs(g - (int)c->g) <= t && abs(b - (int)c->b) <= t;
-    }
-    int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-    int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-    return mx - mn > 60;
+    char cmd[1024];
+    snprintf(table, size, "/tmp/coopsim-%s-%d.txt", tag, (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "gnuplot -e \"set table '%s'; plot '%s' binary filetype=png with rgbimage; "
+             "unset table\" 2>/dev/null",
+             table, png);
+    if (system(cmd) != 0)
+        return NULL;
+    return fopen(table, "r");
 }
 
-/* Counts the pixels of a PNG that match `lk`; -1 on failure. */
+/* Counts the pixels of a PNG that match `lk`, decoding it with gnuplot (its
+ * table of x, y, red, green, blue, alpha per pixel); -1 on failure. */
 static inline long count_pixels(const char *png, const looks *lk)
 {
-    looks_rgb c = {!lk->colour, 0, 0, 0, lk->tol ? lk->tol : 12};
+    char table[128], line[256];
+    FILE *f = png_table(png, "pixels", table, sizeof table);
+    if (!f)
+        return -1;
+    unsigned cr = 0, cg = 0, cb = 0;
     if (lk->colour)
-        sscanf(lk->colour, "#%2x%2x%2x", &c.r, &c.g, &c.b);
-    return png_count(png, looks_like_data, &c);
+        sscanf(lk->colour, "#%2x%2x%2x", &cr, &cg, &cb);
+    long n = 0;
+    while (fgets(line, sizeof line, f)) {
+        int x, y, r, g, b;
+        if (line[0] == '#' || sscanf(line, "%d %d %d %d %d", &x, &y, &r, &g, &b) != 5)
+            continue;
+        if (lk->colour) {
+            int t = lk->tol ? lk->tol : 12;
+            n += abs(r - (int)cr) <= t && abs(g - (int)cg) <= t && abs(b - (int)cb) <= t;
+        } else {
+            int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+            int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+            n += mx - mn > 60;
+        }
+    }
+    fclose(f);
+    unlink(table);
+    return n;
 }
 
-/* The checks every figure must pass: a W x H PNG showing data, which its script
- * redraws byte for byte. */
+/* The checks every figure must pass: a 1200 x 800 PNG showing data, which its
+ * script redraws byte for byte. */
 static inline void check_figure(const char *dir, const char *name, const looks *lk)
 {
     char png[512], copy[512], cmd[1200];

@@ -1,0 +1,373 @@
+/* plot_hypothesis.c: outcomes.csv and hypothesis.csv read for the figures of
+ * `coopsim plot` (summarised over replicates, indexed by point, comparison and
+ * outcome; the sweep figures reuse them), and the forest plot of a hypothesis
+ * test at one point (figure 4). */
+#include "plot_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coop_output.h"
+
+/* ---------------------------------------------------------------- outcomes and hypothesis */
+
+coop_acc *oacc(const odata *od, int row, int world, int outcome)
+{
+    return &od->acc[((size_t)row * MAX_WORLDS + world) * MAX_OUTCOMES + outcome];
+}
+
+int load_outcomes(plot *p, odata *od, coop_err *err)
+{
+    static const char *const cols[] = {"point", "world", "replicate", "outcome", "value"};
+    int ix[5], got, status;
+    coop_csv_reader c;
+    size_t cells = p->n_points * MAX_WORLDS * MAX_OUTCOMES;
+    if (!(od->acc = calloc(cells, sizeof *od->acc)))
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading outcomes.csv");
+    if ((status = coop_csv_reader_open(&c, p->dir, "outcomes.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 5, err)))
+        goto out;
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
+        long point;
+        double v;
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_num(&c, ix[4], &v, err)))
+            goto out;
+        int row = point_row(p, point);
+        int w = strtab_add(&p->worlds, c.fld[ix[1]]);
+        int o = strtab_add(&p->outcomes, c.fld[ix[3]]);
+        if (w < 0 || o < 0) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        if (row >= 0 && w < MAX_WORLDS && o < MAX_OUTCOMES)
+            coop_acc_add(oacc(od, row, w, o), v);
+    }
+out:
+    coop_csv_reader_close(&c);
+    return status;
+}
+
+int load_hypothesis(plot *p, hdata *h, coop_err *err)
+{
+    static const char *const cols[] = {"point", "outcome", "comparison", "mean_a", "mean_b",
+                                       "diff", "ci_lo", "ci_hi", "verdict"};
+    int ix[9], got, status;
+    coop_csv_reader c;
+    unsigned char *seen = calloc(p->n_points, 1);
+    if (!seen)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading hypothesis.csv");
+    if ((status = coop_csv_reader_open(&c, p->dir, "hypothesis.csv", err)) ||
+        (status = coop_csv_reader_need(&c, cols, ix, 9, err)))
+        goto out;
+    int ncol = coop_csv_reader_col(&c, "n");
+    while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
+        long point;
+        hrow r;
+        r.n = -1;
+        if (ncol >= 0 && (status = coop_csv_reader_int(&c, ncol, &r.n, err)))
+            goto out;
+        if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
+            (status = coop_csv_reader_num(&c, ix[3], &r.mean_a, err)) ||
+            (status = coop_csv_reader_num(&c, ix[4], &r.mean_b, err)) ||
+            (status = coop_csv_reader_num(&c, ix[5], &r.diff, err)) ||
+            (status = coop_csv_reader_num(&c, ix[6], &r.lo, err)) ||
+            (status = coop_csv_reader_num(&c, ix[7], &r.hi, err)))
+            goto out;
+        if ((r.row = point_row(p, point)) < 0)
+            continue;
+        r.outcome = strtab_add(&p->outcomes, c.fld[ix[1]]);
+        r.cmp = strtab_add(&h->cmp, c.fld[ix[2]]);
+        if (r.outcome < 0 || r.cmp < 0) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        r.verdict = -1;
+        for (int v = 0; v < N_VERDICTS; v++)
+            if (strcmp(c.fld[ix[8]], verdict_name[v]) == 0)
+                r.verdict = v;
+        hrow *q = coop_grow(h->r, &h->cap, h->n + 1, sizeof *q);
+        if (!q) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+            goto out;
+        }
+        h->r = q;
+        h->r[h->n++] = r;
+        h->n_rows += !seen[r.row];
+        seen[r.row] = 1;
+    }
+    if (status)
+        goto out;
+
+    /* The index hfind looks rows up in (the last row wins a duplicate). */
+    size_t cells = p->n_points * (h->cmp.n ? h->cmp.n : 1) * MAX_OUTCOMES;
+    if (!(h->index = malloc(cells * sizeof *h->index))) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c.path);
+        goto out;
+    }
+    for (size_t i = 0; i < cells; i++)
+        h->index[i] = -1;
+    for (size_t i = 0; i < h->n; i++)
+        if (h->r[i].outcome < MAX_OUTCOMES)
+            h->index[((size_t)h->r[i].row * h->cmp.n + h->r[i].cmp) * MAX_OUTCOMES +
+                     h->r[i].outcome] = (int)i;
+out:
+    free(seen);
+    coop_csv_reader_close(&c);
+    return status;
+}
+
+/* The row of hypothesis.csv for (point row, comparison, outcome), or NULL. */
+const hrow *hfind(const hdata *h, int row, int cmp, int outcome)
+{
+    if (!h->index || row < 0 || cmp < 0 || (size_t)cmp >= h->cmp.n || outcome < 0 ||
+        outcome >= MAX_OUTCOMES)
+        return NULL;
+    int i = h->index[((size_t)row * h->cmp.n + cmp) * MAX_OUTCOMES + outcome];
+    return i < 0 ? NULL : &h->r[i];
+}
+
+/* Units of an outcome (docs/ODD.md, "7.8 Observation") and whether the thesis predicts it
+ * smaller (then hypothesis.csv orients its difference as other - factual; see
+ * coop_hypothesis_orientation). */
+const char *outcome_unit(const char *name, int *fewer)
+{
+    static const struct {
+        const char *name, *unit;
+        int fewer;
+    } u[] = {
+        {"others_coop_target", "share of C actions", 0},
+        {"target_engagement", "engagement (0-1)", 0},
+        {"others_level", "agreement level", 0},
+        {"years_to_enhanced", "years", 1},
+        {"censored_share", "share of states", 1},
+        {"regional_cohesion", "share of C actions", 0},
+    };
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
+        if (strcmp(name, u[i].name) == 0) {
+            *fewer = u[i].fewer;
+            return u[i].unit;
+        }
+    *fewer = 0;
+    return "outcome units";
+}
+
+/* The name of the primary outcome (cfg->hyp.primary), or NULL. */
+const char *primary_outcome(const plot *p)
+{
+    int k = p->cfg.hyp.primary;
+    return k >= 0 && k < COOP_N_OUTCOMES ? coop_outcome_names[k] : NULL;
+}
+
+/* "Hypothesis: KZ's motivator role raises cooperation with EU" */
+void hypothesis_name(const plot *p, char *buf, size_t size)
+{
+    const coop_config *cfg = &p->cfg;
+    if (cfg->hyp.motivator >= 0 && cfg->hyp.target >= 0)
+        snprintf(buf, size, "%s's motivator role raises cooperation with %s",
+                 cfg->actors[cfg->hyp.motivator].name, cfg->actors[cfg->hyp.target].name);
+    else
+        snprintf(buf, size, "the motivator's role raises cooperation with the target");
+}
+
+/* A range [lo, hi] that holds 0 and every finite value, padded, never narrower
+ * than 1e-3 of `scale` (so a difference of rounding error reads as zero). */
+static void pad_range(double *lo, double *hi, double scale)
+{
+    if (!(*lo <= 0))
+        *lo = 0;
+    if (!(*hi >= 0))
+        *hi = 0;
+    double min_w = 1e-3 * (scale > 0 && isfinite(scale) ? scale : 1.0);
+    if (*hi - *lo < min_w) {
+        double mid = (*hi + *lo) / 2;
+        *lo = mid - min_w / 2;
+        *hi = mid + min_w / 2;
+    }
+    double pad = 0.08 * (*hi - *lo);
+    *lo -= pad;
+    *hi += pad;
+}
+
+/* figures/forest.csv: a row per (outcome, comparison) of the point in row `row`. */
+static int forest_data(plot *p, const hdata *h, int row, const int *outs, int no,
+                       const char *file, coop_err *err)
+{
+    FILE *o = data_open(p, file, err);
+    if (!o)
+        return err->code;
+    fputs("outcome,comparison,row,verdict,mean_a,mean_b,diff,ci_lo,ci_hi\n", o);
+    for (int k = 0; k < no; k++)
+        for (size_t c = 0; c < h->cmp.n; c++) {
+            const hrow *r = hfind(h, row, (int)c, outs[k]);
+            char on[COOP_NAME_MAX * 2], cn[COOP_NAME_MAX * 2];
+            if (!r)
+                continue;
+            safe_name(on, sizeof on, p->outcomes.s[outs[k]]);
+            safe_name(cn, sizeof cn, h->cmp.s[c]);
+            fprintf(o, "%s,%s,%zu,%s", on, cn, c + 1,
+                    r->verdict >= 0 ? verdict_name[r->verdict] : "NA");
+            put_num(o, r->mean_a);
+            put_num(o, r->mean_b);
+            put_num(o, r->diff);
+            put_num(o, r->lo);
+            put_num(o, r->hi);
+            fputc('\n', o);
+        }
+    return data_close(p, o, file, err);
+}
+
+/* The row labels of outcome `out`'s panel (`set ytics (...`, left open): each
+ * comparison with its verdict, on `lines` lines, cut to max_chars; the range of
+ * the differences and CIs into lo, hi and the largest mean into scale. */
+static void forest_rows(FILE *g, const hdata *h, int row, int out, int lines, int max_chars,
+                        double *lo, double *hi, double *scale)
+{
+    fputs("set ytics (", g);
+    for (int c = 0; c < (int)h->cmp.n; c++) {
+        const hrow *r = hfind(h, row, c, out);
+        char lab[256], name[256];
+        snprintf(name, sizeof name, "%s", h->cmp.s[c]);
+        if ((int)strlen(name) > max_chars && max_chars > 4)
+            snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
+        if (lines == 2)
+            snprintf(lab, sizeof lab, "%s\n%s", name,
+                     r && r->verdict >= 0 ? verdict_name[r->verdict] : "no verdict");
+        else
+            snprintf(lab, sizeof lab, "%s %s", name,
+                     r && r->verdict >= 0 ? verdict_mark[r->verdict] : "");
+        fputs(c ? ", " : "", g);
+        gq(g, lab);
+        fprintf(g, " %d", c + 1);
+        if (!r)
+            continue;
+        double x[3] = {r->diff, r->lo, r->hi};
+        for (int j = 0; j < 3; j++)
+            if (isfinite(x[j])) {
+                *lo = x[j] < *lo ? x[j] : *lo;
+                *hi = x[j] > *hi ? x[j] : *hi;
+            }
+        double m = fabs(r->mean_a) > fabs(r->mean_b) ? fabs(r->mean_a) : fabs(r->mean_b);
+        if (isfinite(m) && m > *scale)
+            *scale = m;
+    }
+}
+
+/* The plot command of outcome `out`'s panel: per verdict, the differences with
+ * their CIs (where there are any) and the points, in the verdict's colour. */
+static void forest_points(FILE *g, const hdata *h, int row, int out, const char *file,
+                          const char *onsafe)
+{
+    fputs("plot ", g);
+    int n_el = 0;
+    for (int vd = 0; vd < N_VERDICTS; vd++) {
+        int bars = 0, pts = 0;
+        for (int c = 0; c < (int)h->cmp.n; c++) {
+            const hrow *r = hfind(h, row, c, out);
+            if (r && r->verdict == vd && isfinite(r->diff)) {
+                pts = 1;
+                bars |= isfinite(r->lo) && isfinite(r->hi);
+            }
+        }
+        const char *sel = "strcol('outcome') eq '%s' && strcol('verdict') eq '%s'";
+        if (bars) {
+            fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
+            fprintf(g, sel, onsafe, verdict_name[vd]);
+            fprintf(g, " ? column('diff') : NaN):'row':'ci_lo':'ci_hi' with xerrorbars "
+                       "pt 7 ps 1.8 lw 2.5 lc rgb '%s' notitle",
+                    verdict_colour[vd]);
+        }
+        if (pts) {
+            fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
+            fprintf(g, sel, onsafe, verdict_name[vd]);
+            fprintf(g, " ? column('diff') : NaN):'row' with points pt 7 ps 1.8 "
+                       "lc rgb '%s' notitle",
+                    verdict_colour[vd]);
+        }
+    }
+    if (n_el == 0)
+        fputs("NaN notitle", g);
+}
+
+/* Figure 4: the forest plot of a hypothesis test at one point. */
+int plot_forest(plot *p, const hdata *h, coop_err *err)
+{
+    int status;
+    const char *file = "forest.csv", *prim = primary_outcome(p);
+    int outs[MAX_OUTCOMES], no = 0, row = h->r[0].row;
+    for (size_t o = 0; o < p->outcomes.n && no < MAX_OUTCOMES; o++) {
+        int any = 0;
+        for (size_t i = 0; i < h->n && !any; i++)
+            any = h->r[i].outcome == (int)o && h->r[i].row == row;
+        if (any)
+            outs[no++] = (int)o;
+    }
+    if (no == 0 || h->cmp.n == 0)
+        return COOP_OK;
+    if ((status = forest_data(p, h, row, outs, no, file, err)))
+        return status;
+
+    /* The verdict of the hypothesis: the primary outcome against the counterfactual. */
+    int cf = strtab_find(&h->cmp, "counterfactual");
+    int po = prim ? strtab_find(&p->outcomes, prim) : -1;
+    const hrow *v = cf >= 0 && po >= 0 ? hfind(h, row, cf, po) : NULL;
+    char hyp[256], title[1024];
+    hypothesis_name(p, hyp, sizeof hyp);
+    snprintf(title, sizeof title,
+             "Hypothesis: %s.  Verdict: %s (primary outcome %s, factual vs counterfactual)\n"
+             "mean paired difference with its 95%% CI, oriented so that > 0 supports the thesis",
+             hyp, v && v->verdict >= 0 ? verdict_name[v->verdict] : "not available",
+             prim ? prim : "not given");
+
+    fig f;
+    const char *what = "forest plot of the hypothesis test";
+    if ((status = fig_open(p, &f, "forest", what, file, "hypothesis.csv", err)))
+        return status;
+    FILE *g = f.gp;
+    int nc = (int)h->cmp.n;
+    page pg;
+    fprintf(g, "set yrange [%d.5:0.5]\nset grid noytics\nset ytics scale 0\n", nc);
+    page_open(p, g, &pg, no, PAGE_FOREST, title, 0, 0);
+    /* Row labels that fit their row (a line is about 1.5 times the font size):
+     * the comparison over its verdict at 12 pt when two lines fit, else one line
+     * (the verdict's mark after the name), smaller as the rows get thinner; and
+     * never wider than the room left of the panel. */
+    double row_px = pg.ph / nc;
+    int lines = row_px >= 2 * 1.5 * 12 + 4 ? 2 : 1;
+    int font = lines == 2 ? 12 : (int)((row_px - 4) / 1.5);
+    font = font > 12 ? 12 : font < 6 ? 6 : font;
+    size_t longest = 0;
+    for (int c = 0; c < nc; c++)
+        longest = strlen(h->cmp.s[c]) > longest ? strlen(h->cmp.s[c]) : longest;
+    double need = (longest + (lines == 2 ? 0 : 2)) * 0.72 * font + 24; /* ~0.72 em a character */
+    if (need > pg.left) { /* widen the room for the labels, up to 260 px */
+        pg.left = need < 260 ? need : 260;
+        pg.xsp = pg.left + 20;
+        page_fit(&pg);
+    }
+    int max_chars = (int)((pg.left - 24) / (0.72 * font)) - (lines == 2 ? 0 : 2);
+    fprintf(g, "set ytics font ',%d'\n", font);
+    for (int k = 0; k < no; k++) {
+        const char *on = p->outcomes.s[outs[k]];
+        char t[256], xl[256], onsafe[COOP_NAME_MAX * 2];
+        int fewer;
+        const char *unit = outcome_unit(on, &fewer);
+        safe_name(onsafe, sizeof onsafe, on);
+        snprintf(t, sizeof t, "%s%s", on, prim && strcmp(on, prim) == 0 ? " (primary)" : "");
+        snprintf(xl, sizeof xl, "%s%s", unit, fewer ? " (other - factual)" : "");
+        page_panel(g, &pg, k, t, xl, NULL, 1);
+        double lo = 0, hi = 0, scale = 0;
+        forest_rows(g, h, row, outs[k], lines, max_chars, &lo, &hi, &scale);
+        pad_range(&lo, &hi, scale);
+        fprintf(g, ")\nset xrange [%.6g:%.6g]\nset xtics %.6g\n", lo, hi,
+                nice_step(hi - lo, 4));
+        fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb '#606060'\n", g);
+        forest_points(g, h, row, outs[k], file, onsafe);
+        fputs("\nunset arrow 1\n", g);
+    }
+    page_close(g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+    return status;
+}
