@@ -636,7 +636,7 @@ Test(output, bare_directory_holds_the_manifest_and_the_commands_files)
     cr_assert(exists(in_base("res/notes.txt")));  /* the user's file is kept */
     cr_assert(not(exists(in_base("res/outcomes.csv"))));  /* the old run's files are gone */
     cr_assert(not(exists(in_base("res/milestones.csv"))));
-    char *m = slurp(in_base("res/manifest.cfg"));
+    char *m = slurp_or_fail(in_base("res/manifest.cfg"), NULL);
     cr_assert_not_null(strstr(m, "# coopsim configuration, fully resolved"));
     assert_has_line(m, "  subcommand = \"tournament\";");
     free(m);
@@ -655,7 +655,7 @@ Test(output, points_csv_has_every_point_exactly)
     coop_sweep *sw = coop_sweep_alloc(&sc, &err);
     cr_assert_not_null(sw, "%s", err.text);
     cr_assert(eq(int, coop_output_write_points(base, sw, &err), COOP_OK), "%s", err.text);
-    char *s = slurp(in_base("points.csv"));
+    char *s = slurp_or_fail(in_base("points.csv"), NULL);
     cr_assert_not_null(s);
     cr_assert(eq(int, count_lines(s), 1 + coop_sweep_size(sw)));
     cr_assert(eq(int, strncmp(s, "point,", 6), 0), "%s", s);
