@@ -1,7 +1,7 @@
 /* config_print.c: the printer of a resolved configuration (a results manifest is
  * one), driven by the schema table, and the `validation` group kept as text for it.
- * network.file is printed absolute, or, by coop_config_print_in, relative to the
- * manifest's directory. */
+ * network.file and validation.trade_file are printed absolute, or, by
+ * coop_config_print_in, relative to the manifest's directory. */
 #define _XOPEN_SOURCE 700 /* realpath (the validation group's trade_file); POSIX.1-2008 */
 
 #include "coop_config.h"
@@ -121,8 +121,10 @@ static void put_setting_value(FILE *out, int ind, const config_setting_t *s,
  * text "validation = ...;\n" that coop_config_print writes, so that a manifest can
  * be validated again.  validation.trade_file is relative to the configuration's
  * directory (sim/validate.c); a relative one that names an existing file is
- * written as that file's absolute path (realpath), so the manifest finds it from
- * any directory; otherwise it is kept as written (validate reports it).  Comments
+ * kept as that file's absolute path (realpath); coop_config_print_in writes it
+ * relative to the results directory, so a manifest finds it from any directory and
+ * on any machine that has the tree; otherwise it is kept as written (validate
+ * reports it).  Comments
  * are not kept.  COOP_ENOMEM when the text cannot be built. */
 int cfg_keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg)
 {
@@ -593,20 +595,47 @@ static char *canonical_dir(const char *dir)
     return out;
 }
 
+/* The kept validation text with its absolute trade_file written relative to the
+ * canonical directory base (a new string), or NULL when there is nothing to change
+ * or memory runs out (the text is then printed as kept). */
+static char *validation_in(const char *text, const char *base)
+{
+    static const char tag[] = "trade_file = \"/";
+    const char *at = text ? strstr(text, tag) : NULL;
+    if (!at || !base)
+        return NULL;
+    const char *file = at + sizeof tag - 2, *end = strchr(file, '"');
+    char abs[4 * COOP_PATH_MAX], rel[4 * COOP_PATH_MAX];
+    if (!end || (size_t)(end - file) >= sizeof abs)
+        return NULL;
+    memcpy(abs, file, (size_t)(end - file));
+    abs[end - file] = '\0';
+    relative_to(base, abs, rel, sizeof rel);
+    size_t n = strlen(text) - (size_t)(end - file) + strlen(rel) + 1;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%.*s%s%s", (int)(file - text), text, rel, end);
+    return out;
+}
+
 int coop_config_print_in(const coop_config *cfg, FILE *out, const char *dir)
 {
-    coop_config shown = *cfg; /* shallow: only net.file differs */
+    coop_config shown = *cfg; /* shallow: only net.file and the validation text differ */
+    char *base = dir ? canonical_dir(dir) : NULL, *validation = validation_in(cfg->validation, base);
     if (cfg->net.present && cfg->net.type == COOP_NET_FILE) {
-        char *file = realpath(cfg->net.file, NULL), *base = dir ? canonical_dir(dir) : NULL;
+        char *file = realpath(cfg->net.file, NULL);
         if (file && base)
             relative_to(base, file, shown.net.file, sizeof shown.net.file);
         else if (file && strlen(file) < sizeof shown.net.file)
             memcpy(shown.net.file, file, strlen(file) + 1);
         free(file);
-        free(base);
     }
+    if (validation)
+        shown.validation = validation;
     fputs("# coopsim configuration, fully resolved: every key, defaults filled in.\n", out);
     print_scope(out, 0, SC_TOP, &shown, special_top, &shown, 0);
+    free(validation);
+    free(base);
     if (fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
