@@ -99,18 +99,42 @@ static int lattice_node_ok(const coop_model *m, int L, int moore, int i)
 
 #define KFTAB 128 /* the largest number of distinct gains with a table of fermi probabilities */
 
+/* Why the configuration does not allow the kernel (the conditions of alloc), NULL
+ * when it does. */
+static const char *kernel_unable(const coop_model *m, const coop_config *cfg)
+{
+    if (!m->node_mode)
+        return "interaction is not \"node\"";
+    if (m->nd != 1)
+        return "there is more than one domain";
+    if (m->n < 1)
+        return "there are no actors";
+    if (cfg->n_events > 0)
+        return "there are events";
+    if (m->no > 0)
+        return "there are observables";
+    if (m->fr)
+        return "there are free-riding lists (regions with a public good)";
+    if (m->n_mot > 0)
+        return "an actor has a motivator target";
+    if (m->hyp)
+        return "the hypothesis has a motivator and a target (outcome scalars)";
+    if (cfg->update_every > 1)
+        return "update_every is above 1";
+    for (size_t i = 0; i < m->n; i++) {
+        int r = cfg->actors[i].rule;
+        if (r != COOP_RULE_IMITATE_BEST && r != COOP_RULE_FERMI && r != COOP_RULE_REPLICATOR)
+            return "an actor's rule is not imitate_best, fermi or replicator";
+    }
+    return NULL;
+}
+
 void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
 {
-    const char *env = getenv("COOPSIM_KERNEL");
-    m->k_forbid = env && strcmp(env, "0") == 0;
-    m->k_allow = !env || strcmp(env, "2") != 0 ? !m->k_forbid : 2;
-    int able = m->node_mode && m->nd == 1 && m->n >= 1 && cfg->n_events == 0 && m->no == 0
-               && !m->fr && m->n_mot == 0 && !m->hyp && cfg->update_every <= 1;
-    for (size_t i = 0; able && i < m->n; i++) {
-        int r = cfg->actors[i].rule;
-        able = r == COOP_RULE_IMITATE_BEST || r == COOP_RULE_FERMI || r == COOP_RULE_REPLICATOR;
-    }
-    if (!able)
+    m->k_forbid = cfg->engine == COOP_ENGINE_GENERAL;
+    m->k_allow = !m->k_forbid;
+    m->k_why = kernel_unable(m, cfg);
+    if (m->k_why)
         return;
     m->k_draw = m->draw_rules; /* not brng: every node-mode run has block streams */
     int one_fermi = 1;
@@ -175,38 +199,59 @@ static int order_free(double a, double c)
 }
 
 /* The state checks of init; builds the gain table.  Sets k_ready. */
+/* Why the state after init does not allow the kernel (the conditions of init
+ * but the game's), NULL when it does. */
+static const char *kernel_state_unable(const coop_model *m)
+{
+    if (m->noise != 0.0 && !m->k_ebuf)
+        return "noise is not 0 and an actor follows imitate_best";
+    if (m->alpha != 0.0 || m->delta != 0.0)
+        return "engagement.alpha or engagement.delta is not 0";
+    if (m->beta != 0.0 || m->gamma != 0.0 || m->lambda != 0.0)
+        return "institutions.beta, gamma or lambda is not 0";
+    if (m->nl > 1 && !(m->theta[1] > 0.0))
+        return "an agreement level is reachable at trust 0 (institutions.theta)";
+    for (size_t t = 0; t < m->nt; t++)
+        if (!(m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]) >= 1.0))
+            return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
+    double S0 = m->ns ? m->scale[0] : 1.0, G0 = m->goal[0];
+    for (size_t i = 0; i < m->n; i++) {
+        int lo = m->row[i], hi = m->row[i + 1];
+        double sum = 0.0;
+        for (int s = lo; s < hi; s++) {
+            sum += m->eng[s];
+            if (m->scale[s] != S0)
+                return "the actors' capacities or goals differ (one scale on every tie)";
+            if (m->prop[s] != m->prop[lo])
+                return "an actor's propensities differ between its ties";
+        }
+        if (sum > m->attn[i])
+            return "an actor's attention budget binds";
+        if (m->goal[i] != G0)
+            return "the actors' goals differ";
+        if (hi > lo && m->prop[lo] != 0.0 && m->prop[lo] != 1.0)
+            return "an actor's propensity is not 0 or 1";
+    }
+    return NULL;
+}
+
 void kernel_init(coop_model *m)
 {
     m->k_ready = 0, m->k_on = 0;
     if (!m->k_able || !m->k_allow)
         return;
-    if ((m->noise != 0.0 && !m->k_ebuf) || m->alpha != 0.0 || m->delta != 0.0 || m->beta != 0.0
-        || m->gamma != 0.0 || m->lambda != 0.0 || (m->nl > 1 && !(m->theta[1] > 0.0)))
+    m->k_why = kernel_state_unable(m);
+    if (m->k_why)
         return;
     size_t n = m->n;
-    for (size_t t = 0; t < m->nt; t++)
-        if (!(m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]) >= 1.0))
-            return;
     double S0 = m->ns ? m->scale[0] : 1.0, G0 = m->goal[0];
-    for (size_t i = 0; i < n; i++) {
-        int lo = m->row[i], hi = m->row[i + 1];
-        double sum = 0.0;
-        for (int s = lo; s < hi; s++) {
-            sum += m->eng[s];
-            if (m->scale[s] != S0 || m->prop[s] != m->prop[lo])
-                return;
-        }
-        if (sum > m->attn[i] || m->goal[i] != G0)
-            return;
-        if (hi > lo && m->prop[lo] != 0.0 && m->prop[lo] != 1.0)
-            return;
-    }
     const double *pay = m->pay;
     double v[2][2]; /* the general engine's ga for own action x and partner action y */
     for (int x = 0; x < 2; x++)
         for (int y = 0; y < 2; y++)
             v[x][y] = 0.0 + S0 * coop_game_effective_table(pay, x, y, 0.0, 1.0 + m->beta * 0,
                                                             0.0);
+    m->k_why = "the game's gain from several neighbours depends on their order";
     if (!order_free(v[0][0], v[0][1]) || !order_free(v[1][0], v[1][1]))
         return;
     /* the table: degree d, action x, k cooperating neighbours (C neighbours first;
@@ -226,9 +271,11 @@ void kernel_init(coop_model *m)
             }
         tab += 2 * ((size_t)d + 1);
     }
+    m->k_why = "a gain is not finite";
     for (size_t q = 0; q < tab; q++)
         if (!isfinite(m->k_val[q]))
             return;
+    m->k_why = "out of memory for the table of gains";
     double *vals = malloc((tab ? tab : 1) * sizeof *vals);
     if (!vals)
         return;
@@ -245,8 +292,10 @@ void kernel_init(coop_model *m)
     memcpy(m->k_val, vals, u * sizeof *vals);
     free(vals);
     m->k_nval = (int)u;
+    m->k_why = "there are 32,000 distinct gains or more";
     if (u >= 32000) /* keys are int16 */
         return;
+    m->k_why = NULL;
     if (m->k_ftab && u <= KFTAB) /* the general engine's numbers, computed once */
         for (size_t a = 0; a < u; a++)
             for (size_t c = 0; c < u; c++)
@@ -617,9 +666,25 @@ void kernel_step(coop_model *m, coop_record *rec)
     m->step++;
 }
 
+int kernel_check(const coop_model *m, coop_err *err)
+{
+    const coop_config *cfg = m->cfg;
+    const char *why = m->k_why;
+    if (!why && (coop_config_series_actors(cfg) > 0 || coop_config_series_ties(cfg) > 0))
+        why = "its runs record per-actor or per-tie series (the actors are listed, or "
+              "network.series_nodes = true)";
+    if (!why && !m->k_ready)
+        why = "the state after init does not allow it";
+    if (!why)
+        return COOP_OK;
+    return COOP_FAIL(err, COOP_EINVAL, "model: experiment.engine = \"kernel\", but the node "
+                     "kernel cannot run this configuration: %s (docs/ODD.md, \"Node kernel\"); "
+                     "use engine = \"auto\" or \"general\"", why);
+}
+
 void coop_model_set_kernel(coop_model *m, int allow)
 {
-    /* from the next coop_model_init; COOPSIM_KERNEL=0 wins (tests and make bench
+    /* from the next coop_model_init; experiment.engine = "general" wins (tests
      * compare the paths through build/coopsim, which asks for the kernel) */
     m->k_allow = m->k_forbid ? 0 : allow == 2 ? 2 : allow != 0;
 }

@@ -289,6 +289,162 @@ static void build_outcomes(coop_model *m, const coop_config *cfg, int *fail)
     m->win_start = cfg->n_steps - (int)w;
 }
 
+/* The run's generators: its own, the motivators' and the tie streams. */
+static void alloc_streams(coop_model *m, const gsl_rng_type *type, int *fail)
+{
+    size_t nt = m->nt;
+    m->rng = gsl_rng_alloc(type);
+    m->mrng = gsl_rng_alloc(type);
+    *fail |= !m->rng || !m->mrng;
+    m->tb = nt > TSTREAMS ? (nt + TSTREAMS - 1) / TSTREAMS : 1;
+    m->n_trng = nt ? (nt + m->tb - 1) / m->tb : 0;
+    m->trng = zalloc(m->n_trng, sizeof(gsl_rng *), fail);
+    m->tgap = zalloc(m->n_trng, sizeof(double), fail);
+    for (size_t b = 0; !*fail && b < m->n_trng; b++)
+        *fail = !(m->trng[b] = gsl_rng_alloc(type));
+}
+
+/* The topology and the parameters that events may change. */
+static void alloc_parameters(coop_model *m, int *fail)
+{
+    size_t n = m->n, nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
+    m->row = zalloc(n + 1, sizeof(int), fail);
+    m->nbr = zalloc(ns, sizeof(int), fail);
+    m->own = zalloc(ns, sizeof(int), fail);
+    m->tie = zalloc(ns, sizeof(int), fail);
+    m->rev = zalloc(ns, sizeof(int), fail);
+    m->tslot = zalloc(ns, sizeof(int), fail);
+    m->region = zalloc(n, sizeof(int), fail);
+    m->tie_region = zalloc(nt, sizeof(int), fail);
+    m->xreg = zalloc(ns, sizeof(int), fail);
+    m->to_target = zalloc(n, sizeof(int), fail);
+    m->model_of = zalloc(n, sizeof(int), fail);
+
+    m->game = zalloc(nd, sizeof(coop_game), fail);
+    m->pay = zalloc(nd * 4, sizeof(double), fail);
+    m->db = zalloc(nd, sizeof(double), fail);
+    m->dc = zalloc(nd, sizeof(double), fail);
+    m->pg = zalloc(nd, sizeof(double), fail);
+    m->donation = zalloc(nd, sizeof(int), fail);
+    m->pgd = zalloc(nd, sizeof(int), fail);
+    m->cap = zalloc(n, sizeof(double), fail);
+    m->open = zalloc(n, sizeof(double), fail);
+    m->attn = zalloc(n, sizeof(double), fail);
+    m->goal = zalloc(n * nd, sizeof(double), fail);
+    m->rule = zalloc(n, sizeof(int), fail);
+    m->rpar = zalloc(n * NPAR, sizeof(double), fail);
+    m->mrate = zalloc(n, sizeof(double), fail);
+    m->mimpact = zalloc(n, sizeof(double), fail);
+    m->mdemo = zalloc(n, sizeof(double), fail);
+    m->mbrok = zalloc(n, sizeof(double), fail);
+    m->mforce = zalloc(n, sizeof(double), fail);
+    m->w = zalloc(nt, sizeof(double), fail);
+    m->rival = zalloc(nt, sizeof(double), fail);
+    m->obs = zalloc(nt * no, sizeof(double), fail);
+    m->oshare = zalloc(nt * no, sizeof(double), fail);
+    m->growth = zalloc(no, sizeof(double), fail);
+    m->decay = zalloc(no, sizeof(double), fail);
+    m->drv_row = zalloc(no + 1, sizeof(int), fail);
+    m->drv = zalloc(no * nd, sizeof(int), fail);
+}
+
+/* The derived values and the state of a run. */
+static void alloc_state(coop_model *m, size_t n_regions, int *fail)
+{
+    size_t n = m->n, nt = m->nt, nd = m->nd, ns = m->ns, nr = n_regions;
+    m->sr = zalloc(ns, sizeof(double), fail);
+    m->aspA = zalloc(n * nd, sizeof(double), fail);
+    m->aspIM = zalloc(n * nd, sizeof(double), fail);
+    m->scale = zalloc(ns * nd, sizeof(double), fail);
+    m->eng = zalloc(ns, sizeof(double), fail);
+    m->prop = zalloc(ns * nd, sizeof(double), fail);
+    m->mem = zalloc(ns * nd, 1, fail);
+    m->lastv = zalloc(ns * nd, sizeof(double), fail);
+    m->cc = zalloc(ns, sizeof(int), fail);
+    m->tgain = zalloc(ns, sizeof(double), fail);
+    m->on = zalloc(nt, 1, fail);
+    m->on_list = zalloc(nt, sizeof(int), fail);
+    m->last_on = zalloc(nt, sizeof(int), fail);
+    m->fresh = zalloc(nt, sizeof(int), fail);
+    m->mut = zalloc(nt, sizeof(int), fail);
+    m->trust = zalloc(nt, sizeof(double), fail);
+    m->level = zalloc(nt, sizeof(int), fail);
+    m->up = zalloc(nt, sizeof(int), fail);
+    m->down = zalloc(nt, sizeof(int), fail);
+    m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), fail);
+    m->gain = zalloc(n, sizeof(double), fail);
+    m->cum = zalloc(n, sizeof(double), fail);
+    m->acc = zalloc(n, sizeof(double), fail);
+    m->nc = zalloc(n, sizeof(int), fail);
+    m->na = zalloc(n, sizeof(int), fail);
+    m->coh = zalloc(nr, sizeof(double), fail);
+    m->coh_c = zalloc(nr, sizeof(double), fail);
+    m->coh_n = zalloc(nr, sizeof(double), fail);
+}
+
+/* The topology, the observables' driving domains and the free-riding lists. */
+static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
+{
+    size_t nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
+    int *ea = zalloc(nt, sizeof(int), fail), *eb = zalloc(nt, sizeof(int), fail);
+    if (!*fail)
+        build_topology(m, cfg, ea, eb);
+    free(ea);
+    free(eb);
+    if (*fail)
+        return;
+    for (size_t o = 0, x = 0; o < no; o++) {
+        for (size_t d = 0; d < nd; d++)
+            if (cfg->observables[o].drive[d])
+                m->drv[x++] = (int)d;
+        m->drv_row[o + 1] = (int)x;
+    }
+    size_t n_spill = spill_lists(m, NULL, NULL);
+    if (n_spill > 0) {
+        m->spill_row = zalloc(ns + 1, sizeof(int), fail);
+        m->spill = zalloc(n_spill, sizeof(int), fail);
+        m->fr = zalloc(ns * nd, sizeof(double), fail);
+        m->spill_slots = zalloc(ns, sizeof(int), fail);
+        if (*fail)
+            return;
+        spill_lists(m, m->spill_row, m->spill);
+        for (size_t s = 0; s < ns; s++)
+            if (m->spill_row[s + 1] > m->spill_row[s])
+                m->spill_slots[m->n_spill_slots++] = (int)s;
+    }
+}
+
+/* The actors' rules: which learning kinds are present, the imitation snapshot,
+ * the block streams of the per-node draws and the node actions. */
+static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
+{
+    size_t n = m->n, nd = m->nd;
+    int ht = cfg->hyp.target;
+    for (size_t i = 0; i < n; i++) {
+        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
+        coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
+        m->any_reinforce |= l == COOP_LEARN_REINFORCE;
+        m->any_imitate |= l == COOP_LEARN_IMITATE;
+        m->any_moran |= l == COOP_LEARN_MORAN;
+    }
+    if (m->any_imitate)
+        m->pnode = zalloc(n * nd, sizeof(double), fail);
+    for (size_t i = 0; i < n; i++)
+        m->draw_rules |= cfg->actors[i].rule == COOP_RULE_FERMI
+                         || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
+    /* per-node draws, from block streams: node mode, or imitation rules that draw */
+    if ((cfg->interaction == COOP_INTERACTION_NODE || m->draw_rules) && !*fail) {
+        m->n_brng = (n + KBLOCK - 1) / KBLOCK;
+        m->brng = zalloc(m->n_brng, sizeof(gsl_rng *), fail);
+        for (size_t b = 0; !*fail && b < m->n_brng; b++)
+            *fail = !(m->brng[b] = gsl_rng_alloc(m->rng->type));
+    }
+    m->self_play = cfg->net.present && cfg->net.self;
+    m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
+    if (m->node_mode)
+        m->nact = zalloc(n * nd, 1, fail);
+}
+
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
 {
     if (check_config(cfg, err))
@@ -307,140 +463,13 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     m->cfg = cfg;
     m->n = cfg->n_actors, m->nt = cfg->n_ties, m->nd = cfg->n_domains;
     m->no = cfg->n_observables, m->ns = 2 * cfg->n_ties, m->nl = cfg->inst.n_levels;
-    size_t n = m->n, nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
-    size_t nr = cfg->n_regions;
-
-    m->rng = gsl_rng_alloc(type);
-    m->mrng = gsl_rng_alloc(type);
-    fail |= !m->rng || !m->mrng;
-    m->tb = nt > TSTREAMS ? (nt + TSTREAMS - 1) / TSTREAMS : 1;
-    m->n_trng = nt ? (nt + m->tb - 1) / m->tb : 0;
-    m->trng = zalloc(m->n_trng, sizeof(gsl_rng *), &fail);
-    m->tgap = zalloc(m->n_trng, sizeof(double), &fail);
-    for (size_t b = 0; !fail && b < m->n_trng; b++)
-        fail = !(m->trng[b] = gsl_rng_alloc(type));
-    m->row = zalloc(n + 1, sizeof(int), &fail);
-    m->nbr = zalloc(ns, sizeof(int), &fail);
-    m->own = zalloc(ns, sizeof(int), &fail);
-    m->tie = zalloc(ns, sizeof(int), &fail);
-    m->rev = zalloc(ns, sizeof(int), &fail);
-    m->tslot = zalloc(ns, sizeof(int), &fail);
-    m->region = zalloc(n, sizeof(int), &fail);
-    m->tie_region = zalloc(nt, sizeof(int), &fail);
-    m->xreg = zalloc(ns, sizeof(int), &fail);
-    m->to_target = zalloc(n, sizeof(int), &fail);
-    m->model_of = zalloc(n, sizeof(int), &fail);
-
-    m->game = zalloc(nd, sizeof(coop_game), &fail);
-    m->pay = zalloc(nd * 4, sizeof(double), &fail);
-    m->db = zalloc(nd, sizeof(double), &fail);
-    m->dc = zalloc(nd, sizeof(double), &fail);
-    m->pg = zalloc(nd, sizeof(double), &fail);
-    m->donation = zalloc(nd, sizeof(int), &fail);
-    m->pgd = zalloc(nd, sizeof(int), &fail);
-    m->cap = zalloc(n, sizeof(double), &fail);
-    m->open = zalloc(n, sizeof(double), &fail);
-    m->attn = zalloc(n, sizeof(double), &fail);
-    m->goal = zalloc(n * nd, sizeof(double), &fail);
-    m->rule = zalloc(n, sizeof(int), &fail);
-    m->rpar = zalloc(n * NPAR, sizeof(double), &fail);
-    m->mrate = zalloc(n, sizeof(double), &fail);
-    m->mimpact = zalloc(n, sizeof(double), &fail);
-    m->mdemo = zalloc(n, sizeof(double), &fail);
-    m->mbrok = zalloc(n, sizeof(double), &fail);
-    m->mforce = zalloc(n, sizeof(double), &fail);
-    m->w = zalloc(nt, sizeof(double), &fail);
-    m->rival = zalloc(nt, sizeof(double), &fail);
-    m->obs = zalloc(nt * no, sizeof(double), &fail);
-    m->oshare = zalloc(nt * no, sizeof(double), &fail);
-    m->growth = zalloc(no, sizeof(double), &fail);
-    m->decay = zalloc(no, sizeof(double), &fail);
-    m->drv_row = zalloc(no + 1, sizeof(int), &fail);
-    m->drv = zalloc(no * nd, sizeof(int), &fail);
-
-    m->sr = zalloc(ns, sizeof(double), &fail);
-    m->aspA = zalloc(n * nd, sizeof(double), &fail);
-    m->aspIM = zalloc(n * nd, sizeof(double), &fail);
-    m->scale = zalloc(ns * nd, sizeof(double), &fail);
-    m->eng = zalloc(ns, sizeof(double), &fail);
-    m->prop = zalloc(ns * nd, sizeof(double), &fail);
-    m->mem = zalloc(ns * nd, 1, &fail);
-    m->lastv = zalloc(ns * nd, sizeof(double), &fail);
-    m->cc = zalloc(ns, sizeof(int), &fail);
-    m->tgain = zalloc(ns, sizeof(double), &fail);
-    m->on = zalloc(nt, 1, &fail);
-    m->on_list = zalloc(nt, sizeof(int), &fail);
-    m->last_on = zalloc(nt, sizeof(int), &fail);
-    m->fresh = zalloc(nt, sizeof(int), &fail);
-    m->mut = zalloc(nt, sizeof(int), &fail);
-    m->trust = zalloc(nt, sizeof(double), &fail);
-    m->level = zalloc(nt, sizeof(int), &fail);
-    m->up = zalloc(nt, sizeof(int), &fail);
-    m->down = zalloc(nt, sizeof(int), &fail);
-    m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), &fail);
-    m->gain = zalloc(n, sizeof(double), &fail);
-    m->cum = zalloc(n, sizeof(double), &fail);
-    m->acc = zalloc(n, sizeof(double), &fail);
-    m->nc = zalloc(n, sizeof(int), &fail);
-    m->na = zalloc(n, sizeof(int), &fail);
-    m->coh = zalloc(nr, sizeof(double), &fail);
-    m->coh_c = zalloc(nr, sizeof(double), &fail);
-    m->coh_n = zalloc(nr, sizeof(double), &fail);
-    if (fail)
-        goto nomem;
-
-    {
-        int *ea = zalloc(nt, sizeof(int), &fail), *eb = zalloc(nt, sizeof(int), &fail);
-        if (!fail)
-            build_topology(m, cfg, ea, eb);
-        free(ea);
-        free(eb);
-        if (fail)
-            goto nomem;
-    }
-    for (size_t o = 0, x = 0; o < no; o++) {
-        for (size_t d = 0; d < nd; d++)
-            if (cfg->observables[o].drive[d])
-                m->drv[x++] = (int)d;
-        m->drv_row[o + 1] = (int)x;
-    }
-    size_t n_spill = spill_lists(m, NULL, NULL);
-    if (n_spill > 0) {
-        m->spill_row = zalloc(ns + 1, sizeof(int), &fail);
-        m->spill = zalloc(n_spill, sizeof(int), &fail);
-        m->fr = zalloc(ns * nd, sizeof(double), &fail);
-        m->spill_slots = zalloc(ns, sizeof(int), &fail);
-        if (fail)
-            goto nomem;
-        spill_lists(m, m->spill_row, m->spill);
-        for (size_t s = 0; s < ns; s++)
-            if (m->spill_row[s + 1] > m->spill_row[s])
-                m->spill_slots[m->n_spill_slots++] = (int)s;
-    }
-    int ht = cfg->hyp.target;
-    for (size_t i = 0; i < n; i++) {
-        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
-        coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
-        m->any_reinforce |= l == COOP_LEARN_REINFORCE;
-        m->any_imitate |= l == COOP_LEARN_IMITATE;
-        m->any_moran |= l == COOP_LEARN_MORAN;
-    }
-    if (m->any_imitate)
-        m->pnode = zalloc(n * nd, sizeof(double), &fail);
-    for (size_t i = 0; i < n; i++)
-        m->draw_rules |= cfg->actors[i].rule == COOP_RULE_FERMI
-                         || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
-    /* per-node draws, from block streams: node mode, or imitation rules that draw */
-    if ((cfg->interaction == COOP_INTERACTION_NODE || m->draw_rules) && !fail) {
-        m->n_brng = (n + KBLOCK - 1) / KBLOCK;
-        m->brng = zalloc(m->n_brng, sizeof(gsl_rng *), &fail);
-        for (size_t b = 0; !fail && b < m->n_brng; b++)
-            fail = !(m->brng[b] = gsl_rng_alloc(m->rng->type));
-    }
-    m->self_play = cfg->net.present && cfg->net.self;
-    m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
-    if (m->node_mode)
-        m->nact = zalloc(n * nd, 1, &fail);
+    alloc_streams(m, type, &fail);
+    alloc_parameters(m, &fail);
+    alloc_state(m, cfg->n_regions, &fail);
+    if (!fail)
+        build_structure(m, cfg, &fail);
+    if (!fail)
+        build_rules(m, cfg, &fail);
     if (fail || !build_motivators(m, cfg, &fail))
         goto nomem;
     build_outcomes(m, cfg, &fail);
@@ -450,9 +479,14 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     if (fail)
         goto nomem;
     coop_model_init(m, cfg->seed);
+    if (cfg->engine == COOP_ENGINE_KERNEL && kernel_check(m, err) != COOP_OK) {
+        coop_model_free(m);
+        return NULL;
+    }
     return m;
 nomem:
     coop_model_free(m);
-    COOP_FAIL(err, COOP_ENOMEM, "model: out of memory for %zu actors and %zu ties", n, nt);
+    COOP_FAIL(err, COOP_ENOMEM, "model: out of memory for %zu actors and %zu ties",
+              cfg->n_actors, cfg->n_ties);
     return NULL;
 }

@@ -132,8 +132,10 @@ struct coop_model {
 
     /* node kernel (section "node kernel" below); NULL buffers when not possible */
     int k_able;          /* the configuration allows the kernel (alloc) */
-    int k_allow;         /* coop_model_set_kernel; COOPSIM_KERNEL=0 clears it */
-    int k_forbid;        /* COOPSIM_KERNEL=0: k_allow stays 0 whatever the callers ask */
+    int k_allow;         /* coop_model_set_kernel; experiment.engine = "general" clears it */
+    int k_forbid;        /* experiment.engine = "general": k_allow stays 0 whatever the
+                          * callers ask */
+    const char *k_why;   /* why the kernel cannot run (alloc, init), NULL when it can */
     int k_threads;       /* coop_model_set_threads, 0 = omp_get_max_threads() */
     int k_ready;         /* the state after init allows it (init) */
     int k_on;            /* this run uses it (decided at step 0) */
@@ -203,5 +205,10 @@ void kernel_init(coop_model *m);
 
 /* One step of the kernel; the population into rec (may be NULL). */
 void kernel_step(coop_model *m, coop_record *rec);
+
+/* For experiment.engine = "kernel", after the first init: COOP_OK when the runs
+ * of the configuration can use the kernel, else COOP_EINVAL and err names the
+ * condition that fails. */
+int kernel_check(const coop_model *m, coop_err *err);
 
 #endif
