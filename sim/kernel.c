@@ -33,9 +33,11 @@
  *     own action, one of the two payoffs is +0, or both are integers below 2^31);
  *   step 0: the record (if any) holds the population only (no per-actor or
  *     per-tie series).
- * Otherwise the general engine runs.  coop_model_set_kernel(m, 0) and
- * COOPSIM_KERNEL=0 force the general engine (tests compare the two);
- * coop_model_set_kernel(m, 2) and COOPSIM_KERNEL=2 let the kernel skip the
+ * Otherwise the general engine runs (experiment.engine = "auto"); with "kernel"
+ * coop_model_alloc refuses such a configuration (kernel_check, the condition
+ * from kernel_unable or kernel_state_unable).  coop_model_set_kernel(m, 0) and
+ * experiment.engine = "general" force the general engine (tests compare the two);
+ * coop_model_set_kernel(m, 2) lets the kernel skip the
  * cumulative gains (read only by coop_model_cum_gain, then NaN, and by per-actor
  * series, which the kernel never runs with): a read-modify-write of 16 bytes per
  * node and step, about a third of the kernel's time.
