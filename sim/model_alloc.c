@@ -8,24 +8,14 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "coop_network.h"
+#include "coop_rng.h"
 #include "coop_strategy.h"
 
 /* Streams of a run besides its generator (model.c, "Randomness"): at most
  * TSTREAMS tie streams. */
 #define TSTREAMS 4096
-
-static const gsl_rng_type *rng_type(const char *name)
-{
-    if (name[0] == '\0')
-        return gsl_rng_mt19937;
-    for (const gsl_rng_type **t = gsl_rng_types_setup(); *t; t++)
-        if (strcmp((*t)->name, name) == 0)
-            return *t;
-    return NULL;
-}
 
 /* ---------------------------------------------------------------- records */
 
@@ -449,7 +439,7 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
 {
     if (check_config(cfg, err))
         return NULL;
-    const gsl_rng_type *type = rng_type(cfg->rng);
+    const gsl_rng_type *type = coop_rng_type(cfg->rng[0] ? cfg->rng : "mt19937");
     if (!type) {
         COOP_FAIL(err, COOP_EINVAL, "model: unknown random number generator '%s'", cfg->rng);
         return NULL;

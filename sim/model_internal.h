@@ -24,6 +24,8 @@
 #define KBLOCK (16 * KSUB)
 #define KPAR_MIN (16 * KBLOCK)
 
+/* One run: topology, parameters, state and the node kernel's buffers (the data
+ * layout and the streams are described at the top of model.c). */
 struct coop_model {
     const coop_config *cfg;
     gsl_rng *rng;
@@ -130,7 +132,7 @@ struct coop_model {
     int node_mode; /* interaction = node: one action per node and domain per step */
     unsigned char *nact; /* n*nd: the node actions of this step (node_mode) */
 
-    /* node kernel (section "node kernel" below); NULL buffers when not possible */
+    /* node kernel (kernel.c); NULL buffers when not possible */
     int k_able;          /* the configuration allows the kernel (alloc) */
     int k_allow;         /* coop_model_set_kernel; experiment.engine = "general" clears it */
     int k_forbid;        /* experiment.engine = "general": k_allow stays 0 whatever the
