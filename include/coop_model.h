@@ -81,7 +81,8 @@ typedef struct coop_model coop_model;
 
 /* Allocates a model for cfg (which must outlive it) and initialises it with
  * cfg->seed.  NULL and err filled on failure (COOP_EINVAL: a configuration the
- * engine cannot run, e.g. an unknown generator name; COOP_ENOMEM). */
+ * engine cannot run, e.g. an unknown generator name, or experiment.engine =
+ * "kernel" where the node kernel cannot run; COOP_ENOMEM). */
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err);
 void coop_model_free(coop_model *m);
 
@@ -99,10 +100,13 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
 
 /* The node kernel (docs/ODD.md, "Node kernel"): a fast path for node-level
  * imitate_best models that gives the same numbers as the general engine.
- * coop_model_set_kernel(m, 0) forces the general engine from the next
- * coop_model_init (coop_model_run calls it; the environment variable
- * COOPSIM_KERNEL=0, read by coop_model_alloc, does the same for every model);
- * coop_model_set_kernel(m, 2) (COOPSIM_KERNEL=2) lets the kernel skip the
+ * The configuration chooses the engine (cfg->engine, experiment.engine):
+ * COOP_ENGINE_AUTO uses the kernel where it can run; COOP_ENGINE_GENERAL never,
+ * whatever coop_model_set_kernel asks; with COOP_ENGINE_KERNEL coop_model_alloc
+ * fails (COOP_EINVAL, err naming the condition) for a configuration the kernel
+ * cannot run.  coop_model_set_kernel(m, 0) forces the general engine from the
+ * next coop_model_init (coop_model_run calls it);
+ * coop_model_set_kernel(m, 2) lets the kernel skip the
  * cumulative gains, and coop_model_cum_gain then returns NaN: nothing coopsim
  * writes reads them when the kernel runs; 1 (the default) keeps them;
  * coop_model_set_threads(m, k) caps the kernel's within-run threads (0, the

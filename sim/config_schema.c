@@ -73,6 +73,8 @@ static const char *const id_names[] = {"index", "name", NULL};
 static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
+/* experiment.engine, in coop_engine order. */
+static const char *const engine_names[] = {"auto", "kernel", "general", NULL};
 /* time.unit, in coop_time_unit order. */
 static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
@@ -162,6 +164,11 @@ const key cfg_schema[] = {
     TXT(SC_EXPERIMENT, "rng", coop_config, rng, CH_ANY, 0, "mt19937",
         "GSL generator type by name (gsl_rng_types_setup): mt19937 (Matsumoto & Nishimura "
         "1998) is GSL's default; ranlxd2 and taus2 are alternatives"),
+    ENM(SC_EXPERIMENT, "engine", coop_config, engine, engine_names, "auto",
+        "auto: the node kernel (a fast path for the classic node-level imitation models, "
+        "giving the same numbers) where the configuration allows it, else the general "
+        "engine; kernel: the node kernel, or an error saying which condition fails; "
+        "general: the general engine always (docs/ODD.md, \"Node kernel\")"),
 
     /* time */
     FLT(SC_TIME, "start", coop_config, start, 1991.0, -PMAX, PMAX, 0, NOFIELD,

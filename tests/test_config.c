@@ -693,7 +693,7 @@ Test(config, printer_exact_text)
     const char *want =
         "# coopsim configuration, fully resolved: every key, defaults filled in.\n"
         "experiment = {\n  name = \"coopsim\";\n  seed = 1;\n  replicates = 100;\n"
-        "  rng = \"mt19937\";\n};\n"
+        "  rng = \"mt19937\";\n  engine = \"auto\";\n};\n"
         "time = {\n  start = 1991.0;\n  end = 2030.0;\n  steps_per_year = 4;\n  unit = \"year\";\n};\n"
         "noise = 0.01;\ninteraction = \"tie\";\nupdate_every = 1;\n"
         "engagement = {\n  alpha = 0.2;\n  delta = 0.05;\n};\n"

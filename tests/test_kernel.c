@@ -7,8 +7,11 @@
  * b, including b = 2 and b = 1.5 where C and D neighbours tie; the CSR path
  * (ring, Barabasi-Albert); the state seen through the inspection functions; the
  * same records for 1, 2 and 4 within-run threads on a lattice large enough to use
- * them; the cases that must fall back to the general engine; and end to end,
- * population.csv of build/coopsim with and without COOPSIM_KERNEL=0. */
+ * them; the cases that must fall back to the general engine; end to end,
+ * population.csv of build/coopsim with experiment.engine = "auto" and "general";
+ * and the option itself: it selects the engine, "kernel" on a configuration the
+ * kernel cannot run fails naming the condition, and an unknown value fails with
+ * the allowed ones. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -278,7 +281,7 @@ Test(kernel, falls_back)
     }
 }
 
-/* build/coopsim: population.csv with the kernel and with COOPSIM_KERNEL=0. */
+/* build/coopsim: population.csv with the kernel and with experiment.engine = "general". */
 Test(kernel, population_csv_end_to_end)
 {
     char dir[64];
@@ -291,13 +294,10 @@ Test(kernel, population_csv_end_to_end)
             snprintf(a, sizeof a, "%s/k%d_%d", dir, k, seed);
             snprintf(b, sizeof b, "%s/g%d_%d", dir, k, seed);
             const char *fmt = "run configs/classic/nowak_may.cfg -o %s --quiet --seed %d "
-                              "--set network.L=37 --set time.end=50 --set domains.pd.T=%s";
-            unsetenv("COOPSIM_KERNEL");
-            e2e_result *r = e2e_run(fmt, a, seed, bs[k]);
+                              "--set network.L=37 --set time.end=50 --set domains.pd.T=%s%s";
+            e2e_result *r = e2e_run(fmt, a, seed, bs[k], "");
             cr_assert_eq(r->status, 0, "%s", r->err);
-            setenv("COOPSIM_KERNEL", "0", 1);
-            r = e2e_run(fmt, b, seed, bs[k]);
-            unsetenv("COOPSIM_KERNEL");
+            r = e2e_run(fmt, b, seed, bs[k], " --set experiment.engine=general");
             cr_assert_eq(r->status, 0, "%s", r->err);
             strcat(a, "/population.csv");
             strcat(b, "/population.csv");
@@ -308,12 +308,10 @@ Test(kernel, population_csv_end_to_end)
     snprintf(a, sizeof a, "%s/fermi_k", dir);
     snprintf(b, sizeof b, "%s/fermi_g", dir);
     const char *fmt = "run configs/classic/fermi_ring.cfg -o %s --quiet --replicates 3 "
-                      "--set noise=0.05 --set network.n=2000 --set time.end=40";
-    e2e_result *r = e2e_run(fmt, a);
+                      "--set noise=0.05 --set network.n=2000 --set time.end=40%s";
+    e2e_result *r = e2e_run(fmt, a, "");
     cr_assert_eq(r->status, 0, "%s", r->err);
-    setenv("COOPSIM_KERNEL", "0", 1);
-    r = e2e_run(fmt, b);
-    unsetenv("COOPSIM_KERNEL");
+    r = e2e_run(fmt, b, " --set experiment.engine=general");
     cr_assert_eq(r->status, 0, "%s", r->err);
     strcat(a, "/population.csv");
     strcat(b, "/population.csv");
@@ -340,4 +338,85 @@ Test(kernel, without_cumulative_gains)
     coop_record_free(r0);
     coop_record_free(r2);
     coop_config_destroy(&cfg);
+}
+
+/* experiment.engine selects the engine: "general" keeps the kernel off whatever
+ * coop_model_set_kernel asks, "kernel" and "auto" use it where it can run, and
+ * the records are the same. */
+Test(kernel, engine_option_selects_the_engine)
+{
+    const char *engines[] = {"auto", "kernel", "general"};
+    coop_record *r[3];
+    size_t np = 0;
+    for (int e = 0; e < 3; e++) {
+        char opt[64];
+        snprintf(opt, sizeof opt, "experiment.engine=\"%s\"", engines[e]);
+        const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=1.85", opt};
+        coop_config cfg;
+        load_ok("configs/classic/nowak_may.cfg", ov, 4, &cfg);
+        cr_assert_eq(cfg.engine, e, "%s: engine %d", engines[e], cfg.engine);
+        int used, l[5];
+        double c[5], p[5];
+        r[e] = run(&cfg, 3, 1, 1, &used, c, p, l);
+        cr_expect_eq(used, e != COOP_ENGINE_GENERAL, "engine %s: kernel_on %d", engines[e], used);
+        np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+        coop_config_destroy(&cfg);
+    }
+    for (int e = 1; e < 3; e++)
+        cr_expect_eq(memcmp(r[0]->pop, r[e]->pop, np * sizeof(double)), 0,
+                     "engine %s: records differ from auto", engines[e]);
+    for (int e = 0; e < 3; e++)
+        coop_record_free(r[e]);
+}
+
+/* experiment.engine = "kernel" on configurations the kernel cannot run: the model
+ * is refused (COOP_EINVAL, exit status 2) with the condition that fails. */
+Test(kernel, engine_kernel_refuses_what_it_cannot_run)
+{
+    const char *kernel = "experiment.engine=\"kernel\"";
+    struct {
+        const char *path, *ov[3], *why;
+        size_t n_ov;
+    } cases[] = {
+        {"configs/eu_ca.cfg", {kernel}, "interaction is not \"node\"", 1},
+        {"configs/classic/nowak_may.cfg", {kernel, "network.L=11", "noise=0.05"},
+         "noise is not 0", 3},
+        {"configs/classic/nowak_may.cfg", {kernel, "network.L=11", "network.series_nodes=true"},
+         "per-actor or per-tie series", 3},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        coop_config cfg;
+        load_ok(cases[k].path, cases[k].ov, cases[k].n_ov, &cfg);
+        coop_err err = {0};
+        coop_model *m = coop_model_alloc(&cfg, &err);
+        cr_expect_null(m, "%s: the model was allocated", cases[k].why);
+        coop_model_free(m);
+        cr_expect_eq(err.code, COOP_EINVAL);
+        cr_expect_not_null(strstr(err.text, "experiment.engine = \"kernel\""), "%s", err.text);
+        cr_expect_not_null(strstr(err.text, cases[k].why), "%s", err.text);
+        coop_config_destroy(&cfg);
+    }
+    char dir[64];
+    e2e_tmpdir(dir, sizeof dir);
+    cr_assert(dir[0]);
+    e2e_result *r = e2e_run("run configs/classic/nowak_may.cfg -o %s/k --quiet --set network.L=11 "
+                            "--set noise=0.05 --set experiment.engine=kernel", dir);
+    cr_expect_eq(r->status, 2, "exit status %d: %s", r->status, r->err);
+    cr_expect_not_null(strstr(r->err, "noise is not 0 and an actor follows imitate_best"), "%s",
+                       r->err);
+    e2e_rmrf(dir);
+}
+
+/* An unknown engine is a configuration error that lists the allowed values. */
+Test(kernel, engine_unknown_value)
+{
+    const char *ov[] = {"experiment.engine=\"fast\""};
+    coop_config cfg;
+    coop_err err = {0};
+    int st = coop_config_load("configs/classic/nowak_may.cfg", ov, 1, &cfg, &err);
+    cr_assert_eq(st, COOP_ECONFIG, "experiment.engine = \"fast\": status %d", st);
+    cr_expect_not_null(strstr(err.text, "is not one of auto, kernel, general"), "%s", err.text);
+    e2e_result *r = e2e_run("check configs/classic/nowak_may.cfg --set experiment.engine=fast");
+    cr_expect_eq(r->status, 2, "exit status %d", r->status);
+    cr_expect_not_null(strstr(r->err, "auto, kernel, general"), "%s", r->err);
 }

@@ -14,11 +14,10 @@
 #    measured by a run of 1 generation and subtracted; each run is repeated
 #    REPEAT times (default 3) and the fastest kept.  Within-run threads come from omp_get_max_threads(), so
 #    the script sets OMP_NUM_THREADS as well as --threads.  Target: <= 2 ns on
-#    one core, speed-up 1 -> 2 threads >= 1.8.  Measured twice: as coopsim runs
-#    it (the kernel keeps every node's cumulative gain) and with COOPSIM_KERNEL=2
-#    (the kernel skips the cumulative gains, which coopsim never reads).
-#    COOPSIM_KERNEL=0 in the environment measures the general engine instead
-#    (the second measurement then too).
+#    one core, speed-up 1 -> 2 threads >= 1.8.  Measured as coopsim runs it (the
+#    kernel skips the cumulative gains, which coopsim never reads).
+#    ENGINE=general measures the general engine instead (--set
+#    experiment.engine=general; docs/CONFIG.md); the default is auto.
 # 3. Fermi imitation on the same lattice: see below.
 set -euo pipefail
 prog=${1:-build/coopsim}
@@ -51,12 +50,14 @@ awk -v s1="$t1" -v s2="$t2" -v r="$reps" 'BEGIN {
     printf "throughput target (>= 50 million turns/s per core): %s\n", (turns / s1 >= 50e6) ? "met" : "NOT met"
 }'
 
-echo "coopsim bench: Nowak-May, L = $L, $gens generations (node kernel unless COOPSIM_KERNEL=0)"
+engine=${ENGINE:-auto}
+echo "coopsim bench: Nowak-May, L = $L, $gens generations (experiment.engine = $engine)"
 repeat=${REPEAT:-3}
 fastest() { # threads generations -> the fastest of $repeat runs of "${model[@]}", in seconds
     local best="" s
     for _ in $(seq "$repeat"); do
         s=$(OMP_NUM_THREADS=$1 seconds "$prog" run "${model[@]}" --set network.L="$L" \
+            --set experiment.engine="${run_engine:-$engine}" \
             --set time.end="$2" --threads "$1" --quiet --force -o "$out/n$1")
         best=$(awk -v a="$s" -v b="$best" 'BEGIN { print (b == "" || a < b) ? a : b }')
     done
@@ -75,18 +76,16 @@ nowak() { # label generations target: 1 and 2 threads, ns per cell-update and th
     awk -v a="$x1" -v b="$x2" -v l="$1" 'BEGIN { printf "%s speed-up 1 -> 2 threads: %.2f (target >= 1.8)\n", l, a / b }'
 }
 model=(configs/classic/nowak_may.cfg)
-nowak "kernel:" "$gens" " (target <= 2)"
-# The kernel without the cumulative gains (nothing coopsim writes reads them).
-COOPSIM_KERNEL=2 nowak "kernel, no cum_gain:" "$gens" " (target <= 2)"
+nowak "$engine:" "$gens" " (target <= 2)"
 
 # 3. Fermi imitation (K = 0.1, b = 1.05, half the nodes C at random) on the same
 #    lattice: the rule draws random numbers, from one GSL stream per block of 4096
 #    nodes derived from (run seed, block), so any thread count gives the same
 #    numbers; the kernel makes the general engine's draws (tests/test_kernel.c).
-#    FERMI_GENS generations (default 100); the general engine (COOPSIM_KERNEL=0)
+#    FERMI_GENS generations (default 100); the general engine (experiment.engine = general)
 #    for comparison on ENGINE_GENS (default 10) generations, fastest of 1.
 model=(configs/classic/nowak_may.cfg --set 'actor_template.rule="fermi"'
        --set actor_template.rule_params.K=0.1 --set network.initial_c=0.5 --set domains.pd.T=1.05)
 echo "coopsim bench: Fermi imitation, L = $L (draws from one stream per block of nodes)"
-nowak "fermi, kernel:" "${FERMI_GENS:-100}" ""
-repeat=1 COOPSIM_KERNEL=0 nowak "fermi, general engine:" "${ENGINE_GENS:-10}" ""
+nowak "fermi, $engine:" "${FERMI_GENS:-100}" ""
+repeat=1 run_engine=general nowak "fermi, general engine:" "${ENGINE_GENS:-10}" ""

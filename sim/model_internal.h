@@ -1,0 +1,215 @@
+/* model_internal.h: what the engine's own files share (model.c, model_alloc.c,
+ * kernel.c) and no other module sees: the definition of struct coop_model, the
+ * block sizes of the per-node work, and the functions one of these files calls in
+ * another.  Other modules see only coop_model.h. */
+#ifndef COOP_MODEL_INTERNAL_H
+#define COOP_MODEL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "coop_config.h"
+#include "coop_game.h"
+#include "coop_model.h"
+
+#define NPAR COOP_RULE_PARAMS_MAX
+
+/* Blocks of nodes (model.c, section "record", and kernel.c): KSUB nodes per partial sum,
+ * KBLOCK nodes per unit of work and per imitation stream, and within-run threads
+ * only for runs of at least KPAR_MIN nodes. */
+#define KSUB 256
+#define KBLOCK (16 * KSUB)
+#define KPAR_MIN (16 * KBLOCK)
+
+/* One run: topology, parameters, state and the node kernel's buffers (the data
+ * layout and the streams are described at the top of model.c). */
+struct coop_model {
+    const coop_config *cfg;
+    gsl_rng *rng;
+    gsl_rng **brng;  /* n_brng: one stream per block of KBLOCK nodes for the per-node
+                      * draws (node-mode actions and errors; fermi and replicator
+                      * imitation), NULL when there are none (tie mode without them) */
+    size_t n_brng;
+    gsl_rng **trng;  /* n_trng: one stream per tie (per tb ties beyond TSTREAMS ties) for
+                      * its engagement draws and, in tie mode, choices and errors */
+    size_t n_trng, tb;
+    double *tgap;    /* n_trng: actions left before the next error on each tie stream */
+    gsl_rng *mrng;   /* the motivators' initiative draws */
+    size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
+    int nl;                   /* agreement levels */
+    int step;
+    size_t next_event;
+
+    /* topology, fixed at alloc */
+    int *row;        /* n+1 */
+    int *nbr;        /* ns: the partner */
+    int *own;        /* ns: the owner */
+    int *tie;        /* ns: the undirected tie */
+    int *rev;        /* ns: the partner's slot on the same tie */
+    int *tslot;      /* 2 nt: slot a->b, slot b->a */
+    int *region;     /* n: region id, -1 none */
+    int *tie_region; /* nt: region of an intra-regional tie, -1 otherwise */
+    int *xreg;       /* ns: the partner's region when it is not the owner's, else -1 */
+    int *spill_row;  /* ns+1: free-riding lists (NULL when no slot has one) */
+    int *spill;      /* slots k->j of the regional neighbours k of i, for slot i->j */
+    int *spill_slots, n_spill_slots; /* the slots with a non-empty list */
+    int *to_target;  /* n: slot i->hyp.target, -1 none */
+
+    /* motivators: actors with a target, and per regional neighbour k its slots */
+    int n_mot;
+    int *mot, *mot_mt, *mot_tm, *mot_row; /* n_mot (+1): actor, slot m->t, slot t->m */
+    int *mk_kt, *mk_tk, *mk_km;           /* slot k->t, slot t->k, tie k-m (-1 none) */
+
+    /* outcome bookkeeping (hypothesis motivator and target) */
+    int hyp;                  /* outcomes are defined */
+    int n_oth, n_reg, n_intra;
+    int *oth_kt;              /* n_oth: slot other->target, -1 none */
+    int *reg_tk;              /* n_reg: slot target->member */
+    int *intra;               /* n_intra: ties inside the motivator's region */
+    int win_start;            /* first step of the outcome window */
+    double *win_c, *win_n;    /* n_oth: C and actions toward the target in the window */
+    double win_eng, win_eng_n, win_coh_c, win_coh_n;
+
+    /* parameters (copies that events change) */
+    double noise, alpha, delta, hyst, beta, gamma, lambda;
+    double theta[COOP_MAX_LEVELS], omega[COOP_MAX_LEVELS];
+    int tau, update_every;
+    int games_dirty; /* an event changed a game or a rule parameter this step */
+    int last_learn; /* step of the last learning update, -1 none */
+    int *fresh, n_fresh; /* ties played since the last learning update */
+    coop_game *game;                 /* nd */
+    double *pay;                     /* nd*4: the games as tables (coop_game_table) */
+    double *db, *dc, *pg;            /* nd: donation b, c; public-good share */
+    int *donation;                   /* nd */
+    int *pgd, n_pgd;                 /* domains with a public-good share > 0 */
+    double *cap, *open, *attn;       /* n */
+    double *goal;                    /* n*nd */
+    int *rule;                       /* n */
+    double *rpar;                    /* n*NPAR */
+    double *mch; /* n*COOP_N_MOT: the motivator channels (MOT; a forced initiative is pending) */
+    double *w, *rival;               /* nt */
+    double *obs;                     /* nt*no */
+    double *oshare;                  /* nt*no: share of C driving each observable */
+    double *growth, *decay;          /* no */
+    int *drv_row, *drv;              /* no+1, domains driving each observable */
+    double wmax;
+
+    /* derived */
+    double *sr;    /* ns: sqrt(cap partner / cap owner) */
+    double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser */
+    double *scale; /* ns*nd: goal * sr */
+    double delta_max; /* largest payoff range over domains (replicator norm) */
+
+    /* state */
+    double *eng;   /* ns: engagement */
+    double *prop;  /* ns*nd: propensity (probability of C) */
+    unsigned char *mem; /* ns*nd: memory byte (coop_strategy.h) */
+    double *lastv; /* ns*nd: effective payoff of the last round (learning) */
+    double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
+    int *cc;       /* ns: C played this step */
+    double *tgain; /* ns: cumulative gain on the slot */
+    unsigned char *on; /* nt: engaged this step */
+    int *on_list, n_on; /* the engaged ties, in tie order */
+    int *last_on;  /* nt: last step engaged, -1 never */
+    int *mut;      /* nt: domains with mutual C this step */
+    double *trust; /* nt */
+    int *level, *up, *down; /* nt */
+    int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
+    int *nc, *na;  /* n: C and actions this step */
+    double *coh;   /* n_regions: cooperation on intra-regional ties this step */
+    double *coh_c, *coh_n;
+    double *pnode; /* n*nd: imitation snapshot */
+    int *model_of; /* n: imitation choice */
+    int any_reinforce, any_imitate;
+    int draw_rules; /* some actor follows fermi or replicator (imitation that draws) */
+    int self_play; /* network.self: each node also plays itself (Nowak & May 1992) */
+    int any_moran; /* some actor follows the Moran process */
+    int node_mode; /* interaction = node: one action per node and domain per step */
+    unsigned char *nact; /* n*nd: the node actions of this step (node_mode) */
+
+    /* node kernel (kernel.c); NULL buffers when not possible */
+    int k_able;          /* the configuration allows the kernel (alloc) */
+    int k_allow;         /* coop_model_set_kernel; experiment.engine = "general" clears it */
+    int k_forbid;        /* experiment.engine = "general": k_allow stays 0 whatever the
+                          * callers ask */
+    const char *k_why;   /* why the kernel cannot run (alloc, init), NULL when it can */
+    int k_threads;       /* coop_model_set_threads, 0 = omp_get_max_threads() */
+    int k_ready;         /* the state after init allows it (init) */
+    int k_on;            /* this run uses it (decided at step 0) */
+    unsigned char *k_buf; /* 3n: the actions to play, the next ones, the last played */
+    unsigned char *k_act, *k_nxt, *k_old;
+    unsigned char *k_exe;  /* n: the actions executed this step, with errors (fermi and
+                            * replicator only: NULL when some node is imitate_best); it
+                            * trades places with k_old, so k_ebuf holds the allocation */
+    unsigned char *k_ebuf;
+    const unsigned char *k_play; /* what the payoff pass plays: k_exe with noise, else k_act */
+    int16_t *k_key;      /* n: rank of this step's gain + 1, negated for a D node */
+    int16_t *k_ckey;     /* lattice: key of code x (d + 1) + k (action x, k C neighbours) */
+    double *k_cval;      /* lattice: gain of each code */
+    double *k_val;       /* k_nval: the distinct gains, ascending */
+    uint16_t *k_tab;     /* per degree d present: 2 (d+1) ranks, [x][count of C] */
+    int *k_off;          /* max degree + 1: offset of degree d in k_tab, -1 absent */
+    int k_maxdeg, k_nval;
+    double *k_ssum;      /* per KSUB nodes: their gains summed in node order */
+    long *k_bc, *k_bn;   /* per block: C and actions */
+    size_t k_nb;         /* blocks */
+    int k_lat, k_moore;  /* L of a verified periodic lattice (0: use the CSR) */
+    int k_draw;          /* some node follows a rule that draws (fermi, replicator) */
+    double *k_ftab;      /* every node fermi with one K: [rank i][rank j] probability of
+                          * copying j, from coop_strategy_fermi (NULL: computed per node) */
+};
+
+/* calloc of at least one element, so that empty arrays are valid pointers; sets
+ * *fail when out of memory. */
+static inline void *zalloc(size_t count, size_t size, int *fail)
+{
+    void *p = calloc(count ? count : 1, size);
+    if (!p)
+        *fail = 1;
+    return p;
+}
+
+/* Actor i's slot toward j, -1 when they have no tie. */
+static inline int find_slot(const coop_model *m, int i, int j)
+{
+    for (int s = m->row[i]; s < m->row[i + 1]; s++)
+        if (m->nbr[s] == j)
+            return s;
+    return -1;
+}
+
+/* model.c */
+
+/* The threads of this run's own parallel loops: 1 unless the run is large and no
+ * parallel region is active. */
+int run_threads(const coop_model *m);
+
+/* The neighbour whose propensities actor i copies, or i itself (draws from rng). */
+int imitation_model(const coop_model *m, int i, gsl_rng *rng);
+
+/* The snapshot of this step into rec, when rec takes one. */
+void record_snapshot(const coop_model *m, coop_record *rec);
+
+/* kernel.c: the node kernel (docs/ODD.md, "Node kernel") */
+
+/* At alloc: whether the configuration allows the kernel, and its buffers
+ * (*fail set when out of memory).  m->k_why says why not. */
+void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail);
+
+/* At init: whether the state allows the kernel (k_ready), and its tables.
+ * m->k_why says why not. */
+void kernel_init(coop_model *m);
+
+/* One step of the kernel; the population into rec (may be NULL). */
+void kernel_step(coop_model *m, coop_record *rec);
+
+/* For experiment.engine = "kernel", after the first init: COOP_OK when the runs
+ * of the configuration can use the kernel, else COOP_EINVAL and err names the
+ * condition that fails. */
+int kernel_check(const coop_model *m, coop_err *err);
+
+#endif
