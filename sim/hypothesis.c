@@ -736,7 +736,6 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
 
 /* ---------------------------------------------------------------- the driver */
 
-
 /* The plan of a hypothesis test without a sweep: the worlds of w at point 0, with
  * cfg's replicates, seed and series mode (its cfg left to the caller). */
 static coop_plan plain_plan(const coop_config *cfg, const coop_hyp_worlds *w)
