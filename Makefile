@@ -18,19 +18,23 @@ CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror $(OPT) -g -
             -MMD -MP -Iinclude $(SANFLAGS)
 LDFLAGS  := -fopenmp $(SANFLAGS)
 
-SRC      := $(wildcard sim/*.c)
+# The experiment's process layer is chosen at link time (include/coop_dist.h):
+# sim/dist_serial.c (one process) everywhere but in the MPI flavour, which links
+# sim/dist_mpi.c instead, the only file that uses MPI.
+SRC      := $(filter-out sim/dist_mpi.c,$(wildcard sim/*.c))
+MPISRC   := $(filter-out sim/dist_serial.c,$(wildcard sim/*.c))
 OBJ      := $(SRC:sim/%.c=$(BUILD)/obj/%.o)
 LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
 TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 PROG     := $(BUILD)/coopsim
 
-# The MPI flavour (make mpi): the same sources built with mpicc and -DCOOP_MPI,
-# objects in $(BUILD)/mpi/.  MPICC is found when a recipe runs (after make deps);
+# The MPI flavour (make mpi): the same sources with sim/dist_mpi.c for
+# sim/dist_serial.c, built with mpicc, objects in $(BUILD)/mpi/.  MPICC is found when a recipe runs (after make deps);
 # `make MPICC=` leaves MPI out (make sanitize does: Open MPI's own allocations
 # would fail LeakSanitizer).
 MPICC    ?= $(shell command -v mpicc 2>/dev/null)
-MPIOBJ   := $(SRC:sim/%.c=$(BUILD)/mpi/obj/%.o)
+MPIOBJ   := $(MPISRC:sim/%.c=$(BUILD)/mpi/obj/%.o)
 MPIPROG  := $(BUILD)/coopsim-mpi
 
 # Debian packages: pkg-config module or command -> package.
@@ -69,7 +73,7 @@ $(MPIPROG): $(MPIOBJ)
 	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/mpi/obj/%.o: sim/%.c | $(BUILD)/mpi/obj
-	$(MPICC) $(CFLAGS) -DCOOP_MPI $(PKG_CFLAGS) -c -o $@ $<
+	$(MPICC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Installs only what is missing: costs two pkg-config calls when all is present.
 deps:

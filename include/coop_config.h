@@ -253,7 +253,11 @@ typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } co
  * the node kernel where the configuration allows it, else the general engine;
  * kernel: the node kernel, and a configuration it cannot run is an error;
  * general: the general engine always. */
-typedef enum coop_engine { COOP_ENGINE_AUTO, COOP_ENGINE_KERNEL, COOP_ENGINE_GENERAL } coop_engine;
+typedef enum coop_engine_choice {
+    COOP_ENGINE_AUTO,
+    COOP_ENGINE_KERNEL,
+    COOP_ENGINE_GENERAL
+} coop_engine_choice;
 
 /* The `network` group: a generated population (coop_network.h) instead of the
  * `actors` and `ties` lists.  Every node is a copy of `actor_template` named
@@ -311,7 +315,7 @@ typedef struct coop_config {
     unsigned long seed;             /* [0, 2^32-1] */
     int replicates;                 /* [1, COOP_MAX_REPLICATES] */
     char rng[COOP_NAME_MAX];        /* GSL generator type name */
-    int engine;                     /* coop_engine */
+    int engine;                     /* coop_engine_choice */
 
     /* time: step s (0 <= s < n_steps) covers [start + s/steps_per_year, ...) */
     double start, end;

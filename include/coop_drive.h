@@ -59,11 +59,11 @@ extern const char *const coop_drive_factual[1];
  * coop_sweep *sw (coop_sweep_config). */
 int coop_drive_sweep_point(void *sw, int point, int world, coop_config *cfg, coop_err *err);
 
-/* The same sweep on a worker rank of build/coopsim-mpi (coop_experiment.h): every
- * point, run as rank 0 hands it out; nothing is written here. */
-int coop_drive_sweep_worker(const coop_config *cfg, coop_sweep *sw, int n_worlds,
-                            const char *const *world_names, coop_point_cfg_fn make, void *ctx,
-                            int threads, coop_err *err);
+/* The work of that sweep as a worker rank of build/coopsim-mpi serves it
+ * (coop_experiment_worker): the same plans, point p's world w built by make. */
+coop_work coop_drive_sweep_work(const coop_config *cfg, const coop_sweep *sw, int n_worlds,
+                                const char *const *world_names, coop_point_cfg_fn make,
+                                void *ctx);
 
 /* "SIGINT", "SIGTERM" or "a signal": for the messages of stopped commands. */
 const char *coop_drive_signal_name(int sig);

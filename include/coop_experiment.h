@@ -11,17 +11,18 @@
  *
  * This module does not write files: the output module provides a sink (data flows
  * config -> model -> experiment -> stats -> output).  It is the only module that
- * uses OpenMP, and the only one that uses MPI: built with -DCOOP_MPI (make mpi,
- * build/coopsim-mpi), the items of an experiment are spread over the MPI ranks.
- * Rank 0 owns the sink and hands out blocks of consecutive items to the other
- * ranks (dynamic load balancing: a rank asks for its next block when it has sent
- * the records of the last one), runs items on its own threads too, and feeds
- * every record, local or received, through the same reorder buffer: the sink
- * calls, and so the files, are the same for any number of ranks and threads.
- * The other ranks ("workers") load the same configuration and call the same
- * experiment function with a sink that is never called; they write nothing.
- * Without COOP_MPI the process is rank 0 of 1 and the functions below cost
- * nothing. */
+ * uses OpenMP, and the only one that uses MPI, in one file chosen at link time
+ * (coop_dist.h): in build/coopsim-mpi (make mpi) the items of an experiment are
+ * spread over the MPI ranks.  Rank 0 runs the commands, owns the sink and hands
+ * out blocks of consecutive items to the other ranks (dynamic load balancing: a
+ * rank asks for its next block when it has sent the records of the last one),
+ * runs items on its own threads too, and feeds every record, local or received,
+ * through the same reorder buffer: the sink calls, and so the files, are the same
+ * for any number of ranks and threads.  The other ranks ("workers") run no
+ * command: main loads the same configuration, describes the command's work
+ * (coop_work) and calls coop_experiment_worker, which serves rank 0's plans until
+ * the program ends; they write nothing.  In build/coopsim the process is rank 0
+ * of 1 and the process functions below cost nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H
 
@@ -110,7 +111,22 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
 
 /* ---- processes (MPI) ---- */
 
-/* Starts MPI (MPI_Init_thread, funneled) when built with COOP_MPI; else nothing.
+/* The work of a command as a worker rank serves it: the shape of the plans rank 0
+ * runs (plan: n_worlds, world_name, replicates, seed, keep_series and
+ * keep_snapshots as rank 0's; its n_points, point0 and cfg are not used: rank 0
+ * says which points each plan has) and how world w of absolute point p is built,
+ * make(ctx, p, w, ...): the configuration rank 0 runs there. */
+typedef struct coop_work {
+    coop_plan plan;
+    coop_point_cfg_fn make;
+    void *ctx;
+} coop_work;
+
+/* The work of coop_experiment_run(cfg, ...): cfg (a copy of it) at point 0; cfg
+ * must outlive the work. */
+coop_work coop_experiment_run_work(const coop_config *cfg);
+
+/* Starts MPI (MPI_Init_thread, funneled) in build/coopsim-mpi; else nothing.
  * Call first thing in main.  Returns COOP_OK, or COOP_EIO when MPI cannot start. */
 int coop_experiment_init(int *argc, char ***argv);
 
@@ -125,12 +141,19 @@ int coop_experiment_ranks(void);
  * sink returns it). */
 void coop_experiment_set_stop(const volatile sig_atomic_t *stop);
 
+/* The worker ranks' one entry point (main calls it on a rank > 0, instead of the
+ * command): serves every plan rank 0 starts with work (NULL: the command is not
+ * distributed, take part in none) on coop_experiment_threads(threads) threads,
+ * until rank 0 ends the program.  Returns COOP_OK, or the first failure (already
+ * reported to rank 0), then call coop_experiment_finish.  Rank 0 and build/coopsim
+ * return COOP_OK at once. */
+int coop_experiment_worker(const coop_work *work, int threads, coop_err *err);
+
 /* Ends the process's part: on rank 0 tells every worker that the program is over
  * with `status`, on a worker reports its own failure (status, err) to rank 0 if
  * it has not yet, then waits for rank 0's word; then MPI_Finalize.  Returns the
  * status to exit with: rank 0's on every rank, so exit statuses agree.  Without
- * MPI returns status.  A worker whose experiment ended because rank 0 stopped
- * gets COOP_EINTR from the experiment function and should come here at once. */
+ * MPI returns status. */
 int coop_experiment_finish(int status, const coop_err *err);
 
 #endif

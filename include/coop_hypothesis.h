@@ -215,4 +215,12 @@ typedef struct coop_hyp_opts {
  * options), or the first failure of the output or the experiment. */
 int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err);
 
+/* The work of coop_hypothesis_run(cfg, ...) as a worker rank of build/coopsim-mpi
+ * serves it (coop_experiment_worker): the same worlds, and points when cfg has a
+ * sweep group, as rank 0 runs them.  Returns COOP_OK, or an error with err filled
+ * (as coop_hyp_worlds_alloc and coop_sweep_alloc).  Release the work with
+ * coop_hypothesis_work_free (a zeroed one does nothing); cfg must outlive it. */
+int coop_hypothesis_work(const coop_config *cfg, coop_work *work, coop_err *err);
+void coop_hypothesis_work_free(coop_work *work);
+
 #endif

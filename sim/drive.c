@@ -72,14 +72,14 @@ int coop_drive_points(const coop_config *cfg, coop_sweep *sw, int n_worlds,
                       &points, err);
 }
 
-int coop_drive_sweep_worker(const coop_config *cfg, coop_sweep *sw, int n_worlds,
-                            const char *const *world_names, coop_point_cfg_fn make, void *ctx,
-                            int threads, coop_err *err)
+coop_work coop_drive_sweep_work(const coop_config *cfg, const coop_sweep *sw, int n_worlds,
+                                const char *const *world_names, coop_point_cfg_fn make,
+                                void *ctx)
 {
-    static const coop_sink none = {0};
-    coop_plan plan = sweep_plan(cfg, sw, 0, n_worlds, world_names,
-                                cfg->series != COOP_SERIES_NONE);
-    return coop_experiment_run_lazy(&plan, make, ctx, threads, &none, err);
+    coop_work work = {sweep_plan(cfg, sw, 0, n_worlds, world_names,
+                                  cfg->series != COOP_SERIES_NONE),
+                       make, ctx};
+    return work;
 }
 
 int coop_drive_sweep(const coop_config *cfg, coop_sweep *sw, int n_worlds,

@@ -742,6 +742,22 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
 
 /* ---------------------------------------------------------------- the driver */
 
+/* The plan of a hypothesis test without a sweep: the worlds of w at point 0, with
+ * cfg's replicates, seed and series mode (its cfg left to the caller). */
+static coop_plan plain_plan(const coop_config *cfg, const coop_hyp_worlds *w)
+{
+    coop_plan plan = {
+        .n_points = 1,
+        .point0 = 0,
+        .n_worlds = w->n,
+        .world_name = w->names,
+        .replicates = cfg->replicates,
+        .seed = (uint32_t)cfg->seed,
+        .keep_series = cfg->series != COOP_SERIES_NONE,
+    };
+    return plan;
+}
+
 /* One experiment's comparisons: rows into hypothesis.csv, the last point kept for
  * the table, a verdict line per point for sweeps. */
 typedef struct run_ctx {
@@ -829,16 +845,8 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
     for (int k = 0; k < w->n; k++)
         cfgs[k] = &w->cfg[k];
-    coop_plan plan = {
-        .n_points = 1,
-        .point0 = 0,
-        .n_worlds = w->n,
-        .cfg = cfgs,
-        .world_name = w->names,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = cfg->series != COOP_SERIES_NONE,
-    };
+    coop_plan plan = plain_plan(cfg, w);
+    plan.cfg = cfgs;
     coop_run_info info;
     coop_run_info_start(&info, opts->command, threads);
     info.subcommand = "hypothesis";
@@ -977,35 +985,57 @@ static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     return status;
 }
 
-/* A worker rank under MPI (coop_experiment.h): the same experiment as rank 0's,
- * whose sink is the only one called; nothing is written here. */
-static int worker_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
-                      coop_err *err)
+/* The work of a hypothesis test for a worker rank (coop_hypothesis_work): the
+ * worlds, and the sweep when there is one. */
+typedef struct hyp_work {
+    coop_hyp_worlds *worlds;
+    coop_sweep *sweep;
+    sweep_ctx sc;
+} hyp_work;
+
+/* World `world` of point `point`, as rank 0 runs it: of the sweep's point, or a
+ * copy of the world without a sweep. */
+static int work_world_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
 {
-    if (!cfg->sweep.present) {
-        static const coop_sink none = {0};
-        const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
-        for (int k = 0; k < w->n; k++)
-            cfgs[k] = &w->cfg[k];
-        coop_plan plan = {
-            .n_points = 1,
-            .n_worlds = w->n,
-            .cfg = cfgs,
-            .world_name = w->names,
-            .replicates = cfg->replicates,
-            .seed = (uint32_t)cfg->seed,
-            .keep_series = cfg->series != COOP_SERIES_NONE,
-        };
-        return coop_experiment_run_plan(&plan, opts->threads, &none, err);
+    hyp_work *hw = ctx;
+    if (hw->sweep)
+        return sweep_world_cfg(&hw->sc, point, world, cfg, err);
+    return coop_config_copy(cfg, &hw->worlds->cfg[world], err);
+}
+
+void coop_hypothesis_work_free(coop_work *work)
+{
+    hyp_work *hw = work ? work->ctx : NULL;
+    if (hw) {
+        coop_hyp_worlds_free(hw->worlds);
+        coop_sweep_free(hw->sweep);
+        free(hw);
     }
-    coop_sweep *sw = coop_sweep_alloc(cfg, err);
-    if (!sw)
+    if (work)
+        memset(work, 0, sizeof *work);
+}
+
+int coop_hypothesis_work(const coop_config *cfg, coop_work *work, coop_err *err)
+{
+    memset(work, 0, sizeof *work);
+    hyp_work *hw = calloc(1, sizeof *hw);
+    if (!hw)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    work->ctx = hw;
+    if (!(hw->worlds = coop_hyp_worlds_alloc(cfg, err)) ||
+        (cfg->sweep.present && !(hw->sweep = coop_sweep_alloc(cfg, err)))) {
+        coop_hypothesis_work_free(work);
         return err && err->code ? err->code : COOP_ENOMEM;
-    sweep_ctx sc = {sw, &cfg->hyp};
-    int status = coop_drive_sweep_worker(cfg, sw, w->n, w->names, sweep_world_cfg, &sc,
-                                         opts->threads, err);
-    coop_sweep_free(sw);
-    return status;
+    }
+    const coop_hyp_worlds *w = hw->worlds;
+    if (hw->sweep) {
+        hw->sc = (sweep_ctx){hw->sweep, &cfg->hyp};
+        *work = coop_drive_sweep_work(cfg, hw->sweep, w->n, w->names, work_world_cfg, hw);
+    } else {
+        work->plan = plain_plan(cfg, w);
+        work->make = work_world_cfg;
+    }
+    return COOP_OK;
 }
 
 int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err)
@@ -1015,11 +1045,6 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
     if (!w)
         return err && err->code ? err->code : COOP_ENOMEM;
-    if (coop_experiment_rank() > 0) {
-        int st = worker_run(cfg, opts, w, err);
-        coop_hyp_worlds_free(w);
-        return st;
-    }
     const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
     if (!opts->quiet && !cfg->sweep.present &&
         !has_strength(role))

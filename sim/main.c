@@ -19,43 +19,41 @@
 static int root_main(int argc, char **argv);
 
 /* A worker rank of build/coopsim-mpi (coop_experiment.h): loads the same
- * configuration and runs the same experiment as rank 0, which sends it blocks of
- * work items and writes everything; prints nothing.  Commands other than run,
- * sweep and hypothesis run on rank 0 alone.  Returns the status for
- * coop_experiment_finish (which reports a failure to rank 0). */
+ * configuration as rank 0, describes the command's work (run, sweep and
+ * hypothesis are distributed; the other commands run on rank 0 alone) and serves
+ * it through coop_experiment_worker, the workers' one entry point; rank 0 sends
+ * the blocks of work items and writes everything, this rank prints nothing.
+ * Returns the status for coop_experiment_finish (which reports a failure to rank
+ * 0). */
 static int worker_main(int argc, char **argv, coop_err *err)
 {
     coop_cli cli;
     coop_config cfg;
     memset(&cfg, 0, sizeof cfg);
+    coop_sweep *sw = NULL;
+    coop_work work = {0};
     int status = coop_cli_parse(argc, argv, &cli, err);
-    if (status) {
-        coop_cli_destroy(&cli);
-        return status;
-    }
-    if (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP || cli.cmd == COOP_CMD_HYPOTHESIS) {
+    int distributed = !status && (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP ||
+                                  cli.cmd == COOP_CMD_HYPOTHESIS);
+    if (distributed)
         status = coop_command_load(&cli, &cfg, err); /* rank 0 refuses the same */
-        if (!status)
-            coop_command_catch_signals();
-        static const coop_sink none = {0};
-        if (status) {
-        } else if (cli.cmd == COOP_CMD_RUN) {
-            status = coop_experiment_run(&cfg, cli.threads, &none, err);
-        } else if (cli.cmd == COOP_CMD_SWEEP) {
-            coop_sweep *sw = coop_sweep_alloc(&cfg, err);
-            if (!sw) {
-                status = err->code ? err->code : COOP_ENOMEM;
-            } else {
-                status = coop_drive_sweep_worker(&cfg, sw, 1, coop_drive_factual,
-                                                 coop_drive_sweep_point, sw, cli.threads, err);
-                coop_sweep_free(sw);
-            }
-        } else {
-            coop_hyp_opts opts = {.dir = "", .threads = cli.threads, .quiet = 1,
-                                  .stop = coop_command_stop_signal()};
-            status = coop_hypothesis_run(&cfg, &opts, err);
-        }
+    if (distributed && !status) {
+        coop_command_catch_signals();
+        if (cli.cmd == COOP_CMD_RUN)
+            work = coop_experiment_run_work(&cfg);
+        else if (cli.cmd == COOP_CMD_HYPOTHESIS)
+            status = coop_hypothesis_work(&cfg, &work, err);
+        else if (!(sw = coop_sweep_alloc(&cfg, err)))
+            status = err->code ? err->code : COOP_ENOMEM;
+        else
+            work = coop_drive_sweep_work(&cfg, sw, 1, coop_drive_factual, coop_drive_sweep_point,
+                                         sw);
     }
+    if (!status)
+        status = coop_experiment_worker(distributed ? &work : NULL, cli.threads, err);
+    if (distributed && cli.cmd == COOP_CMD_HYPOTHESIS)
+        coop_hypothesis_work_free(&work);
+    coop_sweep_free(sw);
     coop_config_destroy(&cfg);
     coop_cli_destroy(&cli);
     return status;

@@ -7,7 +7,7 @@
  * a re-run of its own manifest; another seed changes it; the sink sees every item
  * once, in (point, world, replicate) order, with the derived seeds and common
  * random numbers across worlds; a failing sink stops the run; bad plans are
- * refused. */
+ * refused; the work a worker rank serves for `coopsim run` runs to the same files. */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 
@@ -334,4 +334,32 @@ Test(experiment, thread_count)
     cr_assert(eq(int, coop_experiment_threads(3), 3));
     cr_assert(eq(int, coop_experiment_threads(0), omp_get_max_threads()));
     cr_assert(eq(int, coop_experiment_threads(-1), omp_get_max_threads()));
+}
+
+/* What a worker rank of build/coopsim-mpi serves for `coopsim run`: the plan of
+ * coop_experiment_run (one point, world "factual", the configuration's
+ * replicates, seed and series mode) and a configuration that runs to the same
+ * files; in one process coop_experiment_worker has nothing to serve. */
+Test(experiment, run_work_is_what_run_runs)
+{
+    cfg.replicates = 6;
+    coop_work work = coop_experiment_run_work(&cfg);
+    cr_assert(eq(int, work.plan.n_worlds, 1));
+    cr_assert(eq(str, (char *)work.plan.world_name[0], "factual"));
+    cr_assert(eq(int, work.plan.replicates, 6));
+    cr_assert(eq(u32, work.plan.seed, (uint32_t)cfg.seed));
+    cr_assert(eq(int, work.plan.keep_series, 1));
+    cr_assert(eq(int, work.plan.keep_snapshots, cfg.n_snapshots > 0));
+    coop_config built;
+    memset(&built, 0, sizeof built);
+    coop_err err = {0};
+    cr_assert(eq(int, work.make(work.ctx, 0, 0, &built, &err), COOP_OK), "%s", err.text);
+    run_into(&cfg, "run", 2);
+    run_into(&built, "work", 2);
+    coop_config_destroy(&built);
+    for (int k = 0; k < N_DATA; k++)
+        cr_assert(same("run", "work", data_files[k]), "%s differs", data_files[k]);
+    cr_assert(eq(int, coop_experiment_worker(&work, 2, &err), COOP_OK));
+    cr_assert(eq(int, coop_experiment_rank(), 0));
+    cr_assert(eq(int, coop_experiment_ranks(), 1));
 }

@@ -1,0 +1,86 @@
+/* coop_dist.h: the experiment's engine as its process layer sees it (internal to
+ * the experiment module: sim/experiment.c and the one process file linked with it).
+ *
+ * The process layer spreads an experiment's items over processes.  The Makefile
+ * links exactly one implementation: sim/dist_serial.c in build/coopsim (one
+ * process, rank 0 of 1, no workers: every hook below does nothing) or
+ * sim/dist_mpi.c in build/coopsim-mpi (compiled by mpicc only; the MPI protocol is
+ * described there).  Both also define the process functions of coop_experiment.h
+ * (coop_experiment_init, _rank, _ranks, _set_stop, _worker, _finish). */
+#ifndef COOP_DIST_H
+#define COOP_DIST_H
+
+#include <omp.h>
+
+#include "coop_experiment.h"
+
+/* One slot of the reorder buffer. */
+typedef struct coop_slot {
+    coop_record *rec;
+    int ready;
+} coop_slot;
+
+typedef struct coop_remote coop_remote; /* the process layer's state of one plan */
+
+/* One plan (a chunk of a lazy one) being run: see sim/experiment.c. */
+typedef struct coop_engine {
+    const coop_plan *plan;
+    const coop_sink *sink;
+    long long n_items;
+    long long n_slots;
+    long long local_window;  /* this rank's threads start items below next_deliver + this */
+    int model_threads;       /* within-run threads of each model: threads / team */
+    coop_slot *slots;
+    omp_lock_t lock;
+    long long next_start;    /* the next item to start */
+    long long next_deliver;  /* the next item to hand to the sink */
+    int delivering;          /* a thread is inside a sink call */
+    int status;              /* first failure, COOP_OK while none */
+    coop_err err;
+    coop_remote *rm;         /* rank 0: the workers of this plan (NULL when none) */
+} coop_engine;
+
+/* ---- the engine, for the process layer (sim/experiment.c) ---- */
+
+/* Item i of plan is (point p, world w, replicate r), p relative to plan->point0. */
+void coop_engine_decode(const coop_plan *plan, long long i, int *p, int *w, int *r);
+
+/* Records the first failure.  Called with the lock held. */
+void coop_engine_fail(coop_engine *e, int status, const coop_err *err);
+
+/* Delivers every ready item in order, unless another thread is already doing so.
+ * Called with the lock held; releases it around each sink call. */
+void coop_engine_deliver(coop_engine *e, coop_err *err);
+
+/* A new record for item i of plan, run on cfg (per-step arrays and snapshots as
+ * the plan says); NULL when out of memory.  Rank 0 allocates the records it
+ * receives with it too, so both sides agree on the record's size. */
+coop_record *coop_engine_record(const coop_plan *plan, long long i, const coop_config *cfg);
+
+/* Runs item i of plan into a new record *out, reusing *model while the
+ * configuration stays the same (*model_cfg). */
+int coop_engine_run_one(const coop_plan *plan, long long i, int model_threads,
+                        coop_model **model, const coop_config **model_cfg, coop_record **out,
+                        coop_err *err);
+
+/* ---- the process layer, for the engine (sim/dist_serial.c or sim/dist_mpi.c) ---- */
+
+/* Rank 0, before the parallel region: tells the workers still taking part that
+ * e->plan starts, sets e->rm (NULL when there are none) and widens e->n_slots and
+ * e->local_window for their blocks.  Returns COOP_OK, or an error with e->err
+ * filled. */
+int coop_dist_start(coop_engine *e);
+
+/* Rank 0, thread 0 of the parallel region when e->rm is set: serves the workers
+ * until every item is delivered (or the plan failed). */
+void coop_dist_loop(coop_engine *e);
+
+/* After the parallel region: releases e->rm. */
+void coop_dist_end(coop_engine *e);
+
+/* Rank 0's serial time in sink calls, for COOPSIM_MPI_STATS: a clock reading
+ * before a delivery, and the delivery's end (the serial stand-in: nothing). */
+double coop_dist_clock(void);
+void coop_dist_delivered(double t0);
+
+#endif

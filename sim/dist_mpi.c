@@ -1,0 +1,697 @@
+/* dist_mpi.c: the experiment's processes under MPI (coop_dist.h), linked into
+ * build/coopsim-mpi only (the Makefile compiles it with mpicc; build/coopsim links
+ * sim/dist_serial.c instead).  It owns everything MPI: starting and ending MPI,
+ * rank 0's side of a plan (handing out blocks of items to the worker ranks and
+ * feeding the records they send back into the engine's reorder buffer) and the
+ * worker ranks' one entry point, coop_experiment_worker.
+ *
+ * On rank 0 the engine's parallel region has one more thread, thread 0, which
+ * talks to the other ranks (MPI_THREAD_FUNNELED: only the main thread calls MPI).
+ * A block is handed out only when it fits in the reorder buffer's window, which
+ * has 3 x BLOCK_MAX more slots per worker (rank 0's own threads keep out of the
+ * last 2 x BLOCK_MAX of them, so that a worker always finds room for its next
+ * block), so rank 0 still holds a bounded number of records.
+ *
+ * A worker rank runs no command: main hands it the work the command would run
+ * (coop_work: the shape of rank 0's plans and how a point's worlds are built, the
+ * same on every rank as every rank reads the same configuration) and it serves
+ * whatever plans rank 0 starts until rank 0 ends the program.
+ *
+ * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
+ *   root -> worker  START       long long[7]: point0, n_points, n_worlds, replicates, seed,
+ *                               keep_series, keep_snapshots of the plan (a lazy plan's
+ *                               chunk) about to run
+ *                   BLOCK       long long[2]: run items [a, b) of that plan
+ *                   CHUNK_DONE  no more blocks in this plan
+ *                   BYE         int: the program is over, with this status (a
+ *                               worker serves plans until it comes)
+ *   worker -> root  REQUEST     long long: the worker's threads; it wants a block
+ *                   RESULT      bytes: the item index, then the record's arrays
+ *                               (outcomes, actor, tie, pop series, milestones, snapshots), native
+ *                               layout: the ranks must share one architecture
+ *                   FAIL        bytes: int status, then the error text
+ *                   LEAVE       the worker takes no part in this plan or any later one
+ *                   IDLE        every request of this plan answered, every block sent
+ * A worker asks twice when a plan starts and once more after each block, so it
+ * holds the next block while it runs the current one; it runs a block on its
+ * threads and sends the records one per message in item order.  Every request
+ * is answered (BLOCK, or CHUNK_DONE when no item is left); once a worker has all
+ * its answers and has sent its last block it sends IDLE, and rank 0 ends the
+ * plan only when every worker is idle (or gone): no message of one plan is left
+ * for the next.  Blocks are BLOCK_PER_THREAD items per worker thread, at most
+ * BLOCK_MAX, so faster ranks take more blocks (dynamic load balancing) and the
+ * tail of a plan stays short.  Rank 0 polls (MPI_Iprobe, then a 0.2 ms nap when
+ * nothing came) rather than block in MPI, so that it sees the stop flag at once
+ * and its threads keep the cores; workers poll the same way while they wait. */
+#include "coop_dist.h"
+
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <omp.h>
+
+enum {
+    TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
+    TAG_REQUEST, TAG_RESULT, TAG_FAIL, TAG_LEAVE, TAG_IDLE
+};
+enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16 };
+
+/* How long rank 0 waits for the workers once a run has failed: briefly after a
+ * signal (mpirun follows its SIGTERM with SIGKILL after a second, and a rank that
+ * died never answers), longer otherwise (a worker finishes its block first).
+ * Workers that do not answer in time are abandoned: rank 0 closes its files and
+ * ends the job with MPI_Abort. */
+#define GRACE_SIGNAL 0.3
+#define GRACE_FAILURE 30.0
+
+static int mpi_rank, mpi_size = 1, mpi_on, abandoned;
+
+/* The stop flag of coop_experiment_set_stop. */
+static const volatile sig_atomic_t *stop_flag;
+
+/* Rank 0's accounting, printed at the end when COOPSIM_MPI_STATS is set (for
+ * sizing a cluster run, docs/CLUSTER.md): records delivered, records and bytes
+ * received, and the time spent on them serially (receiving and unpacking, and
+ * every sink call). */
+static long long st_items, st_received, st_bytes;
+static double st_recv_s, st_sink_s;
+
+static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
+static int bye_received, bye_status, fail_sent; /* worker */
+
+typedef struct wstate {
+    int in, pending, done;       /* serves this plan; requests not yet answered; sent IDLE */
+    long long threads;           /* its threads */
+} wstate;
+
+struct coop_remote {
+    wstate *w;                   /* [mpi_size], index 0 unused */
+    unsigned char *buf;
+    size_t cap;
+};
+
+int coop_experiment_init(int *argc, char ***argv)
+{
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return COOP_EIO;
+    mpi_on = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    worker_out = calloc((size_t)mpi_size, 1);
+    if (!worker_out || provided < MPI_THREAD_FUNNELED) {
+        fprintf(stderr, "coopsim: rank %d: MPI %s\n", mpi_rank,
+                worker_out ? "does not support MPI_THREAD_FUNNELED" : "out of memory");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    return COOP_OK;
+}
+
+int coop_experiment_rank(void)
+{
+    return mpi_rank;
+}
+
+void coop_experiment_set_stop(const volatile sig_atomic_t *stop)
+{
+    stop_flag = stop;
+}
+
+static int stopping(void)
+{
+    return stop_flag && *stop_flag;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double coop_dist_clock(void)
+{
+    return now_s();
+}
+
+void coop_dist_delivered(double t0)
+{
+    st_sink_s += now_s() - t0;
+    st_items++;
+}
+
+int coop_experiment_ranks(void)
+{
+    return mpi_size;
+}
+
+static void nap_long(void)
+{
+    struct timespec ts = {0, 200000};
+    nanosleep(&ts, NULL);
+}
+
+/* The record's arrays: counts of doubles (na, nt, np), ints (nm) and snapshot
+ * doubles (ns); the message size. */
+static size_t rec_bytes(const coop_record *rec, size_t n[5])
+{
+    size_t steps = rec->n_steps > 0 ? (size_t)rec->n_steps : 0;
+    n[0] = rec->keep_series ? steps * rec->n_actors * COOP_ACTOR_METRICS : 0;
+    n[1] = rec->keep_series ? steps * rec->n_ties * (COOP_TIE_METRICS + rec->n_obs) : 0;
+    n[2] = rec->keep_series ? steps * COOP_POP_METRICS : 0;
+    n[3] = rec->n_ties * rec->n_levels;
+    n[4] = rec->snap ? rec->n_snaps * rec->n_snap_nodes : 0;
+    return sizeof(long long) + sizeof(double) * (COOP_N_OUTCOMES + n[0] + n[1] + n[2] + n[4]) +
+           sizeof(int) * n[3];
+}
+
+static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
+{
+    size_t n[5];
+    rec_bytes(rec, n);
+    memcpy(buf, &item, sizeof item);
+    buf += sizeof item;
+    memcpy(buf, rec->outcome, sizeof rec->outcome);
+    buf += sizeof rec->outcome;
+    if (n[0]) memcpy(buf, rec->actor, n[0] * sizeof(double));
+    buf += n[0] * sizeof(double);
+    if (n[1]) memcpy(buf, rec->tie, n[1] * sizeof(double));
+    buf += n[1] * sizeof(double);
+    if (n[2]) memcpy(buf, rec->pop, n[2] * sizeof(double));
+    buf += n[2] * sizeof(double);
+    if (n[3]) memcpy(buf, rec->milestone, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(buf, rec->snap, n[4] * sizeof(double));
+}
+
+static void rec_unpack(coop_record *rec, const unsigned char *buf)
+{
+    size_t n[5];
+    rec_bytes(rec, n);
+    buf += sizeof(long long);
+    memcpy(rec->outcome, buf, sizeof rec->outcome);
+    buf += sizeof rec->outcome;
+    if (n[0]) memcpy(rec->actor, buf, n[0] * sizeof(double));
+    buf += n[0] * sizeof(double);
+    if (n[1]) memcpy(rec->tie, buf, n[1] * sizeof(double));
+    buf += n[1] * sizeof(double);
+    if (n[2]) memcpy(rec->pop, buf, n[2] * sizeof(double));
+    buf += n[2] * sizeof(double);
+    if (n[3]) memcpy(rec->milestone, buf, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(rec->snap, buf, n[4] * sizeof(double));
+}
+
+/* Receives the probed message into *buf (grown as needed); its size in *count. */
+static void recv_probed(const MPI_Status *st, unsigned char **buf, size_t *cap, int *count)
+{
+    MPI_Get_count(st, MPI_BYTE, count);
+    if ((size_t)*count > *cap) {
+        unsigned char *b = realloc(*buf, (size_t)*count);
+        if (!b) {
+            fprintf(stderr, "coopsim: rank %d: out of memory for a message of %d bytes\n",
+                    mpi_rank, *count);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        *buf = b;
+        *cap = (size_t)*count;
+    }
+    MPI_Recv(*buf, *count, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+}
+
+static void send_ll(int dest, int tag, const long long *v, int n)
+{
+    MPI_Send(v, n * (int)sizeof *v, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+}
+
+static void send_to_workers(int tag, const void *v, int bytes)
+{
+    for (int r = 1; r < mpi_size; r++)
+        if (worker_out[r] != 2)
+            MPI_Send(v, bytes, MPI_BYTE, r, tag, MPI_COMM_WORLD);
+}
+
+/* Root: tells the workers still taking part that plan e->plan starts. */
+int coop_dist_start(coop_engine *e)
+{
+    e->rm = NULL;
+    if (!mpi_on || mpi_size < 2 || mpi_rank != 0)
+        return COOP_OK;
+    int n_in = 0;
+    for (int r = 1; r < mpi_size; r++)
+        n_in += !worker_out[r];
+    if (!n_in)
+        return COOP_OK;
+    coop_remote *rm = calloc(1, sizeof *rm);
+    if (!rm || !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w))) {
+        free(rm);
+        return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory for %d ranks", mpi_size);
+    }
+    const coop_plan *p = e->plan;
+    long long hdr[7] = {p->point0, p->n_points, p->n_worlds, p->replicates, p->seed,
+                        p->keep_series, p->keep_snapshots};
+    for (int r = 1; r < mpi_size; r++)
+        if (!worker_out[r]) {
+            rm->w[r].in = 1;
+            send_ll(r, TAG_START, hdr, 7);
+        }
+    e->rm = rm;
+    /* Two blocks held per worker and one more; the local threads stay out of the
+     * last two blocks' worth, or they would fill the window while a worker's block
+     * is late and leave the worker no room for its next one. */
+    e->local_window = e->n_slots + (long long)BLOCK_MAX * n_in;
+    e->n_slots += 3LL * BLOCK_MAX * n_in;
+    return COOP_OK;
+}
+
+void coop_dist_end(coop_engine *e)
+{
+    if (!e->rm)
+        return;
+    free(e->rm->w);
+    free(e->rm->buf);
+    free(e->rm);
+    e->rm = NULL;
+}
+
+/* Root, thread 0: one message from a worker. */
+static void on_message(coop_engine *e, const MPI_Status *st)
+{
+    coop_remote *rm = e->rm;
+    int src = st->MPI_SOURCE, count = 0;
+    recv_probed(st, &rm->buf, &rm->cap, &count);
+    wstate *w = &rm->w[src];
+    coop_err err = {0};
+    switch (st->MPI_TAG) {
+    case TAG_REQUEST:
+        if (count >= (int)sizeof(long long))
+            memcpy(&w->threads, rm->buf, sizeof w->threads);
+        w->pending++;
+        break;
+    case TAG_IDLE:
+        w->done = 1;
+        break;
+    case TAG_RESULT: {
+        double t0 = now_s();
+        long long i = -1;
+        if (count >= (int)sizeof i)
+            memcpy(&i, rm->buf, sizeof i);
+        omp_set_lock(&e->lock);
+        int skip = e->status != COOP_OK;
+        omp_unset_lock(&e->lock);
+        if (skip)
+            break;
+        int status = COOP_OK;
+        coop_record *rec = NULL;
+        omp_set_lock(&e->lock);
+        int bad = i < e->next_deliver || i >= e->next_start || e->slots[i % e->n_slots].ready;
+        omp_unset_lock(&e->lock);
+        if (bad) {
+            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent item %lld, which it was not given",
+                               src, i);
+        } else {
+            int p, wd, r;
+            size_t n[5];
+            coop_engine_decode(e->plan, i, &p, &wd, &r);
+            const coop_config *cfg = e->plan->cfg[(size_t)p * e->plan->n_worlds + wd];
+            if (!(rec = coop_engine_record(e->plan, i, cfg)))
+                status = COOP_FAIL(&err, COOP_ENOMEM, "out of memory allocating a record of %d "
+                                   "steps", cfg->n_steps);
+            else if (rec_bytes(rec, n) != (size_t)count)
+                status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a record of %d bytes for item "
+                                   "%lld, expected %zu (do all ranks run the same program on "
+                                   "the same configuration?)", src, count, i, rec_bytes(rec, n));
+            else
+                rec_unpack(rec, rm->buf);
+        }
+        omp_set_lock(&e->lock);
+        if (status) {
+            coop_record_free(rec);
+            coop_engine_fail(e, status, &err);
+        } else {
+            coop_slot *s = &e->slots[i % e->n_slots];
+            s->rec = rec;
+            s->ready = 1;
+        }
+        omp_unset_lock(&e->lock);
+        st_received++;
+        st_bytes += count;
+        st_recv_s += now_s() - t0;
+        break;
+    }
+    case TAG_FAIL: {
+        int code = COOP_EIO;
+        if (count >= (int)sizeof code)
+            memcpy(&code, rm->buf, sizeof code);
+        int len = count - (int)sizeof code;
+        COOP_FAIL(&err, code ? code : COOP_EIO, "rank %d: %.*s", src, len > 0 ? len : 0,
+                  (const char *)rm->buf + sizeof code);
+        omp_set_lock(&e->lock);
+        coop_engine_fail(e, err.code, &err);
+        omp_unset_lock(&e->lock);
+    }
+        /* fall through */
+    case TAG_LEAVE:
+        w->in = 0;
+        w->done = 1;
+        w->pending = 0;
+        worker_out[src] = 1;
+        break;
+    default: /* nothing else is sent to rank 0 */
+        break;
+    }
+}
+
+/* Root: answers the requests of the workers: a block, or CHUNK_DONE when no item
+ * is left.  Called with the lock held. */
+static void hand_out(coop_engine *e)
+{
+    coop_remote *rm = e->rm;
+    for (int r = 1; r < mpi_size; r++) {
+        wstate *w = &rm->w[r];
+        while (w->in && w->pending > 0) {
+            if (e->status || e->next_start >= e->n_items) {
+                long long none = 0;
+                send_ll(r, TAG_CHUNK_DONE, &none, 1);
+                w->pending--;
+                continue;
+            }
+            long long size = w->threads * BLOCK_PER_THREAD;
+            size = size < 1 ? 1 : size > BLOCK_MAX ? BLOCK_MAX : size;
+            long long a = e->next_start, b = a + size < e->n_items ? a + size : e->n_items;
+            if (b > e->next_deliver + e->n_slots)
+                break; /* no room in the window yet */
+            e->next_start = b;
+            w->pending--;
+            long long blk[2] = {a, b};
+            send_ll(r, TAG_BLOCK, blk, 2);
+        }
+    }
+}
+
+/* Root, thread 0 of the parallel region: serves the workers until every item is
+ * delivered (or the run failed) and every worker has been told the plan is done. */
+void coop_dist_loop(coop_engine *e)
+{
+    coop_remote *rm = e->rm;
+    coop_err err = {0};
+    struct timespec failed_at = {0, 0};
+    for (;;) {
+        int flag = 0, any = 0;
+        MPI_Status st;
+        while (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) ==
+                   MPI_SUCCESS && flag) {
+            on_message(e, &st);
+            any = 1;
+        }
+        omp_set_lock(&e->lock);
+        if (stopping()) {
+            coop_err stop = {0};
+            COOP_FAIL(&stop, COOP_EINTR, "interrupted");
+            coop_engine_fail(e, COOP_EINTR, &stop);
+        }
+        hand_out(e);
+        coop_engine_deliver(e, &err);
+        int finished = e->status || e->next_deliver >= e->n_items;
+        omp_unset_lock(&e->lock);
+        int all_done = 1;
+        for (int r = 1; r < mpi_size; r++)
+            if (rm->w[r].in && !rm->w[r].done)
+                all_done = 0;
+        if (finished && all_done)
+            break;
+        if (finished && e->status) { /* failed: wait a little for the workers */
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!failed_at.tv_sec && !failed_at.tv_nsec)
+                failed_at = now;
+            double waited = (double)(now.tv_sec - failed_at.tv_sec) +
+                            1e-9 * (double)(now.tv_nsec - failed_at.tv_nsec);
+            if (waited > (stopping() ? GRACE_SIGNAL : GRACE_FAILURE)) {
+                for (int r = 1; r < mpi_size; r++)
+                    if (rm->w[r].in && !rm->w[r].done) {
+                        rm->w[r].in = 0;
+                        worker_out[r] = 2; /* never sent to again */
+                        abandoned = 1;
+                    }
+                break;
+            }
+        }
+        if (!any)
+            nap_long();
+    }
+}
+
+static void send_fail(int status, const coop_err *err)
+{
+    unsigned char msg[sizeof(int) + COOP_ERR_MAX];
+    const char *text = err && err->text[0] ? err->text : "failed";
+    size_t len = strnlen(text, COOP_ERR_MAX);
+    memcpy(msg, &status, sizeof status);
+    memcpy(msg + sizeof status, text, len);
+    MPI_Send(msg, (int)(sizeof status + len), MPI_BYTE, 0, TAG_FAIL, MPI_COMM_WORLD);
+    fail_sent = 1;
+}
+
+/* Worker: waits (polling) for the next message from rank 0; its tag and payload. */
+static int recv_root(unsigned char **buf, size_t *cap, int *count)
+{
+    for (;;) {
+        int flag = 0;
+        MPI_Status st;
+        MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+        if (flag) {
+            recv_probed(&st, buf, cap, count);
+            if (st.MPI_TAG == TAG_BYE) {
+                bye_received = 1;
+                if (*count >= (int)sizeof(int))
+                    memcpy(&bye_status, *buf, sizeof bye_status);
+            }
+            return st.MPI_TAG;
+        }
+        nap_long();
+    }
+}
+
+/* Worker: runs items [a, b) of sub on this rank's threads and sends their records. */
+static int run_block(const coop_plan *sub, long long a, long long b, int threads, coop_err *err)
+{
+    long long n = b - a;
+    coop_record **recs = calloc((size_t)n, sizeof *recs);
+    if (!recs)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory for a block of %lld records", n);
+    int status = COOP_OK;
+    int nt = coop_experiment_threads(threads);
+    if (nt > n)
+        nt = (int)n;
+#pragma omp parallel num_threads(nt)
+    {
+        coop_model *model = NULL;
+        const coop_config *model_cfg = NULL;
+        coop_err terr = {0};
+#pragma omp for schedule(dynamic, 1)
+        for (long long k = 0; k < n; k++) {
+            int failed;
+#pragma omp atomic read
+            failed = status;
+            if (failed)
+                continue;
+            int st = stopping() ? COOP_FAIL(&terr, COOP_EINTR, "interrupted by a signal")
+                                : coop_engine_run_one(sub, a + k, 1, &model, &model_cfg, &recs[k], &terr);
+            if (st) {
+#pragma omp critical(coop_block_fail)
+                if (!status) {
+                    status = st;
+                    *err = terr;
+                }
+            }
+        }
+        coop_model_free(model);
+    }
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    for (long long k = 0; k < n && !status; k++) {
+        size_t nb[5], size = rec_bytes(recs[k], nb);
+        if (size > cap) {
+            unsigned char *nbuf = realloc(buf, size);
+            if (!nbuf) {
+                status = COOP_FAIL(err, COOP_ENOMEM, "out of memory for a message of %zu bytes",
+                                   size);
+                break;
+            }
+            buf = nbuf;
+            cap = size;
+        }
+        rec_pack(recs[k], a + k, buf);
+        MPI_Send(buf, (int)size, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+    }
+    free(buf);
+    for (long long k = 0; k < n; k++)
+        coop_record_free(recs[k]);
+    free(recs);
+    return status;
+}
+
+/* Worker: asks for blocks of plan sub and runs them until rank 0 has none left.
+ * Two requests at first and one after each block: the next block is already
+ * here when the current one is done.  Every request gets an answer (BLOCK or
+ * CHUNK_DONE); once every answer is in, IDLE tells rank 0 this rank is done. */
+static int serve_blocks(const coop_plan *sub, int threads, coop_err *err)
+{
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    long long nt = coop_experiment_threads(threads), queue[2][2];
+    int asked = 0, queued = 0, no_more = 0, status = COOP_OK;
+    for (int k = 0; k < 2; k++, asked++)
+        send_ll(0, TAG_REQUEST, &nt, 1);
+    while (!status && (asked > 0 || queued > 0)) {
+        if (queued == 0 || asked > 0) { /* collect answers; wait only when idle */
+            int count = 0, tag = -1;
+            if (queued == 0) {
+                tag = recv_root(&buf, &cap, &count);
+            } else {
+                int flag = 0;
+                MPI_Status st;
+                MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+                if (flag)
+                    tag = recv_root(&buf, &cap, &count);
+            }
+            if (tag == TAG_BLOCK && queued < 2) {
+                memcpy(queue[queued++], buf, sizeof queue[0]);
+                asked--;
+            } else if (tag == TAG_CHUNK_DONE) {
+                no_more = 1;
+                asked--;
+            } else if (tag == TAG_BYE) {
+                status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
+                break;
+            }
+            if (queued == 0)
+                continue;
+        }
+        long long blk[2] = {queue[0][0], queue[0][1]};
+        queue[0][0] = queue[1][0];
+        queue[0][1] = queue[1][1];
+        queued--;
+        if ((status = run_block(sub, blk[0], blk[1], threads, err)))
+            break;
+        if (!no_more) {
+            send_ll(0, TAG_REQUEST, &nt, 1);
+            asked++;
+        }
+    }
+    if (!status) {
+        long long none = 0;
+        send_ll(0, TAG_IDLE, &none, 1);
+    }
+    free(buf);
+    return status;
+}
+
+/* Worker: one plan that rank 0 started (hdr: its START message): its points'
+ * configurations built as work says, then its blocks. */
+static int serve_chunk(const coop_work *work, const long long hdr[7], int threads,
+                       coop_err *err)
+{
+    coop_plan sub = work->plan;
+    sub.point0 = (int)hdr[0];
+    sub.n_points = (int)hdr[1];
+    if (hdr[2] != sub.n_worlds || hdr[3] != sub.replicates || hdr[4] != (long long)sub.seed ||
+        hdr[5] != sub.keep_series || hdr[6] != sub.keep_snapshots)
+        return COOP_FAIL(err, COOP_ECONFIG, "the experiment differs from rank 0's (%lld worlds, "
+                         "%lld replicates, seed %lld there; %d, %d, %u here): do all ranks "
+                         "read the same configuration?", hdr[2], hdr[3], hdr[4], sub.n_worlds,
+                         sub.replicates, sub.seed);
+    size_t n_cfg = (size_t)sub.n_points * (size_t)sub.n_worlds, built = 0;
+    coop_config *cfgs = calloc(n_cfg, sizeof *cfgs);
+    const coop_config **ptrs = calloc(n_cfg, sizeof *ptrs);
+    int status = COOP_OK;
+    if (!cfgs || !ptrs)
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory for %zu point configurations", n_cfg);
+    for (int p = 0; p < sub.n_points && !status; p++)
+        for (int w = 0; w < sub.n_worlds && !status; w++) {
+            size_t k = (size_t)p * sub.n_worlds + w;
+            status = work->make(work->ctx, sub.point0 + p, w, &cfgs[k], err);
+            ptrs[k] = &cfgs[k];
+            built++;
+        }
+    sub.cfg = ptrs;
+    if (!status)
+        status = serve_blocks(&sub, threads, err);
+    for (size_t k = 0; k < built; k++)
+        coop_config_destroy(&cfgs[k]);
+    free(cfgs);
+    free(ptrs);
+    return status;
+}
+
+/* The worker ranks' entry point: serves each plan rank 0 starts until rank 0 ends
+ * the program (BYE).  After a failure, or without work, it takes no part in the
+ * plans that follow (LEAVE). */
+int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
+{
+    if (!mpi_on || mpi_rank == 0)
+        return COOP_OK;
+    unsigned char *buf = NULL;
+    size_t cap = 0;
+    int serving = work && work->make, status = COOP_OK, count = 0;
+    while (!bye_received) {
+        int tag = recv_root(&buf, &cap, &count);
+        if (tag != TAG_START || count < 7 * (int)sizeof(long long))
+            continue;
+        if (!serving || status) { /* rank 0 counts this rank out */
+            long long none = 0;
+            send_ll(0, TAG_LEAVE, &none, 1);
+            continue;
+        }
+        long long hdr[7];
+        memcpy(hdr, buf, sizeof hdr);
+        if ((status = serve_chunk(work, hdr, threads, err)) && !bye_received)
+            send_fail(status, err);
+    }
+    free(buf);
+    return status;
+}
+
+int coop_experiment_finish(int status, const coop_err *err)
+{
+    if (!mpi_on)
+        return status;
+    if (mpi_rank == 0) {
+        if (abandoned) { /* a worker did not answer (died, or stuck): end them all */
+            fflush(NULL);
+            MPI_Abort(MPI_COMM_WORLD, coop_exit_status(status ? status : COOP_EIO));
+        }
+        send_to_workers(TAG_BYE, &status, (int)sizeof status);
+        const char *stats = getenv("COOPSIM_MPI_STATS");
+        if (stats && *stats && st_items > 0)
+            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
+                    "(%.0f bytes each); serial time per item: %.2f us sink + %.2f us receive\n",
+                    mpi_size, st_items, st_received,
+                    st_received ? (double)st_bytes / (double)st_received : 0.0,
+                    1e6 * st_sink_s / (double)st_items,
+                    st_received ? 1e6 * st_recv_s / (double)st_received : 0.0);
+    } else {
+        if (!bye_received && status && !fail_sent)
+            send_fail(status, err);
+        unsigned char *buf = NULL;
+        size_t cap = 0;
+        int count = 0;
+        while (!bye_received)
+            if (recv_root(&buf, &cap, &count) == TAG_START) {
+                long long none = 0;
+                send_ll(0, TAG_LEAVE, &none, 1);
+            }
+        free(buf);
+        status = bye_status;
+    }
+    free(worker_out);
+    worker_out = NULL;
+    MPI_Finalize();
+    mpi_on = 0;
+    return status;
+}

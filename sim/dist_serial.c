@@ -1,0 +1,66 @@
+/* dist_serial.c: the experiment's processes in build/coopsim (coop_dist.h): one
+ * process, rank 0 of 1, no worker ranks, so every hook does nothing.  The Makefile
+ * links it instead of sim/dist_mpi.c in every build but build/coopsim-mpi. */
+#include "coop_dist.h"
+
+int coop_experiment_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    return COOP_OK;
+}
+
+int coop_experiment_rank(void)
+{
+    return 0;
+}
+
+int coop_experiment_ranks(void)
+{
+    return 1;
+}
+
+void coop_experiment_set_stop(const volatile sig_atomic_t *stop)
+{
+    (void)stop; /* the progress sink checks the flag itself */
+}
+
+int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
+{
+    (void)work;
+    (void)threads;
+    (void)err;
+    return COOP_OK; /* no process is a worker */
+}
+
+int coop_experiment_finish(int status, const coop_err *err)
+{
+    (void)err;
+    return status;
+}
+
+int coop_dist_start(coop_engine *e)
+{
+    e->rm = NULL;
+    return COOP_OK;
+}
+
+void coop_dist_loop(coop_engine *e)
+{
+    (void)e; /* never called: there is no worker to serve */
+}
+
+void coop_dist_end(coop_engine *e)
+{
+    (void)e;
+}
+
+double coop_dist_clock(void)
+{
+    return 0.0;
+}
+
+void coop_dist_delivered(double t0)
+{
+    (void)t0;
+}
