@@ -569,6 +569,201 @@ static size_t count_isolated(int *ends, size_t k, size_t n, size_t *first)
     return n - distinct;
 }
 
+/* The edges of an edge list as read, before the nodes are numbered. */
+typedef struct raw_list {
+    raw_edge *e;
+    size_t n, cap;
+} raw_list;
+
+static void raw_free(raw_list *rl)
+{
+    for (size_t e = 0; e < rl->n; e++)
+        free(rl->e[e].a), free(rl->e[e].b);
+    free(rl->e);
+}
+
+/* Refuses what is not a regular file of at most COOP_EDGES_MAX_BYTES. */
+static int check_file(FILE *f, const char *path, coop_err *err)
+{
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode))
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: not a regular file (an edge list is a text "
+                         "file)", path);
+    if (sb.st_size > COOP_EDGES_MAX_BYTES)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: %lld bytes, more than the %lld MiB an edge "
+                         "list may have", path, (long long)sb.st_size,
+                         (long long)COOP_EDGES_MAX_BYTES >> 20);
+    return COOP_OK;
+}
+
+/* The weight field f3 (NULL: 1) into *w. */
+static int parse_weight(const char *path, int lineno, const char *f3, double *w, coop_err *err)
+{
+    *w = 1.0;
+    if (!f3)
+        return COOP_OK;
+    char *end;
+    errno = 0;
+    *w = strtod(f3, &end);
+    if (end == f3 || *end || errno || !(*w > 0.0) || !isfinite(*w))
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: weight = '%.80s', must be a number > 0",
+                         path, lineno, f3);
+    return COOP_OK;
+}
+
+/* One non-blank, non-comment line s of the file: a,b[,weight] appended to rl, or
+ * the header a,b[,weight] before the first edge, skipped. */
+static int parse_edge(char *s, const char *path, int lineno, const coop_edges_opt *opt,
+                      raw_list *rl, coop_err *err)
+{
+    char *f1 = s, *f2 = strchr(f1, ','), *f3 = NULL;
+    if (!f2)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: edge '%.80s': expected a,b or a,b,weight",
+                         path, lineno, s);
+    *f2++ = '\0';
+    if ((f3 = strchr(f2, ',')))
+        *f3++ = '\0';
+    f1 = trim(f1), f2 = trim(f2);
+    if (f3)
+        f3 = trim(f3);
+    if (rl->n == 0 && strcmp(f1, "a") == 0 && strcmp(f2, "b") == 0
+        && (!f3 || strcmp(f3, "weight") == 0))
+        return COOP_OK; /* header */
+    double w;
+    int status = parse_weight(path, lineno, f3, &w, err);
+    if (status)
+        return status;
+    if (!*f1 || !*f2)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: empty node name", path, lineno);
+    if (strcmp(f1, f2) == 0)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path, lineno, f1,
+                         f2);
+    if (!opt->names) { /* checked here, so that the error names the line */
+        int x;
+        size_t n = opt->n ? opt->n : MAX_NODES;
+        if ((status = parse_index(path, lineno, f1, n, &x, err))
+            || (status = parse_index(path, lineno, f2, n, &x, err)))
+            return status;
+    }
+    if (rl->n == rl->cap) {
+        size_t cap = rl->cap ? 2 * rl->cap : 256;
+        raw_edge *x = realloc(rl->e, cap * sizeof *x);
+        if (!x)
+            return COOP_ENOMEM;
+        rl->e = x, rl->cap = cap;
+    }
+    raw_edge *r = &rl->e[rl->n];
+    r->a = strdup(f1), r->b = strdup(f2), r->w = w, r->line = lineno;
+    if (!r->a || !r->b) {
+        free(r->a), free(r->b);
+        return COOP_ENOMEM;
+    }
+    rl->n++;
+    return COOP_OK;
+}
+
+/* Every edge of the open file f into rl: lines checked for NUL bytes and length.
+ * COOP_ENOMEM without a message when memory runs out. */
+static int read_raw(FILE *f, const char *path, const coop_edges_opt *opt, raw_list *rl,
+                    coop_err *err)
+{
+    char line[COOP_EDGES_MAX_LINE + 2];
+    int lineno = 0, status;
+    long pos = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        long next = ftell(f);
+        size_t got = (size_t)(next - pos), len = strlen(line);
+        pos = next;
+        if (len != got)
+            return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: a NUL byte (an edge list is text)", path,
+                             lineno);
+        if (len > COOP_EDGES_MAX_LINE)
+            return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: the line is longer than %d bytes, the "
+                             "most an edge list line may have", path, lineno,
+                             COOP_EDGES_MAX_LINE);
+        char *s = trim(line);
+        if (*s && *s != '#' && (status = parse_edge(s, path, lineno, opt, rl, err)))
+            return status;
+    }
+    if (ferror(f))
+        return COOP_FAIL(err, COOP_EIO, "network: error reading %s", path);
+    if (rl->n == 0)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: no edges", path);
+    return COOP_OK;
+}
+
+/* The node numbers ia, ib of every edge (indices, or names numbered in order of
+ * first appearance in map), the node count *n_out and the nodes without a tie
+ * (*lonely; an error unless allowed).  COOP_ENOMEM without a message when memory
+ * runs out. */
+static int number_nodes(const char *path, const coop_edges_opt *opt, const raw_list *rl,
+                        name_map *map, int *ia, int *ib, size_t *n_out, size_t *lonely,
+                        coop_err *err)
+{
+    size_t n = 0, top = 0; /* top: the edge with the largest index */
+    int *ends = malloc(2 * rl->n * sizeof *ends);
+    if (!ends)
+        return COOP_ENOMEM;
+    for (size_t e = 0; e < rl->n; e++) {
+        if (!opt->names) {
+            ia[e] = (int)strtol(rl->e[e].a, NULL, 10), ib[e] = (int)strtol(rl->e[e].b, NULL, 10);
+        } else {
+            ia[e] = map_get(map, rl->e[e].a), ib[e] = map_get(map, rl->e[e].b);
+            if (ia[e] < 0 || ib[e] < 0) {
+                free(ends);
+                return COOP_ENOMEM;
+            }
+        }
+        ends[2 * e] = ia[e], ends[2 * e + 1] = ib[e];
+        size_t hi = (size_t)(ia[e] > ib[e] ? ia[e] : ib[e]) + 1;
+        if (hi > n)
+            n = hi, top = e;
+    }
+    if (!opt->names && opt->n)
+        n = opt->n;
+    size_t first;
+    *n_out = n;
+    *lonely = opt->names ? 0 : count_isolated(ends, 2 * rl->n, n, &first);
+    free(ends);
+    if (opt->names && opt->n && opt->n != n)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: network.n = %zu, but the file names %zu "
+                         "nodes", path, opt->n, n);
+    if (*lonely && !opt->allow_isolated) {
+        if (opt->n)
+            return COOP_FAIL(err, COOP_ECONFIG, "%s: %zu of the %zu nodes (network.n) have no "
+                             "tie, the first node %zu; set network.isolated = \"allow\" to "
+                             "keep them", path, *lonely, n, first);
+        return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: node index %zu makes %zu nodes, %zu of "
+                         "them without a tie (the first node %zu): an index skipped? set "
+                         "network.isolated = \"allow\" to keep them", path, rl->e[top].line,
+                         n - 1, n, *lonely, first);
+    }
+    return COOP_OK;
+}
+
+/* The network of n nodes with the numbered edges; self-loops ("1" and "01") and
+ * duplicates are errors naming the line.  COOP_ENOMEM without a message. */
+static int build_edges(const char *path, const raw_list *rl, const int *ia, const int *ib,
+                       coop_network *net, coop_err *err)
+{
+    pairset h = {0};
+    int status = pairset_init(&h, rl->n) ? COOP_ENOMEM : COOP_OK;
+    for (size_t e = 0; e < rl->n && !status; e++) {
+        const raw_edge *r = &rl->e[e];
+        if (ia[e] == ib[e])
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path, r->line,
+                               r->a, r->b);
+        else if (!pairset_add(&h, ia[e], ib[e]))
+            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: duplicate edge %.80s,%.80s", path,
+                               r->line, r->a, r->b);
+        else if (coop_network_add(net, ia[e], ib[e], r->w))
+            status = COOP_ENOMEM;
+    }
+    free(h.key);
+    return status;
+}
+
 coop_network *coop_network_read_edges(const char *path, const coop_edges_opt *opt,
                                       size_t *isolated, coop_err *err)
 {
@@ -579,186 +774,40 @@ coop_network *coop_network_read_edges(const char *path, const coop_edges_opt *op
         COOP_FAIL(err, COOP_EIO, "network: cannot read edge list %s: %s", path, strerror(errno));
         return NULL;
     }
-    raw_edge *raw = NULL;
-    size_t n_raw = 0, cap = 0;
-    char line[COOP_EDGES_MAX_LINE + 2];
-    int lineno = 0, status = COOP_OK;
-    coop_network *net = NULL;
+    raw_list rl = {0};
     name_map map = {0};
-    pairset h = {0};
-    int *ia = NULL, *ib = NULL, *ends = NULL;
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        status = COOP_FAIL(err, COOP_ECONFIG, "%s: not a regular file (an edge list is a text "
-                           "file)", path);
-        goto out;
+    coop_network *net = NULL;
+    int *ia = NULL, *ib = NULL;
+    size_t n = 0, lonely = 0;
+    int status = check_file(f, path, err);
+    if (!status)
+        status = read_raw(f, path, opt, &rl, err);
+    if (!status) {
+        ia = malloc(rl.n * sizeof *ia), ib = malloc(rl.n * sizeof *ib);
+        status = ia && ib ? number_nodes(path, opt, &rl, &map, ia, ib, &n, &lonely, err)
+                          : COOP_ENOMEM;
     }
-    if (sb.st_size > COOP_EDGES_MAX_BYTES) {
-        status = COOP_FAIL(err, COOP_ECONFIG, "%s: %lld bytes, more than the %lld MiB an edge "
-                           "list may have", path, (long long)sb.st_size,
-                           (long long)COOP_EDGES_MAX_BYTES >> 20);
-        goto out;
+    if (!status) {
+        net = coop_network_alloc(n, rl.n);
+        status = net ? build_edges(path, &rl, ia, ib, net, err) : COOP_ENOMEM;
     }
-    long pos = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        long next = ftell(f);
-        size_t got = (size_t)(next - pos), len = strlen(line);
-        pos = next;
-        if (len != got) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: a NUL byte (an edge list is text)",
-                               path, lineno);
-            goto out;
+    if (status == COOP_ENOMEM) /* the helpers leave its message to this one */
+        status = COOP_FAIL(err, COOP_ENOMEM, "network: out of memory reading %s", path);
+    if (!status) {
+        if (isolated)
+            *isolated = lonely;
+        if (opt->names) {
+            net->names = map.name; /* map.n == n */
+            map.name = NULL, map.n = 0;
         }
-        if (len > COOP_EDGES_MAX_LINE) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: the line is longer than %d bytes, the "
-                               "most an edge list line may have", path, lineno,
-                               COOP_EDGES_MAX_LINE);
-            goto out;
-        }
-        char *s = trim(line);
-        if (!*s || *s == '#')
-            continue;
-        char *f1 = s, *f2 = strchr(f1, ','), *f3 = NULL;
-        if (!f2) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: edge '%.80s': expected a,b or a,b,weight",
-                               path, lineno, s);
-            goto out;
-        }
-        *f2++ = '\0';
-        if ((f3 = strchr(f2, ',')))
-            *f3++ = '\0';
-        f1 = trim(f1), f2 = trim(f2);
-        if (f3)
-            f3 = trim(f3);
-        if (n_raw == 0 && strcmp(f1, "a") == 0 && strcmp(f2, "b") == 0
-            && (!f3 || strcmp(f3, "weight") == 0))
-            continue; /* header */
-        double w = 1.0;
-        if (f3) {
-            char *end;
-            errno = 0;
-            w = strtod(f3, &end);
-            if (end == f3 || *end || errno || !(w > 0.0) || !isfinite(w)) {
-                status = COOP_FAIL(err, COOP_ECONFIG,
-                                   "%s:%d: weight = '%.80s', must be a number > 0", path, lineno, f3);
-                goto out;
-            }
-        }
-        if (!*f1 || !*f2) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: empty node name", path, lineno);
-            goto out;
-        }
-        if (strcmp(f1, f2) == 0) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path, lineno,
-                               f1, f2);
-            goto out;
-        }
-        if (!opt->names) { /* checked here, so that the error names the line */
-            int x;
-            size_t n = opt->n ? opt->n : MAX_NODES;
-            if ((status = parse_index(path, lineno, f1, n, &x, err))
-                || (status = parse_index(path, lineno, f2, n, &x, err)))
-                goto out;
-        }
-        if (n_raw == cap) {
-            cap = cap ? 2 * cap : 256;
-            raw_edge *x = realloc(raw, cap * sizeof *x);
-            if (!x)
-                goto oom;
-            raw = x;
-        }
-        raw[n_raw].a = strdup(f1), raw[n_raw].b = strdup(f2);
-        raw[n_raw].w = w, raw[n_raw].line = lineno;
-        if (!raw[n_raw].a || !raw[n_raw].b) {
-            free(raw[n_raw].a), free(raw[n_raw].b);
-            goto oom;
-        }
-        n_raw++;
     }
-    if (ferror(f)) {
-        status = COOP_FAIL(err, COOP_EIO, "network: error reading %s", path);
-        goto out;
-    }
-    if (n_raw == 0) {
-        status = COOP_FAIL(err, COOP_ECONFIG, "%s: no edges", path);
-        goto out;
-    }
-    size_t n = 0, top = 0; /* top: the edge with the largest index */
-    ia = malloc(n_raw * sizeof *ia), ib = malloc(n_raw * sizeof *ib);
-    ends = malloc(2 * n_raw * sizeof *ends);
-    if (!ia || !ib || !ends)
-        goto oom;
-    for (size_t e = 0; e < n_raw; e++) {
-        if (!opt->names) {
-            ia[e] = (int)strtol(raw[e].a, NULL, 10), ib[e] = (int)strtol(raw[e].b, NULL, 10);
-        } else {
-            ia[e] = map_get(&map, raw[e].a), ib[e] = map_get(&map, raw[e].b);
-            if (ia[e] < 0 || ib[e] < 0)
-                goto oom;
-        }
-        ends[2 * e] = ia[e], ends[2 * e + 1] = ib[e];
-        size_t hi = (size_t)(ia[e] > ib[e] ? ia[e] : ib[e]) + 1;
-        if (hi > n)
-            n = hi, top = e;
-    }
-    if (!opt->names && opt->n)
-        n = opt->n;
-    if (opt->names && opt->n && opt->n != n) {
-        status = COOP_FAIL(err, COOP_ECONFIG, "%s: network.n = %zu, but the file names %zu "
-                           "nodes", path, opt->n, n);
-        goto out;
-    }
-    size_t first, lonely = opt->names ? 0 : count_isolated(ends, 2 * n_raw, n, &first);
-    if (lonely && !opt->allow_isolated) {
-        if (opt->n)
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s: %zu of the %zu nodes (network.n) have no "
-                               "tie, the first node %zu; set network.isolated = \"allow\" to "
-                               "keep them", path, lonely, n, first);
-        else
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: node index %zu makes %zu nodes, %zu of "
-                               "them without a tie (the first node %zu): an index skipped? set "
-                               "network.isolated = \"allow\" to keep them", path, raw[top].line,
-                               n - 1, n, lonely, first);
-        goto out;
-    }
-    if (isolated)
-        *isolated = lonely;
-    net = coop_network_alloc(n, n_raw);
-    if (!net || pairset_init(&h, n_raw))
-        goto oom;
-    for (size_t e = 0; e < n_raw; e++) {
-        if (ia[e] == ib[e]) { /* "1" and "01" */
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: self-loop %.80s,%.80s", path,
-                               raw[e].line, raw[e].a, raw[e].b);
-            break;
-        }
-        if (!pairset_add(&h, ia[e], ib[e])) {
-            status = COOP_FAIL(err, COOP_ECONFIG, "%s:%d: duplicate edge %.80s,%.80s", path,
-                               raw[e].line, raw[e].a, raw[e].b);
-            break;
-        }
-        if (coop_network_add(net, ia[e], ib[e], raw[e].w))
-            goto oom;
-    }
-    if (!status && opt->names) {
-        net->names = map.name; /* map.n == n */
-        map.name = NULL, map.n = 0;
-    }
-    goto out;
-oom:
-    status = COOP_FAIL(err, COOP_ENOMEM, "network: out of memory reading %s", path);
-out:
     fclose(f);
-    free(ia), free(ib), free(ends);
-    for (size_t e = 0; e < n_raw; e++)
-        free(raw[e].a), free(raw[e].b);
-    free(raw);
+    free(ia), free(ib);
+    raw_free(&rl);
     for (size_t x = 0; x < map.n; x++)
         free(map.name[x]);
     free(map.name);
     free(map.slot);
-    free(h.key);
     if (status) {
         coop_network_free(net);
         return NULL;
