@@ -227,7 +227,7 @@ static void forest_rows(FILE *g, const hdata *h, int row, int out, int lines, in
     fputs("set ytics (", g);
     for (int c = 0; c < (int)h->cmp.n; c++) {
         const hrow *r = hfind(h, row, c, out);
-        char lab[256], name[256];
+        char name[256], lab[sizeof name + 32]; /* the name, a separator and a verdict */
         snprintf(name, sizeof name, "%s", h->cmp.s[c]);
         if ((int)strlen(name) > max_chars && max_chars > 4)
             snprintf(name + max_chars - 3, sizeof name - (size_t)max_chars + 3, "...");
