@@ -19,18 +19,19 @@ CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror $(OPT) -g -
 LDFLAGS  := -fopenmp $(SANFLAGS)
 
 # The experiment's process layer is chosen at link time (include/coop_dist.h):
-# sim/dist_serial.c (one process) everywhere but in the MPI flavour, which links
-# sim/dist_mpi.c instead, the only file that uses MPI.
-SRC      := $(filter-out sim/dist_mpi.c,$(wildcard sim/*.c))
-MPISRC   := $(filter-out sim/dist_serial.c,$(wildcard sim/*.c))
+# sim/experiment/dist_serial.c (one process) everywhere but in the MPI flavour, which links
+# sim/experiment/dist_mpi.c instead, the only file that uses MPI.
+SRC      := $(filter-out sim/experiment/dist_mpi.c,$(wildcard sim/*/*.c))
+MPISRC   := $(filter-out sim/experiment/dist_serial.c,$(wildcard sim/*/*.c))
 OBJ      := $(SRC:sim/%.c=$(BUILD)/obj/%.o)
-LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
+LIBOBJ   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJ))
 TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 PROG     := $(BUILD)/coopsim
 
-# The MPI flavour (make mpi): the same sources with sim/dist_mpi.c for
-# sim/dist_serial.c, built with mpicc, objects in $(BUILD)/mpi/.  MPICC is found when a recipe runs (after make deps);
+# The MPI flavour (make mpi): the same sources with sim/experiment/dist_mpi.c for
+# sim/experiment/dist_serial.c, built with mpicc, objects in $(BUILD)/mpi/.  MPICC
+# is found when a recipe runs (after make deps);
 # `make MPICC=` leaves MPI out (make sanitize does: Open MPI's own allocations
 # would fail LeakSanitizer).
 MPICC    ?= $(shell command -v mpicc 2>/dev/null)
@@ -50,7 +51,8 @@ all: $(PROG)
 $(PROG): $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: sim/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/%.c $(LIBOBJ) | $(BUILD)/tests
@@ -63,7 +65,7 @@ $(BUILD)/tests/test_durability: $(SHIM)
 $(SHIM): tests/shim_fsync.c | $(BUILD)/tests
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/mpi/obj:
+$(BUILD)/tests:
 	mkdir -p $@
 
 mpi: deps
@@ -72,7 +74,8 @@ mpi: deps
 $(MPIPROG): $(MPIOBJ)
 	$(MPICC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(BUILD)/mpi/obj/%.o: sim/%.c | $(BUILD)/mpi/obj
+$(BUILD)/mpi/obj/%.o: sim/%.c
+	@mkdir -p $(@D)
 	$(MPICC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Installs only what is missing: costs two pkg-config calls when all is present.
@@ -144,7 +147,7 @@ FUZZ_SECONDS ?= 60
 FUZZCC    := clang
 FUZZFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -g -O1 -fopenmp -Iinclude \
              -MMD -MP -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZOBJ   := $(filter-out $(BUILD)/fuzz/obj/main.o,$(SRC:sim/%.c=$(BUILD)/fuzz/obj/%.o))
+FUZZOBJ   := $(filter-out $(BUILD)/fuzz/obj/cli/main.o,$(SRC:sim/%.c=$(BUILD)/fuzz/obj/%.o))
 FUZZBIN   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 fuzz: deps fuzz-deps
@@ -162,12 +165,10 @@ fuzz-deps:
 	    --no-install-recommends clang libclang-rt-dev libomp-dev; \
 	fi; rm -f /tmp/coopsim-fuzz-probe /tmp/coopsim-fuzz-probe.c
 
-$(BUILD)/fuzz/obj:
-	mkdir -p $@
-
 .SECONDARY: $(FUZZOBJ)  # kept between runs, not deleted as intermediate files
 
-$(BUILD)/fuzz/obj/%.o: sim/%.c | $(BUILD)/fuzz/obj
+$(BUILD)/fuzz/obj/%.o: sim/%.c
+	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)

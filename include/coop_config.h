@@ -1,11 +1,11 @@
 /* coop_config.h: a scenario's configuration as validated plain structs.
  *
- * The configuration files own the schema (sim/config_schema.c: every key with its
+ * The configuration files own the schema (sim/config/config_schema.c: every key with its
  * type, default and allowed range, written down once in a table), the libconfig
- * loader and its cross-checks (sim/config_load.c, sim/config_actors.c), the
+ * loader and its cross-checks (sim/config/config_load.c, sim/config/config_actors.c), the
  * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
- * (sim/config_params.c), and the resolved-configuration printer
- * (sim/config_print.c); their private header is sim/config_internal.h.  The
+ * (sim/config/config_params.c), and the resolved-configuration printer
+ * (sim/config/config_print.c); their private header is sim/config/config_internal.h.  The
  * engine reads these structs directly; nothing downstream parses text again.
  *
  * Paths name values the same way everywhere (`--set`, events, sweeps):
@@ -72,7 +72,7 @@ typedef struct coop_domain_cfg {
  * hypothesis worlds (counterfactual: the strengths set to 0; placebo: the role
  * moved whole; a role's events moved with it).
  * Adding a channel takes 3 edits: 1. its X line here; 2. its mechanism in
- * do_motivators (sim/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
+ * do_motivators (sim/model/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
  * the docs/CONFIG.md table regenerated (`coopsim schema`, which test_docs checks) and
  * the mechanism described in docs/ODD.md 7.5. */
 #define COOP_MOTIVATOR_CHANNELS(X)                                                        \

@@ -1,10 +1,10 @@
 /* coop_dist.h: the experiment's engine as its process layer sees it (internal to
- * the experiment module: sim/experiment.c and the one process file linked with it).
+ * the experiment module: sim/experiment/experiment.c and the one process file linked with it).
  *
  * The process layer spreads an experiment's items over processes.  The Makefile
- * links exactly one implementation: sim/dist_serial.c in build/coopsim (one
+ * links exactly one implementation: sim/experiment/dist_serial.c in build/coopsim (one
  * process, rank 0 of 1, no workers: every hook below does nothing) or
- * sim/dist_mpi.c in build/coopsim-mpi (compiled by mpicc only; the MPI protocol is
+ * sim/experiment/dist_mpi.c in build/coopsim-mpi (compiled by mpicc only; the MPI protocol is
  * described there).  Both also define the process functions of coop_experiment.h
  * (coop_experiment_init, _rank, _ranks, _set_stop, _worker, _finish). */
 #ifndef COOP_DIST_H
@@ -22,7 +22,7 @@ typedef struct coop_slot {
 
 typedef struct coop_remote coop_remote; /* the process layer's state of one plan */
 
-/* One plan (a chunk of a lazy one) being run: see sim/experiment.c. */
+/* One plan (a chunk of a lazy one) being run: see sim/experiment/experiment.c. */
 typedef struct coop_engine {
     const coop_plan *plan;
     const coop_sink *sink;
@@ -40,7 +40,7 @@ typedef struct coop_engine {
     coop_remote *rm;         /* rank 0: the workers of this plan (NULL when none) */
 } coop_engine;
 
-/* ---- the engine, for the process layer (sim/experiment.c) ---- */
+/* ---- the engine, for the process layer (sim/experiment/experiment.c) ---- */
 
 /* Item i of plan is (point p, world w, replicate r), p relative to plan->point0. */
 void coop_engine_decode(const coop_plan *plan, long long i, int *p, int *w, int *r);
@@ -63,7 +63,7 @@ int coop_engine_run_one(const coop_plan *plan, long long i, int model_threads,
                         coop_model **model, const coop_config **model_cfg, coop_record **out,
                         coop_err *err);
 
-/* ---- the process layer, for the engine (sim/dist_serial.c or sim/dist_mpi.c) ---- */
+/* ---- the process layer, for the engine (sim/experiment/dist_serial.c or sim/experiment/dist_mpi.c) ---- */
 
 /* Rank 0, before the parallel region: tells the workers still taking part that
  * e->plan starts, sets e->rm (NULL when there are none) and widens e->n_slots and

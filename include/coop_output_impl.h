@@ -1,7 +1,7 @@
 /* coop_output_impl.h: the inside of the results directory, shared by the two
- * files that write it and by nothing else: sim/output.c (a run's directory,
+ * files that write it and by nothing else: sim/output/output.c (a run's directory,
  * written into DIR.tmp.PID and renamed; the manifest; replacing a directory) and
- * sim/output_sweep.c (a sweep's directory, written in place and resumable).  The
+ * sim/output/output_sweep.c (a sweep's directory, written in place and resumable).  The
  * interface is coop_output.h. */
 #ifndef COOP_OUTPUT_IMPL_H
 #define COOP_OUTPUT_IMPL_H
@@ -59,7 +59,7 @@ struct coop_output {
 
 #define SNAP_FILE "snapshots.csv"
 
-/* ---- sim/output.c ---- */
+/* ---- sim/output/output.c ---- */
 
 /* A malloc'ed printf; NULL when out of memory. */
 char *coop_out_dup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -98,7 +98,7 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg);
 /* The manifest's `run` group of info. */
 void coop_out_put_run_group(csv *c, const coop_run_info *info);
 
-/* ---- sim/output_sweep.c ---- */
+/* ---- sim/output/output_sweep.c ---- */
 
 /* The sink's end of a point of a sweep: its rows complete, a checkpoint when due. */
 int coop_out_sweep_point_done(coop_output *out, int point, coop_err *err);

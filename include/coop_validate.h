@@ -125,8 +125,8 @@ typedef struct coop_validate_opts {
     const volatile sig_atomic_t *stop;
 } coop_validate_opts;
 
-/* `coopsim validate CONFIG` (sim/cmd_validate.c; the rest of this header is
- * sim/validate.c's): replicates of the configuration (or of every point of
+/* `coopsim validate CONFIG` (sim/cli/cmd_validate.c; the rest of this header is
+ * sim/analysis/validate.c's): replicates of the configuration (or of every point of
  * its sweep), the usual results files (coop_output.h), validation.csv (and
  * points.csv for a sweep), and the table.  Returns a status with err filled. */
 int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err);

@@ -1170,7 +1170,7 @@ Test(config, docs_list_every_key)
     char key[8];
     cr_assert_eq(coop_config_schema_key(n, key, sizeof key), COOP_EINVAL);
     /* The reference table is the schema's own, verbatim (regenerate it with
-     * coop_config_print_schema when the table in sim/config_schema.c changes). */
+     * coop_config_print_schema when the table in sim/config/config_schema.c changes). */
     char *table = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&table, &len);

@@ -1,5 +1,5 @@
 /* test_durability.c: the order in which `coopsim sweep` makes its files durable
- * (sim/output.c, "Sweeps"), observed by fault injection.
+ * (sim/output/output.c, "Sweeps"), observed by fault injection.
  *
  * The program runs with the LD_PRELOAD library built from tests/shim_fsync.c,
  * which logs every fsync, write(2) and rename.  A sweep's progress record says

@@ -1,4 +1,4 @@
-/* test_game.c: the stage games and the gain of one interaction (sim/game.c,
+/* test_game.c: the stage games and the gain of one interaction (sim/model/game.c,
  * include/coop_game.h).
  *
  * Exact values: the four payoffs of each domain game of the default scenario, the

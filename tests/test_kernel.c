@@ -1,4 +1,4 @@
-/* test_kernel.c: the node kernel of sim/model.c (docs/ODD.md, "Node kernel").
+/* test_kernel.c: the node kernel of sim/model/model.c (docs/ODD.md, "Node kernel").
  *
  * The kernel is a fast path for node-level imitate_best models (Nowak & May 1992);
  * it must give the general engine's numbers bit for bit.  Checked here: the

@@ -1,4 +1,4 @@
-/* test_model.c: one run of the cooperation model (sim/model.c).
+/* test_model.c: one run of the cooperation model (sim/model/model.c).
  *
  * Each test builds a small configuration in C (tests/model_fixture.h), runs the
  * engine and asserts exact values: textbook match scores (TFT vs ALLD 199 vs 204

@@ -1,4 +1,4 @@
-/* test_network.c: networks, CSR layout and generators (sim/network.c).
+/* test_network.c: networks, CSR layout and generators (sim/model/network.c).
  *
  * Exact edge counts and degrees of the deterministic generators (complete, ring,
  * lattice), simplicity (no self-loops, no duplicate pairs) of every generator, the
@@ -447,7 +447,7 @@ Test(network, parameter_errors)
     gsl_rng_free(r);
 }
 
-/* ---- the `network` group of a configuration (sim/config_actors.c) ---- */
+/* ---- the `network` group of a configuration (sim/config/config_actors.c) ---- */
 
 #include "config_io.h"
 #include "coop_config.h"

@@ -1,4 +1,4 @@
-/* test_strategy.c: the decision rules (sim/strategy.c, include/coop_strategy.h).
+/* test_strategy.c: the decision rules (sim/model/strategy.c, include/coop_strategy.h).
  *
  * Each deterministic rule's action sequence against fixed opponents, the textbook
  * match scores with R=3, S=0, T=5, P=1 (TFT vs ALLD: 9 vs 14 over 10 rounds, 199

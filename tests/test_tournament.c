@@ -1,5 +1,5 @@
 /* test_tournament.c: the match kernel and round-robin tournaments
- * (sim/tournament.c).
+ * (sim/experiment/tournament.c).
  *
  * Exact values: every match score of the nine deterministic strategies of
  * tests/test_classic.c (the same hand-derived table) on the kernel, without

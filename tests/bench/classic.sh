@@ -9,7 +9,7 @@
 # 2. Nowak & May: L x L lattice (default L = 1000), GENS generations (default
 #    1000; the issue's 100 generations take about 0.1-0.3 s, less than the
 #    run-to-run variation of the 2 s set-up), with 1 and 2 threads: nanoseconds per cell-update (payoff and
-#    imitation), through the node kernel of sim/model.c (docs/ODD.md, "Node
+#    imitation), through the node kernel of sim/model/model.c (docs/ODD.md, "Node
 #    kernel").  The set-up (building a network of 10^6 nodes, about 2 s) is
 #    measured by a run of 1 generation and subtracted; each run is repeated
 #    REPEAT times (default 3) and the fastest kept.  Within-run threads come from omp_get_max_threads(), so

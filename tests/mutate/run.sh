@@ -59,14 +59,20 @@ find "$TREE" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -C "$TREE" -xf - \
     || { echo "mutate: cannot copy the repository to $TREE" >&2; exit 2; }
 
+# The object of source sim/LAYER/NAME.c, relative to build/obj: LAYER/NAME.o.
+obj_of() {
+    local f=${1#sim/}
+    echo "${f%.c}.o"
+}
+
 APPLIED=""  # "FILE" while a mutant is applied
 restore() {
     if [ -n "$APPLIED" ]; then
         cp "$WORK/pristine.src" "$TREE/$APPLIED"
         if [ -f "$WORK/pristine.o" ]; then
-            cp "$WORK/pristine.o" "$TREE/build/obj/$(basename "${APPLIED%.c}").o"
+            cp "$WORK/pristine.o" "$TREE/build/obj/$(obj_of "$APPLIED")"
         else
-            rm -f "$TREE/build/obj/$(basename "${APPLIED%.c}").o"
+            rm -f "$TREE/build/obj/$(obj_of "$APPLIED")"
         fi
         APPLIED=""
         rm -f "$WORK/dirty"
@@ -180,7 +186,7 @@ for ((k = 0; k < n; k++)); do
         status="n/a (no file)"
     else
         cp "$TREE/$file" "$WORK/pristine.src"
-        obj="$TREE/build/obj/$(basename "${file%.c}").o"
+        obj="$TREE/build/obj/$(obj_of "$file")"
         rm -f "$WORK/pristine.o"
         [ -f "$obj" ] && cp "$obj" "$WORK/pristine.o"
         : >"$WORK/dirty"

@@ -1,7 +1,7 @@
 /* output_sweep.c: a sweep's results directory (coop_output.h, "sweeps"): written
  * in place, point by point, checkpointed in progress.csv and resumable; and the
  * one points.csv writer.  A run's directory, the manifest's run group and
- * replacing a directory are sim/output.c's (shared through coop_output_impl.h). */
+ * replacing a directory are sim/output/output.c's (shared through coop_output_impl.h). */
 #include "coop_output_impl.h"
 
 #include <dirent.h>

@@ -180,7 +180,7 @@ static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 }
 
 /* `coopsim hypothesis`: the paired factual/counterfactual/placebo experiment, at
- * one point or at every point of the sweep (sim/hypothesis.c); the verdict table
+ * one point or at every point of the sweep (sim/analysis/hypothesis.c); the verdict table
  * goes to stdout; stops cleanly on SIGINT or SIGTERM. */
 static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
@@ -206,7 +206,7 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
 }
 
 /* `coopsim validate`: replicates of a historical scenario (or of every point of
- * its sweep) scored against the record (sim/validate.c); the table goes to stdout. */
+ * its sweep) scored against the record (sim/analysis/validate.c); the table goes to stdout. */
 static int cmd_validate(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     if (refuse_resume(cli, "validation", err))
@@ -228,7 +228,7 @@ static int cmd_validate(const coop_cli *cli, const coop_config *cfg, coop_err *e
 }
 
 /* `coopsim tournament`: a round robin of the configuration's actors as
- * strategies (sim/tournament.c) into a results directory holding manifest.cfg,
+ * strategies (sim/experiment/tournament.c) into a results directory holding manifest.cfg,
  * tournament.csv and matrix.csv; the ranking goes to stdout. */
 static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
@@ -264,7 +264,7 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
     return status;
 }
 
-/* `coopsim plot`: figures of a results directory (sim/plot.c). */
+/* `coopsim plot`: figures of a results directory (sim/figures/plot.c). */
 static int cmd_plot(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     (void)cfg;

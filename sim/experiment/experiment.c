@@ -21,10 +21,10 @@
  * Processes (coop_dist.h): the engine knows nothing of MPI.  Before the parallel
  * region it asks the process layer to start the plan on the worker ranks
  * (coop_dist_start); when there are some, the region has one more thread, thread
- * 0, which serves them (coop_dist_loop, sim/dist_mpi.c): it hands a worker a
+ * 0, which serves them (coop_dist_loop, sim/experiment/dist_mpi.c): it hands a worker a
  * block [a, b) of the next items (the shared counter jumps by b - a) and puts each
  * record received into its slot of the reorder buffer as if a local thread had
- * computed it.  In build/coopsim (sim/dist_serial.c) there are never any. */
+ * computed it.  In build/coopsim (sim/experiment/dist_serial.c) there are never any. */
 #include "coop_experiment.h"
 
 #include <stdlib.h>

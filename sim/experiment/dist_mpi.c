@@ -1,6 +1,6 @@
 /* dist_mpi.c: the experiment's processes under MPI (coop_dist.h), linked into
  * build/coopsim-mpi only (the Makefile compiles it with mpicc; build/coopsim links
- * sim/dist_serial.c instead).  It owns everything MPI: starting and ending MPI,
+ * sim/experiment/dist_serial.c instead).  It owns everything MPI: starting and ending MPI,
  * rank 0's side of a plan (handing out blocks of items to the worker ranks and
  * feeding the records they send back into the engine's reorder buffer) and the
  * worker ranks' one entry point, coop_experiment_worker.

@@ -120,7 +120,7 @@ static void put_setting_value(FILE *out, int ind, const config_setting_t *s,
 /* Keeps the file's `validation` group (when it has one) in cfg->validation as the
  * text "validation = ...;\n" that coop_config_print writes, so that a manifest can
  * be validated again.  validation.trade_file is relative to the configuration's
- * directory (sim/validate.c); a relative one that names an existing file is
+ * directory (sim/analysis/validate.c); a relative one that names an existing file is
  * kept as that file's absolute path (realpath); coop_config_print_in writes it
  * relative to the results directory, so a manifest finds it from any directory and
  * on any machine that has the tree; otherwise it is kept as written (validate

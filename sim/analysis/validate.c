@@ -8,7 +8,7 @@
  * replicate it turns the milestones and the per-step tie observables into the
  * metrics of coop_validate.h and summarises them into the rows of the table.
  * The command that runs the replicates and writes validation.csv is
- * sim/cmd_validate.c.
+ * sim/cli/cmd_validate.c.
  *
  * Order metrics use Kendall's tau-b (Kendall 1945), which corrects for ties: the
  * record has tied dates (three framework agreements "1994-96", three entries into
