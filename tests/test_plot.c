@@ -130,6 +130,49 @@ Test(plot, sweep_results)
     e2e_rmrf(tmp);
 }
 
+/* The sweep figure's bands of share outcomes stay inside [0, 1] even with 2
+ * replicates (the fixture cut to replicates 0 and 1), where t-intervals leave it
+ * (issue 13, item 7: with 2 replicates t = 12.7): their bands are taken on the
+ * logit scale like summary.csv's (docs/OUTPUT.md). */
+Test(plot, sweep_share_bands_stay_in_range)
+{
+    char tmp[64], dir[256], cmd[1024], path[512];
+    fixture("plot_sweep", tmp, dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "awk -F, 'NR == 1 || $3 < 2' tests/data/plot_sweep/outcomes.csv "
+             "> '%s/outcomes.csv'", dir);
+    cr_assert_eq(system(cmd), 0);
+    e2e_result *r = e2e_run("plot %s", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/figures/sweep_outcomes.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s", path);
+    char line[8192], head[8192], *col[256];
+    cr_assert_not_null(fgets(head, sizeof head, f));
+    int nc = 0;
+    for (char *t = strtok(head, ",\n"); t && nc < 256; t = strtok(NULL, ",\n"))
+        col[nc++] = t;
+    static const char *const shares[] = {"others_coop_target ", "target_engagement ",
+                                         "censored_share ", "regional_cohesion "};
+    int checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        for (int c = 0; c < nc; c++) {
+            char *e = p + strcspn(p, ",\n");
+            int band = strstr(col[c], " lo") || strstr(col[c], " hi");
+            for (size_t k = 0; band && k < sizeof shares / sizeof *shares; k++)
+                if (strncmp(col[c], shares[k], strlen(shares[k])) == 0 && strncmp(p, "NA", 2)) {
+                    double x = strtod(p, NULL);
+                    cr_expect(x >= 0.0 && x <= 1.0, "%s = %g", col[c], x);
+                    checked++;
+                }
+            p = *e ? e + 1 : e;
+        }
+    }
+    fclose(f);
+    cr_expect_geq(checked, 12, "only %d band ends of share outcomes found", checked);
+    e2e_rmrf(tmp);
+}
+
 Test(plot, hypothesis_sweep_results)
 {
     static const char *const names[] = {"sweep_outcomes", "sweep_effect", "sweep_verdict"};

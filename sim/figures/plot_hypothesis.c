@@ -131,26 +131,38 @@ const hrow *hfind(const hdata *h, int row, int cmp, int outcome)
 /* Units of an outcome (docs/ODD.md, "7.8 Observation") and whether the thesis predicts it
  * smaller (then hypothesis.csv orients its difference as other - factual; see
  * coop_hypothesis_orientation). */
+/* The outcomes the figures know: unit, whether fewer is better, whether every
+ * value is a share in [0, 1]. */
+static const struct {
+    const char *name, *unit;
+    int fewer, share;
+} outcome_info[] = {
+    {"others_coop_target", "share of C actions", 0, 1},
+    {"target_engagement", "engagement (0-1)", 0, 1},
+    {"others_level", "agreement level", 0, 0},
+    {"years_to_enhanced", "years", 1, 0},
+    {"censored_share", "share of states", 1, 1},
+    {"regional_cohesion", "share of C actions", 0, 1},
+};
+#define N_OUTCOME_INFO (sizeof outcome_info / sizeof outcome_info[0])
+
 const char *outcome_unit(const char *name, int *fewer)
 {
-    static const struct {
-        const char *name, *unit;
-        int fewer;
-    } u[] = {
-        {"others_coop_target", "share of C actions", 0},
-        {"target_engagement", "engagement (0-1)", 0},
-        {"others_level", "agreement level", 0},
-        {"years_to_enhanced", "years", 1},
-        {"censored_share", "share of states", 1},
-        {"regional_cohesion", "share of C actions", 0},
-    };
-    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++)
-        if (strcmp(name, u[i].name) == 0) {
-            *fewer = u[i].fewer;
-            return u[i].unit;
+    for (size_t i = 0; i < N_OUTCOME_INFO; i++)
+        if (strcmp(name, outcome_info[i].name) == 0) {
+            *fewer = outcome_info[i].fewer;
+            return outcome_info[i].unit;
         }
     *fewer = 0;
     return "outcome units";
+}
+
+int outcome_is_share(const char *name)
+{
+    for (size_t i = 0; i < N_OUTCOME_INFO; i++)
+        if (strcmp(name, outcome_info[i].name) == 0)
+            return outcome_info[i].share;
+    return 0;
 }
 
 /* The name of the primary outcome (cfg->hyp.primary), or NULL. */

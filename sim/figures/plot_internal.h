@@ -232,6 +232,10 @@ const hrow *hfind(const hdata *h, int row, int cmp, int outcome);
  * coop_hypothesis_orientation). */
 const char *outcome_unit(const char *name, int *fewer);
 
+/* Whether every value of outcome `name` is a share in [0, 1] (its interval is then
+ * taken on the logit scale, coop_acc_summary_share). */
+int outcome_is_share(const char *name);
+
 /* The name of the primary outcome (cfg->hyp.primary), or NULL. */
 const char *primary_outcome(const plot *p);
 

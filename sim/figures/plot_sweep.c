@@ -563,7 +563,11 @@ static int sweep_outcomes(plot *p, const sweep *s, const odata *od, coop_err *er
         for (int k = 0; k < no; k++)
             for (int q = 0; q < nw; q++) {
                 coop_summary sm;
-                coop_acc_summary(oacc(od, r, w[q], outs[k]), &sm);
+                const coop_acc *a = oacc(od, r, w[q], outs[k]);
+                if (outcome_is_share(p->outcomes.s[outs[k]])) /* a band inside [0, 1] */
+                    coop_acc_summary_share(a, coop_t_critical(0.95, a->n - 1), &sm);
+                else
+                    coop_acc_summary(a, &sm);
                 put_num(o, sm.mean);
                 put_num(o, sm.ci_lo);
                 put_num(o, sm.ci_hi);
