@@ -289,6 +289,8 @@ typedef struct coop_network_cfg {
                                * the working directory) */
     int ids;                  /* file: 0 = node indices, 1 = names (the `ids` key) */
     int isolated;             /* file, indices: 1 = nodes without a tie allowed (`isolated`) */
+    size_t n_isolated;        /* file: the nodes without a tie that `isolated = "allow"` kept
+                               * (counted by the loader; the command line notes them) */
     int line;
 } coop_network_cfg;
 

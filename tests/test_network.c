@@ -749,3 +749,32 @@ Test(network, e2e_lattice_with_alld_block)
                                       "    rule = \"alld\";\n"));
     e2e_rmrf(dir);
 }
+
+/* network.isolated = "allow": the loader counts the nodes without a tie
+ * (cfg.net.n_isolated) and prints nothing; the command line notes them on stderr,
+ * once, and goes on (exit 0). */
+Test(network, allowed_isolated_nodes_are_counted_and_noted)
+{
+    char dir[64], cmd[1024], path[128];
+    e2e_tmpdir(dir, sizeof dir);
+    cr_assert(dir[0]);
+    char *edges = realpath("tests/data/edges_gap.csv", NULL); /* 10 nodes, 3..8 without ties */
+    cr_assert_not_null(edges);
+    snprintf(path, sizeof path, "%s/iso.cfg", dir);
+    snprintf(cmd, sizeof cmd, "domains = ( { name = \"pd\"; } );\n"
+             "network = { type = \"file\"; file = \"%s\"; isolated = \"allow\"; };\n", edges);
+    write_file(path, cmd);
+    free(edges);
+    coop_config cfg;
+    load_ok(path, NULL, 0, &cfg);
+    cr_expect_eq(cfg.net.n_isolated, 6);
+    cr_expect_eq(cfg.net.n, 10);
+    coop_config_destroy(&cfg);
+    e2e_result *r = e2e_run("check %s", path);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_not_null(strstr(r->err, "edges_gap.csv: 6 of the 10 nodes have no tie "
+                                      "(network.isolated = \"allow\")\n"), "%s", r->err);
+    cr_expect_null(strstr(strstr(r->err, "have no tie") + 1, "have no tie"), "noted twice: %s",
+                   r->err);
+    e2e_rmrf(dir);
+}

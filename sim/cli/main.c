@@ -92,8 +92,13 @@ static int root_main(int argc, char **argv)
     if (!c)
         status = COOP_FAIL(&err, COOP_EIO, "'%s' is not available in this version yet",
                            coop_cli_command_name(cli.cmd));
-    else if (!c->needs_config || !(status = coop_command_load(&cli, &cfg, &err)))
+    else if (!c->needs_config || !(status = coop_command_load(&cli, &cfg, &err))) {
+        if (cfg.net.n_isolated) /* allowed (network.isolated = "allow"): a note, not an error */
+            fprintf(stderr, "coopsim: note: %s: %zu of the %d nodes have no tie "
+                    "(network.isolated = \"allow\")\n", cfg.net.file, cfg.net.n_isolated,
+                    cfg.net.n);
         status = c->run(&cli, c->needs_config ? &cfg : NULL, &err);
+    }
     if (status)
         fprintf(stderr, "coopsim: %s\n", err.text);
     coop_config_destroy(&cfg);

@@ -1,7 +1,8 @@
 /* config_actors.c: loading the population: the listed actors and ties, or a
  * generated network (the `network` group, `actor_template` and `actor_overrides`).
- * The one note on stderr of the configuration is here: the count of isolated nodes
- * of an edge list that network.isolated = "allow" keeps (allowed, so not an error).
+ * The isolated nodes of an edge list that network.isolated = "allow" keeps are
+ * counted in cfg->net.n_isolated (allowed, so not an error; the command line notes
+ * them: this module prints nothing).
  * network.file (an edge list) is relative to the directory of the file that names
  * it (a --set: the working directory). */
 #include "coop_config.h"
@@ -221,9 +222,7 @@ static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
         net = coop_network_read_edges(nc->file, &opt, &lonely, &nerr);
         if (net)
             cfg->net.n = (int)net->n;
-        if (lonely) /* allowed (network.isolated = "allow"), so not an error: a note */
-            fprintf(stderr, "coopsim: note: %s: %zu of the %zu nodes have no tie "
-                    "(network.isolated = \"allow\")\n", nc->file, lonely, net ? net->n : 0);
+        cfg->net.n_isolated = lonely; /* allowed (network.isolated = "allow"): not an error */
         break;
     }
     }
