@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "config_io.h"
+#include "coop_csv.h"
 #include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_rng.h"
@@ -608,18 +609,6 @@ Test(hypothesis, a_strong_motivator_is_supported)
 
 /* ---- end to end ---- */
 
-/* Field k (from 0) of the CSV row [p, e) into buf (empty when the row is shorter). */
-static void csv_field(const char *p, const char *e, int k, char *buf, size_t size)
-{
-    for (; k > 0 && p < e; p++)
-        if (*p == ',')
-            k--;
-    size_t n = 0;
-    while (p < e && *p != ',' && n + 1 < size)
-        buf[n++] = *p++;
-    buf[n] = '\0';
-}
-
 Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 {
     char dir[64], out[128], path[256];
@@ -640,16 +629,25 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     cr_assert(eq(int, count_lines(h), 1 + 2 * COOP_N_OUTCOMES));
     cr_assert_not_null(strstr(h, "\n0,others_coop_target,counterfactual,"));
     cr_assert_not_null(strstr(h, "\n0,regional_cohesion,placebo:KG,"));
-    /* Every row ends in a verdict and the 30 pairs. */
-    for (const char *p = strchr(h, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
-        const char *e = strchr(p, '\n');
-        cr_assert(e[-3] == ',' && e[-2] == '3' && e[-1] == '0', "%.*s", (int)(e - p), p);
-        char v[32];
-        csv_field(p, e, 11, v, sizeof v); /* verdict, the 12th column */
-        cr_assert(strcmp(v, "supported") == 0 || strcmp(v, "inconclusive") == 0 ||
-                  strcmp(v, "contradicted") == 0, "verdict '%s' in %.*s", v, (int)(e - p), p);
-    }
     free(h);
+    /* Every row has a verdict and the 30 pairs. */
+    coop_csv_reader c = {0};
+    coop_err err = {0};
+    int col[2], got, rows = 0;
+    static const char *const need[] = {"verdict", "n"};
+    cr_assert(eq(int, coop_csv_reader_open(&c, out, "hypothesis.csv", &err), COOP_OK), "%s",
+              err.text);
+    cr_assert(eq(int, coop_csv_reader_need(&c, need, col, 2, &err), COOP_OK), "%s", err.text);
+    while (coop_csv_reader_next(&c, &got, &err) == COOP_OK && got) {
+        const char *v = c.fld[col[0]];
+        cr_assert(strcmp(v, "supported") == 0 || strcmp(v, "inconclusive") == 0 ||
+                  strcmp(v, "contradicted") == 0, "line %ld: verdict '%s'", c.line, v);
+        cr_assert(eq(str, c.fld[col[1]], "30"), "line %ld", c.line);
+        rows++;
+    }
+    cr_assert(eq(int, err.code, COOP_OK), "%s", err.text);
+    cr_assert(eq(int, rows, 2 * COOP_N_OUTCOMES));
+    coop_csv_reader_close(&c);
     snprintf(path, sizeof path, "%s/outcomes.csv", out);
     char *o = slurp_or_fail(path, NULL);
     cr_assert(eq(int, count_lines(o), 1 + 3 * 30 * COOP_N_OUTCOMES));

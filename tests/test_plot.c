@@ -13,8 +13,10 @@
  * to plot, a malformed file, gnuplot missing. */
 #include <criterion/criterion.h>
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
+#include "coop_csv.h"
 #include "coop_plot.h"
 #include "e2e.h"
 #include "plot_check.h"
@@ -143,32 +145,29 @@ Test(plot, sweep_share_bands_stay_in_range)
     cr_assert_eq(system(cmd), 0);
     e2e_result *r = e2e_run("plot %s", dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    snprintf(path, sizeof path, "%s/figures/sweep_outcomes.csv", dir);
-    FILE *f = fopen(path, "r");
-    cr_assert_not_null(f, "%s", path);
-    char line[8192], head[8192], *col[256];
-    cr_assert_not_null(fgets(head, sizeof head, f));
-    int nc = 0;
-    for (char *t = strtok(head, ",\n"); t && nc < 256; t = strtok(NULL, ",\n"))
-        col[nc++] = t;
+    snprintf(path, sizeof path, "%s/figures", dir);
+    coop_csv_reader c = {0};
+    coop_err err = {0};
+    cr_assert_eq(coop_csv_reader_open(&c, path, "sweep_outcomes.csv", &err), COOP_OK, "%s",
+                 err.text);
     static const char *const shares[] = {"others_coop_target ", "target_engagement ",
                                          "censored_share ", "regional_cohesion "};
-    int checked = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *p = line;
-        for (int c = 0; c < nc; c++) {
-            char *e = p + strcspn(p, ",\n");
-            int band = strstr(col[c], " lo") || strstr(col[c], " hi");
-            for (size_t k = 0; band && k < sizeof shares / sizeof *shares; k++)
-                if (strncmp(col[c], shares[k], strlen(shares[k])) == 0 && strncmp(p, "NA", 2)) {
-                    double x = strtod(p, NULL);
-                    cr_expect(x >= 0.0 && x <= 1.0, "%s = %g", col[c], x);
-                    checked++;
-                }
-            p = *e ? e + 1 : e;
+    int checked = 0, got;
+    while (coop_csv_reader_next(&c, &got, &err) == COOP_OK && got)
+        for (size_t col = 0; col < c.nhead; col++) {
+            const char *name = c.head[col];
+            int band = strstr(name, " lo") || strstr(name, " hi");
+            for (size_t k = 0; band && k < sizeof shares / sizeof *shares; k++) {
+                double x;
+                if (strncmp(name, shares[k], strlen(shares[k])) != 0)
+                    continue;
+                cr_assert_eq(coop_csv_reader_num(&c, (int)col, &x, &err), COOP_OK, "%s", err.text);
+                cr_expect(isnan(x) || (x >= 0.0 && x <= 1.0), "%s = %g", name, x);
+                checked += !isnan(x);
+            }
         }
-    }
-    fclose(f);
+    cr_expect_eq(err.code, COOP_OK, "%s", err.text);
+    coop_csv_reader_close(&c);
     cr_expect_geq(checked, 12, "only %d band ends of share outcomes found", checked);
     e2e_rmrf(tmp);
 }
