@@ -28,6 +28,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "coop_config.h"
 #include "coop_error.h"
@@ -155,5 +156,20 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err);
  * status to exit with: rank 0's on every rank, so exit statuses agree.  Without
  * MPI returns status. */
 int coop_experiment_finish(int status, const coop_err *err);
+
+/* How a command that runs experiments into a results directory runs them: the
+ * options `coopsim hypothesis` and `coopsim validate` take (coop_hyp_opts,
+ * coop_validate_opts), filled from the command line in one place. */
+typedef struct coop_run_opts {
+    const char *dir;       /* results directory */
+    int force;             /* replace an existing results directory (coopsim's files) */
+    int resume;            /* finish an interrupted sweep (hypothesis with a sweep group) */
+    int threads;           /* 0 = OpenMP's default */
+    const char *command;   /* command line for the manifest */
+    int quiet;             /* no notes on stderr */
+    FILE *table;           /* where the table goes (stdout); NULL = nowhere */
+    FILE *progress;        /* where the progress bar goes (a terminal); NULL = nowhere */
+    const volatile sig_atomic_t *stop;  /* set by a signal handler to stop; may be NULL */
+} coop_run_opts;
 
 #endif

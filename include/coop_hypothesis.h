@@ -188,18 +188,8 @@ void coop_hyp_csv_abort(coop_hyp_csv *f);
  * the factual configuration (for actor names).  COOP_EIO when a write fails. */
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
 
-/* How `coopsim hypothesis` runs. */
-typedef struct coop_hyp_opts {
-    const char *dir;       /* results directory */
-    int force;             /* replace an existing results directory */
-    int resume;            /* finish an interrupted sweep (with a sweep group only) */
-    int threads;           /* 0 = OpenMP's default */
-    const char *command;   /* command line for the manifest */
-    int quiet;             /* no notes on stderr */
-    FILE *table;           /* where the verdict table goes (stdout); NULL = nowhere */
-    FILE *progress;        /* where the progress bar goes (a terminal); NULL = nowhere */
-    const volatile sig_atomic_t *stop;  /* set by a signal handler to stop; may be NULL */
-} coop_hyp_opts;
+/* How `coopsim hypothesis` runs (coop_experiment.h). */
+typedef coop_run_opts coop_hyp_opts;
 
 /* `coopsim hypothesis`.  Without a sweep group: builds the worlds of cfg, runs
  * them with cfg->replicates replicates each into the results directory opts->dir

@@ -24,6 +24,7 @@
 
 #include "coop_config.h"
 #include "coop_error.h"
+#include "coop_experiment.h"
 #include "coop_model.h"
 #include "coop_stats.h"
 
@@ -113,17 +114,9 @@ void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V
 extern const char coop_validate_csv_header[];
 extern const char coop_validate_csv_header_point[];
 
-/* How `coopsim validate` runs. */
-typedef struct coop_validate_opts {
-    const char *dir;          /* results directory */
-    int force;
-    int threads;
-    const char *command;      /* for the manifest */
-    int quiet;
-    FILE *table;              /* where the table goes (stdout), or NULL */
-    FILE *progress;           /* progress bar, or NULL */
-    const volatile sig_atomic_t *stop;
-} coop_validate_opts;
+/* How `coopsim validate` runs (coop_experiment.h; resume is unused: a validation
+ * is never left half done). */
+typedef coop_run_opts coop_validate_opts;
 
 /* `coopsim validate CONFIG` (sim/cli/cmd_validate.c; the rest of this header is
  * sim/analysis/validate.c's): replicates of the configuration (or of every point of

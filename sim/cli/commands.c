@@ -78,6 +78,24 @@ static FILE *progress_tty(const coop_cli *cli)
     return !cli->quiet && isatty(STDERR_FILENO) ? stderr : NULL;
 }
 
+/* The options of a command that runs experiments into dir: from the command
+ * line, the table on stdout, stopped by SIGINT or SIGTERM. */
+static coop_run_opts run_opts(const coop_cli *cli, const char *dir)
+{
+    coop_run_opts o = {
+        .dir = dir,
+        .force = cli->force,
+        .resume = cli->resume,
+        .threads = cli->threads,
+        .command = cli->command_line,
+        .quiet = cli->quiet,
+        .table = stdout,
+        .progress = progress_tty(cli),
+        .stop = &stop_signal,
+    };
+    return o;
+}
+
 /* The results directory: -o DIR; else, with resume_dir, the directory of
  * DIR/manifest.cfg when resuming from it; else results/NAME. */
 static void results_dir(const coop_cli *cli, const coop_config *cfg, int resume_dir, char *dir,
@@ -187,17 +205,7 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     char dir[COOP_PATH_MAX];
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
-    coop_hyp_opts opts = {
-        .dir = dir,
-        .force = cli->force,
-        .resume = cli->resume,
-        .threads = cli->threads,
-        .command = cli->command_line,
-        .quiet = cli->quiet,
-        .table = stdout,
-        .progress = progress_tty(cli),
-        .stop = &stop_signal,
-    };
+    coop_run_opts opts = run_opts(cli, dir);
     int status = coop_hypothesis_run(cfg, &opts, err);
     if (status == COOP_EINTR && !cfg->sweep.present)
         COOP_FAIL(err, status, "interrupted by %s: nothing written",
@@ -214,16 +222,7 @@ static int cmd_validate(const coop_cli *cli, const coop_config *cfg, coop_err *e
     char dir[COOP_PATH_MAX];
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
-    coop_validate_opts opts = {
-        .dir = dir,
-        .force = cli->force,
-        .threads = cli->threads,
-        .command = cli->command_line,
-        .quiet = cli->quiet,
-        .table = stdout,
-        .progress = progress_tty(cli),
-        .stop = &stop_signal,
-    };
+    coop_run_opts opts = run_opts(cli, dir);
     return coop_validate_run(cfg, &opts, err);
 }
 
