@@ -192,6 +192,7 @@ typedef struct coop_institutions_cfg {
 } coop_institutions_cfg;
 
 #define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
+#define COOP_MAX_STATES 16  /* "others" with per-state outcomes (coop_model.h) and weights */
 #define COOP_MAX_SNAPSHOTS 64 /* output.snapshots: steps one run keeps snapshots of */
 
 /* Which actors the outcome scalars (docs/ODD.md, "7.8 Observation") are about,
@@ -206,6 +207,11 @@ typedef struct coop_hypothesis_cfg {
     double alpha;         /* significance level of the verdict, (0, 1) */
     double confidence;    /* level of the confidence intervals, (0, 1) */
     int bootstrap;        /* bootstrap resamples; 0 = no bootstrap interval */
+    /* hypothesis.weights: the others' weights in the pooled outcomes; n_weights = 0
+     * is "equal", else one weight (>= 0, some > 0) per other, weight_actor[i] its actor */
+    int n_weights;
+    int weight_actor[COOP_MAX_STATES];
+    double weight[COOP_MAX_STATES];
 } coop_hypothesis_cfg;
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates

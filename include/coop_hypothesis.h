@@ -111,6 +111,33 @@ typedef struct coop_hyp_comparison {
     coop_verdict verdict;                /* r[primary].verdict */
 } coop_hyp_comparison;
 
+/* The per-state and like-for-like results of one point (hyp_states.c,
+ * docs/HYPOTHESIS.md "Per state" and "Placebos like for like").  Comparison c is
+ * cmp[c] of the point (world c + 1). */
+typedef struct coop_hyp_states {
+    int n_states;                   /* others with per-state values (coop_outcome_states) */
+    int actor[COOP_MAX_STATES];     /* their actor indices */
+    char name[COOP_MAX_STATES][COOP_NAME_MAX]; /* and names */
+    int reach[COOP_MAX_STATES];     /* 1: it can reach the top level by input (rmst defined) */
+    double horizon;                 /* years from the start: the RMST's restriction */
+    /* r[c][x][o]: state x, per-state outcome o (coop_outcome_per_state), oriented as
+     * the pooled row; p_holm over the states of (c, o); r.outcome = -1 where there
+     * is no row (regional_cohesion; rmst_enhanced of a state that cannot reach) */
+    coop_hyp_result r[COOP_HYP_MAX_WORLDS - 1][COOP_MAX_STATES][COOP_N_OUTCOMES];
+    /* Kaplan-Meier of "reaches the top level" per world and state over the
+     * replicates (reachable states; NaN elsewhere): RMST up to the horizon and the
+     * share still below the level at the horizon */
+    double km_rmst[COOP_HYP_MAX_WORLDS][COOP_MAX_STATES];
+    double km_surv[COOP_HYP_MAX_WORLDS][COOP_MAX_STATES];
+    /* placebo comparisons: the difference-in-differences on the common set (the
+     * others except the placebo actor), (factual - counterfactual) - (placebo -
+     * counterfactual) = factual - placebo there, per replicate, pooled with
+     * hypothesis.weights; Holm over its outcomes; did_n[c] = 0: no such row */
+    int did_n[COOP_HYP_MAX_WORLDS - 1];
+    int did_placebo[COOP_HYP_MAX_WORLDS - 1];   /* the placebo actor, -1 none */
+    coop_hyp_result did[COOP_HYP_MAX_WORLDS - 1][COOP_N_OUTCOMES];
+} coop_hyp_states;
+
 /* Everything tested at one point. */
 typedef struct coop_hyp_point {
     int point;
@@ -121,7 +148,25 @@ typedef struct coop_hyp_point {
     uint32_t boot_seed;
     int n_comparisons;      /* n_worlds - 1 */
     coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
+    coop_hyp_states states; /* per state and like for like (coop_hyp_states_compare) */
 } coop_hyp_point;
+
+/* The per-state comparisons, the Kaplan-Meier summaries and the placebo
+ * difference-in-differences of a point whose pooled comparisons `out` holds
+ * (coop_hypothesis_compare).  sv holds the per-state outcomes as
+ * sv[((w * n_states + x) * COOP_N_OUTCOMES + o) * replicates + r] with n_states =
+ * min(coop_outcome_states(cfg), COOP_MAX_STATES); cfg is the factual world's
+ * configuration (states, weights, placebo actors, horizon); the statistics
+ * settings are cfg->hyp's, the bootstrap seed out->boot_seed.  Fills
+ * out->states.  COOP_OK, or the statistics' error. */
+int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worlds,
+                            int replicates, coop_hyp_point *out, coop_err *err);
+
+/* The per-state part of the verdict table: the primary outcome per state (every
+ * comparison), the states' disagreement in sign in words, the time to the top
+ * level (Kaplan-Meier), the placebo difference-in-differences.  COOP_EIO when a
+ * write fails. */
+int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
 
 /* Compares world 0 with every other world.  values holds the outcome scalars as
  * values[(w * COOP_N_OUTCOMES + o) * replicates + r] for n_worlds worlds (2 or
@@ -163,6 +208,12 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
                            int replicate, const coop_config *cfg, const double *outcome,
                            coop_err *err);
 int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err);
+/* The per-state outcomes of (world, replicate) of the current point (after its
+ * coop_hyp_collector_add), n_states rows as coop_record.state_outcome holds them;
+ * states the point does not have are ignored.  COOP_EINVAL for an item out of
+ * range. */
+int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicate,
+                                  int n_states, const double (*state_outcome)[COOP_N_OUTCOMES]);
 
 /* Reads DIR/outcomes.csv (as coop_output writes it, of an experiment of
  * cfg->replicates replicates per world of n_worlds worlds per point), computes

@@ -33,14 +33,20 @@ enum { COOP_T_TRUST, COOP_T_LEVEL, COOP_T_COOP_RATE, COOP_TIE_METRICS }; /* coop
 enum { COOP_P_COOP_SHARE, COOP_P_MEAN_GAIN, COOP_POP_METRICS }; /* coop_share NaN if no action */
 
 /* Outcome scalars of one run (docs/ODD.md, "7.8 Observation"), in outcomes.csv
- * order. */
+ * order.  Each is defined for every replicate of a scenario with a motivator (no
+ * pair is dropped because of what a world did): a share of C over a window
+ * without actions is 0 (no action, no cooperation), a missing tie has level 0
+ * and engagement 0.  The outcomes over "the others" (the motivator's regional
+ * neighbours) are also kept per state (coop_record.state_outcome); their pooled
+ * value is the others' mean under hypothesis.weights. */
 enum {
-    COOP_O_OTHERS_COOP_TARGET,
-    COOP_O_TARGET_ENGAGEMENT,
-    COOP_O_OTHERS_LEVEL,
-    COOP_O_YEARS_TO_ENHANCED,
-    COOP_O_CENSORED_SHARE,     /* share of others that never reached the enhanced level */
-    COOP_O_REGIONAL_COHESION,
+    COOP_O_OTHERS_COOP_TARGET, /* share of C toward the target in the window */
+    COOP_O_TARGET_ENGAGEMENT,  /* the target's engagement (pooled: over the region) */
+    COOP_O_OTHERS_LEVEL,       /* agreement level with the target at the end */
+    COOP_O_RMST_ENHANCED,      /* min(T, horizon), T the years to the top level, over the
+                                * others that can reach it by input (NaN: none can) */
+    COOP_O_ENGAGED_SHARE,      /* share of others that acted toward the target in the window */
+    COOP_O_REGIONAL_COHESION,  /* share of C on ties inside the region (pooled only) */
     COOP_N_OUTCOMES
 };
 extern const char *const coop_outcome_names[COOP_N_OUTCOMES];
@@ -58,6 +64,11 @@ typedef struct coop_record {
     int *milestone;    /* [n_ties][n_levels]: step a level was first reached, -1 never
                         * (level 0 is where every tie starts: always -1, not a milestone) */
     double outcome[COOP_N_OUTCOMES]; /* NaN when the scenario has no motivator */
+    /* Per other state (coop_outcome_states order: actor order), the outcomes that
+     * coop_outcome_per_state says have a per-state value; NaN elsewhere (and for
+     * rmst_enhanced of a state that cannot reach the top level by input). */
+    int n_states;
+    double state_outcome[COOP_MAX_STATES][COOP_N_OUTCOMES];
     /* Snapshots (output.snapshots), only in a record given them by
      * coop_record_add_snapshots: at step snap_step[k] each actor's share of C among
      * the actions it played in that step (0 or 1 for a node of a one-domain
@@ -67,6 +78,24 @@ typedef struct coop_record {
     size_t n_snap_nodes;   /* actors in each snapshot: cfg->n_actors */
     double *snap;          /* [n_snaps][n_snap_nodes] */
 } coop_record;
+
+/* The others of cfg's hypothesis (the motivator's regional neighbours except
+ * the target), in actor order: writes the first `max` actor indices into actors
+ * (may be NULL) and returns how many there are (0 without a motivator).  Per-state
+ * outcomes are kept for the first COOP_MAX_STATES of them. */
+int coop_outcome_states(const coop_config *cfg, int *actors, int max);
+
+/* Other state `actor`'s weight in the pooled outcomes: 1 under equal weights,
+ * else its hypothesis.weights entry (0 if it has none). */
+double coop_outcome_weight(const coop_config *cfg, int actor);
+
+/* 1 when outcome o (COOP_O_*) has per-state values, 0 for regional_cohesion. */
+int coop_outcome_per_state(int o);
+
+/* The pooled value of per-state values v[0..n-1] (NaN: not defined for that
+ * state) under weights w: sum w v / sum w over the defined states; NaN when no
+ * defined state has a positive weight. */
+double coop_outcome_pool(const double *v, const double *w, int n);
 
 /* Allocates a record sized for cfg; keep_series chooses whether per-step arrays
  * exist.  NULL on allocation failure.  coop_record_free(NULL) does nothing. */

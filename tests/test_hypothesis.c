@@ -251,10 +251,10 @@ Test(hypothesis, orientation_and_holm)
             v[(0 * COOP_N_OUTCOMES + o) * R + r] = base + better;
             v[(1 * COOP_N_OUTCOMES + o) * R + r] = base;
         }
-    cr_assert(eq(int, coop_hypothesis_orientation(COOP_O_YEARS_TO_ENHANCED), -1));
-    cr_assert(eq(int, coop_hypothesis_orientation(COOP_O_CENSORED_SHARE), -1));
+    cr_assert(eq(int, coop_hypothesis_orientation(COOP_O_RMST_ENHANCED), -1));
+    cr_assert(eq(int, coop_hypothesis_orientation(COOP_O_ENGAGED_SHARE), 1));
     cr_assert(eq(int, coop_hypothesis_orientation(COOP_O_OTHERS_COOP_TARGET), 1));
-    coop_hypothesis_cfg h = {.primary = COOP_O_YEARS_TO_ENHANCED, .alpha = 0.05,
+    coop_hypothesis_cfg h = {.primary = COOP_O_RMST_ENHANCED, .alpha = 0.05,
                              .confidence = 0.95, .bootstrap = 500};
     const char *names[] = {"factual", "counterfactual"};
     coop_hyp_point res;
@@ -304,7 +304,7 @@ Test(hypothesis, orientation_and_holm)
     memcpy(s + COOP_N_OUTCOMES * R, v, sizeof v / 2);
     cr_assert(eq(int, coop_hypothesis_compare(&h, s, W, R, names, 0, 99, &res, &err), COOP_OK));
     cr_assert(eq(int, res.cmp[0].verdict, COOP_VERDICT_CONTRADICTED));
-    cr_assert(lt(dbl, res.cmp[0].r[COOP_O_YEARS_TO_ENHANCED].s.diff, 0.0));
+    cr_assert(lt(dbl, res.cmp[0].r[COOP_O_RMST_ENHANCED].s.diff, 0.0));
 
     /* The bootstrap seed of a point. */
     cr_assert(eq(u32, coop_hypothesis_boot_seed(5, 2),
@@ -325,14 +325,14 @@ Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
     for (int r = 0; r < R; r++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             double base = 1.0 + o, d = 0.0;
-            if (o == COOP_O_YEARS_TO_ENHANCED)
+            if (o == COOP_O_RMST_ENHANCED)
                 d = 0.5 + 0.01 * r;
             else if (o == 1 || o == 2)
                 d = r % 2 ? 0.0 : 1.0; /* mean 0.5, t = 2.65 on 7 df */
             v[(0 * COOP_N_OUTCOMES + o) * R + r] = base + coop_hypothesis_orientation(o) * d;
             v[(1 * COOP_N_OUTCOMES + o) * R + r] = base;
         }
-    coop_hypothesis_cfg h = {.primary = COOP_O_YEARS_TO_ENHANCED, .alpha = 0.05,
+    coop_hypothesis_cfg h = {.primary = COOP_O_RMST_ENHANCED, .alpha = 0.05,
                              .confidence = 0.95, .bootstrap = 0};
     const char *names[] = {"factual", "counterfactual"};
     coop_hyp_point res;
@@ -341,7 +341,7 @@ Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
               "%s", err.text);
     const coop_hyp_comparison *cm = &res.cmp[0];
     cr_assert(eq(int, cm->r[0].verdict, COOP_VERDICT_INCONCLUSIVE));
-    cr_assert(eq(int, cm->r[COOP_O_YEARS_TO_ENHANCED].verdict, COOP_VERDICT_SUPPORTED));
+    cr_assert(eq(int, cm->r[COOP_O_RMST_ENHANCED].verdict, COOP_VERDICT_SUPPORTED));
     cr_assert(eq(int, cm->verdict, COOP_VERDICT_SUPPORTED), "the primary outcome decides");
     for (int o = 1; o <= 2; o++) {
         const coop_hyp_result *r = &cm->r[o];
@@ -601,13 +601,22 @@ Test(hypothesis, a_strong_motivator_is_supported)
     cr_assert(gt(dbl, r->s.diff, 0.0));
     cr_assert(gt(dbl, r->s.boot_lo, 0.0));
     /* Sooner to the enhanced level: the oriented difference is positive too. */
-    cr_assert(gt(dbl, g.res.cmp[0].r[COOP_O_YEARS_TO_ENHANCED].s.diff, 0.0));
-    cr_assert(lt(dbl, g.res.cmp[0].r[COOP_O_YEARS_TO_ENHANCED].s.mean_a,
-                 g.res.cmp[0].r[COOP_O_YEARS_TO_ENHANCED].s.mean_b));
+    cr_assert(gt(dbl, g.res.cmp[0].r[COOP_O_RMST_ENHANCED].s.diff, 0.0));
+    cr_assert(lt(dbl, g.res.cmp[0].r[COOP_O_RMST_ENHANCED].s.mean_a,
+                 g.res.cmp[0].r[COOP_O_RMST_ENHANCED].s.mean_b));
     coop_config_destroy(&c);
 }
 
 /* ---- end to end ---- */
+
+/* How often needle occurs in s. */
+static int count_substr(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *q = s; (q = strstr(q, needle)); q += strlen(needle))
+        n++;
+    return n;
+}
 
 Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 {
@@ -623,12 +632,23 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
 
     snprintf(path, sizeof path, "%s/hypothesis.csv", out);
     char *h = slurp_or_fail(path, NULL);
-    const char *header = "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,"
+    const char *header = "point,outcome,comparison,state,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,"
                          "p_wilcoxon,d_z,verdict,t_lo,t_hi,p_holm,n\n";
     cr_assert(eq(int, strncmp(h, header, strlen(header)), 0), "%s", h);
-    cr_assert(eq(int, count_lines(h), 1 + 2 * COOP_N_OUTCOMES));
-    cr_assert_not_null(strstr(h, "\n0,others_coop_target,counterfactual,"));
-    cr_assert_not_null(strstr(h, "\n0,regional_cohesion,placebo:KG,"));
+    /* pooled rows (state "all"), the placebo's difference-in-differences on the
+     * common set (the others but KG: 5 outcomes) and per-state rows: 3 others
+     * (KG, TJ, UZ, all open enough to reach the enhanced level) x 2 comparisons x
+     * the 5 outcomes with per-state values */
+    cr_assert(eq(int, count_substr(h, ",all,"), 2 * COOP_N_OUTCOMES));
+    cr_assert(eq(int, count_substr(h, ",common,"), COOP_N_OUTCOMES - 1));
+    cr_assert(eq(int, count_lines(h), 1 + 2 * COOP_N_OUTCOMES + 5 + 3 * 2 * 5));
+    cr_assert_not_null(strstr(h, "\n0,others_coop_target,counterfactual,all,"));
+    cr_assert_not_null(strstr(h, "\n0,regional_cohesion,placebo:KG,all,"));
+    cr_assert_not_null(strstr(h, "\n0,others_coop_target,placebo:KG,common,"));
+    cr_assert_not_null(strstr(h, "\n0,others_coop_target,counterfactual,UZ,"));
+    cr_assert_not_null(strstr(h, "\n0,rmst_enhanced,counterfactual,TJ,"));
+    cr_assert_not_null(strstr(h, "\n0,others_coop_target,placebo:KG,KG,"));
+    cr_assert_null(strstr(h, "regional_cohesion,counterfactual,UZ"), "no per-state cohesion");
     free(h);
     /* Every row has a verdict and the 30 pairs. */
     coop_csv_reader c = {0};
@@ -646,14 +666,17 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
         rows++;
     }
     cr_assert(eq(int, err.code, COOP_OK), "%s", err.text);
-    cr_assert(eq(int, rows, 2 * COOP_N_OUTCOMES));
+    cr_assert(eq(int, rows, 2 * COOP_N_OUTCOMES + 5 + 3 * 2 * 5)); /* no pair dropped: n = 30 */
     coop_csv_reader_close(&c);
     snprintf(path, sizeof path, "%s/outcomes.csv", out);
     char *o = slurp_or_fail(path, NULL);
-    cr_assert(eq(int, count_lines(o), 1 + 3 * 30 * COOP_N_OUTCOMES));
+    /* per replicate: the pooled outcomes, then 5 per state for KG, TJ, UZ */
+    cr_assert(eq(int, count_lines(o), 1 + 3 * 30 * (COOP_N_OUTCOMES + 3 * 5)));
     cr_assert_not_null(strstr(o, "\n0,factual,29,"));
     cr_assert_not_null(strstr(o, "\n0,counterfactual,0,"));
-    cr_assert_not_null(strstr(o, "\n0,placebo:KG,29,regional_cohesion,"));
+    cr_assert_not_null(strstr(o, "\n0,placebo:KG,29,all,regional_cohesion,"));
+    cr_assert_not_null(strstr(o, "\n0,placebo:KG,29,UZ,rmst_enhanced,"));
+    cr_assert_null(strstr(o, ",NA\n"), "every outcome is defined in every replicate");
     free(o);
     e2e_rmrf(dir);
 }
@@ -762,12 +785,14 @@ Test(hypothesis_e2e, a_sweep_gives_every_point_its_verdict)
     cr_assert_not_null(strstr(r->out, "Verdicts at 3 points: "), "%s", r->out);
     snprintf(a, sizeof a, "%s/s1/hypothesis.csv", dir);
     char *h = slurp_or_fail(a, NULL);
-    cr_assert(eq(int, count_lines(h), 1 + 3 * 2 * COOP_N_OUTCOMES));
+    cr_assert(eq(int, count_substr(h, ",all,"), 3 * 2 * COOP_N_OUTCOMES));
     for (int p = 0; p < 3; p++) {
         char row[64];
-        snprintf(row, sizeof row, "\n%d,others_coop_target,counterfactual,", p);
+        snprintf(row, sizeof row, "\n%d,others_coop_target,counterfactual,all,", p);
         cr_assert_not_null(strstr(h, row), "no row for point %d", p);
-        snprintf(row, sizeof row, "\n%d,regional_cohesion,placebo:KG,", p);
+        snprintf(row, sizeof row, "\n%d,others_coop_target,counterfactual,UZ,", p);
+        cr_assert_not_null(strstr(h, row), "no per-state row for point %d", p);
+        snprintf(row, sizeof row, "\n%d,regional_cohesion,placebo:KG,all,", p);
         cr_assert_not_null(strstr(h, row), "no placebo row for point %d", p);
     }
     free(h);

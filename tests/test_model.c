@@ -786,24 +786,53 @@ Test(model, outcome_scalars)
     cr_assert_eq(rec->outcome[COOP_O_OTHERS_COOP_TARGET], 1.0);
     cr_assert_eq(rec->outcome[COOP_O_TARGET_ENGAGEMENT], 1.0);
     cr_assert_eq(rec->outcome[COOP_O_OTHERS_LEVEL], 3.0);
-    cr_assert_eq(rec->outcome[COOP_O_YEARS_TO_ENHANCED], 11.0);
-    cr_assert_eq(rec->outcome[COOP_O_CENSORED_SHARE], 0.0);
+    cr_assert_eq(rec->outcome[COOP_O_RMST_ENHANCED], 11.0);
+    cr_assert_eq(rec->outcome[COOP_O_ENGAGED_SHARE], 1.0);
     cr_assert_eq(rec->outcome[COOP_O_REGIONAL_COHESION], 1.0);
+    cr_assert_eq(rec->n_states, 2); /* K1, K2 */
+    for (int x = 0; x < 2; x++) {
+        cr_assert_eq(rec->state_outcome[x][COOP_O_OTHERS_COOP_TARGET], 1.0);
+        cr_assert_eq(rec->state_outcome[x][COOP_O_TARGET_ENGAGEMENT], 1.0);
+        cr_assert_eq(rec->state_outcome[x][COOP_O_OTHERS_LEVEL], 3.0);
+        cr_assert_eq(rec->state_outcome[x][COOP_O_RMST_ENHANCED], 11.0);
+        cr_assert_eq(rec->state_outcome[x][COOP_O_ENGAGED_SHARE], 1.0);
+        cr_assert(isnan(rec->state_outcome[x][COOP_O_REGIONAL_COHESION]));
+    }
     cr_assert(isnan(am(rec, 0, 0, COOP_A_COOP_TARGET))); /* the target itself */
     cr_assert_eq(am(rec, 0, 2, COOP_A_COOP_TARGET), 1.0);
     coop_record_free(rec);
 
-    /* K2 cannot ratify: level 1, censored at the horizon of 20 years; K1 defects
-     * toward everyone, so half of the intra-regional actions in the window are C */
+    /* K2 cannot ratify: level 1, and its openness 0.3 is below the top level's
+     * omega, so it cannot reach the top level by input (rmst_enhanced NaN for it,
+     * and the pooled value is over K1 alone); K1 defects toward everyone, stays at
+     * level 0 and is censored at the horizon of 20 years; half of the
+     * intra-regional actions in the window are C */
     cfg->actors[3].openness = 0.3;
     fx_rule(cfg, 2, COOP_RULE_ALLD);
     rec = run_full(cfg, 1, NULL);
     cr_assert_eq(rec->outcome[COOP_O_OTHERS_COOP_TARGET], 0.5);
     cr_assert_eq(rec->outcome[COOP_O_OTHERS_LEVEL], 0.5);  /* (0 + 1) / 2 */
-    cr_assert_eq(rec->outcome[COOP_O_YEARS_TO_ENHANCED], 20.0);
-    cr_assert_eq(rec->outcome[COOP_O_CENSORED_SHARE], 1.0);
+    cr_assert_eq(rec->outcome[COOP_O_RMST_ENHANCED], 20.0);
+    cr_assert_eq(rec->outcome[COOP_O_ENGAGED_SHARE], 1.0);
     ULP_EQ(rec->outcome[COOP_O_REGIONAL_COHESION], 2.0 / 3.0); /* M-K1, M-K2, K1-K2 */
+    cr_assert_eq(rec->state_outcome[0][COOP_O_OTHERS_COOP_TARGET], 0.0);
+    cr_assert_eq(rec->state_outcome[1][COOP_O_OTHERS_COOP_TARGET], 1.0);
+    cr_assert_eq(rec->state_outcome[0][COOP_O_OTHERS_LEVEL], 0.0);
+    cr_assert_eq(rec->state_outcome[1][COOP_O_OTHERS_LEVEL], 1.0);
+    cr_assert_eq(rec->state_outcome[0][COOP_O_RMST_ENHANCED], 20.0);
+    cr_assert(isnan(rec->state_outcome[1][COOP_O_RMST_ENHANCED]));
     coop_record_free(rec);
+
+    /* weights 3 : 1 for K1 : K2: the pooled shares become (3 * 0 + 1 * 1) / 4 */
+    cfg->hyp.n_weights = 2;
+    cfg->hyp.weight_actor[0] = 2, cfg->hyp.weight[0] = 3.0;
+    cfg->hyp.weight_actor[1] = 3, cfg->hyp.weight[1] = 1.0;
+    rec = run_full(cfg, 1, NULL);
+    cr_assert_eq(rec->outcome[COOP_O_OTHERS_COOP_TARGET], 0.25);
+    cr_assert_eq(rec->outcome[COOP_O_OTHERS_LEVEL], 0.25);
+    cr_assert_eq(rec->outcome[COOP_O_RMST_ENHANCED], 20.0);
+    coop_record_free(rec);
+    cfg->hyp.n_weights = 0;
 
     /* no motivator in the hypothesis: all NaN */
     cfg->hyp.motivator = -1;
@@ -822,13 +851,18 @@ Test(model, default_like_scenario_outcomes_in_range)
     for (unsigned long seed = 1; seed <= 20; seed++) {
         coop_model_run(m, seed, rec);
         const double *o = rec->outcome;
+        /* every other's openness is below the top level's omega 0.6 (fixture): no
+         * state can reach it by input, so rmst_enhanced is undefined, by input */
         for (int k = 0; k < COOP_N_OUTCOMES; k++)
-            cr_assert(!isnan(o[k]), "%s", coop_outcome_names[k]);
+            cr_assert(k == COOP_O_RMST_ENHANCED ? isnan(o[k]) : !isnan(o[k]), "%s",
+                      coop_outcome_names[k]);
+        cr_assert_eq(rec->n_states, 4);
+        for (int x = 0; x < 4; x++)
+            cr_assert(isnan(rec->state_outcome[x][COOP_O_RMST_ENHANCED]));
         cr_assert(o[COOP_O_OTHERS_COOP_TARGET] >= 0 && o[COOP_O_OTHERS_COOP_TARGET] <= 1);
         cr_assert(o[COOP_O_TARGET_ENGAGEMENT] >= 0 && o[COOP_O_TARGET_ENGAGEMENT] <= 1);
         cr_assert(o[COOP_O_OTHERS_LEVEL] >= 0 && o[COOP_O_OTHERS_LEVEL] <= 3);
-        cr_assert(o[COOP_O_YEARS_TO_ENHANCED] >= 0 && o[COOP_O_YEARS_TO_ENHANCED] <= 39);
-        cr_assert(o[COOP_O_CENSORED_SHARE] >= 0 && o[COOP_O_CENSORED_SHARE] <= 1);
+        cr_assert(o[COOP_O_ENGAGED_SHARE] >= 0 && o[COOP_O_ENGAGED_SHARE] <= 1);
         cr_assert(o[COOP_O_REGIONAL_COHESION] >= 0 && o[COOP_O_REGIONAL_COHESION] <= 1);
     }
     coop_record_free(rec);

@@ -44,14 +44,15 @@
 #include "coop_progress.h"
 #include "coop_rng.h"
 #include "coop_sweep.h"
+#include "hyp_internal.h"
 
 const char coop_hypothesis_csv_header[] =
-    "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
+    "point,outcome,comparison,state,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
     "t_lo,t_hi,p_holm,n";
 
 int coop_hypothesis_orientation(int outcome)
 {
-    return (outcome == COOP_O_YEARS_TO_ENHANCED || outcome == COOP_O_CENSORED_SHARE) ? -1 : 1;
+    return outcome == COOP_O_RMST_ENHANCED ? -1 : 1;
 }
 
 /* ---------------------------------------------------------------- worlds */
@@ -269,6 +270,8 @@ struct coop_hyp_collector {
     coop_hyp_point_fn fn;
     void *ctx;
     double *values;          /* [n_worlds][COOP_N_OUTCOMES][replicates] of the current point */
+    double *svalues;         /* [n_worlds][n_states][COOP_N_OUTCOMES][replicates]: per state */
+    int n_states, s_cap;     /* states of the current point; states svalues has room for */
     int point;               /* the current point, -1 before the first */
     long received;           /* replicates received at the current point */
     const coop_config *cfg0; /* the factual world's configuration at the current point */
@@ -288,6 +291,37 @@ static double as_written(double x)
     return strtod(buf, NULL);
 }
 
+/* Room for the per-state values of a point of cfg's states, all NaN. */
+static int collector_states(coop_hyp_collector *c, const coop_config *cfg, coop_err *err)
+{
+    int n = cfg ? coop_outcome_states(cfg, NULL, 0) : 0;
+    c->n_states = n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
+    size_t cells = (size_t)c->n_worlds * (size_t)n * COOP_N_OUTCOMES * (size_t)c->replicates;
+    if (n > c->s_cap) {
+        double *v = realloc(c->svalues, cells * sizeof *v);
+        if (!v)
+            return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for the per-state "
+                             "outcomes of %d states", n);
+        c->svalues = v, c->s_cap = n;
+    }
+    for (size_t k = 0; k < cells; k++)
+        c->svalues[k] = NAN;
+    return COOP_OK;
+}
+
+int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicate,
+                                  int n_states, const double (*state_outcome)[COOP_N_OUTCOMES])
+{
+    size_t R = (size_t)c->replicates, S = (size_t)c->n_states;
+    if (world < 0 || world >= c->n_worlds || replicate < 0 || replicate >= c->replicates)
+        return COOP_EINVAL;
+    for (int x = 0; x < n_states && x < c->n_states; x++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            c->svalues[(((size_t)world * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
+                       (size_t)replicate] = as_written(state_outcome[x][o]);
+    return COOP_OK;
+}
+
 int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const char *world_name,
                            int replicate, const coop_config *cfg, const double *outcome,
                            coop_err *err)
@@ -299,6 +333,9 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
         c->cfg0 = cfg;
         for (size_t k = 0; k < (size_t)c->n_worlds * COOP_N_OUTCOMES * R; k++)
             c->values[k] = NAN;
+        int st = collector_states(c, cfg, err);
+        if (st)
+            return st;
     }
     if (point != c->point || world < 0 || world >= c->n_worlds || replicate < 0 ||
         replicate >= c->replicates)
@@ -325,6 +362,9 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
     int st = coop_hypothesis_compare(&c->cfg0->hyp, c->values, c->n_worlds, c->replicates,
                                      c->names, point, coop_hypothesis_boot_seed(c->seed, point),
                                      &c->res, err);
+    if (!st)
+        st = coop_hyp_states_compare(c->cfg0, c->svalues, c->n_worlds, c->replicates, &c->res,
+                                     err);
     if (!st && c->fn)
         st = c->fn(c->ctx, &c->res, c->cfg0, err);
     return st;
@@ -335,6 +375,9 @@ static int col_replicate(void *ctx, const coop_item *it, const coop_record *rec,
     coop_hyp_collector *c = ctx;
     int st = coop_hyp_collector_add(c, it->point, it->world, it->world_name, it->replicate,
                                     it->cfg, rec->outcome, err);
+    if (!st)
+        coop_hyp_collector_add_states(c, it->world, it->replicate, rec->n_states,
+                                      (const double (*)[COOP_N_OUTCOMES])rec->state_outcome);
     if (!st && c->inner.replicate)
         st = c->inner.replicate(c->inner.ctx, it, rec, err);
     return st;
@@ -398,6 +441,7 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
     if (!c)
         return;
     free(c->values);
+    free(c->svalues);
     free(c);
 }
 
@@ -431,31 +475,37 @@ coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err)
     return c;
 }
 
+void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
+                 const coop_hyp_result *r)
+{
+    const coop_paired *s = &r->s;
+    const double num[] = {s->mean_a, s->mean_b, s->diff, s->boot_lo, s->boot_hi,
+                          s->p_t, s->p_wilcoxon, s->d_z};
+    const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
+    coop_csv_put(w, "%d,%s,", point, coop_outcome_names[r->outcome]);
+    coop_csv_text(w, cmp);
+    coop_csv_put(w, ",");
+    coop_csv_text(w, state);
+    for (size_t k = 0; k < sizeof num / sizeof num[0]; k++) {
+        coop_csv_put(w, ",");
+        coop_csv_num(w, num[k]);
+    }
+    coop_csv_put(w, ",%s", coop_verdict_name(r->verdict));
+    for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
+        coop_csv_put(w, ",");
+        coop_csv_num(w, tail[k]);
+    }
+    coop_csv_put(w, ",%zu\n", s->n);
+}
+
+/* A point's rows: the pooled comparisons (state "all"), then the placebo
+ * difference-in-differences ("common") and the per-state rows (hyp_states.c). */
 int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err)
 {
-    for (int k = 0; k < res->n_comparisons; k++) {
-        const coop_hyp_comparison *cm = &res->cmp[k];
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            const coop_hyp_result *r = &cm->r[o];
-            const coop_paired *s = &r->s;
-            coop_csv *w = &c->out;
-            const double num[] = {s->mean_a, s->mean_b, s->diff, s->boot_lo, s->boot_hi,
-                                  s->p_t, s->p_wilcoxon, s->d_z};
-            const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
-            coop_csv_put(w, "%d,%s,", res->point, coop_outcome_names[o]);
-            coop_csv_text(w, cm->name);
-            for (size_t k2 = 0; k2 < sizeof num / sizeof num[0]; k2++) {
-                coop_csv_put(w, ",");
-                coop_csv_num(w, num[k2]);
-            }
-            coop_csv_put(w, ",%s", coop_verdict_name(r->verdict));
-            for (size_t k2 = 0; k2 < sizeof tail / sizeof tail[0]; k2++) {
-                coop_csv_put(w, ",");
-                coop_csv_num(w, tail[k2]);
-            }
-            coop_csv_put(w, ",%zu\n", s->n);
-        }
-    }
+    for (int k = 0; k < res->n_comparisons; k++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            hyp_csv_row(&c->out, res->point, res->cmp[k].name, "all", &res->cmp[k].r[o]);
+    hyp_states_csv(&c->out, res);
     if (c->out.bad)
         return COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path, strerror(c->out.errnum));
     return COOP_OK;
@@ -511,6 +561,16 @@ static const char *pval(char *buf, size_t size, double p, int eq)
     else
         snprintf(buf, size, eq ? "= %.2g" : "%.2g", p);
     return buf;
+}
+
+const char *hyp_num(char *buf, size_t size, double x, int sign)
+{
+    return num(buf, size, x, sign);
+}
+
+const char *hyp_pval(char *buf, size_t size, double p, int eq)
+{
+    return pval(buf, size, p, eq);
 }
 
 static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_comparison *cm)
@@ -578,6 +638,9 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
                 mot);
     }
 
+    if (coop_hyp_states_print(out, res, cfg))
+        return COOP_EIO;
+
     char d[32], lo[32], hi[32], p[32];
     num(d, sizeof d, pr->s.diff, 1);
     num(lo, sizeof lo, pr->s.boot_lo, 1);
@@ -615,7 +678,7 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
  * file that is not an outcomes file (line 1) or a malformed row (line > 1). */
 static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
 {
-    static const char header[] = "point,world,replicate,outcome,value";
+    static const char header[] = "point,world,replicate,state,outcome,value";
     if (status == COOP_ENOMEM || status == COOP_EINVAL)
         return status;
     if (c->sys_errno)
@@ -626,17 +689,22 @@ static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
     return COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", c->path, c->line);
 }
 
-/* Opens dir/outcomes.csv and checks its header. */
+/* Opens dir/outcomes.csv and checks its header: the columns of coop_output, or
+ * those of files written before the state column (every row pooled). */
 static int outcomes_open(coop_csv_reader *c, const char *dir, coop_err *err)
 {
-    static const char *const cols[5] = {"point", "world", "replicate", "outcome", "value"};
+    static const char *const cols[6] = {"point", "world", "replicate", "state", "outcome",
+                                        "value"};
+    static const char *const old[5] = {"point", "world", "replicate", "outcome", "value"};
     int status = coop_csv_reader_open(c, dir, "outcomes.csv", err);
     if (status)
         return outcomes_fail(c, status, err);
-    int ok = c->nhead == 5;
-    for (size_t i = 0; ok && i < 5; i++)
+    int ok = c->nhead == 6, ok_old = c->nhead == 5;
+    for (size_t i = 0; ok && i < 6; i++)
         ok = strcmp(c->head[i], cols[i]) == 0;
-    return ok ? COOP_OK : outcomes_fail(c, COOP_ECONFIG, err);
+    for (size_t i = 0; ok_old && i < 5; i++)
+        ok_old = strcmp(c->head[i], old[i]) == 0;
+    return ok || ok_old ? COOP_OK : outcomes_fail(c, COOP_ECONFIG, err);
 }
 
 /* A whole number >= 0 from a field, or -1. */
@@ -647,29 +715,67 @@ static int outcomes_index(const char *s)
     return e == s || *e || v < 0 || v > INT_MAX ? -1 : (int)v;
 }
 
-/* The current row of outcomes.csv: its point p, world name (into world), replicate
- * r, outcome o and value x.  0 when it is not an outcomes row. */
-static int outcomes_row(const coop_csv_reader *c, int *p, char *world, size_t size, int *r,
-                        int *o, double *x)
+/* One row of outcomes.csv. */
+typedef struct orow {
+    int p, r, o;
+    int x;      /* -1: the pooled value ("all"); else the state's index in `states` */
+    double v;
+} orow;
+
+/* The current row of outcomes.csv into *q (its world name into world); states
+ * (n_states of them, actor indices of cfg) name the per-state rows.  0 when it
+ * is not an outcomes row. */
+static int outcomes_row(const coop_csv_reader *c, const coop_config *cfg, const int *states,
+                        int n_states, char *world, size_t size, orow *q)
 {
-    if (c->n != 5)
+    int wide = c->nhead == 6, k0 = wide ? 4 : 3;
+    if (c->n != c->nhead)
         return 0;
-    *p = outcomes_index(c->fld[0]);
-    *r = outcomes_index(c->fld[2]);
+    q->p = outcomes_index(c->fld[0]);
+    q->r = outcomes_index(c->fld[2]);
     snprintf(world, size, "%s", c->fld[1]);
-    *o = -1;
+    q->o = q->x = -1;
     for (int k = 0; k < COOP_N_OUTCOMES; k++)
-        if (strcmp(c->fld[3], coop_outcome_names[k]) == 0)
-            *o = k;
-    const char *val = c->fld[4];
-    *x = NAN;
+        if (strcmp(c->fld[k0], coop_outcome_names[k]) == 0)
+            q->o = k;
+    int known = !wide || strcmp(c->fld[3], "all") == 0;
+    for (int x = 0; wide && !known && x < n_states; x++)
+        if (strcmp(c->fld[3], cfg->actors[states[x]].name) == 0)
+            q->x = x, known = 1;
+    const char *val = c->fld[k0 + 1];
+    q->v = NAN;
     if (strcmp(val, "NA") != 0) {
         char *e;
-        *x = strtod(val, &e);
+        q->v = strtod(val, &e);
         if (e == val || *e)
             return 0;
     }
-    return *p >= 0 && *r >= 0 && *o >= 0;
+    return q->p >= 0 && q->r >= 0 && q->o >= 0 && known;
+}
+
+/* The replicate being read: its pooled and per-state values. */
+typedef struct orep {
+    double v[COOP_N_OUTCOMES];
+    double sv[COOP_MAX_STATES][COOP_N_OUTCOMES];
+    int have;   /* bit o: the pooled value of outcome o was read */
+} orep;
+
+static void orep_start(orep *e)
+{
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        e->v[k] = NAN;
+    for (int x = 0; x < COOP_MAX_STATES; x++)
+        for (int k = 0; k < COOP_N_OUTCOMES; k++)
+            e->sv[x][k] = NAN;
+    e->have = 0;
+}
+
+static void orep_put(orep *e, const orow *q)
+{
+    if (q->x < 0)
+        e->v[q->o] = q->v, e->have |= 1 << q->o;
+    else
+        e->sv[q->x][q->o] = q->v;
 }
 
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
@@ -679,44 +785,48 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
                                                        (uint32_t)cfg->seed, NULL, fn, ctx, err);
     if (!col)
         return err && err->code ? err->code : COOP_ENOMEM;
+    int states[COOP_MAX_STATES];
+    int n_states = coop_outcome_states(cfg, states, COOP_MAX_STATES);
+    n_states = n_states < COOP_MAX_STATES ? n_states : COOP_MAX_STATES;
     coop_csv_reader c;
     int st = outcomes_open(&c, dir, err);
     const char *path = c.path;
     char name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
-    int point = -1, world = -1, rep = -1, have = 0, got = 0;
-    double v[COOP_N_OUTCOMES];
+    int point = -1, world = -1, rep = -1, got = 0;
+    orep e;
+    orep_start(&e);
     while (!st) {
         if ((st = coop_csv_reader_record(&c, &got, err))) {
             st = outcomes_fail(&c, st, err);
             break;
         }
         long lineno = c.line;
-        int p = -1, r = -1, o = -1;
-        double x = NAN;
+        orow q = {-1, -1, -1, -1, NAN};
         if (got) {
-            if (!outcomes_row(&c, &p, field, sizeof field, &r, &o, &x)) {
+            if (!outcomes_row(&c, cfg, states, n_states, field, sizeof field, &q)) {
                 st = COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", path, lineno);
                 break;
             }
-            if (p == point && strcmp(field, name) == 0 && r == rep) {
-                v[o] = x;
-                have |= 1 << o;
+            if (q.p == point && strcmp(field, name) == 0 && q.r == rep) {
+                orep_put(&e, &q);
                 continue;
             }
         }
         /* A new replicate (or the end of the file): hand over the one before. */
         if (point >= 0) {
-            if (have != (1 << COOP_N_OUTCOMES) - 1) {
+            if (e.have != (1 << COOP_N_OUTCOMES) - 1) {
                 st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d world %s replicate %d lacks "
                                "outcomes", path, lineno, point, name, rep);
                 break;
             }
-            if ((st = coop_hyp_collector_add(col, point, world, name, rep, cfg, v, err)))
+            if ((st = coop_hyp_collector_add(col, point, world, name, rep, cfg, e.v, err)) ||
+                (st = coop_hyp_collector_add_states(col, world, rep, n_states,
+                                                    (const double (*)[COOP_N_OUTCOMES])e.sv)))
                 break;
-            int end_world = !got || p != point || strcmp(field, name) != 0;
+            int end_world = !got || q.p != point || strcmp(field, name) != 0;
             if (end_world && (st = coop_hyp_collector_done(col, point, world, err)))
                 break;
-            if ((!got || p != point) && world != n_worlds - 1) {
+            if ((!got || q.p != point) && world != n_worlds - 1) {
                 st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d has %d of %d worlds", path,
                                lineno, point, world + 1, n_worlds);
                 break;
@@ -724,14 +834,12 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
         }
         if (!got)
             break;
-        world = p != point ? 0 : strcmp(field, name) != 0 ? world + 1 : world;
-        point = p;
-        rep = r;
+        world = q.p != point ? 0 : strcmp(field, name) != 0 ? world + 1 : world;
+        point = q.p;
+        rep = q.r;
         snprintf(name, sizeof name, "%s", field);
-        for (int k = 0; k < COOP_N_OUTCOMES; k++)
-            v[k] = NAN;
-        v[o] = x;
-        have = 1 << o;
+        orep_start(&e);
+        orep_put(&e, &q);
     }
     if (!st && point < 0)
         st = COOP_FAIL(err, COOP_EIO, "%s: no outcomes", path);

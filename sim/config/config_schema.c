@@ -82,8 +82,8 @@ const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
  * (coop_model.h; a test keeps the two lists equal): hypothesis.primary stores the
  * index. */
 static const char *const outcome_names[] = {
-    "others_coop_target", "target_engagement", "others_level", "years_to_enhanced",
-    "censored_share", "regional_cohesion", NULL};
+    "others_coop_target", "target_engagement", "others_level", "rmst_enhanced",
+    "engaged_share", "regional_cohesion", NULL};
 
 
 

@@ -27,7 +27,8 @@
  *                               worker serves plans until it comes)
  *   worker -> root  REQUEST     long long: the worker's threads; it wants a block
  *                   RESULT      bytes: the item index, then the record's arrays
- *                               (outcomes, actor, tie, pop series, milestones, snapshots), native
+ *                               (outcomes, per-state outcomes, actor, tie, pop series, milestones,
+ *                               snapshots), native
  *                               layout: the ranks must share one architecture
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this plan or any later one
@@ -164,8 +165,8 @@ static size_t rec_bytes(const coop_record *rec, size_t n[5])
     n[2] = rec->keep_series ? steps * COOP_POP_METRICS : 0;
     n[3] = rec->n_ties * rec->n_levels;
     n[4] = rec->snap ? rec->n_snaps * rec->n_snap_nodes : 0;
-    return sizeof(long long) + sizeof(double) * (COOP_N_OUTCOMES + n[0] + n[1] + n[2] + n[4]) +
-           sizeof(int) * n[3];
+    return sizeof(long long) + sizeof rec->outcome + sizeof rec->state_outcome +
+           sizeof(double) * (n[0] + n[1] + n[2] + n[4]) + sizeof(int) * n[3];
 }
 
 static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
@@ -176,6 +177,8 @@ static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
     buf += sizeof item;
     memcpy(buf, rec->outcome, sizeof rec->outcome);
     buf += sizeof rec->outcome;
+    memcpy(buf, rec->state_outcome, sizeof rec->state_outcome);
+    buf += sizeof rec->state_outcome;
     if (n[0]) memcpy(buf, rec->actor, n[0] * sizeof(double));
     buf += n[0] * sizeof(double);
     if (n[1]) memcpy(buf, rec->tie, n[1] * sizeof(double));
@@ -194,6 +197,8 @@ static void rec_unpack(coop_record *rec, const unsigned char *buf)
     buf += sizeof(long long);
     memcpy(rec->outcome, buf, sizeof rec->outcome);
     buf += sizeof rec->outcome;
+    memcpy(rec->state_outcome, buf, sizeof rec->state_outcome);
+    buf += sizeof rec->state_outcome;
     if (n[0]) memcpy(rec->actor, buf, n[0] * sizeof(double));
     buf += n[0] * sizeof(double);
     if (n[1]) memcpy(rec->tie, buf, n[1] * sizeof(double));

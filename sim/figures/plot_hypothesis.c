@@ -28,9 +28,12 @@ int load_outcomes(plot *p, odata *od, coop_err *err)
     if ((status = coop_csv_reader_open(&c, p->dir, "outcomes.csv", err)) ||
         (status = coop_csv_reader_need(&c, cols, ix, 5, err)))
         goto out;
+    int scol = coop_csv_reader_col(&c, "state"); /* -1 in files without per-state rows */
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point;
         double v;
+        if (scol >= 0 && strcmp(c.fld[scol], "all") != 0)
+            continue; /* the figures summarise the pooled outcomes */
         if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
             (status = coop_csv_reader_num(&c, ix[4], &v, err)))
             goto out;
@@ -49,6 +52,14 @@ out:
     return status;
 }
 
+/* A per-state or like-for-like row of hypothesis.csv (state column scol): kept
+ * for the per-state figure. */
+static int load_state_row(plot *p, hdata *h, const coop_csv_reader *c, const int *ix, int scol)
+{
+    (void)p, (void)h, (void)c, (void)ix, (void)scol;
+    return COOP_OK;
+}
+
 int load_hypothesis(plot *p, hdata *h, coop_err *err)
 {
     static const char *const cols[] = {"point", "outcome", "comparison", "mean_a", "mean_b",
@@ -62,9 +73,15 @@ int load_hypothesis(plot *p, hdata *h, coop_err *err)
         (status = coop_csv_reader_need(&c, cols, ix, 9, err)))
         goto out;
     int ncol = coop_csv_reader_col(&c, "n");
+    int scol = coop_csv_reader_col(&c, "state"); /* -1 in files without per-state rows */
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         long point;
         hrow r;
+        if (scol >= 0 && strcmp(c.fld[scol], "all") != 0) {
+            if ((status = load_state_row(p, h, &c, ix, scol)))
+                goto out;
+            continue;
+        }
         r.n = -1;
         if (ncol >= 0 && (status = coop_csv_reader_int(&c, ncol, &r.n, err)))
             goto out;
@@ -140,8 +157,8 @@ static const struct {
     {"others_coop_target", "share of C actions", 0, 1},
     {"target_engagement", "engagement (0-1)", 0, 1},
     {"others_level", "agreement level", 0, 0},
-    {"years_to_enhanced", "years", 1, 0},
-    {"censored_share", "share of states", 1, 1},
+    {"rmst_enhanced", "years (restricted mean)", 1, 0},
+    {"engaged_share", "share of states", 0, 1},
     {"regional_cohesion", "share of C actions", 0, 1},
 };
 #define N_OUTCOME_INFO (sizeof outcome_info / sizeof outcome_info[0])

@@ -63,7 +63,7 @@
 
 const char *const coop_outcome_names[COOP_N_OUTCOMES] = {
     "others_coop_target", "target_engagement", "others_level",
-    "years_to_enhanced",  "censored_share",    "regional_cohesion",
+    "rmst_enhanced",      "engaged_share",     "regional_cohesion",
 };
 const char *const coop_actor_metric_names[COOP_ACTOR_METRICS] = {
     "coop_rate", "coop_target", "gain", "cum_gain", "engagement", "propensity",
@@ -275,8 +275,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t r = 0; r < cfg->n_regions; r++)
         m->coh[r] = m->coh_c[r] = m->coh_n[r] = 0.0;
     for (int x = 0; x < m->n_oth; x++)
-        m->win_c[x] = m->win_n[x] = 0.0;
-    m->win_eng = m->win_eng_n = m->win_coh_c = m->win_coh_n = 0.0;
+        m->win_c[x] = m->win_n[x] = m->win_e[x] = 0.0, m->reach[x] = 0;
+    m->win_eng = m->win_eng_n = m->win_coh_c = m->win_coh_n = m->win_steps = 0.0;
     m->n_on = 0;
     noise_reset(m);
     kernel_init(m);
@@ -981,15 +981,28 @@ static double block_sum(const double *x, size_t n)
     return total;
 }
 
+/* The outcomes' bookkeeping of this step: whether each other can reach the top
+ * level by input (both sides' openness at or above its omega, after the events
+ * so far: a condition the worlds share, as they share inputs and events), then,
+ * inside the window, the counts of C and actions, engagement and cohesion. */
 static void do_window(coop_model *m)
 {
-    if (!m->hyp || m->step < m->win_start)
+    if (!m->hyp)
+        return;
+    double omega = m->omega[m->nl - 1];
+    int ht = m->cfg->hyp.target;
+    for (int x = 0; x < m->n_oth; x++)
+        m->reach[x] |= m->open[m->oth_a[x]] >= omega && m->open[ht] >= omega;
+    if (m->step < m->win_start)
         return;
     size_t D = m->nd;
+    m->win_steps += 1.0;
     for (int x = 0; x < m->n_oth; x++) {
         int s = m->oth_kt[x];
         if (s >= 0 && m->on[m->tie[s]])
             m->win_c[x] += m->cc[s], m->win_n[x] += (double)D;
+        if (m->oth_tk[x] >= 0)
+            m->win_e[x] += m->eng[m->oth_tk[x]];
     }
     for (int x = 0; x < m->n_reg; x++)
         m->win_eng += m->eng[m->reg_tk[x]], m->win_eng_n += 1.0;
@@ -1097,42 +1110,55 @@ void coop_model_step(coop_model *m, coop_record *rec)
     m->step++;
 }
 
+/* Other x's outcomes (COOP_O_*; NaN for regional_cohesion, which has no
+ * per-state value, and for rmst_enhanced where x cannot reach the top level). */
+static void other_outcomes(const coop_model *m, int x, double v[COOP_N_OUTCOMES])
+{
+    double spy = m->cfg->steps_per_year, horizon = m->cfg->n_steps / spy;
+    int top = m->nl - 1, s = m->oth_kt[x];
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        v[k] = NAN;
+    /* no action toward the target in the window: no cooperation (docs/HYPOTHESIS.md) */
+    v[COOP_O_OTHERS_COOP_TARGET] = m->win_n[x] > 0.0 ? m->win_c[x] / m->win_n[x] : 0.0;
+    v[COOP_O_ENGAGED_SHARE] = m->win_n[x] > 0.0;
+    v[COOP_O_TARGET_ENGAGEMENT] = m->win_steps > 0.0 ? m->win_e[x] / m->win_steps : 0.0;
+    v[COOP_O_OTHERS_LEVEL] = s >= 0 ? m->level[m->tie[s]] : 0.0; /* no tie: no agreement */
+    if (m->reach[x]) {
+        int first = s >= 0 ? m->mile[(size_t)m->tie[s] * (size_t)m->nl + (size_t)top] : -1;
+        v[COOP_O_RMST_ENHANCED] = first >= 0 ? first / spy : horizon; /* censored at it */
+    }
+}
+
 void coop_model_outcomes(const coop_model *m, double out[COOP_N_OUTCOMES])
 {
     for (int k = 0; k < COOP_N_OUTCOMES; k++)
         out[k] = NAN;
     if (!m->hyp)
         return;
-    const coop_config *cfg = m->cfg;
-    double spy = cfg->steps_per_year, horizon = cfg->n_steps / spy;
-    int top = m->nl - 1;
-    double sum_rate = 0.0, sum_level = 0.0, sum_years = 0.0;
-    int n_rate = 0, n_tie = 0, n_cens = 0;
+    /* the pooled outcomes: sum w v / sum w over the others where v is defined */
+    double sum[COOP_N_OUTCOMES] = {0}, sw[COOP_N_OUTCOMES] = {0};
     for (int x = 0; x < m->n_oth; x++) {
-        if (m->win_n[x] > 0.0)
-            sum_rate += m->win_c[x] / m->win_n[x], n_rate++;
-        int s = m->oth_kt[x];
-        if (s < 0)
-            continue;
-        int t = m->tie[s], first = m->mile[(size_t)t * (size_t)m->nl + (size_t)top];
-        n_tie++;
-        sum_level += m->level[t];
-        if (first >= 0)
-            sum_years += first / spy;
-        else
-            sum_years += horizon, n_cens++;
+        double v[COOP_N_OUTCOMES], w = m->oth_w[x];
+        other_outcomes(m, x, v);
+        for (int k = 0; k < COOP_N_OUTCOMES; k++)
+            if (!isnan(v[k]) && w > 0.0)
+                sum[k] += w * v[k], sw[k] += w;
     }
-    if (n_rate)
-        out[COOP_O_OTHERS_COOP_TARGET] = sum_rate / n_rate;
-    if (m->win_eng_n > 0.0)
-        out[COOP_O_TARGET_ENGAGEMENT] = m->win_eng / m->win_eng_n;
-    if (n_tie) {
-        out[COOP_O_OTHERS_LEVEL] = sum_level / n_tie;
-        out[COOP_O_YEARS_TO_ENHANCED] = sum_years / n_tie;
-        out[COOP_O_CENSORED_SHARE] = (double)n_cens / n_tie;
-    }
-    if (m->win_coh_n > 0.0)
-        out[COOP_O_REGIONAL_COHESION] = m->win_coh_c / m->win_coh_n;
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        if (sw[k] > 0.0)
+            out[k] = sum[k] / sw[k];
+    /* target_engagement pools over the region, the motivator included, unweighted */
+    out[COOP_O_TARGET_ENGAGEMENT] = m->win_eng_n > 0.0 ? m->win_eng / m->win_eng_n : 0.0;
+    out[COOP_O_REGIONAL_COHESION] = m->win_coh_n > 0.0 ? m->win_coh_c / m->win_coh_n : 0.0;
+}
+
+/* The per-state outcomes of the first COOP_MAX_STATES others into rec. */
+static void state_outcomes(const coop_model *m, coop_record *rec)
+{
+    int n = m->hyp ? m->n_oth : 0;
+    n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
+    for (int x = 0; x < n && x < rec->n_states; x++)
+        other_outcomes(m, x, rec->state_outcome[x]);
 }
 
 void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec)
@@ -1140,8 +1166,10 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec)
     coop_model_init(m, seed);
     for (int s = 0; s < m->cfg->n_steps; s++)
         coop_model_step(m, rec);
-    if (rec)
+    if (rec) {
         coop_model_outcomes(m, rec->outcome);
+        state_outcomes(m, rec);
+    }
 }
 
 int coop_model_steps_done(const coop_model *m)

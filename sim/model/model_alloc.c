@@ -49,6 +49,11 @@ coop_record *coop_record_alloc(const coop_config *cfg, int keep_series)
     }
     for (int k = 0; k < COOP_N_OUTCOMES; k++)
         rec->outcome[k] = NAN;
+    int n_states = coop_outcome_states(cfg, NULL, 0);
+    rec->n_states = n_states < COOP_MAX_STATES ? n_states : COOP_MAX_STATES;
+    for (int x = 0; x < COOP_MAX_STATES; x++)
+        for (int k = 0; k < COOP_N_OUTCOMES; k++)
+            rec->state_outcome[x][k] = NAN;
     return rec;
 fail:
     coop_record_free(rec);
@@ -104,6 +109,7 @@ void coop_model_free(coop_model *m)
         m->row, m->nbr, m->own, m->tie, m->rev, m->tslot, m->region, m->tie_region, m->xreg,
         m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
+        m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->cap, m->open, m->attn, m->goal,
         m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
@@ -257,6 +263,11 @@ static void build_outcomes(coop_model *m, const coop_config *cfg, int *fail)
     m->oth_kt = zalloc((size_t)n_oth, sizeof(int), fail);
     m->win_c = zalloc((size_t)n_oth, sizeof(double), fail);
     m->win_n = zalloc((size_t)n_oth, sizeof(double), fail);
+    m->oth_a = zalloc((size_t)n_oth, sizeof(int), fail);
+    m->oth_tk = zalloc((size_t)n_oth, sizeof(int), fail);
+    m->reach = zalloc((size_t)n_oth, sizeof(int), fail);
+    m->oth_w = zalloc((size_t)n_oth, sizeof(double), fail);
+    m->win_e = zalloc((size_t)n_oth, sizeof(double), fail);
     m->reg_tk = zalloc((size_t)n_reg, sizeof(int), fail);
     m->intra = zalloc((size_t)n_intra, sizeof(int), fail);
     if (*fail || !m->hyp)
@@ -265,8 +276,12 @@ static void build_outcomes(coop_model *m, const coop_config *cfg, int *fail)
     int x = 0, y = 0, z = 0;
     for (size_t k = 0; k < m->n; k++) {
         int other = is_neighbour(m, hm, ht, (int)k);
-        if (other)
+        if (other) {
+            m->oth_a[x] = (int)k;
+            m->oth_tk[x] = find_slot(m, ht, (int)k);
+            m->oth_w[x] = coop_outcome_weight(cfg, (int)k);
             m->oth_kt[x++] = find_slot(m, (int)k, ht);
+        }
         int s = find_slot(m, ht, (int)k);
         if ((other || (int)k == hm) && s >= 0)
             m->reg_tk[y++] = s;
@@ -475,4 +490,48 @@ nomem:
     COOP_FAIL(err, COOP_ENOMEM, "model: out of memory for %zu actors and %zu ties",
               cfg->n_actors, cfg->n_ties);
     return NULL;
+}
+
+/* ---------------------------------------------------------------- the others */
+
+int coop_outcome_states(const coop_config *cfg, int *actors, int max)
+{
+    int hm = cfg->hyp.motivator, ht = cfg->hyp.target, n = 0;
+    if (hm < 0 || (size_t)hm >= cfg->n_actors || ht < 0 || (size_t)ht >= cfg->n_actors ||
+        hm == ht)
+        return 0;
+    int region = cfg->actors[hm].region_id;
+    for (size_t k = 0; region >= 0 && k < cfg->n_actors; k++) {
+        if ((int)k == hm || (int)k == ht || cfg->actors[k].region_id != region)
+            continue;
+        if (actors && n < max)
+            actors[n] = (int)k;
+        n++;
+    }
+    return n;
+}
+
+double coop_outcome_weight(const coop_config *cfg, int actor)
+{
+    const coop_hypothesis_cfg *h = &cfg->hyp;
+    if (h->n_weights == 0)
+        return 1.0;
+    for (int i = 0; i < h->n_weights; i++)
+        if (h->weight_actor[i] == actor)
+            return h->weight[i];
+    return 0.0;
+}
+
+int coop_outcome_per_state(int o)
+{
+    return o >= 0 && o < COOP_N_OUTCOMES && o != COOP_O_REGIONAL_COHESION;
+}
+
+double coop_outcome_pool(const double *v, const double *w, int n)
+{
+    double sum = 0.0, sw = 0.0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(v[i]) && w[i] > 0.0)
+            sum += w[i] * v[i], sw += w[i];
+    return sw > 0.0 ? sum / sw : NAN;
 }

@@ -67,6 +67,11 @@ struct coop_model {
     int hyp;                  /* outcomes are defined */
     int n_oth, n_reg, n_intra;
     int *oth_kt;              /* n_oth: slot other->target, -1 none */
+    int *oth_a, *oth_tk;      /* n_oth: the other's actor index; slot target->other, -1 none */
+    int *reach;               /* n_oth: both sides' openness reached the top level's omega */
+    double *oth_w;            /* n_oth: the other's weight in the pooled outcomes */
+    double *win_e;            /* n_oth: the target's engagement toward it, summed over the window */
+    double win_steps;         /* steps in the window so far */
     int *reg_tk;              /* n_reg: slot target->member */
     int *intra;               /* n_intra: ties inside the motivator's region */
     int win_start;            /* first step of the outcome window */

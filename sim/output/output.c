@@ -432,7 +432,7 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg)
     if ((c = &out->file[F_SUMMARY])->f)
         coop_csv_put(c, "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n\n");
     coop_csv_put(&out->file[F_MILESTONES], "point,world,replicate,a,b,level,step,date\n");
-    coop_csv_put(&out->file[F_OUTCOMES], "point,world,replicate,outcome,value\n");
+    coop_csv_put(&out->file[F_OUTCOMES], "point,world,replicate,state,outcome,value\n");
 }
 
 /* Refuses "", "/", "." and ".." (with or without trailing slashes) as a results
@@ -726,14 +726,23 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
             coop_csv_put(ms, "\n");
         }
 
+    /* the pooled outcomes (state "all"), then each other state's */
     csv *oc = &out->file[F_OUTCOMES];
-    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        coop_csv_put(oc, "%d,", it->point);
-        coop_csv_text(oc, it->world_name);
-        coop_csv_put(oc, ",%d,%s,", it->replicate, coop_outcome_names[o]);
-        coop_csv_num(oc, rec->outcome[o]);
-        coop_csv_put(oc, "\n");
-    }
+    int state[COOP_MAX_STATES];
+    int n_states = coop_outcome_states(cfg, state, COOP_MAX_STATES);
+    n_states = n_states < rec->n_states ? n_states : rec->n_states;
+    for (int x = -1; x < n_states; x++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            if (x >= 0 && !coop_outcome_per_state(o))
+                continue;
+            coop_csv_put(oc, "%d,", it->point);
+            coop_csv_text(oc, it->world_name);
+            coop_csv_put(oc, ",%d,", it->replicate);
+            coop_csv_text(oc, x < 0 ? "all" : cfg->actors[state[x]].name);
+            coop_csv_put(oc, ",%s,", coop_outcome_names[o]);
+            coop_csv_num(oc, x < 0 ? rec->outcome[o] : rec->state_outcome[x][o]);
+            coop_csv_put(oc, "\n");
+        }
     int status = coop_out_check_all(out, err);
     if (!status && rec->snap && rec->n_snaps) {
         if (rec->n_snap_nodes != cfg->n_actors)

@@ -1,0 +1,24 @@
+/* hyp_internal.h: what hypothesis.c and hyp_states.c share: one row of
+ * hypothesis.csv and the table's number formats. */
+#ifndef COOP_HYP_INTERNAL_H
+#define COOP_HYP_INTERNAL_H
+
+#include <stddef.h>
+
+#include "coop_fmt.h"
+#include "coop_hypothesis.h"
+
+/* One row of hypothesis.csv (coop_hypothesis_csv_header): result r of outcome
+ * r->outcome in comparison `cmp` over `state` ("all", "common" or a state name). */
+void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
+                 const coop_hyp_result *r);
+
+/* The rows of the per-state results and the placebo difference-in-differences. */
+void hyp_states_csv(coop_csv *w, const coop_hyp_point *res);
+
+/* A number for the table: four significant digits, NA for NaN (sign: with +). */
+const char *hyp_num(char *buf, size_t size, double x, int sign);
+/* A p-value for the table; with eq, as a relation for a sentence. */
+const char *hyp_pval(char *buf, size_t size, double p, int eq);
+
+#endif
