@@ -283,8 +283,9 @@ static void candidates(size_t i, const coop_schema_info *k, char out[][128], siz
         for (size_t p = 0; p < sizeof pool / sizeof *pool; p++)
             ADD("\"%s\"", pool[p]);
     } else if (strcmp(k->type, "group of floats") == 0) {
-        const char *pool[4 + COOP_N_RULES * COOP_RULE_PARAMS_MAX] = {"d1", "d2", "trade"};
-        size_t np = 3;
+        /* domains, the observable, the bases' other state C (hypothesis.weights) */
+        const char *pool[5 + COOP_N_RULES * COOP_RULE_PARAMS_MAX] = {"d1", "d2", "trade", "C"};
+        size_t np = 4;
         for (int r = 0; r < COOP_N_RULES; r++)
             for (int p = 0; p < coop_rules[r].n_params; p++)
                 pool[np++] = coop_rules[r].param[p];

@@ -332,15 +332,80 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
     return COOP_OK;
 }
 
-/* The hypothesis group: its scalar keys, the motivator and target, then the
- * placebo actors (each must be able to take the motivator's role). */
+/* Whether actor k is one of "the others" of the hypothesis: a regional
+ * neighbour of the motivator that is not the target (coop_outcome_states). */
+static int is_other(const coop_config *cfg, int k)
+{
+    const coop_hypothesis_cfg *h = &cfg->hyp;
+    int region = h->motivator >= 0 ? cfg->actors[h->motivator].region_id : -1;
+    return region >= 0 && k != h->motivator && k != h->target &&
+           cfg->actors[k].region_id == region;
+}
+
+/* hypothesis.weights: "equal" (the default; also when absent) or a group
+ * NAME = weight with one weight >= 0 per other state, some > 0. */
+static int load_weights(const ctx *c, const config_setting_t *g, coop_config *cfg)
+{
+    coop_hypothesis_cfg *h = &cfg->hyp;
+    const config_setting_t *w = g ? config_setting_get_member(g, "weights") : NULL;
+    h->n_weights = 0;
+    if (!w)
+        return COOP_OK;
+    if (config_setting_type(w) == CONFIG_TYPE_STRING) {
+        const char *v = config_setting_get_string(w);
+        if (strcmp(v, "equal") == 0)
+            return COOP_OK;
+        return cfg_fail(c, w, "hypothesis.weights = \"%s\": must be \"equal\" or a group "
+                        "STATE = weight; ... with a weight >= 0 for every other state", v);
+    }
+    int st;
+    if ((st = cfg_need_group(c, w, "hypothesis.weights", "\"equal\" or STATE = weight; ...")))
+        return st;
+    const key *k = cfg_find_key(SC_HYPOTHESIS, "weights");
+    int n_oth = 0;
+    for (size_t a = 0; a < cfg->n_actors; a++)
+        n_oth += is_other(cfg, (int)a);
+    if (n_oth > COOP_MAX_STATES)
+        return cfg_fail(c, w, "hypothesis.weights: the motivator has %d other states; weights "
+                        "are allowed for at most %d", n_oth, COOP_MAX_STATES);
+    double sum = 0;
+    for (int i = 0; i < config_setting_length(w); i++) {
+        const config_setting_t *s = config_setting_get_elem(w, (unsigned)i);
+        char wpath[COOP_PATH_MAX * 2];
+        snprintf(wpath, sizeof wpath, "hypothesis.weights.%s", config_setting_name(s));
+        int a = coop_config_actor(cfg, config_setting_name(s));
+        if (a < 0 || !is_other(cfg, a))
+            return cfg_fail(c, s, "%s: '%s' is not one of the motivator's other states (its "
+                            "regional neighbours except the target)", wpath,
+                            config_setting_name(s));
+        h->weight_actor[h->n_weights] = a;
+        if ((st = cfg_get_number(c, s, wpath, k->min, k->max, 0, &h->weight[h->n_weights])))
+            return st;
+        sum += h->weight[h->n_weights++];
+    }
+    for (size_t a = 0; a < cfg->n_actors; a++) {
+        int listed = !is_other(cfg, (int)a);
+        for (int i = 0; i < h->n_weights && !listed; i++)
+            listed = h->weight_actor[i] == (int)a;
+        if (!listed)
+            return cfg_fail(c, w, "hypothesis.weights has no weight for '%s': give one for "
+                            "every other state", cfg->actors[a].name);
+    }
+    if (!(sum > 0))
+        return cfg_fail(c, w, "hypothesis.weights: the weights sum to 0: at least one must be "
+                        "> 0");
+    return COOP_OK;
+}
+
+/* The hypothesis group: its scalar keys, the motivator and target, the weights,
+ * then the placebo actors (each must be able to take the motivator's role). */
 static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_config *cfg)
 {
     const config_setting_t *g;
     int st;
     if ((st = cfg_get_group(c, root, "hypothesis", "hypothesis", &g))
         || (st = cfg_load_scope(c, g, SC_HYPOTHESIS, "hypothesis", &cfg->hyp))
-        || (st = load_hypothesis_actors(c, g, cfg)))
+        || (st = load_hypothesis_actors(c, g, cfg)) || (st = load_weights(c, g, cfg)))
         return st;
     coop_hypothesis_cfg *h = &cfg->hyp;
     h->n_placebo = 0;

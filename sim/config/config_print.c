@@ -351,6 +351,21 @@ static void special_institutions(FILE *out, int ind, const key *k, const coop_co
 static void special_hypothesis(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     (void)i;
+    if (strcmp(k->name, "weights") == 0) {
+        const coop_hypothesis_cfg *h = &cfg->hyp;
+        if (h->n_weights == 0) {
+            fprintf(out, "%*sweights = \"equal\";\n", ind, "");
+            return;
+        }
+        fprintf(out, "%*sweights = {", ind, "");
+        for (int w = 0; w < h->n_weights; w++) {
+            fprintf(out, " %s = ", cfg->actors[h->weight_actor[w]].name);
+            put_float(out, h->weight[w]);
+            fputc(';', out);
+        }
+        fputs(" };\n", out);
+        return;
+    }
     if (strcmp(k->name, "placebo") == 0) {
         fprintf(out, "%*splacebo = [", ind, "");
         for (int p = 0; p < cfg->hyp.n_placebo; p++) {

@@ -419,6 +419,11 @@ const key cfg_schema[] = {
         "actors that each get the motivator's role (target and strengths) in place of the "
         "motivator, one placebo world each (`coopsim hypothesis`); not the motivator or its "
         "target, at most 16"),
+    SPC(SC_HYPOTHESIS, "weights", V_MAP, 0, 0, 0, 1e12, NOFIELD, "equal",
+        "\"equal\" or STATE = weight; ... for every other state (the motivator's regional "
+        "neighbours except the target), each >= 0, some > 0: the states' weights in the pooled "
+        "outcomes (docs/HYPOTHESIS.md, \"Per state\"); equal by default, as the thesis "
+        "speaks of the states, not of their size"),
     ENM(SC_HYPOTHESIS, "primary", coop_hypothesis_cfg, primary, outcome_names,
         "others_coop_target", "the outcome the verdict rests on; default: the thesis's claim (b), "
         "that the other states cooperate more with the target"),
