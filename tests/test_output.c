@@ -186,7 +186,7 @@ Test(output, headers_exact)
     assert_first_line(in_base("res/summary.csv"),
                       "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n");
     assert_first_line(in_base("res/milestones.csv"), "point,world,replicate,a,b,level,step,date");
-    assert_first_line(in_base("res/outcomes.csv"), "point,world,replicate,state,outcome,value");
+    assert_first_line(in_base("res/outcomes.csv"), "point,world,replicate,outcome,value,state");
 }
 
 Test(output, rows_and_formats)
@@ -238,10 +238,10 @@ Test(output, rows_and_formats)
 
     s = slurp(in_base("res/outcomes.csv"), NULL);
     cr_assert(eq(int, count_lines(s), 1 + 3 * COOP_N_OUTCOMES));
-    assert_has_line(s, "0,factual,0,all,others_coop_target,0.5");
-    assert_has_line(s, "0,factual,2,all,others_coop_target,2.5");
-    assert_has_line(s, "0,factual,1,all,target_engagement,NA");
-    assert_has_line(s, "0,factual,1,all,regional_cohesion,NA");
+    assert_has_line(s, "0,factual,0,others_coop_target,0.5,all");
+    assert_has_line(s, "0,factual,2,others_coop_target,2.5,all");
+    assert_has_line(s, "0,factual,1,target_engagement,NA,all");
+    assert_has_line(s, "0,factual,1,regional_cohesion,NA,all");
     free(s);
 }
 
@@ -286,7 +286,7 @@ Test(output, rfc4180_quoting)
     cr_assert(eq(int, feed(out, "placebo:K,G \"x\"", 1, &err), COOP_OK), "%s", err.text);
     cr_assert(eq(int, coop_output_close(out, NULL, &err), COOP_OK), "%s", err.text);
     char *s = slurp(in_base("res/outcomes.csv"), NULL);
-    assert_has_line(s, "0,\"placebo:K,G \"\"x\"\"\",0,all,others_coop_target,0.5");
+    assert_has_line(s, "0,\"placebo:K,G \"\"x\"\"\",0,others_coop_target,0.5,all");
     free(s);
     s = slurp(in_base("res/summary.csv"), NULL);
     assert_has_line(s, "0,\"placebo:K,G \"\"x\"\"\",1,2000.25,A,gain,1e-07,NA,NA,NA,1");

@@ -47,8 +47,8 @@
 #include "hyp_internal.h"
 
 const char coop_hypothesis_csv_header[] =
-    "point,outcome,comparison,state,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
-    "t_lo,t_hi,p_holm,n";
+    "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
+    "t_lo,t_hi,p_holm,n,state";
 
 int coop_hypothesis_orientation(int outcome)
 {
@@ -484,8 +484,6 @@ void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
     const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
     coop_csv_put(w, "%d,%s,", point, coop_outcome_names[r->outcome]);
     coop_csv_text(w, cmp);
-    coop_csv_put(w, ",");
-    coop_csv_text(w, state);
     for (size_t k = 0; k < sizeof num / sizeof num[0]; k++) {
         coop_csv_put(w, ",");
         coop_csv_num(w, num[k]);
@@ -495,7 +493,9 @@ void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
         coop_csv_put(w, ",");
         coop_csv_num(w, tail[k]);
     }
-    coop_csv_put(w, ",%zu\n", s->n);
+    coop_csv_put(w, ",%zu,", s->n);
+    coop_csv_text(w, state);
+    coop_csv_put(w, "\n");
 }
 
 /* A point's rows: the pooled comparisons (state "all"), then the placebo
@@ -678,7 +678,7 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
  * file that is not an outcomes file (line 1) or a malformed row (line > 1). */
 static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
 {
-    static const char header[] = "point,world,replicate,state,outcome,value";
+    static const char header[] = "point,world,replicate,outcome,value,state";
     if (status == COOP_ENOMEM || status == COOP_EINVAL)
         return status;
     if (c->sys_errno)
@@ -693,8 +693,8 @@ static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
  * those of files written before the state column (every row pooled). */
 static int outcomes_open(coop_csv_reader *c, const char *dir, coop_err *err)
 {
-    static const char *const cols[6] = {"point", "world", "replicate", "state", "outcome",
-                                        "value"};
+    static const char *const cols[6] = {"point", "world", "replicate", "outcome", "value",
+                                        "state"};
     static const char *const old[5] = {"point", "world", "replicate", "outcome", "value"};
     int status = coop_csv_reader_open(c, dir, "outcomes.csv", err);
     if (status)
@@ -728,7 +728,7 @@ typedef struct orow {
 static int outcomes_row(const coop_csv_reader *c, const coop_config *cfg, const int *states,
                         int n_states, char *world, size_t size, orow *q)
 {
-    int wide = c->nhead == 6, k0 = wide ? 4 : 3;
+    int wide = c->nhead == 6;
     if (c->n != c->nhead)
         return 0;
     q->p = outcomes_index(c->fld[0]);
@@ -736,13 +736,13 @@ static int outcomes_row(const coop_csv_reader *c, const coop_config *cfg, const 
     snprintf(world, size, "%s", c->fld[1]);
     q->o = q->x = -1;
     for (int k = 0; k < COOP_N_OUTCOMES; k++)
-        if (strcmp(c->fld[k0], coop_outcome_names[k]) == 0)
+        if (strcmp(c->fld[3], coop_outcome_names[k]) == 0)
             q->o = k;
-    int known = !wide || strcmp(c->fld[3], "all") == 0;
+    int known = !wide || strcmp(c->fld[5], "all") == 0;
     for (int x = 0; wide && !known && x < n_states; x++)
-        if (strcmp(c->fld[3], cfg->actors[states[x]].name) == 0)
+        if (strcmp(c->fld[5], cfg->actors[states[x]].name) == 0)
             q->x = x, known = 1;
-    const char *val = c->fld[k0 + 1];
+    const char *val = c->fld[4];
     q->v = NAN;
     if (strcmp(val, "NA") != 0) {
         char *e;

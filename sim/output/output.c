@@ -432,7 +432,7 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg)
     if ((c = &out->file[F_SUMMARY])->f)
         coop_csv_put(c, "point,world,step,date,actor,metric,mean,sd,ci_lo,ci_hi,n\n");
     coop_csv_put(&out->file[F_MILESTONES], "point,world,replicate,a,b,level,step,date\n");
-    coop_csv_put(&out->file[F_OUTCOMES], "point,world,replicate,state,outcome,value\n");
+    coop_csv_put(&out->file[F_OUTCOMES], "point,world,replicate,outcome,value,state\n");
 }
 
 /* Refuses "", "/", "." and ".." (with or without trailing slashes) as a results
@@ -737,10 +737,10 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
                 continue;
             coop_csv_put(oc, "%d,", it->point);
             coop_csv_text(oc, it->world_name);
-            coop_csv_put(oc, ",%d,", it->replicate);
-            coop_csv_text(oc, x < 0 ? "all" : cfg->actors[state[x]].name);
-            coop_csv_put(oc, ",%s,", coop_outcome_names[o]);
+            coop_csv_put(oc, ",%d,%s,", it->replicate, coop_outcome_names[o]);
             coop_csv_num(oc, x < 0 ? rec->outcome[o] : rec->state_outcome[x][o]);
+            coop_csv_put(oc, ",");
+            coop_csv_text(oc, x < 0 ? "all" : cfg->actors[state[x]].name);
             coop_csv_put(oc, "\n");
         }
     int status = coop_out_check_all(out, err);
