@@ -168,6 +168,11 @@ int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worl
  * write fails. */
 int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
 
+/* One line after the verdict when the states disagree in sign on the primary
+ * outcome (both signs significant after Holm over the states), naming them;
+ * nothing otherwise.  COOP_EIO when a write fails. */
+int coop_hyp_states_headline(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
+
 /* Compares world 0 with every other world.  values holds the outcome scalars as
  * values[(w * COOP_N_OUTCOMES + o) * replicates + r] for n_worlds worlds (2 or
  * more) named names[w]; h gives primary, alpha, confidence and bootstrap.  Fills

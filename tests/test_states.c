@@ -51,6 +51,21 @@ Test(states, weights_load_and_weigh_the_pooled_outcomes)
     coop_config_destroy(&c);
 }
 
+/* eu_ca.cfg says weights = "equal": --set of one weight replaces the string */
+Test(states, weights_set_over_equal)
+{
+    static const char *const ov[] = {"hypothesis.weights.KG=459", "hypothesis.weights.TJ=215",
+                                     "hypothesis.weights.TM=1148", "hypothesis.weights.UZ=1909"};
+    coop_config c;
+    load_ok("configs/eu_ca.cfg", NULL, 0, &c);
+    cr_assert(eq(int, c.hyp.n_weights, 0));
+    coop_config_destroy(&c);
+    load_ok("configs/eu_ca.cfg", ov, 4, &c);
+    cr_assert(eq(int, c.hyp.n_weights, 4));
+    cr_assert(eq(dbl, coop_outcome_weight(&c, coop_config_actor(&c, "TM")), 1148.0));
+    coop_config_destroy(&c);
+}
+
 Test(states, weights_refused_with_the_setting_named)
 {
     static const struct {
@@ -206,6 +221,15 @@ Test(states, placebo_difference_in_differences_on_the_common_set)
     cr_assert_not_null(strstr(buf, "KG     cannot reach it by input"), "%s", buf);
     cr_assert_not_null(strstr(buf, "placebo:KG contradicted -0.025"), "%s", buf);
     cr_assert_not_null(strstr(buf, "the configured weights"), "%s", buf);
+    free(buf);
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    res->primary = COOP_O_OTHERS_COOP_TARGET;
+    cr_assert(eq(int, coop_hyp_states_headline(f, res, &c), COOP_OK));
+    fclose(f);
+    cr_assert_not_null(strstr(buf, "Not for every state: per state the effect on "
+                                   "others_coop_target is supported for KG, TJ and contradicted "
+                                   "for UZ"), "%s", buf);
     free(buf);
     free(res);
     free(sv);

@@ -340,6 +340,23 @@ static void print_did(FILE *out, const coop_hyp_point *res, const char *mot, int
     fprintf(out, " (supported: the role does more in %s's hands on the same states).\n", mot);
 }
 
+int coop_hyp_states_headline(FILE *out, const coop_hyp_point *res, const coop_config *cfg)
+{
+    const coop_hyp_states *s = &res->states;
+    int o = res->primary;
+    if (s->n_states == 0 || !coop_outcome_per_state(o))
+        return COOP_OK;
+    char up[512], down[512];
+    int nu = states_with(s, 0, o, COOP_VERDICT_SUPPORTED, up, sizeof up);
+    int nd = states_with(s, 0, o, COOP_VERDICT_CONTRADICTED, down, sizeof down);
+    if (nu && nd)
+        fprintf(out, "Not for every state: per state the effect on %s is supported for %s and "
+                "contradicted for %s; the pooled verdict rests on %s weights "
+                "(hypothesis.weights) and another weighting can reverse it.\n",
+                coop_outcome_names[o], up, down, cfg->hyp.n_weights ? "the configured" : "equal");
+    return ferror(out) ? COOP_EIO : COOP_OK;
+}
+
 int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg)
 {
     const coop_hyp_states *s = &res->states;

@@ -667,6 +667,8 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
                 d, cl, lo, hi, p);
         break;
     }
+    if (coop_hyp_states_headline(out, res, cfg))
+        return COOP_EIO;
     if (fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;

@@ -317,6 +317,10 @@ static int descend(const ovr *o, config_setting_t *g, int scope, char **comp, in
         if (n != 2)
             break;
         {
+            /* hypothesis.weights = "equal" becomes the group its first weight starts */
+            config_setting_t *was = config_setting_get_member(g, comp[0]);
+            if (was && scope == SC_HYPOTHESIS && config_setting_type(was) == CONFIG_TYPE_STRING)
+                config_setting_remove(g, comp[0]);
             int created = !config_setting_get_member(g, comp[0]);
             if ((st = ensure_group(o, g, comp[0], path, &s)))
                 return st;
