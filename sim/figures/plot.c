@@ -234,6 +234,8 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
             return status;
         if (h->n && h->n_rows == 1 && (status = plot_forest(p, h, err)))
             return status;
+        if (h->n && h->n_rows == 1 && (status = plot_states(p, h, err)))
+            return status;
     }
     if (p->n_points > 1 && (status = plot_sweep(p, od, h, err)))
         return status;
@@ -337,6 +339,8 @@ out:
     free(h.r);
     free(h.index);
     strtab_free(&h.cmp);
+    free(h.sr);
+    strtab_free(&h.states);
     plot_destroy(&p);
     return status;
 }

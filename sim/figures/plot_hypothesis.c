@@ -52,11 +52,46 @@ out:
     return status;
 }
 
-/* A per-state or like-for-like row of hypothesis.csv (state column scol): kept
- * for the per-state figure. */
-static int load_state_row(plot *p, hdata *h, const coop_csv_reader *c, const int *ix, int scol)
+/* The numbers of the current row of hypothesis.csv (columns ix of load_hypothesis). */
+static int read_hrow(plot *p, hdata *h, coop_csv_reader *c, const int *ix, hrow *r,
+                     coop_err *err)
 {
-    (void)p, (void)h, (void)c, (void)ix, (void)scol;
+    long point;
+    int status;
+    if ((status = coop_csv_reader_int(c, ix[0], &point, err)) ||
+        (status = coop_csv_reader_num(c, ix[3], &r->mean_a, err)) ||
+        (status = coop_csv_reader_num(c, ix[4], &r->mean_b, err)) ||
+        (status = coop_csv_reader_num(c, ix[5], &r->diff, err)) ||
+        (status = coop_csv_reader_num(c, ix[6], &r->lo, err)) ||
+        (status = coop_csv_reader_num(c, ix[7], &r->hi, err)))
+        return status;
+    r->row = point_row(p, point);
+    r->outcome = strtab_add(&p->outcomes, c->fld[ix[1]]);
+    r->cmp = strtab_add(&h->cmp, c->fld[ix[2]]);
+    if (r->outcome < 0 || r->cmp < 0)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
+    r->verdict = -1;
+    for (int v = 0; v < N_VERDICTS; v++)
+        if (strcmp(c->fld[ix[8]], verdict_name[v]) == 0)
+            r->verdict = v;
+    return COOP_OK;
+}
+
+/* A per-state or like-for-like row of hypothesis.csv (state column scol): kept
+ * in h->sr for the per-state figure. */
+static int load_state_row(plot *p, hdata *h, coop_csv_reader *c, const int *ix, int scol,
+                          coop_err *err)
+{
+    hrow r = {.n = -1};
+    int status = read_hrow(p, h, c, ix, &r, err);
+    if (status || r.row < 0)
+        return status;
+    r.state = strtab_add(&h->states, c->fld[scol]);
+    hrow *q = r.state < 0 ? NULL : coop_grow(h->sr, &h->scap, h->sn + 1, sizeof *q);
+    if (!q)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading %s", c->path);
+    h->sr = q;
+    h->sr[h->sn++] = r;
     return COOP_OK;
 }
 
@@ -78,11 +113,12 @@ int load_hypothesis(plot *p, hdata *h, coop_err *err)
         long point;
         hrow r;
         if (scol >= 0 && strcmp(c.fld[scol], "all") != 0) {
-            if ((status = load_state_row(p, h, &c, ix, scol)))
+            if ((status = load_state_row(p, h, &c, ix, scol, err)))
                 goto out;
             continue;
         }
         r.n = -1;
+        r.state = -1;
         if (ncol >= 0 && (status = coop_csv_reader_int(&c, ncol, &r.n, err)))
             goto out;
         if ((status = coop_csv_reader_int(&c, ix[0], &point, err)) ||
@@ -394,6 +430,158 @@ int plot_forest(plot *p, const hdata *h, coop_err *err)
         fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb '#606060'\n", g);
         forest_points(g, h, row, outs[k], file, onsafe);
         fputs("\nunset arrow 1\n", g);
+    }
+    page_close(g);
+    status = fig_draw(p, &f, what, err);
+    fig_discard(&f);
+    return status;
+}
+
+/* ---------------------------------------------------------------- per state */
+
+/* The rows of the per-state figure for comparison c of the point in row `row`,
+ * outcome o: the states' rows, the common set's, then the pooled one.  At most
+ * max; their number. */
+static int state_rows(const hdata *h, int row, int c, int o, const hrow **out, int max)
+{
+    int n = 0, common = strtab_find(&h->states, "common");
+    for (size_t i = 0; i < h->sn && n < max; i++) {
+        const hrow *r = &h->sr[i];
+        if (r->row == row && r->cmp == c && r->outcome == o && r->state != common)
+            out[n++] = r;
+    }
+    for (size_t i = 0; i < h->sn && n < max; i++) {
+        const hrow *r = &h->sr[i];
+        if (r->row == row && r->cmp == c && r->outcome == o && r->state == common)
+            out[n++] = r;
+    }
+    const hrow *pooled = hfind(h, row, c, o);
+    if (pooled && n < max)
+        out[n++] = pooled;
+    return n;
+}
+
+static const char *state_label(const hdata *h, const hrow *r)
+{
+    if (r->state < 0)
+        return "pooled";
+    return strcmp(h->states.s[r->state], "common") == 0 ? "common set" : h->states.s[r->state];
+}
+
+/* figures/states.csv: a row per (comparison, state) of the outcome o. */
+static int states_data(plot *p, const hdata *h, int row, int o, const char *file, coop_err *err)
+{
+    FILE *f = data_open(p, file, err);
+    if (!f)
+        return err->code;
+    fputs("comparison,state,row,verdict,diff,ci_lo,ci_hi\n", f);
+    for (int c = 0; c < (int)h->cmp.n; c++) {
+        const hrow *rs[COOP_MAX_STATES + 2];
+        int n = state_rows(h, row, c, o, rs, COOP_MAX_STATES + 2);
+        for (int k = 0; k < n; k++) {
+            char cn[COOP_NAME_MAX * 2], sn[COOP_NAME_MAX * 2];
+            safe_name(cn, sizeof cn, h->cmp.s[c]);
+            safe_name(sn, sizeof sn, state_label(h, rs[k]));
+            fprintf(f, "%s,%s,%d,%s", cn, sn, k + 1,
+                    rs[k]->verdict >= 0 ? verdict_name[rs[k]->verdict] : "NA");
+            put_num(f, rs[k]->diff);
+            put_num(f, rs[k]->lo);
+            put_num(f, rs[k]->hi);
+            fputc('\n', f);
+        }
+    }
+    return data_close(p, f, file, err);
+}
+
+/* One panel: comparison c's rows rs[0..n-1] (labels, range, points by verdict). */
+static void states_panel(FILE *g, const hdata *h, int c, const hrow *const *rs, int n,
+                         const char *file)
+{
+    fprintf(g, "set yrange [%d.5:0.5]\nset ytics (", n);
+    double lo = 0, hi = 0, scale = 0;
+    for (int k = 0; k < n; k++) {
+        char lab[COOP_NAME_MAX + 16];
+        snprintf(lab, sizeof lab, "%s %s", state_label(h, rs[k]),
+                 rs[k]->verdict >= 0 ? verdict_mark[rs[k]->verdict] : "");
+        fputs(k ? ", " : "", g);
+        gq(g, lab);
+        fprintf(g, " %d", k + 1);
+        double x[3] = {rs[k]->diff, rs[k]->lo, rs[k]->hi};
+        for (int j = 0; j < 3; j++)
+            if (isfinite(x[j]))
+                lo = x[j] < lo ? x[j] : lo, hi = x[j] > hi ? x[j] : hi;
+        double m = fabs(rs[k]->mean_a) > fabs(rs[k]->mean_b) ? fabs(rs[k]->mean_a)
+                                                              : fabs(rs[k]->mean_b);
+        if (isfinite(m) && m > scale)
+            scale = m;
+    }
+    pad_range(&lo, &hi, scale);
+    fprintf(g, ")\nset xrange [%.6g:%.6g]\nset xtics %.6g\n", lo, hi, nice_step(hi - lo, 4));
+    fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead dt 2 lc rgb '#606060'\nplot ", g);
+    char cn[COOP_NAME_MAX * 2];
+    safe_name(cn, sizeof cn, h->cmp.s[c]);
+    int n_el = 0;
+    for (int vd = 0; vd < N_VERDICTS; vd++) {
+        int any = 0;
+        for (int k = 0; k < n; k++)
+            any |= rs[k]->verdict == vd && isfinite(rs[k]->diff);
+        if (!any)
+            continue;
+        const char *sel = "strcol('comparison') eq '%s' && strcol('verdict') eq '%s'";
+        fprintf(g, "%s'%s' using (", n_el++ ? ", \\\n     " : "", file);
+        fprintf(g, sel, cn, verdict_name[vd]);
+        fprintf(g, " ? column('diff') : NaN):'row':'ci_lo':'ci_hi' with xerrorbars pt 7 ps 1.8 "
+                   "lw 2.5 lc rgb '%s' notitle", verdict_colour[vd]);
+        fprintf(g, ", \\\n     '%s' using (", file);
+        fprintf(g, sel, cn, verdict_name[vd]);
+        fprintf(g, " ? column('diff') : NaN):'row' with points pt 7 ps 1.8 lc rgb '%s' notitle",
+                verdict_colour[vd]);
+    }
+    if (n_el == 0)
+        fputs("NaN notitle", g);
+    fputs("\nunset arrow 1\n", g);
+}
+
+int plot_states(plot *p, const hdata *h, coop_err *err)
+{
+    const char *file = "states.csv", *prim = primary_outcome(p);
+    int o = prim ? strtab_find(&p->outcomes, prim) : -1, row = h->r[0].row, status;
+    if (o < 0 || h->sn == 0 || h->cmp.n == 0)
+        return COOP_OK;
+    int any = 0;
+    for (size_t i = 0; i < h->sn && !any; i++)
+        any = h->sr[i].row == row && h->sr[i].outcome == o;
+    if (!any)
+        return COOP_OK;
+    if ((status = states_data(p, h, row, o, file, err)))
+        return status;
+    char hyp[256], title[1024], xl[256];
+    int fewer;
+    const char *unit = outcome_unit(prim, &fewer);
+    hypothesis_name(p, hyp, sizeof hyp);
+    snprintf(title, sizeof title,
+             "%s, per state: primary outcome %s\n"
+             "mean paired difference with its 95%% CI per state, on the placebo's common set "
+             "and pooled (> 0 supports the thesis)", hyp, prim);
+    snprintf(xl, sizeof xl, "%s%s", unit, fewer ? " (other - factual)" : "");
+    fig f;
+    const char *what = "per-state effects of the hypothesis test";
+    if ((status = fig_open(p, &f, "states", what, file, "hypothesis.csv", err)))
+        return status;
+    FILE *g = f.gp;
+    int nc = (int)h->cmp.n;
+    page pg;
+    fputs("set grid noytics\nset ytics scale 0 font ',11'\n", g);
+    page_open(p, g, &pg, nc, PAGE_FOREST, title, 0, 0);
+    for (int c = 0; c < nc; c++) {
+        const hrow *rs[COOP_MAX_STATES + 2];
+        int n = state_rows(h, row, c, o, rs, COOP_MAX_STATES + 2);
+        page_panel(g, &pg, c, h->cmp.s[c], xl, NULL, 1);
+        if (n == 0) {
+            fputs("set yrange [1.5:0.5]\nset ytics ()\nplot NaN notitle\n", g);
+            continue;
+        }
+        states_panel(g, h, c, rs, n, file);
     }
     page_close(g);
     status = fig_draw(p, &f, what, err);

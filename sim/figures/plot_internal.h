@@ -104,6 +104,7 @@ typedef struct hrow {
     int row, cmp, outcome, verdict;  /* verdict -1: not given */
     double mean_a, mean_b, diff, lo, hi;
     long n;                          /* replicates behind the difference; -1: not given */
+    int state;                       /* in hdata.states (sr rows); -1: a pooled row */
 } hrow;
 
 /* hypothesis.csv, indexed by point row, comparison and outcome. */
@@ -113,6 +114,9 @@ typedef struct hdata {
     strtab cmp;        /* comparisons as first met: counterfactual, placebo:NAME, ... */
     int n_rows;        /* distinct points */
     int *index;        /* [(row * cmp.n + cmp) * MAX_OUTCOMES + outcome]: row of r, or -1 */
+    hrow *sr;          /* the per-state and like-for-like rows (state not "all") */
+    size_t sn, scap;
+    strtab states;     /* their states as first met: "common", state names */
 } hdata;
 
 /* ---- plot_gnuplot.c: helpers, running gnuplot, figures and pages */
@@ -244,6 +248,11 @@ void hypothesis_name(const plot *p, char *buf, size_t size);
 
 /* Figure 4: the forest plot of a hypothesis test at one point. */
 int plot_forest(plot *p, const hdata *h, coop_err *err);
+
+/* The per-state figure of a hypothesis test at one point (`states`): the primary
+ * outcome's difference per state, pooled and on the placebo's common set, one
+ * panel per comparison.  Nothing when hypothesis.csv has no per-state rows. */
+int plot_states(plot *p, const hdata *h, coop_err *err);
 
 /* ---- plot_series.c: time series and agreements */
 
