@@ -21,11 +21,15 @@
  * Each world b > 0 is compared with the factual world a, outcome by outcome, on the
  * paired differences (coop_paired.h).  Every comparison is oriented so that the
  * thesis predicts a positive difference: a - b for outcomes where more is better,
- * b - a for years_to_enhanced and censored_share (sooner, fewer censored).  Holm's
+ * b - a for rmst_enhanced (sooner).  Holm's
  * correction runs over the COOP_N_OUTCOMES paired t-test p-values of one
  * comparison; an outcome's verdict is coop_paired_verdict(oriented difference,
  * Holm-adjusted p, alpha), and the comparison's verdict is its primary outcome's.
  * The verdict of the hypothesis at a point is the counterfactual comparison's.
+ * Beside these pooled comparisons, hyp_states.c compares the outcomes over the
+ * others state by state, summarises the time to the top level by Kaplan-Meier,
+ * and compares each placebo world like for like: a difference-in-differences on
+ * the others except the placebo actor (coop_hyp_states below).
  *
  * The module owns the worlds, a sink that collects the outcome scalars of each
  * point and computes its comparisons once all its worlds are delivered (so a
@@ -56,7 +60,7 @@ enum { COOP_HYP_FACTUAL = 0, COOP_HYP_COUNTERFACTUAL = 1, COOP_HYP_PLACEBO = 2 }
 extern const char coop_hypothesis_csv_header[];
 
 /* +1 when the thesis predicts a larger value of the outcome (COOP_O_*), -1 when
- * it predicts a smaller one (years_to_enhanced, censored_share). */
+ * it predicts a smaller one (rmst_enhanced). */
 int coop_hypothesis_orientation(int outcome);
 
 /* Makes actor an ordinary actor: its four motivator strengths become 0 (its
