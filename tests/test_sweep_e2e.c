@@ -72,7 +72,8 @@ Test(sweep_e2e, grid_files_threads_and_manifest)
         last = pt;
         rows++;
     }
-    cr_assert_eq(rows, 6 * 4 * 6, "6 points x 4 replicates x 6 outcomes");
+    /* the pooled outcomes and the 5 per-state ones of the one other state, C */
+    cr_assert_eq(rows, 6 * 4 * (6 + 5), "6 points x 4 replicates x (6 + 5) outcomes");
     cr_assert(has(a, "summary.csv") && has(a, "manifest.cfg"));
     cr_assert(!has(a, "progress.csv") && !has(a, "outcomes.csv.part") &&
               !has(a, "manifest.cfg.tmp"), "temporary files left behind");
