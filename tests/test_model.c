@@ -802,6 +802,24 @@ Test(model, outcome_scalars)
     cr_assert_eq(am(rec, 0, 2, COOP_A_COOP_TARGET), 1.0);
     coop_record_free(rec);
 
+    /* K2's tie with T has weight 0: it is never engaged, so K2 takes no action toward
+     * T; its outcomes are still defined (cooperation 0, not engaged, level 0), and
+     * the pooled values count it instead of dropping the replicate */
+    for (size_t t = 0; t < cfg->n_ties; t++)
+        if (cfg->ties[t].a + cfg->ties[t].b == 3 && (cfg->ties[t].a == 0 || cfg->ties[t].b == 0))
+            cfg->ties[t].weight = 0.0; /* the tie T-K2 */
+    rec = run_full(cfg, 1, NULL);
+    cr_assert_eq(rec->state_outcome[1][COOP_O_OTHERS_COOP_TARGET], 0.0);
+    cr_assert_eq(rec->state_outcome[1][COOP_O_ENGAGED_SHARE], 0.0);
+    cr_assert_eq(rec->state_outcome[1][COOP_O_OTHERS_LEVEL], 0.0);
+    cr_assert_eq(rec->state_outcome[0][COOP_O_ENGAGED_SHARE], 1.0);
+    cr_assert_eq(rec->outcome[COOP_O_OTHERS_COOP_TARGET], 0.5); /* (1 + 0) / 2 */
+    cr_assert_eq(rec->outcome[COOP_O_ENGAGED_SHARE], 0.5);
+    cr_assert_eq(rec->outcome[COOP_O_OTHERS_LEVEL], 1.5);       /* (3 + 0) / 2 */
+    coop_record_free(rec);
+    for (size_t t = 0; t < cfg->n_ties; t++)
+        cfg->ties[t].weight = 4.0;
+
     /* K2 cannot ratify: level 1, and its openness 0.3 is below the top level's
      * omega, so it cannot reach the top level by input (rmst_enhanced NaN for it,
      * and the pooled value is over K1 alone); K1 defects toward everyone, stays at
