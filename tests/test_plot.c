@@ -139,6 +139,15 @@ Test(plot, per_state_figure)
                                                          "placebo:KG,pooled,5,", NULL};
          *st; st++)
         cr_expect(strstr(text, *st), "no row '%s' in:\n%s", *st, text);
+    /* the Kaplan-Meier curves of the three states (all can reach the enhanced level):
+     * each starts at 1 at the start year, per world */
+    static const looks blue = {BLUE, 0.002, 0};
+    check_figure(dir, "survival", &blue);
+    snprintf(path, sizeof path, "%s/figures/survival.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "world,state,year,surv\nfactual,KG,2000,1\n"), "%s", text);
+    cr_expect(strstr(text, "\ncounterfactual,UZ,2000,1\n"), "%s", text);
+    cr_expect(strstr(text, "\nplacebo:KG,TJ,2000,1\n"), "%s", text);
     e2e_rmrf(tmp);
 }
 

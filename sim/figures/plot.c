@@ -236,6 +236,8 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
             return status;
         if (h->n && h->n_rows == 1 && (status = plot_states(p, h, err)))
             return status;
+        if (have[F_OUTCOMES] && (status = plot_survival(p, err)))
+            return status;
     }
     if (p->n_points > 1 && (status = plot_sweep(p, od, h, err)))
         return status;

@@ -254,6 +254,13 @@ int plot_forest(plot *p, const hdata *h, coop_err *err);
  * panel per comparison.  Nothing when hypothesis.csv has no per-state rows. */
 int plot_states(plot *p, const hdata *h, coop_err *err);
 
+/* ---- plot_survival.c */
+
+/* The Kaplan-Meier figure of a hypothesis test at one point (`survival`): per
+ * state that can reach the top level, the share of replicates still below it
+ * over time, a step curve per world.  Nothing without per-state rows. */
+int plot_survival(plot *p, coop_err *err);
+
 /* ---- plot_series.c: time series and agreements */
 
 /* Figures 1, 2 and 6: cooperation toward the target per actor, the target's
