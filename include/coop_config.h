@@ -192,6 +192,7 @@ typedef struct coop_institutions_cfg {
 } coop_institutions_cfg;
 
 #define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
+#define COOP_HYP_OUTCOMES 6 /* COOP_N_OUTCOMES of coop_model.h (hypothesis.c checks) */
 #define COOP_MAX_SNAPSHOTS 64 /* output.snapshots: steps one run keeps snapshots of */
 
 /* Which actors the outcome scalars (docs/ODD.md, "7.8 Observation") are about,
@@ -206,6 +207,9 @@ typedef struct coop_hypothesis_cfg {
     double alpha;         /* significance level of the verdict, (0, 1) */
     double confidence;    /* level of the confidence intervals, (0, 1) */
     int bootstrap;        /* bootstrap resamples; 0 = no bootstrap interval */
+    double sesoi[COOP_HYP_OUTCOMES]; /* hypothesis.sesoi: smallest effect of interest per
+                                      * outcome (COOP_O_* order), its units, >= 0 */
+    int max_replicates;   /* the bound of `coopsim hypothesis --replicates auto` */
 } coop_hypothesis_cfg;
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates

@@ -21,11 +21,14 @@
  * Each world b > 0 is compared with the factual world a, outcome by outcome, on the
  * paired differences (coop_paired.h).  Every comparison is oriented so that the
  * thesis predicts a positive difference: a - b for outcomes where more is better,
- * b - a for years_to_enhanced and censored_share (sooner, fewer censored).  Holm's
- * correction runs over the COOP_N_OUTCOMES paired t-test p-values of one
- * comparison; an outcome's verdict is coop_paired_verdict(oriented difference,
- * Holm-adjusted p, alpha), and the comparison's verdict is its primary outcome's.
- * The verdict of the hypothesis at a point is the counterfactual comparison's.
+ * b - a for years_to_enhanced and censored_share (sooner, fewer censored).  Each
+ * outcome is tested against its smallest effect of interest cfg->hyp.sesoi[o]
+ * (coop_paired_sesoi: minimum-effect tests and TOST); within one comparison the
+ * primary outcome is tested at full alpha and the other outcomes, Holm-corrected
+ * among themselves, only behind it (coop_gatekeep); each outcome gets one of four
+ * verdicts (coop_hyp_decide, sim/analysis/hyp_verdict.c), and the comparison's
+ * verdict is its primary outcome's.  Each comparison is its own family.  The
+ * verdict of the hypothesis at a point is the counterfactual comparison's.
  *
  * The module owns the worlds, a sink that collects the outcome scalars of each
  * point and computes its comparisons once all its worlds are delivered (so a
@@ -99,9 +102,21 @@ typedef struct coop_hyp_result {
     int outcome;            /* COOP_O_* */
     int orientation;        /* coop_hypothesis_orientation(outcome) */
     coop_paired s;
-    double p_holm;          /* s.p_t after Holm's correction over the outcomes */
-    coop_verdict verdict;   /* coop_paired_verdict(s.diff, p_holm, alpha) */
+    coop_sesoi_test e;      /* s against the outcome's SESOI (coop_hyp_result_test) */
+    double p_adj;           /* e.p_decision after gatekeeping and Holm (coop_hyp_decide) */
+    coop_verdict verdict;   /* coop_sesoi_verdict(e.claim, p_adj, alpha) */
 } coop_hyp_result;
+
+/* Fills r->e from r->s (already oriented): coop_paired_sesoi(&r->s, sesoi, alpha). */
+void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha);
+
+/* The verdicts of one family r[0..m-1] (the outcomes of one comparison, or any
+ * set of results tested together) whose r[primary] is the gate: coop_gatekeep
+ * over their e.p_decision gives each p_adj, then verdict =
+ * coop_sesoi_verdict(e.claim, p_adj, alpha).  A secondary can be anything but
+ * inconclusive only when the primary is (supported, contradicted or negligible).
+ * COOP_EINVAL / COOP_ENOMEM from coop_gatekeep. */
+int coop_hyp_decide(coop_hyp_result *r, int m, int primary, double alpha, coop_err *err);
 
 /* The factual world against one other world. */
 typedef struct coop_hyp_comparison {
@@ -187,6 +202,26 @@ void coop_hyp_csv_abort(coop_hyp_csv *f);
  * then the placebo comparisons, then one line on what the verdict means.  cfg is
  * the factual configuration (for actor names).  COOP_EIO when a write fails. */
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
+
+/* The headline of the table (docs/HYPOTHESIS.md, "Reading the verdict"): the
+ * primary outcome's verdict with its effect, 1 - alpha interval and SESOI; the
+ * secondary outcomes' verdicts counted and named, with any that disagree with the
+ * primary's said in words; and, when the primary interval is wider than its SESOI,
+ * that the replicates are too few and about how many would do (e.n_needed).
+ * mot is the motivator's name.  COOP_EIO when a write fails. */
+int coop_hypothesis_headline(FILE *out, const coop_hyp_point *res, const char *mot);
+
+/* `coopsim hypothesis --replicates auto`: the replicates that make the primary
+ * outcome's 1 - alpha interval (counterfactual comparison) narrower than half its
+ * SESOI (half-width below a quarter), found by running the worlds' statistics
+ * (nothing written) with cfg->replicates, then twice as many, and so on, up to
+ * cfg->hyp.max_replicates (taken when reached).  Replicate r's seed does not
+ * depend on the total, so each round repeats the previous one's replicates
+ * exactly and adds new ones.  *out: the replicates chosen; a line per round goes
+ * to `log` (may be NULL).  COOP_ECONFIG for a sweep or a SESOI of 0 on the primary;
+ * errors of the experiment otherwise. */
+int coop_hypothesis_auto_replicates(const coop_config *cfg, const coop_run_opts *opts,
+                                    FILE *log, int *out, coop_err *err);
 
 /* How `coopsim hypothesis` runs (coop_experiment.h). */
 typedef coop_run_opts coop_hyp_opts;

@@ -14,8 +14,8 @@
  * The collector sink stores the COOP_N_OUTCOMES outcome scalars of every
  * replicate of every world of the current point and, when the experiment reports
  * the point's last world done, compares world 0 with each other world
- * (coop_paired_compare, coop_holm, coop_paired_verdict: statistics checked
- * against R in tests/test_paired.c).  Every comparison is oriented so that the
+ * (coop_paired_compare and coop_paired_sesoi, checked against R and scipy in
+ * tests/test_paired.c; the verdicts by coop_hyp_decide, sim/analysis/hyp_verdict.c).  Every comparison is oriented so that the
  * thesis predicts a positive difference.  Nothing is kept from one point to the
  * next, so a sweep of any length runs in the memory of one point.
  *
@@ -45,9 +45,12 @@
 #include "coop_rng.h"
 #include "coop_sweep.h"
 
+_Static_assert(COOP_HYP_OUTCOMES == COOP_N_OUTCOMES,
+               "hypothesis.sesoi has one key per outcome scalar (config_schema.c)");
+
 const char coop_hypothesis_csv_header[] =
     "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
-    "t_lo,t_hi,p_holm,n";
+    "t_lo,t_hi,p_adj,n,sesoi,p_tost,p_min_effect,n_needed";
 
 int coop_hypothesis_orientation(int outcome)
 {
@@ -225,7 +228,6 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
             snprintf(cm->name, sizeof cm->name, "%s", names[w]);
         else
             snprintf(cm->name, sizeof cm->name, "world%d", w);
-        double p[COOP_N_OUTCOMES], p_adj[COOP_N_OUTCOMES];
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             const double *a = values + (size_t)o * R;
             const double *b = values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R;
@@ -245,16 +247,11 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
                 r->s.mean_a = r->s.mean_b;
                 r->s.mean_b = t;
             }
-            p[o] = r->s.p_t;
+            coop_hyp_result_test(r, h->sesoi[o], h->alpha);
         }
-        int st = coop_holm(p, COOP_N_OUTCOMES, p_adj, err);
+        int st = coop_hyp_decide(cm->r, COOP_N_OUTCOMES, h->primary, h->alpha, err);
         if (st)
             return st;
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            coop_hyp_result *r = &cm->r[o];
-            r->p_holm = p_adj[o];
-            r->verdict = coop_paired_verdict(r->s.diff, p_adj[o], h->alpha);
-        }
         cm->verdict = cm->r[h->primary].verdict;
     }
     return COOP_OK;
@@ -441,7 +438,8 @@ int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err
             coop_csv *w = &c->out;
             const double num[] = {s->mean_a, s->mean_b, s->diff, s->boot_lo, s->boot_hi,
                                   s->p_t, s->p_wilcoxon, s->d_z};
-            const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
+            const double tail[] = {s->t_lo, s->t_hi, r->p_adj};
+            const double sesoi[] = {r->e.sesoi, r->e.p_tost, r->e.p_min_effect, r->e.n_needed};
             coop_csv_put(w, "%d,%s,", res->point, coop_outcome_names[o]);
             coop_csv_text(w, cm->name);
             for (size_t k2 = 0; k2 < sizeof num / sizeof num[0]; k2++) {
@@ -453,7 +451,12 @@ int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err
                 coop_csv_put(w, ",");
                 coop_csv_num(w, tail[k2]);
             }
-            coop_csv_put(w, ",%zu\n", s->n);
+            coop_csv_put(w, ",%zu", s->n);
+            for (size_t k2 = 0; k2 < sizeof sesoi / sizeof sesoi[0]; k2++) {
+                coop_csv_put(w, ",");
+                coop_csv_num(w, sesoi[k2]);
+            }
+            coop_csv_put(w, "\n");
         }
     }
     if (c->out.bad)
@@ -516,19 +519,22 @@ static const char *pval(char *buf, size_t size, double p, int eq)
 static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_comparison *cm)
 {
     char ci[48];
-    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * res->confidence);
-    fprintf(out, "  %-22s %10s %15s  %-38s %8s  %s\n", "outcome", "factual", cm->name, ci,
-            "p (Holm)", "verdict");
+    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - res->alpha));
+    fprintf(out, "  %-22s %10s %15s  %-38s %7s %8s  %s\n", "outcome", "factual", cm->name, ci,
+            "SESOI", "p (adj)", "verdict");
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
         const coop_hyp_result *r = &cm->r[o];
-        char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128];
+        char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128], se[32];
+        double l, h;
+        coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
         snprintf(name, sizeof name, "%s%s", coop_outcome_names[o],
                  r->orientation < 0 ? " (-)" : "");
         snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
-                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
-        fprintf(out, "%c %-22s %10s %15s  %-38s %8s  %s\n", o == res->primary ? '*' : ' ', name,
-                num(a, sizeof a, r->s.mean_a, 0), num(b, sizeof b, r->s.mean_b, 0), diff,
-                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(r->verdict));
+                 num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
+        fprintf(out, "%c %-22s %10s %15s  %-38s %7s %8s  %s\n", o == res->primary ? '*' : ' ',
+                name, num(a, sizeof a, r->s.mean_a, 0), num(b, sizeof b, r->s.mean_b, 0), diff,
+                num(se, sizeof se, r->e.sesoi, 0), pval(p, sizeof p, r->p_adj, 0),
+                coop_verdict_name(r->verdict));
     }
 }
 
@@ -545,16 +551,15 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
         size_t n = strlen(others);
         snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", cfg->actors[k].name);
     }
-    const coop_hyp_result *pr = &res->cmp[0].r[res->primary];
-    char cl[16];
-    snprintf(cl, sizeof cl, "%g%%", 100.0 * res->confidence);
-
     fprintf(out, "Hypothesis: %s's motivator role raises cooperation between %s and the other "
             "states of its region (%s).\n", mot, tgt, others[0] ? others : "none");
     fprintf(out, "%d replicates per world, paired by common random numbers; difference: mean "
-            "paired difference, oriented so that the thesis predicts > 0, with its %s bootstrap "
-            "CI (%d resamples); p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
-            res->replicates, cl, res->bootstrap, COOP_N_OUTCOMES, res->alpha);
+            "paired difference, oriented so that the thesis predicts > 0, with its t-based "
+            "%g%% CI; SESOI: the smallest effect of interest (hypothesis.sesoi); verdict: "
+            "supported / contradicted when the CI lies beyond +SESOI / -SESOI, negligible when "
+            "it lies within +-SESOI; p (adj): the verdict's p-value, the primary outcome at "
+            "alpha = %g, the others Holm-adjusted behind it (gatekeeping).\n",
+            res->replicates, 100.0 * (1.0 - res->alpha), res->alpha);
     fprintf(out, "\nfactual vs counterfactual (%s's initiatives, demonstration and brokerage "
             "switched off):\n", mot);
     print_block(out, res, &res->cmp[0]);
@@ -573,38 +578,11 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
         for (int k = 1; k < res->n_comparisons; k++)
             fprintf(out, "%s %s %s", k > 1 ? ";" : "", res->cmp[k].name,
                     coop_verdict_name(res->cmp[k].verdict));
-        fprintf(out, " (supported: the effect is larger with %s in the role than with that "
-                "actor in it; contradicted: smaller; inconclusive: no difference detected).\n",
-                mot);
+        fprintf(out, " (supported: the effect is larger by more than the SESOI with %s in the "
+                "role than with that actor in it; contradicted: smaller; negligible: the same "
+                "within the SESOI; inconclusive: undecided).\n", mot);
     }
-
-    char d[32], lo[32], hi[32], p[32];
-    num(d, sizeof d, pr->s.diff, 1);
-    num(lo, sizeof lo, pr->s.boot_lo, 1);
-    num(hi, sizeof hi, pr->s.boot_hi, 1);
-    pval(p, sizeof p, pr->p_holm, 1);
-    const char *oc = coop_outcome_names[res->primary];
-    switch (res->cmp[0].verdict) {
-    case COOP_VERDICT_SUPPORTED:
-        fprintf(out, "Verdict: supported. In the model, %s's motivator role moves %s the way the "
-                "thesis predicts (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = "
-                "%g); a finding about the model under its assumptions (docs/HYPOTHESIS.md), not "
-                "about history.\n", mot, oc, d, cl, lo, hi, p, res->alpha);
-        break;
-    case COOP_VERDICT_CONTRADICTED:
-        fprintf(out, "Verdict: contradicted. In the model, %s's motivator role moves %s against "
-                "the thesis (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = %g): "
-                "the counter-mechanisms outweigh its channels; a finding about the model under "
-                "its assumptions (docs/HYPOTHESIS.md).\n", mot, oc, d, cl, lo, hi, p, res->alpha);
-        break;
-    default:
-        fprintf(out, "Verdict: inconclusive. No significant effect of %s's motivator role on %s at "
-                "alpha = %g (difference %s, %s CI [%s, %s], Holm-adjusted p %s): absence of "
-                "evidence, not evidence of absence (docs/HYPOTHESIS.md).\n", mot, oc, res->alpha,
-                d, cl, lo, hi, p);
-        break;
-    }
-    if (fflush(out) != 0 || ferror(out))
+    if (coop_hypothesis_headline(out, res, mot) != COOP_OK || fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
 }
@@ -766,7 +744,7 @@ typedef struct run_ctx {
     int points;
     const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
     FILE *table;
-    int count[3];             /* verdicts of the hypothesis by coop_verdict */
+    int count[COOP_N_VERDICTS]; /* verdicts of the hypothesis by coop_verdict */
 } run_ctx;
 
 static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
@@ -775,7 +753,7 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
     run_ctx *rc = ctx;
     rc->last = *res;
     rc->points++;
-    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < 3)
+    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < COOP_N_VERDICTS)
         rc->count[res->cmp[0].verdict]++;
     if (rc->sweep && rc->table) {
         const coop_hyp_result *r = &res->cmp[0].r[res->primary];
@@ -788,10 +766,12 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
             size_t n = strlen(vals);
             snprintf(vals + n, sizeof vals - n, "%s%.6g", j ? ", " : "", x[j]);
         }
+        double l, h;
+        coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
         snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
-                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
+                 num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
         fprintf(rc->table, "%7d  %-24s %-38s %8s  %-13s", res->point, vals, diff,
-                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(res->cmp[0].verdict));
+                pval(p, sizeof p, r->p_adj, 0), coop_verdict_name(res->cmp[0].verdict));
         for (int k = 1; k < res->n_comparisons; k++)
             fprintf(rc->table, " %s", coop_verdict_name(res->cmp[k].verdict));
         fputc('\n', rc->table);
@@ -922,19 +902,21 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
     const coop_hypothesis_cfg *h = &cfg->hyp;
     if (rc->table) {
         fprintf(rc->table, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
-                "outcome %s; difference: factual - counterfactual (oriented), %g%% bootstrap CI; "
-                "p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
+                "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
+                "t-based CI; p (adj): the verdict's p-value at alpha = %g (the primary outcome "
+                "is the gate; docs/HYPOTHESIS.md).\n",
                 coop_sweep_size(sw), cfg->actors[h->motivator].name,
-                coop_outcome_names[h->primary], 100.0 * h->confidence, COOP_N_OUTCOMES, h->alpha);
+                coop_outcome_names[h->primary], h->sesoi[h->primary], 100.0 * (1.0 - h->alpha),
+                h->alpha);
         char params[256] = "";
         for (size_t j = 0; j < coop_sweep_n_params(sw); j++) {
             size_t n = strlen(params);
             snprintf(params + n, sizeof params - n, "%s%s", j ? ", " : "", coop_sweep_param(sw, j));
         }
         char ci[48];
-        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * h->confidence);
+        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - h->alpha));
         fprintf(rc->table, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
-                "values", ci, "p (Holm)", "verdict");
+                "values", ci, "p (adj)", "verdict");
         for (int k = 0; k < h->n_placebo; k++)
             fprintf(rc->table, " placebo:%s", cfg->actors[h->placebo[k]].name);
         fputc('\n', rc->table);
@@ -948,10 +930,10 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
                            strerror(errno));
     if (!status && rc->table) {
         fprintf(rc->table, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
-                "inconclusive (docs/HYPOTHESIS.md); every comparison and outcome in %s.\n",
-                rc->points, rc->count[COOP_VERDICT_SUPPORTED],
-                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_INCONCLUSIVE],
-                final);
+                "negligible, %d inconclusive (docs/HYPOTHESIS.md); every comparison and outcome "
+                "in %s.\n", rc->points, rc->count[COOP_VERDICT_SUPPORTED],
+                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_NEGLIGIBLE],
+                rc->count[COOP_VERDICT_INCONCLUSIVE], final);
         if (fflush(rc->table) != 0 || ferror(rc->table))
             status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard "
                                "output");

@@ -342,6 +342,10 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         || (st = cfg_load_scope(c, g, SC_HYPOTHESIS, "hypothesis", &cfg->hyp))
         || (st = load_hypothesis_actors(c, g, cfg)))
         return st;
+    const config_setting_t *sg = NULL;
+    if ((g && (st = cfg_get_group(c, g, "sesoi", "hypothesis.sesoi", &sg)))
+        || (st = cfg_load_scope(c, sg, SC_SESOI, "hypothesis.sesoi", &cfg->hyp)))
+        return st;
     coop_hypothesis_cfg *h = &cfg->hyp;
     h->n_placebo = 0;
     const config_setting_t *pl = g ? config_setting_get_member(g, "placebo") : NULL;

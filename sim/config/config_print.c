@@ -351,6 +351,12 @@ static void special_institutions(FILE *out, int ind, const key *k, const coop_co
 static void special_hypothesis(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     (void)i;
+    if (strcmp(k->name, "sesoi") == 0) {
+        fprintf(out, "%*ssesoi = {\n", ind, "");
+        print_scope(out, ind + 2, SC_SESOI, &cfg->hyp, NULL, cfg, 0);
+        fprintf(out, "%*s};\n", ind, "");
+        return;
+    }
     if (strcmp(k->name, "placebo") == 0) {
         fprintf(out, "%*splacebo = [", ind, "");
         for (int p = 0; p < cfg->hyp.n_placebo; p++) {

@@ -37,6 +37,7 @@ static const char *const scope_prefix[N_SCOPES] = {
     [SC_OUTPUT] = "output.", [SC_HYPOTHESIS] = "hypothesis.",
     [SC_SWEEP] = "sweep.", [SC_SWEEP_PARAM] = "sweep.parameters.INDEX.",
     [SC_NETWORK] = "network.", [SC_OVERRIDE] = "actor_overrides.INDEX.",
+    [SC_SESOI] = "hypothesis.sesoi.",
 };
 
 
@@ -430,6 +431,28 @@ const key cfg_schema[] = {
     INT(SC_HYPOTHESIS, "bootstrap", coop_hypothesis_cfg, bootstrap, 2000, 0, 1000000,
         "bootstrap resamples of the paired differences; 2000 keeps the Monte Carlo error of "
         "95% percentile limits small (Efron & Tibshirani 1993); 0 = no bootstrap interval"),
+    INT(SC_HYPOTHESIS, "max_replicates", coop_hypothesis_cfg, max_replicates, 16384, 2,
+        COOP_MAX_REPLICATES, "the most replicates `coopsim hypothesis --replicates auto` "
+        "may grow to (doubling from experiment.replicates); 16384 = 8 doublings of the "
+        "2000 of configs/eu_ca.cfg, about a minute on 2 cores"),
+    SPC(SC_HYPOTHESIS, "sesoi", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
+        "smallest effect size of interest per outcome, in the outcome's units: the "
+        "verdict's thresholds (docs/HYPOTHESIS.md, \"Smallest effects of interest\")"),
+    /* hypothesis.sesoi, in COOP_O_* order (docs/HYPOTHESIS.md argues each default) */
+    FLT(SC_SESOI, "others_coop_target", coop_hypothesis_cfg, sesoi[0], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of the share of C actions: twice the 1% implementation noise, below "
+        "which a change is within what noise alone does to a share"),
+    FLT(SC_SESOI, "target_engagement", coop_hypothesis_cfg, sesoi[1], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of engagement (a share of attention in [0, 1]), as for the shares"),
+    FLT(SC_SESOI, "others_level", coop_hypothesis_cfg, sesoi[2], 0.1, 0, 100, 0, NOFIELD,
+        "a tenth of an agreement level: one of the four others one level higher in 4 "
+        "replicates of 10"),
+    FLT(SC_SESOI, "years_to_enhanced", coop_hypothesis_cfg, sesoi[3], 1, 0, 1000, 0, NOFIELD,
+        "one year: the record dates agreements to the year"),
+    FLT(SC_SESOI, "censored_share", coop_hypothesis_cfg, sesoi[4], 0.05, 0, 1, 0, NOFIELD,
+        "5 points: one of the four others reaching the enhanced level in 1 replicate of 5"),
+    FLT(SC_SESOI, "regional_cohesion", coop_hypothesis_cfg, sesoi[5], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of the share of C actions inside the region, as for others_coop_target"),
 };
 
 const size_t cfg_n_keys = sizeof cfg_schema / sizeof cfg_schema[0];
