@@ -138,6 +138,13 @@ typedef struct coop_hyp_point {
     coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
 } coop_hyp_point;
 
+/* The confidence level of the interval printed beside outcome o's verdict: 1 -
+ * alpha for the primary outcome (tested alone at alpha), 1 - alpha / (m - 1) for
+ * the m - 1 secondary outcomes (Bonferroni-simultaneous: Holm rejects whatever
+ * Bonferroni does, so behind an open gate a secondary whose interval lies within
+ * +-SESOI is negligible, as the primary's is). */
+double coop_hyp_level(const coop_hyp_point *res, int o);
+
 /* Compares world 0 with every other world.  values holds the outcome scalars as
  * values[(w * COOP_N_OUTCOMES + o) * replicates + r] for n_worlds worlds (2 or
  * more) named names[w]; h gives primary, alpha, confidence and bootstrap.  Fills

@@ -203,6 +203,15 @@ coop_verdict coop_sesoi_verdict(coop_verdict claim, double p_adj, double alpha);
  * outside [0, 1]) or COOP_ENOMEM, with a message in err (which may be NULL). */
 int coop_gatekeep(const double *p, size_t m, size_t primary, double *p_adj, coop_err *err);
 
+/* The exact (Clopper & Pearson 1934, Biometrika 26:404-413) confidence interval
+ * of a binomial proportion, k successes in n trials, at confidence `level`:
+ * lo = B^-1((1 - level)/2; k, n - k + 1) (0 when k = 0), hi = B^-1((1 + level)/2;
+ * k + 1, n - k) (1 when k = n), with B^-1 GSL's beta quantile.  NaN for n = 0,
+ * k > n or a level outside (0, 1).  How tests/bench/null_size.sh reports the
+ * rates of each verdict under a true null. */
+void coop_clopper_pearson(unsigned long k, unsigned long n, double level, double *lo,
+                          double *hi);
+
 /* "supported", "contradicted", "negligible" or "inconclusive" (a static string);
  * "unknown" for a value outside the enum. */
 const char *coop_verdict_name(coop_verdict v);

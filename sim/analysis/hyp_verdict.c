@@ -15,6 +15,11 @@
 
 #include "coop_fmt.h"
 
+double coop_hyp_level(const coop_hyp_point *res, int o)
+{
+    return o == res->primary ? 1.0 - res->alpha : 1.0 - res->alpha / (COOP_N_OUTCOMES - 1);
+}
+
 void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha)
 {
     coop_paired_sesoi(&r->s, sesoi, alpha, &r->e);

@@ -518,15 +518,16 @@ static const char *pval(char *buf, size_t size, double p, int eq)
 
 static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_comparison *cm)
 {
-    char ci[48];
-    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - res->alpha));
+    char ci[80];
+    snprintf(ci, sizeof ci, "difference [%g%% CI; others %g%%]", 100.0 * (1.0 - res->alpha),
+             100.0 * coop_hyp_level(res, res->primary == 0));
     fprintf(out, "  %-22s %10s %15s  %-38s %7s %8s  %s\n", "outcome", "factual", cm->name, ci,
             "SESOI", "p (adj)", "verdict");
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
         const coop_hyp_result *r = &cm->r[o];
         char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128], se[32];
         double l, h;
-        coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
+        coop_paired_interval(&r->s, coop_hyp_level(res, o), &l, &h);
         snprintf(name, sizeof name, "%s%s", coop_outcome_names[o],
                  r->orientation < 0 ? " (-)" : "");
         snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
@@ -555,7 +556,7 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
             "states of its region (%s).\n", mot, tgt, others[0] ? others : "none");
     fprintf(out, "%d replicates per world, paired by common random numbers; difference: mean "
             "paired difference, oriented so that the thesis predicts > 0, with its t-based "
-            "%g%% CI; SESOI: the smallest effect of interest (hypothesis.sesoi); verdict: "
+            "%g%% CI (the primary outcome's; simultaneous for the others); SESOI: the smallest effect of interest (hypothesis.sesoi); verdict: "
             "supported / contradicted when the CI lies beyond +SESOI / -SESOI, negligible when "
             "it lies within +-SESOI; p (adj): the verdict's p-value, the primary outcome at "
             "alpha = %g, the others Holm-adjusted behind it (gatekeeping).\n",

@@ -344,11 +344,22 @@ void coop_paired_interval(const coop_paired *s, double level, double *lo, double
     *lo = *hi = NAN;
     if (s->n < 2 || isnan(s->diff) || isnan(s->sd_diff) || !(level > 0.0 && level < 1.0))
         return;
-    double h = s->sd_diff > 0.0 ? gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double)(s->n - 1)) *
-                                      s->sd_diff / sqrt((double)s->n)
-                                : 0.0;
-    *lo = s->diff - h;
-    *hi = s->diff + h;
+    /* As coop_paired_compare computes t_lo and t_hi, operation for operation. */
+    double se = s->sd_diff / sqrt((double)s->n);
+    double tcrit = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double)s->n - 1.0);
+    *lo = s->sd_diff > 0.0 ? s->diff - tcrit * se : s->diff;
+    *hi = s->sd_diff > 0.0 ? s->diff + tcrit * se : s->diff;
+}
+
+void coop_clopper_pearson(unsigned long k, unsigned long n, double level, double *lo,
+                          double *hi)
+{
+    *lo = *hi = NAN;
+    if (n == 0 || k > n || !(level > 0.0 && level < 1.0))
+        return;
+    double a = 1.0 - level, dk = (double)k, dn = (double)n;
+    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(a / 2.0, dk, dn - dk + 1.0);
+    *hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a / 2.0, dk + 1.0, dn - dk);
 }
 
 coop_verdict coop_sesoi_verdict(coop_verdict claim, double p_adj, double alpha)
