@@ -465,7 +465,8 @@ Test(hypothesis, every_point_gets_its_own_comparison)
  * attention budget that binds) change no outcome: their draws come from the
  * motivators' own stream, so the factual and counterfactual runs of a replicate
  * stay identical (docs/HYPOTHESIS.md, common random numbers), and the verdict is
- * inconclusive with every paired difference exactly 0. */
+ * negligible (equivalent to no effect within the SESOI) with every paired
+ * difference exactly 0. */
 Test(hypothesis, ineffective_initiatives_change_nothing)
 {
     coop_config c;
@@ -480,7 +481,7 @@ Test(hypothesis, ineffective_initiatives_change_nothing)
         c.seed = 1000 + (unsigned long)s;
         got g;
         run_worlds(&c, &g);
-        cr_assert(eq(int, g.res.cmp[0].verdict, COOP_VERDICT_INCONCLUSIVE));
+        cr_assert(eq(int, g.res.cmp[0].verdict, COOP_VERDICT_NEGLIGIBLE));
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             cr_assert(eq(int, g.res.cmp[0].r[o].s.n_nonzero, 0), "outcome %d differs", o);
     }
