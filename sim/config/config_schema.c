@@ -424,8 +424,9 @@ const key cfg_schema[] = {
         "others_coop_target", "the outcome the verdict rests on; default: the thesis's claim (b), "
         "that the other states cooperate more with the target"),
     FLT(SC_HYPOTHESIS, "alpha", coop_hypothesis_cfg, alpha, 0.05, 0, 1, K_MIN_OPEN | K_MAX_OPEN,
-        NOFIELD, "significance level of the verdict, after Holm's correction over the outcomes; "
-        "0.05 by convention"),
+        NOFIELD, "significance level of the verdict: the primary outcome is tested at alpha, the "
+        "others behind it with Holm's correction (gatekeeping), each one-sided test at "
+        "alpha / 2 (docs/HYPOTHESIS.md); 0.05 by convention"),
     FLT(SC_HYPOTHESIS, "confidence", coop_hypothesis_cfg, confidence, 0.95, 0, 1,
         K_MIN_OPEN | K_MAX_OPEN, NOFIELD, "level of the confidence intervals (bootstrap and t)"),
     INT(SC_HYPOTHESIS, "bootstrap", coop_hypothesis_cfg, bootstrap, 2000, 0, 1000000,
