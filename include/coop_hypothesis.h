@@ -210,7 +210,7 @@ void coop_hyp_csv_abort(coop_hyp_csv *f);
  * the factual configuration (for actor names).  COOP_EIO when a write fails. */
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
 
-/* The headline of the table (docs/HYPOTHESIS.md, "Reading the verdict"): the
+/* The headline of the table (docs/HYPOTHESIS.md, "Reading the table"): the
  * primary outcome's verdict with its effect, 1 - alpha interval and SESOI; the
  * secondary outcomes' verdicts counted and named, with any that disagree with the
  * primary's said in words; and, when the primary interval is wider than its SESOI,
