@@ -205,6 +205,9 @@ static int hypothesis_auto(const coop_cli *cli, const coop_config *cfg, coop_run
 {
     int n = 0, status;
     coop_config c;
+    if (coop_experiment_ranks() > 1) /* the worker ranks' plans take experiment.replicates */
+        return COOP_FAIL(err, COOP_ECONFIG, "--replicates auto runs on one process: find the "
+                         "number with build/coopsim, then give --replicates N under MPI");
     if ((status = coop_hypothesis_auto_replicates(cfg, opts, cli->quiet ? NULL : stderr, &n,
                                                   err)))
         return status;

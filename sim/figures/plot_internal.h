@@ -28,7 +28,7 @@
 extern const char *const colour[N_COLOURS];
 
 /* Verdicts: codes in the derived CSV files, colours, marks for grey-scale print. */
-enum { V_CONTRADICTED, V_INCONCLUSIVE, V_SUPPORTED, N_VERDICTS };
+enum { V_CONTRADICTED, V_INCONCLUSIVE, V_SUPPORTED, V_NEGLIGIBLE, N_VERDICTS };
 extern const char *const verdict_name[N_VERDICTS];
 extern const char *const verdict_colour[N_VERDICTS];
 extern const char *const verdict_mark[N_VERDICTS];
