@@ -206,6 +206,8 @@ typedef struct coop_hypothesis_cfg {
     double alpha;         /* significance level of the verdict, (0, 1) */
     double confidence;    /* level of the confidence intervals, (0, 1) */
     int bootstrap;        /* bootstrap resamples; 0 = no bootstrap interval */
+    int channels;         /* 1: the factorial design over the motivator's channels
+                           * (coop_channels.h); 0: factual, counterfactual, placebos only */
 } coop_hypothesis_cfg;
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates

@@ -13,6 +13,11 @@
  *   world 2+ placebo:NAME     the motivator's role removed as in the counterfactual,
  *                             and actor NAME given it instead (the same target and
  *                             strengths), one world per hypothesis.placebo entry
+ *   then, with hypothesis.channels = true, the cells of the factorial design over
+ *   the motivator's channels other than all-off (the counterfactual) and all-on
+ *   (the factual), in mask order (coop_channels.h):
+ *            channels:F+G..   only the channels of factors F, G, ... keep their
+ *                             strengths; the others' are 0 and their events dropped
  *
  * The outcomes are always measured about cfg->hyp.motivator and cfg->hyp.target,
  * which stay the original motivator and target in every world, so "the others"
@@ -46,8 +51,9 @@
 #include "coop_experiment.h"
 #include "coop_model.h"
 #include "coop_paired.h"
+#include "coop_channels.h"
 
-#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO)
+#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO + COOP_CHAN_MAX_WORLDS)
 #define COOP_HYP_WORLD_NAME (COOP_NAME_MAX + 8) /* "placebo:" + an actor name */
 
 enum { COOP_HYP_FACTUAL = 0, COOP_HYP_COUNTERFACTUAL = 1, COOP_HYP_PLACEBO = 2 };
@@ -70,9 +76,20 @@ int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err);
  * they are equal, `from` has no role, or `to` is the role's target. */
 int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err);
 
+/* Makes the motivator role of actor a keep only the channels of the factors in
+ * mask (coop_channels.h): the strengths of the other factors' channels become 0
+ * and the events on their channels are dropped.  mask 0 is not
+ * coop_hypothesis_remove_role (which drops the events of every channel).
+ * COOP_EINVAL when a is not an actor of cfg. */
+int coop_hypothesis_keep_channels(coop_config *cfg, int a, unsigned mask, coop_err *err);
+
+/* The worlds hypothesis settings h make at every point: 2 + h->n_placebo, plus
+ * 2^k - 2 with h->channels. */
+int coop_hyp_n_worlds(const coop_hypothesis_cfg *h);
+
 /* The worlds of one point, built from that point's configuration. */
 typedef struct coop_hyp_worlds {
-    int n;                                         /* 2 + cfg->hyp.n_placebo */
+    int n;                                         /* coop_hyp_n_worlds(&cfg->hyp) */
     coop_config cfg[COOP_HYP_MAX_WORLDS];          /* owned deep copies */
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
     const char *names[COOP_HYP_MAX_WORLDS];        /* name[w], as coop_plan wants them */
@@ -121,6 +138,9 @@ typedef struct coop_hyp_point {
     uint32_t boot_seed;
     int n_comparisons;      /* n_worlds - 1 */
     coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
+    /* The channel decomposition of the point (hypothesis.channels), NULL when off;
+     * the collector's, valid during its callback only. */
+    const coop_chan_point *channels;
 } coop_hyp_point;
 
 /* Compares world 0 with every other world.  values holds the outcome scalars as

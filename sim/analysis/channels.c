@@ -1,0 +1,288 @@
+/* channels.c: the factorial design over the motivator's channels and its
+ * estimands (coop_channels.h): the factors derived from COOP_MOTIVATOR_CHANNELS,
+ * the contrast weights of the total, the main effects, the interactions and the
+ * Shapley values, and their estimates with paired intervals (coop_paired_compare
+ * on the per-replicate contrasts). */
+#include "coop_channels.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coop_hypothesis.h"
+
+/* ---------------------------------------------------------------- the factors */
+
+static const char *const chan_key[COOP_N_MOT] = {
+#define COOP_X_(key, FIELD, strength, doc) #key,
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
+};
+
+static const int chan_strength[COOP_N_MOT] = {
+#define COOP_X_(key, FIELD, strength, doc) strength,
+    COOP_MOTIVATOR_CHANNELS(COOP_X_)
+#undef COOP_X_
+};
+
+/* The word a key starts with: its length up to the first '_'. */
+static size_t word_len(const char *key)
+{
+    const char *u = strchr(key, '_');
+    return u ? (size_t)(u - key) : strlen(key);
+}
+
+static int same_word(const char *a, const char *b)
+{
+    size_t n = word_len(a);
+    return n == word_len(b) && strncmp(a, b, n) == 0;
+}
+
+/* The factors: the first channel (a strength) naming each word, in list order. */
+typedef struct factors {
+    int n;
+    int first[COOP_CHAN_MAX_FACTORS];          /* a strength channel of the factor */
+    char name[COOP_CHAN_MAX_FACTORS][COOP_NAME_MAX];
+} factors;
+
+static factors fs; /* a constant of the program, computed once (pthread_once) */
+static pthread_once_t fs_once = PTHREAD_ONCE_INIT;
+
+static void find_factors(void)
+{
+    factors f = {0};
+    for (int c = 0; c < COOP_N_MOT; c++) {
+        if (!chan_strength[c])
+            continue;
+        int known = 0;
+        for (int j = 0; j < f.n && !known; j++)
+            known = same_word(chan_key[f.first[j]], chan_key[c]);
+        if (known || f.n >= COOP_CHAN_MAX_FACTORS)
+            continue;
+        f.first[f.n] = c;
+        snprintf(f.name[f.n], COOP_NAME_MAX, "%.*s", (int)word_len(chan_key[c]), chan_key[c]);
+        f.n++;
+    }
+    fs = f;
+}
+
+static const factors *get_factors(void)
+{
+    pthread_once(&fs_once, find_factors);
+    return &fs;
+}
+
+int coop_channels_n_factors(void)
+{
+    return get_factors()->n;
+}
+
+const char *coop_channels_factor(int f)
+{
+    const factors *fs = get_factors();
+    return f >= 0 && f < fs->n ? fs->name[f] : NULL;
+}
+
+int coop_channels_factor_of(int c)
+{
+    if (c < 0 || c >= COOP_N_MOT)
+        return -1;
+    const factors *fs = get_factors();
+    for (int f = 0; f < fs->n; f++)
+        if (same_word(chan_key[fs->first[f]], chan_key[c]))
+            return f;
+    return -1;
+}
+
+/* The names of the factors in mask joined by sep, into buf. */
+static void mask_names(unsigned mask, const char *sep, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int f = 0; f < COOP_CHAN_MAX_FACTORS + 8 && (mask >> f); f++) {
+        if (!((mask >> f) & 1u))
+            continue;
+        size_t n = strlen(buf);
+        const char *name = coop_channels_factor(f);
+        if (name)
+            snprintf(buf + n, size - n, "%s%s", n ? sep : "", name);
+        else
+            snprintf(buf + n, size - n, "%sf%d", n ? sep : "", f);
+    }
+}
+
+void coop_channels_world_name(unsigned mask, char *buf, size_t size)
+{
+    unsigned all = (1u << coop_channels_n_factors()) - 1u;
+    char names[COOP_CHAN_NAME];
+    if (mask == 0)
+        snprintf(buf, size, "channels:none");
+    else if (mask == all)
+        snprintf(buf, size, "channels:all");
+    else {
+        mask_names(mask, "+", names, sizeof names);
+        snprintf(buf, size, "channels:%s", names);
+    }
+}
+
+/* ---------------------------------------------------------------- contrasts */
+
+static int popcount(unsigned x)
+{
+    int n = 0;
+    for (; x; x &= x - 1)
+        n++;
+    return n;
+}
+
+int coop_channels_terms(int k, coop_chan_term *terms)
+{
+    int n = 0;
+    unsigned cells = 1u << k;
+    terms[n++] = (coop_chan_term){COOP_CHAN_TOTAL, 0};
+    for (int f = 0; f < k; f++)
+        terms[n++] = (coop_chan_term){COOP_CHAN_MAIN, 1u << f};
+    for (int order = 2; order <= k; order++)
+        for (unsigned m = 1; m < cells; m++)
+            if (popcount(m) == order)
+                terms[n++] = (coop_chan_term){COOP_CHAN_INTERACTION, m};
+    for (int f = 0; f < k; f++)
+        terms[n++] = (coop_chan_term){COOP_CHAN_SHAPLEY, 1u << f};
+    return n;
+}
+
+static double factorial(int n)
+{
+    double x = 1;
+    for (int i = 2; i <= n; i++)
+        x *= i;
+    return x;
+}
+
+void coop_channels_weights(int k, coop_chan_term t, double *w)
+{
+    unsigned cells = 1u << k, all = cells - 1u;
+    for (unsigned s = 0; s < cells; s++)
+        w[s] = 0.0;
+    switch (t.kind) {
+    case COOP_CHAN_TOTAL:
+        w[all] = 1.0;
+        w[0] = -1.0;
+        break;
+    case COOP_CHAN_MAIN:
+    case COOP_CHAN_INTERACTION: {
+        double scale = ldexp(1.0, -(k - 1)); /* 2^-(k-1) */
+        for (unsigned s = 0; s < cells; s++) /* + when an even number of T's factors is off */
+            w[s] = (popcount(t.mask & ~s) % 2 ? -1.0 : 1.0) * scale;
+        break;
+    }
+    case COOP_CHAN_SHAPLEY: {
+        double kf = factorial(k);
+        for (unsigned s = 0; s < cells; s++) {
+            if (s & t.mask)
+                continue;
+            int size = popcount(s);
+            double c = factorial(size) * factorial(k - size - 1) / kf;
+            w[s | t.mask] += c;
+            w[s] -= c;
+        }
+        break;
+    }
+    }
+}
+
+void coop_channels_term_name(coop_chan_term t, char *buf, size_t size)
+{
+    char names[COOP_CHAN_NAME];
+    switch (t.kind) {
+    case COOP_CHAN_TOTAL: snprintf(buf, size, "total"); return;
+    case COOP_CHAN_MAIN: mask_names(t.mask, "*", names, sizeof names);
+        snprintf(buf, size, "main:%s", names); return;
+    case COOP_CHAN_INTERACTION: mask_names(t.mask, "*", names, sizeof names);
+        snprintf(buf, size, "interaction:%s", names); return;
+    case COOP_CHAN_SHAPLEY: mask_names(t.mask, "*", names, sizeof names);
+        snprintf(buf, size, "shapley:%s", names); return;
+    }
+    snprintf(buf, size, "unknown");
+}
+
+double coop_channels_contrast(int k, const double *w, const double *v)
+{
+    double x = 0.0;
+    for (unsigned s = 0; s < (1u << k); s++)
+        if (w[s] != 0.0)
+            x += w[s] * v[s];
+    return x;
+}
+
+/* ---------------------------------------------------------------- estimates */
+
+int coop_channels_estimate(const double *cells, int k, size_t R, double level, size_t n_boot,
+                           unsigned long boot_seed, coop_chan_est *est, coop_err *err)
+{
+    if (!cells || !est || k < 1 || k > COOP_CHAN_MAX_FACTORS)
+        return COOP_FAIL(err, COOP_EINVAL, "channels: bad request (%d factors)", k);
+    unsigned nc = 1u << k;
+    double *c = malloc((R ? R : 1) * sizeof *c), *zero = calloc(R ? R : 1, sizeof *zero);
+    size_t *use = malloc((R ? R : 1) * sizeof *use);
+    if (!c || !zero || !use) {
+        free(c), free(zero), free(use);
+        return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory for %zu replicates", R);
+    }
+    size_t n = 0; /* the replicates with every cell finite */
+    for (size_t r = 0; r < R; r++) {
+        int ok = 1;
+        for (unsigned s = 0; s < nc && ok; s++)
+            ok = isfinite(cells[s * R + r]);
+        if (ok)
+            use[n++] = r;
+    }
+    coop_chan_term terms[COOP_CHAN_MAX_TERMS];
+    int nt = coop_channels_terms(k, terms), st = COOP_OK;
+    for (int t = 0; t < nt && !st; t++) {
+        double w[COOP_CHAN_MAX_CELLS], v[COOP_CHAN_MAX_CELLS];
+        coop_channels_weights(k, terms[t], w);
+        for (size_t i = 0; i < n; i++) {
+            for (unsigned s = 0; s < nc; s++)
+                v[s] = cells[s * R + use[i]];
+            c[i] = coop_channels_contrast(k, w, v);
+        }
+        est[t].term = terms[t];
+        st = coop_paired_compare(c, zero, n, level, n_boot, boot_seed, &est[t].s, err);
+    }
+    free(c), free(zero), free(use);
+    return st;
+}
+
+int coop_channels_point(const coop_hypothesis_cfg *h, const double *values, size_t R, int k,
+                        const int *world_of, int point, unsigned long boot_seed,
+                        coop_chan_point *out, coop_err *err)
+{
+    if (!h || !values || !world_of || !out || k < 1 || k > COOP_CHAN_MAX_FACTORS || R < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "channels: bad request (%d factors)", k);
+    unsigned nc = 1u << k;
+    double *cells = malloc((size_t)nc * R * sizeof *cells);
+    if (!cells)
+        return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory");
+    memset(out, 0, sizeof *out);
+    out->point = point;
+    out->k = k;
+    out->primary = h->primary;
+    out->confidence = h->confidence;
+    out->bootstrap = h->bootstrap;
+    coop_chan_term terms[COOP_CHAN_MAX_TERMS];
+    out->n_terms = coop_channels_terms(k, terms);
+    int st = COOP_OK;
+    for (int o = 0; o < COOP_N_OUTCOMES && !st; o++) {
+        double sign = coop_hypothesis_orientation(o);
+        for (unsigned s = 0; s < nc; s++) {
+            const double *src = values + ((size_t)world_of[s] * COOP_N_OUTCOMES + (size_t)o) * R;
+            for (size_t r = 0; r < R; r++)
+                cells[s * R + r] = sign * src[r];
+        }
+        st = coop_channels_estimate(cells, k, R, h->confidence, (size_t)h->bootstrap, boot_seed,
+                                    out->est[o], err);
+    }
+    free(cells);
+    return st;
+}
