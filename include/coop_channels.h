@@ -103,6 +103,13 @@ void coop_channels_term_name(coop_chan_term t, char *buf, size_t size);
 /* The contrast of weights w applied to one set of cell values v[0 .. 2^k - 1]. */
 double coop_channels_contrast(int k, const double *w, const double *v);
 
+/* The same contrast computed from differences of cells that differ in one factor
+ * only (Yates's algorithm, the Shapley marginal contributions), so that a term
+ * involving a factor without any effect (every v(S + F) == v(S)) is exactly 0;
+ * equal to coop_channels_contrast(k, weights, v) up to rounding.  The estimates
+ * use this one. */
+double coop_channels_value(int k, coop_chan_term t, const double *v);
+
 /* ---- estimates ---- */
 
 /* One term of one outcome: s.diff is the estimate (the mean over replicates of

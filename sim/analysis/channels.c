@@ -215,6 +215,43 @@ double coop_channels_contrast(int k, const double *w, const double *v)
     return x;
 }
 
+/* The term's contrast computed so that a factor without effect gives exactly 0:
+ * from differences between cells that differ only in one factor (the fast
+ * Walsh-Hadamard transform of Yates's algorithm for the factorial terms, the
+ * marginal contributions for the Shapley values), never from sums of weighted
+ * cells whose rounding errors would not cancel. */
+double coop_channels_value(int k, coop_chan_term t, const double *v)
+{
+    unsigned cells = 1u << k, all = cells - 1u;
+    switch (t.kind) {
+    case COOP_CHAN_TOTAL:
+        return v[all] - v[0];
+    case COOP_CHAN_MAIN:
+    case COOP_CHAN_INTERACTION: {
+        double y[COOP_CHAN_MAX_CELLS];
+        memcpy(y, v, cells * sizeof *y);
+        for (unsigned f = 1; f < cells; f <<= 1)
+            for (unsigned s = 0; s < cells; s++)
+                if (!(s & f)) {
+                    double a = y[s], b = y[s | f];
+                    y[s] = a + b;
+                    y[s | f] = b - a;
+                }
+        return ldexp(y[t.mask], -(k - 1));
+    }
+    case COOP_CHAN_SHAPLEY: {
+        double x = 0.0, kf = factorial(k);
+        for (unsigned s = 0; s < cells; s++)
+            if (!(s & t.mask)) {
+                int size = popcount(s);
+                x += factorial(size) * factorial(k - size - 1) / kf * (v[s | t.mask] - v[s]);
+            }
+        return x;
+    }
+    }
+    return NAN;
+}
+
 /* ---------------------------------------------------------------- estimates */
 
 int coop_channels_estimate(const double *cells, int k, size_t R, double level, size_t n_boot,
@@ -240,12 +277,11 @@ int coop_channels_estimate(const double *cells, int k, size_t R, double level, s
     coop_chan_term terms[COOP_CHAN_MAX_TERMS];
     int nt = coop_channels_terms(k, terms), st = COOP_OK;
     for (int t = 0; t < nt && !st; t++) {
-        double w[COOP_CHAN_MAX_CELLS], v[COOP_CHAN_MAX_CELLS];
-        coop_channels_weights(k, terms[t], w);
+        double v[COOP_CHAN_MAX_CELLS];
         for (size_t i = 0; i < n; i++) {
             for (unsigned s = 0; s < nc; s++)
                 v[s] = cells[s * R + use[i]];
-            c[i] = coop_channels_contrast(k, w, v);
+            c[i] = coop_channels_value(k, terms[t], v);
         }
         est[t].term = terms[t];
         st = coop_paired_compare(c, zero, n, level, n_boot, boot_seed, &est[t].s, err);
