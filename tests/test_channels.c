@@ -277,6 +277,35 @@ Test(channels, estimates_match_scipy)
               est[0].s.diff);
 }
 
+/* The estimates draw one set of bootstrap resamples for all terms; each term's
+ * interval must be, bit for bit, the one coop_paired_compare gives its contrasts
+ * alone (so the total's is hypothesis.csv's), and every other field too. */
+Test(channels, shared_bootstrap_is_coop_paired_compare)
+{
+    enum { R = 57 };
+    double cells[8 * R], c[R], zero[R] = {0};
+    for (int i = 0; i < 8 * R; i++)
+        cells[i] = sin(0.37 * i) + 0.01 * (i % 8);
+    coop_chan_est est[COOP_CHAN_MAX_TERMS];
+    coop_err err = {0};
+    cr_assert_eq(coop_channels_estimate(cells, 3, R, 0.9, 333, 4242, est, &err), COOP_OK);
+    for (int t = 0; t < 11; t++) {
+        for (int r = 0; r < R; r++) {
+            double v[8];
+            for (int s2 = 0; s2 < 8; s2++)
+                v[s2] = cells[s2 * R + r];
+            c[r] = coop_channels_value(3, est[t].term, v);
+        }
+        coop_paired ref;
+        cr_assert_eq(coop_paired_compare(c, zero, R, 0.9, 333, 4242, &ref, &err), COOP_OK);
+        cr_expect(ref.boot_lo == est[t].s.boot_lo && ref.boot_hi == est[t].s.boot_hi,
+                  "term %d: [%.17g, %.17g] vs [%.17g, %.17g]", t, est[t].s.boot_lo,
+                  est[t].s.boot_hi, ref.boot_lo, ref.boot_hi);
+        cr_expect(ref.diff == est[t].s.diff && ref.t_lo == est[t].s.t_lo &&
+                  ref.p_t == est[t].s.p_t && ref.n == est[t].s.n, "term %d", t);
+    }
+}
+
 /* coop_channels_point: cell 0 is the counterfactual world, the last cell the
  * factual one, and an outcome where fewer is better is oriented (total =
  * counterfactual - factual), like hypothesis.csv. */

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "coop_hypothesis.h"
 
 /* ---------------------------------------------------------------- the factors */
@@ -254,14 +258,56 @@ double coop_channels_value(int k, coop_chan_term t, const double *v)
 
 /* ---------------------------------------------------------------- estimates */
 
+/* The bootstrap percentile intervals of the means of the nt contrast samples
+ * c[t * n + i], from one set of n_boot resamples of the replicates shared by all
+ * terms.  It is coop_paired_compare's bootstrap (sim/analysis/paired.c: an
+ * mt19937 seeded with seed, indices gsl_rng_uniform_int(rng, n), running means,
+ * type-7 quantiles) drawn once instead of once per term, which is where a
+ * decomposition spends its time (11 terms x 6 outcomes x n_boot x n draws); each
+ * term gets the very interval coop_paired_compare would give it
+ * (tests/test_channels.c checks the bits).  n >= 2, n_boot >= 1. */
+static int shared_bootstrap(const double *c, int nt, size_t n, double level, size_t n_boot,
+                            unsigned long seed, coop_chan_est *est, coop_err *err)
+{
+    double *means = malloc((size_t)nt * n_boot * sizeof *means), run[COOP_CHAN_MAX_TERMS];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!means || !rng) {
+        free(means);
+        gsl_rng_free(rng);
+        return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory for the bootstrap");
+    }
+    gsl_rng_set(rng, seed);
+    for (size_t b = 0; b < n_boot; b++) {
+        for (int t = 0; t < nt; t++)
+            run[t] = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            size_t j = gsl_rng_uniform_int(rng, n);
+            for (int t = 0; t < nt; t++)
+                run[t] += (c[(size_t)t * n + j] - run[t]) / (double)(i + 1);
+        }
+        for (int t = 0; t < nt; t++)
+            means[(size_t)t * n_boot + b] = run[t];
+    }
+    gsl_rng_free(rng);
+    for (int t = 0; t < nt; t++) {
+        double *m = means + (size_t)t * n_boot;
+        gsl_sort(m, 1, n_boot);
+        est[t].s.boot_lo = gsl_stats_quantile_from_sorted_data(m, 1, n_boot, (1.0 - level) / 2.0);
+        est[t].s.boot_hi = gsl_stats_quantile_from_sorted_data(m, 1, n_boot, (1.0 + level) / 2.0);
+    }
+    free(means);
+    return COOP_OK;
+}
+
 int coop_channels_estimate(const double *cells, int k, size_t R, double level, size_t n_boot,
                            unsigned long boot_seed, coop_chan_est *est, coop_err *err)
 {
     if (!cells || !est || k < 1 || k > COOP_CHAN_MAX_FACTORS)
         return COOP_FAIL(err, COOP_EINVAL, "channels: bad request (%d factors)", k);
     unsigned nc = 1u << k;
-    double *c = malloc((R ? R : 1) * sizeof *c), *zero = calloc(R ? R : 1, sizeof *zero);
-    size_t *use = malloc((R ? R : 1) * sizeof *use);
+    size_t cap = R ? R : 1;
+    double *c = malloc(COOP_CHAN_MAX_TERMS * cap * sizeof *c), *zero = calloc(cap, sizeof *zero);
+    size_t *use = malloc(cap * sizeof *use);
     if (!c || !zero || !use) {
         free(c), free(zero), free(use);
         return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory for %zu replicates", R);
@@ -277,15 +323,18 @@ int coop_channels_estimate(const double *cells, int k, size_t R, double level, s
     coop_chan_term terms[COOP_CHAN_MAX_TERMS];
     int nt = coop_channels_terms(k, terms), st = COOP_OK;
     for (int t = 0; t < nt && !st; t++) {
-        double v[COOP_CHAN_MAX_CELLS];
+        double v[COOP_CHAN_MAX_CELLS], *ct = c + (size_t)t * n;
         for (size_t i = 0; i < n; i++) {
             for (unsigned s = 0; s < nc; s++)
                 v[s] = cells[s * R + use[i]];
-            c[i] = coop_channels_value(k, terms[t], v);
+            ct[i] = coop_channels_value(k, terms[t], v);
         }
         est[t].term = terms[t];
-        st = coop_paired_compare(c, zero, n, level, n_boot, boot_seed, &est[t].s, err);
+        /* the intervals but the bootstrap's, which is drawn once for all terms */
+        st = coop_paired_compare(ct, zero, n, level, 0, boot_seed, &est[t].s, err);
     }
+    if (!st && n >= 2 && n_boot > 0)
+        st = shared_bootstrap(c, nt, n, level, n_boot, boot_seed, est, err);
     free(c), free(zero), free(use);
     return st;
 }
