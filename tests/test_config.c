@@ -704,7 +704,7 @@ Test(config, printer_exact_text)
         "output = {\n  series = \"summary\";\n  snapshots = [ ];\n};\n"
         "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n"
         "  placebo = [ ];\n  primary = \"others_coop_target\";\n  alpha = 0.05;\n"
-        "  confidence = 0.95;\n  bootstrap = 2000;\n};\n"
+        "  confidence = 0.95;\n  bootstrap = 2000;\n  channels = false;\n};\n"
         "domains = (\n  {\n    name = \"pd\";\n    R = 3.0;\n    S = 0.0;\n    T = 5.0;\n"
         "    P = 1.0;\n    public_good = 0.0;\n  }\n);\n"
         "observables = ( );\n"

@@ -433,9 +433,10 @@ const key cfg_schema[] = {
     SPC(SC_HYPOTHESIS, "channels", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
         "true: also run the 2^k factorial design over the motivator's channels (initiative, "
         "demonstration, brokerage: 6 more worlds) and write channels.csv: main effects, "
-        "interactions and Shapley shares of the effect (docs/HYPOTHESIS.md, \"Which channel "
-        "carries the effect\"); false by default because it multiplies the cost of every "
-        "point by (2^k + placebos) / (2 + placebos)"),
+        "interactions and Shapley shares of the effect "
+        "(docs/HYPOTHESIS.md, \"Which channel carries the effect\"); "
+        "false by default because it multiplies the cost of every point by "
+        "(2^k + placebos) / (2 + placebos)"),
 };
 
 const size_t cfg_n_keys = sizeof cfg_schema / sizeof cfg_schema[0];
