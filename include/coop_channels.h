@@ -31,8 +31,9 @@
  * an interaction "does F's effect depend on G"; the Shapley values split the total
  * among the channels, each interaction shared equally among its factors.
  *
- * Everything here but the factor list is a pure function of its arguments (no
- * configuration, no I/O, no global state), safe to call from several threads. */
+ * channels.c holds the design and the statistics: pure functions of their
+ * arguments (no I/O; the factor list is computed once), safe to call from several
+ * threads; channels_report.c writes channels.csv and the printed section. */
 #ifndef COOP_CHANNELS_H
 #define COOP_CHANNELS_H
 
@@ -71,6 +72,14 @@ int coop_channels_factor_of(int c);
  * 0 and all-on, which are the counterfactual and factual worlds, "channels:none"
  * and "channels:all"), into buf. */
 void coop_channels_world_name(unsigned mask, char *buf, size_t size);
+
+/* Makes the motivator role of actor a keep only the channels of the factors in
+ * mask, cell `mask` of the design: the strengths of the other factors' channels
+ * become 0 and the events on their channels are dropped (the role's target and
+ * everything else are kept).  Cell 0 is not the counterfactual world
+ * (coop_hypothesis_remove_role also drops events on channels of no factor).
+ * COOP_EINVAL when a is not an actor of cfg. */
+int coop_channels_keep(coop_config *cfg, int a, unsigned mask, coop_err *err);
 
 /* ---- contrasts: pure functions of k (1 to COOP_CHAN_MAX_FACTORS) ---- */
 
@@ -157,6 +166,17 @@ extern const char coop_channels_csv_header[];
 
 /* Appends the rows of one point (docs/OUTPUT.md) to w (check w->bad). */
 void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp);
+
+/* channels.csv as a file: open creates `path` and writes the header; write
+ * appends a point's rows; close flushes, fsyncs and closes it (COOP_EIO on any
+ * failed write); abort closes and removes it.  Both close and abort release c
+ * (NULL does nothing). */
+typedef struct coop_chan_csv coop_chan_csv;
+
+coop_chan_csv *coop_chan_csv_open(const char *path, coop_err *err);
+int coop_chan_csv_write(coop_chan_csv *c, const coop_chan_point *cp, coop_err *err);
+int coop_chan_csv_close(coop_chan_csv *c, coop_err *err);
+void coop_chan_csv_abort(coop_chan_csv *c);
 
 /* The report's section "Which channel carries the effect" for the primary
  * outcome, after the verdict table.  COOP_EIO when a write fails. */

@@ -76,13 +76,6 @@ int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err);
  * they are equal, `from` has no role, or `to` is the role's target. */
 int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err);
 
-/* Makes the motivator role of actor a keep only the channels of the factors in
- * mask (coop_channels.h): the strengths of the other factors' channels become 0
- * and the events on their channels are dropped.  mask 0 is not
- * coop_hypothesis_remove_role (which drops the events of every channel).
- * COOP_EINVAL when a is not an actor of cfg. */
-int coop_hypothesis_keep_channels(coop_config *cfg, int a, unsigned mask, coop_err *err);
-
 /* The worlds hypothesis settings h make at every point: 2 + h->n_placebo, plus
  * 2^k - 2 with h->channels. */
 int coop_hyp_n_worlds(const coop_hypothesis_cfg *h);

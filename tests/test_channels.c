@@ -5,7 +5,7 @@
  * whose Shapley values and factorial effects are known in closed form (worked by
  * hand below, and the glove game of the textbooks); the exact zero of an inert
  * channel; the estimates and their t intervals against scipy; the worlds
- * (coop_hypothesis_keep_channels); and `coopsim hypothesis` with
+ * (coop_channels_keep); and `coopsim hypothesis` with
  * hypothesis.channels on: the existing worlds and hypothesis.csv unchanged, the
  * total equal to the counterfactual comparison, byte-identical across thread
  * counts, a block per sweep point, the figure. */
@@ -352,7 +352,7 @@ Test(channels, keep_channels_zeroes_the_others_and_drops_their_events)
     coop_err err = {0};
     cr_assert_eq(coop_config_copy(&c2, &cfg, &err), COOP_OK);
     /* demonstration only (bit 1): initiative's strengths and event go */
-    cr_assert_eq(coop_hypothesis_keep_channels(&c2, m, 2u, &err), COOP_OK, "%s", err.text);
+    cr_assert_eq(coop_channels_keep(&c2, m, 2u, &err), COOP_OK, "%s", err.text);
     const coop_motivator_cfg *mm = &c2.actors[m].motivator;
     cr_expect_eq(mm->initiative_impact, 0.0);
     cr_expect_eq(mm->demonstration, 0.4);
@@ -362,11 +362,11 @@ Test(channels, keep_channels_zeroes_the_others_and_drops_their_events)
     coop_config_destroy(&c2);
     /* initiative only: its event stays */
     cr_assert_eq(coop_config_copy(&c2, &cfg, &err), COOP_OK);
-    cr_assert_eq(coop_hypothesis_keep_channels(&c2, m, 1u, &err), COOP_OK, "%s", err.text);
+    cr_assert_eq(coop_channels_keep(&c2, m, 1u, &err), COOP_OK, "%s", err.text);
     cr_expect_eq(c2.actors[m].motivator.initiative_impact, 0.5);
     cr_expect_eq(c2.actors[m].motivator.demonstration, 0.0);
     cr_expect_eq(c2.n_events, 1);
-    cr_expect_eq(coop_hypothesis_keep_channels(&c2, 99, 1u, &err), COOP_EINVAL);
+    cr_expect_eq(coop_channels_keep(&c2, 99, 1u, &err), COOP_EINVAL);
     coop_config_destroy(&c2);
     coop_config_destroy(&cfg);
 }

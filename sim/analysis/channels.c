@@ -129,6 +129,29 @@ void coop_channels_world_name(unsigned mask, char *buf, size_t size)
     }
 }
 
+/* ---------------------------------------------------------------- the cells as worlds */
+
+int coop_channels_keep(coop_config *cfg, int a, unsigned mask, coop_err *err)
+{
+    if (!cfg || a < 0 || (size_t)a >= cfg->n_actors)
+        return COOP_FAIL(err, COOP_EINVAL, "channels: no actor with index %d", a);
+    for (int c = 0; c < COOP_N_MOT; c++) {
+        int f = coop_channels_factor_of(c);
+        if (f >= 0 && !((mask >> f) & 1u) && coop_motivator_strength(c))
+            coop_motivator_set(&cfg->actors[a].motivator, c, 0.0);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        const coop_event_cfg *ev = &cfg->events[i];
+        int f = coop_channels_factor_of(coop_motivator_channel(ev->ref.field));
+        if (ev->ref.index == a && f >= 0 && !((mask >> f) & 1u))
+            continue; /* an event on a channel switched off */
+        cfg->events[k++] = *ev;
+    }
+    cfg->n_events = k;
+    return COOP_OK;
+}
+
 /* ---------------------------------------------------------------- contrasts */
 
 static int popcount(unsigned x)

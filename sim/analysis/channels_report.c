@@ -1,10 +1,14 @@
 /* channels_report.c: the channel decomposition written out (coop_channels.h):
- * the rows of channels.csv and the section "Which channel carries the effect" of
+ * channels.csv (its rows, and the file written and synced like hypothesis.csv)
+ * and the section "Which channel carries the effect" of
  * the report `coopsim hypothesis` prints. */
 #include "coop_channels.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char coop_channels_csv_header[] =
     "point,outcome,term,estimate,ci_lo,ci_hi,t_lo,t_hi,p_t,n,share";
@@ -43,6 +47,69 @@ void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp)
             coop_csv_num(w, share_of(cp, o, e));
             coop_csv_put(w, "\n");
         }
+}
+
+struct coop_chan_csv {
+    coop_csv out;
+    char *path;
+};
+
+coop_chan_csv *coop_chan_csv_open(const char *path, coop_err *err)
+{
+    coop_chan_csv *c = calloc(1, sizeof *c);
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory");
+        return NULL;
+    }
+    if (!(c->out.f = fopen(path, "w"))) {
+        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
+        free(c->path);
+        free(c);
+        return NULL;
+    }
+    coop_csv_put(&c->out, "%s\n", coop_channels_csv_header);
+    if (c->out.bad) {
+        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->out.errnum));
+        coop_chan_csv_abort(c);
+        return NULL;
+    }
+    return c;
+}
+
+int coop_chan_csv_write(coop_chan_csv *c, const coop_chan_point *cp, coop_err *err)
+{
+    coop_channels_csv_rows(&c->out, cp);
+    return c->out.bad ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
+                                  strerror(c->out.errnum))
+                      : COOP_OK;
+}
+
+int coop_chan_csv_close(coop_chan_csv *c, coop_err *err)
+{
+    if (!c)
+        return COOP_OK;
+    int failed = c->out.bad, e = c->out.errnum;
+    if (!failed && (fflush(c->out.f) != 0 || fsync(fileno(c->out.f)) != 0))
+        failed = 1, e = errno;
+    if (fclose(c->out.f) != 0 && !failed)
+        failed = 1, e = errno;
+    int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
+                                strerror(e ? e : EIO))
+                    : COOP_OK;
+    free(c->path);
+    free(c);
+    return st;
+}
+
+void coop_chan_csv_abort(coop_chan_csv *c)
+{
+    if (!c)
+        return;
+    fclose(c->out.f);
+    unlink(c->path);
+    free(c->path);
+    free(c);
 }
 
 /* A number for the table: four significant digits, NA for NaN. */

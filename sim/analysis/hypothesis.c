@@ -9,7 +9,9 @@
  * in the counterfactual they are dropped (they would switch the role back on), in
  * a placebo world they apply to the placebo actor.  Replicate r of every world
  * runs with the same seed (common random numbers), so the paired difference of an
- * outcome isolates the role.
+ * outcome isolates the role.  With hypothesis.channels the cells of the factorial
+ * design over the role's channels follow (coop_channels.h): they are not compared
+ * with the factual world but decomposed (channels.csv, the report's last section).
  *
  * The collector sink stores the COOP_N_OUTCOMES outcome scalars of every
  * replicate of every world of the current point and, when the experiment reports
@@ -133,27 +135,6 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     return COOP_OK;
 }
 
-int coop_hypothesis_keep_channels(coop_config *cfg, int a, unsigned mask, coop_err *err)
-{
-    if (!cfg || !is_actor(cfg, a))
-        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no actor with index %d", a);
-    for (int c = 0; c < COOP_N_MOT; c++) {
-        int f = coop_channels_factor_of(c);
-        if (f >= 0 && !((mask >> f) & 1u) && coop_motivator_strength(c))
-            coop_motivator_set(&cfg->actors[a].motivator, c, 0.0);
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < cfg->n_events; i++) {
-        const coop_event_cfg *ev = &cfg->events[i];
-        int f = coop_channels_factor_of(coop_motivator_channel(ev->ref.field));
-        if (ev->ref.index == a && f >= 0 && !((mask >> f) & 1u))
-            continue; /* an event on a channel switched off */
-        cfg->events[k++] = *ev;
-    }
-    cfg->n_events = k;
-    return COOP_OK;
-}
-
 int coop_hyp_n_worlds(const coop_hypothesis_cfg *h)
 {
     int n = 2 + h->n_placebo;
@@ -187,7 +168,7 @@ static int make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, cha
         st = coop_hypothesis_move_role(cfg, h->motivator, p, err);
     } else if (w < coop_hyp_n_worlds(h)) {
         coop_channels_world_name(world_cell(h, w), buf, sizeof buf);
-        st = coop_hypothesis_keep_channels(cfg, h->motivator, world_cell(h, w), err);
+        st = coop_channels_keep(cfg, h->motivator, world_cell(h, w), err);
     } else {
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no world %d", w);
     }
@@ -848,63 +829,35 @@ typedef struct run_ctx {
     const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
     FILE *table;
     int count[3];             /* verdicts of the hypothesis by coop_verdict */
-    coop_csv chan;            /* channels.csv (hypothesis.channels); chan.f NULL when off */
-    char chan_path[COOP_PATH_MAX + 32];
+    coop_chan_csv *chan;      /* channels.csv (hypothesis.channels); NULL when off */
     coop_chan_point *chan_last;  /* the last point's decomposition, for the report */
 } run_ctx;
-
-/* channels.csv at path, with its header (hypothesis.channels). */
-static int chan_open(run_ctx *rc, const char *path, coop_err *err)
-{
-    snprintf(rc->chan_path, sizeof rc->chan_path, "%s", path);
-    if (!(rc->chan_last = malloc(sizeof *rc->chan_last)))
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-    if (!(rc->chan.f = fopen(path, "w")))
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
-    coop_csv_put(&rc->chan, "%s\n", coop_channels_csv_header);
-    return rc->chan.bad ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path,
-                                    strerror(rc->chan.errnum))
-                        : COOP_OK;
-}
-
-/* Flushes, syncs and closes channels.csv (nothing when it is not open). */
-static int chan_close(run_ctx *rc, coop_err *err)
-{
-    if (!rc->chan.f)
-        return COOP_OK;
-    int failed = rc->chan.bad, e = rc->chan.errnum;
-    if (!failed && (fflush(rc->chan.f) != 0 || fsync(fileno(rc->chan.f)) != 0))
-        failed = 1, e = errno;
-    if (fclose(rc->chan.f) != 0 && !failed)
-        failed = 1, e = errno;
-    rc->chan.f = NULL;
-    return failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", rc->chan_path,
-                              strerror(e ? e : EIO))
-                  : COOP_OK;
-}
-
-/* Closes and removes an unfinished channels.csv; releases the report's copy. */
-static void chan_abort(run_ctx *rc)
-{
-    if (rc->chan.f) {
-        fclose(rc->chan.f);
-        rc->chan.f = NULL;
-        unlink(rc->chan_path);
-    }
-    free(rc->chan_last);
-    rc->chan_last = NULL;
-}
 
 /* The channel decomposition of a point: its rows, and a copy for the report. */
 static int chan_point(run_ctx *rc, const coop_hyp_point *res, coop_err *err)
 {
-    if (!res->channels || !rc->chan.f)
+    if (!res->channels || !rc->chan)
         return COOP_OK;
     *rc->chan_last = *res->channels;
-    coop_channels_csv_rows(&rc->chan, res->channels);
-    return rc->chan.bad ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", rc->chan_path,
-                                    strerror(rc->chan.errnum))
-                        : COOP_OK;
+    return coop_chan_csv_write(rc->chan, res->channels, err);
+}
+
+/* channels.csv at path (hypothesis.channels), and room for the report's copy. */
+static int chan_open(run_ctx *rc, const char *path, coop_err *err)
+{
+    if (!(rc->chan_last = malloc(sizeof *rc->chan_last)))
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    rc->chan = coop_chan_csv_open(path, err);
+    return rc->chan ? COOP_OK : err && err->code ? err->code : COOP_EIO;
+}
+
+/* Removes an unfinished channels.csv; releases the report's copy. */
+static void chan_abort(run_ctx *rc)
+{
+    coop_chan_csv_abort(rc->chan);
+    rc->chan = NULL;
+    free(rc->chan_last);
+    rc->chan_last = NULL;
 }
 
 static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
@@ -1003,7 +956,8 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
     if (!status)
-        status = chan_close(rc, err);
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (status)
         goto out;
     coop_run_info_finish(&info, "complete");
@@ -1094,7 +1048,8 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
     if (!status)
-        status = chan_close(rc, err);
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (!status && rename(tmp, final) != 0)
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", final, tmp,
                            strerror(errno));
