@@ -70,7 +70,8 @@ typedef struct coop_domain_cfg {
  * schema rows (loading, checks, printing, parameter paths, docs), the engine's
  * per-actor channel values, their events and coop_model_get_param, and the
  * hypothesis worlds (counterfactual: the strengths set to 0; placebo: the role
- * moved whole; a role's events moved with it).
+ * moved whole; a role's events moved with it) and the factors of the channel design
+ * (coop_channels.h: the channels whose keys share their first word form one factor).
  * Adding a channel takes 3 edits: 1. its X line here; 2. its mechanism in
  * do_motivators (sim/model/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
  * the docs/CONFIG.md table regenerated (`coopsim schema`, which test_docs checks) and
@@ -210,6 +211,8 @@ typedef struct coop_hypothesis_cfg {
     double sesoi[COOP_HYP_OUTCOMES]; /* hypothesis.sesoi: smallest effect of interest per
                                       * outcome (COOP_O_* order), its units, >= 0 */
     int max_replicates;   /* the bound of `coopsim hypothesis --replicates auto` */
+    int channels;         /* 1: the factorial design over the motivator's channels
+                           * (coop_channels.h); 0: factual, counterfactual, placebos only */
 } coop_hypothesis_cfg;
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates

@@ -13,6 +13,11 @@
  *   world 2+ placebo:NAME     the motivator's role removed as in the counterfactual,
  *                             and actor NAME given it instead (the same target and
  *                             strengths), one world per hypothesis.placebo entry
+ *   then, with hypothesis.channels = true, the cells of the factorial design over
+ *   the motivator's channels other than all-off (the counterfactual) and all-on
+ *   (the factual), in mask order (coop_channels.h):
+ *            channels:F+G..   only the channels of factors F, G, ... keep their
+ *                             strengths; the others' are 0 and their events dropped
  *
  * The outcomes are always measured about cfg->hyp.motivator and cfg->hyp.target,
  * which stay the original motivator and target in every world, so "the others"
@@ -49,8 +54,9 @@
 #include "coop_experiment.h"
 #include "coop_model.h"
 #include "coop_paired.h"
+#include "coop_channels.h"
 
-#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO)
+#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO + COOP_CHAN_MAX_WORLDS)
 #define COOP_HYP_WORLD_NAME (COOP_NAME_MAX + 8) /* "placebo:" + an actor name */
 
 enum { COOP_HYP_FACTUAL = 0, COOP_HYP_COUNTERFACTUAL = 1, COOP_HYP_PLACEBO = 2 };
@@ -73,9 +79,13 @@ int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err);
  * they are equal, `from` has no role, or `to` is the role's target. */
 int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err);
 
+/* The worlds hypothesis settings h make at every point: 2 + h->n_placebo, plus
+ * 2^k - 2 with h->channels. */
+int coop_hyp_n_worlds(const coop_hypothesis_cfg *h);
+
 /* The worlds of one point, built from that point's configuration. */
 typedef struct coop_hyp_worlds {
-    int n;                                         /* 2 + cfg->hyp.n_placebo */
+    int n;                                         /* coop_hyp_n_worlds(&cfg->hyp) */
     coop_config cfg[COOP_HYP_MAX_WORLDS];          /* owned deep copies */
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
     const char *names[COOP_HYP_MAX_WORLDS];        /* name[w], as coop_plan wants them */
@@ -136,6 +146,9 @@ typedef struct coop_hyp_point {
     uint32_t boot_seed;
     int n_comparisons;      /* n_worlds - 1 */
     coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
+    /* The channel decomposition of the point (hypothesis.channels), NULL when off;
+     * the collector's, valid during its callback only. */
+    const coop_chan_point *channels;
 } coop_hyp_point;
 
 /* The confidence level of the interval printed beside outcome o's verdict: 1 -

@@ -392,7 +392,8 @@ Test(run_e2e, manifest_names_the_command_that_reproduces_it)
     snprintf(b, sizeof b, "%s/again", tmp);
     r = e2e_run("hypothesis %s --quiet -o %s", m, b);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_expect_eq(same_dir_files(a, b), 4); /* summary, milestones, outcomes, hypothesis */
+    /* summary, milestones, outcomes, hypothesis, channels (eu_ca.cfg: hypothesis.channels) */
+    cr_expect_eq(same_dir_files(a, b), 5);
     e2e_rmrf(tmp);
 }
 

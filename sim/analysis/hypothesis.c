@@ -9,7 +9,9 @@
  * in the counterfactual they are dropped (they would switch the role back on), in
  * a placebo world they apply to the placebo actor.  Replicate r of every world
  * runs with the same seed (common random numbers), so the paired difference of an
- * outcome isolates the role.
+ * outcome isolates the role.  With hypothesis.channels the cells of the factorial
+ * design over the role's channels follow (coop_channels.h): they are not compared
+ * with the factual world but decomposed (channels.csv, the report's last section).
  *
  * The collector sink stores the COOP_N_OUTCOMES outcome scalars of every
  * replicate of every world of the current point and, when the experiment reports
@@ -136,6 +138,48 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     return COOP_OK;
 }
 
+int coop_hyp_n_worlds(const coop_hypothesis_cfg *h)
+{
+    int n = 2 + h->n_placebo;
+    return h->channels ? n + (1 << coop_channels_n_factors()) - 2 : n;
+}
+
+/* The world of the channel design's cell `mask` (not 0, not all-on), from world
+ * index w of a point whose hypothesis settings are h. */
+static unsigned world_cell(const coop_hypothesis_cfg *h, int w)
+{
+    return (unsigned)(w - (2 + h->n_placebo) + 1);
+}
+
+/* Turns cfg, a copy of the point's configuration, into world w of the point (the
+ * table at the top of coop_hypothesis.h), its name into name (when not NULL). */
+static int make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, char *name,
+                      size_t size, coop_err *err)
+{
+    char buf[COOP_CHAN_NAME];
+    int st = COOP_OK;
+    if (w == COOP_HYP_FACTUAL) {
+        snprintf(buf, sizeof buf, "factual");
+    } else if (w == COOP_HYP_COUNTERFACTUAL) {
+        snprintf(buf, sizeof buf, "counterfactual");
+        st = coop_hypothesis_remove_role(cfg, h->motivator, err);
+    } else if (w < 2 + h->n_placebo) {
+        int p = h->placebo[w - COOP_HYP_PLACEBO];
+        if (!is_actor(cfg, p))
+            return COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
+        snprintf(buf, sizeof buf, "placebo:%s", cfg->actors[p].name);
+        st = coop_hypothesis_move_role(cfg, h->motivator, p, err);
+    } else if (w < coop_hyp_n_worlds(h)) {
+        coop_channels_world_name(world_cell(h, w), buf, sizeof buf);
+        st = coop_channels_keep(cfg, h->motivator, world_cell(h, w), err);
+    } else {
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no world %d", w);
+    }
+    if (name && (size_t)snprintf(name, size, "%s", buf) >= size)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: world name '%s' is too long", buf);
+    return st;
+}
+
 void coop_hyp_worlds_free(coop_hyp_worlds *w)
 {
     if (!w)
@@ -167,25 +211,11 @@ coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err)
         COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
         return NULL;
     }
-    w->n = 2 + h->n_placebo;
+    w->n = coop_hyp_n_worlds(h);
     int st = COOP_OK;
     for (int k = 0; k < w->n && !st; k++) {
-        if ((st = coop_config_copy(&w->cfg[k], cfg, err)))
-            break;
-        if (k == COOP_HYP_FACTUAL) {
-            snprintf(w->name[k], sizeof w->name[k], "factual");
-        } else if (k == COOP_HYP_COUNTERFACTUAL) {
-            snprintf(w->name[k], sizeof w->name[k], "counterfactual");
-            st = coop_hypothesis_remove_role(&w->cfg[k], h->motivator, err);
-        } else {
-            int p = h->placebo[k - COOP_HYP_PLACEBO];
-            if (!is_actor(cfg, p)) {
-                st = COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
-                break;
-            }
-            snprintf(w->name[k], sizeof w->name[k], "placebo:%s", cfg->actors[p].name);
-            st = coop_hypothesis_move_role(&w->cfg[k], h->motivator, p, err);
-        }
+        if (!(st = coop_config_copy(&w->cfg[k], cfg, err)))
+            st = make_world(&w->cfg[k], h, k, w->name[k], sizeof w->name[k], err);
         w->names[k] = w->name[k];
     }
     if (st) {
@@ -272,6 +302,7 @@ struct coop_hyp_collector {
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
     const char *names[COOP_HYP_MAX_WORLDS];
     coop_hyp_point res;
+    coop_chan_point *chan;   /* the channel decomposition, allocated when first needed */
 };
 
 /* x as outcomes.csv holds it ("%.10g"), so that every statistic can be recomputed
@@ -311,6 +342,26 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
     return COOP_OK;
 }
 
+/* The channel decomposition of the point in the collector (hypothesis.channels):
+ * cell 0 is the counterfactual world, the last cell the factual one, the others
+ * the channel worlds after the placebos. */
+static int collector_channels(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int point,
+                              uint32_t boot, coop_err *err)
+{
+    int k = coop_channels_n_factors(), world_of[COOP_CHAN_MAX_CELLS];
+    unsigned all = (1u << k) - 1u;
+    if (!c->chan && !(c->chan = malloc(sizeof *c->chan)))
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    for (unsigned s = 0; s <= all; s++)
+        world_of[s] = s == 0 ? COOP_HYP_COUNTERFACTUAL
+                      : s == all ? COOP_HYP_FACTUAL
+                                 : 2 + h->n_placebo + (int)s - 1;
+    int st = coop_channels_point(h, c->values, (size_t)c->replicates, k, world_of, point, boot,
+                                 c->chan, err);
+    c->res.channels = st ? NULL : c->chan;
+    return st;
+}
+
 int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err)
 {
     if (world != c->n_worlds - 1)
@@ -319,9 +370,19 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d done with %ld of %ld "
                          "replicates delivered", point, c->received,
                          (long)c->n_worlds * c->replicates);
-    int st = coop_hypothesis_compare(&c->cfg0->hyp, c->values, c->n_worlds, c->replicates,
-                                     c->names, point, coop_hypothesis_boot_seed(c->seed, point),
+    const coop_hypothesis_cfg *h = &c->cfg0->hyp;
+    int n_cmp = c->n_worlds;
+    if (h->channels) { /* the channel worlds are decomposed, not compared */
+        if (c->n_worlds != coop_hyp_n_worlds(h))
+            return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d has %d worlds, its "
+                             "configuration makes %d", point, c->n_worlds, coop_hyp_n_worlds(h));
+        n_cmp = 2 + h->n_placebo;
+    }
+    uint32_t boot = coop_hypothesis_boot_seed(c->seed, point);
+    int st = coop_hypothesis_compare(h, c->values, n_cmp, c->replicates, c->names, point, boot,
                                      &c->res, err);
+    if (!st && h->channels)
+        st = collector_channels(c, h, point, boot, err);
     if (!st && c->fn)
         st = c->fn(c->ctx, &c->res, c->cfg0, err);
     return st;
@@ -395,6 +456,7 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
     if (!c)
         return;
     free(c->values);
+    free(c->chan);
     free(c);
 }
 
@@ -746,7 +808,36 @@ typedef struct run_ctx {
     const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
     FILE *table;
     int count[COOP_N_VERDICTS]; /* verdicts of the hypothesis by coop_verdict */
+    coop_chan_csv *chan;      /* channels.csv (hypothesis.channels); NULL when off */
+    coop_chan_point *chan_last;  /* the last point's decomposition, for the report */
 } run_ctx;
+
+/* The channel decomposition of a point: its rows, and a copy for the report. */
+static int chan_point(run_ctx *rc, const coop_hyp_point *res, coop_err *err)
+{
+    if (!res->channels || !rc->chan)
+        return COOP_OK;
+    *rc->chan_last = *res->channels;
+    return coop_chan_csv_write(rc->chan, res->channels, err);
+}
+
+/* channels.csv at path (hypothesis.channels), and room for the report's copy. */
+static int chan_open(run_ctx *rc, const char *path, coop_err *err)
+{
+    if (!(rc->chan_last = malloc(sizeof *rc->chan_last)))
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    rc->chan = coop_chan_csv_open(path, err);
+    return rc->chan ? COOP_OK : err && err->code ? err->code : COOP_EIO;
+}
+
+/* Removes an unfinished channels.csv; releases the report's copy. */
+static void chan_abort(run_ctx *rc)
+{
+    coop_chan_csv_abort(rc->chan);
+    rc->chan = NULL;
+    free(rc->chan_last);
+    rc->chan_last = NULL;
+}
 
 static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
 {
@@ -777,7 +868,8 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
             fprintf(rc->table, " %s", coop_verdict_name(res->cmp[k].verdict));
         fputc('\n', rc->table);
     }
-    return coop_hyp_csv_write(rc->csv, res, err);
+    int st = chan_point(rc, res, err);
+    return st ? st : coop_hyp_csv_write(rc->csv, res, err);
 }
 
 static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
@@ -811,6 +903,9 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         status = err && err->code ? err->code : COOP_EIO;
         goto out;
     }
+    snprintf(path, len, "%s/channels.csv", tmp); /* no longer than hypothesis.csv */
+    if (cfg->hyp.channels && (status = chan_open(rc, path, err)))
+        goto out;
     coop_sink inner = coop_output_sink(out);
     if (!(col = coop_hyp_collector_alloc(w->n, cfg->replicates, (uint32_t)cfg->seed, &inner,
                                          on_point, rc, err))) {
@@ -841,6 +936,9 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         goto out;
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
+    if (!status)
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (status)
         goto out;
     coop_run_info_finish(&info, "complete");
@@ -848,15 +946,19 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     out = NULL; /* released by close, whatever happened */
     if (status)
         goto out;
-    if (opts->table && coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK)
+    if (opts->table && (coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK ||
+                        (rc->chan_last && cfg->hyp.channels &&
+                         coop_channels_print(opts->table, rc->chan_last, cfg) != COOP_OK)))
         status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard output");
     if (!opts->quiet)
         fprintf(stderr, "coopsim: %d worlds x %d replicates of '%s' written to %s/\n", w->n,
                 cfg->replicates, cfg->name, opts->dir);
 out:
     coop_progress_free(pg);
-    if (rc)
+    if (rc) {
         coop_hyp_csv_abort(rc->csv);
+        chan_abort(rc);
+    }
     coop_output_abort(out);
     coop_hyp_collector_free(col);
     free(path);
@@ -874,11 +976,8 @@ static int sweep_world_cfg(void *ctx, int point, int world, coop_config *cfg, co
 {
     const sweep_ctx *sc = ctx;
     int st = coop_sweep_config(sc->sweep, point, cfg, err);
-    if (!st && world == COOP_HYP_COUNTERFACTUAL)
-        st = coop_hypothesis_remove_role(cfg, sc->hyp->motivator, err);
-    else if (!st && world >= COOP_HYP_PLACEBO)
-        st = coop_hypothesis_move_role(cfg, sc->hyp->motivator,
-                                       sc->hyp->placebo[world - COOP_HYP_PLACEBO], err);
+    if (!st)
+        st = make_world(cfg, sc->hyp, world, NULL, 0, err);
     return st;
 }
 
@@ -901,6 +1000,11 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
         goto out;
     }
     const coop_hypothesis_cfg *h = &cfg->hyp;
+    char ctmp[COOP_PATH_MAX + 32], cfinal[COOP_PATH_MAX + 32];
+    snprintf(ctmp, sizeof ctmp, "%s/channels.csv.tmp", opts->dir);
+    snprintf(cfinal, sizeof cfinal, "%s/channels.csv", opts->dir);
+    if (h->channels && (status = chan_open(rc, ctmp, err)))
+        goto out;
     if (rc->table) {
         fprintf(rc->table, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
                 "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
@@ -926,8 +1030,14 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
         goto out;
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
+    if (!status)
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (!status && rename(tmp, final) != 0)
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", final, tmp,
+                           strerror(errno));
+    if (!status && h->channels && rename(ctmp, cfinal) != 0)
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", cfinal, ctmp,
                            strerror(errno));
     if (!status && rc->table) {
         fprintf(rc->table, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
@@ -942,6 +1052,7 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
 out:
     if (rc->csv)
         coop_hyp_csv_abort(rc->csv);
+    chan_abort(rc);
     free(rc);
     return status;
 }

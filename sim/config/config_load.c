@@ -348,6 +348,16 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         return st;
     coop_hypothesis_cfg *h = &cfg->hyp;
     h->n_placebo = 0;
+    const config_setting_t *ch = g ? config_setting_get_member(g, "channels") : NULL;
+    h->channels = 0;
+    if (ch && config_setting_type(ch) != CONFIG_TYPE_BOOL) {
+        char v[256];
+        cfg_fmt_value(v, sizeof v, ch);
+        return cfg_fail(c, ch, "hypothesis.channels = %s has the wrong type: expected true or "
+                        "false", v);
+    }
+    if (ch)
+        h->channels = config_setting_get_bool(ch);
     const config_setting_t *pl = g ? config_setting_get_member(g, "placebo") : NULL;
     if (!pl)
         return COOP_OK;

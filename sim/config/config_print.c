@@ -366,6 +366,11 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
         fputs(" ];\n", out);
         return;
     }
+    if (strcmp(k->name, "channels") == 0) {
+        put_key(out, ind, "channels");
+        fputs(cfg->hyp.channels ? "true;\n" : "false;\n", out);
+        return;
+    }
     print_name_of(out, ind, k->name, cfg,
                   strcmp(k->name, "motivator") == 0 ? cfg->hyp.motivator : cfg->hyp.target);
 }

@@ -432,6 +432,13 @@ const key cfg_schema[] = {
     INT(SC_HYPOTHESIS, "bootstrap", coop_hypothesis_cfg, bootstrap, 2000, 0, 1000000,
         "bootstrap resamples of the paired differences; 2000 keeps the Monte Carlo error of "
         "95% percentile limits small (Efron & Tibshirani 1993); 0 = no bootstrap interval"),
+    SPC(SC_HYPOTHESIS, "channels", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
+        "true: also run the 2^k factorial design over the motivator's channels (initiative, "
+        "demonstration, brokerage: 6 more worlds) and write channels.csv: main effects, "
+        "interactions and Shapley shares of the effect "
+        "(docs/HYPOTHESIS.md, \"Which channel carries the effect\"); "
+        "false by default because it multiplies the cost of every point by "
+        "(2^k + placebos) / (2 + placebos)"),
     INT(SC_HYPOTHESIS, "max_replicates", coop_hypothesis_cfg, max_replicates, 16384, 2,
         COOP_MAX_REPLICATES, "the most replicates `coopsim hypothesis --replicates auto` "
         "may grow to (doubling from experiment.replicates); 16384 = 8 doublings of the "

@@ -235,6 +235,10 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
         if (h->n && h->n_rows == 1 && (status = plot_forest(p, h, err)))
             return status;
     }
+    char chan[BUF]; /* hypothesis.channels: the channel decomposition (one point) */
+    if (p->n_points == 1 && !plot_join(chan, sizeof chan, p->dir, "channels.csv", err) &&
+        plot_is_file(chan) && (status = plot_channels(p, err)))
+        return status;
     if (p->n_points > 1 && (status = plot_sweep(p, od, h, err)))
         return status;
     if (have[F_SNAPSHOTS] && (status = plot_snapshots(p, err)))

@@ -245,6 +245,12 @@ void hypothesis_name(const plot *p, char *buf, size_t size);
 /* Figure 4: the forest plot of a hypothesis test at one point. */
 int plot_forest(plot *p, const hdata *h, coop_err *err);
 
+/* ---- plot_channels.c: the channel decomposition (channels.csv) */
+
+/* The total effect's Shapley split and the factorial terms of the primary
+ * outcome, at the first point of channels.csv. */
+int plot_channels(plot *p, coop_err *err);
+
 /* ---- plot_series.c: time series and agreements */
 
 /* Figures 1, 2 and 6: cooperation toward the target per actor, the target's
