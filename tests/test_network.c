@@ -693,7 +693,7 @@ Test(network, overrides_precedence_and_set)
         write_file(path, "network = { type = \"ring\"; n = 10; k = 2; };\n"
                          "actor_overrides = ( { from = 1; to = 3; capacity = 2.0; } );\n");
         coop_err err = {0};
-        int st = coop_config_load(path, bad[i], 1, &cfg, &err);
+        int st = coop_population_load(path, bad[i], 1, &cfg, &err);
         unlink(path);
         cr_assert_eq(st, COOP_ECONFIG);
         cr_assert_not_null(strstr(err.text, bad[i][1]), "%s", err.text);

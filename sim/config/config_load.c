@@ -870,7 +870,13 @@ static int prescan(const char *path, coop_err *err)
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err)
 {
-    ctx c = {path, err, NULL, 0};
+    return coop_config_load_with(path, overrides, n_overrides, NULL, cfg, err);
+}
+
+int coop_config_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                          coop_population_fn build, coop_config *cfg, coop_err *err)
+{
+    ctx c = {path, err, NULL, 0, build};
     config_t lc;
     coop_config tmp;
     int st;
