@@ -6,7 +6,9 @@
  * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
  * (sim/config/config_params.c), and the resolved-configuration printer
  * (sim/config/config_print.c); their private header is sim/config/config_internal.h.  The
- * engine reads these structs directly; nothing downstream parses text again.
+ * engine reads these structs directly; nothing downstream parses text again.  A
+ * generated population (the `network` group) is only described here and built by
+ * the model layer (coop_population.h), through coop_config_load_with.
  *
  * Paths name values the same way everywhere (`--set`, events, sweeps):
  *   experiment.seed, time.end, noise, update_every, engagement.alpha,
