@@ -33,7 +33,7 @@ static void load_fails(const char *path, const char *const *ov, size_t n, const 
 {
     coop_config cfg;
     coop_err err = {0};
-    int st = coop_config_load(path, ov, n, &cfg, &err);
+    int st = coop_population_load(path, ov, n, &cfg, &err);
     cr_assert_eq(st, COOP_ECONFIG, "expected COOP_ECONFIG for %s, got %d", path, st);
     cr_assert_str_eq(err.text, text);
     cr_assert_eq(cfg.actors, NULL);
@@ -374,7 +374,7 @@ Test(config, bad_corpus)
 
         coop_config cfg;
         coop_err err = {0};
-        int st = coop_config_load(path, NULL, 0, &cfg, &err);
+        int st = coop_population_load(path, NULL, 0, &cfg, &err);
         cr_expect_eq(st, COOP_ECONFIG, "%s: status %d, message: %s", path, st, err.text);
         char prefix[600];
         if (line > 0)
@@ -633,7 +633,7 @@ Test(config, override_errors)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         coop_config c;
         coop_err err = {0};
-        int st = coop_config_load(f, &cases[i].ov, 1, &c, &err);
+        int st = coop_population_load(f, &cases[i].ov, 1, &c, &err);
         cr_expect_eq(st, COOP_ECONFIG, "%s: status %d", cases[i].ov, st);
         cr_expect_eq(strncmp(err.text, cases[i].text, strlen(cases[i].text)), 0,
                      "%s:\n got  %s\n want %s", cases[i].ov, err.text, cases[i].text);

@@ -18,6 +18,7 @@
 #include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_plot.h"
+#include "coop_population.h"
 #include "coop_progress.h"
 #include "coop_sweep.h"
 #include "coop_tournament.h"
@@ -55,8 +56,8 @@ const volatile sig_atomic_t *coop_command_stop_signal(void)
 
 int coop_command_load(const coop_cli *cli, coop_config *cfg, coop_err *err)
 {
-    int status = coop_config_load(cli->input, (const char *const *)cli->overrides,
-                                  cli->n_overrides, cfg, err);
+    int status = coop_population_load(cli->input, (const char *const *)cli->overrides,
+                                      cli->n_overrides, cfg, err);
     if (status || cli->cmd == COOP_CMD_CHECK)
         return status;
     const char *name = coop_cli_command_name(cli->cmd);

@@ -9,7 +9,10 @@
  * every setting an override creates carries the override's text in its libconfig
  * hook, so that errors about it read "--set PATH=VALUE: ..." instead of
  * "FILE:LINE: ...".  (3) The tree is walked once, scope by scope, into a
- * coop_config, with the cross-checks (names, ties, motivators, events).  Events are
+ * coop_config, with the cross-checks (names, ties, motivators, events); a `network`
+ * group's population is built in the middle of that walk by the model layer's
+ * builder that coop_config_load_with is given (coop_population_fn), so that the
+ * groups after it check node names with the tree still at hand.  Events are
  * finally replayed on a scratch copy, so an event that would drive a parameter out
  * of its range is reported at load time, not in the middle of a run.
  *
@@ -884,7 +887,13 @@ static int prescan(const char *path, coop_err *err)
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err)
 {
-    ctx c = {path, err, NULL, 0};
+    return coop_config_load_with(path, overrides, n_overrides, NULL, cfg, err);
+}
+
+int coop_config_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                          coop_population_fn build, coop_config *cfg, coop_err *err)
+{
+    ctx c = {path, err, NULL, 0, build};
     config_t lc;
     coop_config tmp;
     int st;

@@ -56,7 +56,7 @@ const char *const cfg_sweep_method_names[] = {"grid", "lhs", "sobol", "list", NU
 
 const char *const cfg_chars_doc[] = {
     [CH_ANY] = "printable characters",
-    [CH_IDENT] = "letters, digits and _",
+    [CH_IDENT] = COOP_IDENT_CHARS,
     [CH_IDENT0] = "letters, digits and _ (or empty)",
     [CH_KEY] = "a letter, then letters, digits and _",
     [CH_FILE] = "letters, digits, _, . and -",

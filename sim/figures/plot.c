@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "coop_output.h"
+#include "coop_population.h"
 
 /* ---------------------------------------------------------------- the command */
 
@@ -278,7 +279,7 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
     if (!plot_is_file(path))
         return COOP_FAIL(err, COOP_ECONFIG,
                          "%s is not a coopsim results directory: it has no manifest.cfg", dir);
-    if ((status = coop_config_load(path, NULL, 0, &p.cfg, err)))
+    if ((status = coop_population_load(path, NULL, 0, &p.cfg, err)))
         return status;
 
     int have[N_FILES];
