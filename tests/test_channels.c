@@ -515,3 +515,28 @@ Test(channels_e2e, channels_must_be_a_bool)
     cr_expect_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "channels = true;"), "%s", r->out);
 }
+
+/* The reading of the report weighs each channel's main effect against the primary
+ * outcome's SESOI: with a SESOI far above every effect each main effect is called
+ * too small to matter; with SESOI 0 none is. */
+Test(channels_e2e, main_effects_read_against_the_sesoi, .timeout = 120)
+{
+    char tmp[64], big[128], zero[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    cr_assert(tmp[0]);
+    snprintf(big, sizeof big, "%s/big", tmp);
+    snprintf(zero, sizeof zero, "%s/zero", tmp);
+    e2e_result *r = e2e_run("hypothesis tests/data/hyp_small.cfg --quiet --set "
+                            "hypothesis.channels=true --set hypothesis.sesoi.others_coop_target=0.9"
+                            " -o %s", big);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "demonstration's main effect is smaller than the SESOI (0.9)"), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "brokerage's main effect is smaller than the SESOI (0.9)"), "%s",
+              r->out);
+    r = e2e_run("hypothesis tests/data/hyp_small.cfg --quiet --set hypothesis.channels=true "
+                "--set hypothesis.sesoi.others_coop_target=0 -o %s", zero);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "smaller than the SESOI"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "exceeds the SESOI"), "%s", r->out);
+}

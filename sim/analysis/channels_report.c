@@ -134,35 +134,46 @@ static const char *pval(char *buf, size_t size, double p)
 }
 
 /* The sentence on where the total comes from: the largest Shapley share, when
- * the total's interval excludes 0 (a share of nothing means nothing). */
-static void print_reading(FILE *out, const coop_chan_point *cp, const char *mot)
+ * the total's interval excludes 0 (a share of nothing means nothing); then each
+ * channel's main effect read against the outcome's smallest effect of interest
+ * (its t interval inside +-sesoi: too small to matter; entirely beyond it: one
+ * that matters on its own; otherwise, when it includes 0, not distinguishable
+ * from 0). */
+static void print_reading(FILE *out, const coop_chan_point *cp, const char *mot, double sesoi)
 {
     int o = cp->primary, best = -1;
     const coop_chan_est *tot = &cp->est[o][0];
+    char name[COOP_CHAN_NAME];
     if (!(tot->s.t_lo > 0.0 || tot->s.t_hi < 0.0)) {
         fprintf(out, "The total's interval includes 0: there is no effect of %s's role on %s to "
-                "attribute.\n", mot, coop_outcome_names[o]);
-        return;
-    }
-    for (int t = 0; t < cp->n_terms; t++) {
-        const coop_chan_est *e = &cp->est[o][t];
-        if (e->term.kind == COOP_CHAN_SHAPLEY &&
-            (best < 0 || share_of(cp, o, e) > share_of(cp, o, &cp->est[o][best])))
-            best = t;
-    }
-    if (best < 0)
-        return;
-    char name[COOP_CHAN_NAME];
-    coop_channels_term_name(cp->est[o][best].term, name, sizeof name);
-    fprintf(out, "The largest share of the total goes to %s (%.0f%%).", name + strlen("shapley:"),
-            100.0 * share_of(cp, o, &cp->est[o][best]));
-    for (int t = 0; t < cp->n_terms; t++) {
-        const coop_chan_est *e = &cp->est[o][t];
-        if (e->term.kind == COOP_CHAN_MAIN && e->s.t_lo <= 0.0 && e->s.t_hi >= 0.0) {
-            coop_channels_term_name(e->term, name, sizeof name);
-            fprintf(out, " %s's main effect is not distinguishable from 0 (%g%% t interval).",
-                    name + strlen("main:"), 100.0 * cp->confidence);
+                "attribute.", mot, coop_outcome_names[o]);
+    } else {
+        for (int t = 0; t < cp->n_terms; t++) {
+            const coop_chan_est *e = &cp->est[o][t];
+            if (e->term.kind == COOP_CHAN_SHAPLEY &&
+                (best < 0 || share_of(cp, o, e) > share_of(cp, o, &cp->est[o][best])))
+                best = t;
         }
+        if (best >= 0) {
+            coop_channels_term_name(cp->est[o][best].term, name, sizeof name);
+            fprintf(out, "The largest share of the total goes to %s (%.0f%%).",
+                    name + strlen("shapley:"), 100.0 * share_of(cp, o, &cp->est[o][best]));
+        }
+    }
+    for (int t = 0; t < cp->n_terms; t++) {
+        const coop_chan_est *e = &cp->est[o][t];
+        if (e->term.kind != COOP_CHAN_MAIN)
+            continue;
+        coop_channels_term_name(e->term, name, sizeof name);
+        const char *ch = name + strlen("main:");
+        if (sesoi > 0.0 && e->s.t_lo > -sesoi && e->s.t_hi < sesoi)
+            fprintf(out, " %s's main effect is smaller than the SESOI (%g): its %g%% t interval "
+                    "lies within +-%g.", ch, sesoi, 100.0 * cp->confidence, sesoi);
+        else if (sesoi > 0.0 && (e->s.t_lo > sesoi || e->s.t_hi < -sesoi))
+            fprintf(out, " %s's main effect alone exceeds the SESOI (%g).", ch, sesoi);
+        else if (e->s.t_lo <= 0.0 && e->s.t_hi >= 0.0)
+            fprintf(out, " %s's main effect is not distinguishable from 0 (%g%% t interval).",
+                    ch, 100.0 * cp->confidence);
     }
     fputc('\n', out);
 }
@@ -196,7 +207,7 @@ int coop_channels_print(FILE *out, const coop_chan_point *cp, const coop_config 
             "interaction: half the change of one channel's effect when another is switched on "
             "(factorial contrast); shapley: the total split among the channels (they sum to "
             "it, interactions shared equally).  Every outcome: channels.csv.\n");
-    print_reading(out, cp, mot);
+    print_reading(out, cp, mot, cfg->hyp.sesoi[o]);
     if (fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
