@@ -250,7 +250,7 @@ const key cfg_schema[] = {
     FLT(SC_ACTOR, "attention_relax", coop_actor_cfg, attention_relax, 0, 0, 1, 0,
         COOP_F_ACTOR_ATTENTION_RELAX,
         "share of the expansion above attention_budget lost per step (attention is costly "
-        "to keep); 0 = an expansion is permanent, 1 = it lasts one step"),
+        "to keep); 0 = an expansion is permanent, 1 = it is gone by the next step"),
     FLT(SC_ACTOR, "attention_cost", coop_actor_cfg, attention_cost, 0, 0, 1e6, 0,
         COOP_F_ACTOR_ATTENTION_COST,
         "payoff the actor loses for every C it plays (per domain and game), per unit of "
