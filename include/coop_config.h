@@ -122,6 +122,14 @@ typedef struct coop_actor_cfg {
     double propensity;           /* initial probability of C, [0,1] */
     double engagement;           /* initial engagement with each partner, [0,1] */
     double attention_budget;     /* most total engagement over partners, > 0 */
+    /* Agenda setting (docs/ODD.md, 7.2 and 7.5): a motivator's initiative aimed at this
+     * actor moves its budget toward attention_max by attention_expansion of the gap;
+     * the expansion relaxes by attention_relax per step and costs attention_cost per
+     * unit in every game the actor plays.  attention_max <= attention_budget: none. */
+    double attention_max;        /* ceiling of the expanded budget, >= 0 */
+    double attention_expansion;  /* share of the gap one initiative closes, [0,1] */
+    double attention_relax;      /* share of the expansion lost per step, [0,1] */
+    double attention_cost;       /* payoff per game and unit of expansion, >= 0 */
     int rule;                    /* coop_rule_id */
     double rule_param[COOP_RULE_PARAMS_MAX];  /* in coop_rules[rule].param order */
     coop_motivator_cfg motivator;
@@ -158,6 +166,8 @@ typedef enum coop_field {
     COOP_F_DOMAIN_B, COOP_F_DOMAIN_C, COOP_F_DOMAIN_PUBLIC_GOOD,   /* index = domain */
     COOP_F_ACTOR_CAPACITY, COOP_F_ACTOR_OPENNESS, COOP_F_ACTOR_PROPENSITY,
     COOP_F_ACTOR_ENGAGEMENT, COOP_F_ACTOR_ATTENTION,
+    COOP_F_ACTOR_ATTENTION_MAX, COOP_F_ACTOR_ATTENTION_EXPANSION,
+    COOP_F_ACTOR_ATTENTION_RELAX, COOP_F_ACTOR_ATTENTION_COST,
     COOP_F_ACTOR_GOAL,                              /* sub = domain */
     COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
 #define COOP_X_(key, FIELD, strength, doc) COOP_F_MOT_##FIELD,

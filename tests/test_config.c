@@ -648,7 +648,8 @@ Test(config, override_unknown_key_lists_known)
     load_fails("configs/eu_ca.cfg", ov, 1,
                "--set actors.KZ.opennes=0.7: unknown setting 'actors.KZ.opennes' (known: name, "
                "kind, region, capacity, goals, openness, propensity, engagement, "
-               "attention_budget, rule, rule_params, motivator)");
+               "attention_budget, attention_max, attention_expansion, attention_relax, "
+               "attention_cost, rule, rule_params, motivator)");
 }
 
 Test(config, error_in_file_after_override_names_file)
@@ -714,6 +715,8 @@ Test(config, printer_exact_text)
         "actors = (\n  {\n    name = \"A\";\n    kind = \"state\";\n    region = \"\";\n"
         "    capacity = 1.0;\n    goals = {\n      pd = 1.0;\n    };\n    openness = 1.0;\n"
         "    propensity = 0.5;\n    engagement = 0.5;\n    attention_budget = 1000000.0;\n"
+        "    attention_max = 0.0;\n    attention_expansion = 0.0;\n    attention_relax = 0.0;\n"
+        "    attention_cost = 0.0;\n"
         "    rule = \"bush_mosteller\";\n    rule_params = {\n      aspiration = 0.5;\n"
         "      learning_rate = 0.5;\n    };\n  }\n);\n"
         "ties = ( );\nevents = ( );\n";

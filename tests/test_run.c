@@ -366,7 +366,7 @@ static int same_dir_files(const char *a, const char *b)
  * command to use and writes nothing. */
 Test(run_e2e, manifest_names_the_command_that_reproduces_it)
 {
-    char tmp[64], a[128], b[128], m[160], want[512], text[8192];
+    char tmp[64], a[128], b[128], m[160], want[512], text[32768];
     e2e_tmpdir(tmp, sizeof tmp);
     snprintf(a, sizeof a, "%s/h", tmp);
     e2e_result *r = e2e_run("hypothesis configs/eu_ca.cfg --replicates 3 --series summary "

@@ -238,6 +238,24 @@ const key cfg_schema[] = {
         COOP_F_ACTOR_ATTENTION,
         "most total engagement over all partners; the default is effectively unbounded, "
         "scenarios set it"),
+    FLT(SC_ACTOR, "attention_max", coop_actor_cfg, attention_max, 0, 0, 1e6, 0,
+        COOP_F_ACTOR_ATTENTION_MAX,
+        "ceiling to which a motivator's initiatives aimed at this actor can expand its "
+        "attention budget (agenda setting, docs/ODD.md, \"7.5 Motivator and "
+        "counter-mechanisms\"); 0, or any value at or below attention_budget = no expansion, "
+        "the model without agenda setting"),
+    FLT(SC_ACTOR, "attention_expansion", coop_actor_cfg, attention_expansion, 0, 0, 1, 0,
+        COOP_F_ACTOR_ATTENTION_EXPANSION,
+        "share of the gap between the current budget and attention_max that one initiative "
+        "aimed at this actor closes; 0 = initiatives do not move the budget"),
+    FLT(SC_ACTOR, "attention_relax", coop_actor_cfg, attention_relax, 0, 0, 1, 0,
+        COOP_F_ACTOR_ATTENTION_RELAX,
+        "share of the expansion above attention_budget lost per step (attention is costly "
+        "to keep); 0 = an expansion is permanent, 1 = it is gone by the next step"),
+    FLT(SC_ACTOR, "attention_cost", coop_actor_cfg, attention_cost, 0, 0, 1e6, 0,
+        COOP_F_ACTOR_ATTENTION_COST,
+        "payoff the actor loses for every C it plays (per domain and game), per unit of "
+        "budget above attention_budget (the price of the expanded attention); 0 = free"),
     SPC(SC_ACTOR, "rule", V_TEXT, 0, 0, 0, 0, NOFIELD, "bush_mosteller",
         "decision rule (table below); default: Bush-Mosteller reinforcement learning, so "
         "that actors respond to payoffs"),
