@@ -6,7 +6,9 @@
  * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
  * (sim/config/config_params.c), and the resolved-configuration printer
  * (sim/config/config_print.c); their private header is sim/config/config_internal.h.  The
- * engine reads these structs directly; nothing downstream parses text again.
+ * engine reads these structs directly; nothing downstream parses text again.  A
+ * generated population (the `network` group) is only described here and built by
+ * the model layer (coop_population.h), through coop_config_load_with.
  *
  * Paths name values the same way everywhere (`--set`, events, sweeps):
  *   experiment.seed, time.end, noise, update_every, engagement.alpha,
@@ -70,7 +72,8 @@ typedef struct coop_domain_cfg {
  * schema rows (loading, checks, printing, parameter paths, docs), the engine's
  * per-actor channel values, their events and coop_model_get_param, and the
  * hypothesis worlds (counterfactual: the strengths set to 0; placebo: the role
- * moved whole; a role's events moved with it).
+ * moved whole; a role's events moved with it) and the factors of the channel design
+ * (coop_channels.h: the channels whose keys share their first word form one factor).
  * Adding a channel takes 3 edits: 1. its X line here; 2. its mechanism in
  * do_motivators (sim/model/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
  * the docs/CONFIG.md table regenerated (`coopsim schema`, which test_docs checks) and
@@ -119,6 +122,14 @@ typedef struct coop_actor_cfg {
     double propensity;           /* initial probability of C, [0,1] */
     double engagement;           /* initial engagement with each partner, [0,1] */
     double attention_budget;     /* most total engagement over partners, > 0 */
+    /* Agenda setting (docs/ODD.md, 7.2 and 7.5): a motivator's initiative aimed at this
+     * actor moves its budget toward attention_max by attention_expansion of the gap;
+     * the expansion relaxes by attention_relax per step and costs attention_cost per
+     * unit in every game the actor plays.  attention_max <= attention_budget: none. */
+    double attention_max;        /* ceiling of the expanded budget, >= 0 */
+    double attention_expansion;  /* share of the gap one initiative closes, [0,1] */
+    double attention_relax;      /* share of the expansion lost per step, [0,1] */
+    double attention_cost;       /* payoff per game and unit of expansion, >= 0 */
     int rule;                    /* coop_rule_id */
     double rule_param[COOP_RULE_PARAMS_MAX];  /* in coop_rules[rule].param order */
     coop_motivator_cfg motivator;
@@ -155,6 +166,8 @@ typedef enum coop_field {
     COOP_F_DOMAIN_B, COOP_F_DOMAIN_C, COOP_F_DOMAIN_PUBLIC_GOOD,   /* index = domain */
     COOP_F_ACTOR_CAPACITY, COOP_F_ACTOR_OPENNESS, COOP_F_ACTOR_PROPENSITY,
     COOP_F_ACTOR_ENGAGEMENT, COOP_F_ACTOR_ATTENTION,
+    COOP_F_ACTOR_ATTENTION_MAX, COOP_F_ACTOR_ATTENTION_EXPANSION,
+    COOP_F_ACTOR_ATTENTION_RELAX, COOP_F_ACTOR_ATTENTION_COST,
     COOP_F_ACTOR_GOAL,                              /* sub = domain */
     COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
 #define COOP_X_(key, FIELD, strength, doc) COOP_F_MOT_##FIELD,
@@ -193,6 +206,7 @@ typedef struct coop_institutions_cfg {
 
 #define COOP_MAX_PLACEBO 16 /* placebo actors of one hypothesis experiment */
 #define COOP_MAX_STATES 16  /* "others" with per-state outcomes (coop_model.h) and weights */
+#define COOP_HYP_OUTCOMES 6 /* COOP_N_OUTCOMES of coop_model.h (hypothesis.c checks) */
 #define COOP_MAX_SNAPSHOTS 64 /* output.snapshots: steps one run keeps snapshots of */
 
 /* Which actors the outcome scalars (docs/ODD.md, "7.8 Observation") are about,
@@ -212,6 +226,11 @@ typedef struct coop_hypothesis_cfg {
     int n_weights;
     int weight_actor[COOP_MAX_STATES];
     double weight[COOP_MAX_STATES];
+    double sesoi[COOP_HYP_OUTCOMES]; /* hypothesis.sesoi: smallest effect of interest per
+                                      * outcome (COOP_O_* order), its units, >= 0 */
+    int max_replicates;   /* the bound of `coopsim hypothesis --replicates auto` */
+    int channels;         /* 1: the factorial design over the motivator's channels
+                           * (coop_channels.h); 0: factual, counterfactual, placebos only */
 } coop_hypothesis_cfg;
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates
@@ -268,8 +287,9 @@ typedef enum coop_engine_choice {
 /* The `network` group: a generated population (coop_network.h) instead of the
  * `actors` and `ties` lists.  Every node is a copy of `actor_template` named
  * "n0", "n1", ... (or the names of an edge-list file), changed for some nodes by
- * `actor_overrides` (coop_override_cfg); the network is drawn once
- * per configuration from a generator seeded from experiment.seed (stream
+ * `actor_overrides` (coop_override_cfg).  This module only describes the
+ * population: the model layer draws the network once per configuration
+ * (coop_population_build, from a generator seeded from experiment.seed, stream
  * COOP_STREAM_NETWORK of coop_rng_seed), so every replicate, world and point
  * shares it. */
 typedef enum coop_net_type {
@@ -362,12 +382,34 @@ typedef struct coop_config {
                                      * checked here: coop_validation_load reads the group */
 } coop_config;
 
-/* Loads and validates `path`, applying the `--set` overrides in order.  On success
+/* Loads and validates `path`, applying the `--set` overrides in order.  A generated
+ * population (a `network` group) is built by the model layer: load those with
+ * coop_population_load (coop_population.h), or coop_config_load_with.  On success
  * fills *cfg (release with coop_config_destroy).  On failure returns COOP_ECONFIG
  * (or COOP_EIO/COOP_ENOMEM), leaves *cfg empty, and err->text reads
  * "FILE:LINE: SETTING = VALUE ...allowed range..." or "--set PATH=VALUE: ...". */
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err);
+
+/* What builds a generated population (a `network` group): the model layer's
+ * coop_population_build (coop_population.h); the configuration module describes a
+ * population and never draws.  Called by coop_config_load_with once the network
+ * group, actor_template, experiment.seed and experiment.rng, the domains and the
+ * observables are loaded, and before actor_overrides, regions, the hypothesis
+ * actors, events and sweeps, which it lets name generated nodes.  It fills
+ * cfg->actors (n_actors copies of cfg->tmpl with their own goals, named and with
+ * network.initial_c drawn) and cfg->ties (n_ties, obs0 allocated), and for an edge
+ * list cfg->net.n (the count read; 0 on entry when the file gave no network.n) and
+ * cfg->net.n_isolated.  On failure it returns a status, err->text being the message
+ * without its location (the loader puts the network group's FILE:LINE in front);
+ * what it allocated is released by coop_config_destroy. */
+typedef int (*coop_population_fn)(coop_config *cfg, coop_err *err);
+
+/* coop_config_load with build making a generated population.  build NULL: a
+ * configuration with a network group is an error (COOP_ECONFIG, naming
+ * coop_population_load); listed actors and ties need no builder. */
+int coop_config_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                          coop_population_fn build, coop_config *cfg, coop_err *err);
 
 /* Releases what coop_config_load allocated; safe on a zeroed or destroyed config. */
 void coop_config_destroy(coop_config *cfg);
@@ -409,6 +451,14 @@ static inline size_t coop_config_series_ties(const coop_config *cfg)
 {
     return cfg->net.present && !cfg->net.series_nodes ? 0 : cfg->n_ties;
 }
+
+/* The name of network type t (coop_net_type), as network.type writes it. */
+const char *coop_net_type_name(int t);
+
+/* Whether s is a valid actor name: COOP_IDENT_CHARS, 1 to COOP_NAME_MAX - 1 of them
+ * (how a generated population checks the node names of an edge list). */
+#define COOP_IDENT_CHARS "letters, digits and _"
+int coop_config_valid_ident(const char *s);
 
 /* Actor, domain or observable index by name, or -1. */
 int coop_config_actor(const coop_config *cfg, const char *name);

@@ -13,6 +13,11 @@
  *   world 2+ placebo:NAME     the motivator's role removed as in the counterfactual,
  *                             and actor NAME given it instead (the same target and
  *                             strengths), one world per hypothesis.placebo entry
+ *   then, with hypothesis.channels = true, the cells of the factorial design over
+ *   the motivator's channels other than all-off (the counterfactual) and all-on
+ *   (the factual), in mask order (coop_channels.h):
+ *            channels:F+G..   only the channels of factors F, G, ... keep their
+ *                             strengths; the others' are 0 and their events dropped
  *
  * The outcomes are always measured about cfg->hyp.motivator and cfg->hyp.target,
  * which stay the original motivator and target in every world, so "the others"
@@ -21,11 +26,14 @@
  * Each world b > 0 is compared with the factual world a, outcome by outcome, on the
  * paired differences (coop_paired.h).  Every comparison is oriented so that the
  * thesis predicts a positive difference: a - b for outcomes where more is better,
- * b - a for rmst_enhanced (sooner).  Holm's
- * correction runs over the COOP_N_OUTCOMES paired t-test p-values of one
- * comparison; an outcome's verdict is coop_paired_verdict(oriented difference,
- * Holm-adjusted p, alpha), and the comparison's verdict is its primary outcome's.
- * The verdict of the hypothesis at a point is the counterfactual comparison's.
+ * b - a for rmst_enhanced (sooner).  Each
+ * outcome is tested against its smallest effect of interest cfg->hyp.sesoi[o]
+ * (coop_paired_sesoi: minimum-effect tests and TOST); within one comparison the
+ * primary outcome is tested at full alpha and the other outcomes, Holm-corrected
+ * among themselves, only behind it (coop_gatekeep); each outcome gets one of four
+ * verdicts (coop_hyp_decide, sim/analysis/hyp_verdict.c), and the comparison's
+ * verdict is its primary outcome's.  Each comparison is its own family.  The
+ * verdict of the hypothesis at a point is the counterfactual comparison's.
  * Beside these pooled comparisons, hyp_states.c compares the outcomes over the
  * others state by state, summarises the time to the top level by Kaplan-Meier,
  * and compares each placebo world like for like: a difference-in-differences on
@@ -50,8 +58,9 @@
 #include "coop_experiment.h"
 #include "coop_model.h"
 #include "coop_paired.h"
+#include "coop_channels.h"
 
-#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO)
+#define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO + COOP_CHAN_MAX_WORLDS)
 #define COOP_HYP_WORLD_NAME (COOP_NAME_MAX + 8) /* "placebo:" + an actor name */
 
 enum { COOP_HYP_FACTUAL = 0, COOP_HYP_COUNTERFACTUAL = 1, COOP_HYP_PLACEBO = 2 };
@@ -74,9 +83,13 @@ int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err);
  * they are equal, `from` has no role, or `to` is the role's target. */
 int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err);
 
+/* The worlds hypothesis settings h make at every point: 2 + h->n_placebo, plus
+ * 2^k - 2 with h->channels. */
+int coop_hyp_n_worlds(const coop_hypothesis_cfg *h);
+
 /* The worlds of one point, built from that point's configuration. */
 typedef struct coop_hyp_worlds {
-    int n;                                         /* 2 + cfg->hyp.n_placebo */
+    int n;                                         /* coop_hyp_n_worlds(&cfg->hyp) */
     coop_config cfg[COOP_HYP_MAX_WORLDS];          /* owned deep copies */
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
     const char *names[COOP_HYP_MAX_WORLDS];        /* name[w], as coop_plan wants them */
@@ -103,9 +116,21 @@ typedef struct coop_hyp_result {
     int outcome;            /* COOP_O_* */
     int orientation;        /* coop_hypothesis_orientation(outcome) */
     coop_paired s;
-    double p_holm;          /* s.p_t after Holm's correction over the outcomes */
-    coop_verdict verdict;   /* coop_paired_verdict(s.diff, p_holm, alpha) */
+    coop_sesoi_test e;      /* s against the outcome's SESOI (coop_hyp_result_test) */
+    double p_adj;           /* e.p_decision after gatekeeping and Holm (coop_hyp_decide) */
+    coop_verdict verdict;   /* coop_sesoi_verdict(e.claim, p_adj, alpha) */
 } coop_hyp_result;
+
+/* Fills r->e from r->s (already oriented): coop_paired_sesoi(&r->s, sesoi, alpha). */
+void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha);
+
+/* The verdicts of one family r[0..m-1] (the outcomes of one comparison, or any
+ * set of results tested together) whose r[primary] is the gate: coop_gatekeep
+ * over their e.p_decision gives each p_adj, then verdict =
+ * coop_sesoi_verdict(e.claim, p_adj, alpha).  A secondary can be anything but
+ * inconclusive only when the primary is (supported, contradicted or negligible).
+ * COOP_EINVAL / COOP_ENOMEM from coop_gatekeep. */
+int coop_hyp_decide(coop_hyp_result *r, int m, int primary, double alpha, coop_err *err);
 
 /* The factual world against one other world. */
 typedef struct coop_hyp_comparison {
@@ -125,7 +150,8 @@ typedef struct coop_hyp_states {
     int reach[COOP_MAX_STATES];     /* 1: it can reach the top level by input (rmst defined) */
     double horizon;                 /* years from the start: the RMST's restriction */
     /* r[c][x][o]: state x, per-state outcome o (coop_outcome_per_state), oriented as
-     * the pooled row; p_holm over the states of (c, o); r.outcome = -1 where there
+     * the pooled row, tested against the outcome's SESOI; p_adj: Holm over the states
+     * of (c, o) of the decision p-values; r.outcome = -1 where there
      * is no row (regional_cohesion; rmst_enhanced of a state that cannot reach) */
     coop_hyp_result r[COOP_HYP_MAX_WORLDS - 1][COOP_MAX_STATES][COOP_N_OUTCOMES];
     /* Kaplan-Meier of "reaches the top level" per world and state over the
@@ -153,6 +179,9 @@ typedef struct coop_hyp_point {
     int n_comparisons;      /* n_worlds - 1 */
     coop_hyp_comparison cmp[COOP_HYP_MAX_WORLDS - 1];
     coop_hyp_states states; /* per state and like for like (coop_hyp_states_compare) */
+    /* The channel decomposition of the point (hypothesis.channels), NULL when off;
+     * the collector's, valid during its callback only. */
+    const coop_chan_point *channels;
 } coop_hyp_point;
 
 /* The per-state comparisons, the Kaplan-Meier summaries and the placebo
@@ -173,9 +202,17 @@ int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worl
 int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
 
 /* One line after the verdict when the states disagree in sign on the primary
- * outcome (both signs significant after Holm over the states), naming them;
+ * outcome (some supported, some contradicted: beyond the SESOI either way,
+ * after Holm over the states), naming them;
  * nothing otherwise.  COOP_EIO when a write fails. */
 int coop_hyp_states_headline(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
+
+/* The confidence level of the interval printed beside outcome o's verdict: 1 -
+ * alpha for the primary outcome (tested alone at alpha), 1 - alpha / (m - 1) for
+ * the m - 1 secondary outcomes (Bonferroni-simultaneous: Holm rejects whatever
+ * Bonferroni does, so behind an open gate a secondary whose interval lies within
+ * +-SESOI is negligible, as the primary's is). */
+double coop_hyp_level(const coop_hyp_point *res, int o);
 
 /* Compares world 0 with every other world.  values holds the outcome scalars as
  * values[(w * COOP_N_OUTCOMES + o) * replicates + r] for n_worlds worlds (2 or
@@ -247,6 +284,26 @@ void coop_hyp_csv_abort(coop_hyp_csv *f);
  * then the placebo comparisons, then one line on what the verdict means.  cfg is
  * the factual configuration (for actor names).  COOP_EIO when a write fails. */
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg);
+
+/* The headline of the table (docs/HYPOTHESIS.md, "Reading the table"): the
+ * primary outcome's verdict with its effect, 1 - alpha interval and SESOI; the
+ * secondary outcomes' verdicts counted and named, with any that disagree with the
+ * primary's said in words; and, when the primary interval is wider than its SESOI,
+ * that the replicates are too few and about how many would do (e.n_needed).
+ * mot is the motivator's name.  COOP_EIO when a write fails. */
+int coop_hypothesis_headline(FILE *out, const coop_hyp_point *res, const char *mot);
+
+/* `coopsim hypothesis --replicates auto`: the replicates that make the primary
+ * outcome's 1 - alpha interval (counterfactual comparison) narrower than half its
+ * SESOI (half-width below a quarter), found by running the worlds' statistics
+ * (nothing written) with cfg->replicates, then twice as many, and so on, up to
+ * cfg->hyp.max_replicates (taken when reached).  Replicate r's seed does not
+ * depend on the total, so each round repeats the previous one's replicates
+ * exactly and adds new ones.  *out: the replicates chosen; a line per round goes
+ * to `log` (may be NULL).  COOP_ECONFIG for a sweep or a SESOI of 0 on the primary;
+ * errors of the experiment otherwise. */
+int coop_hypothesis_auto_replicates(const coop_config *cfg, const coop_run_opts *opts,
+                                    FILE *log, int *out, coop_err *err);
 
 /* How `coopsim hypothesis` runs (coop_experiment.h). */
 typedef coop_run_opts coop_hyp_opts;

@@ -168,5 +168,8 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain);
 double coop_model_cum_gain(const coop_model *m, int actor);
 double coop_model_observable(const coop_model *m, size_t tie, size_t obs);
 double coop_model_parameter(const coop_model *m, coop_param_ref ref);
+/* The actor's attention budget now: attention_budget (as events left it) plus the
+ * expansion its motivators' initiatives added (agenda setting, docs/ODD.md 7.5). */
+double coop_model_attention(const coop_model *m, int actor);
 
 #endif

@@ -5,7 +5,9 @@
  * A network holds n nodes and an ordered list of undirected edges (a, b) with
  * a != b and no duplicates; an edge may carry a weight.  Every generator that draws
  * takes the gsl_rng first (GSL's argument order) and consumes draws only from it,
- * so the same generator state gives the same network.  coop_network_csr turns the
+ * so the same generator state gives the same network (coop_population_build,
+ * sim/model/population.c, calls them once per configuration with the network's
+ * stream).  coop_network_csr turns the
  * edge list into the engine's slot layout (model.c uses it; nothing else builds
  * CSR).  Generators return NULL on error with err filled: COOP_ECONFIG for a bad
  * parameter (the message names it, its value and the allowed range), COOP_EIO for

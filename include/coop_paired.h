@@ -3,8 +3,9 @@
  * Replicate i of two worlds A and B (factual and counterfactual, or factual and a
  * placebo) shares its random seed, so the per-replicate difference d_i = a_i - b_i
  * isolates the treatment.  coop_paired_compare summarises one outcome of one such
- * comparison; coop_holm corrects the p-values of several outcomes of one comparison
- * for multiplicity; coop_paired_verdict turns the primary outcome into a verdict.
+ * comparison; coop_paired_sesoi tests it against a smallest effect of interest;
+ * coop_holm and coop_gatekeep correct the p-values of several outcomes of one
+ * comparison for multiplicity; coop_sesoi_verdict turns them into verdicts.
  *
  * Everything here is a pure function on arrays: no configuration, no I/O, no global
  * state (the bootstrap's generator is local to the call), so it is safe to call from
@@ -12,15 +13,23 @@
  * t.test(a, b, paired = TRUE), wilcox.test(a, b, paired = TRUE) and
  * p.adjust(p, "holm") (the tests compare against their output).
  *
- * How the verdict of a comparison is reached (decided here, once):
+ * How the verdict of a comparison is reached (decided here, once; docs/HYPOTHESIS.md):
  *   1. for each outcome k: coop_paired_compare(factual_k, other_k, ...) -> r_k;
- *   2. coop_holm over (r_1.p_t, ..., r_m.p_t) -> p_adj;
- *   3. coop_paired_verdict(r_primary.diff, p_adj[primary], alpha).
- * The paired t-test's Holm-adjusted p-value drives the verdict because the
- * question is about the mean effect (the t-test's null hypothesis), and the t-test
- * is the one whose effect estimate, confidence interval and p-value agree.  The
- * Wilcoxon signed-rank p-value (a test of symmetry about zero, so of the median
- * difference) is reported beside it as a robustness check only. */
+ *   2. coop_paired_sesoi(r_k, sesoi_k, alpha) -> e_k: the minimum-effect tests in
+ *      both directions and the equivalence test (TOST) against the outcome's
+ *      smallest effect size of interest, and the claim their smallest p-value makes;
+ *   3. coop_gatekeep over (e_1.p_decision, ..., e_m.p_decision): the primary
+ *      outcome at full alpha, the others (Holm) only behind it -> p_adj;
+ *   4. coop_sesoi_verdict(e_k.claim, p_adj[k], alpha).
+ * The verdict has four levels (Lakens, Scheel & Isager 2018, Advances in Methods
+ * and Practices in Psychological Science 1:259-269): supported (the effect is
+ * larger than +SESOI), contradicted (smaller than -SESOI), negligible (within
+ * +-SESOI) and inconclusive.  Each one-sided test runs at alpha / 2, so for an
+ * outcome tested at full alpha the verdict is where the t-based 1 - alpha
+ * interval lies: wholly above +SESOI, wholly below -SESOI, wholly inside, or
+ * across a bound.  The Wilcoxon signed-rank p-value (a test of symmetry about
+ * zero, so of the median difference) is reported beside it as a robustness check
+ * only; coop_paired_verdict is the plain significance verdict (no SESOI). */
 #ifndef COOP_PAIRED_H
 #define COOP_PAIRED_H
 
@@ -117,21 +126,94 @@ int coop_holm(const double *p, size_t m, double *p_adj, coop_err *err);
 typedef enum coop_verdict {
     COOP_VERDICT_INCONCLUSIVE = 0,
     COOP_VERDICT_SUPPORTED,
-    COOP_VERDICT_CONTRADICTED
+    COOP_VERDICT_CONTRADICTED,
+    COOP_VERDICT_NEGLIGIBLE,
+    COOP_N_VERDICTS
 } coop_verdict;
 
-/* The verdict from the primary outcome's mean paired difference diff (factual
+/* The plain significance verdict from the mean paired difference diff (factual
  * minus counterfactual, signed so that the hypothesis predicts diff > 0: negate an
- * outcome where smaller is better before comparing) and its Holm-adjusted
- * paired t-test p-value p_adj (see the top of this file):
+ * outcome where smaller is better before comparing) and a p-value p_adj of the
+ * two-sided paired t-test (adjusted for multiplicity by the caller):
  *   supported     when p_adj < alpha and diff > 0;
  *   contradicted  when p_adj < alpha and diff < 0;
  *   inconclusive  otherwise, including diff = 0 and a NaN diff, p_adj or alpha.
- * alpha is the significance level, in (0, 1) (validated by the configuration). */
+ * It knows no smallest effect of interest: the raw rejection that
+ * tests/bench/null_size.sh counts beside the verdicts of coop_sesoi_verdict. */
 coop_verdict coop_paired_verdict(double diff, double p_adj, double alpha);
 
-/* "supported", "contradicted" or "inconclusive" (a static string); "unknown" for
- * a value outside the enum. */
+/* One paired comparison against a smallest effect size of interest (SESOI)
+ * delta > 0, on the difference's scale.  With diff, se = sd_diff / sqrt(n) and
+ * df = n - 1 of a coop_paired, and T the t distribution with df degrees of
+ * freedom (Lakens, Scheel & Isager 2018):
+ *   p_sup  = 1 - T((diff - delta) / se)   H0: mean effect <= +delta (minimum-effect
+ *                                           test for "larger than +delta")
+ *   p_con  = T((diff + delta) / se)       H0: mean effect >= -delta ("smaller than
+ *                                           -delta")
+ *   p_tost = max(1 - T((diff + delta) / se), T((diff - delta) / se))
+ *                                         H0: |mean effect| >= delta (two one-sided
+ *                                           tests, Schuirmann 1987)
+ *   p_min_effect = p_sup when diff >= 0, p_con otherwise (the minimum-effect test
+ *                  in the observed direction, as hypothesis.csv reports it)
+ *   claim      = the verdict of the smallest of p_sup, p_con, p_tost (supported,
+ *                contradicted, negligible; at most one of them is below 1/2)
+ *   p_decision = min(1, 2 min(p_sup, p_con, p_tost)): each one-sided test at
+ *                alpha / 2, so p_decision < alpha exactly when the t-based
+ *                1 - alpha interval of diff lies wholly above +delta, wholly below
+ *                -delta, or wholly inside (-delta, +delta); whatever the true
+ *                effect, the probability of a false claim is at most alpha.
+ *   n_needed   = max(2, ceil((2 t sd_diff / delta)^2)), t = the 1 - alpha/2
+ *                quantile of T: the pairs for which the 1 - alpha interval would
+ *                be no wider than delta, at the observed sd_diff.
+ * se = 0 (every difference equal): the statistics (diff -/+ delta) / se are +-Inf
+ * (0 when diff is exactly on a bound, p = 1/2).  delta = 0 is allowed (no
+ * threshold: the minimum-effect tests are the one-sided t-tests and the TOST
+ * p-value is at least 1/2, so never negligible).  n < 2, a NaN diff or sd_diff,
+ * or a delta that is NaN or negative: every p-value and n_needed NaN, claim
+ * inconclusive.  A pure function; nothing to fail. */
+typedef struct coop_sesoi_test {
+    double sesoi;          /* delta */
+    double p_sup, p_con, p_tost, p_min_effect, p_decision;
+    coop_verdict claim;
+    double n_needed;
+} coop_sesoi_test;
+
+void coop_paired_sesoi(const coop_paired *s, double sesoi, double alpha, coop_sesoi_test *out);
+
+/* The t-based interval of s->diff at confidence `level` (in (0, 1)):
+ * diff -/+ t_{(1+level)/2, n-1} sd_diff / sqrt(n), as coop_paired_compare's t_lo,
+ * t_hi but at any level (the verdict's interval is level = 1 - alpha).  NaN when
+ * n < 2; [diff, diff] when sd_diff = 0. */
+void coop_paired_interval(const coop_paired *s, double level, double *lo, double *hi);
+
+/* The verdict of a claim (coop_sesoi_test.claim) whose p_decision, adjusted for
+ * multiplicity (coop_gatekeep), is p_adj: the claim when p_adj < alpha,
+ * inconclusive otherwise (and for a NaN p_adj or alpha). */
+coop_verdict coop_sesoi_verdict(coop_verdict claim, double p_adj, double alpha);
+
+/* Serial gatekeeping (Dmitrienko, Offen & Westfall 2003, Statistics in Medicine
+ * 22:2387-2400) of m p-values p[0..m-1] with p[primary] the gate: the primary is
+ * tested alone at full alpha (p_adj[primary] = p[primary]); the other m - 1 form
+ * one family, Holm-adjusted among themselves (coop_holm), and can be rejected only
+ * behind an open gate: p_adj[k] = max(p[primary], holm_k), so p_adj[k] < alpha
+ * exactly when p[primary] < alpha and holm_k < alpha.  The family-wise error rate
+ * over all m is at most alpha.  A NaN p[primary] gives NaN everywhere; NaN
+ * secondaries stay NaN and do not count in Holm's k.  p_adj may be p.  Returns
+ * COOP_OK, or COOP_EINVAL (arrays NULL with m > 0, primary >= m, a p-value
+ * outside [0, 1]) or COOP_ENOMEM, with a message in err (which may be NULL). */
+int coop_gatekeep(const double *p, size_t m, size_t primary, double *p_adj, coop_err *err);
+
+/* The exact (Clopper & Pearson 1934, Biometrika 26:404-413) confidence interval
+ * of a binomial proportion, k successes in n trials, at confidence `level`:
+ * lo = B^-1((1 - level)/2; k, n - k + 1) (0 when k = 0), hi = B^-1((1 + level)/2;
+ * k + 1, n - k) (1 when k = n), with B^-1 GSL's beta quantile.  NaN for n = 0,
+ * k > n or a level outside (0, 1).  How tests/bench/null_size.sh reports the
+ * rates of each verdict under a true null. */
+void coop_clopper_pearson(unsigned long k, unsigned long n, double level, double *lo,
+                          double *hi);
+
+/* "supported", "contradicted", "negligible" or "inconclusive" (a static string);
+ * "unknown" for a value outside the enum. */
 const char *coop_verdict_name(coop_verdict v);
 
 #endif

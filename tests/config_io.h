@@ -9,13 +9,14 @@
 #include <unistd.h>
 
 #include "coop_config.h"
+#include "coop_population.h"
 #include "files.h"
 
 /* Loads path with the n overrides ov into *cfg; anything but COOP_OK fails the test. */
 static inline void load_ok(const char *path, const char *const *ov, size_t n, coop_config *cfg)
 {
     coop_err err = {0};
-    int st = coop_config_load(path, ov, n, cfg, &err);
+    int st = coop_population_load(path, ov, n, cfg, &err);
     cr_assert_eq(st, COOP_OK, "loading %s failed: %s", path, err.text);
 }
 

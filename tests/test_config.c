@@ -33,7 +33,7 @@ static void load_fails(const char *path, const char *const *ov, size_t n, const 
 {
     coop_config cfg;
     coop_err err = {0};
-    int st = coop_config_load(path, ov, n, &cfg, &err);
+    int st = coop_population_load(path, ov, n, &cfg, &err);
     cr_assert_eq(st, COOP_ECONFIG, "expected COOP_ECONFIG for %s, got %d", path, st);
     cr_assert_str_eq(err.text, text);
     cr_assert_eq(cfg.actors, NULL);
@@ -374,7 +374,7 @@ Test(config, bad_corpus)
 
         coop_config cfg;
         coop_err err = {0};
-        int st = coop_config_load(path, NULL, 0, &cfg, &err);
+        int st = coop_population_load(path, NULL, 0, &cfg, &err);
         cr_expect_eq(st, COOP_ECONFIG, "%s: status %d, message: %s", path, st, err.text);
         char prefix[600];
         if (line > 0)
@@ -633,7 +633,7 @@ Test(config, override_errors)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         coop_config c;
         coop_err err = {0};
-        int st = coop_config_load(f, &cases[i].ov, 1, &c, &err);
+        int st = coop_population_load(f, &cases[i].ov, 1, &c, &err);
         cr_expect_eq(st, COOP_ECONFIG, "%s: status %d", cases[i].ov, st);
         cr_expect_eq(strncmp(err.text, cases[i].text, strlen(cases[i].text)), 0,
                      "%s:\n got  %s\n want %s", cases[i].ov, err.text, cases[i].text);
@@ -648,7 +648,8 @@ Test(config, override_unknown_key_lists_known)
     load_fails("configs/eu_ca.cfg", ov, 1,
                "--set actors.KZ.opennes=0.7: unknown setting 'actors.KZ.opennes' (known: name, "
                "kind, region, capacity, goals, openness, propensity, engagement, "
-               "attention_budget, rule, rule_params, motivator)");
+               "attention_budget, attention_max, attention_expansion, attention_relax, "
+               "attention_cost, rule, rule_params, motivator)");
 }
 
 Test(config, error_in_file_after_override_names_file)
@@ -704,13 +705,18 @@ Test(config, printer_exact_text)
         "output = {\n  series = \"summary\";\n  snapshots = [ ];\n};\n"
         "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n"
         "  placebo = [ ];\n  weights = \"equal\";\n  primary = \"others_coop_target\";\n  alpha = 0.05;\n"
-        "  confidence = 0.95;\n  bootstrap = 2000;\n};\n"
+        "  confidence = 0.95;\n  bootstrap = 2000;\n  channels = false;\n  max_replicates = 16384;\n"
+        "  sesoi = {\n    others_coop_target = 0.02;\n    target_engagement = 0.02;\n"
+        "    others_level = 0.1;\n    rmst_enhanced = 1.0;\n    engaged_share = 0.05;\n"
+        "    regional_cohesion = 0.02;\n  };\n};\n"
         "domains = (\n  {\n    name = \"pd\";\n    R = 3.0;\n    S = 0.0;\n    T = 5.0;\n"
         "    P = 1.0;\n    public_good = 0.0;\n  }\n);\n"
         "observables = ( );\n"
         "actors = (\n  {\n    name = \"A\";\n    kind = \"state\";\n    region = \"\";\n"
         "    capacity = 1.0;\n    goals = {\n      pd = 1.0;\n    };\n    openness = 1.0;\n"
         "    propensity = 0.5;\n    engagement = 0.5;\n    attention_budget = 1000000.0;\n"
+        "    attention_max = 0.0;\n    attention_expansion = 0.0;\n    attention_relax = 0.0;\n"
+        "    attention_cost = 0.0;\n"
         "    rule = \"bush_mosteller\";\n    rule_params = {\n      aspiration = 0.5;\n"
         "      learning_rate = 0.5;\n    };\n  }\n);\n"
         "ties = ( );\nevents = ( );\n";

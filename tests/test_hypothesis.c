@@ -205,7 +205,9 @@ Test(hypothesis, role_helpers_refuse_bad_requests)
 
 /* ---- common random numbers ---- */
 
-Test(hypothesis, identical_worlds_give_zero_differences_and_no_verdict)
+/* Worlds configured alike give paired differences of exactly 0: equivalent to no
+ * effect within any SESOI > 0 (TOST p = 0), so negligible, not inconclusive. */
+Test(hypothesis, identical_worlds_give_zero_differences_and_negligible_effects)
 {
     coop_config c;
     load_ok(SMALL, NULL, 0, &c);
@@ -219,7 +221,7 @@ Test(hypothesis, identical_worlds_give_zero_differences_and_no_verdict)
     cr_assert(eq(int, g.res.n_comparisons, 2));
     for (int k = 0; k < 2; k++) {
         const coop_hyp_comparison *cm = &g.res.cmp[k];
-        cr_assert(eq(int, cm->verdict, COOP_VERDICT_INCONCLUSIVE));
+        cr_assert(eq(int, cm->verdict, COOP_VERDICT_NEGLIGIBLE));
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             const coop_hyp_result *r = &cm->r[o];
             cr_assert(eq(sz, r->s.n, 12), "%s", coop_outcome_names[o]);
@@ -230,8 +232,9 @@ Test(hypothesis, identical_worlds_give_zero_differences_and_no_verdict)
             cr_assert(eq(dbl, r->s.boot_lo, 0.0));
             cr_assert(eq(dbl, r->s.boot_hi, 0.0));
             cr_assert(eq(dbl, r->s.p_t, 1.0));
-            cr_assert(eq(dbl, r->p_holm, 1.0));
-            cr_assert(eq(int, r->verdict, COOP_VERDICT_INCONCLUSIVE));
+            cr_assert(eq(dbl, r->e.p_tost, 0.0));
+            cr_assert(eq(dbl, r->p_adj, 0.0));
+            cr_assert(eq(int, r->verdict, COOP_VERDICT_NEGLIGIBLE));
         }
     }
     coop_config_destroy(&c);
@@ -239,7 +242,10 @@ Test(hypothesis, identical_worlds_give_zero_differences_and_no_verdict)
 
 /* ---- statistics on given outcomes ---- */
 
-Test(hypothesis, orientation_and_holm)
+/* With hypothesis.sesoi 0 (h zeroed) the minimum-effect tests are the one-sided
+ * t-tests, so each outcome's decision p-value is its two-sided p_t, and p_adj is
+ * coop_gatekeep over them (the primary alone, Holm over the other five). */
+Test(hypothesis, orientation_and_gatekeeping)
 {
     enum { R = 8, W = 2 };
     double v[W * COOP_N_OUTCOMES * R];
@@ -293,9 +299,12 @@ Test(hypothesis, orientation_and_holm)
         p[o] = ref.p_t;
         cr_assert(eq(int, r->verdict, COOP_VERDICT_SUPPORTED), "%s", coop_outcome_names[o]);
     }
-    cr_assert(eq(int, coop_holm(p, COOP_N_OUTCOMES, adj, NULL), COOP_OK));
-    for (int o = 0; o < COOP_N_OUTCOMES; o++)
-        cr_assert(eq(dbl, cm->r[o].p_holm, adj[o]));
+    cr_assert(eq(int, coop_gatekeep(p, COOP_N_OUTCOMES, COOP_O_RMST_ENHANCED, adj, NULL),
+                 COOP_OK));
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        cr_assert(ieee_ulp_eq(dbl, cm->r[o].e.p_decision, p[o], 4), "%s", coop_outcome_names[o]);
+        cr_assert(ieee_ulp_eq(dbl, cm->r[o].p_adj, adj[o], 4), "%s", coop_outcome_names[o]);
+    }
     cr_assert(eq(int, cm->verdict, COOP_VERDICT_SUPPORTED));
 
     /* The same data the other way round: contradicted. */
@@ -313,11 +322,12 @@ Test(hypothesis, orientation_and_holm)
                  coop_rng_stream(coop_rng_key(5, 2, 0), COOP_STREAM_MAIN, 0)));
 }
 
-/* The comparison's verdict is the primary outcome's, and each outcome's verdict
- * uses its Holm-adjusted p-value: outcome 0 has no effect (inconclusive), the
- * primary (years to enhanced) a strong one (supported), outcomes 1 and 2 a
- * moderate one (raw p about 0.03 each, below alpha; Holm multiplies them by 5 and
- * 4: inconclusive). */
+/* The comparison's verdict is the primary outcome's, and each secondary outcome's
+ * verdict uses its Holm-adjusted p-value behind the primary's gate (SESOI 0):
+ * outcome 0 has no effect (inconclusive), the primary (years to enhanced) a
+ * strong one (supported), outcomes 1 and 2 a moderate one (raw p about 0.03 each,
+ * below alpha; Holm over the five secondaries multiplies them by 5 and 4:
+ * inconclusive). */
 Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
 {
     enum { R = 8, W = 2 };
@@ -347,8 +357,8 @@ Test(hypothesis, verdicts_follow_the_primary_outcome_and_holm)
         const coop_hyp_result *r = &cm->r[o];
         cr_assert(lt(dbl, r->s.p_t, 0.04), "%s: p %g", coop_outcome_names[o], r->s.p_t);
         cr_assert(gt(dbl, r->s.p_t, 0.02), "%s: p %g", coop_outcome_names[o], r->s.p_t);
-        cr_assert(ge(dbl, r->p_holm, 4 * r->s.p_t), "%s: p_holm %g", coop_outcome_names[o],
-                  r->p_holm);
+        cr_assert(ge(dbl, r->p_adj, 4 * r->s.p_t), "%s: p_adj %g", coop_outcome_names[o],
+                  r->p_adj);
         cr_assert(eq(int, r->verdict, COOP_VERDICT_INCONCLUSIVE), "%s: Holm, not the raw p",
                   coop_outcome_names[o]);
     }
@@ -436,7 +446,7 @@ Test(hypothesis, every_point_gets_its_own_comparison)
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             cr_assert(eq(dbl, pp->res[p].cmp[0].r[o].s.diff, ref.cmp[0].r[o].s.diff));
             cr_assert(eq(dbl, pp->res[p].cmp[0].r[o].s.boot_lo, ref.cmp[0].r[o].s.boot_lo));
-            cr_assert(eq(dbl, pp->res[p].cmp[0].r[o].p_holm, ref.cmp[0].r[o].p_holm));
+            cr_assert(eq(dbl, pp->res[p].cmp[0].r[o].p_adj, ref.cmp[0].r[o].p_adj));
         }
     }
     /* Dose 0 is a role of strength 0 in demonstration only: initiatives and
@@ -455,7 +465,8 @@ Test(hypothesis, every_point_gets_its_own_comparison)
  * attention budget that binds) change no outcome: their draws come from the
  * motivators' own stream, so the factual and counterfactual runs of a replicate
  * stay identical (docs/HYPOTHESIS.md, common random numbers), and the verdict is
- * inconclusive with every paired difference exactly 0. */
+ * negligible (equivalent to no effect within the SESOI) with every paired
+ * difference exactly 0. */
 Test(hypothesis, ineffective_initiatives_change_nothing)
 {
     coop_config c;
@@ -470,7 +481,7 @@ Test(hypothesis, ineffective_initiatives_change_nothing)
         c.seed = 1000 + (unsigned long)s;
         got g;
         run_worlds(&c, &g);
-        cr_assert(eq(int, g.res.cmp[0].verdict, COOP_VERDICT_INCONCLUSIVE));
+        cr_assert(eq(int, g.res.cmp[0].verdict, COOP_VERDICT_NEGLIGIBLE));
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             cr_assert(eq(int, g.res.cmp[0].r[o].s.n_nonzero, 0), "outcome %d differs", o);
     }
@@ -511,9 +522,9 @@ Test(hypothesis, common_random_numbers_pair_the_worlds)
  * while sharing the engagement, choice and initiative streams: the pairs are
  * positively correlated, as under common random numbers, and the two worlds have
  * the same distribution.  Over 40 seeds (40 independent experiments of 30 pairs):
- *  - the verdict is `supported` (one-sided, after Holm) at most 3 times: under
+ *  - the verdict is `supported` (beyond the SESOI, at alpha / 2) at most 3 times: under
  *    Binomial(40, alpha/2 = 0.025), P(X >= 4) = 0.017;
- *  - the primary outcome's raw paired t-test rejects (either sign, before Holm)
+ *  - the primary outcome's raw paired t-test rejects (either sign, unadjusted)
  *    at most 5 times: under Binomial(40, alpha = 0.05), P(X >= 6) = 0.014;
  *  - every experiment has non-zero differences, and the pooled correlation of the
  *    primary outcome across the pairs is positive (the null is a paired one). */
@@ -597,7 +608,7 @@ Test(hypothesis, a_strong_motivator_is_supported)
     run_worlds(&c, &g);
     const coop_hyp_result *r = &g.res.cmp[0].r[COOP_O_OTHERS_COOP_TARGET];
     cr_assert(eq(int, g.res.cmp[0].verdict, COOP_VERDICT_SUPPORTED),
-              "diff %g, p_holm %g", r->s.diff, r->p_holm);
+              "diff %g, p_adj %g", r->s.diff, r->p_adj);
     cr_assert(gt(dbl, r->s.diff, 0.0));
     cr_assert(gt(dbl, r->s.boot_lo, 0.0));
     /* Sooner to the enhanced level: the oriented difference is positive too. */
@@ -648,7 +659,8 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     snprintf(path, sizeof path, "%s/hypothesis.csv", out);
     char *h = slurp_or_fail(path, NULL);
     const char *header = "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,"
-                         "p_wilcoxon,d_z,verdict,t_lo,t_hi,p_holm,n,state\n";
+                         "p_wilcoxon,d_z,verdict,t_lo,t_hi,p_adj,n,sesoi,p_tost,p_min_effect,"
+                         "n_needed,state\n";
     cr_assert(eq(int, strncmp(h, header, strlen(header)), 0), "%s", h);
     /* pooled rows (state "all"), the placebo's difference-in-differences on the
      * common set (the others but KG: 5 outcomes) and per-state rows: 3 others
@@ -676,7 +688,8 @@ Test(hypothesis_e2e, writes_hypothesis_csv_and_prints_the_table)
     while (coop_csv_reader_next(&c, &got, &err) == COOP_OK && got) {
         const char *v = c.fld[col[0]];
         cr_assert(strcmp(v, "supported") == 0 || strcmp(v, "inconclusive") == 0 ||
-                  strcmp(v, "contradicted") == 0, "line %ld: verdict '%s'", c.line, v);
+                  strcmp(v, "contradicted") == 0 || strcmp(v, "negligible") == 0,
+                  "line %ld: verdict '%s'", c.line, v);
         cr_assert(eq(str, c.fld[col[1]], "30"), "line %ld", c.line);
         rows++;
     }

@@ -108,7 +108,7 @@ Test(kernel, csr_networks_equal_general_engine)
                                 nets[q][0], nets[q][1], nets[q][2]};
             coop_config cfg;
             coop_err err = {0};
-            int st = coop_config_load("configs/classic/nowak_may.cfg", ov, 6, &cfg, &err);
+            int st = coop_population_load("configs/classic/nowak_may.cfg", ov, 6, &cfg, &err);
             cr_assert_eq(st, 0, "%s", err.text);
             for (unsigned long seed = 1; seed <= 3; seed++)
                 same(&cfg, seed, nets[q][0]);
@@ -413,7 +413,7 @@ Test(kernel, engine_unknown_value)
     const char *ov[] = {"experiment.engine=\"fast\""};
     coop_config cfg;
     coop_err err = {0};
-    int st = coop_config_load("configs/classic/nowak_may.cfg", ov, 1, &cfg, &err);
+    int st = coop_population_load("configs/classic/nowak_may.cfg", ov, 1, &cfg, &err);
     cr_assert_eq(st, COOP_ECONFIG, "experiment.engine = \"fast\": status %d", st);
     cr_expect_not_null(strstr(err.text, "is not one of auto, kernel, general"), "%s", err.text);
     e2e_result *r = e2e_run("check configs/classic/nowak_may.cfg --set experiment.engine=fast");

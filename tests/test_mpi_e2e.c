@@ -129,6 +129,21 @@ Test(mpi_e2e, hypothesis_sweep_is_byte_identical, .timeout = 60)
     compare("hypothesis tests/data/hyp_sweep.cfg", "");
 }
 
+/* The channel worlds (hypothesis.channels) are built alike on every rank. */
+Test(mpi_e2e, hypothesis_channels_are_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("hypothesis tests/data/hyp_small.cfg", "--set hypothesis.channels=true");
+}
+
+Test(mpi_e2e, hypothesis_channels_sweep_is_byte_identical, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    compare("hypothesis tests/data/hyp_sweep.cfg", "--replicates 8 --set hypothesis.channels=true");
+}
+
 Test(mpi_e2e, run_is_byte_identical, .timeout = 60)
 {
     if (!mpi_env())

@@ -693,7 +693,7 @@ Test(network, overrides_precedence_and_set)
         write_file(path, "network = { type = \"ring\"; n = 10; k = 2; };\n"
                          "actor_overrides = ( { from = 1; to = 3; capacity = 2.0; } );\n");
         coop_err err = {0};
-        int st = coop_config_load(path, bad[i], 1, &cfg, &err);
+        int st = coop_population_load(path, bad[i], 1, &cfg, &err);
         unlink(path);
         cr_assert_eq(st, COOP_ECONFIG);
         cr_assert_not_null(strstr(err.text, bad[i][1]), "%s", err.text);
@@ -777,4 +777,80 @@ Test(network, allowed_isolated_nodes_are_counted_and_noted)
     cr_expect_null(strstr(strstr(r->err, "have no tie") + 1, "have no tie"), "noted twice: %s",
                    r->err);
     e2e_rmrf(dir);
+}
+
+/* ---- who builds a generated population (sim/model/population.c) ---- */
+
+#include "coop_population.h"
+#include "coop_rng.h"
+
+/* The model layer draws the population from the network's own stream: the ring
+ * draws nothing, so node i's propensity is the i-th uniform of a generator seeded
+ * with coop_rng_seed(9, 0, 0, COOP_STREAM_NETWORK) against initial_c = 0.5. */
+Test(network, population_draws_from_the_network_stream)
+{
+    coop_config cfg;
+    load_text(ring_cfg, NULL, 0, &cfg);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, coop_rng_seed(9, 0, 0, COOP_STREAM_NETWORK));
+    for (size_t i = 0; i < cfg.n_actors; i++) {
+        double want = gsl_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
+        cr_assert_eq(cfg.actors[i].propensity, want, "node %zu", i);
+    }
+    gsl_rng_free(r);
+    coop_config_destroy(&cfg);
+}
+
+static int stub_calls;
+static int stub_net_n;
+static size_t stub_n_actors;
+static int stub_has_template;
+
+/* A builder that records what the loader hands it and fails. */
+static int stub_build(coop_config *cfg, coop_err *err)
+{
+    stub_calls++;
+    stub_net_n = cfg->net.n;
+    stub_n_actors = cfg->n_actors;
+    stub_has_template = cfg->tmpl.goals != NULL && cfg->actors == NULL;
+    return COOP_FAIL(err, COOP_ECONFIG, "stub: no population");
+}
+
+/* The configuration module only describes: without a builder a network group is an
+ * error that names the loader to use; with one, the builder gets the description
+ * (the template loaded, no actors yet, network.n = 0 for an edge list that gave
+ * none) and its message gets the network group's FILE:LINE. */
+Test(network, the_loader_describes_and_the_model_builds)
+{
+    char path[64], text[512];
+    char *edges = realpath("tests/data/edges_gap.csv", NULL);
+    cr_assert_not_null(edges);
+    snprintf(text, sizeof text, "domains = ( { name = \"pd\"; } );\n"
+             "\nnetwork = { type = \"file\"; file = \"%s\"; isolated = \"allow\"; };\n", edges);
+    free(edges);
+    temp_file(path, text);
+    coop_config cfg;
+    coop_err err = {0};
+    cr_assert_eq(coop_config_load(path, NULL, 0, &cfg, &err), COOP_ECONFIG);
+    char want[256];
+    snprintf(want, sizeof want, "%s:3: network: a generated population is built by the model "
+             "layer: load the configuration with coop_population_load", path);
+    cr_assert_str_eq(err.text, want);
+    cr_assert_null(cfg.actors);
+
+    cr_assert_eq(coop_config_load_with(path, NULL, 0, stub_build, &cfg, &err), COOP_ECONFIG);
+    snprintf(want, sizeof want, "%s:3: stub: no population", path);
+    cr_assert_str_eq(err.text, want);
+    cr_assert_eq(stub_calls, 1);
+    cr_assert_eq(stub_net_n, 0);
+    cr_assert_eq(stub_n_actors, 0);
+    cr_assert(stub_has_template);
+    cr_assert_null(cfg.actors);
+
+    /* listed actors and ties need no builder */
+    cr_assert_eq(coop_config_load("configs/eu_ca.cfg", NULL, 0, &cfg, &err), COOP_OK, "%s",
+                 err.text);
+    cr_assert_gt(cfg.n_actors, 0);
+    coop_config_destroy(&cfg);
+    unlink(path);
 }

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
 #include "coop_paired.h"
 
 /* Relative closeness, for values from R (ref != 0). */
@@ -449,4 +452,245 @@ Test(verdict, procedure)
     cr_assert_eq(coop_paired_verdict(r[0].diff, p_adj[0], 0.05), COOP_VERDICT_SUPPORTED);
     cr_assert_eq(coop_paired_verdict(r[0].diff, p_adj[0], 0.01), COOP_VERDICT_INCONCLUSIVE);
     cr_assert_eq(coop_paired_verdict(-r[0].diff, p_adj[0], 0.05), COOP_VERDICT_CONTRADICTED);
+}
+
+/* ---- smallest effects of interest (coop_paired_sesoi) ---- */
+
+/* Minimum-effect tests, TOST, n_needed and the 1 - alpha interval against scipy
+ * 1.10.1 (Debian 12 python3-scipy; not a project dependency), computed once with
+ * d = a - b, n = len(d), sd = d.std(ddof=1), se = sd / sqrt(n), df = n - 1:
+ *   p_sup  = stats.ttest_1samp(d,  delta, alternative='greater').pvalue
+ *   p_con  = stats.ttest_1samp(d, -delta, alternative='less').pvalue
+ *   p_tost = max(stats.ttest_1samp(d, -delta, alternative='greater').pvalue,
+ *                stats.ttest_1samp(d,  delta, alternative='less').pvalue)
+ *   n_needed = max(2, ceil((2 * stats.t.ppf(0.975, df) * sd / delta) ** 2))
+ *   lo, hi = stats.t.interval(0.95, df, loc=d.mean(), scale=se)
+ * on data set A (8 pairs, mean 1.5375) and D60 (60 pairs, mean 41.0833); alpha 0.05. */
+typedef struct sesoi_ref {
+    size_t n;
+    double delta, p_sup, p_con, p_tost;
+    double n_needed, lo, hi;
+} sesoi_ref;
+
+static const sesoi_ref SESOI_REFS[] = {
+    {8, 0.5, 0.036559016589135601, 0.99781921639467042, 0.96344098341086437, 174, 0.37311119287874939, 2.701888807121251},
+    {8, 1.0, 0.15558566705967672, 0.99934027464905717, 0.84441433294032331, 44, 0.37311119287874939, 2.701888807121251},
+    {8, 2.0, 0.81056085144612977, 0.99991002086119485, 0.18943914855387017, 11, 0.37311119287874939, 2.701888807121251},
+    {8, 3.0, 0.98959648478303486, 0.99998170805862219, 0.010403515216965172, 5, 0.37311119287874939, 2.701888807121251},
+    {8, 5.0, 0.9998971459559719, 0.99999839093953302, 0.00010285404402807497, 2, 0.37311119287874939, 2.701888807121251},
+    {60, 10.0, 0.028031451796491809, 0.99890301546053317, 0.9719685482035082, 2445, 9.1696945335317928, 72.996972133134875},
+    {60, 40.0, 0.47303736818952574, 0.99999799464849559, 0.52696263181047431, 153, 9.1696945335317928, 72.996972133134875},
+    {60, 60.0, 0.8798275623285372, 0.99999998234256193, 0.12017243767146273, 68, 9.1696945335317928, 72.996972133134875},
+    {60, 100.0, 0.99975770828472632, 0.9999999999989676, 0.00024229171527371876, 25, 9.1696945335317928, 72.996972133134875},
+};
+
+Test(sesoi, matches_scipy)
+{
+    for (size_t i = 0; i < sizeof SESOI_REFS / sizeof SESOI_REFS[0]; i++) {
+        const sesoi_ref *x = &SESOI_REFS[i];
+        const double *a = x->n == 8 ? A_a : D_a, *b = x->n == 8 ? A_b : D_b;
+        coop_paired s;
+        cr_assert_eq(coop_paired_compare(a, b, x->n, 0.95, 0, 1, &s, NULL), COOP_OK);
+        coop_sesoi_test e;
+        coop_paired_sesoi(&s, x->delta, 0.05, &e);
+        assert_rel(e.p_sup, x->p_sup, RTOL);
+        assert_rel(e.p_con, x->p_con, RTOL);
+        assert_rel(e.p_tost, x->p_tost, RTOL);
+        cr_assert_eq(e.n_needed, x->n_needed, "case %zu: n_needed %g", i, e.n_needed);
+        cr_assert_eq(e.sesoi, x->delta);
+        /* Derived: the smallest one-sided p makes the claim; p_decision doubles it. */
+        double best = fmin(x->p_sup, fmin(x->p_con, x->p_tost));
+        assert_rel(e.p_decision, fmin(1.0, 2.0 * best), RTOL);
+        coop_verdict claim = best == x->p_sup   ? COOP_VERDICT_SUPPORTED
+                             : best == x->p_con ? COOP_VERDICT_CONTRADICTED
+                                                : COOP_VERDICT_NEGLIGIBLE;
+        cr_assert_eq(e.claim, claim, "case %zu", i);
+        assert_rel(e.p_min_effect, x->p_sup, RTOL); /* both means are positive */
+        double lo, hi;
+        coop_paired_interval(&s, 0.95, &lo, &hi);
+        assert_rel(lo, x->lo, 1e-8); /* GSL's t quantile: about 1e-9 relative here */
+        assert_rel(hi, x->hi, 1e-8);
+        cr_assert(lo == s.t_lo && hi == s.t_hi, "the same interval as coop_paired_compare's");
+        /* The interval rule: decided at alpha exactly when the 95% interval is
+         * beyond +delta, below -delta or inside (-delta, delta). */
+        int decided = x->lo > x->delta || x->hi < -x->delta ||
+                      (x->lo > -x->delta && x->hi < x->delta);
+        cr_assert_eq(e.p_decision < 0.05, decided, "case %zu: p_decision %g", i, e.p_decision);
+    }
+}
+
+/* Swapping a and b mirrors everything: p_sup <-> p_con, the same TOST, and the
+ * claim supported <-> contradicted. */
+Test(sesoi, mirror)
+{
+    coop_paired s, m;
+    cr_assert_eq(coop_paired_compare(A_a, A_b, 8, 0.95, 0, 1, &s, NULL), COOP_OK);
+    cr_assert_eq(coop_paired_compare(A_b, A_a, 8, 0.95, 0, 1, &m, NULL), COOP_OK);
+    coop_sesoi_test e, f;
+    coop_paired_sesoi(&s, 0.25, 0.05, &e);
+    coop_paired_sesoi(&m, 0.25, 0.05, &f);
+    assert_rel(f.p_con, e.p_sup, 1e-12);
+    assert_rel(f.p_sup, e.p_con, 1e-12);
+    assert_rel(f.p_tost, e.p_tost, 1e-12);
+    assert_rel(f.p_min_effect, e.p_sup, 1e-12);
+    cr_assert_eq(e.claim, COOP_VERDICT_SUPPORTED);
+    cr_assert_eq(f.claim, COOP_VERDICT_CONTRADICTED);
+    cr_assert(e.p_decision < 0.05, "A's 95%% interval [0.373, 2.70] lies above 0.25");
+    cr_assert_eq(coop_sesoi_verdict(f.claim, f.p_decision, 0.05), COOP_VERDICT_CONTRADICTED);
+}
+
+/* Degenerate samples (worked by hand). */
+Test(sesoi, edge_cases)
+{
+    static const double z[] = {1, 2, 3}, c[] = {0.5, 1.5, 2.5};
+    coop_paired s;
+    coop_sesoi_test e;
+    /* Identical worlds: every d = 0, se = 0: (0 -/+ delta)/0 = -/+Inf, so p_tost = 0
+     * (equivalent), p_sup = p_con = 1. */
+    cr_assert_eq(coop_paired_compare(z, z, 3, 0.95, 0, 1, &s, NULL), COOP_OK);
+    coop_paired_sesoi(&s, 0.1, 0.05, &e);
+    cr_assert(e.p_tost == 0.0 && e.p_sup == 1.0 && e.p_con == 1.0);
+    cr_assert_eq(e.claim, COOP_VERDICT_NEGLIGIBLE);
+    cr_assert_eq(e.p_decision, 0.0);
+    cr_assert_eq(e.n_needed, 2.0);
+    /* Every d = 0.5, no variance: beyond 0.4 (supported, p 0), inside 0.6
+     * (negligible), exactly on 0.5 (statistic 0, p = 1/2, undecided). */
+    cr_assert_eq(coop_paired_compare(z, c, 3, 0.95, 0, 1, &s, NULL), COOP_OK);
+    coop_paired_sesoi(&s, 0.4, 0.05, &e);
+    cr_assert(e.claim == COOP_VERDICT_SUPPORTED && e.p_decision == 0.0);
+    coop_paired_sesoi(&s, 0.6, 0.05, &e);
+    cr_assert(e.claim == COOP_VERDICT_NEGLIGIBLE && e.p_decision == 0.0);
+    coop_paired_sesoi(&s, 0.5, 0.05, &e);
+    cr_assert(e.p_sup == 0.5 && e.p_decision == 1.0);
+    /* delta = 0: the minimum-effect test is the one-sided t-test (p_t / 2 on A),
+     * the TOST can never be significant. */
+    cr_assert_eq(coop_paired_compare(A_a, A_b, 8, 0.95, 0, 1, &s, NULL), COOP_OK);
+    coop_paired_sesoi(&s, 0.0, 0.05, &e);
+    assert_rel(e.p_sup, s.p_t / 2.0, 1e-12);
+    cr_assert(e.p_tost >= 0.5);
+    cr_assert(isnan(e.n_needed));
+    /* Undefined: one pair, a NaN or negative delta. */
+    const double bad[] = {NAN, -1.0};
+    for (int i = 0; i < 2; i++) {
+        coop_paired_sesoi(&s, bad[i], 0.05, &e);
+        cr_assert(isnan(e.p_decision) && isnan(e.p_tost) && e.claim == COOP_VERDICT_INCONCLUSIVE);
+    }
+    cr_assert_eq(coop_paired_compare(A_a, A_b, 1, 0.95, 0, 1, &s, NULL), COOP_OK);
+    coop_paired_sesoi(&s, 0.1, 0.05, &e);
+    cr_assert(isnan(e.p_decision) && e.claim == COOP_VERDICT_INCONCLUSIVE);
+    cr_assert_eq(coop_sesoi_verdict(COOP_VERDICT_SUPPORTED, NAN, 0.05), COOP_VERDICT_INCONCLUSIVE);
+    cr_assert_eq(coop_sesoi_verdict(COOP_VERDICT_NEGLIGIBLE, 0.049, 0.05), COOP_VERDICT_NEGLIGIBLE);
+    cr_assert_eq(coop_sesoi_verdict(COOP_VERDICT_NEGLIGIBLE, 0.05, 0.05), COOP_VERDICT_INCONCLUSIVE);
+    cr_assert_str_eq(coop_verdict_name(COOP_VERDICT_NEGLIGIBLE), "negligible");
+}
+
+/* The required property, over 2000 random samples (a fixed mt19937 stream; n 3 to
+ * 40, means and spreads around the SESOI): with the 1 - alpha t interval [lo, hi],
+ *  - [lo, hi] inside (-delta, delta)  <=> negligible;
+ *  - [lo, hi] above +delta            <=> supported (so never supported when the
+ *    effect estimate, or any point of the interval, is below +delta);
+ *  - [lo, hi] below -delta            <=> contradicted;
+ *  - otherwise inconclusive.
+ * Boundary ties (an end exactly on +-delta) have probability zero here. */
+Test(sesoi, verdict_is_the_interval_rule)
+{
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 20261207);
+    int seen[COOP_N_VERDICTS] = {0};
+    double a[40], b[40];
+    for (int k = 0; k < 2000; k++) {
+        size_t n = 3 + gsl_rng_uniform_int(g, 38);
+        double mu = 3.0 * (gsl_rng_uniform(g) - 0.5), sd = 0.05 + gsl_rng_uniform(g);
+        double delta = 0.05 + gsl_rng_uniform(g);
+        for (size_t i = 0; i < n; i++) {
+            b[i] = gsl_rng_uniform(g);
+            a[i] = b[i] + mu + sd * gsl_ran_gaussian(g, 1.0);
+        }
+        coop_paired s;
+        cr_assert_eq(coop_paired_compare(a, b, n, 0.95, 0, 1, &s, NULL), COOP_OK);
+        coop_sesoi_test e;
+        coop_paired_sesoi(&s, delta, 0.05, &e);
+        coop_verdict v = coop_sesoi_verdict(e.claim, e.p_decision, 0.05);
+        double lo, hi;
+        coop_paired_interval(&s, 0.95, &lo, &hi);
+        coop_verdict want = lo > delta                 ? COOP_VERDICT_SUPPORTED
+                            : hi < -delta              ? COOP_VERDICT_CONTRADICTED
+                            : lo > -delta && hi < delta ? COOP_VERDICT_NEGLIGIBLE
+                                                        : COOP_VERDICT_INCONCLUSIVE;
+        cr_assert_eq(v, want, "sample %d: [%g, %g], delta %g, %s", k, lo, hi, delta,
+                     coop_verdict_name(v));
+        if (v == COOP_VERDICT_SUPPORTED)
+            cr_assert(s.diff > delta);
+        seen[v]++;
+    }
+    for (int v = 0; v < COOP_N_VERDICTS; v++)
+        cr_assert(seen[v] > 50, "%s only %d times", coop_verdict_name(v), seen[v]);
+    gsl_rng_free(g);
+}
+
+/* Gatekeeping, worked by hand: secondaries {0.04, 0.001, 0.5} Holm-adjusted among
+ * themselves are {2 x 0.04, 3 x 0.001, max(0.08, 0.5)} = {0.08, 0.003, 0.5}; behind
+ * an open gate (primary 0.01) each becomes max(0.01, .): {0.08, 0.01, 0.5}; behind a
+ * closed one (0.2), max(0.2, .): {0.2, 0.2, 0.5}. */
+Test(gatekeep, worked_example)
+{
+    double p[4] = {0.04, 0.01, 0.001, 0.5}, q[4];
+    cr_assert_eq(coop_gatekeep(p, 4, 1, q, NULL), COOP_OK);
+    const double open[4] = {0.08, 0.01, 0.01, 0.5};
+    for (int i = 0; i < 4; i++)
+        assert_rel(q[i], open[i], 1e-15);
+    p[1] = 0.2;
+    cr_assert_eq(coop_gatekeep(p, 4, 1, p, NULL), COOP_OK); /* in place */
+    const double closed[4] = {0.2, 0.2, 0.2, 0.5};
+    for (int i = 0; i < 4; i++)
+        assert_rel(p[i], closed[i], 1e-15);
+    /* NaN: a NaN gate closes everything; a NaN secondary stays NaN, uncounted. */
+    double r[3] = {NAN, 0.01, 0.02}, s[3];
+    cr_assert_eq(coop_gatekeep(r, 3, 0, s, NULL), COOP_OK);
+    cr_assert(isnan(s[0]) && isnan(s[1]) && isnan(s[2]));
+    double t[3] = {0.001, NAN, 0.02};
+    cr_assert_eq(coop_gatekeep(t, 3, 0, s, NULL), COOP_OK);
+    cr_assert(s[0] == 0.001 && isnan(s[1]) && s[2] == 0.02);
+    /* One p-value: the primary alone. */
+    cr_assert_eq(coop_gatekeep(t, 1, 0, s, NULL), COOP_OK);
+    cr_assert_eq(s[0], 0.001);
+    coop_err err = {0};
+    double bad[2] = {1.5, 0.1};
+    cr_assert_eq(coop_gatekeep(bad, 2, 0, s, &err), COOP_EINVAL);
+    cr_assert_eq(coop_gatekeep(bad + 1, 1, 1, s, &err), COOP_EINVAL);
+    cr_assert_eq(coop_gatekeep(NULL, 2, 0, s, &err), COOP_EINVAL);
+    double bad2[2] = {0.1, -0.5};
+    cr_assert_eq(coop_gatekeep(bad2, 2, 0, s, &err), COOP_EINVAL);
+}
+
+/* Clopper-Pearson intervals against scipy 1.10.1:
+ *   lo = 0 if k == 0 else stats.beta.ppf(0.025, k, n - k + 1)
+ *   hi = 1 if k == n else stats.beta.ppf(0.975, k + 1, n - k) */
+Test(binomial, clopper_pearson_matches_scipy)
+{
+    static const struct { unsigned long k, n; double lo, hi; } ref[] = {
+        {0, 40, 0, 0.088097302878802367},
+        {1, 40, 0.00063274493204941906, 0.13158585848276572},
+        {3, 40, 0.015742179851041531, 0.20386474873289895},
+        {20, 400, 0.030805241143265938, 0.076166972755142545},
+        {400, 400, 0.9908201954163347, 1},
+        {7, 400, 0.0070641282207539085, 0.035722873593619225},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof ref[0]; i++) {
+        double lo, hi;
+        coop_clopper_pearson(ref[i].k, ref[i].n, 0.95, &lo, &hi);
+        if (ref[i].lo == 0.0)
+            cr_assert_eq(lo, 0.0);
+        else
+            assert_rel(lo, ref[i].lo, 1e-9);
+        if (ref[i].hi == 1.0)
+            cr_assert_eq(hi, 1.0);
+        else
+            assert_rel(hi, ref[i].hi, 1e-9);
+    }
+    double lo, hi;
+    coop_clopper_pearson(1, 0, 0.95, &lo, &hi);
+    cr_assert(isnan(lo) && isnan(hi));
+    coop_clopper_pearson(5, 4, 0.95, &lo, &hi);
+    cr_assert(isnan(lo) && isnan(hi));
 }

@@ -120,7 +120,7 @@ static int load_str(const char *text, const char *set, coop_config *cfg, coop_er
     char path[64];
     temp_file(path, text);
     const char *ov[1] = {set};
-    int st = coop_config_load(path, ov, set ? 1 : 0, cfg, err);
+    int st = coop_population_load(path, ov, set ? 1 : 0, cfg, err);
     unlink(path);
     return st;
 }

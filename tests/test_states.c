@@ -100,10 +100,10 @@ static double *cell(double *sv, int w, int x, int o)
 
 /* Per-state data with known answers.  others_coop_target: against the
  * counterfactual KG and TJ gain 0.1, UZ loses 0.1 (plus a noise of mean 0);
- * against the placebo TJ gains 0.2 and UZ loses 0.1, so the difference-in-
+ * against the placebo TJ gains 0.2 and UZ loses 0.2, so the difference-in-
  * differences on the common set {TJ, UZ} under weights TJ 1, UZ 3 is
- * (0.2 - 3 * 0.1) / 4 = -0.025 exactly in expectation, and with the noise
- * (identical in both states) -0.025 + mean(noise) = -0.025.  rmst_enhanced: KG
+ * (0.2 - 3 * 0.2) / 4 = -0.1 exactly in expectation, and with the noise
+ * (identical in both states) -0.1 + mean(noise) = -0.1.  rmst_enhanced: KG
  * cannot reach the level (NaN everywhere); UZ's factual times are H/4, H/2, H/8
  * and H (censored) five times: KM RMST = (H/4 + H/2 + H/8 + 5H) / 8 and
  * S(H) = 5/8. */
@@ -119,7 +119,7 @@ static void fill(double *sv, double H)
         cell(sv, 0, 2, o)[r] = 0.4 + e, cell(sv, 1, 2, o)[r] = 0.5; /* UZ -0.1 */
         cell(sv, 2, 0, o)[r] = 0.6 + e;                             /* KG no change */
         cell(sv, 2, 1, o)[r] = 0.4;                                 /* TJ: F - P = 0.2 + e */
-        cell(sv, 2, 2, o)[r] = 0.5;                                 /* UZ: F - P = -0.1 + e */
+        cell(sv, 2, 2, o)[r] = 0.6;                                 /* UZ: F - P = -0.2 + e */
         for (int w = 0; w < W; w++)
             cell(sv, w, 0, COOP_O_RMST_ENHANCED)[r] = NAN;
         const double t[R] = {H / 4, H / 2, H / 8, H, H, H, H, H};
@@ -167,11 +167,18 @@ Test(states, per_state_rows_holm_over_states_and_kaplan_meier)
     cr_assert(ieee_ulp_eq(dbl, s->r[0][2][o].s.diff, -0.1, 64));
     cr_assert(eq(int, s->r[0][0][o].verdict, COOP_VERDICT_SUPPORTED));
     cr_assert(eq(int, s->r[0][2][o].verdict, COOP_VERDICT_CONTRADICTED));
-    /* Holm over the three states of (counterfactual, others_coop_target) */
-    double p[3] = {s->r[0][0][o].s.p_t, s->r[0][1][o].s.p_t, s->r[0][2][o].s.p_t}, q[3];
+    /* Holm over the three states of (counterfactual, others_coop_target), on the
+     * decision p-values of the SESOI tests */
+    double p[3], q[3];
+    for (int x = 0; x < 3; x++) {
+        coop_sesoi_test e;
+        coop_paired_sesoi(&s->r[0][x][o].s, c.hyp.sesoi[o], c.hyp.alpha, &e);
+        cr_assert(eq(dbl, s->r[0][x][o].e.p_decision, e.p_decision));
+        p[x] = e.p_decision;
+    }
     cr_assert(eq(int, coop_holm(p, 3, q, NULL), COOP_OK));
     for (int x = 0; x < 3; x++)
-        cr_assert(eq(dbl, s->r[0][x][o].p_holm, q[x]));
+        cr_assert(eq(dbl, s->r[0][x][o].p_adj, q[x]));
     /* no row where a state cannot reach, nor for regional_cohesion */
     cr_assert(eq(int, s->r[0][0][COOP_O_RMST_ENHANCED].outcome, -1));
     cr_assert(eq(int, s->r[0][2][COOP_O_REGIONAL_COHESION].outcome, -1));
@@ -203,7 +210,7 @@ Test(states, placebo_difference_in_differences_on_the_common_set)
     cr_assert(eq(int, s->did_n[1], 2), "the common set of placebo:KG is TJ and UZ");
     cr_assert(eq(int, s->did_placebo[1], coop_config_actor(&c, "KG")));
     const coop_hyp_result *d = &s->did[1][COOP_O_OTHERS_COOP_TARGET];
-    cr_assert(ieee_ulp_eq(dbl, d->s.diff, -0.025, 64), "diff %.17g", d->s.diff);
+    cr_assert(ieee_ulp_eq(dbl, d->s.diff, -0.1, 64), "diff %.17g", d->s.diff);
     cr_assert(eq(int, d->verdict, COOP_VERDICT_CONTRADICTED));
     cr_assert(eq(int, s->did[1][COOP_O_REGIONAL_COHESION].outcome, -1));
     /* KG's own (placebo) outcome is not in it: its weight 5 would change the value */
@@ -219,7 +226,7 @@ Test(states, placebo_difference_in_differences_on_the_common_set)
                                    "way the thesis predicts for KG, TJ and against it for UZ"),
                        "%s", buf);
     cr_assert_not_null(strstr(buf, "KG     cannot reach it by input"), "%s", buf);
-    cr_assert_not_null(strstr(buf, "placebo:KG contradicted -0.025"), "%s", buf);
+    cr_assert_not_null(strstr(buf, "placebo:KG contradicted -0.1"), "%s", buf);
     cr_assert_not_null(strstr(buf, "the configured weights"), "%s", buf);
     free(buf);
     buf = NULL;

@@ -440,7 +440,9 @@ Test(validate, calibrated_values_do_not_drift)
         "actors.KZ.motivator.initiative_rate", "actors.KZ.motivator.initiative_impact",
         "actors.KZ.motivator.demonstration", "actors.KZ.motivator.brokerage",
         "ties.EU-KZ.weight", "actors.KG.openness", "ties.KZ-UZ.rivalry",
-        "actors.EU.attention_budget",
+        "actors.EU.attention_budget", "actors.EU.attention_max",
+        "actors.EU.attention_expansion", "actors.EU.attention_relax",
+        "actors.EU.attention_cost",
     };
     static const char *const files[] = {"configs/eu_ca.cfg", "configs/sweep_motivator.cfg",
                                         "configs/calibrate_history.cfg"};

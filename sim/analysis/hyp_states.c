@@ -41,19 +41,22 @@ static int compare(const coop_hypothesis_cfg *h, int o, const double *a, const d
         r->s.mean_a = r->s.mean_b;
         r->s.mean_b = t;
     }
+    if (!st)
+        coop_hyp_result_test(r, h->sesoi[o], h->alpha); /* against the outcome's SESOI */
     return st;
 }
 
-/* Holm over the results r[0..n-1] and their verdicts. */
+/* Holm over the decision p-values of r[0..n-1] (coop_paired_sesoi) and their
+ * SESOI verdicts. */
 static int holm(coop_hyp_result *r, int n, double alpha, coop_err *err)
 {
     double p[COOP_N_OUTCOMES], q[COOP_N_OUTCOMES];
     for (int i = 0; i < n; i++)
-        p[i] = r[i].s.p_t;
+        p[i] = r[i].e.p_decision;
     int st = coop_holm(p, (size_t)n, q, err);
     for (int i = 0; !st && i < n; i++) {
-        r[i].p_holm = q[i];
-        r[i].verdict = coop_paired_verdict(r[i].s.diff, q[i], alpha);
+        r[i].p_adj = q[i];
+        r[i].verdict = coop_sesoi_verdict(r[i].e.claim, q[i], alpha);
     }
     return st;
 }
@@ -100,15 +103,15 @@ static int per_state(const coop_hypothesis_cfg *h, const double *sv, int n_cmp, 
             int m = 0;
             for (int x = 0; x < n; x++)
                 if (has_row(s, x, o))
-                    p[m++] = s->r[c][x][o].s.p_t;
+                    p[m++] = s->r[c][x][o].e.p_decision;
             if (m == 0 || (status = coop_holm(p, (size_t)m, q, err)))
                 continue;
             m = 0;
             for (int x = 0; x < n; x++)
                 if (has_row(s, x, o)) {
                     coop_hyp_result *r = &s->r[c][x][o];
-                    r->p_holm = q[m++];
-                    r->verdict = coop_paired_verdict(r->s.diff, r->p_holm, h->alpha);
+                    r->p_adj = q[m++];
+                    r->verdict = coop_sesoi_verdict(r->e.claim, r->p_adj, h->alpha);
                 }
         }
     return status;
@@ -152,9 +155,12 @@ static int did(const coop_config *cfg, const double *sv, int c, size_t R, coop_h
         if (st)
             return st;
     }
-    /* Holm over the outcomes with a row: every per-state outcome, the first
-     * COOP_N_OUTCOMES - 1 (regional_cohesion, the last, has none) */
-    return holm(s->did[c], COOP_N_OUTCOMES - 1, cfg->hyp.alpha, err);
+    /* the outcomes with a row, every per-state outcome, the first COOP_N_OUTCOMES - 1
+     * (regional_cohesion, the last, has none): gatekeeping behind the primary
+     * outcome as in the pooled rows (coop_hyp_decide), Holm when it has no row */
+    int n_out = COOP_N_OUTCOMES - 1, gate = cfg->hyp.primary;
+    return gate < n_out ? coop_hyp_decide(s->did[c], n_out, gate, cfg->hyp.alpha, err)
+                        : holm(s->did[c], n_out, cfg->hyp.alpha, err);
 }
 
 /* The Kaplan-Meier summaries of world w, state x (times: the rmst_enhanced
@@ -268,12 +274,12 @@ static void print_states_block(FILE *out, const coop_hyp_point *res, int o)
                      hyp_num(hi, sizeof hi, r->s.boot_hi, 1));
             fprintf(out, "  %-6s %-15s %10s %15s  %-38s %8s  %s\n", s->name[x], cn,
                     hyp_num(a, sizeof a, r->s.mean_a, 0), hyp_num(b, sizeof b, r->s.mean_b, 0),
-                    diff, hyp_pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(r->verdict));
+                    diff, hyp_pval(p, sizeof p, r->p_adj, 0), coop_verdict_name(r->verdict));
         }
     }
 }
 
-/* The sentence on states that move against each other (both signs significant
+/* The sentence on states that move against each other (both beyond their SESOI
  * after Holm over the states) in the counterfactual comparison. */
 static void print_disagreement(FILE *out, const coop_hyp_point *res, const char *mot, int o)
 {
@@ -282,12 +288,12 @@ static void print_disagreement(FILE *out, const coop_hyp_point *res, const char 
     int nd = states_with(&res->states, 0, o, COOP_VERDICT_CONTRADICTED, down, sizeof down);
     if (nu && nd)
         fprintf(out, "The states disagree: %s's role moves %s the way the thesis predicts for "
-                "%s and against it for %s (each significant at alpha = %g after Holm over the "
-                "states); the pooled value averages opposite effects and is not a claim about "
-                "every state.\n", mot, coop_outcome_names[o], up, down, res->alpha);
+                "%s and against it for %s (each beyond its SESOI at alpha = %g after Holm over "
+                "the states); the pooled value averages opposite effects and is not a claim "
+                "about every state.\n", mot, coop_outcome_names[o], up, down, res->alpha);
     else if (nu || nd)
-        fprintf(out, "No state moves against the others: %s %s %s; no state is significant "
-                "the other way (alpha = %g, Holm over the states).\n", nu ? up : down,
+        fprintf(out, "No state moves against the others: %s %s %s; no state moves beyond its "
+                "SESOI the other way (alpha = %g, Holm over the states).\n", nu ? up : down,
                 nu + nd > 1 ? "move" : "moves", nu ? "as the thesis predicts" : "against the "
                 "thesis", res->alpha);
 }

@@ -9,13 +9,15 @@
  * in the counterfactual they are dropped (they would switch the role back on), in
  * a placebo world they apply to the placebo actor.  Replicate r of every world
  * runs with the same seed (common random numbers), so the paired difference of an
- * outcome isolates the role.
+ * outcome isolates the role.  With hypothesis.channels the cells of the factorial
+ * design over the role's channels follow (coop_channels.h): they are not compared
+ * with the factual world but decomposed (channels.csv, the report's last section).
  *
  * The collector sink stores the COOP_N_OUTCOMES outcome scalars of every
  * replicate of every world of the current point and, when the experiment reports
  * the point's last world done, compares world 0 with each other world
- * (coop_paired_compare, coop_holm, coop_paired_verdict: statistics checked
- * against R in tests/test_paired.c).  Every comparison is oriented so that the
+ * (coop_paired_compare and coop_paired_sesoi, checked against R and scipy in
+ * tests/test_paired.c; the verdicts by coop_hyp_decide, sim/analysis/hyp_verdict.c).  Every comparison is oriented so that the
  * thesis predicts a positive difference.  Nothing is kept from one point to the
  * next, so a sweep of any length runs in the memory of one point.
  *
@@ -46,9 +48,12 @@
 #include "coop_sweep.h"
 #include "hyp_internal.h"
 
+_Static_assert(COOP_HYP_OUTCOMES == COOP_N_OUTCOMES,
+               "hypothesis.sesoi has one key per outcome scalar (config_schema.c)");
+
 const char coop_hypothesis_csv_header[] =
     "point,outcome,comparison,mean_a,mean_b,diff,ci_lo,ci_hi,p_t,p_wilcoxon,d_z,verdict,"
-    "t_lo,t_hi,p_holm,n,state";
+    "t_lo,t_hi,p_adj,n,sesoi,p_tost,p_min_effect,n_needed,state";
 
 int coop_hypothesis_orientation(int outcome)
 {
@@ -134,6 +139,48 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     return COOP_OK;
 }
 
+int coop_hyp_n_worlds(const coop_hypothesis_cfg *h)
+{
+    int n = 2 + h->n_placebo;
+    return h->channels ? n + (1 << coop_channels_n_factors()) - 2 : n;
+}
+
+/* The world of the channel design's cell `mask` (not 0, not all-on), from world
+ * index w of a point whose hypothesis settings are h. */
+static unsigned world_cell(const coop_hypothesis_cfg *h, int w)
+{
+    return (unsigned)(w - (2 + h->n_placebo) + 1);
+}
+
+/* Turns cfg, a copy of the point's configuration, into world w of the point (the
+ * table at the top of coop_hypothesis.h), its name into name (when not NULL). */
+static int make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, char *name,
+                      size_t size, coop_err *err)
+{
+    char buf[COOP_CHAN_NAME];
+    int st = COOP_OK;
+    if (w == COOP_HYP_FACTUAL) {
+        snprintf(buf, sizeof buf, "factual");
+    } else if (w == COOP_HYP_COUNTERFACTUAL) {
+        snprintf(buf, sizeof buf, "counterfactual");
+        st = coop_hypothesis_remove_role(cfg, h->motivator, err);
+    } else if (w < 2 + h->n_placebo) {
+        int p = h->placebo[w - COOP_HYP_PLACEBO];
+        if (!is_actor(cfg, p))
+            return COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
+        snprintf(buf, sizeof buf, "placebo:%s", cfg->actors[p].name);
+        st = coop_hypothesis_move_role(cfg, h->motivator, p, err);
+    } else if (w < coop_hyp_n_worlds(h)) {
+        coop_channels_world_name(world_cell(h, w), buf, sizeof buf);
+        st = coop_channels_keep(cfg, h->motivator, world_cell(h, w), err);
+    } else {
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no world %d", w);
+    }
+    if (name && (size_t)snprintf(name, size, "%s", buf) >= size)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: world name '%s' is too long", buf);
+    return st;
+}
+
 void coop_hyp_worlds_free(coop_hyp_worlds *w)
 {
     if (!w)
@@ -165,25 +212,11 @@ coop_hyp_worlds *coop_hyp_worlds_alloc(const coop_config *cfg, coop_err *err)
         COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
         return NULL;
     }
-    w->n = 2 + h->n_placebo;
+    w->n = coop_hyp_n_worlds(h);
     int st = COOP_OK;
     for (int k = 0; k < w->n && !st; k++) {
-        if ((st = coop_config_copy(&w->cfg[k], cfg, err)))
-            break;
-        if (k == COOP_HYP_FACTUAL) {
-            snprintf(w->name[k], sizeof w->name[k], "factual");
-        } else if (k == COOP_HYP_COUNTERFACTUAL) {
-            snprintf(w->name[k], sizeof w->name[k], "counterfactual");
-            st = coop_hypothesis_remove_role(&w->cfg[k], h->motivator, err);
-        } else {
-            int p = h->placebo[k - COOP_HYP_PLACEBO];
-            if (!is_actor(cfg, p)) {
-                st = COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
-                break;
-            }
-            snprintf(w->name[k], sizeof w->name[k], "placebo:%s", cfg->actors[p].name);
-            st = coop_hypothesis_move_role(&w->cfg[k], h->motivator, p, err);
-        }
+        if (!(st = coop_config_copy(&w->cfg[k], cfg, err)))
+            st = make_world(&w->cfg[k], h, k, w->name[k], sizeof w->name[k], err);
         w->names[k] = w->name[k];
     }
     if (st) {
@@ -226,7 +259,6 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
             snprintf(cm->name, sizeof cm->name, "%s", names[w]);
         else
             snprintf(cm->name, sizeof cm->name, "world%d", w);
-        double p[COOP_N_OUTCOMES], p_adj[COOP_N_OUTCOMES];
         for (int o = 0; o < COOP_N_OUTCOMES; o++) {
             const double *a = values + (size_t)o * R;
             const double *b = values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R;
@@ -246,16 +278,11 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
                 r->s.mean_a = r->s.mean_b;
                 r->s.mean_b = t;
             }
-            p[o] = r->s.p_t;
+            coop_hyp_result_test(r, h->sesoi[o], h->alpha);
         }
-        int st = coop_holm(p, COOP_N_OUTCOMES, p_adj, err);
+        int st = coop_hyp_decide(cm->r, COOP_N_OUTCOMES, h->primary, h->alpha, err);
         if (st)
             return st;
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            coop_hyp_result *r = &cm->r[o];
-            r->p_holm = p_adj[o];
-            r->verdict = coop_paired_verdict(r->s.diff, p_adj[o], h->alpha);
-        }
         cm->verdict = cm->r[h->primary].verdict;
     }
     return COOP_OK;
@@ -278,6 +305,7 @@ struct coop_hyp_collector {
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
     const char *names[COOP_HYP_MAX_WORLDS];
     coop_hyp_point res;
+    coop_chan_point *chan;   /* the channel decomposition, allocated when first needed */
 };
 
 /* x as outcomes.csv holds it ("%.10g"), so that every statistic can be recomputed
@@ -351,6 +379,26 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
     return COOP_OK;
 }
 
+/* The channel decomposition of the point in the collector (hypothesis.channels):
+ * cell 0 is the counterfactual world, the last cell the factual one, the others
+ * the channel worlds after the placebos. */
+static int collector_channels(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int point,
+                              uint32_t boot, coop_err *err)
+{
+    int k = coop_channels_n_factors(), world_of[COOP_CHAN_MAX_CELLS];
+    unsigned all = (1u << k) - 1u;
+    if (!c->chan && !(c->chan = malloc(sizeof *c->chan)))
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    for (unsigned s = 0; s <= all; s++)
+        world_of[s] = s == 0 ? COOP_HYP_COUNTERFACTUAL
+                      : s == all ? COOP_HYP_FACTUAL
+                                 : 2 + h->n_placebo + (int)s - 1;
+    int st = coop_channels_point(h, c->values, (size_t)c->replicates, k, world_of, point, boot,
+                                 c->chan, err);
+    c->res.channels = st ? NULL : c->chan;
+    return st;
+}
+
 int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err)
 {
     if (world != c->n_worlds - 1)
@@ -359,12 +407,21 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d done with %ld of %ld "
                          "replicates delivered", point, c->received,
                          (long)c->n_worlds * c->replicates);
-    int st = coop_hypothesis_compare(&c->cfg0->hyp, c->values, c->n_worlds, c->replicates,
-                                     c->names, point, coop_hypothesis_boot_seed(c->seed, point),
+    const coop_hypothesis_cfg *h = &c->cfg0->hyp;
+    int n_cmp = c->n_worlds;
+    if (h->channels) { /* the channel worlds are decomposed, not compared */
+        if (c->n_worlds != coop_hyp_n_worlds(h))
+            return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d has %d worlds, its "
+                             "configuration makes %d", point, c->n_worlds, coop_hyp_n_worlds(h));
+        n_cmp = 2 + h->n_placebo;
+    }
+    uint32_t boot = coop_hypothesis_boot_seed(c->seed, point);
+    int st = coop_hypothesis_compare(h, c->values, n_cmp, c->replicates, c->names, point, boot,
                                      &c->res, err);
     if (!st)
-        st = coop_hyp_states_compare(c->cfg0, c->svalues, c->n_worlds, c->replicates, &c->res,
-                                     err);
+        st = coop_hyp_states_compare(c->cfg0, c->svalues, n_cmp, c->replicates, &c->res, err);
+    if (!st && h->channels)
+        st = collector_channels(c, h, point, boot, err);
     if (!st && c->fn)
         st = c->fn(c->ctx, &c->res, c->cfg0, err);
     return st;
@@ -442,6 +499,7 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
         return;
     free(c->values);
     free(c->svalues);
+    free(c->chan);
     free(c);
 }
 
@@ -481,7 +539,8 @@ void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
     const coop_paired *s = &r->s;
     const double num[] = {s->mean_a, s->mean_b, s->diff, s->boot_lo, s->boot_hi,
                           s->p_t, s->p_wilcoxon, s->d_z};
-    const double tail[] = {s->t_lo, s->t_hi, r->p_holm};
+    const double tail[] = {s->t_lo, s->t_hi, r->p_adj};
+    const double sesoi[] = {r->e.sesoi, r->e.p_tost, r->e.p_min_effect, r->e.n_needed};
     coop_csv_put(w, "%d,%s,", point, coop_outcome_names[r->outcome]);
     coop_csv_text(w, cmp);
     for (size_t k = 0; k < sizeof num / sizeof num[0]; k++) {
@@ -493,7 +552,12 @@ void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
         coop_csv_put(w, ",");
         coop_csv_num(w, tail[k]);
     }
-    coop_csv_put(w, ",%zu,", s->n);
+    coop_csv_put(w, ",%zu", s->n);
+    for (size_t k = 0; k < sizeof sesoi / sizeof sesoi[0]; k++) {
+        coop_csv_put(w, ",");
+        coop_csv_num(w, sesoi[k]);
+    }
+    coop_csv_put(w, ",");
     coop_csv_text(w, state);
     coop_csv_put(w, "\n");
 }
@@ -575,20 +639,24 @@ const char *hyp_pval(char *buf, size_t size, double p, int eq)
 
 static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_comparison *cm)
 {
-    char ci[48];
-    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * res->confidence);
-    fprintf(out, "  %-22s %10s %15s  %-38s %8s  %s\n", "outcome", "factual", cm->name, ci,
-            "p (Holm)", "verdict");
+    char ci[80];
+    snprintf(ci, sizeof ci, "difference [%g%% CI; others %g%%]", 100.0 * (1.0 - res->alpha),
+             100.0 * coop_hyp_level(res, res->primary == 0));
+    fprintf(out, "  %-22s %10s %15s  %-38s %7s %8s  %s\n", "outcome", "factual", cm->name, ci,
+            "SESOI", "p (adj)", "verdict");
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
         const coop_hyp_result *r = &cm->r[o];
-        char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128];
+        char a[32], b[32], d[32], lo[32], hi[32], p[32], name[48], diff[128], se[32];
+        double l, h;
+        coop_paired_interval(&r->s, coop_hyp_level(res, o), &l, &h);
         snprintf(name, sizeof name, "%s%s", coop_outcome_names[o],
                  r->orientation < 0 ? " (-)" : "");
         snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
-                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
-        fprintf(out, "%c %-22s %10s %15s  %-38s %8s  %s\n", o == res->primary ? '*' : ' ', name,
-                num(a, sizeof a, r->s.mean_a, 0), num(b, sizeof b, r->s.mean_b, 0), diff,
-                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(r->verdict));
+                 num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
+        fprintf(out, "%c %-22s %10s %15s  %-38s %7s %8s  %s\n", o == res->primary ? '*' : ' ',
+                name, num(a, sizeof a, r->s.mean_a, 0), num(b, sizeof b, r->s.mean_b, 0), diff,
+                num(se, sizeof se, r->e.sesoi, 0), pval(p, sizeof p, r->p_adj, 0),
+                coop_verdict_name(r->verdict));
     }
 }
 
@@ -605,16 +673,15 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
         size_t n = strlen(others);
         snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", cfg->actors[k].name);
     }
-    const coop_hyp_result *pr = &res->cmp[0].r[res->primary];
-    char cl[16];
-    snprintf(cl, sizeof cl, "%g%%", 100.0 * res->confidence);
-
     fprintf(out, "Hypothesis: %s's motivator role raises cooperation between %s and the other "
             "states of its region (%s).\n", mot, tgt, others[0] ? others : "none");
     fprintf(out, "%d replicates per world, paired by common random numbers; difference: mean "
-            "paired difference, oriented so that the thesis predicts > 0, with its %s bootstrap "
-            "CI (%d resamples); p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
-            res->replicates, cl, res->bootstrap, COOP_N_OUTCOMES, res->alpha);
+            "paired difference, oriented so that the thesis predicts > 0, with its t-based "
+            "%g%% CI (the primary outcome's; simultaneous for the others); SESOI: the smallest effect of interest (hypothesis.sesoi); verdict: "
+            "supported / contradicted when the CI lies beyond +SESOI / -SESOI, negligible when "
+            "it lies within +-SESOI; p (adj): the verdict's p-value, the primary outcome at "
+            "alpha = %g, the others Holm-adjusted behind it (gatekeeping).\n",
+            res->replicates, 100.0 * (1.0 - res->alpha), res->alpha);
     fprintf(out, "\nfactual vs counterfactual (%s's initiatives, demonstration and brokerage "
             "switched off):\n", mot);
     print_block(out, res, &res->cmp[0]);
@@ -633,43 +700,15 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
         for (int k = 1; k < res->n_comparisons; k++)
             fprintf(out, "%s %s %s", k > 1 ? ";" : "", res->cmp[k].name,
                     coop_verdict_name(res->cmp[k].verdict));
-        fprintf(out, " (supported: the effect is larger with %s in the role than with that "
-                "actor in it; contradicted: smaller; inconclusive: no difference detected).\n",
-                mot);
+        fprintf(out, " (supported: the effect is larger by more than the SESOI with %s in the "
+                "role than with that actor in it; contradicted: smaller; negligible: the same "
+                "within the SESOI; inconclusive: undecided).\n", mot);
     }
 
     if (coop_hyp_states_print(out, res, cfg))
         return COOP_EIO;
-
-    char d[32], lo[32], hi[32], p[32];
-    num(d, sizeof d, pr->s.diff, 1);
-    num(lo, sizeof lo, pr->s.boot_lo, 1);
-    num(hi, sizeof hi, pr->s.boot_hi, 1);
-    pval(p, sizeof p, pr->p_holm, 1);
-    const char *oc = coop_outcome_names[res->primary];
-    switch (res->cmp[0].verdict) {
-    case COOP_VERDICT_SUPPORTED:
-        fprintf(out, "Verdict: supported. In the model, %s's motivator role moves %s the way the "
-                "thesis predicts (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = "
-                "%g); a finding about the model under its assumptions (docs/HYPOTHESIS.md), not "
-                "about history.\n", mot, oc, d, cl, lo, hi, p, res->alpha);
-        break;
-    case COOP_VERDICT_CONTRADICTED:
-        fprintf(out, "Verdict: contradicted. In the model, %s's motivator role moves %s against "
-                "the thesis (difference %s, %s CI [%s, %s], Holm-adjusted p %s < alpha = %g): "
-                "the counter-mechanisms outweigh its channels; a finding about the model under "
-                "its assumptions (docs/HYPOTHESIS.md).\n", mot, oc, d, cl, lo, hi, p, res->alpha);
-        break;
-    default:
-        fprintf(out, "Verdict: inconclusive. No significant effect of %s's motivator role on %s at "
-                "alpha = %g (difference %s, %s CI [%s, %s], Holm-adjusted p %s): absence of "
-                "evidence, not evidence of absence (docs/HYPOTHESIS.md).\n", mot, oc, res->alpha,
-                d, cl, lo, hi, p);
-        break;
-    }
-    if (coop_hyp_states_headline(out, res, cfg))
-        return COOP_EIO;
-    if (fflush(out) != 0 || ferror(out))
+    if (coop_hypothesis_headline(out, res, mot) != COOP_OK ||
+        coop_hyp_states_headline(out, res, cfg) != COOP_OK || fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
 }
@@ -876,8 +915,37 @@ typedef struct run_ctx {
     int points;
     const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
     FILE *table;
-    int count[3];             /* verdicts of the hypothesis by coop_verdict */
+    int count[COOP_N_VERDICTS]; /* verdicts of the hypothesis by coop_verdict */
+    coop_chan_csv *chan;      /* channels.csv (hypothesis.channels); NULL when off */
+    coop_chan_point *chan_last;  /* the last point's decomposition, for the report */
 } run_ctx;
+
+/* The channel decomposition of a point: its rows, and a copy for the report. */
+static int chan_point(run_ctx *rc, const coop_hyp_point *res, coop_err *err)
+{
+    if (!res->channels || !rc->chan)
+        return COOP_OK;
+    *rc->chan_last = *res->channels;
+    return coop_chan_csv_write(rc->chan, res->channels, err);
+}
+
+/* channels.csv at path (hypothesis.channels), and room for the report's copy. */
+static int chan_open(run_ctx *rc, const char *path, coop_err *err)
+{
+    if (!(rc->chan_last = malloc(sizeof *rc->chan_last)))
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    rc->chan = coop_chan_csv_open(path, err);
+    return rc->chan ? COOP_OK : err && err->code ? err->code : COOP_EIO;
+}
+
+/* Removes an unfinished channels.csv; releases the report's copy. */
+static void chan_abort(run_ctx *rc)
+{
+    coop_chan_csv_abort(rc->chan);
+    rc->chan = NULL;
+    free(rc->chan_last);
+    rc->chan_last = NULL;
+}
 
 static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
 {
@@ -885,7 +953,7 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
     run_ctx *rc = ctx;
     rc->last = *res;
     rc->points++;
-    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < 3)
+    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < COOP_N_VERDICTS)
         rc->count[res->cmp[0].verdict]++;
     if (rc->sweep && rc->table) {
         const coop_hyp_result *r = &res->cmp[0].r[res->primary];
@@ -898,15 +966,18 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
             size_t n = strlen(vals);
             snprintf(vals + n, sizeof vals - n, "%s%.6g", j ? ", " : "", x[j]);
         }
+        double l, h;
+        coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
         snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
-                 num(lo, sizeof lo, r->s.boot_lo, 1), num(hi, sizeof hi, r->s.boot_hi, 1));
+                 num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
         fprintf(rc->table, "%7d  %-24s %-38s %8s  %-13s", res->point, vals, diff,
-                pval(p, sizeof p, r->p_holm, 0), coop_verdict_name(res->cmp[0].verdict));
+                pval(p, sizeof p, r->p_adj, 0), coop_verdict_name(res->cmp[0].verdict));
         for (int k = 1; k < res->n_comparisons; k++)
             fprintf(rc->table, " %s", coop_verdict_name(res->cmp[k].verdict));
         fputc('\n', rc->table);
     }
-    return coop_hyp_csv_write(rc->csv, res, err);
+    int st = chan_point(rc, res, err);
+    return st ? st : coop_hyp_csv_write(rc->csv, res, err);
 }
 
 static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
@@ -940,6 +1011,9 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         status = err && err->code ? err->code : COOP_EIO;
         goto out;
     }
+    snprintf(path, len, "%s/channels.csv", tmp); /* no longer than hypothesis.csv */
+    if (cfg->hyp.channels && (status = chan_open(rc, path, err)))
+        goto out;
     coop_sink inner = coop_output_sink(out);
     if (!(col = coop_hyp_collector_alloc(w->n, cfg->replicates, (uint32_t)cfg->seed, &inner,
                                          on_point, rc, err))) {
@@ -970,6 +1044,9 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         goto out;
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
+    if (!status)
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (status)
         goto out;
     coop_run_info_finish(&info, "complete");
@@ -977,15 +1054,19 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     out = NULL; /* released by close, whatever happened */
     if (status)
         goto out;
-    if (opts->table && coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK)
+    if (opts->table && (coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK ||
+                        (rc->chan_last && cfg->hyp.channels &&
+                         coop_channels_print(opts->table, rc->chan_last, cfg) != COOP_OK)))
         status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard output");
     if (!opts->quiet)
         fprintf(stderr, "coopsim: %d worlds x %d replicates of '%s' written to %s/\n", w->n,
                 cfg->replicates, cfg->name, opts->dir);
 out:
     coop_progress_free(pg);
-    if (rc)
+    if (rc) {
         coop_hyp_csv_abort(rc->csv);
+        chan_abort(rc);
+    }
     coop_output_abort(out);
     coop_hyp_collector_free(col);
     free(path);
@@ -1003,11 +1084,8 @@ static int sweep_world_cfg(void *ctx, int point, int world, coop_config *cfg, co
 {
     const sweep_ctx *sc = ctx;
     int st = coop_sweep_config(sc->sweep, point, cfg, err);
-    if (!st && world == COOP_HYP_COUNTERFACTUAL)
-        st = coop_hypothesis_remove_role(cfg, sc->hyp->motivator, err);
-    else if (!st && world >= COOP_HYP_PLACEBO)
-        st = coop_hypothesis_move_role(cfg, sc->hyp->motivator,
-                                       sc->hyp->placebo[world - COOP_HYP_PLACEBO], err);
+    if (!st)
+        st = make_world(cfg, sc->hyp, world, NULL, 0, err);
     return st;
 }
 
@@ -1030,21 +1108,28 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
         goto out;
     }
     const coop_hypothesis_cfg *h = &cfg->hyp;
+    char ctmp[COOP_PATH_MAX + 32], cfinal[COOP_PATH_MAX + 32];
+    snprintf(ctmp, sizeof ctmp, "%s/channels.csv.tmp", opts->dir);
+    snprintf(cfinal, sizeof cfinal, "%s/channels.csv", opts->dir);
+    if (h->channels && (status = chan_open(rc, ctmp, err)))
+        goto out;
     if (rc->table) {
         fprintf(rc->table, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
-                "outcome %s; difference: factual - counterfactual (oriented), %g%% bootstrap CI; "
-                "p: paired t-test, Holm-adjusted over %d outcomes; alpha = %g.\n",
+                "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
+                "t-based CI; p (adj): the verdict's p-value at alpha = %g (the primary outcome "
+                "is the gate; docs/HYPOTHESIS.md).\n",
                 coop_sweep_size(sw), cfg->actors[h->motivator].name,
-                coop_outcome_names[h->primary], 100.0 * h->confidence, COOP_N_OUTCOMES, h->alpha);
+                coop_outcome_names[h->primary], h->sesoi[h->primary], 100.0 * (1.0 - h->alpha),
+                h->alpha);
         char params[256] = "";
         for (size_t j = 0; j < coop_sweep_n_params(sw); j++) {
             size_t n = strlen(params);
             snprintf(params + n, sizeof params - n, "%s%s", j ? ", " : "", coop_sweep_param(sw, j));
         }
         char ci[48];
-        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * h->confidence);
+        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - h->alpha));
         fprintf(rc->table, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
-                "values", ci, "p (Holm)", "verdict");
+                "values", ci, "p (adj)", "verdict");
         for (int k = 0; k < h->n_placebo; k++)
             fprintf(rc->table, " placebo:%s", cfg->actors[h->placebo[k]].name);
         fputc('\n', rc->table);
@@ -1053,15 +1138,21 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
         goto out;
     status = coop_hyp_csv_close(rc->csv, err);
     rc->csv = NULL;
+    if (!status)
+        status = coop_chan_csv_close(rc->chan, err);
+    rc->chan = NULL;
     if (!status && rename(tmp, final) != 0)
         status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", final, tmp,
                            strerror(errno));
+    if (!status && h->channels && rename(ctmp, cfinal) != 0)
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", cfinal, ctmp,
+                           strerror(errno));
     if (!status && rc->table) {
         fprintf(rc->table, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
-                "inconclusive (docs/HYPOTHESIS.md); every comparison and outcome in %s.\n",
-                rc->points, rc->count[COOP_VERDICT_SUPPORTED],
-                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_INCONCLUSIVE],
-                final);
+                "negligible, %d inconclusive (docs/HYPOTHESIS.md); every comparison and outcome "
+                "in %s.\n", rc->points, rc->count[COOP_VERDICT_SUPPORTED],
+                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_NEGLIGIBLE],
+                rc->count[COOP_VERDICT_INCONCLUSIVE], final);
         if (fflush(rc->table) != 0 || ferror(rc->table))
             status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard "
                                "output");
@@ -1069,6 +1160,7 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
 out:
     if (rc->csv)
         coop_hyp_csv_abort(rc->csv);
+    chan_abort(rc);
     free(rc);
     return status;
 }

@@ -6,7 +6,11 @@
  * Introduction to the Bootstrap, ch. 13), the paired t-test, the Wilcoxon
  * signed-rank test (Wilcoxon 1945, Biometrics Bulletin 1:80-83) and Cohen's d_z;
  * Holm's step-down procedure (Holm 1979, Scand. J. Statist. 6:65-70) corrects
- * the p-values of several outcomes.  R's t.test, wilcox.test and p.adjust are the
+ * the p-values of several outcomes, and serial gatekeeping (Dmitrienko, Offen &
+ * Westfall 2003) puts the primary outcome before them.  Each outcome is also
+ * tested against its smallest effect size of interest: minimum-effect tests and
+ * the two one-sided tests of equivalence (Schuirmann 1987; Lakens, Scheel &
+ * Isager 2018), which give the four-level verdict.  R's t.test, wilcox.test and p.adjust are the
  * reference implementations: the Wilcoxon test follows wilcox.test's choice
  * between the exact distribution and the tie- and continuity-corrected normal
  * approximation rule for rule, so that the numbers can be checked against R.
@@ -286,12 +290,123 @@ coop_verdict coop_paired_verdict(double diff, double p_adj, double alpha)
     return COOP_VERDICT_INCONCLUSIVE;
 }
 
+/* 1 - T(x) and T(x) with x = +-Inf handled (GSL's t tails at infinity). */
+static double t_upper(double x, double df)
+{
+    return isinf(x) ? (x > 0 ? 0.0 : 1.0) : gsl_cdf_tdist_Q(x, df);
+}
+
+static double t_lower(double x, double df)
+{
+    return isinf(x) ? (x > 0 ? 1.0 : 0.0) : gsl_cdf_tdist_P(x, df);
+}
+
+/* (diff - bound) / se, with se = 0 giving +-Inf, or 0 on the bound itself. */
+static double t_stat(double diff, double bound, double se)
+{
+    double x = diff - bound;
+    if (se > 0.0)
+        return x / se;
+    return x > 0.0 ? INFINITY : x < 0.0 ? -INFINITY : 0.0;
+}
+
+void coop_paired_sesoi(const coop_paired *s, double sesoi, double alpha, coop_sesoi_test *out)
+{
+    out->sesoi = sesoi;
+    out->p_sup = out->p_con = out->p_tost = out->p_min_effect = out->p_decision = NAN;
+    out->n_needed = NAN;
+    out->claim = COOP_VERDICT_INCONCLUSIVE;
+    if (s->n < 2 || isnan(s->diff) || isnan(s->sd_diff) || !(sesoi >= 0.0) || isinf(sesoi))
+        return;
+    double df = (double)(s->n - 1), se = s->sd_diff / sqrt((double)s->n);
+    double hi = t_stat(s->diff, sesoi, se), lo = t_stat(s->diff, -sesoi, se);
+    out->p_sup = t_upper(hi, df);
+    out->p_con = t_lower(lo, df);
+    double p_lo = t_upper(lo, df), p_hi = t_lower(hi, df); /* the two TOST halves */
+    out->p_tost = p_lo > p_hi ? p_lo : p_hi;
+    out->p_min_effect = s->diff >= 0.0 ? out->p_sup : out->p_con;
+    double best = out->p_sup;
+    out->claim = COOP_VERDICT_SUPPORTED;
+    if (out->p_con < best)
+        best = out->p_con, out->claim = COOP_VERDICT_CONTRADICTED;
+    if (out->p_tost < best)
+        best = out->p_tost, out->claim = COOP_VERDICT_NEGLIGIBLE;
+    out->p_decision = 2.0 * best < 1.0 ? 2.0 * best : 1.0;
+    if (sesoi > 0.0 && alpha > 0.0 && alpha < 1.0) {
+        double t = gsl_cdf_tdist_Pinv(1.0 - alpha / 2.0, df);
+        double n = ceil(pow(2.0 * t * s->sd_diff / sesoi, 2.0));
+        out->n_needed = n > 2.0 ? n : 2.0;
+    }
+}
+
+void coop_paired_interval(const coop_paired *s, double level, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (s->n < 2 || isnan(s->diff) || isnan(s->sd_diff) || !(level > 0.0 && level < 1.0))
+        return;
+    /* As coop_paired_compare computes t_lo and t_hi, operation for operation. */
+    double se = s->sd_diff / sqrt((double)s->n);
+    double tcrit = gsl_cdf_tdist_Pinv((1.0 + level) / 2.0, (double)s->n - 1.0);
+    *lo = s->sd_diff > 0.0 ? s->diff - tcrit * se : s->diff;
+    *hi = s->sd_diff > 0.0 ? s->diff + tcrit * se : s->diff;
+}
+
+void coop_clopper_pearson(unsigned long k, unsigned long n, double level, double *lo,
+                          double *hi)
+{
+    *lo = *hi = NAN;
+    if (n == 0 || k > n || !(level > 0.0 && level < 1.0))
+        return;
+    double a = 1.0 - level, dk = (double)k, dn = (double)n;
+    *lo = k == 0 ? 0.0 : gsl_cdf_beta_Pinv(a / 2.0, dk, dn - dk + 1.0);
+    *hi = k == n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - a / 2.0, dk + 1.0, dn - dk);
+}
+
+coop_verdict coop_sesoi_verdict(coop_verdict claim, double p_adj, double alpha)
+{
+    return p_adj < alpha ? claim : COOP_VERDICT_INCONCLUSIVE;
+}
+
+int coop_gatekeep(const double *p, size_t m, size_t primary, double *p_adj, coop_err *err)
+{
+    if (m == 0)
+        return COOP_OK;
+    if (!p || !p_adj || primary >= m)
+        return COOP_FAIL(err, COOP_EINVAL, "gatekeeping: %zu p-values, primary %zu", m, primary);
+    double gate = p[primary];
+    if (!isnan(gate) && !(gate >= 0.0 && gate <= 1.0))
+        return COOP_FAIL(err, COOP_EINVAL, "gatekeeping: the primary p-value is %g, not in "
+                         "[0, 1]", gate);
+    double *rest = malloc(m * sizeof *rest);
+    if (!rest)
+        return COOP_FAIL(err, COOP_ENOMEM, "gatekeeping: out of memory for %zu p-values", m);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (i != primary)
+            rest[k++] = p[i];
+    int st = coop_holm(rest, k, rest, err); /* validates the secondaries */
+    if (st == COOP_OK) {
+        k = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (i == primary)
+                continue;
+            double q = rest[k++];
+            p_adj[i] = isnan(gate) || isnan(q) ? NAN : q > gate ? q : gate;
+        }
+        p_adj[primary] = gate;
+    }
+    free(rest);
+    return st;
+}
+
 const char *coop_verdict_name(coop_verdict v)
 {
     switch (v) {
     case COOP_VERDICT_INCONCLUSIVE: return "inconclusive";
     case COOP_VERDICT_SUPPORTED: return "supported";
     case COOP_VERDICT_CONTRADICTED: return "contradicted";
+    case COOP_VERDICT_NEGLIGIBLE: return "negligible";
+    case COOP_N_VERDICTS: break;
     }
     return "unknown";
 }

@@ -57,7 +57,10 @@ static const char options_text[] =
     "Options:\n"
     "  -o, --output DIR      results directory (default: results/<experiment name>)\n"
     "      --seed N          master seed, 0..4294967295 (sets experiment.seed)\n"
-    "      --replicates N    replicates per point, 1..65536 (sets experiment.replicates)\n"
+    "      --replicates N    replicates per point, 1..65536 (sets experiment.replicates);\n"
+    "                        hypothesis: `auto` doubles them from experiment.replicates until\n"
+    "                        the primary (1-alpha) CI half-width is below SESOI/4, at most\n"
+    "                        hypothesis.max_replicates (docs/HYPOTHESIS.md)\n"
     "      --threads N       OpenMP threads, 1..4096 (default: OMP_NUM_THREADS, else all cores)\n"
     "      --set PATH=VALUE  override any configuration value, e.g.\n"
     "                        --set actors.KZ.openness=0.7 --set domains.security.T=5\n"
@@ -235,6 +238,13 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
                 return status;
             break;
         case OPT_REPLICATES:
+            if (strcmp(optarg, "auto") == 0) {
+                if (cli->cmd != COOP_CMD_HYPOTHESIS)
+                    return COOP_FAIL(err, COOP_ECONFIG, "--replicates auto: only `coopsim "
+                                     "hypothesis` sizes its replicates (give a number)");
+                cli->replicates_auto = 1;
+                break;
+            }
             if ((status = parse_int("--replicates", optarg, 1, 65536, &v, err)))
                 return status;
             if ((status = add_override(cli, err, "experiment.replicates=%s%s", optarg, NULL)))

@@ -18,6 +18,7 @@
 #include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_plot.h"
+#include "coop_population.h"
 #include "coop_progress.h"
 #include "coop_sweep.h"
 #include "coop_tournament.h"
@@ -55,8 +56,8 @@ const volatile sig_atomic_t *coop_command_stop_signal(void)
 
 int coop_command_load(const coop_cli *cli, coop_config *cfg, coop_err *err)
 {
-    int status = coop_config_load(cli->input, (const char *const *)cli->overrides,
-                                  cli->n_overrides, cfg, err);
+    int status = coop_population_load(cli->input, (const char *const *)cli->overrides,
+                                      cli->n_overrides, cfg, err);
     if (status || cli->cmd == COOP_CMD_CHECK)
         return status;
     const char *name = coop_cli_command_name(cli->cmd);
@@ -197,6 +198,33 @@ static int cmd_sweep(const coop_cli *cli, const coop_config *cfg, coop_err *err)
     return status;
 }
 
+/* `coopsim hypothesis --replicates auto`: the replicates chosen by
+ * coop_hypothesis_auto_replicates (a line per round on stderr unless --quiet),
+ * then the test with that many, recorded in the manifest as experiment.replicates. */
+static int hypothesis_auto(const coop_cli *cli, const coop_config *cfg, coop_run_opts *opts,
+                           coop_err *err)
+{
+    int n = 0, status;
+    coop_config c;
+    if (coop_experiment_ranks() > 1) /* the worker ranks' plans take experiment.replicates */
+        return COOP_FAIL(err, COOP_ECONFIG, "--replicates auto runs on one process: find the "
+                         "number with build/coopsim, then give --replicates N under MPI");
+    if ((status = coop_hypothesis_auto_replicates(cfg, opts, cli->quiet ? NULL : stderr, &n,
+                                                  err)))
+        return status;
+    if ((status = coop_config_copy(&c, cfg, err)))
+        return status;
+    c.replicates = n;
+    if (!cli->quiet)
+        fprintf(stderr, "coopsim: --replicates auto: using %d replicates\n", n);
+    status = coop_hypothesis_run(&c, opts, err);
+    if (status == COOP_EINTR)
+        COOP_FAIL(err, status, "interrupted by %s: nothing written",
+                  coop_drive_signal_name(stop_signal));
+    coop_config_destroy(&c);
+    return status;
+}
+
 /* `coopsim hypothesis`: the paired factual/counterfactual/placebo experiment, at
  * one point or at every point of the sweep (sim/analysis/hypothesis.c); the verdict table
  * goes to stdout; stops cleanly on SIGINT or SIGTERM. */
@@ -206,6 +234,8 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
+    if (cli->replicates_auto)
+        return hypothesis_auto(cli, cfg, &opts, err);
     int status = coop_hypothesis_run(cfg, &opts, err);
     if (status == COOP_EINTR && !cfg->sweep.present)
         COOP_FAIL(err, status, "interrupted by %s: nothing written",

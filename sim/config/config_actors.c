@@ -1,5 +1,8 @@
-/* config_actors.c: loading the population: the listed actors and ties, or a
- * generated network (the `network` group, `actor_template` and `actor_overrides`).
+/* config_actors.c: loading the population: the listed actors and ties, or the
+ * description of a generated network (the `network` group, `actor_template` and
+ * `actor_overrides`).  This module draws nothing: the model layer builds the
+ * network (ctx.build, a coop_population_fn: coop_population_build), and the
+ * overrides, regions and later groups are then checked against its nodes.
  * The isolated nodes of an edge list that network.isolated = "allow" keeps are
  * counted in cfg->net.n_isolated (allowed, so not an error; the command line notes
  * them: this module prints nothing).
@@ -9,10 +12,8 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,6 @@
 
 #include "coop_fmt.h"
 
-#include <gsl/gsl_rng.h>
-
-#include "coop_network.h" /* the generated populations of the `network` group */
-#include "coop_rng.h" /* the network's stream */
 #include "config_internal.h"
 
 static int ix_cmp(const void *x, const void *y)
@@ -191,100 +188,33 @@ static int load_template(const ctx *c, const config_setting_t *root, coop_config
     return COOP_OK;
 }
 
-/* Draws the network of cfg->net (from experiment.seed, COOP_STREAM_NETWORK) and fills
- * cfg->actors (template copies) and cfg->ties. */
-static int generate(const ctx *c, const config_setting_t *g, coop_config *cfg)
+/* The population of the network group g, built by the model layer (c->build, a
+ * coop_population_fn: the network drawn from its stream, the nodes made template
+ * copies, the edges ties); its messages get the group's FILE:LINE. */
+static int build(const ctx *c, const config_setting_t *g, coop_config *cfg)
 {
-    coop_network_cfg *nc = &cfg->net;
-    const gsl_rng_type *type = coop_rng_type(cfg->rng[0] ? cfg->rng : "mt19937");
-    if (!type)
-        return cfg_fail(c, g, "experiment.rng = \"%s\" is not a GSL generator", cfg->rng);
-    gsl_rng *r = gsl_rng_alloc(type);
-    if (!r)
+    if (!c->build)
+        return cfg_fail(c, g, "network: a generated population is built by the model layer: "
+                              "load the configuration with coop_population_load");
+    /* network.n bounds an edge list's indices only when given (the builder sets it to
+     * the count read, which the printer writes, so that a manifest reads alike) */
+    if (cfg->net.type == COOP_NET_FILE && !config_setting_get_member(g, "n"))
+        cfg->net.n = 0;
+    coop_err berr = {0};
+    int st = c->build(cfg, &berr);
+    if (st == COOP_ENOMEM)
         return cfg_nomem(c->err);
-    gsl_rng_set(r, coop_rng_seed((uint32_t)cfg->seed, 0, 0, COOP_STREAM_NETWORK));
-    coop_err nerr = {0};
-    coop_network *net = NULL;
-    size_t n = (size_t)nc->n;
-    switch (nc->type) {
-    case COOP_NET_COMPLETE: net = coop_network_complete(n, &nerr); break;
-    case COOP_NET_RING: net = coop_network_ring(n, nc->k, &nerr); break;
-    case COOP_NET_LATTICE: net = coop_network_lattice((size_t)nc->L, nc->moore, nc->self, &nerr); break;
-    case COOP_NET_GNP: net = coop_network_gnp(r, n, nc->p, &nerr); break;
-    case COOP_NET_GNM: net = coop_network_gnm(r, n, (size_t)nc->m, &nerr); break;
-    case COOP_NET_BA: net = coop_network_ba(r, n, nc->m, &nerr); break;
-    case COOP_NET_WS: net = coop_network_ws(r, n, nc->k, nc->p, &nerr); break;
-    default: {
-        /* network.n bounds the indices only when given (the printer writes the count
-         * read, so that a manifest reads the file the same way) */
-        coop_edges_opt opt = {nc->ids, config_setting_get_member(g, "n") ? n : 0, nc->isolated};
-        size_t lonely = 0;
-        net = coop_network_read_edges(nc->file, &opt, &lonely, &nerr);
-        if (net)
-            cfg->net.n = (int)net->n;
-        cfg->net.n_isolated = lonely; /* allowed (network.isolated = "allow"): not an error */
-        break;
-    }
-    }
-    int st = COOP_OK;
-    if (!net) {
-        /* "network: ring k = 3, ..." -> "FILE:LINE: network.k = 3, ..." */
-        const char *msg = strncmp(nerr.text, "network: ", 9) == 0 ? nerr.text + 9 : nerr.text;
-        if (nerr.code == COOP_ENOMEM)
-            st = cfg_nomem(c->err);
-        else
-            st = cfg_fail(c, g, "network (type = \"%s\"): %s", cfg_net_type_names[nc->type], msg);
-        gsl_rng_free(r);
-        return st;
-    }
-    if (net->n > (size_t)INT_MAX / 2 || net->n_edges > (size_t)INT_MAX / 2) {
-        st = cfg_fail(c, g, "network: %zu nodes and %zu ties are too many", net->n, net->n_edges);
-        goto out;
-    }
-    if (ALLOC(cfg->actors, net->n) || ALLOC(cfg->ties, net->n_edges)) {
-        st = cfg_nomem(c->err);
-        goto out;
-    }
-    cfg->n_actors = net->n;
-    for (size_t i = 0; i < net->n; i++) {
-        coop_actor_cfg *a = &cfg->actors[i];
-        *a = cfg->tmpl;
-        a->goals = NULL;
-        a->line = nc->line;
-        if (net->names) {
-            if (!cfg_valid_name(net->names[i], CH_IDENT)) {
-                st = cfg_fail(c, g, "network.file: node name '%s' must be %s, shorter than %d",
-                              net->names[i], cfg_chars_doc[CH_IDENT], COOP_NAME_MAX);
-                goto out;
-            }
-            snprintf(a->name, sizeof a->name, "%s", net->names[i]);
-        } else {
-            snprintf(a->name, sizeof a->name, "n%zu", i);
-        }
-        if (nc->initial_c >= 0.0)
-            a->propensity = gsl_rng_uniform(r) < nc->initial_c ? 1.0 : 0.0;
-        if (ALLOC(a->goals, cfg->n_domains)) {
-            st = cfg_nomem(c->err);
-            goto out;
-        }
-        memcpy(a->goals, cfg->tmpl.goals, cfg->n_domains * sizeof(double));
-    }
-    cfg->n_ties = net->n_edges;
-    for (size_t t = 0; t < net->n_edges; t++) {
-        coop_tie_cfg *tc = &cfg->ties[t];
-        tc->a = net->a[t], tc->b = net->b[t];
-        tc->weight = net->weight ? net->weight[t] : 1.0;
-        tc->rivalry = 0.0;
-        tc->line = nc->line;
-        if (ALLOC(tc->obs0, cfg->n_observables)) {
-            st = cfg_nomem(c->err);
-            goto out;
-        }
-    }
-out:
-    coop_network_free(net);
-    gsl_rng_free(r);
-    return st;
+    return st ? cfg_fail(c, g, "%s", berr.text) : COOP_OK;
+}
+
+const char *coop_net_type_name(int t)
+{
+    return t >= 0 && t <= COOP_NET_FILE ? cfg_net_type_names[t] : "?";
+}
+
+int coop_config_valid_ident(const char *s)
+{
+    return cfg_valid_name(s, CH_IDENT);
 }
 
 /* ---- actor_overrides: the template changed for selected nodes ---- */
@@ -560,7 +490,7 @@ int cfg_load_network(const ctx *c, const config_setting_t *root, coop_config *cf
             return cfg_fail(c, s, "%s: a configuration has either a `network` group or %s lists, "
                               "not both", lists[i], "actors and ties");
     }
-    if ((st = load_template(c, root, cfg)) || (st = generate(c, g, cfg))
+    if ((st = load_template(c, root, cfg)) || (st = build(c, g, cfg))
         || (st = load_overrides(c, root, cfg)))
         return st;
     return node_regions(c, cfg);

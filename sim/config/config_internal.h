@@ -5,7 +5,8 @@
  * The files: config_schema.c (the key table, its lookups, typed reading of keys,
  * errors with their location, the schema as documentation), config_load.c (files,
  * limits, the scopes, events, sweeps, load/destroy/copy), config_actors.c (actors,
- * ties and generated populations), config_params.c (parameter paths and the
+ * ties, and the description of a generated population, which the model layer
+ * builds through ctx.build), config_params.c (parameter paths and the
  * --set overrides), config_print.c (the printer). */
 #ifndef COOP_CONFIG_INTERNAL_H
 #define COOP_CONFIG_INTERNAL_H
@@ -22,7 +23,7 @@
 enum scope {
     SC_TOP, SC_EXPERIMENT, SC_TIME, SC_DOMAIN, SC_OBSERVABLE, SC_ACTOR, SC_MOTIVATOR,
     SC_TIE, SC_INSTITUTIONS, SC_ENGAGEMENT, SC_EVENT, SC_OUTPUT, SC_HYPOTHESIS,
-    SC_SWEEP, SC_SWEEP_PARAM, SC_NETWORK, SC_OVERRIDE, N_SCOPES
+    SC_SWEEP, SC_SWEEP_PARAM, SC_NETWORK, SC_OVERRIDE, SC_SESOI, N_SCOPES
 };
 
 /* Value types.  The scalar ones (V_FLOAT .. V_ENUM) with an offset are loaded and
@@ -85,6 +86,7 @@ typedef struct ctx {
     coop_err *err;
     name_ix *actors;   /* sorted by name, then index; NULL until the actors are read */
     size_t n_actors;
+    coop_population_fn build; /* makes a generated population (NULL: none may be given) */
 } ctx;
 
 /* ---- config_schema.c: the table ---- */

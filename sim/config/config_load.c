@@ -9,7 +9,10 @@
  * every setting an override creates carries the override's text in its libconfig
  * hook, so that errors about it read "--set PATH=VALUE: ..." instead of
  * "FILE:LINE: ...".  (3) The tree is walked once, scope by scope, into a
- * coop_config, with the cross-checks (names, ties, motivators, events).  Events are
+ * coop_config, with the cross-checks (names, ties, motivators, events); a `network`
+ * group's population is built in the middle of that walk by the model layer's
+ * builder that coop_config_load_with is given (coop_population_fn), so that the
+ * groups after it check node names with the tree still at hand.  Events are
  * finally replayed on a scratch copy, so an event that would drive a parameter out
  * of its range is reported at load time, not in the middle of a run.
  *
@@ -407,8 +410,22 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         || (st = cfg_load_scope(c, g, SC_HYPOTHESIS, "hypothesis", &cfg->hyp))
         || (st = load_hypothesis_actors(c, g, cfg)) || (st = load_weights(c, g, cfg)))
         return st;
+    const config_setting_t *sg = NULL;
+    if ((g && (st = cfg_get_group(c, g, "sesoi", "hypothesis.sesoi", &sg)))
+        || (st = cfg_load_scope(c, sg, SC_SESOI, "hypothesis.sesoi", &cfg->hyp)))
+        return st;
     coop_hypothesis_cfg *h = &cfg->hyp;
     h->n_placebo = 0;
+    const config_setting_t *ch = g ? config_setting_get_member(g, "channels") : NULL;
+    h->channels = 0;
+    if (ch && config_setting_type(ch) != CONFIG_TYPE_BOOL) {
+        char v[256];
+        cfg_fmt_value(v, sizeof v, ch);
+        return cfg_fail(c, ch, "hypothesis.channels = %s has the wrong type: expected true or "
+                        "false", v);
+    }
+    if (ch)
+        h->channels = config_setting_get_bool(ch);
     const config_setting_t *pl = g ? config_setting_get_member(g, "placebo") : NULL;
     if (!pl)
         return COOP_OK;
@@ -935,7 +952,13 @@ static int prescan(const char *path, coop_err *err)
 int coop_config_load(const char *path, const char *const *overrides, size_t n_overrides,
                      coop_config *cfg, coop_err *err)
 {
-    ctx c = {path, err, NULL, 0};
+    return coop_config_load_with(path, overrides, n_overrides, NULL, cfg, err);
+}
+
+int coop_config_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                          coop_population_fn build, coop_config *cfg, coop_err *err)
+{
+    ctx c = {path, err, NULL, 0, build};
     config_t lc;
     coop_config tmp;
     int st;

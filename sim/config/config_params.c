@@ -342,7 +342,8 @@ static int descend(const ovr *o, config_setting_t *g, int scope, char **comp, in
     case V_GROUP:
         if ((st = ensure_group(o, g, comp[0], path, &s)))
             return st;
-        return descend(o, s, SC_MOTIVATOR, comp + 1, n - 1, path);
+        return descend(o, s, scope == SC_HYPOTHESIS ? SC_SESOI : SC_MOTIVATOR, comp + 1, n - 1,
+                       path);
     case V_NAMES:
     case V_FLOATS:
         if (n != 2)

@@ -366,6 +366,12 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
         fputs(" };\n", out);
         return;
     }
+    if (strcmp(k->name, "sesoi") == 0) {
+        fprintf(out, "%*ssesoi = {\n", ind, "");
+        print_scope(out, ind + 2, SC_SESOI, &cfg->hyp, NULL, cfg, 0);
+        fprintf(out, "%*s};\n", ind, "");
+        return;
+    }
     if (strcmp(k->name, "placebo") == 0) {
         fprintf(out, "%*splacebo = [", ind, "");
         for (int p = 0; p < cfg->hyp.n_placebo; p++) {
@@ -373,6 +379,11 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
             put_string(out, cfg->actors[cfg->hyp.placebo[p]].name);
         }
         fputs(" ];\n", out);
+        return;
+    }
+    if (strcmp(k->name, "channels") == 0) {
+        put_key(out, ind, "channels");
+        fputs(cfg->hyp.channels ? "true;\n" : "false;\n", out);
         return;
     }
     print_name_of(out, ind, k->name, cfg,

@@ -37,6 +37,7 @@ static const char *const scope_prefix[N_SCOPES] = {
     [SC_OUTPUT] = "output.", [SC_HYPOTHESIS] = "hypothesis.",
     [SC_SWEEP] = "sweep.", [SC_SWEEP_PARAM] = "sweep.parameters.INDEX.",
     [SC_NETWORK] = "network.", [SC_OVERRIDE] = "actor_overrides.INDEX.",
+    [SC_SESOI] = "hypothesis.sesoi.",
 };
 
 
@@ -55,7 +56,7 @@ const char *const cfg_sweep_method_names[] = {"grid", "lhs", "sobol", "list", NU
 
 const char *const cfg_chars_doc[] = {
     [CH_ANY] = "printable characters",
-    [CH_IDENT] = "letters, digits and _",
+    [CH_IDENT] = COOP_IDENT_CHARS,
     [CH_IDENT0] = "letters, digits and _ (or empty)",
     [CH_KEY] = "a letter, then letters, digits and _",
     [CH_FILE] = "letters, digits, _, . and -",
@@ -237,6 +238,24 @@ const key cfg_schema[] = {
         COOP_F_ACTOR_ATTENTION,
         "most total engagement over all partners; the default is effectively unbounded, "
         "scenarios set it"),
+    FLT(SC_ACTOR, "attention_max", coop_actor_cfg, attention_max, 0, 0, 1e6, 0,
+        COOP_F_ACTOR_ATTENTION_MAX,
+        "ceiling to which a motivator's initiatives aimed at this actor can expand its "
+        "attention budget (agenda setting, docs/ODD.md, \"7.5 Motivator and "
+        "counter-mechanisms\"); 0, or any value at or below attention_budget = no expansion, "
+        "the model without agenda setting"),
+    FLT(SC_ACTOR, "attention_expansion", coop_actor_cfg, attention_expansion, 0, 0, 1, 0,
+        COOP_F_ACTOR_ATTENTION_EXPANSION,
+        "share of the gap between the current budget and attention_max that one initiative "
+        "aimed at this actor closes; 0 = initiatives do not move the budget"),
+    FLT(SC_ACTOR, "attention_relax", coop_actor_cfg, attention_relax, 0, 0, 1, 0,
+        COOP_F_ACTOR_ATTENTION_RELAX,
+        "share of the expansion above attention_budget lost per step (attention is costly "
+        "to keep); 0 = an expansion is permanent, 1 = it is gone by the next step"),
+    FLT(SC_ACTOR, "attention_cost", coop_actor_cfg, attention_cost, 0, 0, 1e6, 0,
+        COOP_F_ACTOR_ATTENTION_COST,
+        "payoff the actor loses for every C it plays (per domain and game), per unit of "
+        "budget above attention_budget (the price of the expanded attention); 0 = free"),
     SPC(SC_ACTOR, "rule", V_TEXT, 0, 0, 0, 0, NOFIELD, "bush_mosteller",
         "decision rule (table below); default: Bush-Mosteller reinforcement learning, so "
         "that actors respond to payoffs"),
@@ -428,13 +447,44 @@ const key cfg_schema[] = {
         "others_coop_target", "the outcome the verdict rests on; default: the thesis's claim (b), "
         "that the other states cooperate more with the target"),
     FLT(SC_HYPOTHESIS, "alpha", coop_hypothesis_cfg, alpha, 0.05, 0, 1, K_MIN_OPEN | K_MAX_OPEN,
-        NOFIELD, "significance level of the verdict, after Holm's correction over the outcomes; "
-        "0.05 by convention"),
+        NOFIELD, "significance level of the verdict: the primary outcome is tested at alpha, the "
+        "others behind it with Holm's correction (gatekeeping), each one-sided test at "
+        "alpha / 2 (docs/HYPOTHESIS.md); 0.05 by convention"),
     FLT(SC_HYPOTHESIS, "confidence", coop_hypothesis_cfg, confidence, 0.95, 0, 1,
         K_MIN_OPEN | K_MAX_OPEN, NOFIELD, "level of the confidence intervals (bootstrap and t)"),
     INT(SC_HYPOTHESIS, "bootstrap", coop_hypothesis_cfg, bootstrap, 2000, 0, 1000000,
         "bootstrap resamples of the paired differences; 2000 keeps the Monte Carlo error of "
         "95% percentile limits small (Efron & Tibshirani 1993); 0 = no bootstrap interval"),
+    SPC(SC_HYPOTHESIS, "channels", V_BOOL, 0, 0, 0, 0, NOFIELD, "false",
+        "true: also run the 2^k factorial design over the motivator's channels (initiative, "
+        "demonstration, brokerage: 6 more worlds) and write channels.csv: main effects, "
+        "interactions and Shapley shares of the effect "
+        "(docs/HYPOTHESIS.md, \"Which channel carries the effect\"); "
+        "false by default because it multiplies the cost of every point by "
+        "(2^k + placebos) / (2 + placebos)"),
+    INT(SC_HYPOTHESIS, "max_replicates", coop_hypothesis_cfg, max_replicates, 16384, 2,
+        COOP_MAX_REPLICATES, "the most replicates `coopsim hypothesis --replicates auto` "
+        "may grow to (doubling from experiment.replicates); 16384 = 8 doublings of the "
+        "2000 of configs/eu_ca.cfg, about a minute on 2 cores"),
+    SPC(SC_HYPOTHESIS, "sesoi", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
+        "smallest effect size of interest per outcome, in the outcome's units: the "
+        "verdict's thresholds (docs/HYPOTHESIS.md, \"Smallest effects of interest\")"),
+    /* hypothesis.sesoi, in COOP_O_* order (docs/HYPOTHESIS.md argues each default) */
+    FLT(SC_SESOI, "others_coop_target", coop_hypothesis_cfg, sesoi[0], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of the share of C actions: twice the 1% implementation noise, below "
+        "which a change is within what noise alone does to a share"),
+    FLT(SC_SESOI, "target_engagement", coop_hypothesis_cfg, sesoi[1], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of engagement (a share of attention in [0, 1]), as for the shares"),
+    FLT(SC_SESOI, "others_level", coop_hypothesis_cfg, sesoi[2], 0.1, 0, 100, 0, NOFIELD,
+        "a tenth of an agreement level: one of the four others one level higher in 4 "
+        "replicates of 10"),
+    FLT(SC_SESOI, "rmst_enhanced", coop_hypothesis_cfg, sesoi[3], 1, 0, 1000, 0, NOFIELD,
+        "one year of the restricted mean time to the enhanced level: the record dates "
+        "agreements to the year"),
+    FLT(SC_SESOI, "engaged_share", coop_hypothesis_cfg, sesoi[4], 0.05, 0, 1, 0, NOFIELD,
+        "5 points: one of the four others engaged with the target or not in 1 replicate of 5"),
+    FLT(SC_SESOI, "regional_cohesion", coop_hypothesis_cfg, sesoi[5], 0.02, 0, 1, 0, NOFIELD,
+        "2 points of the share of C actions inside the region, as for others_coop_target"),
 };
 
 const size_t cfg_n_keys = sizeof cfg_schema / sizeof cfg_schema[0];

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "coop_output.h"
+#include "coop_population.h"
 
 /* ---------------------------------------------------------------- the command */
 
@@ -239,6 +240,10 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
         if (have[F_OUTCOMES] && (status = plot_survival(p, err)))
             return status;
     }
+    char chan[BUF]; /* hypothesis.channels: the channel decomposition (one point) */
+    if (p->n_points == 1 && !plot_join(chan, sizeof chan, p->dir, "channels.csv", err) &&
+        plot_is_file(chan) && (status = plot_channels(p, err)))
+        return status;
     if (p->n_points > 1 && (status = plot_sweep(p, od, h, err)))
         return status;
     if (have[F_SNAPSHOTS] && (status = plot_snapshots(p, err)))
@@ -278,7 +283,7 @@ int coop_plot_into(const char *dir, const char *outdir, const coop_plot_opts *op
     if (!plot_is_file(path))
         return COOP_FAIL(err, COOP_ECONFIG,
                          "%s is not a coopsim results directory: it has no manifest.cfg", dir);
-    if ((status = coop_config_load(path, NULL, 0, &p.cfg, err)))
+    if ((status = coop_population_load(path, NULL, 0, &p.cfg, err)))
         return status;
 
     int have[N_FILES];

@@ -35,9 +35,10 @@
 const char *const colour[N_COLOURS] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                        "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
-const char *const verdict_name[N_VERDICTS] = {"contradicted", "inconclusive", "supported"};
-const char *const verdict_colour[N_VERDICTS] = {"#D55E00", "#9AA5B1", "#009E73"};
-const char *const verdict_mark[N_VERDICTS] = {"-", "?", "+"};
+const char *const verdict_name[N_VERDICTS] = {"contradicted", "inconclusive", "supported",
+                                               "negligible"};
+const char *const verdict_colour[N_VERDICTS] = {"#D55E00", "#9AA5B1", "#009E73", "#0072B2"};
+const char *const verdict_mark[N_VERDICTS] = {"-", "?", "+", "="};
 
 const char *const level_colour[5] = {"#E69F00", "#56B4E9", "#0072B2", "#CC79A7", "#000000"};
 

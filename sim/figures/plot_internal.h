@@ -28,7 +28,7 @@
 extern const char *const colour[N_COLOURS];
 
 /* Verdicts: codes in the derived CSV files, colours, marks for grey-scale print. */
-enum { V_CONTRADICTED, V_INCONCLUSIVE, V_SUPPORTED, N_VERDICTS };
+enum { V_CONTRADICTED, V_INCONCLUSIVE, V_SUPPORTED, V_NEGLIGIBLE, N_VERDICTS };
 extern const char *const verdict_name[N_VERDICTS];
 extern const char *const verdict_colour[N_VERDICTS];
 extern const char *const verdict_mark[N_VERDICTS];
@@ -260,6 +260,12 @@ int plot_states(plot *p, const hdata *h, coop_err *err);
  * state that can reach the top level, the share of replicates still below it
  * over time, a step curve per world.  Nothing without per-state rows. */
 int plot_survival(plot *p, coop_err *err);
+
+/* ---- plot_channels.c: the channel decomposition (channels.csv) */
+
+/* The total effect's Shapley split and the factorial terms of the primary
+ * outcome, at the first point of channels.csv. */
+int plot_channels(plot *p, coop_err *err);
 
 /* ---- plot_series.c: time series and agreements */
 

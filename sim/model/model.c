@@ -183,14 +183,22 @@ static inline int noise_flip(coop_model *m, size_t b)
     return 1;
 }
 
+/* Actor i's attention budget now: the base (attention_budget, which events change)
+ * plus what initiatives added (agenda setting, 0 unless attention_max is above the
+ * base and attention_expansion > 0). */
+static inline double budget(const coop_model *m, int i)
+{
+    return m->attn[i] + m->xattn[i];
+}
+
 /* Finite attention: scales actor i's engagements down to its budget. */
 static void apply_budget(coop_model *m, int i)
 {
-    double sum = 0.0;
+    double sum = 0.0, B = budget(m, i);
     for (int s = m->row[i]; s < m->row[i + 1]; s++)
         sum += m->eng[s];
-    if (sum > m->attn[i]) {
-        double f = m->attn[i] / sum;
+    if (sum > B) {
+        double f = B / sum;
         for (int s = m->row[i]; s < m->row[i + 1]; s++)
             m->eng[s] *= f;
     }
@@ -237,6 +245,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t i = 0; i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
         m->cap[i] = a->capacity, m->open[i] = a->openness, m->attn[i] = a->attention_budget;
+        m->amax[i] = a->attention_max, m->axi[i] = a->attention_expansion;
+        m->arho[i] = a->attention_relax, m->acost[i] = a->attention_cost, m->xattn[i] = 0.0;
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
         memcpy(m->goal + i * D, a->goals, D * sizeof(double));
@@ -383,6 +393,14 @@ static void apply_event(coop_model *m, const coop_event_cfg *ev)
     case COOP_F_ACTOR_ATTENTION:
         m->attn[i] = dmax(MIN_POSITIVE, apply_op(op, m->attn[i], v));
         break;
+    case COOP_F_ACTOR_ATTENTION_MAX: m->amax[i] = dmax(0.0, apply_op(op, m->amax[i], v)); break;
+    case COOP_F_ACTOR_ATTENTION_EXPANSION:
+        m->axi[i] = clamp(apply_op(op, m->axi[i], v), 0.0, 1.0);
+        break;
+    case COOP_F_ACTOR_ATTENTION_RELAX:
+        m->arho[i] = clamp(apply_op(op, m->arho[i], v), 0.0, 1.0);
+        break;
+    case COOP_F_ACTOR_ATTENTION_COST: m->acost[i] = dmax(0.0, apply_op(op, m->acost[i], v)); break;
     case COOP_F_ACTOR_GOAL: {
         /* The domain gets share x in [0,1] (coop_goal_share); when the others are
          * all 0 the share must stay 1 and the event changes nothing. */
@@ -438,7 +456,8 @@ static void do_events(coop_model *m)
 
 /* ---------------------------------------------------------------- 2. engagement */
 
-/* e <- e + alpha*signal*(1-e) - delta*e with the signals of the previous step, then
+/* The expansion of each budget relaxes (x <- (1 - attention_relax) x), then
+ * e <- e + alpha*signal*(1-e) - delta*e with the signals of the previous step, then
  * the attention budgets, then which ties are engaged this step. */
 static void do_engagement(coop_model *m)
 {
@@ -447,6 +466,8 @@ static void do_engagement(coop_model *m)
     for (size_t i = 0; i < m->n; i++) {
         int lo = m->row[i], hi = m->row[i + 1];
         double sum = 0.0;
+        if (m->xattn[i] > 0.0) /* agenda setting: attention is costly to keep */
+            m->xattn[i] *= 1.0 - m->arho[i];
         for (int s = lo; s < hi; s++) {
             if (dynamic) {
                 double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
@@ -459,8 +480,8 @@ static void do_engagement(coop_model *m)
             }
             sum += m->eng[s];
         }
-        if (sum > m->attn[i]) { /* finite attention */
-            double f = m->attn[i] / sum;
+        if (sum > budget(m, i)) { /* finite attention */
+            double f = budget(m, i) / sum;
             for (int s = lo; s < hi; s++)
                 m->eng[s] *= f;
         }
@@ -616,6 +637,9 @@ static void do_play(coop_model *m)
         const double *sca = m->scale + ka, *scb = m->scale + kb;
         double *va = m->lastv + ka, *vb = m->lastv + kb;
         double ga = 0.0, gb = 0.0;
+        /* the price of attention above the base budget (agenda setting, 7.5): each C
+         * costs its player attention_cost per unit of expansion */
+        double xa_cost = m->acost[i] * m->xattn[i], xb_cost = m->acost[j] * m->xattn[j];
         int ca = 0, cb = 0, mutual = 0;
         size_t tk = m->tb == 1 ? (size_t)t : (size_t)t / m->tb; /* the tie's stream */
         gsl_rng *tr = m->trng[tk];
@@ -639,6 +663,10 @@ static void do_play(coop_model *m)
             const double *pay = pay_all + 4 * d;
             va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
             vb[d] = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
+            if (xa_cost > 0.0 && xa)
+                va[d] -= xa_cost;
+            if (xb_cost > 0.0 && xb)
+                vb[d] -= xb_cost;
             ga += sca[d] * va[d];
             gb += scb[d] * vb[d];
             ma[d] = (unsigned char)coop_strategy_remember(ma[d], xa, xb);
@@ -717,16 +745,22 @@ static void do_motivators(coop_model *m)
         int lo = m->mot_row[q], hi = m->mot_row[q + 1];
         int target = m->cfg->actors[a].motivator.target;
 
-        /* initiative: raises the target's engagement with the whole region.  A
-         * forced initiative (an event on actors.NAME.motivator.initiative) comes on
-         * top of the stochastic one, whose draw is made as usual so that the random
-         * stream does not depend on the schedule. */
+        /* initiative: raises the target's engagement with the whole region and,
+         * where the target allows it (attention_max above its budget), first moves
+         * the target's attention budget toward attention_max by attention_expansion
+         * of the gap (agenda setting, docs/ODD.md 7.5).  A forced initiative (an
+         * event on actors.NAME.motivator.initiative) comes on top of the stochastic
+         * one, whose draw is made as usual so that the random stream does not depend
+         * on the schedule. */
         double rate = MOT(m, a, COOP_MOT_INITIATIVE_RATE);
         int launched = rate > 0.0 && (rate >= 1.0 || gsl_rng_uniform(m->mrng) < rate);
         launched += MOT(m, a, COOP_MOT_INITIATIVE) > 0.0;
         MOT(m, a, COOP_MOT_INITIATIVE) = 0.0;
         for (int k = 0; k < launched; k++) {
             double imp = MOT(m, a, COOP_MOT_INITIATIVE_IMPACT);
+            double gap = m->amax[target] - budget(m, target);
+            if (gap > 0.0 && m->axi[target] > 0.0)
+                m->xattn[target] += m->axi[target] * gap;
             for (int x = lo; x <= hi; x++) {
                 int s = x < hi ? m->mk_tk[x] : tm; /* the neighbours, then the motivator */
                 if (s >= 0)
@@ -1225,6 +1259,11 @@ double coop_model_observable(const coop_model *m, size_t tie, size_t obs)
     return m->obs[tie * m->no + obs];
 }
 
+double coop_model_attention(const coop_model *m, int actor)
+{
+    return actor >= 0 && (size_t)actor < m->n ? budget(m, actor) : NAN;
+}
+
 double coop_model_parameter(const coop_model *m, coop_param_ref ref)
 {
     size_t D = m->nd;
@@ -1251,6 +1290,10 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     case COOP_F_ACTOR_CAPACITY: return m->cap[i];
     case COOP_F_ACTOR_OPENNESS: return m->open[i];
     case COOP_F_ACTOR_ATTENTION: return m->attn[i];
+    case COOP_F_ACTOR_ATTENTION_MAX: return m->amax[i];
+    case COOP_F_ACTOR_ATTENTION_EXPANSION: return m->axi[i];
+    case COOP_F_ACTOR_ATTENTION_RELAX: return m->arho[i];
+    case COOP_F_ACTOR_ATTENTION_COST: return m->acost[i];
     case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
     case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:

@@ -91,6 +91,8 @@ struct coop_model {
     int *donation;                   /* nd */
     int *pgd, n_pgd;                 /* domains with a public-good share > 0 */
     double *cap, *open, *attn;       /* n */
+    double *amax, *axi, *arho, *acost; /* n: agenda setting (attention_max, _expansion,
+                                        * _relax, _cost; docs/ODD.md 7.5) */
     double *goal;                    /* n*nd */
     int *rule;                       /* n */
     double *rpar;                    /* n*NPAR */
@@ -110,6 +112,7 @@ struct coop_model {
 
     /* state */
     double *eng;   /* ns: engagement */
+    double *xattn; /* n: attention budget above attn (agenda setting), >= 0 */
     double *prop;  /* ns*nd: propensity (probability of C) */
     unsigned char *mem; /* ns*nd: memory byte (coop_strategy.h) */
     double *lastv; /* ns*nd: effective payoff of the last round (learning) */

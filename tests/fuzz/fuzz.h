@@ -19,6 +19,7 @@
 
 #include "coop_config.h"
 #include "coop_model.h"
+#include "coop_population.h"
 
 /* Inputs that would build large populations or long runs are skipped: they find
  * nothing the small ones do not, and they would trip libFuzzer's time limit. */
@@ -102,7 +103,7 @@ static void fuzz_check_load(int st, coop_config *cfg, const coop_err *err, const
     fuzz_write(again, a, strlen(a));
     coop_config back;
     coop_err e2 = {0};
-    if (coop_config_load(again, NULL, 0, &back, &e2) != COOP_OK)
+    if (coop_population_load(again, NULL, 0, &back, &e2) != COOP_OK)
         fuzz_fail("the printed configuration does not load again:", e2.text);
     char *b = fuzz_print(&back);
     if (strcmp(a, b) != 0)

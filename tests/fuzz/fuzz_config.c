@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_write(in_path, data, size);
         coop_config cfg;
         coop_err err = {0};
-        int st = coop_config_load(in_path, NULL, 0, &cfg, &err);
+        int st = coop_population_load(in_path, NULL, 0, &cfg, &err);
         fuzz_check_load(st, &cfg, &err, in_path, again_path);
     }
     free(text);

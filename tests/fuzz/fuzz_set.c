@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!skip) {
         coop_config cfg;
         coop_err err = {0};
-        int st = coop_config_load(BASE, sets, n, &cfg, &err);
+        int st = coop_population_load(BASE, sets, n, &cfg, &err);
         /* the message names the file (an error in it, or a value the override made
          * wrong there) or the override */
         const char *prefix = strncmp(err.text, "--set", 5) == 0 ? "--set " : BASE;
