@@ -1,7 +1,7 @@
 /* sens_config.c: the `sensitivity` group of a configuration (coop_sens.h), read
  * from the file with libconfig and checked key by key: every error names the
  * file, the line, the setting, its value and what is allowed (docs/CONFIG.md,
- * "sensitivity").  A parameter of the simulation must resolve to a numeric path
+ * "Sensitivity analysis").  A parameter of the simulation must resolve to a numeric path
  * and both ends of its range must be values the configuration accepts (set on a
  * scratch copy, as a sweep point would set them). */
 #include "coop_sens.h"
@@ -303,8 +303,8 @@ static int check_keys(const sctx *c, const config_setting_t *g)
         for (size_t k = 0; known_keys[k] && !ok; k++)
             ok = strcmp(name, known_keys[k]) == 0;
         if (!ok)
-            return sfail(c, e, "sensitivity.%s: unknown setting (docs/CONFIG.md, "
-                         "\"sensitivity\")", name);
+            return sfail(c, e, "sensitivity.%s: unknown setting (docs/SENSITIVITY.md)",
+                         name);
     }
     return COOP_OK;
 }
