@@ -11,7 +11,13 @@
  * indices.  The estimators live in coop_sensitivity.h; the experiment runs through
  * the sweep driver (coop_drive.h): a point per design block (a base row of the
  * Saltelli design, a Morris trajectory), a world per matrix or step, so that the
- * rows of a block share each replicate's random numbers (common random numbers). */
+ * rows of a block share each replicate's random numbers (common random numbers).
+ * An output "effect:NAME" is the hypothesis' paired effect of outcome NAME: each
+ * row also runs its counterfactual world (the motivator's role removed,
+ * coop_hypothesis_remove_role) with the same seeds, and the row's value is the
+ * mean over replicates of the oriented difference (factual - counterfactual, or
+ * the reverse for years_to_enhanced and censored_share: coop_hypothesis_orientation),
+ * so that the analysis is of the answer to the hypothesis (> 0 supports it). */
 #ifndef COOP_SENS_H
 #define COOP_SENS_H
 
@@ -53,7 +59,11 @@ typedef struct coop_sens_cfg {
     size_t n_params;
     coop_sens_param params[COOP_SENS_MAX_PARAMS];
     size_t n_outputs;
-    int outputs[COOP_N_OUTCOMES];   /* COOP_O_* (function: the single output "y", 0) */
+    int outputs[2 * COOP_N_OUTCOMES]; /* COOP_O_* (function: the single output "y", 0), or
+                                       * COOP_N_OUTCOMES + COOP_O_* for "effect:NAME" */
+    char output_name[2 * COOP_N_OUTCOMES][COOP_NAME_MAX + 8];
+    int paired;                     /* an effect is analysed: each row runs the factual and
+                                     * the counterfactual world (coop_hypothesis.h) */
 } coop_sens_cfg;
 
 /* Reads and checks the `sensitivity` group of cfg->source against cfg.  Errors

@@ -227,6 +227,42 @@ Test(sens_e2e, simulation_thread_invariant)
     e2e_rmrf(dir);
 }
 
+/* The hypothesis' paired effect as an output: each row also runs its
+ * counterfactual with the same seeds.  The counterfactual does not depend on the
+ * motivator's demonstration strength (its role is removed), so with common random
+ * numbers a step in demonstration moves the effect exactly as it moves the
+ * factual outcome: equal mu, mu* and sigma.  Also the figure of coopsim plot. */
+Test(sens_e2e, paired_effect)
+{
+    char dir[64], out[128], cfg[128], png[256];
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(cfg, sizeof cfg, "%s/eff.cfg", dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "sed 's/outputs = \\[ \"others_coop_target\", "
+             "\"target_engagement\" \\];/outputs = [ \"effect:others_coop_target\", "
+             "\"others_coop_target\" ];/' tests/data/sens_small.cfg > %s", cfg);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert(e2e_file_has(cfg, "effect:others_coop_target"), "sed failed");
+    snprintf(out, sizeof out, "%s/out", dir);
+    e2e_result *r = e2e_run("sensitivity %s --threads 2 --quiet -o %s", cfg, out);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    double eff[5], fac[5];
+    const char *demo = "actors.KZ.motivator.demonstration";
+    read_row(out, "effect:others_coop_target", demo, eff, 5);
+    read_row(out, "others_coop_target", demo, fac, 5);
+    for (int k = 0; k < 5; k += 4)
+        cr_assert(fabs(eff[k] - fac[k]) < 1e-9 * (1 + fabs(fac[k])), "column %d: %.10g vs %.10g",
+                  k, eff[k], fac[k]);
+    cr_assert(fabs(eff[1] - fac[1]) < 1e-9 && fac[1] > 0, "mu* %.10g vs %.10g", eff[1], fac[1]);
+    r = e2e_run("plot %s --quiet", out);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(png, sizeof png, "%s/figures/sensitivity.png", out);
+    cr_assert(e2e_exists(png));
+    snprintf(png, sizeof png, "%s/figures/sensitivity.csv", out);
+    cr_assert(e2e_file_has(png, "effect:others_coop_target,"), "figure data per output");
+    e2e_rmrf(dir);
+}
+
 struct bad_case {
     const char *group;
     const char *message;
@@ -254,6 +290,8 @@ Test(sens_e2e, bad_groups)
         {"  method = \"sobol\"; function = \"ishigami\"; parameters = ({ path = \"x\"; min = "
          "0.0; max = 1.0; });", "function \"ishigami\" has 3 parameters"},
         {"  method = \"morris\"; replicates = 3;", "sensitivity.replicates: unknown setting"},
+        {"  method = \"morris\"; outputs = [ \"effect:others_level\" ]; parameters = ({ path "
+         "= \"noise\"; min = 0.0; max = 0.1; });", "the scenario has no motivator"},
         {"  method = \"morris\"; candidates = 5; n = 10; parameters = ({ path = \"noise\"; "
          "min = 0.0; max = 0.1; });", "candidates = 5: 0 (no spreading) or at least n = 10"},
     };

@@ -169,28 +169,59 @@ static int load_params(const sctx *c, const coop_config *cfg, const config_setti
     return COOP_OK;
 }
 
-/* `outputs`: outcome names (simulation), or absent/"y" (function). */
-static int load_outputs(const sctx *c, const config_setting_t *g, coop_sens_cfg *s)
+/* The output called name: an outcome, "effect:" an outcome, or "y"; -1 if none. */
+static int output_of(const coop_sens_cfg *s, const char *name)
+{
+    if (!name)
+        return -1;
+    if (s->function >= 0)
+        return strcmp(name, "y") == 0 ? 0 : -1;
+    int effect = strncmp(name, "effect:", 7) == 0;
+    for (int k = 0; k < COOP_N_OUTCOMES; k++)
+        if (strcmp(name + (effect ? 7 : 0), coop_outcome_names[k]) == 0)
+            return effect ? COOP_N_OUTCOMES + k : k;
+    return -1;
+}
+
+/* The names of the outputs, and whether an effect needs the counterfactual worlds. */
+static void output_names(coop_sens_cfg *s)
+{
+    for (size_t o = 0; o < s->n_outputs; o++) {
+        int k = s->outputs[o];
+        if (s->function >= 0)
+            snprintf(s->output_name[o], sizeof s->output_name[o], "y");
+        else if (k >= COOP_N_OUTCOMES)
+            snprintf(s->output_name[o], sizeof s->output_name[o], "effect:%s",
+                     coop_outcome_names[k - COOP_N_OUTCOMES]);
+        else
+            snprintf(s->output_name[o], sizeof s->output_name[o], "%s", coop_outcome_names[k]);
+        s->paired |= k >= COOP_N_OUTCOMES;
+    }
+}
+
+/* `outputs`: outcome names and effects (simulation), or absent/"y" (function). */
+static int load_outputs(const sctx *c, const coop_config *cfg, const config_setting_t *g,
+                        coop_sens_cfg *s)
 {
     const config_setting_t *l = config_setting_get_member(g, "outputs");
+    int max = s->function >= 0 ? 1 : 2 * COOP_N_OUTCOMES;
     s->n_outputs = s->function >= 0 ? 1 : COOP_N_OUTCOMES;
     for (size_t o = 0; o < s->n_outputs; o++)
         s->outputs[o] = (int)o;
-    if (!l)
+    if (!l) {
+        output_names(s);
         return COOP_OK;
+    }
     int n = config_setting_length(l);
-    if (!config_setting_is_array(l) || n < 1 || n > (s->function >= 0 ? 1 : COOP_N_OUTCOMES))
-        return sfail(c, l, "sensitivity.outputs: an array of 1 to %d names is required",
-                     s->function >= 0 ? 1 : COOP_N_OUTCOMES);
+    if (!config_setting_is_array(l) || n < 1 || n > max)
+        return sfail(c, l, "sensitivity.outputs: an array of 1 to %d names is required", max);
     s->n_outputs = (size_t)n;
     for (int i = 0; i < n; i++) {
         const char *name = config_setting_get_string_elem(l, i);
-        int found = -1;
-        for (int k = 0; name && k < COOP_N_OUTCOMES; k++)
-            if (s->function < 0 && strcmp(name, coop_outcome_names[k]) == 0)
-                found = k;
-        if (name && s->function >= 0 && strcmp(name, "y") == 0)
-            found = 0;
+        int found = output_of(s, name);
+        if (found >= COOP_N_OUTCOMES && cfg->hyp.motivator < 0)
+            return sfail(c, l, "sensitivity.outputs: %s: the scenario has no motivator "
+                         "(hypothesis.motivator), so no effect to analyse", name);
         for (int j = 0; j < i && found >= 0; j++)
             if (s->outputs[j] == found)
                 found = -2;
@@ -198,9 +229,11 @@ static int load_outputs(const sctx *c, const config_setting_t *g, coop_sens_cfg 
             return sfail(c, l, "sensitivity.outputs: %s: %s", name ? name : "(not a string)",
                          found == -2 ? "given twice"
                          : s->function >= 0 ? "a function has the one output \"y\""
-                                            : "not an outcome of outcomes.csv (docs/OUTPUT.md)");
+                                            : "not an outcome of outcomes.csv, nor effect:OUTCOME "
+                                              "(docs/OUTPUT.md)");
         s->outputs[i] = found;
     }
+    output_names(s);
     return COOP_OK;
 }
 
@@ -284,7 +317,7 @@ static int load_group(const sctx *c, const coop_config *cfg, const config_settin
     if (s->candidates > 0 && s->candidates < s->n)
         return sfail(c, config_setting_get_member(g, "candidates"), "sensitivity.candidates = "
                      "%d: 0 (no spreading) or at least n = %d", s->candidates, s->n);
-    if ((st = load_params(c, cfg, g, s)) || (st = load_outputs(c, g, s)))
+    if ((st = load_params(c, cfg, g, s)) || (st = load_outputs(c, cfg, g, s)))
         return st;
     return s->function >= 0 ? check_coefficients(c, g, s) : COOP_OK;
 }
@@ -342,5 +375,5 @@ int coop_sens_load(const coop_config *cfg, coop_sens_cfg *s, coop_err *err)
 
 const char *coop_sens_output_name(const coop_sens_cfg *s, size_t o)
 {
-    return s->function >= 0 ? "y" : coop_outcome_names[s->outputs[o]];
+    return s->output_name[o];
 }

@@ -29,6 +29,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "coop_drive.h"
+#include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_rng.h"
 #include "coop_stats.h"
@@ -43,8 +44,11 @@ typedef struct srun {
     double *unit;                 /* rows x k: the design in [0,1] */
     double *val;                  /* rows x k: the parameter values */
     coop_acc *acc;                /* rows x n_outputs */
-    char (*names)[WORLD_NAME_MAX];/* block world names */
+    char (*names)[WORLD_NAME_MAX];/* block world names (paired: row, then row:cf) */
     const char **name_ptr;
+    int mult;                     /* worlds per row: 2 with an effect, else 1 */
+    double *fact;                 /* paired: replicates x COOP_N_OUTCOMES factual outcomes of
+                                   * the row being delivered */
     coop_sweep *sw;
 } srun;
 
@@ -64,8 +68,16 @@ static void world_names(srun *r)
             snprintf(r->names[w], WORLD_NAME_MAX, "AB%zu", w);
         else
             snprintf(r->names[w], WORLD_NAME_MAX, "BA%zu", w - k);
-        r->name_ptr[w] = r->names[w];
     }
+    if (r->mult == 2) /* paired: world 2w is row w, world 2w + 1 its counterfactual */
+        for (size_t w = r->block; w-- > 0;) {
+            char base[WORLD_NAME_MAX];
+            memcpy(base, r->names[w], WORLD_NAME_MAX);
+            snprintf(r->names[2 * w], WORLD_NAME_MAX, "%.28s", base);
+            snprintf(r->names[2 * w + 1], WORLD_NAME_MAX, "%.28s:cf", base);
+        }
+    for (size_t w = 0; w < r->block * (size_t)r->mult; w++)
+        r->name_ptr[w] = r->names[w];
 }
 
 static int make_design(srun *r, coop_err *err)
@@ -81,9 +93,12 @@ static int make_design(srun *r, coop_err *err)
     r->unit = malloc(r->rows * r->k * sizeof *r->unit);
     r->val = malloc(r->rows * r->k * sizeof *r->val);
     r->acc = calloc(r->rows * s->n_outputs, sizeof *r->acc);
-    r->names = calloc(r->block, sizeof *r->names);
-    r->name_ptr = calloc(r->block, sizeof *r->name_ptr);
-    if (!r->unit || !r->val || !r->acc || !r->names || !r->name_ptr)
+    r->mult = s->paired ? 2 : 1;
+    r->names = calloc(r->block * 2, sizeof *r->names);
+    r->name_ptr = calloc(r->block * 2, sizeof *r->name_ptr);
+    r->fact = s->paired ? calloc((size_t)r->cfg->replicates * COOP_N_OUTCOMES, sizeof *r->fact)
+                        : NULL;
+    if (!r->unit || !r->val || !r->acc || !r->names || !r->name_ptr || (s->paired && !r->fact))
         return COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory for %zu rows", r->rows);
     world_names(r);
     int st = s->method == COOP_SENS_SOBOL
@@ -134,28 +149,48 @@ static int run_function(srun *r, coop_err *err)
 
 /* ---- the simulation, through the sweep driver ---- */
 
-/* World w of point j: the configuration of row j * block + w. */
+/* World w of point j: the configuration of row j * block + w / mult; with mult 2
+ * an odd world is that row's counterfactual (the motivator's role removed). */
 static int make_point(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
 {
     srun *r = ctx;
     int st = coop_sweep_config(r->sw, point, cfg, err);
     if (st)
         return st;
-    const double *v = r->val + ((size_t)point * r->block + (size_t)world) * r->k;
+    size_t row = (size_t)point * r->block + (size_t)(world / r->mult);
+    const double *v = r->val + row * r->k;
     for (size_t j = 0; j < r->k && !st; j++)
         st = coop_config_set_param(cfg, &r->s->params[j].ref, COOP_OP_SET, v[j], err);
+    if (!st && world % r->mult == 1)
+        st = coop_hypothesis_remove_role(cfg, cfg->hyp.motivator, err);
     if (st)
         coop_config_destroy(cfg);
     return st;
 }
 
+/* A replicate of a row (or, paired, of its factual or counterfactual world): the
+ * outcomes into the row's accumulators; an effect is the oriented difference of
+ * the replicate's factual and counterfactual outcome (the factual world's
+ * replicates are delivered first, so they wait in r->fact). */
 static int on_replicate(void *ctx, const coop_item *item, const coop_record *rec, coop_err *err)
 {
     (void)err;
     srun *r = ctx;
-    size_t i = (size_t)item->point * r->block + (size_t)item->world;
-    for (size_t o = 0; o < r->s->n_outputs; o++)
-        coop_acc_add(&r->acc[i * r->s->n_outputs + o], rec->outcome[r->s->outputs[o]]);
+    size_t i = (size_t)item->point * r->block + (size_t)(item->world / r->mult);
+    int cf = item->world % r->mult == 1;
+    double *fact = r->fact ? r->fact + (size_t)item->replicate * COOP_N_OUTCOMES : NULL;
+    if (fact && !cf)
+        memcpy(fact, rec->outcome, COOP_N_OUTCOMES * sizeof *fact);
+    for (size_t o = 0; o < r->s->n_outputs; o++) {
+        int k = r->s->outputs[o];
+        if (k < COOP_N_OUTCOMES && !cf)
+            coop_acc_add(&r->acc[i * r->s->n_outputs + o], rec->outcome[k]);
+        else if (k >= COOP_N_OUTCOMES && cf) {
+            k -= COOP_N_OUTCOMES;
+            double d = (fact[k] - rec->outcome[k]) * coop_hypothesis_orientation(k);
+            coop_acc_add(&r->acc[i * r->s->n_outputs + o], d);
+        }
+    }
     return COOP_OK;
 }
 
@@ -189,8 +224,8 @@ static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
     coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
                          .stop = opts->stop};
     coop_sink sink = {r, on_replicate, NULL};
-    st = coop_drive_points(r->cfg, r->sw, (int)r->block, r->name_ptr, make_point, r, 0, &o,
-                           &sink, err);
+    st = coop_drive_points(r->cfg, r->sw, (int)r->block * r->mult, r->name_ptr, make_point, r,
+                           0, &o, &sink, err);
 out:
     free(pc);
     free(rows);
@@ -364,7 +399,7 @@ static void write_design(FILE *f, const srun *r)
         fprintf(f, ",%s", r->s->params[j].path);
     fputc('\n', f);
     for (size_t i = 0; i < r->rows; i++) {
-        fprintf(f, "%zu,%zu,%s", i, i / r->block, r->names[i % r->block]);
+        fprintf(f, "%zu,%zu,%s", i, i / r->block, r->names[(i % r->block) * (size_t)r->mult]);
         for (size_t j = 0; j < r->k; j++)
             fprintf(f, ",%.17g", r->val[i * r->k + j]);
         fputc('\n', f);
@@ -499,6 +534,7 @@ static void srun_free(srun *r, sout *outs)
     free(r->acc);
     free(r->names);
     free(r->name_ptr);
+    free(r->fact);
     coop_sweep_free(r->sw);
 }
 
