@@ -324,3 +324,21 @@ Test(sens_e2e, help)
     r = e2e_run("--help");
     cr_assert(strstr(r->out, "coopsim sensitivity"), "%s", r->out);
 }
+
+/* The shipped analyses are configs/eu_ca.cfg with their own name, replicates and
+ * sensitivity group: the resolved scenarios are equal. */
+Test(sens_e2e, shipped_configs_follow_eu_ca)
+{
+    static char want[1 << 16];
+    e2e_result *r = e2e_run("check configs/eu_ca.cfg");
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(want, sizeof want, "%s", r->out);
+    const char *files[] = {"configs/sensitivity_motivator.cfg",
+                           "configs/sensitivity_motivator_sobol.cfg"};
+    for (int i = 0; i < 2; i++) {
+        r = e2e_run("check %s --set experiment.name=eu_ca --set experiment.replicates=2000",
+                    files[i]);
+        cr_assert_eq(r->status, 0, "%s: %s", files[i], r->err);
+        cr_assert_str_eq(r->out, want, "%s differs from configs/eu_ca.cfg", files[i]);
+    }
+}
