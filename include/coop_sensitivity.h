@@ -73,7 +73,9 @@ void coop_sobol_result_free(coop_sobol_result *r);
  *   S1_i = mean_j f(B)_j (f(A_B^i)_j - f(A)_j) / V            (Saltelli 2010)
  *   ST_i = mean_j (f(A)_j - f(A_B^i)_j)^2 / (2 V)             (Jansen 1999)
  *   S2_il = mean_j (f(B_A^i)_j f(A_B^l)_j - f(A)_j f(B)_j) / V - S1_i - S1_l
- * The intervals are the (1 - level)/2 and (1 + level)/2 quantiles (type 7) of
+ * with every product taken of outputs centred on the mean of those 2n outputs
+ * (which leaves the expectations unchanged and keeps S1's variance from growing
+ * with the output's mean).  The intervals are the (1 - level)/2 and (1 + level)/2 quantiles (type 7) of
  * the indices over n_boot resamples of the n row blocks with replacement, drawn
  * by a gsl_rng_mt19937 seeded with boot_seed; n_boot = 0 leaves them NaN.
  * Returns COOP_EINVAL for n < 2, a result of another k, a missing second-order

@@ -374,3 +374,30 @@ Test(sensitivity, errors)
     cr_assert(strstr(err.text, "change 2 coordinates"), "%s", err.text);
     coop_morris_result_free(m);
 }
+
+/* A constant added to the output changes no index: Ishigami + 1000 at N = 2048
+ * gives the same S1 and ST (to rounding), where the uncentred Saltelli product
+ * f(B) (f(A_B^i) - f(A)) would have an error of order 1000 / sqrt(V N). */
+Test(sensitivity, shift_invariant)
+{
+    size_t n = 2048, k = 3, rows = coop_saltelli_rows(n, k, 1);
+    double *x = malloc(rows * k * sizeof *x), *y = malloc(rows * sizeof *y);
+    cr_assert_eq(coop_saltelli_design(n, k, 1, x, NULL), COOP_OK);
+    coop_sobol_result *a = coop_sobol_result_alloc(k, 1), *b = coop_sobol_result_alloc(k, 1);
+    for (size_t i = 0; i < rows; i++)
+        y[i] = coop_testfn_eval(COOP_TESTFN_ISHIGAMI, x + i * k, k, ISHIGAMI);
+    cr_assert_eq(coop_sobol_indices(y, n, 1, 0, 0.95, 1, a, NULL), COOP_OK);
+    for (size_t i = 0; i < rows; i++)
+        y[i] += 1000.0;
+    cr_assert_eq(coop_sobol_indices(y, n, 1, 0, 0.95, 1, b, NULL), COOP_OK);
+    for (size_t i = 0; i < k; i++) {
+        cr_assert(fabs(a->s1[i] - b->s1[i]) < 1e-6, "S1_%zu %.6f vs %.6f", i + 1, a->s1[i],
+                  b->s1[i]);
+        cr_assert(fabs(a->st[i] - b->st[i]) < 1e-6, "ST_%zu", i + 1);
+    }
+    cr_assert(fabs(a->s2[2] - b->s2[2]) < 1e-6, "S13 %.6f vs %.6f", a->s2[2], b->s2[2]);
+    coop_sobol_result_free(a);
+    coop_sobol_result_free(b);
+    free(x);
+    free(y);
+}

@@ -121,11 +121,15 @@ static double sobol_estimate(const double *y, const size_t *idx, size_t n, size_
     var /= (double)(2 * n);
     if (!(var > 0.0))
         return 0.0;
+    /* The products below are taken of outputs centred on that mean: the expectations
+     * are unchanged (E f(A_B^i) - f(A) = 0, and likewise for S2), but an output with a
+     * large mean against its spread (a share near 0.5 that moves by 0.01) would
+     * otherwise give S1 a variance of order mean^2 / V. */
     for (size_t i = 0; i < k; i++) {
         double first = 0.0, total = 0.0;
         for (size_t j = 0; j < n; j++) {
             const double *b = y + idx[j] * block;
-            double fa = b[0], fb = b[block - 1], fab = b[1 + i];
+            double fa = b[0], fb = b[block - 1] - mean, fab = b[1 + i];
             first += fb * (fab - fa);
             total += (fa - fab) * (fa - fab);
         }
@@ -138,7 +142,8 @@ static double sobol_estimate(const double *y, const size_t *idx, size_t n, size_
                 double sum = 0.0;
                 for (size_t j = 0; j < n; j++) {
                     const double *b = y + idx[j] * block;
-                    sum += b[1 + k + i] * b[1 + l] - b[0] * b[block - 1];
+                    sum += (b[1 + k + i] - mean) * (b[1 + l] - mean) -
+                           (b[0] - mean) * (b[block - 1] - mean);
                 }
                 s2[i * k + l] = sum / (double)n / var - s1[i] - s1[l];
             }
