@@ -122,7 +122,7 @@ const char *coop_output_tmpdir(const coop_output *out);
  * milestones.csv, outcomes.csv, snapshots.csv, hypothesis.csv, validation.csv,
  * points.csv, progress.csv, tournament.csv, matrix.csv, sensitivity.csv,
  * sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv,
- * sensitivity_s2.csv, and any of them followed by .part or
+ * sensitivity_s2.csv, sensitivity_shares.csv, and any of them followed by .part or
  * .tmp.  Everything else (figures/ included) is the user's. */
 int coop_output_is_ours(const char *name);
 

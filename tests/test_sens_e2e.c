@@ -254,6 +254,30 @@ Test(sens_e2e, paired_effect)
         cr_assert(fabs(eff[k] - fac[k]) < 1e-9 * (1 + fabs(fac[k])), "column %d: %.10g vs %.10g",
                   k, eff[k], fac[k]);
     cr_assert(fabs(eff[1] - fac[1]) < 1e-9 && fac[1] > 0, "mu* %.10g vs %.10g", eff[1], fac[1]);
+    /* The shares of the design's points by SESOI (0.02 for others_coop_target): the
+     * count of rows whose mean effect exceeds it, from sensitivity_outputs.csv. */
+    char path[256], line[512];
+    snprintf(path, sizeof path, "%s/sensitivity_outputs.csv", out);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    int rows = 0, above = 0, below = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *at = strstr(line, ",effect:others_coop_target,");
+        if (!at)
+            continue;
+        double m = strtod(at + strlen(",effect:others_coop_target,"), NULL);
+        rows++;
+        above += m > 0.02;
+        below += m < -0.02;
+    }
+    fclose(f);
+    cr_assert_eq(rows, 16);
+    snprintf(path, sizeof path, "%s/sensitivity_shares.csv", out);
+    char want[256];
+    snprintf(want, sizeof want, "morris,effect:others_coop_target,0.02,16,%.10g,%.10g,%.10g\n",
+             above / 16.0, (16 - above - below) / 16.0, below / 16.0);
+    cr_assert(e2e_file_has(path, want), "%s not in %s", want, path);
+    cr_assert(!e2e_file_has(path, "morris,others_coop_target,"), "only effects have shares");
     r = e2e_run("plot %s --quiet", out);
     cr_assert_eq(r->status, 0, "%s", r->err);
     snprintf(png, sizeof png, "%s/figures/sensitivity.png", out);

@@ -238,6 +238,8 @@ typedef struct sout {
     int ok;                       /* indices computed */
     char why[COOP_ERR_MAX];       /* why not */
     double var_total, var_noise;
+    double sesoi, share[3];       /* an effect: positive, negligible, negative shares */
+    size_t n_points;              /* of these design points (A and B rows, or every row) */
     coop_sobol_result *sobol;
     coop_morris_result *morris;
 } sout;
@@ -278,6 +280,27 @@ static double variance(const double *y, size_t m)
     return v / (double)m;
 }
 
+/* An effect's shares of the design's points where it is above +SESOI, within
+ * +-SESOI and below -SESOI.  The points that spread evenly over the space: the A
+ * and B rows of a Saltelli design (a Sobol' sequence), every row of a Morris one
+ * (each grid level equally likely). */
+static void effect_shares(const srun *r, size_t o, const double *y, sout *so)
+{
+    int k = r->s->outputs[o] - COOP_N_OUTCOMES;
+    so->sesoi = r->cfg->hyp.sesoi[k];
+    size_t count[3] = {0, 0, 0};
+    so->n_points = 0;
+    for (size_t i = 0; i < r->rows; i++) {
+        size_t w = i % r->block;
+        if (r->s->method == COOP_SENS_SOBOL && w != 0 && w != r->block - 1)
+            continue;
+        count[y[i] > so->sesoi ? 0 : y[i] < -so->sesoi ? 2 : 1]++;
+        so->n_points++;
+    }
+    for (int c = 0; c < 3; c++)
+        so->share[c] = (double)count[c] / (double)so->n_points;
+}
+
 static int analyse(const srun *r, sout *outs, coop_err *err)
 {
     const coop_sens_cfg *s = r->s;
@@ -288,8 +311,11 @@ static int analyse(const srun *r, sout *outs, coop_err *err)
     for (size_t o = 0; o < s->n_outputs && !st; o++) {
         sout *so = &outs[o];
         uint32_t seed = coop_rng_seed((uint32_t)s->seed, (uint32_t)o, 0, COOP_STREAM_SENS_BOOT);
+        so->share[0] = so->share[1] = so->share[2] = so->sesoi = NAN;
         if (!row_means(r, o, y, so))
             continue;
+        if (s->outputs[o] >= COOP_N_OUTCOMES)
+            effect_shares(r, o, y, so);
         coop_err e = {0};
         int est;
         if (s->method == COOP_SENS_SOBOL) {
@@ -438,6 +464,23 @@ static void write_variance(FILE *f, const srun *r, const sout *outs)
     }
 }
 
+static void write_shares(FILE *f, const srun *r, const sout *outs)
+{
+    fputs("method,output,sesoi,points,positive,negligible,negative\n", f);
+    for (size_t o = 0; o < r->s->n_outputs; o++) {
+        if (r->s->outputs[o] < COOP_N_OUTCOMES)
+            continue;
+        const sout *so = &outs[o];
+        fprintf(f, "%s,%s", r->s->method == COOP_SENS_SOBOL ? "sobol" : "morris",
+                coop_sens_output_name(r->s, o));
+        put(f, so->sesoi);
+        fprintf(f, ",%zu", so->n_points);
+        for (int c = 0; c < 3; c++)
+            put(f, so->share[c]);
+        fputc('\n', f);
+    }
+}
+
 typedef void writer_fn(FILE *f, const srun *r, const sout *outs);
 
 static void design_w(FILE *f, const srun *r, const sout *o) { (void)o; write_design(f, r); }
@@ -448,10 +491,12 @@ static int write_files(const char *dir, const srun *r, const sout *outs, coop_er
     struct { const char *name; writer_fn *fn; } files[] = {
         {"sensitivity.csv", write_indices},         {"sensitivity_design.csv", design_w},
         {"sensitivity_outputs.csv", outputs_w},     {"sensitivity_variance.csv", write_variance},
-        {"sensitivity_s2.csv", write_s2},
+        {"sensitivity_shares.csv", write_shares}, {"sensitivity_s2.csv", write_s2},
     };
-    size_t n = r->s->method == COOP_SENS_SOBOL && r->s->second_order ? 5 : 4;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if ((i == 4 && !r->s->paired) ||
+            (i == 5 && !(r->s->method == COOP_SENS_SOBOL && r->s->second_order)))
+            continue;
         FILE *f = open_in(dir, files[i].name, err);
         if (!f)
             return err->code;
@@ -493,6 +538,10 @@ static void print_output(FILE *t, const srun *r, const sout *so, size_t o)
         order[i] = i;
     rank_key = sobol ? so->sobol->st : so->morris->mu_star;  /* qsort has no context */
     qsort(order, r->k, sizeof *order, by_key_desc);
+    if (!isnan(so->sesoi))
+        fprintf(t, "  the effect over the design's %zu evenly spread points: > +%g (SESOI) at "
+                "%.1f%%, negligible at %.1f%%, < -%g at %.1f%%\n", so->n_points, so->sesoi,
+                100.0 * so->share[0], 100.0 * so->share[1], so->sesoi, 100.0 * so->share[2]);
     fprintf(t, sobol ? "  %-36s %26s %26s\n" : "  %-36s %10s %26s %10s\n", "parameter",
             sobol ? "S1 [interval]" : "mu", sobol ? "ST [interval]" : "mu* [interval]",
             "sigma");

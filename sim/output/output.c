@@ -154,7 +154,7 @@ static const char *const our_names[] = {
     "points.csv",     "progress.csv",   "tournament.csv", "matrix.csv",
     /* coopsim sensitivity (coop_sens.h) */
     "sensitivity.csv", "sensitivity_design.csv", "sensitivity_outputs.csv",
-    "sensitivity_variance.csv", "sensitivity_s2.csv",
+    "sensitivity_variance.csv", "sensitivity_s2.csv", "sensitivity_shares.csv",
 };
 
 int coop_output_is_ours(const char *name)
