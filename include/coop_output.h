@@ -120,7 +120,9 @@ const char *coop_output_tmpdir(const coop_output *out);
 /* 1 when NAME is a file a coopsim command writes into a results directory:
  * manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,
  * milestones.csv, outcomes.csv, snapshots.csv, hypothesis.csv, validation.csv,
- * points.csv, progress.csv, tournament.csv, matrix.csv, and any of them followed by .part or
+ * points.csv, progress.csv, tournament.csv, matrix.csv, sensitivity.csv,
+ * sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv,
+ * sensitivity_s2.csv, sensitivity_shares.csv, and any of them followed by .part or
  * .tmp.  Everything else (figures/ included) is the user's. */
 int coop_output_is_ours(const char *name);
 

@@ -27,7 +27,11 @@ typedef enum coop_stream {
     COOP_STREAM_NETWORK = 5,    /* the network generator: item (0, 0), index 0 */
     COOP_STREAM_LHS = 6,        /* a sweep's Latin hypercube: item (0, 0), index 0 */
     COOP_STREAM_BOOTSTRAP = 7,  /* the hypothesis bootstrap of a point: item (point, 0) */
-    COOP_STREAM_TOURNAMENT = 8  /* a tournament repetition r: item (0, r), index 0 */
+    COOP_STREAM_TOURNAMENT = 8, /* a tournament repetition r: item (0, r), index 0 */
+    /* coopsim sensitivity (coop_sens.h); 17 and up so that other new kinds keep 9.. */
+    COOP_STREAM_SENS_BOOT = 17,   /* the bootstrap of output o's indices: item (o, 0) */
+    COOP_STREAM_MORRIS = 18,      /* the Morris trajectories: item (0, 0) */
+    COOP_STREAM_SENS_NOISE = 19   /* a test function's noise: item (block, replicate) */
 } coop_stream;
 
 /* The 64-bit key of work item (point, replicate) under master seed `master`: the

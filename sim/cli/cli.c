@@ -19,6 +19,7 @@ static const char *const command_names[] = {
     [COOP_CMD_NONE] = "", [COOP_CMD_RUN] = "run", [COOP_CMD_SWEEP] = "sweep",
     [COOP_CMD_HYPOTHESIS] = "hypothesis", [COOP_CMD_VALIDATE] = "validate",
     [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
+    [COOP_CMD_SENSITIVITY] = "sensitivity",
     [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
     [COOP_CMD_VERSION] = "version",
 };
@@ -27,6 +28,7 @@ static const char *const command_args[] = {
     [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
     [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
+    [COOP_CMD_SENSITIVITY] = "CONFIG [options]",
     [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
 };
 
@@ -37,6 +39,7 @@ static const char *const command_summary[] = {
     [COOP_CMD_VALIDATE] = "replay a historical scenario and score it against the record",
     [COOP_CMD_CHECK] = "validate the configuration; print it fully resolved",
     [COOP_CMD_TOURNAMENT] = "round robin of the config's strategies -> tournament.csv",
+    [COOP_CMD_SENSITIVITY] = "Morris screening or Sobol' indices -> sensitivity.csv",
     [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
 };
 
@@ -95,6 +98,16 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "it with every complete point kept; `coopsim sweep DIR/manifest.cfg --resume`\n"
                   "finishes it with exactly the files an uninterrupted run writes\n"
                   "(docs/OUTPUT.md, \"Sweeps\").\n\n",
+                  out);
+        else if (topic == COOP_CMD_SENSITIVITY)
+            fputs("Runs the design of CONFIG's sensitivity group (docs/SENSITIVITY.md): Morris\n"
+                  "elementary effects (mu, mu*, sigma) or Sobol' first-order and total indices\n"
+                  "(Saltelli 2010, Jansen 1999) of the chosen outcomes over the parameters'\n"
+                  "ranges, R replicates per design row with common random numbers within a\n"
+                  "block, bootstrap intervals.  Writes sensitivity.csv, sensitivity_design.csv,\n"
+                  "sensitivity_outputs.csv, sensitivity_variance.csv (docs/OUTPUT.md) and\n"
+                  "prints the parameters ranked by ST or mu*.  `function = \"ishigami\"` (or\n"
+                  "\"g\", \"linear\") replaces the simulation by an analytic test function.\n\n",
                   out);
         if (topic != COOP_CMD_PLOT)
             fputs(options_text, out);
@@ -210,7 +223,7 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     cli->cmd = command_of(argv[1]);
     if (cli->cmd == COOP_CMD_NONE)
         return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: run, sweep, "
-                         "hypothesis, validate, check, plot)", argv[1]);
+                         "hypothesis, validate, check, tournament, sensitivity, plot)", argv[1]);
 
     /* getopt_long over the arguments after the command; argv[1] acts as argv[0]. */
     int sub_argc = argc - 1;

@@ -20,6 +20,7 @@
 #include "coop_plot.h"
 #include "coop_population.h"
 #include "coop_progress.h"
+#include "coop_sens.h"
 #include "coop_sweep.h"
 #include "coop_tournament.h"
 #include "coop_validate.h"
@@ -293,6 +294,19 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
     return status;
 }
 
+/* `coopsim sensitivity`: Morris screening or Sobol' indices of the configuration's
+ * sensitivity group (cmd_sensitivity.c); the ranked table goes to stdout. */
+static int cmd_sensitivity(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    if (refuse_resume(cli, "sensitivity analysis", err))
+        return err->code;
+    char dir[COOP_PATH_MAX];
+    results_dir(cli, cfg, 0, dir, sizeof dir);
+    coop_command_catch_signals();
+    coop_run_opts opts = run_opts(cli, dir);
+    return coop_sens_run(cfg, &opts, err);
+}
+
 /* `coopsim plot`: figures of a results directory (sim/figures/plot.c). */
 static int cmd_plot(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
@@ -324,6 +338,7 @@ static const coop_command_entry commands[] = {
     {COOP_CMD_VALIDATE, cmd_validate, 1},
     {COOP_CMD_CHECK, cmd_check, 1},
     {COOP_CMD_TOURNAMENT, cmd_tournament, 1},
+    {COOP_CMD_SENSITIVITY, cmd_sensitivity, 1},
     {COOP_CMD_PLOT, cmd_plot, 0},
     {COOP_CMD_HELP, cmd_help, 0},
     {COOP_CMD_VERSION, cmd_version, 0},

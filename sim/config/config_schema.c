@@ -150,6 +150,9 @@ const key cfg_schema[] = {
         "targets of `coopsim validate` (docs/VALIDATION.md): read by the validation module "
         "from the file itself, not checked here; printed in the manifest as written, with "
         "`trade_file` relative to the results directory (absolute in `coopsim check`)"),
+    SPC(SC_TOP, "sensitivity", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
+        "the design of `coopsim sensitivity` (docs/SENSITIVITY.md): read by the sensitivity "
+        "module from the file itself, not checked here; not printed in manifests"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),

@@ -190,7 +190,7 @@ static void plot_destroy(plot *p)
 
 /* The results files a figure may need, in the order plot_inputs checks them. */
 enum { F_SUMMARY, F_MILESTONES, F_OUTCOMES, F_HYPOTHESIS, F_POINTS, F_SNAPSHOTS, F_TOURNAMENT,
-       F_VALIDATION, N_FILES };
+       F_VALIDATION, F_SENSITIVITY, N_FILES };
 
 /* Which results files dir holds, into have[N_FILES]; COOP_ECONFIG when none of
  * them gives a figure. */
@@ -198,7 +198,8 @@ static int plot_inputs(const char *dir, int *have, coop_err *err)
 {
     static const char *const files[N_FILES] = {"summary.csv",    "milestones.csv", "outcomes.csv",
                                                "hypothesis.csv", "points.csv",     "snapshots.csv",
-                                               "tournament.csv", "validation.csv"};
+                                               "tournament.csv", "validation.csv",
+                                               "sensitivity.csv"};
     char path[BUF];
     int status;
     for (int i = 0; i < N_FILES; i++) {
@@ -208,13 +209,13 @@ static int plot_inputs(const char *dir, int *have, coop_err *err)
     }
     if (!have[F_SUMMARY] && !have[F_MILESTONES] && !have[F_HYPOTHESIS] &&
         !(have[F_POINTS] && have[F_OUTCOMES]) && !have[F_SNAPSHOTS] && !have[F_TOURNAMENT] &&
-        !have[F_VALIDATION])
+        !have[F_VALIDATION] && !have[F_SENSITIVITY])
         return COOP_FAIL(err, COOP_ECONFIG,
                          "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
                          "milestones.csv (agreements), hypothesis.csv (forest plot), "
                          "points.csv with outcomes.csv (sweeps), snapshots.csv of a lattice "
-                         "(snapshots), tournament.csv (tournament) or validation.csv of one "
-                         "point (validation)",
+                         "(snapshots), tournament.csv (tournament), validation.csv of one "
+                         "point (validation) or sensitivity.csv (sensitivity)",
                          dir);
     return COOP_OK;
 }
@@ -253,6 +254,8 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
     if (have[F_VALIDATION] && (status = plot_validation(p, err)))
         return status;
     if (have[F_VALIDATION] && p->n_points > 1 && (status = plot_calibration(p, err)))
+        return status;
+    if (have[F_SENSITIVITY] && (status = plot_sensitivity(p, err)))
         return status;
     return COOP_OK;
 }

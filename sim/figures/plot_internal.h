@@ -315,4 +315,9 @@ int plot_snapshots(plot *p, coop_err *err);
  * and the verdict. */
 int plot_validation(plot *p, coop_err *err);
 
+/* ---- plot_sensitivity.c */
+
+/* The indices of sensitivity.csv, a panel per output (coopsim sensitivity). */
+int plot_sensitivity(plot *p, coop_err *err);
+
 #endif

@@ -152,6 +152,9 @@ static const char *const our_names[] = {
     "manifest.cfg",   "series.csv",     "ties.csv",       "population.csv", "summary.csv",
     "milestones.csv", "outcomes.csv",   "snapshots.csv",  "hypothesis.csv", "validation.csv",
     "points.csv",     "progress.csv",   "tournament.csv", "matrix.csv",
+    /* coopsim sensitivity (coop_sens.h) */
+    "sensitivity.csv", "sensitivity_design.csv", "sensitivity_outputs.csv",
+    "sensitivity_variance.csv", "sensitivity_s2.csv", "sensitivity_shares.csv",
 };
 
 int coop_output_is_ours(const char *name)
