@@ -171,7 +171,7 @@ void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp);
  * appends a point's rows; close flushes, fsyncs and closes it (COOP_EIO on any
  * failed write); abort closes and removes it.  Both close and abort release c
  * (NULL does nothing). */
-typedef struct coop_chan_csv coop_chan_csv;
+typedef coop_csv_file coop_chan_csv; /* coop_fmt.h */
 
 coop_chan_csv *coop_chan_csv_open(const char *path, coop_err *err);
 int coop_chan_csv_write(coop_chan_csv *c, const coop_chan_point *cp, coop_err *err);

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "coop_error.h"
+
 /* Room for any "%.10g" text and its NUL: sign, 10 digits, point, "e-308", zeros. */
 #define COOP_FMT_G10_MAX 32
 
@@ -54,5 +56,28 @@ void coop_csv_num(coop_csv *c, double x);
 
 /* A text field, quoted (RFC 4180) when it holds a comma, quote or line break. */
 void coop_csv_text(coop_csv *c, const char *s);
+
+/* A results table written as one file (hypothesis.csv, channels.csv): created
+ * with its header line, rows written through `out`, then either closed (flushed,
+ * fsync'ed and closed, every earlier write failure reported) or discarded (closed
+ * and removed, as an unfinished file is).  path is a private copy. */
+typedef struct coop_csv_file {
+    coop_csv out;
+    char *path;
+} coop_csv_file;
+
+/* Creates path and writes header and a line feed.  NULL with err filled
+ * (COOP_ENOMEM, or COOP_EIO naming path) on failure, leaving no file behind. */
+coop_csv_file *coop_csv_file_create(const char *path, const char *header, coop_err *err);
+
+/* COOP_OK, or COOP_EIO naming the file when a write so far has failed. */
+int coop_csv_file_status(const coop_csv_file *f, coop_err *err);
+
+/* Flushes, fsyncs and closes f and releases it (NULL: COOP_OK).  COOP_EIO naming
+ * the file on any failure, of this call or of an earlier write. */
+int coop_csv_file_close(coop_csv_file *f, coop_err *err);
+
+/* Closes f, removes its file and releases it (NULL does nothing). */
+void coop_csv_file_discard(coop_csv_file *f);
 
 #endif

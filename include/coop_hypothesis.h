@@ -55,6 +55,7 @@
 
 #include "coop_config.h"
 #include "coop_error.h"
+#include "coop_fmt.h"
 #include "coop_experiment.h"
 #include "coop_model.h"
 #include "coop_paired.h"
@@ -273,7 +274,7 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
  * creates `path` and writes the header; write appends a point's rows; close
  * flushes, fsyncs and closes it (COOP_EIO on any failed write); abort closes and
  * removes it.  Both close and abort release f (NULL does nothing). */
-typedef struct coop_hyp_csv coop_hyp_csv;
+typedef coop_csv_file coop_hyp_csv; /* coop_fmt.h */
 
 coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err);
 int coop_hyp_csv_write(coop_hyp_csv *f, const coop_hyp_point *res, coop_err *err);

@@ -49,67 +49,25 @@ void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp)
         }
 }
 
-struct coop_chan_csv {
-    coop_csv out;
-    char *path;
-};
-
 coop_chan_csv *coop_chan_csv_open(const char *path, coop_err *err)
 {
-    coop_chan_csv *c = calloc(1, sizeof *c);
-    if (!c || !(c->path = strdup(path))) {
-        free(c);
-        COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory");
-        return NULL;
-    }
-    if (!(c->out.f = fopen(path, "w"))) {
-        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
-        free(c->path);
-        free(c);
-        return NULL;
-    }
-    coop_csv_put(&c->out, "%s\n", coop_channels_csv_header);
-    if (c->out.bad) {
-        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->out.errnum));
-        coop_chan_csv_abort(c);
-        return NULL;
-    }
-    return c;
+    return coop_csv_file_create(path, coop_channels_csv_header, err);
 }
 
 int coop_chan_csv_write(coop_chan_csv *c, const coop_chan_point *cp, coop_err *err)
 {
     coop_channels_csv_rows(&c->out, cp);
-    return c->out.bad ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
-                                  strerror(c->out.errnum))
-                      : COOP_OK;
+    return coop_csv_file_status(c, err);
 }
 
 int coop_chan_csv_close(coop_chan_csv *c, coop_err *err)
 {
-    if (!c)
-        return COOP_OK;
-    int failed = c->out.bad, e = c->out.errnum;
-    if (!failed && (fflush(c->out.f) != 0 || fsync(fileno(c->out.f)) != 0))
-        failed = 1, e = errno;
-    if (fclose(c->out.f) != 0 && !failed)
-        failed = 1, e = errno;
-    int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
-                                strerror(e ? e : EIO))
-                    : COOP_OK;
-    free(c->path);
-    free(c);
-    return st;
+    return coop_csv_file_close(c, err);
 }
 
 void coop_chan_csv_abort(coop_chan_csv *c)
 {
-    if (!c)
-        return;
-    fclose(c->out.f);
-    unlink(c->path);
-    free(c->path);
-    free(c);
+    coop_csv_file_discard(c);
 }
 
 /* A number for the table: four significant digits, NA for NaN. */

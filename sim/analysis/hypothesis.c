@@ -505,32 +505,9 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
 
 /* ---------------------------------------------------------------- hypothesis.csv */
 
-struct coop_hyp_csv {
-    coop_csv out;
-    char *path;
-};
-
 coop_hyp_csv *coop_hyp_csv_open(const char *path, coop_err *err)
 {
-    coop_hyp_csv *c = calloc(1, sizeof *c);
-    if (!c || !(c->path = strdup(path))) {
-        free(c);
-        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-        return NULL;
-    }
-    if (!(c->out.f = fopen(path, "w"))) {
-        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
-        free(c->path);
-        free(c);
-        return NULL;
-    }
-    coop_csv_put(&c->out, "%s\n", coop_hypothesis_csv_header);
-    if (c->out.bad) {
-        COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", path, strerror(c->out.errnum));
-        coop_hyp_csv_abort(c);
-        return NULL;
-    }
-    return c;
+    return coop_csv_file_create(path, coop_hypothesis_csv_header, err);
 }
 
 void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
@@ -570,36 +547,17 @@ int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             hyp_csv_row(&c->out, res->point, res->cmp[k].name, "all", &res->cmp[k].r[o]);
     hyp_states_csv(&c->out, res);
-    if (c->out.bad)
-        return COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path, strerror(c->out.errnum));
-    return COOP_OK;
+    return coop_csv_file_status(c, err);
 }
 
 int coop_hyp_csv_close(coop_hyp_csv *c, coop_err *err)
 {
-    if (!c)
-        return COOP_OK;
-    int failed = c->out.bad, e = c->out.errnum;
-    if (!failed && (fflush(c->out.f) != 0 || fsync(fileno(c->out.f)) != 0))
-        failed = 1, e = errno;
-    if (fclose(c->out.f) != 0 && !failed)
-        failed = 1, e = errno;
-    int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", c->path,
-                                strerror(e ? e : EIO))
-                    : COOP_OK;
-    free(c->path);
-    free(c);
-    return st;
+    return coop_csv_file_close(c, err);
 }
 
 void coop_hyp_csv_abort(coop_hyp_csv *c)
 {
-    if (!c)
-        return;
-    fclose(c->out.f);
-    unlink(c->path);
-    free(c->path);
-    free(c);
+    coop_csv_file_discard(c);
 }
 
 /* ---------------------------------------------------------------- the table */

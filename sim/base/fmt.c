@@ -19,7 +19,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const long double p10[28] = {
     1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
@@ -195,4 +197,62 @@ void coop_csv_text(coop_csv *c, const char *s)
     for (const char *p = s; *p; p++)
         coop_csv_put(c, *p == '"' ? "\"\"" : "%c", *p);
     coop_csv_put(c, "\"");
+}
+
+/* ---------------------------------------------------------------- one results table */
+
+coop_csv_file *coop_csv_file_create(const char *path, const char *header, coop_err *err)
+{
+    coop_csv_file *f = calloc(1, sizeof *f);
+    if (!f || !(f->path = strdup(path))) {
+        free(f);
+        COOP_FAIL(err, COOP_ENOMEM, "%s: out of memory", path);
+        return NULL;
+    }
+    if (!(f->out.f = fopen(path, "w"))) {
+        COOP_FAIL(err, COOP_EIO, "%s: cannot create: %s", path, strerror(errno));
+        free(f->path);
+        free(f);
+        return NULL;
+    }
+    coop_csv_put(&f->out, "%s\n", header);
+    if (coop_csv_file_status(f, err)) {
+        coop_csv_file_discard(f);
+        return NULL;
+    }
+    return f;
+}
+
+int coop_csv_file_status(const coop_csv_file *f, coop_err *err)
+{
+    return f->out.bad ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", f->path,
+                                  strerror(f->out.errnum ? f->out.errnum : EIO))
+                      : COOP_OK;
+}
+
+int coop_csv_file_close(coop_csv_file *f, coop_err *err)
+{
+    if (!f)
+        return COOP_OK;
+    int failed = f->out.bad, e = f->out.errnum;
+    if (!failed && (fflush(f->out.f) != 0 || fsync(fileno(f->out.f)) != 0))
+        failed = 1, e = errno;
+    if (fclose(f->out.f) != 0 && !failed)
+        failed = 1, e = errno;
+    int st = failed ? COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", f->path,
+                                strerror(e ? e : EIO))
+                    : COOP_OK;
+    free(f->path);
+    free(f);
+    return st;
+}
+
+void coop_csv_file_discard(coop_csv_file *f)
+{
+    if (!f)
+        return;
+    fclose(f->out.f);
+    unlink(f->path);
+    free(f->path);
+    free(f);
 }
