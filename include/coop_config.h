@@ -133,7 +133,8 @@ typedef struct coop_motivator_cfg {
  * Derived from this list: the struct members below, the coop_field values and their
  * paths, the schema rows (loading, checks, printing, actor_template and
  * actor_overrides, docs), and in the engine its array (declaration, allocation,
- * initialisation), the events on it and coop_model_parameter.
+ * initialisation), the events on it and coop_model_parameter (what else an event
+ * changes is the field's mechanism: a new capacity rescales the actor's payoffs).
  * The list has two parts because the hand-written `goals` key sits between them in
  * the schema (and so in printed configurations and docs/CONFIG.md): HEAD before it,
  * TAIL after it.  Not listed (special handling, written by hand): name, kind and
@@ -143,8 +144,9 @@ typedef struct coop_motivator_cfg {
  * in the engine (sim/model/model.c), reading m->array[i] (or the state a per-slot
  * field starts); 3. docs: the docs/CONFIG.md table regenerated (the output of
  * coop_config_print_schema, which test_config checks) and the mechanism described in
- * docs/ODD.md.  A field
- * kept per slot also needs its state array declared, allocated and used by hand. */
+ * docs/ODD.md.  Two strings of tests/test_config.c spell out every actor key (the
+ * printed default actor and the unknown-key message) and take the new key too.  A
+ * field kept per slot also needs its state array declared, allocated and used by hand. */
 #define COOP_ACTOR_FIELDS(X) COOP_ACTOR_FIELDS_HEAD(X) COOP_ACTOR_FIELDS_TAIL(X)
 #define COOP_ACTOR_FIELDS_HEAD(X)                                                         \
     X(capacity, CAPACITY, cap, ACTOR, POSITIVE, 1, 0, 1e9,                                \

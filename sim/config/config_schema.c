@@ -3,6 +3,8 @@
  * loader (defaults, type and range checks), the unknown-key check, the printer,
  * the numeric parameter paths of events and sweeps, and the reference table of
  * docs/CONFIG.md (coop_config_print_schema writes it; a test keeps the two equal).
+ * The rows of the numeric actor keys and of the motivator's channels are generated
+ * from their declarations (COOP_ACTOR_FIELDS, COOP_MOTIVATOR_CHANNELS, coop_config.h).
  * Also here: the text helpers, errors located at "FILE:LINE" (or the --set that
  * made a setting), and the reading of typed values and whole scopes by the table. */
 #include "coop_config.h"

@@ -386,11 +386,12 @@ static void apply_actor_field(coop_model *m, coop_field f, int i, coop_op op, do
     size_t w = af.per_slot;
     if (w == 0)
         af.v[i] = bounded(af.bound, apply_op(op, af.v[i], v));
-    for (int s = m->row[i]; w > 0 && s < m->row[i + 1]; s++)
-        for (size_t k = 0; k < w; k++) {
-            double *p = &af.v[(size_t)s * w + k];
-            *p = bounded(af.bound, apply_op(op, *p, v));
-        }
+    else
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            for (size_t k = 0; k < w; k++) {
+                double *p = &af.v[(size_t)s * w + k];
+                *p = bounded(af.bound, apply_op(op, *p, v));
+            }
     if (f == COOP_F_ACTOR_CAPACITY)
         rescale_actor(m, i); /* the capacity scaling of its slots and of its partners' */
 }

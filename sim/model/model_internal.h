@@ -95,7 +95,8 @@ struct coop_model {
     int *pgd, n_pgd;                 /* domains with a public-good share > 0 */
     /* n each: the actor fields the engine keeps per actor (COOP_ACTOR_FIELDS with per
      * ACTOR): cap, open, attn, amax, axi, arho, acost, ... */
-#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc) PER_ACTOR_ONLY_##per(double *array;)
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(double *array;)
     COOP_ACTOR_FIELDS(COOP_X_)
 #undef COOP_X_
     double *goal;                    /* n*nd */
