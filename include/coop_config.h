@@ -178,7 +178,9 @@ typedef struct coop_motivator_cfg {
       "budget above attention_budget (the price of the expanded attention); 0 = free")
 
 /* The `per` and `bound` columns of COOP_ACTOR_FIELDS as values. */
-typedef enum coop_actor_per { COOP_PER_ACTOR, COOP_PER_SLOT, COOP_PER_SLOT_DOMAIN } coop_actor_per;
+typedef enum coop_actor_per {
+    COOP_PER_ACTOR, COOP_PER_SLOT, COOP_PER_SLOT_DOMAIN
+} coop_actor_per;
 typedef enum coop_actor_bound {
     COOP_BOUND_UNIT, COOP_BOUND_NONNEG, COOP_BOUND_POSITIVE
 } coop_actor_bound;
@@ -387,7 +389,7 @@ typedef struct coop_override_cfg {
     int from, to;                    /* inclusive index range; from = -1 when none */
     char in_region[COOP_NAME_MAX];   /* "" = no region selector */
     unsigned set;                    /* bit j: the j-th `actors.NAME.` key of the schema
-                                      * (config.c) is given */
+                                      * (config_schema.c) is given */
     coop_actor_cfg a;                /* the values of the keys given (goals owned when given) */
     int line;
 } coop_override_cfg;
