@@ -20,8 +20,9 @@
  *   network.KEY, actor_template.KEY and actor_overrides.INDEX.KEY (a generated
  *   population, coop_network_cfg).
  *
- * The motivator's channels are declared once, in COOP_MOTIVATOR_CHANNELS below,
- * with the recipe for adding one (3 edits). */
+ * The numeric actor fields and the motivator's channels are each declared once, in
+ * COOP_ACTOR_FIELDS and COOP_MOTIVATOR_CHANNELS below, with the recipe for adding
+ * one (3 edits each). */
 #ifndef COOP_CONFIG_H
 #define COOP_CONFIG_H
 
@@ -76,8 +77,8 @@ typedef struct coop_domain_cfg {
  * (coop_channels.h: the channels whose keys share their first word form one factor).
  * Adding a channel takes 3 edits: 1. its X line here; 2. its mechanism in
  * do_motivators (sim/model/model.c), reading MOT(m, a, COOP_MOT_<FIELD>); 3. docs:
- * the docs/CONFIG.md table regenerated (`coopsim schema`, which test_docs checks) and
- * the mechanism described in docs/ODD.md 7.5. */
+ * the docs/CONFIG.md table regenerated (the output of coop_config_print_schema,
+ * which test_config checks) and the mechanism described in docs/ODD.md 7.5. */
 #define COOP_MOTIVATOR_CHANNELS(X)                                                        \
     X(initiative_rate, INITIATIVE_RATE, 1,                                                \
       "probability per step of an initiative; 0 = the scenario sets it")                  \
@@ -111,27 +112,92 @@ typedef struct coop_motivator_cfg {
 #undef COOP_X_
 } coop_motivator_cfg;
 
+/* The numeric actor fields, declared once (docs/ODD.md, "2. Entities, state
+ * variables and scales"): X(key, FIELD, array, per, bound, def, lo, hi, doc), in
+ * this order everywhere.
+ *   key    the member of coop_actor_cfg and the configuration key actors.NAME.key
+ *          (also actor_template.key and actor_overrides.INDEX.key): a float;
+ *   FIELD  its parameter field COOP_F_ACTOR_<FIELD> (events, sweeps, --set);
+ *   array  the engine's array (struct coop_model, sim/model/model_internal.h);
+ *   per    how the engine keeps it (coop_actor_per): ACTOR, one value per actor in
+ *          m->array, which the engine declares, allocates and fills; SLOT or
+ *          SLOT_DOMAIN, the initial value of state the engine keeps per slot (per
+ *          slot and domain) in m->array, which the engine declares with its state;
+ *          an event moves every slot of the actor;
+ *   bound  how the engine bounds the result of an event (coop_actor_bound): UNIT,
+ *          clamped to [0, 1]; NONNEG, floored at 0; POSITIVE, floored at the
+ *          engine's smallest positive value (the configuration's range then
+ *          excludes lo);
+ *   def, lo, hi  the default and the allowed range of the configuration;
+ *   doc    its meaning in the schema (docs/CONFIG.md).
+ * Derived from this list: the struct members below, the coop_field values and their
+ * paths, the schema rows (loading, checks, printing, actor_template and
+ * actor_overrides, docs), and in the engine its array (declaration, allocation,
+ * initialisation), the events on it and coop_model_parameter (what else an event
+ * changes is the field's mechanism: a new capacity rescales the actor's payoffs).
+ * The list has two parts because the hand-written `goals` key sits between them in
+ * the schema (and so in printed configurations and docs/CONFIG.md): HEAD before it,
+ * TAIL after it.  Not listed (special handling, written by hand): name, kind and
+ * region (text), goals (a share per domain, rescaled to sum 1), rule and
+ * rule_params (an enum and the rule's own parameters) and motivator (a group).
+ * Adding a field takes 3 edits: 1. its X line at the end of TAIL; 2. its mechanism
+ * in the engine (sim/model/model.c), reading m->array[i] (or the state a per-slot
+ * field starts); 3. docs: the docs/CONFIG.md table regenerated (the output of
+ * coop_config_print_schema, which test_config checks) and the mechanism described in
+ * docs/ODD.md.  Two strings of tests/test_config.c spell out every actor key (the
+ * printed default actor and the unknown-key message) and take the new key too.  A
+ * field kept per slot also needs its state array declared, allocated and used by hand. */
+#define COOP_ACTOR_FIELDS(X) COOP_ACTOR_FIELDS_HEAD(X) COOP_ACTOR_FIELDS_TAIL(X)
+#define COOP_ACTOR_FIELDS_HEAD(X)                                                         \
+    X(capacity, CAPACITY, cap, ACTOR, POSITIVE, 1, 0, 1e9,                                \
+      "economic weight; payoffs scale with sqrt(partner/own); 1 = all equal")
+#define COOP_ACTOR_FIELDS_TAIL(X)                                                         \
+    X(openness, OPENNESS, open, ACTOR, UNIT, 1, 0, 1,                                     \
+      "compatibility of the regime with the partner's norms; agreements need both "       \
+      "actors' openness >= omega; 1 = nothing blocks")                                    \
+    X(propensity, PROPENSITY, prop, SLOT_DOMAIN, UNIT, 0.5, 0, 1,                         \
+      "initial probability of C; 0.5 = no prior leaning")                                 \
+    X(engagement, ENGAGEMENT, eng, SLOT, UNIT, 0.5, 0, 1,                                 \
+      "initial engagement with each partner; 0.5 = midway")                               \
+    X(attention_budget, ATTENTION, attn, ACTOR, POSITIVE, 1e6, 0, 1e6,                    \
+      "most total engagement over all partners; the default is effectively unbounded, "   \
+      "scenarios set it")                                                                 \
+    X(attention_max, ATTENTION_MAX, amax, ACTOR, NONNEG, 0, 0, 1e6,                       \
+      "ceiling to which a motivator's initiatives aimed at this actor can expand its "    \
+      "attention budget (agenda setting, docs/ODD.md, \"7.5 Motivator and "               \
+      "counter-mechanisms\"); 0, or any value at or below attention_budget = no "         \
+      "expansion, the model without agenda setting")                                      \
+    X(attention_expansion, ATTENTION_EXPANSION, axi, ACTOR, UNIT, 0, 0, 1,                \
+      "share of the gap between the current budget and attention_max that one "           \
+      "initiative aimed at this actor closes; 0 = initiatives do not move the budget")    \
+    X(attention_relax, ATTENTION_RELAX, arho, ACTOR, UNIT, 0, 0, 1,                       \
+      "share of the expansion above attention_budget lost per step (attention is costly " \
+      "to keep); 0 = an expansion is permanent, 1 = it is gone by the next step")         \
+    X(attention_cost, ATTENTION_COST, acost, ACTOR, NONNEG, 0, 0, 1e6,                    \
+      "payoff the actor loses for every C it plays (per domain and game), per unit of "   \
+      "budget above attention_budget (the price of the expanded attention); 0 = free")
+
+/* The `per` and `bound` columns of COOP_ACTOR_FIELDS as values. */
+typedef enum coop_actor_per {
+    COOP_PER_ACTOR, COOP_PER_SLOT, COOP_PER_SLOT_DOMAIN
+} coop_actor_per;
+typedef enum coop_actor_bound {
+    COOP_BOUND_UNIT, COOP_BOUND_NONNEG, COOP_BOUND_POSITIVE
+} coop_actor_bound;
+
 typedef struct coop_actor_cfg {
     char name[COOP_NAME_MAX];
     char kind[COOP_NAME_MAX];    /* "union", "state" or free text */
     char region[COOP_NAME_MAX];  /* "" = none */
     int region_id;               /* index into coop_config.regions, -1 = none */
-    double capacity;             /* > 0 */
     double *goals;               /* n_domains weights >= 0, normalised to sum 1 */
-    double openness;             /* [0,1] */
-    double propensity;           /* initial probability of C, [0,1] */
-    double engagement;           /* initial engagement with each partner, [0,1] */
-    double attention_budget;     /* most total engagement over partners, > 0 */
-    /* Agenda setting (docs/ODD.md, 7.2 and 7.5): a motivator's initiative aimed at this
-     * actor moves its budget toward attention_max by attention_expansion of the gap;
-     * the expansion relaxes by attention_relax per step and costs attention_cost per
-     * unit in every game the actor plays.  attention_max <= attention_budget: none. */
-    double attention_max;        /* ceiling of the expanded budget, >= 0 */
-    double attention_expansion;  /* share of the gap one initiative closes, [0,1] */
-    double attention_relax;      /* share of the expansion lost per step, [0,1] */
-    double attention_cost;       /* payoff per game and unit of expansion, >= 0 */
     int rule;                    /* coop_rule_id */
     double rule_param[COOP_RULE_PARAMS_MAX];  /* in coop_rules[rule].param order */
+    /* capacity, openness, propensity, engagement, attention_budget, attention_max, ...:
+     * each in its range (COOP_ACTOR_FIELDS) */
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc) double key;
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
     coop_motivator_cfg motivator;
     int line;
 } coop_actor_cfg;
@@ -164,10 +230,9 @@ typedef enum coop_field {
     COOP_F_INST_HYSTERESIS, COOP_F_INST_BETA, COOP_F_INST_GAMMA, COOP_F_INST_LAMBDA,
     COOP_F_DOMAIN_R, COOP_F_DOMAIN_S, COOP_F_DOMAIN_T, COOP_F_DOMAIN_P,
     COOP_F_DOMAIN_B, COOP_F_DOMAIN_C, COOP_F_DOMAIN_PUBLIC_GOOD,   /* index = domain */
-    COOP_F_ACTOR_CAPACITY, COOP_F_ACTOR_OPENNESS, COOP_F_ACTOR_PROPENSITY,
-    COOP_F_ACTOR_ENGAGEMENT, COOP_F_ACTOR_ATTENTION,
-    COOP_F_ACTOR_ATTENTION_MAX, COOP_F_ACTOR_ATTENTION_EXPANSION,
-    COOP_F_ACTOR_ATTENTION_RELAX, COOP_F_ACTOR_ATTENTION_COST,
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc) COOP_F_ACTOR_##FIELD,
+    COOP_ACTOR_FIELDS(COOP_X_) /* index = actor */
+#undef COOP_X_
     COOP_F_ACTOR_GOAL,                              /* sub = domain */
     COOP_F_ACTOR_RULE_PARAM,                        /* sub = parameter */
 #define COOP_X_(key, FIELD, strength, doc) COOP_F_MOT_##FIELD,
@@ -330,7 +395,7 @@ typedef struct coop_override_cfg {
     int from, to;                    /* inclusive index range; from = -1 when none */
     char in_region[COOP_NAME_MAX];   /* "" = no region selector */
     unsigned set;                    /* bit j: the j-th `actors.NAME.` key of the schema
-                                      * (config.c) is given */
+                                      * (config_schema.c) is given */
     coop_actor_cfg a;                /* the values of the keys given (goals owned when given) */
     int line;
 } coop_override_cfg;

@@ -3,6 +3,8 @@
  * loader (defaults, type and range checks), the unknown-key check, the printer,
  * the numeric parameter paths of events and sweeps, and the reference table of
  * docs/CONFIG.md (coop_config_print_schema writes it; a test keeps the two equal).
+ * The rows of the numeric actor keys and of the motivator's channels are generated
+ * from their declarations (COOP_ACTOR_FIELDS, COOP_MOTIVATOR_CHANNELS, coop_config.h).
  * Also here: the text helpers, errors located at "FILE:LINE" (or the --set that
  * made a setting), and the reading of typed values and whole scopes by the table. */
 #include "coop_config.h"
@@ -225,40 +227,17 @@ const key cfg_schema[] = {
     TXT(SC_ACTOR, "region", coop_actor_cfg, region, CH_IDENT0, 0, "",
         "regional group (actors of one region are each other's regional neighbours); "
         "empty = none"),
-    FLT(SC_ACTOR, "capacity", coop_actor_cfg, capacity, 1, 0, 1e9, K_MIN_OPEN, COOP_F_ACTOR_CAPACITY,
-        "economic weight; payoffs scale with sqrt(partner/own); 1 = all equal"),
+    /* capacity, goals, openness, ...: the numeric fields (COOP_ACTOR_FIELDS) around
+     * goals; a field the engine floors at a positive value excludes lo */
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    FLT(SC_ACTOR, #key, coop_actor_cfg, key, def, lo, hi,                                 \
+        COOP_BOUND_##bound == COOP_BOUND_POSITIVE ? K_MIN_OPEN : 0, COOP_F_ACTOR_##FIELD, doc),
+    COOP_ACTOR_FIELDS_HEAD(COOP_X_)
     SPC(SC_ACTOR, "goals", V_MAP, 0, 0, 0, 1e6, COOP_F_ACTOR_GOAL, "equal weights",
         "weight >= 0 per domain, normalised to sum 1; a domain the group omits gets 0, "
         "the sum must be > 0"),
-    FLT(SC_ACTOR, "openness", coop_actor_cfg, openness, 1, 0, 1, 0, COOP_F_ACTOR_OPENNESS,
-        "compatibility of the regime with the partner's norms; agreements need both actors' "
-        "openness >= omega; 1 = nothing blocks"),
-    FLT(SC_ACTOR, "propensity", coop_actor_cfg, propensity, 0.5, 0, 1, 0, COOP_F_ACTOR_PROPENSITY,
-        "initial probability of C; 0.5 = no prior leaning"),
-    FLT(SC_ACTOR, "engagement", coop_actor_cfg, engagement, 0.5, 0, 1, 0, COOP_F_ACTOR_ENGAGEMENT,
-        "initial engagement with each partner; 0.5 = midway"),
-    FLT(SC_ACTOR, "attention_budget", coop_actor_cfg, attention_budget, 1e6, 0, 1e6, K_MIN_OPEN,
-        COOP_F_ACTOR_ATTENTION,
-        "most total engagement over all partners; the default is effectively unbounded, "
-        "scenarios set it"),
-    FLT(SC_ACTOR, "attention_max", coop_actor_cfg, attention_max, 0, 0, 1e6, 0,
-        COOP_F_ACTOR_ATTENTION_MAX,
-        "ceiling to which a motivator's initiatives aimed at this actor can expand its "
-        "attention budget (agenda setting, docs/ODD.md, \"7.5 Motivator and "
-        "counter-mechanisms\"); 0, or any value at or below attention_budget = no expansion, "
-        "the model without agenda setting"),
-    FLT(SC_ACTOR, "attention_expansion", coop_actor_cfg, attention_expansion, 0, 0, 1, 0,
-        COOP_F_ACTOR_ATTENTION_EXPANSION,
-        "share of the gap between the current budget and attention_max that one initiative "
-        "aimed at this actor closes; 0 = initiatives do not move the budget"),
-    FLT(SC_ACTOR, "attention_relax", coop_actor_cfg, attention_relax, 0, 0, 1, 0,
-        COOP_F_ACTOR_ATTENTION_RELAX,
-        "share of the expansion above attention_budget lost per step (attention is costly "
-        "to keep); 0 = an expansion is permanent, 1 = it is gone by the next step"),
-    FLT(SC_ACTOR, "attention_cost", coop_actor_cfg, attention_cost, 0, 0, 1e6, 0,
-        COOP_F_ACTOR_ATTENTION_COST,
-        "payoff the actor loses for every C it plays (per domain and game), per unit of "
-        "budget above attention_budget (the price of the expanded attention); 0 = free"),
+    COOP_ACTOR_FIELDS_TAIL(COOP_X_)
+#undef COOP_X_
     SPC(SC_ACTOR, "rule", V_TEXT, 0, 0, 0, 0, NOFIELD, "bush_mosteller",
         "decision rule (table below); default: Bush-Mosteller reinforcement learning, so "
         "that actors respond to payoffs"),

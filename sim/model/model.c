@@ -102,6 +102,58 @@ static double apply_op(coop_op op, double x, double v)
     }
 }
 
+/* ---------------------------------------------------------------- actor fields */
+
+/* Where the engine keeps an actor field (COOP_ACTOR_FIELDS): its array, how many
+ * values each of the actor's slots has there (0: one value per actor, v[i]), and
+ * the bound of an event's result. */
+typedef struct actor_field {
+    double *v;
+    size_t per_slot;
+    coop_actor_bound bound;
+} actor_field;
+
+static size_t values_per_slot(const coop_model *m, coop_actor_per per)
+{
+    return per == COOP_PER_SLOT ? 1 : per == COOP_PER_SLOT_DOMAIN ? m->nd : 0;
+}
+
+/* Field f (a COOP_F_ACTOR_ value of COOP_ACTOR_FIELDS; v NULL for another). */
+static actor_field actor_field_of(const coop_model *m, coop_field f)
+{
+    switch (f) {
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    case COOP_F_ACTOR_##FIELD:                                                            \
+        return (actor_field){m->array, values_per_slot(m, COOP_PER_##per), COOP_BOUND_##bound};
+        COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+    default: return (actor_field){NULL, 0, COOP_BOUND_UNIT};
+    }
+}
+
+static double bounded(coop_actor_bound bound, double x)
+{
+    switch (bound) {
+    case COOP_BOUND_NONNEG: return dmax(0.0, x);
+    case COOP_BOUND_POSITIVE: return dmax(MIN_POSITIVE, x);
+    default: return clamp(x, 0.0, 1.0);
+    }
+}
+
+/* Sets actor i's value of field af to x: the actor's own value, or every value of
+ * each of its slots (the initial state a field kept per slot sets). */
+static void set_actor_field(const coop_model *m, actor_field af, int i, double x)
+{
+    size_t w = af.per_slot;
+    if (w == 0) {
+        af.v[i] = x;
+        return;
+    }
+    for (int s = m->row[i]; s < m->row[i + 1]; s++)
+        for (size_t k = 0; k < w; k++)
+            af.v[(size_t)s * w + k] = x;
+}
+
 /* Recomputes the capacity and goal scaling of actor i's slots and of the
  * partners' slots toward i. */
 static void rescale_actor(coop_model *m, int i)
@@ -244,9 +296,12 @@ void coop_model_init(coop_model *m, uint64_t seed)
     }
     for (size_t i = 0; i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
-        m->cap[i] = a->capacity, m->open[i] = a->openness, m->attn[i] = a->attention_budget;
-        m->amax[i] = a->attention_max, m->axi[i] = a->attention_expansion;
-        m->arho[i] = a->attention_relax, m->acost[i] = a->attention_cost, m->xattn[i] = 0.0;
+        /* the actor fields: capacity, openness, ..., propensity and engagement per slot */
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+        set_actor_field(m, actor_field_of(m, COOP_F_ACTOR_##FIELD), (int)i, a->key);
+        COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+        m->xattn[i] = 0.0;
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
         memcpy(m->goal + i * D, a->goals, D * sizeof(double));
@@ -272,11 +327,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
-        const coop_actor_cfg *a = &cfg->actors[m->own[s]];
-        m->eng[s] = a->engagement;
         m->cc[s] = 0, m->tgain[s] = 0.0;
         for (size_t d = 0; d < D; d++) {
-            m->prop[s * D + d] = a->propensity;
             m->mem[s * D + d] = 0;
             m->lastv[s * D + d] = 0.0;
         }
@@ -324,6 +376,24 @@ static int valid_ref(const coop_model *m, const coop_param_ref *ref)
     default: /* the other actor fields */
         return i >= 0 && (size_t)i < m->n;
     }
+}
+
+/* An event on actor field f of actor i (COOP_ACTOR_FIELDS): its value, or each value
+ * of each of its slots for a field kept per slot, moved by `op v` and bounded. */
+static void apply_actor_field(coop_model *m, coop_field f, int i, coop_op op, double v)
+{
+    actor_field af = actor_field_of(m, f);
+    size_t w = af.per_slot;
+    if (w == 0)
+        af.v[i] = bounded(af.bound, apply_op(op, af.v[i], v));
+    else
+        for (int s = m->row[i]; s < m->row[i + 1]; s++)
+            for (size_t k = 0; k < w; k++) {
+                double *p = &af.v[(size_t)s * w + k];
+                *p = bounded(af.bound, apply_op(op, *p, v));
+            }
+    if (f == COOP_F_ACTOR_CAPACITY)
+        rescale_actor(m, i); /* the capacity scaling of its slots and of its partners' */
 }
 
 static void apply_event(coop_model *m, const coop_event_cfg *ev)
@@ -374,33 +444,11 @@ static void apply_event(coop_model *m, const coop_event_cfg *ev)
         m->pg[i] = clamp(apply_op(op, m->pg[i], v), 0.0, 1.0);
         update_public_goods(m);
         break;
-    case COOP_F_ACTOR_CAPACITY:
-        m->cap[i] = dmax(MIN_POSITIVE, apply_op(op, m->cap[i], v));
-        rescale_actor(m, i);
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc) case COOP_F_ACTOR_##FIELD:
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+        apply_actor_field(m, ref->field, i, op, v);
         break;
-    case COOP_F_ACTOR_OPENNESS: m->open[i] = clamp(apply_op(op, m->open[i], v), 0.0, 1.0); break;
-    case COOP_F_ACTOR_PROPENSITY:
-        for (int s = m->row[i]; s < m->row[i + 1]; s++)
-            for (size_t d = 0; d < D; d++) {
-                double *p = &m->prop[(size_t)s * D + d];
-                *p = clamp(apply_op(op, *p, v), 0.0, 1.0);
-            }
-        break;
-    case COOP_F_ACTOR_ENGAGEMENT:
-        for (int s = m->row[i]; s < m->row[i + 1]; s++)
-            m->eng[s] = clamp(apply_op(op, m->eng[s], v), 0.0, 1.0);
-        break;
-    case COOP_F_ACTOR_ATTENTION:
-        m->attn[i] = dmax(MIN_POSITIVE, apply_op(op, m->attn[i], v));
-        break;
-    case COOP_F_ACTOR_ATTENTION_MAX: m->amax[i] = dmax(0.0, apply_op(op, m->amax[i], v)); break;
-    case COOP_F_ACTOR_ATTENTION_EXPANSION:
-        m->axi[i] = clamp(apply_op(op, m->axi[i], v), 0.0, 1.0);
-        break;
-    case COOP_F_ACTOR_ATTENTION_RELAX:
-        m->arho[i] = clamp(apply_op(op, m->arho[i], v), 0.0, 1.0);
-        break;
-    case COOP_F_ACTOR_ATTENTION_COST: m->acost[i] = dmax(0.0, apply_op(op, m->acost[i], v)); break;
     case COOP_F_ACTOR_GOAL: {
         /* The domain gets share x in [0,1] (coop_goal_share); when the others are
          * all 0 the share must stay 1 and the event changes nothing. */
@@ -1287,13 +1335,13 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     case COOP_F_DOMAIN_B: return m->db[i];
     case COOP_F_DOMAIN_C: return m->dc[i];
     case COOP_F_DOMAIN_PUBLIC_GOOD: return m->pg[i];
-    case COOP_F_ACTOR_CAPACITY: return m->cap[i];
-    case COOP_F_ACTOR_OPENNESS: return m->open[i];
-    case COOP_F_ACTOR_ATTENTION: return m->attn[i];
-    case COOP_F_ACTOR_ATTENTION_MAX: return m->amax[i];
-    case COOP_F_ACTOR_ATTENTION_EXPANSION: return m->axi[i];
-    case COOP_F_ACTOR_ATTENTION_RELAX: return m->arho[i];
-    case COOP_F_ACTOR_ATTENTION_COST: return m->acost[i];
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc) case COOP_F_ACTOR_##FIELD:
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+    { /* per-slot state (propensity, engagement): see coop_model_propensity/engagement */
+        actor_field af = actor_field_of(m, ref.field);
+        return af.per_slot ? NAN : af.v[i];
+    }
     case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
     case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
@@ -1305,6 +1353,6 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
     case COOP_F_OBS_GROWTH: return m->growth[i];
     case COOP_F_OBS_DECAY: return m->decay[i];
-    default: return NAN; /* per-slot state: see coop_model_propensity/engagement */
+    default: return NAN;
     }
 }

@@ -110,7 +110,7 @@ void coop_model_free(coop_model *m)
         m->spill_row, m->spill, m->spill_slots, m->to_target, m->mot, m->mot_mt, m->mot_tm, m->mot_row,
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
-        m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->cap, m->open, m->attn, m->amax, m->axi, m->arho, m->acost, m->xattn, m->goal,
+        m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->xattn, m->goal,
         m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
@@ -120,6 +120,10 @@ void coop_model_free(coop_model *m)
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
         free(bufs[k]);
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(free(m->array);)
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
     free(m);
 }
 
@@ -332,13 +336,10 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->pg = zalloc(nd, sizeof(double), fail);
     m->donation = zalloc(nd, sizeof(int), fail);
     m->pgd = zalloc(nd, sizeof(int), fail);
-    m->cap = zalloc(n, sizeof(double), fail);
-    m->open = zalloc(n, sizeof(double), fail);
-    m->attn = zalloc(n, sizeof(double), fail);
-    m->amax = zalloc(n, sizeof(double), fail);
-    m->axi = zalloc(n, sizeof(double), fail);
-    m->arho = zalloc(n, sizeof(double), fail);
-    m->acost = zalloc(n, sizeof(double), fail);
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
+    COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
+#undef COOP_X_
     m->xattn = zalloc(n, sizeof(double), fail);
     m->goal = zalloc(n * nd, sizeof(double), fail);
     m->rule = zalloc(n, sizeof(int), fail);

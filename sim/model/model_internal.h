@@ -17,6 +17,14 @@
 
 #define NPAR COOP_RULE_PARAMS_MAX
 
+/* PER_ACTOR_ONLY_##per(code): code for the actor fields (COOP_ACTOR_FIELDS) that the
+ * engine keeps per actor, nothing for those it keeps per slot, whose state array it
+ * declares and allocates by hand (eng, prop).  How struct coop_model declares,
+ * coop_model_alloc allocates and coop_model_free frees the per-actor arrays. */
+#define PER_ACTOR_ONLY_ACTOR(...) __VA_ARGS__
+#define PER_ACTOR_ONLY_SLOT(...)
+#define PER_ACTOR_ONLY_SLOT_DOMAIN(...)
+
 /* Blocks of nodes (model.c, section "record", and kernel.c): KSUB nodes per partial sum,
  * KBLOCK nodes per unit of work and per imitation stream, and within-run threads
  * only for runs of at least KPAR_MIN nodes. */
@@ -90,9 +98,12 @@ struct coop_model {
     double *db, *dc, *pg;            /* nd: donation b, c; public-good share */
     int *donation;                   /* nd */
     int *pgd, n_pgd;                 /* domains with a public-good share > 0 */
-    double *cap, *open, *attn;       /* n */
-    double *amax, *axi, *arho, *acost; /* n: agenda setting (attention_max, _expansion,
-                                        * _relax, _cost; docs/ODD.md 7.5) */
+    /* n each: the actor fields the engine keeps per actor (COOP_ACTOR_FIELDS with per
+     * ACTOR): cap, open, attn, amax, axi, arho, acost, ... */
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(double *array;)
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
     double *goal;                    /* n*nd */
     int *rule;                       /* n */
     double *rpar;                    /* n*NPAR */
@@ -111,9 +122,9 @@ struct coop_model {
     double delta_max; /* largest payoff range over domains (replicator norm) */
 
     /* state */
-    double *eng;   /* ns: engagement */
+    double *eng;   /* ns: engagement (starts at actors.NAME.engagement) */
     double *xattn; /* n: attention budget above attn (agenda setting), >= 0 */
-    double *prop;  /* ns*nd: propensity (probability of C) */
+    double *prop;  /* ns*nd: propensity (probability of C; starts at actors.NAME.propensity) */
     unsigned char *mem; /* ns*nd: memory byte (coop_strategy.h) */
     double *lastv; /* ns*nd: effective payoff of the last round (learning) */
     double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
