@@ -27,7 +27,9 @@ typedef enum coop_stream {
     COOP_STREAM_NETWORK = 5,    /* the network generator: item (0, 0), index 0 */
     COOP_STREAM_LHS = 6,        /* a sweep's Latin hypercube: item (0, 0), index 0 */
     COOP_STREAM_BOOTSTRAP = 7,  /* the hypothesis bootstrap of a point: item (point, 0) */
-    COOP_STREAM_TOURNAMENT = 8  /* a tournament repetition r: item (0, r), index 0 */
+    COOP_STREAM_TOURNAMENT = 8, /* a tournament repetition r: item (0, r), index 0 */
+    COOP_STREAM_ABC = 9         /* ABC-SMC particle i of generation g: item (g, i);
+                                 * index 0 its proposals, 1 + a its attempt a's run */
 } coop_stream;
 
 /* The 64-bit key of work item (point, replicate) under master seed `master`: the
