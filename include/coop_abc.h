@@ -53,6 +53,7 @@
 
 #define COOP_ABC_MAX_PARAMS 64 /* the most parameters of one model */
 #define COOP_ABC_MAX_MODELS 16 /* the most competing models */
+#define COOP_ABC_BUDGET 64     /* coop_abc_generation: the simulation budget ran out */
 
 /* ---- priors ---- */
 
@@ -154,8 +155,8 @@ double coop_abc_next_tolerance(const coop_abc_spec *spec, const coop_abc_gen *pr
 
 /* Runs generation g (0, or g > 0 from prev) at tolerance eps into out (allocated
  * for spec: n_particles, the largest n_params, n_models).  Every particle may run
- * the simulator at most max_attempts times: COOP_EINTR ("simulation budget
- * exhausted") when one would need more.  A simulator failure is returned with the
+ * the simulator at most max_attempts times: COOP_ABC_BUDGET when one would need
+ * more (not an error: the run stops there).  A simulator failure is returned with the
  * error of the lowest failing particle. */
 int coop_abc_generation(const coop_abc_spec *spec, const coop_abc_gen *prev, int g, double eps,
                         long long max_attempts, coop_abc_sim_fn sim, void *ctx,

@@ -16,6 +16,7 @@ typedef enum coop_command {
     COOP_CMD_VALIDATE,
     COOP_CMD_CHECK,
     COOP_CMD_TOURNAMENT,
+    COOP_CMD_INFER,    /* ABC-SMC calibration (coop_infer.h) */
     COOP_CMD_PLOT,
     COOP_CMD_HELP,     /* coopsim --help, or CMD --help (then `topic` is CMD) */
     COOP_CMD_VERSION

@@ -376,7 +376,7 @@ static void run_particle(const proposal_state *st, const coop_abc_spec *s, const
     double *theta = &out->theta[(size_t)i * out->stride];
     for (long long a = 0;; a++) {
         if (a >= max_attempts) {
-            po->status = COOP_FAIL(&po->err, COOP_EINTR, "simulation budget exhausted");
+            po->status = COOP_ABC_BUDGET;
             break;
         }
         int m;
@@ -448,12 +448,11 @@ int coop_abc_generation(const coop_abc_spec *s, const coop_abc_gen *prev, int g,
         run_particle(prev ? &st : NULL, s, mprior, g, i, eps, max_attempts, sim, ctx, out, &po[i]);
     if (prev)
         state_free(&st);
-    for (int i = 0; i < s->n_particles; i++)
-        if (po[i].status != COOP_OK) {
+    for (int i = 0; i < s->n_particles; i++) /* an error first, then the budget */
+        if (po[i].status != COOP_OK && (status == COOP_OK || status == COOP_ABC_BUDGET)) {
             status = po[i].status;
-            if (err)
+            if (err && status != COOP_ABC_BUDGET)
                 *err = po[i].err;
-            break;
         }
     if (status == COOP_OK)
         finish_generation(s, po, out);
@@ -493,8 +492,8 @@ int coop_abc_run(const coop_abc_spec *s, coop_abc_sim_fn sim, void *sim_ctx,
         long long attempts = (left - s->n_particles) + 1; /* every other particle needs one */
         status = coop_abc_generation(s, prev, g, eps, attempts, sim, sim_ctx, cur, err);
         if (status == COOP_OK && used + cur->simulations > s->max_simulations)
-            status = COOP_EINTR;
-        if (status == COOP_EINTR && prev) { /* the budget ran out: keep prev */
+            status = COOP_ABC_BUDGET;
+        if (status == COOP_ABC_BUDGET && prev) { /* the budget ran out: keep prev */
             coop_abc_gen_free(cur);
             cur = prev;
             prev = NULL;
@@ -502,6 +501,8 @@ int coop_abc_run(const coop_abc_spec *s, coop_abc_sim_fn sim, void *sim_ctx,
             status = COOP_OK;
             break;
         }
+        if (status == COOP_ABC_BUDGET) /* cannot happen in generation 0: max >= n */
+            status = COOP_FAIL(err, COOP_EINVAL, "simulation budget exhausted in generation 0");
         if (status != COOP_OK)
             break;
         used += cur->simulations;

@@ -19,6 +19,7 @@ static const char *const command_names[] = {
     [COOP_CMD_NONE] = "", [COOP_CMD_RUN] = "run", [COOP_CMD_SWEEP] = "sweep",
     [COOP_CMD_HYPOTHESIS] = "hypothesis", [COOP_CMD_VALIDATE] = "validate",
     [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
+    [COOP_CMD_INFER] = "infer",
     [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
     [COOP_CMD_VERSION] = "version",
 };
@@ -27,6 +28,7 @@ static const char *const command_args[] = {
     [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
     [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
+    [COOP_CMD_INFER] = "CONFIG [options]",
     [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
 };
 
@@ -37,6 +39,7 @@ static const char *const command_summary[] = {
     [COOP_CMD_VALIDATE] = "replay a historical scenario and score it against the record",
     [COOP_CMD_CHECK] = "validate the configuration; print it fully resolved",
     [COOP_CMD_TOURNAMENT] = "round robin of the config's strategies -> tournament.csv",
+    [COOP_CMD_INFER] = "ABC-SMC posterior of the infer group's parameters (and models)",
     [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
 };
 
@@ -87,6 +90,16 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "is refused (exit status 2): `coopsim sweep CONFIG` runs its points.  A\n"
                   "results manifest is refused when another command wrote it (its\n"
                   "run.subcommand): that command reproduces it.\n\n",
+                  out);
+        else if (topic == COOP_CMD_INFER)
+            fputs("Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC) over\n"
+                  "CONFIG's `infer` group: the parameters' priors, the observed targets, the\n"
+                  "competing models, the population size and the stopping rule\n"
+                  "(docs/INFERENCE.md).  Prints a line per generation (tolerance, simulations,\n"
+                  "acceptance rate, effective sample size, model probabilities) and the\n"
+                  "posterior summary; writes manifest.cfg, posterior.csv, generations.csv,\n"
+                  "models.csv and infer_summary.csv (docs/OUTPUT.md).  Results are identical\n"
+                  "for any --threads.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
@@ -210,7 +223,7 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     cli->cmd = command_of(argv[1]);
     if (cli->cmd == COOP_CMD_NONE)
         return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: run, sweep, "
-                         "hypothesis, validate, check, plot)", argv[1]);
+                         "hypothesis, validate, check, tournament, infer, plot)", argv[1]);
 
     /* getopt_long over the arguments after the command; argv[1] acts as argv[0]. */
     int sub_argc = argc - 1;

@@ -150,6 +150,10 @@ const key cfg_schema[] = {
         "targets of `coopsim validate` (docs/VALIDATION.md): read by the validation module "
         "from the file itself, not checked here; printed in the manifest as written, with "
         "`trade_file` relative to the results directory (absolute in `coopsim check`)"),
+    SPC(SC_TOP, "infer", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
+        "parameters, priors, targets and models of `coopsim infer` (docs/INFERENCE.md): read "
+        "by the inference module from the file itself, not checked here; not printed in the "
+        "manifest"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),
