@@ -24,6 +24,7 @@
 #include "coop_error.h"
 #include "coop_experiment.h"
 #include "coop_model.h"
+#include "coop_validate.h"
 
 #define COOP_INFER_MAX_TARGETS 64
 #define COOP_INFER_MAX_SETS 32 /* overrides of one model */
@@ -33,7 +34,10 @@ typedef enum coop_infer_source {
     COOP_IS_ACTOR,      /* actors.NAME.METRIC: a column of series.csv */
     COOP_IS_POPULATION, /* population.METRIC: a column of population.csv */
     COOP_IS_TIE,        /* ties.A-B.METRIC: a column of ties.csv (an observable too) */
-    COOP_IS_OUTCOME     /* outcomes.NAME: a scalar of outcomes.csv (no window) */
+    COOP_IS_OUTCOME,    /* outcomes.NAME: a scalar of outcomes.csv (no window) */
+    COOP_IS_VALIDATION  /* validation.NAME: a per-run metric of docs/VALIDATION.md (no
+                         * window; observed and scale default to the validation group's
+                         * observed value and score range) */
 } coop_infer_source;
 
 typedef struct coop_infer_target {
@@ -81,6 +85,8 @@ typedef struct coop_infer {
     double model_stay;
     uint32_t seed;            /* default experiment.seed */
     int keep_series;          /* some target needs the per-step arrays */
+    int use_validation;       /* some target is a validation metric */
+    coop_validation validation; /* the configuration's validation group, when used */
 } coop_infer;
 
 /* Reads and checks the `infer` group of cfg->source against cfg: every path
@@ -89,11 +95,13 @@ typedef struct coop_infer {
  * step.  COOP_ECONFIG with "FILE:LINE: infer...: ..." otherwise. */
 int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err);
 
-/* The value of target t in a finished run (NaN when undefined). */
-double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec);
+/* The value of target t in a finished run (NaN when undefined); vmetrics: the
+ * run's validation metrics (coop_validate_replicate), NULL when none is used. */
+double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,
+                               const double *vmetrics);
 
-/* The distance of a finished run (header comment). */
-double coop_infer_distance(const coop_infer *inf, const coop_record *rec);
+/* The distance of a finished run of configuration cfg (header comment). */
+double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const coop_record *rec);
 
 /* `coopsim infer CONFIG` (sim/analysis/infer.c): runs the sampler and writes the
  * results directory (manifest.cfg, posterior.csv, generations.csv, models.csv,

@@ -141,17 +141,17 @@ Test(infer, target_windows_and_distance)
         rec->actor[((size_t)s * 2 + 0) * COOP_ACTOR_METRICS + COOP_A_COOP_RATE] =
             s < 7 ? 1.0 : s == 19 ? NAN : 0.0;
     coop_infer_target t = inf.target[0];
-    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec), 7.0 / 19.0, 1e-15));
+    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec, NULL), 7.0 / 19.0, 1e-15));
     t.step_from = 5; /* steps 5..9: 1, 1, 0, 0, 0 */
     t.step_to = 10;
-    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec), 0.4, 1e-15));
+    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec, NULL), 0.4, 1e-15));
     t.step_from = 19;
     t.step_to = 20;
-    cr_assert(isnan(coop_infer_target_value(&t, rec)));
+    cr_assert(isnan(coop_infer_target_value(&t, rec, NULL)));
     /* d = |7/19 - 0.35| / 0.05 */
-    cr_assert(epsilon_eq(dbl, coop_infer_distance(&inf, rec), (7.0 / 19.0 - 0.35) / 0.05, 1e-12));
+    cr_assert(epsilon_eq(dbl, coop_infer_distance(&inf, &cfg, rec), (7.0 / 19.0 - 0.35) / 0.05, 1e-12));
     inf.target[0] = t; /* an undefined target: the run is never accepted */
-    cr_assert(isinf(coop_infer_distance(&inf, rec)));
+    cr_assert(isinf(coop_infer_distance(&inf, &cfg, rec)));
     coop_record_free(rec);
     coop_config_destroy(&cfg);
 }

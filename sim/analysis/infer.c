@@ -16,10 +16,13 @@
 
 #include "coop_output.h"
 
-double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec)
+double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,
+                               const double *vmetrics)
 {
     if (t->source == COOP_IS_OUTCOME)
         return rec->outcome[t->column];
+    if (t->source == COOP_IS_VALIDATION)
+        return vmetrics ? vmetrics[t->column] : NAN;
     if (!rec->keep_series)
         return NAN;
     double s = 0.0;
@@ -42,12 +45,14 @@ double coop_infer_target_value(const coop_infer_target *t, const coop_record *re
     return n > 0 ? s / n : NAN;
 }
 
-double coop_infer_distance(const coop_infer *inf, const coop_record *rec)
+double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const coop_record *rec)
 {
-    double d2 = 0.0;
+    double d2 = 0.0, vm[COOP_V_N];
+    if (inf->use_validation)
+        coop_validate_replicate(&inf->validation, cfg, rec, vm);
     for (int k = 0; k < inf->n_targets; k++) {
         const coop_infer_target *t = &inf->target[k];
-        double v = coop_infer_target_value(t, rec);
+        double v = coop_infer_target_value(t, rec, inf->use_validation ? vm : NULL);
         if (isnan(v))
             return INFINITY;
         double z = (v - t->observed) / t->scale;
@@ -97,7 +102,7 @@ static int infer_sim(void *vctx, int m, const double *theta, uint64_t key, doubl
     coop_model_set_threads(model, 1);
     coop_model_run(model, key, s->rec);
     coop_model_free(model);
-    *distance = coop_infer_distance(c->inf, s->rec);
+    *distance = coop_infer_distance(c->inf, &s->cfg, s->rec);
     return COOP_OK;
 }
 

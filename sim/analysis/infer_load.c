@@ -161,6 +161,13 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
     if (!dot)
         goto bad;
     *dot = '\0';
+    if (strcmp(buf, "validation") == 0) {
+        t->source = COOP_IS_VALIDATION;
+        for (t->column = 0; t->column < COOP_V_N; t->column++)
+            if (strcmp(coop_validate_target_names[t->column], dot + 1) == 0)
+                return COOP_OK;
+        goto bad;
+    }
     if (strcmp(buf, "population") == 0 || strcmp(buf, "outcomes") == 0) {
         int pop = buf[0] == 'p', n = pop ? COOP_POP_METRICS : COOP_N_OUTCOMES;
         const char *const *names = pop ? coop_pop_metric_names : coop_outcome_names;
@@ -201,7 +208,7 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
     }
 bad:
     return ifail(c, g, "%s.metric = \"%s\": allowed actors.NAME.METRIC, population.METRIC, "
-                 "ties.A-B.METRIC (or an observable), outcomes.NAME (docs/INFERENCE.md)",
+                 "ties.A-B.METRIC (or an observable), outcomes.NAME, validation.NAME (docs/INFERENCE.md)",
                  where, metric);
 }
 
@@ -219,9 +226,10 @@ static int load_window(const ictx *c, const config_setting_t *g, const char *whe
     int has_range = config_setting_get_member(g, "from") || config_setting_get_member(g, "to");
     double at, from, to;
     int st;
-    if (t->source == COOP_IS_OUTCOME) {
+    if (t->source == COOP_IS_OUTCOME || t->source == COOP_IS_VALIDATION) {
         if (has_at || has_range)
-            return ifail(c, g, "%s: an outcome is one number per run: no `at`, `from`, `to`", where);
+            return ifail(c, g, "%s: `%s` is one number per run: no `at`, `from`, `to`", where,
+                         t->metric);
         return COOP_OK;
     }
     if (has_at && has_range)
@@ -247,7 +255,8 @@ static int load_window(const ictx *c, const config_setting_t *g, const char *whe
     return COOP_OK;
 }
 
-static int load_target(const ictx *c, const config_setting_t *g, int i, coop_infer_target *t)
+static int load_target(const ictx *c, const config_setting_t *g, int i, coop_infer *inf,
+                       coop_infer_target *t)
 {
     static const char *const keys[] = {"metric", "at", "from", "to", "observed", "scale", NULL};
     char where[64];
@@ -261,9 +270,18 @@ static int load_target(const ictx *c, const config_setting_t *g, int i, coop_inf
         return st;
     snprintf(t->metric, sizeof t->metric, "%s", metric);
     t->line = (int)config_setting_source_line(g);
-    if ((st = resolve_metric(c, g, where, metric, t)) || (st = load_window(c, g, where, t)) ||
-        (st = get_num(c, g, where, "observed", 0, 1, -HUGE_VAL, HUGE_VAL, 0, &t->observed)) ||
-        (st = get_num(c, g, where, "scale", 0, 1, 0.0, HUGE_VAL, 1, &t->scale)))
+    if ((st = resolve_metric(c, g, where, metric, t)) || (st = load_window(c, g, where, t)))
+        return st;
+    int val = t->source == COOP_IS_VALIDATION;
+    if (val && !inf->use_validation) {
+        if ((st = coop_validation_load(c->cfg, &inf->validation, c->err)))
+            return st;
+        inf->use_validation = 1;
+    }
+    double obs = val ? inf->validation.observed[t->column] : 0.0;
+    double scale = val ? inf->validation.range[t->column] : 1.0;
+    if ((st = get_num(c, g, where, "observed", obs, !val, -HUGE_VAL, HUGE_VAL, 0, &t->observed)) ||
+        (st = get_num(c, g, where, "scale", scale, !val, 0.0, HUGE_VAL, 1, &t->scale)))
         return st;
     return COOP_OK;
 }
@@ -394,9 +412,12 @@ static int load_group(const ictx *c, const config_setting_t *g, coop_infer *inf)
         return st;
     for (inf->n_targets = 0; inf->n_targets < n; inf->n_targets++) {
         coop_infer_target *t = &inf->target[inf->n_targets];
-        if ((st = load_target(c, config_setting_get_elem(l, inf->n_targets), inf->n_targets, t)))
+        if ((st = load_target(c, config_setting_get_elem(l, inf->n_targets), inf->n_targets, inf,
+                              t)))
             return st;
-        inf->keep_series |= t->source != COOP_IS_OUTCOME;
+        int trade = t->column == COOP_V_SHARE_MAE || t->column == COOP_V_SHARE_MAE_IMPORTS ||
+                    t->column == COOP_V_SHARE_MAE_EXPORTS || t->column == COOP_V_DECLINE;
+        inf->keep_series |= t->source == COOP_IS_VALIDATION ? trade : t->source != COOP_IS_OUTCOME;
     }
     if ((st = get_list(c, g, "models", COOP_ABC_MAX_MODELS, 1, &l, &n)))
         return st;
