@@ -28,6 +28,7 @@
 
 #define COOP_INFER_MAX_TARGETS 64
 #define COOP_INFER_MAX_SETS 32 /* overrides of one model */
+#define COOP_INFER_PPC_POINT 1000000u /* the point of model m's predictive runs: + m */
 
 /* What a target reads from a run. */
 typedef enum coop_infer_source {
@@ -84,6 +85,7 @@ typedef struct coop_infer {
     long long max_simulations;
     double model_stay;
     uint32_t seed;            /* default experiment.seed */
+    int predictive;           /* runs per model of the posterior predictive checks; 0 none */
     int keep_series;          /* some target needs the per-step arrays */
     int use_validation;       /* some target is a validation metric */
     coop_validation validation; /* the configuration's validation group, when used */
@@ -105,7 +107,7 @@ double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const 
 
 /* `coopsim infer CONFIG` (sim/analysis/infer.c): runs the sampler and writes the
  * results directory (manifest.cfg, posterior.csv, generations.csv, models.csv,
- * infer_summary.csv; docs/OUTPUT.md), a line per generation on opts->progress
+ * infer_summary.csv, and predictive.csv unless infer.predictive = 0; docs/OUTPUT.md), a line per generation on opts->progress
  * and the summary table on opts->table.  Returns a status with err filled. */
 int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
 

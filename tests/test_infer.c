@@ -108,14 +108,31 @@ Test(infer, coin_known_answer_end_to_end, .timeout = 120)
     snprintf(path, sizeof path, "%s/infer_summary.csv", o1);
     cr_assert(e2e_file_has(path, "model,parameter,prior,prior_mean,prior_sd,mean,sd,q2.5,q50,"
                                  "q97.5,contraction\nuniform,actors.A.rule_params.p,uniform,0.5,"));
+    /* posterior predictive of the fair coin: Bin(20, 1/2) / 20, whose 2.5% and 97.5%
+     * points are 6/20 and 14/20, and P(k' <= 7) = 137980 / 2^20 = 0.131588 */
+    snprintf(path, sizeof path, "%s/predictive.csv", o1);
+    char line[512];
+    double obs, mean2, sd2, q[3], pb;
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL);
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "fair,actors.A.coop_rate,", 24) == 0 &&
+            sscanf(line + 24, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &obs, &mean2, &sd2, &q[0], &q[1], &q[2],
+                   &pb) == 7)
+            found = 1;
+    fclose(f);
+    cr_assert(found);
+    cr_assert(fabs(q[0] - 0.3) < 1e-12 && fabs(q[2] - 0.7) < 1e-12, "%g %g", q[0], q[2]);
+    cr_assert(fabs(pb - 137980.0 / 1048576.0) < 4.0 * sqrt(0.1316 * 0.8684 / 1000.0), "%g", pb);
     snprintf(path, sizeof path, "%s/manifest.cfg", o1);
     cr_assert(e2e_file_has(path, "subcommand = \"infer\""));
     /* the same files on one thread */
     r = e2e_run("infer " COIN " -o %s --threads 1 --quiet", o2);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
     static const char *const names[] = {"posterior.csv", "generations.csv", "models.csv",
-                                        "infer_summary.csv"};
-    cr_assert(e2e_same_files(o1, o2, names, 4));
+                                        "infer_summary.csv", "predictive.csv"};
+    cr_assert(e2e_same_files(o1, o2, names, 5));
     e2e_rmrf(d1);
     e2e_rmrf(d2);
 }

@@ -15,6 +15,7 @@
 #include <omp.h>
 
 #include "coop_output.h"
+#include "coop_rng.h"
 
 double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,
                                const double *vmetrics)
@@ -76,10 +77,10 @@ typedef struct sim_ctx {
     const volatile sig_atomic_t *stop;
 } sim_ctx;
 
-static int infer_sim(void *vctx, int m, const double *theta, uint64_t key, double *distance,
-                     coop_err *err)
+/* One run of model m at theta with key, on the calling thread's slot (whose cfg
+ * and rec then hold the run's configuration and record). */
+static int run_at(sim_ctx *c, int m, const double *theta, uint64_t key, slot **out, coop_err *err)
 {
-    sim_ctx *c = vctx;
     if (c->stop && *c->stop)
         return COOP_FAIL(err, COOP_EINTR, "interrupted");
     int tid = omp_get_thread_num();
@@ -91,8 +92,11 @@ static int infer_sim(void *vctx, int m, const double *theta, uint64_t key, doubl
     int st = coop_config_copy(&s->cfg, &c->model_cfg[m], err);
     for (int j = 0; j < md->n_free && !st; j++) {
         const coop_infer_param *p = &c->inf->param[md->free_param[j]];
-        if ((st = coop_config_set_param(&s->cfg, &p->ref, COOP_OP_SET, theta[j], err)))
-            COOP_FAIL(err, st, "%s = %.17g: %s", p->path, theta[j], err->text);
+        if ((st = coop_config_set_param(&s->cfg, &p->ref, COOP_OP_SET, theta[j], err))) {
+            char why[COOP_ERR_MAX];
+            snprintf(why, sizeof why, "%s", err->text);
+            COOP_FAIL(err, st, "%s = %.17g: %s", p->path, theta[j], why);
+        }
     }
     if (st)
         return st;
@@ -102,8 +106,19 @@ static int infer_sim(void *vctx, int m, const double *theta, uint64_t key, doubl
     coop_model_set_threads(model, 1);
     coop_model_run(model, key, s->rec);
     coop_model_free(model);
-    *distance = coop_infer_distance(c->inf, &s->cfg, s->rec);
+    *out = s;
     return COOP_OK;
+}
+
+static int infer_sim(void *vctx, int m, const double *theta, uint64_t key, double *distance,
+                     coop_err *err)
+{
+    sim_ctx *c = vctx;
+    slot *s;
+    int st = run_at(c, m, theta, key, &s, err);
+    if (!st)
+        *distance = coop_infer_distance(c->inf, &s->cfg, s->rec);
+    return st;
 }
 
 static void ctx_free(sim_ctx *c)
@@ -140,6 +155,107 @@ static int ctx_init(sim_ctx *c, const coop_infer *inf, const coop_config *cfg, i
         if (!(c->slots[t].rec = coop_record_alloc(cfg, inf->keep_series)))
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     return COOP_OK;
+}
+
+/* ---- posterior predictive checks ---- */
+
+/* Every target's value in the slot's run into v[0 .. n_targets-1]. */
+static void target_values(const coop_infer *inf, const slot *s, double *v)
+{
+    double vm[COOP_V_N];
+    if (inf->use_validation)
+        coop_validate_replicate(&inf->validation, &s->cfg, s->rec, vm);
+    for (int k = 0; k < inf->n_targets; k++)
+        v[k] = coop_infer_target_value(&inf->target[k], s->rec, inf->use_validation ? vm : NULL);
+}
+
+/* n draws of model m's particles of g (systematic resampling, u from the model's
+ * own seed), one fresh run each (key coop_rng_key(seed, COOP_INFER_PPC_POINT + m,
+ * j)); their target values into v[j * n_targets + k]. */
+static int predictive_runs(sim_ctx *c, const coop_abc_gen *g, int m, int n, int threads,
+                           double *v, coop_err *err)
+{
+    const coop_infer *inf = c->inf;
+    int np = 0, *idx = malloc((size_t)n * sizeof *idx), *who = malloc((size_t)g->n * sizeof *who);
+    double *w = malloc((size_t)g->n * sizeof *w);
+    int *status = calloc((size_t)n, sizeof *status);
+    coop_err *errs = calloc((size_t)n, sizeof *errs);
+    int st = (!idx || !who || !w || !status || !errs) ? COOP_FAIL(err, COOP_ENOMEM, "out of memory")
+                                                     : COOP_OK;
+    for (int i = 0; !st && i < g->n; i++)
+        if (g->model[i] == m) {
+            who[np] = i;
+            w[np++] = g->weight[i];
+        }
+    if (!st) {
+        uint32_t point = COOP_INFER_PPC_POINT + (uint32_t)m;
+        double u = coop_rng_seed(inf->seed, point, 0, COOP_STREAM_ABC) / 4294967296.0;
+        coop_abc_systematic(w, np, n, u, idx);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (int j = 0; j < n; j++) {
+            slot *s;
+            const double *theta = &g->theta[(size_t)who[idx[j]] * g->stride];
+            status[j] = run_at(c, m, theta, coop_rng_key(inf->seed, point, (uint32_t)j), &s,
+                               &errs[j]);
+            if (!status[j])
+                target_values(inf, s, &v[(size_t)j * inf->n_targets]);
+        }
+        for (int j = 0; j < n && !st; j++)
+            if ((st = status[j]))
+                *err = errs[j];
+    }
+    free(idx);
+    free(who);
+    free(w);
+    free(status);
+    free(errs);
+    return st;
+}
+
+/* predictive.csv: per model with particles and target, the observed value against
+ * the posterior predictive distribution of n fresh runs. */
+static int write_predictive(sim_ctx *c, const coop_abc_gen *g, int threads, FILE *f, FILE *table,
+                            coop_err *err)
+{
+    const coop_infer *inf = c->inf;
+    int n = inf->predictive, nt = inf->n_targets, st = COOP_OK;
+    double *v = malloc((size_t)n * (size_t)nt * sizeof *v), *x = malloc((size_t)n * sizeof *x);
+    double *one = malloc((size_t)n * sizeof *one);
+    if (!v || !x || !one)
+        st = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    fputs("model,target,observed,mean,sd,q2.5,q50,q97.5,p_below,inside\n", f);
+    if (table && !st)
+        fprintf(table, "posterior predictive checks (%d runs per model):\n%-12s %-36s %10s %10s "
+                "%10s %10s %7s\n", n, "model", "target", "observed", "q2.5", "q97.5", "p_below",
+                "inside");
+    for (int m = 0; !st && m < inf->n_models; m++) {
+        if (!(g->model_prob[m] > 0.0) || (st = predictive_runs(c, g, m, n, threads, v, err)))
+            continue;
+        for (int k = 0; k < nt; k++) {
+            int below = 0, nx = 0;
+            double o = inf->target[k].observed, mean, sd;
+            for (int j = 0; j < n; j++)
+                if (!isnan(v[(size_t)j * nt + k])) {
+                    x[nx] = v[(size_t)j * nt + k];
+                    one[nx++] = 1.0;
+                    below += x[nx - 1] <= o;
+                }
+            coop_abc_moments(x, 1, one, NULL, 0, nx, &mean, &sd);
+            double lo = coop_abc_quantile(x, one, nx, 0.025), hi = coop_abc_quantile(x, one, nx, 0.975);
+            double p = nx > 0 ? (double)below / nx : NAN;
+            int inside = o >= lo && o <= hi;
+            fprintf(f, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s\n", inf->model[m].name,
+                    inf->target[k].metric, o, mean, sd, lo, coop_abc_quantile(x, one, nx, 0.5), hi,
+                    p, nx ? (inside ? "true" : "false") : "NA");
+            if (table)
+                fprintf(table, "%-12s %-36s %10.4g %10.4g %10.4g %7.3f %7s\n", inf->model[m].name,
+                        inf->target[k].metric, o, lo, hi, p, inside ? "yes" : "no");
+        }
+    }
+    free(v);
+    free(x);
+    free(one);
+    return st;
 }
 
 /* ---- output ---- */
@@ -288,9 +404,10 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     coop_abc_stop why = COOP_ABC_MAX_GENERATIONS;
     if (!st)
         st = coop_abc_run(&spec, infer_sim, &sc, write_gen, w, &last, &why, err);
-    ctx_free(&sc);
-    if (st)
+    if (st) {
+        ctx_free(&sc);
         return st;
+    }
     FILE *f = open_in(dir, "infer_summary.csv");
     if (opts->table)
         fprintf(opts->table, "coopsim infer: %d generations, stopped by %s; final tolerance "
@@ -301,10 +418,18 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     for (int m = 0; opts->table && inf->n_models > 1 && m < inf->n_models; m++)
         fprintf(opts->table, "P(%s) = %.4f, Bayes factor against %s %.4g\n", inf->model[m].name,
                 last->model_prob[m], inf->model[0].name, bayes_factor(inf, last, m));
+    FILE *pf = inf->predictive > 0 ? open_in(dir, "predictive.csv") : NULL;
+    if (inf->predictive > 0) {
+        st = pf ? write_predictive(&sc, last, threads, pf, opts->table, err)
+                : COOP_FAIL(err, COOP_EIO, "cannot create %s/predictive.csv", dir);
+        if (close_synced(pf) && !st)
+            st = COOP_FAIL(err, COOP_EIO, "cannot write %s/predictive.csv", dir);
+    }
+    ctx_free(&sc);
     coop_abc_gen_free(last);
-    if (close_synced(f))
+    if (close_synced(f) && !st)
         return COOP_FAIL(err, COOP_EIO, "cannot write %s/infer_summary.csv", dir);
-    return COOP_OK;
+    return st;
 }
 
 int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err)

@@ -370,7 +370,7 @@ static int get_list(const ictx *c, const config_setting_t *g, const char *name, 
 
 static int load_settings(const ictx *c, const config_setting_t *g, coop_infer *inf)
 {
-    double pop, gens, sims, seed;
+    double pop, gens, sims, seed, ppc;
     int st;
     if ((st = get_num(c, g, "infer", "population", 1000, 0, 2, 1e6, 0, &pop)) ||
         (st = get_num(c, g, "infer", "quantile", 0.5, 0, 0, 1, 3, &inf->quantile)) ||
@@ -378,15 +378,18 @@ static int load_settings(const ictx *c, const config_setting_t *g, coop_infer *i
         (st = get_num(c, g, "infer", "max_generations", 10, 0, 1, 1000, 0, &gens)) ||
         (st = get_num(c, g, "infer", "max_simulations", 1e6, 0, 2, 1e12, 0, &sims)) ||
         (st = get_num(c, g, "infer", "model_stay", 0.7, 0, 0, 1, 0, &inf->model_stay)) ||
-        (st = get_num(c, g, "infer", "seed", (double)c->cfg->seed, 0, 0, 4294967295.0, 0, &seed)))
+        (st = get_num(c, g, "infer", "seed", (double)c->cfg->seed, 0, 0, 4294967295.0, 0, &seed)) ||
+        (st = get_num(c, g, "infer", "predictive", 1000, 0, 0, 1e6, 0, &ppc)))
         return st;
+    inf->predictive = (int)ppc;
     inf->population = (int)pop;
     inf->max_generations = (int)gens;
     inf->max_simulations = (long long)sims;
     inf->seed = (uint32_t)seed;
-    if (pop != floor(pop) || gens != floor(gens) || sims != floor(sims) || seed != floor(seed))
-        return ifail(c, g, "infer: population, max_generations, max_simulations and seed are "
-                     "whole numbers");
+    if (pop != floor(pop) || gens != floor(gens) || sims != floor(sims) || seed != floor(seed) ||
+        ppc != floor(ppc))
+        return ifail(c, g, "infer: population, max_generations, max_simulations, seed and "
+                     "predictive are whole numbers");
     if (inf->max_simulations < inf->population)
         return ifail(c, config_setting_get_member(g, "max_simulations"), "infer.max_simulations "
                      "= %lld: allowed >= infer.population (%d)", inf->max_simulations,
@@ -397,7 +400,7 @@ static int load_settings(const ictx *c, const config_setting_t *g, coop_infer *i
 static int load_group(const ictx *c, const config_setting_t *g, coop_infer *inf)
 {
     static const char *const keys[] = {"population", "quantile", "min_tolerance",
-                                       "max_generations", "max_simulations", "model_stay", "seed",
+                                       "max_generations", "max_simulations", "model_stay", "seed", "predictive",
                                        "parameters", "targets", "models", NULL};
     const config_setting_t *l;
     int n, st;
