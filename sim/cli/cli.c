@@ -97,9 +97,10 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "competing models, the population size and the stopping rule\n"
                   "(docs/INFERENCE.md).  Prints a line per generation (tolerance, simulations,\n"
                   "acceptance rate, effective sample size, model probabilities) and the\n"
-                  "posterior summary; writes manifest.cfg, posterior.csv, generations.csv,\n"
-                  "models.csv and infer_summary.csv (docs/OUTPUT.md).  Results are identical\n"
-                  "for any --threads.\n\n",
+                  "posterior summary and predictive checks; writes manifest.cfg,\n"
+                  "posterior.csv, generations.csv, models.csv, infer_summary.csv and\n"
+                  "predictive.csv (docs/OUTPUT.md).  --seed N sets the sampler's seed (unless\n"
+                  "infer.seed is given).  Results are identical for any --threads.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
