@@ -20,6 +20,7 @@
 #include <criterion/new/assert.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -424,4 +425,36 @@ Test(abc, model_selection_on_synthetic_records, .timeout = 120)
     cr_log_info("synthetic records: ABC and exact pick the same model in %d of 20; the true "
                 "model wins in %d of 20 (exact: %d)", agree, abc_true, exact_true);
     cr_assert(agree >= 19, "%d", agree);
+}
+
+/* Simulation-based calibration (Talts et al. 2018): over 100 synthetic records,
+ * each with its truth p ~ U(0, 1) and k ~ Bin(20, p), the central 50% and 90%
+ * weighted credible intervals of the ABC posterior must cover the truth at their
+ * nominal rates within 3 binomial standard deviations (50 +- 15, 90 +- 9 of 100). */
+Test(abc, credible_intervals_are_calibrated, .timeout = 120)
+{
+    coop_abc_model m = {1, &unif01, 1.0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 2018);
+    int in50 = 0, in90 = 0;
+    for (int rec = 0; rec < 100; rec++) {
+        double p = gsl_rng_uniform(r);
+        k_record = (int)gsl_ran_binomial(r, p, ROUNDS);
+        coop_abc_spec s = spec_of(&m, 1, 200);
+        s.seed = 5000 + (uint32_t)rec;
+        coop_abc_gen *g = NULL;
+        coop_abc_stop why;
+        coop_err err = {0};
+        cr_assert(eq(int, coop_abc_run(&s, sim_record, NULL, NULL, NULL, &g, &why, &err), COOP_OK));
+        in50 += p >= coop_abc_quantile(g->theta, g->weight, g->n, 0.25) &&
+                p <= coop_abc_quantile(g->theta, g->weight, g->n, 0.75);
+        in90 += p >= coop_abc_quantile(g->theta, g->weight, g->n, 0.05) &&
+                p <= coop_abc_quantile(g->theta, g->weight, g->n, 0.95);
+        coop_abc_gen_free(g);
+    }
+    gsl_rng_free(r);
+    cr_log_info("calibration: the 50%% interval covers the truth in %d of 100, the 90%% in %d",
+                in50, in90);
+    cr_assert(abs(in50 - 50) <= 15, "%d", in50);
+    cr_assert(abs(in90 - 90) <= 9, "%d", in90);
 }
