@@ -127,6 +127,15 @@ Test(infer, coin_known_answer_end_to_end, .timeout = 120)
     cr_assert(fabs(pb - 137980.0 / 1048576.0) < 4.0 * sqrt(0.1316 * 0.8684 / 1000.0), "%g", pb);
     snprintf(path, sizeof path, "%s/manifest.cfg", o1);
     cr_assert(e2e_file_has(path, "subcommand = \"infer\""));
+    /* the figures (docs/FIGURES.md) */
+    r = e2e_run("plot %s", o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    static const char *const figs[] = {"posterior.png", "posterior.gp", "models.png", "models.gp",
+                                       "posterior_marginals.csv", "model_probabilities.csv"};
+    for (int k = 0; k < 6; k++) {
+        snprintf(path, sizeof path, "%s/figures/%s", o1, figs[k]);
+        cr_assert(e2e_exists(path), "no %s", path);
+    }
     /* the same files on one thread */
     r = e2e_run("infer " COIN " -o %s --threads 1 --quiet", o2);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
