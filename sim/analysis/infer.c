@@ -1,9 +1,9 @@
 /* infer.c: `coopsim infer` (coop_infer.h): the simulator the ABC-SMC sampler
  * calls (one model run per particle attempt, on the calling thread's own
- * configuration copy and record), the distance of a run to the targets, and the
- * results directory: posterior.csv, generations.csv, models.csv and
- * infer_summary.csv (docs/OUTPUT.md), with a line per generation and the summary
- * table. */
+ * configuration copy and record), the distance of a run to the targets, the
+ * posterior predictive checks, and the results directory: posterior.csv,
+ * generations.csv, models.csv, infer_summary.csv and predictive.csv
+ * (docs/OUTPUT.md), with a line per generation and the summary tables. */
 #include "coop_infer.h"
 
 #include <math.h>
