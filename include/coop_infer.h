@@ -3,7 +3,7 @@
  *
  * A configuration's `infer` group (read by this module from the file itself, as
  * the validation group is) names the parameters with their priors (any numeric
- * path `--set` can reach), the targets (a metric a run writes, at a date or
+ * parameter path events and sweeps use), the targets (a metric a run writes, at a date or
  * averaged over a window of dates, with its observed value and scale), the
  * competing models (override sets; default one model, the configuration), the
  * population size and the stopping rule.  The sampler is coop_abc.h's; every
@@ -29,6 +29,7 @@
 #define COOP_INFER_MAX_TARGETS 64
 #define COOP_INFER_MAX_SETS 32 /* overrides of one model */
 #define COOP_INFER_PPC_POINT 1000000u /* the point of model m's predictive runs: + m */
+#define COOP_INFER_HYP_POINT 2000000u /* hypothesis --posterior: the point of its draws' stream */
 
 /* What a target reads from a run. */
 typedef enum coop_infer_source {
@@ -110,5 +111,15 @@ double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const 
  * infer_summary.csv, and predictive.csv unless infer.predictive = 0; docs/OUTPUT.md), a line per generation on opts->progress
  * and the summary table on opts->table.  Returns a status with err filled. */
 int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
+
+/* `coopsim hypothesis CONFIG --posterior DIR` (sim/analysis/infer_hyp.c): the
+ * factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
+ * replicates, replicate r with the parameters of one draw from the last generation
+ * of DIR/posterior.csv (the particles of its first model; systematic resampling,
+ * the draws in particle order, u from stream `abc` of item (seed, 2000000, 0)) in
+ * both worlds and the key coop_rng_key(seed, 0, r) of `coopsim hypothesis`.
+ * Writes opts->dir (manifest.cfg, posterior_hypothesis.csv) and the table. */
+int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,
+                          coop_err *err);
 
 #endif

@@ -25,6 +25,8 @@
 #include "e2e.h"
 #include "files.h"
 
+#include <sys/stat.h>
+
 #define COIN "configs/infer/coin.cfg"
 
 static double cdf_beta(double x, void *ctx)
@@ -234,4 +236,65 @@ Test(infer, configuration_errors, .timeout = 60)
             "infer.targets.0.scale = 0: allowed (0, inf]");
     refused(PARAM TARGET "models = ( { name = \"a\"; set = [ \"actors.A.rule_params.p=2\" ]; } );",
             "infer.models.0.set.0 = \"actors.A.rule_params.p=2\"");
+}
+
+/* ---- hypothesis --posterior ---- */
+
+/* Column `col` (0-based) of the row whose column `ncol` is name (and column
+ * ncol + 1 cmp, when cmp is given). */
+static double csv_diff(const char *path, int ncol, const char *name, const char *cmp, int col)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL, "no %s", path);
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        char *fld[32], *save = NULL;
+        int n = 0;
+        for (char *t = strtok_r(line, ",\n", &save); t && n < 32; t = strtok_r(NULL, ",\n", &save))
+            fld[n++] = t;
+        if (n > col && strcmp(fld[ncol], name) == 0 && (!cmp || strcmp(fld[ncol + 1], cmp) == 0))
+            v = atof(fld[col]);
+    }
+    fclose(f);
+    return v;
+}
+
+/* A posterior that is a point mass at the configuration's own values: every
+ * replicate then runs exactly what `coopsim hypothesis` runs (the same keys), so
+ * the mean paired differences must equal hypothesis.csv's to its 10 digits. */
+Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
+{
+    char d[64], post[128], o1[128], o2[128], path[256];
+    e2e_tmpdir(d, sizeof d);
+    snprintf(post, sizeof post, "%s/post", d);
+    snprintf(o1, sizeof o1, "%s/hp", d);
+    snprintf(o2, sizeof o2, "%s/h", d);
+    cr_assert(mkdir(post, 0777) == 0);
+    snprintf(path, sizeof path, "%s/posterior.csv", post);
+    write_file(path, "generation,model,particle,weight,distance,"
+                     "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
+                     "0,motivator,0,0.5,1,0.5,0.5\n0,none,1,0.5,1,,\n"
+                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,motivator,1,0.75,0.2,0.085,0.036\n"
+                     "1,none,2,0,0.2,,\n");
+    e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s --replicates 30 "
+                            "-o %s --quiet", post, o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_assert(strstr(r->out, "model motivator's posterior (2 particles)") != NULL, "%s", r->out);
+    r = e2e_run("hypothesis configs/eu_ca_history.cfg --replicates 30 -o %s --quiet "
+                "--set hypothesis.channels=false", o2);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    char p1[256], p2[256];
+    snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
+    snprintf(p2, sizeof p2, "%s/hypothesis.csv", o2);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        double a = csv_diff(p1, 0, coop_outcome_names[o], NULL, 3);
+        double b = csv_diff(p2, 1, coop_outcome_names[o], "counterfactual", 5);
+        cr_assert(fabs(a - b) <= 1e-8 * (1 + fabs(b)), "%s: %.10g != %.10g",
+                  coop_outcome_names[o], a, b);
+    }
+    r = e2e_run("run configs/eu_ca_history.cfg --posterior %s -o %s/x --quiet", post, d);
+    cr_assert(eq(int, r->status, 2));
+    cr_assert(strstr(r->err, "--posterior is an option of `coopsim hypothesis` only") != NULL);
+    e2e_rmrf(d);
 }

@@ -452,7 +452,9 @@ int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err)
         const config_setting_t *g = config_lookup(&lc, "infer");
         if (!g || !config_setting_is_group(g))
             st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `infer` group: coopsim infer needs the "
-                           "parameters and targets (docs/INFERENCE.md)", cfg->source);
+                           "parameters and targets (docs/INFERENCE.md)%s", cfg->source,
+                           config_lookup(&lc, "run") ? "; a results manifest does not carry "
+                           "the group: run the configuration it came from" : "");
         else
             st = load_group(&c, g, inf);
     }

@@ -71,6 +71,8 @@ static const char options_text[] =
     "      --force           replace coopsim's files in an existing results directory\n"
     "                        (other files there are kept)\n"
     "      --resume          finish an interrupted sweep\n"
+    "      --posterior DIR   hypothesis: draw each replicate's parameters from the posterior\n"
+    "                        of `coopsim infer` in DIR (docs/INFERENCE.md)\n"
     "      --quiet           no progress bar\n"
     "  -h, --help            this help\n";
 
@@ -185,7 +187,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_SEED = 256, OPT_REPLICATES, OPT_THREADS, OPT_SET, OPT_SERIES, OPT_FORCE,
-       OPT_RESUME, OPT_QUIET, OPT_VERSION };
+       OPT_RESUME, OPT_QUIET, OPT_VERSION, OPT_POSTERIOR };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -199,6 +201,7 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"posterior", required_argument, NULL, OPT_POSTERIOR},
     {NULL, 0, NULL, 0},
 };
 
@@ -284,6 +287,12 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
             break;
         case OPT_FORCE:
             cli->force = 1;
+            break;
+        case OPT_POSTERIOR:
+            if (cli->cmd != COOP_CMD_HYPOTHESIS)
+                return COOP_FAIL(err, COOP_ECONFIG, "--posterior is an option of `coopsim "
+                                 "hypothesis` only");
+            cli->posterior = optarg;
             break;
         case OPT_RESUME:
             cli->resume = 1;

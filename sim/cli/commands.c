@@ -235,6 +235,12 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
+    if (cli->posterior) { /* verdicts over an inference posterior (sim/analysis/infer_hyp.c) */
+        if (cli->replicates_auto || cfg->sweep.present || cli->resume)
+            return COOP_FAIL(err, COOP_ECONFIG, "--posterior runs one point with a fixed number "
+                             "of replicates: no sweep group, --replicates auto or --resume");
+        return coop_infer_hypothesis(cfg, cli->posterior, &opts, err);
+    }
     if (cli->replicates_auto)
         return hypothesis_auto(cli, cfg, &opts, err);
     int status = coop_hypothesis_run(cfg, &opts, err);
