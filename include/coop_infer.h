@@ -115,7 +115,7 @@ int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *
 /* `coopsim hypothesis CONFIG --posterior DIR` (sim/analysis/infer_hyp.c): the
  * factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
  * replicates, replicate r with the parameters of one draw from the last generation
- * of DIR/posterior.csv (the particles of its first model; systematic resampling,
+ * of DIR/posterior.csv (the particles of its first model, models.csv's first row; systematic resampling,
  * the draws in particle order, u from stream `abc` of item (seed, 2000000, 0)) in
  * both worlds and the key coop_rng_key(seed, 0, r) of `coopsim hypothesis`.
  * Writes opts->dir (manifest.cfg, posterior_hypothesis.csv) and the table. */

@@ -274,9 +274,12 @@ Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
     snprintf(path, sizeof path, "%s/posterior.csv", post);
     write_file(path, "generation,model,particle,weight,distance,"
                      "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
-                     "0,motivator,0,0.5,1,0.5,0.5\n0,none,1,0.5,1,,\n"
-                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,motivator,1,0.75,0.2,0.085,0.036\n"
-                     "1,none,2,0,0.2,,\n");
+                     "0,none,0,0.5,1,,\n0,motivator,1,0.5,1,0.5,0.5\n"
+                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,none,1,0,0.2,,\n"
+                     "1,motivator,2,0.75,0.2,0.085,0.036\n");
+    snprintf(path, sizeof path, "%s/models.csv", post);
+    write_file(path, "generation,model,probability,particles,bayes_factor\n"
+                     "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
     e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s --replicates 30 "
                             "-o %s --quiet", post, o1);
     cr_assert(eq(int, r->status, 0), "%s", r->err);

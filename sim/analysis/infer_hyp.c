@@ -18,7 +18,8 @@
 #include "coop_rng.h"
 #include "coop_stats.h"
 
-/* The last generation's particles of the first model of DIR/posterior.csv. */
+/* The last generation's particles of the first model (models.csv) in
+ * DIR/posterior.csv. */
 typedef struct draws {
     int n, n_params;
     char path[COOP_ABC_MAX_PARAMS][COOP_PATH_MAX];
@@ -36,8 +37,6 @@ static int read_row(coop_csv_reader *c, draws *d, long *gen, int *cap, coop_err 
         st = coop_csv_reader_num(c, 3, &w, err);
     if (st)
         return st;
-    if (!d->model[0]) /* the first row's model: infer.models.0 (generation 0 lists it first) */
-        snprintf(d->model, sizeof d->model, "%s", c->fld[1]);
     if (strcmp(c->fld[1], d->model) != 0)
         return COOP_OK;
     if (g > *gen) { /* a later generation: start again */
@@ -61,10 +60,30 @@ static int read_row(coop_csv_reader *c, draws *d, long *gen, int *cap, coop_err 
     return st;
 }
 
+/* The first model, infer.models.0: the model of models.csv's first row (each
+ * generation lists the models in configuration order). */
+static int first_model(const char *dir, draws *d, coop_err *err)
+{
+    coop_csv_reader c;
+    int got = 0, col = -1, st = coop_csv_reader_open(&c, dir, "models.csv", err);
+    if (!st && (col = coop_csv_reader_col(&c, "model")) < 0)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: no `model` column", dir);
+    if (!st && !(st = coop_csv_reader_next(&c, &got, err)) && !got)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: no rows", dir);
+    if (!st)
+        snprintf(d->model, sizeof d->model, "%s", c.fld[col]);
+    coop_csv_reader_close(&c);
+    return st;
+}
+
 static int read_draws(const char *dir, const coop_config *cfg, draws *d, coop_err *err)
 {
     coop_csv_reader c;
-    int st = coop_csv_reader_open(&c, dir, "posterior.csv", err), got = 1, cap = 0;
+    int st = first_model(dir, d, err), got = 1, cap = 0;
+    if (!st)
+        st = coop_csv_reader_open(&c, dir, "posterior.csv", err);
+    else
+        memset(&c, 0, sizeof c);
     long gen = -1;
     if (!st && (c.nhead < 6 || strcmp(c.head[0], "generation") || strcmp(c.head[1], "model") ||
                 strcmp(c.head[3], "weight")))
