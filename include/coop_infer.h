@@ -108,15 +108,17 @@ double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const 
 
 /* `coopsim infer CONFIG` (sim/analysis/infer.c): runs the sampler and writes the
  * results directory (manifest.cfg, posterior.csv, generations.csv, models.csv,
- * infer_summary.csv, and predictive.csv unless infer.predictive = 0; docs/OUTPUT.md), a line per generation on opts->progress
- * and the summary table on opts->table.  Returns a status with err filled. */
+ * infer_summary.csv, and predictive.csv unless infer.predictive = 0;
+ * docs/OUTPUT.md), a line per generation on standard error unless opts->quiet,
+ * and the summary tables on opts->table.  Returns a status with err filled. */
 int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
 
 /* `coopsim hypothesis CONFIG --posterior DIR` (sim/analysis/infer_hyp.c): the
  * factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
  * replicates, replicate r with the parameters of one draw from the last generation
- * of DIR/posterior.csv (the particles of its first model, models.csv's first row; systematic resampling,
- * the draws in particle order, u from stream `abc` of item (seed, 2000000, 0)) in
+ * of DIR/posterior.csv (the particles of its first model, models.csv's first row;
+ * systematic resampling, the draws in particle order, u from stream `abc` of item
+ * (seed, 2000000, 0)) in
  * both worlds and the key coop_rng_key(seed, 0, r) of `coopsim hypothesis`.
  * Writes opts->dir (manifest.cfg, posterior_hypothesis.csv) and the table. */
 int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,

@@ -382,7 +382,8 @@ static void run_particle(const proposal_state *st, const coop_abc_spec *s, const
         int m;
         double d = INFINITY;
         propose(st, s, mprior, r, &m, theta, &po->log_w, &po->proposals);
-        uint64_t run_key = coop_rng_key(coop_rng_stream(key, COOP_STREAM_ABC, 1 + (uint64_t)a), 0, 0);
+        uint32_t attempt = coop_rng_stream(key, COOP_STREAM_ABC, 1 + (uint64_t)a);
+        uint64_t run_key = coop_rng_key(attempt, 0, 0);
         po->sims++;
         po->status = sim(ctx, m, theta, run_key, &d, &po->err);
         if (po->status != COOP_OK)

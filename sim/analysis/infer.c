@@ -241,7 +241,8 @@ static int write_predictive(sim_ctx *c, const coop_abc_gen *g, int threads, FILE
                     below += x[nx - 1] <= o;
                 }
             coop_abc_moments(x, 1, one, NULL, 0, nx, &mean, &sd);
-            double lo = coop_abc_quantile(x, one, nx, 0.025), hi = coop_abc_quantile(x, one, nx, 0.975);
+            double lo = coop_abc_quantile(x, one, nx, 0.025);
+            double hi = coop_abc_quantile(x, one, nx, 0.975);
             double p = nx > 0 ? (double)below / nx : NAN;
             int inside = o >= lo && o <= hi;
             fprintf(f, "%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%s\n", inf->model[m].name,

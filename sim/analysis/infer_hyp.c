@@ -129,7 +129,8 @@ static int run_pair(const coop_config *cfg, const draws *d, int k, int r, double
         coop_record *rec = coop_record_alloc(&w[x], 0);
         coop_model *m = rec ? coop_model_alloc(&w[x], err) : NULL;
         if (!m)
-            st = rec ? (err->code ? err->code : COOP_ENOMEM) : COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+            st = rec ? (err->code ? err->code : COOP_ENOMEM)
+                     : COOP_FAIL(err, COOP_ENOMEM, "out of memory");
         else {
             coop_model_set_threads(m, 1);
             coop_model_run(m, key, rec);

@@ -208,7 +208,8 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
     }
 bad:
     return ifail(c, g, "%s.metric = \"%s\": allowed actors.NAME.METRIC, population.METRIC, "
-                 "ties.A-B.METRIC (or an observable), outcomes.NAME, validation.NAME (docs/INFERENCE.md)",
+                 "ties.A-B.METRIC (or an observable), outcomes.NAME, validation.NAME "
+                 "(docs/INFERENCE.md)",
                  where, metric);
 }
 
@@ -331,7 +332,8 @@ static int load_model(const ictx *c, const config_setting_t *g, int i, coop_infe
         return ifail(c, set, "%s.set: %d overrides (allowed at most %d)", where, n,
                      COOP_INFER_MAX_SETS);
     for (m->n_set = 0; m->n_set < n; m->n_set++) {
-        const char *s = config_setting_get_string_elem(set, m->n_set), *eq = s ? strchr(s, '=') : NULL;
+        const char *s = config_setting_get_string_elem(set, m->n_set);
+        const char *eq = s ? strchr(s, '=') : NULL;
         char path[COOP_PATH_MAX], *end;
         if (!eq || eq == s || (size_t)(eq - s) >= sizeof path)
             return ifail(c, set, "%s.set.%d: \"PATH=VALUE\" is required", where, m->n_set);
@@ -400,7 +402,8 @@ static int load_settings(const ictx *c, const config_setting_t *g, coop_infer *i
 static int load_group(const ictx *c, const config_setting_t *g, coop_infer *inf)
 {
     static const char *const keys[] = {"population", "quantile", "min_tolerance",
-                                       "max_generations", "max_simulations", "model_stay", "seed", "predictive",
+                                       "max_generations", "max_simulations", "model_stay", "seed",
+                                       "predictive",
                                        "parameters", "targets", "models", NULL};
     const config_setting_t *l;
     int n, st;
