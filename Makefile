@@ -131,6 +131,7 @@ bench: deps
 	tests/bench/classic.sh $(PROG)
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
 	tests/bench/null_size.sh $(PROG)
+	tests/bench/infer.sh $(PROG)
 
 # make mutate: mutation testing of sim/ (tests/mutate/run.sh): each mutant of
 # tests/mutate/mutants.txt is applied to a copy of the tree in $(BUILD)/mutate,

@@ -17,6 +17,7 @@ typedef enum coop_command {
     COOP_CMD_CHECK,
     COOP_CMD_TOURNAMENT,
     COOP_CMD_SENSITIVITY,
+    COOP_CMD_INFER,    /* ABC-SMC calibration (coop_infer.h) */
     COOP_CMD_PLOT,
     COOP_CMD_HELP,     /* coopsim --help, or CMD --help (then `topic` is CMD) */
     COOP_CMD_VERSION
@@ -30,6 +31,7 @@ typedef struct coop_cli {
     int threads;             /* --threads N; 0 = OMP_NUM_THREADS or all cores */
     int force, resume, quiet;
     int replicates_auto;     /* --replicates auto (hypothesis only): coop_hypothesis_auto_replicates */
+    const char *posterior;   /* --posterior DIR (hypothesis only): coop_infer_hypothesis */
     /* --set PATH=VALUE in order; --seed, --replicates and --series become overrides
      * of experiment.seed, experiment.replicates and output.series, so that they are
      * checked like the file and recorded in the manifest.  Owned (freed by destroy). */

@@ -28,7 +28,9 @@ typedef enum coop_stream {
     COOP_STREAM_LHS = 6,        /* a sweep's Latin hypercube: item (0, 0), index 0 */
     COOP_STREAM_BOOTSTRAP = 7,  /* the hypothesis bootstrap of a point: item (point, 0) */
     COOP_STREAM_TOURNAMENT = 8, /* a tournament repetition r: item (0, r), index 0 */
-    /* coopsim sensitivity (coop_sens.h); 17 and up so that other new kinds keep 9.. */
+    COOP_STREAM_ABC = 9,       /* ABC-SMC particle i of generation g: item (g, i);
+                                 * index 0 its proposals, 1 + a its attempt a's run */
+    /* coopsim sensitivity (coop_sens.h); kinds 17-19 (10-16 unused) */
     COOP_STREAM_SENS_BOOT = 17,   /* the bootstrap of output o's indices: item (o, 0) */
     COOP_STREAM_MORRIS = 18,      /* the Morris trajectories: item (0, 0) */
     COOP_STREAM_SENS_NOISE = 19   /* a test function's noise: item (block, replicate) */

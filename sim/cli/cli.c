@@ -20,6 +20,7 @@ static const char *const command_names[] = {
     [COOP_CMD_HYPOTHESIS] = "hypothesis", [COOP_CMD_VALIDATE] = "validate",
     [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
     [COOP_CMD_SENSITIVITY] = "sensitivity",
+    [COOP_CMD_INFER] = "infer",
     [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
     [COOP_CMD_VERSION] = "version",
 };
@@ -29,6 +30,7 @@ static const char *const command_args[] = {
     [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
     [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
     [COOP_CMD_SENSITIVITY] = "CONFIG [options]",
+    [COOP_CMD_INFER] = "CONFIG [options]",
     [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
 };
 
@@ -40,6 +42,7 @@ static const char *const command_summary[] = {
     [COOP_CMD_CHECK] = "validate the configuration; print it fully resolved",
     [COOP_CMD_TOURNAMENT] = "round robin of the config's strategies -> tournament.csv",
     [COOP_CMD_SENSITIVITY] = "Morris screening or Sobol' indices -> sensitivity.csv",
+    [COOP_CMD_INFER] = "ABC-SMC posterior of the infer group's parameters (and models)",
     [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
 };
 
@@ -71,6 +74,8 @@ static const char options_text[] =
     "      --force           replace coopsim's files in an existing results directory\n"
     "                        (other files there are kept)\n"
     "      --resume          finish an interrupted sweep\n"
+    "      --posterior DIR   hypothesis: draw each replicate's parameters from the posterior\n"
+    "                        of `coopsim infer` in DIR (docs/INFERENCE.md)\n"
     "      --quiet           no progress bar\n"
     "  -h, --help            this help\n";
 
@@ -90,6 +95,17 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "is refused (exit status 2): `coopsim sweep CONFIG` runs its points.  A\n"
                   "results manifest is refused when another command wrote it (its\n"
                   "run.subcommand): that command reproduces it.\n\n",
+                  out);
+        else if (topic == COOP_CMD_INFER)
+            fputs("Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC) over\n"
+                  "CONFIG's `infer` group: the parameters' priors, the observed targets, the\n"
+                  "competing models, the population size and the stopping rule\n"
+                  "(docs/INFERENCE.md).  Prints a line per generation (tolerance, simulations,\n"
+                  "acceptance rate, effective sample size, model probabilities) and the\n"
+                  "posterior summary and predictive checks; writes manifest.cfg,\n"
+                  "posterior.csv, generations.csv, models.csv, infer_summary.csv and\n"
+                  "predictive.csv (docs/OUTPUT.md).  --seed N sets the sampler's seed (unless\n"
+                  "infer.seed is given).  Results are identical for any --threads.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
@@ -184,7 +200,7 @@ static char *join_args(int argc, char **argv)
 }
 
 enum { OPT_SEED = 256, OPT_REPLICATES, OPT_THREADS, OPT_SET, OPT_SERIES, OPT_FORCE,
-       OPT_RESUME, OPT_QUIET, OPT_VERSION };
+       OPT_RESUME, OPT_QUIET, OPT_VERSION, OPT_POSTERIOR };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -198,6 +214,7 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"posterior", required_argument, NULL, OPT_POSTERIOR},
     {NULL, 0, NULL, 0},
 };
 
@@ -223,7 +240,7 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     cli->cmd = command_of(argv[1]);
     if (cli->cmd == COOP_CMD_NONE)
         return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: run, sweep, "
-                         "hypothesis, validate, check, tournament, sensitivity, plot)", argv[1]);
+                         "hypothesis, validate, check, tournament, sensitivity, infer, plot)", argv[1]);
 
     /* getopt_long over the arguments after the command; argv[1] acts as argv[0]. */
     int sub_argc = argc - 1;
@@ -283,6 +300,12 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
             break;
         case OPT_FORCE:
             cli->force = 1;
+            break;
+        case OPT_POSTERIOR:
+            if (cli->cmd != COOP_CMD_HYPOTHESIS)
+                return COOP_FAIL(err, COOP_ECONFIG, "--posterior is an option of `coopsim "
+                                 "hypothesis` only");
+            cli->posterior = optarg;
             break;
         case OPT_RESUME:
             cli->resume = 1;

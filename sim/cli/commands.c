@@ -16,6 +16,7 @@
 #include "coop_drive.h"
 #include "coop_experiment.h"
 #include "coop_hypothesis.h"
+#include "coop_infer.h"
 #include "coop_output.h"
 #include "coop_plot.h"
 #include "coop_population.h"
@@ -235,6 +236,12 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
+    if (cli->posterior) { /* verdicts over an inference posterior (sim/analysis/infer_hyp.c) */
+        if (cli->replicates_auto || cfg->sweep.present || cli->resume)
+            return COOP_FAIL(err, COOP_ECONFIG, "--posterior runs one point with a fixed number "
+                             "of replicates: no sweep group, --replicates auto or --resume");
+        return coop_infer_hypothesis(cfg, cli->posterior, &opts, err);
+    }
     if (cli->replicates_auto)
         return hypothesis_auto(cli, cfg, &opts, err);
     int status = coop_hypothesis_run(cfg, &opts, err);
@@ -307,6 +314,19 @@ static int cmd_sensitivity(const coop_cli *cli, const coop_config *cfg, coop_err
     return coop_sens_run(cfg, &opts, err);
 }
 
+/* `coopsim infer`: ABC-SMC over the configuration's infer group
+ * (sim/analysis/infer.c); the summary goes to stdout. */
+static int cmd_infer(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    if (refuse_resume(cli, "inference", err))
+        return err->code;
+    char dir[COOP_PATH_MAX];
+    results_dir(cli, cfg, 0, dir, sizeof dir);
+    coop_command_catch_signals();
+    coop_run_opts opts = run_opts(cli, dir);
+    return coop_infer_run(cfg, &opts, err);
+}
+
 /* `coopsim plot`: figures of a results directory (sim/figures/plot.c). */
 static int cmd_plot(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
@@ -339,6 +359,7 @@ static const coop_command_entry commands[] = {
     {COOP_CMD_CHECK, cmd_check, 1},
     {COOP_CMD_TOURNAMENT, cmd_tournament, 1},
     {COOP_CMD_SENSITIVITY, cmd_sensitivity, 1},
+    {COOP_CMD_INFER, cmd_infer, 1},
     {COOP_CMD_PLOT, cmd_plot, 0},
     {COOP_CMD_HELP, cmd_help, 0},
     {COOP_CMD_VERSION, cmd_version, 0},

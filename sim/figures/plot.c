@@ -207,15 +207,18 @@ static int plot_inputs(const char *dir, int *have, coop_err *err)
             return status;
         have[i] = plot_is_file(path);
     }
+    char post[BUF]; /* coopsim infer (plot_infer.c) */
+    int infer = !plot_join(post, sizeof post, dir, "posterior.csv", err) && plot_is_file(post);
     if (!have[F_SUMMARY] && !have[F_MILESTONES] && !have[F_HYPOTHESIS] &&
         !(have[F_POINTS] && have[F_OUTCOMES]) && !have[F_SNAPSHOTS] && !have[F_TOURNAMENT] &&
-        !have[F_VALIDATION] && !have[F_SENSITIVITY])
+        !have[F_VALIDATION] && !have[F_SENSITIVITY] && !infer)
         return COOP_FAIL(err, COOP_ECONFIG,
                          "%s: nothing to plot: coopsim plot needs summary.csv (time series), "
                          "milestones.csv (agreements), hypothesis.csv (forest plot), "
                          "points.csv with outcomes.csv (sweeps), snapshots.csv of a lattice "
                          "(snapshots), tournament.csv (tournament), validation.csv of one "
-                         "point (validation) or sensitivity.csv (sensitivity)",
+                         "point (validation), sensitivity.csv (sensitivity) or posterior.csv "
+                         "(inference)",
                          dir);
     return COOP_OK;
 }
@@ -256,6 +259,10 @@ static int draw_figures(plot *p, const int *have, odata *od, hdata *h, coop_err 
     if (have[F_VALIDATION] && p->n_points > 1 && (status = plot_calibration(p, err)))
         return status;
     if (have[F_SENSITIVITY] && (status = plot_sensitivity(p, err)))
+        return status;
+    char post[BUF]; /* coopsim infer: posterior marginals and model probabilities */
+    if (!plot_join(post, sizeof post, p->dir, "posterior.csv", err) && plot_is_file(post) &&
+        (status = plot_infer(p, err)))
         return status;
     return COOP_OK;
 }

@@ -217,6 +217,10 @@ int world_dash(const plot *p, int world);
  * most `most` intervals. */
 double nice_step(double span, int most);
 
+/* ---- plot_infer.c: `coopsim infer` (posterior.csv): prior and posterior marginals,
+ * model probabilities per generation */
+int plot_infer(plot *p, coop_err *err);
+
 /* ---- plot_hypothesis.c: outcomes.csv, hypothesis.csv and the forest plot */
 
 /* The accumulator of (point row, world, outcome). */

@@ -1,0 +1,127 @@
+/* coop_infer.h: `coopsim infer`, ABC-SMC calibration and model comparison of a
+ * scenario against observed targets (docs/INFERENCE.md).
+ *
+ * A configuration's `infer` group (read by this module from the file itself, as
+ * the validation group is) names the parameters with their priors (any numeric
+ * parameter path events and sweeps use), the targets (a metric a run writes, at a date or
+ * averaged over a window of dates, with its observed value and scale), the
+ * competing models (override sets; default one model, the configuration), the
+ * population size and the stopping rule.  The sampler is coop_abc.h's; every
+ * particle attempt is one run of the model, seeded with the attempt's key.
+ *
+ * The distance of a run is the Euclidean norm of the scaled residuals,
+ *   d = sqrt( sum_k ((s_k - o_k) / scale_k)^2 ),
+ * s_k the run's value of target k, o_k its observed value; a target the run
+ * leaves undefined (NaN: no action in the window) makes d = +inf. */
+#ifndef COOP_INFER_H
+#define COOP_INFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coop_abc.h"
+#include "coop_config.h"
+#include "coop_error.h"
+#include "coop_experiment.h"
+#include "coop_model.h"
+#include "coop_validate.h"
+
+#define COOP_INFER_MAX_TARGETS 64
+#define COOP_INFER_MAX_SETS 32 /* overrides of one model */
+#define COOP_INFER_PPC_POINT 1000000u /* the point of model m's predictive runs: + m */
+#define COOP_INFER_HYP_POINT 2000000u /* hypothesis --posterior: the point of its draws' stream */
+
+/* What a target reads from a run. */
+typedef enum coop_infer_source {
+    COOP_IS_ACTOR,      /* actors.NAME.METRIC: a column of series.csv */
+    COOP_IS_POPULATION, /* population.METRIC: a column of population.csv */
+    COOP_IS_TIE,        /* ties.A-B.METRIC: a column of ties.csv (an observable too) */
+    COOP_IS_OUTCOME,    /* outcomes.NAME: a scalar of outcomes.csv (no window) */
+    COOP_IS_VALIDATION  /* validation.NAME: a per-run metric of docs/VALIDATION.md (no
+                         * window; observed and scale default to the validation group's
+                         * observed value and score range) */
+} coop_infer_source;
+
+typedef struct coop_infer_target {
+    char metric[COOP_PATH_MAX]; /* as written */
+    int source;                 /* coop_infer_source */
+    int index;                  /* actor or tie index */
+    int column;                 /* the metric's column in its record array */
+    int step_from, step_to;     /* steps [from, to) averaged (NaN values skipped) */
+    double observed, scale;     /* scale > 0 */
+    int line;
+} coop_infer_target;
+
+typedef struct coop_infer_param {
+    char path[COOP_PATH_MAX];
+    coop_param_ref ref;
+    coop_prior prior;
+    int line;
+} coop_infer_param;
+
+typedef struct coop_infer_model {
+    char name[COOP_NAME_MAX];
+    double prior_prob;                    /* > 0 (normalised by the sampler) */
+    int n_set;
+    char set[COOP_INFER_MAX_SETS][COOP_PATH_MAX]; /* "PATH=VALUE" */
+    coop_param_ref set_ref[COOP_INFER_MAX_SETS];
+    double set_value[COOP_INFER_MAX_SETS];
+    int n_free;                           /* parameters not fixed by set, in order */
+    int free_param[COOP_ABC_MAX_PARAMS];  /* indices into coop_infer.param */
+    coop_prior free_prior[COOP_ABC_MAX_PARAMS];
+    int line;
+} coop_infer_model;
+
+typedef struct coop_infer {
+    int n_params;
+    coop_infer_param param[COOP_ABC_MAX_PARAMS];
+    int n_targets;
+    coop_infer_target target[COOP_INFER_MAX_TARGETS];
+    int n_models;
+    coop_infer_model model[COOP_ABC_MAX_MODELS];
+    int population;           /* particles per generation */
+    double quantile;          /* alpha of the tolerance rule */
+    double min_tolerance;
+    int max_generations;
+    long long max_simulations;
+    double model_stay;
+    uint32_t seed;            /* default experiment.seed */
+    int predictive;           /* runs per model of the posterior predictive checks; 0 none */
+    int keep_series;          /* some target needs the per-step arrays */
+    int use_validation;       /* some target is a validation metric */
+    coop_validation validation; /* the configuration's validation group, when used */
+} coop_infer;
+
+/* Reads and checks the `infer` group of cfg->source against cfg: every path
+ * resolves, every prior's support lies in its parameter's range (a normal prior
+ * must allow mean -/+ 8 sd), every model's overrides apply, every window holds a
+ * step.  COOP_ECONFIG with "FILE:LINE: infer...: ..." otherwise. */
+int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err);
+
+/* The value of target t in a finished run (NaN when undefined); vmetrics: the
+ * run's validation metrics (coop_validate_replicate), NULL when none is used. */
+double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,
+                               const double *vmetrics);
+
+/* The distance of a finished run of configuration cfg (header comment). */
+double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const coop_record *rec);
+
+/* `coopsim infer CONFIG` (sim/analysis/infer.c): runs the sampler and writes the
+ * results directory (manifest.cfg, posterior.csv, generations.csv, models.csv,
+ * infer_summary.csv, and predictive.csv unless infer.predictive = 0;
+ * docs/OUTPUT.md), a line per generation on standard error unless opts->quiet,
+ * and the summary tables on opts->table.  Returns a status with err filled. */
+int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
+
+/* `coopsim hypothesis CONFIG --posterior DIR` (sim/analysis/infer_hyp.c): the
+ * factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
+ * replicates, replicate r with the parameters of one draw from the last generation
+ * of DIR/posterior.csv (the particles of its first model, models.csv's first row;
+ * systematic resampling, the draws in particle order, u from stream `abc` of item
+ * (seed, 2000000, 0)) in
+ * both worlds and the key coop_rng_key(seed, 0, r) of `coopsim hypothesis`.
+ * Writes opts->dir (manifest.cfg, posterior_hypothesis.csv) and the table. */
+int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,
+                          coop_err *err);
+
+#endif

@@ -1,0 +1,532 @@
+/* abc.c: the ABC-SMC sampler (coop_abc.h): per-model perturbation kernels,
+ * proposals, importance weights, adaptive tolerances and the stopping rule.  The
+ * simulator is the caller's; everything here is a pure function of the
+ * specification, the previous generation and the seeds. */
+#include "coop_abc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+#include <gsl/gsl_randist.h>
+
+#include "coop_rng.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ---- generations ---- */
+
+coop_abc_gen *coop_abc_gen_alloc(int n, int stride, int n_models)
+{
+    coop_abc_gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    size_t cells = (size_t)n * (size_t)(stride > 0 ? stride : 1);
+    g->n = n;
+    g->stride = stride;
+    g->n_models = n_models;
+    g->model = calloc((size_t)n, sizeof *g->model);
+    g->theta = malloc(cells * sizeof *g->theta);
+    g->weight = calloc((size_t)n, sizeof *g->weight);
+    g->distance = calloc((size_t)n, sizeof *g->distance);
+    g->model_prob = calloc((size_t)n_models, sizeof *g->model_prob);
+    if (!g->model || !g->theta || !g->weight || !g->distance || !g->model_prob) {
+        coop_abc_gen_free(g);
+        return NULL;
+    }
+    for (size_t k = 0; k < cells; k++)
+        g->theta[k] = NAN;
+    return g;
+}
+
+void coop_abc_gen_free(coop_abc_gen *g)
+{
+    if (!g)
+        return;
+    free(g->model);
+    free(g->theta);
+    free(g->weight);
+    free(g->distance);
+    free(g->model_prob);
+    free(g);
+}
+
+static int max_params(const coop_abc_spec *s)
+{
+    int d = 0;
+    for (int m = 0; m < s->n_models; m++)
+        if (s->models[m].n_params > d)
+            d = s->models[m].n_params;
+    return d;
+}
+
+int coop_abc_check(const coop_abc_spec *s, coop_err *err)
+{
+    if (s->n_models < 1 || s->n_models > COOP_ABC_MAX_MODELS)
+        return COOP_FAIL(err, COOP_ECONFIG, "models: %d (allowed 1 .. %d)", s->n_models,
+                         COOP_ABC_MAX_MODELS);
+    if (s->n_particles < 2)
+        return COOP_FAIL(err, COOP_ECONFIG, "population size %d (allowed >= 2)",
+                         s->n_particles);
+    if (!(s->alpha > 0.0 && s->alpha < 1.0))
+        return COOP_FAIL(err, COOP_ECONFIG, "quantile %g (allowed (0, 1))", s->alpha);
+    if (!(s->min_tolerance >= 0.0))
+        return COOP_FAIL(err, COOP_ECONFIG, "min_tolerance %g (allowed >= 0)",
+                         s->min_tolerance);
+    if (s->max_generations < 1)
+        return COOP_FAIL(err, COOP_ECONFIG, "max_generations %d (allowed >= 1)",
+                         s->max_generations);
+    if (s->max_simulations < s->n_particles)
+        return COOP_FAIL(err, COOP_ECONFIG, "max_simulations %lld (allowed >= the "
+                         "population size, %d)", s->max_simulations, s->n_particles);
+    if (!(s->model_stay >= 0.0 && s->model_stay <= 1.0))
+        return COOP_FAIL(err, COOP_ECONFIG, "model_stay %g (allowed [0, 1])", s->model_stay);
+    for (int m = 0; m < s->n_models; m++) {
+        const coop_abc_model *md = &s->models[m];
+        if (md->n_params < 0 || md->n_params > COOP_ABC_MAX_PARAMS)
+            return COOP_FAIL(err, COOP_ECONFIG, "model %d: %d parameters (allowed 0 .. %d)",
+                             m, md->n_params, COOP_ABC_MAX_PARAMS);
+        if (!(md->prior_prob > 0.0) || !isfinite(md->prior_prob))
+            return COOP_FAIL(err, COOP_ECONFIG, "model %d: prior probability %g (allowed > 0)",
+                             m, md->prior_prob);
+        for (int j = 0; j < md->n_params; j++)
+            if (coop_prior_check(&md->priors[j], err) != COOP_OK)
+                return COOP_FAIL(err, COOP_ECONFIG, "model %d, parameter %d: %s", m, j,
+                                 err ? err->text : "invalid prior");
+    }
+    return COOP_OK;
+}
+
+double coop_abc_next_tolerance(const coop_abc_spec *s, const coop_abc_gen *prev)
+{
+    double q = coop_abc_quantile(prev->distance, prev->weight, prev->n, s->alpha);
+    if (q >= prev->tolerance) { /* discrete distances: the next level down */
+        q = prev->tolerance;
+        double below = -INFINITY;
+        for (int i = 0; i < prev->n; i++)
+            if (prev->distance[i] < prev->tolerance && prev->distance[i] > below)
+                below = prev->distance[i];
+        if (below > -INFINITY)
+            q = below;
+    }
+    return q > s->min_tolerance ? q : s->min_tolerance;
+}
+
+/* ---- per-model kernels ---- */
+
+/* Model m's particles in the previous generation and the Gaussian kernel
+ * N(., 2 Sigma_m) around them: L the Cholesky factor of 2 Sigma_m (lower, d x d,
+ * row-major), or of its diagonal when 2 Sigma_m is not positive definite, each
+ * variance at least (1e-3 prior sd)^2. */
+typedef struct kernel {
+    int d, n;
+    int *idx;           /* the model's particles in prev */
+    double *w;          /* their weights normalised within the model */
+    double *L;
+    double log_norm;    /* -(d/2) log(2 pi) - sum log L_kk */
+    gsl_ran_discrete_t *pick;
+} kernel;
+
+typedef struct proposal_state {
+    const coop_abc_spec *spec;
+    const coop_abc_gen *prev;
+    int alive[COOP_ABC_MAX_MODELS];
+    int n_alive;
+    double q_model[COOP_ABC_MAX_MODELS]; /* q(m) = sum_m' p(m') KM(m | m') */
+    gsl_ran_discrete_t *pick_model;
+    kernel k[COOP_ABC_MAX_MODELS];
+} proposal_state;
+
+/* In-place Cholesky of the d x d symmetric a (lower triangle); 0 unless a is not
+ * positive definite.  (Written out: a pure function must not reach GSL's global
+ * error handler, which aborts by default.) */
+static int cholesky(double *a, int d)
+{
+    for (int j = 0; j < d; j++) {
+        double s = a[j * d + j];
+        for (int k = 0; k < j; k++)
+            s -= a[j * d + k] * a[j * d + k];
+        if (!(s > 0.0) || !isfinite(s))
+            return -1;
+        a[j * d + j] = sqrt(s);
+        for (int i = j + 1; i < d; i++) {
+            double t = a[i * d + j];
+            for (int k = 0; k < j; k++)
+                t -= a[i * d + k] * a[j * d + k];
+            a[i * d + j] = t / a[j * d + j];
+        }
+        for (int k = j + 1; k < d; k++)
+            a[j * d + k] = 0.0;
+    }
+    return 0;
+}
+
+/* The weighted covariance of kernel k's particles, doubled, into k->L, factored. */
+static void kernel_factor(kernel *k, const coop_abc_gen *prev, const coop_prior *priors)
+{
+    int d = k->d;
+    double mu[COOP_ABC_MAX_PARAMS] = {0};
+    for (int a = 0; a < k->n; a++)
+        for (int p = 0; p < d; p++)
+            mu[p] += k->w[a] * prev->theta[(size_t)k->idx[a] * prev->stride + p];
+    for (int p = 0; p < d; p++)
+        for (int q = 0; q <= p; q++) {
+            double c = 0.0;
+            for (int a = 0; a < k->n; a++) {
+                const double *t = &prev->theta[(size_t)k->idx[a] * prev->stride];
+                c += k->w[a] * (t[p] - mu[p]) * (t[q] - mu[q]);
+            }
+            k->L[p * d + q] = k->L[q * d + p] = 2.0 * c;
+        }
+    double diag[COOP_ABC_MAX_PARAMS];
+    for (int p = 0; p < d; p++) {
+        double fl = 1e-3 * coop_prior_sd(&priors[p]);
+        diag[p] = fmax(k->L[p * d + p], fl * fl);
+    }
+    if (cholesky(k->L, d) != 0) {
+        memset(k->L, 0, (size_t)d * d * sizeof *k->L);
+        for (int p = 0; p < d; p++)
+            k->L[p * d + p] = sqrt(diag[p]);
+    }
+    k->log_norm = -0.5 * d * log(2.0 * M_PI);
+    for (int p = 0; p < d; p++)
+        k->log_norm -= log(k->L[p * d + p]);
+}
+
+static void state_free(proposal_state *st)
+{
+    gsl_ran_discrete_free(st->pick_model);
+    for (int m = 0; m < COOP_ABC_MAX_MODELS; m++) {
+        free(st->k[m].idx);
+        free(st->k[m].w);
+        free(st->k[m].L);
+        gsl_ran_discrete_free(st->k[m].pick);
+    }
+}
+
+/* KM(to | from): stay with probability model_stay (1 when from is the only live
+ * model), else move uniformly to another live model. */
+static double model_kernel(const proposal_state *st, int from, int to)
+{
+    if (st->n_alive == 1)
+        return from == to ? 1.0 : 0.0;
+    if (!st->alive[to])
+        return 0.0;
+    return from == to ? st->spec->model_stay
+                      : (1.0 - st->spec->model_stay) / (st->n_alive - 1);
+}
+
+static int state_init(proposal_state *st, const coop_abc_spec *s, const coop_abc_gen *prev)
+{
+    memset(st, 0, sizeof *st);
+    st->spec = s;
+    st->prev = prev;
+    for (int m = 0; m < s->n_models; m++) {
+        st->alive[m] = prev->model_prob[m] > 0.0;
+        st->n_alive += st->alive[m];
+    }
+    st->pick_model = gsl_ran_discrete_preproc((size_t)s->n_models, prev->model_prob);
+    if (!st->pick_model)
+        return COOP_ENOMEM;
+    for (int m = 0; m < s->n_models; m++) {
+        st->q_model[m] = 0.0;
+        for (int f = 0; f < s->n_models; f++)
+            st->q_model[m] += prev->model_prob[f] * model_kernel(st, f, m);
+        kernel *k = &st->k[m];
+        k->d = s->models[m].n_params;
+        if (!st->alive[m])
+            continue;
+        k->idx = malloc((size_t)prev->n * sizeof *k->idx);
+        k->w = malloc((size_t)prev->n * sizeof *k->w);
+        k->L = malloc((size_t)(k->d > 0 ? k->d * k->d : 1) * sizeof *k->L);
+        if (!k->idx || !k->w || !k->L)
+            return COOP_ENOMEM;
+        for (int i = 0; i < prev->n; i++)
+            if (prev->model[i] == m) {
+                k->idx[k->n] = i;
+                k->w[k->n++] = prev->weight[i] / prev->model_prob[m];
+            }
+        k->pick = gsl_ran_discrete_preproc((size_t)k->n, k->w);
+        if (!k->pick)
+            return COOP_ENOMEM;
+        kernel_factor(k, prev, s->models[m].priors);
+    }
+    return COOP_OK;
+}
+
+/* log sum_j w_j N(theta; theta_j, L L^T), by log-sum-exp. */
+static double kernel_log_pdf(const kernel *k, const coop_abc_gen *prev, const double *theta)
+{
+    int d = k->d;
+    double best = -INFINITY, sum = 0.0;
+    double *e = malloc((size_t)k->n * sizeof *e);
+    if (!e)
+        return NAN;
+    for (int a = 0; a < k->n; a++) {
+        const double *t = &prev->theta[(size_t)k->idx[a] * prev->stride];
+        double y[COOP_ABC_MAX_PARAMS], q = 0.0;
+        for (int p = 0; p < d; p++) { /* solve L y = theta - t */
+            double r = theta[p] - t[p];
+            for (int c = 0; c < p; c++)
+                r -= k->L[p * d + c] * y[c];
+            y[p] = r / k->L[p * d + p];
+            q += y[p] * y[p];
+        }
+        e[a] = k->w[a] > 0.0 ? log(k->w[a]) - 0.5 * q : -INFINITY;
+        if (e[a] > best)
+            best = e[a];
+    }
+    for (int a = 0; a < k->n; a++)
+        sum += exp(e[a] - best);
+    free(e);
+    return k->log_norm + best + log(sum);
+}
+
+/* ---- particles ---- */
+
+/* log pi(theta | m), -inf outside the support. */
+static double log_prior(const coop_abc_model *md, const double *theta)
+{
+    double lp = 0.0;
+    for (int j = 0; j < md->n_params; j++) {
+        double p = coop_prior_pdf(&md->priors[j], theta[j]);
+        if (!(p > 0.0))
+            return -INFINITY;
+        lp += log(p);
+    }
+    return lp;
+}
+
+/* One proposal (m, theta) inside the priors' support, from generation 0's prior
+ * or from the state's kernels; *log_w the log importance weight (before
+ * normalisation) without its parameter-kernel term, which run_particle subtracts
+ * once the proposal is accepted (the costly sum over the previous population is
+ * then paid once per particle, not once per proposal); counts the proposals
+ * drawn into *proposals. */
+static void propose(const proposal_state *st, const coop_abc_spec *s, const double *model_prior,
+                    gsl_rng *r, int *m_out, double *theta, double *log_w, long long *proposals)
+{
+    for (;;) {
+        ++*proposals;
+        int m;
+        if (!st) {
+            double u = gsl_rng_uniform(r), c = 0.0;
+            for (m = 0; m < s->n_models - 1; m++)
+                if ((c += model_prior[m]) > u)
+                    break;
+            const coop_abc_model *md = &s->models[m];
+            for (int j = 0; j < md->n_params; j++)
+                theta[j] = coop_prior_draw(&md->priors[j], r);
+            *m_out = m;
+            *log_w = 0.0;
+            return;
+        }
+        m = (int)gsl_ran_discrete(r, st->pick_model);
+        if (st->n_alive > 1 && gsl_rng_uniform(r) >= s->model_stay) {
+            int jump = (int)gsl_rng_uniform_int(r, (unsigned long)(st->n_alive - 1)), to = -1;
+            for (int c = 0; c < s->n_models; c++)
+                if (st->alive[c] && c != m && jump-- == 0) {
+                    to = c;
+                    break;
+                }
+            m = to;
+        }
+        const kernel *k = &st->k[m];
+        const double *anc = &st->prev->theta[(size_t)k->idx[gsl_ran_discrete(r, k->pick)] *
+                                             st->prev->stride];
+        double z[COOP_ABC_MAX_PARAMS];
+        for (int p = 0; p < k->d; p++)
+            z[p] = gsl_ran_gaussian(r, 1.0);
+        for (int p = 0; p < k->d; p++) {
+            theta[p] = anc[p];
+            for (int c = 0; c <= p; c++)
+                theta[p] += k->L[p * k->d + c] * z[c];
+        }
+        double lp = log_prior(&s->models[m], theta);
+        if (lp == -INFINITY)
+            continue;
+        *m_out = m;
+        *log_w = log(model_prior[m]) + lp - log(st->q_model[m]); /* kernel term: later */
+        return;
+    }
+}
+
+typedef struct particle_out {
+    int status;
+    coop_err err;
+    long long sims, proposals;
+    double log_w;
+} particle_out;
+
+/* Particle i of generation g: proposals until a run's distance is <= eps. */
+static void run_particle(const proposal_state *st, const coop_abc_spec *s, const double *mprior,
+                         int g, int i, double eps, long long max_attempts, coop_abc_sim_fn sim,
+                         void *ctx, coop_abc_gen *out, particle_out *po)
+{
+    uint64_t key = coop_rng_key(s->seed, (uint32_t)g, (uint32_t)i);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) {
+        po->status = COOP_FAIL(&po->err, COOP_ENOMEM, "out of memory");
+        return;
+    }
+    gsl_rng_set(r, coop_rng_stream(key, COOP_STREAM_ABC, 0));
+    double *theta = &out->theta[(size_t)i * out->stride];
+    for (long long a = 0;; a++) {
+        if (a >= max_attempts) {
+            po->status = COOP_ABC_BUDGET;
+            break;
+        }
+        int m;
+        double d = INFINITY;
+        propose(st, s, mprior, r, &m, theta, &po->log_w, &po->proposals);
+        uint32_t attempt = coop_rng_stream(key, COOP_STREAM_ABC, 1 + (uint64_t)a);
+        uint64_t run_key = coop_rng_key(attempt, 0, 0);
+        po->sims++;
+        po->status = sim(ctx, m, theta, run_key, &d, &po->err);
+        if (po->status != COOP_OK)
+            break;
+        if (d <= eps) {
+            if (st && s->models[m].n_params > 0)
+                po->log_w -= kernel_log_pdf(&st->k[m], st->prev, theta);
+            out->model[i] = m;
+            out->distance[i] = d;
+            for (int p = s->models[m].n_params; p < out->stride; p++)
+                theta[p] = NAN;
+            break;
+        }
+    }
+    gsl_rng_free(r);
+}
+
+/* Normalises the log weights into out->weight and fills the statistics. */
+static void finish_generation(const coop_abc_spec *s, const particle_out *po, coop_abc_gen *out)
+{
+    double best = -INFINITY, sum = 0.0;
+    out->simulations = out->proposals = 0;
+    for (int i = 0; i < out->n; i++) {
+        best = fmax(best, po[i].log_w);
+        out->simulations += po[i].sims;
+        out->proposals += po[i].proposals;
+    }
+    for (int i = 0; i < out->n; i++)
+        sum += (out->weight[i] = exp(po[i].log_w - best));
+    for (int m = 0; m < s->n_models; m++)
+        out->model_prob[m] = 0.0;
+    for (int i = 0; i < out->n; i++) {
+        out->weight[i] /= sum;
+        out->model_prob[out->model[i]] += out->weight[i];
+    }
+    out->acceptance = (double)out->n / (double)out->simulations;
+    out->ess = coop_abc_ess(out->weight, out->n);
+}
+
+int coop_abc_generation(const coop_abc_spec *s, const coop_abc_gen *prev, int g, double eps,
+                        long long max_attempts, coop_abc_sim_fn sim, void *ctx,
+                        coop_abc_gen *out, coop_err *err)
+{
+    proposal_state st;
+    double mprior[COOP_ABC_MAX_MODELS], total = 0.0;
+    for (int m = 0; m < s->n_models; m++)
+        total += s->models[m].prior_prob;
+    for (int m = 0; m < s->n_models; m++)
+        mprior[m] = s->models[m].prior_prob / total;
+    int status = prev ? state_init(&st, s, prev) : COOP_OK;
+    particle_out *po = calloc((size_t)s->n_particles, sizeof *po);
+    if (status != COOP_OK || !po) {
+        if (prev)
+            state_free(&st);
+        free(po);
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    }
+    out->generation = g;
+    out->tolerance = eps;
+    int threads = s->threads > 0 ? s->threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int i = 0; i < s->n_particles; i++)
+        run_particle(prev ? &st : NULL, s, mprior, g, i, eps, max_attempts, sim, ctx, out, &po[i]);
+    if (prev)
+        state_free(&st);
+    for (int i = 0; i < s->n_particles; i++) /* an error first, then the budget */
+        if (po[i].status != COOP_OK && (status == COOP_OK || status == COOP_ABC_BUDGET)) {
+            status = po[i].status;
+            if (err && status != COOP_ABC_BUDGET)
+                *err = po[i].err;
+        }
+    if (status == COOP_OK)
+        finish_generation(s, po, out);
+    free(po);
+    return status;
+}
+
+const char *coop_abc_stop_name(coop_abc_stop s)
+{
+    switch (s) {
+    case COOP_ABC_MIN_TOLERANCE: return "min_tolerance";
+    case COOP_ABC_MAX_GENERATIONS: return "max_generations";
+    case COOP_ABC_MAX_SIMULATIONS: return "max_simulations";
+    }
+    return "?";
+}
+
+int coop_abc_run(const coop_abc_spec *s, coop_abc_sim_fn sim, void *sim_ctx,
+                 coop_abc_gen_fn on_gen, void *gen_ctx, coop_abc_gen **last,
+                 coop_abc_stop *why, coop_err *err)
+{
+    *last = NULL;
+    int status = coop_abc_check(s, err);
+    if (status != COOP_OK)
+        return status;
+    int stride = max_params(s);
+    coop_abc_gen *prev = NULL, *cur = NULL;
+    long long used = 0;
+    double eps = INFINITY;
+    for (int g = 0;; g++) {
+        cur = coop_abc_gen_alloc(s->n_particles, stride, s->n_models);
+        if (!cur) {
+            status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+            break;
+        }
+        long long left = s->max_simulations - used;
+        long long attempts = (left - s->n_particles) + 1; /* every other particle needs one */
+        status = coop_abc_generation(s, prev, g, eps, attempts, sim, sim_ctx, cur, err);
+        if (status == COOP_OK && used + cur->simulations > s->max_simulations)
+            status = COOP_ABC_BUDGET;
+        if (status == COOP_ABC_BUDGET && prev) { /* the budget ran out: keep prev */
+            coop_abc_gen_free(cur);
+            cur = prev;
+            prev = NULL;
+            *why = COOP_ABC_MAX_SIMULATIONS;
+            status = COOP_OK;
+            break;
+        }
+        if (status == COOP_ABC_BUDGET) /* cannot happen in generation 0: max >= n */
+            status = COOP_FAIL(err, COOP_EINVAL, "simulation budget exhausted in generation 0");
+        if (status != COOP_OK)
+            break;
+        used += cur->simulations;
+        if (on_gen && (status = on_gen(gen_ctx, cur, err)) != COOP_OK)
+            break;
+        coop_abc_gen_free(prev);
+        prev = NULL;
+        if (eps <= s->min_tolerance || g + 1 >= s->max_generations ||
+            used >= s->max_simulations) {
+            *why = eps <= s->min_tolerance   ? COOP_ABC_MIN_TOLERANCE
+                   : g + 1 >= s->max_generations ? COOP_ABC_MAX_GENERATIONS
+                                                 : COOP_ABC_MAX_SIMULATIONS;
+            break;
+        }
+        eps = coop_abc_next_tolerance(s, cur);
+        prev = cur;
+        cur = NULL;
+    }
+    coop_abc_gen_free(prev);
+    if (status != COOP_OK) {
+        coop_abc_gen_free(cur);
+        return status;
+    }
+    *last = cur;
+    return COOP_OK;
+}

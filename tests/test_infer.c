@@ -1,0 +1,303 @@
+/* test_infer.c: `coopsim infer` end to end on the shipped known-answer example
+ * (configs/infer/coin.cfg), its targets and distance on a hand-filled record,
+ * and its configuration errors.
+ *
+ * Known answers (configs/infer/coin.cfg, docs/INFERENCE.md): k = 7 cooperations in
+ * n = 20 rounds; model `uniform` (p ~ Uniform(0, 1)) has the posterior Beta(8, 14),
+ * mean 8/22, sd sqrt(8 * 14 / (22^2 * 23)); model `fair` (p = 1/2) has posterior
+ * probability (77520 / 2^20) / (77520 / 2^20 + 1/21) = 0.608237 under equal prior
+ * odds.  Tolerances as tests/test_abc.c: 4 Monte Carlo standard errors at the
+ * effective sample size, sd within 12%, KS not rejected at 1%. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "coop_abc.h"
+#include "coop_config.h"
+#include "coop_infer.h"
+#include "coop_model.h"
+#include "e2e.h"
+#include "files.h"
+
+#include <sys/stat.h>
+
+#define COIN "configs/infer/coin.cfg"
+
+static double cdf_beta(double x, void *ctx)
+{
+    const double *ab = ctx;
+    return gsl_cdf_beta_P(x, ab[0], ab[1]);
+}
+
+/* The last generation's particles of model `model` in dir/posterior.csv. */
+static int read_final(const char *dir, const char *model, double *p, double *w, int max)
+{
+    char path[512], line[512], name[64];
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL, "no %s", path);
+    cr_assert(fgets(line, sizeof line, f) != NULL);
+    cr_assert(eq(str, line, "generation,model,particle,weight,distance,actors.A.rule_params.p\n"));
+    int gen = -1, n = 0, g, i;
+    double wt, d, v;
+    while (fgets(line, sizeof line, f)) {
+        int got = sscanf(line, "%d,%63[^,],%d,%lf,%lf,%lf", &g, name, &i, &wt, &d, &v);
+        if (g > gen) {
+            gen = g;
+            n = 0;
+        }
+        if (strcmp(name, model) == 0 && got == 6 && n < max) {
+            p[n] = v;
+            w[n++] = wt;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* P(model) of the last generation in dir/models.csv. */
+static double final_prob(const char *dir, const char *model)
+{
+    char path[512], line[256], name[64];
+    snprintf(path, sizeof path, "%s/models.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL);
+    double prob = NAN, pr, bf;
+    int g, n;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%d,%63[^,],%lf,%d,%lf", &g, name, &pr, &n, &bf) == 5 &&
+            strcmp(name, model) == 0)
+            prob = pr;
+    fclose(f);
+    return prob;
+}
+
+Test(infer, coin_known_answer_end_to_end, .timeout = 120)
+{
+    char d1[64], d2[64], o1[128], o2[128];
+    e2e_tmpdir(d1, sizeof d1);
+    e2e_tmpdir(d2, sizeof d2);
+    snprintf(o1, sizeof o1, "%s/r", d1);
+    snprintf(o2, sizeof o2, "%s/r", d2);
+    e2e_result *r = e2e_run("infer " COIN " -o %s --threads 2", o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_assert(strstr(r->out, "stopped by min_tolerance") != NULL, "%s", r->out);
+    cr_assert(strstr(r->err, "generation 0: tolerance inf") != NULL, "%s", r->err);
+    static double p[1000], w[1000];
+    int n = read_final(o1, "uniform", p, w, 1000);
+    cr_assert(n > 200, "%d particles", n);
+    double mean, sd, pv, ab[2] = {8, 14};
+    double tmean = 8.0 / 22.0, tsd = sqrt(8.0 * 14.0 / (22.0 * 22.0 * 23.0));
+    double ess = coop_abc_ess(w, n);
+    coop_abc_moments(p, 1, w, NULL, 0, n, &mean, &sd);
+    double dks = coop_abc_ks(p, w, n, cdf_beta, ab, &pv);
+    cr_log_info("coin: %d particles, ESS %.0f, mean %.4f (%.4f), sd %.4f (%.4f), KS D %.4f p %.3f",
+                n, ess, mean, tmean, sd, tsd, dks, pv);
+    cr_assert(fabs(mean - tmean) < 4.0 * tsd / sqrt(ess), "mean %g", mean);
+    cr_assert(fabs(sd - tsd) < 0.12 * tsd, "sd %g", sd);
+    cr_assert(pv > 0.01, "KS p %g", pv);
+    double truth = (77520.0 / 1048576.0) / (77520.0 / 1048576.0 + 1.0 / 21.0);
+    double pf = final_prob(o1, "fair");
+    cr_log_info("coin: P(fair) %.4f (%.4f)", pf, truth);
+    cr_assert(fabs(pf - truth) < 4.0 * sqrt(truth * (1 - truth) / 1000.0) * 1.1, "P %g", pf);
+    char path[256];
+    snprintf(path, sizeof path, "%s/infer_summary.csv", o1);
+    cr_assert(e2e_file_has(path, "model,parameter,prior,prior_mean,prior_sd,mean,sd,q2.5,q50,"
+                                 "q97.5,contraction\nuniform,actors.A.rule_params.p,uniform,0.5,"));
+    /* posterior predictive of the fair coin: Bin(20, 1/2) / 20, whose 2.5% and 97.5%
+     * points are 6/20 and 14/20, and P(k' <= 7) = 137980 / 2^20 = 0.131588 */
+    snprintf(path, sizeof path, "%s/predictive.csv", o1);
+    char line[512];
+    double obs, mean2, sd2, q[3], pb;
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL);
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "fair,actors.A.coop_rate,", 24) == 0 &&
+            sscanf(line + 24, "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &obs, &mean2, &sd2, &q[0], &q[1], &q[2],
+                   &pb) == 7)
+            found = 1;
+    fclose(f);
+    cr_assert(found);
+    cr_assert(fabs(q[0] - 0.3) < 1e-12 && fabs(q[2] - 0.7) < 1e-12, "%g %g", q[0], q[2]);
+    cr_assert(fabs(pb - 137980.0 / 1048576.0) < 4.0 * sqrt(0.1316 * 0.8684 / 1000.0), "%g", pb);
+    snprintf(path, sizeof path, "%s/manifest.cfg", o1);
+    cr_assert(e2e_file_has(path, "subcommand = \"infer\""));
+    /* the figures (docs/FIGURES.md) */
+    r = e2e_run("plot %s", o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    static const char *const figs[] = {"posterior.png", "posterior.gp", "models.png", "models.gp",
+                                       "posterior_marginals.csv", "model_probabilities.csv"};
+    for (int k = 0; k < 6; k++) {
+        snprintf(path, sizeof path, "%s/figures/%s", o1, figs[k]);
+        cr_assert(e2e_exists(path), "no %s", path);
+    }
+    /* the same files on one thread */
+    r = e2e_run("infer " COIN " -o %s --threads 1 --quiet", o2);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    static const char *const names[] = {"posterior.csv", "generations.csv", "models.csv",
+                                        "infer_summary.csv", "predictive.csv"};
+    cr_assert(e2e_same_files(o1, o2, names, 5));
+    e2e_rmrf(d1);
+    e2e_rmrf(d2);
+}
+
+/* ---- targets and distance ---- */
+
+Test(infer, target_windows_and_distance)
+{
+    coop_config cfg;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_config_load(COIN, NULL, 0, &cfg, &err), COOP_OK), "%s", err.text);
+    coop_infer inf;
+    cr_assert(eq(int, coop_infer_load(&cfg, &inf, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(int, inf.n_params, 1));
+    cr_assert(eq(int, inf.n_models, 2));
+    cr_assert(eq(int, inf.model[0].n_free, 1));
+    cr_assert(eq(int, inf.model[1].n_free, 0)); /* fair fixes p */
+    cr_assert(eq(int, inf.target[0].step_from, 0));
+    cr_assert(eq(int, inf.target[0].step_to, 20));
+    coop_record *rec = coop_record_alloc(&cfg, 1);
+    cr_assert(rec != NULL);
+    for (int s = 0; s < 20; s++) /* A cooperates in steps 0..6 and 19 is undefined */
+        rec->actor[((size_t)s * 2 + 0) * COOP_ACTOR_METRICS + COOP_A_COOP_RATE] =
+            s < 7 ? 1.0 : s == 19 ? NAN : 0.0;
+    coop_infer_target t = inf.target[0];
+    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec, NULL), 7.0 / 19.0, 1e-15));
+    t.step_from = 5; /* steps 5..9: 1, 1, 0, 0, 0 */
+    t.step_to = 10;
+    cr_assert(epsilon_eq(dbl, coop_infer_target_value(&t, rec, NULL), 0.4, 1e-15));
+    t.step_from = 19;
+    t.step_to = 20;
+    cr_assert(isnan(coop_infer_target_value(&t, rec, NULL)));
+    /* d = |7/19 - 0.35| / 0.05 */
+    cr_assert(epsilon_eq(dbl, coop_infer_distance(&inf, &cfg, rec), (7.0 / 19.0 - 0.35) / 0.05, 1e-12));
+    inf.target[0] = t; /* an undefined target: the run is never accepted */
+    cr_assert(isinf(coop_infer_distance(&inf, &cfg, rec)));
+    coop_record_free(rec);
+    coop_config_destroy(&cfg);
+}
+
+/* ---- configuration errors ---- */
+
+/* COIN with its infer group replaced by `group`, run: exit 2 and err holding want. */
+static void refused(const char *group, const char *want)
+{
+    size_t size;
+    char *text = slurp_or_fail(COIN, &size);
+    char *cut = strstr(text, "infer = {");
+    cr_assert(cut != NULL);
+    *cut = '\0';
+    char dir[64], path[128], out[128];
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bad.cfg", dir);
+    snprintf(out, sizeof out, "%s/r", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "%sinfer = {\n%s\n};\n", text, group);
+    fclose(f);
+    free(text);
+    e2e_result *r = e2e_run("infer %s -o %s --quiet", path, out);
+    cr_assert(eq(int, r->status, 2), "%s: status %d: %s", want, r->status, r->err);
+    cr_assert(strstr(r->err, want) != NULL, "want '%s' in: %s", want, r->err);
+    cr_assert(strstr(r->err, "bad.cfg:") != NULL, "%s", r->err);
+    cr_assert(e2e_exists(out) == 0, "a results directory was left behind");
+    e2e_rmrf(dir);
+}
+
+#define PARAM "parameters = ( { path = \"actors.A.rule_params.p\"; prior = \"uniform\"; " \
+              "min = 0.0; max = 1.0; } );"
+#define TARGET "targets = ( { metric = \"actors.A.coop_rate\"; observed = 0.35; scale = 0.05; } );"
+
+Test(infer, configuration_errors, .timeout = 60)
+{
+    refused(TARGET, "infer.parameters: a list ( {...}, ... ) of at least one group is required");
+    refused(PARAM, "infer.targets: a list");
+    refused("quantile = 1.5; " PARAM TARGET, "infer.quantile = 1.5: allowed (0, 1)");
+    refused("populaton = 100; " PARAM TARGET, "unknown key `populaton`");
+    refused("max_simulations = 10; population = 100; " PARAM TARGET,
+            "infer.max_simulations = 10: allowed >= infer.population (100)");
+    refused("parameters = ( { path = \"actors.A.rule_params.p\"; prior = \"normal\"; mean = 0.5; "
+            "sd = 0.1; } );" TARGET, "reaches -0.3, outside the parameter's range");
+    refused("parameters = ( { path = \"actors.Z.openness\"; prior = \"uniform\"; min = 0.0; "
+            "max = 1.0; } );" TARGET, "infer.parameters.0.path = \"actors.Z.openness\"");
+    refused("parameters = ( { path = \"actors.A.rule_params.p\"; prior = \"gamma\"; } );" TARGET,
+            "prior = \"gamma\": allowed uniform, loguniform, normal, beta");
+    refused(PARAM "targets = ( { metric = \"actors.A.wealth\"; observed = 1.0; scale = 1.0; } );",
+            "infer.targets.0.metric = \"actors.A.wealth\": allowed");
+    refused(PARAM "targets = ( { metric = \"actors.A.coop_rate\"; from = 5.0; to = 5.0; "
+            "observed = 1.0; scale = 1.0; } );", "the window [5, 5) holds no step");
+    refused(PARAM "targets = ( { metric = \"actors.A.coop_rate\"; observed = 1.0; scale = 0.0; } );",
+            "infer.targets.0.scale = 0: allowed (0, inf]");
+    refused(PARAM TARGET "models = ( { name = \"a\"; set = [ \"actors.A.rule_params.p=2\" ]; } );",
+            "infer.models.0.set.0 = \"actors.A.rule_params.p=2\"");
+}
+
+/* ---- hypothesis --posterior ---- */
+
+/* Column `col` (0-based) of the row whose column `ncol` is name (and column
+ * ncol + 1 cmp, when cmp is given). */
+static double csv_diff(const char *path, int ncol, const char *name, const char *cmp, int col)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    cr_assert(f != NULL, "no %s", path);
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        char *fld[32], *save = NULL;
+        int n = 0;
+        for (char *t = strtok_r(line, ",\n", &save); t && n < 32; t = strtok_r(NULL, ",\n", &save))
+            fld[n++] = t;
+        if (n > col && strcmp(fld[ncol], name) == 0 && (!cmp || strcmp(fld[ncol + 1], cmp) == 0))
+            v = atof(fld[col]);
+    }
+    fclose(f);
+    return v;
+}
+
+/* A posterior that is a point mass at the configuration's own values: every
+ * replicate then runs exactly what `coopsim hypothesis` runs (the same keys), so
+ * the mean paired differences must equal hypothesis.csv's to its 10 digits. */
+Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
+{
+    char d[64], post[128], o1[128], o2[128], path[256];
+    e2e_tmpdir(d, sizeof d);
+    snprintf(post, sizeof post, "%s/post", d);
+    snprintf(o1, sizeof o1, "%s/hp", d);
+    snprintf(o2, sizeof o2, "%s/h", d);
+    cr_assert(mkdir(post, 0777) == 0);
+    snprintf(path, sizeof path, "%s/posterior.csv", post);
+    write_file(path, "generation,model,particle,weight,distance,"
+                     "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
+                     "0,none,0,0.5,1,,\n0,motivator,1,0.5,1,0.5,0.5\n"
+                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,none,1,0,0.2,,\n"
+                     "1,motivator,2,0.75,0.2,0.085,0.036\n");
+    snprintf(path, sizeof path, "%s/models.csv", post);
+    write_file(path, "generation,model,probability,particles,bayes_factor\n"
+                     "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
+    e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s --replicates 30 "
+                            "-o %s --quiet", post, o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_assert(strstr(r->out, "model motivator's posterior (2 particles)") != NULL, "%s", r->out);
+    r = e2e_run("hypothesis configs/eu_ca_history.cfg --replicates 30 -o %s --quiet "
+                "--set hypothesis.channels=false", o2);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    char p1[256], p2[256];
+    snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
+    snprintf(p2, sizeof p2, "%s/hypothesis.csv", o2);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        double a = csv_diff(p1, 0, coop_outcome_names[o], NULL, 3);
+        double b = csv_diff(p2, 1, coop_outcome_names[o], "counterfactual", 5);
+        cr_assert(fabs(a - b) <= 1e-8 * (1 + fabs(b)), "%s: %.10g != %.10g",
+                  coop_outcome_names[o], a, b);
+    }
+    r = e2e_run("run configs/eu_ca_history.cfg --posterior %s -o %s/x --quiet", post, d);
+    cr_assert(eq(int, r->status, 2));
+    cr_assert(strstr(r->err, "--posterior is an option of `coopsim hypothesis` only") != NULL);
+    e2e_rmrf(d);
+}
