@@ -20,6 +20,7 @@
 
 #include "coop_abc.h"
 #include "coop_config.h"
+#include "coop_csv.h"
 #include "coop_infer.h"
 #include "coop_model.h"
 #include "e2e.h"
@@ -240,23 +241,29 @@ Test(infer, configuration_errors, .timeout = 60)
 
 /* ---- hypothesis --posterior ---- */
 
-/* Column `col` (0-based) of the row whose column `ncol` is name (and column
- * ncol + 1 cmp, when cmp is given). */
-static double csv_diff(const char *path, int ncol, const char *name, const char *cmp, int col)
+/* Column `want` of the row of dir/file whose `outcome` is name (and whose
+ * `comparison` is cmp, when cmp is given; and whose `state` is "all", the pooled
+ * row, when the file has that column), read with the project's CSV reader. */
+static double csv_diff(const char *dir, const char *file, const char *name, const char *cmp,
+                       const char *want)
 {
-    char line[1024];
-    FILE *f = fopen(path, "r");
-    cr_assert(f != NULL, "no %s", path);
+    coop_csv_reader c = {0};
+    coop_err err = {0};
+    cr_assert(eq(int, coop_csv_reader_open(&c, dir, file, &err), COOP_OK), "%s", err.text);
+    int io = coop_csv_reader_col(&c, "outcome"), ic = coop_csv_reader_col(&c, "comparison");
+    int is = coop_csv_reader_col(&c, "state"), iw = coop_csv_reader_col(&c, want);
+    cr_assert(io >= 0 && iw >= 0 && (!cmp || ic >= 0), "%s/%s: columns", dir, file);
     double v = NAN;
-    while (fgets(line, sizeof line, f)) {
-        char *fld[32], *save = NULL;
-        int n = 0;
-        for (char *t = strtok_r(line, ",\n", &save); t && n < 32; t = strtok_r(NULL, ",\n", &save))
-            fld[n++] = t;
-        if (n > col && strcmp(fld[ncol], name) == 0 && (!cmp || strcmp(fld[ncol + 1], cmp) == 0))
-            v = atof(fld[col]);
+    int got = 0, found = 0;
+    while (coop_csv_reader_next(&c, &got, &err) == COOP_OK && got) {
+        if (strcmp(c.fld[io], name) != 0 || (cmp && strcmp(c.fld[ic], cmp) != 0) ||
+            (is >= 0 && strcmp(c.fld[is], "all") != 0))
+            continue;
+        cr_assert(eq(int, coop_csv_reader_num(&c, iw, &v, &err), COOP_OK), "%s", err.text);
+        found++;
     }
-    fclose(f);
+    coop_csv_reader_close(&c);
+    cr_assert(eq(int, found, 1), "%s/%s: %d rows of %s", dir, file, found, name);
     return v;
 }
 
@@ -291,8 +298,8 @@ Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
     snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
     snprintf(p2, sizeof p2, "%s/hypothesis.csv", o2);
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        double a = csv_diff(p1, 0, coop_outcome_names[o], NULL, 3);
-        double b = csv_diff(p2, 1, coop_outcome_names[o], "counterfactual", 5);
+        double a = csv_diff(o1, "posterior_hypothesis.csv", coop_outcome_names[o], NULL, "diff");
+        double b = csv_diff(o2, "hypothesis.csv", coop_outcome_names[o], "counterfactual", "diff");
         cr_assert(fabs(a - b) <= 1e-8 * (1 + fabs(b)), "%s: %.10g != %.10g",
                   coop_outcome_names[o], a, b);
     }
