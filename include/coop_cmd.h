@@ -1,9 +1,10 @@
 /* coop_cmd.h: the drivers of the coopsim commands that run an analysis into a
  * results directory (sim/cli/cmd_*.c): each opens its directory through output.c,
  * runs the experiment or sampler of its analysis module into it, and prints the
- * tables.  The analysis modules (coop_hypothesis.h, coop_infer.h) compute and
- * write their own files; these put them in place.  Part of the command line, the
- * top of the include flow: commands.c and main.c include this. */
+ * tables.  The analysis modules (coop_hypothesis.h, coop_infer.h,
+ * coop_validate.h, coop_sens.h) compute and write their own files; these put them
+ * in place.  Part of the command line, the top of the include flow: commands.c and
+ * main.c include this. */
 #ifndef COOP_CMD_H
 #define COOP_CMD_H
 
@@ -51,5 +52,23 @@ int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *
  * posterior_hypothesis.csv) and the table. */
 int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,
                           coop_err *err);
+
+/* How `coopsim validate` runs (coop_experiment.h; resume is unused: a validation
+ * is never left half done). */
+typedef coop_run_opts coop_validate_opts;
+
+/* `coopsim validate CONFIG` (sim/cli/cmd_validate.c over
+ * coop_validate.h): replicates of the configuration (or of every point of
+ * its sweep), the usual results files (coop_output.h), validation.csv (and
+ * points.csv for a sweep), and the table.  Returns a status with err filled. */
+int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err);
+
+/* `coopsim sensitivity` (sim/cli/cmd_sensitivity.c over coop_sens.h): the design, the runs (cfg->replicates replicates per
+ * row, common random numbers within a block), the indices, into the results
+ * directory opts->dir (manifest.cfg, sensitivity.csv, sensitivity_design.csv,
+ * sensitivity_outputs.csv, sensitivity_variance.csv; docs/OUTPUT.md), renamed
+ * into place together; the ranked table to opts->table.  On failure or
+ * interruption nothing is left behind. */
+int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/layers.sh [ROOT]: includes flow one way (README.md, "Layout").  The layers,
+# tests/layers.sh [ROOT]: includes flow one way (README.md, "A short tour").  The layers,
 # lowest first, are the folders of sim/:
 #
 #   base < config < model < experiment < analysis < output < figures < cli

@@ -1,5 +1,5 @@
 /* test_layers.c: includes flow one way (base < config < model < experiment <
- * analysis < output < figures < cli, README.md "Layout"), checked by
+ * analysis < output < figures < cli, README.md, "A short tour"), checked by
  * tests/layers.sh on the tree itself, and the check shown to fail on copies of
  * sim/ and include/ with a bad include, an unplaced header and a folder that is
  * no layer. */
