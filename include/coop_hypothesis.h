@@ -43,9 +43,11 @@
  * point and computes its comparisons once all its worlds are delivered (so a
  * sweep gets one set of comparisons per point, with memory bounded by one point),
  * a reader that feeds the same collector from a results directory's outcomes.csv
- * (how a sweep's hypothesis.csv is made), the hypothesis.csv writer, the terminal
- * table and the `coopsim hypothesis` driver.  It sits on top of the experiment, paired-statistics and output
- * modules; main.c calls the driver. */
+ * (how a sweep's hypothesis.csv is made), the hypothesis.csv writer and the
+ * terminal tables.  It sits on top of the experiment and paired-statistics
+ * modules and writes only its own files; the `coopsim hypothesis` driver, which
+ * runs the worlds into a results directory, is the command line's
+ * (sim/cli/cmd_hypothesis.c, coop_cmd.h). */
 #ifndef COOP_HYPOTHESIS_H
 #define COOP_HYPOTHESIS_H
 
@@ -60,6 +62,7 @@
 #include "coop_model.h"
 #include "coop_paired.h"
 #include "coop_channels.h"
+#include "coop_sweep.h"
 
 #define COOP_HYP_MAX_WORLDS (2 + COOP_MAX_PLACEBO + COOP_CHAN_MAX_WORLDS)
 #define COOP_HYP_WORLD_NAME (COOP_NAME_MAX + 8) /* "placebo:" + an actor name */
@@ -306,29 +309,23 @@ int coop_hypothesis_headline(FILE *out, const coop_hyp_point *res, const char *m
 int coop_hypothesis_auto_replicates(const coop_config *cfg, const coop_run_opts *opts,
                                     FILE *log, int *out, coop_err *err);
 
-/* How `coopsim hypothesis` runs (coop_experiment.h). */
-typedef coop_run_opts coop_hyp_opts;
+/* Turns cfg, a copy of a point's configuration, into world w of that point (the
+ * table at the top of this file) as coop_hyp_worlds_alloc builds it.  COOP_EINVAL
+ * for a world that h does not make, or the errors of the role's moves. */
+int coop_hyp_make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, coop_err *err);
 
-/* `coopsim hypothesis`.  Without a sweep group: builds the worlds of cfg, runs
- * them with cfg->replicates replicates each into the results directory opts->dir
- * (manifest.cfg, outcomes.csv and the per-world files of coop_output.h, plus
- * hypothesis.csv, all renamed into place together), then prints the verdict
- * table; on failure or interruption nothing is left behind.  With a sweep group:
- * the worlds of every point, streamed into a resumable sweep directory
- * (coop_output_open_sweep, n_worlds worlds per point); once the sweep is complete,
- * hypothesis.csv is computed from its outcomes.csv (coop_hypothesis_from_outcomes,
- * one block of rows per point, written to a temporary name and renamed) and a
- * verdict line per point is printed; an interrupted sweep is left ready for
- * --resume (COOP_EINTR).  Returns COOP_OK, COOP_ECONFIG (no motivator, bad
- * options), or the first failure of the output or the experiment. */
-int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err);
+/* Whether some strength of role m is above 0 (else the counterfactual world is the
+ * factual one). */
+int coop_hyp_has_role(const coop_motivator_cfg *m);
 
-/* The work of coop_hypothesis_run(cfg, ...) as a worker rank of build/coopsim-mpi
- * serves it (coop_experiment_worker): the same worlds, and points when cfg has a
- * sweep group, as rank 0 runs them.  Returns COOP_OK, or an error with err filled
- * (as coop_hyp_worlds_alloc and coop_sweep_alloc).  Release the work with
- * coop_hypothesis_work_free (a zeroed one does nothing); cfg must outlive it. */
-int coop_hypothesis_work(const coop_config *cfg, coop_work *work, coop_err *err);
-void coop_hypothesis_work_free(coop_work *work);
+/* The verdict table of a hypothesis test over a sweep sw of cfg: the header (what
+ * is tested and the columns), one line per point (the primary outcome's oriented
+ * difference with its interval, p (adj) and the verdict of every comparison), and
+ * the footer (the points' verdicts counted by coop_verdict; path: hypothesis.csv).
+ * The caller checks the stream for write errors. */
+void coop_hypothesis_sweep_header(FILE *out, const coop_config *cfg, const coop_sweep *sw);
+void coop_hypothesis_sweep_line(FILE *out, const coop_hyp_point *res, const coop_sweep *sw);
+void coop_hypothesis_sweep_footer(FILE *out, int points, const int count[COOP_N_VERDICTS],
+                                  const char *path);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "coop_abc.h"
 #include "coop_config.h"
@@ -106,22 +107,34 @@ double coop_infer_target_value(const coop_infer_target *t, const coop_record *re
 /* The distance of a finished run of configuration cfg (header comment). */
 double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const coop_record *rec);
 
-/* `coopsim infer CONFIG` (sim/analysis/infer.c): runs the sampler and writes the
- * results directory (manifest.cfg, posterior.csv, generations.csv, models.csv,
- * infer_summary.csv, and predictive.csv unless infer.predictive = 0;
- * docs/OUTPUT.md), a line per generation on standard error unless opts->quiet,
- * and the summary tables on opts->table.  Returns a status with err filled. */
-int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
+/* The sampler of `coopsim infer` (sim/analysis/infer.c) run on inf, its files
+ * written into the existing directory dir: posterior.csv, generations.csv,
+ * models.csv, infer_summary.csv, and predictive.csv unless infer.predictive = 0
+ * (docs/OUTPUT.md); a line per generation on standard error unless opts->quiet,
+ * the summary tables on opts->table (opts: threads, stop, quiet, table).  Returns
+ * a status with err filled (COOP_EINTR when stopped). */
+int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
+                     const char *dir, coop_err *err);
 
-/* `coopsim hypothesis CONFIG --posterior DIR` (sim/analysis/infer_hyp.c): the
- * factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
- * replicates, replicate r with the parameters of one draw from the last generation
- * of DIR/posterior.csv (the particles of its first model, models.csv's first row;
- * systematic resampling, the draws in particle order, u from stream `abc` of item
- * (seed, 2000000, 0)) in
- * both worlds and the key coop_rng_key(seed, 0, r) of `coopsim hypothesis`.
- * Writes opts->dir (manifest.cfg, posterior_hypothesis.csv) and the table. */
-int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,
-                          coop_err *err);
+/* `coopsim hypothesis --posterior DIR` (sim/analysis/infer_hyp.c): the draws are
+ * the particles of the last generation of DIR/posterior.csv of its first model
+ * (models.csv's first row), read and resolved against cfg (NULL with err filled:
+ * COOP_ECONFIG naming the file, COOP_ENOMEM); release with coop_infer_draws_free
+ * (NULL does nothing). */
+typedef struct coop_infer_draws coop_infer_draws;
+
+coop_infer_draws *coop_infer_draws_read(const char *post_dir, const coop_config *cfg,
+                                        coop_err *err);
+void coop_infer_draws_free(coop_infer_draws *d);
+
+/* The factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
+ * replicates on `threads` threads, replicate r with the parameters of one of the
+ * draws d (systematic resampling, the draws in particle order, u from stream `abc`
+ * of item (seed, 2000000, 0)) in both worlds and the key coop_rng_key(seed, 0, r)
+ * of `coopsim hypothesis`; writes dir/posterior_hypothesis.csv and, when table is
+ * not NULL, the table (its first line names post_dir).  Status with err filled. */
+int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *d, int threads,
+                                const char *post_dir, const char *dir, FILE *table,
+                                coop_err *err);
 
 #endif

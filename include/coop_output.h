@@ -107,8 +107,8 @@ int coop_output_close(coop_output *out, const coop_run_info *info, coop_err *err
 void coop_output_abort(coop_output *out);
 
 /* The temporary directory out writes into (for messages and tests, and for a file
- * another module adds to the results: hypothesis.c writes, syncs and closes its
- * hypothesis.csv there before coop_output_close renames the directory). */
+ * another module adds to the results: cmd_hypothesis.c has hypothesis.csv written,
+ * synced and closed there before coop_output_close renames the directory). */
 const char *coop_output_tmpdir(const coop_output *out);
 
 /* ---- replacing a directory (--force, coopsim plot) ----

@@ -1,5 +1,6 @@
-/* coop_sens.h: `coopsim sensitivity`: the configuration's `sensitivity` group and
- * the command that runs it (docs/SENSITIVITY.md).
+/* coop_sens.h: `coopsim sensitivity`: the configuration's `sensitivity` group
+ * (docs/SENSITIVITY.md); the command that runs it is sim/cli/cmd_sensitivity.c
+ * (coop_sens_run, coop_cmd.h).
  *
  * The group names the parameters (any numeric path `--set` reaches, with a range
  * and a linear or log scale), the method (morris or sobol) and its sizes, the
@@ -72,13 +73,5 @@ int coop_sens_load(const coop_config *cfg, coop_sens_cfg *s, coop_err *err);
 
 /* The name of output o of s ("y" for a function). */
 const char *coop_sens_output_name(const coop_sens_cfg *s, size_t o);
-
-/* `coopsim sensitivity`: the design, the runs (cfg->replicates replicates per
- * row, common random numbers within a block), the indices, into the results
- * directory opts->dir (manifest.cfg, sensitivity.csv, sensitivity_design.csv,
- * sensitivity_outputs.csv, sensitivity_variance.csv; docs/OUTPUT.md), renamed
- * into place together; the ranked table to opts->table.  On failure or
- * interruption nothing is left behind. */
-int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
 
 #endif

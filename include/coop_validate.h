@@ -114,14 +114,4 @@ void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V
 extern const char coop_validate_csv_header[];
 extern const char coop_validate_csv_header_point[];
 
-/* How `coopsim validate` runs (coop_experiment.h; resume is unused: a validation
- * is never left half done). */
-typedef coop_run_opts coop_validate_opts;
-
-/* `coopsim validate CONFIG` (sim/cli/cmd_validate.c; the rest of this header is
- * sim/analysis/validate.c's): replicates of the configuration (or of every point of
- * its sweep), the usual results files (coop_output.h), validation.csv (and
- * points.csv for a sweep), and the table.  Returns a status with err filled. */
-int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, coop_err *err);
-
 #endif

@@ -21,14 +21,14 @@
  * thesis predicts a positive difference.  Nothing is kept from one point to the
  * next, so a sweep of any length runs in the memory of one point.
  *
- * Without a sweep, hypothesis.csv is written into the results directory's
- * temporary directory (coop_output_tmpdir) and synced before the directory is
- * renamed into place, so it is as atomic as every other results file.  A sweep's
- * directory is written in place and resumable (coop_output_open_sweep); its
- * hypothesis.csv is computed once the sweep is complete, by feeding the collector
- * from the sweep's outcomes.csv, and renamed into place.  The collector compares
- * the outcome values as outcomes.csv writes them (ten significant digits), so
- * both routes give the same numbers, and so does R on outcomes.csv. */
+ * A sweep's hypothesis.csv is computed once the sweep is complete, by feeding the
+ * collector from the sweep's outcomes.csv (coop_hypothesis_from_outcomes).  The
+ * collector compares the outcome values as outcomes.csv writes them (ten
+ * significant digits), so both routes (the collector as a sink, and the file) give
+ * the same numbers, and so does R on outcomes.csv.  Also here: the hypothesis.csv
+ * writer and the terminal tables (one point's, and a sweep's line per point).  The
+ * command that runs the worlds into a results directory is sim/cli/cmd_hypothesis.c.
+ */
 #include "coop_hypothesis.h"
 
 #include <errno.h>
@@ -40,10 +40,7 @@
 #include <unistd.h>
 
 #include "coop_csv.h"
-#include "coop_drive.h"
 #include "coop_fmt.h"
-#include "coop_output.h"
-#include "coop_progress.h"
 #include "coop_rng.h"
 #include "coop_sweep.h"
 #include "hyp_internal.h"
@@ -99,16 +96,6 @@ static void move_role_events(coop_config *cfg, int from, int to)
         cfg->events[k++] = *ev;
     }
     cfg->n_events = k;
-}
-
-/* Whether some strength of the role is above 0 (else the counterfactual world is
- * the factual one). */
-static int has_strength(const coop_motivator_cfg *m)
-{
-    for (int c = 0; c < COOP_N_MOT; c++)
-        if (coop_motivator_strength(c) && coop_motivator_get(m, c) > 0)
-            return 1;
-    return 0;
 }
 
 int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err)
@@ -847,370 +834,74 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
     return st;
 }
 
-/* ---------------------------------------------------------------- the driver */
-
-/* The plan of a hypothesis test without a sweep: the worlds of w at point 0, with
- * cfg's replicates, seed and series mode (its cfg left to the caller). */
-static coop_plan plain_plan(const coop_config *cfg, const coop_hyp_worlds *w)
+int coop_hyp_make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, coop_err *err)
 {
-    coop_plan plan = {
-        .n_points = 1,
-        .point0 = 0,
-        .n_worlds = w->n,
-        .world_name = w->names,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = cfg->series != COOP_SERIES_NONE,
-    };
-    return plan;
+    return make_world(cfg, h, w, NULL, 0, err);
 }
 
-/* One experiment's comparisons: rows into hypothesis.csv, the last point kept for
- * the table, a verdict line per point for sweeps. */
-typedef struct run_ctx {
-    coop_hyp_csv *csv;
-    coop_hyp_point last;
-    int points;
-    const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
-    FILE *table;
-    int count[COOP_N_VERDICTS]; /* verdicts of the hypothesis by coop_verdict */
-    coop_chan_csv *chan;      /* channels.csv (hypothesis.channels); NULL when off */
-    coop_chan_point *chan_last;  /* the last point's decomposition, for the report */
-} run_ctx;
-
-/* The channel decomposition of a point: its rows, and a copy for the report. */
-static int chan_point(run_ctx *rc, const coop_hyp_point *res, coop_err *err)
+int coop_hyp_has_role(const coop_motivator_cfg *m)
 {
-    if (!res->channels || !rc->chan)
-        return COOP_OK;
-    *rc->chan_last = *res->channels;
-    return coop_chan_csv_write(rc->chan, res->channels, err);
+    for (int c = 0; c < COOP_N_MOT; c++)
+        if (coop_motivator_strength(c) && coop_motivator_get(m, c) > 0)
+            return 1;
+    return 0;
 }
 
-/* channels.csv at path (hypothesis.channels), and room for the report's copy. */
-static int chan_open(run_ctx *rc, const char *path, coop_err *err)
-{
-    if (!(rc->chan_last = malloc(sizeof *rc->chan_last)))
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-    rc->chan = coop_chan_csv_open(path, err);
-    return rc->chan ? COOP_OK : err && err->code ? err->code : COOP_EIO;
-}
+/* ---------------------------------------------------------------- the sweep's table */
 
-/* Removes an unfinished channels.csv; releases the report's copy. */
-static void chan_abort(run_ctx *rc)
+void coop_hypothesis_sweep_header(FILE *out, const coop_config *cfg, const coop_sweep *sw)
 {
-    coop_chan_csv_abort(rc->chan);
-    rc->chan = NULL;
-    free(rc->chan_last);
-    rc->chan_last = NULL;
-}
-
-static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
-{
-    (void)cfg;
-    run_ctx *rc = ctx;
-    rc->last = *res;
-    rc->points++;
-    if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < COOP_N_VERDICTS)
-        rc->count[res->cmp[0].verdict]++;
-    if (rc->sweep && rc->table) {
-        const coop_hyp_result *r = &res->cmp[0].r[res->primary];
-        char vals[256] = "", d[32], lo[32], hi[32], p[32], diff[128];
-        double x[64];
-        size_t np = coop_sweep_n_params(rc->sweep);
-        if (np <= 64)
-            coop_sweep_values(rc->sweep, res->point, x);
-        for (size_t j = 0; j < np && np <= 64; j++) {
-            size_t n = strlen(vals);
-            snprintf(vals + n, sizeof vals - n, "%s%.6g", j ? ", " : "", x[j]);
-        }
-        double l, h;
-        coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
-        snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
-                 num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
-        fprintf(rc->table, "%7d  %-24s %-38s %8s  %-13s", res->point, vals, diff,
-                pval(p, sizeof p, r->p_adj, 0), coop_verdict_name(res->cmp[0].verdict));
-        for (int k = 1; k < res->n_comparisons; k++)
-            fprintf(rc->table, " %s", coop_verdict_name(res->cmp[k].verdict));
-        fputc('\n', rc->table);
-    }
-    int st = chan_point(rc, res, err);
-    return st ? st : coop_hyp_csv_write(rc->csv, res, err);
-}
-
-static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
-                     coop_err *err)
-{
-    if (opts->resume)
-        return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep; a "
-                         "hypothesis test without a sweep group is never left half done");
-    int status = COOP_OK, threads = coop_experiment_threads(opts->threads);
-    run_ctx *rc = calloc(1, sizeof *rc);
-    coop_hyp_collector *col = NULL;
-    coop_progress *pg = NULL;
-    coop_output *out = NULL;
-    char *path = NULL;
-    if (!rc) {
-        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-        goto out;
-    }
-    if (!(out = coop_output_open(opts->dir, cfg, opts->force, err))) {
-        status = err && err->code ? err->code : COOP_EIO;
-        goto out;
-    }
-    const char *tmp = coop_output_tmpdir(out);
-    size_t len = strlen(tmp) + sizeof "/hypothesis.csv";
-    if (!(path = malloc(len))) {
-        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-        goto out;
-    }
-    snprintf(path, len, "%s/hypothesis.csv", tmp);
-    if (!(rc->csv = coop_hyp_csv_open(path, err))) {
-        status = err && err->code ? err->code : COOP_EIO;
-        goto out;
-    }
-    snprintf(path, len, "%s/channels.csv", tmp); /* no longer than hypothesis.csv */
-    if (cfg->hyp.channels && (status = chan_open(rc, path, err)))
-        goto out;
-    coop_sink inner = coop_output_sink(out);
-    if (!(col = coop_hyp_collector_alloc(w->n, cfg->replicates, (uint32_t)cfg->seed, &inner,
-                                         on_point, rc, err))) {
-        status = err && err->code ? err->code : COOP_ENOMEM;
-        goto out;
-    }
-    coop_sink csink = coop_hyp_collector_sink(col);
-    if (!(pg = coop_progress_alloc(opts->progress, 1, 0, (long long)cfg->replicates * w->n,
-                                   opts->stop))) {
-        status = COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-        goto out;
-    }
-    const coop_config *cfgs[COOP_HYP_MAX_WORLDS];
-    for (int k = 0; k < w->n; k++)
-        cfgs[k] = &w->cfg[k];
-    coop_plan plan = plain_plan(cfg, w);
-    plan.cfg = cfgs;
-    coop_run_info info;
-    coop_run_info_start(&info, opts->command, threads);
-    info.subcommand = "hypothesis";
-    coop_sink sink = coop_progress_sink(pg, &csink);
-    status = coop_experiment_run_plan(&plan, threads, &sink, err);
-    coop_progress_free(pg);
-    pg = NULL;
-    if (status == COOP_EINTR)
-        COOP_FAIL(err, status, "interrupted: nothing written");
-    if (status)
-        goto out;
-    status = coop_hyp_csv_close(rc->csv, err);
-    rc->csv = NULL;
-    if (!status)
-        status = coop_chan_csv_close(rc->chan, err);
-    rc->chan = NULL;
-    if (status)
-        goto out;
-    coop_run_info_finish(&info, "complete");
-    status = coop_output_close(out, &info, err);
-    out = NULL; /* released by close, whatever happened */
-    if (status)
-        goto out;
-    if (opts->table && (coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK ||
-                        (rc->chan_last && cfg->hyp.channels &&
-                         coop_channels_print(opts->table, rc->chan_last, cfg) != COOP_OK)))
-        status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard output");
-    if (!opts->quiet)
-        fprintf(stderr, "coopsim: %d worlds x %d replicates of '%s' written to %s/\n", w->n,
-                cfg->replicates, cfg->name, opts->dir);
-out:
-    coop_progress_free(pg);
-    if (rc) {
-        coop_hyp_csv_abort(rc->csv);
-        chan_abort(rc);
-    }
-    coop_output_abort(out);
-    coop_hyp_collector_free(col);
-    free(path);
-    free(rc);
-    return status;
-}
-
-/* The configuration of world `world` at sweep point `point`. */
-typedef struct sweep_ctx {
-    const coop_sweep *sweep;
-    const coop_hypothesis_cfg *hyp;
-} sweep_ctx;
-
-static int sweep_world_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
-{
-    const sweep_ctx *sc = ctx;
-    int st = coop_sweep_config(sc->sweep, point, cfg, err);
-    if (!st)
-        st = make_world(cfg, sc->hyp, world, NULL, 0, err);
-    return st;
-}
-
-/* hypothesis.csv of a complete sweep directory, from its outcomes.csv: written to
- * hypothesis.csv.tmp, synced, renamed. */
-static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opts,
-                                const coop_sweep *sw, int n_worlds, coop_err *err)
-{
-    char tmp[COOP_PATH_MAX + 32], final[COOP_PATH_MAX + 32];
-    snprintf(tmp, sizeof tmp, "%s/hypothesis.csv.tmp", opts->dir);
-    snprintf(final, sizeof final, "%s/hypothesis.csv", opts->dir);
-    run_ctx *rc = calloc(1, sizeof *rc);
-    if (!rc)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-    rc->sweep = sw;
-    rc->table = opts->table;
-    int status = COOP_OK;
-    if (!(rc->csv = coop_hyp_csv_open(tmp, err))) {
-        status = err && err->code ? err->code : COOP_EIO;
-        goto out;
-    }
     const coop_hypothesis_cfg *h = &cfg->hyp;
-    char ctmp[COOP_PATH_MAX + 32], cfinal[COOP_PATH_MAX + 32];
-    snprintf(ctmp, sizeof ctmp, "%s/channels.csv.tmp", opts->dir);
-    snprintf(cfinal, sizeof cfinal, "%s/channels.csv", opts->dir);
-    if (h->channels && (status = chan_open(rc, ctmp, err)))
-        goto out;
-    if (rc->table) {
-        fprintf(rc->table, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
-                "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
-                "t-based CI; p (adj): the verdict's p-value at alpha = %g (the primary outcome "
-                "is the gate; docs/HYPOTHESIS.md).\n",
-                coop_sweep_size(sw), cfg->actors[h->motivator].name,
-                coop_outcome_names[h->primary], h->sesoi[h->primary], 100.0 * (1.0 - h->alpha),
-                h->alpha);
-        char params[256] = "";
-        for (size_t j = 0; j < coop_sweep_n_params(sw); j++) {
-            size_t n = strlen(params);
-            snprintf(params + n, sizeof params - n, "%s%s", j ? ", " : "", coop_sweep_param(sw, j));
-        }
-        char ci[48];
-        snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - h->alpha));
-        fprintf(rc->table, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
-                "values", ci, "p (adj)", "verdict");
-        for (int k = 0; k < h->n_placebo; k++)
-            fprintf(rc->table, " placebo:%s", cfg->actors[h->placebo[k]].name);
-        fputc('\n', rc->table);
+    fprintf(out, "Hypothesis over a sweep of %d points: %s's motivator role, primary "
+            "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
+            "t-based CI; p (adj): the verdict's p-value at alpha = %g (the primary outcome "
+            "is the gate; docs/HYPOTHESIS.md).\n",
+            coop_sweep_size(sw), cfg->actors[h->motivator].name,
+            coop_outcome_names[h->primary], h->sesoi[h->primary], 100.0 * (1.0 - h->alpha),
+            h->alpha);
+    char params[256] = "";
+    for (size_t j = 0; j < coop_sweep_n_params(sw); j++) {
+        size_t n = strlen(params);
+        snprintf(params + n, sizeof params - n, "%s%s", j ? ", " : "", coop_sweep_param(sw, j));
     }
-    if ((status = coop_hypothesis_from_outcomes(opts->dir, cfg, n_worlds, on_point, rc, err)))
-        goto out;
-    status = coop_hyp_csv_close(rc->csv, err);
-    rc->csv = NULL;
-    if (!status)
-        status = coop_chan_csv_close(rc->chan, err);
-    rc->chan = NULL;
-    if (!status && rename(tmp, final) != 0)
-        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", final, tmp,
-                           strerror(errno));
-    if (!status && h->channels && rename(ctmp, cfinal) != 0)
-        status = COOP_FAIL(err, COOP_EIO, "%s: cannot rename %s to it: %s", cfinal, ctmp,
-                           strerror(errno));
-    if (!status && rc->table) {
-        fprintf(rc->table, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
-                "negligible, %d inconclusive (docs/HYPOTHESIS.md); every comparison and outcome "
-                "in %s.\n", rc->points, rc->count[COOP_VERDICT_SUPPORTED],
-                rc->count[COOP_VERDICT_CONTRADICTED], rc->count[COOP_VERDICT_NEGLIGIBLE],
-                rc->count[COOP_VERDICT_INCONCLUSIVE], final);
-        if (fflush(rc->table) != 0 || ferror(rc->table))
-            status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard "
-                               "output");
-    }
-out:
-    if (rc->csv)
-        coop_hyp_csv_abort(rc->csv);
-    chan_abort(rc);
-    free(rc);
-    return status;
+    char ci[48];
+    snprintf(ci, sizeof ci, "difference [%g%% CI]", 100.0 * (1.0 - h->alpha));
+    fprintf(out, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
+            "values", ci, "p (adj)", "verdict");
+    for (int k = 0; k < h->n_placebo; k++)
+        fprintf(out, " placebo:%s", cfg->actors[h->placebo[k]].name);
+    fputc('\n', out);
 }
 
-static int sweep_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
-                     coop_err *err)
+void coop_hypothesis_sweep_line(FILE *out, const coop_hyp_point *res, const coop_sweep *sw)
 {
-    coop_sweep *sw = coop_sweep_alloc(cfg, err);
-    if (!sw)
-        return err && err->code ? err->code : COOP_ENOMEM;
-    sweep_ctx sc = {sw, &cfg->hyp};
-    coop_drive_opts o = {opts->dir, "hypothesis", opts->command, opts->threads, opts->force,
-                         opts->resume, opts->progress, opts->quiet, opts->stop};
-    int ran, status = coop_drive_sweep(cfg, sw, w->n, w->names, sweep_world_cfg, &sc, &o, &ran,
-                                       err);
-    /* The sweep is complete: its hypothesis.csv (again, if it was complete already:
-     * the same bytes). */
-    if (!status)
-        status = sweep_hypothesis_csv(cfg, opts, sw, w->n, err);
-    if (!status && !opts->quiet && ran)
-        fprintf(stderr, "coopsim: %d points x %d worlds x %d replicates of '%s' written to %s/\n",
-                coop_sweep_size(sw), w->n, cfg->replicates, cfg->name, opts->dir);
-    coop_sweep_free(sw);
-    return status;
-}
-
-/* The work of a hypothesis test for a worker rank (coop_hypothesis_work): the
- * worlds, and the sweep when there is one. */
-typedef struct hyp_work {
-    coop_hyp_worlds *worlds;
-    coop_sweep *sweep;
-    sweep_ctx sc;
-} hyp_work;
-
-/* World `world` of point `point`, as rank 0 runs it: of the sweep's point, or a
- * copy of the world without a sweep. */
-static int work_world_cfg(void *ctx, int point, int world, coop_config *cfg, coop_err *err)
-{
-    hyp_work *hw = ctx;
-    if (hw->sweep)
-        return sweep_world_cfg(&hw->sc, point, world, cfg, err);
-    return coop_config_copy(cfg, &hw->worlds->cfg[world], err);
-}
-
-void coop_hypothesis_work_free(coop_work *work)
-{
-    hyp_work *hw = work ? work->ctx : NULL;
-    if (hw) {
-        coop_hyp_worlds_free(hw->worlds);
-        coop_sweep_free(hw->sweep);
-        free(hw);
+    const coop_hyp_result *r = &res->cmp[0].r[res->primary];
+    char vals[256] = "", d[32], lo[32], hi[32], p[32], diff[128];
+    double x[64];
+    size_t np = coop_sweep_n_params(sw);
+    if (np <= 64)
+        coop_sweep_values(sw, res->point, x);
+    for (size_t j = 0; j < np && np <= 64; j++) {
+        size_t n = strlen(vals);
+        snprintf(vals + n, sizeof vals - n, "%s%.6g", j ? ", " : "", x[j]);
     }
-    if (work)
-        memset(work, 0, sizeof *work);
+    double l, h;
+    coop_paired_interval(&r->s, 1.0 - res->alpha, &l, &h);
+    snprintf(diff, sizeof diff, "%s [%s, %s]", num(d, sizeof d, r->s.diff, 1),
+             num(lo, sizeof lo, l, 1), num(hi, sizeof hi, h, 1));
+    fprintf(out, "%7d  %-24s %-38s %8s  %-13s", res->point, vals, diff,
+            pval(p, sizeof p, r->p_adj, 0), coop_verdict_name(res->cmp[0].verdict));
+    for (int k = 1; k < res->n_comparisons; k++)
+        fprintf(out, " %s", coop_verdict_name(res->cmp[k].verdict));
+    fputc('\n', out);
 }
 
-int coop_hypothesis_work(const coop_config *cfg, coop_work *work, coop_err *err)
+void coop_hypothesis_sweep_footer(FILE *out, int points, const int count[COOP_N_VERDICTS],
+                                  const char *path)
 {
-    memset(work, 0, sizeof *work);
-    hyp_work *hw = calloc(1, sizeof *hw);
-    if (!hw)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-    work->ctx = hw;
-    if (!(hw->worlds = coop_hyp_worlds_alloc(cfg, err)) ||
-        (cfg->sweep.present && !(hw->sweep = coop_sweep_alloc(cfg, err)))) {
-        coop_hypothesis_work_free(work);
-        return err && err->code ? err->code : COOP_ENOMEM;
-    }
-    const coop_hyp_worlds *w = hw->worlds;
-    if (hw->sweep) {
-        hw->sc = (sweep_ctx){hw->sweep, &cfg->hyp};
-        *work = coop_drive_sweep_work(cfg, hw->sweep, w->n, w->names, work_world_cfg, hw);
-    } else {
-        work->plan = plain_plan(cfg, w);
-        work->make = work_world_cfg;
-    }
-    return COOP_OK;
-}
-
-int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_err *err)
-{
-    if (!cfg || !opts || !opts->dir)
-        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no configuration or results directory");
-    coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
-    if (!w)
-        return err && err->code ? err->code : COOP_ENOMEM;
-    const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
-    if (!opts->quiet && !cfg->sweep.present &&
-        !has_strength(role))
-        fprintf(stderr, "coopsim: note: actor '%s' has no motivator strength above 0: the "
-                "counterfactual world is the factual one\n", cfg->actors[cfg->hyp.motivator].name);
-    int status = cfg->sweep.present ? sweep_run(cfg, opts, w, err) : plain_run(cfg, opts, w, err);
-    coop_hyp_worlds_free(w);
-    return status;
+    fprintf(out, "\nVerdicts at %d points: %d supported, %d contradicted, %d "
+            "negligible, %d inconclusive (docs/HYPOTHESIS.md); every comparison and outcome "
+            "in %s.\n", points, count[COOP_VERDICT_SUPPORTED],
+            count[COOP_VERDICT_CONTRADICTED], count[COOP_VERDICT_NEGLIGIBLE],
+            count[COOP_VERDICT_INCONCLUSIVE], path);
 }

@@ -1,9 +1,10 @@
 /* infer.c: `coopsim infer` (coop_infer.h): the simulator the ABC-SMC sampler
  * calls (one model run per particle attempt, on the calling thread's own
  * configuration copy and record), the distance of a run to the targets, the
- * posterior predictive checks, and the results directory: posterior.csv,
+ * posterior predictive checks, and the files of the results: posterior.csv,
  * generations.csv, models.csv, infer_summary.csv and predictive.csv
- * (docs/OUTPUT.md), with a line per generation and the summary tables. */
+ * (docs/OUTPUT.md), with a line per generation and the summary tables.  The
+ * results directory is the command's (sim/cli/cmd_infer.c). */
 #include "coop_infer.h"
 
 #include <math.h>
@@ -14,7 +15,6 @@
 
 #include <omp.h>
 
-#include "coop_output.h"
 #include "coop_rng.h"
 
 double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,
@@ -433,46 +433,20 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     return st;
 }
 
-int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err)
+int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
+                     const char *dir, coop_err *err)
 {
-    coop_infer *inf = malloc(sizeof *inf);
-    if (!inf)
-        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-    int st = coop_infer_load(cfg, inf, err);
-    if (st) {
-        free(inf);
-        return st;
-    }
-    coop_output *out = coop_output_open_bare(opts->dir, cfg, opts->force, err);
-    if (!out) {
-        free(inf);
-        return err->code ? err->code : COOP_EIO;
-    }
-    coop_run_info info;
-    coop_run_info_start(&info, opts->command, coop_experiment_threads(opts->threads));
-    info.subcommand = "infer";
-    const char *tmp = coop_output_tmpdir(out);
-    writer w = {inf, open_in(tmp, "posterior.csv"), open_in(tmp, "generations.csv"),
-                open_in(tmp, "models.csv"), opts->quiet ? NULL : stderr, opts->stop};
+    int st = COOP_OK;
+    writer w = {inf, open_in(dir, "posterior.csv"), open_in(dir, "generations.csv"),
+                open_in(dir, "models.csv"), opts->quiet ? NULL : stderr, opts->stop};
     if (!w.posterior || !w.generations || !w.models)
-        st = COOP_FAIL(err, COOP_EIO, "cannot create the inference files in %s", tmp);
+        st = COOP_FAIL(err, COOP_EIO, "cannot create the inference files in %s", dir);
     if (!st) {
         write_headers(&w);
-        st = sample(cfg, inf, opts, &w, tmp, err);
+        st = sample(cfg, inf, opts, &w, dir, err);
     }
     int bad = close_synced(w.posterior) | close_synced(w.generations) | close_synced(w.models);
     if (!st && bad)
-        st = COOP_FAIL(err, COOP_EIO, "cannot write the inference files in %s", tmp);
-    if (st) {
-        coop_output_abort(out);
-        if (st == COOP_EINTR)
-            COOP_FAIL(err, st, "interrupted: nothing written");
-    } else {
-        coop_run_info_finish(&info, "complete");
-        st = coop_output_close(out, &info, err);
-    }
-    if (!st && !opts->quiet)
-        fprintf(stderr, "coopsim: inference of '%s' written to %s/\n", cfg->name, opts->dir);
-    free(inf);
+        st = COOP_FAIL(err, COOP_EIO, "cannot write the inference files in %s", dir);
     return st;
 }

@@ -4,7 +4,8 @@
  * DIR/posterior.csv, the particles of its first model), the same draw and the
  * same random numbers in both worlds of a replicate.  Writes
  * posterior_hypothesis.csv and prints its table (docs/INFERENCE.md, "Verdicts
- * over the posterior"). */
+ * over the posterior"); the results directory is the command's
+ * (sim/cli/cmd_infer.c). */
 #include "coop_infer.h"
 
 #include <math.h>
@@ -14,13 +15,12 @@
 
 #include "coop_csv.h"
 #include "coop_hypothesis.h"
-#include "coop_output.h"
 #include "coop_rng.h"
 #include "coop_stats.h"
 
 /* The last generation's particles of the first model (models.csv) in
  * DIR/posterior.csv. */
-typedef struct draws {
+typedef struct coop_infer_draws {
     int n, n_params;
     char path[COOP_ABC_MAX_PARAMS][COOP_PATH_MAX];
     coop_param_ref ref[COOP_ABC_MAX_PARAMS];
@@ -225,35 +225,44 @@ static int run_all(const coop_config *cfg, const draws *d, int threads, double *
     return st;
 }
 
-int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const coop_run_opts *opts,
-                          coop_err *err)
+coop_infer_draws *coop_infer_draws_read(const char *post_dir, const coop_config *cfg,
+                                        coop_err *err)
 {
-    if (cfg->hyp.motivator < 0)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: no hypothesis.motivator: nothing to test",
-                         cfg->source);
     draws *d = calloc(1, sizeof *d);
+    int st = !d ? COOP_FAIL(err, COOP_ENOMEM, "out of memory") : read_draws(post_dir, cfg, d, err);
+    if (st) {
+        coop_infer_draws_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void coop_infer_draws_free(coop_infer_draws *d)
+{
+    if (d) {
+        free(d->theta);
+        free(d->w);
+    }
+    free(d);
+}
+
+int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *d, int threads,
+                                const char *post_dir, const char *dir, FILE *table,
+                                coop_err *err)
+{
     double *f = malloc((size_t)cfg->replicates * COOP_N_OUTCOMES * sizeof *f);
     double *c = malloc((size_t)cfg->replicates * COOP_N_OUTCOMES * sizeof *c);
-    int st = (!d || !f || !c) ? COOP_FAIL(err, COOP_ENOMEM, "out of memory")
-                              : read_draws(post_dir, cfg, d, err);
-    coop_output *out = st ? NULL : coop_output_open_bare(opts->dir, cfg, opts->force, err);
-    if (!st && !out)
-        st = err->code ? err->code : COOP_EIO;
-    coop_run_info info;
-    int threads = coop_experiment_threads(opts->threads);
-    coop_run_info_start(&info, opts->command, threads);
-    info.subcommand = "hypothesis";
-    if (!st)
-        st = run_all(cfg, d, threads, f, c, err);
+    int st = (!f || !c) ? COOP_FAIL(err, COOP_ENOMEM, "out of memory")
+                        : run_all(cfg, d, threads, f, c, err);
     if (!st) {
         char path[COOP_PATH_MAX + 64];
-        snprintf(path, sizeof path, "%s/posterior_hypothesis.csv", coop_output_tmpdir(out));
+        snprintf(path, sizeof path, "%s/posterior_hypothesis.csv", dir);
         FILE *csv = fopen(path, "w");
-        if (opts->table)
-            fprintf(opts->table, "coopsim hypothesis --posterior %s: %d replicates, parameters "
+        if (table)
+            fprintf(table, "coopsim hypothesis --posterior %s: %d replicates, parameters "
                     "drawn from model %s's posterior (%d particles)\n", post_dir,
                     cfg->replicates, d->model, d->n);
-        st = csv ? write_table(cfg, f, c, cfg->replicates, csv, opts->table) : COOP_EIO;
+        st = csv ? write_table(cfg, f, c, cfg->replicates, csv, table) : COOP_EIO;
         int bad = !csv;
         if (csv) {
             bad = fflush(csv) != 0 || fsync(fileno(csv)) != 0;
@@ -262,17 +271,6 @@ int coop_infer_hypothesis(const coop_config *cfg, const char *post_dir, const co
         if (bad || st)
             st = COOP_FAIL(err, st == COOP_ENOMEM ? st : COOP_EIO, "cannot write %s", path);
     }
-    if (st)
-        coop_output_abort(out);
-    else {
-        coop_run_info_finish(&info, "complete");
-        st = coop_output_close(out, &info, err);
-    }
-    if (d) {
-        free(d->theta);
-        free(d->w);
-    }
-    free(d);
     free(f);
     free(c);
     return st;

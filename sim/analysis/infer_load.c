@@ -5,31 +5,14 @@
 #include "coop_infer.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libconfig.h>
+#include "coop_group.h"
 
-typedef struct ictx {
-    const char *file;
-    const coop_config *cfg;
-    coop_err *err;
-} ictx;
-
-static int ifail(const ictx *c, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int ifail(const ictx *c, const config_setting_t *s, const char *fmt, ...)
-{
-    char msg[COOP_ERR_MAX - 300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return COOP_FAIL(c->err, COOP_ECONFIG, "%s:%d: %s", c->file,
-                     s ? (int)config_setting_source_line(s) : 0, msg);
-}
+/* The group's reader (coop_group.h): file, configuration, errors. */
+typedef coop_group ictx;
 
 /* Number `name` of group g into *out: def when absent (required: an error), else
  * within [lo, hi] (open: bit 1 excludes lo, bit 2 excludes hi). */
@@ -39,17 +22,16 @@ static int get_num(const ictx *c, const config_setting_t *g, const char *where, 
     const config_setting_t *s = config_setting_get_member(g, name);
     if (!s) {
         if (required)
-            return ifail(c, g, "%s: `%s` is required", where, name);
+            return coop_group_fail(c, g, "%s: `%s` is required", where, name);
         *out = def;
         return COOP_OK;
     }
-    int t = config_setting_type(s);
-    if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 && t != CONFIG_TYPE_FLOAT)
-        return ifail(c, s, "%s.%s: a number is required", where, name);
-    double v = config_setting_get_float(s);
+    if (!coop_group_is_number(s))
+        return coop_group_fail(c, s, "%s.%s: a number is required", where, name);
+    double v = coop_group_number(s);
     if (!isfinite(v) || v > hi || v < lo || ((open & 1) && v == lo) || ((open & 2) && v == hi))
-        return ifail(c, s, "%s.%s = %g: allowed %s%g, %g%s", where, name, v, (open & 1) ? "(" : "[",
-                     lo, hi, (open & 2) ? ")" : "]");
+        return coop_group_fail(c, s, "%s.%s = %g: allowed %s%g, %g%s", where, name, v,
+                               (open & 1) ? "(" : "[", lo, hi, (open & 2) ? ")" : "]");
     *out = v;
     return COOP_OK;
 }
@@ -59,9 +41,9 @@ static int get_str(const ictx *c, const config_setting_t *g, const char *where, 
 {
     const config_setting_t *s = config_setting_get_member(g, name);
     if (!s)
-        return ifail(c, g, "%s: `%s` is required", where, name);
+        return coop_group_fail(c, g, "%s: `%s` is required", where, name);
     if (!(*out = config_setting_get_string(s)))
-        return ifail(c, s, "%s.%s: a string is required", where, name);
+        return coop_group_fail(c, s, "%s.%s: a string is required", where, name);
     return COOP_OK;
 }
 
@@ -77,7 +59,7 @@ static int known_keys(const ictx *c, const config_setting_t *g, const char *wher
         for (const char *const *k = keys; *k && !ok; k++)
             ok = n && strcmp(n, *k) == 0;
         if (!ok)
-            return ifail(c, s, "%s: unknown key `%s`", where, n ? n : "?");
+            return coop_group_fail(c, s, "%s: unknown key `%s`", where, n ? n : "?");
     }
     return COOP_OK;
 }
@@ -102,8 +84,10 @@ static int load_prior(const ictx *c, const config_setting_t *g, const char *wher
         return st;
     int k = coop_prior_kind_of(kind);
     if (k < 0)
-        return ifail(c, config_setting_get_member(g, "prior"), "%s.prior = \"%s\": allowed "
-                     "uniform, loguniform, normal, beta", where, kind);
+        return coop_group_fail(c, config_setting_get_member(g, "prior"),
+                               "%s.prior = \"%s\": allowed "
+                               "uniform, loguniform, normal, beta",
+                               where, kind);
     p->kind = (coop_prior_kind)k;
     const char *na = k == COOP_PRIOR_NORMAL ? "mean" : k == COOP_PRIOR_BETA ? "alpha" : "min";
     const char *nb = k == COOP_PRIOR_NORMAL ? "sd" : k == COOP_PRIOR_BETA ? "beta" : "max";
@@ -112,7 +96,7 @@ static int load_prior(const ictx *c, const config_setting_t *g, const char *wher
         return st;
     coop_err e = {0};
     if (coop_prior_check(p, &e))
-        return ifail(c, g, "%s: %s", where, e.text);
+        return coop_group_fail(c, g, "%s: %s", where, e.text);
     return COOP_OK;
 }
 
@@ -125,14 +109,14 @@ static int load_param(const ictx *c, const config_setting_t *g, int i, coop_infe
     const char *path;
     int st;
     if (!config_setting_is_group(g))
-        return ifail(c, g, "%s: a group { path = ...; prior = ...; } is required", where);
+        return coop_group_fail(c, g, "%s: a group { path = ...; prior = ...; } is required", where);
     if ((st = known_keys(c, g, where, keys)) || (st = get_str(c, g, where, "path", &path)))
         return st;
     snprintf(p->path, sizeof p->path, "%s", path);
     p->line = (int)config_setting_source_line(g);
     coop_err e = {0};
     if (coop_config_resolve(c->cfg, path, &p->ref, &e))
-        return ifail(c, g, "%s.path = \"%s\": %s", where, path, e.text);
+        return coop_group_fail(c, g, "%s.path = \"%s\": %s", where, path, e.text);
     if ((st = load_prior(c, g, where, &p->prior)))
         return st;
     double lo = p->prior.kind == COOP_PRIOR_NORMAL ? p->prior.a - 8 * p->prior.b
@@ -142,11 +126,15 @@ static int load_param(const ictx *c, const config_setting_t *g, int i, coop_infe
     const double ends[2] = {lo, hi};
     for (int k = 0; k < 2; k++)
         if (accepts(c->cfg, &p->ref, ends[k], &e))
-            return ifail(c, g, "%s: the %s prior of %s reaches %g, outside the parameter's "
-                         "range (%s); choose a prior inside it%s", where,
-                         coop_prior_name(p->prior.kind), path, ends[k], e.text,
-                         p->prior.kind == COOP_PRIOR_NORMAL ? " (a normal prior must allow "
-                         "mean -/+ 8 sd: use uniform or beta on a bounded parameter)" : "");
+            return coop_group_fail(
+                c, g,
+                "%s: the %s prior of %s reaches %g, outside the parameter's "
+                "range (%s); choose a prior inside it%s",
+                where, coop_prior_name(p->prior.kind), path, ends[k], e.text,
+                p->prior.kind == COOP_PRIOR_NORMAL
+                    ? " (a normal prior must allow "
+                      "mean -/+ 8 sd: use uniform or beta on a bounded parameter)"
+                    : "");
     return COOP_OK;
 }
 
@@ -184,7 +172,7 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
     if (strcmp(buf, "actors") == 0) {
         t->source = COOP_IS_ACTOR;
         if ((t->index = coop_config_actor(cfg, who)) < 0)
-            return ifail(c, g, "%s.metric = \"%s\": no actor `%s`", where, metric, who);
+            return coop_group_fail(c, g, "%s.metric = \"%s\": no actor `%s`", where, metric, who);
         for (t->column = 0; t->column < COOP_ACTOR_METRICS; t->column++)
             if (strcmp(coop_actor_metric_names[t->column], name) == 0)
                 return COOP_OK;
@@ -196,7 +184,7 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
         if (dash)
             *dash = '\0';
         if (!dash || (t->index = coop_config_tie(cfg, pair, dash + 1)) < 0)
-            return ifail(c, g, "%s.metric = \"%s\": no tie `%s`", where, metric, who);
+            return coop_group_fail(c, g, "%s.metric = \"%s\": no tie `%s`", where, metric, who);
         for (t->column = 0; t->column < COOP_TIE_METRICS; t->column++)
             if (strcmp(coop_tie_metric_names[t->column], name) == 0)
                 return COOP_OK;
@@ -207,10 +195,11 @@ static int resolve_metric(const ictx *c, const config_setting_t *g, const char *
         }
     }
 bad:
-    return ifail(c, g, "%s.metric = \"%s\": allowed actors.NAME.METRIC, population.METRIC, "
-                 "ties.A-B.METRIC (or an observable), outcomes.NAME, validation.NAME "
-                 "(docs/INFERENCE.md)",
-                 where, metric);
+    return coop_group_fail(c, g,
+                           "%s.metric = \"%s\": allowed actors.NAME.METRIC, population.METRIC, "
+                           "ties.A-B.METRIC (or an observable), outcomes.NAME, validation.NAME "
+                           "(docs/INFERENCE.md)",
+                           where, metric);
 }
 
 /* The first step whose start date is >= date. */
@@ -229,12 +218,12 @@ static int load_window(const ictx *c, const config_setting_t *g, const char *whe
     int st;
     if (t->source == COOP_IS_OUTCOME || t->source == COOP_IS_VALIDATION) {
         if (has_at || has_range)
-            return ifail(c, g, "%s: `%s` is one number per run: no `at`, `from`, `to`", where,
-                         t->metric);
+            return coop_group_fail(c, g, "%s: `%s` is one number per run: no `at`, `from`, `to`",
+                                   where, t->metric);
         return COOP_OK;
     }
     if (has_at && has_range)
-        return ifail(c, g, "%s: give `at` or `from`/`to`, not both", where);
+        return coop_group_fail(c, g, "%s: give `at` or `from`/`to`, not both", where);
     if (has_at) {
         if ((st = get_num(c, g, where, "at", 0, 1, cfg->start, cfg->end, 0, &at)))
             return st;
@@ -252,7 +241,7 @@ static int load_window(const ictx *c, const config_setting_t *g, const char *whe
     if (t->step_to > cfg->n_steps)
         t->step_to = cfg->n_steps;
     if (t->step_from >= t->step_to)
-        return ifail(c, g, "%s: the window [%g, %g) holds no step", where, from, to);
+        return coop_group_fail(c, g, "%s: the window [%g, %g) holds no step", where, from, to);
     return COOP_OK;
 }
 
@@ -265,8 +254,10 @@ static int load_target(const ictx *c, const config_setting_t *g, int i, coop_inf
     const char *metric;
     int st;
     if (!config_setting_is_group(g))
-        return ifail(c, g, "%s: a group { metric = ...; observed = ...; scale = ...; } is "
-                     "required", where);
+        return coop_group_fail(c, g,
+                               "%s: a group { metric = ...; observed = ...; scale = ...; } is "
+                               "required",
+                               where);
     if ((st = known_keys(c, g, where, keys)) || (st = get_str(c, g, where, "metric", &metric)))
         return st;
     snprintf(t->metric, sizeof t->metric, "%s", metric);
@@ -316,40 +307,43 @@ static int load_model(const ictx *c, const config_setting_t *g, int i, coop_infe
     const char *name;
     int st;
     if (!config_setting_is_group(g))
-        return ifail(c, g, "%s: a group { name = ...; set = [...]; } is required", where);
+        return coop_group_fail(c, g, "%s: a group { name = ...; set = [...]; } is required", where);
     if ((st = known_keys(c, g, where, keys)) || (st = get_str(c, g, where, "name", &name)) ||
         (st = get_num(c, g, where, "prior", 1.0, 0, 0.0, HUGE_VAL, 1, &m->prior_prob)))
         return st;
     if (!coop_config_valid_ident(name))
-        return ifail(c, g, "%s.name = \"%s\": allowed %s", where, name, COOP_IDENT_CHARS);
+        return coop_group_fail(c, g, "%s.name = \"%s\": allowed %s", where, name, COOP_IDENT_CHARS);
     snprintf(m->name, sizeof m->name, "%s", name);
     m->line = (int)config_setting_source_line(g);
     const config_setting_t *set = config_setting_get_member(g, "set");
     int n = set ? config_setting_length(set) : 0;
     if (set && !config_setting_is_array(set) && !config_setting_is_list(set))
-        return ifail(c, set, "%s.set: an array of \"PATH=VALUE\" strings is required", where);
+        return coop_group_fail(c, set, "%s.set: an array of \"PATH=VALUE\" strings is required",
+                               where);
     if (n > COOP_INFER_MAX_SETS)
-        return ifail(c, set, "%s.set: %d overrides (allowed at most %d)", where, n,
+        return coop_group_fail(c, set, "%s.set: %d overrides (allowed at most %d)", where, n,
                      COOP_INFER_MAX_SETS);
     for (m->n_set = 0; m->n_set < n; m->n_set++) {
         const char *s = config_setting_get_string_elem(set, m->n_set);
         const char *eq = s ? strchr(s, '=') : NULL;
         char path[COOP_PATH_MAX], *end;
         if (!eq || eq == s || (size_t)(eq - s) >= sizeof path)
-            return ifail(c, set, "%s.set.%d: \"PATH=VALUE\" is required", where, m->n_set);
+            return coop_group_fail(c, set, "%s.set.%d: \"PATH=VALUE\" is required", where,
+                                   m->n_set);
         snprintf(path, sizeof path, "%.*s", (int)(eq - s), s);
         snprintf(m->set[m->n_set], sizeof m->set[m->n_set], "%s", s);
         m->set_value[m->n_set] = strtod(eq + 1, &end);
         coop_err e = {0};
         if (end == eq + 1 || *end)
-            return ifail(c, set, "%s.set.%d = \"%s\": VALUE must be a number", where, m->n_set, s);
+            return coop_group_fail(c, set, "%s.set.%d = \"%s\": VALUE must be a number", where,
+                                   m->n_set, s);
         if (coop_config_resolve(c->cfg, path, &m->set_ref[m->n_set], &e) ||
             accepts(c->cfg, &m->set_ref[m->n_set], m->set_value[m->n_set], &e))
-            return ifail(c, set, "%s.set.%d = \"%s\": %s", where, m->n_set, s, e.text);
+            return coop_group_fail(c, set, "%s.set.%d = \"%s\": %s", where, m->n_set, s, e.text);
     }
     for (int k = 0; k < i; k++)
         if (strcmp(inf->model[k].name, m->name) == 0)
-            return ifail(c, g, "%s.name = \"%s\": used twice", where, name);
+            return coop_group_fail(c, g, "%s.name = \"%s\": used twice", where, name);
     model_free_params(inf, m);
     return COOP_OK;
 }
@@ -363,10 +357,13 @@ static int get_list(const ictx *c, const config_setting_t *g, const char *name, 
     if (!*out && optional)
         return COOP_OK;
     if (!*out || !config_setting_is_list(*out) || *n < 1)
-        return ifail(c, *out ? *out : g, "infer.%s: a list ( {...}, ... ) of at least one group "
-                     "is required", name);
+        return coop_group_fail(c, *out ? *out : g,
+                               "infer.%s: a list ( {...}, ... ) of at least one group "
+                               "is required",
+                               name);
     if (*n > max)
-        return ifail(c, *out, "infer.%s: %d elements (allowed at most %d)", name, *n, max);
+        return coop_group_fail(c, *out, "infer.%s: %d elements (allowed at most %d)", name, *n,
+                               max);
     return COOP_OK;
 }
 
@@ -390,12 +387,14 @@ static int load_settings(const ictx *c, const config_setting_t *g, coop_infer *i
     inf->seed = (uint32_t)seed;
     if (pop != floor(pop) || gens != floor(gens) || sims != floor(sims) || seed != floor(seed) ||
         ppc != floor(ppc))
-        return ifail(c, g, "infer: population, max_generations, max_simulations, seed and "
-                     "predictive are whole numbers");
+        return coop_group_fail(c, g,
+                               "infer: population, max_generations, max_simulations, seed and "
+                               "predictive are whole numbers");
     if (inf->max_simulations < inf->population)
-        return ifail(c, config_setting_get_member(g, "max_simulations"), "infer.max_simulations "
-                     "= %lld: allowed >= infer.population (%d)", inf->max_simulations,
-                     inf->population);
+        return coop_group_fail(c, config_setting_get_member(g, "max_simulations"),
+                               "infer.max_simulations "
+                               "= %lld: allowed >= infer.population (%d)",
+                               inf->max_simulations, inf->population);
     return COOP_OK;
 }
 
@@ -445,22 +444,15 @@ int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err)
     memset(inf, 0, sizeof *inf);
     ictx c = {cfg->source, cfg, err};
     config_t lc;
-    config_init(&lc);
-    config_set_auto_convert(&lc, 1);
-    int st;
-    if (!config_read_file(&lc, cfg->source)) {
-        st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read the infer group: %s", cfg->source,
-                       config_error_text(&lc));
-    } else {
-        const config_setting_t *g = config_lookup(&lc, "infer");
-        if (!g || !config_setting_is_group(g))
-            st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `infer` group: coopsim infer needs the "
-                           "parameters and targets (docs/INFERENCE.md)%s", cfg->source,
-                           config_lookup(&lc, "run") ? "; a results manifest does not carry "
-                           "the group: run the configuration it came from" : "");
-        else
-            st = load_group(&c, g, inf);
-    }
+    const config_setting_t *g;
+    int st = coop_group_read(&lc, cfg->source, "infer", 1, &g, err);
+    if (!st && !g)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `infer` group: coopsim infer needs the "
+                       "parameters and targets (docs/INFERENCE.md)%s", cfg->source,
+                       config_lookup(&lc, "run") ? "; a results manifest does not carry "
+                       "the group: run the configuration it came from" : "");
+    else if (!st)
+        st = load_group(&c, g, inf);
     config_destroy(&lc);
     return st;
 }

@@ -7,31 +7,15 @@
 #include "coop_sens.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <libconfig.h>
+#include "coop_group.h"
 
 #include "coop_rng.h"
 
-typedef struct sctx {
-    const char *file;
-    coop_err *err;
-} sctx;
-
-static int sfail(const sctx *c, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int sfail(const sctx *c, const config_setting_t *s, const char *fmt, ...)
-{
-    char msg[COOP_ERR_MAX - 300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return COOP_FAIL(c->err, COOP_ECONFIG, "%s:%d: %s", c->file,
-                     s ? (int)config_setting_source_line(s) : 0, msg);
-}
+/* The group's reader (coop_group.h): file, configuration, errors. */
+typedef coop_group sctx;
 
 /* A number (int or float) member of g into *x; absent leaves *x.  Status. */
 static int get_num(const sctx *c, const config_setting_t *g, const char *name, double *x,
@@ -41,13 +25,9 @@ static int get_num(const sctx *c, const config_setting_t *g, const char *name, d
     *where = s;
     if (!s)
         return COOP_OK;
-    int t = config_setting_type(s);
-    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64)
-        *x = (double)config_setting_get_int64(s);
-    else if (t == CONFIG_TYPE_FLOAT)
-        *x = config_setting_get_float(s);
-    else
-        return sfail(c, s, "sensitivity.%s: must be a number", name);
+    if (!coop_group_is_number(s))
+        return coop_group_fail(c, s, "sensitivity.%s: must be a number", name);
+    *x = coop_group_number(s);
     return COOP_OK;
 }
 
@@ -61,8 +41,8 @@ static int get_int(const sctx *c, const config_setting_t *g, const char *name, d
     if (st || !s)
         return st;
     if (x != floor(x) || x < lo || x > hi)
-        return sfail(c, s, "sensitivity.%s = %g: an integer in [%.0f, %.0f] is allowed", name, x,
-                     lo, hi);
+        return coop_group_fail(c, s, "sensitivity.%s = %g: an integer in [%.0f, %.0f] is allowed",
+                               name, x, lo, hi);
     *v = (int)x;
     return COOP_OK;
 }
@@ -73,7 +53,7 @@ static int get_bool(const sctx *c, const config_setting_t *g, const char *name, 
     if (!s)
         return COOP_OK;
     if (config_setting_type(s) != CONFIG_TYPE_BOOL)
-        return sfail(c, s, "sensitivity.%s: must be true or false", name);
+        return coop_group_fail(c, s, "sensitivity.%s: must be true or false", name);
     *v = config_setting_get_bool(s);
     return COOP_OK;
 }
@@ -95,8 +75,11 @@ static int get_enum(const sctx *c, const config_setting_t *g, const char *name,
     for (int i = 0; i < n; i++)
         snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s\"%s\"",
                  i ? ", " : "", names[i]);
-    return sfail(c, s, "sensitivity.%s = %s: one of %s is allowed", name, str ? str : "(not a "
-                 "string)", allowed);
+    return coop_group_fail(c, s, "sensitivity.%s = %s: one of %s is allowed", name,
+                           str ? str
+                               : "(not a "
+                                 "string)",
+                           allowed);
 }
 
 static const char *const method_names[] = {"morris", "sobol"};
@@ -109,8 +92,9 @@ static int load_param(const sctx *c, const coop_config *cfg, int function,
     const config_setting_t *s = config_setting_get_member(e, "path"), *w;
     const char *path = s ? config_setting_get_string(s) : NULL;
     if (!config_setting_is_group(e) || !path || !path[0] || strlen(path) >= COOP_PATH_MAX)
-        return sfail(c, e, "sensitivity.parameters: each element is a group { path = \"...\"; "
-                     "min = ...; max = ...; } with a non-empty path");
+        return coop_group_fail(c, e,
+                               "sensitivity.parameters: each element is a group { path = \"...\"; "
+                               "min = ...; max = ...; } with a non-empty path");
     snprintf(p->path, sizeof p->path, "%s", path);
     p->line = (int)config_setting_source_line(e);
     p->min = p->max = NAN;
@@ -119,16 +103,19 @@ static int load_param(const sctx *c, const coop_config *cfg, int function,
         (st = get_bool(c, e, "log", &p->log)))
         return st;
     if (!isfinite(p->min) || !isfinite(p->max) || !(p->min < p->max))
-        return sfail(c, e, "sensitivity.parameters (%s): min = %g, max = %g: two finite numbers "
-                     "with min < max are required", path, p->min, p->max);
+        return coop_group_fail(
+            c, e,
+            "sensitivity.parameters (%s): min = %g, max = %g: two finite numbers "
+            "with min < max are required",
+            path, p->min, p->max);
     if (p->log && !(p->min > 0.0))
-        return sfail(c, e, "sensitivity.parameters (%s): log = true needs min > 0 (min = %g)",
-                     path, p->min);
+        return coop_group_fail(
+            c, e, "sensitivity.parameters (%s): log = true needs min > 0 (min = %g)", path, p->min);
     if (function >= 0)
         return COOP_OK;
     coop_err e2 = {0};
     if (coop_config_resolve(cfg, path, &p->ref, &e2))
-        return sfail(c, e, "sensitivity.parameters: path = \"%s\": %s", path, e2.text);
+        return coop_group_fail(c, e, "sensitivity.parameters: path = \"%s\": %s", path, e2.text);
     coop_config scratch;
     double ends[2] = {p->min, p->max};
     for (int i = 0; i < 2; i++) {
@@ -137,7 +124,7 @@ static int load_param(const sctx *c, const coop_config *cfg, int function,
         st = coop_config_set_param(&scratch, &p->ref, COOP_OP_SET, ends[i], &e2);
         coop_config_destroy(&scratch);
         if (st)
-            return sfail(c, e, "sensitivity.parameters (%s): %s = %g: %s", path,
+            return coop_group_fail(c, e, "sensitivity.parameters (%s): %s = %g: %s", path,
                          i ? "max" : "min", ends[i], e2.text);
     }
     return COOP_OK;
@@ -150,8 +137,10 @@ static int load_params(const sctx *c, const coop_config *cfg, const config_setti
     int max = s->method == COOP_SENS_SOBOL ? COOP_SOBOL_MAX_K : COOP_SENS_MAX_PARAMS;
     if (!l || !config_setting_is_list(l) || config_setting_length(l) < 1 ||
         config_setting_length(l) > max)
-        return sfail(c, l ? l : g, "sensitivity.parameters: a list of 1 to %d parameters is "
-                     "required with method \"%s\"", max, method_names[s->method]);
+        return coop_group_fail(c, l ? l : g,
+                               "sensitivity.parameters: a list of 1 to %d parameters is "
+                               "required with method \"%s\"",
+                               max, method_names[s->method]);
     s->n_params = (size_t)config_setting_length(l);
     for (size_t i = 0; i < s->n_params; i++) {
         int st = load_param(c, cfg, s->function, config_setting_get_elem(l, (unsigned)i),
@@ -160,12 +149,14 @@ static int load_params(const sctx *c, const coop_config *cfg, const config_setti
             return st;
         for (size_t j = 0; j < i; j++)
             if (strcmp(s->params[j].path, s->params[i].path) == 0)
-                return sfail(c, config_setting_get_elem(l, (unsigned)i),
+                return coop_group_fail(c, config_setting_get_elem(l, (unsigned)i),
                              "sensitivity.parameters: %s is given twice", s->params[i].path);
     }
     if (s->function == COOP_TESTFN_ISHIGAMI && s->n_params != 3)
-        return sfail(c, l, "sensitivity.parameters: function \"ishigami\" has 3 parameters, "
-                     "not %zu", s->n_params);
+        return coop_group_fail(c, l,
+                               "sensitivity.parameters: function \"ishigami\" has 3 parameters, "
+                               "not %zu",
+                               s->n_params);
     return COOP_OK;
 }
 
@@ -214,23 +205,25 @@ static int load_outputs(const sctx *c, const coop_config *cfg, const config_sett
     }
     int n = config_setting_length(l);
     if (!config_setting_is_array(l) || n < 1 || n > max)
-        return sfail(c, l, "sensitivity.outputs: an array of 1 to %d names is required", max);
+        return coop_group_fail(c, l, "sensitivity.outputs: an array of 1 to %d names is required",
+                               max);
     s->n_outputs = (size_t)n;
     for (int i = 0; i < n; i++) {
         const char *name = config_setting_get_string_elem(l, i);
         int found = output_of(s, name);
         if (found >= COOP_N_OUTCOMES && cfg->hyp.motivator < 0)
-            return sfail(c, l, "sensitivity.outputs: %s: the scenario has no motivator "
+            return coop_group_fail(c, l, "sensitivity.outputs: %s: the scenario has no motivator "
                          "(hypothesis.motivator), so no effect to analyse", name);
         for (int j = 0; j < i && found >= 0; j++)
             if (s->outputs[j] == found)
                 found = -2;
         if (found < 0)
-            return sfail(c, l, "sensitivity.outputs: %s: %s", name ? name : "(not a string)",
-                         found == -2 ? "given twice"
-                         : s->function >= 0 ? "a function has the one output \"y\""
-                                            : "not an outcome of outcomes.csv, nor effect:OUTCOME "
-                                              "(docs/OUTPUT.md)");
+            return coop_group_fail(
+                c, l, "sensitivity.outputs: %s: %s", name ? name : "(not a string)",
+                found == -2        ? "given twice"
+                : s->function >= 0 ? "a function has the one output \"y\""
+                                   : "not an outcome of outcomes.csv, nor effect:OUTCOME "
+                                     "(docs/OUTPUT.md)");
         s->outputs[i] = found;
     }
     output_names(s);
@@ -245,22 +238,23 @@ static int load_function(const sctx *c, const config_setting_t *g, coop_sens_cfg
     if (st || (st = get_num(c, g, "noise", &s->noise, &w)))
         return st;
     if (w && (s->function < 0 || !(s->noise >= 0.0) || !isfinite(s->noise)))
-        return sfail(c, w, "sensitivity.noise = %g: a number >= 0, with a function only",
+        return coop_group_fail(c, w, "sensitivity.noise = %g: a number >= 0, with a function only",
                      s->noise);
     const config_setting_t *l = config_setting_get_member(g, "coefficients");
     if (!l)
         return COOP_OK;
     int n = config_setting_length(l);
     if (s->function < 0 || !config_setting_is_array(l) || n < 1 || n > COOP_SENS_MAX_PARAMS)
-        return sfail(c, l, "sensitivity.coefficients: an array of 1 to %d numbers, with a "
-                     "function only", COOP_SENS_MAX_PARAMS);
+        return coop_group_fail(c, l,
+                               "sensitivity.coefficients: an array of 1 to %d numbers, with a "
+                               "function only",
+                               COOP_SENS_MAX_PARAMS);
     s->n_coef = (size_t)n;
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-        s->coef[i] = config_setting_type(e) == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
-                                                                 : (double)config_setting_get_int64(e);
+        s->coef[i] = coop_group_number(e);
         if (!isfinite(s->coef[i]) || (s->function == COOP_TESTFN_G && s->coef[i] < 0.0))
-            return sfail(c, l, "sensitivity.coefficients[%d] = %g: finite (G: >= 0)", i,
+            return coop_group_fail(c, l, "sensitivity.coefficients[%d] = %g: finite (G: >= 0)", i,
                          s->coef[i]);
     }
     return COOP_OK;
@@ -278,7 +272,7 @@ static int check_coefficients(const sctx *c, const config_setting_t *g, coop_sen
                                                            : 1.0;
     }
     if (s->n_coef != want)
-        return sfail(c, config_setting_get_member(g, "coefficients"),
+        return coop_group_fail(c, config_setting_get_member(g, "coefficients"),
                      "sensitivity.coefficients: %zu numbers, but function \"%s\" takes %zu",
                      s->n_coef, function_names[s->function], want);
     return COOP_OK;
@@ -289,8 +283,9 @@ static int load_group(const sctx *c, const coop_config *cfg, const config_settin
 {
     const config_setting_t *m = config_setting_get_member(g, "method"), *w;
     if (!m)
-        return sfail(c, g, "sensitivity: missing required setting 'method' (\"morris\" or "
-                     "\"sobol\")");
+        return coop_group_fail(c, g,
+                               "sensitivity: missing required setting 'method' (\"morris\" or "
+                               "\"sobol\")");
     int st;
     if ((st = get_enum(c, g, "method", method_names, 2, &s->method)) ||
         (st = load_function(c, g, s)))
@@ -305,18 +300,22 @@ static int load_group(const sctx *c, const coop_config *cfg, const config_settin
         (st = get_num(c, g, "level", &s->level, &w)))
         return st;
     if (w && !(s->level > 0.0 && s->level < 1.0))
-        return sfail(c, w, "sensitivity.level = %g: in (0, 1) is allowed", s->level);
+        return coop_group_fail(c, w, "sensitivity.level = %g: in (0, 1) is allowed", s->level);
     if ((st = get_num(c, g, "seed", &seed, &w)))
         return st;
     if (w && (seed != floor(seed) || seed < 0 || seed > 4294967295.0))
-        return sfail(c, w, "sensitivity.seed = %g: an integer in [0, 4294967295]", seed);
+        return coop_group_fail(c, w, "sensitivity.seed = %g: an integer in [0, 4294967295]", seed);
     s->seed = (unsigned long)seed;
     if (s->levels % 2 != 0)
-        return sfail(c, config_setting_get_member(g, "levels"), "sensitivity.levels = %d: an "
-                     "even number is allowed (the step is levels / (2 (levels - 1)))", s->levels);
+        return coop_group_fail(c, config_setting_get_member(g, "levels"),
+                               "sensitivity.levels = %d: an "
+                               "even number is allowed (the step is levels / (2 (levels - 1)))",
+                               s->levels);
     if (s->candidates > 0 && s->candidates < s->n)
-        return sfail(c, config_setting_get_member(g, "candidates"), "sensitivity.candidates = "
-                     "%d: 0 (no spreading) or at least n = %d", s->candidates, s->n);
+        return coop_group_fail(c, config_setting_get_member(g, "candidates"),
+                               "sensitivity.candidates = "
+                               "%d: 0 (no spreading) or at least n = %d",
+                               s->candidates, s->n);
     if ((st = load_params(c, cfg, g, s)) || (st = load_outputs(c, cfg, g, s)))
         return st;
     return s->function >= 0 ? check_coefficients(c, g, s) : COOP_OK;
@@ -336,7 +335,7 @@ static int check_keys(const sctx *c, const config_setting_t *g)
         for (size_t k = 0; known_keys[k] && !ok; k++)
             ok = strcmp(name, known_keys[k]) == 0;
         if (!ok)
-            return sfail(c, e, "sensitivity.%s: unknown setting (docs/SENSITIVITY.md)",
+            return coop_group_fail(c, e, "sensitivity.%s: unknown setting (docs/SENSITIVITY.md)",
                          name);
     }
     return COOP_OK;
@@ -351,23 +350,17 @@ int coop_sens_load(const coop_config *cfg, coop_sens_cfg *s, coop_err *err)
     s->level = 0.95;
     s->seed = cfg->seed;
     s->function = -1;
-    sctx c = {cfg->source, err};
+    sctx c = {cfg->source, cfg, err};
     config_t lc;
-    config_init(&lc);
-    int st;
-    if (!config_read_file(&lc, cfg->source)) {
-        st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read the sensitivity group: %s",
-                       cfg->source, config_error_text(&lc));
-    } else {
-        const config_setting_t *g = config_lookup(&lc, "sensitivity");
-        if (!g || !config_setting_is_group(g))
-            st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `sensitivity` group: coopsim sensitivity "
-                           "needs sensitivity = { method = ...; parameters = ( ... ); } "
-                           "(docs/SENSITIVITY.md)", cfg->source);
-        else if (!(st = check_keys(&c, g))) {
-            s->line = (int)config_setting_source_line(g);
-            st = load_group(&c, cfg, g, s);
-        }
+    const config_setting_t *g;
+    int st = coop_group_read(&lc, cfg->source, "sensitivity", 0, &g, err);
+    if (!st && !g) {
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `sensitivity` group: coopsim sensitivity "
+                       "needs sensitivity = { method = ...; parameters = ( ... ); } "
+                       "(docs/SENSITIVITY.md)", cfg->source);
+    } else if (!st && !(st = check_keys(&c, g))) {
+        s->line = (int)config_setting_source_line(g);
+        st = load_group(&c, cfg, g, s);
     }
     config_destroy(&lc);
     return st;

@@ -19,11 +19,10 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libconfig.h>
+#include "coop_group.h"
 
 const char *const coop_validate_target_names[COOP_V_N] = {
     "tau_signed",          "tau_in_force",           "order_signed",
@@ -186,30 +185,15 @@ void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V
 
 /* ---------------------------------------------------------------- the group */
 
-typedef struct vctx {
-    const char *file;
-    coop_err *err;
-} vctx;
-
-static int vfail(const vctx *c, const config_setting_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int vfail(const vctx *c, const config_setting_t *s, const char *fmt, ...)
-{
-    char msg[COOP_ERR_MAX - 300];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return COOP_FAIL(c->err, COOP_ECONFIG, "%s:%d: %s", c->file,
-                     s ? (int)config_setting_source_line(s) : 0, msg);
-}
+/* The group's reader (coop_group.h): file, configuration, errors. */
+typedef coop_group vctx;
 
 static int g_member(const vctx *c, const config_setting_t *g, const char *name,
                     const config_setting_t **out)
 {
     *out = config_setting_get_member(g, name);
     if (!*out)
-        return vfail(c, g, "validation: missing required setting '%s'", name);
+        return coop_group_fail(c, g, "validation: missing required setting '%s'", name);
     return COOP_OK;
 }
 
@@ -219,12 +203,9 @@ static int g_number(const vctx *c, const config_setting_t *g, const char *name, 
     int st = g_member(c, g, name, &s);
     if (st)
         return st;
-    int ty = config_setting_type(s);
-    if (ty != CONFIG_TYPE_FLOAT && ty != CONFIG_TYPE_INT && ty != CONFIG_TYPE_INT64)
-        return vfail(c, s, "validation.%s must be a number", name);
-    *x = config_setting_get_float(s);
-    if (ty != CONFIG_TYPE_FLOAT)
-        *x = (double)config_setting_get_int64(s);
+    if (!coop_group_is_number(s))
+        return coop_group_fail(c, s, "validation.%s must be a number", name);
+    *x = coop_group_number(s);
     return COOP_OK;
 }
 
@@ -236,7 +217,7 @@ static int g_level(const vctx *c, const coop_config *cfg, const config_setting_t
     if (st)
         return st;
     if (x != floor(x) || x < 1 || x >= cfg->inst.n_levels)
-        return vfail(c, config_setting_get_member(g, name),
+        return coop_group_fail(c, config_setting_get_member(g, name),
                      "validation.%s = %g is not an agreement level in 1..%d", name, x,
                      cfg->inst.n_levels - 1);
     *level = (int)x;
@@ -249,9 +230,9 @@ static int g_actor(const vctx *c, const coop_config *cfg, const config_setting_t
 {
     const char *name = config_setting_get_string(s);
     if (!name)
-        return vfail(c, s, "validation.%s must be an actor name (a string)", what);
+        return coop_group_fail(c, s, "validation.%s must be an actor name (a string)", what);
     if ((*actor = coop_config_actor(cfg, name)) < 0)
-        return vfail(c, s, "validation.%s = \"%s\": no actor of that name", what, name);
+        return coop_group_fail(c, s, "validation.%s = \"%s\": no actor of that name", what, name);
     return COOP_OK;
 }
 
@@ -267,7 +248,7 @@ static int g_state(const vctx *c, const coop_config *cfg, const coop_validation 
             *ix = i;
             return COOP_OK;
         }
-    return vfail(c, s, "validation.%s = \"%s\" is not one of validation.states", what,
+    return coop_group_fail(c, s, "validation.%s = \"%s\" is not one of validation.states", what,
                  cfg->actors[a].name);
 }
 
@@ -279,16 +260,16 @@ static int g_dates(const vctx *c, const config_setting_t *g, const char *name, i
     if (st)
         return st;
     if (!config_setting_is_aggregate(s) || config_setting_length(s) != n)
-        return vfail(c, s, "validation.%s must list %d dates, one per state (0 = never)", name, n);
+        return coop_group_fail(c, s, "validation.%s must list %d dates, one per state (0 = never)",
+                               name, n);
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-        int ty = config_setting_type(e);
-        if (ty != CONFIG_TYPE_FLOAT && ty != CONFIG_TYPE_INT && ty != CONFIG_TYPE_INT64)
-            return vfail(c, e, "validation.%s.%d must be a number", name, i);
-        double x = ty == CONFIG_TYPE_FLOAT ? config_setting_get_float(e)
-                                           : (double)config_setting_get_int64(e);
+        if (!coop_group_is_number(e))
+            return coop_group_fail(c, e, "validation.%s.%d must be a number", name, i);
+        double x = coop_group_number(e);
         if (x < 0)
-            return vfail(c, e, "validation.%s.%d = %g: a date, or 0 for never", name, i, x);
+            return coop_group_fail(c, e, "validation.%s.%d = %g: a date, or 0 for never", name, i,
+                                   x);
         d[i] = x == 0 ? INFINITY : x;
     }
     return COOP_OK;
@@ -302,7 +283,8 @@ static int read_trade(const vctx *c, const config_setting_t *where, const char *
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return vfail(c, where, "validation.trade_file: cannot open %s: %s", path, strerror(errno));
+        return coop_group_fail(c, where, "validation.trade_file: cannot open %s: %s", path,
+                               strerror(errno));
     char line[1024];
     int n_years = 0, lineno = 0, st = COOP_OK, header = 0;
     double year[COOP_V_MAX_YEARS];
@@ -413,7 +395,8 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
         return st;
     if (!config_setting_is_aggregate(s) || config_setting_length(s) < 2
         || config_setting_length(s) > COOP_V_MAX_STATES)
-        return vfail(c, s, "validation.states must list 2 to %d actors", COOP_V_MAX_STATES);
+        return coop_group_fail(c, s, "validation.states must list 2 to %d actors",
+                               COOP_V_MAX_STATES);
     v->n_states = config_setting_length(s);
     for (int i = 0; i < v->n_states; i++) {
         const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
@@ -421,11 +404,12 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
             return st;
         for (int k = 0; k < i; k++)
             if (v->state[k] == v->state[i])
-                return vfail(c, e, "validation.states names '%s' twice",
+                return coop_group_fail(c, e, "validation.states names '%s' twice",
                              cfg->actors[v->state[i]].name);
-        v->tie[i] = coop_config_tie(cfg, cfg->actors[v->target].name, cfg->actors[v->state[i]].name);
+        v->tie[i] =
+            coop_config_tie(cfg, cfg->actors[v->target].name, cfg->actors[v->state[i]].name);
         if (v->tie[i] < 0)
-            return vfail(c, e, "validation.states: no tie between '%s' and '%s'",
+            return coop_group_fail(c, e, "validation.states: no tie between '%s' and '%s'",
                          cfg->actors[v->target].name, cfg->actors[v->state[i]].name);
     }
     if ((st = g_level(c, cfg, g, "signed_level", &v->signed_level))
@@ -444,37 +428,40 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
         || (st = g_member(c, g, "early", &s)))
         return st;
     if (!config_setting_is_aggregate(s) || config_setting_length(s) < 1)
-        return vfail(c, s, "validation.early must list at least one state");
+        return coop_group_fail(c, s, "validation.early must list at least one state");
     v->n_early = config_setting_length(s);
     for (int i = 0; i < v->n_early; i++)
         if ((st = g_state(c, cfg, v, config_setting_get_elem(s, (unsigned)i), "early",
                           &v->early[i])))
             return st;
     if (!isfinite(v->obs_signed[v->late]))
-        return vfail(c, g, "validation: the late state needs an observed signing date");
+        return coop_group_fail(c, g, "validation: the late state needs an observed signing date");
     double es = 0;
     for (int i = 0; i < v->n_early; i++) {
         if (!isfinite(v->obs_signed[v->early[i]]))
-            return vfail(c, g, "validation: every early state needs an observed signing date");
+            return coop_group_fail(c, g,
+                                   "validation: every early state needs an observed signing date");
         es += v->obs_signed[v->early[i]];
     }
 
     const char *obs, *file;
     if ((st = g_member(c, g, "observable", &s)))
         return st;
-    if (!(obs = config_setting_get_string(s)) || (v->observable = coop_config_observable(cfg, obs)) < 0)
-        return vfail(c, s, "validation.observable must name an observable of the configuration");
+    if (!(obs = config_setting_get_string(s)) ||
+        (v->observable = coop_config_observable(cfg, obs)) < 0)
+        return coop_group_fail(
+            c, s, "validation.observable must name an observable of the configuration");
     if ((st = g_number(c, g, "trade_from", &v->trade_from))
         || (st = g_number(c, g, "trade_to", &v->trade_to))
         || (st = g_number(c, g, "decline_from", &v->decline_from))
         || (st = g_number(c, g, "decline_to", &v->decline_to)))
         return st;
     if (!(v->trade_to > v->trade_from))
-        return vfail(c, g, "validation: trade_to must be after trade_from");
+        return coop_group_fail(c, g, "validation: trade_to must be after trade_from");
     if ((st = g_member(c, g, "trade_file", &s)))
         return st;
     if (!(file = config_setting_get_string(s)))
-        return vfail(c, s, "validation.trade_file must be a file name");
+        return coop_group_fail(c, s, "validation.trade_file must be a file name");
     /* relative to the configuration's directory (a manifest's is absolute: config.c) */
     char path[2 * COOP_PATH_MAX];
     const char *slash = strrchr(cfg->source, '/');
@@ -489,7 +476,8 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
     const config_setting_t *tg = config_setting_get_member(g, "tolerances");
     if (tg) {
         if (!config_setting_is_group(tg))
-            return vfail(c, tg, "validation.tolerances must be a group TARGET = number; ...");
+            return coop_group_fail(c, tg,
+                                   "validation.tolerances must be a group TARGET = number; ...");
         for (int i = 0; i < config_setting_length(tg); i++) {
             const config_setting_t *e = config_setting_get_elem(tg, (unsigned)i);
             const char *nm = config_setting_name(e);
@@ -497,12 +485,12 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
             for (int k = 0; k < COOP_V_N; k++)
                 if (strcmp(nm, coop_validate_target_names[k]) == 0)
                     t = k;
-            double x = config_setting_get_float(e);
-            if (config_setting_type(e) != CONFIG_TYPE_FLOAT)
-                x = (double)config_setting_get_int64(e);
+            double x = coop_group_number(e);
             if (t < 0 || !(x > 0))
-                return vfail(c, e, "validation.tolerances.%s: a target name with a positive "
-                             "number", nm);
+                return coop_group_fail(c, e,
+                                       "validation.tolerances.%s: a target name with a positive "
+                                       "number",
+                                       nm);
             v->tolerance[t] = x;
         }
     }
@@ -521,22 +509,15 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
 int coop_validation_load(const coop_config *cfg, coop_validation *v, coop_err *err)
 {
     memset(v, 0, sizeof *v);
-    vctx c = {cfg->source, err};
+    vctx c = {cfg->source, cfg, err};
     config_t lc;
-    config_init(&lc);
-    config_set_auto_convert(&lc, 1);
-    int st;
-    if (!config_read_file(&lc, cfg->source)) {
-        st = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot read the validation group: %s", cfg->source,
-                       config_error_text(&lc));
-    } else {
-        const config_setting_t *g = config_lookup(&lc, "validation");
-        if (!g || !config_setting_is_group(g))
-            st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `validation` group: coopsim validate needs "
-                           "the targets (docs/VALIDATION.md)", cfg->source);
-        else
-            st = load_group(&c, cfg, g, v);
-    }
+    const config_setting_t *g;
+    int st = coop_group_read(&lc, cfg->source, "validation", 1, &g, err);
+    if (!st && !g)
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `validation` group: coopsim validate needs "
+                       "the targets (docs/VALIDATION.md)", cfg->source);
+    else if (!st)
+        st = load_group(&c, cfg, g, v);
     config_destroy(&lc);
     return st;
 }

@@ -18,7 +18,7 @@
  * the variance of the row means the estimator apportions (A and B rows for Sobol',
  * all rows for Morris); noise_share = var_noise / var_total is the part of it that
  * is replicate noise, not parameters (docs/SENSITIVITY.md). */
-#include "coop_sens.h"
+#include "coop_cmd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,6 +32,7 @@
 #include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_rng.h"
+#include "coop_sens.h"
 #include "coop_stats.h"
 #include "coop_sweep.h"
 

@@ -3,7 +3,7 @@
  * validation.csv written point by point into a results directory that output.c
  * owns (the usual files of a run, or for a sweep manifest.cfg and points.csv
  * only), a sweep's points driven by drive.c, and the tables printed. */
-#include "coop_validate.h"
+#include "coop_cmd.h"
 
 #include <errno.h>
 #include <math.h>
@@ -16,6 +16,7 @@
 #include "coop_output.h"
 #include "coop_progress.h"
 #include "coop_sweep.h"
+#include "coop_validate.h"
 
 typedef struct vrun {
     const coop_validation *v;

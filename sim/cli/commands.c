@@ -1,8 +1,9 @@
 /* commands.c: the body of every coopsim command (coop_commands.h) and the table
  * main.c looks them up in.  Each command turns the parsed command line and the
  * loaded configuration into a call of its module: the experiment with the results
- * directory as its sink (run), the sweep driver (sweep), hypothesis.c,
- * validate.c, tournament.c, plot.c.  Every results directory is owned by
+ * directory as its sink (run), the sweep driver (sweep), the drivers of
+ * cmd_hypothesis.c, cmd_validate.c, cmd_sensitivity.c and cmd_infer.c,
+ * tournament.c, plot.c.  Every results directory is owned by
  * output.c (coop_output.h); a command only names it.  Stopping signals are
  * caught here: the handler only sets a flag that the experiment checks between
  * replicates, so nothing stops inside the parallel region. */
@@ -13,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "coop_cmd.h"
 #include "coop_drive.h"
 #include "coop_experiment.h"
 #include "coop_hypothesis.h"
-#include "coop_infer.h"
 #include "coop_output.h"
 #include "coop_plot.h"
 #include "coop_population.h"
@@ -228,7 +229,7 @@ static int hypothesis_auto(const coop_cli *cli, const coop_config *cfg, coop_run
 }
 
 /* `coopsim hypothesis`: the paired factual/counterfactual/placebo experiment, at
- * one point or at every point of the sweep (sim/analysis/hypothesis.c); the verdict table
+ * one point or at every point of the sweep (sim/cli/cmd_hypothesis.c); the verdict table
  * goes to stdout; stops cleanly on SIGINT or SIGTERM. */
 static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
@@ -236,7 +237,7 @@ static int cmd_hypothesis(const coop_cli *cli, const coop_config *cfg, coop_err 
     results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
-    if (cli->posterior) { /* verdicts over an inference posterior (sim/analysis/infer_hyp.c) */
+    if (cli->posterior) { /* verdicts over an inference posterior (sim/cli/cmd_infer.c) */
         if (cli->replicates_auto || cfg->sweep.present || cli->resume)
             return COOP_FAIL(err, COOP_ECONFIG, "--posterior runs one point with a fixed number "
                              "of replicates: no sweep group, --replicates auto or --resume");
@@ -315,7 +316,7 @@ static int cmd_sensitivity(const coop_cli *cli, const coop_config *cfg, coop_err
 }
 
 /* `coopsim infer`: ABC-SMC over the configuration's infer group
- * (sim/analysis/infer.c); the summary goes to stdout. */
+ * (sim/cli/cmd_infer.c); the summary goes to stdout. */
 static int cmd_infer(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     if (refuse_resume(cli, "inference", err))

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "coop_cli.h"
+#include "coop_cmd.h"
 #include "coop_commands.h"
 #include "coop_config.h"
 #include "coop_drive.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
-#include "coop_hypothesis.h"
 #include "coop_sweep.h"
 
 static int root_main(int argc, char **argv);

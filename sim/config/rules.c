@@ -1,4 +1,6 @@
-/* rules.c: the decision-rule schema (see coop_rules.h).
+/* rules.c: the decision-rule schema (see coop_rules.h), part of the configuration
+ * layer: the configuration validates against it, the strategy module (model layer)
+ * implements the behaviour behind each id.
  *
  * Defaults and their sources:
  * - gtft generosity 1/3: Nowak & Sigmund (1992), g = min(1 - (T-R)/(R-S), (R-P)/(T-P))
