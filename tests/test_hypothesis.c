@@ -35,6 +35,7 @@
 #include "coop_rng.h"
 #include "e2e.h"
 #include "files.h"
+#include "outcomes_fixture.h"
 #include "plan.h"
 
 #define SMALL "tests/data/hyp_small.cfg"
@@ -81,25 +82,6 @@ static void run_worlds(const coop_config *cfg, got *g)
     cr_assert(eq(int, g->calls, 1));
     coop_hyp_collector_free(col);
     coop_hyp_worlds_free(w);
-}
-
-/* Runs replicates 0..R-1 of cfg, replicate r with key coop_rng_key(master, 0, r),
- * and stores its outcome o at out[o * R + r] (the layout of
- * coop_hypothesis_compare's values for one world). */
-static void run_outcomes(const coop_config *cfg, uint32_t master, int R, double *out)
-{
-    coop_err err = {0};
-    coop_model *model = coop_model_alloc(cfg, &err);
-    cr_assert_not_null(model, "%s", err.text);
-    coop_record *rec = coop_record_alloc(cfg, 0);
-    cr_assert_not_null(rec);
-    for (int r = 0; r < R; r++) {
-        coop_model_run(model, coop_rng_key(master, 0, (uint32_t)r), rec);
-        for (int o = 0; o < COOP_N_OUTCOMES; o++)
-            out[o * R + r] = rec->outcome[o];
-    }
-    coop_record_free(rec);
-    coop_model_free(model);
 }
 
 /* ---- world construction ---- */

@@ -25,6 +25,7 @@
 #include "coop_rng.h"
 #include "e2e.h"
 #include "files.h"
+#include "outcomes_fixture.h"
 
 #define SMALL "tests/data/hyp_small.cfg"
 #define TWIN "tests/data/hyp_twin.cfg"
@@ -177,22 +178,6 @@ Test(verdict, headline_says_when_the_replicates_are_too_few)
 }
 
 /* ---- size under a true null ---- */
-
-static void run_outcomes(const coop_config *cfg, uint32_t master, int R, double *out)
-{
-    coop_err err = {0};
-    coop_model *model = coop_model_alloc(cfg, &err);
-    cr_assert_not_null(model, "%s", err.text);
-    coop_record *rec = coop_record_alloc(cfg, 0);
-    cr_assert_not_null(rec);
-    for (int r = 0; r < R; r++) {
-        coop_model_run(model, coop_rng_key(master, 0, (uint32_t)r), rec);
-        for (int o = 0; o < COOP_N_OUTCOMES; o++)
-            out[o * R + r] = rec->outcome[o];
-    }
-    coop_record_free(rec);
-    coop_model_free(model);
-}
 
 /* tests/data/hyp_twin.cfg: KG an exact copy of the motivator KZ, so factual vs
  * placebo:KG is a true null on regional_cohesion (symmetric in the two).  200
