@@ -87,7 +87,7 @@ Test(sens_e2e, ishigami_sobol)
         double tol = 1.5 / sqrt((double)ns[m]);
         for (int i = 0; i < 3; i++) {
             double v[6];
-            char p[4];
+            char p[16];
             snprintf(p, sizeof p, "x%d", i + 1);
             read_row(out, "y", p, v, 6);
             cr_assert(fabs(v[0] - s1[i]) < tol, "N %d: S1_%d = %.4f", ns[m], i + 1, v[0]);
