@@ -231,7 +231,7 @@ Test(sweep_e2e, existing_directory_needs_force_or_resume)
  * rows take about 32 KiB a point: a 120 KiB tmpfs fills during point 3 or so),
  * --resume finishes once there is room.  Needs permission to mount a tmpfs
  * (root); skipped otherwise. */
-Test(sweep_e2e, full_device_fails_cleanly_and_resumes, .timeout = 60)
+Test(sweep_e2e, full_device_fails_cleanly_and_resumes, .timeout = 120)
 {
     char tmp[64], mnt[128], ref[128], d[160], cmd[512];
     e2e_tmpdir(tmp, sizeof tmp);
