@@ -238,6 +238,17 @@ Test(states, placebo_difference_in_differences_on_the_common_set)
                                    "others_coop_target is supported for KG, TJ and contradicted "
                                    "for UZ"), "%s", buf);
     free(buf);
+    /* the whole table: the all-others placebo line is labelled secondary and comes
+     * before the like-for-like reading */
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    cr_assert(eq(int, coop_hypothesis_print(f, res, &c), COOP_OK));
+    fclose(f);
+    const char *all = strstr(buf, "Placebo over all the others");
+    const char *lfl = strstr(buf, "Placebo like for like");
+    cr_assert(all && lfl && all < lfl, "%s", buf);
+    cr_assert_not_null(strstr(all, "a secondary reading"), "%s", buf);
+    free(buf);
     free(res);
     free(sv);
     coop_config_destroy(&c);

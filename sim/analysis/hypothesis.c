@@ -641,7 +641,8 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
     fprintf(out, "\n* primary outcome; (-) fewer is better, so difference = other world - "
             "factual.\n");
     if (res->n_comparisons > 1) {
-        fprintf(out, "Placebo (%s, primary outcome):", coop_outcome_names[res->primary]);
+        fprintf(out, "Placebo over all the others (%s, primary outcome; a secondary reading: "
+                "the like-for-like one follows):", coop_outcome_names[res->primary]);
         for (int k = 1; k < res->n_comparisons; k++)
             fprintf(out, "%s %s %s", k > 1 ? ";" : "", res->cmp[k].name,
                     coop_verdict_name(res->cmp[k].verdict));
