@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "coop_config.h"
+#include "coop_model.h"
 #include "coop_rules.h"
 
 static inline void *fx_calloc(size_t n, size_t size)
@@ -245,6 +246,20 @@ static inline coop_config *fx_eu_ca(void)
     fx_event(cfg, 4, 2014.5, COOP_F_TIE_OBS, fx_tie_of(cfg, FX_EU, FX_KZ), 0, COOP_OP_MUL, 0.7);
     fx_event(cfg, 5, 2017.5, COOP_F_ACTOR_OPENNESS, FX_UZ, 0, COOP_OP_ADD, 0.2);
     return cfg;
+}
+
+/* 1 when two records of the same configuration hold the same bytes: every
+ * per-step series, the milestones and the outcome scalars. */
+static inline int fx_same_records(const coop_record *a, const coop_record *b)
+{
+    size_t na = (size_t)a->n_steps * a->n_actors * COOP_ACTOR_METRICS;
+    size_t nt = (size_t)a->n_steps * a->n_ties * (COOP_TIE_METRICS + a->n_obs);
+    size_t np = (size_t)a->n_steps * COOP_POP_METRICS;
+    return memcmp(a->actor, b->actor, na * sizeof(double)) == 0
+           && memcmp(a->tie, b->tie, nt * sizeof(double)) == 0
+           && memcmp(a->pop, b->pop, np * sizeof(double)) == 0
+           && memcmp(a->milestone, b->milestone, a->n_ties * a->n_levels * sizeof(int)) == 0
+           && memcmp(a->outcome, b->outcome, sizeof a->outcome) == 0;
 }
 
 #endif

@@ -175,16 +175,22 @@ Test(abc, ks_distance_and_p_value)
 enum { ROUNDS = 20, K_OBS = 7 };
 
 /* Model 0: k' ~ Binomial(ROUNDS, theta[0]); model 1: the same with p = 1/2. */
+static double binomial_distance(int model, const double *theta, uint64_t key, int k_obs)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, coop_rng_stream(key, COOP_STREAM_MAIN, 0));
+    double p = model == 0 ? theta[0] : 0.5;
+    double d = fabs((double)gsl_ran_binomial(r, p, ROUNDS) - k_obs);
+    gsl_rng_free(r);
+    return d;
+}
+
 static int sim_binomial(void *ctx, int model, const double *theta, uint64_t key, double *d,
                         coop_err *err)
 {
     (void)ctx;
     (void)err;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(r, coop_rng_stream(key, COOP_STREAM_MAIN, 0));
-    double p = model == 0 ? theta[0] : 0.5;
-    *d = fabs((double)gsl_ran_binomial(r, p, ROUNDS) - K_OBS);
-    gsl_rng_free(r);
+    *d = binomial_distance(model, theta, key, K_OBS);
     return COOP_OK;
 }
 
@@ -386,11 +392,7 @@ static int sim_record(void *ctx, int model, const double *theta, uint64_t key, d
 {
     (void)ctx;
     (void)err;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(r, coop_rng_stream(key, COOP_STREAM_MAIN, 0));
-    double p = model == 0 ? theta[0] : 0.5;
-    *d = fabs((double)gsl_ran_binomial(r, p, ROUNDS) - k_record);
-    gsl_rng_free(r);
+    *d = binomial_distance(model, theta, key, k_record);
     return COOP_OK;
 }
 

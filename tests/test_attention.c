@@ -33,18 +33,6 @@ static coop_record *run_full(const coop_config *cfg, unsigned long seed)
     return rec;
 }
 
-static int same_records(const coop_record *a, const coop_record *b)
-{
-    size_t na = (size_t)a->n_steps * a->n_actors * COOP_ACTOR_METRICS;
-    size_t nt = (size_t)a->n_steps * a->n_ties * (COOP_TIE_METRICS + a->n_obs);
-    size_t np = (size_t)a->n_steps * COOP_POP_METRICS;
-    return memcmp(a->actor, b->actor, na * sizeof(double)) == 0
-           && memcmp(a->tie, b->tie, nt * sizeof(double)) == 0
-           && memcmp(a->pop, b->pop, np * sizeof(double)) == 0
-           && memcmp(a->milestone, b->milestone, a->n_ties * a->n_levels * sizeof(int)) == 0
-           && memcmp(a->outcome, b->outcome, sizeof a->outcome) == 0;
-}
-
 /* T (target), M (motivator, region 0), K (M's regional neighbour); every actor allc,
  * engagement 1, weights 4 (every tie always on), engagement dynamics off (alpha =
  * delta = 0), so that only the budget and the initiatives move T's engagement.  T's
@@ -169,14 +157,14 @@ Test(attention, no_ceiling_above_the_budget_is_byte_identical)
         coop_config *cfg = fx_eu_ca();
         set_agenda(cfg, ceilings[k]);
         coop_record *b = run_full(cfg, 7);
-        cr_assert(same_records(a, b), "attention_max %g changed the run", ceilings[k]);
+        cr_assert(fx_same_records(a, b), "attention_max %g changed the run", ceilings[k]);
         coop_record_free(b);
         fx_free(cfg);
     }
     coop_config *cfg = fx_eu_ca();
     set_agenda(cfg, 5.0);
     coop_record *b = run_full(cfg, 7);
-    cr_assert(!same_records(a, b), "an expandable budget changed nothing");
+    cr_assert(!fx_same_records(a, b), "an expandable budget changed nothing");
     coop_record_free(b);
     fx_free(cfg);
     coop_record_free(a);
@@ -203,7 +191,7 @@ Test(attention, channel_off_switches_the_mechanism_off)
         if (how == 1) /* the other channels still act */
             cr_assert_gt(cfg->actors[FX_KZ].motivator.demonstration, 0.0);
         coop_record *a = run_full(plain, 11), *b = run_full(cfg, 11);
-        cr_assert(same_records(a, b), "%s: the target's keys acted without initiatives",
+        cr_assert(fx_same_records(a, b), "%s: the target's keys acted without initiatives",
                   how == 0 ? "role removed" : "initiative_rate 0");
         coop_record_free(a);
         coop_record_free(b);

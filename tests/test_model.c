@@ -61,18 +61,6 @@ static double tm(const coop_record *rec, int step, int tie, int metric)
     return rec->tie[((size_t)step * rec->n_ties + (size_t)tie) * w + (size_t)metric];
 }
 
-static int same_records(const coop_record *a, const coop_record *b)
-{
-    size_t na = (size_t)a->n_steps * a->n_actors * COOP_ACTOR_METRICS;
-    size_t nt = (size_t)a->n_steps * a->n_ties * (COOP_TIE_METRICS + a->n_obs);
-    size_t np = (size_t)a->n_steps * COOP_POP_METRICS;
-    return memcmp(a->actor, b->actor, na * sizeof(double)) == 0
-           && memcmp(a->tie, b->tie, nt * sizeof(double)) == 0
-           && memcmp(a->pop, b->pop, np * sizeof(double)) == 0
-           && memcmp(a->milestone, b->milestone, a->n_ties * a->n_levels * sizeof(int)) == 0
-           && memcmp(a->outcome, b->outcome, sizeof a->outcome) == 0;
-}
-
 /* A two-player match in one domain: always engaged, no noise, beta = gamma = 0. */
 static coop_config *match_cfg(int rule_a, int rule_b, int rounds)
 {
@@ -144,7 +132,7 @@ Test(model, noise_zero_deterministic_rules_are_deterministic)
     cfg->noise = 0.0, cfg->eng_alpha = 0.0, cfg->eng_delta = 0.0;
     fx_motivator(cfg, FX_KZ, -1, 0, 0, 0, 0);
     coop_record *a = run_full(cfg, 1, NULL), *b = run_full(cfg, 99, NULL);
-    cr_assert(same_records(a, b), "different seeds gave different deterministic runs");
+    cr_assert(fx_same_records(a, b), "different seeds gave different deterministic runs");
     /* tft (EU) and allc (UZ) cooperate in every domain at every step */
     int t = fx_tie_of(cfg, FX_EU, FX_UZ);
     for (int s = 0; s < cfg->n_steps; s++)
@@ -154,7 +142,7 @@ Test(model, noise_zero_deterministic_rules_are_deterministic)
     /* with noise the same seeds differ */
     cfg->noise = 0.05;
     a = run_full(cfg, 1, NULL), b = run_full(cfg, 99, NULL);
-    cr_assert(!same_records(a, b));
+    cr_assert(!fx_same_records(a, b));
     coop_record_free(a);
     coop_record_free(b);
     fx_free(cfg);
@@ -198,7 +186,7 @@ Test(model, same_seed_same_run_and_model_reuse)
     coop_model_run(m, 7, a);
     coop_model_run(m, 8, b);
     coop_model_run(m, 7, b); /* the same model, re-initialised */
-    cr_assert(same_records(a, b));
+    cr_assert(fx_same_records(a, b));
     coop_record_free(a);
     coop_record_free(b);
     coop_model_free(m);
@@ -627,15 +615,15 @@ Test(model, zero_strength_motivator_is_byte_identical_to_none)
     coop_record *zero = run_full(cfg, 2024, NULL);
     fx_motivator(cfg, FX_KZ, -1, 0.0, 0.0, 0.0, 0.0);
     coop_record *none = run_full(cfg, 2024, NULL);
-    cr_assert(same_records(zero, none));
+    cr_assert(fx_same_records(zero, none));
     /* initiative impact alone, with rate 0, is still zero strength */
     fx_motivator(cfg, FX_KZ, FX_EU, 0.0, 0.9, 0.0, 0.0);
     coop_record *impact = run_full(cfg, 2024, NULL);
-    cr_assert(same_records(impact, none));
+    cr_assert(fx_same_records(impact, none));
     /* and the default motivator does change the run */
     fx_motivator(cfg, FX_KZ, FX_EU, 0.1, 0.2, 0.2, 0.05);
     coop_record *on = run_full(cfg, 2024, NULL);
-    cr_assert(!same_records(on, none));
+    cr_assert(!fx_same_records(on, none));
     coop_record_free(zero);
     coop_record_free(none);
     coop_record_free(impact);
