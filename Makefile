@@ -42,6 +42,8 @@ MPIPROG  := $(BUILD)/coopsim-mpi
 DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
+# docs/TUTORIAL.md's R and pandas blocks (tests/tutorial.sh, run by make test).
+DEB_PKGS += Rscript:r-base-core pandas:python3-pandas
 
 .PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi mutate
 .DEFAULT_GOAL := all
@@ -84,7 +86,8 @@ deps:
 	for pair in $(DEB_PKGS); do \
 	  mod=$${pair%%:*}; deb=$${pair#*:}; \
 	  case $$mod in \
-	    pkg-config|gnuplot|mpirun|mpicc) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pkg-config|gnuplot|mpirun|mpicc|Rscript) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pandas) /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || missing="$$missing $$deb";; \
 	    *) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$mod || missing="$$missing $$deb";; \
 	  esac; \
 	done; \
