@@ -19,9 +19,10 @@
 #
 # The first failure stops the run: "FILE:LINE: what failed" (LINE: the line of the
 # fence in FILE) and the end of the block's output; exit status 1.  The scratch copy
-# holds the tree without .git, results/ and build/, plus build/coopsim and build/obj
-# (with their times, so `make` there has nothing to do); it is removed at the end
-# unless TUTORIAL_KEEP=1.
+# holds the tree without .git, results/ and build/, plus build/coopsim (or $COOPSIM)
+# and build/obj (with their times, so `make` there has nothing to do); it is removed
+# at the end unless TUTORIAL_KEEP=1, which also keeps each block's output
+# (blocks/N.out beside it): the way to refresh a quoted output.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 doc=${1:-$root/docs/TUTORIAL.md}
@@ -47,6 +48,11 @@ mkdir -p "$scratch/results" "$scratch/build"
 for b in coopsim obj; do
     [ -e "$root/build/$b" ] && cp -a "$root/build/$b" "$scratch/build/"
 done
+# The program under test, when COOPSIM names one (make test's; make sanitize's
+# build/asan/coopsim), stands in for build/coopsim, newer than the objects.
+if [ -n "${COOPSIM:-}" ] && [ -x "$COOPSIM" ]; then
+    cp "$COOPSIM" "$scratch/build/coopsim" && touch "$scratch/build/coopsim"
+fi
 
 # Split the document: run block N is $blocks/N.{kind,line,code}; its quoted output
 # $blocks/N.text, its expectations $blocks/N.expect, its exit status $blocks/N.status
