@@ -120,6 +120,10 @@ check_text() {
     }' "$2" "$1"
 }
 
+# The blocks run as in a reader's shell: not as part of an outer make (make test's
+# MAKEFLAGS would carry its jobserver and variables, such as make sanitize's BUILD,
+# into the tutorial's `make`).
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 n=$(ls "$blocks" | grep -c '\.kind$')
 declare -A created   # the cfg files written so far
 cd "$scratch" || exit 1
