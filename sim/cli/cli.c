@@ -21,7 +21,7 @@ static const char *const command_names[] = {
     [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
     [COOP_CMD_SENSITIVITY] = "sensitivity",
     [COOP_CMD_INFER] = "infer",
-    [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
+    [COOP_CMD_PLOT] = "plot", [COOP_CMD_REPORT] = "report", [COOP_CMD_HELP] = "help",
     [COOP_CMD_VERSION] = "version",
 };
 
@@ -32,6 +32,7 @@ static const char *const command_args[] = {
     [COOP_CMD_SENSITIVITY] = "CONFIG [options]",
     [COOP_CMD_INFER] = "CONFIG [options]",
     [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
+    [COOP_CMD_REPORT] = "RESULTS_DIR [-o FILE]",
 };
 
 static const char *const command_summary[] = {
@@ -44,6 +45,7 @@ static const char *const command_summary[] = {
     [COOP_CMD_SENSITIVITY] = "Morris screening or Sobol' indices -> sensitivity.csv",
     [COOP_CMD_INFER] = "ABC-SMC posterior of the infer group's parameters (and models)",
     [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
+    [COOP_CMD_REPORT] = "one self-contained HTML page of a results directory",
 };
 
 const char *coop_cli_command_name(coop_command cmd)
@@ -53,7 +55,7 @@ const char *coop_cli_command_name(coop_command cmd)
 
 static coop_command command_of(const char *name)
 {
-    for (int c = COOP_CMD_RUN; c <= COOP_CMD_PLOT; c++)
+    for (int c = COOP_CMD_RUN; c <= COOP_CMD_REPORT; c++)
         if (strcmp(command_names[c], name) == 0)
             return (coop_command)c;
     return COOP_CMD_NONE;
@@ -79,9 +81,29 @@ static const char options_text[] =
     "      --quiet           no progress bar\n"
     "  -h, --help            this help\n";
 
+/* `coopsim report --help` after its usage line (docs/OUTPUT.md, "report.html"). */
+static const char report_text[] =
+    "Writes one self-contained HTML page of RESULTS_DIR (any command's results\n"
+    "directory): what the directory is and what each file holds; for a hypothesis\n"
+    "test the verdict table as `coopsim hypothesis` prints it (recomputed from\n"
+    "outcomes.csv); the results tables (hypothesis, channels, validation,\n"
+    "tournament, sensitivity, inference: the first 200 rows of each, the number left\n"
+    "out said); the figures of `coopsim plot` embedded as PNG (drawn first into\n"
+    "RESULTS_DIR/figures/ when there are none); the command that reproduces the\n"
+    "results; the manifest verbatim; the version.  No script, no network access:\n"
+    "it opens in any browser and prints.\n\n"
+    "Writes: RESULTS_DIR/report.html (or FILE), replaced only when complete;\n"
+    "RESULTS_DIR/figures/ when it had no figures (as `coopsim plot`).\n\n"
+    "Options:\n"
+    "  -o, --output FILE     the page (default: RESULTS_DIR/report.html)\n"
+    "      --quiet           print nothing\n\n"
+    "Example:\n"
+    "  coopsim hypothesis configs/eu_ca.cfg --replicates 200 -o results/kz\n"
+    "  coopsim report results/kz        # then open results/kz/report.html\n";
+
 void coop_cli_usage(FILE *out, coop_command topic)
 {
-    if (topic >= COOP_CMD_RUN && topic <= COOP_CMD_PLOT) {
+    if (topic >= COOP_CMD_RUN && topic <= COOP_CMD_REPORT) {
         fprintf(out, "Usage: coopsim %s %s\n\n%s.\n\n", command_names[topic], command_args[topic],
                 command_summary[topic]);
         if (topic == COOP_CMD_CHECK)
@@ -125,7 +147,9 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "prints the parameters ranked by ST or mu*.  `function = \"ishigami\"` (or\n"
                   "\"g\", \"linear\") replaces the simulation by an analytic test function.\n\n",
                   out);
-        if (topic != COOP_CMD_PLOT)
+        if (topic == COOP_CMD_REPORT)
+            fputs(report_text, out);
+        else if (topic != COOP_CMD_PLOT)
             fputs(options_text, out);
         else
             fputs("Draws into RESULTS_DIR/figures/ (or OUT), through a temporary folder that\n"
@@ -140,7 +164,7 @@ void coop_cli_usage(FILE *out, coop_command topic)
     fputs("coopsim: agent-based simulation of cooperation on networks\n\n"
           "Usage:\n",
           out);
-    for (int c = COOP_CMD_RUN; c <= COOP_CMD_PLOT; c++)
+    for (int c = COOP_CMD_RUN; c <= COOP_CMD_REPORT; c++)
         fprintf(out, "  coopsim %-10s %-17s %s\n", command_names[c], command_args[c],
                 command_summary[c]);
     fputs("  coopsim --help | --version\n\n", out);
@@ -240,7 +264,8 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     cli->cmd = command_of(argv[1]);
     if (cli->cmd == COOP_CMD_NONE)
         return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: run, sweep, "
-                         "hypothesis, validate, check, tournament, sensitivity, infer, plot)", argv[1]);
+                         "hypothesis, validate, check, tournament, sensitivity, infer, plot, "
+                         "report)", argv[1]);
 
     /* getopt_long over the arguments after the command; argv[1] acts as argv[0]. */
     int sub_argc = argc - 1;
@@ -322,7 +347,8 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     }
     if (optind >= sub_argc)
         return COOP_FAIL(err, COOP_ECONFIG, "%s: missing %s", command_names[cli->cmd],
-                         cli->cmd == COOP_CMD_PLOT ? "RESULTS_DIR" : "CONFIG");
+                         cli->cmd == COOP_CMD_PLOT || cli->cmd == COOP_CMD_REPORT ? "RESULTS_DIR"
+                                                                             : "CONFIG");
     cli->input = sub_argv[optind++];
     if (optind < sub_argc)
         return COOP_FAIL(err, COOP_ECONFIG, "%s: unexpected argument '%s'",
