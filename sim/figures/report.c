@@ -242,11 +242,12 @@ static void page_head(rpt *r, const config_t *lc)
         fputs("</strong>", f);
     }
     fputs(".  This page by coopsim " COOP_VERSION " (<code>coopsim report</code>).</p>\n"
-          "</header>\n<nav aria-label=\"Contents\"><p>Contents: <a href=\"#verdict\">verdict"
-          "</a> &middot; <a href=\"#tables\">results tables</a> &middot; <a href=\"#figures\">"
-          "figures</a> &middot; <a href=\"#files\">files</a> &middot; <a href=\"#reproduce\">"
-          "reproduce</a> &middot; <a href=\"#manifest\">manifest</a></p></nav>\n<main>\n",
-          f);
+          "</header>\n<nav aria-label=\"Contents\"><p>Contents: ", f);
+    if (strcmp(r->kind, "hypothesis") == 0) /* rpt_verdict writes a section */
+        fputs("<a href=\"#verdict\">verdict</a> &middot; ", f);
+    fputs("<a href=\"#tables\">results tables</a> &middot; <a href=\"#figures\">figures</a> "
+          "&middot; <a href=\"#files\">files</a> &middot; <a href=\"#reproduce\">reproduce</a> "
+          "&middot; <a href=\"#manifest\">manifest</a></p></nav>\n<main>\n", f);
 }
 
 /* How to reproduce the results: the recorded command and the manifest's. */
