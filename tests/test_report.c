@@ -6,9 +6,10 @@
  * external resource, every <img> a data: URI with alt text, every table with
  * column headers and a caption, lang set, the verdict headline exactly as the
  * command printed it) and rendered in a real browser, Debian's chromium
- * headless (installed by `make test`): a test-only copy of the page, with a
- * script that counts the images decoded and the load errors, is dumped as DOM
- * (--dump-dom); the tournament page is printed to PDF (--print-to-pdf).  Then
+ * headless (installed by `make test`): a test-only copy of the page, with its
+ * print style sheet applied at an A4 page's width and a script that counts the
+ * images decoded, the load errors and the elements wider than the page, is dumped
+ * as DOM (--dump-dom); the tournament page is printed to PDF (--print-to-pdf).  Then
  * the bounds (a CSV of a million rows gives a page of its first rows), the
  * escaping of text from files, and the errors (exit status 2). */
 #include <criterion/criterion.h>
@@ -79,8 +80,10 @@ static void check_page(const char *page, int min_images)
     cr_expect_eq(count(page, "<th>"), 0, "every header cell has a scope");
 }
 
-/* Renders a copy of page (with a script in its head that counts images decoded
- * and load errors) in chromium; returns the DOM (malloc'ed). */
+/* Renders a copy of page (with a script in its head that counts images decoded,
+ * load errors and elements wider than the window) in chromium; returns the DOM
+ * (malloc'ed): with the print style sheet applied to the screen, in a window as
+ * wide as an A4 page's text (190 mm, 718 px at 96 px per inch). */
 static char *render_dom(const char *dir, const char *page)
 {
     char copy[512], profile[512], cmd[2048];
@@ -90,23 +93,28 @@ static char *render_dom(const char *dir, const char *page)
         "<head><script>var loadErrors = 0;"
         "window.addEventListener('error', function () { loadErrors++; }, true);"
         "window.addEventListener('load', function () {"
-        " var im = document.images, ok = 0;"
+        " var im = document.images, ok = 0, wide = 0, w = document.documentElement.clientWidth;"
         " for (var i = 0; i < im.length; i++) if (im[i].complete && im[i].naturalWidth > 0) ok++;"
+        " document.querySelectorAll('body *').forEach(function (e) {"
+        "  if (e.getBoundingClientRect().right > w + 0.5) wide++; });"
         " var d = document.createElement('p'); d.id = 'probe';"
         " d.textContent = 'decoded ' + ok + ' of ' + im.length + ' images, ' + loadErrors +"
-        " ' load errors';"
+        " ' load errors, ' + wide + ' too wide';"
         " document.body.appendChild(d); });</script>";
-    const char *head = strstr(page, "<head>");
-    cr_assert_not_null(head);
+    const char *head = strstr(page, "<head>"), *media = strstr(page, "@media print{");
+    cr_assert(head && media && head < media);
     FILE *f = fopen(copy, "w");
     cr_assert_not_null(f);
     fwrite(page, 1, (size_t)(head - page), f);
     fputs(probe, f);
-    fputs(head + 6, f);
+    fwrite(head + 6, 1, (size_t)(media - head - 6), f);
+    fputs("@media all{", f);
+    fputs(media + 13, f);
     cr_assert_eq(fclose(f), 0);
     snprintf(cmd, sizeof cmd, "timeout 120 chromium --headless --no-sandbox --disable-gpu "
-             "--no-first-run --user-data-dir='%s' --virtual-time-budget=10000 --dump-dom "
-             "'file://%s' > '%s/dom.html' 2>/dev/null", profile, copy, dir);
+             "--no-first-run --user-data-dir='%s' --virtual-time-budget=10000 "
+             "--window-size=718,1000 --hide-scrollbars --dump-dom 'file://%s' > '%s/dom.html' "
+             "2>/dev/null", profile, copy, dir);
     cr_assert_eq(system(cmd), 0, "chromium failed (is the chromium package installed? "
                  "`make test` installs it): %s", cmd);
     snprintf(copy, sizeof copy, "%s/dom.html", dir);
@@ -185,12 +193,15 @@ Test(report, hypothesis_page_renders, .timeout = 240)
     cr_expect_str_eq(pre, table);
     free(page);
 
-    /* Rendered: every image decoded, no load error, the verdict in the text. */
+    /* Rendered with the print style sheet at an A4 page's width: every image
+     * decoded, no load error, nothing wider than the page (not the 21 columns of
+     * hypothesis.csv nor the verdict table's lines), the verdict in the text. */
     page = slurp_all(path, NULL);
     char *dom = render_dom(tmp, page);
-    char want[64];
+    char want[96];
     int imgs = count(page, "<img ");
-    snprintf(want, sizeof want, "decoded %d of %d images, 0 load errors", imgs, imgs);
+    snprintf(want, sizeof want, "decoded %d of %d images, 0 load errors, 0 too wide", imgs,
+             imgs);
     cr_expect(strstr(dom, want), "want '%s' in the DOM: %.300s", want,
               strstr(dom, "id=\"probe\"") ? strstr(dom, "id=\"probe\"") : "(no probe)");
     unescape(dom);

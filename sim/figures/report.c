@@ -182,7 +182,7 @@ static const char style[] =
     ".note{color:#4a4a4a;font-style:italic}\n"
     ".verdict{font-size:1.1em;border-left:0.35em solid #0b5394;background:#eef4fb;"
     "padding:0.6em 0.9em}\n"
-    "figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #cfcfcf}\n"
+    "figure{margin:1.5em 0}img{max-width:100%;height:auto;box-sizing:border-box;border:1px solid #cfcfcf}\n"
     "figcaption{font-size:0.9em;color:#333}\n"
     "a{color:#0b5394}\n"
     "@media print{\n"

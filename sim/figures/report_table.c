@@ -168,8 +168,9 @@ static int verdict_text(rpt *r, char **text, coop_err *err)
         coop_hypothesis_sweep_header(v.out, &r->cfg, sw);
     if (!status)
         status = coop_hypothesis_from_outcomes(r->dir, &r->cfg, w->n, on_point, &v, err);
-    if (!status && sw)
-        coop_hypothesis_sweep_footer(v.out, v.points, v.count, "hypothesis.csv");
+    char csv[RPT_PATH]; /* the footer names the file as the command did */
+    if (!status && sw && !(status = rpt_join(csv, sizeof csv, r->dir, "hypothesis.csv", err)))
+        coop_hypothesis_sweep_footer(v.out, v.points, v.count, csv);
     if (v.out && fclose(v.out) != 0 && !status)
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory for the verdict table");
     coop_sweep_free(sw);
