@@ -43,8 +43,8 @@ typedef struct coop_report_opts {
 int coop_report(const char *dir, const coop_report_opts *opts, coop_err *err);
 
 /* Appends s HTML-escaped (&, <, >, ", ') to f; n bytes, or up to its NUL when n
- * is (size_t)-1.  Bytes that are not valid UTF-8 and control characters other
- * than tab and line feed are written as U+FFFD. */
+ * is (size_t)-1.  Control characters other than tab and line feed are written as
+ * U+FFFD; other bytes as they are (the page is UTF-8, as coopsim's files are). */
 void coop_report_escape(FILE *f, const char *s, size_t n);
 
 #endif
