@@ -212,8 +212,8 @@ typedef enum coop_resume_state {
 } coop_resume_state;
 
 /* What DIR holds for `coopsim COMMAND ... --resume` of cfg.  Errors: COOP_EINVAL
- * when DIR exists but is not a results directory or its run's status is neither
- * "complete" nor "interrupted"; COOP_ECONFIG when its manifest's configuration
+ * when DIR exists but is not a results directory of COOPSIM COMMAND (its run
+ * group's subcommand) or its run's status is neither "complete" nor "interrupted"; COOP_ECONFIG when its manifest's configuration
  * (compared as resolved text, as a sweep's resume does) differs from cfg's, the
  * message naming the first differing line. */
 int coop_output_resume_state(const char *dir, const coop_config *cfg, const char *command,

@@ -869,6 +869,11 @@ int coop_output_resume_state(const char *dir, const coop_config *cfg, const char
                            "same configuration and options (coopsim %s %s --resume), or start "
                            "afresh with --force", dir, mpath, line, here, there, command, mpath);
     }
+    char want[96];
+    snprintf(want, sizeof want, "\n  subcommand = \"%s\";\n", command);
+    if (!status && !strstr(run + 2, want))
+        status = COOP_FAIL(err, COOP_EINVAL, "%s: not the results of `coopsim %s`: nothing to "
+                           "resume", dir, command);
     const char *sline = status ? NULL : strstr(run + 2, "\n  status = \"");
     if (!status && sline && strncmp(sline + 13, "complete\"", 9) == 0)
         *state = COOP_RESUME_COMPLETE;
