@@ -2,7 +2,9 @@
  * SIGTERM or SIGINT, then finished with `--resume` from the directory's manifest
  * (on another thread count), give exactly the files of an uninterrupted run; the
  * refusals of --resume; and a manifest that carries the sensitivity or infer group
- * reproduces the run (docs/OUTPUT.md, "Interrupting sensitivity and infer"). */
+ * reproduces the run (docs/OUTPUT.md, "Interrupting sensitivity and infer").  With
+ * COOPSIM_MPI (make test sets it when mpicc exists) the interrupted sensitivity
+ * analysis is also resumed by 2 ranks of coopsim-mpi. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -81,6 +83,18 @@ static void sens_resume(int sobol, int sig)
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
     cr_assert(!e2e_exists(path), "an interrupted analysis has no indices");
 
+    const char *mpi = getenv("COOPSIM_MPI");
+    if (mpi && *mpi) { /* the same, resumed by 2 ranks of coopsim-mpi */
+        char cmd[1024], copy[128];
+        snprintf(copy, sizeof copy, "%s/mpi", tmp);
+        snprintf(cmd, sizeof cmd, "cp -r %s %s && OMPI_MCA_btl_vader_single_copy_mechanism=none "
+                 "OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none "
+                 "mpirun --allow-run-as-root --oversubscribe -np 2 %s sensitivity "
+                 "%s/manifest.cfg --resume --threads 1 --quiet", dir, copy, mpi, copy);
+        r = e2e_capture(cmd);
+        cr_assert_eq(r->status, 0, "%s", r->err);
+        cr_assert(e2e_same_csvs(ref, copy), "files resumed under MPI differ");
+    }
     r = e2e_run("sensitivity %s/manifest.cfg --resume --threads 1 --quiet", dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_assert(e2e_same_csvs(ref, dir), "resumed files differ");
