@@ -121,7 +121,7 @@ int coop_infer_read_state(const coop_infer *inf, const char *dir, coop_abc_gen *
         char why[COOP_ERR_MAX];
         snprintf(why, sizeof why, "%s", err->text);
         coop_abc_gen_free(g);
-        return COOP_FAIL(err, st, "cannot resume: %s; start afresh with --force", why);
+        return COOP_FAIL(err, COOP_EIO, "cannot resume: %s; start afresh with --force", why);
     }
     /* As the sampler left them: model probabilities summed in particle order. */
     for (int i = 0; i < g->n; i++)
