@@ -75,7 +75,7 @@ static const char options_text[] =
     "      --series MODE     per-step data kept: none, summary or full (sets output.series)\n"
     "      --force           replace coopsim's files in an existing results directory\n"
     "                        (other files there are kept)\n"
-    "      --resume          finish an interrupted sweep\n"
+    "      --resume          finish an interrupted sweep, sensitivity or infer\n"
     "      --posterior DIR   hypothesis: draw each replicate's parameters from the posterior\n"
     "                        of `coopsim infer` in DIR (docs/INFERENCE.md)\n"
     "      --quiet           no progress bar\n"
@@ -127,7 +127,9 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "posterior summary and predictive checks; writes manifest.cfg,\n"
                   "posterior.csv, generations.csv, models.csv, infer_summary.csv and\n"
                   "predictive.csv (docs/OUTPUT.md).  --seed N sets the sampler's seed (unless\n"
-                  "infer.seed is given).  Results are identical for any --threads.\n\n",
+                  "infer.seed is given).  Results are identical for any --threads.  Ctrl-C\n"
+                  "(or SIGTERM) keeps the complete generations; `coopsim infer\n"
+                  "DIR/manifest.cfg --resume` finishes the run with the same files.\n\n",
                   out);
         else if (topic == COOP_CMD_SWEEP)
             fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
@@ -145,7 +147,9 @@ void coop_cli_usage(FILE *out, coop_command topic)
                   "block, bootstrap intervals.  Writes sensitivity.csv, sensitivity_design.csv,\n"
                   "sensitivity_outputs.csv, sensitivity_variance.csv (docs/OUTPUT.md) and\n"
                   "prints the parameters ranked by ST or mu*.  `function = \"ishigami\"` (or\n"
-                  "\"g\", \"linear\") replaces the simulation by an analytic test function.\n\n",
+                  "\"g\", \"linear\") replaces the simulation by an analytic test function.\n"
+                  "Ctrl-C (or SIGTERM) keeps the complete blocks; `coopsim sensitivity\n"
+                  "DIR/manifest.cfg --resume` finishes the analysis with the same files.\n\n",
                   out);
         if (topic == COOP_CMD_REPORT)
             fputs(report_text, out);

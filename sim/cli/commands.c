@@ -118,8 +118,8 @@ static int refuse_resume(const coop_cli *cli, const char *what, coop_err *err)
 {
     if (!cli->resume)
         return COOP_OK;
-    return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep (coopsim "
-                     "sweep); a %s is never left half done", what);
+    return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep, sensitivity "
+                     "analysis or inference; a %s is never left half done", what);
 }
 
 /* ---- the commands ---- */
@@ -303,26 +303,24 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
 }
 
 /* `coopsim sensitivity`: Morris screening or Sobol' indices of the configuration's
- * sensitivity group (cmd_sensitivity.c); the ranked table goes to stdout. */
+ * sensitivity group (cmd_sensitivity.c); the ranked table goes to stdout; stops
+ * cleanly on SIGINT or SIGTERM, ready for --resume. */
 static int cmd_sensitivity(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
-    if (refuse_resume(cli, "sensitivity analysis", err))
-        return err->code;
     char dir[COOP_PATH_MAX];
-    results_dir(cli, cfg, 0, dir, sizeof dir);
+    results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
     return coop_sens_run(cfg, &opts, err);
 }
 
 /* `coopsim infer`: ABC-SMC over the configuration's infer group
- * (sim/cli/cmd_infer.c); the summary goes to stdout. */
+ * (sim/cli/cmd_infer.c); the summary goes to stdout; stops cleanly on SIGINT or
+ * SIGTERM after the last complete generation, ready for --resume. */
 static int cmd_infer(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
-    if (refuse_resume(cli, "inference", err))
-        return err->code;
     char dir[COOP_PATH_MAX];
-    results_dir(cli, cfg, 0, dir, sizeof dir);
+    results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
     return coop_infer_run(cfg, &opts, err);

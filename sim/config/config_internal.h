@@ -172,4 +172,8 @@ double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *m
 /* The file's `validation` group kept as text in cfg->validation. */
 int cfg_keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg);
 
+/* The file's group `name` (sensitivity, infer), when it has one, kept as the text
+ * "NAME = ...;\n" in *text (owned; comments dropped).  COOP_ENOMEM on failure. */
+int cfg_keep_group(const ctx *c, const config_setting_t *root, const char *name, char **text);
+
 #endif

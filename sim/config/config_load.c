@@ -894,7 +894,9 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = cfg_load_actors(c, root, cfg))
         || (st = cfg_load_ties(c, root, cfg)) || (st = load_hypothesis(c, root, cfg))
         || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg))
-        || (st = cfg_keep_validation(c, root, cfg)))
+        || (st = cfg_keep_validation(c, root, cfg))
+        || (st = cfg_keep_group(c, root, "sensitivity", &cfg->sensitivity))
+        || (st = cfg_keep_group(c, root, "infer", &cfg->infer)))
         return st;
     return COOP_OK;
 }
@@ -1038,6 +1040,8 @@ void coop_config_destroy(coop_config *cfg)
     free(cfg->overrides);
     free(cfg->snapshots);
     free(cfg->validation);
+    free(cfg->sensitivity);
+    free(cfg->infer);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -1077,6 +1081,9 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
     dst->snapshots = dup_array(src->snapshots, src->n_snapshots, sizeof *src->snapshots, &bad);
     dst->validation = dup_array(src->validation, src->validation ? strlen(src->validation) + 1 : 0,
                                 1, &bad);
+    dst->sensitivity = dup_array(src->sensitivity,
+                                 src->sensitivity ? strlen(src->sensitivity) + 1 : 0, 1, &bad);
+    dst->infer = dup_array(src->infer, src->infer ? strlen(src->infer) + 1 : 0, 1, &bad);
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;

@@ -154,11 +154,13 @@ const key cfg_schema[] = {
         "`trade_file` relative to the results directory (absolute in `coopsim check`)"),
     SPC(SC_TOP, "sensitivity", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "the design of `coopsim sensitivity` (docs/SENSITIVITY.md): read by the sensitivity "
-        "module from the file itself, not checked here; not printed in manifests"),
+        "module from the file itself, not checked here; printed in the manifest as written "
+        "(comments dropped), so that `coopsim sensitivity DIR/manifest.cfg` reproduces the run"),
     SPC(SC_TOP, "infer", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "parameters, priors, targets and models of `coopsim infer` (docs/INFERENCE.md): read "
-        "by the inference module from the file itself, not checked here; not printed in the "
-        "manifest"),
+        "by the inference module from the file itself, not checked here; printed in the "
+        "manifest as written (comments dropped), so that `coopsim infer DIR/manifest.cfg` "
+        "reproduces the run"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),
