@@ -1,0 +1,245 @@
+/* help.c: the help of every command (README.md, "Command line"): one table, one
+ * entry per command (usage, description, the options it accepts, the files it
+ * writes, an example), from which `coopsim --help`, `coopsim COMMAND --help`
+ * (or `coopsim help COMMAND`), the options each command accepts (cli.c) and the
+ * man page docs/coopsim.1 (coop_cli_man; tests/test_help.c keeps the file equal
+ * to it) are all made.  Adding a command is adding an entry here. */
+#include "coop_cli.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define BIT COOP_OPT_BIT
+
+/* The options of the commands that run experiments into a results directory. */
+#define RUN_OPTS                                                                          \
+    (BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |               \
+     BIT(COOP_OPT_THREADS) | BIT(COOP_OPT_SET) | BIT(COOP_OPT_SERIES) | BIT(COOP_OPT_FORCE) | \
+     BIT(COOP_OPT_QUIET) | BIT(COOP_OPT_HELP))
+
+const coop_option_info coop_cli_options[COOP_N_OPTIONS] = {
+    [COOP_OPT_OUTPUT] = {"output", 'o', "DIR",
+                         "where to write (default: see the command's Files)"},
+    [COOP_OPT_SEED] = {"seed", 0, "N", "master seed, 0..4294967295 (sets experiment.seed)"},
+    [COOP_OPT_REPLICATES] = {"replicates", 0, "N",
+                             "replicates per point, 1..65536 (sets experiment.replicates);\n"
+                             "hypothesis also takes `auto` (see its description)"},
+    [COOP_OPT_THREADS] = {"threads", 0, "N",
+                          "OpenMP threads, 1..4096 (default: OMP_NUM_THREADS, else all\n"
+                          "cores); results are identical for any number"},
+    [COOP_OPT_SET] = {"set", 0, "PATH=VALUE",
+                      "override any configuration value (repeatable), e.g.\n"
+                      "--set actors.KZ.openness=0.7 --set domains.security.T=5"},
+    [COOP_OPT_SERIES] = {"series", 0, "MODE",
+                         "per-step data kept: none, summary or full (sets output.series)"},
+    [COOP_OPT_FORCE] = {"force", 0, NULL,
+                        "replace coopsim's files in an existing results directory\n"
+                        "(other files there are kept)"},
+    [COOP_OPT_RESUME] = {"resume", 0, NULL,
+                         "finish an interrupted sweep: give DIR/manifest.cfg as CONFIG"},
+    [COOP_OPT_POSTERIOR] = {"posterior", 0, "DIR",
+                            "draw each replicate's parameters from the posterior that\n"
+                            "`coopsim infer` wrote in DIR (docs/INFERENCE.md)"},
+    [COOP_OPT_QUIET] = {"quiet", 0, NULL, "no progress bar or closing line"},
+    [COOP_OPT_HELP] = {"help", 'h', NULL, "this help"},
+};
+
+const coop_command_help coop_cli_help[] = {
+    {COOP_CMD_RUN, "run", "CONFIG", "R replicates of one scenario", RUN_OPTS,
+     "Runs the experiment.replicates replicates of CONFIG in parallel (each with\n"
+     "its own seed derived from experiment.seed) and writes the results directory.\n"
+     "A CONFIG with a sweep group is refused (exit status 2): `coopsim sweep CONFIG`\n"
+     "runs its points.  A results manifest is refused when another command wrote it\n"
+     "(its run.subcommand): that command reproduces it.",
+     "In DIR (default results/<experiment name>): manifest.cfg, outcomes.csv,\n"
+     "milestones.csv; with --series summary or full summary.csv; with full also\n"
+     "series.csv, ties.csv, population.csv; with output.snapshots snapshots.csv\n"
+     "(docs/OUTPUT.md).",
+     "coopsim run configs/eu_ca.cfg --replicates 100 --set actors.KZ.openness=0.7"},
+    {COOP_CMD_SWEEP, "sweep", "CONFIG", "every point of the config's sweep, R replicates each",
+     RUN_OPTS | BIT(COOP_OPT_RESUME),
+     "Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
+     "replicates each, and streams the results point by point into the results\n"
+     "directory.  Ctrl-C (or SIGTERM) stops it with every complete point kept;\n"
+     "`coopsim sweep DIR/manifest.cfg --resume` finishes it with exactly the files\n"
+     "an uninterrupted run writes (docs/OUTPUT.md, \"Sweeps\").",
+     "In DIR (default results/<experiment name>): the files of `coopsim run` for\n"
+     "every point (a `point` column), and points.csv listing the points.",
+     "coopsim sweep configs/sweep_motivator.cfg --replicates 50 --series none\n"
+     "coopsim sweep results/sweep_motivator/manifest.cfg --resume"},
+    {COOP_CMD_HYPOTHESIS, "hypothesis", "CONFIG",
+     "paired factual/counterfactual (and placebo) experiment",
+     RUN_OPTS | BIT(COOP_OPT_RESUME) | BIT(COOP_OPT_POSTERIOR),
+     "Runs CONFIG with the motivator's role (factual), without it (counterfactual)\n"
+     "and with the role moved to each placebo, with common random numbers, and\n"
+     "prints the verdict table: per outcome the paired difference, its interval,\n"
+     "the smallest effect of interest and a verdict (docs/HYPOTHESIS.md).  With a\n"
+     "sweep group it tests every point (resumable with --resume).\n"
+     "--replicates auto doubles the replicates from experiment.replicates until the\n"
+     "primary (1-alpha) interval's half-width is below SESOI/4, at most\n"
+     "hypothesis.max_replicates.  --posterior DIR runs one point with parameters\n"
+     "drawn from an inference posterior (no sweep, auto or --resume).",
+     "In DIR (default results/<experiment name>): the files of `coopsim run` for\n"
+     "each world (a `world` column), hypothesis.csv, with hypothesis.channels\n"
+     "channels.csv; with --posterior posterior_hypothesis.csv (docs/OUTPUT.md).",
+     "coopsim hypothesis configs/eu_ca.cfg --replicates auto -o results/kz"},
+    {COOP_CMD_VALIDATE, "validate", "CONFIG",
+     "replay a historical scenario and score it against the record", RUN_OPTS,
+     "Replays CONFIG (a historical scenario with a validation group) and scores\n"
+     "its replicates against the record: the order of agreements (Kendall's tau-b),\n"
+     "the first to an enhanced agreement, trade shares and a combined score, each\n"
+     "against a chance baseline (docs/VALIDATION.md).  With a sweep group it scores\n"
+     "every point.  The table goes to standard output.",
+     "In DIR (default results/<experiment name>): the files of `coopsim run` and\n"
+     "validation.csv; with a sweep group manifest.cfg, points.csv and\n"
+     "validation.csv only.",
+     "coopsim validate configs/eu_ca_history.cfg --replicates 200"},
+    {COOP_CMD_CHECK, "check", "CONFIG", "validate the configuration; print it fully resolved",
+     BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) | BIT(COOP_OPT_SET) | BIT(COOP_OPT_SERIES) |
+         BIT(COOP_OPT_HELP),
+     "Loads CONFIG, applies the overrides, checks every value (and, with a sweep\n"
+     "group, every combination of its values) and prints the resolved\n"
+     "configuration (every key, defaults filled) in libconfig syntax.  Runs\n"
+     "nothing.",
+     "None: the configuration goes to standard output.",
+     "coopsim check configs/eu_ca.cfg --set actors.KZ.openness=0.6"},
+    {COOP_CMD_TOURNAMENT, "tournament", "CONFIG",
+     "round robin of the config's strategies -> tournament.csv",
+     BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |
+         BIT(COOP_OPT_THREADS) | BIT(COOP_OPT_SET) | BIT(COOP_OPT_FORCE) | BIT(COOP_OPT_QUIET) |
+         BIT(COOP_OPT_HELP),
+     "Plays every pair of CONFIG's actors (as strategies, their rules) against each\n"
+     "other for the configuration's steps, experiment.replicates repetitions with\n"
+     "the first domain's payoffs and noise, and prints the ranking (Axelrod 1984).",
+     "In DIR (default results/<experiment name>): manifest.cfg, tournament.csv\n"
+     "(per strategy) and matrix.csv (per pair).",
+     "coopsim tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 100"},
+    {COOP_CMD_SENSITIVITY, "sensitivity", "CONFIG",
+     "Morris screening or Sobol' indices -> sensitivity.csv",
+     BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |
+         BIT(COOP_OPT_THREADS) | BIT(COOP_OPT_SET) | BIT(COOP_OPT_FORCE) | BIT(COOP_OPT_QUIET) |
+         BIT(COOP_OPT_HELP),
+     "Runs the design of CONFIG's sensitivity group (docs/SENSITIVITY.md): Morris\n"
+     "elementary effects (mu, mu*, sigma) or Sobol' first-order and total indices\n"
+     "(Saltelli 2010, Jansen 1999) of the chosen outcomes over the parameters'\n"
+     "ranges, R replicates per design row with common random numbers within a\n"
+     "block, bootstrap intervals; prints the parameters ranked by ST or mu*.\n"
+     "`function = \"ishigami\"` (or \"g\", \"linear\") replaces the simulation by an\n"
+     "analytic test function.",
+     "In DIR (default results/<experiment name>): manifest.cfg, sensitivity.csv,\n"
+     "sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv;\n"
+     "with an effect: output sensitivity_shares.csv; with second_order = true\n"
+     "sensitivity_s2.csv (docs/OUTPUT.md).",
+     "coopsim sensitivity configs/sensitivity_motivator.cfg --replicates 20"},
+    {COOP_CMD_INFER, "infer", "CONFIG",
+     "ABC-SMC posterior of the infer group's parameters (and models)",
+     BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_THREADS) | BIT(COOP_OPT_SET) |
+         BIT(COOP_OPT_FORCE) | BIT(COOP_OPT_QUIET) | BIT(COOP_OPT_HELP),
+     "Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC) over\n"
+     "CONFIG's infer group: the parameters' priors, the observed targets, the\n"
+     "competing models, the population size and the stopping rule\n"
+     "(docs/INFERENCE.md).  Prints a line per generation and the posterior summary\n"
+     "and predictive checks.  --seed N sets the sampler's seed (unless infer.seed\n"
+     "is given).",
+     "In DIR (default results/<experiment name>): manifest.cfg, posterior.csv,\n"
+     "generations.csv, models.csv, infer_summary.csv and predictive.csv\n"
+     "(docs/OUTPUT.md).",
+     "coopsim infer configs/infer/coin.cfg --threads 1 -o /tmp/coin1"},
+    {COOP_CMD_PLOT, "plot", "RESULTS_DIR", "figures (PNG) from a results directory",
+     BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_QUIET) | BIT(COOP_OPT_HELP),
+     "Draws every figure that fits what RESULTS_DIR holds (a run, sweep,\n"
+     "hypothesis, tournament, validate, sensitivity or infer directory) with\n"
+     "gnuplot, through a temporary folder that replaces the target only when every\n"
+     "figure is drawn (docs/FIGURES.md).  Prints a line per figure (--quiet:\n"
+     "nothing).",
+     "In DIR (default RESULTS_DIR/figures): NAME.png, its gnuplot script NAME.gp\n"
+     "and the data it reads; files coopsim did not write are kept.",
+     "coopsim plot results/eu_ca -o /tmp/eu_ca_figures"},
+    {COOP_CMD_VERSION, "version", "", "print the version", BIT(COOP_OPT_HELP),
+     "Prints `coopsim VERSION` (also `coopsim --version`).", "None.", "coopsim version"},
+    {COOP_CMD_HELP, "help", "[COMMAND]", "this overview, or the help of COMMAND",
+     BIT(COOP_OPT_HELP),
+     "Prints the overview of the commands, or with COMMAND the help of that command\n"
+     "(the same as `coopsim COMMAND --help`).  `man coopsim` has them all.",
+     "None.", "coopsim help hypothesis"},
+};
+
+const size_t coop_cli_n_help = sizeof coop_cli_help / sizeof coop_cli_help[0];
+
+const coop_command_help *coop_cli_help_of(coop_command cmd)
+{
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        if (coop_cli_help[i].cmd == cmd)
+            return &coop_cli_help[i];
+    return NULL;
+}
+
+const coop_command_help *coop_cli_help_named(const char *name)
+{
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        if (strcmp(coop_cli_help[i].name, name) == 0)
+            return &coop_cli_help[i];
+    return NULL;
+}
+
+/* text with every line after the first indented by `indent` spaces. */
+static void put_indented(FILE *out, const char *text, int indent)
+{
+    for (const char *p = text; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n')
+            fprintf(out, "%*s", indent, "");
+    }
+}
+
+/* "  -o, --output DIR      text" for each option in the set. */
+static void put_options(FILE *out, unsigned set)
+{
+    fputs("Options:\n", out);
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        const coop_option_info *op = &coop_cli_options[o];
+        if (!(set & BIT(o)))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "  %c%c%s--%s%s%s", op->short_name ? '-' : ' ',
+                 op->short_name ? op->short_name : ' ', op->short_name ? ", " : "  ", op->name,
+                 op->arg ? " " : "", op->arg ? op->arg : "");
+        fprintf(out, "%-24s", left);
+        put_indented(out, op->text, 24);
+        fputc('\n', out);
+    }
+}
+
+static const char exit_text[] =
+    "Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n";
+
+void coop_cli_usage(FILE *out, coop_command topic)
+{
+    const coop_command_help *h = coop_cli_help_of(topic);
+    if (h) {
+        int has_opts = (h->options & ~BIT(COOP_OPT_HELP)) != 0;
+        fprintf(out, "Usage: coopsim %s%s%s%s\n\n%c%s.\n\n", h->name, h->args[0] ? " " : "",
+                h->args, has_opts ? " [options]" : "", toupper((unsigned char)h->summary[0]),
+                h->summary + 1);
+        fprintf(out, "%s\n\n", h->description);
+        put_options(out, h->options);
+        fprintf(out, "\nFiles:\n  ");
+        put_indented(out, h->files, 2);
+        fprintf(out, "\n\nExample:\n  ");
+        put_indented(out, h->example, 2);
+        fprintf(out, "\n\n%s", exit_text);
+        return;
+    }
+    fputs("coopsim: agent-based simulation of cooperation on networks\n\nUsage:\n", out);
+    for (size_t i = 0; i < coop_cli_n_help; i++) {
+        char left[40];
+        snprintf(left, sizeof left, "%s %s", coop_cli_help[i].name, coop_cli_help[i].args);
+        fprintf(out, "  coopsim %-23s %s\n", left, coop_cli_help[i].summary);
+    }
+    fputs("  coopsim --help | --version\n\n", out);
+    put_options(out, ~0u);
+    fprintf(out, "\nEach command accepts only some options: `coopsim COMMAND --help` (or\n"
+                 "`coopsim help COMMAND`) lists them with the files it writes and an example.\n"
+                 "Documentation: man coopsim, README.md, docs/.\n%s",
+            exit_text);
+}
