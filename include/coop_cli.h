@@ -99,6 +99,9 @@ void coop_cli_destroy(coop_cli *cli);
 /* Writes the help of a command (COOP_CMD_NONE: the overview) to out. */
 void coop_cli_usage(FILE *out, coop_command topic);
 
+/* Writes the man page (troff, docs/coopsim.1) made from the help table to out. */
+void coop_cli_man(FILE *out);
+
 /* The name of a command ("run", ...). */
 const char *coop_cli_command_name(coop_command cmd);
 

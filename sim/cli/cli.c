@@ -161,6 +161,20 @@ static int unknown_option(const coop_command_help *h, const char *arg, coop_err 
                      h->name, takes, coop_suggest_hint_of(hint, sizeof hint, &s));
 }
 
+/* An option argument given to a command parsed without getopt (help, version):
+ * refused as the option it names, or as an unknown one. */
+static int refuse_arg(const coop_command_help *h, const char *arg, coop_err *err)
+{
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        const coop_option_info *op = &coop_cli_options[o];
+        size_t len = strcspn(arg, "=");
+        if ((arg[1] == '-' && strlen(op->name) == len - 2 && strncmp(arg + 2, op->name, len - 2) == 0)
+            || (op->short_name && arg[1] == op->short_name && arg[2] == '\0'))
+            return refuse_option(h, o, err);
+    }
+    return unknown_option(h, arg, err);
+}
+
 /* The value of one option o (accepted by the command) into cli. */
 static int take_option(coop_cli *cli, int o, const char *arg, coop_err *err)
 {
@@ -218,6 +232,8 @@ static int parse_help(int argc, char **argv, coop_cli *cli, coop_err *err)
         return COOP_OK;
     if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
         cli->topic = COOP_CMD_HELP;
+    else if (argv[2][0] == '-')
+        return refuse_arg(coop_cli_help_of(COOP_CMD_HELP), argv[2], err);
     else if ((cli->topic = command_of(argv[2])) == COOP_CMD_NONE)
         return unknown_command(argv[2], err);
     if (argc > 3)
@@ -238,7 +254,7 @@ static int parse_version(int argc, char **argv, coop_cli *cli, coop_err *err)
                                     argv[3]) : COOP_OK;
     }
     if (argv[2][0] == '-')
-        return unknown_option(coop_cli_help_of(COOP_CMD_VERSION), argv[2], err);
+        return refuse_arg(coop_cli_help_of(COOP_CMD_VERSION), argv[2], err);
     return COOP_FAIL(err, COOP_ECONFIG, "version: unexpected argument '%s'", argv[2]);
 }
 

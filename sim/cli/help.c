@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "coop_version.h"
+
 #define BIT COOP_OPT_BIT
 
 /* The options of the commands that run experiments into a results directory. */
@@ -87,9 +89,9 @@ const coop_command_help coop_cli_help[] = {
      "replay a historical scenario and score it against the record", RUN_OPTS,
      "Replays CONFIG (a historical scenario with a validation group) and scores\n"
      "its replicates against the record: the order of agreements (Kendall's tau-b),\n"
-     "the first to an enhanced agreement, trade shares and a combined score, each\n"
-     "against a chance baseline (docs/VALIDATION.md).  With a sweep group it scores\n"
-     "every point.  The table goes to standard output.",
+     "the first to an enhanced agreement, trade shares and a combined score\n"
+     "(docs/VALIDATION.md).  With a sweep group it scores every point.  The table\n"
+     "goes to standard output.",
      "In DIR (default results/<experiment name>): the files of `coopsim run` and\n"
      "validation.csv; with a sweep group manifest.cfg, points.csv and\n"
      "validation.csv only.",
@@ -242,4 +244,100 @@ void coop_cli_usage(FILE *out, coop_command topic)
                  "`coopsim help COMMAND`) lists them with the files it writes and an example.\n"
                  "Documentation: man coopsim, README.md, docs/.\n%s",
             exit_text);
+}
+
+/* ---- the man page ---- */
+
+/* text for troff: backslashes and hyphens escaped, a line that would start with
+ * a control character ('.' or '\'') protected by \&. */
+static void man_text(FILE *out, const char *text)
+{
+    int bol = 1;
+    for (const char *p = text; *p; p++) {
+        if (bol && (*p == '.' || *p == '\''))
+            fputs("\\&", out);
+        if (*p == '\\')
+            fputs("\\e", out);
+        else if (*p == '-')
+            fputs("\\-", out);
+        else
+            fputc(*p, out);
+        bol = *p == '\n';
+    }
+    fputc('\n', out);
+}
+
+/* ".BR \-o ", " \-\-output " " DIR" and its text, as a tagged paragraph. */
+static void man_option(FILE *out, const coop_option_info *op)
+{
+    fputs(".TP\n", out);
+    if (op->short_name)
+        fprintf(out, "\\fB\\-%c\\fR, ", op->short_name);
+    fprintf(out, "\\fB\\-\\-%s\\fR", op->name);
+    if (op->arg)
+        fprintf(out, " \\fI%s\\fR", op->arg);
+    fputc('\n', out);
+    man_text(out, op->text);
+}
+
+static void man_command(FILE *out, const coop_command_help *h)
+{
+    char line[256];
+    snprintf(line, sizeof line, "coopsim %s%s%s", h->name, h->args[0] ? " " : "", h->args);
+    fputs(".SS \"", out);
+    fputs(line, out); /* no hyphens or backslashes in a synopsis */
+    fputs("\"\n", out);
+    man_text(out, h->summary);
+    fputs(".PP\n", out);
+    man_text(out, h->description);
+    fputs(".PP\nOptions:", out);
+    for (int o = 0; o < COOP_N_OPTIONS; o++)
+        if (h->options & BIT(o))
+            fprintf(out, " \\fB\\-\\-%s\\fR", coop_cli_options[o].name);
+    fputs("\n.PP\nFiles:\n", out);
+    man_text(out, h->files);
+    fputs(".PP\nExample:\n.RS\n.nf\n", out);
+    man_text(out, h->example);
+    fputs(".fi\n.RE\n", out);
+}
+
+void coop_cli_man(FILE *out)
+{
+    fputs(".\\\" coopsim.1: generated from the help table of sim/cli/help.c (coop_cli_man);\n"
+          ".\\\" tests/test_help.c checks that it is current.\n", out);
+    fprintf(out, ".TH COOPSIM 1 \"\" \"coopsim %s\" \"User Commands\"\n.nh\n.ad l\n",
+            COOP_VERSION); /* no hyphenation of names and paths, ragged right */
+    fputs(".SH NAME\ncoopsim \\- agent\\-based simulation of cooperation on networks\n"
+          ".SH SYNOPSIS\n", out);
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        fprintf(out, "\\fBcoopsim %s\\fR %s%s\n.br\n", coop_cli_help[i].name,
+                coop_cli_help[i].args,
+                (coop_cli_help[i].options & ~BIT(COOP_OPT_HELP)) ? " [\\fIoptions\\fR]" : "");
+    fputs("\\fBcoopsim\\fR \\-\\-help | \\-\\-version\n.SH DESCRIPTION\n", out);
+    man_text(out, "coopsim simulates cooperation between actors on networks: the EU and the five\n"
+                  "Central Asian states with Kazakhstan as a possible motivator of EU-Central\n"
+                  "Asia cooperation, and the classic evolutionary games (Nowak-May lattices,\n"
+                  "Fermi imitation, Axelrod tournaments).  A configuration file (libconfig\n"
+                  "syntax; every key in docs/CONFIG.md) describes a scenario; a command runs it\n"
+                  "and writes a results directory of CSV files (docs/OUTPUT.md).  Results are\n"
+                  "identical for any number of threads.");
+    fputs(".SH COMMANDS\n", out);
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        man_command(out, &coop_cli_help[i]);
+    fputs(".SH OPTIONS\nEach command accepts only the options its entry lists; "
+          "any other is refused (exit status 2).\n", out);
+    for (int o = 0; o < COOP_N_OPTIONS; o++)
+        man_option(out, &coop_cli_options[o]);
+    fputs(".SH EXIT STATUS\n0 on success; 1 on a runtime failure (an I/O error, an interrupted\n"
+          "run); 2 on a usage or configuration error.  Errors go to standard error as\n"
+          "\\fBcoopsim: FILE:LINE: ...\\fR naming the setting, the value and the allowed\n"
+          "range, with the nearest valid name suggested for a misspelled one.\n"
+          ".SH ENVIRONMENT\n.TP\n.B OMP_NUM_THREADS\nthreads when \\fB\\-\\-threads\\fR "
+          "is not given (else all cores).\n"
+          ".SH FILES\n.TP\n.I share/coopsim/configs/\nthe example configurations "
+          "(installed under the prefix, e.g. /usr/local).\n"
+          ".TP\n.I share/doc/coopsim/\nREADME.md and the reference documentation: CONFIG.md, "
+          "OUTPUT.md, ODD.md, HYPOTHESIS.md, VALIDATION.md, INFERENCE.md, SENSITIVITY.md, "
+          "FIGURES.md, CLUSTER.md.\n"
+          ".SH SEE ALSO\n.BR gnuplot (1)\n", out);
 }
