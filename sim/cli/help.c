@@ -336,8 +336,9 @@ void coop_cli_man(FILE *out)
           "is not given (else all cores).\n"
           ".SH FILES\n.TP\n.I share/coopsim/configs/\nthe example configurations "
           "(installed under the prefix, e.g. /usr/local).\n"
-          ".TP\n.I share/doc/coopsim/\nREADME.md and the reference documentation: CONFIG.md, "
-          "OUTPUT.md, ODD.md, HYPOTHESIS.md, VALIDATION.md, INFERENCE.md, SENSITIVITY.md, "
-          "FIGURES.md, CLUSTER.md.\n"
+          ".TP\n.I share/doc/coopsim/\nREADME.md and the reference documentation (every\n"
+          "configuration key in CONFIG.md and every results file in OUTPUT.md; the model\n"
+          "in ODD.md; HYPOTHESIS.md, VALIDATION.md, INFERENCE.md, SENSITIVITY.md,\n"
+          "FIGURES.md and CLUSTER.md for the commands).\n"
           ".SH SEE ALSO\n.BR gnuplot (1)\n", out);
 }
