@@ -40,7 +40,7 @@ int cfg_get_actor_ref(const ctx *c, const coop_config *cfg, const config_setting
                       const char *path, int *out)
 {
     const char *t;
-    int st = cfg_get_string(c, s, path, &t);
+    int st = cfg_get_string_as(c, s, path, "a string, the name of an actor", &t);
     if (st)
         return st;
     if (c->actors) {
@@ -107,16 +107,17 @@ static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix
     a->rule = coop_rule_lookup(cfg_find_key(SC_ACTOR, "rule")->sdef);
     if (s) {
         const char *t;
-        if ((st = cfg_get_string(c, s, path, &t)))
+        char list[512] = "", expected[540];
+        for (int r = 0; r < COOP_N_RULES; r++) {
+            if (r)
+                cfg_cat(list, sizeof list, ", ");
+            cfg_cat(list, sizeof list, coop_rules[r].name);
+        }
+        snprintf(expected, sizeof expected, "a string, one of %s", list);
+        if ((st = cfg_get_string_as(c, s, path, expected, &t)))
             return st;
         a->rule = coop_rule_lookup(t);
         if (a->rule < 0) {
-            char list[512] = "";
-            for (int r = 0; r < COOP_N_RULES; r++) {
-                if (r)
-                    cfg_cat(list, sizeof list, ", ");
-                cfg_cat(list, sizeof list, coop_rules[r].name);
-            }
             char hint[CFG_HINT_MAX];
             return cfg_fail(c, s, "%s = \"%s\" is not a rule (known: %s)%s", path, t, list,
                             cfg_hint(hint, t, list));

@@ -134,6 +134,9 @@ int cfg_get_number(const ctx *c, const config_setting_t *s, const char *path, do
 int cfg_get_integer(const ctx *c, const config_setting_t *s, const char *path, double min,
                     double max, long long *out);
 int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out);
+/* The same, the wrong type's message saying what is expected ("a string, one of ..."). */
+int cfg_get_string_as(const ctx *c, const config_setting_t *s, const char *path,
+                      const char *expected, const char **out);
 int cfg_get_name(const ctx *c, const config_setting_t *s, const char *path, int chars,
                  char out[COOP_NAME_MAX]);
 int cfg_load_key(const ctx *c, const config_setting_t *g, const char *prefix, const key *k,

@@ -907,16 +907,22 @@ int cfg_get_integer(const ctx *c, const config_setting_t *s, const char *path, d
     return COOP_OK;
 }
 
-int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out)
+int cfg_get_string_as(const ctx *c, const config_setting_t *s, const char *path,
+                      const char *expected, const char **out)
 {
     *out = "";
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "%s = %s has the wrong type: expected a string", path, v);
+        return cfg_fail(c, s, "%s = %s has the wrong type: expected %s", path, v, expected);
     }
     *out = config_setting_get_string(s);
     return COOP_OK;
+}
+
+int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out)
+{
+    return cfg_get_string_as(c, s, path, "a string", out);
 }
 
 int cfg_get_name(const ctx *c, const config_setting_t *s, const char *path, int chars,
@@ -940,18 +946,21 @@ static int get_enum(const ctx *c, const config_setting_t *s, const char *path,
                     const char *const *names, int *out)
 {
     const char *t;
-    int st = cfg_get_string(c, s, path, &t);
+    char list[256] = "", expected[300];
+    for (int i = 0; names[i]; i++) {
+        if (i)
+            cfg_cat(list, sizeof list, ", ");
+        cfg_cat(list, sizeof list, names[i]);
+    }
+    snprintf(expected, sizeof expected, "a string, one of %s", list);
+    int st = cfg_get_string_as(c, s, path, expected, &t);
     if (st)
         return st;
-    char list[256] = "";
     for (int i = 0; names[i]; i++) {
         if (strcmp(names[i], t) == 0) {
             *out = i;
             return COOP_OK;
         }
-        if (i)
-            cfg_cat(list, sizeof list, ", ");
-        cfg_cat(list, sizeof list, names[i]);
     }
     char v[256], hint[CFG_HINT_MAX];
     cfg_fmt_value(v, sizeof v, s);
