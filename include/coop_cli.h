@@ -79,6 +79,7 @@ typedef struct coop_command_help {
     const char *description; /* paragraphs, lines of at most 78 characters */
     const char *files;       /* what it writes */
     const char *example;     /* one or more command lines */
+    const char *output_arg;  /* what -o names ("OUT", "FILE"); NULL: "DIR" */
 } coop_command_help;
 
 extern const coop_command_help coop_cli_help[];

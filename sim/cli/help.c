@@ -57,7 +57,7 @@ const coop_command_help coop_cli_help[] = {
      "milestones.csv; with --series summary or full summary.csv; with full also\n"
      "series.csv, ties.csv, population.csv; with output.snapshots snapshots.csv\n"
      "(docs/OUTPUT.md).",
-     "coopsim run configs/eu_ca.cfg --replicates 100 --set actors.KZ.openness=0.7"},
+     "coopsim run configs/eu_ca.cfg --replicates 100 --set actors.KZ.openness=0.7", NULL},
     {COOP_CMD_SWEEP, "sweep", "CONFIG", "every point of the config's sweep, R replicates each",
      RUN_OPTS | BIT(COOP_OPT_RESUME),
      "Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
@@ -68,7 +68,7 @@ const coop_command_help coop_cli_help[] = {
      "In DIR (default results/<experiment name>): the files of `coopsim run` for\n"
      "every point (a `point` column), and points.csv listing the points.",
      "coopsim sweep configs/sweep_motivator.cfg --replicates 50 --series none\n"
-     "coopsim sweep results/sweep_motivator/manifest.cfg --resume"},
+     "coopsim sweep results/sweep_motivator/manifest.cfg --resume", NULL},
     {COOP_CMD_HYPOTHESIS, "hypothesis", "CONFIG",
      "paired factual/counterfactual (and placebo) experiment",
      RUN_OPTS | BIT(COOP_OPT_RESUME) | BIT(COOP_OPT_POSTERIOR),
@@ -84,7 +84,7 @@ const coop_command_help coop_cli_help[] = {
      "In DIR (default results/<experiment name>): the files of `coopsim run` for\n"
      "each world (a `world` column), hypothesis.csv, with hypothesis.channels\n"
      "channels.csv; with --posterior posterior_hypothesis.csv (docs/OUTPUT.md).",
-     "coopsim hypothesis configs/eu_ca.cfg --replicates auto -o results/kz"},
+     "coopsim hypothesis configs/eu_ca.cfg --replicates auto -o results/kz", NULL},
     {COOP_CMD_VALIDATE, "validate", "CONFIG",
      "replay a historical scenario and score it against the record", RUN_OPTS,
      "Replays CONFIG (a historical scenario with a validation group) and scores\n"
@@ -95,7 +95,7 @@ const coop_command_help coop_cli_help[] = {
      "In DIR (default results/<experiment name>): the files of `coopsim run` and\n"
      "validation.csv; with a sweep group manifest.cfg, points.csv and\n"
      "validation.csv only.",
-     "coopsim validate configs/eu_ca_history.cfg --replicates 200"},
+     "coopsim validate configs/eu_ca_history.cfg --replicates 200", NULL},
     {COOP_CMD_CHECK, "check", "CONFIG", "validate the configuration; print it fully resolved",
      BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) | BIT(COOP_OPT_SET) | BIT(COOP_OPT_SERIES) |
          BIT(COOP_OPT_HELP),
@@ -104,7 +104,7 @@ const coop_command_help coop_cli_help[] = {
      "configuration (every key, defaults filled) in libconfig syntax.  Runs\n"
      "nothing.",
      "None: the configuration goes to standard output.",
-     "coopsim check configs/eu_ca.cfg --set actors.KZ.openness=0.6"},
+     "coopsim check configs/eu_ca.cfg --set actors.KZ.openness=0.6", NULL},
     {COOP_CMD_TOURNAMENT, "tournament", "CONFIG",
      "round robin of the config's strategies -> tournament.csv",
      BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |
@@ -115,7 +115,7 @@ const coop_command_help coop_cli_help[] = {
      "the first domain's payoffs and noise, and prints the ranking (Axelrod 1984).",
      "In DIR (default results/<experiment name>): manifest.cfg, tournament.csv\n"
      "(per strategy) and matrix.csv (per pair).",
-     "coopsim tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 100"},
+     "coopsim tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 100", NULL},
     {COOP_CMD_SENSITIVITY, "sensitivity", "CONFIG",
      "Morris screening or Sobol' indices -> sensitivity.csv",
      BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |
@@ -132,7 +132,7 @@ const coop_command_help coop_cli_help[] = {
      "sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv;\n"
      "with an effect: output sensitivity_shares.csv; with second_order = true\n"
      "sensitivity_s2.csv (docs/OUTPUT.md).",
-     "coopsim sensitivity configs/sensitivity_motivator.cfg --replicates 20"},
+     "coopsim sensitivity configs/sensitivity_motivator.cfg --replicates 20", NULL},
     {COOP_CMD_INFER, "infer", "CONFIG",
      "ABC-SMC posterior of the infer group's parameters (and models)",
      BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_THREADS) | BIT(COOP_OPT_SET) |
@@ -146,7 +146,7 @@ const coop_command_help coop_cli_help[] = {
      "In DIR (default results/<experiment name>): manifest.cfg, posterior.csv,\n"
      "generations.csv, models.csv, infer_summary.csv and predictive.csv\n"
      "(docs/OUTPUT.md).",
-     "coopsim infer configs/infer/coin.cfg --threads 1 -o /tmp/coin1"},
+     "coopsim infer configs/infer/coin.cfg --threads 1 -o /tmp/coin1", NULL},
     {COOP_CMD_PLOT, "plot", "RESULTS_DIR", "figures (PNG) from a results directory",
      BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_QUIET) | BIT(COOP_OPT_HELP),
      "Draws every figure that fits what RESULTS_DIR holds (a run, sweep,\n"
@@ -154,16 +154,16 @@ const coop_command_help coop_cli_help[] = {
      "gnuplot, through a temporary folder that replaces the target only when every\n"
      "figure is drawn (docs/FIGURES.md).  Prints a line per figure (--quiet:\n"
      "nothing).",
-     "In DIR (default RESULTS_DIR/figures): NAME.png, its gnuplot script NAME.gp\n"
+     "In OUT (default RESULTS_DIR/figures): NAME.png, its gnuplot script NAME.gp\n"
      "and the data it reads; files coopsim did not write are kept.",
-     "coopsim plot results/eu_ca -o /tmp/eu_ca_figures"},
+     "coopsim plot results/eu_ca -o /tmp/eu_ca_figures", "OUT"},
     {COOP_CMD_VERSION, "version", "", "print the version", BIT(COOP_OPT_HELP),
-     "Prints `coopsim VERSION` (also `coopsim --version`).", "None.", "coopsim version"},
+     "Prints `coopsim VERSION` (also `coopsim --version`).", "None.", "coopsim version", NULL},
     {COOP_CMD_HELP, "help", "[COMMAND]", "this overview, or the help of COMMAND",
      BIT(COOP_OPT_HELP),
      "Prints the overview of the commands, or with COMMAND the help of that command\n"
      "(the same as `coopsim COMMAND --help`).  `man coopsim` has them all.",
-     "None.", "coopsim help hypothesis"},
+     "None.", "coopsim help hypothesis", NULL},
 };
 
 const size_t coop_cli_n_help = sizeof coop_cli_help / sizeof coop_cli_help[0];
@@ -194,8 +194,9 @@ static void put_indented(FILE *out, const char *text, int indent)
     }
 }
 
-/* "  -o, --output DIR      text" for each option in the set. */
-static void put_options(FILE *out, unsigned set)
+/* "  -o, --output DIR      text" for each option in the set; -o's value is named
+ * output_arg (NULL: the table's "DIR"). */
+static void put_options(FILE *out, unsigned set, const char *output_arg)
 {
     fputs("Options:\n", out);
     for (int o = 0; o < COOP_N_OPTIONS; o++) {
@@ -205,7 +206,8 @@ static void put_options(FILE *out, unsigned set)
         char left[64];
         snprintf(left, sizeof left, "  %c%c%s--%s%s%s", op->short_name ? '-' : ' ',
                  op->short_name ? op->short_name : ' ', op->short_name ? ", " : "  ", op->name,
-                 op->arg ? " " : "", op->arg ? op->arg : "");
+                 op->arg ? " " : "",
+                 o == COOP_OPT_OUTPUT && output_arg ? output_arg : op->arg ? op->arg : "");
         fprintf(out, "%-24s", left);
         put_indented(out, op->text, 24);
         fputc('\n', out);
@@ -224,7 +226,7 @@ void coop_cli_usage(FILE *out, coop_command topic)
                 h->args, has_opts ? " [options]" : "", toupper((unsigned char)h->summary[0]),
                 h->summary + 1);
         fprintf(out, "%s\n\n", h->description);
-        put_options(out, h->options);
+        put_options(out, h->options, h->output_arg);
         fprintf(out, "\nFiles:\n  ");
         put_indented(out, h->files, 2);
         fprintf(out, "\n\nExample:\n  ");
@@ -239,7 +241,7 @@ void coop_cli_usage(FILE *out, coop_command topic)
         fprintf(out, "  coopsim %-23s %s\n", left, coop_cli_help[i].summary);
     }
     fputs("  coopsim --help | --version\n\n", out);
-    put_options(out, ~0u);
+    put_options(out, ~0u, NULL);
     fprintf(out, "\nEach command accepts only some options: `coopsim COMMAND --help` (or\n"
                  "`coopsim help COMMAND`) lists them with the files it writes and an example.\n"
                  "Documentation: man coopsim, README.md, docs/.\n%s",
