@@ -1,7 +1,10 @@
 /* cli.c: the command line of coopsim (README.md, "Command line").
  *
  * `coopsim COMMAND INPUT [options]`: the first argument names the command, the
- * rest is parsed with getopt_long (options may come before or after INPUT).
+ * rest is parsed with getopt_long (options may come before or after INPUT).  The
+ * commands, and the options each accepts, are the help table's (help.c): an
+ * option the command does not take is refused, naming those it takes; an unknown
+ * command or option gets the nearest one suggested (coop_suggest.h).
  * Options that change the configuration (--seed, --replicates, --series) are
  * turned into `--set` overrides here, so that the configuration module checks
  * them exactly like values in the file and the manifest records them. */
