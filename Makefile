@@ -43,7 +43,7 @@ DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
 
-.PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install uninstall mpi mutate
+.PHONY: all deps test-deps run test check-tests sanitize bench fuzz fuzz-deps clean install uninstall mpi mutate
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -78,13 +78,17 @@ $(BUILD)/mpi/obj/%.o: sim/%.c
 	@mkdir -p $(@D)
 	$(MPICC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# Installs only what is missing: costs two pkg-config calls when all is present.
-deps:
-	@missing=""; \
-	for pair in $(DEB_PKGS); do \
-	  mod=$${pair%%:*}; deb=$${pair#*:}; \
+# Only `make test` needs these: the headless browser that renders the page of
+# `coopsim report` (tests/test_report.c).
+TEST_DEB_PKGS := chromium:chromium
+
+# Installs only what is missing of the pairs $(1): costs two pkg-config calls when
+# all is present.
+install_missing = @missing=""; \
+	for pair in $(1); do \
+	  mod=$${pair%%:*}; deb=$${pair\#*:}; \
 	  case $$mod in \
-	    pkg-config|gnuplot|mpirun|mpicc) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pkg-config|gnuplot|mpirun|mpicc|chromium) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
 	    *) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$mod || missing="$$missing $$deb";; \
 	  esac; \
 	done; \
@@ -95,13 +99,19 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+test-deps:
+	$(call install_missing,$(TEST_DEB_PKGS))
+
 # The default job: the Kazakhstan hypothesis test (docs/HYPOTHESIS.md).
 run: deps
 	$(MAKE) all
 	$(PROG) hypothesis configs/eu_ca.cfg --force
 	$(PROG) plot results/eu_ca
 
-test: deps
+test: deps test-deps
 	$(MAKE) check-tests
 
 # Every Criterion suite; the end-to-end suites find the program through COOPSIM,

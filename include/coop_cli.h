@@ -19,6 +19,7 @@ typedef enum coop_command {
     COOP_CMD_SENSITIVITY,
     COOP_CMD_INFER,    /* ABC-SMC calibration (coop_infer.h) */
     COOP_CMD_PLOT,
+    COOP_CMD_REPORT,   /* the HTML page of a results directory (coop_report.h) */
     COOP_CMD_HELP,     /* coopsim --help, or CMD --help (then `topic` is CMD) */
     COOP_CMD_VERSION
 } coop_command;
@@ -26,7 +27,7 @@ typedef enum coop_command {
 typedef struct coop_cli {
     coop_command cmd;
     coop_command topic;      /* the command whose help was asked, COOP_CMD_NONE for all */
-    const char *input;       /* CONFIG, or RESULTS_DIR for plot (points into argv) */
+    const char *input;       /* CONFIG, or RESULTS_DIR for plot and report (points into argv) */
     const char *outdir;      /* -o DIR; NULL = results/<experiment name> */
     int threads;             /* --threads N; 0 = OMP_NUM_THREADS or all cores */
     int force, resume, quiet;

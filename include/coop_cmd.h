@@ -71,4 +71,11 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
  * interruption nothing is left behind. */
 int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
 
+/* `coopsim report RESULTS_DIR [-o FILE]` (sim/cli/cmd_report.c over coop_report.h):
+ * the results directory's self-contained HTML page, to FILE or RESULTS_DIR/report.html;
+ * unless quiet, a line per figure drawn on standard output and the page's path on
+ * standard error.  Returns a status with err filled (COOP_ECONFIG for a missing or
+ * unreadable directory: exit status 2). */
+int coop_report_run(const char *dir, const char *out, int quiet, coop_err *err);
+
 #endif

@@ -3,7 +3,7 @@
  * loaded configuration into a call of its module: the experiment with the results
  * directory as its sink (run), the sweep driver (sweep), the drivers of
  * cmd_hypothesis.c, cmd_validate.c, cmd_sensitivity.c and cmd_infer.c,
- * tournament.c, plot.c.  Every results directory is owned by
+ * tournament.c, plot.c, cmd_report.c.  Every results directory is owned by
  * output.c (coop_output.h); a command only names it.  Stopping signals are
  * caught here: the handler only sets a flag that the experiment checks between
  * replicates, so nothing stops inside the parallel region. */
@@ -336,6 +336,13 @@ static int cmd_plot(const coop_cli *cli, const coop_config *cfg, coop_err *err)
     return coop_plot_into(cli->input, cli->outdir, &popts, err);
 }
 
+/* `coopsim report`: the HTML page of a results directory (sim/cli/cmd_report.c). */
+static int cmd_report(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    (void)cfg;
+    return coop_report_run(cli->input, cli->outdir, cli->quiet, err);
+}
+
 static int cmd_help(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
     (void)cfg, (void)err;
@@ -362,6 +369,7 @@ static const coop_command_entry commands[] = {
     {COOP_CMD_SENSITIVITY, cmd_sensitivity, 1},
     {COOP_CMD_INFER, cmd_infer, 1},
     {COOP_CMD_PLOT, cmd_plot, 0},
+    {COOP_CMD_REPORT, cmd_report, 0},
     {COOP_CMD_HELP, cmd_help, 0},
     {COOP_CMD_VERSION, cmd_version, 0},
 };

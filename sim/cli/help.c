@@ -157,6 +157,22 @@ const coop_command_help coop_cli_help[] = {
      "In OUT (default RESULTS_DIR/figures): NAME.png, its gnuplot script NAME.gp\n"
      "and the data it reads; files coopsim did not write are kept.",
      "coopsim plot results/eu_ca -o /tmp/eu_ca_figures", "OUT"},
+    {COOP_CMD_REPORT, "report", "RESULTS_DIR",
+     "one self-contained HTML page of a results directory",
+     BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_QUIET) | BIT(COOP_OPT_HELP),
+     "Writes one self-contained HTML page of RESULTS_DIR (any command's results\n"
+     "directory): what the directory is and what each file holds; for a hypothesis\n"
+     "test the verdict table as `coopsim hypothesis` prints it (recomputed from\n"
+     "outcomes.csv); the results tables (hypothesis, channels, validation,\n"
+     "tournament, sensitivity, inference: the first 200 rows of each, the number left\n"
+     "out said); the figures of `coopsim plot` embedded as PNG (drawn first when\n"
+     "there are none); the command that reproduces the results; the manifest\n"
+     "verbatim; the version.  No script, no network access: it opens in any browser\n"
+     "and prints (docs/OUTPUT.md, \"report.html\").  --quiet prints nothing.",
+     "FILE (default RESULTS_DIR/report.html), replaced only when complete; and\n"
+     "RESULTS_DIR/figures/ when it had no figures (as `coopsim plot`).",
+     "coopsim report results/eu_ca\n"
+     "coopsim report results/kz -o /tmp/kz.html", "FILE"},
     {COOP_CMD_VERSION, "version", "", "print the version", BIT(COOP_OPT_HELP),
      "Prints `coopsim VERSION` (also `coopsim --version`).", "None.", "coopsim version", NULL},
     {COOP_CMD_HELP, "help", "[COMMAND]", "this overview, or the help of COMMAND",
@@ -214,6 +230,29 @@ static void put_options(FILE *out, unsigned set, const char *output_arg)
     }
 }
 
+/* The usage line's options: each of them when there are at most two (besides
+ * --help: "[-o OUT] [--quiet]"), else "[options]"; nothing when there are none. */
+static void put_usage_options(FILE *out, const coop_command_help *h)
+{
+    int n = 0;
+    for (int o = 0; o < COOP_N_OPTIONS; o++)
+        n += o != COOP_OPT_HELP && (h->options & BIT(o));
+    if (n > 2) {
+        fputs(" [options]", out);
+        return;
+    }
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        const coop_option_info *op = &coop_cli_options[o];
+        if (o == COOP_OPT_HELP || !(h->options & BIT(o)))
+            continue;
+        const char *arg = o == COOP_OPT_OUTPUT && h->output_arg ? h->output_arg : op->arg;
+        if (op->short_name)
+            fprintf(out, " [-%c%s%s]", op->short_name, arg ? " " : "", arg ? arg : "");
+        else
+            fprintf(out, " [--%s%s%s]", op->name, arg ? " " : "", arg ? arg : "");
+    }
+}
+
 static const char exit_text[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n";
 
@@ -221,10 +260,9 @@ void coop_cli_usage(FILE *out, coop_command topic)
 {
     const coop_command_help *h = coop_cli_help_of(topic);
     if (h) {
-        int has_opts = (h->options & ~BIT(COOP_OPT_HELP)) != 0;
-        fprintf(out, "Usage: coopsim %s%s%s%s\n\n%c%s.\n\n", h->name, h->args[0] ? " " : "",
-                h->args, has_opts ? " [options]" : "", toupper((unsigned char)h->summary[0]),
-                h->summary + 1);
+        fprintf(out, "Usage: coopsim %s%s%s", h->name, h->args[0] ? " " : "", h->args);
+        put_usage_options(out, h);
+        fprintf(out, "\n\n%c%s.\n\n", toupper((unsigned char)h->summary[0]), h->summary + 1);
         fprintf(out, "%s\n\n", h->description);
         put_options(out, h->options, h->output_arg);
         fprintf(out, "\nFiles:\n  ");
