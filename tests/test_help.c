@@ -67,6 +67,11 @@ Test(help, every_command_has_its_own_help)
                      listed_options(help), h->options);
         cr_expect(h->options & COOP_OPT_BIT(COOP_OPT_HELP), "%s: no --help", h->name);
         cr_expect_str_eq(coop_cli_command_name(h->cmd), h->name);
+        for (const char *l = help; *l;) {  /* fits a terminal */
+            size_t n = strcspn(l, "\n");
+            cr_expect_leq(n, 80, "%s: a line of %zu characters: %.*s", h->name, n, (int)n, l);
+            l += n + (l[n] == '\n');
+        }
         free(help);
     }
     /* the overview names every command and lists every option */

@@ -24,21 +24,23 @@ const coop_option_info coop_cli_options[COOP_N_OPTIONS] = {
                          "where to write (default: see the command's Files)"},
     [COOP_OPT_SEED] = {"seed", 0, "N", "master seed, 0..4294967295 (sets experiment.seed)"},
     [COOP_OPT_REPLICATES] = {"replicates", 0, "N",
-                             "replicates per point, 1..65536 (sets experiment.replicates);\n"
-                             "hypothesis also takes `auto` (see its description)"},
+                             "replicates per point, 1..65536 (sets\n"
+                             "experiment.replicates); hypothesis also takes `auto`"},
     [COOP_OPT_THREADS] = {"threads", 0, "N",
-                          "OpenMP threads, 1..4096 (default: OMP_NUM_THREADS, else all\n"
-                          "cores); results are identical for any number"},
+                          "OpenMP threads, 1..4096 (default: OMP_NUM_THREADS,\n"
+                          "else all cores); results are identical for any number"},
     [COOP_OPT_SET] = {"set", 0, "PATH=VALUE",
                       "override any configuration value (repeatable), e.g.\n"
                       "--set actors.KZ.openness=0.7 --set domains.security.T=5"},
     [COOP_OPT_SERIES] = {"series", 0, "MODE",
-                         "per-step data kept: none, summary or full (sets output.series)"},
+                         "per-step data kept: none, summary or full (sets\n"
+                         "output.series)"},
     [COOP_OPT_FORCE] = {"force", 0, NULL,
                         "replace coopsim's files in an existing results directory\n"
                         "(other files there are kept)"},
     [COOP_OPT_RESUME] = {"resume", 0, NULL,
-                         "finish an interrupted sweep: give DIR/manifest.cfg as CONFIG"},
+                         "finish an interrupted sweep: give DIR/manifest.cfg as\n"
+                         "CONFIG"},
     [COOP_OPT_POSTERIOR] = {"posterior", 0, "DIR",
                             "draw each replicate's parameters from the posterior that\n"
                             "`coopsim infer` wrote in DIR (docs/INFERENCE.md)"},
@@ -115,7 +117,7 @@ const coop_command_help coop_cli_help[] = {
      "the first domain's payoffs and noise, and prints the ranking (Axelrod 1984).",
      "In DIR (default results/<experiment name>): manifest.cfg, tournament.csv\n"
      "(per strategy) and matrix.csv (per pair).",
-     "coopsim tournament configs/classic/tournament.cfg --set noise=0.05 --replicates 100", NULL},
+     "coopsim tournament configs/classic/tournament.cfg --set noise=0.05", NULL},
     {COOP_CMD_SENSITIVITY, "sensitivity", "CONFIG",
      "Morris screening or Sobol' indices -> sensitivity.csv",
      BIT(COOP_OPT_OUTPUT) | BIT(COOP_OPT_SEED) | BIT(COOP_OPT_REPLICATES) |
