@@ -43,7 +43,7 @@ DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
 
-.PHONY: all deps test-deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi mutate
+.PHONY: all deps test-deps run test check-tests sanitize bench fuzz fuzz-deps clean install uninstall mpi mutate
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -189,8 +189,22 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)
 clean:
 	rm -rf build
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its man page
+# (docs/coopsim.1, made from the help table: tests/test_help.c), the documentation
+# and the example configurations (their data files are named relative to them, so
+# they run from there: coopsim check $(PREFIX)/share/coopsim/configs/eu_ca.cfg).
+SHARE := $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/doc/coopsim \
+	  $(SHARE)/coopsim/configs
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/coopsim
+	install -m 644 docs/coopsim.1 $(SHARE)/man/man1/coopsim.1
+	install -m 644 README.md docs/*.md $(SHARE)/doc/coopsim/
+	cd configs && find . -type d -exec install -d '$(SHARE)/coopsim/configs/{}' ';' && \
+	  find . -type f -exec install -m 644 '{}' '$(SHARE)/coopsim/configs/{}' ';'
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/coopsim $(SHARE)/man/man1/coopsim.1
+	rm -rf $(SHARE)/doc/coopsim $(SHARE)/coopsim
 
 -include $(OBJ:.o=.d) $(TESTBIN:=.d) $(MPIOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(FUZZBIN:=.d)

@@ -88,7 +88,11 @@ static int root_main(int argc, char **argv)
     coop_err err = {0};
     int status = coop_cli_parse(argc, argv, &cli, &err);
     if (status) {
-        fprintf(stderr, "coopsim: %s\nTry 'coopsim --help'.\n", err.text);
+        if (cli.cmd != COOP_CMD_NONE && cli.cmd != COOP_CMD_HELP) /* its own options */
+            fprintf(stderr, "coopsim: %s\nTry 'coopsim %s --help'.\n", err.text,
+                    coop_cli_command_name(cli.cmd));
+        else
+            fprintf(stderr, "coopsim: %s\nTry 'coopsim --help'.\n", err.text);
         coop_cli_destroy(&cli);
         return status;
     }

@@ -59,10 +59,11 @@ static int load_experiment_time(const ctx *c, const config_setting_t *root, coop
         cfg_cat(list, sizeof list, (*t)->name);
     }
     if (!found) {
-        char v[256];
+        char v[256], hint[CFG_HINT_MAX];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type (known: %s)", v,
-                        list);
+        /* the hint before the long list, which may fill the message */
+        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type%s (known: %s)", v,
+                        cfg_hint(hint, cfg->rng, list), list);
     }
 
     if ((st = cfg_get_group(c, root, "time", "time", &g))
@@ -276,10 +277,10 @@ static int load_observables(const ctx *c, const config_setting_t *root, coop_con
                 return st;
             int d = coop_config_domain(cfg, t);
             if (d < 0) {
-                char names[512];
+                char names[512], hint[CFG_HINT_MAX];
                 cfg_domain_names(names, sizeof names, cfg);
-                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)", epath, t,
-                                t, names);
+                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)%s", epath,
+                                t, t, names, cfg_hint(hint, t, names));
             }
             if (o->drive[d])
                 return cfg_fail(c, s, "%s = \"%s\": domain listed twice", epath, t);
