@@ -448,9 +448,7 @@ int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err)
     int st = coop_group_read(&lc, cfg->source, "infer", 1, &g, err);
     if (!st && !g)
         st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `infer` group: coopsim infer needs the "
-                       "parameters and targets (docs/INFERENCE.md)%s", cfg->source,
-                       config_lookup(&lc, "run") ? "; a results manifest does not carry "
-                       "the group: run the configuration it came from" : "");
+                       "parameters and targets (docs/INFERENCE.md)", cfg->source);
     else if (!st)
         st = load_group(&c, g, inf);
     config_destroy(&lc);

@@ -155,6 +155,10 @@ static const char *const our_names[] = {
     /* coopsim sensitivity (coop_sens.h) */
     "sensitivity.csv", "sensitivity_design.csv", "sensitivity_outputs.csv",
     "sensitivity_variance.csv", "sensitivity_s2.csv", "sensitivity_shares.csv",
+    "sensitivity_progress.csv",
+    /* coopsim infer and hypothesis --posterior (coop_infer.h) */
+    "posterior.csv", "generations.csv", "models.csv", "infer_summary.csv", "predictive.csv",
+    "posterior_hypothesis.csv",
 };
 
 int coop_output_is_ours(const char *name)
