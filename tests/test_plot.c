@@ -674,10 +674,18 @@ Test(plot, validation_results)
                            "1),1,0,0,0,0.5,0.5,false,0.75,"),
               "%s", text);
     cr_expect(strstr(text, "\n12.9,combined,combined,combined score,"), "%s", text);
+    /* each target's baseline score, for its cross: tau against a random order 0.5;
+     * no motivator in val_small, so no no_role baseline (NA) */
+    cr_expect(strstr(text, ",tolerance_text,pass_text,baseline_score\n"), "%.300s", text);
+    cr_expect(strstr(text, ",tau_signed,target,") && strstr(strstr(text, ",tau_signed,target,"),
+                                                          ",no,0.5\n"), "%s", text);
+    cr_expect(strstr(strstr(text, ",leader_enhanced_year,"), ",NA\n"), "%s", text);
     cr_expect_null(strstr(text, "the target's units"), "a target without a description: %s",
                    text);
     snprintf(path, sizeof path, "%s/figures/validation.gp", dir);
     e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "using (column('baseline_score')):'row' with points pt 2"), "%.3000s",
+              text);
     cr_expect(strstr(text, "2 of 9 targets within tolerance; combined score 0.31 fails "
                            "(needs 0.5)\\nval_small, seed 3, 4 replicates"),
               "%.1500s", text);
