@@ -137,7 +137,7 @@ static const char *yn(int pass)
 static void print_table(FILE *f, const coop_validation_row *rows)
 {
     fprintf(f, "%-26s %10s %10s %21s %7s %7s %5s  %-16s %8s %7s %7s\n", "target", "observed",
-            "simulated", "95% CI", "score", "tol", "pass", "status", "baseline", "b.score",
+            "simulated", "95% CI", "score", "tol", "pass", "status", "b.mean", "b.score",
             "skill");
     for (int t = 0; t <= COOP_V_N; t++) {
         const coop_validation_row *r = &rows[t];
@@ -150,10 +150,11 @@ static void print_table(FILE *f, const coop_validation_row *rows)
                 r->target, r->observed, r->mean, ci, r->score, r->tolerance, yn(r->pass),
                 r->status, r->baseline_mean, r->baseline_score, r->skill);
     }
-    fputs("baseline: the target's mean under its reference (docs/VALIDATION.md, \"Chance "
-          "baselines\"): random_order for tau_signed, tau_in_force, order_signed and "
-          "late_delay_years, initial_values for the trade shares, no_role (the motivator's "
-          "strengths at 0) for the others; skill = (score - b.score) / (1 - b.score).\n", f);
+    fputs("baseline: the target's mean under its reference (docs/VALIDATION.md, "
+          "\"Chance baselines\"): random_order for tau_signed, tau_in_force, order_signed "
+          "and late_delay_years, initial_values for the trade shares, no_role (the "
+          "motivator's strengths at 0) for the others; skill = (score - b.score) / "
+          "(1 - b.score).\n", f);
 }
 
 /* The per-state milestone dates behind the order metrics (printed, not in the csv). */
