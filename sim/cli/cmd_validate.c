@@ -150,11 +150,11 @@ static void print_table(FILE *f, const coop_validation_row *rows)
                 r->target, r->observed, r->mean, ci, r->score, r->tolerance, yn(r->pass),
                 r->status, r->baseline_mean, r->baseline_score, r->skill);
     }
-    fputs("baseline: the target's mean under its reference (docs/VALIDATION.md, "
-          "\"Chance baselines\"): random_order for tau_signed, tau_in_force, order_signed "
-          "and late_delay_years, initial_values for the trade shares, no_role (the "
-          "motivator's strengths at 0) for the others; skill = (score - b.score) / "
-          "(1 - b.score).\n", f);
+    fputs("b.mean, b.score: the target's mean and score under its baseline: random_order for "
+          "tau_signed, tau_in_force, order_signed and late_delay_years, initial_values for the "
+          "trade shares, no_role (the motivator's strengths at 0) for the others; skill = "
+          "(score - b.score) / (1 - b.score) (docs/VALIDATION.md, \"Chance baselines\").\n",
+          f);
 }
 
 /* The per-state milestone dates behind the order metrics (printed, not in the csv). */
