@@ -605,6 +605,43 @@ Test(validate, e2e_history_baselines, .timeout = 60)
     e2e_rmrf(dir);
 }
 
+Test(validate, e2e_sweep_baselines_are_the_points, .timeout = 120)
+{
+    /* The calibration search cut to 2 points of 8 replicates: point 0 runs with the
+     * keys of a single point, so its block of validation.csv, no_role baselines
+     * included, equals coopsim validate on the historical scenario at point 0's
+     * values (points.csv, exact). */
+    char dir[64], path[160], buf[1 << 14], head[4096], row[4096], args[8192] = "";
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_result *r = e2e_run("validate configs/calibrate_history.cfg --set sweep.n=2 "
+                            "--replicates 8 -o %s/s --quiet", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/s/points.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f && fgets(head, sizeof head, f) && fgets(row, sizeof row, f));
+    fclose(f);
+    head[strcspn(head, "\n")] = row[strcspn(row, "\n")] = '\0';
+    char *hs = NULL, *rs = NULL, *h = strtok_r(head, ",", &hs), *v = strtok_r(row, ",", &rs);
+    while ((h = strtok_r(NULL, ",", &hs)) && (v = strtok_r(NULL, ",", &rs)))
+        snprintf(args + strlen(args), sizeof args - strlen(args), " --set %s=%s", h, v);
+    r = e2e_run("validate configs/eu_ca_history.cfg --replicates 8 -o %s/one --quiet%s", dir,
+                args);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/s/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    char want[1 << 13] = "", *line = strchr(buf, '\n');
+    for (; line && line[1]; line = strchr(line + 1, '\n'))
+        if (strncmp(line + 1, "0,", 2) == 0) /* point 0's rows without the point */
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%.*s\n",
+                     (int)strcspn(line + 3, "\n"), line + 3);
+    snprintf(path, sizeof path, "%s/one/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect(eq(str, want, strchr(buf, '\n') + 1));
+    cr_expect_not_null(strstr(want, "\nleader_enhanced_year,2015,"), "%s", want);
+    cr_expect_null(strstr(want, ",no_role,NA,"), "a no_role baseline missing: %s", want);
+    e2e_rmrf(dir);
+}
+
 /* ---- the forced initiative ---- */
 
 Test(validate, forced_initiative_applies_at_its_date)
