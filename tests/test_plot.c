@@ -732,6 +732,8 @@ Test(plot, calibration_sweep_figure)
         const char *start = l;
         while (start > text && start[-1] != '\n')
             start--;
+        if (memchr(start, ',', (size_t)(l - start))) /* the status column's "combined" */
+            continue;
         const char *c = l + 10; /* observed,simulated_mean,ci_lo,ci_hi,score */
         for (int k = 0; k < 4; k++)
             c = strchr(c, ',') + 1;
