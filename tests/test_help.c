@@ -253,3 +253,41 @@ Test(help_e2e, man_page_renders)
         cr_expect_not_null(strstr(r->out, want), "rendered page lacks %s", want);
     }
 }
+
+/* ---- make install ---- */
+
+/* `make install` into a staging directory puts the program, the man page, the
+ * documentation and the example configurations where README.md says, the installed
+ * program runs an installed configuration (its data file found beside it), and
+ * `make uninstall` removes them again.  `-o all` and PROG: install the program under
+ * test as it is, without rebuilding anything. */
+Test(help_e2e, make_install_and_uninstall)
+{
+    char dir[256], cmd[1024], path[512];
+    e2e_tmpdir(dir, sizeof dir);
+    snprintf(cmd, sizeof cmd, "make -s -o all install DESTDIR=%s PREFIX=/usr PROG=%s >%s/log 2>&1",
+             dir, e2e_program(), dir);
+    cr_assert_eq(system(cmd), 0, "%s failed (log in %s/log)", cmd, dir);
+    const char *const files[] = {
+        "usr/bin/coopsim", "usr/share/man/man1/coopsim.1", "usr/share/doc/coopsim/README.md",
+        "usr/share/doc/coopsim/TUTORIAL.md", "usr/share/doc/coopsim/CONFIG.md",
+        "usr/share/coopsim/configs/eu_ca.cfg", "usr/share/coopsim/configs/classic/nowak_may.cfg",
+        "usr/share/coopsim/configs/data/eu_ca_trade_2013_2017.csv",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_expect(e2e_exists(path), "make install did not write %s", files[i]);
+    }
+    snprintf(path, sizeof path, "%s/usr/share/man/man1/coopsim.1", dir);
+    cr_expect(e2e_same_file(path, "docs/coopsim.1"), "the installed man page differs");
+    snprintf(cmd, sizeof cmd, "%s/usr/bin/coopsim check %s/usr/share/coopsim/configs/eu_ca_history.cfg "
+             ">/dev/null 2>&1", dir, dir);
+    cr_expect_eq(system(cmd), 0, "the installed program cannot check an installed configuration");
+    snprintf(cmd, sizeof cmd, "make -s uninstall DESTDIR=%s PREFIX=/usr >>%s/log 2>&1", dir, dir);
+    cr_assert_eq(system(cmd), 0, "make uninstall failed (log in %s/log)", dir);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_expect(!e2e_exists(path), "make uninstall left %s", files[i]);
+    }
+    e2e_rmrf(dir);
+}
