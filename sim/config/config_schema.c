@@ -77,7 +77,7 @@ static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
 /* experiment.engine, in coop_engine_choice order. */
-static const char *const engine_names[] = {"auto", "kernel", "general", NULL};
+static const char *const engine_names[] = {"auto", "kernel", "general", "bytes", NULL};
 /* time.unit, in coop_time_unit order. */
 static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
