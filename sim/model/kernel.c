@@ -409,8 +409,9 @@ static void kernel_pay(coop_model *m, size_t b)
 
 /* The gains of nodes lo .. hi-1 into the cumulative gains and the sums per
  * sub-block, four sub-blocks at a time (four independent chains of additions).
- * With code: node q's key and gain are ckey[code[q]], val[code[q]] (the lattice);
- * without: its key is set and its gain is val[|key| - 1]. */
+ * With code: node q's key and gain are ckey[code[q]], val[code[q]] (the lattice;
+ * ckey NULL: no keys, for the bit-sliced kernel); without: its key is set and its
+ * gain is val[|key| - 1]. */
 void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
                  const int16_t *ckey, const double *val)
 {
@@ -443,11 +444,16 @@ void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
         }                                                                                \
     }
 #define KGAIN_CODE(q) (key[q] = ckey[code[q]], val[code[q]])
+#define KGAIN_VAL(q) (val[code[q]])
 #define KGAIN_KEY(q) (val[abs(key[q]) - 1])
 #define KCUM(q, g) (cum[q] += (g))
 #define KNOCUM(q, g) (void)(g)
     int keep = m->k_allow != 2;
-    if (code && keep) {
+    if (code && !ckey && !keep) { /* the bit-sliced kernel: no keys */
+        KSUMS(KGAIN_VAL, KNOCUM)
+    } else if (code && !ckey) {
+        KSUMS(KGAIN_VAL, KCUM)
+    } else if (code && keep) {
         KSUMS(KGAIN_CODE, KCUM)
     } else if (code) {
         KSUMS(KGAIN_CODE, KNOCUM)
@@ -458,6 +464,7 @@ void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
     }
 #undef KSUMS
 #undef KGAIN_CODE
+#undef KGAIN_VAL
 #undef KGAIN_KEY
 #undef KCUM
 #undef KNOCUM

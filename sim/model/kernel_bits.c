@@ -45,6 +45,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The row functions are inlined into kb_rows, so that each of its builds has them. */
+#if defined(__GNUC__)
+#define KB_INLINE __attribute__((always_inline)) inline
+#else
+#define KB_INLINE inline
+#endif
+
 #define KB_MAXD 8 /* the largest degree (Moore) */
 #define KB_NA (KB_MAXD + 2) /* keys 0 .. dmax, and dmax + 1 for "none" */
 
@@ -62,7 +69,7 @@ struct kbits {
     int need[2][KB_NA];     /* need[x][a]: index of the mask of key >= a among x's, -1 none */
     int nm[2];              /* masks per action */
     int mkey[2][KB_NA];     /* the key of each mask */
-    int16_t ckey[32];       /* code x * 16 + k: rank of the gain + 1 (the byte kernel's key) */
+    double cval[32];        /* code x * 16 + k: the gain */
     uint64_t spread[256];   /* bit i of a byte to byte i (0 or 1) */
     uint64_t *scratch;      /* per thread: the ring of masks and a row of dilated masks */
     size_t per_thread;      /* words */
@@ -147,8 +154,9 @@ static int kb_tables(const coop_model *m, struct kbits *kb)
         kb->down[x] = !up;
         for (int a = 0; a <= dm; a++)
             g[x][a] = kb_rank(m, dm, x, kb->down[x] ? dm - a : a);
-        for (int k = 0; k < 16; k++)
-            kb->ckey[x * 16 + k] = (int16_t)(k <= dm ? kb_rank(m, dm, x, k) + 1 : 0);
+        for (int k = 0; k < 16; k++) {
+            kb->cval[x * 16 + k] = k <= dm ? m->k_val[kb_rank(m, dm, x, k)] : 0.0;
+        }
     }
     kb->eq = 0;
     for (int a = 0; a <= dm; a++)
@@ -198,7 +206,7 @@ static const uint64_t *kb_row(const struct kbits *kb, const uint64_t *st, int q)
 }
 
 /* Clears the bits past cell L - 1 of row p and sets its ghost bits (layout above). */
-static void kb_ghost(const struct kbits *kb, uint64_t *p)
+KB_INLINE static void kb_ghost(const struct kbits *kb, uint64_t *p)
 {
     int W = kb->W, L = kb->L;
     p[W - 1] &= kb->last;
@@ -239,73 +247,104 @@ static int kb_resolve(const coop_model *m, const struct kbits *kb, const uint64_
 }
 
 
-#define KB_W(p, j) ((p)[j] << 1 | (p)[(j) - 1] >> 63) /* bit c: cell c - 1 */
-#define KB_E(p, j) ((p)[j] >> 1 | (p)[(j) + 1] << 63) /* bit c: cell c + 1 */
 #define KB_MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) ^ (b))))
 
-/* The count k of each cell's C neighbours in word j of the row mid (up, dn: the
- * rows above and below), as bits k[0..3]; then ge[a] = [k >= a], a = 0 .. dmax + 1. */
-static inline void kb_count(const struct kbits *kb, const uint64_t *up, const uint64_t *mid,
-                            const uint64_t *dn, int j, uint64_t k[4], uint64_t ge[KB_NA])
+/* A thread's scratch, S words per row: the ring of the masks of three rows (nm
+ * rows each), the dilated masks E (nm rows), the counts K (4 rows: bit p of each
+ * cell's k), G (dmax + 2 rows: G[a] = [k >= a]; G[0] all ones, G[dmax + 1] zero),
+ * the rows of C's and D's wins and a row for the column sums V. */
+typedef struct kb_scratch {
+    uint64_t *ring, *E, *K, *G, *win, *V;
+} kb_scratch;
+
+static size_t kb_scratch_words(const struct kbits *kb)
 {
-    uint64_t w = KB_W(mid, j), e = KB_E(mid, j);
-    if (kb->moore) {
-        uint64_t uw = KB_W(up, j), ue = KB_E(up, j), dw = KB_W(dn, j), de = KB_E(dn, j);
-        uint64_t u0 = uw ^ up[j] ^ ue, u1 = KB_MAJ(uw, up[j], ue);
-        uint64_t d0 = dw ^ dn[j] ^ de, d1 = KB_MAJ(dw, dn[j], de);
-        uint64_t m0 = w ^ e, m1 = w & e;
-        uint64_t c0 = KB_MAJ(u0, d0, m0), t = u1 ^ d1 ^ m1, c1 = KB_MAJ(u1, d1, m1);
-        k[0] = u0 ^ d0 ^ m0, k[1] = t ^ c0;
-        uint64_t c2 = t & c0;
-        k[2] = c1 ^ c2, k[3] = c1 & c2;
-        ge[8] = k[3];
-        ge[7] = k[3] | (k[2] & k[1] & k[0]);
-        ge[6] = k[3] | (k[2] & k[1]);
-        ge[5] = k[3] | (k[2] & (k[1] | k[0]));
-        ge[4] = k[3] | k[2];
-        ge[3] = ge[4] | (k[1] & k[0]);
-        ge[2] = ge[4] | k[1];
-        ge[1] = ge[2] | k[0];
-    } else {
-        uint64_t s = w ^ e ^ up[j], c = KB_MAJ(w, e, up[j]);
-        k[0] = s ^ dn[j];
-        uint64_t c2 = s & dn[j];
-        k[1] = c ^ c2, k[2] = c & c2, k[3] = 0;
-        ge[4] = k[2];
-        ge[3] = k[2] | (k[1] & k[0]);
-        ge[2] = k[2] | k[1];
-        ge[1] = ge[2] | k[0];
-    }
-    ge[0] = ~0ull, ge[kb->dmax + 1] = 0;
+    return (size_t)kb->S * (4 * (size_t)(kb->nm[0] + kb->nm[1]) + 4 + (size_t)kb->dmax + 2 + 3);
 }
 
-/* The byte kernel's keys of the 64 cells of word j (cells c0 .. c0 + nc - 1), and
- * their counts of C (k summed, and C cells) into cnt. */
-static inline void kb_keys(const struct kbits *kb, const uint64_t k[4], uint64_t x, int16_t *key,
-                           int nc, long cnt[2])
+static kb_scratch kb_scratch_at(const struct kbits *kb, uint64_t *p)
 {
-    for (int g = 0; g * 8 < nc; g++) {
-        int sh = 8 * g;
-        uint64_t code = kb->spread[k[0] >> sh & 255] | kb->spread[k[1] >> sh & 255] << 1
-                        | kb->spread[k[2] >> sh & 255] << 2 | kb->spread[k[3] >> sh & 255] << 3,
-                 cx = kb->spread[x >> sh & 255];
-        int e = nc - sh < 8 ? nc - sh : 8;
+    size_t S = (size_t)kb->S, nm = (size_t)(kb->nm[0] + kb->nm[1]);
+    kb_scratch x = {p, p + 3 * nm * S, p + 4 * nm * S, p + (4 * nm + 4) * S, NULL, NULL};
+    x.win = x.G + ((size_t)kb->dmax + 2) * S;
+    x.V = x.win + 2 * S;
+    return x;
+}
+
+/* The counts k of C neighbours of the cells of row mid (up, dn: the rows above
+ * and below) by bit-parallel adders, into K (bit planes) and G (thresholds). */
+KB_INLINE static void kb_count(const struct kbits *kb, const uint64_t *restrict up,
+                     const uint64_t *restrict mid, const uint64_t *restrict dn, uint64_t *K,
+                     uint64_t *G)
+{
+    size_t S = (size_t)kb->S;
+    int W = kb->W;
+    uint64_t *restrict k0 = K, *restrict k1 = K + S, *restrict k2 = K + 2 * S, *restrict k3 = K + 3 * S;
+    uint64_t *restrict g1 = G + S, *restrict g2 = G + 2 * S, *restrict g3 = G + 3 * S,
+             *restrict g4 = G + 4 * S;
+    if (kb->moore) {
+        uint64_t *restrict g5 = G + 5 * S, *restrict g6 = G + 6 * S, *restrict g7 = G + 7 * S,
+                 *restrict g8 = G + 8 * S;
+#pragma omp simd
+        for (int j = 0; j < W; j++) {
+            uint64_t w = mid[j] << 1 | mid[j - 1] >> 63, e = mid[j] >> 1 | mid[j + 1] << 63;
+            uint64_t uw = up[j] << 1 | up[j - 1] >> 63, ue = up[j] >> 1 | up[j + 1] << 63;
+            uint64_t dw = dn[j] << 1 | dn[j - 1] >> 63, de = dn[j] >> 1 | dn[j + 1] << 63;
+            uint64_t u0 = uw ^ up[j] ^ ue, u1 = KB_MAJ(uw, up[j], ue);
+            uint64_t d0 = dw ^ dn[j] ^ de, d1 = KB_MAJ(dw, dn[j], de);
+            uint64_t m0 = w ^ e, m1 = w & e;
+            uint64_t c0 = KB_MAJ(u0, d0, m0), t = u1 ^ d1 ^ m1, c1 = KB_MAJ(u1, d1, m1);
+            uint64_t b0 = u0 ^ d0 ^ m0, b1 = t ^ c0, c2 = t & c0, b2 = c1 ^ c2, b3 = c1 & c2;
+            k0[j] = b0, k1[j] = b1, k2[j] = b2, k3[j] = b3;
+            uint64_t h4 = b3 | b2, h2 = h4 | b1;
+            g8[j] = b3, g7[j] = b3 | (b2 & b1 & b0), g6[j] = b3 | (b2 & b1);
+            g5[j] = b3 | (b2 & (b1 | b0)), g4[j] = h4, g3[j] = h4 | (b1 & b0), g2[j] = h2;
+            g1[j] = h2 | b0;
+        }
+    } else {
+#pragma omp simd
+        for (int j = 0; j < W; j++) {
+            uint64_t w = mid[j] << 1 | mid[j - 1] >> 63, e = mid[j] >> 1 | mid[j + 1] << 63;
+            uint64_t s = w ^ e ^ up[j], c = KB_MAJ(w, e, up[j]), c2 = s & dn[j];
+            uint64_t b0 = s ^ dn[j], b1 = c ^ c2, b2 = c & c2;
+            k0[j] = b0, k1[j] = b1, k2[j] = b2, k3[j] = 0;
+            g4[j] = b2, g3[j] = b2 | (b1 & b0), g2[j] = b2 | b1, g1[j] = b2 | b1 | b0;
+        }
+    }
+}
+
+/* The codes x * 16 + k of the cells of a row (x: its actions, K: the counts of
+ * kb_count) into code, for kernel_sums; the row's C (k summed, and C cells) into cnt. */
+KB_INLINE static void kb_codes(const struct kbits *kb, const uint64_t *x, const uint64_t *K,
+                     unsigned char *code, long cnt[2])
+{
+    size_t S = (size_t)kb->S;
+    int L = kb->L;
+    for (int c = 0; c < L; c += 8) {
+        int j = c >> 6, sh = c & 63, e = L - c < 8 ? L - c : 8;
+        uint64_t v = kb->spread[K[j] >> sh & 255] | kb->spread[K[S + j] >> sh & 255] << 1
+                     | kb->spread[K[2 * S + j] >> sh & 255] << 2
+                     | kb->spread[K[3 * S + j] >> sh & 255] << 3,
+                 vx = kb->spread[x[j] >> sh & 255];
         if (e < 8) { /* the row's last cells: only the valid bytes */
             uint64_t keep = (1ull << (8 * e)) - 1;
-            code &= keep, cx &= keep;
+            v &= keep, vx &= keep;
         }
-        cnt[0] += (long)((code * 0x0101010101010101ull) >> 56);
-        cnt[1] += (long)((cx * 0x0101010101010101ull) >> 56);
-        code |= cx << 4;
-        for (int b = 0; b < e; b++)
-            key[sh + b] = kb->ckey[code >> (8 * b) & 31];
+        cnt[0] += (long)((v * 0x0101010101010101ull) >> 56);
+        cnt[1] += (long)((vx * 0x0101010101010101ull) >> 56);
+        v |= vx << 4;
+        if (e == 8)
+            memcpy(code + c, &v, 8); /* little-endian bytes: cell c first */
+        else
+            for (int b = 0; b < e; b++)
+                code[c + b] = (unsigned char)(v >> (8 * b));
     }
 }
 
 /* The masks of row q (T: nm[1] rows of C masks, then nm[0] of D masks, S words
- * each) from the state st; with key, the keys of its cells and their counts. */
-static void kb_masks(const coop_model *m, const struct kbits *kb, const uint64_t *st, int q,
-                     uint64_t *T, int16_t *key, long cnt[2])
+ * each) from the state st; with code, the cells' codes and counts of C. */
+KB_INLINE static void kb_masks(const struct kbits *kb, const uint64_t *st, int q, uint64_t *T,
+                     const kb_scratch *sc, unsigned char *code, long cnt[2])
 {
     size_t S = (size_t)kb->S;
     int W = kb->W, L = kb->L, nm1 = kb->nm[1], nm = nm1 + kb->nm[0], dm = kb->dmax;
@@ -314,74 +353,116 @@ static void kb_masks(const coop_model *m, const struct kbits *kb, const uint64_t
         return;
     }
     q = (q + L) % L;
-    const uint64_t *up = kb_row(kb, st, q - 1), *mid = kb_row(kb, st, q), *dn = kb_row(kb, st, q + 1);
-    for (int j = 0; j < W; j++) {
-        uint64_t k[4], ge[KB_NA], x = mid[j];
-        kb_count(kb, up, mid, dn, j, k, ge);
-        for (int i = 0; i < nm; i++) {
-            int c = i < nm1, a = kb->mkey[c][c ? i : i - nm1];
-            uint64_t thr = kb->down[c] ? ~ge[dm + 1 - a] : ge[a];
-            T[(size_t)i * S + 1 + (size_t)j] = (c ? x : ~x) & thr;
-        }
-        if (key)
-            kb_keys(kb, k, x, key + (size_t)q * (size_t)L + (size_t)j * 64,
-                    j < W - 1 ? 64 : L - 64 * (W - 1), cnt);
+    const uint64_t *mid = kb_row(kb, st, q);
+    kb_count(kb, kb_row(kb, st, q - 1), mid, kb_row(kb, st, q + 1), sc->K, sc->G);
+    for (int i = 0; i < nm; i++) {
+        int c = i < nm1, a = kb->mkey[c][c ? i : i - nm1], dn = kb->down[c];
+        const uint64_t *restrict g = sc->G + (size_t)(dn ? dm + 1 - a : a) * S;
+        uint64_t xf = c ? 0 : ~0ull, gf = dn ? ~0ull : 0, *restrict t = T + (size_t)i * S + 1;
+#pragma omp simd
+        for (int j = 0; j < W; j++)
+            t[j] = (mid[j] ^ xf) & (g[j] ^ gf);
+        kb_ghost(kb, t);
     }
-    for (int i = 0; i < nm; i++)
-        kb_ghost(kb, T + (size_t)i * S + 1);
-    (void)m;
+    if (code)
+        kb_codes(kb, mid, sc->K, code + (size_t)q * (size_t)L, cnt);
+}
+
+/* win |= OR over the comparisons of action x of E[x][a] & ~E[1-x][b] (row words). */
+KB_INLINE static void kb_wins(const struct kbits *kb, int x, const uint64_t *E, uint64_t *restrict win)
+{
+    size_t S = (size_t)kb->S, off1 = (size_t)kb->nm[1] * S;
+    const uint64_t *ex = E + (x ? 0 : off1), *ey = E + (x ? off1 : 0);
+    int W = kb->W;
+    for (int j = 0; j < W; j++)
+        win[j] = 0;
+    for (int q = 0; q < kb->nw[x]; q++) {
+        const uint64_t *restrict a = ex + (size_t)kb->need[x][kb->wa[x][q]] * S;
+        int b = kb->wb[x][q];
+        if (b > kb->dmax) {
+#pragma omp simd
+            for (int j = 0; j < W; j++)
+                win[j] |= a[j];
+        } else {
+            const uint64_t *restrict o = ey + (size_t)kb->need[1 - x][b] * S;
+#pragma omp simd
+            for (int j = 0; j < W; j++)
+                win[j] |= a[j] & ~o[j];
+        }
+    }
 }
 
 /* The next actions of row r (into the state kb->nxt) from the masks of rows r - 1,
- * r, r + 1 (t0, t1, t2); E: scratch for the dilated masks (nm rows of S words). */
-static void kb_decide(const coop_model *m, const struct kbits *kb, int r, const uint64_t *t0,
-                      const uint64_t *t1, const uint64_t *t2, uint64_t *E)
+ * r, r + 1 (t0, t1, t2). */
+KB_INLINE static void kb_decide(const coop_model *m, const struct kbits *kb, int r, const uint64_t *t0,
+                      const uint64_t *t1, const uint64_t *t2, const kb_scratch *sc)
 {
     size_t S = (size_t)kb->S;
-    int W = kb->W, nm1 = kb->nm[1], nm = nm1 + kb->nm[0];
+    int W = kb->W, nm = kb->nm[1] + kb->nm[0];
+    uint64_t *restrict V = sc->V;
     for (int i = 0; i < nm; i++) { /* E: the masks dilated over the imitation set */
-        const uint64_t *a = t0 + (size_t)i * S, *b = t1 + (size_t)i * S, *c = t2 + (size_t)i * S;
-        uint64_t *e = E + (size_t)i * S;
-        if (kb->moore) { /* the 3 x 3 block: rows first (in e), then columns */
+        const uint64_t *restrict a = t0 + (size_t)i * S, *restrict b = t1 + (size_t)i * S,
+                                 *restrict c = t2 + (size_t)i * S;
+        uint64_t *restrict e = sc->E + (size_t)i * S;
+        if (kb->moore) { /* the 3 x 3 block: columns first (V), then rows */
+#pragma omp simd
             for (int j = 0; j < W + 2; j++)
-                e[j] = a[j] | b[j] | c[j];
-            uint64_t prev = e[0];
-            for (int j = 1; j <= W; j++) {
-                uint64_t v = e[j];
-                e[j - 1] = v | v << 1 | prev >> 63 | v >> 1 | e[j + 1] << 63;
-                prev = v;
-            }
+                V[j] = a[j] | b[j] | c[j];
+#pragma omp simd
+            for (int j = 0; j < W; j++)
+                e[j] = V[j + 1] | V[j + 1] << 1 | V[j] >> 63 | V[j + 1] >> 1 | V[j + 2] << 63;
         } else { /* the cross: the row's neighbours, then the cells above and below */
-            for (int j = 1; j <= W; j++)
-                e[j - 1] = b[j] | b[j] << 1 | b[j - 1] >> 63 | b[j] >> 1 | b[j + 1] << 63
-                           | a[j] | c[j];
+#pragma omp simd
+            for (int j = 0; j < W; j++)
+                e[j] = b[j + 1] | b[j + 1] << 1 | b[j] >> 63 | b[j + 1] >> 1 | b[j + 2] << 63
+                       | a[j + 1] | c[j + 1];
         }
     }
-    uint64_t *nx = kb->nxt + (size_t)r * S + 1;
-    const uint64_t *cur = kb->cur + (size_t)r * S + 1;
-    for (int j = 0; j < W; j++) {
-        uint64_t win[2] = {0, 0};
-        for (int x = 1; x >= 0 && (x || kb->eq); x--) {
-            const uint64_t *ex = E + (x ? 0 : (size_t)nm1 * S), *ey = E + (x ? (size_t)nm1 * S : 0);
-            for (int q = 0; q < kb->nw[x]; q++) {
-                int a = kb->need[x][kb->wa[x][q]], b = kb->wb[x][q];
-                uint64_t other = b <= kb->dmax ? ey[(size_t)kb->need[1 - x][b] * S + (size_t)j] : 0;
-                win[x] |= ex[(size_t)a * S + (size_t)j] & ~other;
-            }
-        }
-        uint64_t nxt = win[1];
-        if (kb->eq) { /* neither wins: the best C and D scored the same */
-            uint64_t amb = ~win[1] & ~win[0] & (j == W - 1 ? kb->last : ~0ull);
+    uint64_t *nx = kb->nxt + (size_t)r * S + 1, *w1 = sc->win, *w0 = sc->win + S;
+    kb_wins(kb, 1, sc->E, w1);
+    if (kb->eq) { /* where neither wins the best C and D scored the same */
+        kb_wins(kb, 0, sc->E, w0);
+        for (int j = 0; j < W; j++) {
+            uint64_t amb = ~w1[j] & ~w0[j] & (j == W - 1 ? kb->last : ~0ull);
             while (amb) {
                 int b = __builtin_ctzll(amb), i = r * kb->L + 64 * j + b;
                 amb &= amb - 1;
-                nxt |= (uint64_t)kb_resolve(m, kb, kb->cur, i) << b;
+                w1[j] |= (uint64_t)kb_resolve(m, kb, kb->cur, i) << b;
             }
         }
-        nx[j] = nxt;
     }
+    memcpy(nx, w1, (size_t)W * sizeof *nx);
     kb_ghost(kb, nx);
-    (void)cur;
+}
+
+/* Where the compiler can, the rows are also built for AVX2, chosen at run time
+ * (the same bit operations, 256 cells per instruction instead of 128). */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define KB_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef KB_CLONES
+#define KB_CLONES
+#endif
+
+/* Rows r0 .. r1-1 of the next state (one thread's): the masks of three rows in
+ * the ring of the thread's scratch p; with code, their codes and counts of C. */
+KB_CLONES static void kb_rows(const coop_model *m, const struct kbits *kb, int r0, int r1,
+                              uint64_t *p, unsigned char *code, long cnt[2])
+{
+    kb_scratch sc = kb_scratch_at(kb, p);
+    size_t M = (size_t)(kb->nm[0] + kb->nm[1]) * (size_t)kb->S;
+#define KB_SLOT(q) (sc.ring + (size_t)(((q) - r0 + 1) % 3) * M)
+    if (r0 < r1) {
+        kb_masks(kb, kb->cur, r0 - 1, KB_SLOT(r0 - 1), &sc, NULL, cnt);
+        kb_masks(kb, kb->cur, r0, KB_SLOT(r0), &sc, code, cnt);
+    }
+    for (int r = r0; r < r1; r++) {
+        kb_masks(kb, kb->cur, r + 1, KB_SLOT(r + 1), &sc, r + 1 < r1 ? code : NULL, cnt);
+        kb_decide(m, kb, r, KB_SLOT(r - 1), KB_SLOT(r), KB_SLOT(r + 1), &sc);
+    }
+#undef KB_SLOT
 }
 
 /* ---------------------------------------------------------------- step */
@@ -395,32 +476,21 @@ int kbits_step(coop_model *m, coop_record *rec)
     int book = series || m->k_allow != 2, self = m->self_play, L = kb->L;
     int nth = run_threads(m);
     nth = nth < kb->n_threads ? nth : kb->n_threads;
-    size_t S = (size_t)kb->S, M = (size_t)(kb->nm[0] + kb->nm[1]) * S;
-    int16_t *key = book ? m->k_key : NULL;
+    unsigned char *code = book ? m->k_nxt : NULL; /* the byte kernel's buffer is free */
     long c_all = 0, nb = (long)m->k_nb;
 #pragma omp parallel num_threads(nth) if (nth > 1) reduction(+ : c_all)
     {
         int t = omp_get_thread_num(), nt = omp_get_num_threads();
         int r0 = (int)((long)L * t / nt), r1 = (int)((long)L * (t + 1) / nt);
-        uint64_t *ring = kb->scratch + (size_t)t * kb->per_thread, *E = ring + 3 * M;
         long cnt[2] = {0, 0};
-#define KB_SLOT(q) (ring + (size_t)(((q) - r0 + 1) % 3) * M)
-        if (r0 < r1) {
-            kb_masks(m, kb, kb->cur, r0 - 1, KB_SLOT(r0 - 1), NULL, cnt);
-            kb_masks(m, kb, kb->cur, r0, KB_SLOT(r0), key, cnt);
-        }
-        for (int r = r0; r < r1; r++) {
-            kb_masks(m, kb, kb->cur, r + 1, KB_SLOT(r + 1), r + 1 < r1 ? key : NULL, cnt);
-            kb_decide(m, kb, r, KB_SLOT(r - 1), KB_SLOT(r), KB_SLOT(r + 1), E);
-        }
-#undef KB_SLOT
+        kb_rows(m, kb, r0, r1, kb->scratch + (size_t)t * kb->per_thread, code, cnt);
         c_all += cnt[0] + self * cnt[1];
-        if (book) { /* the gains in the byte kernel's order, from its keys */
+        if (book) { /* the gains as the byte kernel adds them, from the codes */
 #pragma omp barrier
 #pragma omp for schedule(static)
             for (long b = 0; b < nb; b++) {
                 size_t lo = (size_t)b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
-                kernel_sums(m, lo, hi, NULL, NULL, m->k_val);
+                kernel_sums(m, lo, hi, code, NULL, kb->cval);
             }
         }
     }
@@ -481,13 +551,18 @@ void kbits_init(coop_model *m)
         return;
     int nth = omp_get_max_threads();
     nth = m->k_threads > nth ? m->k_threads : nth;
-    size_t per = 4 * (size_t)(kb->nm[0] + kb->nm[1]) * (size_t)kb->S;
+    size_t per = kb_scratch_words(kb);
     if (nth > kb->n_threads || per > kb->per_thread) {
         uint64_t *s = calloc((size_t)nth * per, sizeof *s);
         if (!s)
             return; /* the byte kernel runs */
         free(kb->scratch);
         kb->scratch = s, kb->n_threads = nth, kb->per_thread = per;
+    }
+    for (int t = 0; t < kb->n_threads; t++) { /* G[0]: every cell has k >= 0 */
+        kb_scratch sc = kb_scratch_at(kb, kb->scratch + (size_t)t * kb->per_thread);
+        memset(sc.G, 0xff, (size_t)kb->S * sizeof *sc.G);
+        memset(sc.G + (size_t)(kb->dmax + 1) * (size_t)kb->S, 0, (size_t)kb->S * sizeof *sc.G);
     }
     size_t S = (size_t)kb->S, L = (size_t)kb->L;
     kb->cur = kb->buf, kb->nxt = kb->buf + L * S, kb->old = kb->buf + 2 * L * S;
