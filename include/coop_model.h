@@ -153,6 +153,13 @@ int coop_model_kernel_on(const coop_model *m);
 void coop_model_set_bits(coop_model *m, int allow);
 int coop_model_kernel_bits(const coop_model *m);
 
+/* The engines the runs of this process have used so far, a mask of
+ * COOP_USED_GENERAL, COOP_USED_BYTES (the node kernel, one byte per node) and
+ * COOP_USED_BITS (the bit-sliced node kernel); the manifest's run group lists them
+ * (docs/OUTPUT.md). */
+enum { COOP_USED_GENERAL = 1, COOP_USED_BYTES = 2, COOP_USED_BITS = 4 };
+unsigned coop_model_engines_used(void);
+
 /* The number of steps done since init. */
 int coop_model_steps_done(const coop_model *m);
 

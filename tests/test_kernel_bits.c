@@ -225,7 +225,8 @@ Test(kernel_bits, threads)
 }
 
 /* End to end: population.csv and snapshots.csv of build/coopsim with
- * experiment.engine = "auto" (the bit-sliced kernel) and "bytes" are the same. */
+ * experiment.engine = "auto" (the bit-sliced kernel) and "bytes" are the same, and
+ * each manifest names the kernel that ran. */
 Test(kernel_bits, coopsim_auto_equals_bytes)
 {
     char dir[64];
@@ -241,5 +242,10 @@ Test(kernel_bits, coopsim_auto_equals_bytes)
     snprintf(b, sizeof b, "%s/b", dir);
     const char *files[] = {"population.csv", "snapshots.csv"};
     cr_expect(e2e_same_files(a, b, files, 2), "auto and bytes differ");
+    char ma[128], mb[128];
+    snprintf(ma, sizeof ma, "%s/manifest.cfg", a);
+    snprintf(mb, sizeof mb, "%s/manifest.cfg", b);
+    cr_expect(e2e_file_has(ma, "  engines = \"kernel_bits\";\n"), "auto: the manifest's engines");
+    cr_expect(e2e_file_has(mb, "  engines = \"kernel_bytes\";\n"), "bytes: the manifest's engines");
     e2e_rmrf(dir);
 }

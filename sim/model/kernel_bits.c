@@ -603,3 +603,22 @@ int coop_model_kernel_bits(const coop_model *m)
 {
     return m->k_on && m->kb && m->kb->on;
 }
+
+/* The engines used by the runs of this process (coop_model_engines_used). */
+static unsigned kb_used;
+
+void kernel_note(const coop_model *m)
+{
+    unsigned bit = !m->k_on ? COOP_USED_GENERAL : m->kb && m->kb->on ? COOP_USED_BITS
+                                                                      : COOP_USED_BYTES;
+#pragma omp atomic
+    kb_used |= bit;
+}
+
+unsigned coop_model_engines_used(void)
+{
+    unsigned v;
+#pragma omp atomic read
+    v = kb_used;
+    return v;
+}

@@ -1172,8 +1172,10 @@ static void do_record(coop_model *m, coop_record *rec)
 
 void coop_model_step(coop_model *m, coop_record *rec)
 {
-    if (m->step == 0)
+    if (m->step == 0) {
         m->k_on = m->k_ready && (!rec || (rec->n_actors == 0 && rec->n_ties == 0));
+        kernel_note(m); /* for the manifest: coop_model_engines_used */
+    }
     if (m->k_on) {
         kernel_step(m, rec);
         return;

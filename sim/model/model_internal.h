@@ -256,4 +256,7 @@ void kbits_free(coop_model *m);
 /* Node a's action to play (last 0) or last played (last 1) in either kernel. */
 int kernel_action(const coop_model *m, int a, int last);
 
+/* At step 0: notes which engine this run uses (coop_model_engines_used). */
+void kernel_note(const coop_model *m);
+
 #endif

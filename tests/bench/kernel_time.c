@@ -6,13 +6,17 @@
  * cell-update of each and their ratio.  The set-up (network, alloc, init) is
  * outside the timed steps.  The model runs as coopsim runs it (cumulative gains
  * skipped) with a record of the population series (series = 1) or none (0), and
- * checks that both forms end in the same state.
+ * checks that both forms end in the same state.  Output, one line: "bits BEST
+ * MEDIAN bytes BEST MEDIAN ratio BYTES/BITS same|DIFFER peak_bytes_per_node P".
+ * Wall-clock time, or the process's CPU time with KERNEL_CPU_TIME set (one
+ * thread on a busy machine).
  *
  *   kernel_time CONFIG GENERATIONS THREADS REPEAT SERIES [--set KEY=VALUE]... */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "coop_config.h"
@@ -86,8 +90,11 @@ int main(int argc, char **argv)
     int ok = used[0] == 3 && used[1] == 1 && share[0] == share[1];
     for (int k = 0; k < 2; k++)
         qsort(t[k], (size_t)repeat, sizeof(double), cmp);
-    printf("bits %.4f %.4f bytes %.4f %.4f ratio %.2f %s\n", t[0][0], t[0][repeat / 2], t[1][0],
-           t[1][repeat / 2], t[1][0] / t[0][0], ok ? "same" : "DIFFER");
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("bits %.4f %.4f bytes %.4f %.4f ratio %.2f %s peak_bytes_per_node %.0f\n", t[0][0],
+           t[0][repeat / 2], t[1][0], t[1][repeat / 2], t[1][0] / t[0][0], ok ? "same" : "DIFFER",
+           1024.0 * (double)ru.ru_maxrss / (double)cfg.n_actors);
     coop_record_free(rec);
     coop_model_free(m);
     coop_config_destroy(&cfg);
