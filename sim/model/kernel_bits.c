@@ -70,7 +70,7 @@ struct kbits {
     int nm[2];              /* masks per action */
     int mkey[2][KB_NA];     /* the key of each mask */
     double cval[32];        /* code x * 16 + k: the gain */
-    uint64_t spread[256];   /* bit i of a byte to byte i (0 or 1) */
+    uint64_t spread[5][256]; /* bit i of a byte to bit p of byte i ([p]: 0 .. 4) */
     uint64_t *scratch;      /* per thread: the ring of masks and a row of dilated masks */
     size_t per_thread;      /* words */
     int n_threads;          /* threads the scratch is sized for */
@@ -247,6 +247,12 @@ static int kb_resolve(const coop_model *m, const struct kbits *kb, const uint64_
 }
 
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KB_LITTLE 1
+#else
+#define KB_LITTLE 0
+#endif
+
 #define KB_MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) ^ (b))))
 
 /* A thread's scratch, S words per row: the ring of the masks of three rows (nm
@@ -316,28 +322,31 @@ KB_INLINE static void kb_count(const struct kbits *kb, const uint64_t *restrict 
 /* The codes x * 16 + k of the cells of a row (x: its actions, K: the counts of
  * kb_count) into code, for kernel_sums; the row's C (k summed, and C cells) into cnt. */
 KB_INLINE static void kb_codes(const struct kbits *kb, const uint64_t *x, const uint64_t *K,
-                     unsigned char *code, long cnt[2])
+                               unsigned char *code, long cnt[2])
 {
     size_t S = (size_t)kb->S;
-    int L = kb->L;
-    for (int c = 0; c < L; c += 8) {
-        int j = c >> 6, sh = c & 63, e = L - c < 8 ? L - c : 8;
-        uint64_t v = kb->spread[K[j] >> sh & 255] | kb->spread[K[S + j] >> sh & 255] << 1
-                     | kb->spread[K[2 * S + j] >> sh & 255] << 2
-                     | kb->spread[K[3 * S + j] >> sh & 255] << 3,
-                 vx = kb->spread[x[j] >> sh & 255];
-        if (e < 8) { /* the row's last cells: only the valid bytes */
-            uint64_t keep = (1ull << (8 * e)) - 1;
-            v &= keep, vx &= keep;
+    int L = kb->L, W = kb->W;
+    const uint64_t(*sp)[256] = kb->spread;
+    for (int j = 0; j < W; j++) {
+        uint64_t a = K[j], b = K[S + j], c = K[2 * S + j], d = K[3 * S + j], e = x[j];
+        int n = j < W - 1 ? 64 : L - 64 * j; /* cells in this word */
+        for (int g = 0; g < n; g += 8, a >>= 8, b >>= 8, c >>= 8, d >>= 8, e >>= 8) {
+            uint64_t v = sp[0][a & 255] | sp[1][b & 255] | sp[2][c & 255] | sp[3][d & 255],
+                     vx = sp[0][e & 255];
+            if (n - g < 8) { /* the row's last cells: only the valid bytes */
+                uint64_t keep = (1ull << (8 * (n - g))) - 1;
+                v &= keep, vx &= keep;
+            }
+            cnt[0] += (long)((v * 0x0101010101010101ull) >> 56);
+            cnt[1] += (long)((vx * 0x0101010101010101ull) >> 56);
+            v |= vx << 4;
+            unsigned char *o = code + 64 * j + g;
+            if (KB_LITTLE && n - g >= 8)
+                memcpy(o, &v, 8); /* the bytes in memory order: cell c first */
+            else
+                for (int q = 0; q < n - g; q++)
+                    o[q] = (unsigned char)(v >> (8 * q));
         }
-        cnt[0] += (long)((v * 0x0101010101010101ull) >> 56);
-        cnt[1] += (long)((vx * 0x0101010101010101ull) >> 56);
-        v |= vx << 4;
-        if (e == 8)
-            memcpy(code + c, &v, 8); /* little-endian bytes: cell c first */
-        else
-            for (int b = 0; b < e; b++)
-                code[c + b] = (unsigned char)(v >> (8 * b));
     }
 }
 
@@ -536,9 +545,10 @@ void kbits_alloc(coop_model *m, const coop_config *cfg, int *fail)
     kb->buf = zalloc(3 * (size_t)L * (size_t)kb->S, sizeof(uint64_t), fail);
     kb->zero = zalloc((size_t)kb->S, sizeof(uint64_t), fail);
     kb->allow = cfg->engine != COOP_ENGINE_BYTES;
-    for (int v = 0; v < 256; v++)
-        for (int b = 0; b < 8; b++)
-            kb->spread[v] |= (uint64_t)(v >> b & 1) << (8 * b);
+    for (int p = 0; p < 5; p++)
+        for (int v = 0; v < 256; v++)
+            for (int b = 0; b < 8; b++)
+                kb->spread[p][v] |= (uint64_t)(v >> b & 1) << (8 * b + p);
 }
 
 void kbits_init(coop_model *m)
