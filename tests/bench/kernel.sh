@@ -32,9 +32,9 @@ per_node=0
 for L in ${KERNEL_L:-1000 3000}; do
     n=$((L * L))
     avail=$(awk '/MemAvailable/ { print $2 * 1024 }' /proc/meminfo)
-    if [ "$per_node" != 0 ] && awk -v p="$per_node" -v n="$n" -v a="$avail" 'BEGIN { exit !(p * n * 1.2 > a) }'; then
+    if [ "$per_node" != 0 ] && awk -v p="$per_node" -v n="$n" -v a="$avail" 'BEGIN { exit !(p * n * 1.5 > a) }'; then
         awk -v p="$per_node" -v n="$n" -v a="$avail" -v L="$L" 'BEGIN {
-            printf "L=%d skipped: about %.1f GB needed (%.0f bytes per node at peak), %.1f GB available\n", L, p * n * 1.2 / 1e9, p, a / 1e9 }'
+            printf "L=%d skipped: about %.1f GB needed (%.0f bytes per node at peak, and half again), %.1f GB available\n", L, p * n * 1.5 / 1e9, p, a / 1e9 }'
         continue
     fi
     gens=${GENS:-$([ "$L" -le 1000 ] && echo 100 || echo 12)}
@@ -45,7 +45,10 @@ for L in ${KERNEL_L:-1000 3000}; do
             # CPU time (KERNEL_CPU_TIME) only on one thread: it adds up the threads
             r=$(if [ "$t" != 1 ]; then unset KERNEL_CPU_TIME; fi
                 OMP_NUM_THREADS=$t "$out/kernel_time" configs/classic/nowak_may.cfg "$gens" "$t" \
-                "$repeat" "$series" --set network.L="$L")
+                "$repeat" "$series" --set network.L="$L") || {
+                echo "L=$L threads=$t: kernel_time failed (out of memory?)"
+                continue
+            }
             set -- $r
             bits[$t$series]=$2
             per_node=${11}
@@ -56,6 +59,7 @@ for L in ${KERNEL_L:-1000 3000}; do
         done
     done
     [ -n "${KERNEL_CPU_TIME:-}" ] && continue # CPU time on 1 thread, wall on 2: no ratio
-    awk -v L="$L" -v a="${bits[10]}" -v b="${bits[20]}" -v c="${bits[11]}" -v d="${bits[21]}" 'BEGIN {
-        printf "L=%d bits speed-up 1 -> 2 threads: state %.2f, series %.2f\n", L, a / b, c / d }'
+    awk -v L="$L" -v a="${bits[10]:-0}" -v b="${bits[20]:-0}" -v c="${bits[11]:-0}" -v d="${bits[21]:-0}" 'BEGIN {
+        if (a * b * c * d > 0)
+            printf "L=%d bits speed-up 1 -> 2 threads: state %.2f, series %.2f\n", L, a / b, c / d }'
 done
