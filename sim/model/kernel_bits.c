@@ -34,10 +34,13 @@
  * comparison reads are built.  Rows go to threads in contiguous chunks; each
  * thread keeps the masks of three rows in a ring.
  *
- * Bookkeeping, only when something reads it: the population's counts of C and
- * actions (integers, from the counts k), and the int16 keys of the byte kernel,
- * from which kernel.c's kernel_sums adds the gains per sub-block and into the
- * cumulative gains, in the same order: the record and cum stay byte-identical. */
+ * Bookkeeping, only when something reads it (the population series, or the
+ * cumulative gains unless coop_model_set_kernel(m, 2)): the population's counts
+ * of C and actions (integers, from the counts k), and a code x * 16 + k per node
+ * (in the byte kernel's spare buffer k_nxt), from which kernel.c's kernel_sums
+ * adds the gains per sub-block and into the cumulative gains in the byte kernel's
+ * order: the record and cum stay byte-identical.  That sum, one floating-point
+ * addition per node in node order, is most of the time when the series is kept. */
 #include "model_internal.h"
 
 #include <omp.h>
@@ -154,9 +157,8 @@ static int kb_tables(const coop_model *m, struct kbits *kb)
         kb->down[x] = !up;
         for (int a = 0; a <= dm; a++)
             g[x][a] = kb_rank(m, dm, x, kb->down[x] ? dm - a : a);
-        for (int k = 0; k < 16; k++) {
+        for (int k = 0; k < 16; k++)
             kb->cval[x * 16 + k] = k <= dm ? m->k_val[kb_rank(m, dm, x, k)] : 0.0;
-        }
     }
     kb->eq = 0;
     for (int a = 0; a <= dm; a++)
