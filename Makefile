@@ -142,6 +142,7 @@ bench: deps
 	tests/bench/run.sh $(PROG)
 	tests/bench/sweep.sh $(PROG)
 	tests/bench/classic.sh $(PROG)
+	tests/bench/kernel.sh $(PROG)
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
 	tests/bench/null_size.sh $(PROG)
 	tests/bench/infer.sh $(PROG)

@@ -342,11 +342,13 @@ typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } co
 /* experiment.engine: which engine runs a model (docs/ODD.md, "Node kernel"). auto:
  * the node kernel where the configuration allows it, else the general engine;
  * kernel: the node kernel, and a configuration it cannot run is an error;
- * general: the general engine always. */
+ * general: the general engine always; bytes: as auto, but the node kernel keeps one
+ * byte per node (never the bit-sliced kernel, kernel_bits.c: for comparisons). */
 typedef enum coop_engine_choice {
     COOP_ENGINE_AUTO,
     COOP_ENGINE_KERNEL,
-    COOP_ENGINE_GENERAL
+    COOP_ENGINE_GENERAL,
+    COOP_ENGINE_BYTES
 } coop_engine_choice;
 
 /* The `network` group: a generated population (coop_network.h) instead of the

@@ -77,7 +77,7 @@ static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
 /* experiment.engine, in coop_engine_choice order. */
-static const char *const engine_names[] = {"auto", "kernel", "general", NULL};
+static const char *const engine_names[] = {"auto", "kernel", "general", "bytes", NULL};
 /* time.unit, in coop_time_unit order. */
 static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
@@ -178,9 +178,10 @@ const key cfg_schema[] = {
         "1998) is GSL's default; ranlxd2 and taus2 are alternatives"),
     ENM(SC_EXPERIMENT, "engine", coop_config, engine, engine_names, "auto",
         "auto: the node kernel (a fast path for the classic node-level imitation models, "
-        "giving the same numbers) where the configuration allows it, else the general "
-        "engine; kernel: the node kernel, or an error saying which condition fails; "
-        "general: the general engine always (docs/ODD.md, \"Node kernel\")"),
+        "giving the same numbers; bit-sliced on lattices with imitate_best) where the "
+        "configuration allows it, else the general engine; kernel: the node kernel, or an "
+        "error saying which condition fails; general: the general engine always; bytes: as "
+        "auto, but never the bit-sliced form of the kernel (docs/ODD.md, \"Node kernel\")"),
 
     /* time */
     FLT(SC_TIME, "start", coop_config, start, 1991.0, -PMAX, PMAX, 0, NOFIELD,

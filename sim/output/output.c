@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "coop_fmt.h"
+#include "coop_model.h"
 #include "coop_stats.h"
 #include "coop_sweep.h"
 
@@ -968,6 +969,16 @@ void coop_out_put_run_group(csv *c, const coop_run_info *info)
     coop_csv_put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
         info ? info->wall_seconds : 0.0);
     put_cfg_string(c, info && info->status ? info->status : "complete");
+    unsigned used = coop_model_engines_used(); /* where a node kernel ran (docs/ODD.md) */
+    if (used & (COOP_USED_BYTES | COOP_USED_BITS)) {
+        static const char *const names[] = {"general", "kernel_bytes", "kernel_bits"};
+        const char *sep = "";
+        coop_csv_put(c, ";\n  engines = \"");
+        for (int k = 2; k >= 0; k--)
+            if (used >> k & 1)
+                coop_csv_put(c, "%s%s", sep, names[k]), sep = ", ";
+        coop_csv_put(c, "\"");
+    }
     coop_csv_put(c, ";\n};\n");
 }
 
