@@ -224,7 +224,7 @@ static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
     }
     coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
                          .stop = opts->stop};
-    coop_sink sink = {r, on_replicate, NULL};
+    coop_sink sink = {.ctx = r, .replicate = on_replicate, .point_done = NULL};
     st = coop_drive_points(r->cfg, r->sw, (int)r->block * r->mult, r->name_ptr, make_point, r,
                            0, &o, &sink, err);
 out:
