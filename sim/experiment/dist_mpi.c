@@ -18,9 +18,10 @@
  * whatever plans rank 0 starts until rank 0 ends the program.
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
- *   root -> worker  START       long long[7]: point0, n_points, n_worlds, replicates, seed,
+ *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
- *                               chunk) about to run
+ *                               chunk) about to run, and whether rank 0's sink splits
+ *                               (bit 1: prepare on the workers, bit 2: round the scalars)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
@@ -30,12 +31,18 @@
  *                               (outcomes, per-state outcomes, actor, tie, pop series, milestones,
  *                               snapshots), native
  *                               layout: the ranks must share one architecture
+ *                   PREPARED    bytes: a whole block's prepared items (coop_engine_prepare,
+ *                               coop_dist.h), in item order, when the sink splits
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this plan or any later one
  *                   IDLE        every request of this plan answered, every block sent
  * A worker asks twice when a plan starts and once more after each block, so it
  * holds the next block while it runs the current one; it runs a block on its
- * threads and sends the records one per message in item order.  Every request
+ * threads and sends the records one per message in item order, or, when rank 0's
+ * sink splits (coop_sink: prepare and commit), prepares each record on the thread
+ * that computed it and sends the block's prepared items as one message: rank 0
+ * posts its receive at once (MPI_Irecv, polled), lets the items point into the
+ * message (freed after the last is committed) and only commits them in order.  Every request
  * is answered (BLOCK, or CHUNK_DONE when no item is left); once a worker has all
  * its answers and has sent its last block it sends IDLE, and rank 0 ends the
  * plan only when every worker is idle (or gone): no message of one plan is left
@@ -90,10 +97,20 @@ typedef struct wstate {
     long long threads;           /* its threads */
 } wstate;
 
+/* A block of prepared items being received (MPI_Irecv): rank 0 never waits
+ * for a transfer, it polls. */
+typedef struct pending {
+    MPI_Request req;
+    unsigned char *buf;
+    int src, count;
+} pending;
+
 struct coop_remote {
     wstate *w;                   /* [mpi_size], index 0 unused */
     unsigned char *buf;
     size_t cap;
+    pending *pend;               /* [n_pend] receives in flight */
+    int n_pend, cap_pend;
 };
 
 int coop_experiment_init(int *argc, char ***argv)
@@ -284,6 +301,12 @@ void coop_dist_end(coop_engine *e)
 {
     if (!e->rm)
         return;
+    for (int k = 0; k < e->rm->n_pend; k++) { /* a failed plan: abandoned transfers */
+        MPI_Cancel(&e->rm->pend[k].req);
+        MPI_Request_free(&e->rm->pend[k].req);
+        free(e->rm->pend[k].buf);
+    }
+    free(e->rm->pend);
     free(e->rm->w);
     free(e->rm->buf);
     free(e->rm);
@@ -304,21 +327,47 @@ static int prepared_whole(const unsigned char *p, size_t room, long long *i)
            (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
 }
 
-/* Root, thread 0: a worker's block of prepared items, one message.  Each item
- * takes its slot, pointing into the message, which is freed when the last of
- * them has been committed: nothing is copied or allocated per item. */
+/* Root, thread 0: a worker's block of prepared items (one message) starts
+ * arriving: its receive is posted, and polled by coop_dist_loop. */
 static void on_prepared(coop_engine *e, const MPI_Status *st)
 {
     double t0 = cpu_s();
-    int src = st->MPI_SOURCE, count = 0;
-    MPI_Get_count(st, MPI_BYTE, &count);
-    coop_block *blk = malloc(sizeof *blk);
-    unsigned char *buf = malloc(count > 0 ? (size_t)count : 1);
-    if (!blk || !buf) {
-        fprintf(stderr, "coopsim: rank 0: out of memory for a message of %d bytes\n", count);
+    coop_remote *rm = e->rm;
+    pending *p = NULL;
+    if (rm->n_pend == rm->cap_pend) {
+        int cap = rm->cap_pend ? 2 * rm->cap_pend : 8;
+        pending *np = realloc(rm->pend, (size_t)cap * sizeof *np);
+        if (np)
+            rm->pend = np, rm->cap_pend = cap;
+    }
+    if (rm->n_pend < rm->cap_pend)
+        p = &rm->pend[rm->n_pend];
+    if (p) {
+        p->src = st->MPI_SOURCE;
+        MPI_Get_count(st, MPI_BYTE, &p->count);
+        p->buf = malloc(p->count > 0 ? (size_t)p->count : 1);
+    }
+    if (!p || !p->buf) {
+        fprintf(stderr, "coopsim: rank 0: out of memory for a message from rank %d\n",
+                st->MPI_SOURCE);
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    MPI_Recv(buf, count, MPI_BYTE, src, TAG_PREPARED, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Irecv(p->buf, p->count, MPI_BYTE, p->src, TAG_PREPARED, MPI_COMM_WORLD, &p->req);
+    rm->n_pend++;
+    st_recv_s += cpu_s() - t0;
+}
+
+/* Root, thread 0: a received block of prepared items.  Each item takes its
+ * slot, pointing into the message, which is freed when the last of them has
+ * been committed: nothing is copied or allocated per item. */
+static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src)
+{
+    double t0 = cpu_s();
+    coop_block *blk = malloc(sizeof *blk);
+    if (!blk) {
+        fprintf(stderr, "coopsim: rank 0: out of memory\n");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
     blk->buf = buf;
     blk->left = 0;
     coop_err err = {0};
@@ -358,6 +407,27 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
     st_messages++;
     st_bytes += count;
     st_recv_s += cpu_s() - t0;
+}
+
+/* Root, thread 0: the blocks whose transfer has ended take their slots.
+ * Returns 1 when one did. */
+static int poll_prepared(coop_engine *e)
+{
+    coop_remote *rm = e->rm;
+    int any = 0;
+    for (int k = 0; k < rm->n_pend;) {
+        int done = 0;
+        MPI_Test(&rm->pend[k].req, &done, MPI_STATUS_IGNORE);
+        if (!done) {
+            k++;
+            continue;
+        }
+        pending p = rm->pend[k];
+        rm->pend[k] = rm->pend[--rm->n_pend];
+        attach_prepared(e, p.buf, p.count, p.src);
+        any = 1;
+    }
+    return any;
 }
 
 /* Root, thread 0: one message from a worker. */
@@ -495,6 +565,7 @@ void coop_dist_loop(coop_engine *e)
             on_message(e, &st);
             any = 1;
         }
+        any |= poll_prepared(e);
         omp_set_lock(&e->lock);
         if (stopping()) {
             coop_err stop = {0};
@@ -505,7 +576,7 @@ void coop_dist_loop(coop_engine *e)
         coop_engine_deliver(e, &err);
         int finished = e->status || e->next_deliver >= e->n_items;
         omp_unset_lock(&e->lock);
-        int all_done = 1;
+        int all_done = rm->n_pend == 0;
         for (int r = 1; r < mpi_size; r++)
             if (rm->w[r].in && !rm->w[r].done)
                 all_done = 0;
@@ -528,7 +599,7 @@ void coop_dist_loop(coop_engine *e)
                 break;
             }
         }
-        if (!any)
+        if (!any && !rm->n_pend) /* a transfer in flight progresses only while we poll */
             nap_long();
     }
 }
