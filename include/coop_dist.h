@@ -108,8 +108,9 @@ void coop_dist_loop(coop_engine *e);
 void coop_dist_end(coop_engine *e);
 
 /* Rank 0's serial time in sink calls, for COOPSIM_MPI_STATS: a clock reading
- * before a delivery, and the delivery's end (the serial stand-in: nothing). */
+ * before a run of deliveries, and its end after n items, called with the lock
+ * held (the serial stand-in: nothing). */
 double coop_dist_clock(void);
-void coop_dist_delivered(double t0);
+void coop_dist_delivered(double t0, long long n);
 
 #endif

@@ -160,10 +160,10 @@ double coop_dist_clock(void)
     return cpu_s();
 }
 
-void coop_dist_delivered(double t0)
+void coop_dist_delivered(double t0, long long n)
 {
     st_sink_s += cpu_s() - t0;
-    st_items++;
+    st_items += n;
 }
 
 int coop_experiment_ranks(void)
