@@ -398,8 +398,10 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
     }
     if (status)
         coop_engine_fail(e, status, &err);
+    int unused = blk->left == 0; /* decided under the lock: once it is released, a
+                                  * deliverer may commit every item and free blk */
     omp_unset_lock(&e->lock);
-    if (!blk->left) {
+    if (unused) {
         free(buf);
         free(blk);
     }
