@@ -547,7 +547,7 @@ Test(sweep, lazy_plan_equals_full_plan_for_any_threads)
     /* Continuing from point 5 delivers exactly the tail. */
     coop_plan tail = plan_of(&cfg, s, 5);
     trace t5 = {.h = 7, .stop_after = -1};
-    coop_sink s5 = {&t5, trace_rep, trace_done};
+    coop_sink s5 = {.ctx = &t5, .replicate = trace_rep, .point_done = trace_done};
     cr_assert(eq(int, coop_experiment_run_lazy(&tail, make_point, s, 2, &s5, &err), COOP_OK));
     cr_assert(eq(int, t5.calls, 7 * 3));
     coop_sweep_free(s);
