@@ -59,20 +59,24 @@ for k in $(seq "$repeat"); do
     t[t2]+="$(secs "$prog" sweep $cfg --threads 2 "${q[@]}" -o "$out/t2") "
     t[r2]+="$(secs $mpirun -np 2 --bind-to none "$mprog" sweep $cfg --threads 1 "${q[@]}" -o "$out/r2") "
     t[r1]+="$(secs $mpirun -np 1 --bind-to none "$mprog" sweep $cfg --threads 2 "${q[@]}" -o "$out/r1") "
+    [ -z "$old" ] || t[o2]+="$(secs $mpirun -np 2 --bind-to none "$old" sweep $cfg --threads 1 "${q[@]}" -o "$out/o2") "
 done
-for d in t2 r2 r1; do
+keys="t2 r2 r1"
+[ -z "$old" ] || keys="$keys o2"
+for d in $keys; do
     for f in "$out"/t1/*.csv; do
         cmp -s "$f" "$out/$d/$(basename "$f")" || { echo "FAIL: $d/$(basename "$f") differs"; exit 1; }
     done
 done
 T1=$(echo ${t[t1]} | tr ' ' '\n' | median)
 T2=$(echo ${t[t2]} | tr ' ' '\n' | median)
-for key in t2 r2 r1; do
+for key in $keys; do
     T=$(echo ${t[$key]} | tr ' ' '\n' | median)
     case $key in
         t2) what="build/coopsim, 1 process x 2 threads   ";;
         r2) what="coopsim-mpi, 2 ranks x 1 thread       ";;
         r1) what="coopsim-mpi, 1 rank x 2 threads       ";;
+        o2) what="OLD_MPI, 2 ranks x 1 thread           ";;
     esac
     awk -v w="$what" -v t="$T" -v t1="$T1" -v t2="$T2" -v k="$key" 'BEGIN {
         printf "  %s %7.3f s  speed-up %.2f  efficiency %.0f%%", w, t, t1 / t, 100 * t1 / (2 * t);
