@@ -28,7 +28,7 @@ typedef struct coop_slot {
     coop_record *rec;
     const unsigned char *prep;
     coop_block *block;       /* the block prep lies in; NULL: in own */
-    coop_bytes own;          /* reused for the items this rank computes */
+    coop_bytes own;          /* a prepared item this rank computed (freed when delivered) */
     int ready;
 } coop_slot;
 

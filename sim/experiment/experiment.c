@@ -246,11 +246,14 @@ static int run_item(engine *e, long long i, coop_model **model, const coop_confi
     return status;
 }
 
-/* Releases what slot s holds once delivered (or abandoned). */
+/* Releases what slot s holds once delivered (or abandoned).  A local prepared
+ * item's buffer goes too: under MPI there are thousands of slots, each of which
+ * local items visit in turn, and a buffer kept per slot would add up. */
 static void slot_clear(slot *s)
 {
     coop_record_free(s->rec);
     s->rec = NULL;
+    coop_bytes_free(&s->own);
     if (s->block && --s->block->left == 0) {
         free(s->block->buf);
         free(s->block);
@@ -414,10 +417,8 @@ static int run_chunk(const coop_plan *plan, int threads, const coop_sink *sink, 
 
     coop_dist_end(&e);
     omp_destroy_lock(&e.lock);
-    for (long long k = 0; k < e.n_slots; k++) {
+    for (long long k = 0; k < e.n_slots; k++)
         slot_clear(&e.slots[k]);
-        coop_bytes_free(&e.slots[k].own);
-    }
     free(e.slots);
     if (e.status && err)
         *err = e.err;
