@@ -18,10 +18,12 @@
  * rank asks for its next block when it has sent the records of the last one),
  * runs items on its own threads too, and feeds every record, local or received,
  * through the same reorder buffer: the sink calls, and so the files, are the same
- * for any number of ranks and threads.  The other ranks ("workers") run no
- * command: main loads the same configuration, describes the command's work
- * (coop_work) and calls coop_experiment_worker, which serves rank 0's plans until
- * the program ends; they write nothing.  In build/coopsim the process is rank 0
+ * for any number of ranks and threads.  A sink that splits its work (coop_sink:
+ * prepare and commit) has the records prepared where they were computed, workers
+ * included, which then send ready bytes instead of records.  The other ranks
+ * ("workers") run no command: main loads the same configuration, describes the
+ * command's work (coop_work) and calls coop_experiment_worker, which serves rank
+ * 0's plans until the program ends; they write nothing.  In build/coopsim the process is rank 0
  * of 1 and the process functions below cost nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H

@@ -12,6 +12,11 @@
  * to S records however many items there are; a thread that is that far ahead
  * waits (sleeping 0.1 ms between checks) for the slow item before it.
  *
+ * A sink that splits (coop_sink: prepare and commit) has each record prepared
+ * by the thread that computed it, right away (coop_engine_prepare: the outcome
+ * scalars and the sink's bytes, in the slot's buffer; the record is released),
+ * and the deliverer calls only commit: formatting leaves the serial delivery.
+ *
  * Nothing in the parallel region exits or jumps: a failure is recorded (the first
  * one wins), no new items start, and the caller sees the status after the region.
  * The seeds, and so the records, do not depend on which thread ran an item, and
@@ -23,8 +28,9 @@
  * (coop_dist_start); when there are some, the region has one more thread, thread
  * 0, which serves them (coop_dist_loop, sim/experiment/dist_mpi.c): it hands a worker a
  * block [a, b) of the next items (the shared counter jumps by b - a) and puts each
- * record received into its slot of the reorder buffer as if a local thread had
- * computed it.  In build/coopsim (sim/experiment/dist_serial.c) there are never any. */
+ * record, or prepared item, received into its slot of the reorder buffer as if a
+ * local thread had computed it.  In build/coopsim (sim/experiment/dist_serial.c) there
+ * are never any. */
 #include "coop_experiment.h"
 
 #include <math.h>
