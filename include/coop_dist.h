@@ -14,9 +14,21 @@
 
 #include "coop_experiment.h"
 
-/* One slot of the reorder buffer. */
+/* A message of prepared items received from a worker: freed when the last of
+ * its items has been committed. */
+typedef struct coop_block {
+    unsigned char *buf;
+    long long left;          /* its items not yet committed */
+} coop_block;
+
+/* One slot of the reorder buffer: a record, or with a splitting sink (e->split) a
+ * prepared item (coop_engine_prepare's layout) in the slot's own buffer or in a
+ * received block. */
 typedef struct coop_slot {
     coop_record *rec;
+    const unsigned char *prep;
+    coop_block *block;       /* the block prep lies in; NULL: in own */
+    coop_bytes own;          /* a prepared item this rank computed (freed when delivered) */
     int ready;
 } coop_slot;
 
@@ -30,6 +42,7 @@ typedef struct coop_engine {
     long long n_slots;
     long long local_window;  /* this rank's threads start items below next_deliver + this */
     int model_threads;       /* within-run threads of each model: threads / team */
+    int split;               /* the sink prepares and commits (coop_sink) */
     coop_slot *slots;
     omp_lock_t lock;
     long long next_start;    /* the next item to start */
@@ -63,6 +76,22 @@ int coop_engine_run_one(const coop_plan *plan, long long i, int model_threads,
                         coop_model **model, const coop_config **model_cfg, coop_record **out,
                         coop_err *err);
 
+/* Item i of plan as a sink sees it. */
+coop_item coop_engine_item(const coop_plan *plan, long long i);
+
+/* A prepared item, appended to out (whole 8-byte words, so that items can follow
+ * one another in a message): long long index, n_states, n_bytes and total size;
+ * COOP_N_OUTCOMES + n_states x COOP_N_OUTCOMES doubles (the outcomes, rounded as
+ * written when round is set); then prepare's n_bytes, padded to 8.  COOP_OK, or
+ * prepare's error (COOP_ENOMEM when out cannot grow). */
+int coop_engine_prepare(const coop_plan *plan, coop_prepare_fn prepare, int round, long long i,
+                        const coop_record *rec, coop_bytes *out, coop_err *err);
+
+/* The total size of the prepared item at p (its fourth word), and its index;
+ * the view of it that commit gets. */
+size_t coop_engine_prepared_size(const unsigned char *p, long long *index);
+coop_prepared coop_engine_prepared_view(const unsigned char *p);
+
 /* ---- the process layer, for the engine (sim/experiment/dist_serial.c or sim/experiment/dist_mpi.c) ---- */
 
 /* Rank 0, before the parallel region: tells the workers still taking part that
@@ -79,8 +108,9 @@ void coop_dist_loop(coop_engine *e);
 void coop_dist_end(coop_engine *e);
 
 /* Rank 0's serial time in sink calls, for COOPSIM_MPI_STATS: a clock reading
- * before a delivery, and the delivery's end (the serial stand-in: nothing). */
+ * before a run of deliveries, and its end after n items, called with the lock
+ * held (the serial stand-in: nothing). */
 double coop_dist_clock(void);
-void coop_dist_delivered(double t0);
+void coop_dist_delivered(double t0, long long n);
 
 #endif

@@ -18,10 +18,12 @@
  * rank asks for its next block when it has sent the records of the last one),
  * runs items on its own threads too, and feeds every record, local or received,
  * through the same reorder buffer: the sink calls, and so the files, are the same
- * for any number of ranks and threads.  The other ranks ("workers") run no
- * command: main loads the same configuration, describes the command's work
- * (coop_work) and calls coop_experiment_worker, which serves rank 0's plans until
- * the program ends; they write nothing.  In build/coopsim the process is rank 0
+ * for any number of ranks and threads.  A sink that splits its work (coop_sink:
+ * prepare and commit) has the records prepared where they were computed, workers
+ * included, which then send ready bytes instead of records.  The other ranks
+ * ("workers") run no command: main loads the same configuration, describes the
+ * command's work (coop_work) and calls coop_experiment_worker, which serves rank
+ * 0's plans until the program ends; they write nothing.  In build/coopsim the process is rank 0
  * of 1 and the process functions below cost nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H
@@ -44,11 +46,51 @@ typedef struct coop_item {
     const coop_config *cfg;    /* the configuration the item ran */
 } coop_item;
 
+/* A growing byte buffer (a prepared item's rows).  bad: an allocation failed (the
+ * buffer keeps what it had). */
+typedef struct coop_bytes {
+    unsigned char *p;
+    size_t n, cap;
+    int bad;
+} coop_bytes;
+
+/* Makes room for `more` bytes after b->n; 0, or -1 (b->bad set) when out of memory. */
+int coop_bytes_reserve(coop_bytes *b, size_t more);
+/* Appends n bytes (nothing when out of memory: b->bad). */
+void coop_bytes_put(coop_bytes *b, const void *s, size_t n);
+void coop_bytes_free(coop_bytes *b);
+
+/* The prepare stage of a sink: turns one record into the bytes its commit stage
+ * will write, appended to out.  It must be a pure function of item and rec (no
+ * state, no ctx): it runs on whichever thread of whichever rank computed the item,
+ * in any order, several at once.  COOP_OK, or an error with err filled. */
+typedef int (*coop_prepare_fn)(const coop_item *item, const coop_record *rec, coop_bytes *out,
+                               coop_err *err);
+
+/* One prepared item as the commit stage sees it: the record's outcome scalars
+ * (rounded to their "%.10g" text when the sink asked for it, round_scalars) and
+ * the prepare stage's bytes.  Valid only during the call. */
+typedef struct coop_prepared {
+    const double *outcome;                          /* [COOP_N_OUTCOMES] */
+    int n_states;
+    const double (*state_outcome)[COOP_N_OUTCOMES]; /* [n_states] */
+    const unsigned char *bytes;
+    size_t n_bytes;
+} coop_prepared;
+
 /* Where completed work goes.  Calls come one at a time (never concurrently, though
  * not always from the same thread), in item order.  A callback returns COOP_OK or
  * an error code with err filled; the experiment then stops starting items and
  * returns that code.  (To stop on a signal, return COOP_EINTR from a callback.)
- * Either callback may be NULL. */
+ * Either callback may be NULL.
+ *
+ * A sink may split its per-record work (prepare and commit both set): prepare
+ * runs in parallel right after an item is computed, on the computing thread, and
+ * under MPI on the worker rank that computed it (whose coop_work.prepare must be
+ * the same function), so that only commit, called in item order instead of
+ * replicate, is left to the serial delivery: it should do no more than append
+ * the prepared bytes and fold the scalars (docs/CLUSTER.md).  Records then never
+ * travel between ranks, only prepared items. */
 typedef struct coop_sink {
     void *ctx;
     /* A finished replicate; rec is valid only during the call. */
@@ -56,6 +98,12 @@ typedef struct coop_sink {
     /* Every replicate of world `world` at `point` has been delivered. */
     int (*point_done)(void *ctx, int point, int world, const char *world_name,
                       const coop_config *cfg, coop_err *err);
+    /* The split form of replicate (both, or neither): see above. */
+    coop_prepare_fn prepare;
+    int (*commit)(void *ctx, const coop_item *item, const coop_prepared *p, coop_err *err);
+    /* commit wants the outcome scalars as outcomes.csv writes them ("%.10g" read
+     * back): rounded on the computing thread, not in the serial commit. */
+    int round_scalars;
 } coop_sink;
 
 /* What to run: n_points x n_worlds x replicates items. */
@@ -115,12 +163,14 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
 /* The work of a command as a worker rank serves it: the shape of the plans rank 0
  * runs (plan: n_worlds, world_name, replicates, seed, keep_series and
  * keep_snapshots as rank 0's; its n_points, point0 and cfg are not used: rank 0
- * says which points each plan has) and how world w of absolute point p is built,
- * make(ctx, p, w, ...): the configuration rank 0 runs there. */
+ * says which points each plan has), how world w of absolute point p is built,
+ * make(ctx, p, w, ...): the configuration rank 0 runs there, and the prepare stage
+ * of the sink rank 0 runs (used when rank 0's sink of a plan has one). */
 typedef struct coop_work {
     coop_plan plan;
     coop_point_cfg_fn make;
     void *ctx;
+    coop_prepare_fn prepare;  /* the prepare stage of rank 0's sink (NULL: it has none) */
 } coop_work;
 
 /* The work of coop_experiment_run(cfg, ...): cfg (a copy of it) at point 0; cfg

@@ -92,8 +92,17 @@ int coop_output_write_points(const char *dir, const coop_sweep *sw, coop_err *er
 
 /* The sink that writes the rows of out; give it to coop_experiment_run.  Its
  * callbacks fail with COOP_EIO when a write fails and COOP_EINVAL when a record
- * does not match the layout of the configuration out was opened with. */
+ * does not match the layout of the configuration out was opened with.  With
+ * series "none" and no snapshots it splits its per-record work (coop_sink):
+ * coop_output_prepare below formats each record's rows where it was computed,
+ * the commit stage appends them. */
 coop_sink coop_output_sink(coop_output *out);
+
+/* The prepare stage of coop_output_sink (a coop_prepare_fn): the record's rows of
+ * milestones.csv and outcomes.csv, exactly as the sink writes them, after a small
+ * header with the record's layout.  A worker rank's coop_work.prepare. */
+int coop_output_prepare(const coop_item *it, const coop_record *rec, coop_bytes *out,
+                        coop_err *err);
 
 /* Finishes the manifest, syncs, and renames the temporary directory to dir
  * (replacing the old one when forced).  Always releases out: on failure (COOP_EIO,

@@ -55,6 +55,7 @@ struct coop_output {
     unsigned char part[N_FILES];  /* the data files of the series mode (NAME.part) */
     csv snap;               /* snapshots.csv: opened by the first record that carries
                              * snapshots (coopsim run's replicate 0), else never */
+    int snapshots;          /* the configuration takes snapshots (output.snapshots) */
 };
 
 #define SNAP_FILE "snapshots.csv"
@@ -97,6 +98,13 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg);
 
 /* The manifest's `run` group of info. */
 void coop_out_put_run_group(csv *c, const coop_run_info *info);
+
+/* ---- sim/output/output_rows.c ---- */
+
+/* The commit stage of coop_output_sink: checks the layout of a record prepared by
+ * coop_output_prepare and appends its rows. */
+int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *p,
+                    coop_err *err);
 
 /* ---- sim/output/output_sweep.c ---- */
 

@@ -256,7 +256,7 @@ static int run_logged(calls *lg, int threads, int keep_series, coop_err *err)
         cfgs[k] = &cfg;
     coop_plan plan = test_plan(NP, 5, NW, cfgs, worlds, NR, 77);
     plan.keep_series = keep_series;
-    coop_sink sink = {lg, log_replicate, log_done};
+    coop_sink sink = {.ctx = lg, .replicate = log_replicate, .point_done = log_done};
     return coop_experiment_run_plan(&plan, threads, &sink, err);
 }
 
@@ -305,7 +305,7 @@ Test(experiment, bad_plans_are_refused)
 {
     static const char *const worlds[1] = {"factual"};
     const coop_config *cfgs[1] = {&cfg};
-    coop_sink sink = {NULL, NULL, NULL};
+    coop_sink sink = {.ctx = NULL, .replicate = NULL, .point_done = NULL};
     coop_err err = {0};
     coop_plan plan = test_plan(1, 0, 1, cfgs, worlds, 0, 1);
     cr_assert(eq(int, coop_experiment_run_plan(&plan, 1, &sink, &err), COOP_EINVAL));

@@ -410,7 +410,7 @@ Test(hypothesis, every_point_gets_its_own_comparison)
         cfgs[2 * p + 1] = &w[p]->cfg[1];
     }
     per_point *pp = calloc(1, sizeof *pp);
-    coop_sink inner = {pp, spy, NULL};
+    coop_sink inner = {.ctx = pp, .replicate = spy, .point_done = NULL};
     coop_hyp_collector *col = coop_hyp_collector_alloc(2, 10, 11, &inner, keep_point, pp, &err);
     cr_assert_not_null(col);
     coop_plan plan = test_plan(3, 4, 2, cfgs, w[0]->names, 10, 11);

@@ -4,7 +4,8 @@
  * exists); without it every test is skipped.  Each test runs a small sweep or
  * hypothesis experiment with 2 and 3 ranks (oversubscribed, as root in
  * containers) and compares every data file byte for byte with the single-process
- * program; then a sweep interrupted through mpirun (SIGINT) and one whose worker
+ * program (with series none, where the workers send prepared rows, also 8 ranks
+ * and 3 ranks x 2 threads); then a sweep interrupted through mpirun (SIGINT) and one whose worker
  * rank is killed are resumed and compared; errors stop every rank with rank 0's
  * message and exit status. */
 #include <criterion/criterion.h>
@@ -106,6 +107,35 @@ static void compare(const char *cmd, const char *extra)
             cr_assert_str_eq(r->out, ref_out, "%s -np %d: stdout differs", cmd, np);
     }
     e2e_rmrf(tmp);
+}
+
+/* The single-process reference, then each of n (ranks, threads) pairs. */
+static void compare_ranks(const char *cmd, const char *extra, int n, const int (*rt)[2])
+{
+    char tmp[64], ref[128], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s %s --threads 2 --quiet -o %s", cmd, extra, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    for (int k = 0; k < n; k++) {
+        snprintf(d, sizeof d, "%s/np%dt%d", tmp, rt[k][0], rt[k][1]);
+        r = mpi_run(rt[k][0], "%s %s --threads %d --quiet -o %s", cmd, extra, rt[k][1], d);
+        cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, rt[k][0], r->err);
+        cr_assert(same_data(ref, d), "%s: %d ranks x %d threads differ from one process", cmd,
+                  rt[k][0], rt[k][1]);
+    }
+    e2e_rmrf(tmp);
+}
+
+/* Series none: the workers prepare the rows and send blocks of them (rank 0's
+ * sink splits); 8 ranks oversubscribed, and ranks x threads. */
+Test(mpi_e2e, prepared_rows_eight_ranks_and_hybrid, .timeout = 120)
+{
+    if (!mpi_env())
+        return;
+    static const int rt[][2] = {{8, 1}, {3, 2}};
+    compare_ranks("sweep tests/data/sweep_small.cfg", "--series none --replicates 40", 2, rt);
+    compare_ranks("hypothesis tests/data/hyp_small.cfg", "", 1, rt);
 }
 
 Test(mpi_e2e, sweep_is_byte_identical, .timeout = 60)

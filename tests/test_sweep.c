@@ -518,7 +518,7 @@ Test(sweep, lazy_plan_equals_full_plan_for_any_threads)
     uint64_t h[3];
     for (int t = 0; t < 3; t++) {
         trace tr = {.h = 1469598103934665603ULL, .stop_after = -1};
-        coop_sink sink = {&tr, trace_rep, trace_done};
+        coop_sink sink = {.ctx = &tr, .replicate = trace_rep, .point_done = trace_done};
         cr_assert(eq(int, coop_experiment_run_lazy(&plan, make_point, s, t + 1, &sink, &err),
                      COOP_OK), "%s", err.text);
         cr_assert(eq(int, tr.calls, 12 * 3));
@@ -538,7 +538,7 @@ Test(sweep, lazy_plan_equals_full_plan_for_any_threads)
     coop_plan full = plan;
     full.cfg = ptrs;
     trace tr = {.h = 1469598103934665603ULL, .stop_after = -1};
-    coop_sink sink = {&tr, trace_rep, trace_done};
+    coop_sink sink = {.ctx = &tr, .replicate = trace_rep, .point_done = trace_done};
     cr_assert(eq(int, coop_experiment_run_plan(&full, 2, &sink, &err), COOP_OK));
     cr_assert(eq(u64, tr.h, h[0]));
     for (int p = 0; p < 12; p++)
@@ -547,7 +547,7 @@ Test(sweep, lazy_plan_equals_full_plan_for_any_threads)
     /* Continuing from point 5 delivers exactly the tail. */
     coop_plan tail = plan_of(&cfg, s, 5);
     trace t5 = {.h = 7, .stop_after = -1};
-    coop_sink s5 = {&t5, trace_rep, trace_done};
+    coop_sink s5 = {.ctx = &t5, .replicate = trace_rep, .point_done = trace_done};
     cr_assert(eq(int, coop_experiment_run_lazy(&tail, make_point, s, 2, &s5, &err), COOP_OK));
     cr_assert(eq(int, t5.calls, 7 * 3));
     coop_sweep_free(s);
@@ -561,7 +561,7 @@ Test(sweep, stop_flag_interrupts_through_the_progress_sink)
     coop_plan plan = plan_of(&cfg, s, 0);
     volatile sig_atomic_t flag = 0;
     trace tr = {.h = 1, .stop_after = 7, .flag = &flag};
-    coop_sink inner = {&tr, trace_rep, trace_done};
+    coop_sink inner = {.ctx = &tr, .replicate = trace_rep, .point_done = trace_done};
     coop_progress *pg = coop_progress_alloc(NULL, 12, 0, cfg.replicates, &flag);
     cr_assert_not_null(pg);
     coop_sink sink = coop_progress_sink(pg, &inner);
@@ -644,7 +644,7 @@ static int run_sweep(const coop_config *cfg, const coop_sweep *s, const char *na
     coop_progress *pg = coop_progress_alloc(NULL, coop_sweep_size(s), from, cfg->replicates, &flag);
     coop_sink ps = coop_progress_sink(pg, &os);
     stopper st = {ps, stop_after, &flag};
-    coop_sink ss = {&st, stop_rep, stop_done};
+    coop_sink ss = {.ctx = &st, .replicate = stop_rep, .point_done = stop_done};
     coop_plan plan = plan_of(cfg, s, from);
     int status = coop_experiment_run_lazy(&plan, make_point, (void *)s, 2, &ss, err);
     coop_progress_free(pg);

@@ -324,8 +324,10 @@ static int collector_states(coop_hyp_collector *c, const coop_config *cfg, coop_
     return COOP_OK;
 }
 
-int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicate,
-                                  int n_states, const double (*state_outcome)[COOP_N_OUTCOMES])
+/* round: the values still need rounding as written (else they come rounded:
+ * the collector's sink asks the engine for that, round_scalars). */
+static int add_states(coop_hyp_collector *c, int world, int replicate, int n_states,
+                      const double (*state_outcome)[COOP_N_OUTCOMES], int round)
 {
     size_t R = (size_t)c->replicates, S = (size_t)c->n_states;
     if (world < 0 || world >= c->n_worlds || replicate < 0 || replicate >= c->replicates)
@@ -333,13 +335,20 @@ int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicat
     for (int x = 0; x < n_states && x < c->n_states; x++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             c->svalues[(((size_t)world * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
-                       (size_t)replicate] = as_written(state_outcome[x][o]);
+                       (size_t)replicate] = round ? as_written(state_outcome[x][o])
+                                                  : state_outcome[x][o];
     return COOP_OK;
 }
 
-int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const char *world_name,
-                           int replicate, const coop_config *cfg, const double *outcome,
-                           coop_err *err)
+int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicate,
+                                  int n_states, const double (*state_outcome)[COOP_N_OUTCOMES])
+{
+    return add_states(c, world, replicate, n_states, state_outcome, 1);
+}
+
+static int add_values(coop_hyp_collector *c, int point, int world, const char *world_name,
+                      int replicate, const coop_config *cfg, const double *outcome, int round,
+                      coop_err *err)
 {
     size_t R = (size_t)c->replicates;
     if (world == 0 && replicate == 0) { /* a new point starts */
@@ -359,11 +368,18 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
                          replicate, c->point, c->n_worlds, c->replicates);
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
         c->values[((size_t)world * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)replicate] =
-            as_written(outcome[o]);
+            round ? as_written(outcome[o]) : outcome[o];
     if (replicate == 0)
         snprintf(c->name[world], sizeof c->name[world], "%s", world_name ? world_name : "");
     c->received++;
     return COOP_OK;
+}
+
+int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const char *world_name,
+                           int replicate, const coop_config *cfg, const double *outcome,
+                           coop_err *err)
+{
+    return add_values(c, point, world, world_name, replicate, cfg, outcome, 1, err);
 }
 
 /* The channel decomposition of the point in the collector (hypothesis.channels):
@@ -427,6 +443,19 @@ static int col_replicate(void *ctx, const coop_item *it, const coop_record *rec,
     return st;
 }
 
+/* The split form of col_replicate: the scalars come rounded as written. */
+static int col_commit(void *ctx, const coop_item *it, const coop_prepared *p, coop_err *err)
+{
+    coop_hyp_collector *c = ctx;
+    int st = add_values(c, it->point, it->world, it->world_name, it->replicate, it->cfg,
+                        p->outcome, 0, err);
+    if (!st)
+        add_states(c, it->world, it->replicate, p->n_states, p->state_outcome, 0);
+    if (!st)
+        st = c->inner.commit(c->inner.ctx, it, p, err);
+    return st;
+}
+
 /* After the point's last world, the comparisons are made (and fn writes them)
  * before the inner sink hears of it: an inner sink that checkpoints whole points
  * then covers what fn wrote. */
@@ -476,7 +505,12 @@ coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint3
 
 coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
 {
-    coop_sink s = {c, col_replicate, col_point_done};
+    coop_sink s = {.ctx = c, .replicate = col_replicate, .point_done = col_point_done};
+    if (c->inner.prepare && c->inner.commit) { /* the outcome scalars travel prepared */
+        s.prepare = c->inner.prepare;
+        s.commit = col_commit;
+        s.round_scalars = 1;
+    }
     return s;
 }
 

@@ -251,7 +251,7 @@ static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
         return st;
     coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
                          .stop = opts->stop};
-    coop_sink sink = {r, on_replicate, on_point_done};
+    coop_sink sink = {.ctx = r, .replicate = on_replicate, .point_done = on_point_done};
     return coop_drive_points_from(r->cfg, r->sw, (int)r->done, (int)r->block * r->mult,
                                   r->name_ptr, make_point, r, 0, &o, &sink, err);
 }

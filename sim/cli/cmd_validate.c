@@ -370,10 +370,11 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
     r->best_point = -1;
     coop_sink osink = coop_output_sink(out);
     r->inner = sw ? NULL : &osink;
-    coop_sink vsink = {r, on_replicate, on_point_done};
+    coop_sink vsink = {.ctx = r, .replicate = on_replicate, .point_done = on_point_done};
     ds->v = &v;
     ds->inner = &vsink;
-    coop_sink dsink = {ds, dates_replicate, dates_point_done};
+    coop_sink dsink = {.ctx = ds, .replicate = dates_replicate,
+                       .point_done = dates_point_done};
     if (sw && opts->table)
         print_sweep_header(opts->table, &v, n_points);
     coop_run_info info;

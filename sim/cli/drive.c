@@ -85,9 +85,10 @@ coop_work coop_drive_sweep_work(const coop_config *cfg, const coop_sweep *sw, in
                                 const char *const *world_names, coop_point_cfg_fn make,
                                 void *ctx)
 {
-    coop_work work = {sweep_plan(cfg, sw, 0, n_worlds, world_names,
-                                  cfg->series != COOP_SERIES_NONE),
-                       make, ctx};
+    coop_work work = {.plan = sweep_plan(cfg, sw, 0, n_worlds, world_names,
+                                          cfg->series != COOP_SERIES_NONE),
+                      .make = make,
+                      .ctx = ctx};
     return work;
 }
 

@@ -14,6 +14,7 @@
 #include "coop_drive.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
+#include "coop_output.h"
 #include "coop_sweep.h"
 
 static int root_main(int argc, char **argv);
@@ -51,6 +52,7 @@ static int worker_main(int argc, char **argv, coop_err *err)
         else
             work = coop_drive_sweep_work(&cfg, sw, 1, coop_drive_factual, coop_drive_sweep_point,
                                          sw);
+        work.prepare = coop_output_prepare; /* the prepare stage of rank 0's output sink */
     }
     if (!status)
         status = coop_experiment_worker(distributed && work.make ? &work : NULL, cli.threads,

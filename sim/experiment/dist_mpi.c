@@ -18,9 +18,10 @@
  * whatever plans rank 0 starts until rank 0 ends the program.
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
- *   root -> worker  START       long long[7]: point0, n_points, n_worlds, replicates, seed,
+ *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
- *                               chunk) about to run
+ *                               chunk) about to run, and whether rank 0's sink splits
+ *                               (bit 1: prepare on the workers, bit 2: round the scalars)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
@@ -30,12 +31,18 @@
  *                               (outcomes, per-state outcomes, actor, tie, pop series, milestones,
  *                               snapshots), native
  *                               layout: the ranks must share one architecture
+ *                   PREPARED    bytes: a whole block's prepared items (coop_engine_prepare,
+ *                               coop_dist.h), in item order, when the sink splits
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this plan or any later one
  *                   IDLE        every request of this plan answered, every block sent
  * A worker asks twice when a plan starts and once more after each block, so it
  * holds the next block while it runs the current one; it runs a block on its
- * threads and sends the records one per message in item order.  Every request
+ * threads and sends the records one per message in item order, or, when rank 0's
+ * sink splits (coop_sink: prepare and commit), prepares each record on the thread
+ * that computed it and sends the block's prepared items as one message: rank 0
+ * posts its receive at once (MPI_Irecv, polled), lets the items point into the
+ * message (freed after the last is committed) and only commits them in order.  Every request
  * is answered (BLOCK, or CHUNK_DONE when no item is left); once a worker has all
  * its answers and has sent its last block it sends IDLE, and rank 0 ends the
  * plan only when every worker is idle (or gone): no message of one plan is left
@@ -46,6 +53,7 @@
  * and its threads keep the cores; workers poll the same way while they wait. */
 #include "coop_dist.h"
 
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +64,9 @@
 
 enum {
     TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
-    TAG_REQUEST, TAG_RESULT, TAG_FAIL, TAG_LEAVE, TAG_IDLE
+    TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE
 };
+enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2 };
 enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16 };
 
 /* How long rank 0 waits for the workers once a run has failed: briefly after a
@@ -74,10 +83,10 @@ static int mpi_rank, mpi_size = 1, mpi_on, abandoned;
 static const volatile sig_atomic_t *stop_flag;
 
 /* Rank 0's accounting, printed at the end when COOPSIM_MPI_STATS is set (for
- * sizing a cluster run, docs/CLUSTER.md): records delivered, records and bytes
- * received, and the time spent on them serially (receiving and unpacking, and
- * every sink call). */
-static long long st_items, st_received, st_bytes;
+ * sizing a cluster run, docs/CLUSTER.md): items delivered, items, messages and
+ * bytes received, and the CPU time spent on them serially (receiving, and every
+ * sink call). */
+static long long st_items, st_received, st_bytes, st_messages;
 static double st_recv_s, st_sink_s;
 
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
@@ -88,10 +97,20 @@ typedef struct wstate {
     long long threads;           /* its threads */
 } wstate;
 
+/* A block of prepared items being received (MPI_Irecv): rank 0 never waits
+ * for a transfer, it polls. */
+typedef struct pending {
+    MPI_Request req;
+    unsigned char *buf;
+    int src, count;
+} pending;
+
 struct coop_remote {
     wstate *w;                   /* [mpi_size], index 0 unused */
     unsigned char *buf;
     size_t cap;
+    pending *pend;               /* [n_pend] receives in flight */
+    int n_pend, cap_pend;
 };
 
 int coop_experiment_init(int *argc, char ***argv)
@@ -126,22 +145,25 @@ static int stopping(void)
     return stop_flag && *stop_flag;
 }
 
-static double now_s(void)
+/* The calling thread's CPU time: rank 0's serial cost as a dedicated node would
+ * see it, whatever else shares the cores (a wall clock counts every time the
+ * thread is descheduled). */
+static double cpu_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 double coop_dist_clock(void)
 {
-    return now_s();
+    return cpu_s();
 }
 
-void coop_dist_delivered(double t0)
+void coop_dist_delivered(double t0, long long n)
 {
-    st_sink_s += now_s() - t0;
-    st_items++;
+    st_sink_s += cpu_s() - t0;
+    st_items += n;
 }
 
 int coop_experiment_ranks(void)
@@ -257,12 +279,14 @@ int coop_dist_start(coop_engine *e)
         return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory for %d ranks", mpi_size);
     }
     const coop_plan *p = e->plan;
-    long long hdr[7] = {p->point0, p->n_points, p->n_worlds, p->replicates, p->seed,
-                        p->keep_series, p->keep_snapshots};
+    long long hdr[START_WORDS] = {
+        p->point0, p->n_points, p->n_worlds, p->replicates, p->seed, p->keep_series,
+        p->keep_snapshots,
+        (e->split ? START_SPLIT : 0) | (e->split && e->sink->round_scalars ? START_ROUND : 0)};
     for (int r = 1; r < mpi_size; r++)
         if (!worker_out[r]) {
             rm->w[r].in = 1;
-            send_ll(r, TAG_START, hdr, 7);
+            send_ll(r, TAG_START, hdr, START_WORDS);
         }
     e->rm = rm;
     /* Two blocks held per worker and one more; the local threads stay out of the
@@ -277,15 +301,144 @@ void coop_dist_end(coop_engine *e)
 {
     if (!e->rm)
         return;
+    for (int k = 0; k < e->rm->n_pend; k++) { /* a failed plan: abandoned transfers */
+        MPI_Cancel(&e->rm->pend[k].req);
+        MPI_Request_free(&e->rm->pend[k].req);
+        free(e->rm->pend[k].buf);
+    }
+    free(e->rm->pend);
     free(e->rm->w);
     free(e->rm->buf);
     free(e->rm);
     e->rm = NULL;
 }
 
+/* Root: the prepared item at p, of at most `room` bytes, is whole (its header
+ * words and the sizes they give agree); its index in *i. */
+static int prepared_whole(const unsigned char *p, size_t room, long long *i)
+{
+    long long w[4];
+    if (room < sizeof w)
+        return 0;
+    memcpy(w, p, sizeof w);
+    *i = w[0];
+    size_t head = sizeof w + sizeof(double) * COOP_N_OUTCOMES * (size_t)(1 + w[1]);
+    return w[1] >= 0 && w[1] <= COOP_MAX_STATES && w[2] >= 0 && w[3] % 8 == 0 &&
+           (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
+}
+
+/* Root, thread 0: a worker's block of prepared items (one message) starts
+ * arriving: its receive is posted, and polled by coop_dist_loop. */
+static void on_prepared(coop_engine *e, const MPI_Status *st)
+{
+    double t0 = cpu_s();
+    coop_remote *rm = e->rm;
+    pending *p = NULL;
+    if (rm->n_pend == rm->cap_pend) {
+        int cap = rm->cap_pend ? 2 * rm->cap_pend : 8;
+        pending *np = realloc(rm->pend, (size_t)cap * sizeof *np);
+        if (np)
+            rm->pend = np, rm->cap_pend = cap;
+    }
+    if (rm->n_pend < rm->cap_pend)
+        p = &rm->pend[rm->n_pend];
+    if (p) {
+        p->src = st->MPI_SOURCE;
+        MPI_Get_count(st, MPI_BYTE, &p->count);
+        p->buf = malloc(p->count > 0 ? (size_t)p->count : 1);
+    }
+    if (!p || !p->buf) {
+        fprintf(stderr, "coopsim: rank 0: out of memory for a message from rank %d\n",
+                st->MPI_SOURCE);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    MPI_Irecv(p->buf, p->count, MPI_BYTE, p->src, TAG_PREPARED, MPI_COMM_WORLD, &p->req);
+    rm->n_pend++;
+    st_recv_s += cpu_s() - t0;
+}
+
+/* Root, thread 0: a received block of prepared items.  Each item takes its
+ * slot, pointing into the message, which is freed when the last of them has
+ * been committed: nothing is copied or allocated per item. */
+static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src)
+{
+    double t0 = cpu_s();
+    coop_block *blk = malloc(sizeof *blk);
+    if (!blk) {
+        fprintf(stderr, "coopsim: rank 0: out of memory\n");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    blk->buf = buf;
+    blk->left = 0;
+    coop_err err = {0};
+    int status = COOP_OK;
+    long long n = 0;
+    omp_set_lock(&e->lock);
+    if (!e->split)
+        status = COOP_FAIL(&err, COOP_EIO, "rank %d sent prepared items for a plan without "
+                           "them (do all ranks run the same program?)", src);
+    for (size_t at = 0; !e->status && !status && at < (size_t)count; n++) {
+        long long i = -1;
+        if (!prepared_whole(buf + at, (size_t)count - at, &i)) {
+            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged block of %d bytes (do "
+                               "all ranks run the same program?)", src, count);
+            break;
+        }
+        coop_slot *s = &e->slots[i % e->n_slots];
+        if (i < e->next_deliver || i >= e->next_start || s->ready) {
+            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent item %lld, which it was not "
+                               "given", src, i);
+            break;
+        }
+        s->prep = buf + at;
+        s->block = blk;
+        s->ready = 1;
+        blk->left++;
+        at += coop_engine_prepared_size(buf + at, &i);
+    }
+    if (status)
+        coop_engine_fail(e, status, &err);
+    int unused = blk->left == 0; /* decided under the lock: once it is released, a
+                                  * deliverer may commit every item and free blk */
+    omp_unset_lock(&e->lock);
+    if (unused) {
+        free(buf);
+        free(blk);
+    }
+    st_received += n;
+    st_messages++;
+    st_bytes += count;
+    st_recv_s += cpu_s() - t0;
+}
+
+/* Root, thread 0: the blocks whose transfer has ended take their slots.
+ * Returns 1 when one did. */
+static int poll_prepared(coop_engine *e)
+{
+    coop_remote *rm = e->rm;
+    int any = 0;
+    for (int k = 0; k < rm->n_pend;) {
+        int done = 0;
+        MPI_Test(&rm->pend[k].req, &done, MPI_STATUS_IGNORE);
+        if (!done) {
+            k++;
+            continue;
+        }
+        pending p = rm->pend[k];
+        rm->pend[k] = rm->pend[--rm->n_pend];
+        attach_prepared(e, p.buf, p.count, p.src);
+        any = 1;
+    }
+    return any;
+}
+
 /* Root, thread 0: one message from a worker. */
 static void on_message(coop_engine *e, const MPI_Status *st)
 {
+    if (st->MPI_TAG == TAG_PREPARED) {
+        on_prepared(e, st);
+        return;
+    }
     coop_remote *rm = e->rm;
     int src = st->MPI_SOURCE, count = 0;
     recv_probed(st, &rm->buf, &rm->cap, &count);
@@ -301,7 +454,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         w->done = 1;
         break;
     case TAG_RESULT: {
-        double t0 = now_s();
+        double t0 = cpu_s();
         long long i = -1;
         if (count >= (int)sizeof i)
             memcpy(&i, rm->buf, sizeof i);
@@ -344,8 +497,9 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         }
         omp_unset_lock(&e->lock);
         st_received++;
+        st_messages++;
         st_bytes += count;
-        st_recv_s += now_s() - t0;
+        st_recv_s += cpu_s() - t0;
         break;
     }
     case TAG_FAIL: {
@@ -413,6 +567,7 @@ void coop_dist_loop(coop_engine *e)
             on_message(e, &st);
             any = 1;
         }
+        any |= poll_prepared(e);
         omp_set_lock(&e->lock);
         if (stopping()) {
             coop_err stop = {0};
@@ -423,7 +578,7 @@ void coop_dist_loop(coop_engine *e)
         coop_engine_deliver(e, &err);
         int finished = e->status || e->next_deliver >= e->n_items;
         omp_unset_lock(&e->lock);
-        int all_done = 1;
+        int all_done = rm->n_pend == 0;
         for (int r = 1; r < mpi_size; r++)
             if (rm->w[r].in && !rm->w[r].done)
                 all_done = 0;
@@ -446,7 +601,7 @@ void coop_dist_loop(coop_engine *e)
                 break;
             }
         }
-        if (!any)
+        if (!any && !rm->n_pend) /* a transfer in flight progresses only while we poll */
             nap_long();
     }
 }
@@ -482,8 +637,31 @@ static int recv_root(unsigned char **buf, size_t *cap, int *count)
     }
 }
 
-/* Worker: runs items [a, b) of sub on this rank's threads and sends their records. */
-static int run_block(const coop_plan *sub, long long a, long long b, int threads, coop_err *err)
+/* Worker: how rank 0's sink takes this plan's items: prepared (fn set), with
+ * the scalars rounded or not, in item[k] (k < BLOCK_MAX) then one message, msg. */
+typedef struct wprep {
+    coop_prepare_fn fn;
+    int round;
+    coop_bytes item[BLOCK_MAX];
+    coop_bytes msg;
+} wprep;
+
+/* Worker: the prepared items [0, n) of a block as one message to rank 0. */
+static int send_prepared(wprep *wp, long long n, coop_err *err)
+{
+    wp->msg.n = 0;
+    for (long long k = 0; k < n; k++)
+        coop_bytes_put(&wp->msg, wp->item[k].p, wp->item[k].n);
+    if (wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory for a message of %lld items", n);
+    MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, TAG_PREPARED, MPI_COMM_WORLD);
+    return COOP_OK;
+}
+
+/* Worker: runs items [a, b) of sub on this rank's threads and sends their records
+ * one message each, or with wp->fn their prepared items as one message. */
+static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, int threads,
+                     coop_err *err)
 {
     long long n = b - a;
     coop_record **recs = calloc((size_t)n, sizeof *recs);
@@ -507,6 +685,13 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
                 continue;
             int st = stopping() ? COOP_FAIL(&terr, COOP_EINTR, "interrupted by a signal")
                                 : coop_engine_run_one(sub, a + k, 1, &model, &model_cfg, &recs[k], &terr);
+            if (!st && wp->fn) {
+                wp->item[k].n = 0;
+                st = coop_engine_prepare(sub, wp->fn, wp->round, a + k, recs[k], &wp->item[k],
+                                         &terr);
+                coop_record_free(recs[k]);
+                recs[k] = NULL;
+            }
             if (st) {
 #pragma omp critical(coop_block_fail)
                 if (!status) {
@@ -517,9 +702,11 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
         }
         coop_model_free(model);
     }
+    if (wp->fn && !status)
+        status = send_prepared(wp, n, err);
     unsigned char *buf = NULL;
     size_t cap = 0;
-    for (long long k = 0; k < n && !status; k++) {
+    for (long long k = 0; k < n && !status && !wp->fn; k++) {
         size_t nb[5], size = rec_bytes(recs[k], nb);
         if (size > cap) {
             unsigned char *nbuf = realloc(buf, size);
@@ -545,7 +732,7 @@ static int run_block(const coop_plan *sub, long long a, long long b, int threads
  * Two requests at first and one after each block: the next block is already
  * here when the current one is done.  Every request gets an answer (BLOCK or
  * CHUNK_DONE); once every answer is in, IDLE tells rank 0 this rank is done. */
-static int serve_blocks(const coop_plan *sub, int threads, coop_err *err)
+static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *err)
 {
     unsigned char *buf = NULL;
     size_t cap = 0;
@@ -582,7 +769,7 @@ static int serve_blocks(const coop_plan *sub, int threads, coop_err *err)
         queue[0][0] = queue[1][0];
         queue[0][1] = queue[1][1];
         queued--;
-        if ((status = run_block(sub, blk[0], blk[1], threads, err)))
+        if ((status = run_block(sub, wp, blk[0], blk[1], threads, err)))
             break;
         if (!no_more) {
             send_ll(0, TAG_REQUEST, &nt, 1);
@@ -599,10 +786,16 @@ static int serve_blocks(const coop_plan *sub, int threads, coop_err *err)
 
 /* Worker: one plan that rank 0 started (hdr: its START message): its points'
  * configurations built as work says, then its blocks. */
-static int serve_chunk(const coop_work *work, const long long hdr[7], int threads,
-                       coop_err *err)
+static int serve_chunk(const coop_work *work, const long long hdr[START_WORDS], wprep *wp,
+                       int threads, coop_err *err)
 {
     coop_plan sub = work->plan;
+    wp->fn = hdr[7] & START_SPLIT ? work->prepare : NULL;
+    wp->round = (hdr[7] & START_ROUND) != 0;
+    if ((hdr[7] & START_SPLIT) && !work->prepare)
+        return COOP_FAIL(err, COOP_EINVAL, "rank 0's sink prepares its rows on the workers, "
+                         "but this rank's command has no prepare stage (do all ranks run the "
+                         "same program?)");
     sub.point0 = (int)hdr[0];
     sub.n_points = (int)hdr[1];
     if (hdr[2] != sub.n_worlds || hdr[3] != sub.replicates || hdr[4] != (long long)sub.seed ||
@@ -626,7 +819,7 @@ static int serve_chunk(const coop_work *work, const long long hdr[7], int thread
         }
     sub.cfg = ptrs;
     if (!status)
-        status = serve_blocks(&sub, threads, err);
+        status = serve_blocks(&sub, wp, threads, err);
     for (size_t k = 0; k < built; k++)
         coop_config_destroy(&cfgs[k]);
     free(cfgs);
@@ -644,20 +837,29 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
     unsigned char *buf = NULL;
     size_t cap = 0;
     int serving = work && work->make, status = COOP_OK, count = 0;
+    wprep *wp = calloc(1, sizeof *wp);
+    if (!wp)
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     while (!bye_received) {
         int tag = recv_root(&buf, &cap, &count);
-        if (tag != TAG_START || count < 7 * (int)sizeof(long long))
+        if (tag != TAG_START || count < START_WORDS * (int)sizeof(long long))
             continue;
         if (!serving || status) { /* rank 0 counts this rank out */
             long long none = 0;
             send_ll(0, TAG_LEAVE, &none, 1);
             continue;
         }
-        long long hdr[7];
+        long long hdr[START_WORDS];
         memcpy(hdr, buf, sizeof hdr);
-        if ((status = serve_chunk(work, hdr, threads, err)) && !bye_received)
+        if ((status = serve_chunk(work, hdr, wp, threads, err)) && !bye_received)
             send_fail(status, err);
     }
+    if (wp) {
+        for (int k = 0; k < BLOCK_MAX; k++)
+            coop_bytes_free(&wp->item[k]);
+        coop_bytes_free(&wp->msg);
+    }
+    free(wp);
     free(buf);
     return status;
 }
@@ -675,11 +877,11 @@ int coop_experiment_finish(int status, const coop_err *err)
         const char *stats = getenv("COOPSIM_MPI_STATS");
         if (stats && *stats && st_items > 0)
             fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
-                    "(%.0f bytes each); serial time per item: %.2f us sink + %.2f us receive\n",
-                    mpi_size, st_items, st_received,
+                    "in %lld messages (%.0f bytes each); serial time per item: %.3f us sink "
+                    "+ %.3f us receive\n", mpi_size, st_items, st_received, st_messages,
                     st_received ? (double)st_bytes / (double)st_received : 0.0,
                     1e6 * st_sink_s / (double)st_items,
-                    st_received ? 1e6 * st_recv_s / (double)st_received : 0.0);
+                    1e6 * st_recv_s / (double)st_items);
     } else {
         if (!bye_received && status && !fail_sent)
             send_fail(status, err);

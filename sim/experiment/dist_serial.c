@@ -60,7 +60,8 @@ double coop_dist_clock(void)
     return 0.0;
 }
 
-void coop_dist_delivered(double t0)
+void coop_dist_delivered(double t0, long long n)
 {
     (void)t0;
+    (void)n;
 }

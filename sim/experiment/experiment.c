@@ -12,6 +12,11 @@
  * to S records however many items there are; a thread that is that far ahead
  * waits (sleeping 0.1 ms between checks) for the slow item before it.
  *
+ * A sink that splits (coop_sink: prepare and commit) has each record prepared
+ * by the thread that computed it, right away (coop_engine_prepare: the outcome
+ * scalars and the sink's bytes, in the slot's buffer; the record is released),
+ * and the deliverer calls only commit: formatting leaves the serial delivery.
+ *
  * Nothing in the parallel region exits or jumps: a failure is recorded (the first
  * one wins), no new items start, and the caller sees the status after the region.
  * The seeds, and so the records, do not depend on which thread ran an item, and
@@ -23,10 +28,12 @@
  * (coop_dist_start); when there are some, the region has one more thread, thread
  * 0, which serves them (coop_dist_loop, sim/experiment/dist_mpi.c): it hands a worker a
  * block [a, b) of the next items (the shared counter jumps by b - a) and puts each
- * record received into its slot of the reorder buffer as if a local thread had
- * computed it.  In build/coopsim (sim/experiment/dist_serial.c) there are never any. */
+ * record, or prepared item, received into its slot of the reorder buffer as if a
+ * local thread had computed it.  In build/coopsim (sim/experiment/dist_serial.c) there
+ * are never any. */
 #include "coop_experiment.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +41,7 @@
 #include <omp.h>
 
 #include "coop_dist.h"
+#include "coop_fmt.h"
 #include "coop_rng.h"
 
 typedef coop_engine engine;
@@ -102,20 +110,42 @@ int coop_engine_run_one(const coop_plan *plan, long long i, int model_threads,
     return COOP_OK;
 }
 
-/* Runs item i into its slot. */
-static int run_item(engine *e, long long i, coop_model **model, const coop_config **model_cfg,
-                    coop_err *err)
+int coop_bytes_reserve(coop_bytes *b, size_t more)
 {
-    return coop_engine_run_one(e->plan, i, e->model_threads, model, model_cfg,
-                               &e->slots[i % e->n_slots].rec, err);
+    if (b->bad)
+        return -1;
+    if (b->cap - b->n >= more)
+        return 0;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->n < more)
+        cap *= 2;
+    unsigned char *p = realloc(b->p, cap);
+    if (!p) {
+        b->bad = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
 }
 
-/* Hands item i to the sink (and closes its (point, world) after its last replicate). */
-static int deliver_one(engine *e, long long i, const coop_record *rec, coop_err *err)
+void coop_bytes_put(coop_bytes *b, const void *s, size_t n)
 {
-    const coop_plan *plan = e->plan;
-    const coop_sink *sink = e->sink;
-    int p, w, r, status = COOP_OK;
+    if (n && coop_bytes_reserve(b, n) == 0) {
+        memcpy(b->p + b->n, s, n);
+        b->n += n;
+    }
+}
+
+void coop_bytes_free(coop_bytes *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+coop_item coop_engine_item(const coop_plan *plan, long long i)
+{
+    int p, w, r;
     coop_engine_decode(plan, i, &p, &w, &r);
     coop_item item = {
         .point = plan->point0 + p,
@@ -125,15 +155,143 @@ static int deliver_one(engine *e, long long i, const coop_record *rec, coop_err 
         .seed = coop_rng_key(plan->seed, (uint32_t)(plan->point0 + p), (uint32_t)r),
         .cfg = plan->cfg[(size_t)p * plan->n_worlds + w],
     };
-    if (sink->replicate)
-        status = sink->replicate(sink->ctx, &item, rec, err);
-    if (!status && r == plan->replicates - 1 && sink->point_done)
-        status = sink->point_done(sink->ctx, item.point, w, item.world_name, item.cfg, err);
+    return item;
+}
+
+/* x as the results files write it ("%.10g"), read back; infinities and NaN as they are. */
+static double as_written(double x)
+{
+    if (!isfinite(x))
+        return x;
+    char buf[COOP_FMT_G10_MAX];
+    buf[coop_fmt_g10(buf, x)] = '\0';
+    return strtod(buf, NULL);
+}
+
+enum { PREP_HEAD = 4 }; /* words before the doubles: index, n_states, n_bytes, size */
+
+int coop_engine_prepare(const coop_plan *plan, coop_prepare_fn prepare, int round, long long i,
+                        const coop_record *rec, coop_bytes *out, coop_err *err)
+{
+    int ns = rec->n_states < 0 ? 0 : rec->n_states > COOP_MAX_STATES ? COOP_MAX_STATES
+                                                                       : rec->n_states;
+    size_t at = out->n, nd = COOP_N_OUTCOMES * (size_t)(1 + ns);
+    size_t head = PREP_HEAD * sizeof(long long) + nd * sizeof(double);
+    if (coop_bytes_reserve(out, head))
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory preparing item %lld", i);
+    double *d = (double *)(void *)(out->p + at + PREP_HEAD * sizeof(long long));
+    memcpy(d, rec->outcome, sizeof rec->outcome);
+    for (int x = 0; x < ns; x++)
+        memcpy(d + COOP_N_OUTCOMES * (size_t)(1 + x), rec->state_outcome[x],
+               sizeof rec->state_outcome[x]);
+    if (round)
+        for (size_t k = 0; k < nd; k++)
+            d[k] = as_written(d[k]);
+    out->n += head;
+    coop_item item = coop_engine_item(plan, i);
+    int status = prepare(&item, rec, out, err);
+    if (!status && out->bad)
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory preparing item %lld", i);
+    if (status) {
+        out->n = at;
+        return status;
+    }
+    size_t n_bytes = out->n - at - head, pad = (8 - n_bytes % 8) % 8;
+    static const unsigned char zero[8];
+    coop_bytes_put(out, zero, pad);
+    if (out->bad) {
+        out->n = at;
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory preparing item %lld", i);
+    }
+    long long w[PREP_HEAD] = {i, ns, (long long)n_bytes, (long long)(out->n - at)};
+    memcpy(out->p + at, w, sizeof w);
+    return COOP_OK;
+}
+
+size_t coop_engine_prepared_size(const unsigned char *p, long long *index)
+{
+    long long w[PREP_HEAD];
+    memcpy(w, p, sizeof w);
+    *index = w[0];
+    return (size_t)w[3];
+}
+
+coop_prepared coop_engine_prepared_view(const unsigned char *p)
+{
+    long long w[PREP_HEAD];
+    memcpy(w, p, sizeof w);
+    const double *d = (const double *)(const void *)(p + sizeof w);
+    coop_prepared v = {
+        .outcome = d,
+        .n_states = (int)w[1],
+        .state_outcome = (const double (*)[COOP_N_OUTCOMES])(d + COOP_N_OUTCOMES),
+        .bytes = (const unsigned char *)(d + COOP_N_OUTCOMES * (size_t)(1 + w[1])),
+        .n_bytes = (size_t)w[2],
+    };
+    return v;
+}
+
+/* Runs item i into its slot: the record, or with a splitting sink the prepared
+ * item in the slot's own buffer (the record is released at once). */
+static int run_item(engine *e, long long i, coop_model **model, const coop_config **model_cfg,
+                    coop_err *err)
+{
+    slot *s = &e->slots[i % e->n_slots];
+    coop_record *rec = NULL;
+    int status = coop_engine_run_one(e->plan, i, e->model_threads, model, model_cfg, &rec, err);
+    if (status || !e->split) {
+        s->rec = rec;
+        return status;
+    }
+    s->own.n = 0;
+    status = coop_engine_prepare(e->plan, e->sink->prepare, e->sink->round_scalars, i, rec,
+                                 &s->own, err);
+    coop_record_free(rec);
+    s->prep = status ? NULL : s->own.p;
+    s->block = NULL;
+    return status;
+}
+
+/* Releases what slot s holds once delivered (or abandoned).  A local prepared
+ * item's buffer goes too: under MPI there are thousands of slots, each of which
+ * local items visit in turn, and a buffer kept per slot would add up. */
+static void slot_clear(slot *s)
+{
+    coop_record_free(s->rec);
+    s->rec = NULL;
+    coop_bytes_free(&s->own);
+    if (s->block && --s->block->left == 0) {
+        free(s->block->buf);
+        free(s->block);
+    }
+    s->block = NULL;
+    s->prep = NULL;
+    s->ready = 0;
+}
+
+/* Hands item i to the sink (and closes its (point, world) after its last replicate). */
+static int deliver_one(engine *e, long long i, const slot *s, coop_err *err)
+{
+    const coop_plan *plan = e->plan;
+    const coop_sink *sink = e->sink;
+    int status = COOP_OK;
+    coop_item item = coop_engine_item(plan, i);
+    if (e->split) {
+        coop_prepared view = coop_engine_prepared_view(s->prep);
+        status = sink->commit(sink->ctx, &item, &view, err);
+    } else if (sink->replicate) {
+        status = sink->replicate(sink->ctx, &item, s->rec, err);
+    }
+    if (!status && item.replicate == plan->replicates - 1 && sink->point_done)
+        status = sink->point_done(sink->ctx, item.point, item.world, item.world_name, item.cfg,
+                                  err);
     return status;
 }
 
 void coop_engine_deliver(engine *e, coop_err *err)
 {
+    long long n = 0;
+    double t0 = 0.0; /* one clock reading per run of deliveries: reading it costs */
     while (!e->status && !e->delivering && e->next_deliver < e->n_items &&
            e->slots[e->next_deliver % e->n_slots].ready) {
         long long i = e->next_deliver;
@@ -141,12 +299,10 @@ void coop_engine_deliver(engine *e, coop_err *err)
         e->delivering = 1;
         omp_unset_lock(&e->lock);
 
-        double t0 = coop_dist_clock();
-        int status = deliver_one(e, i, s->rec, err);
-        coop_dist_delivered(t0);
-        coop_record_free(s->rec);
-        s->rec = NULL;
-        s->ready = 0;
+        if (!n++)
+            t0 = coop_dist_clock();
+        int status = deliver_one(e, i, s, err);
+        slot_clear(s);
 
         omp_set_lock(&e->lock);
         e->delivering = 0;
@@ -155,6 +311,8 @@ void coop_engine_deliver(engine *e, coop_err *err)
         else
             e->next_deliver++;
     }
+    if (n)
+        coop_dist_delivered(t0, n);
 }
 
 static void nap(void)
@@ -240,6 +398,7 @@ static int run_chunk(const coop_plan *plan, int threads, const coop_sink *sink, 
     if (nt > e.n_items)
         nt = e.n_items;
     e.model_threads = (int)(coop_experiment_threads(threads) / nt);
+    e.split = sink->prepare && sink->commit;
     e.n_slots = e.local_window = 2 * nt;
     int team = (int)nt;
     if ((status = coop_dist_start(&e))) {
@@ -265,7 +424,7 @@ static int run_chunk(const coop_plan *plan, int threads, const coop_sink *sink, 
     coop_dist_end(&e);
     omp_destroy_lock(&e.lock);
     for (long long k = 0; k < e.n_slots; k++)
-        coop_record_free(e.slots[k].rec);
+        slot_clear(&e.slots[k]);
     free(e.slots);
     if (e.status && err)
         *err = e.err;

@@ -67,14 +67,9 @@ static void draw(coop_progress *p, const struct timespec *now)
     p->drawn = 1;
 }
 
-static int on_replicate(void *ctx, const coop_item *item, const coop_record *rec, coop_err *err)
+/* One more run delivered: the bar is redrawn when due. */
+static int count_run(coop_progress *p)
 {
-    coop_progress *p = ctx;
-    if (p->stop && *p->stop)
-        return COOP_FAIL(err, COOP_EINTR, "interrupted");
-    int status = p->inner.replicate ? p->inner.replicate(p->inner.ctx, item, rec, err) : COOP_OK;
-    if (status)
-        return status;
     p->done++;
     if (p->tty) {
         struct timespec now;
@@ -83,6 +78,24 @@ static int on_replicate(void *ctx, const coop_item *item, const coop_record *rec
             draw(p, &now);
     }
     return COOP_OK;
+}
+
+static int on_replicate(void *ctx, const coop_item *item, const coop_record *rec, coop_err *err)
+{
+    coop_progress *p = ctx;
+    if (p->stop && *p->stop)
+        return COOP_FAIL(err, COOP_EINTR, "interrupted");
+    int status = p->inner.replicate ? p->inner.replicate(p->inner.ctx, item, rec, err) : COOP_OK;
+    return status ? status : count_run(p);
+}
+
+static int on_commit(void *ctx, const coop_item *item, const coop_prepared *pr, coop_err *err)
+{
+    coop_progress *p = ctx;
+    if (p->stop && *p->stop)
+        return COOP_FAIL(err, COOP_EINTR, "interrupted");
+    int status = p->inner.commit(p->inner.ctx, item, pr, err);
+    return status ? status : count_run(p);
 }
 
 static int on_point_done(void *ctx, int point, int world, const char *world_name,
@@ -116,7 +129,12 @@ coop_progress *coop_progress_alloc(FILE *tty, int total_points, int done_points,
 coop_sink coop_progress_sink(coop_progress *p, const coop_sink *inner)
 {
     p->inner = *inner;
-    coop_sink sink = {p, on_replicate, on_point_done};
+    coop_sink sink = {.ctx = p, .replicate = on_replicate, .point_done = on_point_done};
+    if (inner->prepare && inner->commit) { /* the inner sink's split, passed on */
+        sink.prepare = inner->prepare;
+        sink.commit = on_commit;
+        sink.round_scalars = inner->round_scalars;
+    }
     return sink;
 }
 

@@ -486,6 +486,7 @@ coop_output *coop_out_new(const char *dir, const coop_config *cfg, int force, co
     out->n_ties = coop_config_series_ties(cfg);
     out->n_obs = cfg->n_observables;
     out->n_levels = (size_t)cfg->inst.n_levels;
+    out->snapshots = cfg->n_snapshots > 0;
     return out;
 }
 
@@ -898,9 +899,20 @@ static int on_point_done(void *ctx, int point, int world, const char *world_name
     return status;
 }
 
+static int on_commit(void *ctx, const coop_item *it, const coop_prepared *p, coop_err *err)
+{
+    return coop_out_commit(ctx, it, p, err);
+}
+
+/* Records without per-step arrays or snapshots are formatted where they are
+ * computed (output_rows.c); the others come whole to on_replicate. */
 coop_sink coop_output_sink(coop_output *out)
 {
-    coop_sink sink = {out, on_replicate, on_point_done};
+    coop_sink sink = {.ctx = out, .replicate = on_replicate, .point_done = on_point_done};
+    if (out->series == COOP_SERIES_NONE && !out->snapshots) {
+        sink.prepare = coop_output_prepare;
+        sink.commit = on_commit;
+    }
     return sink;
 }
 

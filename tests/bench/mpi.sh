@@ -1,31 +1,37 @@
 #!/usr/bin/env bash
-# make bench: sweeps across processes with MPI (issue 9, docs/CLUSTER.md "Sizing").
+# make bench: experiments across processes with MPI (issue 18 item 1; docs/CLUSTER.md, "Sizing").
 #
-# 1. Parallel efficiency on this machine: configs/sweep_motivator.cfg (200 points x 50
-#    replicates = 10,000 work items, --series none) run by build/coopsim with 1 thread
-#    (T1) and 2 threads, and by build/coopsim-mpi under mpirun with 2 ranks x 1 thread
-#    and 1 rank x 2 threads; REPEAT times each (best of REPEAT is reported).  Efficiency
-#    = T1 / (2 x T).  Every results directory must be byte-identical to the first.
-# 2. On paper, for N nodes of T threads: rank 0 handles every record serially (receive,
-#    unpack, write), h = o + b/W + s per work item, while the cluster finishes
-#    N x T / t_item items a second; a worker also sends its block after computing it.
-#       E(N) ~= min(1, t_item / (N x T x h)) x  t_item / (t_item + T x (o + b/W))
-#    t_item: measured (T1 / items); b: bytes sent per item (the record's message: 8 + 8 x 6
-#    outcomes + 4 x ties x levels milestones, + the per-step arrays with --series
-#    summary|full); s: rank 0's own serial cost per item (sink calls, receiving and
-#    unpacking), measured by the 2-rank run (COOPSIM_MPI_STATS=1); o and W: the
-#    network's per-message overhead and bandwidth (InfiniBand-class: 2 us, 10 GB/s).
-#    Compare the plain 1 x 2 threads line with the MPI lines: on a shared machine
-#    both lose to the other load alike.
+# 1. This machine: configs/sweep_motivator.cfg (200 points x 50 replicates = 10,000 work
+#    items, --series none) run by build/coopsim with 1 thread (T1) and 2 threads, and by
+#    build/coopsim-mpi under mpirun with 2 ranks x 1 thread and 1 rank x 2 threads, in
+#    REPEAT interleaved rounds (default 5); medians.  Target: 2 ranks x 1 thread within
+#    10% of 2 OpenMP threads.  Every results directory must be byte-identical to T1's.
+# 2. Rank 0's serial cost per work item h (its CPU time receiving and in sink calls,
+#    COOPSIM_MPI_STATS=1, 2 ranks x 1 thread, median of REPEAT) for the sweep and for a
+#    hypothesis test (configs/eu_ca.cfg --series none, HYP_REPLICATES replicates x its 10
+#    worlds; the per-point statistics, run by rank 0, included), next to the target
+#    t_item / 2000.  With OLD_MPI=path (build/coopsim-mpi of the previous implementation,
+#    e.g. built in a second git worktree) the same for it, and the ratio old / new.
+#    Also: the bytes sent and written per item, and what writing those bytes costs here
+#    (the kernel's write, measured with dd as CPU seconds per byte).
+# 3. On paper, N nodes of T threads (NODES, TPN; default 100 x 32): rank 0 handles 1/h
+#    items a second while the cluster finishes N x T / t_item; a worker sends one
+#    message per block of B = min(256, 16 T) items:
+#       E ~= min(1, t_item / (N x T x h)) x t_item / (t_item + T x (o / B + b / W))
+#    o and W: the network's per-message overhead and bandwidth (InfiniBand-class: 2 us,
+#    10 GB/s).  Target: E >= 80% for the sweep and the hypothesis test.
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
-repeat=${REPEAT:-3}
+old=${OLD_MPI:-}
+repeat=${REPEAT:-5}
 nodes=${NODES:-100}
 tpn=${TPN:-32}              # threads per node on the imagined cluster
 o_us=${O_US:-2}             # per-message overhead, microseconds
 w_gbs=${W_GBS:-10}          # bandwidth, GB/s
+hyp_reps=${HYP_REPLICATES:-200}
 cfg=configs/sweep_motivator.cfg
+hcfg=configs/eu_ca.cfg
 items=$(( 200 * 50 ))
 if [ ! -x "$mprog" ]; then
     echo "coopsim bench (mpi): $mprog missing (make mpi): skipped"
@@ -35,6 +41,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/coopsim-bench-mpi-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
 mpirun="mpirun --allow-run-as-root --oversubscribe"
+q=(--quiet --force)
 
 secs() { # command... -> wall seconds
     local t0 t1
@@ -43,48 +50,84 @@ secs() { # command... -> wall seconds
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", b - a }'
 }
-best() { sort -g | head -1; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "coopsim bench (mpi): $cfg, $items work items, --series none, best of $repeat"
+echo "coopsim bench (mpi): $cfg, $items work items, --series none, median of $repeat interleaved rounds"
 declare -A t
 for k in $(seq "$repeat"); do
-    t[t1]+="$(secs "$prog" sweep $cfg --threads 1 --quiet --force -o "$out/t1") "
-    t[t2]+="$(secs "$prog" sweep $cfg --threads 2 --quiet --force -o "$out/t2") "
-    t[r2]+="$(secs $mpirun -np 2 --bind-to core "$mprog" sweep $cfg --threads 1 --quiet --force -o "$out/r2") "
-    t[r1]+="$(secs $mpirun -np 1 --bind-to none "$mprog" sweep $cfg --threads 2 --quiet --force -o "$out/r1") "
+    t[t1]+="$(secs "$prog" sweep $cfg --threads 1 "${q[@]}" -o "$out/t1") "
+    t[t2]+="$(secs "$prog" sweep $cfg --threads 2 "${q[@]}" -o "$out/t2") "
+    t[r2]+="$(secs $mpirun -np 2 --bind-to none "$mprog" sweep $cfg --threads 1 "${q[@]}" -o "$out/r2") "
+    t[r1]+="$(secs $mpirun -np 1 --bind-to none "$mprog" sweep $cfg --threads 2 "${q[@]}" -o "$out/r1") "
+    [ -z "$old" ] || t[o2]+="$(secs $mpirun -np 2 --bind-to none "$old" sweep $cfg --threads 1 "${q[@]}" -o "$out/o2") "
 done
-for d in t2 r2 r1; do
+keys="t2 r2 r1"
+[ -z "$old" ] || keys="$keys o2"
+for d in $keys; do
     for f in "$out"/t1/*.csv; do
         cmp -s "$f" "$out/$d/$(basename "$f")" || { echo "FAIL: $d/$(basename "$f") differs"; exit 1; }
     done
 done
-T1=$(echo ${t[t1]} | tr ' ' '\n' | best)
-for key in t2 r2 r1; do
-    T=$(echo ${t[$key]} | tr ' ' '\n' | best)
+T1=$(echo ${t[t1]} | tr ' ' '\n' | median)
+T2=$(echo ${t[t2]} | tr ' ' '\n' | median)
+for key in $keys; do
+    T=$(echo ${t[$key]} | tr ' ' '\n' | median)
     case $key in
         t2) what="build/coopsim, 1 process x 2 threads   ";;
         r2) what="coopsim-mpi, 2 ranks x 1 thread       ";;
         r1) what="coopsim-mpi, 1 rank x 2 threads       ";;
+        o2) what="OLD_MPI, 2 ranks x 1 thread           ";;
     esac
-    awk -v w="$what" -v t="$T" -v t1="$T1" 'BEGIN { printf "  %s %7.3f s  speed-up %.2f  efficiency %.0f%%\n", w, t, t1 / t, 100 * t1 / (2 * t) }'
+    awk -v w="$what" -v t="$T" -v t1="$T1" -v t2="$T2" -v k="$key" 'BEGIN {
+        printf "  %s %7.3f s  speed-up %.2f  efficiency %.0f%%", w, t, t1 / t, 100 * t1 / (2 * t);
+        if (k != "t2") printf "  time / 2 threads %.2f (target <= 1.10)", t / t2;
+        printf "\n" }'
 done
-echo "  (1 process x 1 thread: $T1 s; the mpirun times include about 0.3 s of MPI start-up)"
+echo "  (1 process x 1 thread: $T1 s; the mpirun times include MPI's start-up, about 0.3 s)"
 
-# On paper.
-ties=$("$prog" check $cfg | awk '/^ties = \(/{f=1;next} f&&/^\);/{f=0} f&&/^    a = /{n++} END{print n}')
-levels=$("$prog" check $cfg | awk -F'[][]' '/^  levels = \[/{print split($2, a, ",")}')
-bytes=$(( 8 + 8 * 6 + 4 * ties * levels ))
-stats=$(COOPSIM_MPI_STATS=1 $mpirun -np 2 "$mprog" sweep $cfg --threads 1 --quiet --force \
-        -o "$out/stats" 2>&1 >/dev/null | grep 'coopsim-mpi: rank 0')
-echo "  $stats"
-S=$(echo "$stats" | awk '{for (i = 1; i <= NF; i++) if ($i == "us") v += $(i - 1); print v}')
-awk -v t1="$T1" -v n="$items" -v b="$bytes" -v s="$S" -v N="$nodes" -v T="$tpn" \
-    -v o="$o_us" -v W="$w_gbs" 'BEGIN {
-    ti = t1 / n * 1e6; h = o + b / (W * 1e3) + s;
-    root = ti / (N * T * h); if (root > 1) root = 1;
-    wk = ti / (ti + T * (o + b / (W * 1e3)));
-    printf "on paper: t_item %.1f us (one thread), %d bytes sent per item, rank 0 %.1f us per item (s = %.1f us measured, o = %g us, W = %g GB/s)\n", ti, b, h, s, o, W;
-    printf "  %d nodes x %d threads: rank 0 bound %.0f%%, worker send %.0f%%: expected efficiency %.0f%%\n", N, T, 100 * root, 100 * wk, 100 * root * wk;
-    need = N * T * h / 0.9;
-    printf "  (90%% needs t_item >= %.0f us: longer runs, more replicates per item, or fewer nodes)\n", need;
-}'
+# Rank 0's cost per item, h: the sum of the "us" figures of COOPSIM_MPI_STATS's line.
+stats_h() { # prog args... -> "h bytes_sent_per_item items"
+    "$@" 2>&1 >/dev/null | awk '/coopsim-mpi: rank 0/ {
+        for (i = 1; i <= NF; i++) { if ($i == "us") h += $(i - 1); if ($i == "bytes") b = substr($(i - 1), 2) }
+        print h, b, $6 }'
+}
+declare -A h b
+for k in $(seq "$repeat"); do
+    for which in new old; do
+        p=$mprog
+        [ "$which" = old ] && { [ -n "$old" ] || continue; p=$old; }
+        read -r hv bv _ < <(COOPSIM_MPI_STATS=1 stats_h $mpirun -np 2 --bind-to none "$p" sweep $cfg \
+                            --threads 1 "${q[@]}" -o "$out/s_$which")
+        h[s_$which]+="$hv "; b[s_$which]=$bv
+        read -r hv bv hitems < <(COOPSIM_MPI_STATS=1 stats_h $mpirun -np 2 --bind-to none "$p" \
+                                 hypothesis $hcfg --series none --replicates $hyp_reps --threads 1 \
+                                 "${q[@]}" -o "$out/h_$which")
+        h[h_$which]+="$hv "; b[h_$which]=$bv
+    done
+done
+TH=$(secs "$prog" hypothesis $hcfg --series none --replicates $hyp_reps --threads 1 "${q[@]}" -o "$out/th")
+written() { cat "$1"/outcomes.csv "$1"/milestones.csv | wc -c; }
+ws=$(written "$out/s_new"); wh=$(written "$out/h_new")
+# The kernel's write here: CPU seconds per byte for 200 MB in 64 KiB writes.
+wcpu=$( { /usr/bin/time -f "%U %S" dd if=/dev/zero of="$out/dd" bs=64k count=3000 2>&1 >/dev/null; } |
+        tail -1 | awk '{ print ($1 + $2) / (3000 * 65536) }')
+rm -f "$out/dd"
+for kind in s h; do
+    if [ $kind = s ]; then n=$items; T=$T1; wb=$ws; what="sweep ($cfg)"; else n=$hitems; T=$TH; wb=$wh; what="hypothesis ($hcfg --series none --replicates $hyp_reps)"; fi
+    H=$(echo ${h[${kind}_new]} | tr ' ' '\n' | median)
+    HO=$( [ -n "$old" ] && echo ${h[${kind}_old]} | tr ' ' '\n' | median || echo "")
+    awk -v what="$what" -v t="$T" -v n="$n" -v h="$H" -v ho="$HO" -v bs="${b[${kind}_new]}" \
+        -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
+        -v o="$o_us" -v W="$w_gbs" 'BEGIN {
+        ti = t / n * 1e6; wr = wb / n;
+        printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
+        printf "  rank 0 per item: %.3f us = t_item / %.0f (target t_item / 2000 = %.3f us)", h, ti / h, ti / 2000;
+        if (ho != "") printf "; previous implementation %.3f us (old / new %.1f)", ho, ho / h;
+        printf "\n  bytes per item: %d sent (previous: %s), %d written; writing them costs %.2f us here (kernel write %.2f GB/s of CPU)\n", bs, bo == "" ? "-" : bo, wr, wr * wc * 1e6, 1e-9 / wc;
+        B = 16 * T; if (B > 256) B = 256;
+        root = ti / (N * T * h); if (root > 1) root = 1;
+        wk = ti / (ti + T * (o / B + bs / (W * 1e3)));
+        printf "  on paper, %d nodes x %d threads: rank 0 bound %.1f%%, worker send %.1f%%: expected efficiency %.1f%% (target >= 80%%)\n", N, T, 100 * root, 100 * wk, 100 * root * wk;
+        printf "  (rank 0 keeps up with t_item / h = %.0f threads in all; 80%% at %d x %d needs h <= %.3f us)\n", ti / h, N, T, ti / (0.8 * N * T);
+    }'
+done
