@@ -25,6 +25,7 @@
 #include "coop_model.h"
 #include "e2e.h"
 #include "files.h"
+#include "scenario_text.h"
 
 #include <sys/stat.h>
 
@@ -465,4 +466,17 @@ Test(infer, hypothesis_posterior_regions_known, .timeout = 240)
     cr_assert(strstr(r->err, "hypothesis.posterior_models = \"all\" needs the models") != NULL, "%s",
               r->err);
     e2e_rmrf(d);
+}
+
+/* configs/infer/eu_ca_joint.cfg is configs/eu_ca_history.cfg with another infer
+ * group (libconfig refuses a second one after an @include): the scenarios stay
+ * equal. */
+Test(infer, joint_config_is_the_history_scenario)
+{
+    char *a = scenario_text("configs/eu_ca_history.cfg");
+    char *b = scenario_text("configs/infer/eu_ca_joint.cfg");
+    cr_expect(eq(str, a, b), "configs/infer/eu_ca_joint.cfg has drifted from "
+                             "configs/eu_ca_history.cfg: copy the changed values over");
+    free(a);
+    free(b);
 }
