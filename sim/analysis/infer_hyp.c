@@ -176,8 +176,14 @@ static int read_draws(const char *dir, const coop_config *cfg, draws *d, coop_er
             st = COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: model %s fixes %s: the "
                            "posterior of the first model must give every parameter", dir,
                            d->model_name, d->path[j]);
+    double total = 0;
     if (!st && d->all)
         average_models(d);
+    for (int i = 0; !st && i < d->n; i++)
+        total += d->w[i];
+    if (!st && !(total > 0))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: the particles' weights sum to 0",
+                       dir);
     return st;
 }
 
