@@ -296,7 +296,16 @@ typedef struct coop_hypothesis_cfg {
     int max_replicates;   /* the bound of `coopsim hypothesis --replicates auto` */
     int channels;         /* 1: the factorial design over the motivator's channels
                            * (coop_channels.h); 0: factual, counterfactual, placebos only */
+    /* `coopsim hypothesis --posterior` (docs/INFERENCE.md, "Verdicts over the posterior"):
+     * K posterior draws (0 = experiment.replicates), m replicates per draw, and from
+     * which models of the posterior they are drawn (COOP_POST_MODELS_*) */
+    int posterior_draws;
+    int replicates_per_draw;
+    int posterior_models;
 } coop_hypothesis_cfg;
+
+/* hypothesis.posterior_models */
+enum { COOP_POST_MODELS_FIRST, COOP_POST_MODELS_ALL };
 
 /* The `sweep` group: how `coopsim sweep` chooses its points (coop_sweep.h generates
  * them).  Present only when the file has the group. */

@@ -134,7 +134,9 @@ int coop_infer_copy_part(const char *dir, const char *name, FILE *to, coop_err *
 
 /* `coopsim hypothesis --posterior DIR` (sim/analysis/infer_hyp.c): the draws are
  * the particles of the last generation of DIR/posterior.csv of its first model
- * (models.csv's first row), read and resolved against cfg (NULL with err filled:
+ * (models.csv's first row) or, with hypothesis.posterior_models = "all", of every
+ * model weighted by its probability in models.csv's last generation (its overrides
+ * from cfg's infer group), read and resolved against cfg (NULL with err filled:
  * COOP_ECONFIG naming the file, COOP_ENOMEM); release with coop_infer_draws_free
  * (NULL does nothing). */
 typedef struct coop_infer_draws coop_infer_draws;
@@ -143,12 +145,16 @@ coop_infer_draws *coop_infer_draws_read(const char *post_dir, const coop_config 
                                         coop_err *err);
 void coop_infer_draws_free(coop_infer_draws *d);
 
-/* The factual and counterfactual worlds of docs/HYPOTHESIS.md, cfg->replicates
- * replicates on `threads` threads, replicate r with the parameters of one of the
+/* The factual and counterfactual worlds of docs/HYPOTHESIS.md on `threads`
+ * threads, K = hypothesis.posterior_draws (0: cfg->replicates) draws of the
  * draws d (systematic resampling, the draws in particle order, u from stream `abc`
- * of item (seed, 2000000, 0)) in both worlds and the key coop_rng_key(seed, 0, r)
- * of `coopsim hypothesis`; writes dir/posterior_hypothesis.csv and, when table is
- * not NULL, the table (its first line names post_dir).  Status with err filled. */
+ * of item (seed, 2000000, 0)), m = hypothesis.replicates_per_draw replicates each:
+ * replicate r = k m + j runs draw k in every world with the key
+ * coop_rng_key(seed, 0, r) of `coopsim hypothesis`; writes
+ * dir/posterior_hypothesis.csv (with the verdict regions over the draws) and
+ * hypothesis.csv and, when table is not NULL, the table (its first line names
+ * post_dir).  Status with err filled (COOP_ECONFIG when K m exceeds
+ * COOP_MAX_REPLICATES). */
 int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *d, int threads,
                                 const char *post_dir, const char *dir, FILE *table,
                                 coop_err *err);

@@ -706,6 +706,7 @@ Test(config, printer_exact_text)
         "hypothesis = {\n  motivator = \"\";\n  target = \"\";\n  window_years = 10.0;\n"
         "  placebo = [ ];\n  weights = \"equal\";\n  primary = \"others_coop_target\";\n  alpha = 0.05;\n"
         "  confidence = 0.95;\n  bootstrap = 2000;\n  channels = false;\n  max_replicates = 16384;\n"
+        "  posterior_draws = 0;\n  replicates_per_draw = 1;\n  posterior_models = \"first\";\n"
         "  sesoi = {\n    others_coop_target = 0.02;\n    target_engagement = 0.02;\n"
         "    others_level = 0.1;\n    rmst_enhanced = 1.0;\n    engaged_share = 0.05;\n"
         "    regional_cohesion = 0.02;\n  };\n};\n"

@@ -25,6 +25,7 @@
 #include "coop_model.h"
 #include "e2e.h"
 #include "files.h"
+#include "scenario_text.h"
 
 #include <sys/stat.h>
 
@@ -307,7 +308,7 @@ Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
     snprintf(p1, sizeof p1, "%s/hypothesis.csv", o1);
     cr_assert(e2e_same_file(p1, p2), "%s differs from %s", p1, p2);
     snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
-    cr_assert(e2e_file_has(p1, ",30,placebo:UZ,all\n") && e2e_file_has(p1, ",counterfactual,UZ\n"));
+    cr_assert(e2e_file_has(p1, ",30,placebo:UZ,all,30,1,") && e2e_file_has(p1, ",counterfactual,UZ,30,1,"));
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
         double a = csv_diff(o1, "posterior_hypothesis.csv", coop_outcome_names[o],
                             "counterfactual", "diff");
@@ -319,4 +320,163 @@ Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
     cr_assert(eq(int, r->status, 2));
     cr_assert(strstr(r->err, "--posterior is an option of `coopsim hypothesis` only") != NULL);
     e2e_rmrf(d);
+}
+
+/* ---- hypothesis --posterior: draws x replicates, verdict regions ---- */
+
+#define PT_A "actors.KZ.motivator.initiative_rate=0.085 --set actors.KZ.motivator.brokerage=0.036"
+#define PT_B "actors.KZ.motivator.initiative_rate=0.01 --set actors.KZ.motivator.brokerage=0.01"
+#define PLAIN "hypothesis configs/eu_ca_history.cfg -o %s --quiet --set hypothesis.channels=false"
+
+/* The counterfactual's mean paired difference of outcome o over n replicates of
+ * the plain `coopsim hypothesis` at point pt (its replicates 0 .. n-1), NaN unless
+ * every replicate defines it (tag names its directory). */
+static double plain_mean(const char *d, char tag, const char *pt, int n, int o)
+{
+    char out[128];
+    snprintf(out, sizeof out, "%s/plain_%d_%c", d, n, tag);
+    if (!e2e_exists(out)) { /* run once, read for every outcome */
+        e2e_result *r = e2e_run(PLAIN " --replicates %d --set %s", out, n, pt);
+        cr_assert(eq(int, r->status, 0), "%s", r->err);
+    }
+    double got = csv_diff(out, "hypothesis.csv", coop_outcome_names[o], "counterfactual", "n");
+    return got == n ? csv_diff(out, "hypothesis.csv", coop_outcome_names[o], "counterfactual",
+                               "diff")
+                    : NAN;
+}
+
+/* Region of a draw's mean: 0 above +s, 1 within, 2 below -s. */
+static int region_of(double mean, double s)
+{
+    return mean > s ? 0 : mean < -s ? 2 : 1;
+}
+
+/* Checks the region columns of outcome o's pooled counterfactual row of dir
+ * against the draws' means (k of them). */
+static void check_regions(const char *dir, int o, const double *mean, int k, double s)
+{
+    static const char *const col[3] = {"p_above", "p_within", "p_below"};
+    static const char *const se[3] = {"p_above_se", "p_within_se", "p_below_se"};
+    int cnt[3] = {0, 0, 0};
+    for (int i = 0; i < k; i++)
+        cnt[region_of(mean[i], s)]++;
+    cr_assert(eq(dbl, csv_diff(dir, "posterior_hypothesis.csv", coop_outcome_names[o],
+                               "counterfactual", "draws"), k));
+    for (int i = 0; i < 3; i++) {
+        double p = (double)cnt[i] / k;
+        double got = csv_diff(dir, "posterior_hypothesis.csv", coop_outcome_names[o],
+                              "counterfactual", col[i]);
+        double gse = csv_diff(dir, "posterior_hypothesis.csv", coop_outcome_names[o],
+                              "counterfactual", se[i]);
+        cr_assert(fabs(got - p) < 1e-12, "%s %s: %g, want %g", coop_outcome_names[o], col[i],
+                  got, p);
+        cr_assert(fabs(gse - sqrt(p * (1 - p) / k)) < 1e-9, "%s %s: %g", coop_outcome_names[o],
+                  se[i], gse);
+    }
+}
+
+/* Known answers from plain runs.  (1) A point mass at A, 1 draw x 20 replicates:
+ * the draw runs the plain command's replicates 0..19, so its mean is the plain
+ * diff, and it is `uncertain` when within 2 standard errors (from its own t
+ * interval) of +-SESOI.  (2) A two-point posterior, A weight 1/4 and B 3/4, 4
+ * draws x 20: systematic resampling gives draws A, B, B, B for any u, running
+ * replicates 0..19 at A and 20..79 at B, so each B draw's mean follows from the
+ * plain command's means over 20, 40, 60, 80 replicates at B.  (3) Model averaging
+ * over motivator (A) and none at 1/2 each, 2 draws x 20: draw 0 is A's, draw 1
+ * none's, whose effect is 0 in every replicate. */
+Test(infer, hypothesis_posterior_regions_known, .timeout = 240)
+{
+    char d[64], post[128], o1[128], o2[128], o3[128], path[256];
+    e2e_tmpdir(d, sizeof d);
+    snprintf(post, sizeof post, "%s/post", d);
+    snprintf(o1, sizeof o1, "%s/h1", d);
+    snprintf(o2, sizeof o2, "%s/h2", d);
+    snprintf(o3, sizeof o3, "%s/h3", d);
+    cr_assert(mkdir(post, 0777) == 0);
+    static const char *const head = "generation,model,particle,weight,distance,"
+                                    "actors.KZ.motivator.initiative_rate,"
+                                    "actors.KZ.motivator.brokerage\n";
+    char text[1024];
+    snprintf(path, sizeof path, "%s/models.csv", post);
+    write_file(path, "generation,model,probability,particles,bayes_factor\n"
+                     "3,motivator,0.5,1,1\n3,none,0.5,1,1\n");
+    snprintf(path, sizeof path, "%s/posterior.csv", post);
+    snprintf(text, sizeof text, "%s3,motivator,0,1,0.1,0.085,0.036\n3,none,1,1,0.1,,\n", head);
+    write_file(path, text);
+    e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s -o %s --quiet "
+                            "--set hypothesis.channels=false --set hypothesis.posterior_draws=1 "
+                            "--set hypothesis.replicates_per_draw=20", post, o1);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_assert(strstr(r->out, "20 replicates per world (1 draws x 20 replicates per draw)") != NULL,
+              "%s",
+              r->out);
+    r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s -o %s --quiet "
+                "--set hypothesis.channels=false --set hypothesis.posterior_draws=2 "
+                "--set hypothesis.replicates_per_draw=20 --set hypothesis.posterior_models=all",
+                post, o3);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    cr_assert(strstr(r->out, "(motivator 0.5, none 0.5; 2 particles)") != NULL, "%s", r->out);
+    snprintf(text, sizeof text, "%s3,motivator,0,0.25,0.1,0.085,0.036\n"
+                                "3,motivator,1,0.75,0.1,0.01,0.01\n3,none,2,1,0.1,,\n", head);
+    write_file(path, text);
+    r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s -o %s --quiet "
+                "--set hypothesis.channels=false --set hypothesis.posterior_draws=4 "
+                "--set hypothesis.replicates_per_draw=20", post, o2);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    int checked = 0;
+    double t = gsl_cdf_tdist_Pinv(0.975, 19);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        const char *on = coop_outcome_names[o];
+        double a = plain_mean(d, 'a', PT_A, 20, o), b[4];
+        for (int i = 0; i < 4; i++)
+            b[i] = plain_mean(d, 'b', PT_B, 20 * (i + 1), o);
+        if (isnan(a) || isnan(b[0]) || isnan(b[1]) || isnan(b[2]) || isnan(b[3]))
+            continue; /* a replicate leaves it undefined: no block means */
+        double s = csv_diff(o1, "posterior_hypothesis.csv", on, "counterfactual", "sesoi");
+        /* (1) */
+        double lo = csv_diff(o1, "posterior_hypothesis.csv", on, "counterfactual", "ci_lo");
+        double hi = csv_diff(o1, "posterior_hypothesis.csv", on, "counterfactual", "ci_hi");
+        double two_se = 2 * (hi - lo) / (2 * t);
+        int unsure = fabs(a - s) < two_se || fabs(a + s) < two_se;
+        cr_assert(fabs(csv_diff(o1, "posterior_hypothesis.csv", on, "counterfactual", "diff") -
+                       a) <= 1e-8 * (1 + fabs(a)), "%s", on);
+        check_regions(o1, o, &a, 1, s);
+        cr_assert(eq(dbl, csv_diff(o1, "posterior_hypothesis.csv", on, "counterfactual",
+                                   "uncertain_share"), unsure), "%s", on);
+        /* (2): B's blocks 20..39, 40..59, 60..79 */
+        double mean[4] = {a, 2 * b[1] - b[0], 3 * b[2] - 2 * b[1], 4 * b[3] - 3 * b[2]};
+        check_regions(o2, o, mean, 4, s);
+        double all = (a + mean[1] + mean[2] + mean[3]) / 4;
+        cr_assert(fabs(csv_diff(o2, "posterior_hypothesis.csv", on, "counterfactual", "diff") -
+                       all) <= 1e-7 * (1 + fabs(all)), "%s", on);
+        /* (3) */
+        double avg[2] = {a, 0};
+        check_regions(o3, o, avg, 2, s);
+        cr_assert(fabs(csv_diff(o3, "posterior_hypothesis.csv", on, "counterfactual", "diff") -
+                       a / 2) <= 1e-8 * (1 + fabs(a)), "%s", on);
+        cr_assert(eq(dbl, csv_diff(o3, "posterior_hypothesis.csv", on, "counterfactual",
+                                   "uncertain_share"), unsure / 2.0), "%s", on);
+        checked++;
+    }
+    cr_assert(checked >= 4, "only %d outcomes defined in every replicate", checked);
+    /* posterior_models = "all" needs the infer group's models */
+    r = e2e_run("hypothesis configs/eu_ca.cfg --posterior %s -o %s/x --quiet "
+                "--set hypothesis.posterior_models=all", post, d);
+    cr_assert(eq(int, r->status, 2), "%s", r->err);
+    cr_assert(strstr(r->err, "hypothesis.posterior_models = \"all\" needs the models") != NULL, "%s",
+              r->err);
+    e2e_rmrf(d);
+}
+
+/* configs/infer/eu_ca_joint.cfg is configs/eu_ca_history.cfg with another infer
+ * group (libconfig refuses a second one after an @include): the scenarios stay
+ * equal. */
+Test(infer, joint_config_is_the_history_scenario)
+{
+    char *a = scenario_text("configs/eu_ca_history.cfg");
+    char *b = scenario_text("configs/infer/eu_ca_joint.cfg");
+    cr_expect(eq(str, a, b), "configs/infer/eu_ca_joint.cfg has drifted from "
+                             "configs/eu_ca_history.cfg: copy the changed values over");
+    free(a);
+    free(b);
 }

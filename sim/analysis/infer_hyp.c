@@ -1,10 +1,12 @@
 /* infer_hyp.c: `coopsim hypothesis CONFIG --posterior DIR` (coop_infer.h): the
- * factual/counterfactual comparison of docs/HYPOTHESIS.md with each replicate's
- * parameters drawn from the inference posterior in DIR (the last generation of
- * DIR/posterior.csv, the particles of its first model), the same draw and the
- * same random numbers in both worlds of a replicate.  Writes
- * posterior_hypothesis.csv and prints its table (docs/INFERENCE.md, "Verdicts
- * over the posterior"); the results directory is the command's
+ * factual/counterfactual comparison of docs/HYPOTHESIS.md with parameters drawn
+ * from the inference posterior in DIR (the last generation of DIR/posterior.csv:
+ * the particles of its first model, or of every model in proportion to its
+ * posterior probability), K draws of m replicates each, the same draw and the
+ * same random numbers in every world of a replicate.  Writes
+ * posterior_hypothesis.csv (the effects' distributions and the posterior
+ * probabilities of the verdict regions) and prints its table (docs/INFERENCE.md,
+ * "Verdicts over the posterior"); the results directory is the command's
  * (sim/cli/cmd_infer.c). */
 #include "coop_infer.h"
 
@@ -19,17 +21,33 @@
 #include "coop_rng.h"
 #include "coop_stats.h"
 
-/* The last generation's particles of the first model (models.csv) in
- * DIR/posterior.csv. */
+/* The last generation's particles of DIR/posterior.csv: of the first model
+ * (models.csv), or of every model (hypothesis.posterior_models = "all"), each
+ * particle's weight then its model's posterior probability times its weight
+ * normalised within the model, and its model's overrides (the configuration's
+ * infer group) set before its parameters. */
 typedef struct coop_infer_draws {
-    int n, n_params;
+    int n, n_params, all;
     char path[COOP_ABC_MAX_PARAMS][COOP_PATH_MAX];
     coop_param_ref ref[COOP_ABC_MAX_PARAMS];
     double *theta, *w;  /* theta[i * n_params + j] */
-    char model[COOP_NAME_MAX];
+    int *model;         /* all: the particle's model, an index into inf->model */
+    char model_name[COOP_NAME_MAX];  /* the first model */
+    double prob[COOP_ABC_MAX_MODELS]; /* all: models.csv's last generation */
+    coop_infer *inf;    /* all: the configuration's infer group (the overrides) */
 } draws;
 
-static int read_row(coop_csv_reader *c, draws *d, long *gen, int *cap, coop_err *err)
+/* The index of model `name` in the configuration's infer group, -1 if none. */
+static int model_index(const coop_infer *inf, const char *name)
+{
+    for (int i = 0; inf && i < inf->n_models; i++)
+        if (strcmp(inf->model[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int read_row(coop_csv_reader *c, const char *dir, draws *d, long *gen, int *cap,
+                    coop_err *err)
 {
     long g;
     double w;
@@ -38,8 +56,11 @@ static int read_row(coop_csv_reader *c, draws *d, long *gen, int *cap, coop_err 
         st = coop_csv_reader_num(c, 3, &w, err);
     if (st)
         return st;
-    if (strcmp(c->fld[1], d->model) != 0)
-        return COOP_OK;
+    int mi = model_index(d->inf, c->fld[1]);
+    if (d->all ? mi < 0 : strcmp(c->fld[1], d->model_name) != 0)
+        return d->all ? COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: model %s is not a model "
+                                  "of the configuration's infer group", dir, c->fld[1])
+                      : COOP_OK;
     if (g > *gen) { /* a later generation: start again */
         *gen = g;
         d->n = 0;
@@ -52,35 +73,81 @@ static int read_row(coop_csv_reader *c, draws *d, long *gen, int *cap, coop_err 
         double *ww = realloc(d->w, (size_t)*cap * sizeof *ww);
         if (ww)
             d->w = ww;
-        if (!t || !ww)
+        int *mm = realloc(d->model, (size_t)*cap * sizeof *mm);
+        if (mm)
+            d->model = mm;
+        if (!t || !ww || !mm)
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     }
     for (int j = 0; j < d->n_params && !st; j++)
         st = coop_csv_reader_num(c, 5 + j, &d->theta[(size_t)d->n * d->n_params + j], err);
+    d->model[d->n] = mi;
     d->w[d->n++] = w;
     return st;
 }
 
-/* The first model, infer.models.0: the model of models.csv's first row (each
- * generation lists the models in configuration order). */
-static int first_model(const char *dir, draws *d, coop_err *err)
+/* models.csv: the first model (its first row: each generation lists the models
+ * in configuration order) and, for "all", every model's probability in the last
+ * generation. */
+static int read_models(const char *dir, draws *d, coop_err *err)
 {
     coop_csv_reader c;
-    int got = 0, col = -1, st = coop_csv_reader_open(&c, dir, "models.csv", err);
-    if (!st && (col = coop_csv_reader_col(&c, "model")) < 0)
-        st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: no `model` column", dir);
+    int got = 0, col = -1, pc = -1, st = coop_csv_reader_open(&c, dir, "models.csv", err);
+    if (!st && ((col = coop_csv_reader_col(&c, "model")) < 0 ||
+                (pc = coop_csv_reader_col(&c, "probability")) < 0))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: no `model` or `probability` column",
+                       dir);
     if (!st && !(st = coop_csv_reader_next(&c, &got, err)) && !got)
         st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: no rows", dir);
     if (!st)
-        snprintf(d->model, sizeof d->model, "%s", c.fld[col]);
+        snprintf(d->model_name, sizeof d->model_name, "%s", c.fld[col]);
+    for (long gen = -1, g; !st && got && d->all;
+         st = st ? st : coop_csv_reader_next(&c, &got, err)) {
+        int mi = model_index(d->inf, c.fld[col]);
+        double p;
+        if ((st = coop_csv_reader_int(&c, 0, &g, err)) ||
+            (st = coop_csv_reader_num(&c, pc, &p, err)))
+            break;
+        if (mi < 0)
+            st = COOP_FAIL(err, COOP_ECONFIG, "%s/models.csv: model %s is not a model of the "
+                           "configuration's infer group", dir, c.fld[col]);
+        else if (g > gen) { /* a later generation: start again */
+            gen = g;
+            memset(d->prob, 0, sizeof d->prob);
+        }
+        if (!st)
+            d->prob[mi] = p;
+    }
     coop_csv_reader_close(&c);
     return st;
+}
+
+/* "all": each particle's weight its model's probability times its weight within
+ * the model. */
+static void average_models(draws *d)
+{
+    double sum[COOP_ABC_MAX_MODELS] = {0};
+    for (int i = 0; i < d->n; i++)
+        sum[d->model[i]] += d->w[i];
+    for (int i = 0; i < d->n; i++)
+        d->w[i] = sum[d->model[i]] > 0 ? d->prob[d->model[i]] * d->w[i] / sum[d->model[i]] : 0;
 }
 
 static int read_draws(const char *dir, const coop_config *cfg, draws *d, coop_err *err)
 {
     coop_csv_reader c;
-    int st = first_model(dir, d, err), got = 1, cap = 0;
+    int st = COOP_OK, got = 1, cap = 0;
+    if ((d->all = cfg->hyp.posterior_models == COOP_POST_MODELS_ALL) &&
+        !(d->inf = malloc(sizeof *d->inf)))
+        st = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    if (!st && d->all && (st = coop_infer_load(cfg, d->inf, err))) {
+        char why[sizeof err->text];
+        snprintf(why, sizeof why, "%s", err->text);
+        COOP_FAIL(err, COOP_ECONFIG, "hypothesis.posterior_models = \"all\" needs the models of "
+                  "the configuration's infer group: %s", why);
+    }
+    if (!st)
+        st = read_models(dir, d, err);
     if (!st)
         st = coop_csv_reader_open(&c, dir, "posterior.csv", err);
     else
@@ -100,15 +167,23 @@ static int read_draws(const char *dir, const coop_config *cfg, draws *d, coop_er
         d->n_params++;
     }
     while (!st && !(st = coop_csv_reader_next(&c, &got, err)) && got)
-        st = read_row(&c, d, &gen, &cap, err);
+        st = read_row(&c, dir, d, &gen, &cap, err);
     coop_csv_reader_close(&c);
     if (!st && d->n == 0)
         st = COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: no particles", dir);
-    for (int j = 0; !st && j < d->n_params; j++)
+    for (int j = 0; !st && !d->all && j < d->n_params; j++)
         if (isnan(d->theta[j]))
             st = COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: model %s fixes %s: the "
                            "posterior of the first model must give every parameter", dir,
-                           d->model, d->path[j]);
+                           d->model_name, d->path[j]);
+    double total = 0;
+    if (!st && d->all)
+        average_models(d);
+    for (int i = 0; !st && i < d->n; i++)
+        total += d->w[i];
+    if (!st && !(total > 0))
+        st = COOP_FAIL(err, COOP_ECONFIG, "%s/posterior.csv: the particles' weights sum to 0",
+                       dir);
     return st;
 }
 
@@ -116,6 +191,7 @@ static int read_draws(const char *dir, const coop_config *cfg, draws *d, coop_er
  * sv[((w * R + r) * S + x) * O + o] per state (S = COOP_MAX_STATES rows). */
 typedef struct runs {
     int n_worlds, replicates, n_states;
+    int draws, per_draw; /* replicates = draws * per_draw; draw k runs k * m .. k * m + m - 1 */
     double *out, *sv;
 } runs;
 
@@ -130,7 +206,9 @@ static double *per_state(const runs *u, int w, int r)
                   COOP_N_OUTCOMES];
 }
 
-/* Replicate r: the draw's parameters set, then every world of docs/HYPOTHESIS.md
+/* Replicate r: draw k's parameters set (after its model's overrides; a model
+ * whose draw leaves the motivator no role runs the counterfactual in every world,
+ * docs/INFERENCE.md), then every world of docs/HYPOTHESIS.md
  * built from that (coop_hyp_make_world: the counterfactual zeroes the drawn
  * strengths, a placebo moves them) and run with the key of (seed, 0, r). */
 static int run_worlds(const coop_config *cfg, const draws *d, int k, int r, const runs *u,
@@ -140,14 +218,22 @@ static int run_worlds(const coop_config *cfg, const draws *d, int k, int r, cons
     memset(&base, 0, sizeof base);
     memset(&w, 0, sizeof w);
     int st = coop_config_copy(&base, cfg, err);
-    for (int j = 0; !st && j < d->n_params; j++)
-        st = coop_config_set_param(&base, &d->ref[j], COOP_OP_SET,
-                                   d->theta[(size_t)k * d->n_params + j], err);
+    const coop_infer_model *md = d->all ? &d->inf->model[d->model[k]] : NULL;
+    for (int j = 0; !st && md && j < md->n_set; j++) /* the model's overrides */
+        st = coop_config_set_param(&base, &md->set_ref[j], COOP_OP_SET, md->set_value[j], err);
+    for (int j = 0; !st && j < d->n_params; j++) /* then the particle's parameters */
+        if (!isnan(d->theta[(size_t)k * d->n_params + j]))
+            st = coop_config_set_param(&base, &d->ref[j], COOP_OP_SET,
+                                       d->theta[(size_t)k * d->n_params + j], err);
     uint64_t key = coop_rng_key((uint32_t)cfg->seed, 0, (uint32_t)r);
-    for (int x = 0; x < u->n_worlds && !st; x++) {
+    /* a draw of a model without the role (model averaging): its effect is 0 by
+     * construction, every world the counterfactual (run once, copied) */
+    int no_role = !st && md && !coop_hyp_has_role(&base.actors[cfg->hyp.motivator].motivator);
+    for (int x = 0; x < (no_role ? 1 : u->n_worlds) && !st; x++) {
         coop_config_destroy(&w);
         if ((st = coop_config_copy(&w, &base, err)) ||
-            (st = coop_hyp_make_world(&w, &cfg->hyp, x, err)))
+            (st = coop_hyp_make_world(&w, &cfg->hyp, no_role ? COOP_HYP_COUNTERFACTUAL : x,
+                                      err)))
             break;
         coop_record *rec = coop_record_alloc(&w, 0);
         coop_model *m = rec ? coop_model_alloc(&w, err) : NULL;
@@ -163,21 +249,73 @@ static int run_worlds(const coop_config *cfg, const draws *d, int k, int r, cons
         coop_model_free(m);
         coop_record_free(rec);
     }
+    for (int x = 1; no_role && !st && x < u->n_worlds; x++) {
+        memcpy(pooled(u, x, r), pooled(u, 0, r), sizeof(double) * COOP_N_OUTCOMES);
+        memcpy(per_state(u, x, r), per_state(u, 0, r),
+               sizeof(double) * COOP_MAX_STATES * COOP_N_OUTCOMES);
+    }
     coop_config_destroy(&w);
     coop_config_destroy(&base);
     return st;
 }
 
-/* One row of posterior_hypothesis.csv and the table: the n oriented paired
- * differences of world w against world 0 in a[] / b[] (stride O from the
- * outcome), their mean with its 95% t interval, sd, quantiles and the share beyond
- * the SESOI (table: NULL for a row the table leaves out; it leaves out undefined
- * rows too). */
-static void dist_row(const coop_config *cfg, int o, const char *cmp, const char *state,
-                     const double *a, const double *b, size_t stride, int n, double *d,
-                     double *one, FILE *csv, FILE *table)
+/* The posterior probabilities of the verdict regions from the oriented paired
+ * differences dd[r] (NaN: undefined) of K draws of m replicates: draw k's
+ * expected effect estimated by the mean of its defined differences, in region
+ * above (> +sesoi), within (|mean| <= sesoi) or below (< -sesoi); out[] = the
+ * draws with a defined mean, P(above), P(within), P(below), the binomial Monte
+ * Carlo error sqrt(p (1 - p) / K) of each, and the share of draws within 2
+ * standard errors s_k / sqrt(n_k) of a region's boundary (NaN when no draw has
+ * two defined replicates: one run gives no within-draw noise). */
+static void regions(const double *dd, int draws, int m, double sesoi, double out[8])
 {
-    int m = 0, beyond = 0, orient = coop_hypothesis_orientation(o);
+    int n = 0, cnt[3] = {0, 0, 0}, near = 0, with_sd = 0;
+    for (int k = 0; k < draws; k++) {
+        coop_acc a;
+        coop_acc_init(&a);
+        for (int j = 0; j < m; j++)
+            if (!isnan(dd[(size_t)k * m + j]))
+                coop_acc_add(&a, dd[(size_t)k * m + j]);
+        coop_summary s;
+        coop_acc_summary(&a, &s);
+        if (s.n == 0)
+            continue;
+        n++;
+        cnt[s.mean > sesoi ? 0 : s.mean < -sesoi ? 2 : 1]++;
+        if (s.n >= 2) {
+            double two_se = 2 * s.sd / sqrt((double)s.n);
+            with_sd++;
+            near += fabs(s.mean - sesoi) < two_se || fabs(s.mean + sesoi) < two_se;
+        }
+    }
+    out[0] = n;
+    for (int i = 0; i < 3; i++) {
+        double p = n > 0 ? (double)cnt[i] / n : NAN;
+        out[1 + i] = p;
+        out[4 + i] = n > 0 ? sqrt(p * (1 - p) / n) : NAN;
+    }
+    out[7] = with_sd > 0 ? (double)near / with_sd : NAN;
+}
+
+/* Scratch for one row: d and one the defined differences (and their weights 1),
+ * dd every replicate's (NaN where undefined), n replicates. */
+typedef struct rowbuf {
+    double *d, *one, *dd;
+    const runs *u;
+} rowbuf;
+
+/* One row of posterior_hypothesis.csv and the table: the paired differences of
+ * world w against world 0 in a[] / b[] (stride from the outcome o), oriented as
+ * hypothesis.csv's diff, their mean with its 95% t interval, sd, quantiles and
+ * the share beyond the SESOI over every replicate, then the verdict regions over
+ * the draws (regions()) (table: NULL for a row the table leaves out; it leaves
+ * out undefined rows too). */
+static void dist_row(const coop_config *cfg, int o, const char *cmp, const char *state,
+                     const double *a, const double *b, size_t stride, const rowbuf *rb,
+                     FILE *csv, FILE *table)
+{
+    int n = rb->u->replicates, m = 0, beyond = 0, orient = coop_hypothesis_orientation(o);
+    double *d = rb->d, *one = rb->one;
     coop_acc af, ac;
     coop_acc_init(&af);
     coop_acc_init(&ac);
@@ -185,8 +323,9 @@ static void dist_row(const coop_config *cfg, int o, const char *cmp, const char 
         double x = a[(size_t)r * stride + (size_t)o], y = b[(size_t)r * stride + (size_t)o];
         coop_acc_add(&af, x);
         coop_acc_add(&ac, y);
+        rb->dd[r] = NAN;
         if (!isnan(x) && !isnan(y)) { /* oriented as hypothesis.csv's diff */
-            d[m] = orient * (x - y);
+            d[m] = rb->dd[r] = orient * (x - y);
             beyond += d[m] > cfg->hyp.sesoi[o];
             one[m++] = 1.0;
         }
@@ -197,7 +336,8 @@ static void dist_row(const coop_config *cfg, int o, const char *cmp, const char 
     coop_acc_summary(&ac, &sc);
     double q[3] = {coop_abc_quantile(d, one, m, 0.025), coop_abc_quantile(d, one, m, 0.5),
                    coop_abc_quantile(d, one, m, 0.975)};
-    double p = m > 0 ? (double)beyond / m : NAN;
+    double p = m > 0 ? (double)beyond / m : NAN, reg[8];
+    regions(rb->dd, rb->u->draws, rb->u->per_draw, cfg->hyp.sesoi[o], reg);
     double col[11] = {sf.mean, sc.mean, s.mean, s.ci_lo, s.ci_hi, s.sd, q[0], q[1], q[2],
                       cfg->hyp.sesoi[o], p};
     fputs(coop_outcome_names[o], csv);
@@ -206,11 +346,17 @@ static void dist_row(const coop_config *cfg, int o, const char *cmp, const char 
             fputs(",NA", csv);
         else
             fprintf(csv, ",%.10g", col[k]);
-    fprintf(csv, ",%d,%s,%s\n", m, cmp, state);
+    fprintf(csv, ",%d,%s,%s,%d,%d", m, cmp, state, (int)reg[0], rb->u->per_draw);
+    for (int k = 1; k < 8; k++)
+        if (isnan(reg[k]))
+            fputs(",NA", csv);
+        else
+            fprintf(csv, ",%.10g", reg[k]);
+    fputc('\n', csv);
     if (table && m > 0)
-        fprintf(table, "%-18s %-6s %-22s %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %8.3f\n", cmp,
-                state, coop_outcome_names[o], s.mean, s.ci_lo, s.ci_hi, q[0], q[2],
-                cfg->hyp.sesoi[o], p);
+        fprintf(table, "%-18s %-6s %-22s %10.4g %10.4g %10.4g %10.4g %10.4g %10.4g %8.3f "
+                "%7.3f %7.3f %7.3f %6.3f\n", cmp, state, coop_outcome_names[o], s.mean, s.ci_lo,
+                s.ci_hi, q[0], q[2], cfg->hyp.sesoi[o], p, reg[1], reg[2], reg[3], reg[7]);
 }
 
 /* Per comparison (world 0 against each other compared world) and outcome: the
@@ -219,24 +365,26 @@ static void dist_row(const coop_config *cfg, int o, const char *cmp, const char 
 static int write_table(const coop_config *cfg, const runs *u, int n_cmp,
                        const char *const *names, FILE *csv, FILE *table)
 {
-    int n = u->replicates;
-    double *d = malloc((size_t)n * sizeof *d), *one = malloc((size_t)n * sizeof *one);
-    int st = d && one ? COOP_OK : COOP_ENOMEM, actors[COOP_MAX_STATES];
+    size_t n = (size_t)u->replicates;
+    rowbuf rb = {malloc(n * sizeof *rb.d), malloc(n * sizeof *rb.one), malloc(n * sizeof *rb.dd),
+                 u};
+    int st = rb.d && rb.one && rb.dd ? COOP_OK : COOP_ENOMEM, actors[COOP_MAX_STATES];
     int n_states = coop_outcome_states(cfg, actors, COOP_MAX_STATES);
     if (n_states > COOP_MAX_STATES)
         n_states = COOP_MAX_STATES;
     if (!st) {
         fputs("outcome,mean_factual,mean_counterfactual,diff,ci_lo,ci_hi,sd,q2.5,q50,q97.5,"
-              "sesoi,p_beyond_sesoi,n,comparison,state\n", csv);
+              "sesoi,p_beyond_sesoi,n,comparison,state,draws,replicates_per_draw,p_above,"
+              "p_within,p_below,p_above_se,p_within_se,p_below_se,uncertain_share\n", csv);
         if (table)
-            fprintf(table, "%-18s %-6s %-22s %10s %10s %10s %10s %10s %10s %8s\n", "comparison",
-                    "state", "outcome", "diff", "ci_lo", "ci_hi", "q2.5", "q97.5", "sesoi",
-                    "P>sesoi");
+            fprintf(table, "%-18s %-6s %-22s %10s %10s %10s %10s %10s %10s %8s %7s %7s %7s "
+                    "%6s\n", "comparison", "state", "outcome", "diff", "ci_lo", "ci_hi", "q2.5",
+                    "q97.5", "sesoi", "P>sesoi", "P(E>+s)", "P(|E|<s)", "P(E<-s)", "unsure");
     }
     for (int w = 1; w < n_cmp && !st; w++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             dist_row(cfg, o, names[w], "all", pooled(u, 0, 0), pooled(u, w, 0), COOP_N_OUTCOMES,
-                     n, d, one, csv, table);
+                     &rb, csv, table);
     /* per state, factual vs counterfactual: the state's row x of each replicate */
     size_t stride = (size_t)COOP_MAX_STATES * COOP_N_OUTCOMES;
     for (int x = 0; x < n_states && !st; x++)
@@ -244,29 +392,33 @@ static int write_table(const coop_config *cfg, const runs *u, int n_cmp,
             dist_row(cfg, o, names[COOP_HYP_COUNTERFACTUAL], cfg->actors[actors[x]].name,
                      per_state(u, 0, 0) + (size_t)x * COOP_N_OUTCOMES,
                      per_state(u, COOP_HYP_COUNTERFACTUAL, 0) + (size_t)x * COOP_N_OUTCOMES,
-                     stride, n, d, one, csv, o == cfg->hyp.primary ? table : NULL);
-    free(d);
-    free(one);
+                     stride, &rb, csv, o == cfg->hyp.primary ? table : NULL);
+    free(rb.d);
+    free(rb.one);
+    free(rb.dd);
     return st ? st : ferror(csv) ? COOP_EIO : COOP_OK;
 }
 
 /* Runs every replicate (in parallel; outcomes by replicate index, so the table is
- * the same for any thread count). */
+ * the same for any thread count): the K draws a systematic resample of the
+ * particles, replicate r = k * m + j the j-th of draw k, with the key of replicate
+ * r of `coopsim hypothesis` (so K = experiment.replicates, m = 1 is one draw per
+ * replicate). */
 static int run_all(const coop_config *cfg, const draws *d, int threads, const runs *u,
                    coop_err *err)
 {
-    int n = cfg->replicates, st = COOP_OK;
-    int *idx = malloc((size_t)n * sizeof *idx), *status = calloc((size_t)n, sizeof *status);
+    int n = u->replicates, st = COOP_OK;
+    int *idx = malloc((size_t)u->draws * sizeof *idx), *status = calloc((size_t)n, sizeof *status);
     coop_err *errs = calloc((size_t)n, sizeof *errs);
     if (!idx || !status || !errs)
         st = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     if (!st) {
         double u0 = coop_rng_seed((uint32_t)cfg->seed, COOP_INFER_HYP_POINT, 0, COOP_STREAM_ABC) /
                     4294967296.0;
-        coop_abc_systematic(d->w, d->n, n, u0, idx);
+        coop_abc_systematic(d->w, d->n, u->draws, u0, idx);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (int r = 0; r < n; r++)
-            status[r] = run_worlds(cfg, d, idx[r], r, u, &errs[r]);
+            status[r] = run_worlds(cfg, d, idx[r / u->per_draw], r, u, &errs[r]);
         for (int r = 0; r < n && !st; r++)
             if ((st = status[r]))
                 *err = errs[r];
@@ -294,6 +446,8 @@ void coop_infer_draws_free(coop_infer_draws *d)
     if (d) {
         free(d->theta);
         free(d->w);
+        free(d->model);
+        free(d->inf);
     }
     free(d);
 }
@@ -380,14 +534,38 @@ static int dist_file(const coop_config *cfg, const runs *u, const coop_hyp_world
     return st;
 }
 
+/* The table's first lines: the design and where the draws come from. */
+static void print_head(FILE *table, const draws *d, const runs *u, const char *post_dir)
+{
+    fprintf(table, "coopsim hypothesis --posterior %s: %d replicates per world (%d draws x %d "
+            "replicates per draw), parameters drawn from ", post_dir, u->replicates, u->draws,
+            u->per_draw);
+    if (!d->all)
+        fprintf(table, "model %s's posterior (%d particles)", d->model_name, d->n);
+    else {
+        fputs("every model's posterior in proportion to its probability (", table);
+        for (int i = 0; i < d->inf->n_models; i++)
+            fprintf(table, "%s%s %.3g", i ? ", " : "", d->inf->model[i].name, d->prob[i]);
+        fprintf(table, "; %d particles)", d->n);
+    }
+    fputs(", the same draw in every world of a replicate\n\nThe effects' distributions over "
+          "the posterior (posterior_hypothesis.csv):\n", table);
+}
+
 int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *d, int threads,
                                 const char *post_dir, const char *dir, FILE *table,
                                 coop_err *err)
 {
+    int m = cfg->hyp.replicates_per_draw;
+    int k = cfg->hyp.posterior_draws > 0 ? cfg->hyp.posterior_draws : cfg->replicates;
+    if ((long long)k * m > COOP_MAX_REPLICATES)
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: hypothesis.posterior_draws (%d) x "
+                         "hypothesis.replicates_per_draw (%d) = %lld runs per world: at most %d",
+                         cfg->source, k, m, (long long)k * m, COOP_MAX_REPLICATES);
     coop_hyp_worlds *hw = coop_hyp_worlds_alloc(cfg, err);
     if (!hw)
         return err->code ? err->code : COOP_ENOMEM;
-    runs u = {hw->n, cfg->replicates, COOP_MAX_STATES, NULL, NULL};
+    runs u = {hw->n, k * m, COOP_MAX_STATES, k, m, NULL, NULL};
     size_t cells = (size_t)u.n_worlds * (size_t)u.replicates * COOP_N_OUTCOMES;
     u.out = malloc(cells * sizeof *u.out);
     u.sv = malloc(cells * COOP_MAX_STATES * sizeof *u.sv);
@@ -395,10 +573,7 @@ int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *
     int st = (!u.out || !u.sv || !v) ? COOP_FAIL(err, COOP_ENOMEM, "out of memory")
                                      : run_all(cfg, d, threads, &u, err);
     if (!st && table)
-        fprintf(table, "coopsim hypothesis --posterior %s: %d replicates per world, parameters "
-                "drawn from model %s's posterior (%d particles), the same draw in every world "
-                "of a replicate\n\nThe effects' distributions over the posterior "
-                "(posterior_hypothesis.csv):\n", post_dir, cfg->replicates, d->model, d->n);
+        print_head(table, d, &u, post_dir);
     if (!st)
         st = dist_file(cfg, &u, hw, dir, table, err);
     if (!st)

@@ -84,6 +84,8 @@ const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
 /* The outcome scalars (docs/ODD.md, "7.8 Observation") in COOP_O_* order
  * (coop_model.h; a test keeps the two lists equal): hypothesis.primary stores the
  * index. */
+/* hypothesis.posterior_models, in COOP_POST_MODELS_* order. */
+static const char *const post_models_names[] = {"first", "all", NULL};
 static const char *const outcome_names[] = {
     "others_coop_target", "target_engagement", "others_level", "rmst_enhanced",
     "engaged_share", "regional_cohesion", NULL};
@@ -455,6 +457,21 @@ const key cfg_schema[] = {
         COOP_MAX_REPLICATES, "the most replicates `coopsim hypothesis --replicates auto` "
         "may grow to (doubling from experiment.replicates); 16384 = 8 doublings of the "
         "2000 of configs/eu_ca.cfg, about a minute on 2 cores"),
+    INT(SC_HYPOTHESIS, "posterior_draws", coop_hypothesis_cfg, posterior_draws, 0, 0,
+        COOP_MAX_REPLICATES, "`coopsim hypothesis --posterior`: the posterior draws K; 0 = "
+        "experiment.replicates, so that with replicates_per_draw = 1 each replicate has its own "
+        "draw (docs/INFERENCE.md, \"Verdicts over the posterior\")"),
+    INT(SC_HYPOTHESIS, "replicates_per_draw", coop_hypothesis_cfg, replicates_per_draw, 1, 1,
+        COOP_MAX_REPLICATES, "`coopsim hypothesis --posterior`: the replicates m run at each draw, "
+        "whose mean estimates the draw's expected effect (standard error s / sqrt(m)); 1 keeps "
+        "one run per draw (the cheapest design for the effect averaged over the posterior); "
+        "use 10 or more for the probabilities of the verdict regions"),
+    ENM(SC_HYPOTHESIS, "posterior_models", coop_hypothesis_cfg, posterior_models,
+        post_models_names, "first", "`coopsim hypothesis --posterior`: first: draw from the "
+        "first model of the posterior (the effect if the role exists, the question of "
+        "docs/HYPOTHESIS.md); all: from every model in proportion to its posterior probability "
+        "(Bayesian model averaging: the effect over model uncertainty too, a model without the "
+        "role contributing effects of 0)"),
     SPC(SC_HYPOTHESIS, "sesoi", V_GROUP, 0, 0, 0, 0, NOFIELD, "",
         "smallest effect size of interest per outcome, in the outcome's units: the "
         "verdict's thresholds (docs/HYPOTHESIS.md, \"Smallest effects of interest\")"),
