@@ -502,16 +502,36 @@ static void do_events(coop_model *m)
     }
 }
 
+/* Within-run parallel passes.  A pass over nodes runs over the fixed blocks of
+ * KBLOCK nodes (the blocks of the per-node streams), a pass over ties over blocks
+ * of `chunk` ties, on run_threads(m) threads; each block writes only its own
+ * nodes' (slots') or ties' state and sums in a fixed order, so the numbers do not
+ * depend on the thread count. */
+typedef void range_fn(coop_model *m, size_t lo, size_t hi);
+
+static void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f)
+{
+    long nb = (long)((count + chunk - 1) / chunk);
+    int nth = run_threads(m);
+#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
+    for (long b = 0; b < nb; b++) {
+        size_t lo = (size_t)b * chunk, hi = lo + chunk < count ? lo + chunk : count;
+        f(m, lo, hi);
+    }
+}
+
+#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
+
 /* ---------------------------------------------------------------- 2. engagement */
 
-/* The expansion of each budget relaxes (x <- (1 - attention_relax) x), then
- * e <- e + alpha*signal*(1-e) - delta*e with the signals of the previous step, then
- * the attention budgets, then which ties are engaged this step. */
-static void do_engagement(coop_model *m)
+/* Actors lo .. hi-1: the expansion of each budget relaxes (x <- (1 -
+ * attention_relax) x), then e <- e + alpha*signal*(1-e) - delta*e with the
+ * signals of the previous step, then the attention budget. */
+static void engage_actors(coop_model *m, size_t lo_i, size_t hi_i)
 {
     int dynamic = m->step > 0 && (m->alpha > 0.0 || m->delta > 0.0);
     double inv_d = 1.0 / (double)m->nd, alpha = m->alpha, delta = m->delta;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = lo_i; i < hi_i; i++) {
         int lo = m->row[i], hi = m->row[i + 1];
         double sum = 0.0;
         if (m->xattn[i] > 0.0) /* agenda setting: attention is costly to keep */
@@ -528,22 +548,38 @@ static void do_engagement(coop_model *m)
             }
             sum += m->eng[s];
         }
-        if (sum > budget(m, i)) { /* finite attention */
-            double f = budget(m, i) / sum;
+        if (sum > budget(m, (int)i)) { /* finite attention */
+            double f = budget(m, (int)i) / sum;
             for (int s = lo; s < hi; s++)
                 m->eng[s] *= f;
         }
     }
-    int n_on = 0;
-    for (size_t t = 0; t < m->nt; t++) {
+}
+
+/* Ties lo .. hi-1, the ties of one tie stream: whether each is engaged this step. */
+static void engage_ties(coop_model *m, size_t lo, size_t hi)
+{
+    gsl_rng *r = m->trng[lo / m->tb];
+    for (size_t t = lo; t < hi; t++) {
         double p = m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]);
         /* drawn even when p is 0 or 1, so that the tie's stream stays in step
          * with the other worlds' (common random numbers) */
-        double u = gsl_rng_uniform(m->trng[m->tb == 1 ? t : t / m->tb]);
-        int on = p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p);
-        m->on[t] = (unsigned char)on;
+        double u = gsl_rng_uniform(r);
+        m->on[t] = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
+    }
+}
+
+/* The actors' engagement and budgets, then which ties are engaged this step (each
+ * tie stream draws for its own ties in tie order, so the streams run on any
+ * threads), then the list of engaged ties in tie order. */
+static void do_engagement(coop_model *m)
+{
+    par_ranges(m, m->n, KBLOCK, engage_actors);
+    par_ranges(m, m->nt, m->tb, engage_ties);
+    int n_on = 0;
+    for (size_t t = 0; t < m->nt; t++) {
         m->on_list[n_on] = (int)t; /* appended when on, overwritten otherwise */
-        n_on += on;
+        n_on += m->on[t];
     }
     m->n_on = n_on;
 }
@@ -591,27 +627,31 @@ static void update_public_goods(coop_model *m)
  * capacity scaling, no institutions, no noise).  Its action is C with the
  * propensity of its first slot (learners play one propensity on all their
  * slots), or the rule's first move for a fixed rule. */
-static void play_self(coop_model *m)
+static void play_self1(coop_model *m, size_t i)
 {
     size_t D = m->nd;
-    for (size_t i = 0; i < m->n; i++) {
-        int lo = m->row[i];
-        if (m->row[i + 1] == lo)
-            continue;
-        const coop_strategy *st = &coop_strategies[m->rule[i]];
-        double g = 0.0;
-        int c = 0;
-        for (size_t d = 0; d < D; d++) {
-            double p = m->prop[(size_t)lo * D + d];
-            if (st->learning == COOP_LEARN_NONE)
-                p = st->p_coop(0, m->rpar + i * NPAR, p);
-            int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
-            g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
-            c += x;
-        }
-        m->gain[i] += g;
-        m->nc[i] += c, m->na[i] += (int)D;
+    int lo = m->row[i];
+    if (m->row[i + 1] == lo)
+        return;
+    const coop_strategy *st = &coop_strategies[m->rule[i]];
+    double g = 0.0;
+    int c = 0;
+    for (size_t d = 0; d < D; d++) {
+        double p = m->prop[(size_t)lo * D + d];
+        if (st->learning == COOP_LEARN_NONE)
+            p = st->p_coop(0, m->rpar + i * NPAR, p);
+        int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
+        g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
+        c += x;
     }
+    m->gain[i] += g;
+    m->nc[i] += c, m->na[i] += (int)D;
+}
+
+static void play_self(coop_model *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        play_self1(m, i);
 }
 
 /* interaction = node: every actor with a partner chooses one action per domain
@@ -650,20 +690,40 @@ static void node_actions(coop_model *m)
     }
 }
 
-static void do_play(coop_model *m)
+/* The observables' new shares of C on engaged tie t, from the memories ma, mb of
+ * its two slots after this step's play. */
+static void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb)
+{
+    for (size_t o = 0; o < m->no; o++) {
+        int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
+        for (int x = lo; x < hi; x++)
+            c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
+        m->oshare[t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
+    }
+}
+
+/* The bookkeeping of engaged tie t after play, in tie order: the list of ties
+ * played since the last learning update, the step it was last engaged, and the
+ * cooperation on intra-regional ties (its slots played ca and cb C). */
+static void tie_played(coop_model *m, int t, int ca, int cb)
+{
+    if (m->last_on[t] <= m->last_learn)
+        m->fresh[m->n_fresh++] = t;
+    m->last_on[t] = m->step;
+    int r = m->tie_region[t];
+    if (r >= 0)
+        m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * (double)m->nd;
+}
+
+/* Tie mode: both sides of every engaged tie, in tie order (the tie streams draw
+ * the choices and errors). */
+static void play_ties(coop_model *m)
 {
     size_t D = m->nd;
     const double *pay_all = m->pay; /* locals: the generator calls force reloads of m->... */
-    const int noisy = m->noise > 0.0, node = m->node_mode;
-    if (node)
-        node_actions(m);
-    if (m->fr)
-        free_ride_shares(m);
+    const int noisy = m->noise > 0.0;
     for (size_t i = 0; i < m->n; i++)
         m->gain[i] = 0.0, m->nc[i] = m->na[i] = 0;
-    for (size_t r = 0; r < m->cfg->n_regions; r++)
-        m->coh_c[r] = m->coh_n[r] = 0.0;
-
     for (size_t s = 0; s < m->ns; s++)
         m->cc[s] = 0;
     for (size_t t = 0; t < m->nt; t++)
@@ -694,19 +754,13 @@ static void do_play(coop_model *m)
 
         for (size_t d = 0; d < D; d++) {
             /* learners play C with their propensity; fixed rules report theirs */
-            int xa, xb;
-            if (node) { /* the actions chosen once for the step (node_actions) */
-                xa = m->nact[(size_t)i * D + d], xb = m->nact[(size_t)j * D + d];
-            } else {
-                /* learners play C with their propensity; fixed rules report theirs */
-                double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
-                double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
-                xa = coop_strategy_bernoulli(tr, qa);
-                xb = coop_strategy_bernoulli(tr, qb);
-                if (noisy) {
-                    xa ^= noise_flip(m, tk);
-                    xb ^= noise_flip(m, tk);
-                }
+            double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
+            double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
+            int xa = coop_strategy_bernoulli(tr, qa);
+            int xb = coop_strategy_bernoulli(tr, qb);
+            if (noisy) {
+                xa ^= noise_flip(m, tk);
+                xb ^= noise_flip(m, tk);
             }
             const double *pay = pay_all + 4 * d;
             va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
@@ -726,34 +780,115 @@ static void do_play(coop_model *m)
         m->tgain[sa] += ga, m->tgain[sb] += gb;
         m->nc[i] += ca, m->nc[j] += cb;
         m->na[i] += (int)D, m->na[j] += (int)D;
-        if (m->last_on[t] <= m->last_learn)
-            m->fresh[m->n_fresh++] = t;
-        m->last_on[t] = m->step;
-        for (size_t o = 0; o < m->no; o++) { /* observables: the new share of C */
-            int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
-            for (int x = lo; x < hi; x++)
-                c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
-            m->oshare[(size_t)t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
-        }
-        int r = m->tie_region[t];
-        if (r >= 0)
-            m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * D;
+        tie_shares(m, (size_t)t, ma, mb);
+        tie_played(m, t, ca, cb);
     }
     if (m->self_play)
         play_self(m);
     for (size_t i = 0; i < m->n; i++)
         m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+}
+
+/* Node mode, actors lo .. hi-1: each plays the step's actions (node_actions) on
+ * its side of its engaged ties in slot order, which is tie order
+ * (coop_network_csr), so its gain adds the same terms in the same order as a
+ * loop over the ties would; then self-play and the cumulative gains.  An actor
+ * writes only its own slots, so blocks of actors run on any threads. */
+static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
+{
+    size_t D = m->nd;
+    const double *pay_all = m->pay;
+    for (size_t i = lo_i; i < hi_i; i++) {
+        const unsigned char *xi = m->nact + i * D;
+        double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
+        int c = 0, acts = 0;
+        for (int s = m->row[i]; s < m->row[i + 1]; s++) {
+            int t = m->tie[s];
+            m->cc[s] = 0;
+            if (!m->on[t])
+                continue;
+            const unsigned char *xj = m->nact + (size_t)m->nbr[s] * D;
+            int L = m->level[t];
+            double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
+            size_t k = (size_t)s * D;
+            unsigned char *mem = m->mem + k;
+            const double *fr = m->fr ? m->fr + k : NULL, *sc = m->scale + k;
+            double *v = m->lastv + k, ga = 0.0;
+            int ca = 0;
+            for (size_t d = 0; d < D; d++) {
+                int xa = xi[d], xb = xj[d];
+                v[d] = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0, mult,
+                                                 pen);
+                if (x_cost > 0.0 && xa)
+                    v[d] -= x_cost;
+                ga += sc[d] * v[d];
+                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
+                ca += xa;
+            }
+            m->cc[s] = ca;
+            m->tgain[s] += ga;
+            g += ga, c += ca, acts += (int)D;
+        }
+        m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
+        if (m->self_play)
+            play_self1(m, i);
+        m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+    }
+}
+
+/* Node mode, ties lo .. hi-1: mutual cooperation and the observables' shares. */
+static void play_node_ties(coop_model *m, size_t lo, size_t hi)
+{
+    size_t D = m->nd;
+    for (size_t t = lo; t < hi; t++) {
+        m->mut[t] = 0;
+        if (!m->on[t])
+            continue;
+        int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1], mutual = 0;
+        const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
+        const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
+        for (size_t d = 0; d < D; d++)
+            mutual += xa[d] & xb[d];
+        m->mut[t] = mutual;
+        tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
+        if (!m->any_reinforce) /* no list of fresh ties to keep: see do_play */
+            m->last_on[t] = m->step;
+    }
+}
+
+static void do_play(coop_model *m)
+{
+    if (m->node_mode)
+        node_actions(m);
+    if (m->fr)
+        free_ride_shares(m);
+    for (size_t r = 0; r < m->cfg->n_regions; r++)
+        m->coh_c[r] = m->coh_n[r] = 0.0;
+    if (m->node_mode) {
+        par_ranges(m, m->n, KBLOCK, play_node_actors);
+        par_ranges(m, m->nt, TIE_CHUNK, play_node_ties);
+        /* the list of fresh ties (read only by reinforcement learning) and the
+         * regional cohesion need tie order; without either, play_node_ties has set
+         * last_on and nothing is left to do */
+        for (int x = 0; (m->any_reinforce || m->cfg->n_regions > 0) && x < m->n_on; x++) {
+            int t = m->on_list[x];
+            tie_played(m, t, m->cc[m->tslot[2 * t]], m->cc[m->tslot[2 * t + 1]]);
+        }
+    } else {
+        play_ties(m);
+    }
     for (size_t r = 0; r < m->cfg->n_regions; r++)
         m->coh[r] = m->coh_n[r] > 0.0 ? m->coh_c[r] / m->coh_n[r] : 0.0;
 }
 
 /* ---------------------------------------------------------------- 4. institutions */
 
-static void do_institutions(coop_model *m)
+/* Ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any threads). */
+static void institutions_ties(coop_model *m, size_t lo, size_t hi)
 {
     double inv_d = 1.0 / (double)m->nd;
     int top = m->nl - 1;
-    for (size_t t = 0; t < m->nt; t++) {
+    for (size_t t = lo; t < hi; t++) {
         /* trust <- (1-lambda)*trust + lambda*mutual on an engaged tie (mut = 0 and
          * on = 0 on an idle one, which keeps its trust), written without a branch */
         m->trust[t] += m->on[t] * m->lambda * (m->mut[t] * inv_d - m->trust[t]);
@@ -781,6 +916,11 @@ static void do_institutions(coop_model *m)
         }
         m->level[t] = L;
     }
+}
+
+static void do_institutions(coop_model *m)
+{
+    par_ranges(m, m->nt, TIE_CHUNK, institutions_ties);
 }
 
 /* ---------------------------------------------------------------- 5. motivator */
@@ -934,10 +1074,13 @@ int run_threads(const coop_model *m)
     return nth > 1 && m->n >= KPAR_MIN && !omp_in_parallel() ? nth : 1;
 }
 
-static void learn_imitate(coop_model *m)
+/* The imitation passes over actors lo .. hi-1, one block of KBLOCK actors (the
+ * block of the stream m->brng[lo / KBLOCK]): the snapshot of their mean
+ * propensities, their choice of a model, and the copy of the model's snapshot. */
+static void imitate_snapshot(coop_model *m, size_t lo_i, size_t hi_i)
 {
     size_t D = m->nd;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = lo_i; i < hi_i; i++) {
         int lo = m->row[i], hi = m->row[i + 1];
         for (size_t d = 0; d < D; d++) {
             double sum = 0.0;
@@ -946,18 +1089,21 @@ static void learn_imitate(coop_model *m)
             m->pnode[i * D + d] = hi > lo ? sum / (hi - lo) : 0.0;
         }
     }
-    long nb = (long)((m->n + KBLOCK - 1) / KBLOCK);
-    int nth = run_threads(m);
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
-    for (long b = 0; b < nb; b++) {
-        size_t lo = (size_t)b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
-        gsl_rng *rng = m->brng ? m->brng[b] : NULL; /* imitate_best draws nothing */
-        for (size_t i = lo; i < hi; i++)
-            m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
-                                 ? imitation_model(m, (int)i, rng)
-                                 : (int)i;
-    }
-    for (size_t i = 0; i < m->n; i++) {
+}
+
+static void imitate_choose(coop_model *m, size_t lo, size_t hi)
+{
+    gsl_rng *rng = m->brng ? m->brng[lo / KBLOCK] : NULL; /* imitate_best draws nothing */
+    for (size_t i = lo; i < hi; i++)
+        m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
+                             ? imitation_model(m, (int)i, rng)
+                             : (int)i;
+}
+
+static void imitate_copy(coop_model *m, size_t lo, size_t hi)
+{
+    size_t D = m->nd;
+    for (size_t i = lo; i < hi; i++) {
         int j = m->model_of[i];
         if (j == (int)i)
             continue;
@@ -965,6 +1111,13 @@ static void learn_imitate(coop_model *m)
             for (size_t d = 0; d < D; d++)
                 m->prop[(size_t)s * D + d] = m->pnode[(size_t)j * D + d];
     }
+}
+
+static void learn_imitate(coop_model *m)
+{
+    par_ranges(m, m->n, KBLOCK, imitate_snapshot);
+    par_ranges(m, m->n, KBLOCK, imitate_choose);
+    par_ranges(m, m->n, KBLOCK, imitate_copy);
 }
 
 /* One Moran birth-death event (Moran 1958; on graphs, Lieberman, Hauert & Nowak
@@ -1063,6 +1216,22 @@ static double block_sum(const double *x, size_t n)
     return total;
 }
 
+/* Actors lo .. hi-1, one block of KBLOCK, for the population record: their gains
+ * summed per sub-block of KSUB actors as block_sum sums them (the sub-block sums
+ * added in order give block_sum's number), their C and actions. */
+static void record_block(coop_model *m, size_t lo, size_t hi)
+{
+    long c = 0, a = 0;
+    for (size_t u = lo; u < hi; u += KSUB) {
+        size_t e = u + KSUB < hi ? u + KSUB : hi;
+        double b = 0.0;
+        for (size_t i = u; i < e; i++)
+            b += m->gain[i], c += m->nc[i], a += m->na[i];
+        m->psum[u / KSUB] = b;
+    }
+    m->pc[lo / KBLOCK] = c, m->pn[lo / KBLOCK] = a;
+}
+
 /* The outcomes' bookkeeping of this step: whether each other can reach the top
  * level by input (both sides' openness at or above its omega, after the events
  * so far: a condition the worlds share, as they share inputs and events), then,
@@ -1131,10 +1300,16 @@ static void do_record(coop_model *m, coop_record *rec)
         return;
     int per_actor = rec->n_actors == m->n, per_tie = rec->n_ties == m->nt;
     long c_all = 0, n_all = 0;
-    double g_all = block_sum(m->gain, m->n);
-    if (!per_actor) /* population only (a generated network) */
-        for (size_t i = 0; i < m->n; i++)
-            c_all += m->nc[i], n_all += m->na[i];
+    double g_all = 0.0;
+    if (!per_actor) { /* population only (a generated network): in blocks, in parallel */
+        par_ranges(m, m->n, KBLOCK, record_block);
+        for (size_t b = 0; b < (m->n + KBLOCK - 1) / KBLOCK; b++)
+            c_all += m->pc[b], n_all += m->pn[b];
+        for (size_t u = 0; u < (m->n + KSUB - 1) / KSUB; u++)
+            g_all += m->psum[u];
+    } else {
+        g_all = block_sum(m->gain, m->n);
+    }
     double *ar = per_actor ? rec->actor + (size_t)m->step * m->n * COOP_ACTOR_METRICS : NULL;
     for (size_t i = 0; per_actor && i < m->n; i++, ar += COOP_ACTOR_METRICS) {
         int lo = m->row[i], hi = m->row[i + 1], ts = m->to_target[i];

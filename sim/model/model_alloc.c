@@ -114,7 +114,7 @@ void coop_model_free(coop_model *m)
         m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
-        m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
+        m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
         m->pnode, m->model_of, m->nact,
         m->k_buf, m->k_ebuf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
     };
@@ -387,6 +387,9 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->coh = zalloc(nr, sizeof(double), fail);
     m->coh_c = zalloc(nr, sizeof(double), fail);
     m->coh_n = zalloc(nr, sizeof(double), fail);
+    m->psum = zalloc((n + KSUB - 1) / KSUB, sizeof(double), fail);
+    m->pc = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+    m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
 }
 
 /* The topology, the observables' driving domains and the free-riding lists. */

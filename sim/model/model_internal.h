@@ -141,6 +141,8 @@ struct coop_model {
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
     double *coh_c, *coh_n;
+    double *psum;  /* per KSUB actors: their gains summed (population record) */
+    long *pc, *pn; /* per KBLOCK actors: C and actions (population record) */
     double *pnode; /* n*nd: imitation snapshot */
     int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
