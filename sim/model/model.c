@@ -513,7 +513,12 @@ static void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f)
 {
     long nb = (long)((count + chunk - 1) / chunk);
     int nth = run_threads(m);
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
+    if (nth <= 1) { /* no parallel construct at all: small runs take many steps */
+        for (size_t lo = 0; lo < count; lo += chunk)
+            f(m, lo, lo + chunk < count ? lo + chunk : count);
+        return;
+    }
+#pragma omp parallel for schedule(static) num_threads(nth)
     for (long b = 0; b < nb; b++) {
         size_t lo = (size_t)b * chunk, hi = lo + chunk < count ? lo + chunk : count;
         f(m, lo, hi);
