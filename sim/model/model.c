@@ -161,11 +161,11 @@ static void rescale_actor(coop_model *m, int i)
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
-        m->sr[s] = coop_game_capacity_scale(m->cap[i], m->cap[j]);
-        m->sr[r] = coop_game_capacity_scale(m->cap[j], m->cap[i]);
+        double srs = coop_game_capacity_scale(m->cap[i], m->cap[j]);
+        double srr = coop_game_capacity_scale(m->cap[j], m->cap[i]);
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * m->sr[s];
-            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * m->sr[r];
+            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * srs;
+            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * srr;
         }
     }
 }
@@ -327,10 +327,13 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
-        m->cc[s] = 0, m->tgain[s] = 0.0;
+        m->cc[s] = 0;
+        if (m->tgain)
+            m->tgain[s] = 0.0;
         for (size_t d = 0; d < D; d++) {
             m->mem[s * D + d] = 0;
-            m->lastv[s * D + d] = 0.0;
+            if (m->lastv)
+                m->lastv[s * D + d] = 0.0;
         }
     }
     update_public_goods(m);
@@ -544,7 +547,7 @@ static void engage_actors(coop_model *m, size_t lo_i, size_t hi_i)
         for (int s = lo; s < hi; s++) {
             if (dynamic) {
                 double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
-                int rj = m->xreg[s];
+                int rj = m->xreg ? m->xreg[s] : -1; /* NULL: no regions */
                 if (rj >= 0)
                     sig = 1.0 - (1.0 - sig) * (1.0 - m->coh[rj]); /* regional signal */
                 double e = m->eng[s];
@@ -712,10 +715,10 @@ static void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const u
  * cooperation on intra-regional ties (its slots played ca and cb C). */
 static void tie_played(coop_model *m, int t, int ca, int cb)
 {
-    if (m->last_on[t] <= m->last_learn)
+    if (m->fresh && m->last_on[t] <= m->last_learn) /* NULL: no actor reinforces */
         m->fresh[m->n_fresh++] = t;
     m->last_on[t] = m->step;
-    int r = m->tie_region[t];
+    int r = m->tie_region ? m->tie_region[t] : -1; /* NULL: no regions */
     if (r >= 0)
         m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * (double)m->nd;
 }
@@ -748,7 +751,7 @@ static void play_ties(coop_model *m)
         unsigned char *ma = m->mem + ka, *mb = m->mem + kb;
         const double *fa = m->fr ? m->fr + ka : NULL, *fb = m->fr ? m->fr + kb : NULL;
         const double *sca = m->scale + ka, *scb = m->scale + kb;
-        double *va = m->lastv + ka, *vb = m->lastv + kb;
+        double *va = m->lastv ? m->lastv + ka : NULL, *vb = m->lastv ? m->lastv + kb : NULL;
         double ga = 0.0, gb = 0.0;
         /* the price of attention above the base budget (agenda setting, 7.5): each C
          * costs its player attention_cost per unit of expansion */
@@ -768,21 +771,24 @@ static void play_ties(coop_model *m)
                 xb ^= noise_flip(m, tk);
             }
             const double *pay = pay_all + 4 * d;
-            va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
-            vb[d] = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
+            double v_a = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
+            double v_b = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
             if (xa_cost > 0.0 && xa)
-                va[d] -= xa_cost;
+                v_a -= xa_cost;
             if (xb_cost > 0.0 && xb)
-                vb[d] -= xb_cost;
-            ga += sca[d] * va[d];
-            gb += scb[d] * vb[d];
+                v_b -= xb_cost;
+            ga += sca[d] * v_a;
+            gb += scb[d] * v_b;
+            if (va)
+                va[d] = v_a, vb[d] = v_b;
             ma[d] = (unsigned char)coop_strategy_remember(ma[d], xa, xb);
             mb[d] = (unsigned char)coop_strategy_remember(mb[d], xb, xa);
             ca += xa, cb += xb, mutual += xa & xb;
         }
         m->cc[sa] = ca, m->cc[sb] = cb, m->mut[t] = mutual;
         m->gain[i] += ga, m->gain[j] += gb;
-        m->tgain[sa] += ga, m->tgain[sb] += gb;
+        if (m->tgain)
+            m->tgain[sa] += ga, m->tgain[sb] += gb;
         m->nc[i] += ca, m->nc[j] += cb;
         m->na[i] += (int)D, m->na[j] += (int)D;
         tie_shares(m, (size_t)t, ma, mb);
@@ -818,20 +824,23 @@ static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
             size_t k = (size_t)s * D;
             unsigned char *mem = m->mem + k;
             const double *fr = m->fr ? m->fr + k : NULL, *sc = m->scale + k;
-            double *v = m->lastv + k, ga = 0.0;
+            double *lastv = m->lastv ? m->lastv + k : NULL, ga = 0.0;
             int ca = 0;
             for (size_t d = 0; d < D; d++) {
                 int xa = xi[d], xb = xj[d];
-                v[d] = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0, mult,
-                                                 pen);
+                double v = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0,
+                                                     mult, pen);
                 if (x_cost > 0.0 && xa)
-                    v[d] -= x_cost;
-                ga += sc[d] * v[d];
+                    v -= x_cost;
+                ga += sc[d] * v;
+                if (lastv)
+                    lastv[d] = v;
                 mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
                 ca += xa;
             }
             m->cc[s] = ca;
-            m->tgain[s] += ga;
+            if (m->tgain)
+                m->tgain[s] += ga;
             g += ga, c += ca, acts += (int)D;
         }
         m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
