@@ -1,5 +1,5 @@
 /* model_internal.h: what the engine's own files share (model.c, model_alloc.c,
- * kernel.c) and no other module sees: the definition of struct coop_model, the
+ * learning.c, kernel.c) and no other module sees: the definition of struct coop_model, the
  * block sizes of the per-node work, and the functions one of these files calls in
  * another.  Other modules see only coop_model.h. */
 #ifndef COOP_MODEL_INTERNAL_H
@@ -207,7 +207,32 @@ static inline int find_slot(const coop_model *m, int i, int j)
     return -1;
 }
 
+static inline double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* fmax/fmin without the NaN rules (the engine's values are never NaN), which
+ * gcc compiles to one instruction instead of a libm call. */
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
 /* model.c */
+
+/* Within-run parallel passes: f(m, lo, hi) over [0, count) in blocks of `chunk`
+ * (model.c, "Within-run parallel passes"). */
+typedef void range_fn(coop_model *m, size_t lo, size_t hi);
+void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f);
+
+/* learning.c: step 6, learning (resets the gains since the last update). */
+void do_learning(coop_model *m);
 
 /* The threads of this run's own parallel loops: 1 unless the run is large and no
  * parallel region is active. */
