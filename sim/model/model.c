@@ -561,11 +561,14 @@ static void engage_ties(coop_model *m, size_t lo, size_t hi)
 
 /* The actors' engagement and budgets, then which ties are engaged this step (each
  * tie stream draws for its own ties in tie order, so the streams run on any
- * threads), then the list of engaged ties in tie order. */
+ * threads), then the list of engaged ties in tie order (on_list, n_on; not kept in
+ * node mode without reinforcement or regions, where nothing reads it). */
 static void do_engagement(coop_model *m)
 {
     par_ranges(m, m->n, KBLOCK, engage_actors);
     par_ranges(m, m->nt, m->tb, engage_ties);
+    if (m->node_mode && !m->any_reinforce && m->cfg->n_regions == 0)
+        return; /* node mode reads the list only for those (do_play): no sequential pass */
     int n_on = 0;
     for (size_t t = 0; t < m->nt; t++) {
         m->on_list[n_on] = (int)t; /* appended when on, overwritten otherwise */
