@@ -42,8 +42,10 @@ MPIPROG  := $(BUILD)/coopsim-mpi
 DEB_PKGS := pkg-config:pkg-config gsl:libgsl-dev libconfig:libconfig-dev \
             criterion:libcriterion-dev gnuplot:gnuplot-nox \
             mpirun:openmpi-bin mpicc:libopenmpi-dev
+# docs/TUTORIAL.md's R and pandas blocks (tests/tutorial.sh, run by make test).
+DEB_PKGS += Rscript:r-base-core pandas:python3-pandas
 
-.PHONY: all deps run test check-tests sanitize bench fuzz fuzz-deps clean install mpi mutate
+.PHONY: all deps test-deps run test check-tests sanitize bench fuzz fuzz-deps clean install uninstall mpi mutate
 .DEFAULT_GOAL := all
 
 all: $(PROG)
@@ -78,13 +80,18 @@ $(BUILD)/mpi/obj/%.o: sim/%.c
 	@mkdir -p $(@D)
 	$(MPICC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# Installs only what is missing: costs two pkg-config calls when all is present.
-deps:
-	@missing=""; \
-	for pair in $(DEB_PKGS); do \
-	  mod=$${pair%%:*}; deb=$${pair#*:}; \
+# Only `make test` needs these: the headless browser that renders the page of
+# `coopsim report` (tests/test_report.c).
+TEST_DEB_PKGS := chromium:chromium
+
+# Installs only what is missing of the pairs $(1): costs two pkg-config calls when
+# all is present.
+install_missing = @missing=""; \
+	for pair in $(1); do \
+	  mod=$${pair%%:*}; deb=$${pair\#*:}; \
 	  case $$mod in \
-	    pkg-config|gnuplot|mpirun|mpicc) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pkg-config|gnuplot|mpirun|mpicc|chromium|Rscript) command -v $$mod >/dev/null 2>&1 || missing="$$missing $$deb";; \
+	    pandas) /usr/bin/python3 -c 'import pandas' >/dev/null 2>&1 || missing="$$missing $$deb";; \
 	    *) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$mod || missing="$$missing $$deb";; \
 	  esac; \
 	done; \
@@ -95,13 +102,19 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+test-deps:
+	$(call install_missing,$(TEST_DEB_PKGS))
+
 # The default job: the Kazakhstan hypothesis test (docs/HYPOTHESIS.md).
 run: deps
 	$(MAKE) all
 	$(PROG) hypothesis configs/eu_ca.cfg --force
 	$(PROG) plot results/eu_ca
 
-test: deps
+test: deps test-deps
 	$(MAKE) check-tests
 
 # Every Criterion suite; the end-to-end suites find the program through COOPSIM,
@@ -129,6 +142,7 @@ bench: deps
 	tests/bench/run.sh $(PROG)
 	tests/bench/sweep.sh $(PROG)
 	tests/bench/classic.sh $(PROG)
+	tests/bench/kernel.sh $(PROG)
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
 	tests/bench/null_size.sh $(PROG)
 	tests/bench/infer.sh $(PROG)
@@ -180,8 +194,22 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FUZZOBJ)
 clean:
 	rm -rf build
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its man page
+# (docs/coopsim.1, made from the help table: tests/test_help.c), the documentation
+# and the example configurations (their data files are named relative to them, so
+# they run from there: coopsim check $(PREFIX)/share/coopsim/configs/eu_ca.cfg).
+SHARE := $(DESTDIR)$(PREFIX)/share
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/man/man1 $(SHARE)/doc/coopsim \
+	  $(SHARE)/coopsim/configs
 	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/coopsim
+	install -m 644 docs/coopsim.1 $(SHARE)/man/man1/coopsim.1
+	install -m 644 README.md docs/*.md $(SHARE)/doc/coopsim/
+	cd configs && find . -type d -exec install -d '$(SHARE)/coopsim/configs/{}' ';' && \
+	  find . -type f -exec install -m 644 '{}' '$(SHARE)/coopsim/configs/{}' ';'
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/coopsim $(SHARE)/man/man1/coopsim.1
+	rm -rf $(SHARE)/doc/coopsim $(SHARE)/coopsim
 
 -include $(OBJ:.o=.d) $(TESTBIN:=.d) $(MPIOBJ:.o=.d) $(FUZZOBJ:.o=.d) $(FUZZBIN:=.d)

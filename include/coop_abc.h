@@ -182,6 +182,18 @@ int coop_abc_run(const coop_abc_spec *spec, coop_abc_sim_fn sim, void *sim_ctx,
                  coop_abc_gen_fn on_gen, void *gen_ctx, coop_abc_gen **last,
                  coop_abc_stop *why, coop_err *err);
 
+/* coop_abc_run continued after generation start->generation, which an earlier run
+ * finished (start read back from its files: particles, weights, distances,
+ * tolerance, generation and model_prob exactly as that run had them) with `used`
+ * simulations in all: the stopping rule is applied to start first (a run
+ * interrupted after its last generation stops there, *last = start), then the
+ * generations that follow are those of the uninterrupted run, since each
+ * particle's randomness is keyed by (seed, generation, particle) alone.  Takes
+ * start (freed, or returned as *last); NULL start is coop_abc_run. */
+int coop_abc_run_from(const coop_abc_spec *spec, coop_abc_gen *start, long long used,
+                      coop_abc_sim_fn sim, void *sim_ctx, coop_abc_gen_fn on_gen, void *gen_ctx,
+                      coop_abc_gen **last, coop_abc_stop *why, coop_err *err);
+
 /* ---- weighted-sample statistics ---- */
 
 /* (sum w)^2 / sum w^2 over n weights; 0 when every weight is 0. */

@@ -67,8 +67,25 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
  * row, common random numbers within a block), the indices, into the results
  * directory opts->dir (manifest.cfg, sensitivity.csv, sensitivity_design.csv,
  * sensitivity_outputs.csv, sensitivity_variance.csv; docs/OUTPUT.md), renamed
- * into place together; the ranked table to opts->table.  On failure or
- * interruption nothing is left behind. */
+ * into place together; the ranked table to opts->table.  On failure nothing is
+ * left behind; on SIGINT or SIGTERM (opts->stop) the blocks complete are put in
+ * place for opts->resume (coop_output_resume_state; COOP_EINTR, the message says
+ * how to finish), which gives the files of an uninterrupted run. */
 int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err);
+
+/* The work of coop_sens_run(cfg, ...) as a worker rank of build/coopsim-mpi serves
+ * it (coop_experiment_worker): the same design, blocks as points and rows as
+ * worlds.  An analytic test function runs on rank 0 alone: work->make is then
+ * NULL (serve no work).  Release with coop_sens_work_free (a zeroed one does
+ * nothing); cfg must outlive the work. */
+int coop_sens_work(const coop_config *cfg, coop_work *work, coop_err *err);
+void coop_sens_work_free(coop_work *work);
+
+/* `coopsim report RESULTS_DIR [-o FILE]` (sim/cli/cmd_report.c over coop_report.h):
+ * the results directory's self-contained HTML page, to FILE or RESULTS_DIR/report.html;
+ * unless quiet, a line per figure drawn on standard output and the page's path on
+ * standard error.  Returns a status with err filled (COOP_ECONFIG for a missing or
+ * unreadable directory: exit status 2). */
+int coop_report_run(const char *dir, const char *out, int quiet, coop_err *err);
 
 #endif

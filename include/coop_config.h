@@ -342,11 +342,13 @@ typedef enum coop_interaction { COOP_INTERACTION_TIE, COOP_INTERACTION_NODE } co
 /* experiment.engine: which engine runs a model (docs/ODD.md, "Node kernel"). auto:
  * the node kernel where the configuration allows it, else the general engine;
  * kernel: the node kernel, and a configuration it cannot run is an error;
- * general: the general engine always. */
+ * general: the general engine always; bytes: as auto, but the node kernel keeps one
+ * byte per node (never the bit-sliced kernel, kernel_bits.c: for comparisons). */
 typedef enum coop_engine_choice {
     COOP_ENGINE_AUTO,
     COOP_ENGINE_KERNEL,
-    COOP_ENGINE_GENERAL
+    COOP_ENGINE_GENERAL,
+    COOP_ENGINE_BYTES
 } coop_engine_choice;
 
 /* The `network` group: a generated population (coop_network.h) instead of the
@@ -445,6 +447,11 @@ typedef struct coop_config {
                                      * (comments dropped, a relative trade_file made
                                      * absolute), owned; NULL when the file has none.  Not
                                      * checked here: coop_validation_load reads the group */
+    char *sensitivity, *infer;      /* the file's `sensitivity` and `infer` groups kept the
+                                     * same way (comments dropped), owned, NULL when absent,
+                                     * so that `coopsim sensitivity|infer DIR/manifest.cfg`
+                                     * reproduces (and --resume finishes) the run; read by
+                                     * coop_sens_load and coop_infer_load from the file */
 } coop_config;
 
 /* Loads and validates `path`, applying the `--set` overrides in order.  A generated
@@ -483,8 +490,8 @@ void coop_config_destroy(coop_config *cfg);
 int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err);
 
 /* Prints the fully resolved configuration (every key, defaults filled) in
- * libconfig syntax, with the `validation` group when the file had one (as kept in
- * cfg->validation); loading the output gives the same text again.
+ * libconfig syntax, with the `validation`, `sensitivity` and `infer` groups when the
+ * file had them (as kept in cfg->validation, cfg->sensitivity, cfg->infer); loading the output gives the same text again.
  * Returns COOP_EIO when a write fails. */
 int coop_config_print(const coop_config *cfg, FILE *out);
 

@@ -52,6 +52,14 @@ int coop_drive_points(const coop_config *cfg, coop_sweep *sw, int n_worlds,
                       int keep_series, const coop_drive_opts *o, const coop_sink *sink,
                       coop_err *err);
 
+/* coop_drive_points from point `done` on (points 0 .. done-1 are the caller's
+ * already, from an interrupted run: coopsim sensitivity --resume); the progress
+ * bar counts them as done.  The items and their seeds are those of the whole run. */
+int coop_drive_points_from(const coop_config *cfg, coop_sweep *sw, int done, int n_worlds,
+                           const char *const *world_names, coop_point_cfg_fn make, void *ctx,
+                           int keep_series, const coop_drive_opts *o, const coop_sink *sink,
+                           coop_err *err);
+
 /* The world names of a sweep of the factual world alone: {"factual"}. */
 extern const char *const coop_drive_factual[1];
 

@@ -111,10 +111,26 @@ double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const 
  * written into the existing directory dir: posterior.csv, generations.csv,
  * models.csv, infer_summary.csv, and predictive.csv unless infer.predictive = 0
  * (docs/OUTPUT.md); a line per generation on standard error unless opts->quiet,
- * the summary tables on opts->table (opts: threads, stop, quiet, table).  Returns
- * a status with err filled (COOP_EINTR when stopped). */
+ * the summary tables on opts->table (opts: threads, stop, quiet, table).  With
+ * resume_dir (not NULL): continues the interrupted inference there after its last
+ * complete generation (coop_infer_read_state), whose rows start the new files, so
+ * that every file is the one of an uninterrupted run.  Returns a status with err
+ * filled (COOP_EINTR when stopped: posterior.csv, generations.csv and models.csv
+ * then hold the complete generations, the others may be partial). */
 int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
-                     const char *dir, coop_err *err);
+                     const char *dir, const char *resume_dir, coop_err *err);
+
+/* The last complete generation of the interrupted inference of inf in dir
+ * (generations.csv.part, posterior.csv.part, written by coopsim infer when
+ * stopped; sim/analysis/infer_resume.c) into *gen as the sampler had it, and the
+ * simulations of all its generations into *used; *gen NULL when it finished none.
+ * COOP_ECONFIG or COOP_EIO, naming the file and line, when they are not the files
+ * of this inference. */
+int coop_infer_read_state(const coop_infer *inf, const char *dir, coop_abc_gen **gen,
+                          long long *used, coop_err *err);
+
+/* Appends the bytes of dir/NAME.part to `to`.  COOP_EIO on failure. */
+int coop_infer_copy_part(const char *dir, const char *name, FILE *to, coop_err *err);
 
 /* `coopsim hypothesis --posterior DIR` (sim/analysis/infer_hyp.c): the draws are
  * the particles of the last generation of DIR/posterior.csv of its first model

@@ -141,10 +141,24 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
  * coop_model_set_threads(m, k) caps the kernel's within-run threads (0, the
  * default: omp_get_max_threads(); within-run threads are used only for large
  * runs and never inside an active parallel region).  coop_model_kernel_on says
- * whether the steps done since init used the kernel. */
+ * whether the steps done since init used the kernel.
+ * On lattices with imitate_best the kernel is bit-sliced (64 nodes per word,
+ * sim/model/kernel_bits.c) where it can be, with the same numbers;
+ * coop_model_set_bits(m, 0) keeps the byte kernel from the next init (as
+ * experiment.engine = "bytes" does), and coop_model_kernel_bits says whether the
+ * steps done since init used the bit-sliced kernel. */
 void coop_model_set_kernel(coop_model *m, int allow);
 void coop_model_set_threads(coop_model *m, int threads);
 int coop_model_kernel_on(const coop_model *m);
+void coop_model_set_bits(coop_model *m, int allow);
+int coop_model_kernel_bits(const coop_model *m);
+
+/* The engines the runs of this process have used so far, a mask of
+ * COOP_USED_GENERAL, COOP_USED_BYTES (the node kernel, one byte per node) and
+ * COOP_USED_BITS (the bit-sliced node kernel); the manifest's run group lists them
+ * (docs/OUTPUT.md). */
+enum { COOP_USED_GENERAL = 1, COOP_USED_BYTES = 2, COOP_USED_BITS = 4 };
+unsigned coop_model_engines_used(void);
 
 /* The number of steps done since init. */
 int coop_model_steps_done(const coop_model *m);

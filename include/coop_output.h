@@ -122,8 +122,9 @@ const char *coop_output_tmpdir(const coop_output *out);
  * milestones.csv, outcomes.csv, snapshots.csv, hypothesis.csv, validation.csv,
  * points.csv, progress.csv, tournament.csv, matrix.csv, sensitivity.csv,
  * sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv,
- * sensitivity_s2.csv, sensitivity_shares.csv, and any of them followed by .part or
- * .tmp.  Everything else (figures/ included) is the user's. */
+ * sensitivity_s2.csv, sensitivity_shares.csv, sensitivity_progress.csv,
+ * posterior.csv, generations.csv, models.csv, infer_summary.csv, predictive.csv,
+ * posterior_hypothesis.csv, and any of them followed by .part or .tmp.  Everything else (figures/ included) is the user's. */
 int coop_output_is_ours(const char *name);
 
 /* Whether entry NAME of directory DIR is coopsim's (replaced) or the user's (kept). */
@@ -195,6 +196,28 @@ typedef struct coop_sweep_output_opts {
 coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
                                     const coop_sweep_output_opts *opts, int *points_done,
                                     coop_err *err);
+
+/* ---- resuming a command that puts its directory in place at the end ----
+ *
+ * `coopsim sensitivity` and `coopsim infer` write into the temporary directory of
+ * coop_output_open_bare.  Stopped by SIGINT or SIGTERM, they put in place what they
+ * have finished (coop_output_close with info->status "interrupted"): the manifest,
+ * and their checkpoint files (docs/OUTPUT.md); `--resume` reads them back, runs the
+ * rest into a new temporary directory (force: it replaces DIR at close) and gives
+ * the files of an uninterrupted run. */
+typedef enum coop_resume_state {
+    COOP_RESUME_FRESH,        /* DIR does not exist: start afresh */
+    COOP_RESUME_COMPLETE,     /* DIR holds the finished run: nothing to do */
+    COOP_RESUME_INTERRUPTED   /* DIR holds an interrupted run of cfg */
+} coop_resume_state;
+
+/* What DIR holds for `coopsim COMMAND ... --resume` of cfg.  Errors: COOP_EINVAL
+ * when DIR exists but is not a results directory of COOPSIM COMMAND (its run
+ * group's subcommand) or its run's status is neither "complete" nor "interrupted"; COOP_ECONFIG when its manifest's configuration
+ * (compared as resolved text, as a sweep's resume does) differs from cfg's, the
+ * message naming the first differing line. */
+int coop_output_resume_state(const char *dir, const coop_config *cfg, const char *command,
+                             coop_resume_state *state, coop_err *err);
 
 /* The least time between two checkpoints of a sweep: 0.2 s unless set; 0 takes
  * one after every point (tests; a slow disk pays an fsync per file per point). */

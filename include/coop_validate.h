@@ -13,8 +13,15 @@
  * per-step tie observables of the run; they are summarised over replicates (mean,
  * 95% t-based interval), compared with the observed value and scored in [0, 1]; the
  * combined score is the mean of the scores of the targets marked `in combined`.
- * validation.csv has one row per target and the combined row; for a sweep a
- * leading `point` column and one block of rows per point. */
+ * Each target also has a status (scored, diagnostic, or as the configuration marks
+ * it input-determined or structural) and a baseline, the score of a reference
+ * without the model's skill: a random order of the replicate's own dates for the
+ * order targets (exact, coop_validate_orders_chance), the configuration's initial
+ * values for the trade shares, the model without the motivator role (the
+ * counterfactual world of `coopsim hypothesis`) for the others; the skill is
+ * (score - baseline score) / (1 - baseline score) (docs/VALIDATION.md, "Chance
+ * baselines").  validation.csv has one row per target and the combined row; for a
+ * sweep a leading `point` column and one block of rows per point. */
 #ifndef COOP_VALIDATE_H
 #define COOP_VALIDATE_H
 
@@ -51,6 +58,30 @@ enum {
 };
 extern const char *const coop_validate_target_names[COOP_V_N];
 
+/* A target's status: in the combined score (scored, structural) or not. */
+typedef enum {
+    COOP_VS_SCORED,      /* the model's dynamics produce it */
+    COOP_VS_DIAGNOSTIC,  /* reported only (the import and export share comparisons) */
+    COOP_VS_INPUT,       /* validation.input_determined: it follows from an input; out of
+                          * the combined score and refused as an inference target */
+    COOP_VS_STRUCTURAL   /* validation.structural: the model cannot produce it by its
+                          * structure; kept in the combined score (a miss is a miss),
+                          * refused as an inference target */
+} coop_validate_status;
+extern const char *const coop_validate_status_names[4]; /* scored, diagnostic,
+                                                          * input-determined, structural */
+
+/* A target's baseline (the reference its skill is measured against). */
+typedef enum {
+    COOP_VB_RANDOM_ORDER,   /* the replicate's simulated dates assigned to the states in
+                             * random order (exact expectation over all orders) */
+    COOP_VB_INITIAL,        /* the configuration's initial tie observables, unchanged */
+    COOP_VB_NO_ROLE         /* the model without the motivator role, same seeds */
+} coop_validate_baseline;
+extern const char *const coop_validate_baseline_names[3]; /* random_order, initial_values,
+                                                            * no_role */
+extern const int coop_validate_baseline_of[COOP_V_N];
+
 /* The validation group, resolved against a configuration. */
 typedef struct coop_validation {
     int target;                          /* actor index */
@@ -74,6 +105,9 @@ typedef struct coop_validation {
     double observed[COOP_V_N], tolerance[COOP_V_N];
     double range[COOP_V_N];             /* score = max(0, 1 - |sim - obs| / range) */
     int in_combined[COOP_V_N];
+    int status[COOP_V_N];               /* coop_validate_status */
+    double initial[COOP_V_N];           /* the metric of the initial values (COOP_VB_INITIAL
+                                         * targets; NaN for the others) */
 } coop_validation;
 
 /* One row of the validation table. */
@@ -81,6 +115,9 @@ typedef struct coop_validation_row {
     const char *target;
     double observed, mean, ci_lo, ci_hi, score, tolerance;
     int pass;                            /* -1 when undefined (no replicate defined it) */
+    const char *status, *baseline;       /* names; the combined row: "combined", "mixed" */
+    double baseline_mean, baseline_score; /* NaN when the baseline was not run */
+    double skill;                        /* (score - baseline_score) / (1 - baseline_score) */
 } coop_validation_row;
 
 /* Reads the `validation` group of cfg->source (and the trade table it names)
@@ -105,9 +142,41 @@ double coop_validate_milestone_date(const coop_config *cfg, int step);
 void coop_validate_replicate(const coop_validation *v, const coop_config *cfg,
                              const coop_record *rec, double out[COOP_V_N]);
 
+/* The order metrics (tau_signed, tau_in_force, order_signed, leader_first_enhanced,
+ * leader_enhanced_year, late_delay_years) from each state's signing, in-force and
+ * enhanced dates (sg, fo: never = end; en: never = INFINITY) into out; the other
+ * entries are left alone. */
+void coop_validate_orders(const coop_validation *v, const double *sg, const double *fo,
+                          const double *en, double end, double out[COOP_V_N]);
+
+/* The expectation of the COOP_VB_RANDOM_ORDER metrics of coop_validate_orders when
+ * the same dates are assigned to the states in a uniformly random order, exactly:
+ * 0 for the two tau-b (a reversed order negates tau, ties and all) and for
+ * late_delay_years (every state gets every date equally often); for
+ * order_signed the share of the n!/(n-k-2)! assignments of dates to the k early,
+ * the blocked and the late states that put them strictly in order (1/((k+1)(k+2))
+ * without ties).  The other entries are NaN. */
+void coop_validate_orders_chance(const coop_validation *v, const double *sg,
+                                 const double *fo, double out[COOP_V_N]);
+
+/* The random-order expectations of one replicate (coop_validate_orders_chance on
+ * its dates) into out[COOP_V_N]. */
+void coop_validate_replicate_chance(const coop_validation *v, const coop_config *cfg,
+                                    const coop_record *rec, double out[COOP_V_N]);
+
+/* The score of a target's mean (NaN stays NaN). */
+double coop_validate_score(const coop_validation *v, int target, double mean);
+
+/* Why target t may not be an inference target (input-determined or structural:
+ * a sentence), or NULL when it may (infer_load.c). */
+const char *coop_validate_excluded(const coop_validation *v, int t);
+
 /* The table: rows[0 .. COOP_V_N-1] the targets from the accumulated metrics,
- * rows[COOP_V_N] the combined score. */
+ * rows[COOP_V_N] the combined score.  chance: the accumulated random-order
+ * expectations (coop_validate_replicate_chance), no_role: the metrics of the
+ * world without the motivator role; either may be NULL (its baselines NaN). */
 void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V_N],
+                             const coop_acc chance[COOP_V_N], const coop_acc no_role[COOP_V_N],
                              coop_validation_row rows[COOP_V_N + 1]);
 
 /* The header row of validation.csv without, and with, the point column. */

@@ -7,6 +7,7 @@
 #ifndef COOP_TEST_E2E_H
 #define COOP_TEST_E2E_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,53 @@ static inline int e2e_same_files(const char *a, const char *b, const char *const
         }
     }
     return 1;
+}
+
+/* Starts `coopsim ARGS` in the background, stdout to /dev/null and stderr to
+ * errfile; returns its pid (the shell execs the program, so signals reach it). */
+static inline pid_t e2e_spawn(const char *args, const char *errfile)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null 2>%s", e2e_program(), args, errfile);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* The number of .csv files in dir; with other, each must have the same bytes in
+ * directory other (-1 when one differs or is missing, named on stderr). */
+static inline int e2e_csvs(const char *dir, const char *other)
+{
+    int n = 0;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 4 || strcmp(de->d_name + len - 4, ".csv") != 0)
+            continue;
+        char pa[512], pb[512];
+        snprintf(pa, sizeof pa, "%s/%s", dir, de->d_name);
+        snprintf(pb, sizeof pb, "%s/%s", other ? other : dir, de->d_name);
+        if (other && !e2e_same_file(pa, pb)) {
+            fprintf(stderr, "differs: %s %s\n", pa, pb);
+            n = -1;
+            break;
+        }
+        n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* 1 when directories a and b hold the same .csv files, byte for byte. */
+static inline int e2e_same_csvs(const char *a, const char *b)
+{
+    int n = e2e_csvs(a, b);
+    return n > 0 && n == e2e_csvs(b, NULL);
 }
 
 static inline void e2e_rmrf(const char *path)

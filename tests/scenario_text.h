@@ -1,5 +1,6 @@
 /* scenario_text.h: the resolved text of a configuration without the groups a
- * sweep or a calibration search changes (experiment, output, sweep), so tests
+ * sweep or a calibration search changes (experiment, output, sweep) and the
+ * analysis designs that manifests carry (sensitivity, infer), so tests
  * can check that configurations meant to describe one scenario stay in step. */
 #ifndef COOP_TEST_SCENARIO_TEXT_H
 #define COOP_TEST_SCENARIO_TEXT_H
@@ -12,7 +13,8 @@
 
 #include "coop_config.h"
 
-/* The text from `time` to the end, without `output` and `sweep`; the caller frees it. */
+/* The text from `time` to the end, without `output`, `sweep`, `sensitivity` and `infer`
+ * (printed last); the caller frees it. */
 static inline char *scenario_text(const char *path)
 {
     coop_config c;
@@ -30,6 +32,11 @@ static inline char *scenario_text(const char *path)
     cr_assert(time && out && hyp && time < out && out < hyp);
     if (sw)
         sw[1] = '\0';
+    char *design = strstr(t, "\nsensitivity = {");
+    if (!design)
+        design = strstr(t, "\ninfer = {");
+    if (design)
+        design[1] = '\0';
     size_t a = (size_t)(out - time), b = strlen(hyp);
     char *r = malloc(a + b + 1);
     memcpy(r, time, a);

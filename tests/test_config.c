@@ -649,7 +649,7 @@ Test(config, override_unknown_key_lists_known)
                "--set actors.KZ.opennes=0.7: unknown setting 'actors.KZ.opennes' (known: name, "
                "kind, region, capacity, goals, openness, propensity, engagement, "
                "attention_budget, attention_max, attention_expansion, attention_relax, "
-               "attention_cost, rule, rule_params, motivator)");
+               "attention_cost, rule, rule_params, motivator); did you mean `openness`?");
 }
 
 Test(config, error_in_file_after_override_names_file)

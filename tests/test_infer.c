@@ -291,17 +291,26 @@ Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
     write_file(path, "generation,model,probability,particles,bayes_factor\n"
                      "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
     e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s --replicates 30 "
-                            "-o %s --quiet", post, o1);
+                            "-o %s --quiet --set hypothesis.channels=false", post, o1);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
     cr_assert(strstr(r->out, "model motivator's posterior (2 particles)") != NULL, "%s", r->out);
+    /* the plain test's report on the same runs: placebos and per-state rows */
+    cr_assert(strstr(r->out, "factual vs placebo") && strstr(r->out, "\nPer state ("), "%s",
+              r->out);
     r = e2e_run("hypothesis configs/eu_ca_history.cfg --replicates 30 -o %s --quiet "
                 "--set hypothesis.channels=false", o2);
     cr_assert(eq(int, r->status, 0), "%s", r->err);
     char p1[256], p2[256];
     snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
     snprintf(p2, sizeof p2, "%s/hypothesis.csv", o2);
+    /* ... whose hypothesis.csv is the plain command's, byte for byte */
+    snprintf(p1, sizeof p1, "%s/hypothesis.csv", o1);
+    cr_assert(e2e_same_file(p1, p2), "%s differs from %s", p1, p2);
+    snprintf(p1, sizeof p1, "%s/posterior_hypothesis.csv", o1);
+    cr_assert(e2e_file_has(p1, ",30,placebo:UZ,all\n") && e2e_file_has(p1, ",counterfactual,UZ\n"));
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        double a = csv_diff(o1, "posterior_hypothesis.csv", coop_outcome_names[o], NULL, "diff");
+        double a = csv_diff(o1, "posterior_hypothesis.csv", coop_outcome_names[o],
+                            "counterfactual", "diff");
         double b = csv_diff(o2, "hypothesis.csv", coop_outcome_names[o], "counterfactual", "diff");
         cr_assert(fabs(a - b) <= 1e-8 * (1 + fabs(b)), "%s: %.10g != %.10g",
                   coop_outcome_names[o], a, b);

@@ -271,3 +271,29 @@ Test(mpi_e2e, interrupt_and_resume, .timeout = 90)
     interrupt_and_resume(tmp, ref, 1);
     e2e_rmrf(tmp);
 }
+
+/* coopsim sensitivity: the design's blocks are the points and its rows the worlds
+ * of the worker ranks' plans (coop_sens_work): Morris, Sobol' with a paired effect
+ * (two worlds per row), and an analytic test function (rank 0 alone); coopsim
+ * infer is refused (docs/INFERENCE.md says why). */
+Test(mpi_e2e, sensitivity_is_byte_identical, .timeout = 120)
+{
+    if (!mpi_env())
+        return;
+    compare("sensitivity tests/data/sens_small.cfg", "");
+    char tmp[64], cmd[512];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(cmd, sizeof cmd, "sed 's/method = \"morris\";/method = \"sobol\";/; /levels = 4;/d; "
+             "s/outputs = \\[ \"others_coop_target\"/outputs = [ \"effect:others_coop_target\"/' "
+             "tests/data/sens_small.cfg > %s/sobol.cfg", tmp);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/sobol.cfg", tmp);
+    cr_assert(e2e_file_has(cmd, "\"effect:others_coop_target\""), "sed failed");
+    snprintf(cmd, sizeof cmd, "sensitivity %s/sobol.cfg", tmp);
+    compare(cmd, "--replicates 6");
+    compare("sensitivity tests/data/sens_ishigami.cfg", "");
+    e2e_result *r = mpi_run(2, "infer configs/infer/coin.cfg -o %s/infer", tmp);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "coopsim infer runs on one process"), "%s", r->err);
+    e2e_rmrf(tmp);
+}

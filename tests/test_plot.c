@@ -674,10 +674,18 @@ Test(plot, validation_results)
                            "1),1,0,0,0,0.5,0.5,false,0.75,"),
               "%s", text);
     cr_expect(strstr(text, "\n12.9,combined,combined,combined score,"), "%s", text);
+    /* each target's baseline score, for its cross: tau against a random order 0.5;
+     * no motivator in val_small, so no no_role baseline (NA) */
+    cr_expect(strstr(text, ",tolerance_text,pass_text,baseline_score\n"), "%.300s", text);
+    cr_expect(strstr(text, ",tau_signed,target,") && strstr(strstr(text, ",tau_signed,target,"),
+                                                          ",no,0.5\n"), "%s", text);
+    cr_expect(strstr(strstr(text, ",leader_enhanced_year,"), ",NA\n"), "%s", text);
     cr_expect_null(strstr(text, "the target's units"), "a target without a description: %s",
                    text);
     snprintf(path, sizeof path, "%s/figures/validation.gp", dir);
     e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "using (column('baseline_score')):'row' with points pt 2"), "%.3000s",
+              text);
     cr_expect(strstr(text, "2 of 9 targets within tolerance; combined score 0.31 fails "
                            "(needs 0.5)\\nval_small, seed 3, 4 replicates"),
               "%.1500s", text);
@@ -724,6 +732,8 @@ Test(plot, calibration_sweep_figure)
         const char *start = l;
         while (start > text && start[-1] != '\n')
             start--;
+        if (memchr(start, ',', (size_t)(l - start))) /* the status column's "combined" */
+            continue;
         const char *c = l + 10; /* observed,simulated_mean,ci_lo,ci_hi,score */
         for (int k = 0; k < 4; k++)
             c = strchr(c, ',') + 1;
@@ -750,5 +760,74 @@ Test(plot, calibration_sweep_figure)
     char title[128];
     snprintf(title, sizeof title, "best point %ld (score %.3f) ringed", best, top);
     cr_expect(strstr(text, title), "%s not in the title", title);
+    e2e_rmrf(tmp);
+}
+
+/* The inference figures with two inferred parameters (tests/data/infer_pairs.cfg):
+ * `pairs`, the last generation's particles over generation 0's (the heaviest
+ * particle the largest dot), and `predictive`, each target's observed value
+ * against each model's interval, with the values of predictive.csv. */
+Test(plot, inference_pairs_and_predictive, .timeout = 120)
+{
+    char tmp[64], dir[256], path[512], text[1 << 16];
+    plot_written("infer tests/data/infer_pairs.cfg", "pairs", tmp, dir, sizeof dir);
+    looks blue = {BLUE, 0.004, 0}, green = {GREEN, 0.002, 0};
+    check_figure(dir, "pairs", &blue);
+    check_figure(dir, "predictive", &green);
+
+    /* pairs: the uniform model's (A.p, B.p), prior rows (generation flag 0, size
+     * 0.35) then posterior rows (flag 1) sized 0.4 + 1.6 sqrt(w / w_max): the
+     * heaviest exactly 2, none below 0.4; the fair model fixes A.p: no panel */
+    snprintf(path, sizeof path, "%s/figures/posterior_pairs.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "# model uniform, actors.B.rule_params.p against "
+                           "actors.A.rule_params.p\n"), "%.200s", text);
+    cr_expect_null(strstr(text, "# model fair"));
+    int prior = 0, posterior = 0, biggest = 0, flag;
+    double x, y, size;
+    for (char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        if (sscanf(l, "%lf,%lf,%lf,%d", &x, &y, &size, &flag) != 4)
+            continue;
+        cr_expect(x >= 0 && x <= 1 && y >= 0 && y <= 1, "%.60s", l);
+        if (flag == 0) {
+            prior++;
+            cr_expect(size == 0.35, "%g", size);
+        } else {
+            cr_expect(prior > 0, "a posterior row before the prior's");
+            posterior++;
+            cr_expect(size >= 0.4 && size <= 2.0 + 1e-12, "%g", size);
+            biggest += fabs(size - 2.0) < 1e-9;
+        }
+    }
+    cr_expect(prior > 0 && posterior > 0 && biggest >= 1, "%d %d %d", prior, posterior, biggest);
+
+    /* predictive: a block per target, a row per model with predictive.csv's values */
+    snprintf(path, sizeof path, "%s/predictive.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[512], row[256];
+    snprintf(path, sizeof path, "%s/figures/predictive_checks.csv", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "# target actors.A.coop_rate\n") &&
+              strstr(text, "# target actors.B.coop_rate\n"), "%.300s", text);
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        char model[32], target[64], in[8];
+        double obs, mean, sd, q[3], pb;
+        if (sscanf(line, "%31[^,],%63[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%7s", model, target, &obs,
+                   &mean, &sd, &q[0], &q[1], &q[2], &pb, in) != 10)
+            continue;
+        snprintf(row, sizeof row, ",%s,%.10g,%.10g,%.10g,%.10g,%d\n", model, obs, q[0], q[1],
+                 q[2], strcmp(in, "true") == 0);
+        cr_expect(strstr(text, row), "no row %s in %s", row, text);
+        rows++;
+    }
+    fclose(f);
+    cr_expect(rows == 4, "%d rows", rows); /* 2 models x 2 targets */
+    snprintf(path, sizeof path, "%s/figures/predictive.gp", dir);
+    e2e_slurp(path, text, sizeof text);
+    cr_expect(strstr(text, "set arrow from 0.35, graph 0 to 0.35, graph 1 nohead"), "%.2000s",
+              text);
+    cr_expect(strstr(text, "set ytics (\"uniform\" 1, \"fair\" 2)"), "%.2000s", text);
     e2e_rmrf(tmp);
 }

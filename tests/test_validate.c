@@ -161,7 +161,7 @@ Test(validate, replicate_metrics_by_hand)
         coop_acc_add(&acc[t], y[t]);
     }
     coop_validation_row rows[COOP_V_N + 1];
-    coop_validate_summarise(&v, acc, rows);
+    coop_validate_summarise(&v, acc, NULL, NULL, rows);
     cr_expect(eq(dbl, rows[COOP_V_LEADER_FIRST].mean, 0.5));
     cr_expect(eq(dbl, rows[COOP_V_LEADER_FIRST].score, 0.5));
     cr_expect(eq(int, rows[COOP_V_LEADER_FIRST].pass, 1));
@@ -204,7 +204,8 @@ Test(validate, e2e_writes_the_table)
     e2e_slurp(path, buf, sizeof buf);
     size_t hl = strlen(coop_validate_csv_header);
     cr_expect(eq(int, strncmp(buf, "target,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,"
-                                   "pass\n", hl + 1), 0), "%s", buf);
+                                   "pass,status,baseline,baseline_mean,baseline_score,skill\n",
+                              hl + 1), 0), "%s", buf);
     int lines = 0;
     for (char *p = buf; *p; p++)
         lines += *p == '\n';
@@ -365,6 +366,279 @@ Test(validate, e2e_bad_group_names_file_and_line)
     char want[200];
     snprintf(want, sizeof want, "%s:17: validation.states = \"X\": no actor", path);
     cr_expect_not_null(strstr(r->err, want), "%s", r->err);
+    e2e_rmrf(dir);
+}
+
+/* ---- chance baselines, statuses and skill ---- */
+
+/* Every permutation of the n dates of sg and fo (the same permutation of both)
+ * assigned to the states, through the metric code: the mean of each order metric. */
+static void permute(const coop_validation *v, double *sg, double *fo, int k, double *sum,
+                    long *count)
+{
+    int n = v->n_states;
+    if (k == n) {
+        double en[COOP_V_MAX_STATES], out[COOP_V_N];
+        for (int i = 0; i < n; i++)
+            en[i] = INFINITY;
+        coop_validate_orders(v, sg, fo, en, 2010.0, out);
+        for (int t = 0; t < COOP_V_N; t++)
+            sum[t] += out[t];
+        ++*count;
+        return;
+    }
+    for (int i = k; i < n; i++) {
+        double a = sg[k], b = fo[k];
+        sg[k] = sg[i], fo[k] = fo[i], sg[i] = a, fo[i] = b;
+        permute(v, sg, fo, k + 1, sum, count);
+        sg[i] = sg[k], fo[i] = fo[k], sg[k] = a, fo[k] = b;
+    }
+}
+
+Test(validate, chance_of_a_random_order_is_exact)
+{
+    /* val_small: states A, B, C, D; early A and B, blocked D, late C.  order_signed
+     * under a random order: C last (1/4) and D last of the other three (1/3): 1/12
+     * without ties; with dates (2001, 2001, 2002, 2003) A and B must get the two
+     * 2001s (2 of the 24 orders): 1/12 again; with (2001, 2002, 2002, 2003) no order
+     * puts D strictly after both early states and before C: 0. */
+    coop_config cfg;
+    load_ok("tests/data/val_small.cfg", NULL, 0, &cfg);
+    coop_validation v;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
+    static const double sgs[][4] = {{2001, 2002, 2005, 2003}, {2001, 2001, 2002, 2003},
+                                    {2001, 2002, 2002, 2003}, {2001, 2010, 2010, 2003},
+                                    {2004, 2001, 2004, 2001}};
+    static const double by_hand[] = {1.0 / 12, 1.0 / 12, 0.0, -1, -1};
+    static const double fo[] = {2003, 2003, 2010, 2007}; /* ties and a never */
+    for (size_t c = 0; c < sizeof sgs / sizeof *sgs; c++) {
+        double sg[4], f[4], sum[COOP_V_N] = {0}, ch[COOP_V_N];
+        memcpy(sg, sgs[c], sizeof sg);
+        memcpy(f, fo, sizeof f);
+        long count = 0;
+        permute(&v, sg, f, 0, sum, &count);
+        cr_assert(eq(long, count, 24));
+        coop_validate_orders_chance(&v, sgs[c], fo, ch);
+        static const int ts[] = {COOP_V_TAU_SIGNED, COOP_V_TAU_IN_FORCE, COOP_V_ORDER_SIGNED,
+                                 COOP_V_LATE_DELAY};
+        for (int i = 0; i < 4; i++)
+            cr_expect(epsilon_eq(dbl, sum[ts[i]] / 24, ch[ts[i]], 1e-12), "case %zu, %s: %g "
+                      "by enumeration, %g", c, coop_validate_target_names[ts[i]],
+                      sum[ts[i]] / 24, ch[ts[i]]);
+        cr_expect(eq(dbl, ch[COOP_V_TAU_SIGNED], 0.0));
+        cr_expect(eq(dbl, ch[COOP_V_LATE_DELAY], 0.0));
+        if (by_hand[c] >= 0)
+            cr_expect(epsilon_eq(dbl, ch[COOP_V_ORDER_SIGNED], by_hand[c], 1e-15), "case %zu",
+                      c);
+        cr_expect(isnan(ch[COOP_V_LEADER_FIRST]) && isnan(ch[COOP_V_DECLINE]));
+    }
+    coop_config_destroy(&cfg);
+}
+
+/* val_small.cfg and its trade table copied into dir, with extra lines added at the
+ * end of the validation group; the copy's path into path. */
+static void val_variant(const char *dir, const char *extra, char *path, size_t size)
+{
+    char buf[1 << 14], t[1 << 12];
+    e2e_slurp("tests/data/val_small.cfg", buf, sizeof buf);
+    e2e_slurp("tests/data/val_trade.csv", t, sizeof t);
+    char *end = strrchr(buf, '}');
+    cr_assert_not_null(end);
+    snprintf(path, size, "%s/val_trade.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(t, f);
+    fclose(f);
+    snprintf(path, size, "%s/val.cfg", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%.*s%s\n%s", (int)(end - buf), buf, extra, end);
+    fclose(f);
+}
+
+Test(validate, statuses_baselines_and_skill)
+{
+    char dir[64], path[160];
+    e2e_tmpdir(dir, sizeof dir);
+    val_variant(dir, "  input_determined = [ \"blocked_not_reached\", \"trade_share_mae\" ];\n"
+                     "  structural = [ \"trade_decline\" ];", path, sizeof path);
+    coop_config cfg;
+    load_ok(path, NULL, 0, &cfg);
+    coop_validation v;
+    coop_err err = {0};
+    cr_assert(eq(int, coop_validation_load(&cfg, &v, &err), COOP_OK), "%s", err.text);
+    cr_expect(eq(int, v.status[COOP_V_BLOCKED], COOP_VS_INPUT));
+    cr_expect(eq(int, v.status[COOP_V_DECLINE], COOP_VS_STRUCTURAL));
+    cr_expect(eq(int, v.status[COOP_V_SHARE_MAE_EXPORTS], COOP_VS_DIAGNOSTIC));
+    cr_expect(eq(int, v.in_combined[COOP_V_BLOCKED] + v.in_combined[COOP_V_SHARE_MAE], 0));
+    cr_expect(eq(int, v.in_combined[COOP_V_DECLINE], 1));
+    cr_expect_not_null(coop_validate_excluded(&v, COOP_V_BLOCKED));
+    cr_expect_not_null(coop_validate_excluded(&v, COOP_V_DECLINE));
+    cr_expect_null(coop_validate_excluded(&v, COOP_V_TAU_SIGNED));
+    /* initial trade 50, 30, 10, 10 of 100 against 4/9, 1/9, 1/18, 7/18: the
+     * replicate_metrics_by_hand shares, MAE 13/90 */
+    cr_expect(ieee_ulp_eq(dbl, v.initial[COOP_V_SHARE_MAE], 13.0 / 90.0, 8));
+
+    /* One replicate of hand_record: its metrics, its chance values, and a no_role
+     * world whose leader reached the enhanced level in 2008 and not first. */
+    coop_record *rec = hand_record(&cfg);
+    double x[COOP_V_N], ch[COOP_V_N], nr[COOP_V_N];
+    coop_validate_replicate(&v, &cfg, rec, x);
+    coop_validate_replicate_chance(&v, &cfg, rec, ch);
+    memcpy(nr, x, sizeof nr);
+    nr[COOP_V_LEADER_FIRST] = 0.0;
+    nr[COOP_V_LEADER_YEAR] = 2008.0;
+    coop_acc acc[COOP_V_N], cha[COOP_V_N], nra[COOP_V_N];
+    memset(acc, 0, sizeof acc), memset(cha, 0, sizeof cha), memset(nra, 0, sizeof nra);
+    for (int t = 0; t < COOP_V_N; t++)
+        coop_acc_add(&acc[t], x[t]), coop_acc_add(&cha[t], ch[t]), coop_acc_add(&nra[t], nr[t]);
+    coop_validation_row rows[COOP_V_N + 1];
+    coop_validate_summarise(&v, acc, cha, nra, rows);
+    /* tau_signed: score (1 + 5/sqrt(30))/2, baseline tau 0 (score 1/2): skill
+     * (score - 1/2) / (1/2) = tau */
+    const coop_validation_row *r = &rows[COOP_V_TAU_SIGNED];
+    cr_expect(eq(str, (char *)r->baseline, "random_order"));
+    cr_expect(eq(dbl, r->baseline_score, 0.5));
+    cr_expect(ieee_ulp_eq(dbl, r->skill, 5.0 / sqrt(30.0), 8));
+    /* order_signed: 1 against 1/12: skill 1 */
+    cr_expect(epsilon_eq(dbl, rows[COOP_V_ORDER_SIGNED].baseline_mean, 1.0 / 12, 1e-15));
+    cr_expect(epsilon_eq(dbl, rows[COOP_V_ORDER_SIGNED].skill, 1.0, 1e-12));
+    /* leader year: 2006 (score 1) against the no_role 2008 (score 1 - 2/6): skill 1;
+     * leader first: 1 against 0 */
+    cr_expect(eq(str, (char *)rows[COOP_V_LEADER_YEAR].baseline, "no_role"));
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_LEADER_YEAR].baseline_score, 2.0 / 3.0, 4));
+    cr_expect(epsilon_eq(dbl, rows[COOP_V_LEADER_YEAR].skill, 1.0, 1e-12));
+    /* the share: the replay equals the initial values (constant trade but one
+     * year): its score equals the baseline's, skill 0 */
+    cr_expect(eq(str, (char *)rows[COOP_V_SHARE_MAE].status, "input-determined"));
+    cr_expect(eq(str, (char *)rows[COOP_V_SHARE_MAE].baseline, "initial_values"));
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_SHARE_MAE].skill, 0.0, 4));
+    /* combined: the mean over the in-combined targets of scores and baseline scores */
+    double s = 0, b = 0;
+    int k = 0;
+    for (int t = 0; t < COOP_V_N; t++)
+        if (v.in_combined[t])
+            s += rows[t].score, b += rows[t].baseline_score, k++;
+    cr_expect(eq(int, k, COOP_V_N - 4)); /* 2 diagnostics, 2 input-determined */
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_N].score, s / k, 4));
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_N].baseline_score, b / k, 4));
+    cr_expect(ieee_ulp_eq(dbl, rows[COOP_V_N].skill, (s / k - b / k) / (1 - b / k), 8));
+    /* without the no_role world its baselines are NaN, and so is the combined one */
+    coop_validate_summarise(&v, acc, cha, NULL, rows);
+    cr_expect(isnan(rows[COOP_V_LEADER_YEAR].baseline_score) && isnan(rows[COOP_V_N].skill));
+    cr_expect(eq(dbl, rows[COOP_V_TAU_SIGNED].baseline_score, 0.5));
+    coop_record_free(rec);
+    coop_config_destroy(&cfg);
+
+    /* a name that is not a target, and a target marked twice: file, line, value */
+    static const char *const bad[] = {"  structural = [ \"trade_fall\" ];",
+                                      "  structural = [ \"tau_signed\" ];\n"
+                                      "  input_determined = [ \"tau_signed\" ];"};
+    static const char *const says[] = {"validation.structural.0 = \"trade_fall\": not a target",
+                                       "validation.structural.0 = \"tau_signed\": marked twice"};
+    for (int i = 0; i < 2; i++) {
+        val_variant(dir, bad[i], path, sizeof path);
+        e2e_result *e = e2e_run("validate %s -o %s/v --quiet", path, dir);
+        cr_expect(eq(int, e->status, 2));
+        char want[256];
+        snprintf(want, sizeof want, "%s:", path);
+        cr_expect_not_null(strstr(e->err, want), "%s", e->err);
+        cr_expect_not_null(strstr(e->err, says[i]), "%s", e->err);
+    }
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_history_baselines, .timeout = 60)
+{
+    /* The historical scenario at 40 replicates: the statuses of its group, a no_role
+     * baseline run on the side (not written as results: outcomes.csv has the
+     * factual world only), each skill from its row, and an input-determined target
+     * refused by coopsim infer. */
+    char dir[64], path[160], buf[1 << 15];
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_result *r = e2e_run("validate configs/eu_ca_history.cfg -o %s/h --quiet "
+                            "--replicates 40", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/h/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect_not_null(strstr(buf, "\nblocked_not_reached,1,1,1,1,1,0.5,true,input-determined,"
+                                   "no_role,1,1,NA\n"), "%s", buf);
+    cr_expect_not_null(strstr(buf, ",structural,no_role,"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "\ntau_signed,1,"), "%s", buf);
+    for (char *line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        char name[64], status[32], base[32];
+        double score, bs, sk;
+        char *f = line + 1;
+        for (int i = 0; i < 5; i++)
+            f = strchr(f, ',') + 1; /* to score */
+        cr_assert(eq(int, sscanf(line + 1, "%63[^,]", name), 1));
+        int got = sscanf(f, "%lf,%*[^,],%*[^,],%31[^,],%31[^,],%*[^,],%lf,%lf", &score, status,
+                         base, &bs, &sk);
+        if (strcmp(name, "blocked_not_reached") == 0) /* baseline score 1: skill NA */
+            continue;
+        cr_assert(eq(int, got, 5), "%s", line);
+        cr_expect(epsilon_eq(dbl, sk, (score - bs) / (1 - bs), 1e-8), "%s", name);
+    }
+    snprintf(path, sizeof path, "%s/h/outcomes.csv", dir);
+    cr_expect(not(e2e_file_has(path, "no_role")));
+    /* infer refuses a structural target */
+    char text[1 << 16], *abs = realpath("configs/data/eu_ca_trade_2013_2017.csv", NULL);
+    cr_assert_not_null(abs);
+    e2e_slurp("configs/eu_ca_history.cfg", text, sizeof text);
+    const char *file = "\"data/eu_ca_trade_2013_2017.csv\"";
+    const char *late = "\"validation.late_delay_years\"";
+    char *tf = strstr(text, file), *tg = strstr(text, late);
+    cr_assert(tf && tg && tf < tg);
+    snprintf(path, sizeof path, "%s/i.cfg", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    int nf = (int)strlen(file), nl = (int)strlen(late);
+    fprintf(f, "%.*s\"%s\"%.*s\"validation.trade_decline\"%s", (int)(tf - text), text, abs,
+            (int)(tg - tf - nf), tf + nf, tg + nl);
+    fclose(f);
+    free(abs);
+    r = e2e_run("infer %s -o %s/inf --quiet", path, dir);
+    cr_expect(eq(int, r->status, 2), "%s", r->err);
+    cr_expect_not_null(strstr(r->err, "\"validation.trade_decline\": the validation group marks "
+                                      "it structural"), "%s", r->err);
+    e2e_rmrf(dir);
+}
+
+Test(validate, e2e_sweep_baselines_are_the_points, .timeout = 120)
+{
+    /* The calibration search cut to 2 points of 8 replicates: point 0 runs with the
+     * keys of a single point, so its block of validation.csv, no_role baselines
+     * included, equals coopsim validate on the historical scenario at point 0's
+     * values (points.csv, exact). */
+    char dir[64], path[160], buf[1 << 14], head[4096], row[4096], args[8192] = "";
+    e2e_tmpdir(dir, sizeof dir);
+    e2e_result *r = e2e_run("validate configs/calibrate_history.cfg --set sweep.n=2 "
+                            "--replicates 8 -o %s/s --quiet", dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/s/points.csv", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(f && fgets(head, sizeof head, f) && fgets(row, sizeof row, f));
+    fclose(f);
+    head[strcspn(head, "\n")] = row[strcspn(row, "\n")] = '\0';
+    char *hs = NULL, *rs = NULL, *h = strtok_r(head, ",", &hs), *v = strtok_r(row, ",", &rs);
+    while ((h = strtok_r(NULL, ",", &hs)) && (v = strtok_r(NULL, ",", &rs)))
+        snprintf(args + strlen(args), sizeof args - strlen(args), " --set %s=%s", h, v);
+    r = e2e_run("validate configs/eu_ca_history.cfg --replicates 8 -o %s/one --quiet%s", dir,
+                args);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(path, sizeof path, "%s/s/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    char want[1 << 13] = "", *line = strchr(buf, '\n');
+    for (; line && line[1]; line = strchr(line + 1, '\n'))
+        if (strncmp(line + 1, "0,", 2) == 0) /* point 0's rows without the point */
+            snprintf(want + strlen(want), sizeof want - strlen(want), "%.*s\n",
+                     (int)strcspn(line + 3, "\n"), line + 3);
+    snprintf(path, sizeof path, "%s/one/validation.csv", dir);
+    e2e_slurp(path, buf, sizeof buf);
+    cr_expect(eq(str, want, strchr(buf, '\n') + 1));
+    cr_expect_not_null(strstr(want, "\nleader_enhanced_year,2015,"), "%s", want);
+    cr_expect_null(strstr(want, ",no_role,NA,"), "a no_role baseline missing: %s", want);
     e2e_rmrf(dir);
 }
 

@@ -471,19 +471,50 @@ const char *coop_abc_stop_name(coop_abc_stop s)
     return "?";
 }
 
+/* Whether the run stops after generation g (tolerance eps, used simulations so
+ * far), and why. */
+static int stops_after(const coop_abc_spec *s, double eps, int g, long long used,
+                       coop_abc_stop *why)
+{
+    if (!(eps <= s->min_tolerance || g + 1 >= s->max_generations || used >= s->max_simulations))
+        return 0;
+    *why = eps <= s->min_tolerance       ? COOP_ABC_MIN_TOLERANCE
+           : g + 1 >= s->max_generations ? COOP_ABC_MAX_GENERATIONS
+                                         : COOP_ABC_MAX_SIMULATIONS;
+    return 1;
+}
+
 int coop_abc_run(const coop_abc_spec *s, coop_abc_sim_fn sim, void *sim_ctx,
                  coop_abc_gen_fn on_gen, void *gen_ctx, coop_abc_gen **last,
                  coop_abc_stop *why, coop_err *err)
 {
+    return coop_abc_run_from(s, NULL, 0, sim, sim_ctx, on_gen, gen_ctx, last, why, err);
+}
+
+int coop_abc_run_from(const coop_abc_spec *s, coop_abc_gen *start, long long used,
+                      coop_abc_sim_fn sim, void *sim_ctx, coop_abc_gen_fn on_gen, void *gen_ctx,
+                      coop_abc_gen **last, coop_abc_stop *why, coop_err *err)
+{
     *last = NULL;
     int status = coop_abc_check(s, err);
-    if (status != COOP_OK)
+    if (status != COOP_OK) {
+        coop_abc_gen_free(start);
         return status;
+    }
     int stride = max_params(s);
     coop_abc_gen *prev = NULL, *cur = NULL;
-    long long used = 0;
     double eps = INFINITY;
-    for (int g = 0;; g++) {
+    int g0 = 0;
+    if (start) { /* generation start->generation is done: stop, or go on from it */
+        if (stops_after(s, start->tolerance, start->generation, used, why)) {
+            *last = start;
+            return COOP_OK;
+        }
+        eps = coop_abc_next_tolerance(s, start);
+        prev = start;
+        g0 = start->generation + 1;
+    }
+    for (int g = g0;; g++) {
         cur = coop_abc_gen_alloc(s->n_particles, stride, s->n_models);
         if (!cur) {
             status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
@@ -511,13 +542,8 @@ int coop_abc_run(const coop_abc_spec *s, coop_abc_sim_fn sim, void *sim_ctx,
             break;
         coop_abc_gen_free(prev);
         prev = NULL;
-        if (eps <= s->min_tolerance || g + 1 >= s->max_generations ||
-            used >= s->max_simulations) {
-            *why = eps <= s->min_tolerance   ? COOP_ABC_MIN_TOLERANCE
-                   : g + 1 >= s->max_generations ? COOP_ABC_MAX_GENERATIONS
-                                                 : COOP_ABC_MAX_SIMULATIONS;
+        if (stops_after(s, eps, g, used, why))
             break;
-        }
         eps = coop_abc_next_tolerance(s, cur);
         prev = cur;
         cur = NULL;

@@ -386,9 +386,12 @@ static int close_synced(FILE *f)
     return (fclose(f) != 0 || bad) ? -1 : 0;
 }
 
-/* Runs the sampler with the files of w open; writes the summary into dir. */
+/* Runs the sampler with the files of w open, from generation start->generation
+ * on (NULL: from the beginning; taken), `used` simulations so far; writes the
+ * summary into dir. */
 static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
-                  writer *w, const char *dir, coop_err *err)
+                  writer *w, const char *dir, coop_abc_gen *start, long long used,
+                  coop_err *err)
 {
     int threads = coop_experiment_threads(opts->threads);
     coop_abc_model models[COOP_ABC_MAX_MODELS];
@@ -404,7 +407,10 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     coop_abc_gen *last = NULL;
     coop_abc_stop why = COOP_ABC_MAX_GENERATIONS;
     if (!st)
-        st = coop_abc_run(&spec, infer_sim, &sc, write_gen, w, &last, &why, err);
+        st = coop_abc_run_from(&spec, start, used, infer_sim, &sc, write_gen, w, &last, &why,
+                               err);
+    else
+        coop_abc_gen_free(start);
     if (st) {
         ctx_free(&sc);
         return st;
@@ -433,18 +439,45 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     return st;
 }
 
+/* The files' first rows: their headers, or with resume_dir the complete
+ * generations of the interrupted run there (*start its last, *used its
+ * simulations; NULL and 0 when it finished none). */
+static int begin_files(writer *w, const char *resume_dir, coop_abc_gen **start, long long *used,
+                       coop_err *err)
+{
+    *start = NULL;
+    *used = 0;
+    int st = resume_dir ? coop_infer_read_state(w->inf, resume_dir, start, used, err) : COOP_OK;
+    if (st || !*start) {
+        if (!st)
+            write_headers(w);
+        return st;
+    }
+    if ((st = coop_infer_copy_part(resume_dir, "posterior.csv", w->posterior, err)) ||
+        (st = coop_infer_copy_part(resume_dir, "generations.csv", w->generations, err)) ||
+        (st = coop_infer_copy_part(resume_dir, "models.csv", w->models, err))) {
+        coop_abc_gen_free(*start);
+        *start = NULL;
+        return st;
+    }
+    if (w->progress)
+        fprintf(w->progress, "coopsim: resuming after generation %d (%lld simulations)\n",
+                (*start)->generation, *used);
+    return COOP_OK;
+}
+
 int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
-                     const char *dir, coop_err *err)
+                     const char *dir, const char *resume_dir, coop_err *err)
 {
     int st = COOP_OK;
     writer w = {inf, open_in(dir, "posterior.csv"), open_in(dir, "generations.csv"),
                 open_in(dir, "models.csv"), opts->quiet ? NULL : stderr, opts->stop};
     if (!w.posterior || !w.generations || !w.models)
         st = COOP_FAIL(err, COOP_EIO, "cannot create the inference files in %s", dir);
-    if (!st) {
-        write_headers(&w);
-        st = sample(cfg, inf, opts, &w, dir, err);
-    }
+    coop_abc_gen *start = NULL;
+    long long used = 0;
+    if (!st && !(st = begin_files(&w, resume_dir, &start, &used, err)))
+        st = sample(cfg, inf, opts, &w, dir, start, used, err);
     int bad = close_synced(w.posterior) | close_synced(w.generations) | close_synced(w.models);
     if (!st && bad)
         st = COOP_FAIL(err, COOP_EIO, "cannot write the inference files in %s", dir);

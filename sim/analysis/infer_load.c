@@ -270,6 +270,10 @@ static int load_target(const ictx *c, const config_setting_t *g, int i, coop_inf
             return st;
         inf->use_validation = 1;
     }
+    const char *why = val ? coop_validate_excluded(&inf->validation, t->column) : NULL;
+    if (why)
+        return coop_group_fail(c, g, "%s.metric = \"%s\": %s; leave it out of infer.targets "
+                               "(docs/VALIDATION.md, \"Chance baselines\")", where, metric, why);
     double obs = val ? inf->validation.observed[t->column] : 0.0;
     double scale = val ? inf->validation.range[t->column] : 1.0;
     if ((st = get_num(c, g, where, "observed", obs, !val, -HUGE_VAL, HUGE_VAL, 0, &t->observed)) ||
@@ -448,9 +452,7 @@ int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err)
     int st = coop_group_read(&lc, cfg->source, "infer", 1, &g, err);
     if (!st && !g)
         st = COOP_FAIL(err, COOP_ECONFIG, "%s: no `infer` group: coopsim infer needs the "
-                       "parameters and targets (docs/INFERENCE.md)%s", cfg->source,
-                       config_lookup(&lc, "run") ? "; a results manifest does not carry "
-                       "the group: run the configuration it came from" : "");
+                       "parameters and targets (docs/INFERENCE.md)", cfg->source);
     else if (!st)
         st = load_group(&c, g, inf);
     config_destroy(&lc);

@@ -31,10 +31,28 @@ const char *const coop_validate_target_names[COOP_V_N] = {
     "trade_share_mae_exports", "trade_decline",
 };
 
-const char coop_validate_csv_header[] =
-    "target,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass";
+const char *const coop_validate_status_names[4] = {"scored", "diagnostic", "input-determined",
+                                                   "structural"};
+
+const char *const coop_validate_baseline_names[3] = {"random_order", "initial_values",
+                                                     "no_role"};
+
+/* Chance for the order targets about the states other than the role's holder;
+ * the model without the role for the targets about its holder (the leader) and
+ * for the rest; the initial values for the trade shares (docs/VALIDATION.md). */
+const int coop_validate_baseline_of[COOP_V_N] = {
+    COOP_VB_RANDOM_ORDER, COOP_VB_RANDOM_ORDER, COOP_VB_RANDOM_ORDER, /* taus, order_signed */
+    COOP_VB_NO_ROLE,      COOP_VB_NO_ROLE,                            /* the leader's two */
+    COOP_VB_NO_ROLE,                                                  /* blocked */
+    COOP_VB_RANDOM_ORDER,                                             /* late_delay_years */
+    COOP_VB_INITIAL,      COOP_VB_INITIAL,      COOP_VB_INITIAL,      /* trade shares */
+    COOP_VB_NO_ROLE,                                                  /* trade_decline */
+};
+
+#define ROW_TAIL "score,tolerance,pass,status,baseline,baseline_mean,baseline_score,skill"
+const char coop_validate_csv_header[] = "target,observed,simulated_mean,ci_lo,ci_hi," ROW_TAIL;
 const char coop_validate_csv_header_point[] =
-    "point,target,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass";
+    "point,target,observed,simulated_mean,ci_lo,ci_hi," ROW_TAIL;
 
 /* ---------------------------------------------------------------- metrics */
 
@@ -97,18 +115,35 @@ static double window_mean(const coop_config *cfg, const coop_record *rec, int t,
     return k ? s / (double)k : NAN;
 }
 
-void coop_validate_replicate(const coop_validation *v, const coop_config *cfg,
-                             const coop_record *rec, double out[COOP_V_N])
+/* The states' shares of trade tr[] (their sum: total) against the three observed
+ * shares into out (left alone when there is no trade). */
+static void share_maes(const coop_validation *v, double *tr, double total, double out[COOP_V_N])
 {
-    int n = v->n_states;
+    if (!(total > 0))
+        return;
+    for (int i = 0; i < v->n_states; i++)
+        tr[i] /= total;
+    for (int f = 0; f < 3; f++)
+        out[COOP_V_SHARE_MAE + f] = coop_validate_mae(tr, v->obs_share[f], (size_t)v->n_states);
+}
+
+/* Each state's signing, in-force and enhanced dates (never: end, end, INFINITY). */
+static void state_dates(const coop_validation *v, const coop_config *cfg, const coop_record *rec,
+                        double *sg, double *fo, double *en)
+{
     size_t nl = rec->n_levels;
-    double sg[COOP_V_MAX_STATES], fo[COOP_V_MAX_STATES], en[COOP_V_MAX_STATES];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < v->n_states; i++) {
         const int *ms = rec->milestone + (size_t)v->tie[i] * nl;
         sg[i] = coop_validate_milestone_date(cfg, ms[v->signed_level]);
         fo[i] = coop_validate_milestone_date(cfg, ms[v->in_force_level]);
         en[i] = ms[v->enhanced_level] < 0 ? INFINITY : coop_config_date(cfg, ms[v->enhanced_level]);
     }
+}
+
+void coop_validate_orders(const coop_validation *v, const double *sg, const double *fo,
+                          const double *en, double end, double out[COOP_V_N])
+{
+    int n = v->n_states;
     out[COOP_V_TAU_SIGNED] = coop_validate_kendall_tau_b(v->obs_signed, sg, (size_t)n);
     out[COOP_V_TAU_IN_FORCE] = coop_validate_kendall_tau_b(v->obs_in_force, fo, (size_t)n);
 
@@ -127,11 +162,51 @@ void coop_validate_replicate(const coop_validation *v, const coop_config *cfg,
         if (i != v->leader && en[i] <= en[v->leader])
             first = 0;
     out[COOP_V_LEADER_FIRST] = first;
-    out[COOP_V_LEADER_YEAR] = isfinite(en[v->leader]) ? en[v->leader] : cfg->end;
+    out[COOP_V_LEADER_YEAR] = isfinite(en[v->leader]) ? en[v->leader] : end;
+    out[COOP_V_LATE_DELAY] = v->n_early ? sg[v->late] - early_sum / v->n_early : NAN;
+}
 
+void coop_validate_orders_chance(const coop_validation *v, const double *sg,
+                                 const double *fo, double out[COOP_V_N])
+{
+    (void)fo; /* tau-b's expectation is 0 whatever the dates */
+    int n = v->n_states, k = v->n_early;
+    for (int t = 0; t < COOP_V_N; t++)
+        out[t] = NAN;
+    out[COOP_V_TAU_SIGNED] = out[COOP_V_TAU_IN_FORCE] = n >= 2 ? 0.0 : NAN;
+    out[COOP_V_LATE_DELAY] = k ? 0.0 : NAN;
+    /* order_signed: the late state gets date l, the blocked one date b < l, and the
+     * k early ones k distinct dates of the c below b: c (c-1) ... (c-k+1) ways;
+     * over the n (n-1) ... (n-k-1) assignments of dates to the k + 2 states */
+    double good = 0, all = 1;
+    for (int j = 0; j < k + 2; j++)
+        all *= n - j;
+    for (int l = 0; l < n; l++)
+        for (int b = 0; b < n; b++) {
+            if (b == l || !(sg[b] < sg[l]))
+                continue;
+            int c = 0;
+            for (int i = 0; i < n; i++)
+                c += i != b && i != l && sg[i] < sg[b];
+            double ways = 1;
+            for (int j = 0; j < k; j++)
+                ways *= c - j > 0 ? c - j : 0;
+            good += ways;
+        }
+    out[COOP_V_ORDER_SIGNED] = all > 0 ? good / all : NAN;
+}
+
+void coop_validate_replicate(const coop_validation *v, const coop_config *cfg,
+                             const coop_record *rec, double out[COOP_V_N])
+{
+    int n = v->n_states;
+    double sg[COOP_V_MAX_STATES], fo[COOP_V_MAX_STATES], en[COOP_V_MAX_STATES];
+    state_dates(v, cfg, rec, sg, fo, en);
+    coop_validate_orders(v, sg, fo, en, cfg->end, out);
+
+    size_t nl = rec->n_levels;
     int bstep = rec->milestone[(size_t)v->tie[v->blocked] * nl + (size_t)v->blocked_level];
     out[COOP_V_BLOCKED] = !(bstep >= 0 && coop_config_date(cfg, bstep) < v->blocked_by - 1e-9);
-    out[COOP_V_LATE_DELAY] = v->n_early ? sg[v->late] - early_sum / v->n_early : NAN;
 
     for (int k = COOP_V_SHARE_MAE; k <= COOP_V_DECLINE; k++)
         out[k] = NAN;
@@ -144,19 +219,66 @@ void coop_validate_replicate(const coop_validation *v, const coop_config *cfg,
         y0 += window_mean(cfg, rec, v->tie[i], v->observable, v->decline_from, v->decline_from + 1);
         y1 += window_mean(cfg, rec, v->tie[i], v->observable, v->decline_to, v->decline_to + 1);
     }
-    if (total > 0) {
-        for (int i = 0; i < n; i++)
-            tr[i] /= total;
-        for (int f = 0; f < 3; f++)
-            out[COOP_V_SHARE_MAE + f] = coop_validate_mae(tr, v->obs_share[f], (size_t)n);
-    }
+    share_maes(v, tr, total, out);
     out[COOP_V_DECLINE] = y0 > 0 ? y1 / y0 - 1 : NAN;
 }
 
+void coop_validate_replicate_chance(const coop_validation *v, const coop_config *cfg,
+                                    const coop_record *rec, double out[COOP_V_N])
+{
+    double sg[COOP_V_MAX_STATES], fo[COOP_V_MAX_STATES], en[COOP_V_MAX_STATES];
+    state_dates(v, cfg, rec, sg, fo, en);
+    coop_validate_orders_chance(v, sg, fo, out);
+}
+
+double coop_validate_score(const coop_validation *v, int t, double mean)
+{
+    return isnan(mean) ? NAN : fmax(0.0, 1.0 - fabs(mean - v->observed[t]) / v->range[t]);
+}
+
+const char *coop_validate_excluded(const coop_validation *v, int t)
+{
+    if (v->status[t] == COOP_VS_INPUT)
+        return "the validation group marks it input-determined (it follows from an input, "
+               "whatever the parameters)";
+    if (v->status[t] == COOP_VS_STRUCTURAL)
+        return "the validation group marks it structural (the model cannot produce it, so it "
+               "would steer the posterior by a misspecification)";
+    return NULL;
+}
+
+/* The baseline's mean of target t: the accumulated chance or no-role metric, or
+ * the initial values' (NaN when not available). */
+static double baseline_mean(const coop_validation *v, int t, const coop_acc *chance,
+                            const coop_acc *no_role)
+{
+    const coop_acc *a = NULL;
+    switch (coop_validate_baseline_of[t]) {
+    case COOP_VB_INITIAL:
+        return v->initial[t];
+    case COOP_VB_RANDOM_ORDER:
+        a = chance ? &chance[t] : NULL;
+        break;
+    default:
+        a = no_role ? &no_role[t] : NULL;
+    }
+    if (!a)
+        return NAN;
+    coop_summary s;
+    coop_acc_summary(a, &s);
+    return s.mean;
+}
+
+static double skill(double score, double base)
+{
+    return isnan(score) || isnan(base) || base >= 1.0 ? NAN : (score - base) / (1.0 - base);
+}
+
 void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V_N],
+                             const coop_acc chance[COOP_V_N], const coop_acc no_role[COOP_V_N],
                              coop_validation_row rows[COOP_V_N + 1])
 {
-    double sum = 0;
+    double sum = 0, bsum = 0;
     int k = 0;
     for (int t = 0; t < COOP_V_N; t++) {
         coop_summary s;
@@ -167,10 +289,16 @@ void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V
         r->mean = s.mean, r->ci_lo = s.ci_lo, r->ci_hi = s.ci_hi;
         r->tolerance = v->tolerance[t];
         double d = fabs(s.mean - v->observed[t]);
-        r->score = isnan(s.mean) ? NAN : fmax(0.0, 1.0 - d / v->range[t]);
+        r->score = coop_validate_score(v, t, s.mean);
         r->pass = isnan(s.mean) ? -1 : d <= v->tolerance[t] + 1e-12;
+        r->status = coop_validate_status_names[v->status[t]];
+        r->baseline = coop_validate_baseline_names[coop_validate_baseline_of[t]];
+        r->baseline_mean = baseline_mean(v, t, chance, no_role);
+        r->baseline_score = coop_validate_score(v, t, r->baseline_mean);
+        r->skill = skill(r->score, r->baseline_score);
         if (v->in_combined[t]) {
             sum += isnan(r->score) ? 0.0 : r->score; /* an undefined target scores 0 */
+            bsum += r->baseline_score;                /* NaN when a baseline is missing */
             k++;
         }
     }
@@ -181,6 +309,10 @@ void coop_validate_summarise(const coop_validation *v, const coop_acc acc[COOP_V
     c->ci_lo = c->ci_hi = NAN;
     c->tolerance = 0.5;
     c->pass = isnan(c->mean) ? -1 : c->mean >= 0.5;
+    c->status = "combined";
+    c->baseline = "mixed";
+    c->baseline_mean = c->baseline_score = k ? bsum / k : NAN;
+    c->skill = skill(c->score, c->baseline_score);
 }
 
 /* ---------------------------------------------------------------- the group */
@@ -371,8 +503,73 @@ static void defaults(coop_validation *v)
     static const double tol[COOP_V_N] = {0.5, 0.5, 0.5, 0.5, 3.0, 0.5, 4.0, 0.05, 0.05, 0.05, 0.15};
     for (int t = 0; t < COOP_V_N; t++) {
         v->tolerance[t] = tol[t];
-        v->in_combined[t] = t != COOP_V_SHARE_MAE_IMPORTS && t != COOP_V_SHARE_MAE_EXPORTS;
+        v->status[t] = t == COOP_V_SHARE_MAE_IMPORTS || t == COOP_V_SHARE_MAE_EXPORTS
+                           ? COOP_VS_DIAGNOSTIC
+                           : COOP_VS_SCORED;
     }
+}
+
+/* The observed value of every target; early_mean: the early states' mean signing date. */
+static void set_observed(coop_validation *v, double early_mean)
+{
+    v->observed[COOP_V_TAU_SIGNED] = v->observed[COOP_V_TAU_IN_FORCE] = 1.0;
+    v->observed[COOP_V_ORDER_SIGNED] = v->observed[COOP_V_LEADER_FIRST] = 1.0;
+    v->observed[COOP_V_LEADER_YEAR] = v->obs_leader_year;
+    v->observed[COOP_V_BLOCKED] = 1.0;
+    v->observed[COOP_V_LATE_DELAY] = v->obs_signed[v->late] - early_mean;
+    v->observed[COOP_V_SHARE_MAE] = v->observed[COOP_V_SHARE_MAE_IMPORTS] = 0.0;
+    v->observed[COOP_V_SHARE_MAE_EXPORTS] = 0.0;
+    v->observed[COOP_V_DECLINE] = v->obs_decline;
+}
+
+/* A target's index by name, or -1. */
+static int target_index(const char *name)
+{
+    for (int k = 0; k < COOP_V_N; k++)
+        if (name && strcmp(name, coop_validate_target_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+/* validation.input_determined and validation.structural: lists of target names
+ * (optional); then which targets the combined score takes. */
+static int load_status(const vctx *c, const config_setting_t *g, coop_validation *v)
+{
+    static const char *const key[2] = {"input_determined", "structural"};
+    static const int status[2] = {COOP_VS_INPUT, COOP_VS_STRUCTURAL};
+    for (int k = 0; k < 2; k++) {
+        const config_setting_t *s = config_setting_get_member(g, key[k]);
+        if (s && !config_setting_is_aggregate(s))
+            return coop_group_fail(c, s, "validation.%s must list target names", key[k]);
+        for (int i = 0; s && i < config_setting_length(s); i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            const char *nm = config_setting_get_string(e);
+            int t = target_index(nm);
+            if (t < 0)
+                return coop_group_fail(c, e, "validation.%s.%d = \"%s\": not a target (allowed: "
+                                       "the rows of validation.csv but combined, "
+                                       "docs/VALIDATION.md)", key[k], i, nm ? nm : "");
+            if (v->status[t] == COOP_VS_INPUT || v->status[t] == COOP_VS_STRUCTURAL)
+                return coop_group_fail(c, e, "validation.%s.%d = \"%s\": marked twice", key[k],
+                                       i, nm);
+            v->status[t] = status[k];
+        }
+    }
+    for (int t = 0; t < COOP_V_N; t++)
+        v->in_combined[t] = v->status[t] == COOP_VS_SCORED || v->status[t] == COOP_VS_STRUCTURAL;
+    return COOP_OK;
+}
+
+/* The metrics of the initial values (the COOP_VB_INITIAL baselines): the trade
+ * shares of the ties' initial observables. */
+static void initial_values(const coop_config *cfg, coop_validation *v)
+{
+    double tr[COOP_V_MAX_STATES], total = 0;
+    for (int t = 0; t < COOP_V_N; t++)
+        v->initial[t] = NAN;
+    for (int i = 0; i < v->n_states; i++)
+        total += tr[i] = cfg->ties[v->tie[i]].obs0[v->observable];
+    share_maes(v, tr, total, v->initial);
 }
 
 static void ranges(coop_validation *v)
@@ -481,10 +678,7 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
         for (int i = 0; i < config_setting_length(tg); i++) {
             const config_setting_t *e = config_setting_get_elem(tg, (unsigned)i);
             const char *nm = config_setting_name(e);
-            int t = -1;
-            for (int k = 0; k < COOP_V_N; k++)
-                if (strcmp(nm, coop_validate_target_names[k]) == 0)
-                    t = k;
+            int t = target_index(nm);
             double x = coop_group_number(e);
             if (t < 0 || !(x > 0))
                 return coop_group_fail(c, e,
@@ -494,15 +688,11 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
             v->tolerance[t] = x;
         }
     }
+    if ((st = load_status(c, g, v)))
+        return st;
     ranges(v);
-    v->observed[COOP_V_TAU_SIGNED] = v->observed[COOP_V_TAU_IN_FORCE] = 1.0;
-    v->observed[COOP_V_ORDER_SIGNED] = v->observed[COOP_V_LEADER_FIRST] = 1.0;
-    v->observed[COOP_V_LEADER_YEAR] = v->obs_leader_year;
-    v->observed[COOP_V_BLOCKED] = 1.0;
-    v->observed[COOP_V_LATE_DELAY] = v->obs_signed[v->late] - es / v->n_early;
-    v->observed[COOP_V_SHARE_MAE] = v->observed[COOP_V_SHARE_MAE_IMPORTS] = 0.0;
-    v->observed[COOP_V_SHARE_MAE_EXPORTS] = 0.0;
-    v->observed[COOP_V_DECLINE] = v->obs_decline;
+    initial_values(cfg, v);
+    set_observed(v, es / v->n_early);
     return COOP_OK;
 }
 

@@ -1,7 +1,10 @@
 /* cli.c: the command line of coopsim (README.md, "Command line").
  *
  * `coopsim COMMAND INPUT [options]`: the first argument names the command, the
- * rest is parsed with getopt_long (options may come before or after INPUT).
+ * rest is parsed with getopt_long (options may come before or after INPUT).  The
+ * commands, and the options each accepts, are the help table's (help.c): an
+ * option the command does not take is refused, naming those it takes; an unknown
+ * command or option gets the nearest one suggested (coop_suggest.h).
  * Options that change the configuration (--seed, --replicates, --series) are
  * turned into `--set` overrides here, so that the configuration module checks
  * them exactly like values in the file and the manifest records them. */
@@ -13,141 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coop_fmt.h"
+#include "coop_suggest.h"
+
 #define MAX_THREADS 4096
-
-static const char *const command_names[] = {
-    [COOP_CMD_NONE] = "", [COOP_CMD_RUN] = "run", [COOP_CMD_SWEEP] = "sweep",
-    [COOP_CMD_HYPOTHESIS] = "hypothesis", [COOP_CMD_VALIDATE] = "validate",
-    [COOP_CMD_CHECK] = "check", [COOP_CMD_TOURNAMENT] = "tournament",
-    [COOP_CMD_SENSITIVITY] = "sensitivity",
-    [COOP_CMD_INFER] = "infer",
-    [COOP_CMD_PLOT] = "plot", [COOP_CMD_HELP] = "help",
-    [COOP_CMD_VERSION] = "version",
-};
-
-static const char *const command_args[] = {
-    [COOP_CMD_RUN] = "CONFIG [options]", [COOP_CMD_SWEEP] = "CONFIG [options]",
-    [COOP_CMD_HYPOTHESIS] = "CONFIG [options]", [COOP_CMD_VALIDATE] = "CONFIG [options]",
-    [COOP_CMD_CHECK] = "CONFIG [options]", [COOP_CMD_TOURNAMENT] = "CONFIG [options]",
-    [COOP_CMD_SENSITIVITY] = "CONFIG [options]",
-    [COOP_CMD_INFER] = "CONFIG [options]",
-    [COOP_CMD_PLOT] = "RESULTS_DIR [-o OUT]",
-};
-
-static const char *const command_summary[] = {
-    [COOP_CMD_RUN] = "R replicates of one scenario",
-    [COOP_CMD_SWEEP] = "every point of the config's sweep, R replicates each",
-    [COOP_CMD_HYPOTHESIS] = "paired factual/counterfactual (and placebo) experiment",
-    [COOP_CMD_VALIDATE] = "replay a historical scenario and score it against the record",
-    [COOP_CMD_CHECK] = "validate the configuration; print it fully resolved",
-    [COOP_CMD_TOURNAMENT] = "round robin of the config's strategies -> tournament.csv",
-    [COOP_CMD_SENSITIVITY] = "Morris screening or Sobol' indices -> sensitivity.csv",
-    [COOP_CMD_INFER] = "ABC-SMC posterior of the infer group's parameters (and models)",
-    [COOP_CMD_PLOT] = "figures (PNG) from a results directory",
-};
 
 const char *coop_cli_command_name(coop_command cmd)
 {
-    return command_names[cmd];
+    const coop_command_help *h = coop_cli_help_of(cmd);
+    return h ? h->name : "";
 }
 
+/* The command named name (help and version included), else COOP_CMD_NONE. */
 static coop_command command_of(const char *name)
 {
-    for (int c = COOP_CMD_RUN; c <= COOP_CMD_PLOT; c++)
-        if (strcmp(command_names[c], name) == 0)
-            return (coop_command)c;
-    return COOP_CMD_NONE;
+    const coop_command_help *h = coop_cli_help_named(name);
+    return h ? h->cmd : COOP_CMD_NONE;
 }
 
-static const char options_text[] =
-    "Options:\n"
-    "  -o, --output DIR      results directory (default: results/<experiment name>)\n"
-    "      --seed N          master seed, 0..4294967295 (sets experiment.seed)\n"
-    "      --replicates N    replicates per point, 1..65536 (sets experiment.replicates);\n"
-    "                        hypothesis: `auto` doubles them from experiment.replicates until\n"
-    "                        the primary (1-alpha) CI half-width is below SESOI/4, at most\n"
-    "                        hypothesis.max_replicates (docs/HYPOTHESIS.md)\n"
-    "      --threads N       OpenMP threads, 1..4096 (default: OMP_NUM_THREADS, else all cores)\n"
-    "      --set PATH=VALUE  override any configuration value, e.g.\n"
-    "                        --set actors.KZ.openness=0.7 --set domains.security.T=5\n"
-    "      --series MODE     per-step data kept: none, summary or full (sets output.series)\n"
-    "      --force           replace coopsim's files in an existing results directory\n"
-    "                        (other files there are kept)\n"
-    "      --resume          finish an interrupted sweep\n"
-    "      --posterior DIR   hypothesis: draw each replicate's parameters from the posterior\n"
-    "                        of `coopsim infer` in DIR (docs/INFERENCE.md)\n"
-    "      --quiet           no progress bar\n"
-    "  -h, --help            this help\n";
-
-void coop_cli_usage(FILE *out, coop_command topic)
+/* "unknown command 'NAME' (commands: ...)", with the nearest command suggested. */
+static int unknown_command(const char *name, coop_err *err)
 {
-    if (topic >= COOP_CMD_RUN && topic <= COOP_CMD_PLOT) {
-        fprintf(out, "Usage: coopsim %s %s\n\n%s.\n\n", command_names[topic], command_args[topic],
-                command_summary[topic]);
-        if (topic == COOP_CMD_CHECK)
-            fputs("Loads CONFIG, applies the overrides, checks every value and prints the\n"
-                  "resolved configuration (every key, defaults filled) in libconfig syntax.\n\n",
-                  out);
-        else if (topic == COOP_CMD_RUN)
-            fputs("Runs the replicates of CONFIG in parallel and writes the results directory:\n"
-                  "manifest.cfg, series.csv, ties.csv, population.csv, summary.csv,\n"
-                  "milestones.csv, outcomes.csv (docs/OUTPUT.md).  A CONFIG with a sweep group\n"
-                  "is refused (exit status 2): `coopsim sweep CONFIG` runs its points.  A\n"
-                  "results manifest is refused when another command wrote it (its\n"
-                  "run.subcommand): that command reproduces it.\n\n",
-                  out);
-        else if (topic == COOP_CMD_INFER)
-            fputs("Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC) over\n"
-                  "CONFIG's `infer` group: the parameters' priors, the observed targets, the\n"
-                  "competing models, the population size and the stopping rule\n"
-                  "(docs/INFERENCE.md).  Prints a line per generation (tolerance, simulations,\n"
-                  "acceptance rate, effective sample size, model probabilities) and the\n"
-                  "posterior summary and predictive checks; writes manifest.cfg,\n"
-                  "posterior.csv, generations.csv, models.csv, infer_summary.csv and\n"
-                  "predictive.csv (docs/OUTPUT.md).  --seed N sets the sampler's seed (unless\n"
-                  "infer.seed is given).  Results are identical for any --threads.\n\n",
-                  out);
-        else if (topic == COOP_CMD_SWEEP)
-            fputs("Runs every point of CONFIG's sweep group (docs/CONFIG.md, \"Sweeps\"), R\n"
-                  "replicates each, and streams the results point by point into the results\n"
-                  "directory, with points.csv listing the points.  Ctrl-C (or SIGTERM) stops\n"
-                  "it with every complete point kept; `coopsim sweep DIR/manifest.cfg --resume`\n"
-                  "finishes it with exactly the files an uninterrupted run writes\n"
-                  "(docs/OUTPUT.md, \"Sweeps\").\n\n",
-                  out);
-        else if (topic == COOP_CMD_SENSITIVITY)
-            fputs("Runs the design of CONFIG's sensitivity group (docs/SENSITIVITY.md): Morris\n"
-                  "elementary effects (mu, mu*, sigma) or Sobol' first-order and total indices\n"
-                  "(Saltelli 2010, Jansen 1999) of the chosen outcomes over the parameters'\n"
-                  "ranges, R replicates per design row with common random numbers within a\n"
-                  "block, bootstrap intervals.  Writes sensitivity.csv, sensitivity_design.csv,\n"
-                  "sensitivity_outputs.csv, sensitivity_variance.csv (docs/OUTPUT.md) and\n"
-                  "prints the parameters ranked by ST or mu*.  `function = \"ishigami\"` (or\n"
-                  "\"g\", \"linear\") replaces the simulation by an analytic test function.\n\n",
-                  out);
-        if (topic != COOP_CMD_PLOT)
-            fputs(options_text, out);
-        else
-            fputs("Draws into RESULTS_DIR/figures/ (or OUT), through a temporary folder that\n"
-                  "replaces it only when every figure is drawn (docs/FIGURES.md).\n\n"
-                  "Options:\n"
-                  "  -o, --output OUT      the figures folder (default: RESULTS_DIR/figures)\n"
-                  "      --quiet           print nothing\n",
-                  out);
-        fputs("\nExit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n", out);
-        return;
-    }
-    fputs("coopsim: agent-based simulation of cooperation on networks\n\n"
-          "Usage:\n",
-          out);
-    for (int c = COOP_CMD_RUN; c <= COOP_CMD_PLOT; c++)
-        fprintf(out, "  coopsim %-10s %-17s %s\n", command_names[c], command_args[c],
-                command_summary[c]);
-    fputs("  coopsim --help | --version\n\n", out);
-    fputs(options_text, out);
-    fputs("\n`coopsim COMMAND --help` describes one command.  Documentation: README.md, docs/.\n"
-          "Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.\n",
-          out);
+    char list[256] = "", hint[COOP_SUGGEST_MAX + 32];
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        coop_fmt_cat(list, sizeof list, "%s%s", i ? ", " : "", coop_cli_help[i].name);
+    return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: %s)%s", name, list,
+                     coop_suggest_hint(hint, sizeof hint, name, list));
 }
 
 static int add_override(coop_cli *cli, coop_err *err, const char *fmt, const char *a,
@@ -199,24 +93,173 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-enum { OPT_SEED = 256, OPT_REPLICATES, OPT_THREADS, OPT_SET, OPT_SERIES, OPT_FORCE,
-       OPT_RESUME, OPT_QUIET, OPT_VERSION, OPT_POSTERIOR };
+/* getopt_long's codes: 'o' and 'h' for the options with a short form, else
+ * OPT_BASE + the coop_option. */
+enum { OPT_BASE = 256 };
 
 static const struct option long_options[] = {
     {"output", required_argument, NULL, 'o'},
-    {"seed", required_argument, NULL, OPT_SEED},
-    {"replicates", required_argument, NULL, OPT_REPLICATES},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"set", required_argument, NULL, OPT_SET},
-    {"series", required_argument, NULL, OPT_SERIES},
-    {"force", no_argument, NULL, OPT_FORCE},
-    {"resume", no_argument, NULL, OPT_RESUME},
-    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"seed", required_argument, NULL, OPT_BASE + COOP_OPT_SEED},
+    {"replicates", required_argument, NULL, OPT_BASE + COOP_OPT_REPLICATES},
+    {"threads", required_argument, NULL, OPT_BASE + COOP_OPT_THREADS},
+    {"set", required_argument, NULL, OPT_BASE + COOP_OPT_SET},
+    {"series", required_argument, NULL, OPT_BASE + COOP_OPT_SERIES},
+    {"force", no_argument, NULL, OPT_BASE + COOP_OPT_FORCE},
+    {"resume", no_argument, NULL, OPT_BASE + COOP_OPT_RESUME},
+    {"posterior", required_argument, NULL, OPT_BASE + COOP_OPT_POSTERIOR},
+    {"quiet", no_argument, NULL, OPT_BASE + COOP_OPT_QUIET},
     {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, OPT_VERSION},
-    {"posterior", required_argument, NULL, OPT_POSTERIOR},
     {NULL, 0, NULL, 0},
 };
+
+/* "-o, --seed, ..." of an option set. */
+static void option_list(char *buf, size_t size, unsigned set)
+{
+    buf[0] = '\0';
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        if (!(set & COOP_OPT_BIT(o)))
+            continue;
+        coop_fmt_cat(buf, size, "%s--%s", buf[0] ? ", " : "", coop_cli_options[o].name);
+    }
+}
+
+/* An option the command h does not accept: what h takes, and which commands take
+ * the option when they are few. */
+static int refuse_option(const coop_command_help *h, int o, coop_err *err)
+{
+    char which[256] = "", takes[256];
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < coop_cli_n_help; i++)
+        n += (coop_cli_help[i].options & COOP_OPT_BIT(o)) != 0;
+    option_list(takes, sizeof takes, h->options);
+    if (n > 4)
+        return COOP_FAIL(err, COOP_ECONFIG, "`coopsim %s` does not take --%s: it takes %s",
+                         h->name, coop_cli_options[o].name, takes);
+    for (size_t i = 0; i < coop_cli_n_help; i++) {
+        if (!(coop_cli_help[i].options & COOP_OPT_BIT(o)))
+            continue;
+        k++;
+        coop_fmt_cat(which, sizeof which, "%s`coopsim %s`", k == 1 ? "" : k == n ? " and " : ", ",
+                     coop_cli_help[i].name);
+    }
+    return COOP_FAIL(err, COOP_ECONFIG, "--%s is an option of %s only: `coopsim %s` takes %s",
+                     coop_cli_options[o].name, which, h->name, takes);
+}
+
+/* An argument that is no option at all, with the nearest option of h suggested. */
+static int unknown_option(const coop_command_help *h, const char *arg, coop_err *err)
+{
+    char word[COOP_SUGGEST_MAX + 1], takes[256], hint[COOP_SUGGEST_MAX + 32];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(arg, "="), arg);
+    option_list(takes, sizeof takes, h->options);
+    coop_suggest s;
+    coop_suggest_start(&s, word);
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        char name[64];
+        snprintf(name, sizeof name, "--%s", coop_cli_options[o].name);
+        if (h->options & COOP_OPT_BIT(o))
+            coop_suggest_offer(&s, name);
+    }
+    return COOP_FAIL(err, COOP_ECONFIG, "unknown option '%s' (`coopsim %s` takes %s)%s", arg,
+                     h->name, takes, coop_suggest_hint_of(hint, sizeof hint, &s));
+}
+
+/* An option argument given to a command parsed without getopt (help, version):
+ * refused as the option it names, or as an unknown one. */
+static int refuse_arg(const coop_command_help *h, const char *arg, coop_err *err)
+{
+    for (int o = 0; o < COOP_N_OPTIONS; o++) {
+        const coop_option_info *op = &coop_cli_options[o];
+        size_t len = strcspn(arg, "=");
+        if ((arg[1] == '-' && strlen(op->name) == len - 2 && strncmp(arg + 2, op->name, len - 2) == 0)
+            || (op->short_name && arg[1] == op->short_name && arg[2] == '\0'))
+            return refuse_option(h, o, err);
+    }
+    return unknown_option(h, arg, err);
+}
+
+/* The value of one option o (accepted by the command) into cli. */
+static int take_option(coop_cli *cli, int o, const char *arg, coop_err *err)
+{
+    long long v;
+    int status;
+    switch (o) {
+    case COOP_OPT_OUTPUT:
+        cli->outdir = arg;
+        return COOP_OK;
+    case COOP_OPT_SEED:
+        if ((status = parse_int("--seed", arg, 0, 4294967295LL, &v, err)))
+            return status;
+        return add_override(cli, err, "experiment.seed=%s%s", arg, NULL);
+    case COOP_OPT_REPLICATES:
+        if (strcmp(arg, "auto") == 0) {
+            if (cli->cmd != COOP_CMD_HYPOTHESIS)
+                return COOP_FAIL(err, COOP_ECONFIG, "--replicates auto: only `coopsim "
+                                 "hypothesis` sizes its replicates (give a number)");
+            cli->replicates_auto = 1;
+            return COOP_OK;
+        }
+        if ((status = parse_int("--replicates", arg, 1, 65536, &v, err)))
+            return status;
+        return add_override(cli, err, "experiment.replicates=%s%s", arg, NULL);
+    case COOP_OPT_THREADS:
+        if ((status = parse_int("--threads", arg, 1, MAX_THREADS, &v, err)))
+            return status;
+        cli->threads = (int)v;
+        return COOP_OK;
+    case COOP_OPT_SET:
+        if (!strchr(arg, '=') || arg[0] == '=')
+            return COOP_FAIL(err, COOP_ECONFIG, "--set '%s': expected PATH=VALUE", arg);
+        return add_override(cli, err, "%s%s", arg, NULL);
+    case COOP_OPT_SERIES:
+        if (strcmp(arg, "none") && strcmp(arg, "summary") && strcmp(arg, "full")) {
+            char hint[COOP_SUGGEST_MAX + 32];
+            return COOP_FAIL(err, COOP_ECONFIG, "--series: '%s' is not one of none, summary, "
+                             "full%s", arg, coop_suggest_hint(hint, sizeof hint, arg,
+                                                              "none, summary, full"));
+        }
+        return add_override(cli, err, "output.series=\"%s\"%s", arg, NULL);
+    case COOP_OPT_FORCE: cli->force = 1; return COOP_OK;
+    case COOP_OPT_RESUME: cli->resume = 1; return COOP_OK;
+    case COOP_OPT_POSTERIOR: cli->posterior = arg; return COOP_OK;
+    case COOP_OPT_QUIET: cli->quiet = 1; return COOP_OK;
+    default: return COOP_OK;
+    }
+}
+
+/* `coopsim help [COMMAND]` (also --help, -h): the overview or one command's help. */
+static int parse_help(int argc, char **argv, coop_cli *cli, coop_err *err)
+{
+    cli->cmd = COOP_CMD_HELP;
+    if (argc < 3)
+        return COOP_OK;
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)
+        cli->topic = COOP_CMD_HELP;
+    else if (argv[2][0] == '-')
+        return refuse_arg(coop_cli_help_of(COOP_CMD_HELP), argv[2], err);
+    else if ((cli->topic = command_of(argv[2])) == COOP_CMD_NONE)
+        return unknown_command(argv[2], err);
+    if (argc > 3)
+        return COOP_FAIL(err, COOP_ECONFIG, "help: unexpected argument '%s'", argv[3]);
+    return COOP_OK;
+}
+
+/* `coopsim version` (also --version): nothing but --help may follow. */
+static int parse_version(int argc, char **argv, coop_cli *cli, coop_err *err)
+{
+    cli->cmd = COOP_CMD_VERSION;
+    if (argc < 3)
+        return COOP_OK;
+    if (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) {
+        cli->cmd = COOP_CMD_HELP;
+        cli->topic = COOP_CMD_VERSION;
+        return argc > 3 ? COOP_FAIL(err, COOP_ECONFIG, "version: unexpected argument '%s'",
+                                    argv[3]) : COOP_OK;
+    }
+    if (argv[2][0] == '-')
+        return refuse_arg(coop_cli_help_of(COOP_CMD_VERSION), argv[2], err);
+    return COOP_FAIL(err, COOP_ECONFIG, "version: unexpected argument '%s'", argv[2]);
+}
 
 int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
 {
@@ -228,19 +271,17 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     if (argc < 2)
         return COOP_FAIL(err, COOP_ECONFIG, "no command given");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        cli->cmd = COOP_CMD_HELP;
-        cli->topic = argc > 2 ? command_of(argv[2]) : COOP_CMD_NONE;
-        return COOP_OK;
-    }
-    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-        cli->cmd = COOP_CMD_VERSION;
-        return COOP_OK;
-    }
+        strcmp(argv[1], "help") == 0)
+        return parse_help(argc, argv, cli, err);
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+        return parse_version(argc, argv, cli, err);
     cli->cmd = command_of(argv[1]);
+    if (cli->cmd == COOP_CMD_NONE && argv[1][0] == '-')
+        return COOP_FAIL(err, COOP_ECONFIG, "'%s' before the command: write `coopsim COMMAND "
+                         "%s ...` (coopsim --help lists the commands)", argv[1], argv[1]);
     if (cli->cmd == COOP_CMD_NONE)
-        return COOP_FAIL(err, COOP_ECONFIG, "unknown command '%s' (commands: run, sweep, "
-                         "hypothesis, validate, check, tournament, sensitivity, infer, plot)", argv[1]);
+        return unknown_command(argv[1], err);
+    const coop_command_help *h = coop_cli_help_of(cli->cmd);
 
     /* getopt_long over the arguments after the command; argv[1] acts as argv[0]. */
     int sub_argc = argc - 1;
@@ -248,85 +289,29 @@ int coop_cli_parse(int argc, char **argv, coop_cli *cli, coop_err *err)
     optind = 0; /* 0: full re-initialisation (glibc), so parse can run more than once */
     opterr = 0;
     int c, status;
-    long long v;
     while ((c = getopt_long(sub_argc, sub_argv, ":o:h", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            cli->outdir = optarg;
-            break;
-        case 'h':
+        if (c == ':')
+            return COOP_FAIL(err, COOP_ECONFIG, "option '%s' needs a value",
+                             sub_argv[optind - 1]);
+        if (c == '?')
+            return unknown_option(h, sub_argv[optind - 1], err);
+        int o = c == 'o' ? COOP_OPT_OUTPUT : c == 'h' ? COOP_OPT_HELP : c - OPT_BASE;
+        if (o == COOP_OPT_HELP) {
             cli->topic = cli->cmd;
             cli->cmd = COOP_CMD_HELP;
             return COOP_OK;
-        case OPT_VERSION:
-            cli->cmd = COOP_CMD_VERSION;
-            return COOP_OK;
-        case OPT_SEED:
-            if ((status = parse_int("--seed", optarg, 0, 4294967295LL, &v, err)))
-                return status;
-            if ((status = add_override(cli, err, "experiment.seed=%s%s", optarg, NULL)))
-                return status;
-            break;
-        case OPT_REPLICATES:
-            if (strcmp(optarg, "auto") == 0) {
-                if (cli->cmd != COOP_CMD_HYPOTHESIS)
-                    return COOP_FAIL(err, COOP_ECONFIG, "--replicates auto: only `coopsim "
-                                     "hypothesis` sizes its replicates (give a number)");
-                cli->replicates_auto = 1;
-                break;
-            }
-            if ((status = parse_int("--replicates", optarg, 1, 65536, &v, err)))
-                return status;
-            if ((status = add_override(cli, err, "experiment.replicates=%s%s", optarg, NULL)))
-                return status;
-            break;
-        case OPT_THREADS:
-            if ((status = parse_int("--threads", optarg, 1, MAX_THREADS, &v, err)))
-                return status;
-            cli->threads = (int)v;
-            break;
-        case OPT_SET:
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return COOP_FAIL(err, COOP_ECONFIG, "--set '%s': expected PATH=VALUE", optarg);
-            if ((status = add_override(cli, err, "%s%s", optarg, NULL)))
-                return status;
-            break;
-        case OPT_SERIES:
-            if (strcmp(optarg, "none") && strcmp(optarg, "summary") && strcmp(optarg, "full"))
-                return COOP_FAIL(err, COOP_ECONFIG,
-                                 "--series: '%s' is not one of none, summary, full", optarg);
-            if ((status = add_override(cli, err, "output.series=\"%s\"%s", optarg, NULL)))
-                return status;
-            break;
-        case OPT_FORCE:
-            cli->force = 1;
-            break;
-        case OPT_POSTERIOR:
-            if (cli->cmd != COOP_CMD_HYPOTHESIS)
-                return COOP_FAIL(err, COOP_ECONFIG, "--posterior is an option of `coopsim "
-                                 "hypothesis` only");
-            cli->posterior = optarg;
-            break;
-        case OPT_RESUME:
-            cli->resume = 1;
-            break;
-        case OPT_QUIET:
-            cli->quiet = 1;
-            break;
-        case ':':
-            return COOP_FAIL(err, COOP_ECONFIG, "option '%s' needs a value",
-                             sub_argv[optind - 1]);
-        default:
-            return COOP_FAIL(err, COOP_ECONFIG, "unknown option '%s'", sub_argv[optind - 1]);
         }
+        if (!(h->options & COOP_OPT_BIT(o)))
+            return refuse_option(h, o, err);
+        if ((status = take_option(cli, o, optarg, err)))
+            return status;
     }
     if (optind >= sub_argc)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: missing %s", command_names[cli->cmd],
-                         cli->cmd == COOP_CMD_PLOT ? "RESULTS_DIR" : "CONFIG");
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: missing %s", h->name, h->args);
     cli->input = sub_argv[optind++];
     if (optind < sub_argc)
-        return COOP_FAIL(err, COOP_ECONFIG, "%s: unexpected argument '%s'",
-                         command_names[cli->cmd], sub_argv[optind]);
+        return COOP_FAIL(err, COOP_ECONFIG, "%s: unexpected argument '%s'", h->name,
+                         sub_argv[optind]);
     return COOP_OK;
 }
 

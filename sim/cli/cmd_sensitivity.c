@@ -39,7 +39,7 @@
 #define WORLD_NAME_MAX 32
 
 typedef struct srun {
-    const coop_sens_cfg *s;
+    coop_sens_cfg *s;
     const coop_config *cfg;
     size_t k, block, n_blocks, rows;
     double *unit;                 /* rows x k: the design in [0,1] */
@@ -51,6 +51,7 @@ typedef struct srun {
     double *fact;                 /* paired: replicates x COOP_N_OUTCOMES factual outcomes of
                                    * the row being delivered */
     coop_sweep *sw;
+    size_t done;                  /* blocks complete (every row, replicate and world) */
 } srun;
 
 /* ---- the design ---- */
@@ -123,13 +124,17 @@ static int make_design(srun *r, coop_err *err)
 
 /* Replicate q of row i: f(u) plus, with noise, a N(0, noise^2) draw from the
  * stream of (block, replicate), shared by the rows of a block. */
-static int run_function(srun *r, coop_err *err)
+static int run_function(srun *r, const volatile sig_atomic_t *stop, coop_err *err)
 {
     const coop_sens_cfg *s = r->s;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     if (!rng)
         return COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory");
-    for (size_t j = 0; j < r->n_blocks; j++)
+    for (size_t j = r->done; j < r->n_blocks; r->done = ++j) {
+        if (stop && *stop) {
+            gsl_rng_free(rng);
+            return COOP_FAIL(err, COOP_EINTR, "interrupted");
+        }
         for (int q = 0; q < r->cfg->replicates; q++) {
             double e = 0.0;
             if (s->noise > 0.0) {
@@ -144,6 +149,7 @@ static int run_function(srun *r, coop_err *err)
                 coop_acc_add(&r->acc[i], y + e);
             }
         }
+    }
     gsl_rng_free(rng);
     return COOP_OK;
 }
@@ -195,9 +201,20 @@ static int on_replicate(void *ctx, const coop_item *item, const coop_record *rec
     return COOP_OK;
 }
 
-/* The sweep of the A rows (a list): its points are checked, and each point's
- * configuration is the base of the block's worlds. */
-static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
+/* Every world of a block delivered: the block is complete. */
+static int on_point_done(void *ctx, int point, int world, const char *world_name,
+                         const coop_config *cfg, coop_err *err)
+{
+    (void)world_name, (void)cfg, (void)err;
+    srun *r = ctx;
+    if (world == (int)r->block * r->mult - 1)
+        r->done = (size_t)point + 1;
+    return COOP_OK;
+}
+
+/* The sweep of the A rows (a list) into r->sw: its points are checked, and each
+ * point's configuration is the base of the block's worlds. */
+static int build_sweep(srun *r, coop_err *err)
 {
     const coop_sens_cfg *s = r->s;
     coop_sweep_param_cfg *pc = calloc(r->k, sizeof *pc);
@@ -218,19 +235,25 @@ static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
     shallow.sweep = (coop_sweep_cfg){.present = 1, .method = COOP_SWEEP_LIST,
                                      .n_params = r->k, .params = pc,
                                      .n_rows = r->n_blocks, .rows = rows, .line = s->line};
-    if (!(r->sw = coop_sweep_alloc(&shallow, err))) {
+    if (!(r->sw = coop_sweep_alloc(&shallow, err)))
         st = err->code ? err->code : COOP_ENOMEM;
-        goto out;
-    }
-    coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
-                         .stop = opts->stop};
-    coop_sink sink = {r, on_replicate, NULL};
-    st = coop_drive_points(r->cfg, r->sw, (int)r->block * r->mult, r->name_ptr, make_point, r,
-                           0, &o, &sink, err);
 out:
     free(pc);
     free(rows);
     return st;
+}
+
+/* The blocks r->done .. n_blocks-1 through the sweep driver. */
+static int run_simulation(srun *r, const coop_run_opts *opts, coop_err *err)
+{
+    int st = build_sweep(r, err);
+    if (st)
+        return st;
+    coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
+                         .stop = opts->stop};
+    coop_sink sink = {r, on_replicate, on_point_done};
+    return coop_drive_points_from(r->cfg, r->sw, (int)r->done, (int)r->block * r->mult,
+                                  r->name_ptr, make_point, r, 0, &o, &sink, err);
 }
 
 /* ---- the indices ---- */
@@ -570,6 +593,61 @@ static void print_table(FILE *t, const srun *r, const sout *outs)
     }
 }
 
+/* ---- interruption and resume ----
+ *
+ * Stopped by SIGINT or SIGTERM, the command puts in place a directory with the
+ * manifest (status "interrupted") and sensitivity_progress.csv: the accumulators
+ * (n, mean, m2 of coop_acc, the floats in C's exact hexadecimal form) of every row
+ * of the blocks complete, one line per row and output in row order.  --resume
+ * reads them back and runs the remaining blocks; a block's replicates keep their
+ * keys and the accumulators their order of addition, so the files come out
+ * byte-identical to those of an uninterrupted run (docs/OUTPUT.md). */
+
+#define PROGRESS_FILE "sensitivity_progress.csv"
+
+static void write_progress(FILE *f, const srun *r, const sout *outs)
+{
+    (void)outs;
+    size_t n_out = r->s->n_outputs;
+    fputs("row,output,n,mean,m2\n", f);
+    for (size_t i = 0; i < r->done * r->block; i++)
+        for (size_t o = 0; o < n_out; o++) {
+            const coop_acc *a = &r->acc[i * n_out + o];
+            fprintf(f, "%zu,%zu,%ld,%a,%a\n", i, o, a->n, a->mean, a->m2);
+        }
+}
+
+/* Reads DIR/sensitivity_progress.csv into r->acc and r->done. */
+static int read_progress(srun *r, const char *dir, coop_err *err)
+{
+    char path[COOP_PATH_MAX + 64], line[256];
+    snprintf(path, sizeof path, "%s/%s", dir, PROGRESS_FILE);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return COOP_FAIL(err, COOP_EIO, "%s: cannot resume: cannot read %s", dir, path);
+    size_t n_out = r->s->n_outputs, cells = 0, lineno = 1;
+    int bad = !fgets(line, sizeof line, f) || strcmp(line, "row,output,n,mean,m2\n") != 0;
+    while (!bad && fgets(line, sizeof line, f)) {
+        char *p = line, *e;
+        lineno++;
+        size_t i = strtoull(p, &e, 10), o = *e == ',' ? strtoull(e + 1, &e, 10) : 0;
+        coop_acc a;
+        a.n = *e == ',' ? strtol(e + 1, &e, 10) : -1;
+        a.mean = *e == ',' ? strtod(e + 1, &e) : NAN;
+        a.m2 = *e == ',' ? strtod(e + 1, &e) : NAN;
+        bad = *e != '\n' || i != cells / n_out || o != cells % n_out || a.n < 0 ||
+              i >= r->rows;
+        if (!bad)
+            r->acc[cells++] = a;
+    }
+    fclose(f);
+    if (bad || cells % (r->block * n_out) != 0)
+        return COOP_FAIL(err, COOP_EIO, "%s:%zu: damaged (not the checkpoint of this "
+                         "sensitivity analysis): start afresh with --force", path, lineno);
+    r->done = cells / (r->block * n_out);
+    return COOP_OK;
+}
+
 /* ---- the command ---- */
 
 static void srun_free(srun *r, sout *outs)
@@ -588,15 +666,16 @@ static void srun_free(srun *r, sout *outs)
     coop_sweep_free(r->sw);
 }
 
-static int check_run(const coop_config *cfg, const coop_sens_cfg *s, coop_err *err)
+static int check_run(const coop_config *cfg, const coop_sens_cfg *s, const coop_run_opts *opts,
+                     coop_err *err)
 {
     if (cfg->sweep.present)
         return COOP_FAIL(err, COOP_ECONFIG, "%s:%d: a configuration with a sweep group: coopsim "
                          "sensitivity chooses its own points (remove the sweep group)",
                          cfg->source, cfg->sweep.line);
-    if (s->function < 0 && coop_experiment_ranks() > 1)
-        return COOP_FAIL(err, COOP_ECONFIG, "coopsim sensitivity runs on one process: use "
-                         "build/coopsim (threads) rather than coopsim-mpi");
+    if (opts->force && opts->resume)
+        return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
+                         "starts the analysis afresh)");
     size_t block = s->method == COOP_SENS_SOBOL
                        ? (s->second_order ? 2 * s->n_params + 2 : s->n_params + 2)
                        : s->n_params + 1;
@@ -607,34 +686,92 @@ static int check_run(const coop_config *cfg, const coop_sens_cfg *s, coop_err *e
     return COOP_OK;
 }
 
-int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err)
+/* The design of cfg's sensitivity group into r (r->s allocated and loaded). */
+static int prepare(srun *r, const coop_config *cfg, const coop_run_opts *opts, coop_err *err)
 {
     coop_sens_cfg *s = calloc(1, sizeof *s);
+    r->s = s;
+    r->cfg = cfg;
+    if (!s)
+        return COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory");
+    int st = coop_sens_load(cfg, s, err);
+    if (!st)
+        st = check_run(cfg, s, opts, err);
+    return st ? st : make_design(r, err);
+}
+
+/* With --resume: what opts->dir holds (docs/OUTPUT.md); an interrupted run's
+ * blocks into r. */
+static int resume_state(srun *r, const coop_run_opts *opts, coop_resume_state *state,
+                        coop_err *err)
+{
+    *state = COOP_RESUME_FRESH;
+    if (!opts->resume)
+        return COOP_OK;
+    int st = coop_output_resume_state(opts->dir, r->cfg, "sensitivity", state, err);
+    if (!st && *state == COOP_RESUME_INTERRUPTED)
+        st = read_progress(r, opts->dir, err);
+    return st;
+}
+
+/* Puts the blocks done in place (coop_output_close, status "interrupted"). */
+static int put_interrupted(const srun *r, coop_output *out, coop_run_info *info,
+                           const coop_run_opts *opts, coop_err *err)
+{
+    FILE *f = open_in(coop_output_tmpdir(out), PROGRESS_FILE, err);
+    if (!f) {
+        coop_output_abort(out);
+        return err->code;
+    }
+    write_progress(f, r, NULL);
+    int st = close_file(f, PROGRESS_FILE, err);
+    if (st) {
+        coop_output_abort(out);
+        return st;
+    }
+    coop_run_info_finish(info, "interrupted");
+    if ((st = coop_output_close(out, info, err)))
+        return st;
+    return COOP_FAIL(err, COOP_EINTR, "interrupted by %s after %zu of %zu %s, written to %s/; "
+                     "finish the analysis with: coopsim sensitivity %s/manifest.cfg --resume",
+                     coop_drive_signal_name(opts->stop ? *opts->stop : 0), r->done, r->n_blocks,
+                     r->s->method == COOP_SENS_SOBOL ? "base rows" : "trajectories", opts->dir,
+                     opts->dir);
+}
+
+int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *err)
+{
     srun r = {0};
     sout *outs = NULL;
     coop_output *out = NULL;
+    coop_resume_state state;
     int st;
-    if (!s)
-        return COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory");
-    r.s = s;
-    r.cfg = cfg;
-    if ((st = coop_sens_load(cfg, s, err)) || (st = check_run(cfg, s, err)) ||
-        (st = make_design(&r, err)))
+    if ((st = prepare(&r, cfg, opts, err)) || (st = resume_state(&r, opts, &state, err)))
         goto done;
-    if (!(outs = calloc(s->n_outputs, sizeof *outs))) {
+    if (state == COOP_RESUME_COMPLETE) {
+        if (!opts->quiet)
+            fprintf(stderr, "coopsim: %s: the sensitivity analysis is complete: nothing to "
+                    "resume\n", opts->dir);
+        goto done;
+    }
+    if (!(outs = calloc(r.s->n_outputs, sizeof *outs))) {
         st = COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory");
         goto done;
     }
-    if (!(out = coop_output_open_bare(opts->dir, cfg, opts->force, err))) {
+    out = coop_output_open_bare(opts->dir, cfg, opts->force || state == COOP_RESUME_INTERRUPTED,
+                                err);
+    if (!out) {
         st = err->code ? err->code : COOP_EIO;
         goto done;
     }
     coop_run_info info;
     coop_run_info_start(&info, opts->command, coop_experiment_threads(opts->threads));
     info.subcommand = "sensitivity";
-    st = s->function >= 0 ? run_function(&r, err) : run_simulation(&r, opts, err);
-    if (st == COOP_EINTR)
-        COOP_FAIL(err, st, "interrupted: nothing written");
+    st = r.s->function >= 0 ? run_function(&r, opts->stop, err) : run_simulation(&r, opts, err);
+    if (st == COOP_EINTR) {
+        st = put_interrupted(&r, out, &info, opts, err);
+        out = NULL;
+    }
     if (st || (st = analyse(&r, outs, err)) ||
         (st = write_files(coop_output_tmpdir(out), &r, outs, err)))
         goto done;
@@ -645,11 +782,46 @@ int coop_sens_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *e
         print_table(opts->table, &r, outs);
     if (!st && !opts->quiet)
         fprintf(stderr, "coopsim: sensitivity (%s) of '%s': %zu rows x %d replicates, written "
-                "to %s/\n", s->method == COOP_SENS_SOBOL ? "sobol" : "morris", cfg->name, r.rows,
-                cfg->replicates, opts->dir);
+                "to %s/\n", r.s->method == COOP_SENS_SOBOL ? "sobol" : "morris", cfg->name,
+                r.rows, cfg->replicates, opts->dir);
 done:
     coop_output_abort(out);
     srun_free(&r, outs);
-    free(s);
+    free(r.s);
     return st;
+}
+
+/* ---- the work of a worker rank (build/coopsim-mpi) ---- */
+
+int coop_sens_work(const coop_config *cfg, coop_work *work, coop_err *err)
+{
+    memset(work, 0, sizeof *work);
+    srun *r = calloc(1, sizeof *r);
+    coop_run_opts opts = {0};
+    if (!r)
+        return COOP_FAIL(err, COOP_ENOMEM, "sensitivity: out of memory");
+    int st = prepare(r, cfg, &opts, err);
+    if (!st && r->s->function < 0)  /* the analytic function runs on rank 0 alone */
+        st = build_sweep(r, err);
+    if (st || r->s->function >= 0) {
+        srun_free(r, NULL);
+        free(r->s);
+        free(r);
+        return st;
+    }
+    *work = coop_drive_sweep_work(cfg, r->sw, (int)r->block * r->mult, r->name_ptr, make_point,
+                                  r);
+    work->plan.keep_series = 0;  /* as coop_drive_points_from runs it on rank 0 */
+    return COOP_OK;
+}
+
+void coop_sens_work_free(coop_work *work)
+{
+    srun *r = work->ctx;
+    if (r) {
+        srun_free(r, NULL);
+        free(r->s);
+        free(r);
+    }
+    memset(work, 0, sizeof *work);
 }

@@ -1,5 +1,7 @@
 /* cmd_validate.c: `coopsim validate` run (coop_validate_run): the replicates of
- * every point scored by validate.c's metrics as the experiment delivers them,
+ * every point scored by validate.c's metrics as the experiment delivers them (and,
+ * when the scenario has a motivator role, those of a second world without it,
+ * the no_role baseline: it is scored only, never written as a run's results),
  * validation.csv written point by point into a results directory that output.c
  * owns (the usual files of a run, or for a sweep manifest.cfg and points.csv
  * only), a sweep's points driven by drive.c, and the tables printed. */
@@ -13,6 +15,7 @@
 
 #include "coop_drive.h"
 #include "coop_experiment.h"
+#include "coop_hypothesis.h"
 #include "coop_output.h"
 #include "coop_progress.h"
 #include "coop_sweep.h"
@@ -22,6 +25,9 @@ typedef struct vrun {
     const coop_validation *v;
     const coop_sink *inner;     /* the results directory's sink */
     coop_acc acc[COOP_V_N];
+    coop_acc chance[COOP_V_N];  /* random-order expectations of world 0 */
+    coop_acc no_role[COOP_V_N]; /* metrics of world 1, the model without the role */
+    int n_worlds;               /* 2 with the no_role world, else 1 */
     FILE *csv;
     int sweep;                  /* rows carry a point column */
     const coop_sweep *sw;
@@ -58,17 +64,32 @@ static void csv_rows(FILE *f, int point, const coop_validation_row *rows)
         put_num(f, r->score);
         fputc(',', f);
         put_num(f, r->tolerance);
-        fprintf(f, ",%s\n", r->pass < 0 ? "NA" : r->pass ? "true" : "false");
+        fprintf(f, ",%s,%s,%s,", r->pass < 0 ? "NA" : r->pass ? "true" : "false", r->status,
+                r->baseline);
+        put_num(f, r->baseline_mean);
+        fputc(',', f);
+        put_num(f, r->baseline_score);
+        fputc(',', f);
+        put_num(f, r->skill);
+        fputc('\n', f);
     }
 }
 
 static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, coop_err *err)
 {
     vrun *r = ctx;
-    double x[COOP_V_N];
+    double x[COOP_V_N], ch[COOP_V_N];
     coop_validate_replicate(r->v, it->cfg, rec, x);
-    for (int t = 0; t < COOP_V_N; t++)
+    if (it->world > 0) { /* the no_role world: a baseline, not a result */
+        for (int t = 0; t < COOP_V_N; t++)
+            coop_acc_add(&r->no_role[t], x[t]);
+        return COOP_OK;
+    }
+    coop_validate_replicate_chance(r->v, it->cfg, rec, ch);
+    for (int t = 0; t < COOP_V_N; t++) {
         coop_acc_add(&r->acc[t], x[t]);
+        coop_acc_add(&r->chance[t], ch[t]);
+    }
     return r->inner && r->inner->replicate ? r->inner->replicate(r->inner->ctx, it, rec, err)
                                            : COOP_OK;
 }
@@ -77,9 +98,17 @@ static int on_point_done(void *ctx, int point, int world, const char *world_name
                          const coop_config *cfg, coop_err *err)
 {
     vrun *r = ctx;
-    coop_validate_summarise(r->v, r->acc, r->last);
-    for (int t = 0; t < COOP_V_N; t++)
+    if (world < r->n_worlds - 1) /* the factual world; the no_role one follows */
+        return r->inner && r->inner->point_done
+                   ? r->inner->point_done(r->inner->ctx, point, world, world_name, cfg, err)
+                   : COOP_OK;
+    coop_validate_summarise(r->v, r->acc, r->chance, r->n_worlds > 1 ? r->no_role : NULL,
+                            r->last);
+    for (int t = 0; t < COOP_V_N; t++) {
         coop_acc_init(&r->acc[t]);
+        coop_acc_init(&r->chance[t]);
+        coop_acc_init(&r->no_role[t]);
+    }
     csv_rows(r->csv, r->sweep ? point : -1, r->last);
     double sc = r->last[COOP_V_N].score;
     if (r->best_point < 0 || sc > r->best_score) {
@@ -95,7 +124,7 @@ static int on_point_done(void *ctx, int point, int world, const char *world_name
     }
     if (ferror(r->csv))
         return COOP_FAIL(err, COOP_EIO, "validation.csv: write failed");
-    return r->inner && r->inner->point_done
+    return r->inner && r->inner->point_done && world == 0
                ? r->inner->point_done(r->inner->ctx, point, world, world_name, cfg, err)
                : COOP_OK;
 }
@@ -107,8 +136,9 @@ static const char *yn(int pass)
 
 static void print_table(FILE *f, const coop_validation_row *rows)
 {
-    fprintf(f, "%-26s %10s %10s %21s %7s %7s %5s\n", "target", "observed", "simulated",
-            "95% CI", "score", "tol", "pass");
+    fprintf(f, "%-26s %10s %10s %21s %7s %7s %5s  %-16s %8s %7s %7s\n", "target", "observed",
+            "simulated", "95% CI", "score", "tol", "pass", "status", "b.mean", "b.score",
+            "skill");
     for (int t = 0; t <= COOP_V_N; t++) {
         const coop_validation_row *r = &rows[t];
         char ci[48];
@@ -116,9 +146,15 @@ static void print_table(FILE *f, const coop_validation_row *rows)
             snprintf(ci, sizeof ci, "%s", "");
         else
             snprintf(ci, sizeof ci, "[%.4g, %.4g]", r->ci_lo, r->ci_hi);
-        fprintf(f, "%-26s %10.4g %10.4g %21s %7.3f %7.3g %5s\n", r->target, r->observed, r->mean,
-                ci, r->score, r->tolerance, yn(r->pass));
+        fprintf(f, "%-26s %10.4g %10.4g %21s %7.3f %7.3g %5s  %-16s %8.4g %7.3f %7.3f\n",
+                r->target, r->observed, r->mean, ci, r->score, r->tolerance, yn(r->pass),
+                r->status, r->baseline_mean, r->baseline_score, r->skill);
     }
+    fputs("b.mean, b.score: the target's mean and score under its baseline: random_order for "
+          "tau_signed, tau_in_force, order_signed and late_delay_years, initial_values for the "
+          "trade shares, no_role (the motivator's strengths at 0) for the others; skill = "
+          "(score - b.score) / (1 - b.score) (docs/VALIDATION.md, \"Chance baselines\").\n",
+          f);
 }
 
 /* The per-state milestone dates behind the order metrics (printed, not in the csv). */
@@ -132,6 +168,8 @@ static int dates_replicate(void *ctx, const coop_item *it, const coop_record *re
 {
     dates_sink *d = ctx;
     const coop_validation *v = d->v;
+    if (it->world > 0) /* the no_role baseline */
+        return d->inner->replicate(d->inner->ctx, it, rec, err);
     int lv[3] = {v->signed_level, v->in_force_level, v->enhanced_level};
     for (int i = 0; i < v->n_states; i++)
         for (int l = 0; l < 3; l++) {
@@ -247,32 +285,60 @@ static coop_output *open_results(const coop_config *cfg, const coop_sweep *sw,
     return NULL;
 }
 
-/* Runs the replicates of every point into sink: a sweep through the sweep driver
- * (coop_drive.h), one point as a plan. */
-static int run_points(const coop_config *cfg, coop_sweep *sw, const coop_validate_opts *opts,
-                      const coop_sink *inner, coop_err *err)
+/* The worlds: the factual one and, when the scenario has a motivator, the
+ * model without its role (the counterfactual of `coopsim hypothesis`). */
+static const char *const world_names[2] = {"factual", "no_role"};
+
+static int has_role(const coop_config *cfg)
+{
+    int m = cfg->hyp.motivator;
+    return m >= 0 && (size_t)m < cfg->n_actors;
+}
+
+/* Point p's world w of a sweep (coop_point_cfg_fn): the point, without the role in
+ * world 1. */
+static int sweep_world(void *sw, int point, int world, coop_config *cfg, coop_err *err)
+{
+    int st = coop_sweep_config(sw, point, cfg, err);
+    return st || world == 0 ? st : coop_hypothesis_remove_role(cfg, cfg->hyp.motivator, err);
+}
+
+/* Runs the n_worlds worlds of every point into sink: a sweep through the sweep
+ * driver (coop_drive.h), one point as a plan. */
+static int run_points(const coop_config *cfg, coop_sweep *sw, int n_worlds,
+                      const coop_validate_opts *opts, const coop_sink *inner, coop_err *err)
 {
     coop_drive_opts o = {.threads = opts->threads, .progress = opts->progress,
                          .stop = opts->stop};
     if (sw) /* keep_series: the trade metrics read the per-step observables */
-        return coop_drive_points(cfg, sw, 1, coop_drive_factual, coop_drive_sweep_point, sw,
-                                 1, &o, inner, err);
-    coop_progress *pg = coop_progress_alloc(opts->progress, 1, 0, cfg->replicates, opts->stop);
-    if (!pg)
-        return COOP_FAIL(err, COOP_ENOMEM, "validate: out of memory");
-    coop_sink sink = coop_progress_sink(pg, inner);
-    const coop_config *cfgs[] = {cfg};
-    coop_plan plan = {
-        .n_points = 1,
-        .n_worlds = 1,
-        .cfg = cfgs,
-        .world_name = coop_drive_factual,
-        .replicates = cfg->replicates,
-        .seed = (uint32_t)cfg->seed,
-        .keep_series = 1,
-    };
-    int st = coop_experiment_run_plan(&plan, coop_experiment_threads(opts->threads), &sink, err);
+        return coop_drive_points(cfg, sw, n_worlds, world_names, sweep_world, sw, 1, &o, inner,
+                                 err);
+    coop_config no_role;
+    memset(&no_role, 0, sizeof no_role);
+    int st = n_worlds < 2 ? COOP_OK : coop_config_copy(&no_role, cfg, err);
+    if (!st && n_worlds > 1)
+        st = coop_hypothesis_remove_role(&no_role, cfg->hyp.motivator, err);
+    coop_progress *pg = st ? NULL
+                           : coop_progress_alloc(opts->progress, 1, 0,
+                                                 n_worlds * cfg->replicates, opts->stop);
+    if (!st && !pg)
+        st = COOP_FAIL(err, COOP_ENOMEM, "validate: out of memory");
+    if (!st) {
+        coop_sink sink = coop_progress_sink(pg, inner);
+        const coop_config *cfgs[] = {cfg, &no_role};
+        coop_plan plan = {
+            .n_points = 1,
+            .n_worlds = n_worlds,
+            .cfg = cfgs,
+            .world_name = world_names,
+            .replicates = cfg->replicates,
+            .seed = (uint32_t)cfg->seed,
+            .keep_series = 1,
+        };
+        st = coop_experiment_run_plan(&plan, coop_experiment_threads(opts->threads), &sink, err);
+    }
     coop_progress_free(pg);
+    coop_config_destroy(&no_role);
     return st;
 }
 
@@ -298,6 +364,7 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
         goto done;
     }
     r->sweep = sw != NULL;
+    r->n_worlds = has_role(cfg) ? 2 : 1;
     r->v = &v;
     r->table = opts->table;
     r->best_point = -1;
@@ -312,7 +379,7 @@ int coop_validate_run(const coop_config *cfg, const coop_validate_opts *opts, co
     coop_run_info info;
     coop_run_info_start(&info, opts->command, coop_experiment_threads(opts->threads));
     info.subcommand = "validate";
-    if ((st = run_points(cfg, sw, opts, sw ? &vsink : &dsink, err)) == COOP_EINTR)
+    if ((st = run_points(cfg, sw, r->n_worlds, opts, sw ? &vsink : &dsink, err)) == COOP_EINTR)
         COOP_FAIL(err, st, "interrupted: nothing written");
     FILE *csv = r->csv;
     r->csv = NULL;

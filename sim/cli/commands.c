@@ -3,7 +3,7 @@
  * loaded configuration into a call of its module: the experiment with the results
  * directory as its sink (run), the sweep driver (sweep), the drivers of
  * cmd_hypothesis.c, cmd_validate.c, cmd_sensitivity.c and cmd_infer.c,
- * tournament.c, plot.c.  Every results directory is owned by
+ * tournament.c, plot.c, cmd_report.c.  Every results directory is owned by
  * output.c (coop_output.h); a command only names it.  Stopping signals are
  * caught here: the handler only sets a flag that the experiment checks between
  * replicates, so nothing stops inside the parallel region. */
@@ -118,8 +118,8 @@ static int refuse_resume(const coop_cli *cli, const char *what, coop_err *err)
 {
     if (!cli->resume)
         return COOP_OK;
-    return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep (coopsim "
-                     "sweep); a %s is never left half done", what);
+    return COOP_FAIL(err, COOP_ECONFIG, "--resume finishes an interrupted sweep, sensitivity "
+                     "analysis or inference; a %s is never left half done", what);
 }
 
 /* ---- the commands ---- */
@@ -303,26 +303,24 @@ static int cmd_tournament(const coop_cli *cli, const coop_config *cfg, coop_err 
 }
 
 /* `coopsim sensitivity`: Morris screening or Sobol' indices of the configuration's
- * sensitivity group (cmd_sensitivity.c); the ranked table goes to stdout. */
+ * sensitivity group (cmd_sensitivity.c); the ranked table goes to stdout; stops
+ * cleanly on SIGINT or SIGTERM, ready for --resume. */
 static int cmd_sensitivity(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
-    if (refuse_resume(cli, "sensitivity analysis", err))
-        return err->code;
     char dir[COOP_PATH_MAX];
-    results_dir(cli, cfg, 0, dir, sizeof dir);
+    results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
     return coop_sens_run(cfg, &opts, err);
 }
 
 /* `coopsim infer`: ABC-SMC over the configuration's infer group
- * (sim/cli/cmd_infer.c); the summary goes to stdout. */
+ * (sim/cli/cmd_infer.c); the summary goes to stdout; stops cleanly on SIGINT or
+ * SIGTERM after the last complete generation, ready for --resume. */
 static int cmd_infer(const coop_cli *cli, const coop_config *cfg, coop_err *err)
 {
-    if (refuse_resume(cli, "inference", err))
-        return err->code;
     char dir[COOP_PATH_MAX];
-    results_dir(cli, cfg, 0, dir, sizeof dir);
+    results_dir(cli, cfg, 1, dir, sizeof dir);
     coop_command_catch_signals();
     coop_run_opts opts = run_opts(cli, dir);
     return coop_infer_run(cfg, &opts, err);
@@ -334,6 +332,13 @@ static int cmd_plot(const coop_cli *cli, const coop_config *cfg, coop_err *err)
     (void)cfg;
     coop_plot_opts popts = {cli->quiet ? NULL : stdout, NULL};
     return coop_plot_into(cli->input, cli->outdir, &popts, err);
+}
+
+/* `coopsim report`: the HTML page of a results directory (sim/cli/cmd_report.c). */
+static int cmd_report(const coop_cli *cli, const coop_config *cfg, coop_err *err)
+{
+    (void)cfg;
+    return coop_report_run(cli->input, cli->outdir, cli->quiet, err);
 }
 
 static int cmd_help(const coop_cli *cli, const coop_config *cfg, coop_err *err)
@@ -362,6 +367,7 @@ static const coop_command_entry commands[] = {
     {COOP_CMD_SENSITIVITY, cmd_sensitivity, 1},
     {COOP_CMD_INFER, cmd_infer, 1},
     {COOP_CMD_PLOT, cmd_plot, 0},
+    {COOP_CMD_REPORT, cmd_report, 0},
     {COOP_CMD_HELP, cmd_help, 0},
     {COOP_CMD_VERSION, cmd_version, 0},
 };

@@ -67,8 +67,17 @@ int coop_drive_points(const coop_config *cfg, coop_sweep *sw, int n_worlds,
                       int keep_series, const coop_drive_opts *o, const coop_sink *sink,
                       coop_err *err)
 {
+    return coop_drive_points_from(cfg, sw, 0, n_worlds, world_names, make, ctx, keep_series, o,
+                                  sink, err);
+}
+
+int coop_drive_points_from(const coop_config *cfg, coop_sweep *sw, int done, int n_worlds,
+                           const char *const *world_names, coop_point_cfg_fn make, void *ctx,
+                           int keep_series, const coop_drive_opts *o, const coop_sink *sink,
+                           coop_err *err)
+{
     int points;
-    return run_points(cfg, sw, 0, n_worlds, world_names, make, ctx, keep_series, o, sink,
+    return run_points(cfg, sw, done, n_worlds, world_names, make, ctx, keep_series, o, sink,
                       &points, err);
 }
 

@@ -19,8 +19,8 @@
 static int root_main(int argc, char **argv);
 
 /* A worker rank of build/coopsim-mpi (coop_experiment.h): loads the same
- * configuration as rank 0, describes the command's work (run, sweep and
- * hypothesis are distributed; the other commands run on rank 0 alone) and serves
+ * configuration as rank 0, describes the command's work (run, sweep, hypothesis
+ * and sensitivity are distributed; the other commands run on rank 0 alone) and serves
  * it through coop_experiment_worker, the workers' one entry point; rank 0 sends
  * the blocks of work items and writes everything, this rank prints nothing.
  * Returns the status for coop_experiment_finish (which reports a failure to rank
@@ -34,7 +34,8 @@ static int worker_main(int argc, char **argv, coop_err *err)
     coop_work work = {0};
     int status = coop_cli_parse(argc, argv, &cli, err);
     int distributed = !status && (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP ||
-                                  cli.cmd == COOP_CMD_HYPOTHESIS);
+                                  cli.cmd == COOP_CMD_HYPOTHESIS ||
+                                  cli.cmd == COOP_CMD_SENSITIVITY);
     if (distributed)
         status = coop_command_load(&cli, &cfg, err); /* rank 0 refuses the same */
     if (distributed && !status) {
@@ -43,6 +44,8 @@ static int worker_main(int argc, char **argv, coop_err *err)
             work = coop_experiment_run_work(&cfg);
         else if (cli.cmd == COOP_CMD_HYPOTHESIS)
             status = coop_hypothesis_work(&cfg, &work, err);
+        else if (cli.cmd == COOP_CMD_SENSITIVITY)
+            status = coop_sens_work(&cfg, &work, err);
         else if (!(sw = coop_sweep_alloc(&cfg, err)))
             status = err->code ? err->code : COOP_ENOMEM;
         else
@@ -50,9 +53,12 @@ static int worker_main(int argc, char **argv, coop_err *err)
                                          sw);
     }
     if (!status)
-        status = coop_experiment_worker(distributed ? &work : NULL, cli.threads, err);
+        status = coop_experiment_worker(distributed && work.make ? &work : NULL, cli.threads,
+                                        err);
     if (distributed && cli.cmd == COOP_CMD_HYPOTHESIS)
         coop_hypothesis_work_free(&work);
+    if (distributed && cli.cmd == COOP_CMD_SENSITIVITY)
+        coop_sens_work_free(&work);
     coop_sweep_free(sw);
     coop_config_destroy(&cfg);
     coop_cli_destroy(&cli);
@@ -82,7 +88,11 @@ static int root_main(int argc, char **argv)
     coop_err err = {0};
     int status = coop_cli_parse(argc, argv, &cli, &err);
     if (status) {
-        fprintf(stderr, "coopsim: %s\nTry 'coopsim --help'.\n", err.text);
+        if (cli.cmd != COOP_CMD_NONE && cli.cmd != COOP_CMD_HELP) /* its own options */
+            fprintf(stderr, "coopsim: %s\nTry 'coopsim %s --help'.\n", err.text,
+                    coop_cli_command_name(cli.cmd));
+        else
+            fprintf(stderr, "coopsim: %s\nTry 'coopsim --help'.\n", err.text);
         coop_cli_destroy(&cli);
         return status;
     }

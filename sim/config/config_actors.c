@@ -40,7 +40,7 @@ int cfg_get_actor_ref(const ctx *c, const coop_config *cfg, const config_setting
                       const char *path, int *out)
 {
     const char *t;
-    int st = cfg_get_string(c, s, path, &t);
+    int st = cfg_get_string_as(c, s, path, "a string, the name of an actor", &t);
     if (st)
         return st;
     if (c->actors) {
@@ -49,8 +49,10 @@ int cfg_get_actor_ref(const ctx *c, const coop_config *cfg, const config_setting
     } else {
         *out = coop_config_actor(cfg, t);
     }
+    char hint[CFG_HINT_MAX];
     if (*out < 0)
-        return cfg_fail(c, s, "%s = \"%s\": no actor named '%s'", path, t, t);
+        return cfg_fail(c, s, "%s = \"%s\": no actor named '%s'%s", path, t, t,
+                        cfg_actor_hint(hint, c, cfg, t));
     return COOP_OK;
 }
 
@@ -76,10 +78,11 @@ static int load_goals(const ctx *c, const config_setting_t *e, const char *prefi
         cfg_join(wpath, sizeof wpath, path, config_setting_name(s));
         int d = coop_config_domain(cfg, config_setting_name(s));
         if (d < 0) {
-            char names[512];
+            char names[512], hint[CFG_HINT_MAX];
             cfg_domain_names(names, sizeof names, cfg);
-            return cfg_fail(c, s, "%s: no domain named '%s' (domains: %s)", wpath,
-                            config_setting_name(s), names);
+            return cfg_fail(c, s, "%s: no domain named '%s' (domains: %s)%s", wpath,
+                            config_setting_name(s), names,
+                            cfg_hint(hint, config_setting_name(s), names));
         }
         if ((st = cfg_get_number(c, s, wpath, k->min, k->max, 0, &a->goals[d])))
             return st;
@@ -104,17 +107,20 @@ static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix
     a->rule = coop_rule_lookup(cfg_find_key(SC_ACTOR, "rule")->sdef);
     if (s) {
         const char *t;
-        if ((st = cfg_get_string(c, s, path, &t)))
+        char list[512] = "", expected[540];
+        for (int r = 0; r < COOP_N_RULES; r++) {
+            if (r)
+                cfg_cat(list, sizeof list, ", ");
+            cfg_cat(list, sizeof list, coop_rules[r].name);
+        }
+        snprintf(expected, sizeof expected, "a string, one of %s", list);
+        if ((st = cfg_get_string_as(c, s, path, expected, &t)))
             return st;
         a->rule = coop_rule_lookup(t);
         if (a->rule < 0) {
-            char list[512] = "";
-            for (int r = 0; r < COOP_N_RULES; r++) {
-                if (r)
-                    cfg_cat(list, sizeof list, ", ");
-                cfg_cat(list, sizeof list, coop_rules[r].name);
-            }
-            return cfg_fail(c, s, "%s = \"%s\" is not a rule (known: %s)", path, t, list);
+            char hint[CFG_HINT_MAX];
+            return cfg_fail(c, s, "%s = \"%s\" is not a rule (known: %s)%s", path, t, list,
+                            cfg_hint(hint, t, list));
         }
     }
     const coop_rule_info *ri = &coop_rules[a->rule];
@@ -132,10 +138,10 @@ static int load_rule(const ctx *c, const config_setting_t *e, const char *prefix
         cfg_join(ppath, sizeof ppath, path, config_setting_name(p));
         int k = coop_rule_param(a->rule, config_setting_name(p));
         if (k < 0) {
-            char names[256];
+            char names[256], hint[CFG_HINT_MAX];
             cfg_rule_param_names(names, sizeof names, a->rule);
-            return cfg_fail(c, p, "unknown setting '%s': rule '%s' has parameters: %s", ppath,
-                            ri->name, names);
+            return cfg_fail(c, p, "unknown setting '%s': rule '%s' has parameters: %s%s", ppath,
+                            ri->name, names, cfg_hint(hint, config_setting_name(p), names));
         }
         if ((st = cfg_get_number(c, p, ppath, ri->min[k], ri->max[k], 0, &a->rule_param[k])))
             return st;
@@ -255,7 +261,9 @@ static int check_override_keys(const ctx *c, const config_setting_t *e, const ch
         for (size_t j = 0; j < cfg_n_keys; j++)
             if (cfg_template_key(&cfg_schema[j]))
                 coop_fmt_cat(known, sizeof known, ", %s", cfg_schema[j].name);
-        return cfg_fail(c, s, "unknown setting '%s.%s' (known: %s)", prefix, nm, known);
+        char hint[CFG_HINT_MAX];
+        return cfg_fail(c, s, "unknown setting '%s.%s' (known: %s)%s", prefix, nm, known,
+                        cfg_hint(hint, nm, known));
     }
     return COOP_OK;
 }
@@ -672,9 +680,11 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                         cfg_cat(names, sizeof names, ", ");
                     cfg_cat(names, sizeof names, cfg->observables[q].name);
                 }
+                char hint[CFG_HINT_MAX];
                 return cfg_fail(c, s,
-                                "%s: no observable named '%s' (declared in 'observables': %s)",
-                                opath, config_setting_name(s), names[0] ? names : "none");
+                                "%s: no observable named '%s' (declared in 'observables': %s)%s",
+                                opath, config_setting_name(s), names[0] ? names : "none",
+                                cfg_hint(hint, config_setting_name(s), names));
             }
             if ((st = cfg_get_number(c, s, opath, kobs->min, kobs->max, 0, &t->obs0[o])))
                 return st;

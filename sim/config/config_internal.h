@@ -18,6 +18,7 @@
 #include <libconfig.h>
 
 #include "coop_config.h"
+#include "coop_suggest.h"
 
 /* Where a key lives; the prefix is how docs and messages write the scope. */
 enum scope {
@@ -121,11 +122,21 @@ int cfg_nomem(coop_err *err);
 void cfg_known_keys(char *buf, size_t size, int scope);
 void cfg_domain_names(char *buf, size_t size, const coop_config *cfg);
 void cfg_rule_param_names(char *buf, size_t size, int rule);
+/* "; did you mean `NAME`?" for the name nearest to word (coop_suggest.h), or "": of
+ * a list "a, b, c", of the actors (the sorted index while loading, else cfg), of
+ * the observables.  Each writes into hint (CFG_HINT_MAX bytes) and returns it. */
+#define CFG_HINT_MAX (COOP_SUGGEST_MAX + 32)
+const char *cfg_hint(char *hint, const char *word, const char *list);
+const char *cfg_actor_hint(char *hint, const ctx *c, const coop_config *cfg, const char *word);
+const char *cfg_observable_hint(char *hint, const coop_config *cfg, const char *word);
 int cfg_get_number(const ctx *c, const config_setting_t *s, const char *path, double min,
                    double max, int flags, double *out);
 int cfg_get_integer(const ctx *c, const config_setting_t *s, const char *path, double min,
                     double max, long long *out);
 int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out);
+/* The same, the wrong type's message saying what is expected ("a string, one of ..."). */
+int cfg_get_string_as(const ctx *c, const config_setting_t *s, const char *path,
+                      const char *expected, const char **out);
 int cfg_get_name(const ctx *c, const config_setting_t *s, const char *path, int chars,
                  char out[COOP_NAME_MAX]);
 int cfg_load_key(const ctx *c, const config_setting_t *g, const char *prefix, const key *k,
@@ -171,5 +182,9 @@ double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *m
 
 /* The file's `validation` group kept as text in cfg->validation. */
 int cfg_keep_validation(const ctx *c, const config_setting_t *root, coop_config *cfg);
+
+/* The file's group `name` (sensitivity, infer), when it has one, kept as the text
+ * "NAME = ...;\n" in *text (owned; comments dropped).  COOP_ENOMEM on failure. */
+int cfg_keep_group(const ctx *c, const config_setting_t *root, const char *name, char **text);
 
 #endif

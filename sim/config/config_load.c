@@ -59,10 +59,11 @@ static int load_experiment_time(const ctx *c, const config_setting_t *root, coop
         cfg_cat(list, sizeof list, (*t)->name);
     }
     if (!found) {
-        char v[256];
+        char v[256], hint[CFG_HINT_MAX];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type (known: %s)", v,
-                        list);
+        /* the hint before the long list, which may fill the message */
+        return cfg_fail(c, s, "experiment.rng = %s is not a GSL generator type%s (known: %s)", v,
+                        cfg_hint(hint, cfg->rng, list), list);
     }
 
     if ((st = cfg_get_group(c, root, "time", "time", &g))
@@ -276,10 +277,10 @@ static int load_observables(const ctx *c, const config_setting_t *root, coop_con
                 return st;
             int d = coop_config_domain(cfg, t);
             if (d < 0) {
-                char names[512];
+                char names[512], hint[CFG_HINT_MAX];
                 cfg_domain_names(names, sizeof names, cfg);
-                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)", epath, t,
-                                t, names);
+                return cfg_fail(c, s, "%s = \"%s\": no domain named '%s' (domains: %s)%s", epath,
+                                t, t, names, cfg_hint(hint, t, names));
             }
             if (o->drive[d])
                 return cfg_fail(c, s, "%s = \"%s\": domain listed twice", epath, t);
@@ -894,7 +895,9 @@ static int extract(ctx *c, const config_setting_t *root, coop_config *cfg)
         || (st = cfg_load_actors(c, root, cfg))
         || (st = cfg_load_ties(c, root, cfg)) || (st = load_hypothesis(c, root, cfg))
         || (st = load_events(c, root, cfg)) || (st = load_sweep(c, root, cfg))
-        || (st = cfg_keep_validation(c, root, cfg)))
+        || (st = cfg_keep_validation(c, root, cfg))
+        || (st = cfg_keep_group(c, root, "sensitivity", &cfg->sensitivity))
+        || (st = cfg_keep_group(c, root, "infer", &cfg->infer)))
         return st;
     return COOP_OK;
 }
@@ -1038,6 +1041,8 @@ void coop_config_destroy(coop_config *cfg)
     free(cfg->overrides);
     free(cfg->snapshots);
     free(cfg->validation);
+    free(cfg->sensitivity);
+    free(cfg->infer);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -1077,6 +1082,9 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
     dst->snapshots = dup_array(src->snapshots, src->n_snapshots, sizeof *src->snapshots, &bad);
     dst->validation = dup_array(src->validation, src->validation ? strlen(src->validation) + 1 : 0,
                                 1, &bad);
+    dst->sensitivity = dup_array(src->sensitivity,
+                                 src->sensitivity ? strlen(src->sensitivity) + 1 : 0, 1, &bad);
+    dst->infer = dup_array(src->infer, src->infer ? strlen(src->infer) + 1 : 0, 1, &bad);
     dst->ties = dup_array(src->ties, src->n_ties, sizeof *src->ties, &bad);
     for (size_t i = 0; dst->ties && i < src->n_ties; i++)
         dst->ties[i].obs0 = NULL;

@@ -290,9 +290,10 @@ static int descend(const ovr *o, config_setting_t *g, int scope, char **comp, in
     if (!k && scope == SC_OVERRIDE && cfg_template_key(cfg_find_key(SC_ACTOR, comp[0])))
         k = cfg_find_key(scope = SC_ACTOR, comp[0]); /* an override's actor_template key */
     if (!k || k->type == V_IGNORED) {
-        char known[512];
+        char known[512], hint[CFG_HINT_MAX];
         cfg_known_keys(known, sizeof known, scope);
-        return ovr_fail(o, "unknown setting '%s' (known: %s)", path, known);
+        return ovr_fail(o, "unknown setting '%s' (known: %s)%s", path, known,
+                        cfg_hint(hint, comp[0], known));
     }
     if (n == 1) {
         if (scope == SC_ACTOR && strcmp(comp[0], "rule") == 0) {
@@ -446,9 +447,10 @@ int cfg_apply_override(const ctx *c, config_t *lc, const char *text)
         st = ovr_fail(&o, "the `validation` group cannot be changed with --set: coopsim "
                       "validate reads it from the file as written (edit a copy of the file)");
     } else if (!k || k->type == V_IGNORED) {
-        char known[512];
+        char known[512], hint[CFG_HINT_MAX];
         cfg_known_keys(known, sizeof known, SC_TOP);
-        st = ovr_fail(&o, "unknown setting '%s' (known: %s)", comp[0], known);
+        st = ovr_fail(&o, "unknown setting '%s' (known: %s)%s", comp[0], known,
+                      cfg_hint(hint, comp[0], known));
     } else if (n == 1) {
         st = set_member(&o, root, comp[0], comp[0]);
     } else if (k->type == V_GROUP) {
@@ -537,19 +539,25 @@ static int resolve_scope(const coop_config *cfg, char *const *comp, int n, int *
         if (c0[0] == 'a') {
             *scope = SC_ACTOR, *index = coop_config_actor(cfg, comp[1]);
             if (*index < 0) {
-                snprintf(why, size, "no actor named '%s'", comp[1]);
+                char hint[CFG_HINT_MAX];
+                snprintf(why, size, "no actor named '%s'%s", comp[1],
+                         cfg_actor_hint(hint, NULL, cfg, comp[1]));
                 return COOP_ECONFIG;
             }
         } else if (c0[0] == 'd') {
             *scope = SC_DOMAIN, *index = coop_config_domain(cfg, comp[1]);
             if (*index < 0) {
-                snprintf(why, size, "no domain named '%s'", comp[1]);
+                char names[512], hint[CFG_HINT_MAX];
+                cfg_domain_names(names, sizeof names, cfg);
+                snprintf(why, size, "no domain named '%s'%s", comp[1], cfg_hint(hint, comp[1], names));
                 return COOP_ECONFIG;
             }
         } else if (c0[0] == 'o') {
             *scope = SC_OBSERVABLE, *index = coop_config_observable(cfg, comp[1]);
             if (*index < 0) {
-                snprintf(why, size, "no observable named '%s'", comp[1]);
+                char hint[CFG_HINT_MAX];
+                snprintf(why, size, "no observable named '%s'%s", comp[1],
+                         cfg_observable_hint(hint, cfg, comp[1]));
                 return COOP_ECONFIG;
             }
         } else {
@@ -600,9 +608,10 @@ static int resolve_sub(const coop_config *cfg, const key *k, const char *sub,
     case COOP_F_ACTOR_GOAL:
         (*want)++;
         if (!sub || (ref->sub = coop_config_domain(cfg, sub)) < 0) {
-            char names[512];
+            char names[512], hint[CFG_HINT_MAX];
             cfg_domain_names(names, sizeof names, cfg);
-            snprintf(why, size, "no domain named '%s' (domains: %s)", sub ? sub : "", names);
+            snprintf(why, size, "no domain named '%s' (domains: %s)%s", sub ? sub : "", names,
+                     cfg_hint(hint, sub ? sub : "", names));
             return COOP_ECONFIG;
         }
         break;
@@ -610,10 +619,11 @@ static int resolve_sub(const coop_config *cfg, const key *k, const char *sub,
         int r = cfg->actors[ref->index].rule;
         (*want)++;
         if (!sub || (ref->sub = coop_rule_param(r, sub)) < 0) {
-            char names[256];
+            char names[256], hint[CFG_HINT_MAX];
             cfg_rule_param_names(names, sizeof names, r);
-            snprintf(why, size, "rule '%s' of actor '%s' has no parameter '%s' (parameters: %s)",
-                     coop_rules[r].name, cfg->actors[ref->index].name, sub ? sub : "", names);
+            snprintf(why, size, "rule '%s' of actor '%s' has no parameter '%s' (parameters: %s)%s",
+                     coop_rules[r].name, cfg->actors[ref->index].name, sub ? sub : "", names,
+                     cfg_hint(hint, sub ? sub : "", names));
             return COOP_ECONFIG;
         }
         break;
@@ -621,7 +631,9 @@ static int resolve_sub(const coop_config *cfg, const key *k, const char *sub,
     case COOP_F_TIE_OBS:
         (*want)++;
         if (!sub || (ref->sub = coop_config_observable(cfg, sub)) < 0) {
-            snprintf(why, size, "no observable named '%s'", sub ? sub : "");
+            char hint[CFG_HINT_MAX];
+            snprintf(why, size, "no observable named '%s'%s", sub ? sub : "",
+                     cfg_observable_hint(hint, cfg, sub ? sub : ""));
             return COOP_ECONFIG;
         }
         break;
@@ -676,7 +688,9 @@ int cfg_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref, c
     const key *k = scope == SC_TOP ? cfg_find_key(SC_TOP, c0) : cfg_find_key(scope, kn);
     if (!k || k->field == NOFIELD) {
         numeric_keys(known, sizeof known, scope);
-        snprintf(why, size, "'%s' is not a numeric parameter (numeric: %s)", kn[0] ? kn : c0, known);
+        char hint[CFG_HINT_MAX];
+        snprintf(why, size, "'%s' is not a numeric parameter (numeric: %s)%s", kn[0] ? kn : c0,
+                 known, cfg_hint(hint, kn[0] ? kn : c0, known));
         return COOP_ECONFIG;
     }
     ref->field = (coop_field)k->field;

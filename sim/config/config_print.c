@@ -1,5 +1,6 @@
 /* config_print.c: the printer of a resolved configuration (a results manifest is
- * one), driven by the schema table, and the `validation` group kept as text for it.
+ * one), driven by the schema table, and the `validation`, `sensitivity` and `infer`
+ * groups kept as text for it.
  * network.file and validation.trade_file are printed absolute, or, by
  * coop_config_print_in, relative to the manifest's directory. */
 #define _XOPEN_SOURCE 700 /* realpath (the validation group's trade_file); POSIX.1-2008 */
@@ -117,6 +118,27 @@ static void put_setting_value(FILE *out, int ind, const config_setting_t *s,
     }
 }
 
+/* The group g as the text "NAME = ...;\n" (put_setting_value: the string setting
+ * subst written as with) into *text, owned; COOP_ENOMEM when it cannot be built. */
+static int group_text(const ctx *c, const config_setting_t *g, const config_setting_t *subst,
+                      const char *with, char **text)
+{
+    size_t len = 0;
+    FILE *m = open_memstream(text, &len);
+    if (!m)
+        return cfg_nomem(c->err);
+    fprintf(m, "%s = ", config_setting_name(g));
+    put_setting_value(m, 0, g, subst, with);
+    fputs(";\n", m);
+    int bad = ferror(m);
+    if (fclose(m) != 0 || bad) {
+        free(*text);
+        *text = NULL;
+        return cfg_nomem(c->err);
+    }
+    return COOP_OK;
+}
+
 /* Keeps the file's `validation` group (when it has one) in cfg->validation as the
  * text "validation = ...;\n" that coop_config_print writes, so that a manifest can
  * be validated again.  validation.trade_file is relative to the configuration's
@@ -146,25 +168,15 @@ int cfg_keep_validation(const ctx *c, const config_setting_t *root, coop_config 
         abs = realpath(joined, NULL); /* NULL (kept as written) when it does not resolve */
         free(joined);
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        free(abs);
-        return cfg_nomem(c->err);
-    }
-    fputs("validation = ", m);
-    put_setting_value(m, 0, g, abs ? tf : NULL, abs);
-    fputs(";\n", m);
-    int bad = ferror(m);
-    if (fclose(m) != 0 || bad) {
-        free(text);
-        free(abs);
-        return cfg_nomem(c->err);
-    }
+    int st = group_text(c, g, abs ? tf : NULL, abs, &cfg->validation);
     free(abs);
-    cfg->validation = text;
-    return COOP_OK;
+    return st;
+}
+
+int cfg_keep_group(const ctx *c, const config_setting_t *root, const char *name, char **text)
+{
+    const config_setting_t *g = config_setting_get_member(root, name);
+    return g ? group_text(c, g, NULL, NULL, text) : COOP_OK;
 }
 
 static void print_generic(FILE *out, int ind, const key *k, const void *base)
@@ -563,9 +575,12 @@ static void special_top(FILE *out, int ind, const key *k, const coop_config *cfg
         print_list(out, n, cfg->n_ties, scope, cfg->ties, sizeof *cfg->ties, special_tie, cfg);
     } else if (strcmp(n, "events") == 0) {
         print_list(out, n, cfg->n_events, scope, cfg->events, sizeof *cfg->events, special_event, cfg);
-    } else if (strcmp(n, "validation") == 0) {
-        if (cfg->validation)
-            fputs(cfg->validation, out);
+    } else if (strcmp(n, "validation") == 0 || strcmp(n, "sensitivity") == 0 ||
+               strcmp(n, "infer") == 0) { /* the groups kept as text */
+        const char *text = n[0] == 'v' ? cfg->validation : n[0] == 's' ? cfg->sensitivity
+                                                                        : cfg->infer;
+        if (text)
+            fputs(text, out);
     }
 }
 

@@ -77,7 +77,7 @@ static const char *const isolated_names[] = {"error", "allow", NULL};
 /* interaction, in coop_interaction order. */
 static const char *const interaction_names[] = {"tie", "node", NULL};
 /* experiment.engine, in coop_engine_choice order. */
-static const char *const engine_names[] = {"auto", "kernel", "general", NULL};
+static const char *const engine_names[] = {"auto", "kernel", "general", "bytes", NULL};
 /* time.unit, in coop_time_unit order. */
 static const char *const time_unit_names[] = {"year", "generation", "round", "step", NULL};
 const char *const cfg_op_names[] = {"set", "add", "mul", NULL};
@@ -154,11 +154,13 @@ const key cfg_schema[] = {
         "`trade_file` relative to the results directory (absolute in `coopsim check`)"),
     SPC(SC_TOP, "sensitivity", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "the design of `coopsim sensitivity` (docs/SENSITIVITY.md): read by the sensitivity "
-        "module from the file itself, not checked here; not printed in manifests"),
+        "module from the file itself, not checked here; printed in the manifest as written "
+        "(comments dropped), so that `coopsim sensitivity DIR/manifest.cfg` reproduces the run"),
     SPC(SC_TOP, "infer", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "parameters, priors, targets and models of `coopsim infer` (docs/INFERENCE.md): read "
-        "by the inference module from the file itself, not checked here; not printed in the "
-        "manifest"),
+        "by the inference module from the file itself, not checked here; printed in the "
+        "manifest as written (comments dropped), so that `coopsim infer DIR/manifest.cfg` "
+        "reproduces the run"),
     SPC(SC_TOP, "run", V_IGNORED, 0, 0, 0, 0, NOFIELD, "none",
         "written by coopsim into a results manifest (version, command line, times); accepted "
         "and ignored, never printed, so that `coopsim run DIR/manifest.cfg` loads"),
@@ -176,9 +178,10 @@ const key cfg_schema[] = {
         "1998) is GSL's default; ranlxd2 and taus2 are alternatives"),
     ENM(SC_EXPERIMENT, "engine", coop_config, engine, engine_names, "auto",
         "auto: the node kernel (a fast path for the classic node-level imitation models, "
-        "giving the same numbers) where the configuration allows it, else the general "
-        "engine; kernel: the node kernel, or an error saying which condition fails; "
-        "general: the general engine always (docs/ODD.md, \"Node kernel\")"),
+        "giving the same numbers; bit-sliced on lattices with imitate_best) where the "
+        "configuration allows it, else the general engine; kernel: the node kernel, or an "
+        "error saying which condition fails; general: the general engine always; bytes: as "
+        "auto, but never the bit-sliced form of the kernel (docs/ODD.md, \"Node kernel\")"),
 
     /* time */
     FLT(SC_TIME, "start", coop_config, start, 1991.0, -PMAX, PMAX, 0, NOFIELD,
@@ -795,6 +798,33 @@ int cfg_nomem(coop_err *err)
     return COOP_FAIL(err, COOP_ENOMEM, "out of memory reading the configuration");
 }
 
+const char *cfg_hint(char *hint, const char *word, const char *list)
+{
+    return coop_suggest_hint(hint, CFG_HINT_MAX, word, list);
+}
+
+const char *cfg_actor_hint(char *hint, const ctx *c, const coop_config *cfg, const char *word)
+{
+    coop_suggest s;
+    coop_suggest_start(&s, word);
+    if (c && c->actors)
+        for (size_t i = 0; i < c->n_actors; i++)
+            coop_suggest_offer(&s, c->actors[i].name);
+    else
+        for (size_t i = 0; cfg && i < cfg->n_actors; i++)
+            coop_suggest_offer(&s, cfg->actors[i].name);
+    return coop_suggest_hint_of(hint, CFG_HINT_MAX, &s);
+}
+
+const char *cfg_observable_hint(char *hint, const coop_config *cfg, const char *word)
+{
+    coop_suggest s;
+    coop_suggest_start(&s, word);
+    for (size_t i = 0; i < cfg->n_observables; i++)
+        coop_suggest_offer(&s, cfg->observables[i].name);
+    return coop_suggest_hint_of(hint, CFG_HINT_MAX, &s);
+}
+
 /* "a, b, c" of the keys of a scope. */
 void cfg_known_keys(char *buf, size_t size, int scope)
 {
@@ -880,16 +910,22 @@ int cfg_get_integer(const ctx *c, const config_setting_t *s, const char *path, d
     return COOP_OK;
 }
 
-int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out)
+int cfg_get_string_as(const ctx *c, const config_setting_t *s, const char *path,
+                      const char *expected, const char **out)
 {
     *out = "";
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
         char v[256];
         cfg_fmt_value(v, sizeof v, s);
-        return cfg_fail(c, s, "%s = %s has the wrong type: expected a string", path, v);
+        return cfg_fail(c, s, "%s = %s has the wrong type: expected %s", path, v, expected);
     }
     *out = config_setting_get_string(s);
     return COOP_OK;
+}
+
+int cfg_get_string(const ctx *c, const config_setting_t *s, const char *path, const char **out)
+{
+    return cfg_get_string_as(c, s, path, "a string", out);
 }
 
 int cfg_get_name(const ctx *c, const config_setting_t *s, const char *path, int chars,
@@ -913,22 +949,25 @@ static int get_enum(const ctx *c, const config_setting_t *s, const char *path,
                     const char *const *names, int *out)
 {
     const char *t;
-    int st = cfg_get_string(c, s, path, &t);
+    char list[256] = "", expected[300];
+    for (int i = 0; names[i]; i++) {
+        if (i)
+            cfg_cat(list, sizeof list, ", ");
+        cfg_cat(list, sizeof list, names[i]);
+    }
+    snprintf(expected, sizeof expected, "a string, one of %s", list);
+    int st = cfg_get_string_as(c, s, path, expected, &t);
     if (st)
         return st;
-    char list[256] = "";
     for (int i = 0; names[i]; i++) {
         if (strcmp(names[i], t) == 0) {
             *out = i;
             return COOP_OK;
         }
-        if (i)
-            cfg_cat(list, sizeof list, ", ");
-        cfg_cat(list, sizeof list, names[i]);
     }
-    char v[256];
+    char v[256], hint[CFG_HINT_MAX];
     cfg_fmt_value(v, sizeof v, s);
-    return cfg_fail(c, s, "%s = %s is not one of %s", path, v, list);
+    return cfg_fail(c, s, "%s = %s is not one of %s%s", path, v, list, cfg_hint(hint, t, list));
 }
 
 static void store_default(const key *k, void *base)
@@ -997,10 +1036,11 @@ int cfg_check_keys(const ctx *c, const config_setting_t *g, int scope, const cha
     for (int i = 0; i < config_setting_length(g); i++) {
         const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
         if (!cfg_find_key(scope, config_setting_name(s))) {
-            char known[512], path[COOP_PATH_MAX * 2];
+            char known[512], path[COOP_PATH_MAX * 2], hint[CFG_HINT_MAX];
             cfg_known_keys(known, sizeof known, scope);
             cfg_join(path, sizeof path, prefix, config_setting_name(s));
-            return cfg_fail(c, s, "unknown setting '%s' (known: %s)", path, known);
+            return cfg_fail(c, s, "unknown setting '%s' (known: %s)%s", path, known,
+                            cfg_hint(hint, config_setting_name(s), known));
         }
     }
     return COOP_OK;

@@ -1,6 +1,8 @@
 /* plot_validation.c: the validation figure of `coopsim plot` (validation.csv
- * of one point): each target's score on the one scale they share, with the
- * observed and simulated values as text in their own units. */
+ * of one point): each target's score on the one scale they share, with its
+ * baseline's score (chance, the initial values or the model without the
+ * motivator role) as a cross beside it, and the observed and simulated values as
+ * text in their own units. */
 #include "plot_internal.h"
 
 #include <math.h>
@@ -10,6 +12,8 @@
 #include "coop_validate.h"
 
 /* ---------------------------------------------------------------- validation */
+
+#define BASE_C "#0072B2" /* the baselines' crosses (Okabe-Ito blue) */
 
 /* What each validation target measures, in words a reader of the figure needs
  * (docs/VALIDATION.md, "Targets"), its units and the decimals its values get.
@@ -71,6 +75,8 @@ static void vlabels(const coop_config *cfg, char lab[COOP_V_N][320], double mark
 typedef struct vrow {
     char target[COOP_NAME_MAX * 2];
     double observed, mean, lo, hi, score, tol;
+    double base;         /* baseline_score; NaN when the file has none */
+    char status[24];     /* status ("" when the file has none) */
     int pass;            /* 1, 0, -1 for NA */
     int combined;
     const struct vtarget *vt;  /* NULL: a target this version does not describe */
@@ -108,6 +114,7 @@ static int load_validation(plot *p, vrow **v, size_t *n, int *many, coop_err *er
         (status = coop_csv_reader_need(&c, cols, ix, 8, err)))
         goto out;
     int pcol = coop_csv_reader_col(&c, "point");
+    int bcol = coop_csv_reader_col(&c, "baseline_score"), scol = coop_csv_reader_col(&c, "status");
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         if (pcol >= 0) {
             long pt;
@@ -133,6 +140,11 @@ static int load_validation(plot *p, vrow **v, size_t *n, int *many, coop_err *er
             (status = coop_csv_reader_num(&c, ix[5], &r->score, err)) ||
             (status = coop_csv_reader_num(&c, ix[6], &r->tol, err)))
             goto out;
+        r->base = NAN;
+        if (bcol >= 0 && (status = coop_csv_reader_num(&c, bcol, &r->base, err)))
+            goto out;
+        if (scol >= 0)
+            safe_name(r->status, sizeof r->status, c.fld[scol]);
         const char *ps = c.fld[ix[7]];
         if (strcmp(ps, "true") == 0)
             r->pass = 1;
@@ -166,20 +178,32 @@ typedef struct vlayout {
     int n_pass, n_scored;
 } vlayout;
 
+/* 1 when the row is out of the combined score: a diagnostic, or a target the
+ * validation group marks input-determined. */
+static int left_out(const vrow *r)
+{
+    return !r->combined && ((r->vt && r->vt->diagnostic) || strcmp(r->status, "diagnostic") == 0
+                            || strcmp(r->status, "input-determined") == 0);
+}
+
 /* One row of the figure's data file, at height y. */
 static void vrow_write(FILE *o, const vrow *r, double y, char lab[COOP_V_N][320],
                        const double *mark)
 {
     int dec = r->combined ? 2 : r->vt ? r->vt->dec : 3;
-    const char *kind = r->combined ? "combined" : r->vt && r->vt->diagnostic
-                                                      ? "diagnostic" : "target";
+    const char *kind = r->combined ? "combined" : left_out(r) ? "diagnostic" : "target";
     const char *label = r->combined            ? "combined score"
                         : r->k >= 0 && lab[r->k][0] ? lab[r->k]
                         : r->vt                     ? r->vt->what
                                                     : r->target;
-    const char *unit = r->combined ? "mean of the scores above (diagnostics excluded)"
-                       : r->vt     ? r->vt->unit
-                                   : "the target's units";
+    char unit[320];
+    const char *u = r->combined ? "mean of the scores above but the grey ones"
+                    : strcmp(r->status, "input-determined") == 0
+                        ? "input-determined: not in the combined score"
+                    : r->vt ? r->vt->unit
+                            : "the target's units";
+    snprintf(unit, sizeof unit, "%s%s", u,
+             strcmp(r->status, "structural") == 0 ? "; structural: beyond the model" : "");
     char ot[64], st[256], tt[64], a[64], b[64], m[64];
     vnum(ot, sizeof ot, r->observed, dec);
     vnum(m, sizeof m, r->mean, dec);
@@ -213,7 +237,9 @@ static void vrow_write(FILE *o, const vrow *r, double y, char lab[COOP_V_N][320]
     put_text(o, st);
     fputc(',', o);
     put_text(o, tt);
-    fprintf(o, ",%s\n", r->pass < 0 ? "n/a" : r->pass ? "yes" : "no");
+    fprintf(o, ",%s", r->pass < 0 ? "n/a" : r->pass ? "yes" : "no");
+    put_num(o, r->base);
+    fputc('\n', o);
 }
 
 /* figures/validation.csv: the targets, then the combined score after a gap. */
@@ -227,7 +253,7 @@ static int validation_data(plot *p, const vrow *v, size_t n, const char *file, v
     double mark[COOP_V_N];
     vlabels(&p->cfg, lab, mark);
     fputs("row,target,kind,label,unit,observed,simulated_mean,ci_lo,ci_hi,score,tolerance,pass,"
-          "pass_mark,observed_text,simulated_text,tolerance_text,pass_text\n",
+          "pass_mark,observed_text,simulated_text,tolerance_text,pass_text,baseline_score\n",
           o);
     memset(lay, 0, sizeof *lay);
     for (int pass2 = 0; pass2 < 2; pass2++)
@@ -243,8 +269,7 @@ static int validation_data(plot *p, const vrow *v, size_t n, const char *file, v
             lay->y += 1;
             if (r->combined)
                 lay->comb_y = lay->y;
-            int diagnostic = !r->combined && r->vt && r->vt->diagnostic;
-            if (!r->combined && !diagnostic && !isnan(r->score)) {
+            if (!r->combined && !left_out(r) && !isnan(r->score)) {
                 lay->n_scored++;
                 lay->n_pass += r->pass == 1;
             }
@@ -254,7 +279,8 @@ static int validation_data(plot *p, const vrow *v, size_t n, const char *file, v
 }
 
 /* The score panel: a dot per target (filled: pass, open: fail), each target's
- * pass mark as a short dashed tick, the combined score apart below. */
+ * pass mark as a short dashed tick, its baseline's score as a cross, the combined
+ * score apart below. */
 static void validation_scores(FILE *g, const char *file, const vrow *v, size_t n,
                               const vlayout *lay, const char *pass_c, const char *fail_c)
 {
@@ -308,7 +334,9 @@ static void validation_scores(FILE *g, const char *file, const vrow *v, size_t n
     fprintf(g, sel, "eq", "true");
     fprintf(g, " with points pt 13 ps 3.2 lc rgb '%s', \\\n     '%s' using ", pass_c, file);
     fprintf(g, sel, "eq", "false");
-    fprintf(g, " with points pt 12 ps 3.2 lw 2.5 lc rgb '%s'\n", fail_c);
+    fprintf(g, " with points pt 12 ps 3.2 lw 2.5 lc rgb '%s', \\\n", fail_c);
+    fprintf(g, "     '%s' using (column('baseline_score')):'row' with points pt 2 ps 1.8 lw 2 "
+               "lc rgb '%s'\n", file, BASE_C);
 }
 
 /* The values as text in each target's own units, then the legend below. */
@@ -338,7 +366,7 @@ static void validation_values(FILE *g, const char *file, const char *pass_c, con
 
     fprintf(g, "# the legend\nset lmargin at screen 0\nset rmargin at screen 1\n"
                "set bmargin at screen 0\nset tmargin at screen %.4f\nunset label\n"
-               "set key at screen 0.5,%.4f center center horizontal reverse Left maxcols 3 "
+               "set key at screen 0.5,%.4f center center horizontal reverse Left maxcols 4 "
                "samplen 1 width 2\nset xrange [0:1]\nset yrange [0:1]\n"
                "plot NaN notitle, \\\n"
                "     keyentry with points pt 7 ps 2 lc rgb '%s' "
@@ -346,8 +374,10 @@ static void validation_values(FILE *g, const char *file, const char *pass_c, con
                "     keyentry with points pt 6 ps 2 lw 2.5 lc rgb '%s' "
                "title 'fail: outside tolerance', \\\n"
                "     keyentry with points pt 12 ps 2.6 lw 2 lc rgb '#404040' "
-               "title 'combined score'\n",
-            34.0 / FIG_H, 20.0 / FIG_H, pass_c, fail_c);
+               "title 'combined score', \\\n"
+               "     keyentry with points pt 2 ps 1.8 lw 2 lc rgb '%s' "
+               "title 'baseline: chance, initial values or no role'\n",
+            34.0 / FIG_H, 20.0 / FIG_H, pass_c, fail_c, BASE_C);
 }
 
 /* The validation figure at one point: per target a dot at its score (0-1, the

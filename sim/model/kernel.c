@@ -189,6 +189,7 @@ void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
         if (ok)
             m->k_lat = L, m->k_moore = maxdeg == 8;
     }
+    kbits_alloc(m, cfg, fail); /* the bit-sliced kernel, where it can run */
 }
 
 /* Whether a fold of d values, each a or c, is independent of their order. */
@@ -319,6 +320,7 @@ void kernel_init(coop_model *m)
         m->k_nxt[i] = m->k_old[i] = 0;
     }
     m->k_ready = 1;
+    kbits_init(m);
 }
 
 /* Node (r, col) of the lattice in the payoff pass, with the wrap-around: its
@@ -360,8 +362,6 @@ static void lat_codes(coop_model *m, size_t r, size_t c0, size_t c1)
         lat_code1(m, r, L - 1);
 }
 
-static void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
-                        const int16_t *ckey, const double *val);
 
 /* Payoff pass over block b: the keys (rank of the gain + 1, negative for a D
  * node), the cumulative gains, the sums of the gains per sub-block of KSUB nodes
@@ -409,10 +409,11 @@ static void kernel_pay(coop_model *m, size_t b)
 
 /* The gains of nodes lo .. hi-1 into the cumulative gains and the sums per
  * sub-block, four sub-blocks at a time (four independent chains of additions).
- * With code: node q's key and gain are ckey[code[q]], val[code[q]] (the lattice);
- * without: its key is set and its gain is val[|key| - 1]. */
-static void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
-                        const int16_t *ckey, const double *val)
+ * With code: node q's key and gain are ckey[code[q]], val[code[q]] (the lattice;
+ * ckey NULL: no keys, for the bit-sliced kernel); without: its key is set and its
+ * gain is val[|key| - 1]. */
+void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
+                 const int16_t *ckey, const double *val)
 {
     int16_t *key = m->k_key;
     double *cum = m->cum;
@@ -443,11 +444,16 @@ static void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char
         }                                                                                \
     }
 #define KGAIN_CODE(q) (key[q] = ckey[code[q]], val[code[q]])
+#define KGAIN_VAL(q) (val[code[q]])
 #define KGAIN_KEY(q) (val[abs(key[q]) - 1])
 #define KCUM(q, g) (cum[q] += (g))
 #define KNOCUM(q, g) (void)(g)
     int keep = m->k_allow != 2;
-    if (code && keep) {
+    if (code && !ckey && !keep) { /* the bit-sliced kernel: no keys */
+        KSUMS(KGAIN_VAL, KNOCUM)
+    } else if (code && !ckey) {
+        KSUMS(KGAIN_VAL, KCUM)
+    } else if (code && keep) {
         KSUMS(KGAIN_CODE, KCUM)
     } else if (code) {
         KSUMS(KGAIN_CODE, KNOCUM)
@@ -458,6 +464,7 @@ static void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char
     }
 #undef KSUMS
 #undef KGAIN_CODE
+#undef KGAIN_VAL
 #undef KGAIN_KEY
 #undef KCUM
 #undef KNOCUM
@@ -625,6 +632,8 @@ static void kernel_errors(coop_model *m, size_t b)
 
 void kernel_step(coop_model *m, coop_record *rec)
 {
+    if (kbits_step(m, rec)) /* the bit-sliced kernel (kernel_bits.c) where it runs */
+        return;
     long nb = (long)m->k_nb;
     int nth = run_threads(m), noisy = m->noise > 0.0;
     m->k_play = noisy ? m->k_exe : m->k_act;
@@ -650,6 +659,13 @@ void kernel_step(coop_model *m, coop_record *rec)
     else
         m->k_old = m->k_act;
     m->k_act = m->k_nxt, m->k_nxt = t;
+    kernel_record(m, rec);
+    m->step++;
+}
+
+void kernel_record(coop_model *m, coop_record *rec)
+{
+    long nb = (long)m->k_nb;
     if (rec) {
         if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
             memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
@@ -665,7 +681,6 @@ void kernel_step(coop_model *m, coop_record *rec)
             pr[COOP_P_MEAN_GAIN] = g_all / m->n;
         }
     }
-    m->step++;
 }
 
 int kernel_check(const coop_model *m, coop_err *err)

@@ -1167,8 +1167,10 @@ static void do_record(coop_model *m, coop_record *rec)
 
 void coop_model_step(coop_model *m, coop_record *rec)
 {
-    if (m->step == 0)
+    if (m->step == 0) {
         m->k_on = m->k_ready && (!rec || (rec->n_actors == 0 && rec->n_ties == 0));
+        kernel_note(m); /* for the manifest: coop_model_engines_used */
+    }
     if (m->k_on) {
         kernel_step(m, rec);
         return;
@@ -1276,7 +1278,7 @@ double coop_model_propensity(const coop_model *m, int a, int b, size_t domain)
 {
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on) /* the node kernel keeps one action per node */
-        return m->k_act[a];
+        return kernel_action(m, a, 0);
     return s >= 0 ? m->prop[(size_t)s * m->nd + domain] : NAN;
 }
 
@@ -1284,7 +1286,7 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
 {
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on)
-        return m->step > 0 ? m->k_old[a] : -1;
+        return m->step > 0 ? kernel_action(m, a, 1) : -1;
     if (s < 0 || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
         return -1;
     return (m->mem[(size_t)s * m->nd + domain] & COOP_MEM_OWN) ? COOP_C : COOP_D;

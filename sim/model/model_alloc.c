@@ -120,6 +120,7 @@ void coop_model_free(coop_model *m)
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
         free(bufs[k]);
+    kbits_free(m);
 #define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
     PER_ACTOR_ONLY_##per(free(m->array);)
     COOP_ACTOR_FIELDS(COOP_X_)

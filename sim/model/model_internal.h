@@ -186,6 +186,7 @@ struct coop_model {
     int k_draw;          /* some node follows a rule that draws (fermi, replicator) */
     double *k_ftab;      /* every node fermi with one K: [rank i][rank j] probability of
                           * copying j, from coop_strategy_fermi (NULL: computed per node) */
+    struct kbits *kb;    /* the bit-sliced kernel (kernel_bits.c), NULL where it cannot run */
 };
 
 /* calloc of at least one element, so that empty arrays are valid pointers; sets
@@ -261,5 +262,32 @@ void kernel_step(coop_model *m, coop_record *rec);
  * of the configuration can use the kernel, else COOP_EINVAL and err names the
  * condition that fails. */
 int kernel_check(const coop_model *m, coop_err *err);
+
+/* The gains of nodes lo .. hi-1 (a block) into the cumulative gains (unless
+ * k_allow is 2) and the sums per sub-block (kernel.c; see there for code, ckey). */
+void kernel_sums(coop_model *m, size_t lo, size_t hi, const unsigned char *code,
+                 const int16_t *ckey, const double *val);
+
+/* The end of a kernel step: milestones and the population series into rec. */
+void kernel_record(coop_model *m, coop_record *rec);
+
+/* kernel_bits.c: the bit-sliced kernel for imitate_best on lattices */
+
+/* At the end of kernel_alloc: its buffers where the network allows it. */
+void kbits_alloc(coop_model *m, const coop_config *cfg, int *fail);
+
+/* At the end of kernel_init: whether this run uses it; packs the state. */
+void kbits_init(coop_model *m);
+
+/* One kernel step when this run uses it (then 1), else 0 and nothing done. */
+int kbits_step(coop_model *m, coop_record *rec);
+
+void kbits_free(coop_model *m);
+
+/* Node a's action to play (last 0) or last played (last 1) in either kernel. */
+int kernel_action(const coop_model *m, int a, int last);
+
+/* At step 0: notes which engine this run uses (coop_model_engines_used). */
+void kernel_note(const coop_model *m);
 
 #endif

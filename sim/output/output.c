@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "coop_fmt.h"
+#include "coop_model.h"
 #include "coop_stats.h"
 #include "coop_sweep.h"
 
@@ -155,6 +156,10 @@ static const char *const our_names[] = {
     /* coopsim sensitivity (coop_sens.h) */
     "sensitivity.csv", "sensitivity_design.csv", "sensitivity_outputs.csv",
     "sensitivity_variance.csv", "sensitivity_s2.csv", "sensitivity_shares.csv",
+    "sensitivity_progress.csv",
+    /* coopsim infer and hypothesis --posterior (coop_infer.h) */
+    "posterior.csv", "generations.csv", "models.csv", "infer_summary.csv", "predictive.csv",
+    "posterior_hypothesis.csv",
 };
 
 int coop_output_is_ours(const char *name)
@@ -964,6 +969,16 @@ void coop_out_put_run_group(csv *c, const coop_run_info *info)
     coop_csv_put(c, "  threads = %d;\n  wall_seconds = %.3f;\n  status = ", info ? info->threads : 0,
         info ? info->wall_seconds : 0.0);
     put_cfg_string(c, info && info->status ? info->status : "complete");
+    unsigned used = coop_model_engines_used(); /* where a node kernel ran (docs/ODD.md) */
+    if (used & (COOP_USED_BYTES | COOP_USED_BITS)) {
+        static const char *const names[] = {"general", "kernel_bytes", "kernel_bits"};
+        const char *sep = "";
+        coop_csv_put(c, ";\n  engines = \"");
+        for (int k = 2; k >= 0; k--)
+            if (used >> k & 1)
+                coop_csv_put(c, "%s%s", sep, names[k]), sep = ", ";
+        coop_csv_put(c, "\"");
+    }
     coop_csv_put(c, ";\n};\n");
 }
 

@@ -833,3 +833,59 @@ void coop_output_set_checkpoint(coop_output *out, double seconds)
     if (out)
         out->checkpoint_seconds = seconds > 0 ? seconds : 0;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Resuming a command that puts its directory in place at the end            */
+/* ------------------------------------------------------------------------ */
+
+int coop_output_resume_state(const char *dir, const coop_config *cfg, const char *command,
+                             coop_resume_state *state, coop_err *err)
+{
+    struct stat st;
+    *state = COOP_RESUME_FRESH;
+    if (lstat(dir, &st) != 0 && errno == ENOENT)
+        return COOP_OK;
+    char *mpath = coop_out_dup_printf("%s/manifest.cfg", dir), *cfg_text = NULL;
+    char *text = mpath ? read_text(mpath) : NULL;
+    size_t len = 0;
+    int status = COOP_OK;
+    FILE *m = open_memstream(&cfg_text, &len);
+    if (!mpath || !m) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+    } else if (!text) {
+        status = COOP_FAIL(err, COOP_EINVAL, "%s: not a results directory (cannot read %s: %s): "
+                           "nothing to resume", dir, mpath, strerror(errno ? errno : ENOMEM));
+    } else if (coop_config_print_in(cfg, m, dir) != COOP_OK || fflush(m) != 0) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "out of memory printing the configuration");
+    }
+    char *run = status ? NULL : strstr(text, "\nrun = {\n");
+    if (run)
+        run[0] = '\0';  /* the configuration: the text before the run group's blank line */
+    if (!status && (!run || strcmp(text, cfg_text) != 0)) {
+        char here[160], there[160];
+        int line = first_difference(cfg_text, text, here, there, sizeof here);
+        status = COOP_FAIL(err, COOP_ECONFIG, "%s: cannot resume: the configuration differs "
+                           "from the one in %s (line %d: `%s` here, `%s` there); resume with the "
+                           "same configuration and options (coopsim %s %s --resume), or start "
+                           "afresh with --force", dir, mpath, line, here, there, command, mpath);
+    }
+    char want[96];
+    snprintf(want, sizeof want, "\n  subcommand = \"%s\";\n", command);
+    if (!status && !strstr(run + 2, want))
+        status = COOP_FAIL(err, COOP_EINVAL, "%s: not the results of `coopsim %s`: nothing to "
+                           "resume", dir, command);
+    const char *sline = status ? NULL : strstr(run + 2, "\n  status = \"");
+    if (!status && sline && strncmp(sline + 13, "complete\"", 9) == 0)
+        *state = COOP_RESUME_COMPLETE;
+    else if (!status && sline && strncmp(sline + 13, "interrupted\"", 12) == 0)
+        *state = COOP_RESUME_INTERRUPTED;
+    else if (!status)
+        status = COOP_FAIL(err, COOP_EINVAL, "%s: not an interrupted run (its manifest's status "
+                           "is not \"interrupted\"): nothing to resume", dir);
+    if (m)
+        fclose(m);
+    free(cfg_text);
+    free(text);
+    free(mpath);
+    return status;
+}
