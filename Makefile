@@ -146,6 +146,7 @@ bench: deps
 	tests/bench/mpi.sh $(PROG) $(MPIPROG)
 	tests/bench/null_size.sh $(PROG)
 	tests/bench/infer.sh $(PROG)
+	tests/bench/memory.sh $(PROG)
 
 # make mutate: mutation testing of sim/ (tests/mutate/run.sh): each mutant of
 # tests/mutate/mutants.txt is applied to a copy of the tree in $(BUILD)/mutate,

@@ -12,8 +12,8 @@
  * state is a flat array indexed by slot and per-direction per-domain state a flat
  * array indexed by slot*D + d (structure of arrays).  Every buffer is allocated by
  * coop_model_alloc (model_alloc.c); coop_model_init and coop_model_step allocate
- * nothing.  The struct is defined in model_internal.h, which model.c, model_alloc.c
- * and kernel.c share.
+ * nothing.  The struct is defined in model_internal.h, which model.c, model_alloc.c,
+ * learning.c (step 6) and kernel.c share.
  *
  * Parameters that events may change (every numeric path of coop_config.h) are
  * copied into the model by coop_model_init and changed there, never in the
@@ -76,22 +76,6 @@ const char *const coop_pop_metric_names[COOP_POP_METRICS] = {"coop_share", "mean
 
 /* ---------------------------------------------------------------- helpers */
 
-static inline double clamp(double x, double lo, double hi)
-{
-    return x < lo ? lo : (x > hi ? hi : x);
-}
-
-/* fmax/fmin without the NaN rules (the engine's values are never NaN), which
- * gcc compiles to one instruction instead of a libm call. */
-static inline double dmax(double a, double b)
-{
-    return a > b ? a : b;
-}
-
-static inline double dmin(double a, double b)
-{
-    return a < b ? a : b;
-}
 
 static double apply_op(coop_op op, double x, double v)
 {
@@ -161,11 +145,11 @@ static void rescale_actor(coop_model *m, int i)
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
-        m->sr[s] = coop_game_capacity_scale(m->cap[i], m->cap[j]);
-        m->sr[r] = coop_game_capacity_scale(m->cap[j], m->cap[i]);
+        double srs = coop_game_capacity_scale(m->cap[i], m->cap[j]);
+        double srr = coop_game_capacity_scale(m->cap[j], m->cap[i]);
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * m->sr[s];
-            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * m->sr[r];
+            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * srs;
+            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * srr;
         }
     }
 }
@@ -327,10 +311,13 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
-        m->cc[s] = 0, m->tgain[s] = 0.0;
+        m->cc[s] = 0;
+        if (m->tgain)
+            m->tgain[s] = 0.0;
         for (size_t d = 0; d < D; d++) {
             m->mem[s * D + d] = 0;
-            m->lastv[s * D + d] = 0.0;
+            if (m->lastv)
+                m->lastv[s * D + d] = 0.0;
         }
     }
     update_public_goods(m);
@@ -502,16 +489,39 @@ static void do_events(coop_model *m)
     }
 }
 
+/* Within-run parallel passes.  A pass over nodes runs over the fixed blocks of
+ * KBLOCK nodes (the blocks of the per-node streams), a pass over ties over blocks
+ * of `chunk` ties, on run_threads(m) threads; each block writes only its own
+ * nodes' (slots') or ties' state and sums in a fixed order, so the numbers do not
+ * depend on the thread count. */
+void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f)
+{
+    long nb = (long)((count + chunk - 1) / chunk);
+    int nth = run_threads(m);
+    if (nth <= 1) { /* no parallel construct at all: small runs take many steps */
+        for (size_t lo = 0; lo < count; lo += chunk)
+            f(m, lo, lo + chunk < count ? lo + chunk : count);
+        return;
+    }
+#pragma omp parallel for schedule(static) num_threads(nth)
+    for (long b = 0; b < nb; b++) {
+        size_t lo = (size_t)b * chunk, hi = lo + chunk < count ? lo + chunk : count;
+        f(m, lo, hi);
+    }
+}
+
+#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
+
 /* ---------------------------------------------------------------- 2. engagement */
 
-/* The expansion of each budget relaxes (x <- (1 - attention_relax) x), then
- * e <- e + alpha*signal*(1-e) - delta*e with the signals of the previous step, then
- * the attention budgets, then which ties are engaged this step. */
-static void do_engagement(coop_model *m)
+/* Actors lo .. hi-1: the expansion of each budget relaxes (x <- (1 -
+ * attention_relax) x), then e <- e + alpha*signal*(1-e) - delta*e with the
+ * signals of the previous step, then the attention budget. */
+static void engage_actors(coop_model *m, size_t lo_i, size_t hi_i)
 {
     int dynamic = m->step > 0 && (m->alpha > 0.0 || m->delta > 0.0);
     double inv_d = 1.0 / (double)m->nd, alpha = m->alpha, delta = m->delta;
-    for (size_t i = 0; i < m->n; i++) {
+    for (size_t i = lo_i; i < hi_i; i++) {
         int lo = m->row[i], hi = m->row[i + 1];
         double sum = 0.0;
         if (m->xattn[i] > 0.0) /* agenda setting: attention is costly to keep */
@@ -519,7 +529,7 @@ static void do_engagement(coop_model *m)
         for (int s = lo; s < hi; s++) {
             if (dynamic) {
                 double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
-                int rj = m->xreg[s];
+                int rj = m->xreg ? m->xreg[s] : -1; /* NULL: no regions */
                 if (rj >= 0)
                     sig = 1.0 - (1.0 - sig) * (1.0 - m->coh[rj]); /* regional signal */
                 double e = m->eng[s];
@@ -528,22 +538,41 @@ static void do_engagement(coop_model *m)
             }
             sum += m->eng[s];
         }
-        if (sum > budget(m, i)) { /* finite attention */
-            double f = budget(m, i) / sum;
+        if (sum > budget(m, (int)i)) { /* finite attention */
+            double f = budget(m, (int)i) / sum;
             for (int s = lo; s < hi; s++)
                 m->eng[s] *= f;
         }
     }
-    int n_on = 0;
-    for (size_t t = 0; t < m->nt; t++) {
+}
+
+/* Ties lo .. hi-1, the ties of one tie stream: whether each is engaged this step. */
+static void engage_ties(coop_model *m, size_t lo, size_t hi)
+{
+    gsl_rng *r = m->trng[lo / m->tb];
+    for (size_t t = lo; t < hi; t++) {
         double p = m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]);
         /* drawn even when p is 0 or 1, so that the tie's stream stays in step
          * with the other worlds' (common random numbers) */
-        double u = gsl_rng_uniform(m->trng[m->tb == 1 ? t : t / m->tb]);
-        int on = p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p);
-        m->on[t] = (unsigned char)on;
+        double u = gsl_rng_uniform(r);
+        m->on[t] = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
+    }
+}
+
+/* The actors' engagement and budgets, then which ties are engaged this step (each
+ * tie stream draws for its own ties in tie order, so the streams run on any
+ * threads), then the list of engaged ties in tie order (on_list, n_on; not kept in
+ * node mode without reinforcement or regions, where nothing reads it). */
+static void do_engagement(coop_model *m)
+{
+    par_ranges(m, m->n, KBLOCK, engage_actors);
+    par_ranges(m, m->nt, m->tb, engage_ties);
+    if (m->node_mode && !m->any_reinforce && m->cfg->n_regions == 0)
+        return; /* node mode reads the list only for those (do_play): no sequential pass */
+    int n_on = 0;
+    for (size_t t = 0; t < m->nt; t++) {
         m->on_list[n_on] = (int)t; /* appended when on, overwritten otherwise */
-        n_on += on;
+        n_on += m->on[t];
     }
     m->n_on = n_on;
 }
@@ -591,27 +620,31 @@ static void update_public_goods(coop_model *m)
  * capacity scaling, no institutions, no noise).  Its action is C with the
  * propensity of its first slot (learners play one propensity on all their
  * slots), or the rule's first move for a fixed rule. */
-static void play_self(coop_model *m)
+static void play_self1(coop_model *m, size_t i)
 {
     size_t D = m->nd;
-    for (size_t i = 0; i < m->n; i++) {
-        int lo = m->row[i];
-        if (m->row[i + 1] == lo)
-            continue;
-        const coop_strategy *st = &coop_strategies[m->rule[i]];
-        double g = 0.0;
-        int c = 0;
-        for (size_t d = 0; d < D; d++) {
-            double p = m->prop[(size_t)lo * D + d];
-            if (st->learning == COOP_LEARN_NONE)
-                p = st->p_coop(0, m->rpar + i * NPAR, p);
-            int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
-            g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
-            c += x;
-        }
-        m->gain[i] += g;
-        m->nc[i] += c, m->na[i] += (int)D;
+    int lo = m->row[i];
+    if (m->row[i + 1] == lo)
+        return;
+    const coop_strategy *st = &coop_strategies[m->rule[i]];
+    double g = 0.0;
+    int c = 0;
+    for (size_t d = 0; d < D; d++) {
+        double p = m->prop[(size_t)lo * D + d];
+        if (st->learning == COOP_LEARN_NONE)
+            p = st->p_coop(0, m->rpar + i * NPAR, p);
+        int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
+        g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
+        c += x;
     }
+    m->gain[i] += g;
+    m->nc[i] += c, m->na[i] += (int)D;
+}
+
+static void play_self(coop_model *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        play_self1(m, i);
 }
 
 /* interaction = node: every actor with a partner chooses one action per domain
@@ -650,20 +683,40 @@ static void node_actions(coop_model *m)
     }
 }
 
-static void do_play(coop_model *m)
+/* The observables' new shares of C on engaged tie t, from the memories ma, mb of
+ * its two slots after this step's play. */
+static void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb)
+{
+    for (size_t o = 0; o < m->no; o++) {
+        int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
+        for (int x = lo; x < hi; x++)
+            c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
+        m->oshare[t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
+    }
+}
+
+/* The bookkeeping of engaged tie t after play, in tie order: the list of ties
+ * played since the last learning update, the step it was last engaged, and the
+ * cooperation on intra-regional ties (its slots played ca and cb C). */
+static void tie_played(coop_model *m, int t, int ca, int cb)
+{
+    if (m->fresh && m->last_on[t] <= m->last_learn) /* NULL: no actor reinforces */
+        m->fresh[m->n_fresh++] = t;
+    m->last_on[t] = m->step;
+    int r = m->tie_region ? m->tie_region[t] : -1; /* NULL: no regions */
+    if (r >= 0)
+        m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * (double)m->nd;
+}
+
+/* Tie mode: both sides of every engaged tie, in tie order (the tie streams draw
+ * the choices and errors). */
+static void play_ties(coop_model *m)
 {
     size_t D = m->nd;
     const double *pay_all = m->pay; /* locals: the generator calls force reloads of m->... */
-    const int noisy = m->noise > 0.0, node = m->node_mode;
-    if (node)
-        node_actions(m);
-    if (m->fr)
-        free_ride_shares(m);
+    const int noisy = m->noise > 0.0;
     for (size_t i = 0; i < m->n; i++)
         m->gain[i] = 0.0, m->nc[i] = m->na[i] = 0;
-    for (size_t r = 0; r < m->cfg->n_regions; r++)
-        m->coh_c[r] = m->coh_n[r] = 0.0;
-
     for (size_t s = 0; s < m->ns; s++)
         m->cc[s] = 0;
     for (size_t t = 0; t < m->nt; t++)
@@ -683,7 +736,7 @@ static void do_play(coop_model *m)
         unsigned char *ma = m->mem + ka, *mb = m->mem + kb;
         const double *fa = m->fr ? m->fr + ka : NULL, *fb = m->fr ? m->fr + kb : NULL;
         const double *sca = m->scale + ka, *scb = m->scale + kb;
-        double *va = m->lastv + ka, *vb = m->lastv + kb;
+        double *va = m->lastv ? m->lastv + ka : NULL, *vb = m->lastv ? m->lastv + kb : NULL;
         double ga = 0.0, gb = 0.0;
         /* the price of attention above the base budget (agenda setting, 7.5): each C
          * costs its player attention_cost per unit of expansion */
@@ -694,66 +747,147 @@ static void do_play(coop_model *m)
 
         for (size_t d = 0; d < D; d++) {
             /* learners play C with their propensity; fixed rules report theirs */
-            int xa, xb;
-            if (node) { /* the actions chosen once for the step (node_actions) */
-                xa = m->nact[(size_t)i * D + d], xb = m->nact[(size_t)j * D + d];
-            } else {
-                /* learners play C with their propensity; fixed rules report theirs */
-                double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
-                double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
-                xa = coop_strategy_bernoulli(tr, qa);
-                xb = coop_strategy_bernoulli(tr, qb);
-                if (noisy) {
-                    xa ^= noise_flip(m, tk);
-                    xb ^= noise_flip(m, tk);
-                }
+            double qa = keep_i ? (pa[d] = coop_strategies[ri].p_coop(ma[d], pari, pa[d])) : pa[d];
+            double qb = keep_j ? (pb[d] = coop_strategies[rj].p_coop(mb[d], parj, pb[d])) : pb[d];
+            int xa = coop_strategy_bernoulli(tr, qa);
+            int xb = coop_strategy_bernoulli(tr, qb);
+            if (noisy) {
+                xa ^= noise_flip(m, tk);
+                xb ^= noise_flip(m, tk);
             }
             const double *pay = pay_all + 4 * d;
-            va[d] = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
-            vb[d] = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
+            double v_a = coop_game_effective_table(pay, xa, xb, fa ? fa[d] : 0.0, mult, pen);
+            double v_b = coop_game_effective_table(pay, xb, xa, fb ? fb[d] : 0.0, mult, pen);
             if (xa_cost > 0.0 && xa)
-                va[d] -= xa_cost;
+                v_a -= xa_cost;
             if (xb_cost > 0.0 && xb)
-                vb[d] -= xb_cost;
-            ga += sca[d] * va[d];
-            gb += scb[d] * vb[d];
+                v_b -= xb_cost;
+            ga += sca[d] * v_a;
+            gb += scb[d] * v_b;
+            if (va)
+                va[d] = v_a, vb[d] = v_b;
             ma[d] = (unsigned char)coop_strategy_remember(ma[d], xa, xb);
             mb[d] = (unsigned char)coop_strategy_remember(mb[d], xb, xa);
             ca += xa, cb += xb, mutual += xa & xb;
         }
         m->cc[sa] = ca, m->cc[sb] = cb, m->mut[t] = mutual;
         m->gain[i] += ga, m->gain[j] += gb;
-        m->tgain[sa] += ga, m->tgain[sb] += gb;
+        if (m->tgain)
+            m->tgain[sa] += ga, m->tgain[sb] += gb;
         m->nc[i] += ca, m->nc[j] += cb;
         m->na[i] += (int)D, m->na[j] += (int)D;
-        if (m->last_on[t] <= m->last_learn)
-            m->fresh[m->n_fresh++] = t;
-        m->last_on[t] = m->step;
-        for (size_t o = 0; o < m->no; o++) { /* observables: the new share of C */
-            int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
-            for (int x = lo; x < hi; x++)
-                c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
-            m->oshare[(size_t)t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
-        }
-        int r = m->tie_region[t];
-        if (r >= 0)
-            m->coh_c[r] += ca + cb, m->coh_n[r] += 2.0 * D;
+        tie_shares(m, (size_t)t, ma, mb);
+        tie_played(m, t, ca, cb);
     }
     if (m->self_play)
         play_self(m);
     for (size_t i = 0; i < m->n; i++)
         m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+}
+
+/* Node mode, actors lo .. hi-1: each plays the step's actions (node_actions) on
+ * its side of its engaged ties in slot order, which is tie order
+ * (coop_network_csr), so its gain adds the same terms in the same order as a
+ * loop over the ties would; then self-play and the cumulative gains.  An actor
+ * writes only its own slots, so blocks of actors run on any threads. */
+static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
+{
+    size_t D = m->nd;
+    const double *pay_all = m->pay;
+    for (size_t i = lo_i; i < hi_i; i++) {
+        const unsigned char *xi = m->nact + i * D;
+        double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
+        int c = 0, acts = 0;
+        for (int s = m->row[i]; s < m->row[i + 1]; s++) {
+            int t = m->tie[s];
+            m->cc[s] = 0;
+            if (!m->on[t])
+                continue;
+            const unsigned char *xj = m->nact + (size_t)m->nbr[s] * D;
+            int L = m->level[t];
+            double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
+            size_t k = (size_t)s * D;
+            unsigned char *mem = m->mem + k;
+            const double *fr = m->fr ? m->fr + k : NULL, *sc = m->scale + k;
+            double *lastv = m->lastv ? m->lastv + k : NULL, ga = 0.0;
+            int ca = 0;
+            for (size_t d = 0; d < D; d++) {
+                int xa = xi[d], xb = xj[d];
+                double v = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0,
+                                                     mult, pen);
+                if (x_cost > 0.0 && xa)
+                    v -= x_cost;
+                ga += sc[d] * v;
+                if (lastv)
+                    lastv[d] = v;
+                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
+                ca += xa;
+            }
+            m->cc[s] = ca;
+            if (m->tgain)
+                m->tgain[s] += ga;
+            g += ga, c += ca, acts += (int)D;
+        }
+        m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
+        if (m->self_play)
+            play_self1(m, i);
+        m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+    }
+}
+
+/* Node mode, ties lo .. hi-1: mutual cooperation and the observables' shares. */
+static void play_node_ties(coop_model *m, size_t lo, size_t hi)
+{
+    size_t D = m->nd;
+    for (size_t t = lo; t < hi; t++) {
+        m->mut[t] = 0;
+        if (!m->on[t])
+            continue;
+        int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1], mutual = 0;
+        const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
+        const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
+        for (size_t d = 0; d < D; d++)
+            mutual += xa[d] & xb[d];
+        m->mut[t] = mutual;
+        tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
+        if (!m->any_reinforce) /* no list of fresh ties to keep: see do_play */
+            m->last_on[t] = m->step;
+    }
+}
+
+static void do_play(coop_model *m)
+{
+    if (m->node_mode)
+        node_actions(m);
+    if (m->fr)
+        free_ride_shares(m);
+    for (size_t r = 0; r < m->cfg->n_regions; r++)
+        m->coh_c[r] = m->coh_n[r] = 0.0;
+    if (m->node_mode) {
+        par_ranges(m, m->n, KBLOCK, play_node_actors);
+        par_ranges(m, m->nt, TIE_CHUNK, play_node_ties);
+        /* the list of fresh ties (read only by reinforcement learning) and the
+         * regional cohesion need tie order; without either, play_node_ties has set
+         * last_on and nothing is left to do */
+        for (int x = 0; (m->any_reinforce || m->cfg->n_regions > 0) && x < m->n_on; x++) {
+            int t = m->on_list[x];
+            tie_played(m, t, m->cc[m->tslot[2 * t]], m->cc[m->tslot[2 * t + 1]]);
+        }
+    } else {
+        play_ties(m);
+    }
     for (size_t r = 0; r < m->cfg->n_regions; r++)
         m->coh[r] = m->coh_n[r] > 0.0 ? m->coh_c[r] / m->coh_n[r] : 0.0;
 }
 
 /* ---------------------------------------------------------------- 4. institutions */
 
-static void do_institutions(coop_model *m)
+/* Ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any threads). */
+static void institutions_ties(coop_model *m, size_t lo, size_t hi)
 {
     double inv_d = 1.0 / (double)m->nd;
     int top = m->nl - 1;
-    for (size_t t = 0; t < m->nt; t++) {
+    for (size_t t = lo; t < hi; t++) {
         /* trust <- (1-lambda)*trust + lambda*mutual on an engaged tie (mut = 0 and
          * on = 0 on an idle one, which keeps its trust), written without a branch */
         m->trust[t] += m->on[t] * m->lambda * (m->mut[t] * inv_d - m->trust[t]);
@@ -781,6 +915,11 @@ static void do_institutions(coop_model *m)
         }
         m->level[t] = L;
     }
+}
+
+static void do_institutions(coop_model *m)
+{
+    par_ranges(m, m->nt, TIE_CHUNK, institutions_ties);
 }
 
 /* ---------------------------------------------------------------- 5. motivator */
@@ -859,172 +998,6 @@ static void do_motivators(coop_model *m)
     }
 }
 
-/* ---------------------------------------------------------------- 6. learning */
-
-/* Bush-Mosteller on both sides of every tie played since the last update (the
- * list `fresh`, filled by do_play), in every domain, from the last round's
- * effective payoff.  Iterating over that list rather than testing every slot
- * avoids a branch on engagement, which is random. */
-static void learn_reinforce(coop_model *m)
-{
-    size_t D = m->nd;
-    for (int x = 0; x < m->n_fresh; x++) {
-        int t = m->fresh[x];
-        for (int side = 0; side < 2; side++) {
-            int s = m->tslot[2 * t + side], i = m->own[s];
-            if (coop_strategies[m->rule[i]].learning != COOP_LEARN_REINFORCE)
-                continue;
-            double l = m->rpar[(size_t)i * NPAR + 1];
-            const double *A = m->aspA + (size_t)i * D, *IM = m->aspIM + (size_t)i * D;
-            size_t k0 = (size_t)s * D;
-            for (size_t d = 0; d < D; d++) {
-                size_t k = k0 + d;
-                double st = (m->lastv[k] - A[d]) * IM[d]; /* clamped by the update */
-                m->prop[k] = coop_strategy_bush_mosteller(m->prop[k], m->mem[k] & COOP_MEM_OWN, st, l);
-            }
-        }
-    }
-}
-
-/* The gain of actor i since the last learning update: the node kernel's gain of
- * this step (it runs with update_every 1) or the general engine's accumulator (the
- * same number, but for the sign of a zero, which neither rule below sees). */
-static inline double node_acc(const coop_model *m, int i)
-{
-    return m->k_on ? m->k_val[abs(m->k_key[i]) - 1] : m->acc[i];
-}
-
-/* The neighbour whose propensities actor i copies, or i itself; the draws of
- * fermi and replicator come from rng, the imitation stream of i's block. */
-int imitation_model(const coop_model *m, int i, gsl_rng *rng)
-{
-    int lo = m->row[i], deg = m->row[i + 1] - lo;
-    if (deg == 0)
-        return i;
-    int rule = m->rule[i];
-    if (rule == COOP_RULE_IMITATE_BEST) {
-        int best = i; /* self included, kept on ties; first best neighbour otherwise */
-        double top = node_acc(m, i);
-        for (int s = lo; s < lo + deg; s++) {
-            double a = node_acc(m, m->nbr[s]);
-            if (a > top)
-                best = m->nbr[s], top = a;
-        }
-        return best;
-    }
-    int j = m->nbr[lo + (deg > 1 ? (int)gsl_rng_uniform_int(rng, (unsigned long)deg) : 0)];
-    double p;
-    if (rule == COOP_RULE_FERMI) {
-        p = coop_strategy_fermi(node_acc(m, i), node_acc(m, j), m->rpar[(size_t)i * NPAR]);
-    } else {
-        int degj = m->row[j + 1] - m->row[j];
-        double norm = (deg > degj ? deg : degj) * (double)m->update_every * m->delta_max;
-        p = coop_strategy_replicator(node_acc(m, i), node_acc(m, j), norm);
-    }
-    if (p >= 1.0 || (p > 0.0 && gsl_rng_uniform(rng) < p))
-        return j;
-    return i;
-}
-
-/* The threads of this run's own parallel loops: 1 unless the run is large and no
- * parallel region is active (experiment.c runs replicates in one). */
-int run_threads(const coop_model *m)
-{
-    int nth = m->k_threads > 0 ? m->k_threads : omp_get_max_threads();
-    return nth > 1 && m->n >= KPAR_MIN && !omp_in_parallel() ? nth : 1;
-}
-
-static void learn_imitate(coop_model *m)
-{
-    size_t D = m->nd;
-    for (size_t i = 0; i < m->n; i++) {
-        int lo = m->row[i], hi = m->row[i + 1];
-        for (size_t d = 0; d < D; d++) {
-            double sum = 0.0;
-            for (int s = lo; s < hi; s++)
-                sum += m->prop[(size_t)s * D + d];
-            m->pnode[i * D + d] = hi > lo ? sum / (hi - lo) : 0.0;
-        }
-    }
-    long nb = (long)((m->n + KBLOCK - 1) / KBLOCK);
-    int nth = run_threads(m);
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
-    for (long b = 0; b < nb; b++) {
-        size_t lo = (size_t)b * KBLOCK, hi = lo + KBLOCK < m->n ? lo + KBLOCK : m->n;
-        gsl_rng *rng = m->brng ? m->brng[b] : NULL; /* imitate_best draws nothing */
-        for (size_t i = lo; i < hi; i++)
-            m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
-                                 ? imitation_model(m, (int)i, rng)
-                                 : (int)i;
-    }
-    for (size_t i = 0; i < m->n; i++) {
-        int j = m->model_of[i];
-        if (j == (int)i)
-            continue;
-        for (int s = m->row[i]; s < m->row[i + 1]; s++)
-            for (size_t d = 0; d < D; d++)
-                m->prop[(size_t)s * D + d] = m->pnode[(size_t)j * D + d];
-    }
-}
-
-/* One Moran birth-death event (Moran 1958; on graphs, Lieberman, Hauert & Nowak
- * 2005): a reproducer i among the Moran actors, chosen with probability
- * proportional to its payoff since the last update (negative payoffs count as 0;
- * uniformly when all are 0), copies its propensities onto a uniformly chosen
- * neighbour j (a Moran actor too; otherwise nothing happens).  Two draws. */
-static void learn_moran(coop_model *m)
-{
-    size_t D = m->nd;
-    double total = 0.0;
-    size_t n_moran = 0;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->rule[i] == COOP_RULE_MORAN && m->row[i + 1] > m->row[i])
-            total += dmax(0.0, m->acc[i]), n_moran++;
-    if (n_moran == 0)
-        return;
-    double u = gsl_rng_uniform(m->rng), cum = 0.0;
-    size_t k = total > 0.0 ? 0 : (size_t)(u * (double)n_moran), seen = 0;
-    int who = -1;
-    for (size_t i = 0; i < m->n && who < 0; i++) {
-        if (m->rule[i] != COOP_RULE_MORAN || m->row[i + 1] == m->row[i])
-            continue;
-        if (total > 0.0) {
-            cum += dmax(0.0, m->acc[i]) / total;
-            if (u < cum)
-                who = (int)i;
-        } else if (seen++ == k) {
-            who = (int)i;
-        }
-    }
-    if (who < 0) { /* rounding: the last Moran actor */
-        for (size_t i = m->n; i-- > 0 && who < 0;)
-            if (m->rule[i] == COOP_RULE_MORAN && m->row[i + 1] > m->row[i])
-                who = (int)i;
-    }
-    int lo = m->row[who], deg = m->row[who + 1] - lo;
-    int j = m->nbr[lo + (int)gsl_rng_uniform_int(m->rng, (unsigned long)deg)];
-    if (m->rule[j] != COOP_RULE_MORAN)
-        return;
-    const double *src = m->prop + (size_t)lo * D; /* a Moran actor plays one propensity */
-    for (int s = m->row[j]; s < m->row[j + 1]; s++)
-        for (size_t d = 0; d < D; d++)
-            m->prop[(size_t)s * D + d] = src[d];
-}
-
-static void do_learning(coop_model *m)
-{
-    if (m->any_reinforce)
-        learn_reinforce(m);
-    m->n_fresh = 0;
-    if (m->any_imitate)
-        learn_imitate(m);
-    if (m->any_moran)
-        learn_moran(m);
-    for (size_t i = 0; i < m->n; i++)
-        m->acc[i] = 0.0;
-    m->last_learn = m->step;
-}
-
 /* ---------------------------------------------------------------- 7. observables */
 
 /* obs <- obs * (1 + (growth*c - decay*(1-c)) / steps_per_year), c the share of C in
@@ -1061,6 +1034,22 @@ static double block_sum(const double *x, size_t n)
         total += b;
     }
     return total;
+}
+
+/* Actors lo .. hi-1, one block of KBLOCK, for the population record: their gains
+ * summed per sub-block of KSUB actors as block_sum sums them (the sub-block sums
+ * added in order give block_sum's number), their C and actions. */
+static void record_block(coop_model *m, size_t lo, size_t hi)
+{
+    long c = 0, a = 0;
+    for (size_t u = lo; u < hi; u += KSUB) {
+        size_t e = u + KSUB < hi ? u + KSUB : hi;
+        double b = 0.0;
+        for (size_t i = u; i < e; i++)
+            b += m->gain[i], c += m->nc[i], a += m->na[i];
+        m->psum[u / KSUB] = b;
+    }
+    m->pc[lo / KBLOCK] = c, m->pn[lo / KBLOCK] = a;
 }
 
 /* The outcomes' bookkeeping of this step: whether each other can reach the top
@@ -1131,10 +1120,16 @@ static void do_record(coop_model *m, coop_record *rec)
         return;
     int per_actor = rec->n_actors == m->n, per_tie = rec->n_ties == m->nt;
     long c_all = 0, n_all = 0;
-    double g_all = block_sum(m->gain, m->n);
-    if (!per_actor) /* population only (a generated network) */
-        for (size_t i = 0; i < m->n; i++)
-            c_all += m->nc[i], n_all += m->na[i];
+    double g_all = 0.0;
+    if (!per_actor) { /* population only (a generated network): in blocks, in parallel */
+        par_ranges(m, m->n, KBLOCK, record_block);
+        for (size_t b = 0; b < (m->n + KBLOCK - 1) / KBLOCK; b++)
+            c_all += m->pc[b], n_all += m->pn[b];
+        for (size_t u = 0; u < (m->n + KSUB - 1) / KSUB; u++)
+            g_all += m->psum[u];
+    } else {
+        g_all = block_sum(m->gain, m->n);
+    }
     double *ar = per_actor ? rec->actor + (size_t)m->step * m->n * COOP_ACTOR_METRICS : NULL;
     for (size_t i = 0; per_actor && i < m->n; i++, ar += COOP_ACTOR_METRICS) {
         int lo = m->row[i], hi = m->row[i + 1], ts = m->to_target[i];

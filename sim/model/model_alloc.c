@@ -112,9 +112,9 @@ void coop_model_free(coop_model *m)
         m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->xattn, m->goal,
         m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
-        m->growth, m->decay, m->drv_row, m->drv, m->sr, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
+        m->growth, m->decay, m->drv_row, m->drv, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
-        m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n,
+        m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
         m->pnode, m->model_of, m->nact,
         m->k_buf, m->k_ebuf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
     };
@@ -167,7 +167,7 @@ static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *
     coop_network_csr(m->n, m->nt, ea, eb, m->row, m->nbr, m->own, m->tie, m->rev, m->tslot);
     for (size_t i = 0; i < m->n; i++)
         m->region[i] = cfg->actors[i].region_id;
-    for (size_t t = 0; t < m->nt; t++) {
+    for (size_t t = 0; m->xreg && t < m->nt; t++) {
         int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
         m->tie_region[t] = (ra >= 0 && ra == rb) ? ra : -1;
         m->xreg[m->tslot[2 * t]] = rb != ra ? rb : -1;
@@ -218,6 +218,8 @@ static int build_motivators(coop_model *m, const coop_config *cfg, int *fail)
             n_k += is_neighbour(m, (int)a, t, (int)k);
     }
     m->n_mot = n_mot;
+    if (n_mot > 0) /* the gains per slot, which only the motivators read */
+        m->tgain = zalloc(m->ns, sizeof(double), fail);
     m->mot = zalloc((size_t)n_mot, sizeof(int), fail);
     m->mot_mt = zalloc((size_t)n_mot, sizeof(int), fail);
     m->mot_tm = zalloc((size_t)n_mot, sizeof(int), fail);
@@ -325,8 +327,10 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->rev = zalloc(ns, sizeof(int), fail);
     m->tslot = zalloc(ns, sizeof(int), fail);
     m->region = zalloc(n, sizeof(int), fail);
-    m->tie_region = zalloc(nt, sizeof(int), fail);
-    m->xreg = zalloc(ns, sizeof(int), fail);
+    if (m->cfg->n_regions > 0) { /* else every region id is -1: NULL */
+        m->tie_region = zalloc(nt, sizeof(int), fail);
+        m->xreg = zalloc(ns, sizeof(int), fail);
+    }
     m->to_target = zalloc(n, sizeof(int), fail);
     m->model_of = zalloc(n, sizeof(int), fail);
 
@@ -360,20 +364,14 @@ static void alloc_parameters(coop_model *m, int *fail)
 static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 {
     size_t n = m->n, nt = m->nt, nd = m->nd, ns = m->ns, nr = n_regions;
-    m->sr = zalloc(ns, sizeof(double), fail);
-    m->aspA = zalloc(n * nd, sizeof(double), fail);
-    m->aspIM = zalloc(n * nd, sizeof(double), fail);
     m->scale = zalloc(ns * nd, sizeof(double), fail);
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
     m->mem = zalloc(ns * nd, 1, fail);
-    m->lastv = zalloc(ns * nd, sizeof(double), fail);
     m->cc = zalloc(ns, sizeof(int), fail);
-    m->tgain = zalloc(ns, sizeof(double), fail);
     m->on = zalloc(nt, 1, fail);
     m->on_list = zalloc(nt, sizeof(int), fail);
     m->last_on = zalloc(nt, sizeof(int), fail);
-    m->fresh = zalloc(nt, sizeof(int), fail);
     m->mut = zalloc(nt, sizeof(int), fail);
     m->trust = zalloc(nt, sizeof(double), fail);
     m->level = zalloc(nt, sizeof(int), fail);
@@ -388,6 +386,9 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->coh = zalloc(nr, sizeof(double), fail);
     m->coh_c = zalloc(nr, sizeof(double), fail);
     m->coh_n = zalloc(nr, sizeof(double), fail);
+    m->psum = zalloc((n + KSUB - 1) / KSUB, sizeof(double), fail);
+    m->pc = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+    m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
 }
 
 /* The topology, the observables' driving domains and the free-riding lists. */
@@ -437,6 +438,12 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
     }
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), fail);
+    if (m->any_reinforce) { /* what only reinforcement reads */
+        m->lastv = zalloc(m->ns * nd, sizeof(double), fail);
+        m->fresh = zalloc(m->nt, sizeof(int), fail);
+        m->aspA = zalloc(n * nd, sizeof(double), fail);
+        m->aspIM = zalloc(n * nd, sizeof(double), fail);
+    }
     for (size_t i = 0; i < n; i++)
         m->draw_rules |= cfg->actors[i].rule == COOP_RULE_FERMI
                          || cfg->actors[i].rule == COOP_RULE_REPLICATOR;

@@ -1,5 +1,5 @@
 /* model_internal.h: what the engine's own files share (model.c, model_alloc.c,
- * kernel.c) and no other module sees: the definition of struct coop_model, the
+ * learning.c, kernel.c) and no other module sees: the definition of struct coop_model, the
  * block sizes of the per-node work, and the functions one of these files calls in
  * another.  Other modules see only coop_model.h. */
 #ifndef COOP_MODEL_INTERNAL_H
@@ -59,8 +59,9 @@ struct coop_model {
     int *rev;        /* ns: the partner's slot on the same tie */
     int *tslot;      /* 2 nt: slot a->b, slot b->a */
     int *region;     /* n: region id, -1 none */
-    int *tie_region; /* nt: region of an intra-regional tie, -1 otherwise */
-    int *xreg;       /* ns: the partner's region when it is not the owner's, else -1 */
+    int *tie_region; /* nt: region of an intra-regional tie, -1 otherwise (NULL: no regions) */
+    int *xreg;       /* ns: the partner's region when it is not the owner's, else -1 (NULL:
+                      * no regions) */
     int *spill_row;  /* ns+1: free-riding lists (NULL when no slot has one) */
     int *spill;      /* slots k->j of the regional neighbours k of i, for slot i->j */
     int *spill_slots, n_spill_slots; /* the slots with a non-empty list */
@@ -92,7 +93,8 @@ struct coop_model {
     int tau, update_every;
     int games_dirty; /* an event changed a game or a rule parameter this step */
     int last_learn; /* step of the last learning update, -1 none */
-    int *fresh, n_fresh; /* ties played since the last learning update */
+    int *fresh, n_fresh; /* ties played since the last learning update (NULL when no actor
+                          * reinforces: only reinforcement reads it) */
     coop_game *game;                 /* nd */
     double *pay;                     /* nd*4: the games as tables (coop_game_table) */
     double *db, *dc, *pg;            /* nd: donation b, c; public-good share */
@@ -116,8 +118,8 @@ struct coop_model {
     double wmax;
 
     /* derived */
-    double *sr;    /* ns: sqrt(cap partner / cap owner) */
-    double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser */
+    double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser (NULL when no
+                           * actor reinforces) */
     double *scale; /* ns*nd: goal * sr */
     double delta_max; /* largest payoff range over domains (replicator norm) */
 
@@ -126,10 +128,12 @@ struct coop_model {
     double *xattn; /* n: attention budget above attn (agenda setting), >= 0 */
     double *prop;  /* ns*nd: propensity (probability of C; starts at actors.NAME.propensity) */
     unsigned char *mem; /* ns*nd: memory byte (coop_strategy.h) */
-    double *lastv; /* ns*nd: effective payoff of the last round (learning) */
+    double *lastv; /* ns*nd: effective payoff of the last round (reinforcement learning;
+                    * NULL when no actor reinforces) */
     double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
     int *cc;       /* ns: C played this step */
-    double *tgain; /* ns: cumulative gain on the slot */
+    double *tgain; /* ns: cumulative gain on the slot (read by the motivators; NULL when
+                    * there are none) */
     unsigned char *on; /* nt: engaged this step */
     int *on_list, n_on; /* the engaged ties, in tie order */
     int *last_on;  /* nt: last step engaged, -1 never */
@@ -141,6 +145,8 @@ struct coop_model {
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
     double *coh_c, *coh_n;
+    double *psum;  /* per KSUB actors: their gains summed (population record) */
+    long *pc, *pn; /* per KBLOCK actors: C and actions (population record) */
     double *pnode; /* n*nd: imitation snapshot */
     int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
@@ -202,7 +208,32 @@ static inline int find_slot(const coop_model *m, int i, int j)
     return -1;
 }
 
+static inline double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* fmax/fmin without the NaN rules (the engine's values are never NaN), which
+ * gcc compiles to one instruction instead of a libm call. */
+static inline double dmax(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+static inline double dmin(double a, double b)
+{
+    return a < b ? a : b;
+}
+
 /* model.c */
+
+/* Within-run parallel passes: f(m, lo, hi) over [0, count) in blocks of `chunk`
+ * (model.c, "Within-run parallel passes"). */
+typedef void range_fn(coop_model *m, size_t lo, size_t hi);
+void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f);
+
+/* learning.c: step 6, learning (resets the gains since the last update). */
+void do_learning(coop_model *m);
 
 /* The threads of this run's own parallel loops: 1 unless the run is large and no
  * parallel region is active. */

@@ -73,7 +73,8 @@ static int nodes_to_actors(coop_config *cfg, const coop_network *net, gsl_rng *r
 }
 
 /* The edges of net as ties: weight from the edge list (else 1), no rivalry,
- * observables at 0. */
+ * observables at 0 (obs0 stays NULL without observables, as coop_config_copy
+ * leaves it: a calloc of 0 bytes would still cost a 32-byte heap chunk per tie). */
 static int edges_to_ties(coop_config *cfg, const coop_network *net, coop_err *err)
 {
     cfg->n_ties = net->n_edges;
@@ -83,8 +84,10 @@ static int edges_to_ties(coop_config *cfg, const coop_network *net, coop_err *er
         tc->weight = net->weight ? net->weight[t] : 1.0;
         tc->rivalry = 0.0;
         tc->line = cfg->net.line;
+        if (cfg->n_observables == 0)
+            continue;
         tc->obs0 = calloc(cfg->n_observables, sizeof *tc->obs0);
-        if (!tc->obs0 && cfg->n_observables)
+        if (!tc->obs0)
             return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
     }
     return COOP_OK;
