@@ -88,19 +88,6 @@ Test(sweep_e2e, grid_files_threads_and_manifest)
     e2e_rmrf(tmp);
 }
 
-/* Starts `coopsim ARGS` in the background (stdout and stderr to errfile). */
-static pid_t spawn(const char *args, const char *errfile)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "exec %s %s >/dev/null 2>%s", e2e_program(), args, errfile);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -121,7 +108,7 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int sig, cons
     for (int attempt = 0; attempt < 8 && !interrupted; attempt++) {
         e2e_rmrf(dir);
         snprintf(args, sizeof args, "sweep tests/data/sweep_long.cfg --threads 2 -o %s", dir);
-        pid_t pid = spawn(args, errf);
+        pid_t pid = e2e_spawn(args, errf);
         cr_assert_gt(pid, 0);
         sleep_ms(delay);
         kill(pid, sig);
