@@ -52,18 +52,12 @@ static void csv_rows(FILE *f, int point, const coop_validation_row *rows)
         const coop_validation_row *r = &rows[t];
         if (point >= 0)
             fprintf(f, "%d,", point);
-        fprintf(f, "%s,", r->target);
-        put_num(f, r->observed);
-        fputc(',', f);
-        put_num(f, r->mean);
-        fputc(',', f);
-        put_num(f, r->ci_lo);
-        fputc(',', f);
-        put_num(f, r->ci_hi);
-        fputc(',', f);
-        put_num(f, r->score);
-        fputc(',', f);
-        put_num(f, r->tolerance);
+        fprintf(f, "%s", r->target);
+        const double head[] = {r->observed, r->mean, r->ci_lo, r->ci_hi, r->score, r->tolerance};
+        for (size_t k = 0; k < sizeof head / sizeof *head; k++) {
+            fputc(',', f);
+            put_num(f, head[k]);
+        }
         fprintf(f, ",%s,%s,%s,", r->pass < 0 ? "NA" : r->pass ? "true" : "false", r->status,
                 r->baseline);
         put_num(f, r->baseline_mean);
