@@ -56,6 +56,7 @@ struct coop_output {
     csv snap;               /* snapshots.csv: opened by the first record that carries
                              * snapshots (coopsim run's replicate 0), else never */
     int snapshots;          /* the configuration takes snapshots (output.snapshots) */
+    coop_bytes rows;        /* a record's milestones.csv and outcomes.csv rows, reused */
 };
 
 #define SNAP_FILE "snapshots.csv"
@@ -100,6 +101,11 @@ void coop_out_write_headers(coop_output *out, const coop_config *cfg);
 void coop_out_put_run_group(csv *c, const coop_run_info *info);
 
 /* ---- sim/output/output_rows.c ---- */
+
+/* Appends to out a record's rows of milestones.csv (len[0] bytes), then of
+ * outcomes.csv (len[1] bytes), as both write paths write them. */
+int coop_out_rows(const coop_item *it, const coop_record *rec, coop_bytes *out,
+                  uint32_t len[2], coop_err *err);
 
 /* The commit stage of coop_output_sink: checks the layout of a record prepared by
  * coop_output_prepare and appends its rows. */

@@ -360,6 +360,7 @@ void coop_out_release(coop_output *out)
         free(out->made[i]);
     free(out->made);
     free(out->acc);
+    coop_bytes_free(&out->rows);
     free(out->tmp);
     free(out->dir);
     free(out);
@@ -718,40 +719,13 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
         }
     }
 
-    csv *ms = &out->file[F_MILESTONES];
-    for (size_t k = 0; k < nt; k++)
-        for (size_t l = 1; l < rec->n_levels; l++) {
-            int step = rec->milestone[k * rec->n_levels + l];
-            if (step < 0)
-                continue;
-            coop_csv_put(ms, "%d,", it->point);
-            coop_csv_text(ms, it->world_name);
-            coop_csv_put(ms, ",%d,", it->replicate);
-            coop_csv_text(ms, cfg->actors[cfg->ties[k].a].name);
-            coop_csv_put(ms, ",");
-            coop_csv_text(ms, cfg->actors[cfg->ties[k].b].name);
-            coop_csv_put(ms, ",%zu,%d,", l, step);
-            coop_csv_num(ms, coop_config_date(cfg, step));
-            coop_csv_put(ms, "\n");
-        }
-
-    /* the pooled outcomes (state "all"), then each other state's */
-    csv *oc = &out->file[F_OUTCOMES];
-    int state[COOP_MAX_STATES];
-    int n_states = coop_outcome_states(cfg, state, COOP_MAX_STATES);
-    n_states = n_states < rec->n_states ? n_states : rec->n_states;
-    for (int x = -1; x < n_states; x++)
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            if (x >= 0 && !coop_outcome_per_state(o))
-                continue;
-            coop_csv_put(oc, "%d,", it->point);
-            coop_csv_text(oc, it->world_name);
-            coop_csv_put(oc, ",%d,%s,", it->replicate, coop_outcome_names[o]);
-            coop_csv_num(oc, x < 0 ? rec->outcome[o] : rec->state_outcome[x][o]);
-            coop_csv_put(oc, ",");
-            coop_csv_text(oc, x < 0 ? "all" : cfg->actors[state[x]].name);
-            coop_csv_put(oc, "\n");
-        }
+    /* milestones.csv and outcomes.csv: the rows the prepare stage formats */
+    uint32_t len[2];
+    out->rows.n = 0;
+    if (coop_out_rows(it, rec, &out->rows, len, err))
+        return err->code;
+    coop_csv_raw(&out->file[F_MILESTONES], (const char *)out->rows.p, len[0]);
+    coop_csv_raw(&out->file[F_OUTCOMES], (const char *)out->rows.p + len[0], len[1]);
     int status = coop_out_check_all(out, err);
     if (!status && rec->snap && rec->n_snaps) {
         if (rec->n_snap_nodes != cfg->n_actors)

@@ -1,11 +1,11 @@
-/* output_rows.c: a record's rows of the results directory in two stages, for the
- * sink's prepare/commit split (coop_experiment.h): coop_output_prepare formats the
- * rows of milestones.csv and outcomes.csv of one record into bytes, on the thread
- * (and under MPI the rank) that computed it; coop_out_commit, in the serial
- * delivery, only checks the record's layout and appends those bytes.  The rows
- * are byte for byte those that output.c's on_replicate writes, which remains the
- * path of records whose per-step arrays or snapshots the sink needs (series
- * summary or full, output.snapshots): there coop_output_sink offers no split. */
+/* output_rows.c: a record's rows of milestones.csv and outcomes.csv, formatted in one
+ * place (coop_out_rows) for both of the sink's paths.  With the prepare/commit split
+ * (coop_experiment.h) coop_output_prepare formats them into bytes on the thread (and
+ * under MPI the rank) that computed the record, and coop_out_commit, in the serial
+ * delivery, only checks the record's layout and appends those bytes.  Records whose
+ * per-step arrays or snapshots the sink needs (series summary or full,
+ * output.snapshots) take output.c's on_replicate, which formats the same rows with
+ * coop_out_rows as it delivers them: there coop_output_sink offers no split. */
 #include <stdint.h>
 #include <string.h>
 
@@ -96,6 +96,29 @@ static void put_outcomes(coop_bytes *b, const coop_bytes *key, const coop_config
         }
 }
 
+int coop_out_rows(const coop_item *it, const coop_record *rec, coop_bytes *out,
+                  uint32_t len[2], coop_err *err)
+{
+    coop_bytes key = {0};
+    put_long(&key, it->point);
+    coop_bytes_put(&key, ",", 1);
+    put_text(&key, it->world_name);
+    coop_bytes_put(&key, ",", 1);
+    put_long(&key, it->replicate);
+    coop_bytes_put(&key, ",", 1);
+    size_t start = out->n;
+    put_milestones(out, &key, it->cfg, rec);
+    len[0] = (uint32_t)(out->n - start);
+    put_outcomes(out, &key, it->cfg, rec);
+    len[1] = (uint32_t)(out->n - start - len[0]);
+    int bad = key.bad || out->bad;
+    coop_bytes_free(&key);
+    if (bad)
+        return COOP_FAIL(err, COOP_ENOMEM, "output: out of memory formatting point %d world %s "
+                         "replicate %d", it->point, it->world_name, it->replicate);
+    return COOP_OK;
+}
+
 int coop_output_prepare(const coop_item *it, const coop_record *rec, coop_bytes *out,
                         coop_err *err)
 {
@@ -113,23 +136,9 @@ int coop_output_prepare(const coop_item *it, const coop_record *rec, coop_bytes 
     };
     size_t at = out->n;
     coop_bytes_put(out, &h, sizeof h);
-    coop_bytes key = {0};
-    put_long(&key, it->point);
-    coop_bytes_put(&key, ",", 1);
-    put_text(&key, it->world_name);
-    coop_bytes_put(&key, ",", 1);
-    put_long(&key, it->replicate);
-    coop_bytes_put(&key, ",", 1);
-    size_t start = out->n;
-    put_milestones(out, &key, cfg, rec);
-    h.len[0] = (uint32_t)(out->n - start);
-    put_outcomes(out, &key, cfg, rec);
-    h.len[1] = (uint32_t)(out->n - start - h.len[0]);
-    int bad = key.bad || out->bad;
-    coop_bytes_free(&key);
-    if (bad)
-        return COOP_FAIL(err, COOP_ENOMEM, "output: out of memory formatting point %d world %s "
-                         "replicate %d", it->point, it->world_name, it->replicate);
+    int st = coop_out_rows(it, rec, out, h.len, err);
+    if (st)
+        return st;
     memcpy(out->p + at, &h, sizeof h);
     return COOP_OK;
 }
