@@ -113,6 +113,31 @@ int coop_paired_compare(const double *a, const double *b, size_t n, double level
                         size_t n_boot, unsigned long boot_seed, coop_paired *out,
                         coop_err *err);
 
+/* The bootstrap percentile intervals [lo[s], hi[s]] of the means of n_series
+ * samples d[s][0..n-1] of one size n >= 2 (n_boot >= 1 resamples) that share
+ * their resamples: one gsl_rng_mt19937 seeded with seed draws each resample's n
+ * indices once, for every sample, so that each gets bit for bit the interval
+ * coop_paired_compare's bootstrap with that seed gives it, for the cost of one
+ * generator.  Returns COOP_OK, COOP_EINVAL or COOP_ENOMEM (message in err). */
+int coop_paired_boot_shared(const double *const *d, size_t n_series, size_t n, double level,
+                            size_t n_boot, unsigned long seed, double *lo, double *hi,
+                            coop_err *err);
+
+/* One comparison of coop_paired_compare_all: a[0..n-1] against b[0..n-1] into *out. */
+typedef struct coop_paired_job {
+    const double *a, *b;
+    size_t n;
+    coop_paired *out;
+} coop_paired_job;
+
+/* coop_paired_compare(job.a, job.b, job.n, level, n_boot, boot_seed, job.out) for
+ * every job, with the same results bit for bit, but the bootstraps of the jobs that
+ * use the same number of pairs drawn together (coop_paired_boot_shared): a
+ * hypothesis test compares tens of outcomes and worlds with one seed.  Stops at
+ * the first job that fails. */
+int coop_paired_compare_all(const coop_paired_job *job, size_t n_jobs, double level,
+                            size_t n_boot, unsigned long boot_seed, coop_err *err);
+
 /* Holm's (1979) step-down adjustment of the m p-values p[0..m-1], as R's
  * p.adjust(p, "holm"): with the k finite p-values sorted, p_(1) <= ... <= p_(k),
  * p_adj_(i) = min(1, max_{j <= i} (k - j + 1) p_(j)).  NaN p-values are skipped:

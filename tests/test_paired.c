@@ -16,6 +16,8 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "coop_paired.h"
 
@@ -323,6 +325,83 @@ Test(paired, bootstrap_close_to_t)
     cr_assert(fabs(r.boot_hi - r.t_hi) < 0.1 * half, "boot_hi %g, t_hi %g", r.boot_hi, r.t_hi);
     double boot_half = (r.boot_hi - r.boot_lo) / 2.0;
     cr_assert(boot_half < half && boot_half > 0.9 * half, "half-widths %g, %g", boot_half, half);
+}
+
+/* The bootstrap written the plain way, one generator per comparison (the
+ * scheme coop_paired.h documents): the reference for the shared one. */
+static void plain_bootstrap(const double *a, const double *b, size_t n, double level,
+                            size_t n_boot, unsigned long seed, double *lo, double *hi)
+{
+    double d[64], means[500];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(a[i]) && isfinite(b[i]))
+            d[k++] = a[i] - b[i];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    for (size_t r = 0; r < n_boot; r++) {
+        double m = 0.0;
+        for (size_t i = 0; i < k; i++)
+            m += (d[gsl_rng_uniform_int(rng, k)] - m) / (double)(i + 1);
+        means[r] = m;
+    }
+    gsl_rng_free(rng);
+    gsl_sort(means, 1, n_boot);
+    *lo = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 - level) / 2.0);
+    *hi = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 + level) / 2.0);
+}
+
+/* coop_paired_compare_all gives every comparison bit for bit what
+ * coop_paired_compare gives it, and both the plain bootstrap's interval: 19
+ * comparisons (two lanes of 8 and a partial one) of 40 pairs, some with
+ * non-finite pairs (other pair counts, resampled in their own groups), one with
+ * a single pair, one with none, one constant. */
+Test(paired, compare_all_is_compare_bit_for_bit)
+{
+    enum { J = 19, N = 40, B = 500 };
+    static double a[J][N], b[J][N];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    for (int j = 0; j < J; j++)
+        for (int i = 0; i < N; i++) {
+            a[j][i] = gsl_ran_gaussian(g, 1.0) + 0.1 * j;
+            b[j][i] = gsl_ran_gaussian(g, 1.0);
+        }
+    gsl_rng_free(g);
+    for (int i = 0; i < 5; i++) /* 35 pairs in 3 and 11, 38 in 5 */
+        a[3][i * 7] = a[11][i * 7 + 1] = NAN;
+    b[5][0] = INFINITY, b[5][39] = NAN;
+    for (int i = 1; i < N; i++)
+        a[8][i] = NAN; /* one pair */
+    for (int i = 0; i < N; i++) {
+        b[13][i] = NAN;  /* none */
+        b[17][i] = i, a[17][i] = i + 0.25; /* constant differences, exactly */
+    }
+    coop_paired all[J], one;
+    coop_paired_job job[J];
+    for (int j = 0; j < J; j++)
+        job[j] = (coop_paired_job){a[j], b[j], N, &all[j]};
+    cr_assert_eq(coop_paired_compare_all(job, J, 0.9, B, 2024, NULL), COOP_OK);
+    for (int j = 0; j < J; j++) {
+        cr_assert_eq(coop_paired_compare(a[j], b[j], N, 0.9, B, 2024, &one, NULL), COOP_OK);
+        assert_same(&all[j], &one);
+        if (one.n < 2) {
+            cr_assert(isnan(one.boot_lo) && isnan(one.boot_hi), "comparison %d", j);
+            continue;
+        }
+        double lo, hi;
+        plain_bootstrap(a[j], b[j], N, 0.9, B, 2024, &lo, &hi);
+        cr_assert(memcmp(&lo, &one.boot_lo, sizeof lo) == 0 &&
+                  memcmp(&hi, &one.boot_hi, sizeof hi) == 0,
+                  "comparison %d: [%.17g, %.17g], plain [%.17g, %.17g]", j, one.boot_lo,
+                  one.boot_hi, lo, hi);
+    }
+    cr_assert(all[17].boot_lo == 0.25 && all[17].boot_hi == 0.25);
+    cr_assert_eq(all[3].n, 35);
+    cr_assert_eq(all[5].n, 38);
+    /* without resamples: no intervals, the rest unchanged */
+    cr_assert_eq(coop_paired_compare_all(job, J, 0.9, 0, 2024, NULL), COOP_OK);
+    cr_assert(isnan(all[0].boot_lo) && isnan(all[0].boot_hi));
 }
 
 /* The percentile mechanics on a distribution known in closed form: for d = {0, 1}

@@ -10,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 #include "coop_hypothesis.h"
 
@@ -283,43 +280,23 @@ double coop_channels_value(int k, coop_chan_term t, const double *v)
 
 /* The bootstrap percentile intervals of the means of the nt contrast samples
  * c[t * n + i], from one set of n_boot resamples of the replicates shared by all
- * terms.  It is coop_paired_compare's bootstrap (sim/analysis/paired.c: an
- * mt19937 seeded with seed, indices gsl_rng_uniform_int(rng, n), running means,
- * type-7 quantiles) drawn once instead of once per term, which is where a
- * decomposition spends its time (11 terms x 6 outcomes x n_boot x n draws); each
- * term gets the very interval coop_paired_compare would give it
- * (tests/test_channels.c checks the bits).  n >= 2, n_boot >= 1. */
+ * terms (coop_paired_boot_shared): each term gets the very interval
+ * coop_paired_compare would give it (tests/test_channels.c checks the bits), for
+ * one generator instead of one per term, which is where a decomposition spends
+ * its time (11 terms x 6 outcomes x n_boot x n draws).  n >= 2, n_boot >= 1. */
 static int shared_bootstrap(const double *c, int nt, size_t n, double level, size_t n_boot,
                             unsigned long seed, coop_chan_est *est, coop_err *err)
 {
-    double *means = malloc((size_t)nt * n_boot * sizeof *means), run[COOP_CHAN_MAX_TERMS];
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!means || !rng) {
-        free(means);
-        gsl_rng_free(rng);
-        return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory for the bootstrap");
+    const double *d[COOP_CHAN_MAX_TERMS] = {0};
+    double lo[COOP_CHAN_MAX_TERMS], hi[COOP_CHAN_MAX_TERMS];
+    for (int t = 0; t < nt; t++)
+        d[t] = c + (size_t)t * n;
+    int st = coop_paired_boot_shared(d, (size_t)nt, n, level, n_boot, seed, lo, hi, err);
+    for (int t = 0; !st && t < nt; t++) {
+        est[t].s.boot_lo = lo[t];
+        est[t].s.boot_hi = hi[t];
     }
-    gsl_rng_set(rng, seed);
-    for (size_t b = 0; b < n_boot; b++) {
-        for (int t = 0; t < nt; t++)
-            run[t] = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            size_t j = gsl_rng_uniform_int(rng, n);
-            for (int t = 0; t < nt; t++)
-                run[t] += (c[(size_t)t * n + j] - run[t]) / (double)(i + 1);
-        }
-        for (int t = 0; t < nt; t++)
-            means[(size_t)t * n_boot + b] = run[t];
-    }
-    gsl_rng_free(rng);
-    for (int t = 0; t < nt; t++) {
-        double *m = means + (size_t)t * n_boot;
-        gsl_sort(m, 1, n_boot);
-        est[t].s.boot_lo = gsl_stats_quantile_from_sorted_data(m, 1, n_boot, (1.0 - level) / 2.0);
-        est[t].s.boot_hi = gsl_stats_quantile_from_sorted_data(m, 1, n_boot, (1.0 + level) / 2.0);
-    }
-    free(means);
-    return COOP_OK;
+    return st;
 }
 
 int coop_channels_estimate(const double *cells, int k, size_t R, double level, size_t n_boot,

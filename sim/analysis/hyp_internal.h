@@ -1,5 +1,5 @@
-/* hyp_internal.h: what hypothesis.c and hyp_states.c share: one row of
- * hypothesis.csv and the table's number formats. */
+/* hyp_internal.h: what hypothesis.c and hyp_states.c share: the oriented
+ * comparisons, one row of hypothesis.csv and the table's number formats. */
 #ifndef COOP_HYP_INTERNAL_H
 #define COOP_HYP_INTERNAL_H
 
@@ -7,6 +7,21 @@
 
 #include "coop_fmt.h"
 #include "coop_hypothesis.h"
+
+/* One oriented comparison to make: outcome o of the factual world's sample a
+ * against the other world's b (R replicates each), into r. */
+typedef struct hyp_job {
+    int o;
+    const double *a, *b;
+    coop_hyp_result *r;
+} hyp_job;
+
+/* The jobs' comparisons (sim/analysis/hyp_verdict.c): each oriented so that the
+ * thesis predicts a positive difference (the means reported as factual, other),
+ * with the bootstrap seeded by seed (shared by jobs of one pair count,
+ * coop_paired_compare_all) and tested against its outcome's SESOI. */
+int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
+                    uint32_t seed, coop_err *err);
 
 /* One row of hypothesis.csv (coop_hypothesis_csv_header): result r of outcome
  * r->outcome in comparison `cmp` over `state` ("all", "common" or a state name). */

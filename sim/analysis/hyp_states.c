@@ -29,21 +29,8 @@ _Static_assert(COOP_O_REGIONAL_COHESION == COOP_N_OUTCOMES - 1,
 static int compare(const coop_hypothesis_cfg *h, int o, const double *a, const double *b,
                    size_t R, uint32_t seed, coop_hyp_result *r, coop_err *err)
 {
-    r->outcome = o;
-    r->orientation = coop_hypothesis_orientation(o);
-    int st = r->orientation > 0
-                 ? coop_paired_compare(a, b, R, h->confidence, (size_t)h->bootstrap, seed,
-                                       &r->s, err)
-                 : coop_paired_compare(b, a, R, h->confidence, (size_t)h->bootstrap, seed,
-                                       &r->s, err);
-    if (!st && r->orientation < 0) { /* the means as factual, other */
-        double t = r->s.mean_a;
-        r->s.mean_a = r->s.mean_b;
-        r->s.mean_b = t;
-    }
-    if (!st)
-        coop_hyp_result_test(r, h->sesoi[o], h->alpha); /* against the outcome's SESOI */
-    return st;
+    hyp_job job = {o, a, b, r};
+    return hyp_compare_all(h, &job, 1, R, seed, err);
 }
 
 /* Holm over the decision p-values of r[0..n-1] (coop_paired_sesoi) and their
@@ -68,35 +55,30 @@ static int has_row(const coop_hyp_states *s, int x, int o)
 }
 
 /* The per-state comparisons of the n_cmp comparisons, then Holm over the
- * states of each comparison and outcome.  The comparisons are independent (each
- * bootstrap has its own generator, seeded as the pooled rows'), so they run in
- * parallel and give the same numbers for any thread count. */
+ * states of each comparison and outcome.  They are made together
+ * (hyp_compare_all): their bootstraps, seeded as the pooled rows', share one
+ * generator. */
 static int per_state(const coop_hypothesis_cfg *h, const double *sv, int n_cmp, size_t R,
                      coop_hyp_point *out, coop_err *err)
 {
     coop_hyp_states *s = &out->states;
-    int n = s->n_states, n_task = n_cmp * n * COOP_N_OUTCOMES, status = COOP_OK;
-#pragma omp parallel for schedule(dynamic)
+    int n = s->n_states, n_task = n_cmp * n * COOP_N_OUTCOMES, n_job = 0;
+    hyp_job *job = malloc((n_task > 0 ? (size_t)n_task : 1) * sizeof *job);
+    if (!job)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons",
+                         n_task);
     for (int k = 0; k < n_task; k++) {
         int c = k / (n * COOP_N_OUTCOMES), x = k / COOP_N_OUTCOMES % n, o = k % COOP_N_OUTCOMES;
         coop_hyp_result *r = &s->r[c][x][o];
         r->outcome = -1;
-        if (!has_row(s, x, o))
-            continue;
-        const double *a = sv + ((size_t)x * COOP_N_OUTCOMES + (size_t)o) * R;
-        const double *b =
-            sv + (((size_t)(c + 1) * (size_t)n + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R;
-        coop_err e = {0};
-        int st = compare(h, o, a, b, R, out->boot_seed, r, &e);
-        if (st) {
-#pragma omp critical(hyp_states_fail)
-            if (!status) {
-                status = st;
-                if (err)
-                    *err = e;
-            }
-        }
+        if (has_row(s, x, o))
+            job[n_job++] = (hyp_job){
+                o, sv + ((size_t)x * COOP_N_OUTCOMES + (size_t)o) * R,
+                sv + (((size_t)(c + 1) * (size_t)n + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R,
+                r};
     }
+    int status = hyp_compare_all(h, job, n_job, R, out->boot_seed, err);
+    free(job);
     for (int c = 0; !status && c < n_cmp; c++)
         for (int o = 0; !status && o < COOP_N_OUTCOMES; o++) {
             double p[COOP_MAX_STATES], q[COOP_MAX_STATES];

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "coop_fmt.h"
+#include "hyp_internal.h"
 
 double coop_hyp_level(const coop_hyp_point *res, int o)
 {
@@ -23,6 +24,36 @@ double coop_hyp_level(const coop_hyp_point *res, int o)
 void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha)
 {
     coop_paired_sesoi(&r->s, sesoi, alpha, &r->e);
+}
+
+int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
+                    uint32_t seed, coop_err *err)
+{
+    coop_paired_job *pj = calloc(n > 0 ? (size_t)n : 1, sizeof *pj);
+    if (!pj)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons", n);
+    for (int k = 0; k < n; k++) {
+        coop_hyp_result *r = job[k].r;
+        r->outcome = job[k].o;
+        r->orientation = coop_hypothesis_orientation(job[k].o);
+        /* oriented: the difference the thesis predicts to be positive */
+        int fwd = r->orientation > 0;
+        pj[k] = (coop_paired_job){fwd ? job[k].a : job[k].b, fwd ? job[k].b : job[k].a, R,
+                                  &r->s};
+    }
+    int st = coop_paired_compare_all(pj, (size_t)n, h->confidence, (size_t)h->bootstrap, seed,
+                                     err);
+    free(pj);
+    for (int k = 0; !st && k < n; k++) {
+        coop_hyp_result *r = job[k].r;
+        if (r->orientation < 0) { /* the means as factual, other */
+            double t = r->s.mean_a;
+            r->s.mean_a = r->s.mean_b;
+            r->s.mean_b = t;
+        }
+        coop_hyp_result_test(r, h->sesoi[job[k].o], h->alpha); /* against its SESOI */
+    }
+    return st;
 }
 
 int coop_hyp_decide(coop_hyp_result *r, int m, int primary, double alpha, coop_err *err)

@@ -238,6 +238,8 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
     out->boot_seed = boot_seed;
     out->n_comparisons = n_worlds - 1;
     size_t R = (size_t)replicates;
+    hyp_job job[(COOP_HYP_MAX_WORLDS - 1) * COOP_N_OUTCOMES];
+    int n = 0;
     for (int c = 0; c < n_worlds - 1; c++) {
         int w = c + 1;
         coop_hyp_comparison *cm = &out->cmp[c];
@@ -246,33 +248,18 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
             snprintf(cm->name, sizeof cm->name, "%s", names[w]);
         else
             snprintf(cm->name, sizeof cm->name, "world%d", w);
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            const double *a = values + (size_t)o * R;
-            const double *b = values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R;
-            coop_hyp_result *r = &cm->r[o];
-            r->outcome = o;
-            r->orientation = coop_hypothesis_orientation(o);
-            /* Oriented: the difference the thesis predicts to be positive. */
-            int st = r->orientation > 0
-                         ? coop_paired_compare(a, b, R, h->confidence, (size_t)h->bootstrap,
-                                               boot_seed, &r->s, err)
-                         : coop_paired_compare(b, a, R, h->confidence, (size_t)h->bootstrap,
-                                               boot_seed, &r->s, err);
-            if (st)
-                return st;
-            if (r->orientation < 0) { /* report the means as factual, other */
-                double t = r->s.mean_a;
-                r->s.mean_a = r->s.mean_b;
-                r->s.mean_b = t;
-            }
-            coop_hyp_result_test(r, h->sesoi[o], h->alpha);
-        }
-        int st = coop_hyp_decide(cm->r, COOP_N_OUTCOMES, h->primary, h->alpha, err);
-        if (st)
-            return st;
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            job[n++] = (hyp_job){o, values + (size_t)o * R,
+                                 values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R,
+                                 &cm->r[o]};
+    }
+    int st = hyp_compare_all(h, job, n, R, boot_seed, err);
+    for (int c = 0; !st && c < n_worlds - 1; c++) {
+        coop_hyp_comparison *cm = &out->cmp[c];
+        st = coop_hyp_decide(cm->r, COOP_N_OUTCOMES, h->primary, h->alpha, err);
         cm->verdict = cm->r[h->primary].verdict;
     }
-    return COOP_OK;
+    return st;
 }
 
 /* ---------------------------------------------------------------- the collector */

@@ -110,30 +110,65 @@ static void wilcoxon(const double *d, size_t m, int any_zero, double *absd, size
     out->wilcoxon_exact = 0;
 }
 
-/* The bootstrap percentile interval of the mean of d[0..n-1] (n >= 2) from n_boot
- * resamples (n_boot >= 1); means is scratch of n_boot elements.  Each resample
- * mean is a running mean, as gsl_stats_mean computes it, so that a constant
- * sample gives exactly its value. */
-static int bootstrap(const double *d, size_t n, double level, size_t n_boot,
-                     unsigned long seed, double *means, coop_paired *out, coop_err *err)
+/* The samples are resampled LANES at a time, their values interleaved (sample
+ * s0 + k's value j at t[j * LANES + k]) so that one index reads one cache line
+ * and the LANES running means, independent chains, are updated as one vector. */
+enum { LANES = 8 };
+
+int coop_paired_boot_shared(const double *const *d, size_t n_series, size_t n, double level,
+                            size_t n_boot, unsigned long seed, double *lo, double *hi,
+                            coop_err *err)
 {
+    if (n_series == 0)
+        return COOP_OK;
+    if (!d || !lo || !hi || n < 2 || n_boot < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "paired: bad bootstrap request (%zu samples of %zu, "
+                         "%zu resamples)", n_series, n, n_boot);
     if (n > 0xffffffffUL) /* gsl_rng_uniform_int draws below mt19937's 2^32 */
         return COOP_FAIL(err, COOP_EINVAL, "paired: %zu pairs are too many to resample", n);
+    size_t n_blocks = (n_series + LANES - 1) / LANES;
+    int fits = n_boot <= SIZE_MAX / sizeof(double) / (n_blocks * LANES) &&
+               n <= SIZE_MAX / sizeof(double) / (n_blocks * LANES);
+    double *means = fits ? malloc(n_blocks * LANES * n_boot * sizeof *means) : NULL;
+    double *t = fits ? malloc(n_blocks * LANES * n * sizeof *t) : NULL;
+    uint32_t *idx = malloc(n * sizeof *idx);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng)
-        return COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for the bootstrap generator");
+    if (!means || !t || !idx || !rng) {
+        free(means), free(t), free(idx), gsl_rng_free(rng);
+        return COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for %zu bootstraps of %zu "
+                         "resamples", n_series, n_boot);
+    }
+    for (size_t s = 0; s < n_blocks * LANES; s++) /* unused lanes resample zeros */
+        for (size_t j = 0; j < n; j++)
+            t[(s / LANES * n + j) * LANES + s % LANES] = s < n_series ? d[s][j] : 0.0;
     gsl_rng_set(rng, seed);
     for (size_t b = 0; b < n_boot; b++) {
-        double mean = 0.0;
         for (size_t i = 0; i < n; i++)
-            mean += (d[gsl_rng_uniform_int(rng, n)] - mean) / (double)(i + 1);
-        means[b] = mean;
+            idx[i] = (uint32_t)gsl_rng_uniform_int(rng, n);
+        for (size_t blk = 0; blk < n_blocks; blk++) {
+            const double *tb = t + blk * n * LANES;
+            double run[LANES] = {0.0};
+            /* running means, as gsl_stats_mean computes them, so that a constant
+             * sample gives exactly its value */
+            for (size_t i = 0; i < n; i++) {
+                const double *v = tb + (size_t)idx[i] * LANES, k1 = (double)(i + 1);
+                for (int k = 0; k < LANES; k++)
+                    run[k] += (v[k] - run[k]) / k1;
+            }
+            for (int k = 0; k < LANES; k++)
+                means[(blk * LANES + (size_t)k) * n_boot + b] = run[k];
+        }
     }
     gsl_rng_free(rng);
-
-    gsl_sort(means, 1, n_boot);
-    out->boot_lo = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 - level) / 2.0);
-    out->boot_hi = gsl_stats_quantile_from_sorted_data(means, 1, n_boot, (1.0 + level) / 2.0);
+    free(idx);
+    free(t);
+    for (size_t s = 0; s < n_series; s++) {
+        double *ms = means + s * n_boot;
+        gsl_sort(ms, 1, n_boot);
+        lo[s] = gsl_stats_quantile_from_sorted_data(ms, 1, n_boot, (1.0 - level) / 2.0);
+        hi[s] = gsl_stats_quantile_from_sorted_data(ms, 1, n_boot, (1.0 + level) / 2.0);
+    }
+    free(means);
     return COOP_OK;
 }
 
@@ -157,18 +192,14 @@ int coop_paired_compare(const double *a, const double *b, size_t n, double level
     };
 
     /* Scratch: the differences (then the non-zero ones), the kept a and b (then
-     * |d|), the sort permutation and the bootstrap means. */
+     * |d|) and the sort permutation. */
     int status = COOP_OK;
     size_t cap = n > 0 ? n : 1;
     double *d = malloc(cap * sizeof *d);
     double *w = malloc(2 * cap * sizeof *w);
     size_t *perm = malloc(cap * sizeof *perm);
-    double *means = n_boot > 0 && n_boot <= SIZE_MAX / sizeof *means
-                        ? malloc(n_boot * sizeof *means)
-                        : NULL;
-    if (!d || !w || !perm || (n_boot > 0 && !means)) {
-        status = COOP_FAIL(err, COOP_ENOMEM,
-                           "paired: out of memory for %zu pairs and %zu resamples", n, n_boot);
+    if (!d || !w || !perm) {
+        status = COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for %zu pairs", n);
         goto out;
     }
 
@@ -209,7 +240,9 @@ int coop_paired_compare(const double *a, const double *b, size_t n, double level
         out->t_lo = out->t_hi = diff;
     }
 
-    if (n_boot > 0 && (status = bootstrap(d, k, level, n_boot, boot_seed, means, out, err)))
+    const double *dk = d;
+    if (n_boot > 0 && (status = coop_paired_boot_shared(&dk, 1, k, level, n_boot, boot_seed,
+                                                        &out->boot_lo, &out->boot_hi, err)))
         goto out;
 
     /* Wilcoxon on the non-zero differences, compacted in place (d is not needed
@@ -222,11 +255,64 @@ int coop_paired_compare(const double *a, const double *b, size_t n, double level
     wilcoxon(d, m, m < k, w, perm, out);
 
 out:
-    free(means);
     free(perm);
     free(w);
     free(d);
     return status;
+}
+
+int coop_paired_compare_all(const coop_paired_job *job, size_t n_jobs, double level,
+                            size_t n_boot, unsigned long boot_seed, coop_err *err)
+{
+    for (size_t j = 0; j < n_jobs; j++) {
+        int st = coop_paired_compare(job[j].a, job[j].b, job[j].n, level, 0, boot_seed,
+                                     job[j].out, err);
+        if (st)
+            return st;
+    }
+    if (n_boot == 0)
+        return COOP_OK;
+    /* The bootstraps: the jobs of one pair count k >= 2 together, each with its
+     * differences over the pairs it uses, as coop_paired_compare forms them. */
+    unsigned char *done = calloc(n_jobs ? n_jobs : 1, 1);
+    const double **d = malloc((n_jobs ? n_jobs : 1) * sizeof *d);
+    double *lo = malloc((n_jobs ? n_jobs : 1) * 2 * sizeof *lo), *hi = lo ? lo + n_jobs : NULL;
+    size_t *which = malloc((n_jobs ? n_jobs : 1) * sizeof *which);
+    double *diffs = NULL;
+    int st = !done || !d || !lo || !which
+                 ? COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for %zu comparisons", n_jobs)
+                 : COOP_OK;
+    for (size_t j = 0; !st && j < n_jobs; j++) {
+        size_t k = job[j].out->n, m = 0;
+        if (done[j] || k < 2)
+            continue;
+        for (size_t i = j; i < n_jobs; i++)
+            if (!done[i] && job[i].out->n == k)
+                which[m++] = i;
+        double *more = realloc(diffs, m * k * sizeof *diffs);
+        if (!more) {
+            st = COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for %zu bootstraps", m);
+            break;
+        }
+        diffs = more;
+        for (size_t g = 0; g < m; g++) {
+            const coop_paired_job *q = &job[which[g]];
+            double *dg = diffs + g * k;
+            size_t u = 0;
+            for (size_t i = 0; i < q->n; i++)
+                if (isfinite(q->a[i]) && isfinite(q->b[i]))
+                    dg[u++] = q->a[i] - q->b[i];
+            d[g] = dg;
+            done[which[g]] = 1;
+        }
+        st = coop_paired_boot_shared(d, m, k, level, n_boot, boot_seed, lo, hi, err);
+        for (size_t g = 0; !st && g < m; g++) {
+            job[which[g]].out->boot_lo = lo[g];
+            job[which[g]].out->boot_hi = hi[g];
+        }
+    }
+    free(diffs), free(which), free(lo), free(d), free(done);
+    return st;
 }
 
 int coop_holm(const double *p, size_t m, double *p_adj, coop_err *err)
