@@ -667,8 +667,10 @@ void kernel_record(coop_model *m, coop_record *rec)
 {
     long nb = (long)m->k_nb;
     if (rec) {
-        if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
-            memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
+        size_t nm = m->nt * (size_t)m->nl; /* no level is reached: every milestone -1 */
+        for (size_t k = 0; rec->milestone && rec->n_ties == m->nt
+                           && rec->n_levels == (size_t)m->nl && k < nm; k++)
+            rec->milestone[k] = -1;
         if (rec->keep_series && m->step < rec->n_steps) {
             long c_all = 0, n_all = 0;
             double g_all = 0.0;
@@ -699,11 +701,12 @@ int kernel_check(const coop_model *m, coop_err *err)
                      "use engine = \"auto\" or \"general\"", why);
 }
 
-void coop_model_set_kernel(coop_model *m, int allow)
+int coop_model_set_kernel(coop_model *m, int allow)
 {
     /* from the next coop_model_init; experiment.engine = "general" wins (tests
      * compare the paths through build/coopsim, which asks for the kernel) */
     m->k_allow = m->k_forbid ? 0 : allow == 2 ? 2 : allow != 0;
+    return m->k_allow ? COOP_OK : model_general_state(m);
 }
 
 void coop_model_set_threads(coop_model *m, int threads)

@@ -244,6 +244,20 @@ static void update_public_goods(coop_model *m);
 
 /* ---------------------------------------------------------------- init */
 
+void general_reset(coop_model *m)
+{
+    if (!m->gen)
+        return;
+    memset(m->mem, 0, m->ns * m->nd);
+    memset(m->cc, 0, m->ns * sizeof(int));
+    for (size_t t = 0; t < m->nt; t++) {
+        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
+        m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
+        for (int l = 0; l < m->nl; l++)
+            m->mile[t * (size_t)m->nl + (size_t)l] = -1;
+    }
+}
+
 void coop_model_init(coop_model *m, uint64_t seed)
 {
     const coop_config *cfg = m->cfg;
@@ -298,12 +312,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->w[t] = cfg->ties[t].weight, m->rival[t] = cfg->ties[t].rivalry;
         for (size_t o = 0; o < no; o++)
             m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
-        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
-        m->cc[m->tslot[2 * t]] = m->cc[m->tslot[2 * t + 1]] = 0;
-        m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
-        for (int l = 0; l < m->nl; l++)
-            m->mile[t * (size_t)m->nl + (size_t)l] = -1;
     }
+    general_reset(m);
     for (size_t o = 0; o < no; o++)
         m->growth[o] = cfg->observables[o].growth, m->decay[o] = cfg->observables[o].decay;
     update_wmax(m);
@@ -311,14 +321,10 @@ void coop_model_init(coop_model *m, uint64_t seed)
     for (size_t i = 0; i < n; i++)
         rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
-        m->cc[s] = 0;
         if (m->tgain)
             m->tgain[s] = 0.0;
-        for (size_t d = 0; d < D; d++) {
-            m->mem[s * D + d] = 0;
-            if (m->lastv)
-                m->lastv[s * D + d] = 0.0;
-        }
+        for (size_t d = 0; m->lastv && d < D; d++)
+            m->lastv[s * D + d] = 0.0;
     }
     update_public_goods(m);
     for (size_t r = 0; r < cfg->n_regions; r++)
@@ -1169,6 +1175,11 @@ void coop_model_step(coop_model *m, coop_record *rec)
 {
     if (m->step == 0) {
         m->k_on = m->k_ready && (!rec || (rec->n_actors == 0 && rec->n_ties == 0));
+        /* a record with per-actor or per-tie series that the configuration does not
+         * ask for (coop_model_alloc allocated for the kernel): the general engine's
+         * state now; without memory for it, the run records nothing */
+        if (!m->k_on && model_general_state(m) != COOP_OK)
+            return;
         kernel_note(m); /* for the manifest: coop_model_engines_used */
     }
     if (m->k_on) {
@@ -1260,12 +1271,12 @@ int coop_model_steps_done(const coop_model *m)
 
 double coop_model_trust(const coop_model *m, size_t tie)
 {
-    return m->trust[tie];
+    return m->gen ? m->trust[tie] : 0.0; /* the node kernel: no trust grows */
 }
 
 int coop_model_level(const coop_model *m, size_t tie)
 {
-    return m->level[tie];
+    return m->gen ? m->level[tie] : 0; /* the node kernel: no level is reached */
 }
 
 double coop_model_engagement(const coop_model *m, int a, int b)
@@ -1287,7 +1298,7 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on)
         return m->step > 0 ? kernel_action(m, a, 1) : -1;
-    if (s < 0 || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
+    if (s < 0 || !m->gen || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
         return -1;
     return (m->mem[(size_t)s * m->nd + domain] & COOP_MEM_OWN) ? COOP_C : COOP_D;
 }

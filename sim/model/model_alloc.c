@@ -363,21 +363,10 @@ static void alloc_parameters(coop_model *m, int *fail)
 /* The derived values and the state of a run. */
 static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 {
-    size_t n = m->n, nt = m->nt, nd = m->nd, ns = m->ns, nr = n_regions;
+    size_t n = m->n, nd = m->nd, ns = m->ns, nr = n_regions;
     m->scale = zalloc(ns * nd, sizeof(double), fail);
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
-    m->mem = zalloc(ns * nd, 1, fail);
-    m->cc = zalloc(ns, sizeof(int), fail);
-    m->on = zalloc(nt, 1, fail);
-    m->on_list = zalloc(nt, sizeof(int), fail);
-    m->last_on = zalloc(nt, sizeof(int), fail);
-    m->mut = zalloc(nt, sizeof(int), fail);
-    m->trust = zalloc(nt, sizeof(double), fail);
-    m->level = zalloc(nt, sizeof(int), fail);
-    m->up = zalloc(nt, sizeof(int), fail);
-    m->down = zalloc(nt, sizeof(int), fail);
-    m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), fail);
     m->gain = zalloc(n, sizeof(double), fail);
     m->cum = zalloc(n, sizeof(double), fail);
     m->acc = zalloc(n, sizeof(double), fail);
@@ -389,6 +378,40 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->psum = zalloc((n + KSUB - 1) / KSUB, sizeof(double), fail);
     m->pc = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
     m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+}
+
+/* The state that only the general engine's steps read (per slot: memory bytes, C
+ * counts; per tie: engagement flags and list, mutual C, trust, levels and their
+ * counters, milestones): allocated by coop_model_alloc only where the node kernel
+ * cannot run, else on demand (model_general_state) when a caller turns the kernel
+ * off or a record asks for per-actor or per-tie series. */
+static void alloc_general(coop_model *m, int *fail)
+{
+    size_t nt = m->nt, ns = m->ns;
+    m->mem = zalloc(ns * m->nd, 1, fail);
+    m->cc = zalloc(ns, sizeof(int), fail);
+    m->on = zalloc(nt, 1, fail);
+    m->on_list = zalloc(nt, sizeof(int), fail);
+    m->last_on = zalloc(nt, sizeof(int), fail);
+    m->mut = zalloc(nt, sizeof(int), fail);
+    m->trust = zalloc(nt, sizeof(double), fail);
+    m->level = zalloc(nt, sizeof(int), fail);
+    m->up = zalloc(nt, sizeof(int), fail);
+    m->down = zalloc(nt, sizeof(int), fail);
+    m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), fail);
+    m->gen = !*fail;
+}
+
+int model_general_state(coop_model *m)
+{
+    if (m->gen)
+        return COOP_OK;
+    int fail = 0;
+    alloc_general(m, &fail);
+    if (fail)
+        return COOP_ENOMEM; /* coop_model_free frees what was allocated */
+    general_reset(m);
+    return COOP_OK;
 }
 
 /* The topology, the observables' driving domains and the free-riding lists. */
@@ -491,9 +514,16 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     if (fail)
         goto nomem;
     kernel_alloc(m, cfg, &fail);
+    /* the general engine's own state only where the kernel may not run: the kernel
+     * is off, or some run records per-actor or per-tie series */
+    if (!fail && !(m->k_able && m->k_allow && coop_config_series_actors(cfg) == 0
+                   && coop_config_series_ties(cfg) == 0))
+        alloc_general(m, &fail);
     if (fail)
         goto nomem;
     coop_model_init(m, cfg->seed);
+    if (!m->k_ready && model_general_state(m) != COOP_OK) /* the state rules it out */
+        goto nomem;
     if (cfg->engine == COOP_ENGINE_KERNEL && kernel_check(m, err) != COOP_OK) {
         coop_model_free(m);
         return NULL;

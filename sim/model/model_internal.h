@@ -141,6 +141,8 @@ struct coop_model {
     double *trust; /* nt */
     int *level, *up, *down; /* nt */
     int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
+                    * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
@@ -244,6 +246,12 @@ int imitation_model(const coop_model *m, int i, gsl_rng *rng);
 
 /* The snapshot of this step into rec, when rec takes one. */
 void record_snapshot(const coop_model *m, coop_record *rec);
+
+/* model_alloc.c: allocates the general engine's own state (struct coop_model, gen)
+ * where it is missing and resets it; COOP_OK or COOP_ENOMEM.  model.c: resets that
+ * state to the initial values (nothing where it is missing). */
+int model_general_state(coop_model *m);
+void general_reset(coop_model *m);
 
 /* kernel.c: the node kernel (docs/ODD.md, "Node kernel") */
 
