@@ -248,9 +248,18 @@ void general_reset(coop_model *m)
 {
     if (!m->gen)
         return;
+    const coop_config *cfg = m->cfg;
+    for (size_t i = 0; i < m->n; i++) {
+        m->xattn[i] = 0.0;
+        for (int c = 0; c < COOP_N_MOT; c++)
+            MOT(m, i, c) = coop_motivator_get(&cfg->actors[i].motivator, c);
+        m->gain[i] = m->acc[i] = 0.0;
+        m->nc[i] = m->na[i] = 0;
+    }
     memset(m->mem, 0, m->ns * m->nd);
     memset(m->cc, 0, m->ns * sizeof(int));
     for (size_t t = 0; t < m->nt; t++) {
+        m->rival[t] = cfg->ties[t].rivalry;
         m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
         m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
         for (int l = 0; l < m->nl; l++)
@@ -299,17 +308,13 @@ void coop_model_init(coop_model *m, uint64_t seed)
         set_actor_field(m, actor_field_of(m, COOP_F_ACTOR_##FIELD), (int)i, a->key);
         COOP_ACTOR_FIELDS(COOP_X_)
 #undef COOP_X_
-        m->xattn[i] = 0.0;
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
         memcpy(m->goal + i * D, a->goals, D * sizeof(double));
-        for (int c = 0; c < COOP_N_MOT; c++)
-            MOT(m, i, c) = coop_motivator_get(&a->motivator, c);
-        m->gain[i] = m->cum[i] = m->acc[i] = 0.0;
-        m->nc[i] = m->na[i] = 0;
+        m->cum[i] = 0.0;
     }
     for (size_t t = 0; t < nt; t++) {
-        m->w[t] = cfg->ties[t].weight, m->rival[t] = cfg->ties[t].rivalry;
+        m->w[t] = cfg->ties[t].weight;
         for (size_t o = 0; o < no; o++)
             m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
     }
@@ -1317,7 +1322,9 @@ double coop_model_observable(const coop_model *m, size_t tie, size_t obs)
 
 double coop_model_attention(const coop_model *m, int actor)
 {
-    return actor >= 0 && (size_t)actor < m->n ? budget(m, actor) : NAN;
+    if (actor < 0 || (size_t)actor >= m->n)
+        return NAN;
+    return m->gen ? budget(m, actor) : m->attn[actor]; /* the kernel: no agenda setting */
 }
 
 double coop_model_parameter(const coop_model *m, coop_param_ref ref)
@@ -1355,9 +1362,12 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)
 #undef COOP_X_
+        if (!m->gen) /* the node kernel runs no events: the configuration's values */
+            return coop_motivator_get(&m->cfg->actors[i].motivator,
+                                      coop_motivator_channel(ref.field));
         return MOT(m, i, coop_motivator_channel(ref.field));
     case COOP_F_TIE_WEIGHT: return m->w[i];
-    case COOP_F_TIE_RIVALRY: return m->rival[i];
+    case COOP_F_TIE_RIVALRY: return m->gen ? m->rival[i] : m->cfg->ties[i].rivalry;
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
     case COOP_F_OBS_GROWTH: return m->growth[i];
     case COOP_F_OBS_DECAY: return m->decay[i];

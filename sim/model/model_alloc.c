@@ -332,7 +332,6 @@ static void alloc_parameters(coop_model *m, int *fail)
         m->xreg = zalloc(ns, sizeof(int), fail);
     }
     m->to_target = zalloc(n, sizeof(int), fail);
-    m->model_of = zalloc(n, sizeof(int), fail);
 
     m->game = zalloc(nd, sizeof(coop_game), fail);
     m->pay = zalloc(nd * 4, sizeof(double), fail);
@@ -345,13 +344,10 @@ static void alloc_parameters(coop_model *m, int *fail)
     PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
     COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
 #undef COOP_X_
-    m->xattn = zalloc(n, sizeof(double), fail);
     m->goal = zalloc(n * nd, sizeof(double), fail);
     m->rule = zalloc(n, sizeof(int), fail);
     m->rpar = zalloc(n * NPAR, sizeof(double), fail);
-    m->mch = zalloc(n * COOP_N_MOT, sizeof(double), fail);
     m->w = zalloc(nt, sizeof(double), fail);
-    m->rival = zalloc(nt, sizeof(double), fail);
     m->obs = zalloc(nt * no, sizeof(double), fail);
     m->oshare = zalloc(nt * no, sizeof(double), fail);
     m->growth = zalloc(no, sizeof(double), fail);
@@ -367,11 +363,7 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->scale = zalloc(ns * nd, sizeof(double), fail);
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
-    m->gain = zalloc(n, sizeof(double), fail);
     m->cum = zalloc(n, sizeof(double), fail);
-    m->acc = zalloc(n, sizeof(double), fail);
-    m->nc = zalloc(n, sizeof(int), fail);
-    m->na = zalloc(n, sizeof(int), fail);
     m->coh = zalloc(nr, sizeof(double), fail);
     m->coh_c = zalloc(nr, sizeof(double), fail);
     m->coh_n = zalloc(nr, sizeof(double), fail);
@@ -380,14 +372,28 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
 }
 
-/* The state that only the general engine's steps read (per slot: memory bytes, C
- * counts; per tie: engagement flags and list, mutual C, trust, levels and their
- * counters, milestones): allocated by coop_model_alloc only where the node kernel
- * cannot run, else on demand (model_general_state) when a caller turns the kernel
- * off or a record asks for per-actor or per-tie series. */
+/* The state that only the general engine's steps read (per actor: gains, counts of
+ * C and actions, attention added by agenda setting, motivator channels, imitation
+ * snapshot and choice, node actions; per slot: memory bytes, C counts; per tie:
+ * rivalry, engagement flags and list, mutual C, trust, levels and their counters,
+ * milestones): allocated by coop_model_alloc only where the node kernel cannot run,
+ * else on demand (model_general_state) when a caller turns the kernel off or a
+ * record asks for per-actor or per-tie series. */
 static void alloc_general(coop_model *m, int *fail)
 {
-    size_t nt = m->nt, ns = m->ns;
+    size_t n = m->n, nt = m->nt, ns = m->ns, nd = m->nd;
+    m->gain = zalloc(n, sizeof(double), fail);
+    m->acc = zalloc(n, sizeof(double), fail);
+    m->nc = zalloc(n, sizeof(int), fail);
+    m->na = zalloc(n, sizeof(int), fail);
+    m->xattn = zalloc(n, sizeof(double), fail);
+    m->mch = zalloc(n * COOP_N_MOT, sizeof(double), fail);
+    m->model_of = zalloc(n, sizeof(int), fail);
+    if (m->any_imitate)
+        m->pnode = zalloc(n * nd, sizeof(double), fail);
+    if (m->node_mode)
+        m->nact = zalloc(n * nd, 1, fail);
+    m->rival = zalloc(nt, sizeof(double), fail);
     m->mem = zalloc(ns * m->nd, 1, fail);
     m->cc = zalloc(ns, sizeof(int), fail);
     m->on = zalloc(nt, 1, fail);
@@ -459,8 +465,6 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
         m->any_imitate |= l == COOP_LEARN_IMITATE;
         m->any_moran |= l == COOP_LEARN_MORAN;
     }
-    if (m->any_imitate)
-        m->pnode = zalloc(n * nd, sizeof(double), fail);
     if (m->any_reinforce) { /* what only reinforcement reads */
         m->lastv = zalloc(m->ns * nd, sizeof(double), fail);
         m->fresh = zalloc(m->nt, sizeof(int), fail);
@@ -479,8 +483,6 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
     }
     m->self_play = cfg->net.present && cfg->net.self;
     m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
-    if (m->node_mode)
-        m->nact = zalloc(n * nd, 1, fail);
 }
 
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
