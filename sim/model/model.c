@@ -140,16 +140,19 @@ static void set_actor_field(const coop_model *m, actor_field af, int i, double x
 
 /* Recomputes the capacity and goal scaling of actor i's slots and of the
  * partners' slots toward i. */
+double model_slot_scale(const coop_model *m, int i, int s, size_t d)
+{
+    return m->goal[(size_t)i * m->nd + d] * coop_game_capacity_scale(m->cap[i], m->cap[m->nbr[s]]);
+}
+
 static void rescale_actor(coop_model *m, int i)
 {
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
-        double srs = coop_game_capacity_scale(m->cap[i], m->cap[j]);
-        double srr = coop_game_capacity_scale(m->cap[j], m->cap[i]);
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * srs;
-            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * srr;
+            m->scale[(size_t)s * D + d] = model_slot_scale(m, i, s, d);
+            m->scale[(size_t)r * D + d] = model_slot_scale(m, j, r, d);
         }
     }
 }
@@ -244,12 +247,31 @@ static void update_public_goods(coop_model *m);
 
 /* ---------------------------------------------------------------- init */
 
+/* Actor i's fields from its configuration: those the engine keeps per actor
+ * (per_slot 0) or per slot (per_slot 1: propensity, engagement). */
+static void set_actor_fields(coop_model *m, size_t i, int per_slot)
+{
+    const coop_actor_cfg *a = &m->cfg->actors[i];
+    actor_field af;
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    af = actor_field_of(m, COOP_F_ACTOR_##FIELD);                                         \
+    if ((af.per_slot != 0) == per_slot)                                                   \
+        set_actor_field(m, af, (int)i, a->key);
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+}
+
 void general_reset(coop_model *m)
 {
     if (!m->gen)
         return;
     const coop_config *cfg = m->cfg;
+    for (size_t t = 0; t < m->nt; t++)
+        m->w[t] = cfg->ties[t].weight;
+    update_wmax(m);
     for (size_t i = 0; i < m->n; i++) {
+        set_actor_fields(m, i, 1);
+        rescale_actor(m, (int)i);
         m->xattn[i] = 0.0;
         for (int c = 0; c < COOP_N_MOT; c++)
             MOT(m, i, c) = coop_motivator_get(&cfg->actors[i].motivator, c);
@@ -303,28 +325,20 @@ void coop_model_init(coop_model *m, uint64_t seed)
     }
     for (size_t i = 0; i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
-        /* the actor fields: capacity, openness, ..., propensity and engagement per slot */
-#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
-        set_actor_field(m, actor_field_of(m, COOP_F_ACTOR_##FIELD), (int)i, a->key);
-        COOP_ACTOR_FIELDS(COOP_X_)
-#undef COOP_X_
+        set_actor_fields(m, i, 0); /* capacity, openness, ...; per slot: general_reset */
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
         memcpy(m->goal + i * D, a->goals, D * sizeof(double));
         m->cum[i] = 0.0;
     }
     for (size_t t = 0; t < nt; t++) {
-        m->w[t] = cfg->ties[t].weight;
         for (size_t o = 0; o < no; o++)
             m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
     }
-    general_reset(m);
+    general_reset(m); /* weights, engagement, propensity, scale, ... */
     for (size_t o = 0; o < no; o++)
         m->growth[o] = cfg->observables[o].growth, m->decay[o] = cfg->observables[o].decay;
-    update_wmax(m);
     games_changed(m);
-    for (size_t i = 0; i < n; i++)
-        rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
         if (m->tgain)
             m->tgain[s] = 0.0;
@@ -1287,6 +1301,8 @@ int coop_model_level(const coop_model *m, size_t tie)
 double coop_model_engagement(const coop_model *m, int a, int b)
 {
     int s = find_slot(m, a, b);
+    if (s >= 0 && !m->gen) /* the node kernel: engagement never changes */
+        return m->cfg->actors[a].engagement;
     return s >= 0 ? m->eng[s] : NAN;
 }
 
@@ -1295,6 +1311,8 @@ double coop_model_propensity(const coop_model *m, int a, int b, size_t domain)
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on) /* the node kernel keeps one action per node */
         return kernel_action(m, a, 0);
+    if (s >= 0 && !m->gen) /* before the kernel's first step: the initial value */
+        return m->cfg->actors[a].propensity;
     return s >= 0 ? m->prop[(size_t)s * m->nd + domain] : NAN;
 }
 
@@ -1366,7 +1384,7 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
             return coop_motivator_get(&m->cfg->actors[i].motivator,
                                       coop_motivator_channel(ref.field));
         return MOT(m, i, coop_motivator_channel(ref.field));
-    case COOP_F_TIE_WEIGHT: return m->w[i];
+    case COOP_F_TIE_WEIGHT: return m->gen ? m->w[i] : m->cfg->ties[i].weight;
     case COOP_F_TIE_RIVALRY: return m->gen ? m->rival[i] : m->cfg->ties[i].rivalry;
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
     case COOP_F_OBS_GROWTH: return m->growth[i];

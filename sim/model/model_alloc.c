@@ -347,7 +347,6 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->goal = zalloc(n * nd, sizeof(double), fail);
     m->rule = zalloc(n, sizeof(int), fail);
     m->rpar = zalloc(n * NPAR, sizeof(double), fail);
-    m->w = zalloc(nt, sizeof(double), fail);
     m->obs = zalloc(nt * no, sizeof(double), fail);
     m->oshare = zalloc(nt * no, sizeof(double), fail);
     m->growth = zalloc(no, sizeof(double), fail);
@@ -359,10 +358,7 @@ static void alloc_parameters(coop_model *m, int *fail)
 /* The derived values and the state of a run. */
 static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 {
-    size_t n = m->n, nd = m->nd, ns = m->ns, nr = n_regions;
-    m->scale = zalloc(ns * nd, sizeof(double), fail);
-    m->eng = zalloc(ns, sizeof(double), fail);
-    m->prop = zalloc(ns * nd, sizeof(double), fail);
+    size_t n = m->n, nr = n_regions;
     m->cum = zalloc(n, sizeof(double), fail);
     m->coh = zalloc(nr, sizeof(double), fail);
     m->coh_c = zalloc(nr, sizeof(double), fail);
@@ -393,7 +389,11 @@ static void alloc_general(coop_model *m, int *fail)
         m->pnode = zalloc(n * nd, sizeof(double), fail);
     if (m->node_mode)
         m->nact = zalloc(n * nd, 1, fail);
+    m->w = zalloc(nt, sizeof(double), fail);
     m->rival = zalloc(nt, sizeof(double), fail);
+    m->scale = zalloc(ns * nd, sizeof(double), fail);
+    m->eng = zalloc(ns, sizeof(double), fail);
+    m->prop = zalloc(ns * nd, sizeof(double), fail);
     m->mem = zalloc(ns * m->nd, 1, fail);
     m->cc = zalloc(ns, sizeof(int), fail);
     m->on = zalloc(nt, 1, fail);

@@ -229,6 +229,10 @@ static inline double dmin(double a, double b)
 
 /* model.c */
 
+/* The scale (goal * capacity scale) of actor i's slot s in domain d, from the
+ * actors' capacities and goals: what coop_model_init puts in m->scale. */
+double model_slot_scale(const coop_model *m, int i, int s, size_t d);
+
 /* Within-run parallel passes: f(m, lo, hi) over [0, count) in blocks of `chunk`
  * (model.c, "Within-run parallel passes"). */
 typedef void range_fn(coop_model *m, size_t lo, size_t hi);
