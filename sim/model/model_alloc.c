@@ -158,13 +158,15 @@ static int check_config(const coop_config *cfg, coop_err *err)
     return COOP_OK;
 }
 
-/* CSR adjacency: actor i's slots in tie order (coop_network_csr); ea, eb are
- * scratch arrays of nt ints. */
-static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *eb)
+/* CSR adjacency: actor i's slots in tie order (coop_network_csr), read from the
+ * configuration's ties in place; own, tie, rev and tslot only where they are
+ * allocated (lean_topology). */
+_Static_assert(sizeof(coop_tie_cfg) % sizeof(int) == 0, "coop_tie_cfg as an int stride");
+static void build_topology(coop_model *m, const coop_config *cfg)
 {
-    for (size_t t = 0; t < m->nt; t++)
-        ea[t] = cfg->ties[t].a, eb[t] = cfg->ties[t].b;
-    coop_network_csr(m->n, m->nt, ea, eb, m->row, m->nbr, m->own, m->tie, m->rev, m->tslot);
+    const int *a = m->nt ? &cfg->ties[0].a : NULL, *b = m->nt ? &cfg->ties[0].b : NULL;
+    coop_network_csr_stride(m->n, m->nt, a, b, sizeof(coop_tie_cfg) / sizeof(int), m->row, m->nbr,
+                            m->own, m->tie, m->rev, m->tslot);
     for (size_t i = 0; i < m->n; i++)
         m->region[i] = cfg->actors[i].region_id;
     for (size_t t = 0; m->xreg && t < m->nt; t++) {
@@ -173,6 +175,34 @@ static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *
         m->xreg[m->tslot[2 * t]] = rb != ra ? rb : -1;
         m->xreg[m->tslot[2 * t + 1]] = ra != rb ? ra : -1;
     }
+}
+
+/* Whether the configuration lets the node kernel run without the general engine
+ * (kernel_unable's conditions that the configuration alone decides, and no
+ * per-actor or per-tie series): then alloc keeps of the topology only row and nbr,
+ * which the kernel reads, and alloc_general adds the slots' owners, ties, reverse
+ * slots and the ties' slots when a run needs them.  Regions, motivators and a
+ * hypothesis, which read those at alloc, keep them all. */
+static int lean_topology(const coop_config *cfg)
+{
+    if (cfg->interaction != COOP_INTERACTION_NODE || cfg->engine == COOP_ENGINE_GENERAL
+        || cfg->n_regions > 0 || cfg->hyp.motivator >= 0 || cfg->hyp.target >= 0
+        || coop_config_series_actors(cfg) > 0 || coop_config_series_ties(cfg) > 0)
+        return 0;
+    for (size_t i = 0; i < cfg->n_actors; i++)
+        if (cfg->actors[i].motivator.target >= 0)
+            return 0;
+    return 1;
+}
+
+/* The slots' owners, ties and reverse slots and the ties' slots (all of the
+ * topology: build_topology fills them). */
+static void alloc_slots(coop_model *m, int *fail)
+{
+    m->own = zalloc(m->ns, sizeof(int), fail);
+    m->tie = zalloc(m->ns, sizeof(int), fail);
+    m->rev = zalloc(m->ns, sizeof(int), fail);
+    m->tslot = zalloc(m->ns, sizeof(int), fail);
 }
 
 /* Free-riding lists: for slot i->j with j outside i's region, the slots k->j of
@@ -322,10 +352,8 @@ static void alloc_parameters(coop_model *m, int *fail)
     size_t n = m->n, nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
     m->row = zalloc(n + 1, sizeof(int), fail);
     m->nbr = zalloc(ns, sizeof(int), fail);
-    m->own = zalloc(ns, sizeof(int), fail);
-    m->tie = zalloc(ns, sizeof(int), fail);
-    m->rev = zalloc(ns, sizeof(int), fail);
-    m->tslot = zalloc(ns, sizeof(int), fail);
+    if (!lean_topology(m->cfg))
+        alloc_slots(m, fail);
     m->region = zalloc(n, sizeof(int), fail);
     if (m->cfg->n_regions > 0) { /* else every region id is -1: NULL */
         m->tie_region = zalloc(nt, sizeof(int), fail);
@@ -378,6 +406,12 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 static void alloc_general(coop_model *m, int *fail)
 {
     size_t n = m->n, nt = m->nt, ns = m->ns, nd = m->nd;
+    if (!m->own) { /* the rest of the topology (lean_topology) */
+        alloc_slots(m, fail);
+        if (*fail)
+            return;
+        build_topology(m, m->cfg);
+    }
     m->gain = zalloc(n, sizeof(double), fail);
     m->acc = zalloc(n, sizeof(double), fail);
     m->nc = zalloc(n, sizeof(int), fail);
@@ -423,21 +457,15 @@ int model_general_state(coop_model *m)
 /* The topology, the observables' driving domains and the free-riding lists. */
 static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
 {
-    size_t nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
-    int *ea = zalloc(nt, sizeof(int), fail), *eb = zalloc(nt, sizeof(int), fail);
-    if (!*fail)
-        build_topology(m, cfg, ea, eb);
-    free(ea);
-    free(eb);
-    if (*fail)
-        return;
+    size_t nd = m->nd, no = m->no, ns = m->ns;
+    build_topology(m, cfg);
     for (size_t o = 0, x = 0; o < no; o++) {
         for (size_t d = 0; d < nd; d++)
             if (cfg->observables[o].drive[d])
                 m->drv[x++] = (int)d;
         m->drv_row[o + 1] = (int)x;
     }
-    size_t n_spill = spill_lists(m, NULL, NULL);
+    size_t n_spill = cfg->n_regions > 0 ? spill_lists(m, NULL, NULL) : 0; /* none without */
     if (n_spill > 0) {
         m->spill_row = zalloc(ns + 1, sizeof(int), fail);
         m->spill = zalloc(n_spill, sizeof(int), fail);
