@@ -266,6 +266,9 @@ void general_reset(coop_model *m)
     if (!m->gen)
         return;
     const coop_config *cfg = m->cfg;
+    for (size_t b = 0; b < m->n_trng; b++)
+        gsl_rng_set(m->trng[b], coop_rng_stream(m->seed, COOP_STREAM_TIE, b));
+    noise_reset(m); /* m->noise: set by init, before any event */
     for (size_t t = 0; t < m->nt; t++)
         m->w[t] = cfg->ties[t].weight;
     update_wmax(m);
@@ -298,8 +301,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
      * kind and index, so no two streams of any runs are related (rng.c). */
     gsl_rng_set(m->rng, coop_rng_stream(seed, COOP_STREAM_MAIN, 0));
     gsl_rng_set(m->mrng, coop_rng_stream(seed, COOP_STREAM_MOTIVATOR, 0));
-    for (size_t b = 0; b < m->n_trng; b++)
-        gsl_rng_set(m->trng[b], coop_rng_stream(seed, COOP_STREAM_TIE, b));
+    m->seed = seed; /* the tie streams' (general_reset) */
     for (size_t b = 0; b < m->n_brng; b++)
         gsl_rng_set(m->brng[b], coop_rng_stream(seed, COOP_STREAM_BLOCK, b));
     m->step = 0;
@@ -352,7 +354,6 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->win_c[x] = m->win_n[x] = m->win_e[x] = 0.0, m->reach[x] = 0;
     m->win_eng = m->win_eng_n = m->win_coh_c = m->win_coh_n = m->win_steps = 0.0;
     m->n_on = 0;
-    noise_reset(m);
     kernel_init(m);
 }
 

@@ -339,11 +339,17 @@ static void alloc_streams(coop_model *m, const gsl_rng_type *type, int *fail)
     m->mrng = gsl_rng_alloc(type);
     *fail |= !m->rng || !m->mrng;
     m->tb = nt > TSTREAMS ? (nt + TSTREAMS - 1) / TSTREAMS : 1;
+}
+
+/* The tie streams (the general engine's: engagement, tie-mode choices and errors). */
+static void alloc_tie_streams(coop_model *m, int *fail)
+{
+    size_t nt = m->nt;
     m->n_trng = nt ? (nt + m->tb - 1) / m->tb : 0;
     m->trng = zalloc(m->n_trng, sizeof(gsl_rng *), fail);
     m->tgap = zalloc(m->n_trng, sizeof(double), fail);
     for (size_t b = 0; !*fail && b < m->n_trng; b++)
-        *fail = !(m->trng[b] = gsl_rng_alloc(type));
+        *fail = !(m->trng[b] = gsl_rng_alloc(m->rng->type));
 }
 
 /* The topology and the parameters that events may change. */
@@ -396,7 +402,7 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
 }
 
-/* The state that only the general engine's steps read (per actor: gains, counts of
+/* The state that only the general engine's steps read (the tie streams; per actor: gains, counts of
  * C and actions, attention added by agenda setting, motivator channels, imitation
  * snapshot and choice, node actions; per slot: memory bytes, C counts; per tie:
  * rivalry, engagement flags and list, mutual C, trust, levels and their counters,
@@ -412,6 +418,7 @@ static void alloc_general(coop_model *m, int *fail)
             return;
         build_topology(m, m->cfg);
     }
+    alloc_tie_streams(m, fail);
     m->gain = zalloc(n, sizeof(double), fail);
     m->acc = zalloc(n, sizeof(double), fail);
     m->nc = zalloc(n, sizeof(int), fail);

@@ -42,10 +42,12 @@ struct coop_model {
                       * imitation), NULL when there are none (tie mode without them) */
     size_t n_brng;
     gsl_rng **trng;  /* n_trng: one stream per tie (per tb ties beyond TSTREAMS ties) for
-                      * its engagement draws and, in tie mode, choices and errors */
+                      * its engagement draws and, in tie mode, choices and errors (with
+                      * the general engine's state, gen: else none) */
     size_t n_trng, tb;
     double *tgap;    /* n_trng: actions left before the next error on each tie stream */
     gsl_rng *mrng;   /* the motivators' initiative draws */
+    uint64_t seed;   /* the key of this run (coop_model_init): the tie streams' seed */
     size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
     int nl;                   /* agreement levels */
     int step;
