@@ -210,7 +210,8 @@ static double kernel_scale0(const coop_model *m)
     int i = 0;
     while (m->row[i + 1] == 0) /* the owner of slot 0: the first actor with a tie */
         i++;
-    return model_slot_scale(m, i, 0, 0);
+    const coop_actor_cfg *a = m->cfg->actors;
+    return model_scale(a[i].goals[0], a[i].capacity, a[m->nbr[0]].capacity);
 }
 
 /* The state checks of init; builds the gain table.  Sets k_ready. */
@@ -236,18 +237,19 @@ static const char *kernel_state_unable(const coop_model *m)
         if (!(tc->weight * sqrt(ea * eb) >= 1.0))
             return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
     }
-    double S0 = kernel_scale0(m), G0 = m->goal[0];
+    double S0 = kernel_scale0(m), G0 = cfg->actors[0].goals[0];
     for (size_t i = 0; i < m->n; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
         int lo = m->row[i], hi = m->row[i + 1];
-        double sum = 0.0, e = cfg->actors[i].engagement, p = cfg->actors[i].propensity;
+        double sum = 0.0, e = a->engagement, p = a->propensity;
         for (int s = lo; s < hi; s++) {
             sum += e;
-            if (model_slot_scale(m, (int)i, s, 0) != S0)
+            if (model_scale(a->goals[0], a->capacity, cfg->actors[m->nbr[s]].capacity) != S0)
                 return "the actors' capacities or goals differ (one scale on every tie)";
         }
-        if (sum > m->attn[i])
+        if (sum > a->attention_budget)
             return "an actor's attention budget binds";
-        if (m->goal[i] != G0)
+        if (a->goals[0] != G0)
             return "the actors' goals differ";
         if (hi > lo && p != 0.0 && p != 1.0)
             return "an actor's propensity is not 0 or 1";
@@ -264,7 +266,7 @@ void kernel_init(coop_model *m)
     if (m->k_why)
         return;
     size_t n = m->n;
-    double S0 = kernel_scale0(m), G0 = m->goal[0];
+    double S0 = kernel_scale0(m), G0 = m->cfg->actors[0].goals[0];
     const double *pay = m->pay;
     double v[2][2]; /* the general engine's ga for own action x and partner action y */
     for (int x = 0; x < 2; x++)

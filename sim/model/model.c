@@ -115,6 +115,19 @@ static actor_field actor_field_of(const coop_model *m, coop_field f)
     }
 }
 
+/* Actor a's configured value of field f (a COOP_F_ACTOR_ value; NaN for another):
+ * what the engine's arrays start at, read where the node kernel runs without them. */
+static double actor_cfg_field(const coop_actor_cfg *a, coop_field f)
+{
+    switch (f) {
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    case COOP_F_ACTOR_##FIELD: return a->key;
+        COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+    default: return NAN;
+    }
+}
+
 static double bounded(coop_actor_bound bound, double x)
 {
     switch (bound) {
@@ -140,19 +153,14 @@ static void set_actor_field(const coop_model *m, actor_field af, int i, double x
 
 /* Recomputes the capacity and goal scaling of actor i's slots and of the
  * partners' slots toward i. */
-double model_slot_scale(const coop_model *m, int i, int s, size_t d)
-{
-    return m->goal[(size_t)i * m->nd + d] * coop_game_capacity_scale(m->cap[i], m->cap[m->nbr[s]]);
-}
-
 static void rescale_actor(coop_model *m, int i)
 {
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = model_slot_scale(m, i, s, d);
-            m->scale[(size_t)r * D + d] = model_slot_scale(m, j, r, d);
+            m->scale[(size_t)s * D + d] = model_scale(m->goal[(size_t)i * D + d], m->cap[i], m->cap[j]);
+            m->scale[(size_t)r * D + d] = model_scale(m->goal[(size_t)j * D + d], m->cap[j], m->cap[i]);
         }
     }
 }
@@ -272,6 +280,10 @@ void general_reset(coop_model *m)
     for (size_t t = 0; t < m->nt; t++)
         m->w[t] = cfg->ties[t].weight;
     update_wmax(m);
+    for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
+        set_actor_fields(m, i, 0);
+        memcpy(m->goal + i * m->nd, cfg->actors[i].goals, m->nd * sizeof(double));
+    }
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
         rescale_actor(m, (int)i);
@@ -327,10 +339,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
     }
     for (size_t i = 0; i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
-        set_actor_fields(m, i, 0); /* capacity, openness, ...; per slot: general_reset */
-        m->rule[i] = a->rule;
+        m->rule[i] = a->rule; /* the other fields: general_reset */
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
-        memcpy(m->goal + i * D, a->goals, D * sizeof(double));
         m->cum[i] = 0.0;
     }
     for (size_t t = 0; t < nt; t++) {
@@ -1343,7 +1353,8 @@ double coop_model_attention(const coop_model *m, int actor)
 {
     if (actor < 0 || (size_t)actor >= m->n)
         return NAN;
-    return m->gen ? budget(m, actor) : m->attn[actor]; /* the kernel: no agenda setting */
+    /* the node kernel: no events, no agenda setting */
+    return m->gen ? budget(m, actor) : m->cfg->actors[actor].attention_budget;
 }
 
 double coop_model_parameter(const coop_model *m, coop_param_ref ref)
@@ -1374,9 +1385,12 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
 #undef COOP_X_
     { /* per-slot state (propensity, engagement): see coop_model_propensity/engagement */
         actor_field af = actor_field_of(m, ref.field);
-        return af.per_slot ? NAN : af.v[i];
+        if (af.per_slot)
+            return NAN;
+        return m->gen ? af.v[i] : actor_cfg_field(&m->cfg->actors[i], ref.field);
     }
-    case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
+    case COOP_F_ACTOR_GOAL:
+        return m->gen ? m->goal[(size_t)i * D + (size_t)sub] : m->cfg->actors[i].goals[sub];
     case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)

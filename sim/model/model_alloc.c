@@ -374,11 +374,6 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->pg = zalloc(nd, sizeof(double), fail);
     m->donation = zalloc(nd, sizeof(int), fail);
     m->pgd = zalloc(nd, sizeof(int), fail);
-#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
-    PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
-    COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
-#undef COOP_X_
-    m->goal = zalloc(n * nd, sizeof(double), fail);
     m->rule = zalloc(n, sizeof(int), fail);
     m->rpar = zalloc(n * NPAR, sizeof(double), fail);
     m->obs = zalloc(nt * no, sizeof(double), fail);
@@ -402,7 +397,8 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
 }
 
-/* The state that only the general engine's steps read (the tie streams; per actor: gains, counts of
+/* The state that only the general engine's steps read (the tie streams; per actor: the
+ * parameters that events change (capacity, openness, attention ..., goals), gains, counts of
  * C and actions, attention added by agenda setting, motivator channels, imitation
  * snapshot and choice, node actions; per slot: memory bytes, C counts; per tie:
  * rivalry, engagement flags and list, mutual C, trust, levels and their counters,
@@ -419,6 +415,11 @@ static void alloc_general(coop_model *m, int *fail)
         build_topology(m, m->cfg);
     }
     alloc_tie_streams(m, fail);
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
+    COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
+#undef COOP_X_
+    m->goal = zalloc(n * nd, sizeof(double), fail);
     m->gain = zalloc(n, sizeof(double), fail);
     m->acc = zalloc(n, sizeof(double), fail);
     m->nc = zalloc(n, sizeof(int), fail);

@@ -231,9 +231,12 @@ static inline double dmin(double a, double b)
 
 /* model.c */
 
-/* The scale (goal * capacity scale) of actor i's slot s in domain d, from the
- * actors' capacities and goals: what coop_model_init puts in m->scale. */
-double model_slot_scale(const coop_model *m, int i, int s, size_t d);
+/* The scale of a slot in one domain (m->scale): the owner's goal times the capacity
+ * scale between the owner and the partner. */
+static inline double model_scale(double goal, double cap_own, double cap_partner)
+{
+    return goal * coop_game_capacity_scale(cap_own, cap_partner);
+}
 
 /* Within-run parallel passes: f(m, lo, hi) over [0, count) in blocks of `chunk`
  * (model.c, "Within-run parallel passes"). */
