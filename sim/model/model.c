@@ -283,6 +283,8 @@ void general_reset(coop_model *m)
     for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
         set_actor_fields(m, i, 0);
         memcpy(m->goal + i * m->nd, cfg->actors[i].goals, m->nd * sizeof(double));
+        m->rule[i] = cfg->actors[i].rule;
+        memcpy(m->rpar + i * NPAR, cfg->actors[i].rule_param, sizeof cfg->actors[i].rule_param);
     }
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
@@ -337,12 +339,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->db[d] = dc->b, m->dc[d] = dc->c, m->pg[d] = dc->public_good;
         m->donation[d] = dc->donation;
     }
-    for (size_t i = 0; i < n; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
-        m->rule[i] = a->rule; /* the other fields: general_reset */
-        memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
-        m->cum[i] = 0.0;
-    }
+    for (size_t i = 0; i < n; i++)
+        m->cum[i] = 0.0; /* the actors' other fields: general_reset */
     for (size_t t = 0; t < nt; t++) {
         for (size_t o = 0; o < no; o++)
             m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
@@ -1391,7 +1389,7 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
     }
     case COOP_F_ACTOR_GOAL:
         return m->gen ? m->goal[(size_t)i * D + (size_t)sub] : m->cfg->actors[i].goals[sub];
-    case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
+    case COOP_F_ACTOR_RULE_PARAM: return node_rpar(m, (size_t)i)[sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)
 #undef COOP_X_

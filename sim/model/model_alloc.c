@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "coop_network.h"
 #include "coop_rng.h"
@@ -111,7 +112,7 @@ void coop_model_free(coop_model *m)
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->xattn, m->goal,
-        m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
+        m->rule, m->rpar, m->prof, m->prof_rule, m->prof_rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
@@ -374,8 +375,6 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->pg = zalloc(nd, sizeof(double), fail);
     m->donation = zalloc(nd, sizeof(int), fail);
     m->pgd = zalloc(nd, sizeof(int), fail);
-    m->rule = zalloc(n, sizeof(int), fail);
-    m->rpar = zalloc(n * NPAR, sizeof(double), fail);
     m->obs = zalloc(nt * no, sizeof(double), fail);
     m->oshare = zalloc(nt * no, sizeof(double), fail);
     m->growth = zalloc(no, sizeof(double), fail);
@@ -398,7 +397,8 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 }
 
 /* The state that only the general engine's steps read (the tie streams; per actor: the
- * parameters that events change (capacity, openness, attention ..., goals), gains, counts of
+ * parameters that events change (capacity, openness, attention ..., goals, rule and
+ * rule parameters), gains, counts of
  * C and actions, attention added by agenda setting, motivator channels, imitation
  * snapshot and choice, node actions; per slot: memory bytes, C counts; per tie:
  * rivalry, engagement flags and list, mutual C, trust, levels and their counters,
@@ -420,6 +420,8 @@ static void alloc_general(coop_model *m, int *fail)
     COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
 #undef COOP_X_
     m->goal = zalloc(n * nd, sizeof(double), fail);
+    m->rule = zalloc(n, sizeof(int), fail);
+    m->rpar = zalloc(n * NPAR, sizeof(double), fail);
     m->gain = zalloc(n, sizeof(double), fail);
     m->acc = zalloc(n, sizeof(double), fail);
     m->nc = zalloc(n, sizeof(int), fail);
@@ -488,6 +490,49 @@ static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
     }
 }
 
+/* The profiles of the actors' rules: the distinct rules with their parameters, in
+ * order of first appearance, and each actor's (what the node kernel reads where the
+ * general engine's per-actor copies do not exist).  m->prof stays NULL beyond
+ * UINT16_MAX profiles; then coop_model_alloc allocates the general engine's state. */
+static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
+{
+    size_t n = m->n, cap = 16, np = 0;
+    int *rule = malloc(cap * sizeof *rule);
+    double *par = malloc(cap * NPAR * sizeof *par);
+    uint16_t *prof = malloc((n ? n : 1) * sizeof *prof);
+    for (size_t i = 0; rule && par && prof && i < n; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
+        size_t p = i > 0 ? prof[i - 1] : 0; /* the previous actor's first: a template */
+        if (p >= np || rule[p] != a->rule || memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param))
+            for (p = 0; p < np; p++)
+                if (rule[p] == a->rule && !memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param))
+                    break;
+        if (p == np) { /* a new profile */
+            if (np == UINT16_MAX) {
+                free(prof);
+                prof = NULL; /* too many: the general engine's per-actor copies */
+                break;
+            }
+            if (np == cap) {
+                cap *= 2;
+                int *r2 = realloc(rule, cap * sizeof *rule);
+                double *p2 = r2 ? realloc(par, cap * NPAR * sizeof *par) : NULL;
+                rule = r2 ? r2 : rule, par = p2 ? p2 : par;
+                if (!r2 || !p2) {
+                    *fail = 1;
+                    break;
+                }
+            }
+            rule[np] = a->rule;
+            memcpy(par + np * NPAR, a->rule_param, sizeof a->rule_param);
+            np++;
+        }
+        prof[i] = (uint16_t)p;
+    }
+    *fail |= !rule || !par;
+    m->prof = prof, m->prof_rule = rule, m->prof_rpar = par, m->n_prof = np;
+}
+
 /* The actors' rules: which learning kinds are present, the imitation snapshot,
  * the block streams of the per-node draws and the node actions. */
 static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
@@ -519,6 +564,7 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
     }
     m->self_play = cfg->net.present && cfg->net.self;
     m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
+    build_profiles(m, cfg, fail);
 }
 
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
@@ -554,7 +600,7 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     kernel_alloc(m, cfg, &fail);
     /* the general engine's own state only where the kernel may not run: the kernel
      * is off, or some run records per-actor or per-tie series */
-    if (!fail && !(m->k_able && m->k_allow && coop_config_series_actors(cfg) == 0
+    if (!fail && !(m->k_able && m->k_allow && m->prof && coop_config_series_actors(cfg) == 0
                    && coop_config_series_ties(cfg) == 0))
         alloc_general(m, &fail);
     if (fail)

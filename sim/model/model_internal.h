@@ -109,8 +109,13 @@ struct coop_model {
     COOP_ACTOR_FIELDS(COOP_X_)
 #undef COOP_X_
     double *goal;                    /* n*nd */
-    int *rule;                       /* n */
-    double *rpar;                    /* n*NPAR */
+    int *rule;                       /* n (with gen: events change rule parameters) */
+    double *rpar;                    /* n*NPAR (with gen) */
+    uint16_t *prof;                  /* n: the node's rule profile (NULL: too many profiles,
+                                      * then gen always exists) */
+    int *prof_rule;                  /* n_prof: the distinct rules and rule parameters */
+    double *prof_rpar;               /* n_prof*NPAR */
+    size_t n_prof;
     double *mch; /* n*COOP_N_MOT: the motivator channels (MOT; a forced initiative is pending) */
     double *w, *rival;               /* nt */
     double *obs;                     /* nt*no */
@@ -201,6 +206,18 @@ static inline void *zalloc(size_t count, size_t size, int *fail)
     if (!p)
         *fail = 1;
     return p;
+}
+
+/* Actor i's rule and rule parameters: the general engine's own (events change them),
+ * else, where the node kernel runs alone, those of its profile (the configuration's). */
+static inline int node_rule(const coop_model *m, size_t i)
+{
+    return m->rule ? m->rule[i] : m->prof_rule[m->prof[i]];
+}
+
+static inline const double *node_rpar(const coop_model *m, size_t i)
+{
+    return m->rpar ? m->rpar + i * NPAR : m->prof_rpar + (size_t)m->prof[i] * NPAR;
 }
 
 /* Actor i's slot toward j, -1 when they have no tie. */
