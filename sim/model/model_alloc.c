@@ -168,7 +168,7 @@ static void build_topology(coop_model *m, const coop_config *cfg)
     const int *a = m->nt ? &cfg->ties[0].a : NULL, *b = m->nt ? &cfg->ties[0].b : NULL;
     coop_network_csr_stride(m->n, m->nt, a, b, sizeof(coop_tie_cfg) / sizeof(int), m->row, m->nbr,
                             m->own, m->tie, m->rev, m->tslot);
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; m->region && i < m->n; i++)
         m->region[i] = cfg->actors[i].region_id;
     for (size_t t = 0; m->xreg && t < m->nt; t++) {
         int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
@@ -196,10 +196,11 @@ static int lean_topology(const coop_config *cfg)
     return 1;
 }
 
-/* The slots' owners, ties and reverse slots and the ties' slots (all of the
- * topology: build_topology fills them). */
+/* The slots' owners, ties and reverse slots, the ties' slots and the actors'
+ * regions (all of the topology: build_topology fills them). */
 static void alloc_slots(coop_model *m, int *fail)
 {
+    m->region = zalloc(m->n, sizeof(int), fail);
     m->own = zalloc(m->ns, sizeof(int), fail);
     m->tie = zalloc(m->ns, sizeof(int), fail);
     m->rev = zalloc(m->ns, sizeof(int), fail);
@@ -361,12 +362,10 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->nbr = zalloc(ns, sizeof(int), fail);
     if (!lean_topology(m->cfg))
         alloc_slots(m, fail);
-    m->region = zalloc(n, sizeof(int), fail);
     if (m->cfg->n_regions > 0) { /* else every region id is -1: NULL */
         m->tie_region = zalloc(nt, sizeof(int), fail);
         m->xreg = zalloc(ns, sizeof(int), fail);
     }
-    m->to_target = zalloc(n, sizeof(int), fail);
 
     m->game = zalloc(nd, sizeof(coop_game), fail);
     m->pay = zalloc(nd * 4, sizeof(double), fail);
@@ -415,6 +414,10 @@ static void alloc_general(coop_model *m, int *fail)
         build_topology(m, m->cfg);
     }
     alloc_tie_streams(m, fail);
+    int ht = m->cfg->hyp.target; /* per actor: its slot toward the target (series) */
+    m->to_target = zalloc(n, sizeof(int), fail);
+    for (size_t i = 0; !*fail && i < n; i++)
+        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
 #define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
     PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
     COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
@@ -538,9 +541,7 @@ static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
 static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
 {
     size_t n = m->n, nd = m->nd;
-    int ht = cfg->hyp.target;
     for (size_t i = 0; i < n; i++) {
-        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
         coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
         m->any_reinforce |= l == COOP_LEARN_REINFORCE;
         m->any_imitate |= l == COOP_LEARN_IMITATE;
