@@ -321,7 +321,8 @@ void kernel_init(coop_model *m)
     if (m->k_ftab && u <= KFTAB) /* the general engine's numbers, computed once */
         for (size_t a = 0; a < u; a++)
             for (size_t c = 0; c < u; c++)
-                m->k_ftab[a * u + c] = coop_strategy_fermi(m->k_val[a], m->k_val[c], node_rpar(m, 0)[0]);
+                m->k_ftab[a * u + c] =
+                    coop_strategy_fermi(m->k_val[a], m->k_val[c], node_rpar(m, 0)[0]);
     if (m->k_lat) {
         int d = m->k_moore ? 8 : 4;
         for (int x = 0; x < 2; x++)

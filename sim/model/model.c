@@ -158,9 +158,10 @@ static void rescale_actor(coop_model *m, int i)
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
+        const double *gi = m->goal + (size_t)i * D, *gj = m->goal + (size_t)j * D;
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = model_scale(m->goal[(size_t)i * D + d], m->cap[i], m->cap[j]);
-            m->scale[(size_t)r * D + d] = model_scale(m->goal[(size_t)j * D + d], m->cap[j], m->cap[i]);
+            m->scale[(size_t)s * D + d] = model_scale(gi[d], m->cap[i], m->cap[j]);
+            m->scale[(size_t)r * D + d] = model_scale(gj[d], m->cap[j], m->cap[i]);
         }
     }
 }

@@ -112,7 +112,8 @@ void coop_model_free(coop_model *m)
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->xattn, m->goal,
-        m->rule, m->rpar, m->prof, m->prof_rule, m->prof_rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
+        m->rule, m->rpar, m->prof, m->prof_rule, m->prof_rpar, m->mch, m->w, m->rival, m->obs,
+        m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
@@ -493,6 +494,14 @@ static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
     }
 }
 
+/* Whether actor a's rule and rule parameters are those of profile p (p < np). */
+static int same_profile(const int *rule, const double *par, size_t np, size_t p,
+                        const coop_actor_cfg *a)
+{
+    return p < np && rule[p] == a->rule
+           && memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param) == 0;
+}
+
 /* The profiles of the actors' rules: the distinct rules with their parameters, in
  * order of first appearance, and each actor's (what the node kernel reads where the
  * general engine's per-actor copies do not exist).  m->prof stays NULL beyond
@@ -506,10 +515,11 @@ static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
     for (size_t i = 0; rule && par && prof && i < n; i++) {
         const coop_actor_cfg *a = &cfg->actors[i];
         size_t p = i > 0 ? prof[i - 1] : 0; /* the previous actor's first: a template */
-        if (p >= np || rule[p] != a->rule || memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param))
-            for (p = 0; p < np; p++)
-                if (rule[p] == a->rule && !memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param))
-                    break;
+        if (!same_profile(rule, par, np, p, a)) {
+            p = 0;
+            while (p < np && !same_profile(rule, par, np, p, a))
+                p++;
+        }
         if (p == np) { /* a new profile */
             if (np == UINT16_MAX) {
                 free(prof);
@@ -536,7 +546,7 @@ static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
     m->prof = prof, m->prof_rule = rule, m->prof_rpar = par, m->n_prof = np;
 }
 
-/* The actors' rules: which learning kinds are present, the imitation snapshot,
+/* The actors' rules: which learning kinds are present, their profiles, the imitation snapshot,
  * the block streams of the per-node draws and the node actions. */
 static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
 {
