@@ -430,6 +430,9 @@ typedef struct coop_config {
     size_t n_domains, n_actors, n_ties, n_regions, n_observables, n_events;
     coop_domain_cfg *domains;
     coop_actor_cfg *actors;
+    double *actor_goals; /* a generated population's goals, n_actors x n_domains in one block
+                          * that every actor's goals point into (coop_population_build);
+                          * NULL when each actor's goals are its own allocation */
     coop_tie_cfg *ties;
     char (*regions)[COOP_NAME_MAX]; /* derived from the actors' regions, first-seen order */
     coop_observable_cfg *observables;

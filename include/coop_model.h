@@ -134,7 +134,9 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
  * whatever coop_model_set_kernel asks; with COOP_ENGINE_KERNEL coop_model_alloc
  * fails (COOP_EINVAL, err naming the condition) for a configuration the kernel
  * cannot run.  coop_model_set_kernel(m, 0) forces the general engine from the
- * next coop_model_init (coop_model_run calls it);
+ * next coop_model_init (coop_model_run calls it) and allocates the general
+ * engine's state where coop_model_alloc left it out for the kernel (COOP_OK, else
+ * COOP_ENOMEM);
  * coop_model_set_kernel(m, 2) lets the kernel skip the
  * cumulative gains, and coop_model_cum_gain then returns NaN: nothing coopsim
  * writes reads them when the kernel runs; 1 (the default) keeps them;
@@ -147,7 +149,7 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
  * coop_model_set_bits(m, 0) keeps the byte kernel from the next init (as
  * experiment.engine = "bytes" does), and coop_model_kernel_bits says whether the
  * steps done since init used the bit-sliced kernel. */
-void coop_model_set_kernel(coop_model *m, int allow);
+int coop_model_set_kernel(coop_model *m, int allow);
 void coop_model_set_threads(coop_model *m, int threads);
 int coop_model_kernel_on(const coop_model *m);
 void coop_model_set_bits(coop_model *m, int allow);

@@ -49,9 +49,15 @@ void coop_network_degrees(const coop_network *net, int *deg);
  * own[s], lies on edge tie[s], and rev[s] is the slot of the same edge seen from
  * the other end; tslot[2t], tslot[2t+1] are the slots a->b and b->a of edge t.
  * The caller provides row (n+1 values, zeroed or not) and the 2*n_edges arrays;
- * own and tslot may be NULL. */
+ * own, tie, rev and tslot may be NULL (not filled). */
 void coop_network_csr(size_t n, size_t n_edges, const int *a, const int *b, int *row, int *nbr,
                       int *own, int *tie, int *rev, int *tslot);
+
+/* The same with the endpoints of edge t at a[t * stride] and b[t * stride] (the
+ * fields of an array of structs, read in place: coop_model_alloc reads the
+ * configuration's ties without a copy). */
+void coop_network_csr_stride(size_t n, size_t n_edges, const int *a, const int *b, size_t stride,
+                             int *row, int *nbr, int *own, int *tie, int *rev, int *tslot);
 
 /* The complete graph K_n (n >= 2). */
 coop_network *coop_network_complete(size_t n, coop_err *err);

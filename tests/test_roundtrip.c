@@ -171,7 +171,8 @@ static void diff(const coop_config *a, const coop_config *b, char *why, size_t s
     memset(x.source, 0, sizeof x.source);
     memset(y.source, 0, sizeof y.source);
     if (!same_scalars(&x, &y, sizeof x,
-                      IGN(P(coop_config, domains), P(coop_config, actors), P(coop_config, ties),
+                      IGN(P(coop_config, domains), P(coop_config, actors),
+                          P(coop_config, actor_goals), P(coop_config, ties),
                           P(coop_config, regions), P(coop_config, observables),
                           P(coop_config, events), P(coop_config, snapshots),
                           P(coop_config, sweep.params), P(coop_config, sweep.rows),

@@ -1017,8 +1017,9 @@ void coop_config_destroy(coop_config *cfg)
 {
     if (!cfg)
         return;
-    for (size_t i = 0; cfg->actors && i < cfg->n_actors; i++)
+    for (size_t i = 0; cfg->actors && !cfg->actor_goals && i < cfg->n_actors; i++)
         free(cfg->actors[i].goals);
+    free(cfg->actor_goals);
     for (size_t i = 0; cfg->ties && i < cfg->n_ties; i++)
         free(cfg->ties[i].obs0);
     for (size_t i = 0; cfg->observables && i < cfg->n_observables; i++)
@@ -1068,6 +1069,7 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
     dst->actors = dup_array(src->actors, src->n_actors, sizeof *src->actors, &bad);
     for (size_t i = 0; dst->actors && i < src->n_actors; i++)
         dst->actors[i].goals = NULL;
+    dst->actor_goals = NULL; /* the copy's actors own their goals */
     dst->tmpl.goals = dup_array(src->tmpl.goals, src->tmpl.goals ? src->n_domains : 0,
                                 sizeof(double), &bad);
     dst->overrides = dup_array(src->overrides, src->n_overrides, sizeof *src->overrides, &bad);

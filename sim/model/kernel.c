@@ -201,6 +201,19 @@ static int order_free(double a, double c)
     return a == floor(a) && c == floor(c) && fabs(a) < lim && fabs(c) < lim;
 }
 
+/* The scale of slot 0 (1 without ties): the one scale of every tie when the
+ * kernel runs. */
+static double kernel_scale0(const coop_model *m)
+{
+    if (m->ns == 0)
+        return 1.0;
+    int i = 0;
+    while (m->row[i + 1] == 0) /* the owner of slot 0: the first actor with a tie */
+        i++;
+    const coop_actor_cfg *a = m->cfg->actors;
+    return model_scale(a[i].goals[0], a[i].capacity, a[m->nbr[0]].capacity);
+}
+
 /* The state checks of init; builds the gain table.  Sets k_ready. */
 /* Why the state after init does not allow the kernel (the conditions of init
  * but the game's), NULL when it does. */
@@ -214,25 +227,31 @@ static const char *kernel_state_unable(const coop_model *m)
         return "institutions.beta, gamma or lambda is not 0";
     if (m->nl > 1 && !(m->theta[1] > 0.0))
         return "an agreement level is reachable at trust 0 (institutions.theta)";
-    for (size_t t = 0; t < m->nt; t++)
-        if (!(m->w[t] * sqrt(m->eng[m->tslot[2 * t]] * m->eng[m->tslot[2 * t + 1]]) >= 1.0))
+    /* the initial state from the configuration (coop_model_init sets the general
+     * engine's per-slot and per-tie arrays, where they exist, to the same values):
+     * engagement and propensity per actor, weight per tie, scale per slot */
+    const coop_config *cfg = m->cfg;
+    for (size_t t = 0; t < m->nt; t++) {
+        const coop_tie_cfg *tc = &cfg->ties[t];
+        double ea = cfg->actors[tc->a].engagement, eb = cfg->actors[tc->b].engagement;
+        if (!(tc->weight * sqrt(ea * eb) >= 1.0))
             return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
-    double S0 = m->ns ? m->scale[0] : 1.0, G0 = m->goal[0];
+    }
+    double S0 = kernel_scale0(m), G0 = cfg->actors[0].goals[0];
     for (size_t i = 0; i < m->n; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
         int lo = m->row[i], hi = m->row[i + 1];
-        double sum = 0.0;
+        double sum = 0.0, e = a->engagement, p = a->propensity;
         for (int s = lo; s < hi; s++) {
-            sum += m->eng[s];
-            if (m->scale[s] != S0)
+            sum += e;
+            if (model_scale(a->goals[0], a->capacity, cfg->actors[m->nbr[s]].capacity) != S0)
                 return "the actors' capacities or goals differ (one scale on every tie)";
-            if (m->prop[s] != m->prop[lo])
-                return "an actor's propensities differ between its ties";
         }
-        if (sum > m->attn[i])
+        if (sum > a->attention_budget)
             return "an actor's attention budget binds";
-        if (m->goal[i] != G0)
+        if (a->goals[0] != G0)
             return "the actors' goals differ";
-        if (hi > lo && m->prop[lo] != 0.0 && m->prop[lo] != 1.0)
+        if (hi > lo && p != 0.0 && p != 1.0)
             return "an actor's propensity is not 0 or 1";
     }
     return NULL;
@@ -247,7 +266,7 @@ void kernel_init(coop_model *m)
     if (m->k_why)
         return;
     size_t n = m->n;
-    double S0 = m->ns ? m->scale[0] : 1.0, G0 = m->goal[0];
+    double S0 = kernel_scale0(m), G0 = m->cfg->actors[0].goals[0];
     const double *pay = m->pay;
     double v[2][2]; /* the general engine's ga for own action x and partner action y */
     for (int x = 0; x < 2; x++)
@@ -302,7 +321,8 @@ void kernel_init(coop_model *m)
     if (m->k_ftab && u <= KFTAB) /* the general engine's numbers, computed once */
         for (size_t a = 0; a < u; a++)
             for (size_t c = 0; c < u; c++)
-                m->k_ftab[a * u + c] = coop_strategy_fermi(m->k_val[a], m->k_val[c], m->rpar[0]);
+                m->k_ftab[a * u + c] =
+                    coop_strategy_fermi(m->k_val[a], m->k_val[c], node_rpar(m, 0)[0]);
     if (m->k_lat) {
         int d = m->k_moore ? 8 : 4;
         for (int x = 0; x < 2; x++)
@@ -316,7 +336,7 @@ void kernel_init(coop_model *m)
     m->k_exe = m->k_ebuf, m->k_play = m->k_act;
     for (size_t i = 0; i < n; i++) {
         int lo = m->row[i];
-        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(m->prop[lo] >= 1.0) : 0;
+        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(m->cfg->actors[i].propensity >= 1.0) : 0;
         m->k_nxt[i] = m->k_old[i] = 0;
     }
     m->k_ready = 1;
@@ -667,8 +687,10 @@ void kernel_record(coop_model *m, coop_record *rec)
 {
     long nb = (long)m->k_nb;
     if (rec) {
-        if (rec->milestone && rec->n_ties == m->nt && rec->n_levels == (size_t)m->nl)
-            memcpy(rec->milestone, m->mile, m->nt * (size_t)m->nl * sizeof(int));
+        size_t nm = m->nt * (size_t)m->nl; /* no level is reached: every milestone -1 */
+        for (size_t k = 0; rec->milestone && rec->n_ties == m->nt
+                           && rec->n_levels == (size_t)m->nl && k < nm; k++)
+            rec->milestone[k] = -1;
         if (rec->keep_series && m->step < rec->n_steps) {
             long c_all = 0, n_all = 0;
             double g_all = 0.0;
@@ -699,11 +721,12 @@ int kernel_check(const coop_model *m, coop_err *err)
                      "use engine = \"auto\" or \"general\"", why);
 }
 
-void coop_model_set_kernel(coop_model *m, int allow)
+int coop_model_set_kernel(coop_model *m, int allow)
 {
     /* from the next coop_model_init; experiment.engine = "general" wins (tests
      * compare the paths through build/coopsim, which asks for the kernel) */
     m->k_allow = m->k_forbid ? 0 : allow == 2 ? 2 : allow != 0;
+    return m->k_allow ? COOP_OK : model_general_state(m);
 }
 
 void coop_model_set_threads(coop_model *m, int threads)

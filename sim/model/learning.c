@@ -54,7 +54,7 @@ int imitation_model(const coop_model *m, int i, gsl_rng *rng)
     int lo = m->row[i], deg = m->row[i + 1] - lo;
     if (deg == 0)
         return i;
-    int rule = m->rule[i];
+    int rule = node_rule(m, (size_t)i);
     if (rule == COOP_RULE_IMITATE_BEST) {
         int best = i; /* self included, kept on ties; first best neighbour otherwise */
         double top = node_acc(m, i);
@@ -68,7 +68,7 @@ int imitation_model(const coop_model *m, int i, gsl_rng *rng)
     int j = m->nbr[lo + (deg > 1 ? (int)gsl_rng_uniform_int(rng, (unsigned long)deg) : 0)];
     double p;
     if (rule == COOP_RULE_FERMI) {
-        p = coop_strategy_fermi(node_acc(m, i), node_acc(m, j), m->rpar[(size_t)i * NPAR]);
+        p = coop_strategy_fermi(node_acc(m, i), node_acc(m, j), node_rpar(m, (size_t)i)[0]);
     } else {
         int degj = m->row[j + 1] - m->row[j];
         double norm = (deg > degj ? deg : degj) * (double)m->update_every * m->delta_max;

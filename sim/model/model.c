@@ -115,6 +115,19 @@ static actor_field actor_field_of(const coop_model *m, coop_field f)
     }
 }
 
+/* Actor a's configured value of field f (a COOP_F_ACTOR_ value; NaN for another):
+ * what the engine's arrays start at, read where the node kernel runs without them. */
+static double actor_cfg_field(const coop_actor_cfg *a, coop_field f)
+{
+    switch (f) {
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    case COOP_F_ACTOR_##FIELD: return a->key;
+        COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+    default: return NAN;
+    }
+}
+
 static double bounded(coop_actor_bound bound, double x)
 {
     switch (bound) {
@@ -145,11 +158,10 @@ static void rescale_actor(coop_model *m, int i)
     size_t D = m->nd;
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], r = m->rev[s];
-        double srs = coop_game_capacity_scale(m->cap[i], m->cap[j]);
-        double srr = coop_game_capacity_scale(m->cap[j], m->cap[i]);
+        const double *gi = m->goal + (size_t)i * D, *gj = m->goal + (size_t)j * D;
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = m->goal[(size_t)i * D + d] * srs;
-            m->scale[(size_t)r * D + d] = m->goal[(size_t)j * D + d] * srr;
+            m->scale[(size_t)s * D + d] = model_scale(gi[d], m->cap[i], m->cap[j]);
+            m->scale[(size_t)r * D + d] = model_scale(gj[d], m->cap[j], m->cap[i]);
         }
     }
 }
@@ -244,6 +256,57 @@ static void update_public_goods(coop_model *m);
 
 /* ---------------------------------------------------------------- init */
 
+/* Actor i's fields from its configuration: those the engine keeps per actor
+ * (per_slot 0) or per slot (per_slot 1: propensity, engagement). */
+static void set_actor_fields(coop_model *m, size_t i, int per_slot)
+{
+    const coop_actor_cfg *a = &m->cfg->actors[i];
+    actor_field af;
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    af = actor_field_of(m, COOP_F_ACTOR_##FIELD);                                         \
+    if ((af.per_slot != 0) == per_slot)                                                   \
+        set_actor_field(m, af, (int)i, a->key);
+    COOP_ACTOR_FIELDS(COOP_X_)
+#undef COOP_X_
+}
+
+void general_reset(coop_model *m)
+{
+    if (!m->gen)
+        return;
+    const coop_config *cfg = m->cfg;
+    for (size_t b = 0; b < m->n_trng; b++)
+        gsl_rng_set(m->trng[b], coop_rng_stream(m->seed, COOP_STREAM_TIE, b));
+    noise_reset(m); /* m->noise: set by init, before any event */
+    for (size_t t = 0; t < m->nt; t++)
+        m->w[t] = cfg->ties[t].weight;
+    update_wmax(m);
+    for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
+        set_actor_fields(m, i, 0);
+        memcpy(m->goal + i * m->nd, cfg->actors[i].goals, m->nd * sizeof(double));
+        m->rule[i] = cfg->actors[i].rule;
+        memcpy(m->rpar + i * NPAR, cfg->actors[i].rule_param, sizeof cfg->actors[i].rule_param);
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        set_actor_fields(m, i, 1);
+        rescale_actor(m, (int)i);
+        m->xattn[i] = 0.0;
+        for (int c = 0; c < COOP_N_MOT; c++)
+            MOT(m, i, c) = coop_motivator_get(&cfg->actors[i].motivator, c);
+        m->gain[i] = m->acc[i] = 0.0;
+        m->nc[i] = m->na[i] = 0;
+    }
+    memset(m->mem, 0, m->ns * m->nd);
+    memset(m->cc, 0, m->ns * sizeof(int));
+    for (size_t t = 0; t < m->nt; t++) {
+        m->rival[t] = cfg->ties[t].rivalry;
+        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
+        m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
+        for (int l = 0; l < m->nl; l++)
+            m->mile[t * (size_t)m->nl + (size_t)l] = -1;
+    }
+}
+
 void coop_model_init(coop_model *m, uint64_t seed)
 {
     const coop_config *cfg = m->cfg;
@@ -253,8 +316,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
      * kind and index, so no two streams of any runs are related (rng.c). */
     gsl_rng_set(m->rng, coop_rng_stream(seed, COOP_STREAM_MAIN, 0));
     gsl_rng_set(m->mrng, coop_rng_stream(seed, COOP_STREAM_MOTIVATOR, 0));
-    for (size_t b = 0; b < m->n_trng; b++)
-        gsl_rng_set(m->trng[b], coop_rng_stream(seed, COOP_STREAM_TIE, b));
+    m->seed = seed; /* the tie streams' (general_reset) */
     for (size_t b = 0; b < m->n_brng; b++)
         gsl_rng_set(m->brng[b], coop_rng_stream(seed, COOP_STREAM_BLOCK, b));
     m->step = 0;
@@ -278,47 +340,21 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->db[d] = dc->b, m->dc[d] = dc->c, m->pg[d] = dc->public_good;
         m->donation[d] = dc->donation;
     }
-    for (size_t i = 0; i < n; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
-        /* the actor fields: capacity, openness, ..., propensity and engagement per slot */
-#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
-        set_actor_field(m, actor_field_of(m, COOP_F_ACTOR_##FIELD), (int)i, a->key);
-        COOP_ACTOR_FIELDS(COOP_X_)
-#undef COOP_X_
-        m->xattn[i] = 0.0;
-        m->rule[i] = a->rule;
-        memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
-        memcpy(m->goal + i * D, a->goals, D * sizeof(double));
-        for (int c = 0; c < COOP_N_MOT; c++)
-            MOT(m, i, c) = coop_motivator_get(&a->motivator, c);
-        m->gain[i] = m->cum[i] = m->acc[i] = 0.0;
-        m->nc[i] = m->na[i] = 0;
-    }
+    for (size_t i = 0; i < n; i++)
+        m->cum[i] = 0.0; /* the actors' other fields: general_reset */
     for (size_t t = 0; t < nt; t++) {
-        m->w[t] = cfg->ties[t].weight, m->rival[t] = cfg->ties[t].rivalry;
         for (size_t o = 0; o < no; o++)
             m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
-        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
-        m->cc[m->tslot[2 * t]] = m->cc[m->tslot[2 * t + 1]] = 0;
-        m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
-        for (int l = 0; l < m->nl; l++)
-            m->mile[t * (size_t)m->nl + (size_t)l] = -1;
     }
+    general_reset(m); /* weights, engagement, propensity, scale, ... */
     for (size_t o = 0; o < no; o++)
         m->growth[o] = cfg->observables[o].growth, m->decay[o] = cfg->observables[o].decay;
-    update_wmax(m);
     games_changed(m);
-    for (size_t i = 0; i < n; i++)
-        rescale_actor(m, (int)i);
     for (size_t s = 0; s < ns; s++) {
-        m->cc[s] = 0;
         if (m->tgain)
             m->tgain[s] = 0.0;
-        for (size_t d = 0; d < D; d++) {
-            m->mem[s * D + d] = 0;
-            if (m->lastv)
-                m->lastv[s * D + d] = 0.0;
-        }
+        for (size_t d = 0; m->lastv && d < D; d++)
+            m->lastv[s * D + d] = 0.0;
     }
     update_public_goods(m);
     for (size_t r = 0; r < cfg->n_regions; r++)
@@ -327,7 +363,6 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->win_c[x] = m->win_n[x] = m->win_e[x] = 0.0, m->reach[x] = 0;
     m->win_eng = m->win_eng_n = m->win_coh_c = m->win_coh_n = m->win_steps = 0.0;
     m->n_on = 0;
-    noise_reset(m);
     kernel_init(m);
 }
 
@@ -1169,6 +1204,11 @@ void coop_model_step(coop_model *m, coop_record *rec)
 {
     if (m->step == 0) {
         m->k_on = m->k_ready && (!rec || (rec->n_actors == 0 && rec->n_ties == 0));
+        /* a record with per-actor or per-tie series that the configuration does not
+         * ask for (coop_model_alloc allocated for the kernel): the general engine's
+         * state now; without memory for it, the run records nothing */
+        if (!m->k_on && model_general_state(m) != COOP_OK)
+            return;
         kernel_note(m); /* for the manifest: coop_model_engines_used */
     }
     if (m->k_on) {
@@ -1260,17 +1300,19 @@ int coop_model_steps_done(const coop_model *m)
 
 double coop_model_trust(const coop_model *m, size_t tie)
 {
-    return m->trust[tie];
+    return m->gen ? m->trust[tie] : 0.0; /* the node kernel: no trust grows */
 }
 
 int coop_model_level(const coop_model *m, size_t tie)
 {
-    return m->level[tie];
+    return m->gen ? m->level[tie] : 0; /* the node kernel: no level is reached */
 }
 
 double coop_model_engagement(const coop_model *m, int a, int b)
 {
     int s = find_slot(m, a, b);
+    if (s >= 0 && !m->gen) /* the node kernel: engagement never changes */
+        return m->cfg->actors[a].engagement;
     return s >= 0 ? m->eng[s] : NAN;
 }
 
@@ -1279,6 +1321,8 @@ double coop_model_propensity(const coop_model *m, int a, int b, size_t domain)
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on) /* the node kernel keeps one action per node */
         return kernel_action(m, a, 0);
+    if (s >= 0 && !m->gen) /* before the kernel's first step: the initial value */
+        return m->cfg->actors[a].propensity;
     return s >= 0 ? m->prop[(size_t)s * m->nd + domain] : NAN;
 }
 
@@ -1287,7 +1331,7 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
     int s = find_slot(m, a, b);
     if (s >= 0 && m->k_on)
         return m->step > 0 ? kernel_action(m, a, 1) : -1;
-    if (s < 0 || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
+    if (s < 0 || !m->gen || !(m->mem[(size_t)s * m->nd + domain] & COOP_MEM_ONE))
         return -1;
     return (m->mem[(size_t)s * m->nd + domain] & COOP_MEM_OWN) ? COOP_C : COOP_D;
 }
@@ -1306,7 +1350,10 @@ double coop_model_observable(const coop_model *m, size_t tie, size_t obs)
 
 double coop_model_attention(const coop_model *m, int actor)
 {
-    return actor >= 0 && (size_t)actor < m->n ? budget(m, actor) : NAN;
+    if (actor < 0 || (size_t)actor >= m->n)
+        return NAN;
+    /* the node kernel: no events, no agenda setting */
+    return m->gen ? budget(m, actor) : m->cfg->actors[actor].attention_budget;
 }
 
 double coop_model_parameter(const coop_model *m, coop_param_ref ref)
@@ -1337,16 +1384,22 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
 #undef COOP_X_
     { /* per-slot state (propensity, engagement): see coop_model_propensity/engagement */
         actor_field af = actor_field_of(m, ref.field);
-        return af.per_slot ? NAN : af.v[i];
+        if (af.per_slot)
+            return NAN;
+        return m->gen ? af.v[i] : actor_cfg_field(&m->cfg->actors[i], ref.field);
     }
-    case COOP_F_ACTOR_GOAL: return m->goal[(size_t)i * D + (size_t)sub];
-    case COOP_F_ACTOR_RULE_PARAM: return m->rpar[(size_t)i * NPAR + (size_t)sub];
+    case COOP_F_ACTOR_GOAL:
+        return m->gen ? m->goal[(size_t)i * D + (size_t)sub] : m->cfg->actors[i].goals[sub];
+    case COOP_F_ACTOR_RULE_PARAM: return node_rpar(m, (size_t)i)[sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)
 #undef COOP_X_
+        if (!m->gen) /* the node kernel runs no events: the configuration's values */
+            return coop_motivator_get(&m->cfg->actors[i].motivator,
+                                      coop_motivator_channel(ref.field));
         return MOT(m, i, coop_motivator_channel(ref.field));
-    case COOP_F_TIE_WEIGHT: return m->w[i];
-    case COOP_F_TIE_RIVALRY: return m->rival[i];
+    case COOP_F_TIE_WEIGHT: return m->gen ? m->w[i] : m->cfg->ties[i].weight;
+    case COOP_F_TIE_RIVALRY: return m->gen ? m->rival[i] : m->cfg->ties[i].rivalry;
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
     case COOP_F_OBS_GROWTH: return m->growth[i];
     case COOP_F_OBS_DECAY: return m->decay[i];

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "coop_network.h"
 #include "coop_rng.h"
@@ -111,7 +112,8 @@ void coop_model_free(coop_model *m)
         m->mk_kt, m->mk_tk, m->mk_km, m->oth_kt, m->reg_tk, m->intra, m->win_c, m->win_n,
         m->oth_a, m->oth_tk, m->reach, m->oth_w, m->win_e,
         m->game, m->pay, m->db, m->dc, m->pg, m->donation, m->pgd, m->xattn, m->goal,
-        m->rule, m->rpar, m->mch, m->w, m->rival, m->obs, m->oshare,
+        m->rule, m->rpar, m->prof, m->prof_rule, m->prof_rpar, m->mch, m->w, m->rival, m->obs,
+        m->oshare,
         m->growth, m->decay, m->drv_row, m->drv, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
@@ -158,14 +160,16 @@ static int check_config(const coop_config *cfg, coop_err *err)
     return COOP_OK;
 }
 
-/* CSR adjacency: actor i's slots in tie order (coop_network_csr); ea, eb are
- * scratch arrays of nt ints. */
-static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *eb)
+/* CSR adjacency: actor i's slots in tie order (coop_network_csr), read from the
+ * configuration's ties in place; own, tie, rev and tslot only where they are
+ * allocated (lean_topology). */
+_Static_assert(sizeof(coop_tie_cfg) % sizeof(int) == 0, "coop_tie_cfg as an int stride");
+static void build_topology(coop_model *m, const coop_config *cfg)
 {
-    for (size_t t = 0; t < m->nt; t++)
-        ea[t] = cfg->ties[t].a, eb[t] = cfg->ties[t].b;
-    coop_network_csr(m->n, m->nt, ea, eb, m->row, m->nbr, m->own, m->tie, m->rev, m->tslot);
-    for (size_t i = 0; i < m->n; i++)
+    const int *a = m->nt ? &cfg->ties[0].a : NULL, *b = m->nt ? &cfg->ties[0].b : NULL;
+    coop_network_csr_stride(m->n, m->nt, a, b, sizeof(coop_tie_cfg) / sizeof(int), m->row, m->nbr,
+                            m->own, m->tie, m->rev, m->tslot);
+    for (size_t i = 0; m->region && i < m->n; i++)
         m->region[i] = cfg->actors[i].region_id;
     for (size_t t = 0; m->xreg && t < m->nt; t++) {
         int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
@@ -173,6 +177,35 @@ static void build_topology(coop_model *m, const coop_config *cfg, int *ea, int *
         m->xreg[m->tslot[2 * t]] = rb != ra ? rb : -1;
         m->xreg[m->tslot[2 * t + 1]] = ra != rb ? ra : -1;
     }
+}
+
+/* Whether the configuration lets the node kernel run without the general engine
+ * (kernel_unable's conditions that the configuration alone decides, and no
+ * per-actor or per-tie series): then alloc keeps of the topology only row and nbr,
+ * which the kernel reads, and alloc_general adds the slots' owners, ties, reverse
+ * slots and the ties' slots when a run needs them.  Regions, motivators and a
+ * hypothesis, which read those at alloc, keep them all. */
+static int lean_topology(const coop_config *cfg)
+{
+    if (cfg->interaction != COOP_INTERACTION_NODE || cfg->engine == COOP_ENGINE_GENERAL
+        || cfg->n_regions > 0 || cfg->hyp.motivator >= 0 || cfg->hyp.target >= 0
+        || coop_config_series_actors(cfg) > 0 || coop_config_series_ties(cfg) > 0)
+        return 0;
+    for (size_t i = 0; i < cfg->n_actors; i++)
+        if (cfg->actors[i].motivator.target >= 0)
+            return 0;
+    return 1;
+}
+
+/* The slots' owners, ties and reverse slots, the ties' slots and the actors'
+ * regions (all of the topology: build_topology fills them). */
+static void alloc_slots(coop_model *m, int *fail)
+{
+    m->region = zalloc(m->n, sizeof(int), fail);
+    m->own = zalloc(m->ns, sizeof(int), fail);
+    m->tie = zalloc(m->ns, sizeof(int), fail);
+    m->rev = zalloc(m->ns, sizeof(int), fail);
+    m->tslot = zalloc(m->ns, sizeof(int), fail);
 }
 
 /* Free-riding lists: for slot i->j with j outside i's region, the slots k->j of
@@ -309,11 +342,17 @@ static void alloc_streams(coop_model *m, const gsl_rng_type *type, int *fail)
     m->mrng = gsl_rng_alloc(type);
     *fail |= !m->rng || !m->mrng;
     m->tb = nt > TSTREAMS ? (nt + TSTREAMS - 1) / TSTREAMS : 1;
+}
+
+/* The tie streams (the general engine's: engagement, tie-mode choices and errors). */
+static void alloc_tie_streams(coop_model *m, int *fail)
+{
+    size_t nt = m->nt;
     m->n_trng = nt ? (nt + m->tb - 1) / m->tb : 0;
     m->trng = zalloc(m->n_trng, sizeof(gsl_rng *), fail);
     m->tgap = zalloc(m->n_trng, sizeof(double), fail);
     for (size_t b = 0; !*fail && b < m->n_trng; b++)
-        *fail = !(m->trng[b] = gsl_rng_alloc(type));
+        *fail = !(m->trng[b] = gsl_rng_alloc(m->rng->type));
 }
 
 /* The topology and the parameters that events may change. */
@@ -322,17 +361,12 @@ static void alloc_parameters(coop_model *m, int *fail)
     size_t n = m->n, nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
     m->row = zalloc(n + 1, sizeof(int), fail);
     m->nbr = zalloc(ns, sizeof(int), fail);
-    m->own = zalloc(ns, sizeof(int), fail);
-    m->tie = zalloc(ns, sizeof(int), fail);
-    m->rev = zalloc(ns, sizeof(int), fail);
-    m->tslot = zalloc(ns, sizeof(int), fail);
-    m->region = zalloc(n, sizeof(int), fail);
+    if (!lean_topology(m->cfg))
+        alloc_slots(m, fail);
     if (m->cfg->n_regions > 0) { /* else every region id is -1: NULL */
         m->tie_region = zalloc(nt, sizeof(int), fail);
         m->xreg = zalloc(ns, sizeof(int), fail);
     }
-    m->to_target = zalloc(n, sizeof(int), fail);
-    m->model_of = zalloc(n, sizeof(int), fail);
 
     m->game = zalloc(nd, sizeof(coop_game), fail);
     m->pay = zalloc(nd * 4, sizeof(double), fail);
@@ -341,17 +375,6 @@ static void alloc_parameters(coop_model *m, int *fail)
     m->pg = zalloc(nd, sizeof(double), fail);
     m->donation = zalloc(nd, sizeof(int), fail);
     m->pgd = zalloc(nd, sizeof(int), fail);
-#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
-    PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
-    COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
-#undef COOP_X_
-    m->xattn = zalloc(n, sizeof(double), fail);
-    m->goal = zalloc(n * nd, sizeof(double), fail);
-    m->rule = zalloc(n, sizeof(int), fail);
-    m->rpar = zalloc(n * NPAR, sizeof(double), fail);
-    m->mch = zalloc(n * COOP_N_MOT, sizeof(double), fail);
-    m->w = zalloc(nt, sizeof(double), fail);
-    m->rival = zalloc(nt, sizeof(double), fail);
     m->obs = zalloc(nt * no, sizeof(double), fail);
     m->oshare = zalloc(nt * no, sizeof(double), fail);
     m->growth = zalloc(no, sizeof(double), fail);
@@ -363,11 +386,63 @@ static void alloc_parameters(coop_model *m, int *fail)
 /* The derived values and the state of a run. */
 static void alloc_state(coop_model *m, size_t n_regions, int *fail)
 {
-    size_t n = m->n, nt = m->nt, nd = m->nd, ns = m->ns, nr = n_regions;
+    size_t n = m->n, nr = n_regions;
+    m->cum = zalloc(n, sizeof(double), fail);
+    m->coh = zalloc(nr, sizeof(double), fail);
+    m->coh_c = zalloc(nr, sizeof(double), fail);
+    m->coh_n = zalloc(nr, sizeof(double), fail);
+    m->psum = zalloc((n + KSUB - 1) / KSUB, sizeof(double), fail);
+    m->pc = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+    m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+}
+
+/* The state that only the general engine's steps read (the tie streams; per actor: the
+ * parameters that events change (capacity, openness, attention ..., goals, rule and
+ * rule parameters), gains, counts of
+ * C and actions, attention added by agenda setting, motivator channels, imitation
+ * snapshot and choice, node actions; per slot: memory bytes, C counts; per tie:
+ * rivalry, engagement flags and list, mutual C, trust, levels and their counters,
+ * milestones): allocated by coop_model_alloc only where the node kernel cannot run,
+ * else on demand (model_general_state) when a caller turns the kernel off or a
+ * record asks for per-actor or per-tie series. */
+static void alloc_general(coop_model *m, int *fail)
+{
+    size_t n = m->n, nt = m->nt, ns = m->ns, nd = m->nd;
+    if (!m->own) { /* the rest of the topology (lean_topology) */
+        alloc_slots(m, fail);
+        if (*fail)
+            return;
+        build_topology(m, m->cfg);
+    }
+    alloc_tie_streams(m, fail);
+    int ht = m->cfg->hyp.target; /* per actor: its slot toward the target (series) */
+    m->to_target = zalloc(n, sizeof(int), fail);
+    for (size_t i = 0; !*fail && i < n; i++)
+        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
+#define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
+    PER_ACTOR_ONLY_##per(m->array = zalloc(n, sizeof(double), fail);)
+    COOP_ACTOR_FIELDS(COOP_X_) /* cap, open, attn, ... */
+#undef COOP_X_
+    m->goal = zalloc(n * nd, sizeof(double), fail);
+    m->rule = zalloc(n, sizeof(int), fail);
+    m->rpar = zalloc(n * NPAR, sizeof(double), fail);
+    m->gain = zalloc(n, sizeof(double), fail);
+    m->acc = zalloc(n, sizeof(double), fail);
+    m->nc = zalloc(n, sizeof(int), fail);
+    m->na = zalloc(n, sizeof(int), fail);
+    m->xattn = zalloc(n, sizeof(double), fail);
+    m->mch = zalloc(n * COOP_N_MOT, sizeof(double), fail);
+    m->model_of = zalloc(n, sizeof(int), fail);
+    if (m->any_imitate)
+        m->pnode = zalloc(n * nd, sizeof(double), fail);
+    if (m->node_mode)
+        m->nact = zalloc(n * nd, 1, fail);
+    m->w = zalloc(nt, sizeof(double), fail);
+    m->rival = zalloc(nt, sizeof(double), fail);
     m->scale = zalloc(ns * nd, sizeof(double), fail);
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
-    m->mem = zalloc(ns * nd, 1, fail);
+    m->mem = zalloc(ns * m->nd, 1, fail);
     m->cc = zalloc(ns, sizeof(int), fail);
     m->on = zalloc(nt, 1, fail);
     m->on_list = zalloc(nt, sizeof(int), fail);
@@ -378,37 +453,33 @@ static void alloc_state(coop_model *m, size_t n_regions, int *fail)
     m->up = zalloc(nt, sizeof(int), fail);
     m->down = zalloc(nt, sizeof(int), fail);
     m->mile = zalloc(nt * (size_t)m->nl, sizeof(int), fail);
-    m->gain = zalloc(n, sizeof(double), fail);
-    m->cum = zalloc(n, sizeof(double), fail);
-    m->acc = zalloc(n, sizeof(double), fail);
-    m->nc = zalloc(n, sizeof(int), fail);
-    m->na = zalloc(n, sizeof(int), fail);
-    m->coh = zalloc(nr, sizeof(double), fail);
-    m->coh_c = zalloc(nr, sizeof(double), fail);
-    m->coh_n = zalloc(nr, sizeof(double), fail);
-    m->psum = zalloc((n + KSUB - 1) / KSUB, sizeof(double), fail);
-    m->pc = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
-    m->pn = zalloc((n + KBLOCK - 1) / KBLOCK, sizeof(long), fail);
+    m->gen = !*fail;
+}
+
+int model_general_state(coop_model *m)
+{
+    if (m->gen)
+        return COOP_OK;
+    int fail = 0;
+    alloc_general(m, &fail);
+    if (fail)
+        return COOP_ENOMEM; /* coop_model_free frees what was allocated */
+    general_reset(m);
+    return COOP_OK;
 }
 
 /* The topology, the observables' driving domains and the free-riding lists. */
 static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
 {
-    size_t nt = m->nt, nd = m->nd, no = m->no, ns = m->ns;
-    int *ea = zalloc(nt, sizeof(int), fail), *eb = zalloc(nt, sizeof(int), fail);
-    if (!*fail)
-        build_topology(m, cfg, ea, eb);
-    free(ea);
-    free(eb);
-    if (*fail)
-        return;
+    size_t nd = m->nd, no = m->no, ns = m->ns;
+    build_topology(m, cfg);
     for (size_t o = 0, x = 0; o < no; o++) {
         for (size_t d = 0; d < nd; d++)
             if (cfg->observables[o].drive[d])
                 m->drv[x++] = (int)d;
         m->drv_row[o + 1] = (int)x;
     }
-    size_t n_spill = spill_lists(m, NULL, NULL);
+    size_t n_spill = cfg->n_regions > 0 ? spill_lists(m, NULL, NULL) : 0; /* none without */
     if (n_spill > 0) {
         m->spill_row = zalloc(ns + 1, sizeof(int), fail);
         m->spill = zalloc(n_spill, sizeof(int), fail);
@@ -423,21 +494,69 @@ static void build_structure(coop_model *m, const coop_config *cfg, int *fail)
     }
 }
 
-/* The actors' rules: which learning kinds are present, the imitation snapshot,
+/* Whether actor a's rule and rule parameters are those of profile p (p < np). */
+static int same_profile(const int *rule, const double *par, size_t np, size_t p,
+                        const coop_actor_cfg *a)
+{
+    return p < np && rule[p] == a->rule
+           && memcmp(par + p * NPAR, a->rule_param, sizeof a->rule_param) == 0;
+}
+
+/* The profiles of the actors' rules: the distinct rules with their parameters, in
+ * order of first appearance, and each actor's (what the node kernel reads where the
+ * general engine's per-actor copies do not exist).  m->prof stays NULL beyond
+ * UINT16_MAX profiles; then coop_model_alloc allocates the general engine's state. */
+static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
+{
+    size_t n = m->n, cap = 16, np = 0;
+    int *rule = malloc(cap * sizeof *rule);
+    double *par = malloc(cap * NPAR * sizeof *par);
+    uint16_t *prof = malloc((n ? n : 1) * sizeof *prof);
+    for (size_t i = 0; rule && par && prof && i < n; i++) {
+        const coop_actor_cfg *a = &cfg->actors[i];
+        size_t p = i > 0 ? prof[i - 1] : 0; /* the previous actor's first: a template */
+        if (!same_profile(rule, par, np, p, a)) {
+            p = 0;
+            while (p < np && !same_profile(rule, par, np, p, a))
+                p++;
+        }
+        if (p == np) { /* a new profile */
+            if (np == UINT16_MAX) {
+                free(prof);
+                prof = NULL; /* too many: the general engine's per-actor copies */
+                break;
+            }
+            if (np == cap) {
+                cap *= 2;
+                int *r2 = realloc(rule, cap * sizeof *rule);
+                double *p2 = r2 ? realloc(par, cap * NPAR * sizeof *par) : NULL;
+                rule = r2 ? r2 : rule, par = p2 ? p2 : par;
+                if (!r2 || !p2) {
+                    *fail = 1;
+                    break;
+                }
+            }
+            rule[np] = a->rule;
+            memcpy(par + np * NPAR, a->rule_param, sizeof a->rule_param);
+            np++;
+        }
+        prof[i] = (uint16_t)p;
+    }
+    *fail |= !rule || !par;
+    m->prof = prof, m->prof_rule = rule, m->prof_rpar = par, m->n_prof = np;
+}
+
+/* The actors' rules: which learning kinds are present, their profiles, the imitation snapshot,
  * the block streams of the per-node draws and the node actions. */
 static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
 {
     size_t n = m->n, nd = m->nd;
-    int ht = cfg->hyp.target;
     for (size_t i = 0; i < n; i++) {
-        m->to_target[i] = (ht >= 0 && (size_t)ht < n) ? find_slot(m, (int)i, ht) : -1;
         coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
         m->any_reinforce |= l == COOP_LEARN_REINFORCE;
         m->any_imitate |= l == COOP_LEARN_IMITATE;
         m->any_moran |= l == COOP_LEARN_MORAN;
     }
-    if (m->any_imitate)
-        m->pnode = zalloc(n * nd, sizeof(double), fail);
     if (m->any_reinforce) { /* what only reinforcement reads */
         m->lastv = zalloc(m->ns * nd, sizeof(double), fail);
         m->fresh = zalloc(m->nt, sizeof(int), fail);
@@ -456,8 +575,7 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
     }
     m->self_play = cfg->net.present && cfg->net.self;
     m->node_mode = cfg->interaction == COOP_INTERACTION_NODE;
-    if (m->node_mode)
-        m->nact = zalloc(n * nd, 1, fail);
+    build_profiles(m, cfg, fail);
 }
 
 coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
@@ -491,9 +609,16 @@ coop_model *coop_model_alloc(const coop_config *cfg, coop_err *err)
     if (fail)
         goto nomem;
     kernel_alloc(m, cfg, &fail);
+    /* the general engine's own state only where the kernel may not run: the kernel
+     * is off, or some run records per-actor or per-tie series */
+    if (!fail && !(m->k_able && m->k_allow && m->prof && coop_config_series_actors(cfg) == 0
+                   && coop_config_series_ties(cfg) == 0))
+        alloc_general(m, &fail);
     if (fail)
         goto nomem;
     coop_model_init(m, cfg->seed);
+    if (!m->k_ready && model_general_state(m) != COOP_OK) /* the state rules it out */
+        goto nomem;
     if (cfg->engine == COOP_ENGINE_KERNEL && kernel_check(m, err) != COOP_OK) {
         coop_model_free(m);
         return NULL;

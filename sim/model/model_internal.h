@@ -42,10 +42,12 @@ struct coop_model {
                       * imitation), NULL when there are none (tie mode without them) */
     size_t n_brng;
     gsl_rng **trng;  /* n_trng: one stream per tie (per tb ties beyond TSTREAMS ties) for
-                      * its engagement draws and, in tie mode, choices and errors */
+                      * its engagement draws and, in tie mode, choices and errors (with
+                      * the general engine's state, gen: else none) */
     size_t n_trng, tb;
     double *tgap;    /* n_trng: actions left before the next error on each tie stream */
     gsl_rng *mrng;   /* the motivators' initiative draws */
+    uint64_t seed;   /* the key of this run (coop_model_init): the tie streams' seed */
     size_t n, nt, nd, no, ns; /* actors, ties, domains, observables, slots (2 nt) */
     int nl;                   /* agreement levels */
     int step;
@@ -107,8 +109,13 @@ struct coop_model {
     COOP_ACTOR_FIELDS(COOP_X_)
 #undef COOP_X_
     double *goal;                    /* n*nd */
-    int *rule;                       /* n */
-    double *rpar;                    /* n*NPAR */
+    int *rule;                       /* n (with gen: events change rule parameters) */
+    double *rpar;                    /* n*NPAR (with gen) */
+    uint16_t *prof;                  /* n: the node's rule profile (NULL: too many profiles,
+                                      * then gen always exists) */
+    int *prof_rule;                  /* n_prof: the distinct rules and rule parameters */
+    double *prof_rpar;               /* n_prof*NPAR */
+    size_t n_prof;
     double *mch; /* n*COOP_N_MOT: the motivator channels (MOT; a forced initiative is pending) */
     double *w, *rival;               /* nt */
     double *obs;                     /* nt*no */
@@ -141,6 +148,8 @@ struct coop_model {
     double *trust; /* nt */
     int *level, *up, *down; /* nt */
     int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
+                    * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
@@ -199,6 +208,18 @@ static inline void *zalloc(size_t count, size_t size, int *fail)
     return p;
 }
 
+/* Actor i's rule and rule parameters: the general engine's own (events change them),
+ * else, where the node kernel runs alone, those of its profile (the configuration's). */
+static inline int node_rule(const coop_model *m, size_t i)
+{
+    return m->rule ? m->rule[i] : m->prof_rule[m->prof[i]];
+}
+
+static inline const double *node_rpar(const coop_model *m, size_t i)
+{
+    return m->rpar ? m->rpar + i * NPAR : m->prof_rpar + (size_t)m->prof[i] * NPAR;
+}
+
 /* Actor i's slot toward j, -1 when they have no tie. */
 static inline int find_slot(const coop_model *m, int i, int j)
 {
@@ -227,6 +248,13 @@ static inline double dmin(double a, double b)
 
 /* model.c */
 
+/* The scale of a slot in one domain (m->scale): the owner's goal times the capacity
+ * scale between the owner and the partner. */
+static inline double model_scale(double goal, double cap_own, double cap_partner)
+{
+    return goal * coop_game_capacity_scale(cap_own, cap_partner);
+}
+
 /* Within-run parallel passes: f(m, lo, hi) over [0, count) in blocks of `chunk`
  * (model.c, "Within-run parallel passes"). */
 typedef void range_fn(coop_model *m, size_t lo, size_t hi);
@@ -244,6 +272,12 @@ int imitation_model(const coop_model *m, int i, gsl_rng *rng);
 
 /* The snapshot of this step into rec, when rec takes one. */
 void record_snapshot(const coop_model *m, coop_record *rec);
+
+/* model_alloc.c: allocates the general engine's own state (struct coop_model, gen)
+ * where it is missing and resets it; COOP_OK or COOP_ENOMEM.  model.c: resets that
+ * state to the initial values (nothing where it is missing). */
+int model_general_state(coop_model *m);
+void general_reset(coop_model *m);
 
 /* kernel.c: the node kernel (docs/ODD.md, "Node kernel") */
 

@@ -104,20 +104,23 @@ void coop_network_degrees(const coop_network *net, int *deg)
         deg[net->a[e]]++, deg[net->b[e]]++;
 }
 
-void coop_network_csr(size_t n, size_t n_edges, const int *a, const int *b, int *row, int *nbr,
-                      int *own, int *tie, int *rev, int *tslot)
+void coop_network_csr_stride(size_t n, size_t n_edges, const int *a, const int *b, size_t stride,
+                             int *row, int *nbr, int *own, int *tie, int *rev, int *tslot)
 {
     memset(row, 0, (n + 1) * sizeof *row);
     for (size_t t = 0; t < n_edges; t++)
-        row[a[t] + 1]++, row[b[t] + 1]++;
+        row[a[t * stride] + 1]++, row[b[t * stride] + 1]++;
     for (size_t i = 0; i < n; i++)
         row[i + 1] += row[i];
     /* fill pointers: row[i] is advanced as slots are placed, then shifted back */
     for (size_t t = 0; t < n_edges; t++) {
-        int x = a[t], y = b[t];
+        int x = a[t * stride], y = b[t * stride];
         int sa = row[x]++, sb = row[y]++;
-        nbr[sa] = y, tie[sa] = (int)t, rev[sa] = sb;
-        nbr[sb] = x, tie[sb] = (int)t, rev[sb] = sa;
+        nbr[sa] = y, nbr[sb] = x;
+        if (tie)
+            tie[sa] = tie[sb] = (int)t;
+        if (rev)
+            rev[sa] = sb, rev[sb] = sa;
         if (own)
             own[sa] = x, own[sb] = y;
         if (tslot)
@@ -126,6 +129,12 @@ void coop_network_csr(size_t n, size_t n_edges, const int *a, const int *b, int 
     for (size_t i = n; i > 0; i--)
         row[i] = row[i - 1];
     row[0] = 0;
+}
+
+void coop_network_csr(size_t n, size_t n_edges, const int *a, const int *b, int *row, int *nbr,
+                      int *own, int *tie, int *rev, int *tslot)
+{
+    coop_network_csr_stride(n, n_edges, a, b, 1, row, nbr, own, tie, rev, tslot);
 }
 
 /* ---------------------------------------------------------------- pair set */

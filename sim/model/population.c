@@ -47,7 +47,14 @@ static coop_network *draw(coop_network_cfg *nc, gsl_rng *r, coop_err *err)
 static int nodes_to_actors(coop_config *cfg, const coop_network *net, gsl_rng *r, coop_err *err)
 {
     const coop_network_cfg *nc = &cfg->net;
+    size_t nd = cfg->n_domains;
     cfg->n_actors = net->n;
+    /* the goals in one block (cfg->actor_goals): one allocation per node would cost a
+     * heap chunk of 32 bytes for one domain's 8 */
+    size_t ng = net->n * nd;
+    cfg->actor_goals = malloc((ng > 0 ? ng : 1) * sizeof *cfg->actor_goals);
+    if (!cfg->actor_goals)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
     for (size_t i = 0; i < net->n; i++) {
         coop_actor_cfg *a = &cfg->actors[i];
         *a = cfg->tmpl;
@@ -64,10 +71,8 @@ static int nodes_to_actors(coop_config *cfg, const coop_network *net, gsl_rng *r
         }
         if (nc->initial_c >= 0.0)
             a->propensity = gsl_rng_uniform(r) < nc->initial_c ? 1.0 : 0.0;
-        a->goals = malloc(cfg->n_domains * sizeof *a->goals);
-        if (!a->goals && cfg->n_domains)
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
-        memcpy(a->goals, cfg->tmpl.goals, cfg->n_domains * sizeof(double));
+        a->goals = cfg->actor_goals + i * nd;
+        memcpy(a->goals, cfg->tmpl.goals, nd * sizeof(double));
     }
     return COOP_OK;
 }

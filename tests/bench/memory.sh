@@ -11,9 +11,10 @@
 # node.  PREV=path/to/older/coopsim measures that program in the same run and
 # prints the ratio new/previous.  A run is skipped, and says so, when its
 # expected peak (the bytes per node measured at the first L times the nodes, plus
-# 10%) exceeds MemAvailable: the 3000 x 3000 lattice of the general layout needs
-# about 15 GB.  Last, the 10^8-node lattice (L = 10,000, one generation) runs
-# only under the same guard (BIG=0 skips it).
+# 10%) exceeds MemAvailable: the 3000 x 3000 lattice needed about 14 GB in the
+# layout before issue 18 item 2 (PREV) and needs about 5.5 GB now (docs/ODD.md).
+# Last, the 10^8-node lattice (L = 10,000, one generation) runs only under the same
+# guard (BIG=0 skips it; at 603 bytes per node it needs about 61 GB).
 set -euo pipefail
 prog=${1:-build/coopsim}
 prev=${PREV:-}
