@@ -73,6 +73,8 @@ enum {
 };
 enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2 };
 enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2 };
+#define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
+#define FARM_NAP_MAX 2000000L /* ns: ... and at most */
 
 /* How long rank 0 waits for the workers once a run has failed: briefly after a
  * signal (mpirun follows its SIGTERM with SIGKILL after a second, and a rank that
@@ -177,10 +179,15 @@ int coop_experiment_ranks(void)
     return mpi_size;
 }
 
+static void nap_for(long ns)
+{
+    struct timespec ts = {0, ns};
+    nanosleep(&ts, NULL);
+}
+
 static void nap_long(void)
 {
-    struct timespec ts = {0, 200000};
-    nanosleep(&ts, NULL);
+    nap_for(200000);
 }
 
 /* The record's arrays: counts of doubles (na, nt, np), ints (nm) and snapshot
@@ -809,6 +816,7 @@ void coop_dist_farm_loop(coop_farm_run *fr)
 {
     coop_farm_remote *rm = fr->rm;
     struct timespec failed_at = {0, 0};
+    long nap = FARM_NAP_MIN;
     for (;;) {
         int flag = 0, any = 0;
         MPI_Status st;
@@ -841,8 +849,11 @@ void coop_dist_farm_loop(coop_farm_run *fr)
                 rm->msg = NULL;
             break;
         }
+        /* Workers hold a block in advance, so answers may wait: nap longer while
+         * nothing comes, and leave the cores to the threads that run tasks. */
+        nap = any ? FARM_NAP_MIN : nap * 2 > FARM_NAP_MAX ? FARM_NAP_MAX : nap * 2;
         if (!any)
-            nap_long();
+            nap_for(nap);
     }
     farm_remote_free(rm);
     fr->rm = NULL;
