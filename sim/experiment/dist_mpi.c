@@ -643,6 +643,8 @@ void coop_dist_loop(coop_engine *e)
  * guided (Polychronopoulos & Kuck 1987): the tasks left over twice the ranks, at
  * least FARM_PER_THREAD per worker thread, so short tasks travel in few messages
  * while rank 0's own threads take one task at a time, and the tail stays short.
+ * While nothing comes rank 0 naps twice as long each time, from 0.2 ms to 2 ms
+ * (FARM_NAP_MIN, FARM_NAP_MAX): a worker's next block is already in its hands.
  * After a failure or the stop flag every request is answered CHUNK_DONE and rank
  * 0 waits for the busy workers as after a failed plan; a worker without the
  * farm's work (coop_work.farm) or after a failure answers FARM with LEAVE. */
