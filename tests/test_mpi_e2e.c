@@ -325,14 +325,14 @@ Test(mpi_e2e, sensitivity_is_byte_identical, .timeout = 120)
     e2e_rmrf(tmp);
 }
 
-/* configs/infer/coin.cfg with 300 particles (sed: extra edits) into path. */
+/* configs/infer/coin.cfg with 300 particles (then sed's extra edits) into path. */
 static void coin_cfg(const char *path, const char *extra)
 {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "sed -e 's/population = 1000;/population = 300;/' %s "
              "configs/infer/coin.cfg > %s", extra, path);
     cr_assert_eq(system(cmd), 0);
-    cr_assert(e2e_file_has(path, "  population = 300;\n"), "sed failed");
+    cr_assert(e2e_file_has(path, "  population = 30"), "sed failed");
 }
 
 /* The tasks the worker ranks ran, from COOPSIM_MPI_STATS's line (-1: none). */
@@ -385,7 +385,8 @@ Test(mpi_e2e, infer_is_byte_identical, .timeout = 90)
  * ranks to the files of one process.  (A worker rank killed outright is
  * sweep_long's case above: the protocol is the same, and mpirun then sometimes
  * kills rank 0 without a SIGTERM, leaving nothing to test.)  Errors: every rank
- * refuses the configuration, rank 0 alone says why, nothing is written. */
+ * refuses the configuration, rank 0 alone says why, nothing is written; a worker
+ * that fails stops the run with its message, and nothing is written. */
 Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
 {
     if (!mpi_env())
@@ -430,6 +431,19 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     char *first = strstr(r->err, "coopsim: ");
     cr_assert(first && !strstr(first + 1, "coopsim: "), "one message: %s", r->err);
     cr_assert(strstr(r->err, "infer.max_simulations = 10"), "%s", r->err);
+    cr_assert(!e2e_exists(dir), "nothing written");
+
+    /* A worker's failure (mpirun's MPMD form gives the worker another population,
+     * which the farm's payload check refuses) ends the run with its message. */
+    char other[300];
+    snprintf(other, sizeof other, "%s/other.cfg", tmp);
+    coin_cfg(other, "-e 's/population = 300;/population = 301;/'");
+    coin_cfg(path, "");
+    r = mpi_run(1, "infer %s --threads 1 -o %s : -np 1 %s infer %s --threads 1 -o %s", path, dir,
+                mpi_program(), other, dir);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "coopsim: rank 1: the inference differs from rank 0's"), "%s",
+              r->err);
     cr_assert(!e2e_exists(dir), "nothing written");
     e2e_rmrf(tmp);
 }
