@@ -158,7 +158,9 @@ double coop_abc_next_tolerance(const coop_abc_spec *spec, const coop_abc_gen *pr
  * for spec: n_particles, the largest n_params, n_models).  Every particle may run
  * the simulator at most max_attempts times: COOP_ABC_BUDGET when one would need
  * more (not an error: the run stops there).  A simulator failure is returned with the
- * error of the lowest failing particle. */
+ * error of the lowest failing particle.  The particles are the tasks of a task farm
+ * (coop_abc_farm, coop_experiment_farm): spec->threads threads here and, under MPI,
+ * the worker ranks; the generation is the same either way. */
 int coop_abc_generation(const coop_abc_spec *spec, const coop_abc_gen *prev, int g, double eps,
                         long long max_attempts, coop_abc_sim_fn sim, void *ctx,
                         coop_abc_gen *out, coop_err *err);
