@@ -72,7 +72,8 @@ enum {
     TAG_FARM, TAG_FARM_RESULT
 };
 enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2 };
-enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2 };
+enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
+       FARM_BLOCK_MAX = 4096 };
 #define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
 #define FARM_NAP_MAX 2000000L /* ns: ... and at most */
 
@@ -641,8 +642,10 @@ void coop_dist_loop(coop_engine *e)
  * between blocks); every request is answered (BLOCK, or CHUNK_DONE when no task
  * is left) and a worker sends IDLE once it has all its answers.  Block sizes are
  * guided (Polychronopoulos & Kuck 1987): the tasks left over twice the ranks, at
- * least FARM_PER_THREAD per worker thread, so short tasks travel in few messages
- * while rank 0's own threads take one task at a time, and the tail stays short.
+ * least FARM_PER_THREAD per worker thread and at most FARM_BLOCK_MAX (a block's
+ * results are one message, about 1 kB per particle of infer), so short tasks
+ * travel in few messages while rank 0's own threads take one task at a time, and
+ * the tail stays short.
  * While nothing comes rank 0 naps twice as long each time, from 0.2 ms to 2 ms
  * (FARM_NAP_MIN, FARM_NAP_MAX): a worker's next block is already in its hands.
  * After a failure or the stop flag every request is answered CHUNK_DONE and rank
@@ -803,7 +806,7 @@ static void farm_hand_out(coop_farm_run *fr)
             continue;
         }
         long long size = left / (2LL * mpi_size), least = w->threads * FARM_PER_THREAD;
-        size = size < least ? least : size;
+        size = size < least ? least : size > FARM_BLOCK_MAX ? FARM_BLOCK_MAX : size;
         size = size > left ? left : size;
         long long blk[2] = {fr->next, fr->next + size}, *held = rm->blk[r];
         fr->next += size;
