@@ -50,6 +50,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "coop_error.h"
+#include "coop_experiment.h"
 
 #define COOP_ABC_MAX_PARAMS 64 /* the most parameters of one model */
 #define COOP_ABC_MAX_MODELS 16 /* the most competing models */
@@ -157,10 +158,26 @@ double coop_abc_next_tolerance(const coop_abc_spec *spec, const coop_abc_gen *pr
  * for spec: n_particles, the largest n_params, n_models).  Every particle may run
  * the simulator at most max_attempts times: COOP_ABC_BUDGET when one would need
  * more (not an error: the run stops there).  A simulator failure is returned with the
- * error of the lowest failing particle. */
+ * error of the lowest failing particle.  The particles are the tasks of a task farm
+ * (coop_abc_farm, coop_experiment_farm): spec->threads threads here and, under MPI,
+ * the worker ranks; the generation is the same either way. */
 int coop_abc_generation(const coop_abc_spec *spec, const coop_abc_gen *prev, int g, double eps,
                         long long max_attempts, coop_abc_sim_fn sim, void *ctx,
                         coop_abc_gen *out, coop_err *err);
+
+/* The simulator of a run as the task farm of its generations sees it: the
+ * specification, the simulator and its context (all ranks under MPI build their
+ * own from the same configuration). */
+typedef struct coop_abc_worker {
+    const coop_abc_spec *spec;
+    coop_abc_sim_fn sim;
+    void *ctx;
+} coop_abc_worker;
+
+/* The task farm (coop_experiment.h) that coop_abc_generation runs, one task per
+ * particle: a worker rank of build/coopsim-mpi serves it with its own w (which
+ * must outlive the farm); its results are those of any other rank. */
+coop_farm coop_abc_farm(coop_abc_worker *w);
 
 /* Called after every finished generation, serially: write it, draw progress.  A
  * nonzero status stops the run with that status. */

@@ -1,5 +1,6 @@
 /* coop_dist.h: the experiment's engine as its process layer sees it (internal to
- * the experiment module: sim/experiment/experiment.c and the one process file linked with it).
+ * the experiment module: sim/experiment/experiment.c, sim/experiment/farm.c and the
+ * one process file linked with them).
  *
  * The process layer spreads an experiment's items over processes.  The Makefile
  * links exactly one implementation: sim/experiment/dist_serial.c in build/coopsim (one
@@ -112,5 +113,44 @@ void coop_dist_end(coop_engine *e);
  * held (the serial stand-in: nothing). */
 double coop_dist_clock(void);
 void coop_dist_delivered(double t0, long long n);
+
+/* ---- task farms (coop_experiment_farm; sim/experiment/farm.c) ---- */
+
+typedef struct coop_farm_remote coop_farm_remote; /* the process layer's state of one farm */
+
+/* One farm being run. */
+typedef struct coop_farm_run {
+    const coop_farm *farm;
+    void *state;                 /* begin's */
+    const unsigned char *payload;
+    size_t n_payload;
+    long long n_tasks;
+    unsigned char *results;      /* [n_tasks * farm->result_size] */
+    omp_lock_t lock;
+    long long next;              /* the next task to start (here or on a worker) */
+    long long done;              /* tasks whose results are in place */
+    int status;                  /* first failure, COOP_OK while none */
+    coop_err err;
+    coop_farm_remote *rm;        /* rank 0: the workers of this farm (NULL when none) */
+} coop_farm_run;
+
+/* Records the first failure of a farm.  Called with the lock held. */
+void coop_farm_fail(coop_farm_run *fr, int status, const coop_err *err);
+
+/* Runs tasks [a, b) of farm (state: its begin's) on coop_experiment_threads(threads)
+ * threads into out[(b - a) * farm->result_size], zeroed first.  COOP_OK, or the first
+ * failure. */
+int coop_farm_block(const coop_farm *farm, void *state, long long a, long long b, int threads,
+                    unsigned char *out, coop_err *err);
+
+/* Rank 0, before the parallel region: sends the farm's payload to the workers still
+ * taking part and sets fr->rm (NULL when there are none).  COOP_OK, or an error
+ * with fr->err filled. */
+int coop_dist_farm_start(coop_farm_run *fr);
+
+/* Rank 0, thread 0 of the parallel region when fr->rm is set: hands blocks of
+ * tasks to the workers and places their results until every task is done (or
+ * the farm failed), then releases fr->rm. */
+void coop_dist_farm_loop(coop_farm_run *fr);
 
 #endif

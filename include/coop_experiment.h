@@ -29,6 +29,7 @@
 #define COOP_EXPERIMENT_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -158,6 +159,34 @@ int coop_experiment_run_lazy(const coop_plan *plan, coop_point_cfg_fn make, void
 int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *sink,
                         coop_err *err);
 
+/* ---- task farms ---- */
+
+/* A task farm: n_tasks tasks, each a pure function of a payload (bytes that rank 0
+ * hands to every rank) and its index, each writing result_size bytes.  begin
+ * turns the payload into a round's state (on every rank, rank 0 included, from
+ * the same bytes), run runs task i of that state into result (concurrently on
+ * several threads: it must touch only its result and what its thread owns), end
+ * releases the state.  Under MPI the worker ranks run blocks of tasks as they ask
+ * for them and rank 0 places every result at its index, so the results are the
+ * same for any number of ranks and threads.  A task's own failure belongs in its
+ * result; run's status is for failures that end the whole farm. */
+typedef struct coop_farm {
+    void *ctx;
+    void *(*begin)(void *ctx, const unsigned char *payload, size_t n, coop_err *err);
+    int (*run)(void *state, long long task, unsigned char *result, coop_err *err);
+    void (*end)(void *state);
+    size_t result_size;
+} coop_farm;
+
+/* Runs the n_tasks tasks of farm on payload (n bytes) on this process's
+ * coop_experiment_threads(threads) threads and, under MPI, on the worker ranks
+ * whose work has this farm (coop_work.farm), into results[n_tasks *
+ * farm->result_size].  Returns COOP_OK, begin's or run's error, COOP_EINTR when
+ * the stop flag (coop_experiment_set_stop) is set while worker ranks take part,
+ * or a worker's failure. */
+int coop_experiment_farm(const coop_farm *farm, const void *payload, size_t n, long long n_tasks,
+                         int threads, unsigned char *results, coop_err *err);
+
 /* ---- processes (MPI) ---- */
 
 /* The work of a command as a worker rank serves it: the shape of the plans rank 0
@@ -165,12 +194,14 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
  * keep_snapshots as rank 0's; its n_points, point0 and cfg are not used: rank 0
  * says which points each plan has), how world w of absolute point p is built,
  * make(ctx, p, w, ...): the configuration rank 0 runs there, and the prepare stage
- * of the sink rank 0 runs (used when rank 0's sink of a plan has one). */
+ * of the sink rank 0 runs (used when rank 0's sink of a plan has one), and the
+ * task farm rank 0 runs (coop_experiment_farm). */
 typedef struct coop_work {
     coop_plan plan;
     coop_point_cfg_fn make;
     void *ctx;
     coop_prepare_fn prepare;  /* the prepare stage of rank 0's sink (NULL: it has none) */
+    const coop_farm *farm;    /* the task farm rank 0 runs (NULL: none); see above */
 } coop_work;
 
 /* The work of coop_experiment_run(cfg, ...): cfg (a copy of it) at point 0; cfg

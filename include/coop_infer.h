@@ -99,6 +99,15 @@ typedef struct coop_infer {
  * step.  COOP_ECONFIG with "FILE:LINE: infer...: ..." otherwise. */
 int coop_infer_load(const coop_config *cfg, coop_infer *inf, coop_err *err);
 
+/* The work of `coopsim infer` as a worker rank of build/coopsim-mpi serves it
+ * (coop_experiment_worker): the infer group of cfg, the simulator on
+ * coop_experiment_threads(threads) threads (stopping when *stop is set) and the
+ * task farm of its generations (coop_abc_farm): work->farm.  Release with
+ * coop_infer_work_free (a zeroed one does nothing); cfg must outlive the work. */
+int coop_infer_work(const coop_config *cfg, int threads, const volatile sig_atomic_t *stop,
+                    coop_work *work, coop_err *err);
+void coop_infer_work_free(coop_work *work);
+
 /* The value of target t in a finished run (NaN when undefined); vmetrics: the
  * run's validation metrics (coop_validate_replicate), NULL when none is used. */
 double coop_infer_target_value(const coop_infer_target *t, const coop_record *rec,

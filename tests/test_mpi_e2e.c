@@ -7,7 +7,8 @@
  * program (with series none, where the workers send prepared rows, also 8 ranks
  * and 3 ranks x 2 threads); then a sweep interrupted through mpirun (SIGINT) and one whose worker
  * rank is killed are resumed and compared; errors stop every rank with rank 0's
- * message and exit status. */
+ * message and exit status.  coopsim infer (a task farm per generation) is compared
+ * the same way, and interrupted and resumed under MPI. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
@@ -304,8 +305,7 @@ Test(mpi_e2e, interrupt_and_resume, .timeout = 90)
 
 /* coopsim sensitivity: the design's blocks are the points and its rows the worlds
  * of the worker ranks' plans (coop_sens_work): Morris, Sobol' with a paired effect
- * (two worlds per row), and an analytic test function (rank 0 alone); coopsim
- * infer is refused (docs/INFERENCE.md says why). */
+ * (two worlds per row), and an analytic test function (rank 0 alone). */
 Test(mpi_e2e, sensitivity_is_byte_identical, .timeout = 120)
 {
     if (!mpi_env())
@@ -322,8 +322,128 @@ Test(mpi_e2e, sensitivity_is_byte_identical, .timeout = 120)
     snprintf(cmd, sizeof cmd, "sensitivity %s/sobol.cfg", tmp);
     compare(cmd, "--replicates 6");
     compare("sensitivity tests/data/sens_ishigami.cfg", "");
-    e2e_result *r = mpi_run(2, "infer configs/infer/coin.cfg -o %s/infer", tmp);
+    e2e_rmrf(tmp);
+}
+
+/* configs/infer/coin.cfg with 300 particles (then sed's extra edits) into path. */
+static void coin_cfg(const char *path, const char *extra)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sed -e 's/population = 1000;/population = 300;/' %s "
+             "configs/infer/coin.cfg > %s", extra, path);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert(e2e_file_has(path, "  population = 30"), "sed failed");
+}
+
+/* The tasks the worker ranks ran, from COOPSIM_MPI_STATS's line (-1: none). */
+static long long worker_tasks(const char *err)
+{
+    const char *s = strstr(err, " farm tasks, ");
+    long long n = -1;
+    if (!s || sscanf(s, " farm tasks, %lld of them run by the workers", &n) != 1)
+        return -1;
+    return n;
+}
+
+/* coopsim infer: every generation is a task farm (coop_abc_farm) whose particles
+ * run on every rank from the previous generation rank 0 sends; the files are those
+ * of one process, the worker ranks ran some of the particles (COOPSIM_MPI_STATS),
+ * with two competing models (configs/infer/coin.cfg) and with one. */
+Test(mpi_e2e, infer_is_byte_identical, .timeout = 90)
+{
+    if (!mpi_env())
+        return;
+    static const int rt[][2] = {{2, 1}, {3, 2}};
+    char tmp[64], cfg[128], ref[128], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    for (int models = 2; models >= 1; models--) {
+        snprintf(cfg, sizeof cfg, "%s/coin%d.cfg", tmp, models);
+        coin_cfg(cfg, models == 2 ? "" : "-e '/name = \"fair\"/d' "
+                 "-e 's/{ name = \"uniform\"; },/{ name = \"uniform\"; }/'");
+        cr_assert(models == 2 || !e2e_file_has(cfg, "\"fair\""), "sed failed");
+        snprintf(ref, sizeof ref, "%s/ref%d", tmp, models);
+        e2e_result *r = e2e_run("infer %s --threads 2 --quiet -o %s", cfg, ref);
+        cr_assert_eq(r->status, 0, "%s", r->err);
+        setenv("COOPSIM_MPI_STATS", "1", 1);
+        for (int k = 0; k < 2; k++) {
+            snprintf(d, sizeof d, "%s/m%dnp%dt%d", tmp, models, rt[k][0], rt[k][1]);
+            r = mpi_run(rt[k][0], "infer %s --threads %d --quiet -o %s", cfg, rt[k][1], d);
+            cr_assert_eq(r->status, 0, "infer -np %d: %s", rt[k][0], r->err);
+            cr_assert(same_data(ref, d), "infer, %d models: %d ranks x %d threads differ from "
+                      "one process", models, rt[k][0], rt[k][1]);
+            cr_assert_gt(worker_tasks(r->err), 0, "the workers ran no particle: %s", r->err);
+        }
+        unsetenv("COOPSIM_MPI_STATS");
+    }
+    e2e_rmrf(tmp);
+}
+
+/* An MPI inference interrupted once generation 1 is written: SIGTERM to every
+ * rank (what mpirun does after a SIGINT, or a batch system's cancel; mpirun's own
+ * comes a second or more late, after this short inference); rank 0 keeps the
+ * complete generations and the run resumes under MPI with another number of
+ * ranks to the files of one process.  (A worker rank killed outright is
+ * sweep_long's case above: the protocol is the same, and mpirun then sometimes
+ * kills rank 0 without a SIGTERM, leaving nothing to test.)  Errors: every rank
+ * refuses the configuration, rank 0 alone says why, nothing is written; a worker
+ * that fails stops the run with its message, and nothing is written. */
+Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
+{
+    if (!mpi_env())
+        return;
+    char tmp[64], ref[128], dir[256], errf[256], args[512], path[300], cmd[1200];
+    const char *cfg = "configs/infer/coin.cfg"; /* 1000 particles: about a second */
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("infer %s --threads 2 --quiet -o %s", cfg, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(dir, sizeof dir, "%s/int", tmp);
+    snprintf(errf, sizeof errf, "%s/int.err", tmp);
+    snprintf(args, sizeof args, "infer %s --threads 1 -o %s", cfg, dir);
+    pid_t pid = spawn(3, args, errf);
+    cr_assert_gt(pid, 0);
+    for (int k = 0; k < 2000 && !e2e_file_has(errf, "generation 1:"); k++)
+        sleep_ms(5);
+    snprintf(cmd, sizeof cmd, "pkill -TERM -f -- '^%s %s'", mpi_program(), args);
+    cr_assert_eq(system(cmd), 0, "no rank to signal");
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "the inference finished before the signal");
+    static char msg[1 << 14];
+    e2e_slurp(errf, msg, sizeof msg);
+    cr_assert(strstr(msg, "interrupted by SIGTERM"), "%s: %s", errf, msg);
+    snprintf(path, sizeof path, "%s/manifest.cfg", dir);
+    cr_assert(e2e_file_has(path, "  status = \"interrupted\";\n"));
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    cr_assert(!e2e_exists(path), "no partial results");
+    snprintf(path, sizeof path, "%s/posterior.csv.part", dir);
+    cr_assert(e2e_file_has(path, "\n1,"), "generation 1 is kept");
+    r = mpi_run(2, "infer %s/manifest.cfg --resume --threads 2", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->err, "coopsim: resuming after generation "), "%s", r->err);
+    cr_assert(same_data(ref, dir), "resumed files differ");
+
+    snprintf(path, sizeof path, "%s/bad.cfg", tmp);
+    coin_cfg(path, "-e 's/max_simulations = 1000000;/max_simulations = 10;/'");
+    snprintf(dir, sizeof dir, "%s/bad", tmp);
+    r = mpi_run(3, "infer %s --threads 1 -o %s", path, dir);
     cr_assert_eq(r->status, 2, "%s", r->err);
-    cr_assert(strstr(r->err, "coopsim infer runs on one process"), "%s", r->err);
+    char *first = strstr(r->err, "coopsim: ");
+    cr_assert(first && !strstr(first + 1, "coopsim: "), "one message: %s", r->err);
+    cr_assert(strstr(r->err, "infer.max_simulations = 10"), "%s", r->err);
+    cr_assert(!e2e_exists(dir), "nothing written");
+
+    /* A worker's failure (mpirun's MPMD form gives the worker another population,
+     * which the farm's payload check refuses) ends the run with its message. */
+    char other[300];
+    snprintf(other, sizeof other, "%s/other.cfg", tmp);
+    coin_cfg(other, "-e 's/population = 300;/population = 301;/'");
+    coin_cfg(path, "");
+    r = mpi_run(1, "infer %s --threads 1 -o %s : -np 1 %s infer %s --threads 1 -o %s", path, dir,
+                mpi_program(), other, dir);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "coopsim: rank 1: the inference differs from rank 0's"), "%s",
+              r->err);
+    cr_assert(!e2e_exists(dir), "nothing written");
     e2e_rmrf(tmp);
 }

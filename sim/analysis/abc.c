@@ -4,11 +4,11 @@
  * specification, the previous generation and the seeds. */
 #include "coop_abc.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
 #include <gsl/gsl_randist.h>
 
 #include "coop_rng.h"
@@ -361,11 +361,21 @@ typedef struct particle_out {
     double log_w;
 } particle_out;
 
-/* Particle i of generation g: proposals until a run's distance is <= eps. */
+/* A particle's result as a task of the farm (coop_experiment_farm): its
+ * statistics, model and distance, then its stride parameters (theta). */
+typedef struct particle_res {
+    particle_out po;
+    int model;
+    double distance;
+} particle_res;
+
+/* Particle i of generation g: proposals until a run's distance is <= eps, into
+ * res (and the stride doubles after it). */
 static void run_particle(const proposal_state *st, const coop_abc_spec *s, const double *mprior,
                          int g, int i, double eps, long long max_attempts, coop_abc_sim_fn sim,
-                         void *ctx, coop_abc_gen *out, particle_out *po)
+                         void *ctx, int stride, particle_res *res)
 {
+    particle_out *po = &res->po;
     uint64_t key = coop_rng_key(s->seed, (uint32_t)g, (uint32_t)i);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     if (!r) {
@@ -373,7 +383,7 @@ static void run_particle(const proposal_state *st, const coop_abc_spec *s, const
         return;
     }
     gsl_rng_set(r, coop_rng_stream(key, COOP_STREAM_ABC, 0));
-    double *theta = &out->theta[(size_t)i * out->stride];
+    double *theta = (double *)(res + 1);
     for (long long a = 0;; a++) {
         if (a >= max_attempts) {
             po->status = COOP_ABC_BUDGET;
@@ -391,9 +401,9 @@ static void run_particle(const proposal_state *st, const coop_abc_spec *s, const
         if (d <= eps) {
             if (st && s->models[m].n_params > 0)
                 po->log_w -= kernel_log_pdf(&st->k[m], st->prev, theta);
-            out->model[i] = m;
-            out->distance[i] = d;
-            for (int p = s->models[m].n_params; p < out->stride; p++)
+            res->model = m;
+            res->distance = d;
+            for (int p = s->models[m].n_params; p < stride; p++)
                 theta[p] = NAN;
             break;
         }
@@ -423,33 +433,172 @@ static void finish_generation(const coop_abc_spec *s, const particle_out *po, co
     out->ess = coop_abc_ess(out->weight, out->n);
 }
 
+/* ---- a generation as a task farm ----
+ *
+ * Every particle of a generation is a pure function of the specification, the
+ * previous generation, the generation number, the tolerance and the attempt cap:
+ * those travel as the farm's payload (the previous generation's particles,
+ * weights, distances, tolerance and model probabilities as doubles and ints
+ * copied bit for bit), and every rank, rank 0 included, builds its proposal state
+ * from the same bytes, so a particle's result does not depend on where it ran. */
+
+enum { PAY_G, PAY_PREV, PAY_N, PAY_STRIDE, PAY_MODELS, PAY_PARTICLES, PAY_SEED, PAY_ATTEMPTS,
+       PAY_WORDS };
+
+typedef struct farm_state {
+    const coop_abc_worker *w;
+    int g, stride;
+    double eps;
+    long long max_attempts;
+    double mprior[COOP_ABC_MAX_MODELS];
+    coop_abc_gen *prev;          /* NULL in generation 0 */
+    proposal_state st;
+    int have_st;
+} farm_state;
+
+static void farm_end(void *vstate)
+{
+    farm_state *f = vstate;
+    if (!f)
+        return;
+    if (f->have_st)
+        state_free(&f->st);
+    coop_abc_gen_free(f->prev);
+    free(f);
+}
+
+/* The payload of generation g (from prev, or none) into out. */
+static void farm_payload(const coop_abc_spec *s, const coop_abc_gen *prev, int g, double eps,
+                         long long max_attempts, coop_bytes *out)
+{
+    long long w[PAY_WORDS] = {g, prev != NULL, prev ? prev->n : 0, max_params(s), s->n_models,
+                              s->n_particles, s->seed, max_attempts};
+    coop_bytes_put(out, w, sizeof w);
+    coop_bytes_put(out, &eps, sizeof eps);
+    if (!prev)
+        return;
+    size_t n = (size_t)prev->n;
+    coop_bytes_put(out, &prev->tolerance, sizeof prev->tolerance);
+    coop_bytes_put(out, prev->model, n * sizeof *prev->model);
+    coop_bytes_put(out, prev->theta, n * (size_t)prev->stride * sizeof *prev->theta);
+    coop_bytes_put(out, prev->weight, n * sizeof *prev->weight);
+    coop_bytes_put(out, prev->distance, n * sizeof *prev->distance);
+    coop_bytes_put(out, prev->model_prob, (size_t)prev->n_models * sizeof *prev->model_prob);
+}
+
+/* Copies n bytes from *at (advanced) into to; 0 when fewer than n are left. */
+static int take(const unsigned char **at, const unsigned char *end, void *to, size_t n)
+{
+    if ((size_t)(end - *at) < n)
+        return 0;
+    if (n)
+        memcpy(to, *at, n);
+    *at += n;
+    return 1;
+}
+
+static void *farm_begin(void *ctx, const unsigned char *p, size_t n, coop_err *err)
+{
+    const coop_abc_worker *wk = ctx;
+    const coop_abc_spec *s = wk->spec;
+    const unsigned char *end = p + n;
+    long long w[PAY_WORDS];
+    farm_state *f = calloc(1, sizeof *f);
+    if (!f) {
+        COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        return NULL;
+    }
+    f->w = wk;
+    if (!take(&p, end, w, sizeof w) || !take(&p, end, &f->eps, sizeof f->eps) ||
+        w[PAY_STRIDE] != max_params(s) || w[PAY_MODELS] != s->n_models ||
+        w[PAY_PARTICLES] != s->n_particles || w[PAY_SEED] != (long long)s->seed ||
+        w[PAY_N] < 0 || w[PAY_N] > INT_MAX) {
+        COOP_FAIL(err, COOP_ECONFIG, "the inference differs from rank 0's (do all ranks read "
+                  "the same configuration?)");
+        farm_end(f);
+        return NULL;
+    }
+    f->g = (int)w[PAY_G];
+    f->stride = (int)w[PAY_STRIDE];
+    f->max_attempts = w[PAY_ATTEMPTS];
+    double total = 0.0;
+    for (int m = 0; m < s->n_models; m++)
+        total += s->models[m].prior_prob;
+    for (int m = 0; m < s->n_models; m++)
+        f->mprior[m] = s->models[m].prior_prob / total;
+    if (!w[PAY_PREV])
+        return f;
+    int np = (int)w[PAY_N];
+    coop_abc_gen *g = f->prev = coop_abc_gen_alloc(np, f->stride, s->n_models);
+    size_t cnt = (size_t)np;
+    int ok = g && take(&p, end, &g->tolerance, sizeof g->tolerance) &&
+             take(&p, end, g->model, cnt * sizeof *g->model) &&
+             take(&p, end, g->theta, cnt * (size_t)f->stride * sizeof *g->theta) &&
+             take(&p, end, g->weight, cnt * sizeof *g->weight) &&
+             take(&p, end, g->distance, cnt * sizeof *g->distance) &&
+             take(&p, end, g->model_prob, (size_t)s->n_models * sizeof *g->model_prob) &&
+             p == end;
+    for (int i = 0; ok && i < np; i++)
+        ok = g->model[i] >= 0 && g->model[i] < s->n_models;
+    if (!ok) {
+        COOP_FAIL(err, g ? COOP_EIO : COOP_ENOMEM, g ? "a damaged generation from rank 0"
+                                                     : "out of memory");
+        farm_end(f);
+        return NULL;
+    }
+    g->generation = f->g - 1;
+    if (state_init(&f->st, s, g) != COOP_OK) {
+        state_free(&f->st);
+        COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        farm_end(f);
+        return NULL;
+    }
+    f->have_st = 1;
+    return f;
+}
+
+static int farm_run(void *vstate, long long task, unsigned char *result, coop_err *err)
+{
+    (void)err; /* a particle's failure is its result's */
+    farm_state *f = vstate;
+    const coop_abc_worker *w = f->w;
+    run_particle(f->have_st ? &f->st : NULL, w->spec, f->mprior, f->g, (int)task, f->eps,
+                 f->max_attempts, w->sim, w->ctx, f->stride, (particle_res *)result);
+    return COOP_OK;
+}
+
+coop_farm coop_abc_farm(coop_abc_worker *w)
+{
+    coop_farm farm = {w, farm_begin, farm_run, farm_end,
+                      sizeof(particle_res) + (size_t)max_params(w->spec) * sizeof(double)};
+    return farm;
+}
+
 int coop_abc_generation(const coop_abc_spec *s, const coop_abc_gen *prev, int g, double eps,
                         long long max_attempts, coop_abc_sim_fn sim, void *ctx,
                         coop_abc_gen *out, coop_err *err)
 {
-    proposal_state st;
-    double mprior[COOP_ABC_MAX_MODELS], total = 0.0;
-    for (int m = 0; m < s->n_models; m++)
-        total += s->models[m].prior_prob;
-    for (int m = 0; m < s->n_models; m++)
-        mprior[m] = s->models[m].prior_prob / total;
-    int status = prev ? state_init(&st, s, prev) : COOP_OK;
+    coop_abc_worker wk = {s, sim, ctx};
+    coop_farm farm = coop_abc_farm(&wk);
+    coop_bytes pay = {0};
+    farm_payload(s, prev, g, eps, max_attempts, &pay);
     particle_out *po = calloc((size_t)s->n_particles, sizeof *po);
-    if (status != COOP_OK || !po) {
-        if (prev)
-            state_free(&st);
-        free(po);
-        return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
-    }
+    unsigned char *res = calloc((size_t)s->n_particles, farm.result_size);
+    int status = pay.bad || !po || !res ? COOP_FAIL(err, COOP_ENOMEM, "out of memory")
+                                        : COOP_OK;
     out->generation = g;
     out->tolerance = eps;
-    int threads = s->threads > 0 ? s->threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (int i = 0; i < s->n_particles; i++)
-        run_particle(prev ? &st : NULL, s, mprior, g, i, eps, max_attempts, sim, ctx, out, &po[i]);
-    if (prev)
-        state_free(&st);
-    for (int i = 0; i < s->n_particles; i++) /* an error first, then the budget */
+    if (!status)
+        status = coop_experiment_farm(&farm, pay.p, pay.n, s->n_particles, s->threads, res, err);
+    for (int i = 0; !status && i < s->n_particles; i++) {
+        const particle_res *r = (const particle_res *)(res + (size_t)i * farm.result_size);
+        po[i] = r->po;
+        out->model[i] = r->model;
+        out->distance[i] = r->distance;
+        memcpy(&out->theta[(size_t)i * out->stride], r + 1,
+               (size_t)out->stride * sizeof *out->theta);
+    }
+    for (int i = 0; po && res && i < s->n_particles; i++) /* an error first, then the budget */
         if (po[i].status != COOP_OK && (status == COOP_OK || status == COOP_ABC_BUDGET)) {
             status = po[i].status;
             if (err && status != COOP_ABC_BUDGET)
@@ -457,6 +606,8 @@ int coop_abc_generation(const coop_abc_spec *s, const coop_abc_gen *prev, int g,
         }
     if (status == COOP_OK)
         finish_generation(s, po, out);
+    coop_bytes_free(&pay);
+    free(res);
     free(po);
     return status;
 }

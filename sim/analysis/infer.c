@@ -138,6 +138,9 @@ static int ctx_init(sim_ctx *c, const coop_infer *inf, const coop_config *cfg, i
 {
     memset(c, 0, sizeof *c);
     c->inf = inf;
+    /* Under MPI rank 0's generations run on threads 1 .. threads (thread 0 serves
+     * the worker ranks: coop_experiment_farm), so one slot more. */
+    threads += coop_experiment_ranks() > 1 && coop_experiment_rank() == 0;
     c->n_slots = threads;
     c->model_cfg = calloc((size_t)inf->n_models, sizeof *c->model_cfg);
     c->slots = calloc((size_t)threads, sizeof *c->slots);
@@ -386,6 +389,18 @@ static int close_synced(FILE *f)
     return (fclose(f) != 0 || bad) ? -1 : 0;
 }
 
+/* The sampler's specification of inf on threads threads (models: its models). */
+static coop_abc_spec make_spec(const coop_infer *inf, int threads, coop_abc_model *models)
+{
+    for (int m = 0; m < inf->n_models; m++)
+        models[m] = (coop_abc_model){inf->model[m].n_free, inf->model[m].free_prior,
+                                     inf->model[m].prior_prob};
+    coop_abc_spec spec = {inf->n_models, models, inf->population, inf->quantile,
+                          inf->min_tolerance, inf->max_generations, inf->max_simulations,
+                          inf->model_stay, inf->seed, threads};
+    return spec;
+}
+
 /* Runs the sampler with the files of w open, from generation start->generation
  * on (NULL: from the beginning; taken), `used` simulations so far; writes the
  * summary into dir. */
@@ -395,12 +410,7 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
 {
     int threads = coop_experiment_threads(opts->threads);
     coop_abc_model models[COOP_ABC_MAX_MODELS];
-    for (int m = 0; m < inf->n_models; m++)
-        models[m] = (coop_abc_model){inf->model[m].n_free, inf->model[m].free_prior,
-                                     inf->model[m].prior_prob};
-    coop_abc_spec spec = {inf->n_models, models, inf->population, inf->quantile,
-                          inf->min_tolerance, inf->max_generations, inf->max_simulations,
-                          inf->model_stay, inf->seed, threads};
+    coop_abc_spec spec = make_spec(inf, threads, models);
     sim_ctx sc;
     int st = ctx_init(&sc, inf, cfg, threads, err);
     sc.stop = opts->stop;
@@ -482,4 +492,49 @@ int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_r
     if (!st && bad)
         st = COOP_FAIL(err, COOP_EIO, "cannot write the inference files in %s", dir);
     return st;
+}
+
+/* ---- the work of a worker rank (build/coopsim-mpi) ---- */
+
+typedef struct infer_work {
+    coop_infer inf;
+    coop_abc_model models[COOP_ABC_MAX_MODELS];
+    coop_abc_spec spec;
+    sim_ctx sc;
+    int have_sc;
+    coop_abc_worker worker;
+    coop_farm farm;
+} infer_work;
+
+int coop_infer_work(const coop_config *cfg, int threads, const volatile sig_atomic_t *stop,
+                    coop_work *work, coop_err *err)
+{
+    memset(work, 0, sizeof *work);
+    infer_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return COOP_FAIL(err, COOP_ENOMEM, "infer: out of memory");
+    int nt = coop_experiment_threads(threads);
+    int st = coop_infer_load(cfg, &w->inf, err);
+    if (!st) {
+        w->spec = make_spec(&w->inf, nt, w->models);
+        w->have_sc = 1;
+        st = ctx_init(&w->sc, &w->inf, cfg, nt, err);
+        w->sc.stop = stop;
+    }
+    w->worker = (coop_abc_worker){&w->spec, infer_sim, &w->sc};
+    w->farm = coop_abc_farm(&w->worker);
+    work->ctx = w;
+    work->farm = &w->farm;
+    if (st)
+        coop_infer_work_free(work);
+    return st;
+}
+
+void coop_infer_work_free(coop_work *work)
+{
+    infer_work *w = work->ctx;
+    if (w && w->have_sc)
+        ctx_free(&w->sc);
+    free(w);
+    memset(work, 0, sizeof *work);
 }

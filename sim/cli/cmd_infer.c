@@ -54,11 +54,6 @@ static int resume_state(const coop_config *cfg, const coop_run_opts *opts,
     if (opts->force && opts->resume)
         return COOP_FAIL(err, COOP_ECONFIG, "--force and --resume exclude each other (--force "
                          "starts the inference afresh)");
-    if (coop_experiment_ranks() > 1)
-        return COOP_FAIL(err, COOP_ECONFIG, "coopsim infer runs on one process: each particle's "
-                         "proposals depend on the previous generation, which the worker ranks "
-                         "of coopsim-mpi do not hold (docs/INFERENCE.md): use build/coopsim "
-                         "(threads)");
     return opts->resume ? coop_output_resume_state(opts->dir, cfg, "infer", state, err)
                         : COOP_OK;
 }

@@ -14,16 +14,18 @@
 #include "coop_drive.h"
 #include "coop_error.h"
 #include "coop_experiment.h"
+#include "coop_infer.h"
 #include "coop_output.h"
 #include "coop_sweep.h"
 
 static int root_main(int argc, char **argv);
 
 /* A worker rank of build/coopsim-mpi (coop_experiment.h): loads the same
- * configuration as rank 0, describes the command's work (run, sweep, hypothesis
- * and sensitivity are distributed; the other commands run on rank 0 alone) and serves
+ * configuration as rank 0, describes the command's work (run, sweep, hypothesis,
+ * sensitivity and infer are distributed; the other commands run on rank 0 alone) and serves
  * it through coop_experiment_worker, the workers' one entry point; rank 0 sends
- * the blocks of work items and writes everything, this rank prints nothing.
+ * the blocks of work items (infer: of a generation's particles) and writes
+ * everything, this rank prints nothing.
  * Returns the status for coop_experiment_finish (which reports a failure to rank
  * 0). */
 static int worker_main(int argc, char **argv, coop_err *err)
@@ -36,7 +38,7 @@ static int worker_main(int argc, char **argv, coop_err *err)
     int status = coop_cli_parse(argc, argv, &cli, err);
     int distributed = !status && (cli.cmd == COOP_CMD_RUN || cli.cmd == COOP_CMD_SWEEP ||
                                   cli.cmd == COOP_CMD_HYPOTHESIS ||
-                                  cli.cmd == COOP_CMD_SENSITIVITY);
+                                  cli.cmd == COOP_CMD_SENSITIVITY || cli.cmd == COOP_CMD_INFER);
     if (distributed)
         status = coop_command_load(&cli, &cfg, err); /* rank 0 refuses the same */
     if (distributed && !status) {
@@ -47,6 +49,8 @@ static int worker_main(int argc, char **argv, coop_err *err)
             status = coop_hypothesis_work(&cfg, &work, err);
         else if (cli.cmd == COOP_CMD_SENSITIVITY)
             status = coop_sens_work(&cfg, &work, err);
+        else if (cli.cmd == COOP_CMD_INFER)
+            status = coop_infer_work(&cfg, cli.threads, coop_command_stop_signal(), &work, err);
         else if (!(sw = coop_sweep_alloc(&cfg, err)))
             status = err->code ? err->code : COOP_ENOMEM;
         else
@@ -55,12 +59,14 @@ static int worker_main(int argc, char **argv, coop_err *err)
         work.prepare = coop_output_prepare; /* the prepare stage of rank 0's output sink */
     }
     if (!status)
-        status = coop_experiment_worker(distributed && work.make ? &work : NULL, cli.threads,
-                                        err);
+        status = coop_experiment_worker(distributed && (work.make || work.farm) ? &work : NULL,
+                                        cli.threads, err);
     if (distributed && cli.cmd == COOP_CMD_HYPOTHESIS)
         coop_hypothesis_work_free(&work);
     if (distributed && cli.cmd == COOP_CMD_SENSITIVITY)
         coop_sens_work_free(&work);
+    if (distributed && cli.cmd == COOP_CMD_INFER)
+        coop_infer_work_free(&work);
     coop_sweep_free(sw);
     coop_config_destroy(&cfg);
     coop_cli_destroy(&cli);

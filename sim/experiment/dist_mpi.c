@@ -2,8 +2,10 @@
  * build/coopsim-mpi only (the Makefile compiles it with mpicc; build/coopsim links
  * sim/experiment/dist_serial.c instead).  It owns everything MPI: starting and ending MPI,
  * rank 0's side of a plan (handing out blocks of items to the worker ranks and
- * feeding the records they send back into the engine's reorder buffer) and the
- * worker ranks' one entry point, coop_experiment_worker.
+ * feeding the records they send back into the engine's reorder buffer), rank 0's
+ * side of a task farm (coop_experiment_farm, sim/experiment/farm.c: blocks of tasks
+ * handed out, their results put in place; its messages are described before
+ * coop_dist_farm_start) and the worker ranks' one entry point, coop_experiment_worker.
  *
  * On rank 0 the engine's parallel region has one more thread, thread 0, which
  * talks to the other ranks (MPI_THREAD_FUNNELED: only the main thread calls MPI).
@@ -13,11 +15,13 @@
  * block), so rank 0 still holds a bounded number of records.
  *
  * A worker rank runs no command: main hands it the work the command would run
- * (coop_work: the shape of rank 0's plans and how a point's worlds are built, the
- * same on every rank as every rank reads the same configuration) and it serves
- * whatever plans rank 0 starts until rank 0 ends the program.
+ * (coop_work: the shape of rank 0's plans and how a point's worlds are built, or
+ * the task farm rank 0 runs, the same on every rank as every rank reads the same
+ * configuration) and it serves whatever plans and farms rank 0 starts until rank 0
+ * ends the program.
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
+ * (a task farm adds FARM and FARM_RESULT: see coop_dist_farm_start)
  *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
  *                               chunk) about to run, and whether rank 0's sink splits
@@ -64,10 +68,14 @@
 
 enum {
     TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
-    TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE
+    TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
+    TAG_FARM, TAG_FARM_RESULT
 };
 enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2 };
-enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16 };
+enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
+       FARM_BLOCK_MAX = 4096 };
+#define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
+#define FARM_NAP_MAX 2000000L /* ns: ... and at most */
 
 /* How long rank 0 waits for the workers once a run has failed: briefly after a
  * signal (mpirun follows its SIGTERM with SIGKILL after a second, and a rank that
@@ -87,6 +95,7 @@ static const volatile sig_atomic_t *stop_flag;
  * bytes received, and the CPU time spent on them serially (receiving, and every
  * sink call). */
 static long long st_items, st_received, st_bytes, st_messages;
+static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
 static double st_recv_s, st_sink_s;
 
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
@@ -171,10 +180,15 @@ int coop_experiment_ranks(void)
     return mpi_size;
 }
 
+static void nap_for(long ns)
+{
+    struct timespec ts = {0, ns};
+    nanosleep(&ts, NULL);
+}
+
 static void nap_long(void)
 {
-    struct timespec ts = {0, 200000};
-    nanosleep(&ts, NULL);
+    nap_for(200000);
 }
 
 /* The record's arrays: counts of doubles (na, nt, np), ints (nm) and snapshot
@@ -552,6 +566,28 @@ static void hand_out(coop_engine *e)
     }
 }
 
+/* Root, after a failure: whether the workers still busy have had their time to
+ * answer (failed_at: when the wait began, set on the first call); if so they are
+ * abandoned (never sent to again; the job ends with MPI_Abort). */
+static int grace_over(struct timespec *failed_at, wstate *w)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!failed_at->tv_sec && !failed_at->tv_nsec)
+        *failed_at = now;
+    double waited = (double)(now.tv_sec - failed_at->tv_sec) +
+                    1e-9 * (double)(now.tv_nsec - failed_at->tv_nsec);
+    if (waited <= (stopping() ? GRACE_SIGNAL : GRACE_FAILURE))
+        return 0;
+    for (int r = 1; r < mpi_size; r++)
+        if (w[r].in && !w[r].done) {
+            w[r].in = 0;
+            worker_out[r] = 2;
+            abandoned = 1;
+        }
+    return 1;
+}
+
 /* Root, thread 0 of the parallel region: serves the workers until every item is
  * delivered (or the run failed) and every worker has been told the plan is done. */
 void coop_dist_loop(coop_engine *e)
@@ -584,26 +620,248 @@ void coop_dist_loop(coop_engine *e)
                 all_done = 0;
         if (finished && all_done)
             break;
-        if (finished && e->status) { /* failed: wait a little for the workers */
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            if (!failed_at.tv_sec && !failed_at.tv_nsec)
-                failed_at = now;
-            double waited = (double)(now.tv_sec - failed_at.tv_sec) +
-                            1e-9 * (double)(now.tv_nsec - failed_at.tv_nsec);
-            if (waited > (stopping() ? GRACE_SIGNAL : GRACE_FAILURE)) {
-                for (int r = 1; r < mpi_size; r++)
-                    if (rm->w[r].in && !rm->w[r].done) {
-                        rm->w[r].in = 0;
-                        worker_out[r] = 2; /* never sent to again */
-                        abandoned = 1;
-                    }
-                break;
-            }
-        }
+        if (finished && e->status && grace_over(&failed_at, rm->w))
+            break;
         if (!any && !rm->n_pend) /* a transfer in flight progresses only while we poll */
             nap_long();
     }
+}
+
+/* ---- task farms (coop_experiment_farm) ----
+ *
+ * A farm's messages, beside a plan's (rank 0 runs one plan or one farm at a time,
+ * and each ends only when every worker taking part is idle):
+ *   root -> worker  FARM         long long[2]: tasks, result size; then the payload
+ *                   BLOCK        long long[2]: run tasks [a, b)
+ *                   CHUNK_DONE   no more blocks in this farm
+ *   worker -> root  REQUEST      long long: the worker's threads; it wants a block
+ *                   FARM_RESULT  long long[2]: a, b; then the results of [a, b) in order
+ *                   FAIL, LEAVE, IDLE as for plans
+ * As in a plan, a worker asks twice when a farm starts and once more after each
+ * block, so it holds its next block while it runs the current one (no round trip
+ * between blocks); every request is answered (BLOCK, or CHUNK_DONE when no task
+ * is left) and a worker sends IDLE once it has all its answers.  Block sizes are
+ * guided (Polychronopoulos & Kuck 1987): the tasks left over twice the ranks, at
+ * least FARM_PER_THREAD per worker thread and at most FARM_BLOCK_MAX (a block's
+ * results are one message, about 1 kB per particle of infer), so short tasks
+ * travel in few messages while rank 0's own threads take one task at a time, and
+ * the tail stays short.
+ * While nothing comes rank 0 naps twice as long each time, from 0.2 ms to 2 ms
+ * (FARM_NAP_MIN, FARM_NAP_MAX): a worker's next block is already in its hands.
+ * After a failure or the stop flag every request is answered CHUNK_DONE and rank
+ * 0 waits for the busy workers as after a failed plan; a worker without the
+ * farm's work (coop_work.farm) or after a failure answers FARM with LEAVE. */
+
+struct coop_farm_remote {
+    wstate *w;                   /* [mpi_size], index 0 unused */
+    long long (*blk)[4];         /* [mpi_size]: the blocks each worker holds, oldest first
+                                  * ([0], [1]: the first; [2], [3]: the next; a = b: none) */
+    unsigned char *buf;
+    size_t cap;
+    unsigned char *msg;          /* the FARM message, being sent (MPI_Isend) */
+    MPI_Request *req;            /* [mpi_size]: its sends (MPI_REQUEST_NULL: none) */
+};
+
+static void farm_remote_free(coop_farm_remote *rm)
+{
+    if (!rm)
+        return;
+    free(rm->w);
+    free(rm->blk);
+    free(rm->buf);
+    free(rm->msg);
+    free(rm->req);
+    free(rm);
+}
+
+int coop_dist_farm_start(coop_farm_run *fr)
+{
+    fr->rm = NULL;
+    if (!mpi_on || mpi_size < 2 || mpi_rank != 0)
+        return COOP_OK;
+    int n_in = 0;
+    for (int r = 1; r < mpi_size; r++)
+        n_in += !worker_out[r];
+    if (!n_in)
+        return COOP_OK;
+    size_t head = FARM_WORDS * sizeof(long long), bytes = head + fr->n_payload;
+    coop_farm_remote *rm = calloc(1, sizeof *rm);
+    if (!rm || bytes > (size_t)INT_MAX || !(rm->msg = malloc(bytes)) ||
+        !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w)) ||
+        !(rm->blk = calloc((size_t)mpi_size, sizeof *rm->blk)) ||
+        !(rm->req = malloc((size_t)mpi_size * sizeof *rm->req))) {
+        farm_remote_free(rm);
+        return COOP_FAIL(&fr->err, COOP_ENOMEM, "out of memory for a task farm's payload of "
+                         "%zu bytes", fr->n_payload);
+    }
+    long long hdr[FARM_WORDS] = {fr->n_tasks, (long long)fr->farm->result_size};
+    memcpy(rm->msg, hdr, head);
+    if (fr->n_payload)
+        memcpy(rm->msg + head, fr->payload, fr->n_payload);
+    /* Not MPI_Send: a payload larger than the eager limit waits for its receiver,
+     * and rank 0 must keep polling the stop flag should a worker have died. */
+    for (int r = 0; r < mpi_size; r++) {
+        rm->req[r] = MPI_REQUEST_NULL;
+        if (r > 0 && !worker_out[r]) {
+            rm->w[r].in = 1;
+            MPI_Isend(rm->msg, (int)bytes, MPI_BYTE, r, TAG_FARM, MPI_COMM_WORLD, &rm->req[r]);
+        }
+    }
+    fr->rm = rm;
+    st_tasks += fr->n_tasks;
+    return COOP_OK;
+}
+
+/* Root: a worker's FARM_RESULT (in rm->buf, count bytes) put in place.  Called with
+ * the lock held. */
+static void farm_result(coop_farm_run *fr, int src, int count)
+{
+    coop_farm_remote *rm = fr->rm;
+    long long ab[2] = {-1, -1}, *held = rm->blk[src];
+    size_t size = fr->farm->result_size;
+    coop_err err = {0};
+    if (count >= (int)sizeof ab)
+        memcpy(ab, rm->buf, sizeof ab);
+    if (ab[0] != held[0] || ab[1] != held[1] || held[0] == held[1] || ab[0] < 0 ||
+        ab[1] > fr->n_tasks ||
+        (size_t)count != sizeof ab + (size_t)(ab[1] - ab[0]) * size) {
+        COOP_FAIL(&err, COOP_EIO, "rank %d sent the results of tasks [%lld, %lld) in %d bytes, "
+                  "which it was not given (do all ranks run the same program?)", src, ab[0],
+                  ab[1], count);
+        coop_farm_fail(fr, err.code, &err);
+        return;
+    }
+    memcpy(fr->results + (size_t)ab[0] * size, rm->buf + sizeof ab,
+           (size_t)(ab[1] - ab[0]) * size);
+    fr->done += ab[1] - ab[0];
+    held[0] = held[2]; /* the next block, if any, is now the oldest */
+    held[1] = held[3];
+    held[2] = held[3] = 0;
+    st_task_remote += ab[1] - ab[0];
+    st_task_blocks++;
+}
+
+/* Root, thread 0: one message from a worker during a farm. */
+static void farm_message(coop_farm_run *fr, const MPI_Status *st)
+{
+    coop_farm_remote *rm = fr->rm;
+    int src = st->MPI_SOURCE, count = 0;
+    recv_probed(st, &rm->buf, &rm->cap, &count);
+    wstate *w = &rm->w[src];
+    coop_err err = {0};
+    omp_set_lock(&fr->lock);
+    switch (st->MPI_TAG) {
+    case TAG_REQUEST:
+        if (count >= (int)sizeof(long long))
+            memcpy(&w->threads, rm->buf, sizeof w->threads);
+        w->pending++;
+        break;
+    case TAG_IDLE:
+        w->done = 1;
+        break;
+    case TAG_FARM_RESULT:
+        farm_result(fr, src, count);
+        break;
+    case TAG_FAIL: {
+        int code = COOP_EIO;
+        if (count >= (int)sizeof code)
+            memcpy(&code, rm->buf, sizeof code);
+        int len = count - (int)sizeof code;
+        COOP_FAIL(&err, code ? code : COOP_EIO, "rank %d: %.*s", src, len > 0 ? len : 0,
+                  (const char *)rm->buf + sizeof code);
+        coop_farm_fail(fr, err.code, &err);
+    }
+        /* fall through */
+    case TAG_LEAVE:
+        if (rm->blk[src][0] != rm->blk[src][1] && !fr->status) { /* its blocks are lost */
+            COOP_FAIL(&err, COOP_EIO, "rank %d left with tasks [%lld, %lld)", src,
+                      rm->blk[src][0], rm->blk[src][1]);
+            coop_farm_fail(fr, err.code, &err);
+        }
+        w->in = 0;
+        w->done = 1;
+        w->pending = 0;
+        worker_out[src] = 1;
+        break;
+    default: /* nothing else is sent to rank 0 */
+        break;
+    }
+    omp_unset_lock(&fr->lock);
+}
+
+/* Root: answers the workers' requests: a block of tasks, or CHUNK_DONE when none
+ * is left.  Called with the lock held. */
+static void farm_hand_out(coop_farm_run *fr)
+{
+    coop_farm_remote *rm = fr->rm;
+    for (int r = 1; r < mpi_size; r++) {
+        wstate *w = &rm->w[r];
+        if (!w->in || w->pending <= 0)
+            continue;
+        w->pending--;
+        long long left = fr->n_tasks - fr->next;
+        if (fr->status || left <= 0) {
+            long long none = 0;
+            send_ll(r, TAG_CHUNK_DONE, &none, 1);
+            continue;
+        }
+        long long size = left / (2LL * mpi_size), least = w->threads * FARM_PER_THREAD;
+        size = size < least ? least : size > FARM_BLOCK_MAX ? FARM_BLOCK_MAX : size;
+        size = size > left ? left : size;
+        long long blk[2] = {fr->next, fr->next + size}, *held = rm->blk[r];
+        fr->next += size;
+        int k = held[0] == held[1] ? 0 : 2; /* a worker asks for two blocks at most */
+        held[k] = blk[0];
+        held[k + 1] = blk[1];
+        send_ll(r, TAG_BLOCK, blk, 2);
+    }
+}
+
+void coop_dist_farm_loop(coop_farm_run *fr)
+{
+    coop_farm_remote *rm = fr->rm;
+    struct timespec failed_at = {0, 0};
+    long nap = FARM_NAP_MIN;
+    for (;;) {
+        int flag = 0, any = 0;
+        MPI_Status st;
+        while (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) ==
+                   MPI_SUCCESS && flag) {
+            double t0 = cpu_s();
+            farm_message(fr, &st);
+            st_recv_s += cpu_s() - t0;
+            any = 1;
+        }
+        omp_set_lock(&fr->lock);
+        if (stopping()) {
+            coop_err stop = {0};
+            COOP_FAIL(&stop, COOP_EINTR, "interrupted");
+            coop_farm_fail(fr, COOP_EINTR, &stop);
+        }
+        farm_hand_out(fr);
+        int finished = fr->status || fr->done >= fr->n_tasks;
+        omp_unset_lock(&fr->lock);
+        int all_done = 1;
+        for (int r = 1; r < mpi_size; r++)
+            if (rm->w[r].in && !rm->w[r].done)
+                all_done = 0;
+        int sent = 0;
+        MPI_Testall(mpi_size, rm->req, &sent, MPI_STATUSES_IGNORE);
+        if (finished && all_done && sent) /* an idle worker has had the payload */
+            break;
+        if (finished && fr->status && grace_over(&failed_at, rm->w)) {
+            if (!sent) /* a send to an abandoned worker: the job ends with MPI_Abort */
+                rm->msg = NULL;
+            break;
+        }
+        /* Workers hold a block in advance, so answers may wait: nap longer while
+         * nothing comes, and leave the cores to the threads that run tasks. */
+        nap = any ? FARM_NAP_MIN : nap * 2 > FARM_NAP_MAX ? FARM_NAP_MAX : nap * 2;
+        if (!any)
+            nap_for(nap);
+    }
+    farm_remote_free(rm);
+    fr->rm = NULL;
 }
 
 static void send_fail(int status, const coop_err *err)
@@ -827,6 +1085,68 @@ static int serve_chunk(const coop_work *work, const long long hdr[START_WORDS], 
     return status;
 }
 
+/* Worker: one farm that rank 0 started (its FARM message in msg, count bytes):
+ * begin on the payload, then blocks of tasks, one at a time, until rank 0 has
+ * none left. */
+static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count, int threads,
+                      coop_err *err)
+{
+    long long hdr[FARM_WORDS];
+    size_t head = sizeof hdr;
+    if (count < (int)head)
+        return COOP_FAIL(err, COOP_EIO, "a damaged task farm message of %d bytes", count);
+    memcpy(hdr, msg, head);
+    if (hdr[1] != (long long)farm->result_size)
+        return COOP_FAIL(err, COOP_ECONFIG, "rank 0's tasks have results of %lld bytes, this "
+                         "rank's %zu (do all ranks run the same program?)", hdr[1],
+                         farm->result_size);
+    void *state = farm->begin(farm->ctx, msg + head, (size_t)count - head, err);
+    if (!state)
+        return err->code ? err->code : COOP_ENOMEM;
+    unsigned char *buf = NULL, *out = NULL;
+    size_t cap = 0, out_cap = 0;
+    long long nt = coop_experiment_threads(threads), none = 0;
+    int status = COOP_OK, got = 0, asked = 2;
+    send_ll(0, TAG_REQUEST, &nt, 1);
+    send_ll(0, TAG_REQUEST, &nt, 1);
+    while (asked > 0) {
+        int tag = recv_root(&buf, &cap, &got);
+        if (tag == TAG_BYE) {
+            status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
+            break;
+        }
+        if (tag == TAG_CHUNK_DONE || tag == TAG_BLOCK)
+            asked--;
+        if (tag != TAG_BLOCK || got < 2 * (int)sizeof(long long))
+            continue;
+        long long ab[2];
+        memcpy(ab, buf, sizeof ab);
+        size_t bytes = sizeof ab + (size_t)(ab[1] - ab[0]) * farm->result_size;
+        if (bytes > out_cap) {
+            unsigned char *o = bytes <= (size_t)INT_MAX ? realloc(out, bytes) : NULL;
+            if (!o) {
+                status = COOP_FAIL(err, COOP_ENOMEM, "out of memory for the results of %lld "
+                                   "tasks", ab[1] - ab[0]);
+                break;
+            }
+            out = o;
+            out_cap = bytes;
+        }
+        memcpy(out, ab, sizeof ab);
+        if ((status = coop_farm_block(farm, state, ab[0], ab[1], threads, out + sizeof ab, err)))
+            break;
+        MPI_Send(out, (int)bytes, MPI_BYTE, 0, TAG_FARM_RESULT, MPI_COMM_WORLD);
+        send_ll(0, TAG_REQUEST, &nt, 1);
+        asked++;
+    }
+    if (!status)
+        send_ll(0, TAG_IDLE, &none, 1);
+    farm->end(state);
+    free(out);
+    free(buf);
+    return status;
+}
+
 /* The worker ranks' entry point: serves each plan rank 0 starts until rank 0 ends
  * the program (BYE).  After a failure, or without work, it takes no part in the
  * plans that follow (LEAVE). */
@@ -836,22 +1156,27 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
         return COOP_OK;
     unsigned char *buf = NULL;
     size_t cap = 0;
-    int serving = work && work->make, status = COOP_OK, count = 0;
+    int plans = work && work->make, farms = work && work->farm, status = COOP_OK, count = 0;
     wprep *wp = calloc(1, sizeof *wp);
     if (!wp)
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     while (!bye_received) {
         int tag = recv_root(&buf, &cap, &count);
-        if (tag != TAG_START || count < START_WORDS * (int)sizeof(long long))
+        if (tag != TAG_FARM && (tag != TAG_START || count < START_WORDS * (int)sizeof(long long)))
             continue;
-        if (!serving || status) { /* rank 0 counts this rank out */
+        if (status || !(tag == TAG_FARM ? farms : plans)) { /* rank 0 counts this rank out */
             long long none = 0;
             send_ll(0, TAG_LEAVE, &none, 1);
             continue;
         }
-        long long hdr[START_WORDS];
-        memcpy(hdr, buf, sizeof hdr);
-        if ((status = serve_chunk(work, hdr, wp, threads, err)) && !bye_received)
+        if (tag == TAG_FARM) {
+            status = serve_farm(work->farm, buf, count, threads, err);
+        } else {
+            long long hdr[START_WORDS];
+            memcpy(hdr, buf, sizeof hdr);
+            status = serve_chunk(work, hdr, wp, threads, err);
+        }
+        if (status && !bye_received)
             send_fail(status, err);
     }
     if (wp) {
@@ -882,17 +1207,23 @@ int coop_experiment_finish(int status, const coop_err *err)
                     st_received ? (double)st_bytes / (double)st_received : 0.0,
                     1e6 * st_sink_s / (double)st_items,
                     1e6 * st_recv_s / (double)st_items);
+        if (stats && *stats && st_tasks > 0)
+            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
+                    "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
+                    st_task_blocks);
     } else {
         if (!bye_received && status && !fail_sent)
             send_fail(status, err);
         unsigned char *buf = NULL;
         size_t cap = 0;
         int count = 0;
-        while (!bye_received)
-            if (recv_root(&buf, &cap, &count) == TAG_START) {
+        while (!bye_received) {
+            int tag = recv_root(&buf, &cap, &count);
+            if (tag == TAG_START || tag == TAG_FARM) {
                 long long none = 0;
                 send_ll(0, TAG_LEAVE, &none, 1);
             }
+        }
         free(buf);
         status = bye_status;
     }

@@ -65,3 +65,14 @@ void coop_dist_delivered(double t0, long long n)
     (void)t0;
     (void)n;
 }
+
+int coop_dist_farm_start(coop_farm_run *fr)
+{
+    fr->rm = NULL;
+    return COOP_OK;
+}
+
+void coop_dist_farm_loop(coop_farm_run *fr)
+{
+    (void)fr; /* never called: there is no worker to serve */
+}
