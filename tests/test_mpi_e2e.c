@@ -10,7 +10,6 @@
  * message and exit status.  coopsim infer (a task farm per generation) is compared
  * the same way, and interrupted and resumed under MPI. */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <time.h>
@@ -56,37 +55,6 @@ static e2e_result *mpi_run(int np, const char *fmt, ...)
     return e2e_capture(cmd);
 }
 
-/* Every .csv of a is in b with the same bytes, and b has no other .csv. */
-static int same_data(const char *a, const char *b)
-{
-    int n_a = 0, n_b = 0, same = 1;
-    DIR *d = opendir(a);
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len < 4 || strcmp(de->d_name + len - 4, ".csv") != 0)
-            continue;
-        char pa[512], pb[512];
-        snprintf(pa, sizeof pa, "%s/%s", a, de->d_name);
-        snprintf(pb, sizeof pb, "%s/%s", b, de->d_name);
-        if (!e2e_same_file(pa, pb)) {
-            fprintf(stderr, "differs: %s %s\n", pa, pb);
-            same = 0;
-        }
-        n_a++;
-    }
-    if (d)
-        closedir(d);
-    d = opendir(b);
-    while (d && (de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        n_b += len >= 4 && strcmp(de->d_name + len - 4, ".csv") == 0;
-    }
-    if (d)
-        closedir(d);
-    return same && n_a > 0 && n_a == n_b;
-}
-
 /* The single-process reference, then 2 and 3 ranks with 1 and 2 threads. */
 static void compare(const char *cmd, const char *extra)
 {
@@ -101,7 +69,7 @@ static void compare(const char *cmd, const char *extra)
         snprintf(d, sizeof d, "%s/np%d", tmp, np);
         r = mpi_run(np, "%s %s --threads %d -o %s", cmd, extra, np - 1, d);
         cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, np, r->err);
-        cr_assert(same_data(ref, d), "%s: %d ranks differ from one process", cmd, np);
+        cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks differ from one process", cmd, np);
         char *first = strstr(r->err, "written to");
         cr_assert(first && !strstr(first + 1, "written to"), "only rank 0 prints: %s", r->err);
         if (!strstr(cmd, "hyp_sweep"))  /* the sweep's table names the directory */
@@ -122,7 +90,7 @@ static void compare_ranks(const char *cmd, const char *extra, int n, const int (
         snprintf(d, sizeof d, "%s/np%dt%d", tmp, rt[k][0], rt[k][1]);
         r = mpi_run(rt[k][0], "%s %s --threads %d --quiet -o %s", cmd, extra, rt[k][1], d);
         cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, rt[k][0], r->err);
-        cr_assert(same_data(ref, d), "%s: %d ranks x %d threads differ from one process", cmd,
+        cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks x %d threads differ from one process", cmd,
                   rt[k][0], rt[k][1]);
     }
     e2e_rmrf(tmp);
@@ -282,7 +250,7 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int kill_work
     cr_assert(e2e_file_has(m, "  status = \"interrupted\";\n"));
     e2e_result *r = mpi_run(2, "sweep %s --resume --threads 2 --quiet", m);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_assert(same_data(ref, dir), "resumed files differ");
+    cr_assert(e2e_same_csvs(ref, dir), "resumed files differ");
     char pf[300];
     snprintf(pf, sizeof pf, "%s/progress.csv", dir);
     cr_assert(!e2e_exists(pf));
@@ -369,7 +337,7 @@ Test(mpi_e2e, infer_is_byte_identical, .timeout = 90)
             snprintf(d, sizeof d, "%s/m%dnp%dt%d", tmp, models, rt[k][0], rt[k][1]);
             r = mpi_run(rt[k][0], "infer %s --threads %d --quiet -o %s", cfg, rt[k][1], d);
             cr_assert_eq(r->status, 0, "infer -np %d: %s", rt[k][0], r->err);
-            cr_assert(same_data(ref, d), "infer, %d models: %d ranks x %d threads differ from "
+            cr_assert(e2e_same_csvs(ref, d), "infer, %d models: %d ranks x %d threads differ from "
                       "one process", models, rt[k][0], rt[k][1]);
             cr_assert_gt(worker_tasks(r->err), 0, "the workers ran no particle: %s", r->err);
         }
@@ -421,7 +389,7 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     r = mpi_run(2, "infer %s/manifest.cfg --resume --threads 2", dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_assert(strstr(r->err, "coopsim: resuming after generation "), "%s", r->err);
-    cr_assert(same_data(ref, dir), "resumed files differ");
+    cr_assert(e2e_same_csvs(ref, dir), "resumed files differ");
 
     snprintf(path, sizeof path, "%s/bad.cfg", tmp);
     coin_cfg(path, "-e 's/max_simulations = 1000000;/max_simulations = 10;/'");
