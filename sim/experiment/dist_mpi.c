@@ -276,15 +276,20 @@ static void send_to_workers(int tag, const void *v, int bytes)
             MPI_Send(v, bytes, MPI_BYTE, r, tag, MPI_COMM_WORLD);
 }
 
+/* Root: how many workers still take part (0 on a worker rank or in one process). */
+static int workers_in(void)
+{
+    int n = 0;
+    for (int r = 1; mpi_on && mpi_rank == 0 && r < mpi_size; r++)
+        n += !worker_out[r];
+    return n;
+}
+
 /* Root: tells the workers still taking part that plan e->plan starts. */
 int coop_dist_start(coop_engine *e)
 {
     e->rm = NULL;
-    if (!mpi_on || mpi_size < 2 || mpi_rank != 0)
-        return COOP_OK;
-    int n_in = 0;
-    for (int r = 1; r < mpi_size; r++)
-        n_in += !worker_out[r];
+    int n_in = workers_in();
     if (!n_in)
         return COOP_OK;
     coop_remote *rm = calloc(1, sizeof *rm);
@@ -446,6 +451,30 @@ static int poll_prepared(coop_engine *e)
     return any;
 }
 
+/* Root: a worker's REQUEST (it wants a block; the message holds its threads) or
+ * IDLE (every answer received, its last block sent), as plans and farms read them. */
+static void worker_says(wstate *w, int tag, const unsigned char *buf, int count)
+{
+    if (tag == TAG_IDLE) {
+        w->done = 1;
+        return;
+    }
+    if (count >= (int)sizeof(long long))
+        memcpy(&w->threads, buf, sizeof w->threads);
+    w->pending++;
+}
+
+/* Root: worker src's FAIL message (int status, then the error text) into err. */
+static void worker_failed(int src, const unsigned char *buf, int count, coop_err *err)
+{
+    int code = COOP_EIO;
+    if (count >= (int)sizeof code)
+        memcpy(&code, buf, sizeof code);
+    int len = count - (int)sizeof code;
+    COOP_FAIL(err, code ? code : COOP_EIO, "rank %d: %.*s", src, len > 0 ? len : 0,
+              (const char *)buf + sizeof code);
+}
+
 /* Root, thread 0: one message from a worker. */
 static void on_message(coop_engine *e, const MPI_Status *st)
 {
@@ -460,12 +489,8 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     coop_err err = {0};
     switch (st->MPI_TAG) {
     case TAG_REQUEST:
-        if (count >= (int)sizeof(long long))
-            memcpy(&w->threads, rm->buf, sizeof w->threads);
-        w->pending++;
-        break;
     case TAG_IDLE:
-        w->done = 1;
+        worker_says(w, st->MPI_TAG, rm->buf, count);
         break;
     case TAG_RESULT: {
         double t0 = cpu_s();
@@ -517,12 +542,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         break;
     }
     case TAG_FAIL: {
-        int code = COOP_EIO;
-        if (count >= (int)sizeof code)
-            memcpy(&code, rm->buf, sizeof code);
-        int len = count - (int)sizeof code;
-        COOP_FAIL(&err, code ? code : COOP_EIO, "rank %d: %.*s", src, len > 0 ? len : 0,
-                  (const char *)rm->buf + sizeof code);
+        worker_failed(src, rm->buf, count, &err);
         omp_set_lock(&e->lock);
         coop_engine_fail(e, err.code, &err);
         omp_unset_lock(&e->lock);
@@ -677,12 +697,7 @@ static void farm_remote_free(coop_farm_remote *rm)
 int coop_dist_farm_start(coop_farm_run *fr)
 {
     fr->rm = NULL;
-    if (!mpi_on || mpi_size < 2 || mpi_rank != 0)
-        return COOP_OK;
-    int n_in = 0;
-    for (int r = 1; r < mpi_size; r++)
-        n_in += !worker_out[r];
-    if (!n_in)
+    if (!workers_in())
         return COOP_OK;
     size_t head = FARM_WORDS * sizeof(long long), bytes = head + fr->n_payload;
     coop_farm_remote *rm = calloc(1, sizeof *rm);
@@ -752,23 +767,14 @@ static void farm_message(coop_farm_run *fr, const MPI_Status *st)
     omp_set_lock(&fr->lock);
     switch (st->MPI_TAG) {
     case TAG_REQUEST:
-        if (count >= (int)sizeof(long long))
-            memcpy(&w->threads, rm->buf, sizeof w->threads);
-        w->pending++;
-        break;
     case TAG_IDLE:
-        w->done = 1;
+        worker_says(w, st->MPI_TAG, rm->buf, count);
         break;
     case TAG_FARM_RESULT:
         farm_result(fr, src, count);
         break;
     case TAG_FAIL: {
-        int code = COOP_EIO;
-        if (count >= (int)sizeof code)
-            memcpy(&code, rm->buf, sizeof code);
-        int len = count - (int)sizeof code;
-        COOP_FAIL(&err, code ? code : COOP_EIO, "rank %d: %.*s", src, len > 0 ? len : 0,
-                  (const char *)rm->buf + sizeof code);
+        worker_failed(src, rm->buf, count, &err);
         coop_farm_fail(fr, err.code, &err);
     }
         /* fall through */
