@@ -13,6 +13,7 @@
 #define COOP_FMT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "coop_error.h"
@@ -79,5 +80,14 @@ int coop_csv_file_close(coop_csv_file *f, coop_err *err);
 
 /* Closes f, removes its file and releases it (NULL does nothing). */
 void coop_csv_file_discard(coop_csv_file *f);
+
+/* ---- checkpoints (a sweep's progress.csv, an inference's infer_progress.csv) ---- */
+
+/* FNV-1a, 32 bits, of the n bytes of s: the check value of a checkpoint line. */
+uint32_t coop_fnv1a(const char *s, size_t n);
+
+/* fsync of the directory at path (its entries: a file created or renamed there
+ * survives a power loss); 0, or -1 with errno set. */
+int coop_sync_dir(const char *path);
 
 #endif

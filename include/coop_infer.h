@@ -116,22 +116,45 @@ double coop_infer_target_value(const coop_infer_target *t, const coop_record *re
 /* The distance of a finished run of configuration cfg (header comment). */
 double coop_infer_distance(const coop_infer *inf, const coop_config *cfg, const coop_record *rec);
 
-/* The sampler of `coopsim infer` (sim/analysis/infer.c) run on inf, its files
- * written into the existing directory dir: posterior.csv, generations.csv,
- * models.csv, infer_summary.csv, and predictive.csv unless infer.predictive = 0
+/* The checkpoint of a running inference (docs/OUTPUT.md, "Interrupting sensitivity
+ * and infer"), kept in a directory of its own: posterior.csv.part,
+ * generations.csv.part and models.csv.part hold the header and the rows of the
+ * complete generations, as the final files have them, and infer_progress.csv
+ * one line per checkpoint, "generations_done,SIZE,SIZE,SIZE,CHECK": the number of
+ * complete generations, the three files' sizes in bytes after them and an FNV-1a
+ * check of the line before its last comma (coop_fnv1a).  After every generation
+ * the .part files are fsync'ed, then the line is appended and fsync'ed, so a
+ * recorded size is always durable data; resuming cuts the files back to the last
+ * valid line (a generation written in part, a torn line, is discarded). */
+typedef struct coop_infer_ckpt {
+    const char *dir;   /* the checkpoint's directory (existing) */
+    int resume;        /* 1: dir holds an interrupted inference's checkpoint, continued
+                        * in place; 0: the files are created there */
+    /* Fresh: called once the first generation is checkpointed in dir (to put dir
+     * in place: it sets dir to where the checkpoint is then); NULL none. */
+    int (*publish)(void *ctx, coop_err *err);
+    void *ctx;
+} coop_infer_ckpt;
+
+/* The sampler of `coopsim infer` (sim/analysis/infer.c) run on inf, keeping its
+ * checkpoint in ck->dir (every generation's rows are appended to the .part files
+ * there and checkpointed before the next generation starts) and writing the
+ * results into the existing directory dir: posterior.csv, generations.csv,
+ * models.csv (copies of the .part files once the inference is complete),
+ * infer_summary.csv, and predictive.csv unless infer.predictive = 0
  * (docs/OUTPUT.md); a line per generation on standard error unless opts->quiet,
  * the summary tables on opts->table (opts: threads, stop, quiet, table).  With
- * resume_dir (not NULL): continues the interrupted inference there after its last
- * complete generation (coop_infer_read_state), whose rows start the new files, so
- * that every file is the one of an uninterrupted run.  Returns a status with err
- * filled (COOP_EINTR when stopped: posterior.csv, generations.csv and models.csv
- * then hold the complete generations, the others may be partial). */
+ * ck->resume: continues the interrupted inference there after its last complete
+ * generation (coop_infer_read_state), so that every file is the one of an
+ * uninterrupted run.  Returns a status with err filled (COOP_EINTR when stopped:
+ * the checkpoint then holds every complete generation, the files of dir may be
+ * partial). */
 int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
-                     const char *dir, const char *resume_dir, coop_err *err);
+                     const char *dir, const coop_infer_ckpt *ck, coop_err *err);
 
 /* The last complete generation of the interrupted inference of inf in dir
- * (generations.csv.part, posterior.csv.part, written by coopsim infer when
- * stopped; sim/analysis/infer_resume.c) into *gen as the sampler had it, and the
+ * (generations.csv.part, posterior.csv.part, cut back to the checkpoint;
+ * sim/analysis/infer_resume.c) into *gen as the sampler had it, and the
  * simulations of all its generations into *used; *gen NULL when it finished none.
  * COOP_ECONFIG or COOP_EIO, naming the file and line, when they are not the files
  * of this inference. */
@@ -140,6 +163,37 @@ int coop_infer_read_state(const coop_infer *inf, const char *dir, coop_abc_gen *
 
 /* Appends the bytes of dir/NAME.part to `to`.  COOP_EIO on failure. */
 int coop_infer_copy_part(const char *dir, const char *name, FILE *to, coop_err *err);
+
+/* ---- the checkpoint's files (sim/analysis/infer_resume.c, for infer.c) ---- */
+
+#define COOP_INFER_PARTS 3 /* posterior.csv, generations.csv, models.csv */
+
+extern const char *const coop_infer_part_name[COOP_INFER_PARTS];
+
+typedef struct coop_infer_parts {
+    const char *dir;
+    FILE *f[COOP_INFER_PARTS]; /* DIR/NAME.part, appended */
+    FILE *progress;            /* DIR/infer_progress.csv, locked (fcntl) */
+    int generations;           /* complete generations in the last checkpoint */
+} coop_infer_parts;
+
+/* Creates the files of a fresh checkpoint in dir (empty .part files, the
+ * progress file with its header); the caller writes the headers and calls
+ * coop_infer_parts_checkpoint(p, 0). */
+int coop_infer_parts_create(coop_infer_parts *p, const char *dir, coop_err *err);
+
+/* Opens the checkpoint in dir for appending, cut back to its last valid line
+ * (p->generations); a directory of an older coopsim without infer_progress.csv
+ * keeps its .part files whole (p->generations -1: the caller checkpoints them).
+ * COOP_EINVAL when another process holds it, COOP_EIO when it is damaged. */
+int coop_infer_parts_resume(coop_infer_parts *p, const char *dir, coop_err *err);
+
+/* Makes the rows written so far durable and records them as `generations`
+ * complete generations.  COOP_EIO naming the file on failure. */
+int coop_infer_parts_checkpoint(coop_infer_parts *p, int generations, coop_err *err);
+
+/* Closes the files (they stay); 0, or -1 when a close failed. */
+int coop_infer_parts_close(coop_infer_parts *p);
 
 /* `coopsim hypothesis --posterior DIR` (sim/analysis/infer_hyp.c): the draws are
  * the particles of the last generation of DIR/posterior.csv of its first model

@@ -133,7 +133,7 @@ const char *coop_output_tmpdir(const coop_output *out);
  * sensitivity_design.csv, sensitivity_outputs.csv, sensitivity_variance.csv,
  * sensitivity_s2.csv, sensitivity_shares.csv, sensitivity_progress.csv,
  * posterior.csv, generations.csv, models.csv, infer_summary.csv, predictive.csv,
- * posterior_hypothesis.csv, and any of them followed by .part or .tmp.  Everything else (figures/ included) is the user's. */
+ * posterior_hypothesis.csv, infer_progress.csv, and any of them followed by .part or .tmp.  Everything else (figures/ included) is the user's. */
 int coop_output_is_ours(const char *name);
 
 /* Whether entry NAME of directory DIR is coopsim's (replaced) or the user's (kept). */
@@ -227,6 +227,14 @@ typedef enum coop_resume_state {
  * message naming the first differing line. */
 int coop_output_resume_state(const char *dir, const coop_config *cfg, const char *command,
                              coop_resume_state *state, coop_err *err);
+
+/* Writes where/manifest.cfg as the manifest of the results directory dir (cfg
+ * printed for dir, as coop_output_open does, then info's run group with its
+ * status) through manifest.cfg.tmp, synced and renamed, then syncs where: the
+ * manifest of a checkpoint a command keeps itself (coopsim infer).  COOP_EIO or
+ * COOP_ENOMEM. */
+int coop_output_write_manifest(const char *where, const char *dir, const coop_config *cfg,
+                               const coop_run_info *info, coop_err *err);
 
 /* The least time between two checkpoints of a sweep: 0.2 s unless set; 0 takes
  * one after every point (tests; a slow disk pays an fsync per file per point). */

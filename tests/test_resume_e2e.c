@@ -145,7 +145,7 @@ Test(resume_e2e, sensitivity_resume_refusals)
 static void coin_cfg(const char *dir, char *path, size_t size)
 {
     snprintf(path, size, "%s/coin.cfg", dir);
-    char cmd[512];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd, "sed 's/population = 1000;/population = 300;/' "
              "configs/infer/coin.cfg > %s", path);
     cr_assert_eq(system(cmd), 0);
@@ -197,5 +197,119 @@ Test(resume_e2e, infer_after_sigterm_and_from_its_manifest, .timeout = 120)
     r = e2e_run("infer %s --resume --seed 3 -o %s", cfg, dir);
     cr_assert_eq(r->status, 2);
     cr_assert(strstr(r->err, "cannot resume: the configuration differs"), "%s", r->err);
+    e2e_rmrf(tmp);
+}
+
+/* The data lines (generations) of DIR/generations.csv.part; -1 when it is missing. */
+static int generations_on_disk(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/generations.csv.part", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int n = -1, c;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+/* Starts args into dir and SIGKILLs it once `want` generations are on disk (fewer
+ * when it finished first); asserts what the killed run left: a manifest of status
+ * "interrupted" and the checkpoint files. */
+static void kill_after_generations(const char *args, const char *dir, const char *errf, int want)
+{
+    int killed = 0;
+    for (int attempt = 0; attempt < 6 && !killed; attempt++) {
+        e2e_rmrf(dir);
+        pid_t pid = e2e_spawn(args, errf);
+        cr_assert_gt(pid, 0);
+        int st, done = 0;
+        for (int i = 0; i < 20000 && !done && generations_on_disk(dir) < want; i++) {
+            done = waitpid(pid, &st, WNOHANG) == pid;
+            sleep_ms(1);
+        }
+        if (!done) {
+            kill(pid, SIGKILL);
+            cr_assert_eq(waitpid(pid, &st, 0), pid);
+        }
+        killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+        if (!killed && want > 1)
+            want--;  /* finished first */
+    }
+    cr_assert(killed, "%s: never killed", args);
+    char path[512];
+    snprintf(path, sizeof path, "%s/manifest.cfg", dir);
+    cr_assert(e2e_file_has(path, "  status = \"interrupted\";\n"), "no manifest after SIGKILL");
+    cr_assert_geq(generations_on_disk(dir), want);
+    snprintf(path, sizeof path, "%s/infer_progress.csv", dir);
+    cr_assert(e2e_file_has(path, "generations_done,posterior.csv,generations.csv,models.csv,"
+                           "check\n0,"), "no checkpoints");
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    cr_assert(!e2e_exists(path), "no final file before the end");
+}
+
+/* Appends text to dir/name. */
+static void append(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "a");
+    cr_assert(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* SIGKILL (no handler runs) once generations are on disk: the checkpoint resumes
+ * to the files of an uninterrupted run; so does a copy with a torn partial
+ * generation appended (a partial posterior row, a torn progress line, stray
+ * models rows), as after a power loss; a .part file shorter than its checkpoint
+ * is refused.  A finished run leaves no checkpoint file. */
+Test(resume_e2e, infer_after_sigkill_and_torn_generation, .timeout = 120)
+{
+    char tmp[64], cfg[128], ref[128], dir[128], torn[128], errf[128], args[512], path[256];
+    e2e_tmpdir(tmp, sizeof tmp);
+    coin_cfg(tmp, cfg, sizeof cfg);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    snprintf(dir, sizeof dir, "%s/run", tmp);
+    snprintf(torn, sizeof torn, "%s/torn", tmp);
+    snprintf(errf, sizeof errf, "%s/err", tmp);
+    e2e_result *r = e2e_run("infer %s --threads 2 --quiet -o %s", cfg, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert_eq(e2e_csvs(ref, NULL), 5, "posterior, generations, models, summary, predictive");
+    snprintf(path, sizeof path, "%s/infer_progress.csv", ref);
+    cr_assert(!e2e_exists(path), "a finished run keeps no checkpoint");
+    snprintf(path, sizeof path, "%s/posterior.csv.part", ref);
+    cr_assert(!e2e_exists(path));
+    r = e2e_run("infer %s --quiet -o %s", cfg, ref);
+    cr_assert_eq(r->status, 2, "an existing directory needs --force: %s", r->err);
+
+    snprintf(args, sizeof args, "infer %s --threads 2 -o %s", cfg, dir);
+    kill_after_generations(args, dir, errf, 2);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp -r %s %s && cp -r %s %s.short", dir, torn, dir, torn);
+    cr_assert_eq(system(cmd), 0);
+
+    r = e2e_run("infer %s/manifest.cfg --resume --threads 1", dir);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->err, "coopsim: resuming after generation "), "%s", r->err);
+    cr_assert(e2e_same_csvs(ref, dir), "files resumed after SIGKILL differ");
+    snprintf(path, sizeof path, "%s/infer_progress.csv", dir);
+    cr_assert(!e2e_exists(path), "the checkpoint goes when the inference is complete");
+
+    append(torn, "posterior.csv.part", "7,fair,0,0.0012");
+    append(torn, "models.csv.part", "7,fair,0.5,150,1\n");
+    append(torn, "infer_progress.csv", "9,123");
+    r = e2e_run("infer %s/manifest.cfg --resume --threads 2 --quiet", torn);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(e2e_same_csvs(ref, torn), "files resumed after a torn generation differ");
+
+    /* Damage from outside: a .part file shorter than its checkpoint. */
+    snprintf(cmd, sizeof cmd, "truncate -s 100 %s.short/posterior.csv.part", torn);
+    cr_assert_eq(system(cmd), 0);
+    r = e2e_run("infer %s.short/manifest.cfg --resume --quiet", torn);
+    cr_assert_eq(r->status, 1, "%s", r->err);
+    cr_assert(strstr(r->err, "shorter than its checkpoint"), "%s", r->err);
     e2e_rmrf(tmp);
 }

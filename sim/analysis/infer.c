@@ -3,8 +3,9 @@
  * configuration copy and record), the distance of a run to the targets, the
  * posterior predictive checks, and the files of the results: posterior.csv,
  * generations.csv, models.csv, infer_summary.csv and predictive.csv
- * (docs/OUTPUT.md), with a line per generation and the summary tables.  The
- * results directory is the command's (sim/cli/cmd_infer.c). */
+ * (docs/OUTPUT.md), with a line per generation and the summary tables; the rows
+ * of every generation go to the checkpoint (infer_resume.c) before the next one
+ * starts.  The directories are the command's (sim/cli/cmd_infer.c). */
 #include "coop_infer.h"
 
 #include <math.h>
@@ -264,9 +265,14 @@ static int write_predictive(sim_ctx *c, const coop_abc_gen *g, int threads, FILE
 
 /* ---- output ---- */
 
+/* The rows go to the checkpoint's .part files (posterior, generations, models),
+ * checkpointed after every generation and copied into the final files at the end. */
 typedef struct writer {
     const coop_infer *inf;
-    FILE *posterior, *generations, *models;
+    const coop_infer_ckpt *ck;
+    coop_infer_parts parts;
+    FILE *posterior, *generations, *models; /* parts.f[0 .. 2] */
+    int published;                          /* ck->publish done (or not needed) */
     FILE *progress;
     const volatile sig_atomic_t *stop;
 } writer;
@@ -279,6 +285,19 @@ static void write_headers(writer *w)
     fputc('\n', w->posterior);
     fputs("generation,tolerance,simulations,proposals,acceptance_rate,ess\n", w->generations);
     fputs("generation,model,probability,particles,bayes_factor\n", w->models);
+}
+
+/* Checkpoints the first n generations; the first checkpoint of a fresh run with
+ * a generation in it puts the checkpoint in place. */
+static int checkpoint(writer *w, int n, coop_err *err)
+{
+    int st = coop_infer_parts_checkpoint(&w->parts, n, err);
+    if (!st && n > 0 && !w->published) {
+        w->published = 1;
+        if (w->ck->publish)
+            st = w->ck->publish(w->ck->ctx, err);
+    }
+    return st;
 }
 
 /* The Bayes factor of model m against model 0: posterior odds over prior odds. */
@@ -319,6 +338,9 @@ static int write_gen(void *ctx, const coop_abc_gen *g, coop_err *err)
     }
     if (ferror(w->posterior) || ferror(w->generations) || ferror(w->models))
         return COOP_FAIL(err, COOP_EIO, "cannot write the inference results");
+    int st = checkpoint(w, g->generation + 1, err);
+    if (st)
+        return st;
     if (w->progress) {
         fprintf(w->progress, "coopsim: generation %d: tolerance %.4g, %lld simulations, "
                 "acceptance %.3g, ESS %.0f", g->generation, g->tolerance, g->simulations,
@@ -449,48 +471,73 @@ static int sample(const coop_config *cfg, const coop_infer *inf, const coop_run_
     return st;
 }
 
-/* The files' first rows: their headers, or with resume_dir the complete
- * generations of the interrupted run there (*start its last, *used its
- * simulations; NULL and 0 when it finished none). */
-static int begin_files(writer *w, const char *resume_dir, coop_abc_gen **start, long long *used,
-                       coop_err *err)
+/* The checkpoint's files: created with their headers, or with ck->resume the
+ * interrupted run's, cut back to its last checkpoint (*start its last complete
+ * generation, *used its simulations; NULL and 0 when it finished none). */
+static int begin_parts(writer *w, coop_abc_gen **start, long long *used, coop_err *err)
 {
+    const coop_infer_ckpt *ck = w->ck;
     *start = NULL;
     *used = 0;
-    int st = resume_dir ? coop_infer_read_state(w->inf, resume_dir, start, used, err) : COOP_OK;
-    if (st || !*start) {
-        if (!st)
-            write_headers(w);
-        return st;
+    int st = ck->resume ? coop_infer_parts_resume(&w->parts, ck->dir, err)
+                        : coop_infer_parts_create(&w->parts, ck->dir, err);
+    w->posterior = w->parts.f[0];
+    w->generations = w->parts.f[1];
+    w->models = w->parts.f[2];
+    if (!st && !ck->resume) {
+        write_headers(w);
+        return coop_infer_parts_checkpoint(&w->parts, 0, err);
     }
-    if ((st = coop_infer_copy_part(resume_dir, "posterior.csv", w->posterior, err)) ||
-        (st = coop_infer_copy_part(resume_dir, "generations.csv", w->generations, err)) ||
-        (st = coop_infer_copy_part(resume_dir, "models.csv", w->models, err))) {
+    w->published = 1;
+    if (!st)
+        st = coop_infer_read_state(w->inf, ck->dir, start, used, err);
+    int n = *start ? (*start)->generation + 1 : 0;
+    if (!st && w->parts.generations < 0) /* an older coopsim's: its files are whole */
+        st = coop_infer_parts_checkpoint(&w->parts, n, err);
+    else if (!st && n != w->parts.generations)
+        st = COOP_FAIL(err, COOP_EIO, "cannot resume: %s/generations.csv.part has %d "
+                       "generations, its checkpoint %d; start afresh with --force", ck->dir, n,
+                       w->parts.generations);
+    if (st) {
         coop_abc_gen_free(*start);
         *start = NULL;
         return st;
     }
-    if (w->progress)
+    if (w->progress && *start)
         fprintf(w->progress, "coopsim: resuming after generation %d (%lld simulations)\n",
                 (*start)->generation, *used);
     return COOP_OK;
 }
 
-int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
-                     const char *dir, const char *resume_dir, coop_err *err)
+/* The complete inference's posterior.csv, generations.csv and models.csv in dir:
+ * copies of the checkpoint's .part files. */
+static int copy_parts(const writer *w, const char *dir, coop_err *err)
 {
     int st = COOP_OK;
-    writer w = {inf, open_in(dir, "posterior.csv"), open_in(dir, "generations.csv"),
-                open_in(dir, "models.csv"), opts->quiet ? NULL : stderr, opts->stop};
-    if (!w.posterior || !w.generations || !w.models)
-        st = COOP_FAIL(err, COOP_EIO, "cannot create the inference files in %s", dir);
+    for (int k = 0; k < COOP_INFER_PARTS && !st; k++) {
+        FILE *f = open_in(dir, coop_infer_part_name[k]);
+        st = f ? coop_infer_copy_part(w->ck->dir, coop_infer_part_name[k], f, err)
+               : COOP_FAIL(err, COOP_EIO, "cannot create %s/%s", dir, coop_infer_part_name[k]);
+        if (close_synced(f) && !st)
+            st = COOP_FAIL(err, COOP_EIO, "cannot write %s/%s", dir, coop_infer_part_name[k]);
+    }
+    return st;
+}
+
+int coop_infer_write(const coop_config *cfg, const coop_infer *inf, const coop_run_opts *opts,
+                     const char *dir, const coop_infer_ckpt *ck, coop_err *err)
+{
+    writer w = {.inf = inf, .ck = ck, .progress = opts->quiet ? NULL : stderr,
+                .stop = opts->stop};
     coop_abc_gen *start = NULL;
     long long used = 0;
-    if (!st && !(st = begin_files(&w, resume_dir, &start, &used, err)))
+    int st = begin_parts(&w, &start, &used, err);
+    if (!st)
         st = sample(cfg, inf, opts, &w, dir, start, used, err);
-    int bad = close_synced(w.posterior) | close_synced(w.generations) | close_synced(w.models);
-    if (!st && bad)
-        st = COOP_FAIL(err, COOP_EIO, "cannot write the inference files in %s", dir);
+    if (!st)
+        st = copy_parts(&w, dir, err);
+    if (coop_infer_parts_close(&w.parts) && !st)
+        st = COOP_FAIL(err, COOP_EIO, "cannot write the inference's checkpoint in %s", ck->dir);
     return st;
 }
 

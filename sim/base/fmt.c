@@ -1,4 +1,5 @@
-/* fmt.c: "%.10g" without printf, and the CSV field writers (see coop_fmt.h).
+/* fmt.c: "%.10g" without printf, the CSV field writers, and the check value and
+ * directory sync of checkpoints (see coop_fmt.h).
  *
  * For a finite x != 0 with 1e-17 <= |x| < 1e36, let e = floor(log10|x|) (from the
  * binary exponent, corrected by one step where it is off) and
@@ -15,6 +16,7 @@
 #include "coop_fmt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -255,4 +257,25 @@ void coop_csv_file_discard(coop_csv_file *f)
     unlink(f->path);
     free(f->path);
     free(f);
+}
+
+uint32_t coop_fnv1a(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+int coop_sync_dir(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    if (close(fd) != 0)
+        rc = -1;
+    return rc;
 }

@@ -125,13 +125,7 @@ int coop_out_remove_tree(const char *path)
 
 int coop_out_sync_dir(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    if (close(fd) != 0)
-        rc = -1;
-    return rc;
+    return coop_sync_dir(path);
 }
 
 char *coop_out_parent_of(const char *path)
@@ -159,7 +153,7 @@ static const char *const our_names[] = {
     "sensitivity_progress.csv",
     /* coopsim infer and hypothesis --posterior (coop_infer.h) */
     "posterior.csv", "generations.csv", "models.csv", "infer_summary.csv", "predictive.csv",
-    "posterior_hypothesis.csv",
+    "posterior_hypothesis.csv", "infer_progress.csv",
 };
 
 int coop_output_is_ours(const char *name)

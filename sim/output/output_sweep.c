@@ -48,17 +48,6 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-/* FNV-1a, 32 bits: the check value of a progress line. */
-static uint32_t fnv1a(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static int write_all(int fd, const char *buf, size_t n)
 {
     while (n > 0) {
@@ -198,7 +187,7 @@ static int progress_append(coop_output *out, coop_err *err)
         if (out->part[k])
             len += snprintf(line + len, sizeof line - (size_t)len, ",%lld",
                             (long long)out->done_size[k]);
-    uint32_t check = fnv1a(line, (size_t)len);
+    uint32_t check = coop_fnv1a(line, (size_t)len);
     len += snprintf(line + len, sizeof line - (size_t)len, ",%08x\n", (unsigned)check);
     errno = 0;
     if (write_all(out->progress_fd, line, (size_t)len) != 0 || fsync(out->progress_fd) != 0)
@@ -415,7 +404,7 @@ static int progress_read(coop_output *out, int *found, coop_err *err)
             break;
         char *e;
         unsigned long check = strtoul(comma + 1, &e, 16);
-        if (e != nl || check != fnv1a(p, (size_t)(comma - p)))
+        if (e != nl || check != coop_fnv1a(p, (size_t)(comma - p)))
             break;
         long long v[N_FILES + 1];
         int nv = 0, ok = 1;
@@ -837,6 +826,31 @@ void coop_output_set_checkpoint(coop_output *out, double seconds)
 /* ------------------------------------------------------------------------ */
 /* Resuming a command that puts its directory in place at the end            */
 /* ------------------------------------------------------------------------ */
+
+/* A results directory's manifest: cfg printed for dir, then the run group. */
+typedef struct manifest_of {
+    const coop_config *cfg;
+    const char *dir;
+    const coop_run_info *info;
+} manifest_of;
+
+static void put_manifest_of(csv *c, const void *arg)
+{
+    const manifest_of *m = arg;
+    if (coop_config_print_in(m->cfg, c->f, m->dir) != COOP_OK && !c->bad)
+        c->bad = 1, c->errnum = errno ? errno : EIO;
+    coop_out_put_run_group(c, m->info);
+}
+
+int coop_output_write_manifest(const char *where, const char *dir, const coop_config *cfg,
+                               const coop_run_info *info, coop_err *err)
+{
+    manifest_of m = {cfg, dir, info};
+    int status = write_whole(where, "manifest.cfg", put_manifest_of, &m, err);
+    if (!status && coop_sync_dir(where) != 0)
+        status = COOP_FAIL(err, COOP_EIO, "%s: cannot sync: %s", where, strerror(errno));
+    return status;
+}
 
 int coop_output_resume_state(const char *dir, const coop_config *cfg, const char *command,
                              coop_resume_state *state, coop_err *err)
