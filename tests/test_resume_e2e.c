@@ -1,5 +1,6 @@
 /* test_resume_e2e.c: `coopsim sensitivity` and `coopsim infer` stopped by a real
- * SIGTERM or SIGINT, then finished with `--resume` from the directory's manifest
+ * SIGTERM or SIGINT (an inference also by SIGKILL, and with a torn generation on
+ * disk), then finished with `--resume` from the directory's manifest
  * (on another thread count), give exactly the files of an uninterrupted run; the
  * refusals of --resume; and a manifest that carries the sensitivity or infer group
  * reproduces the run (docs/OUTPUT.md, "Interrupting sensitivity and infer").  With
@@ -187,6 +188,15 @@ Test(resume_e2e, infer_after_sigterm_and_from_its_manifest, .timeout = 120)
     cr_assert(e2e_file_has(path, "\n1,"), "generation 1 is kept");
     snprintf(path, sizeof path, "%s/posterior.csv", dir);
     cr_assert(!e2e_exists(path));
+
+    /* The checkpoint of an older coopsim (no infer_progress.csv): the files whole. */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp -r %s %s/old && rm %s/old/infer_progress.csv", dir, tmp, tmp);
+    cr_assert_eq(system(cmd), 0);
+    r = e2e_run("infer %s/old/manifest.cfg --resume --threads 2 --quiet", tmp);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(path, sizeof path, "%s/old", tmp);
+    cr_assert(e2e_same_csvs(ref, path), "files resumed from an older checkpoint differ");
 
     r = e2e_run("infer %s/manifest.cfg --resume --threads 1", dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
