@@ -25,7 +25,7 @@
 typedef struct checkpoint {
     const coop_config *cfg;
     const coop_run_info *info;
-    const char *dir;                      /* DIR */
+    char dir[COOP_PATH_MAX];              /* DIR, without trailing slashes */
     char staging[COOP_PATH_MAX + 64];     /* DIR.tmp.PID/checkpoint */
     int in_place;                         /* DIR is the checkpoint */
     coop_infer_ckpt ck;                   /* its dir: staging, then DIR */
@@ -139,8 +139,11 @@ int coop_infer_run(const coop_config *cfg, const coop_run_opts *opts, coop_err *
     coop_run_info info;
     coop_run_info_start(&info, opts->command, coop_experiment_threads(opts->threads));
     info.subcommand = "infer";
-    checkpoint c = {.cfg = cfg, .info = &info, .dir = opts->dir,
-                    .in_place = state == COOP_RESUME_INTERRUPTED};
+    checkpoint c = {.cfg = cfg, .info = &info, .in_place = state == COOP_RESUME_INTERRUPTED};
+    size_t n = strlen(opts->dir);
+    while (n > 1 && opts->dir[n - 1] == '/')
+        n--;
+    snprintf(c.dir, sizeof c.dir, "%.*s", (int)n, opts->dir);
     st = infer_into(cfg, inf, opts, out, &c, &info, err);
     if (!st && !opts->quiet)
         fprintf(stderr, "coopsim: inference of '%s' written to %s/\n", cfg->name, opts->dir);
