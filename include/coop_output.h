@@ -213,7 +213,9 @@ coop_output *coop_output_open_sweep(const char *dir, const coop_config *cfg,
  * have finished (coop_output_close with info->status "interrupted"): the manifest,
  * and their checkpoint files (docs/OUTPUT.md); `--resume` reads them back, runs the
  * rest into a new temporary directory (force: it replaces DIR at close) and gives
- * the files of an uninterrupted run. */
+ * the files of an uninterrupted run.  `coopsim infer` also puts its checkpoint in
+ * place as DIR once its first generation is done, so that it survives SIGKILL and
+ * power loss (coop_infer_ckpt in coop_infer.h; coop_output_write_manifest). */
 typedef enum coop_resume_state {
     COOP_RESUME_FRESH,        /* DIR does not exist: start afresh */
     COOP_RESUME_COMPLETE,     /* DIR holds the finished run: nothing to do */
