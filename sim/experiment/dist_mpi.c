@@ -451,11 +451,17 @@ static int poll_prepared(coop_engine *e)
     return any;
 }
 
-/* Root: a worker's REQUEST (it wants a block; the message holds its threads) or
- * IDLE (every answer received, its last block sent), as plans and farms read them. */
-static void worker_says(wstate *w, int tag, const unsigned char *buf, int count)
+/* Root: worker src's REQUEST (it wants a block; the message holds its threads),
+ * IDLE (every answer received, its last block sent) or LEAVE (it takes no part in
+ * this plan or farm, or any later one), as plans and farms read them. */
+static void worker_says(wstate *w, int src, int tag, const unsigned char *buf, int count)
 {
-    if (tag == TAG_IDLE) {
+    if (tag == TAG_LEAVE) {
+        w->in = 0;
+        w->pending = 0;
+        worker_out[src] = 1;
+    }
+    if (tag != TAG_REQUEST) {
         w->done = 1;
         return;
     }
@@ -490,7 +496,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     switch (st->MPI_TAG) {
     case TAG_REQUEST:
     case TAG_IDLE:
-        worker_says(w, st->MPI_TAG, rm->buf, count);
+        worker_says(w, src, st->MPI_TAG, rm->buf, count);
         break;
     case TAG_RESULT: {
         double t0 = cpu_s();
@@ -549,10 +555,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     }
         /* fall through */
     case TAG_LEAVE:
-        w->in = 0;
-        w->done = 1;
-        w->pending = 0;
-        worker_out[src] = 1;
+        worker_says(w, src, TAG_LEAVE, NULL, 0);
         break;
     default: /* nothing else is sent to rank 0 */
         break;
@@ -768,7 +771,7 @@ static void farm_message(coop_farm_run *fr, const MPI_Status *st)
     switch (st->MPI_TAG) {
     case TAG_REQUEST:
     case TAG_IDLE:
-        worker_says(w, st->MPI_TAG, rm->buf, count);
+        worker_says(w, src, st->MPI_TAG, rm->buf, count);
         break;
     case TAG_FARM_RESULT:
         farm_result(fr, src, count);
@@ -784,10 +787,7 @@ static void farm_message(coop_farm_run *fr, const MPI_Status *st)
                       rm->blk[src][0], rm->blk[src][1]);
             coop_farm_fail(fr, err.code, &err);
         }
-        w->in = 0;
-        w->done = 1;
-        w->pending = 0;
-        worker_out[src] = 1;
+        worker_says(w, src, TAG_LEAVE, NULL, 0);
         break;
     default: /* nothing else is sent to rank 0 */
         break;
