@@ -159,6 +159,17 @@ int coop_channels_point(const coop_hypothesis_cfg *h, const double *values, size
                         const int *world_of, int point, unsigned long boot_seed,
                         coop_chan_point *out, coop_err *err);
 
+/* coop_channels_point in parts, for callers that spread the outcomes over tasks
+ * (the hypothesis test's task farm): init fills out's header (point, k, n_terms,
+ * primary, confidence, bootstrap) and zeroes its estimates; outcome computes
+ * out->est[o] (est: COOP_CHAN_MAX_TERMS of them) exactly as coop_channels_point
+ * does.  COOP_EINVAL or COOP_ENOMEM. */
+void coop_channels_point_init(const coop_hypothesis_cfg *h, int k, int point,
+                              coop_chan_point *out);
+int coop_channels_outcome(const coop_hypothesis_cfg *h, const double *values, size_t R, int k,
+                          const int *world_of, int o, unsigned long boot_seed, coop_chan_est *est,
+                          coop_err *err);
+
 /* ---- channels.csv and the printed section (channels_report.c) ---- */
 
 /* The header row of channels.csv (without the line feed). */

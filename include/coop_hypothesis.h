@@ -246,6 +246,25 @@ coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint3
 coop_sink coop_hyp_collector_sink(coop_hyp_collector *c);
 void coop_hyp_collector_free(coop_hyp_collector *c);
 
+/* Spreads the collector's statistics over threads and ranks: each complete point
+ * is queued, and the queued points are computed as a task farm
+ * (coop_experiment_farm; tasks: a comparison of a point, or an outcome of its
+ * channel decomposition) on coop_experiment_threads(threads) threads and, under
+ * MPI, on the worker ranks whose work has coop_hyp_farm, then fn is called for
+ * each, in point order.  With defer = 0 that happens whenever the queue holds
+ * 64 MiB (payload and results), and coop_hyp_collector_flush computes the rest;
+ * with defer = 1 only in coop_hyp_collector_flush: what a collector used as a
+ * sink needs, as no farm can start during an experiment (so fn runs after the
+ * inner sink's point_done, and every point's configuration must outlive the
+ * flush).  Without this call each point is computed when complete, on the
+ * calling thread.  The results are the same bit for bit either way. */
+void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer);
+int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err);
+
+/* The task farm of the collector's statistics (coop_experiment.h): the same on
+ * every rank, so a worker rank's work (coop_hypothesis_work) serves it. */
+coop_farm coop_hyp_farm(void);
+
 /* What the sink does, for callers that read outcomes from elsewhere (a file):
  * add stores the COOP_N_OUTCOMES values of (point, world, replicate), rounded to
  * ten significant digits as outcomes.csv writes them (so that every statistic can
@@ -272,6 +291,13 @@ int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicat
  * or is not such a file (the message names the line). */
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
                                   coop_hyp_point_fn fn, void *ctx, coop_err *err);
+/* The same with the points' statistics as a task farm on
+ * coop_experiment_threads(threads) threads and the worker ranks
+ * (coop_hyp_collector_farm; threads < 0: none, as coop_hypothesis_from_outcomes),
+ * batched in 64 MiB.  The same results bit for bit. */
+int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, int n_worlds,
+                                       int threads, coop_hyp_point_fn fn, void *ctx,
+                                       coop_err *err);
 
 /* hypothesis.csv: one row per comparison and outcome (docs/OUTPUT.md).  open
  * creates `path` and writes the header; write appends a point's rows; close

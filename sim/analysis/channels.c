@@ -339,16 +339,32 @@ int coop_channels_estimate(const double *cells, int k, size_t R, double level, s
     return st;
 }
 
-int coop_channels_point(const coop_hypothesis_cfg *h, const double *values, size_t R, int k,
-                        const int *world_of, int point, unsigned long boot_seed,
-                        coop_chan_point *out, coop_err *err)
+int coop_channels_outcome(const coop_hypothesis_cfg *h, const double *values, size_t R, int k,
+                          const int *world_of, int o, unsigned long boot_seed, coop_chan_est *est,
+                          coop_err *err)
 {
-    if (!h || !values || !world_of || !out || k < 1 || k > COOP_CHAN_MAX_FACTORS || R < 1)
+    if (!h || !values || !world_of || !est || k < 1 || k > COOP_CHAN_MAX_FACTORS || R < 1 ||
+        o < 0 || o >= COOP_N_OUTCOMES)
         return COOP_FAIL(err, COOP_EINVAL, "channels: bad request (%d factors)", k);
     unsigned nc = 1u << k;
     double *cells = malloc((size_t)nc * R * sizeof *cells);
     if (!cells)
         return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory");
+    double sign = coop_hypothesis_orientation(o);
+    for (unsigned s = 0; s < nc; s++) {
+        const double *src = values + ((size_t)world_of[s] * COOP_N_OUTCOMES + (size_t)o) * R;
+        for (size_t r = 0; r < R; r++)
+            cells[s * R + r] = sign * src[r];
+    }
+    int st = coop_channels_estimate(cells, k, R, h->confidence, (size_t)h->bootstrap, boot_seed,
+                                    est, err);
+    free(cells);
+    return st;
+}
+
+void coop_channels_point_init(const coop_hypothesis_cfg *h, int k, int point,
+                              coop_chan_point *out)
+{
     memset(out, 0, sizeof *out);
     out->point = point;
     out->k = k;
@@ -357,17 +373,17 @@ int coop_channels_point(const coop_hypothesis_cfg *h, const double *values, size
     out->bootstrap = h->bootstrap;
     coop_chan_term terms[COOP_CHAN_MAX_TERMS];
     out->n_terms = coop_channels_terms(k, terms);
+}
+
+int coop_channels_point(const coop_hypothesis_cfg *h, const double *values, size_t R, int k,
+                        const int *world_of, int point, unsigned long boot_seed,
+                        coop_chan_point *out, coop_err *err)
+{
+    if (!h || !values || !world_of || !out || k < 1 || k > COOP_CHAN_MAX_FACTORS || R < 1)
+        return COOP_FAIL(err, COOP_EINVAL, "channels: bad request (%d factors)", k);
+    coop_channels_point_init(h, k, point, out);
     int st = COOP_OK;
-    for (int o = 0; o < COOP_N_OUTCOMES && !st; o++) {
-        double sign = coop_hypothesis_orientation(o);
-        for (unsigned s = 0; s < nc; s++) {
-            const double *src = values + ((size_t)world_of[s] * COOP_N_OUTCOMES + (size_t)o) * R;
-            for (size_t r = 0; r < R; r++)
-                cells[s * R + r] = sign * src[r];
-        }
-        st = coop_channels_estimate(cells, k, R, h->confidence, (size_t)h->bootstrap, boot_seed,
-                                    out->est[o], err);
-    }
-    free(cells);
+    for (int o = 0; o < COOP_N_OUTCOMES && !st; o++)
+        st = coop_channels_outcome(h, values, R, k, world_of, o, boot_seed, out->est[o], err);
     return st;
 }

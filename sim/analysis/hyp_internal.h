@@ -1,5 +1,6 @@
-/* hyp_internal.h: what hypothesis.c and hyp_states.c share: the oriented
- * comparisons, one row of hypothesis.csv and the table's number formats. */
+/* hyp_internal.h: what hypothesis.c, hyp_states.c and hyp_farm.c share: the
+ * oriented comparisons, a point's statistics by comparison (the tasks of the
+ * statistics' farm), one row of hypothesis.csv and the table's number formats. */
 #ifndef COOP_HYP_INTERNAL_H
 #define COOP_HYP_INTERNAL_H
 
@@ -22,6 +23,88 @@ typedef struct hyp_job {
  * coop_paired_compare_all) and tested against its outcome's SESOI. */
 int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
                     uint32_t seed, coop_err *err);
+
+/* What the statistics of one point need besides its values: plain numbers, the
+ * same on every rank (it travels in the payload of the statistics' task farm,
+ * hyp_farm.c).  A multiple of 8 bytes, so that the values can follow it. */
+typedef struct hyp_pt {
+    coop_hypothesis_cfg h;     /* the factual world's settings */
+    long long point;
+    long long boot_seed;       /* coop_hypothesis_boot_seed(seed, point) */
+    int replicates;
+    int n_worlds;              /* worlds with values */
+    int n_cmp;                 /* worlds compared with world 0, world 0 included */
+    int n_states;              /* others with per-state values (hyp_pt_states) */
+    int actor[COOP_MAX_STATES];
+    double weight[COOP_MAX_STATES]; /* coop_outcome_weight of each */
+    double horizon;            /* years from the start */
+    int chan_k;                /* the channel design's factors; 0: none */
+    int world_of[COOP_CHAN_MAX_CELLS]; /* cell S is world world_of[S] */
+} hyp_pt;
+
+/* Fills p's states, weights and horizon from cfg (the factual world's), and, when
+ * s is not NULL, s's header (states, names, horizon; everything else zero, no
+ * placebo). */
+void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s);
+
+/* Everything of comparison c (world c + 1 against world 0) of a point: one task of
+ * the statistics' farm, its fixed-size result. */
+typedef struct hyp_cmp {
+    coop_hyp_result r[COOP_N_OUTCOMES];   /* the pooled rows, decided (coop_hyp_decide) */
+    coop_verdict verdict;                 /* r[primary].verdict */
+    coop_hyp_result st[COOP_MAX_STATES][COOP_N_OUTCOMES]; /* per state; outcome -1: none */
+    int reach[COOP_MAX_STATES];
+    int did_n, did_placebo;               /* the difference-in-differences (placebos) */
+    coop_hyp_result did[COOP_N_OUTCOMES];
+    /* Kaplan-Meier of world c + 1 ([0]) and, for c = 0, of world 0 ([1]) */
+    double km_rmst[2][COOP_MAX_STATES], km_surv[2][COOP_MAX_STATES];
+} hyp_cmp;
+
+/* Comparison c of the point p whose pooled values are `values`
+ * ([w][COOP_N_OUTCOMES][R], NULL: no pooled rows) and per-state values sv
+ * ([w][n_states][COOP_N_OUTCOMES][R] over the n_cmp compared worlds, NULL: none),
+ * all its bootstraps from one generator seeded p->boot_seed.  The same numbers bit
+ * for bit whichever comparisons are computed together or where. */
+int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int c,
+                    hyp_cmp *out, coop_err *err);
+
+/* Stores comparison c into res: its pooled rows (pooled), its per-state, placebo
+ * and Kaplan-Meier results (states; res->states' header already filled). */
+void hyp_cmp_store(coop_hyp_point *res, int c, const hyp_cmp *x, int pooled, int states);
+
+/* Fills the header of res (everything but the results) for a point compared over
+ * n_worlds worlds named names[w] (NULL: "world<w>"). */
+void hyp_point_head(coop_hyp_point *res, const coop_hypothesis_cfg *h, int point,
+                    int replicates, uint32_t boot_seed, int n_worlds,
+                    const char *const *names);
+
+/* Complete points queued for their statistics (hyp_farm.c): one payload of the
+ * statistics' task farm and, per point, what writing it needs. */
+typedef struct hyp_batch {
+    coop_bytes pay;            /* the farm's payload */
+    int n, cap;                /* points queued; room in meta */
+    long long tasks;           /* their tasks */
+    struct hyp_meta *meta;
+} hyp_batch;
+
+/* Queues a point: p, its values ([n_worlds][COOP_N_OUTCOMES][R]) and per-state
+ * values (the first n_cmp worlds' of [w][n_states][COOP_N_OUTCOMES][R]); cfg (the
+ * factual world's configuration, for the states' names and fn) must outlive the
+ * batch's run; names[w] the worlds' names.  COOP_ENOMEM. */
+int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
+                  const coop_config *cfg, const char *const *names, coop_err *err);
+
+/* Computes the queued points' statistics as tasks: a task farm on `threads`
+ * threads (and the worker ranks), or with threads <= 0 one task after another on
+ * this thread; then, point by point in order, assembles each into *res (*chan
+ * for its channel decomposition, res->channels pointing to it) and calls
+ * fn(ctx, res, cfg, err).  The batch is empty afterwards.  The first failure. */
+int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_point *chan,
+                  coop_hyp_point_fn fn, void *ctx, coop_err *err);
+
+/* The memory a run of the batch takes: payload and results (0 when empty). */
+size_t hyp_batch_bytes(const hyp_batch *b);
+void hyp_batch_free(hyp_batch *b);
 
 /* One row of hypothesis.csv (coop_hypothesis_csv_header): result r of outcome
  * r->outcome in comparison `cmp` over `state` ("all", "common" or a state name). */

@@ -25,14 +25,6 @@
 _Static_assert(COOP_O_REGIONAL_COHESION == COOP_N_OUTCOMES - 1,
                "regional_cohesion, the one outcome without per-state values, is last");
 
-/* The oriented paired comparison of a (factual) and b (other) into r. */
-static int compare(const coop_hypothesis_cfg *h, int o, const double *a, const double *b,
-                   size_t R, uint32_t seed, coop_hyp_result *r, coop_err *err)
-{
-    hyp_job job = {o, a, b, r};
-    return hyp_compare_all(h, &job, 1, R, seed, err);
-}
-
 /* Holm over the decision p-values of r[0..n-1] (coop_paired_sesoi) and their
  * SESOI verdicts. */
 static int holm(coop_hyp_result *r, int n, double alpha, coop_err *err)
@@ -49,157 +41,239 @@ static int holm(coop_hyp_result *r, int n, double alpha, coop_err *err)
 }
 
 /* Whether state x has a row for outcome o. */
-static int has_row(const coop_hyp_states *s, int x, int o)
+static int has_row(const hyp_cmp *x, int s, int o)
 {
-    return coop_outcome_per_state(o) && (o != COOP_O_RMST_ENHANCED || s->reach[x]);
+    return coop_outcome_per_state(o) && (o != COOP_O_RMST_ENHANCED || x->reach[s]);
 }
 
-/* The per-state comparisons of the n_cmp comparisons, then Holm over the
- * states of each comparison and outcome.  They are made together
- * (hyp_compare_all): their bootstraps, seeded as the pooled rows', share one
- * generator. */
-static int per_state(const coop_hypothesis_cfg *h, const double *sv, int n_cmp, size_t R,
-                     coop_hyp_point *out, coop_err *err)
+/* The per-state values of world w, state x, outcome o of a point of n states. */
+static const double *state_values(const double *sv, int n, int w, int x, int o, size_t R)
 {
-    coop_hyp_states *s = &out->states;
-    int n = s->n_states, n_task = n_cmp * n * COOP_N_OUTCOMES, n_job = 0;
-    hyp_job *job = malloc((n_task > 0 ? (size_t)n_task : 1) * sizeof *job);
-    if (!job)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons",
-                         n_task);
-    for (int k = 0; k < n_task; k++) {
-        int c = k / (n * COOP_N_OUTCOMES), x = k / COOP_N_OUTCOMES % n, o = k % COOP_N_OUTCOMES;
-        coop_hyp_result *r = &s->r[c][x][o];
-        r->outcome = -1;
-        if (has_row(s, x, o))
-            job[n_job++] = (hyp_job){
-                o, sv + ((size_t)x * COOP_N_OUTCOMES + (size_t)o) * R,
-                sv + (((size_t)(c + 1) * (size_t)n + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R,
-                r};
+    return sv + (((size_t)w * (size_t)n + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R;
+}
+
+/* Holm over the states of each outcome of the comparison's per-state rows. */
+static int states_holm(const coop_hypothesis_cfg *h, int n, hyp_cmp *out, coop_err *err)
+{
+    int status = COOP_OK;
+    for (int o = 0; !status && o < COOP_N_OUTCOMES; o++) {
+        double p[COOP_MAX_STATES], q[COOP_MAX_STATES];
+        int m = 0;
+        for (int x = 0; x < n; x++)
+            if (has_row(out, x, o))
+                p[m++] = out->st[x][o].e.p_decision;
+        if (m == 0 || (status = coop_holm(p, (size_t)m, q, err)))
+            continue;
+        m = 0;
+        for (int x = 0; x < n; x++)
+            if (has_row(out, x, o)) {
+                coop_hyp_result *r = &out->st[x][o];
+                r->p_adj = q[m++];
+                r->verdict = coop_sesoi_verdict(r->e.claim, r->p_adj, h->alpha);
+            }
     }
-    int status = hyp_compare_all(h, job, n_job, R, out->boot_seed, err);
-    free(job);
-    for (int c = 0; !status && c < n_cmp; c++)
-        for (int o = 0; !status && o < COOP_N_OUTCOMES; o++) {
-            double p[COOP_MAX_STATES], q[COOP_MAX_STATES];
-            int m = 0;
-            for (int x = 0; x < n; x++)
-                if (has_row(s, x, o))
-                    p[m++] = s->r[c][x][o].e.p_decision;
-            if (m == 0 || (status = coop_holm(p, (size_t)m, q, err)))
-                continue;
-            m = 0;
-            for (int x = 0; x < n; x++)
-                if (has_row(s, x, o)) {
-                    coop_hyp_result *r = &s->r[c][x][o];
-                    r->p_adj = q[m++];
-                    r->verdict = coop_sesoi_verdict(r->e.claim, r->p_adj, h->alpha);
-                }
-        }
     return status;
 }
 
 /* The pooled value of world w's per-state outcome o over the states in `in`,
  * replicate by replicate, into v. */
-static void pool(const coop_config *cfg, const coop_hyp_states *s, const double *sv, int w,
-                 int o, const int *in, size_t R, double *v)
+static void pool(const hyp_pt *p, const double *sv, int w, int o, const int *in, size_t R,
+                 double *v)
 {
-    int n = s->n_states;
+    int n = p->n_states;
     double x[COOP_MAX_STATES], wt[COOP_MAX_STATES];
     for (int k = 0; k < n; k++)
-        wt[k] = in[k] ? coop_outcome_weight(cfg, s->actor[k]) : 0.0;
+        wt[k] = in[k] ? p->weight[k] : 0.0;
     for (size_t r = 0; r < R; r++) {
         for (int k = 0; k < n; k++)
-            x[k] = sv[(((size_t)w * (size_t)n + (size_t)k) * COOP_N_OUTCOMES + (size_t)o) * R + r];
+            x[k] = state_values(sv, n, w, k, o, R)[r];
         v[r] = coop_outcome_pool(x, wt, n);
     }
 }
 
-/* The difference-in-differences of placebo comparison c on the common set. */
-static int did(const coop_config *cfg, const double *sv, int c, size_t R, coop_hyp_point *out,
-               double *va, double *vb, coop_err *err)
+/* The difference-in-differences jobs of placebo world w on the common set (the
+ * others but the placebo actor and the motivator), their pooled values in va and
+ * vb (COOP_N_OUTCOMES x R each); the number of jobs added at job. */
+static int did_jobs(const hyp_pt *p, const double *sv, int w, size_t R, hyp_cmp *out,
+                    double *va, double *vb, hyp_job *job)
 {
-    coop_hyp_states *s = &out->states;
-    int w = c + 1, p = cfg->hyp.placebo[w - COOP_HYP_PLACEBO], in[COOP_MAX_STATES], m = 0;
-    s->did_placebo[c] = p;
-    for (int k = 0; k < s->n_states; k++)
-        m += in[k] = s->actor[k] != p && s->actor[k] != cfg->hyp.motivator;
-    s->did_n[c] = m;
-    if (m == 0)
-        return COOP_OK;
-    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        s->did[c][o].outcome = -1;
+    int pl = p->h.placebo[w - COOP_HYP_PLACEBO], in[COOP_MAX_STATES], m = 0, n_job = 0;
+    out->did_placebo = pl;
+    for (int k = 0; k < p->n_states; k++)
+        m += in[k] = p->actor[k] != pl && p->actor[k] != p->h.motivator;
+    out->did_n = m;
+    for (int o = 0; m && o < COOP_N_OUTCOMES; o++) {
+        out->did[o].outcome = -1;
         if (!coop_outcome_per_state(o))
             continue;
-        pool(cfg, s, sv, 0, o, in, R, va);
-        pool(cfg, s, sv, w, o, in, R, vb);
-        int st = compare(&cfg->hyp, o, va, vb, R, out->boot_seed, &s->did[c][o], err);
-        if (st)
-            return st;
+        double *a = va + (size_t)o * R, *b = vb + (size_t)o * R;
+        pool(p, sv, 0, o, in, R, a);
+        pool(p, sv, w, o, in, R, b);
+        job[n_job++] = (hyp_job){o, a, b, &out->did[o]};
     }
-    /* the outcomes with a row, every per-state outcome, the first COOP_N_OUTCOMES - 1
-     * (regional_cohesion, the last, has none): gatekeeping behind the primary
-     * outcome as in the pooled rows (coop_hyp_decide), Holm when it has no row */
-    int n_out = COOP_N_OUTCOMES - 1, gate = cfg->hyp.primary;
-    return gate < n_out ? coop_hyp_decide(s->did[c], n_out, gate, cfg->hyp.alpha, err)
-                        : holm(s->did[c], n_out, cfg->hyp.alpha, err);
+    return n_job;
 }
 
 /* The Kaplan-Meier summaries of world w, state x (times: the rmst_enhanced
- * values; an event where the value is below the horizon). */
-static void km(coop_hyp_states *s, const double *sv, int w, int x, size_t R, coop_km_step *steps,
-               size_t *scratch, int *ev, double *t)
+ * values; an event where the value is below the horizon) into *rmst, *surv. */
+static void km(const hyp_pt *p, const hyp_cmp *out, const double *sv, int w, int x, size_t R,
+               double *rmst, double *surv, coop_km_step *steps, size_t *scratch, int *ev,
+               double *t)
 {
-    int n = s->n_states;
-    const double *v =
-        sv + (((size_t)w * (size_t)n + (size_t)x) * COOP_N_OUTCOMES + COOP_O_RMST_ENHANCED) * R;
-    s->km_rmst[w][x] = s->km_surv[w][x] = NAN;
-    if (!s->reach[x])
+    const double *v = state_values(sv, p->n_states, w, x, COOP_O_RMST_ENHANCED, R);
+    *rmst = *surv = NAN;
+    if (!out->reach[x])
         return;
     for (size_t r = 0; r < R; r++)
-        t[r] = v[r], ev[r] = v[r] < s->horizon;
+        t[r] = v[r], ev[r] = v[r] < p->horizon;
     size_t k = coop_km(t, ev, R, steps, scratch);
-    s->km_rmst[w][x] = coop_km_rmst(steps, k, s->horizon);
-    s->km_surv[w][x] = coop_km_surv(steps, k, s->horizon);
+    *rmst = coop_km_rmst(steps, k, p->horizon);
+    *surv = coop_km_surv(steps, k, p->horizon);
+}
+
+/* The per-state rows of comparison c, its placebo difference-in-differences and
+ * the Kaplan-Meier summaries of its world (and world 0's for c = 0), the jobs
+ * from n_job on in job, the pooled values in buf (2 x COOP_N_OUTCOMES x R). */
+static int states_jobs(const hyp_pt *p, const double *sv, int c, size_t R, hyp_cmp *out,
+                       double *buf, hyp_job *job, int n_job)
+{
+    int n = p->n_states, w = c + 1;
+    for (int x = 0; x < n; x++) {
+        /* reachability is an input: a state that cannot reach has no value in any
+         * replicate of any world */
+        const double *v = state_values(sv, n, 0, x, COOP_O_RMST_ENHANCED, R);
+        for (size_t r = 0; r < R && !out->reach[x]; r++)
+            out->reach[x] = !isnan(v[r]);
+    }
+    for (int x = 0; x < n; x++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            out->st[x][o].outcome = -1;
+            if (has_row(out, x, o))
+                job[n_job++] = (hyp_job){o, state_values(sv, n, 0, x, o, R),
+                                         state_values(sv, n, w, x, o, R), &out->st[x][o]};
+        }
+    if (w >= COOP_HYP_PLACEBO && w < COOP_HYP_PLACEBO + p->h.n_placebo)
+        n_job += did_jobs(p, sv, w, R, out, buf, buf + COOP_N_OUTCOMES * R, job + n_job);
+    return n_job;
+}
+
+/* The Kaplan-Meier summaries of comparison c's world (and world 0's for c = 0). */
+static int states_km(const hyp_pt *p, const double *sv, int c, size_t R, hyp_cmp *out,
+                     coop_err *err)
+{
+    char *buf = malloc(R * (sizeof(double) + sizeof(coop_km_step) + sizeof(size_t) +
+                            sizeof(int)));
+    if (!buf)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu replicates", R);
+    double *t = (double *)buf;
+    coop_km_step *steps = (coop_km_step *)(t + R);
+    size_t *scratch = (size_t *)(steps + R);
+    int *ev = (int *)(scratch + R);
+    for (int k = 0; k < (c == 0 ? 2 : 1); k++)
+        for (int x = 0; x < p->n_states; x++)
+            km(p, out, sv, k ? 0 : c + 1, x, R, &out->km_rmst[k][x], &out->km_surv[k][x],
+               steps, scratch, ev, t);
+    free(buf);
+    return COOP_OK;
+}
+
+int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int c,
+                    hyp_cmp *out, coop_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->did_placebo = -1;
+    size_t R = (size_t)p->replicates;
+    int n_states = sv ? p->n_states : 0, w = c + 1;
+    hyp_job job[COOP_N_OUTCOMES * (COOP_MAX_STATES + 2)] = {{0}};
+    double *buf = n_states ? malloc(2 * COOP_N_OUTCOMES * R * sizeof *buf) : NULL;
+    if (n_states && !buf)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu replicates", R);
+    int n = 0;
+    for (int o = 0; values && o < COOP_N_OUTCOMES; o++)
+        job[n++] = (hyp_job){o, values + (size_t)o * R,
+                             values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R, &out->r[o]};
+    if (n_states)
+        n = states_jobs(p, sv, c, R, out, buf, job, n);
+    /* every row of the comparison in one call: their bootstraps share a generator */
+    int st = hyp_compare_all(&p->h, job, n, R, (uint32_t)p->boot_seed, err);
+    free(buf);
+    if (!st && values) {
+        st = coop_hyp_decide(out->r, COOP_N_OUTCOMES, p->h.primary, p->h.alpha, err);
+        out->verdict = out->r[p->h.primary].verdict;
+    }
+    if (!st && n_states)
+        st = states_holm(&p->h, n_states, out, err);
+    /* the outcomes with a difference-in-differences row, every per-state outcome, the
+     * first COOP_N_OUTCOMES - 1 (regional_cohesion, the last, has none): gatekeeping
+     * behind the primary outcome as in the pooled rows (coop_hyp_decide), Holm when
+     * it has no row */
+    int n_out = COOP_N_OUTCOMES - 1, gate = p->h.primary;
+    if (!st && out->did_n)
+        st = gate < n_out ? coop_hyp_decide(out->did, n_out, gate, p->h.alpha, err)
+                          : holm(out->did, n_out, p->h.alpha, err);
+    if (!st && n_states)
+        st = states_km(p, sv, c, R, out, err);
+    return st;
+}
+
+void hyp_cmp_store(coop_hyp_point *res, int c, const hyp_cmp *x, int pooled, int states)
+{
+    coop_hyp_states *s = &res->states;
+    if (pooled) {
+        memcpy(res->cmp[c].r, x->r, sizeof x->r);
+        res->cmp[c].verdict = x->verdict;
+    }
+    if (!states || s->n_states == 0)
+        return;
+    memcpy(s->r[c], x->st, sizeof x->st);
+    memcpy(s->reach, x->reach, sizeof x->reach);
+    s->did_n[c] = x->did_n;
+    s->did_placebo[c] = x->did_placebo;
+    memcpy(s->did[c], x->did, sizeof x->did);
+    for (int k = 0; k < (c == 0 ? 2 : 1); k++) {
+        int w = k ? 0 : c + 1;
+        memcpy(s->km_rmst[w], x->km_rmst[k], sizeof x->km_rmst[k]);
+        memcpy(s->km_surv[w], x->km_surv[k], sizeof x->km_surv[k]);
+    }
+}
+
+void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s)
+{
+    int n = coop_outcome_states(cfg, p->actor, COOP_MAX_STATES);
+    p->n_states = n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
+    p->horizon = cfg->n_steps / cfg->steps_per_year;
+    for (int x = 0; x < n; x++)
+        p->weight[x] = coop_outcome_weight(cfg, p->actor[x]);
+    if (!s)
+        return;
+    memset(s, 0, sizeof *s);
+    s->n_states = n;
+    s->horizon = p->horizon;
+    for (int c = 0; c < COOP_HYP_MAX_WORLDS - 1; c++)
+        s->did_placebo[c] = -1;
+    for (int x = 0; x < n; x++) {
+        s->actor[x] = p->actor[x];
+        snprintf(s->name[x], sizeof s->name[x], "%s", cfg->actors[p->actor[x]].name);
+    }
 }
 
 int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worlds,
                             int replicates, coop_hyp_point *out, coop_err *err)
 {
-    coop_hyp_states *s = &out->states;
-    memset(s, 0, sizeof *s);
-    int n = coop_outcome_states(cfg, s->actor, COOP_MAX_STATES);
-    s->n_states = n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
-    s->horizon = cfg->n_steps / cfg->steps_per_year;
-    size_t R = (size_t)replicates;
-    for (int c = 0; c < COOP_HYP_MAX_WORLDS - 1; c++)
-        s->did_placebo[c] = -1;
-    if (n == 0 || !sv)
+    hyp_pt p;
+    memset(&p, 0, sizeof p);
+    p.h = cfg->hyp;
+    p.replicates = replicates;
+    p.boot_seed = out->boot_seed;
+    hyp_pt_states(&p, cfg, &out->states);
+    if (p.n_states == 0 || !sv)
         return COOP_OK;
-    for (int x = 0; x < n; x++) {
-        snprintf(s->name[x], sizeof s->name[x], "%s", cfg->actors[s->actor[x]].name);
-        /* reachability is an input: a state that cannot reach has no value in any
-         * replicate of any world */
-        const double *v = sv + ((size_t)x * COOP_N_OUTCOMES + COOP_O_RMST_ENHANCED) * R;
-        for (size_t r = 0; r < R && !s->reach[x]; r++)
-            s->reach[x] = !isnan(v[r]);
-    }
-    double *buf = malloc(R * (2 * sizeof(double) + sizeof(coop_km_step) + sizeof(size_t) +
-                              sizeof(int)));
-    if (!buf)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu replicates", R);
-    double *va = buf, *vb = buf + R;
-    coop_km_step *steps = (coop_km_step *)(buf + 2 * R);
-    size_t *scratch = (size_t *)(steps + R);
-    int *ev = (int *)(scratch + R);
-    int st = COOP_OK;
-    st = per_state(&cfg->hyp, sv, n_worlds - 1, R, out, err);
-    for (int c = COOP_HYP_PLACEBO - 1; !st && c < n_worlds - 1; c++)
-        st = did(cfg, sv, c, R, out, va, vb, err);
-    for (int w = 0; !st && w < n_worlds; w++)
-        for (int x = 0; x < n; x++)
-            km(s, sv, w, x, R, steps, scratch, ev, va);
-    free(buf);
+    hyp_cmp *x = malloc(sizeof *x);
+    int st = x ? COOP_OK : COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    for (int c = 0; !st && c < n_worlds - 1; c++)
+        if (!(st = hyp_cmp_compute(&p, NULL, sv, c, x, err)))
+            hyp_cmp_store(out, c, x, 0, 1);
+    free(x);
     return st;
 }
 

@@ -220,14 +220,10 @@ uint32_t coop_hypothesis_boot_seed(uint32_t seed, int point)
 
 /* ---------------------------------------------------------------- statistics */
 
-int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, int n_worlds,
-                            int replicates, const char *const *names, int point,
-                            uint32_t boot_seed, coop_hyp_point *out, coop_err *err)
+void hyp_point_head(coop_hyp_point *out, const coop_hypothesis_cfg *h, int point,
+                    int replicates, uint32_t boot_seed, int n_worlds,
+                    const char *const *names)
 {
-    if (!h || !values || !out || n_worlds < 2 || n_worlds > COOP_HYP_MAX_WORLDS ||
-        replicates < 1 || h->primary < 0 || h->primary >= COOP_N_OUTCOMES || h->bootstrap < 0)
-        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: bad comparison request (%d worlds, %d "
-                         "replicates)", n_worlds, replicates);
     memset(out, 0, sizeof *out);
     out->point = point;
     out->replicates = replicates;
@@ -237,9 +233,6 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
     out->bootstrap = h->bootstrap;
     out->boot_seed = boot_seed;
     out->n_comparisons = n_worlds - 1;
-    size_t R = (size_t)replicates;
-    hyp_job job[(COOP_HYP_MAX_WORLDS - 1) * COOP_N_OUTCOMES];
-    int n = 0;
     for (int c = 0; c < n_worlds - 1; c++) {
         int w = c + 1;
         coop_hyp_comparison *cm = &out->cmp[c];
@@ -248,17 +241,29 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
             snprintf(cm->name, sizeof cm->name, "%s", names[w]);
         else
             snprintf(cm->name, sizeof cm->name, "world%d", w);
-        for (int o = 0; o < COOP_N_OUTCOMES; o++)
-            job[n++] = (hyp_job){o, values + (size_t)o * R,
-                                 values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R,
-                                 &cm->r[o]};
     }
-    int st = hyp_compare_all(h, job, n, R, boot_seed, err);
-    for (int c = 0; !st && c < n_worlds - 1; c++) {
-        coop_hyp_comparison *cm = &out->cmp[c];
-        st = coop_hyp_decide(cm->r, COOP_N_OUTCOMES, h->primary, h->alpha, err);
-        cm->verdict = cm->r[h->primary].verdict;
-    }
+}
+
+int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, int n_worlds,
+                            int replicates, const char *const *names, int point,
+                            uint32_t boot_seed, coop_hyp_point *out, coop_err *err)
+{
+    if (!h || !values || !out || n_worlds < 2 || n_worlds > COOP_HYP_MAX_WORLDS ||
+        replicates < 1 || h->primary < 0 || h->primary >= COOP_N_OUTCOMES || h->bootstrap < 0)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: bad comparison request (%d worlds, %d "
+                         "replicates)", n_worlds, replicates);
+    hyp_point_head(out, h, point, replicates, boot_seed, n_worlds, names);
+    hyp_pt p;
+    memset(&p, 0, sizeof p);
+    p.h = *h;
+    p.replicates = replicates;
+    p.boot_seed = boot_seed;
+    hyp_cmp *x = malloc(sizeof *x);
+    int st = x ? COOP_OK : COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    for (int c = 0; !st && c < n_worlds - 1; c++)
+        if (!(st = hyp_cmp_compute(&p, values, NULL, c, x, err)))
+            hyp_cmp_store(out, c, x, 1, 0);
+    free(x);
     return st;
 }
 
@@ -280,6 +285,10 @@ struct coop_hyp_collector {
     const char *names[COOP_HYP_MAX_WORLDS];
     coop_hyp_point res;
     coop_chan_point *chan;   /* the channel decomposition, allocated when first needed */
+    int threads;             /* > 0: the statistics as a task farm (coop_hyp_collector_farm) */
+    int defer;               /* 1: computed only by coop_hyp_collector_flush */
+    hyp_batch batch;         /* the complete points queued for their statistics */
+    int any_channels;        /* some queued point has a channel decomposition */
 };
 
 /* x as outcomes.csv holds it ("%.10g"), so that every statistic can be recomputed
@@ -369,24 +378,48 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
     return add_values(c, point, world, world_name, replicate, cfg, outcome, 1, err);
 }
 
-/* The channel decomposition of the point in the collector (hypothesis.channels):
- * cell 0 is the counterfactual world, the last cell the factual one, the others
- * the channel worlds after the placebos. */
-static int collector_channels(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int point,
-                              uint32_t boot, coop_err *err)
+/* The batch's memory that makes a collector in a farm compute its queue. */
+#define BATCH_BYTES (64u << 20)
+
+/* Queues the collector's point for its statistics (hyp_farm.c). */
+static int queue_point(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int n_cmp,
+                       coop_err *err)
 {
-    int k = coop_channels_n_factors(), world_of[COOP_CHAN_MAX_CELLS];
-    unsigned all = (1u << k) - 1u;
-    if (!c->chan && !(c->chan = malloc(sizeof *c->chan)))
+    hyp_pt p;
+    memset(&p, 0, sizeof p);
+    p.h = *h;
+    p.point = c->point;
+    p.boot_seed = coop_hypothesis_boot_seed(c->seed, c->point);
+    p.replicates = c->replicates;
+    p.n_worlds = c->n_worlds;
+    p.n_cmp = n_cmp;
+    hyp_pt_states(&p, c->cfg0, NULL);
+    if (p.n_states != c->n_states || !c->svalues)
+        p.n_states = 0;
+    if (h->channels) { /* cell 0 is the counterfactual world, the last cell the factual
+                        * one, the others the channel worlds after the placebos */
+        int k = coop_channels_n_factors();
+        unsigned all = (1u << k) - 1u;
+        p.chan_k = k;
+        for (unsigned s = 0; s <= all; s++)
+            p.world_of[s] = s == 0 ? COOP_HYP_COUNTERFACTUAL
+                            : s == all ? COOP_HYP_FACTUAL
+                                       : 2 + h->n_placebo + (int)s - 1;
+    }
+    return hyp_batch_add(&c->batch, &p, c->values, c->svalues, c->cfg0, c->names, err);
+}
+
+int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err)
+{
+    if (c->any_channels && !c->chan && !(c->chan = malloc(sizeof *c->chan)))
         return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-    for (unsigned s = 0; s <= all; s++)
-        world_of[s] = s == 0 ? COOP_HYP_COUNTERFACTUAL
-                      : s == all ? COOP_HYP_FACTUAL
-                                 : 2 + h->n_placebo + (int)s - 1;
-    int st = coop_channels_point(h, c->values, (size_t)c->replicates, k, world_of, point, boot,
-                                 c->chan, err);
-    c->res.channels = st ? NULL : c->chan;
-    return st;
+    return hyp_batch_run(&c->batch, c->threads, &c->res, c->chan, c->fn, c->ctx, err);
+}
+
+void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer)
+{
+    c->threads = coop_experiment_threads(threads);
+    c->defer = defer;
 }
 
 int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err)
@@ -404,16 +437,11 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
             return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d has %d worlds, its "
                              "configuration makes %d", point, c->n_worlds, coop_hyp_n_worlds(h));
         n_cmp = 2 + h->n_placebo;
+        c->any_channels = 1;
     }
-    uint32_t boot = coop_hypothesis_boot_seed(c->seed, point);
-    int st = coop_hypothesis_compare(h, c->values, n_cmp, c->replicates, c->names, point, boot,
-                                     &c->res, err);
-    if (!st)
-        st = coop_hyp_states_compare(c->cfg0, c->svalues, n_cmp, c->replicates, &c->res, err);
-    if (!st && h->channels)
-        st = collector_channels(c, h, point, boot, err);
-    if (!st && c->fn)
-        st = c->fn(c->ctx, &c->res, c->cfg0, err);
+    int st = queue_point(c, h, n_cmp, err);
+    if (!st && (c->threads <= 0 || (!c->defer && hyp_batch_bytes(&c->batch) >= BATCH_BYTES)))
+        st = coop_hyp_collector_flush(c, err);
     return st;
 }
 
@@ -508,6 +536,7 @@ void coop_hyp_collector_free(coop_hyp_collector *c)
     free(c->values);
     free(c->svalues);
     free(c->chan);
+    hyp_batch_free(&c->batch);
     free(c);
 }
 
@@ -789,10 +818,19 @@ static void orep_put(orep *e, const orow *q)
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
                                   coop_hyp_point_fn fn, void *ctx, coop_err *err)
 {
+    return coop_hypothesis_from_outcomes_farm(dir, cfg, n_worlds, -1, fn, ctx, err);
+}
+
+int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, int n_worlds,
+                                       int threads, coop_hyp_point_fn fn, void *ctx,
+                                       coop_err *err)
+{
     coop_hyp_collector *col = coop_hyp_collector_alloc(n_worlds, cfg->replicates,
                                                        (uint32_t)cfg->seed, NULL, fn, ctx, err);
     if (!col)
         return err && err->code ? err->code : COOP_ENOMEM;
+    if (threads >= 0)
+        coop_hyp_collector_farm(col, threads, 0);
     int states[COOP_MAX_STATES];
     int n_states = coop_outcome_states(cfg, states, COOP_MAX_STATES);
     n_states = n_states < COOP_MAX_STATES ? n_states : COOP_MAX_STATES;
@@ -851,6 +889,8 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
     }
     if (!st && point < 0)
         st = COOP_FAIL(err, COOP_EIO, "%s: no outcomes", path);
+    if (!st)
+        st = coop_hyp_collector_flush(col, err);
     coop_csv_reader_close(&c);
     coop_hyp_collector_free(col);
     return st;

@@ -7,7 +7,8 @@
  * sweep is complete hypothesis.csv computed from its outcomes.csv
  * (coop_hypothesis_from_outcomes), written to a temporary name and renamed, with
  * a verdict line per point.  Also the work a worker rank of build/coopsim-mpi
- * serves for this command (coop_hypothesis_work).  The statistics, the
+ * serves for this command (coop_hypothesis_work: the plans' items and the task
+ * farm of the statistics, coop_hyp_farm).  The statistics, the
  * collector, the worlds and the file formats are sim/analysis/hypothesis.c's. */
 #include "coop_cmd.h"
 
@@ -143,6 +144,8 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         status = err && err->code ? err->code : COOP_ENOMEM;
         goto out;
     }
+    /* the statistics once every item is done, as tasks on the threads and ranks */
+    coop_hyp_collector_farm(col, threads, 1);
     coop_sink csink = coop_hyp_collector_sink(col);
     if (!(pg = coop_progress_alloc(opts->progress, 1, 0, (long long)cfg->replicates * w->n,
                                    opts->stop))) {
@@ -163,6 +166,8 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     pg = NULL;
     if (status == COOP_EINTR)
         COOP_FAIL(err, status, "interrupted: nothing written");
+    if (!status)
+        status = coop_hyp_collector_flush(col, err);
     if (status)
         goto out;
     status = files_close(rc, err);
@@ -234,7 +239,8 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
         goto out;
     if (rc->table)
         coop_hypothesis_sweep_header(rc->table, cfg, sw);
-    if ((status = coop_hypothesis_from_outcomes(opts->dir, cfg, n_worlds, on_point, rc, err)))
+    if ((status = coop_hypothesis_from_outcomes_farm(opts->dir, cfg, n_worlds, opts->threads,
+                                                     on_point, rc, err)))
         goto out;
     status = files_close(rc, err);
     if (!status && rename(tmp, final) != 0)
@@ -285,6 +291,7 @@ typedef struct hyp_work {
     coop_hyp_worlds *worlds;
     coop_sweep *sweep;
     sweep_ctx sc;
+    coop_farm farm;           /* the statistics' tasks (coop_hyp_farm) */
 } hyp_work;
 
 /* World `world` of point `point`, as rank 0 runs it: of the sweep's point, or a
@@ -329,6 +336,8 @@ int coop_hypothesis_work(const coop_config *cfg, coop_work *work, coop_err *err)
         work->plan = plain_plan(cfg, w);
         work->make = work_world_cfg;
     }
+    hw->farm = coop_hyp_farm();
+    work->farm = &hw->farm;
     return COOP_OK;
 }
 

@@ -1,0 +1,239 @@
+/* hyp_farm.c: the statistics of a hypothesis test's points as a task farm
+ * (coop_experiment_farm, coop_experiment.h; docs/HYPOTHESIS.md, "Performance").
+ *
+ * The collector (hypothesis.c) queues each complete point here: its settings and
+ * states as a hyp_pt, then its outcome scalars and per-state values, appended to
+ * one payload.  A batch of queued points is then computed as tasks: per point,
+ * one task per comparison (its pooled rows, per-state rows, placebo
+ * difference-in-differences and Kaplan-Meier summaries: hyp_cmp_compute) and,
+ * with hypothesis.channels, one per outcome of the channel decomposition
+ * (coop_channels_outcome).  Each task's rows draw their bootstrap resamples from
+ * one generator seeded with the point's bootstrap seed, and a row's interval
+ * depends only on its data, that seed and its number of pairs
+ * (coop_paired_boot_shared), so splitting a point's rows over tasks gives the same
+ * bits as computing them together.  The tasks run on this process's threads and,
+ * under MPI, on the worker ranks (coop_hyp_farm is their work's farm); the caller
+ * only assembles each point's results in point order, from fixed-size results,
+ * and writes them (the collector's callback).  Without threads (the collector
+ * never given any) the same tasks run in a loop on the calling thread. */
+#include "coop_hypothesis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hyp_internal.h"
+
+/* A task's result: a comparison, or the channel decomposition of one outcome. */
+typedef union hyp_res {
+    hyp_cmp cmp;
+    coop_chan_est est[COOP_CHAN_MAX_TERMS];
+} hyp_res;
+
+/* The payload's first words: points, then the points one after another (hyp_pt,
+ * values, per-state values). */
+enum { HEAD_WORDS = 2 };
+
+/* The size of a point's values and per-state values, in doubles. */
+static size_t values_len(const hyp_pt *p)
+{
+    return (size_t)p->n_worlds * COOP_N_OUTCOMES * (size_t)p->replicates;
+}
+
+static size_t states_len(const hyp_pt *p)
+{
+    return (size_t)p->n_cmp * (size_t)p->n_states * COOP_N_OUTCOMES * (size_t)p->replicates;
+}
+
+static long long point_tasks(const hyp_pt *p)
+{
+    return (long long)(p->n_cmp - 1) + (p->chan_k ? COOP_N_OUTCOMES : 0);
+}
+
+/* A payload read: the points and where their tasks start. */
+typedef struct hyp_round {
+    int n;
+    const hyp_pt **pt;
+    const double **values, **sv;
+    long long *first;     /* [n + 1]: point i's tasks are first[i] .. first[i + 1] - 1 */
+} hyp_round;
+
+static void round_end(void *state)
+{
+    hyp_round *r = state;
+    if (r) {
+        free(r->pt), free(r->values), free(r->sv), free(r->first);
+        free(r);
+    }
+}
+
+/* The payload's points, checked against its length (a worker's payload comes
+ * from rank 0 over MPI). */
+static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop_err *err)
+{
+    (void)ctx;
+    long long head[HEAD_WORDS];
+    if (n < sizeof head) {
+        COOP_FAIL(err, COOP_EIO, "hypothesis: a statistics payload of %zu bytes", n);
+        return NULL;
+    }
+    memcpy(head, payload, sizeof head);
+    hyp_round *r = calloc(1, sizeof *r);
+    size_t np = head[0] > 0 && head[0] < (long long)(n / sizeof(hyp_pt)) + 1 ? (size_t)head[0]
+                                                                              : 1;
+    if (r) {
+        r->pt = malloc(np * sizeof *r->pt);
+        r->values = malloc(np * sizeof *r->values);
+        r->sv = malloc(np * sizeof *r->sv);
+        r->first = malloc((np + 1) * sizeof *r->first);
+    }
+    if (!r || !r->pt || !r->values || !r->sv || !r->first) {
+        round_end(r);
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu points", np);
+        return NULL;
+    }
+    size_t at = sizeof head;
+    r->first[0] = 0;
+    for (long long i = 0; i < head[0]; i++) {
+        const hyp_pt *p = (const hyp_pt *)(const void *)(payload + at);
+        if (n - at < sizeof *p || n - at - sizeof *p < (values_len(p) + states_len(p)) *
+                                                       sizeof(double)) {
+            round_end(r);
+            COOP_FAIL(err, COOP_EIO, "hypothesis: a damaged statistics payload (point %lld)", i);
+            return NULL;
+        }
+        r->pt[i] = p;
+        r->values[i] = (const double *)(const void *)(p + 1);
+        r->sv[i] = r->values[i] + values_len(p);
+        r->first[i + 1] = r->first[i] + point_tasks(p);
+        at += sizeof *p + (values_len(p) + states_len(p)) * sizeof(double);
+        r->n++;
+    }
+    return r;
+}
+
+static int round_task(void *state, long long task, unsigned char *result, coop_err *err)
+{
+    const hyp_round *r = state;
+    int i = 0;
+    while (i + 1 < r->n && r->first[i + 1] <= task)
+        i++;
+    const hyp_pt *p = r->pt[i];
+    int k = (int)(task - r->first[i]);
+    hyp_res *out = (hyp_res *)(void *)result;
+    if (k < p->n_cmp - 1)
+        return hyp_cmp_compute(p, r->values[i], p->n_states ? r->sv[i] : NULL, k, &out->cmp,
+                               err);
+    return coop_channels_outcome(&p->h, r->values[i], (size_t)p->replicates, p->chan_k,
+                                 p->world_of, k - (p->n_cmp - 1), (unsigned long)p->boot_seed,
+                                 out->est, err);
+}
+
+coop_farm coop_hyp_farm(void)
+{
+    return (coop_farm){NULL, round_begin, round_task, round_end, sizeof(hyp_res)};
+}
+
+/* ---------------------------------------------------------------- the batch */
+
+struct hyp_meta {
+    const coop_config *cfg;   /* the factual world's configuration */
+    char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
+};
+
+int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
+                  const coop_config *cfg, const char *const *names, coop_err *err)
+{
+    if (b->n == 0) {
+        b->pay.n = 0;
+        long long head[HEAD_WORDS] = {0, 0};
+        coop_bytes_put(&b->pay, head, sizeof head);
+    }
+    if (b->n == b->cap) {
+        int cap = b->cap ? 2 * b->cap : 4;
+        struct hyp_meta *m = realloc(b->meta, (size_t)cap * sizeof *m);
+        if (!m)
+            return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d points", cap);
+        b->meta = m, b->cap = cap;
+    }
+    coop_bytes_put(&b->pay, p, sizeof *p);
+    coop_bytes_put(&b->pay, values, values_len(p) * sizeof(double));
+    if (states_len(p))
+        coop_bytes_put(&b->pay, sv, states_len(p) * sizeof(double));
+    if (b->pay.bad)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for the statistics of "
+                         "%d points", b->n + 1);
+    struct hyp_meta *m = &b->meta[b->n++];
+    m->cfg = cfg;
+    for (int w = 0; w < p->n_cmp; w++)
+        snprintf(m->name[w], sizeof m->name[w], "%s", names[w] ? names[w] : "");
+    long long n_points = b->n;
+    memcpy(b->pay.p, &n_points, sizeof n_points);
+    b->tasks += point_tasks(p);
+    return COOP_OK;
+}
+
+/* Point i of round r from the tasks' results: into res (and *chan when it has a
+ * channel decomposition). */
+static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
+                     const unsigned char *results, coop_hyp_point *res, coop_chan_point *chan)
+{
+    const hyp_pt *p = r->pt[i];
+    const char *names[COOP_HYP_MAX_WORLDS];
+    for (int w = 0; w < p->n_cmp; w++)
+        names[w] = m->name[w];
+    hyp_point_head(res, &p->h, (int)p->point, p->replicates, (uint32_t)p->boot_seed, p->n_cmp,
+                   names);
+    hyp_pt tmp = *p;
+    hyp_pt_states(&tmp, m->cfg, &res->states);
+    const hyp_res *x = (const hyp_res *)(const void *)(results +
+                                                       (size_t)r->first[i] * sizeof(hyp_res));
+    for (int c = 0; c < p->n_cmp - 1; c++)
+        hyp_cmp_store(res, c, &x[c].cmp, 1, p->n_states > 0);
+    res->channels = NULL;
+    if (!p->chan_k || !chan)
+        return;
+    coop_channels_point_init(&p->h, p->chan_k, (int)p->point, chan);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++)
+        memcpy(chan->est[o], x[p->n_cmp - 1 + o].est, sizeof chan->est[o]);
+    res->channels = chan;
+}
+
+int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_point *chan,
+                  coop_hyp_point_fn fn, void *ctx, coop_err *err)
+{
+    if (b->n == 0)
+        return COOP_OK;
+    coop_farm farm = coop_hyp_farm();
+    size_t size = farm.result_size;
+    unsigned char *results = calloc((size_t)b->tasks, size);
+    hyp_round *r = results ? round_begin(NULL, b->pay.p, b->pay.n, err) : NULL;
+    int st = !results ? COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for the "
+                                  "statistics of %d points", b->n)
+             : !r ? (err && err->code ? err->code : COOP_ENOMEM) : COOP_OK;
+    if (!st && threads > 0)
+        st = coop_experiment_farm(&farm, b->pay.p, b->pay.n, b->tasks, threads, results, err);
+    for (long long k = 0; !st && threads <= 0 && k < b->tasks; k++)
+        st = round_task(r, k, results + (size_t)k * size, err);
+    for (int i = 0; !st && i < b->n; i++) {
+        assemble(r, i, &b->meta[i], results, res, chan);
+        if (fn)
+            st = fn(ctx, res, b->meta[i].cfg, err);
+    }
+    round_end(r);
+    free(results);
+    b->n = 0;
+    b->tasks = 0;
+    return st;
+}
+
+size_t hyp_batch_bytes(const hyp_batch *b)
+{
+    return b->n ? b->pay.n + (size_t)b->tasks * sizeof(hyp_res) : 0;
+}
+
+void hyp_batch_free(hyp_batch *b)
+{
+    coop_bytes_free(&b->pay);
+    free(b->meta);
+    memset(b, 0, sizeof *b);
+}
