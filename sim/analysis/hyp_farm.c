@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hyp_internal.h"
 
@@ -135,6 +136,14 @@ coop_farm coop_hyp_farm(void)
 
 /* ---------------------------------------------------------------- the batch */
 
+/* The calling thread's CPU time (as COOPSIM_MPI_STATS counts rank 0's). */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 struct hyp_meta {
     const coop_config *cfg;   /* the factual world's configuration */
     char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
@@ -143,6 +152,7 @@ struct hyp_meta {
 int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
                   const coop_config *cfg, const char *const *names, coop_err *err)
 {
+    double t0 = cpu_s();
     if (b->n == 0) {
         b->pay.n = 0;
         long long head[HEAD_WORDS] = {0, 0};
@@ -169,6 +179,7 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
     long long n_points = b->n;
     memcpy(b->pay.p, &n_points, sizeof n_points);
     b->tasks += point_tasks(p);
+    b->serial_s += cpu_s() - t0;
     return COOP_OK;
 }
 
@@ -214,11 +225,14 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
         st = coop_experiment_farm(&farm, b->pay.p, b->pay.n, b->tasks, threads, results, err);
     for (long long k = 0; !st && threads <= 0 && k < b->tasks; k++)
         st = round_task(r, k, results + (size_t)k * size, err);
+    b->run_tasks += st ? 0 : b->tasks;
+    double t0 = cpu_s();
     for (int i = 0; !st && i < b->n; i++) {
         assemble(r, i, &b->meta[i], results, res, chan);
         if (fn)
             st = fn(ctx, res, b->meta[i].cfg, err);
     }
+    b->serial_s += cpu_s() - t0;
     round_end(r);
     free(results);
     b->n = 0;

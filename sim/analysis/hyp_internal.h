@@ -43,8 +43,9 @@ typedef struct hyp_pt {
 } hyp_pt;
 
 /* Fills p's states, weights and horizon from cfg (the factual world's), and, when
- * s is not NULL, s's header (states, names, horizon; everything else zero, no
- * placebo). */
+ * s is not NULL, s's header (states, names, horizon; reachability, Kaplan-Meier
+ * summaries and placebo rows none; the per-state results are left as they are:
+ * hyp_cmp_store fills those of each comparison). */
 void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s);
 
 /* Everything of comparison c (world c + 1 against world 0) of a point: one task of
@@ -72,8 +73,9 @@ int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int
  * and Kaplan-Meier results (states; res->states' header already filled). */
 void hyp_cmp_store(coop_hyp_point *res, int c, const hyp_cmp *x, int pooled, int states);
 
-/* Fills the header of res (everything but the results) for a point compared over
- * n_worlds worlds named names[w] (NULL: "world<w>"). */
+/* Fills the header of res (everything but the results; nothing else is
+ * cleared: a point's results overwrite every one that is read) for a point
+ * compared over n_worlds worlds named names[w] (NULL: "world<w>"). */
 void hyp_point_head(coop_hyp_point *res, const coop_hypothesis_cfg *h, int point,
                     int replicates, uint32_t boot_seed, int n_worlds,
                     const char *const *names);
@@ -85,6 +87,9 @@ typedef struct hyp_batch {
     int n, cap;                /* points queued; room in meta */
     long long tasks;           /* their tasks */
     struct hyp_meta *meta;
+    long long run_tasks;       /* tasks run so far */
+    double serial_s;           /* CPU time so far queueing points and assembling and
+                                * handing them to fn (the caller's serial part) */
 } hyp_batch;
 
 /* Queues a point: p, its values ([n_worlds][COOP_N_OUTCOMES][R]) and per-state

@@ -246,9 +246,12 @@ void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s)
         p->weight[x] = coop_outcome_weight(cfg, p->actor[x]);
     if (!s)
         return;
-    memset(s, 0, sizeof *s);
     s->n_states = n;
     s->horizon = p->horizon;
+    memset(s->reach, 0, sizeof s->reach);
+    memset(s->km_rmst, 0, sizeof s->km_rmst);
+    memset(s->km_surv, 0, sizeof s->km_surv);
+    memset(s->did_n, 0, sizeof s->did_n);
     for (int c = 0; c < COOP_HYP_MAX_WORLDS - 1; c++)
         s->did_placebo[c] = -1;
     for (int x = 0; x < n; x++) {
@@ -265,6 +268,7 @@ int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worl
     p.h = cfg->hyp;
     p.replicates = replicates;
     p.boot_seed = out->boot_seed;
+    memset(&out->states, 0, sizeof out->states);
     hyp_pt_states(&p, cfg, &out->states);
     if (p.n_states == 0 || !sv)
         return COOP_OK;

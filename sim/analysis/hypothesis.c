@@ -224,7 +224,6 @@ void hyp_point_head(coop_hyp_point *out, const coop_hypothesis_cfg *h, int point
                     int replicates, uint32_t boot_seed, int n_worlds,
                     const char *const *names)
 {
-    memset(out, 0, sizeof *out);
     out->point = point;
     out->replicates = replicates;
     out->primary = h->primary;
@@ -233,6 +232,7 @@ void hyp_point_head(coop_hyp_point *out, const coop_hypothesis_cfg *h, int point
     out->bootstrap = h->bootstrap;
     out->boot_seed = boot_seed;
     out->n_comparisons = n_worlds - 1;
+    out->channels = NULL;
     for (int c = 0; c < n_worlds - 1; c++) {
         int w = c + 1;
         coop_hyp_comparison *cm = &out->cmp[c];
@@ -252,6 +252,7 @@ int coop_hypothesis_compare(const coop_hypothesis_cfg *h, const double *values, 
         replicates < 1 || h->primary < 0 || h->primary >= COOP_N_OUTCOMES || h->bootstrap < 0)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: bad comparison request (%d worlds, %d "
                          "replicates)", n_worlds, replicates);
+    memset(out, 0, sizeof *out);
     hyp_point_head(out, h, point, replicates, boot_seed, n_worlds, names);
     hyp_pt p;
     memset(&p, 0, sizeof p);
@@ -414,6 +415,12 @@ int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err)
     if (c->any_channels && !c->chan && !(c->chan = malloc(sizeof *c->chan)))
         return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
     return hyp_batch_run(&c->batch, c->threads, &c->res, c->chan, c->fn, c->ctx, err);
+}
+
+void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, long long *tasks)
+{
+    *serial_s = c->batch.serial_s;
+    *tasks = c->batch.run_tasks;
 }
 
 void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer)

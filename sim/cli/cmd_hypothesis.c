@@ -43,7 +43,7 @@ static coop_plan plain_plan(const coop_config *cfg, const coop_hyp_worlds *w)
  * the table, a verdict line per point for sweeps. */
 typedef struct run_ctx {
     coop_hyp_csv *csv;
-    coop_hyp_point last;
+    const coop_hyp_point *last; /* the collector's last point (valid while it lives) */
     int points;
     const coop_sweep *sweep;  /* sweeps: the points' values for the lines */
     FILE *table;
@@ -94,7 +94,7 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
 {
     (void)cfg;
     run_ctx *rc = ctx;
-    rc->last = *res;
+    rc->last = res;
     rc->points++;
     if ((int)res->cmp[0].verdict >= 0 && (int)res->cmp[0].verdict < COOP_N_VERDICTS)
         rc->count[res->cmp[0].verdict]++;
@@ -168,6 +168,14 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         COOP_FAIL(err, status, "interrupted: nothing written");
     if (!status)
         status = coop_hyp_collector_flush(col, err);
+    if (!status && getenv("COOPSIM_MPI_STATS") && *getenv("COOPSIM_MPI_STATS")) {
+        double serial;
+        long long tasks;
+        coop_hyp_collector_cost(col, &serial, &tasks);
+        fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks; the serial part (queue, "
+                "assemble, write): %.3f us per item\n", tasks,
+                1e6 * serial / ((double)cfg->replicates * w->n));
+    }
     if (status)
         goto out;
     status = files_close(rc, err);
@@ -178,7 +186,7 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     out = NULL; /* released by close, whatever happened */
     if (status)
         goto out;
-    if (opts->table && (coop_hypothesis_print(opts->table, &rc->last, cfg) != COOP_OK ||
+    if (opts->table && (coop_hypothesis_print(opts->table, rc->last, cfg) != COOP_OK ||
                         (rc->chan_last && cfg->hyp.channels &&
                          coop_channels_print(opts->table, rc->chan_last, cfg) != COOP_OK)))
         status = COOP_FAIL(err, COOP_EIO, "cannot write the verdict table to standard output");
