@@ -148,6 +148,10 @@ typedef struct coop_chan_point {
     double confidence;
     int bootstrap;
     coop_chan_est est[COOP_N_OUTCOMES][COOP_CHAN_MAX_TERMS];
+    /* outcome o's rows of channels.csv already formatted (text_len[o] bytes; by
+     * the hypothesis test's statistics tasks), or NULL: formatted from est[o] */
+    const char *text[COOP_N_OUTCOMES];
+    size_t text_len[COOP_N_OUTCOMES];
 } coop_chan_point;
 
 /* The point's decomposition from the values of the hypothesis collector,
@@ -177,6 +181,9 @@ extern const char coop_channels_csv_header[];
 
 /* Appends the rows of one point (docs/OUTPUT.md) to w (check w->bad). */
 void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp);
+/* The rows of outcome o alone (coop_channels_csv_rows writes them in outcome
+ * order, or cp->text[o] where it is set). */
+void coop_channels_csv_outcome(coop_csv *w, const coop_chan_point *cp, int o);
 
 /* channels.csv as a file: open creates `path` and writes the header; write
  * appends a point's rows; close flushes, fsyncs and closes it (COOP_EIO on any

@@ -186,6 +186,12 @@ typedef struct coop_hyp_point {
     /* The channel decomposition of the point (hypothesis.channels), NULL when off;
      * the collector's, valid during its callback only. */
     const coop_chan_point *channels;
+    /* The point's rows of hypothesis.csv already formatted (by the statistics'
+     * tasks, hyp_farm.c), n_text pieces of text_len[k] bytes in file order; 0:
+     * coop_hyp_csv_write formats them from the results above. */
+    int n_text;
+    const char *text[3 * (COOP_HYP_MAX_WORLDS - 1)];
+    size_t text_len[3 * (COOP_HYP_MAX_WORLDS - 1)];
 } coop_hyp_point;
 
 /* The per-state comparisons, the Kaplan-Meier summaries and the placebo

@@ -28,25 +28,34 @@ static double share_of(const coop_chan_point *cp, int o, const coop_chan_est *e)
     return e->s.diff / tot;
 }
 
+void coop_channels_csv_outcome(coop_csv *w, const coop_chan_point *cp, int o)
+{
+    for (int t = 0; t < cp->n_terms; t++) {
+        const coop_chan_est *e = &cp->est[o][t];
+        char term[COOP_CHAN_NAME];
+        coop_channels_term_name(e->term, term, sizeof term);
+        const double num[] = {e->s.diff, e->s.boot_lo, e->s.boot_hi, e->s.t_lo, e->s.t_hi,
+                              e->s.p_t};
+        coop_csv_put(w, "%d,%s,", cp->point, coop_outcome_names[o]);
+        coop_csv_text(w, term);
+        for (size_t k = 0; k < sizeof num / sizeof num[0]; k++) {
+            coop_csv_put(w, ",");
+            coop_csv_num(w, num[k]);
+        }
+        coop_csv_put(w, ",%zu,", e->s.n);
+        coop_csv_num(w, share_of(cp, o, e));
+        coop_csv_put(w, "\n");
+    }
+}
+
 void coop_channels_csv_rows(coop_csv *w, const coop_chan_point *cp)
 {
-    for (int o = 0; o < COOP_N_OUTCOMES; o++)
-        for (int t = 0; t < cp->n_terms; t++) {
-            const coop_chan_est *e = &cp->est[o][t];
-            char term[COOP_CHAN_NAME];
-            coop_channels_term_name(e->term, term, sizeof term);
-            const double num[] = {e->s.diff, e->s.boot_lo, e->s.boot_hi, e->s.t_lo, e->s.t_hi,
-                                  e->s.p_t};
-            coop_csv_put(w, "%d,%s,", cp->point, coop_outcome_names[o]);
-            coop_csv_text(w, term);
-            for (size_t k = 0; k < sizeof num / sizeof num[0]; k++) {
-                coop_csv_put(w, ",");
-                coop_csv_num(w, num[k]);
-            }
-            coop_csv_put(w, ",%zu,", e->s.n);
-            coop_csv_num(w, share_of(cp, o, e));
-            coop_csv_put(w, "\n");
-        }
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        if (cp->text[o])
+            coop_csv_raw(w, cp->text[o], cp->text_len[o]);
+        else
+            coop_channels_csv_outcome(w, cp, o);
+    }
 }
 
 coop_chan_csv *coop_chan_csv_open(const char *path, coop_err *err)

@@ -18,16 +18,29 @@
  * never given any) the same tasks run in a loop on the calling thread. */
 #include "coop_hypothesis.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hyp_internal.h"
 
-/* A task's result: a comparison, or the channel decomposition of one outcome. */
-typedef union hyp_res {
-    hyp_cmp cmp;
-    coop_chan_est est[COOP_CHAN_MAX_TERMS];
+/* Room for a task's rows: a comparison's rows of hypothesis.csv are about 200
+ * bytes each, 7 + 7 + 7 per state of them (rank 0 formats a point whose rows do
+ * not fit). */
+enum { TEXT_MAX = 32 * 1024 };
+
+/* A task's result: a comparison, or the channel decomposition of one outcome, and
+ * its rows formatted: a comparison's in three pieces (its pooled, placebo
+ * difference-in-differences and per-state rows, as hypothesis.csv orders them),
+ * an outcome's channels.csv rows in one; len -1: not formatted. */
+typedef struct hyp_res {
+    union {
+        hyp_cmp cmp;
+        coop_chan_est est[COOP_CHAN_MAX_TERMS];
+    } u;
+    long long len[3];
+    char text[TEXT_MAX];
 } hyp_res;
 
 /* The payload's first words: points, then the points one after another (hyp_pt,
@@ -112,6 +125,46 @@ static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop
     return r;
 }
 
+/* Task k of point p formats its rows into out->text (out->len). */
+static void format_rows(const hyp_pt *p, int k, hyp_res *out)
+{
+    for (int i = 0; i < 3; i++)
+        out->len[i] = -1;
+    coop_chan_point *cp = k >= p->n_cmp - 1 ? malloc(sizeof *cp) : NULL;
+    FILE *f = k < p->n_cmp - 1 || cp ? fmemopen(out->text, sizeof out->text, "w") : NULL;
+    if (!f) {
+        free(cp);
+        return;
+    }
+    coop_csv w = {f, 0, 0};
+    long long len[3] = {0, 0, 0}, at = 0;
+    int pt = (int)p->point, pieces = cp ? 1 : 3;
+    const hyp_cmp *x = &out->u.cmp;
+    const char *name = p->world[k + 1 < COOP_HYP_MAX_WORLDS ? k + 1 : 0];
+    for (int i = 0; i < pieces && !w.bad; i++) {
+        if (cp) {
+            int o = k - (p->n_cmp - 1);
+            coop_channels_point_init(&p->h, p->chan_k, pt, cp);
+            memcpy(cp->est[o], out->u.est, sizeof cp->est[o]);
+            coop_channels_csv_outcome(&w, cp, o);
+        } else if (i == 0) {
+            hyp_pooled_rows(&w, pt, name, x->r);
+        } else if (i == 1) {
+            hyp_did_rows(&w, pt, name, x->did_n, x->did);
+        } else if (p->n_states) {
+            hyp_state_rows(&w, pt, name, p->n_states, p->state,
+                           (const coop_hyp_result (*)[COOP_N_OUTCOMES])x->st);
+        }
+        long end = fflush(f) == 0 && !ferror(f) ? ftell(f) : -1;
+        if (end < 0 || end >= (long)sizeof out->text - 1)
+            w.bad = 1;
+        len[i] = end - at, at = end;
+    }
+    if (fclose(f) == 0 && !w.bad)
+        memcpy(out->len, len, sizeof len);
+    free(cp);
+}
+
 static int round_task(void *state, long long task, unsigned char *result, coop_err *err)
 {
     const hyp_round *r = state;
@@ -121,12 +174,17 @@ static int round_task(void *state, long long task, unsigned char *result, coop_e
     const hyp_pt *p = r->pt[i];
     int k = (int)(task - r->first[i]);
     hyp_res *out = (hyp_res *)(void *)result;
+    int st;
     if (k < p->n_cmp - 1)
-        return hyp_cmp_compute(p, r->values[i], p->n_states ? r->sv[i] : NULL, k, &out->cmp,
-                               err);
-    return coop_channels_outcome(&p->h, r->values[i], (size_t)p->replicates, p->chan_k,
-                                 p->world_of, k - (p->n_cmp - 1), (unsigned long)p->boot_seed,
-                                 out->est, err);
+        st = hyp_cmp_compute(p, r->values[i], p->n_states ? r->sv[i] : NULL, k, &out->u.cmp,
+                             err);
+    else
+        st = coop_channels_outcome(&p->h, r->values[i], (size_t)p->replicates, p->chan_k,
+                                   p->world_of, k - (p->n_cmp - 1), (unsigned long)p->boot_seed,
+                                   out->u.est, err);
+    if (!st)
+        format_rows(p, k, out);
+    return st;
 }
 
 coop_farm coop_hyp_farm(void)
@@ -146,11 +204,10 @@ static double cpu_s(void)
 
 struct hyp_meta {
     const coop_config *cfg;   /* the factual world's configuration */
-    char name[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME];
 };
 
 int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
-                  const coop_config *cfg, const char *const *names, coop_err *err)
+                  const coop_config *cfg, coop_err *err)
 {
     double t0 = cpu_s();
     if (b->n == 0) {
@@ -165,6 +222,9 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
             return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d points", cap);
         b->meta = m, b->cap = cap;
     }
+    /* room for the point at once: no copy of a growing buffer, and the buffer is
+     * kept from one batch to the next */
+    coop_bytes_reserve(&b->pay, sizeof *p + (values_len(p) + states_len(p)) * sizeof(double));
     coop_bytes_put(&b->pay, p, sizeof *p);
     coop_bytes_put(&b->pay, values, values_len(p) * sizeof(double));
     if (states_len(p))
@@ -174,8 +234,6 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
                          "%d points", b->n + 1);
     struct hyp_meta *m = &b->meta[b->n++];
     m->cfg = cfg;
-    for (int w = 0; w < p->n_cmp; w++)
-        snprintf(m->name[w], sizeof m->name[w], "%s", names[w] ? names[w] : "");
     long long n_points = b->n;
     memcpy(b->pay.p, &n_points, sizeof n_points);
     b->tasks += point_tasks(p);
@@ -184,28 +242,41 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
 }
 
 /* Point i of round r from the tasks' results: into res (and *chan when it has a
- * channel decomposition). */
+ * channel decomposition), with the rows its tasks formatted. */
 static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
                      const unsigned char *results, coop_hyp_point *res, coop_chan_point *chan)
 {
     const hyp_pt *p = r->pt[i];
     const char *names[COOP_HYP_MAX_WORLDS];
     for (int w = 0; w < p->n_cmp; w++)
-        names[w] = m->name[w];
+        names[w] = p->world[w];
     hyp_point_head(res, &p->h, (int)p->point, p->replicates, (uint32_t)p->boot_seed, p->n_cmp,
                    names);
     hyp_pt tmp = *p;
     hyp_pt_states(&tmp, m->cfg, &res->states);
     const hyp_res *x = (const hyp_res *)(const void *)(results +
                                                        (size_t)r->first[i] * sizeof(hyp_res));
-    for (int c = 0; c < p->n_cmp - 1; c++)
-        hyp_cmp_store(res, c, &x[c].cmp, 1, p->n_states > 0);
-    res->channels = NULL;
+    int n_cmp = p->n_cmp - 1, text = 1;
+    for (int c = 0; c < n_cmp; c++) {
+        hyp_cmp_store(res, c, &x[c].u.cmp, 1, p->n_states > 0);
+        text = text && x[c].len[0] >= 0 && x[c].len[1] >= 0 && x[c].len[2] >= 0;
+    }
+    for (int k = 0; text && k < 3 * n_cmp; k++) { /* by piece, then comparison */
+        const hyp_res *y = &x[k % n_cmp];
+        int piece = k / n_cmp;
+        res->text[k] = y->text + (piece > 0 ? y->len[0] : 0) + (piece > 1 ? y->len[1] : 0);
+        res->text_len[k] = (size_t)y->len[piece];
+    }
+    res->n_text = text ? 3 * n_cmp : 0;
     if (!p->chan_k || !chan)
         return;
     coop_channels_point_init(&p->h, p->chan_k, (int)p->point, chan);
-    for (int o = 0; o < COOP_N_OUTCOMES; o++)
-        memcpy(chan->est[o], x[p->n_cmp - 1 + o].est, sizeof chan->est[o]);
+    for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+        const hyp_res *y = &x[n_cmp + o];
+        memcpy(chan->est[o], y->u.est, sizeof chan->est[o]);
+        chan->text[o] = y->len[0] >= 0 ? y->text : NULL;
+        chan->text_len[o] = y->len[0] >= 0 ? (size_t)y->len[0] : 0;
+    }
     res->channels = chan;
 }
 
@@ -216,15 +287,23 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
         return COOP_OK;
     coop_farm farm = coop_hyp_farm();
     size_t size = farm.result_size;
-    unsigned char *results = calloc((size_t)b->tasks, size);
+    if ((size_t)b->tasks > b->res_cap) { /* kept from one batch to the next */
+        free(b->results);
+        b->res_cap = (size_t)b->tasks;
+        if (!(b->results = malloc(b->res_cap * size)))
+            b->res_cap = 0;
+    }
+    unsigned char *results = b->results;
     hyp_round *r = results ? round_begin(NULL, b->pay.p, b->pay.n, err) : NULL;
     int st = !results ? COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for the "
                                   "statistics of %d points", b->n)
              : !r ? (err && err->code ? err->code : COOP_ENOMEM) : COOP_OK;
     if (!st && threads > 0)
         st = coop_experiment_farm(&farm, b->pay.p, b->pay.n, b->tasks, threads, results, err);
-    for (long long k = 0; !st && threads <= 0 && k < b->tasks; k++)
+    for (long long k = 0; !st && threads <= 0 && k < b->tasks; k++) {
+        memset(results + (size_t)k * size, 0, size); /* as a farm's task finds it */
         st = round_task(r, k, results + (size_t)k * size, err);
+    }
     b->run_tasks += st ? 0 : b->tasks;
     double t0 = cpu_s();
     for (int i = 0; !st && i < b->n; i++) {
@@ -234,7 +313,6 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
     }
     b->serial_s += cpu_s() - t0;
     round_end(r);
-    free(results);
     b->n = 0;
     b->tasks = 0;
     return st;
@@ -249,5 +327,6 @@ void hyp_batch_free(hyp_batch *b)
 {
     coop_bytes_free(&b->pay);
     free(b->meta);
+    free(b->results);
     memset(b, 0, sizeof *b);
 }

@@ -40,9 +40,11 @@ typedef struct hyp_pt {
     double horizon;            /* years from the start */
     int chan_k;                /* the channel design's factors; 0: none */
     int world_of[COOP_CHAN_MAX_CELLS]; /* cell S is world world_of[S] */
+    char world[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME]; /* the compared worlds' names */
+    char state[COOP_MAX_STATES][COOP_NAME_MAX];           /* the states' names */
 } hyp_pt;
 
-/* Fills p's states, weights and horizon from cfg (the factual world's), and, when
+/* Fills p's states (and their names), weights and horizon from cfg (the factual world's), and, when
  * s is not NULL, s's header (states, names, horizon; reachability, Kaplan-Meier
  * summaries and placebo rows none; the per-state results are left as they are:
  * hyp_cmp_store fills those of each comparison). */
@@ -87,6 +89,8 @@ typedef struct hyp_batch {
     int n, cap;                /* points queued; room in meta */
     long long tasks;           /* their tasks */
     struct hyp_meta *meta;
+    unsigned char *results;    /* room for res_cap tasks' results */
+    size_t res_cap;
     long long run_tasks;       /* tasks run so far */
     double serial_s;           /* CPU time so far queueing points and assembling and
                                 * handing them to fn (the caller's serial part) */
@@ -95,9 +99,9 @@ typedef struct hyp_batch {
 /* Queues a point: p, its values ([n_worlds][COOP_N_OUTCOMES][R]) and per-state
  * values (the first n_cmp worlds' of [w][n_states][COOP_N_OUTCOMES][R]); cfg (the
  * factual world's configuration, for the states' names and fn) must outlive the
- * batch's run; names[w] the worlds' names.  COOP_ENOMEM. */
+ * batch's run.  COOP_ENOMEM. */
 int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
-                  const coop_config *cfg, const char *const *names, coop_err *err);
+                  const coop_config *cfg, coop_err *err);
 
 /* Computes the queued points' statistics as tasks: a task farm on `threads`
  * threads (and the worker ranks), or with threads <= 0 one task after another on
@@ -115,6 +119,16 @@ void hyp_batch_free(hyp_batch *b);
  * r->outcome in comparison `cmp` over `state` ("all", "common" or a state name). */
 void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
                  const coop_hyp_result *r);
+
+/* The rows of comparison `cmp`: its pooled results r[COOP_N_OUTCOMES] ("all"),
+ * its placebo difference-in-differences did[COOP_N_OUTCOMES] (none when did_n
+ * is 0), its per-state results st[x][o] of states name[x] (outcome -1: none). */
+void hyp_pooled_rows(coop_csv *w, int point, const char *cmp, const coop_hyp_result *r);
+void hyp_did_rows(coop_csv *w, int point, const char *cmp, int did_n,
+                  const coop_hyp_result *did);
+void hyp_state_rows(coop_csv *w, int point, const char *cmp, int n_states,
+                    const char (*name)[COOP_NAME_MAX],
+                    const coop_hyp_result (*st)[COOP_N_OUTCOMES]);
 
 /* The rows of the per-state results and the placebo difference-in-differences. */
 void hyp_states_csv(coop_csv *w, const coop_hyp_point *res);

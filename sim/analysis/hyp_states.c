@@ -242,8 +242,10 @@ void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s)
     int n = coop_outcome_states(cfg, p->actor, COOP_MAX_STATES);
     p->n_states = n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
     p->horizon = cfg->n_steps / cfg->steps_per_year;
-    for (int x = 0; x < n; x++)
+    for (int x = 0; x < n; x++) {
         p->weight[x] = coop_outcome_weight(cfg, p->actor[x]);
+        snprintf(p->state[x], sizeof p->state[x], "%s", cfg->actors[p->actor[x]].name);
+    }
     if (!s)
         return;
     s->n_states = n;
@@ -283,18 +285,32 @@ int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worl
 
 /* ---------------------------------------------------------------- hypothesis.csv */
 
+void hyp_did_rows(coop_csv *w, int point, const char *cmp, int did_n,
+                  const coop_hyp_result *did)
+{
+    for (int o = 0; did_n && o < COOP_N_OUTCOMES; o++)
+        if (did[o].outcome >= 0)
+            hyp_csv_row(w, point, cmp, "common", &did[o]);
+}
+
+void hyp_state_rows(coop_csv *w, int point, const char *cmp, int n_states,
+                    const char (*name)[COOP_NAME_MAX],
+                    const coop_hyp_result (*st)[COOP_N_OUTCOMES])
+{
+    for (int x = 0; x < n_states; x++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            if (st[x][o].outcome >= 0)
+                hyp_csv_row(w, point, cmp, name[x], &st[x][o]);
+}
+
 void hyp_states_csv(coop_csv *w, const coop_hyp_point *res)
 {
     const coop_hyp_states *s = &res->states;
     for (int c = 0; c < res->n_comparisons; c++)
-        for (int o = 0; s->did_n[c] && o < COOP_N_OUTCOMES; o++)
-            if (s->did[c][o].outcome >= 0)
-                hyp_csv_row(w, res->point, res->cmp[c].name, "common", &s->did[c][o]);
+        hyp_did_rows(w, res->point, res->cmp[c].name, s->did_n[c], s->did[c]);
     for (int c = 0; c < res->n_comparisons; c++)
-        for (int x = 0; x < s->n_states; x++)
-            for (int o = 0; o < COOP_N_OUTCOMES; o++)
-                if (s->r[c][x][o].outcome >= 0)
-                    hyp_csv_row(w, res->point, res->cmp[c].name, s->name[x], &s->r[c][x][o]);
+        hyp_state_rows(w, res->point, res->cmp[c].name, s->n_states, s->name,
+                       (const coop_hyp_result (*)[COOP_N_OUTCOMES])s->r[c]);
 }
 
 /* ---------------------------------------------------------------- the table */

@@ -233,6 +233,7 @@ void hyp_point_head(coop_hyp_point *out, const coop_hypothesis_cfg *h, int point
     out->boot_seed = boot_seed;
     out->n_comparisons = n_worlds - 1;
     out->channels = NULL;
+    out->n_text = 0;
     for (int c = 0; c < n_worlds - 1; c++) {
         int w = c + 1;
         coop_hyp_comparison *cm = &out->cmp[c];
@@ -407,7 +408,9 @@ static int queue_point(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int 
                             : s == all ? COOP_HYP_FACTUAL
                                        : 2 + h->n_placebo + (int)s - 1;
     }
-    return hyp_batch_add(&c->batch, &p, c->values, c->svalues, c->cfg0, c->names, err);
+    for (int w = 0; w < n_cmp; w++)
+        snprintf(p.world[w], sizeof p.world[w], "%s", c->names[w] ? c->names[w] : "");
+    return hyp_batch_add(&c->batch, &p, c->values, c->svalues, c->cfg0, err);
 }
 
 int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err)
@@ -583,14 +586,23 @@ void hyp_csv_row(coop_csv *w, int point, const char *cmp, const char *state,
     coop_csv_put(w, "\n");
 }
 
+void hyp_pooled_rows(coop_csv *w, int point, const char *cmp, const coop_hyp_result *r)
+{
+    for (int o = 0; o < COOP_N_OUTCOMES; o++)
+        hyp_csv_row(w, point, cmp, "all", &r[o]);
+}
+
 /* A point's rows: the pooled comparisons (state "all"), then the placebo
- * difference-in-differences ("common") and the per-state rows (hyp_states.c). */
+ * difference-in-differences ("common") and the per-state rows (hyp_states.c);
+ * or the rows its tasks formatted, the same bytes. */
 int coop_hyp_csv_write(coop_hyp_csv *c, const coop_hyp_point *res, coop_err *err)
 {
-    for (int k = 0; k < res->n_comparisons; k++)
-        for (int o = 0; o < COOP_N_OUTCOMES; o++)
-            hyp_csv_row(&c->out, res->point, res->cmp[k].name, "all", &res->cmp[k].r[o]);
-    hyp_states_csv(&c->out, res);
+    for (int k = 0; k < res->n_text; k++)
+        coop_csv_raw(&c->out, res->text[k], res->text_len[k]);
+    for (int k = 0; !res->n_text && k < res->n_comparisons; k++)
+        hyp_pooled_rows(&c->out, res->point, res->cmp[k].name, res->cmp[k].r);
+    if (!res->n_text)
+        hyp_states_csv(&c->out, res);
     return coop_csv_file_status(c, err);
 }
 
