@@ -481,7 +481,7 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
  * then replicate): its comparisons, per-state rows, placebos and channels, with
  * the verdicts, into dir/hypothesis.csv (dir/channels.csv). */
 static int verdict_files(const coop_config *cfg, const runs *u, const coop_hyp_worlds *hw,
-                         const char *dir, verdicts *v, coop_err *err)
+                         const char *dir, int threads, verdicts *v, coop_err *err)
 {
     char path[COOP_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/hypothesis.csv", dir);
@@ -495,6 +495,8 @@ static int verdict_files(const coop_config *cfg, const runs *u, const coop_hyp_w
                                                             v, err);
     if (!st && !col)
         st = err->code ? err->code : COOP_ENOMEM;
+    if (col) /* the statistics as tasks on the threads (and ranks: coop_hyp_farm) */
+        coop_hyp_collector_farm(col, threads, 0);
     for (int w = 0; w < u->n_worlds && !st; w++)
         for (int r = 0; r < u->replicates && !st; r++)
             if (!(st = coop_hyp_collector_add(col, 0, w, hw->names[w], r, cfg, pooled(u, w, r),
@@ -504,6 +506,8 @@ static int verdict_files(const coop_config *cfg, const runs *u, const coop_hyp_w
                     (const double (*)[COOP_N_OUTCOMES])per_state(u, w, r));
     if (!st)
         st = coop_hyp_collector_done(col, 0, u->n_worlds - 1, err);
+    if (!st)
+        st = coop_hyp_collector_flush(col, err);
     coop_hyp_collector_free(col);
     if (!st && !(st = coop_hyp_csv_close(v->csv, err)))
         st = coop_chan_csv_close(v->chan, err);
@@ -577,7 +581,7 @@ int coop_infer_hypothesis_write(const coop_config *cfg, const coop_infer_draws *
     if (!st)
         st = dist_file(cfg, &u, hw, dir, table, err);
     if (!st)
-        st = verdict_files(cfg, &u, hw, dir, v, err);
+        st = verdict_files(cfg, &u, hw, dir, threads, v, err);
     if (!st && table) {
         fprintf(table, "\nThe test of docs/HYPOTHESIS.md on the same runs (hypothesis.csv; its "
                 "intervals include the parameter uncertainty):\n");

@@ -1,0 +1,331 @@
+/* test_mpi_hyp.c: the hypothesis test's statistics as a task farm (hyp_farm.c,
+ * coop_hyp_farm; docs/HYPOTHESIS.md, "Performance").
+ *
+ * A point's paired statistics run as tasks (one per comparison, one per outcome
+ * of the channel decomposition) on the threads and, in build/coopsim-mpi, on the
+ * worker ranks, which also format the rows; rank 0 only assembles and writes
+ * them.  Every file must stay byte-identical: one process with 1 and 2 threads, 2
+ * ranks x 1 thread and 3 ranks x 2 threads, with a placebo (the
+ * difference-in-differences rows), per-state rows and the channel decomposition,
+ * for a plain test, a sweep and `--posterior`.  In one process the rows the tasks
+ * formatted are checked against rows formatted from the numbers, computed point
+ * by point on one thread (coop_hypothesis_from_outcomes).  The MPI cases need
+ * COOPSIM_MPI (the Makefile sets it when mpicc exists); without it they compare
+ * the threads only. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdarg.h>
+
+#include "config_io.h"
+#include "coop_hypothesis.h"
+#include "e2e.h"
+#include "files.h"
+
+static const char *mpi_program(void)
+{
+    const char *p = getenv("COOPSIM_MPI");
+    return p && *p ? p : NULL;
+}
+
+/* make sanitize builds no MPI flavour (and Criterion's runner leaks under ASan, as
+ * test_mpi_e2e.c says): the suite is disabled there. */
+#ifdef __SANITIZE_ADDRESS__
+TestSuite(mpi_hyp, .disabled = true);
+#endif
+
+/* Open MPI in containers: no cross-memory attach, more ranks than cores. */
+static void mpi_setup(void)
+{
+    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
+    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
+    setenv("OMPI_MCA_hwloc_base_binding_policy", "none", 1);
+}
+
+/* `mpirun -np NP coopsim-mpi ARGS`, captured like e2e_run. */
+static e2e_result *mpi_run(int np, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static e2e_result *mpi_run(int np, const char *fmt, ...)
+{
+    char args[2048], line[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s", np,
+             mpi_program(), args);
+    return e2e_capture(line);
+}
+
+/* `cmd` into tmp/ref (1 process, 1 thread), then 1 process x 2 threads and, with
+ * the MPI flavour, 2 ranks x 1 thread and 3 ranks x 2 threads: every CSV file and,
+ * with table (a sweep's names its directory), the table the same bytes. */
+static void compare_all(const char *tmp, const char *cmd, int table)
+{
+    char ref[128], d[128];
+    static char ref_out[1 << 16];
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s --threads 1 --quiet -o %s", cmd, ref);
+    cr_assert(eq(int, r->status, 0), "%s: %s", cmd, r->err);
+    snprintf(ref_out, sizeof ref_out, "%s", r->out);
+    snprintf(d, sizeof d, "%s/t2", tmp);
+    r = e2e_run("%s --threads 2 --quiet -o %s", cmd, d);
+    cr_assert(eq(int, r->status, 0), "%s: %s", cmd, r->err);
+    cr_assert(e2e_same_csvs(ref, d), "%s: 2 threads differ from 1", cmd);
+    if (table)
+        cr_assert_str_eq(r->out, ref_out, "%s: the table differs on 2 threads", cmd);
+    if (!mpi_program())
+        return;
+    mpi_setup();
+    static const int rt[2][2] = {{2, 1}, {3, 2}};
+    for (int k = 0; k < 2; k++) {
+        snprintf(d, sizeof d, "%s/np%d", tmp, rt[k][0]);
+        r = mpi_run(rt[k][0], "%s --threads %d --quiet -o %s", cmd, rt[k][1], d);
+        cr_assert(eq(int, r->status, 0), "%s -np %d: %s", cmd, rt[k][0], r->err);
+        cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks x %d threads differ from one process",
+                  cmd, rt[k][0], rt[k][1]);
+        if (table)
+            cr_assert_str_eq(r->out, ref_out, "%s -np %d: the table differs", cmd, rt[k][0]);
+    }
+}
+
+/* The rows that make the comparison mean something: pooled, placebo
+ * difference-in-differences ("common") and per-state rows (placebo actor pl,
+ * state st), and channels.csv when channels. */
+static void assert_rows(const char *dir, const char *pl, const char *st, int channels)
+{
+    char p[256], a[64], b[64];
+    snprintf(p, sizeof p, "%s/hypothesis.csv", dir);
+    snprintf(a, sizeof a, ",placebo:%s,", pl);
+    snprintf(b, sizeof b, ",%s\n", st);
+    cr_assert(e2e_file_has(p, a) && e2e_file_has(p, ",all\n") && e2e_file_has(p, ",common\n") &&
+              e2e_file_has(p, b), "%s lacks pooled, placebo or per-state rows", p);
+    snprintf(p, sizeof p, "%s/channels.csv", dir);
+    cr_assert(eq(int, e2e_exists(p), channels), "%s", p);
+}
+
+Test(mpi_hyp, plain_test_is_byte_identical, .timeout = 120)
+{
+    char tmp[64], ref[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    compare_all(tmp, "hypothesis tests/data/hyp_small.cfg --replicates 24 "
+                     "--set hypothesis.channels=true", 1);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    assert_rows(ref, "KG", "TJ", 1);
+    e2e_rmrf(tmp);
+}
+
+/* A sweep's hypothesis.csv is computed from its outcomes.csv once the sweep is
+ * complete, its points' tasks in one farm. */
+Test(mpi_hyp, sweep_is_byte_identical, .timeout = 120)
+{
+    char tmp[64], ref[128], p[256];
+    e2e_tmpdir(tmp, sizeof tmp);
+    compare_all(tmp, "hypothesis tests/data/hyp_sweep.cfg --replicates 10", 0);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    assert_rows(ref, "KG", "TJ", 0);
+    snprintf(p, sizeof p, "%s/hypothesis.csv", ref);
+    cr_assert(e2e_file_has(p, "\n1,") && e2e_file_has(p, "\n2,"), "%s: several points", p);
+    e2e_rmrf(tmp);
+}
+
+/* `coopsim hypothesis --posterior`: its hypothesis.csv comes from the same
+ * collector, its statistics from the same farm (the posterior of
+ * tests/test_infer.c's hypothesis_posterior_point_mass). */
+Test(mpi_hyp, posterior_is_byte_identical, .timeout = 180)
+{
+    char tmp[64], post[128], path[256], args[512];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(post, sizeof post, "%s/post", tmp);
+    cr_assert(mkdir(post, 0777) == 0);
+    snprintf(path, sizeof path, "%s/posterior.csv", post);
+    write_file(path, "generation,model,particle,weight,distance,"
+                     "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
+                     "0,none,0,0.5,1,,\n0,motivator,1,0.5,1,0.5,0.5\n"
+                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,none,1,0,0.2,,\n"
+                     "1,motivator,2,0.75,0.2,0.1,0.05\n");
+    snprintf(path, sizeof path, "%s/models.csv", post);
+    write_file(path, "generation,model,probability,particles,bayes_factor\n"
+                     "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
+    snprintf(args, sizeof args, "hypothesis configs/eu_ca_history.cfg --posterior %s "
+             "--replicates 12 --set hypothesis.channels=false", post);
+    compare_all(tmp, args, 1);
+    snprintf(path, sizeof path, "%s/ref", tmp);
+    assert_rows(path, "UZ", "TJ", 0);
+    e2e_rmrf(tmp);
+}
+
+/* ---- the rows the tasks format against rows formatted from the numbers ---- */
+
+typedef struct files {
+    coop_hyp_csv *hyp;
+    coop_chan_csv *chan;
+    int text;       /* pieces that came formatted by the tasks */
+} files;
+
+/* Writes the point from its numbers alone: the tasks' text is dropped. */
+static int from_numbers(void *ctx, const coop_hyp_point *res, const coop_config *cfg,
+                        coop_err *err)
+{
+    (void)cfg;
+    files *f = ctx;
+    coop_hyp_point *p = malloc(sizeof *p);
+    cr_assert_not_null(p);
+    *p = *res;
+    f->text += p->n_text > 0;
+    p->n_text = 0;
+    int st = coop_hyp_csv_write(f->hyp, p, err);
+    if (!st && res->channels) {
+        coop_chan_point *c = malloc(sizeof *c);
+        cr_assert_not_null(c);
+        *c = *res->channels;
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            f->text += c->text[o] != NULL;
+            c->text[o] = NULL;
+        }
+        st = coop_chan_csv_write(f->chan, c, err);
+        free(c);
+    }
+    free(p);
+    return st;
+}
+
+/* hypothesis.csv and channels.csv of dir's outcomes.csv, computed one task after
+ * another on this thread (threads < 0) or as a farm on 2 threads, written from
+ * the numbers into out/. */
+static void recompute(const char *dir, const char *out, const coop_config *cfg, int threads)
+{
+    char p[256];
+    coop_err err = {0};
+    cr_assert(mkdir(out, 0777) == 0);
+    files f = {0};
+    snprintf(p, sizeof p, "%s/hypothesis.csv", out);
+    cr_assert_not_null(f.hyp = coop_hyp_csv_open(p, &err), "%s", err.text);
+    snprintf(p, sizeof p, "%s/channels.csv", out);
+    cr_assert_not_null(f.chan = coop_chan_csv_open(p, &err), "%s", err.text);
+    cr_assert(eq(int, coop_hypothesis_from_outcomes_farm(dir, cfg, coop_hyp_n_worlds(&cfg->hyp),
+                                                         threads, from_numbers, &f, &err),
+                 COOP_OK), "%s", err.text);
+    cr_assert(eq(int, f.text, 1 + COOP_N_OUTCOMES), "every piece formatted by the tasks");
+    cr_assert(eq(int, coop_hyp_csv_close(f.hyp, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(int, coop_chan_csv_close(f.chan, &err), COOP_OK), "%s", err.text);
+}
+
+Test(mpi_hyp, task_rows_are_the_numbers_rows, .timeout = 60)
+{
+    char tmp[64], run[128], a[128], b[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(run, sizeof run, "%s/run", tmp);
+    e2e_result *r = e2e_run("hypothesis tests/data/hyp_small.cfg --replicates 24 --set "
+                            "hypothesis.channels=true --threads 2 --quiet -o %s", run);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    coop_config cfg;
+    const char *ov[] = {"experiment.replicates=24", "hypothesis.channels=true"};
+    load_ok("tests/data/hyp_small.cfg", ov, 2, &cfg);
+    snprintf(a, sizeof a, "%s/serial", tmp);
+    recompute(run, a, &cfg, -1);
+    snprintf(b, sizeof b, "%s/farm", tmp);
+    recompute(run, b, &cfg, 2);
+    static const char *const names[] = {"hypothesis.csv", "channels.csv"};
+    cr_assert(e2e_same_files(run, a, names, 2), "rows from the numbers differ from the run's");
+    cr_assert(e2e_same_files(run, b, names, 2), "the farm's rows differ from the run's");
+    coop_config_destroy(&cfg);
+    e2e_rmrf(tmp);
+}
+
+/* ---- every row as coop_paired_compare computes it alone ---- */
+
+/* A number of world w, replicate r, row k: deterministic, different per world,
+ * some NaN (so that rows of one task use different numbers of pairs). */
+static double fake(int w, int r, int k)
+{
+    uint32_t x = (uint32_t)(w * 7919 + r * 104729 + k * 1299709) * 2654435761u;
+    x ^= x >> 15;
+    return (x % 1000 == 7) ? NAN : (double)(x % 10007) / 10007.0 + 0.01 * w * (k % 3);
+}
+
+static int keep_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg,
+                      coop_err *err)
+{
+    (void)cfg, (void)err;
+    memcpy(ctx, res, sizeof *res);
+    return COOP_OK;
+}
+
+/* The oriented row of a (factual) and b (other) as coop_paired_compare gives it. */
+static void assert_row(const coop_hyp_result *r, int o, const double *a, const double *b,
+                       int R, const coop_hypothesis_cfg *h, uint32_t seed, const char *what)
+{
+    coop_paired s;
+    coop_err err = {0};
+    int fwd = coop_hypothesis_orientation(o) > 0;
+    cr_assert(eq(int, coop_paired_compare(fwd ? a : b, fwd ? b : a, (size_t)R, h->confidence,
+                                          (size_t)h->bootstrap, seed, &s, &err), COOP_OK));
+    cr_assert(eq(int, r->outcome, o), "%s", what);
+    cr_assert(eq(sz, r->s.n, s.n), "%s", what);
+    cr_assert(r->s.boot_lo == s.boot_lo && r->s.boot_hi == s.boot_hi && r->s.diff == s.diff &&
+                  r->s.t_lo == s.t_lo && r->s.p_wilcoxon == s.p_wilcoxon,
+              "%s, %s: [%.17g, %.17g] != [%.17g, %.17g]", what, coop_outcome_names[o],
+              r->s.boot_lo, r->s.boot_hi, s.boot_lo, s.boot_hi);
+}
+
+/* The farm on 2 threads splits a point's rows over tasks; each pooled and
+ * per-state row must still be what coop_paired_compare gives it alone with the
+ * point's bootstrap seed, bit for bit. */
+Test(mpi_hyp, each_row_is_its_own_bootstrap, .timeout = 60)
+{
+    coop_config cfg;
+    const char *ov[] = {"experiment.replicates=40", "hypothesis.bootstrap=300"};
+    load_ok("tests/data/hyp_small.cfg", ov, 2, &cfg);
+    int W = coop_hyp_n_worlds(&cfg.hyp), R = 40, S = coop_outcome_states(&cfg, NULL, 0);
+    cr_assert(W == 3 && S >= 2, "hyp_small: factual, counterfactual, placebo; %d states", S);
+    coop_err err = {0};
+    coop_hyp_point *res = malloc(sizeof *res);
+    double *v = malloc((size_t)W * COOP_N_OUTCOMES * (size_t)R * sizeof *v);
+    double *sv = malloc((size_t)W * (size_t)S * COOP_N_OUTCOMES * (size_t)R * sizeof *sv);
+    cr_assert(res && v && sv);
+    coop_hyp_collector *col = coop_hyp_collector_alloc(W, R, 5, NULL, keep_point, res, &err);
+    cr_assert_not_null(col, "%s", err.text);
+    coop_hyp_collector_farm(col, 2, 0);
+    double (*st)[COOP_N_OUTCOMES] = malloc((size_t)S * sizeof *st);
+    for (int w = 0; w < W; w++)
+        for (int r = 0; r < R; r++) {
+            double o[COOP_N_OUTCOMES];
+            for (int k = 0; k < COOP_N_OUTCOMES; k++) {
+                /* as the collector keeps them: rounded to ten digits */
+                char buf[32];
+                snprintf(buf, sizeof buf, "%.10g", fake(w, r, k));
+                o[k] = v[((size_t)w * COOP_N_OUTCOMES + (size_t)k) * (size_t)R + (size_t)r] =
+                    strtod(buf, NULL);
+                for (int x = 0; x < S; x++) {
+                    snprintf(buf, sizeof buf, "%.10g", fake(w, r, 100 + 10 * x + k));
+                    st[x][k] = sv[(((size_t)w * (size_t)S + (size_t)x) * COOP_N_OUTCOMES +
+                                   (size_t)k) * (size_t)R + (size_t)r] = strtod(buf, NULL);
+                }
+            }
+            cr_assert(eq(int, coop_hyp_collector_add(col, 0, w, w ? "other" : "factual", r, &cfg,
+                                                     o, &err), COOP_OK), "%s", err.text);
+            cr_assert(eq(int, coop_hyp_collector_add_states(
+                                  col, w, r, S, (const double (*)[COOP_N_OUTCOMES])st),
+                         COOP_OK));
+        }
+    for (int w = 0; w < W; w++)
+        cr_assert(eq(int, coop_hyp_collector_done(col, 0, w, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(int, coop_hyp_collector_flush(col, &err), COOP_OK), "%s", err.text);
+    uint32_t seed = coop_hypothesis_boot_seed(5, 0);
+    cr_assert(eq(int, res->n_comparisons, W - 1));
+    for (int c = 0; c < W - 1; c++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            const double *a = v + (size_t)o * (size_t)R;
+            const double *b = v + ((size_t)(c + 1) * COOP_N_OUTCOMES + (size_t)o) * (size_t)R;
+            assert_row(&res->cmp[c].r[o], o, a, b, R, &cfg.hyp, seed, "pooled");
+            for (int x = 0; x < S && coop_outcome_per_state(o) && o != COOP_O_RMST_ENHANCED;
+                 x++) {
+                const double *sa = sv + ((size_t)x * COOP_N_OUTCOMES + (size_t)o) * (size_t)R;
+                const double *sb = sv + (((size_t)(c + 1) * (size_t)S + (size_t)x) *
+                                         COOP_N_OUTCOMES + (size_t)o) * (size_t)R;
+                assert_row(&res->states.r[c][x][o], o, sa, sb, R, &cfg.hyp, seed, "per state");
+            }
+        }
+    coop_hyp_collector_free(col);
+    free(st), free(sv), free(v), free(res);
+    coop_config_destroy(&cfg);
+}
