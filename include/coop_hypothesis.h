@@ -267,10 +267,12 @@ void coop_hyp_collector_free(coop_hyp_collector *c);
 void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer);
 int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err);
 
-/* What the statistics have cost the calling thread so far: CPU seconds queueing
- * points, assembling their results and in fn (the tasks excluded), and the
- * number of tasks run (COOPSIM_MPI_STATS; docs/HYPOTHESIS.md, "Performance"). */
-void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, long long *tasks);
+/* What the statistics have cost so far: the calling thread's CPU seconds queueing
+ * points, assembling their results and in fn (the tasks excluded), the wall
+ * seconds running the tasks, and the number of tasks run (COOPSIM_MPI_STATS;
+ * docs/HYPOTHESIS.md, "Performance"). */
+void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, double *tasks_s,
+                             long long *tasks);
 
 /* The task farm of the collector's statistics (coop_experiment.h): the same on
  * every rank, so a worker rank's work (coop_hypothesis_work) serves it. */

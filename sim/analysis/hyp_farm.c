@@ -298,12 +298,16 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
     int st = !results ? COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for the "
                                   "statistics of %d points", b->n)
              : !r ? (err && err->code ? err->code : COOP_ENOMEM) : COOP_OK;
+    struct timespec w0, w1;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
     if (!st && threads > 0)
         st = coop_experiment_farm(&farm, b->pay.p, b->pay.n, b->tasks, threads, results, err);
     for (long long k = 0; !st && threads <= 0 && k < b->tasks; k++) {
         memset(results + (size_t)k * size, 0, size); /* as a farm's task finds it */
         st = round_task(r, k, results + (size_t)k * size, err);
     }
+    clock_gettime(CLOCK_MONOTONIC, &w1);
+    b->tasks_s += (double)(w1.tv_sec - w0.tv_sec) + 1e-9 * (double)(w1.tv_nsec - w0.tv_nsec);
     b->run_tasks += st ? 0 : b->tasks;
     double t0 = cpu_s();
     for (int i = 0; !st && i < b->n; i++) {

@@ -94,6 +94,7 @@ typedef struct hyp_batch {
     long long run_tasks;       /* tasks run so far */
     double serial_s;           /* CPU time so far queueing points and assembling and
                                 * handing them to fn (the caller's serial part) */
+    double tasks_s;            /* wall time so far running the tasks (farm or loop) */
 } hyp_batch;
 
 /* Queues a point: p, its values ([n_worlds][COOP_N_OUTCOMES][R]) and per-state

@@ -11,7 +11,13 @@
  * differences.  A placebo world moves the role to a state that is itself one of
  * the others, so the pooled placebo row compares unlike sets; the
  * difference-in-differences row compares the factual and the placebo world on
- * the states that are neither the motivator nor the placebo actor. */
+ * the states that are neither the motivator nor the placebo actor.
+ *
+ * Everything of one comparison (its pooled rows too) is computed together by
+ * hyp_cmp_compute, the task of the statistics' farm (hyp_farm.c): its rows'
+ * bootstraps share one generator, seeded with the point's seed, as rows of a
+ * point always did, so that a comparison gives the same bits alone or with the
+ * others. */
 #include "coop_hypothesis.h"
 
 #include <math.h>

@@ -18,8 +18,13 @@
  * the point's last world done, compares world 0 with each other world
  * (coop_paired_compare and coop_paired_sesoi, checked against R and scipy in
  * tests/test_paired.c; the verdicts by coop_hyp_decide, sim/analysis/hyp_verdict.c).  Every comparison is oriented so that the
- * thesis predicts a positive difference.  Nothing is kept from one point to the
- * next, so a sweep of any length runs in the memory of one point.
+ * thesis predicts a positive difference.  A complete point is queued as the
+ * payload of tasks (sim/analysis/hyp_farm.c: a comparison, or an outcome of the
+ * channel decomposition, each computed by hyp_cmp_compute or
+ * coop_channels_outcome and formatted where it runs), computed at once on the
+ * calling thread or, with coop_hyp_collector_farm, as a task farm on the threads
+ * and worker ranks once the experiment is over (a sink cannot start a farm) or
+ * 64 MiB of points are queued; nothing else is kept from one point to the next.
  *
  * A sweep's hypothesis.csv is computed once the sweep is complete, by feeding the
  * collector from the sweep's outcomes.csv (coop_hypothesis_from_outcomes).  The
@@ -420,9 +425,11 @@ int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err)
     return hyp_batch_run(&c->batch, c->threads, &c->res, c->chan, c->fn, c->ctx, err);
 }
 
-void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, long long *tasks)
+void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, double *tasks_s,
+                             long long *tasks)
 {
     *serial_s = c->batch.serial_s;
+    *tasks_s = c->batch.tasks_s;
     *tasks = c->batch.run_tasks;
 }
 

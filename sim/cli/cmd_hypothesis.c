@@ -169,11 +169,11 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     if (!status)
         status = coop_hyp_collector_flush(col, err);
     if (!status && getenv("COOPSIM_MPI_STATS") && *getenv("COOPSIM_MPI_STATS")) {
-        double serial;
+        double serial, wall;
         long long tasks;
-        coop_hyp_collector_cost(col, &serial, &tasks);
-        fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks; the serial part (queue, "
-                "assemble, write): %.3f us per item\n", tasks,
+        coop_hyp_collector_cost(col, &serial, &wall, &tasks);
+        fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks in %.3f s (wall); the "
+                "serial part (queue, assemble, write): %.3f us per item\n", tasks, wall,
                 1e6 * serial / ((double)cfg->replicates * w->n));
     }
     if (status)
