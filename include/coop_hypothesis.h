@@ -243,7 +243,9 @@ typedef int (*coop_hyp_point_fn)(void *ctx, const coop_hyp_point *res, const coo
  * inner sink that checkpoints whole points covers what fn wrote).  The
  * statistics settings are those of the factual world's cfg->hyp; the bootstrap
  * seed is coop_hypothesis_boot_seed(seed, point).  Memory: n_worlds x
- * COOP_N_OUTCOMES x replicates doubles, whatever the number of points. */
+ * COOP_N_OUTCOMES x replicates doubles, whatever the number of points, and the
+ * points queued for their statistics (coop_hyp_collector_farm: at most 64 MiB
+ * unless deferred). */
 typedef struct coop_hyp_collector coop_hyp_collector;
 
 coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint32_t seed,
