@@ -244,8 +244,8 @@ typedef int (*coop_hyp_point_fn)(void *ctx, const coop_hyp_point *res, const coo
  * statistics settings are those of the factual world's cfg->hyp; the bootstrap
  * seed is coop_hypothesis_boot_seed(seed, point).  Memory: n_worlds x
  * COOP_N_OUTCOMES x replicates doubles, whatever the number of points, and the
- * points queued for their statistics (coop_hyp_collector_farm: at most 64 MiB
- * unless deferred). */
+ * points queued for their statistics (coop_hyp_collector_farm: about its batch
+ * size). */
 typedef struct coop_hyp_collector coop_hyp_collector;
 
 coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint32_t seed,
@@ -259,14 +259,16 @@ void coop_hyp_collector_free(coop_hyp_collector *c);
  * (coop_experiment_farm; tasks: a comparison of a point, or an outcome of its
  * channel decomposition) on coop_experiment_threads(threads) threads and, under
  * MPI, on the worker ranks whose work has coop_hyp_farm, then fn is called for
- * each, in point order.  With defer = 0 that happens whenever the queue holds
- * 64 MiB (payload and results), and coop_hyp_collector_flush computes the rest;
- * with defer = 1 only in coop_hyp_collector_flush: what a collector used as a
- * sink needs, as no farm can start during an experiment (so fn runs after the
- * inner sink's point_done, and every point's configuration must outlive the
- * flush).  Without this call each point is computed when complete, on the
- * calling thread.  The results are the same bit for bit either way. */
-void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer);
+ * each, in point order.  That happens whenever the queue holds `batch` bytes
+ * (payload and results; COOP_HYP_BATCH is what the commands use), and
+ * coop_hyp_collector_flush computes the rest; with batch = 0 only in
+ * coop_hyp_collector_flush: what a collector used as a sink needs, as no farm can
+ * start during an experiment (so fn runs after the inner sink's point_done, and
+ * every point's configuration must outlive the flush).  Without this call each
+ * point is computed when complete, on the calling thread.  The results are the
+ * same bit for bit either way. */
+#define COOP_HYP_BATCH ((size_t)64 << 20)
+void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, size_t batch);
 int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err);
 
 /* What the statistics have cost so far: the calling thread's CPU seconds queueing
@@ -309,7 +311,7 @@ int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n
 /* The same with the points' statistics as a task farm on
  * coop_experiment_threads(threads) threads and the worker ranks
  * (coop_hyp_collector_farm; threads < 0: none, as coop_hypothesis_from_outcomes),
- * batched in 64 MiB.  The same results bit for bit. */
+ * batched by COOP_HYP_BATCH.  The same results bit for bit. */
 int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, int n_worlds,
                                        int threads, coop_hyp_point_fn fn, void *ctx,
                                        coop_err *err);

@@ -329,3 +329,99 @@ Test(mpi_hyp, each_row_is_its_own_bootstrap, .timeout = 60)
     free(st), free(sv), free(v), free(res);
     coop_config_destroy(&cfg);
 }
+
+/* ---- batches: a farm per point, one for all, none ---- */
+
+typedef struct kept {
+    int n;
+    coop_hyp_point *p;   /* [3] */
+} kept;
+
+static int keep_all(void *ctx, const coop_hyp_point *res, const coop_config *cfg,
+                    coop_err *err)
+{
+    (void)cfg, (void)err;
+    kept *k = ctx;
+    cr_assert(k->n < 3);
+    memcpy(&k->p[k->n++], res, sizeof *res);
+    return COOP_OK;
+}
+
+static int same_result(const coop_hyp_result *a, const coop_hyp_result *b)
+{
+    return a->outcome == b->outcome && a->s.n == b->s.n && a->s.diff == b->s.diff &&
+           a->s.boot_lo == b->s.boot_lo && a->s.boot_hi == b->s.boot_hi &&
+           a->s.p_wilcoxon == b->s.p_wilcoxon && a->e.p_decision == b->e.p_decision &&
+           (a->p_adj == b->p_adj || (isnan(a->p_adj) && isnan(b->p_adj))) &&
+           a->verdict == b->verdict;
+}
+
+/* Three points through a collector: computed at once on this thread (mode 0), a
+ * farm of 2 threads per point (batch of 1 byte, mode 1), one farm for all at the
+ * flush (mode 2). */
+static void three_points(const coop_config *cfg, int mode, kept *k)
+{
+    int W = 3, R = 30, S = COOP_MAX_STATES;
+    coop_err err = {0};
+    coop_hyp_collector *col = coop_hyp_collector_alloc(W, R, 9, NULL, keep_all, k, &err);
+    cr_assert_not_null(col, "%s", err.text);
+    if (mode)
+        coop_hyp_collector_farm(col, 2, mode == 1 ? 1 : 0);
+    double st[COOP_MAX_STATES][COOP_N_OUTCOMES];
+    for (int p = 0; p < 3; p++) {
+        for (int w = 0; w < W; w++)
+            for (int r = 0; r < R; r++) {
+                double o[COOP_N_OUTCOMES];
+                for (int q = 0; q < COOP_N_OUTCOMES; q++) {
+                    o[q] = fake(w, r + 50 * p, q);
+                    for (int x = 0; x < S; x++)
+                        st[x][q] = fake(w, r + 50 * p, 100 + 10 * x + q);
+                }
+                cr_assert(eq(int, coop_hyp_collector_add(col, p, w, "w", r, cfg, o, &err),
+                             COOP_OK), "%s", err.text);
+                coop_hyp_collector_add_states(col, w, r, S,
+                                              (const double (*)[COOP_N_OUTCOMES])st);
+            }
+        for (int w = 0; w < W; w++)
+            cr_assert(eq(int, coop_hyp_collector_done(col, p, w, &err), COOP_OK), "%s",
+                      err.text);
+        cr_assert(eq(int, k->n, mode == 2 ? 0 : p + 1), "mode %d: point %d not yet written",
+                  mode, p);
+    }
+    cr_assert(eq(int, coop_hyp_collector_flush(col, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(int, k->n, 3));
+    coop_hyp_collector_free(col);
+}
+
+Test(mpi_hyp, batches_give_the_same_points, .timeout = 60)
+{
+    coop_config cfg;
+    load_ok("tests/data/hyp_small.cfg", NULL, 0, &cfg);
+    kept k[3];
+    for (int m = 0; m < 3; m++) {
+        k[m].n = 0;
+        cr_assert_not_null(k[m].p = malloc(3 * sizeof *k[m].p));
+        three_points(&cfg, m, &k[m]);
+    }
+    for (int m = 1; m < 3; m++)
+        for (int p = 0; p < 3; p++) {
+            const coop_hyp_point *a = &k[0].p[p], *b = &k[m].p[p];
+            cr_assert(eq(int, b->point, p));
+            cr_assert(eq(int, a->n_comparisons, b->n_comparisons));
+            cr_assert(eq(int, a->states.n_states, b->states.n_states));
+            cr_assert(a->states.n_states > 0);
+            for (int c = 0; c < a->n_comparisons; c++)
+                for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+                    cr_assert(same_result(&a->cmp[c].r[o], &b->cmp[c].r[o]),
+                              "mode %d point %d comparison %d outcome %d", m, p, c, o);
+                    for (int x = 0; x < a->states.n_states; x++)
+                        cr_assert(same_result(&a->states.r[c][x][o], &b->states.r[c][x][o]),
+                                  "mode %d point %d state %d", m, p, x);
+                }
+            cr_assert(a->cmp[0].r[0].s.boot_lo != k[0].p[(p + 1) % 3].cmp[0].r[0].s.boot_lo,
+                      "the points differ");
+        }
+    for (int m = 0; m < 3; m++)
+        free(k[m].p);
+    coop_config_destroy(&cfg);
+}

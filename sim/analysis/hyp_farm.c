@@ -80,8 +80,22 @@ static void round_end(void *state)
     }
 }
 
-/* The payload's points, checked against its length (a worker's payload comes
- * from rank 0 over MPI). */
+/* Whether p describes a point these tasks can compute (a worker's payload comes
+ * from rank 0 over MPI: checked before it is used). */
+static int pt_ok(const hyp_pt *p)
+{
+    int ok = p->replicates >= 1 && p->replicates <= COOP_MAX_REPLICATES && p->n_cmp >= 2 &&
+             p->n_cmp <= p->n_worlds && p->n_worlds <= COOP_HYP_MAX_WORLDS &&
+             p->n_states >= 0 && p->n_states <= COOP_MAX_STATES && p->chan_k >= 0 &&
+             p->chan_k <= COOP_CHAN_MAX_FACTORS && p->h.primary >= 0 &&
+             p->h.primary < COOP_N_OUTCOMES && p->h.n_placebo >= 0 &&
+             p->h.n_placebo <= COOP_MAX_PLACEBO && p->h.bootstrap >= 0;
+    for (int s = 0; ok && p->chan_k && s < (1 << p->chan_k); s++)
+        ok = p->world_of[s] >= 0 && p->world_of[s] < p->n_worlds;
+    return ok;
+}
+
+/* The payload's points, checked against its length. */
 static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop_err *err)
 {
     (void)ctx;
@@ -91,9 +105,13 @@ static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop
         return NULL;
     }
     memcpy(head, payload, sizeof head);
+    if (head[0] < 1 || (unsigned long long)head[0] > n / sizeof(hyp_pt)) {
+        COOP_FAIL(err, COOP_EIO, "hypothesis: a statistics payload of %zu bytes for %lld "
+                  "points", n, head[0]);
+        return NULL;
+    }
     hyp_round *r = calloc(1, sizeof *r);
-    size_t np = head[0] > 0 && head[0] < (long long)(n / sizeof(hyp_pt)) + 1 ? (size_t)head[0]
-                                                                              : 1;
+    size_t np = (size_t)head[0];
     if (r) {
         r->pt = malloc(np * sizeof *r->pt);
         r->values = malloc(np * sizeof *r->values);
@@ -109,8 +127,8 @@ static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop
     r->first[0] = 0;
     for (long long i = 0; i < head[0]; i++) {
         const hyp_pt *p = (const hyp_pt *)(const void *)(payload + at);
-        if (n - at < sizeof *p || n - at - sizeof *p < (values_len(p) + states_len(p)) *
-                                                       sizeof(double)) {
+        if (n - at < sizeof *p || !pt_ok(p) ||
+            n - at - sizeof *p < (values_len(p) + states_len(p)) * sizeof(double)) {
             round_end(r);
             COOP_FAIL(err, COOP_EIO, "hypothesis: a damaged statistics payload (point %lld)", i);
             return NULL;
@@ -140,7 +158,7 @@ static void format_rows(const hyp_pt *p, int k, hyp_res *out)
     long long len[3] = {0, 0, 0}, at = 0;
     int pt = (int)p->point, pieces = cp ? 1 : 3;
     const hyp_cmp *x = &out->u.cmp;
-    const char *name = p->world[k + 1 < COOP_HYP_MAX_WORLDS ? k + 1 : 0];
+    const char *name = cp ? "" : p->world[k + 1];
     for (int i = 0; i < pieces && !w.bad; i++) {
         if (cp) {
             int o = k - (p->n_cmp - 1);
@@ -168,9 +186,14 @@ static void format_rows(const hyp_pt *p, int k, hyp_res *out)
 static int round_task(void *state, long long task, unsigned char *result, coop_err *err)
 {
     const hyp_round *r = state;
-    int i = 0;
-    while (i + 1 < r->n && r->first[i + 1] <= task)
-        i++;
+    int i = 0, hi = r->n - 1; /* the point of the task: first[i] <= task < first[i + 1] */
+    while (i < hi) {
+        int mid = (i + hi + 1) / 2;
+        if (r->first[mid] <= task)
+            i = mid;
+        else
+            hi = mid - 1;
+    }
     const hyp_pt *p = r->pt[i];
     int k = (int)(task - r->first[i]);
     hyp_res *out = (hyp_res *)(void *)result;

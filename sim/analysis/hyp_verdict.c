@@ -209,7 +209,7 @@ static int pilot(const coop_config *cfg, const coop_run_opts *opts, const coop_h
         .replicates = n,
         .seed = (uint32_t)cfg->seed,
     };
-    coop_hyp_collector_farm(col, opts->threads, 1); /* the statistics after the items */
+    coop_hyp_collector_farm(col, opts->threads, 0); /* the statistics after the items */
     coop_sink sink = coop_hyp_collector_sink(col);
     int st = coop_experiment_run_plan(&plan, coop_experiment_threads(opts->threads), &sink, err);
     if (!st)

@@ -293,7 +293,7 @@ struct coop_hyp_collector {
     coop_hyp_point res;
     coop_chan_point *chan;   /* the channel decomposition, allocated when first needed */
     int threads;             /* > 0: the statistics as a task farm (coop_hyp_collector_farm) */
-    int defer;               /* 1: computed only by coop_hyp_collector_flush */
+    size_t batch_bytes;      /* queued bytes that start a farm; 0: only the flush does */
     hyp_batch batch;         /* the complete points queued for their statistics */
     int any_channels;        /* some queued point has a channel decomposition */
 };
@@ -385,9 +385,6 @@ int coop_hyp_collector_add(coop_hyp_collector *c, int point, int world, const ch
     return add_values(c, point, world, world_name, replicate, cfg, outcome, 1, err);
 }
 
-/* The batch's memory that makes a collector in a farm compute its queue. */
-#define BATCH_BYTES (64u << 20)
-
 /* Queues the collector's point for its statistics (hyp_farm.c). */
 static int queue_point(coop_hyp_collector *c, const coop_hypothesis_cfg *h, int n_cmp,
                        coop_err *err)
@@ -433,10 +430,10 @@ void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, doub
     *tasks = c->batch.run_tasks;
 }
 
-void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, int defer)
+void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, size_t batch)
 {
     c->threads = coop_experiment_threads(threads);
-    c->defer = defer;
+    c->batch_bytes = batch;
 }
 
 int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_err *err)
@@ -457,7 +454,7 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
         c->any_channels = 1;
     }
     int st = queue_point(c, h, n_cmp, err);
-    if (!st && (c->threads <= 0 || (!c->defer && hyp_batch_bytes(&c->batch) >= BATCH_BYTES)))
+    if (!st && (c->threads <= 0 || (c->batch_bytes && hyp_batch_bytes(&c->batch) >= c->batch_bytes)))
         st = coop_hyp_collector_flush(c, err);
     return st;
 }
@@ -856,7 +853,7 @@ int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, 
     if (!col)
         return err && err->code ? err->code : COOP_ENOMEM;
     if (threads >= 0)
-        coop_hyp_collector_farm(col, threads, 0);
+        coop_hyp_collector_farm(col, threads, COOP_HYP_BATCH);
     int states[COOP_MAX_STATES];
     int n_states = coop_outcome_states(cfg, states, COOP_MAX_STATES);
     n_states = n_states < COOP_MAX_STATES ? n_states : COOP_MAX_STATES;

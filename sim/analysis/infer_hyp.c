@@ -496,7 +496,7 @@ static int verdict_files(const coop_config *cfg, const runs *u, const coop_hyp_w
     if (!st && !col)
         st = err->code ? err->code : COOP_ENOMEM;
     if (col) /* the statistics as tasks on the threads (and ranks: coop_hyp_farm) */
-        coop_hyp_collector_farm(col, threads, 0);
+        coop_hyp_collector_farm(col, threads, COOP_HYP_BATCH);
     for (int w = 0; w < u->n_worlds && !st; w++)
         for (int r = 0; r < u->replicates && !st; r++)
             if (!(st = coop_hyp_collector_add(col, 0, w, hw->names[w], r, cfg, pooled(u, w, r),

@@ -145,7 +145,7 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
         goto out;
     }
     /* the statistics once every item is done, as tasks on the threads and ranks */
-    coop_hyp_collector_farm(col, threads, 1);
+    coop_hyp_collector_farm(col, threads, 0);
     coop_sink csink = coop_hyp_collector_sink(col);
     if (!(pg = coop_progress_alloc(opts->progress, 1, 0, (long long)cfg->replicates * w->n,
                                    opts->stop))) {
