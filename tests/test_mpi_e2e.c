@@ -342,6 +342,25 @@ Test(mpi_e2e, interrupt_and_resume, .timeout = 90)
     e2e_rmrf(tmp);
 }
 
+/* The same, with the workers' direct writes required (COOPSIM_MPI_WRITE=ranks):
+ * a checkpoint counts only rows the workers have synced, so the directory a
+ * SIGTERM leaves resumes to the same files. */
+Test(mpi_e2e, interrupt_and_resume_direct_writes, .timeout = 90)
+{
+    if (!mpi_env())
+        return;
+    char tmp[64], ref[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("sweep tests/data/sweep_long.cfg --replicates 300 --series none "
+                            "--threads 2 --quiet -o %s", ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    setenv("COOPSIM_MPI_WRITE", "ranks", 1);
+    interrupt_and_resume(tmp, ref, 0);
+    unsetenv("COOPSIM_MPI_WRITE");
+    e2e_rmrf(tmp);
+}
+
 /* coopsim sensitivity: the design's blocks are the points and its rows the worlds
  * of the worker ranks' plans (coop_sens_work): Morris, Sobol' with a paired effect
  * (two worlds per row), and an analytic test function (rank 0 alone). */

@@ -149,6 +149,7 @@ int coop_direct_write(coop_direct *d, const long long *w, int n_words, coop_err 
         for (int k = 0; k < d->n_held; k++)
             d->held[k].buf.n = 0;
         d->n_held = 0;
+        d->held_items = 0;
         d->dropped = 1;
         return COOP_OK;
     }
@@ -180,6 +181,7 @@ int coop_direct_write(coop_direct *d, const long long *w, int n_words, coop_err 
     memmove(d->held, d->held + 1, (size_t)(COOP_UNWRITTEN_MAX - 1) * sizeof *d->held);
     d->held[COOP_UNWRITTEN_MAX - 1] = done;
     d->n_held--;
+    d->held_items -= w[1];
     d->unsynced++;
     return COOP_OK;
 }

@@ -1098,6 +1098,7 @@ static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
         h->a = a;
         h->n = n;
         wp->dw.n_held++;
+        wp->dw.held_items += n;
     }
     return COOP_OK;
 }
@@ -1202,7 +1203,7 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
  * here when the current one is done.  Every request gets an answer (BLOCK or
  * CHUNK_DONE).  With direct writes the answers where rows go (PLACED) come too:
  * messages are handled before the next block starts, and no block starts while
- * UNWRITTEN_MAX blocks wait for theirs (they are earlier items than any block
+ * COOP_UNWRITTEN_MAX blocks or COOP_UNWRITTEN_ITEMS items wait for theirs (they are earlier items than any block
  * still to run, so rank 0 can commit them: no deadlock).  Once every answer is
  * in and every row written and synced, IDLE tells rank 0 this rank is done. */
 static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *err)
@@ -1214,7 +1215,8 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
     for (int k = 0; k < 2; k++, asked++)
         send_ll(0, TAG_REQUEST, &nt, 1);
     while (!status && (asked > 0 || queued > 0 || wp->dw.n_held > 0)) {
-        int can_run = queued > 0 && wp->dw.n_held < COOP_UNWRITTEN_MAX, count = 0, tag = -1;
+        int can_run = queued > 0 && wp->dw.n_held < COOP_UNWRITTEN_MAX &&
+                      wp->dw.held_items < COOP_UNWRITTEN_ITEMS, count = 0, tag = -1;
         if (!can_run) { /* wait, with what is written made durable first */
             if ((status = sync_written(wp, err)))
                 break;
