@@ -192,14 +192,15 @@ void coop_dist_farm_loop(coop_farm_run *fr);
 /* A worker holds at most COOP_UNWRITTEN_MAX blocks whose rows wait for their
  * offsets, of COOP_UNWRITTEN_ITEMS items in all (as many as rank 0's reorder
  * buffer holds per worker: a smaller bound would make the workers wait for the
- * commit of slower items before theirs), and makes what it wrote durable at
- * least every COOP_SYNC_SECONDS and whenever it waits.  A block has at most
+ * commit of slower items before theirs), and makes what it wrote durable every
+ * COOP_SYNC_SECONDS at most (fdatasync blocks the rank's main thread: more often
+ * slowed the workers) and at the end of the plan.  A block has at most
  * COOP_BLOCK_MAX items.  Rank 0 offers
  * the files in COOP_DIRECT_WORDS words (count, head, len_at, mode), then the
  * token file's path, its text and the files' paths, each ending in NUL. */
 enum { COOP_UNWRITTEN_MAX = 64, COOP_BLOCK_MAX = 256, COOP_UNWRITTEN_ITEMS = 3 * COOP_BLOCK_MAX,
        COOP_DIRECT_WORDS = 4 };
-#define COOP_SYNC_SECONDS 0.1
+#define COOP_SYNC_SECONDS 0.5
 
 /* A block whose rows wait for rank 0 to say where they go: its prepared items
  * [a, a + n), whole, in buf. */

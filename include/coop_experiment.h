@@ -23,7 +23,8 @@
  * included, which then send ready bytes instead of records.  The other ranks
  * ("workers") run no command: main loads the same configuration, describes the
  * command's work (coop_work) and calls coop_experiment_worker, which serves rank
- * 0's plans until the program ends; they write nothing.  In build/coopsim the process is rank 0
+ * 0's plans until the program ends; they write only the rows of their own items,
+ * where rank 0 says (coop_sink_files).  In build/coopsim the process is rank 0
  * of 1 and the process functions below cost nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H
@@ -244,7 +245,8 @@ coop_work coop_experiment_run_work(const coop_config *cfg);
 int coop_experiment_init(int *argc, char ***argv);
 
 /* This process's rank (0 without MPI) and the number of ranks (1 without MPI).
- * Only rank 0 writes files and prints. */
+ * Only rank 0 prints and writes files, but for the workers' direct writes
+ * (coop_sink_files). */
 int coop_experiment_rank(void);
 int coop_experiment_ranks(void);
 

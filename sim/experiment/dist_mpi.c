@@ -1203,8 +1203,9 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
  * here when the current one is done.  Every request gets an answer (BLOCK or
  * CHUNK_DONE).  With direct writes the answers where rows go (PLACED) come too:
  * messages are handled before the next block starts, and no block starts while
- * COOP_UNWRITTEN_MAX blocks or COOP_UNWRITTEN_ITEMS items wait for theirs (they are earlier items than any block
- * still to run, so rank 0 can commit them: no deadlock).  Once every answer is
+ * COOP_UNWRITTEN_MAX blocks or COOP_UNWRITTEN_ITEMS items wait for theirs
+ * (they are earlier items than any block still to run, so rank 0 can commit
+ * them: no deadlock).  Once every answer is
  * in and every row written and synced, IDLE tells rank 0 this rank is done. */
 static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *err)
 {
@@ -1217,8 +1218,8 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
     while (!status && (asked > 0 || queued > 0 || wp->dw.n_held > 0)) {
         int can_run = queued > 0 && wp->dw.n_held < COOP_UNWRITTEN_MAX &&
                       wp->dw.held_items < COOP_UNWRITTEN_ITEMS, count = 0, tag = -1;
-        if (!can_run) { /* wait, with what is written made durable first */
-            if ((status = sync_written(wp, err)))
+        if (!can_run) { /* wait, with what is written made durable when due */
+            if (coop_direct_sync_due(&wp->dw) && (status = sync_written(wp, err)))
                 break;
             tag = recv_root(&buf, &cap, &count);
         } else {
@@ -1447,8 +1448,8 @@ int coop_experiment_finish(int status, const coop_err *err)
                     mpi_size, 1e6 * st_recv_s / (double)st_messages);
         if (stats && *stats && st_pure > 0)
             fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, in runs "
-                    "of workers' items only, point_done and writes aside (%lld items): %.3f us\n", mpi_size,
-                    st_pure,
+                    "of workers' items only, point_done and writes aside (%lld items): "
+                    "%.3f us\n", mpi_size, st_pure,
                     1e6 * st_pure_s / (double)st_pure);
         if (stats && *stats && st_written > 0)
             fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item writing "
