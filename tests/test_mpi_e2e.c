@@ -114,10 +114,14 @@ Test(mpi_e2e, prepared_rows_eight_ranks_and_hybrid, .timeout = 120)
  * not printed. */
 static long long worker_written(const char *err)
 {
-    const char *s = strstr(err, " bytes each), ");
+    const char *s = strstr(err, "rank 0 of ");
     long long n = -1;
-    if (!s || sscanf(s, " bytes each), %lld written by the workers", &n) != 1)
-        return -1;
+    for (; s && n < 0; s = strstr(s + 1, "rank 0 of ")) {
+        int end = 0; /* the whole text matched, not only the number */
+        if (sscanf(s, "rank 0 of %*d: %lld items' rows written by the workers%n", &n, &end) != 1 ||
+            end == 0)
+            n = -1;
+    }
     return n;
 }
 

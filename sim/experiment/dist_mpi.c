@@ -1420,6 +1420,42 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
     return status;
 }
 
+/* Root: rank 0's accounting (COOPSIM_MPI_STATS, docs/CLUSTER.md "Sizing a run"). */
+static void print_stats(void)
+{
+    if (st_items > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
+                "in %lld messages (%.0f bytes each); serial time per item: %.3f us sink "
+                "+ %.3f us receive\n", mpi_size, st_items, st_received, st_messages,
+                st_received ? (double)st_bytes / (double)st_received : 0.0,
+                1e6 * st_sink_s / (double)st_items,
+                1e6 * st_recv_s / (double)st_items);
+    if (st_items > 0) {
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items' rows written by the workers "
+                "themselves (direct writes)\n", mpi_size, st_direct);
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item in "
+                "point_done (summaries, statistics, checkpoints), %.3f ms in all\n",
+                mpi_size, 1e6 * st_point_s / (double)st_items, 1e3 * st_point_s);
+    }
+    if (st_messages > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: receive time per message: %.3f us\n",
+                mpi_size, 1e6 * st_recv_s / (double)st_messages);
+    if (st_pure > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, in runs "
+                "of workers' items only, point_done and writes aside (%lld items): "
+                "%.3f us\n", mpi_size, st_pure,
+                1e6 * st_pure_s / (double)st_pure);
+    if (st_written > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item writing "
+                "the rows of the %lld items rank 0 held whole (%.3f us each)\n", mpi_size,
+                1e6 * st_write_s / (double)st_items, st_written,
+                1e6 * st_write_s / (double)st_written);
+    if (st_tasks > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
+                "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
+                st_task_blocks);
+}
+
 int coop_experiment_finish(int status, const coop_err *err)
 {
     if (!mpi_on)
@@ -1431,35 +1467,8 @@ int coop_experiment_finish(int status, const coop_err *err)
         }
         send_to_workers(TAG_BYE, &status, (int)sizeof status);
         const char *stats = getenv("COOPSIM_MPI_STATS");
-        if (stats && *stats && st_items > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
-                    "in %lld messages (%.0f bytes each), %lld written by the workers; serial "
-                    "time per item: %.3f us sink + %.3f us receive\n", mpi_size, st_items,
-                    st_received, st_messages,
-                    st_received ? (double)st_bytes / (double)st_received : 0.0, st_direct,
-                    1e6 * st_sink_s / (double)st_items,
-                    1e6 * st_recv_s / (double)st_items);
         if (stats && *stats)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item in "
-                    "point_done (summaries, statistics, checkpoints), %.3f ms in all\n",
-                    mpi_size, 1e6 * st_point_s / (double)st_items, 1e3 * st_point_s);
-        if (stats && *stats && st_messages > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: receive time per message: %.3f us\n",
-                    mpi_size, 1e6 * st_recv_s / (double)st_messages);
-        if (stats && *stats && st_pure > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, in runs "
-                    "of workers' items only, point_done and writes aside (%lld items): "
-                    "%.3f us\n", mpi_size, st_pure,
-                    1e6 * st_pure_s / (double)st_pure);
-        if (stats && *stats && st_written > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item writing "
-                    "the rows of the %lld items rank 0 held whole (%.3f us each)\n", mpi_size,
-                    1e6 * st_write_s / (double)st_items, st_written,
-                    1e6 * st_write_s / (double)st_written);
-        if (stats && *stats && st_tasks > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                    "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
-                    st_task_blocks);
+            print_stats();
     } else {
         if (!bye_received && status && !fail_sent)
             send_fail(status, err);
