@@ -271,4 +271,9 @@ int coop_placed_commit(coop_placed_queue *pq, const coop_sink_files *fs, long lo
  * blocks durable from the front leave the queue. */
 void coop_placed_synced(coop_placed_queue *pq, int src, long long k);
 
+/* Rank 0, with e's lock held: the points, from point 0, whose rows are durable:
+ * all before the first item of the oldest block in pq (not yet synced by its
+ * worker), or before the first item not yet committed. */
+int coop_placed_durable(const coop_placed_queue *pq, const coop_engine *e);
+
 #endif

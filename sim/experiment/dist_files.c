@@ -260,3 +260,10 @@ void coop_placed_synced(coop_placed_queue *pq, int src, long long k)
         pq->n -= gone;
     }
 }
+
+int coop_placed_durable(const coop_placed_queue *pq, const coop_engine *e)
+{
+    long long f = pq->n ? pq->q[0].a : e->next_deliver;
+    long long per_point = (long long)e->plan->n_worlds * e->plan->replicates;
+    return e->plan->point0 + (int)(f / per_point);
+}

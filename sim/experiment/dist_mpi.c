@@ -25,11 +25,17 @@
  *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
  *                               chunk) about to run, and whether rank 0's sink splits
- *                               (bit 1: prepare on the workers, bit 2: round the scalars)
+ *                               (bit 1: prepare on the workers, bit 2: round the scalars,
+ *                               bit 4: direct writes offered, bit 8: required); with bit
+ *                               4 the files follow (coop_dist.h, COOP_DIRECT_WORDS)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
  *                               worker serves plans until it comes)
+ *                   PLACED      long long[2 + files]: a, n, and the offsets in each file
+ *                               of the rows of item a, the first of the worker's block
+ *                               [a, a + n), now committed (direct writes); a = -1: drop
+ *                               every block held, rank 0 has failed
  *   worker -> root  REQUEST     long long: the worker's threads; it wants a block
  *                   RESULT      bytes: the item index, then the record's arrays
  *                               (outcomes, per-state outcomes, actor, tie, pop series, milestones,
@@ -37,6 +43,10 @@
  *                               layout: the ranks must share one architecture
  *                   PREPARED    bytes: a whole block's prepared items (coop_engine_prepare,
  *                               coop_dist.h), in item order, when the sink splits
+ *                   DESC        the same with each item's sink bytes cut to the head
+ *                               (coop_engine_describe): direct writes, the rows kept
+ *                   SYNCED      long long: that many of the worker's oldest placed
+ *                               blocks are written and fdatasync'ed
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this plan or any later one
  *                   IDLE        every request of this plan answered, every block sent
@@ -52,7 +62,11 @@
  * plan only when every worker is idle (or gone): no message of one plan is left
  * for the next.  Blocks are BLOCK_PER_THREAD items per worker thread, at most
  * BLOCK_MAX, so faster ranks take more blocks (dynamic load balancing) and the
- * tail of a plan stays short.  Rank 0 polls (MPI_Iprobe, then a 0.2 ms nap when
+ * tail of a plan stays short.  With direct writes (docs/CLUSTER.md, "Who writes
+ * the rows") a worker that reads rank 0's token back sends DESC instead of
+ * PREPARED, writes each block where PLACED says (dist_files.c) and says SYNCED;
+ * rank 0's checkpoints count only synced blocks (coop_experiment_durable_points)
+ * and a plan ends only when every placed block is synced.  Rank 0 polls (MPI_Iprobe, then a 0.2 ms nap when
  * nothing came) rather than block in MPI, so that it sees the stop flag at once
  * and its threads keep the cores; workers poll the same way while they wait. */
 #include "coop_dist.h"
@@ -391,23 +405,13 @@ int coop_dist_start(coop_engine *e)
     return COOP_OK;
 }
 
-/* Root, with the lock held: the points, from point 0, whose rows are durable: all
- * before the first item of the oldest block of descriptors not yet synced by its
- * worker, or not yet committed. */
-static int durable_frontier(const coop_engine *e)
-{
-    long long f = e->rm->pl.n ? e->rm->pl.q[0].a : e->next_deliver;
-    long long per_point = (long long)e->plan->n_worlds * e->plan->replicates;
-    return e->plan->point0 + (int)(f / per_point);
-}
-
 int coop_experiment_durable_points(void)
 {
     coop_engine *e = durable_e;
     if (!e)
         return durable_after;
     omp_set_lock(&e->lock);
-    int points = durable_frontier(e);
+    int points = coop_placed_durable(&e->rm->pl, e);
     omp_unset_lock(&e->lock);
     return points;
 }
@@ -417,7 +421,7 @@ void coop_dist_end(coop_engine *e)
     if (!e->rm)
         return;
     if (e->place) {
-        durable_after = e->rm->pl.n ? durable_frontier(e) : INT_MAX;
+        durable_after = e->rm->pl.n ? coop_placed_durable(&e->rm->pl, e) : INT_MAX;
         durable_e = NULL;
         unlink(e->rm->token);
     }
