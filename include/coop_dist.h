@@ -12,14 +12,21 @@
 #define COOP_DIST_H
 
 #include <omp.h>
+#include <time.h>
 
 #include "coop_experiment.h"
 
 /* A message of prepared items received from a worker: freed when the last of
- * its items has been committed. */
+ * its items has been committed.  Under direct writes (coop_sink_files) a block
+ * may be a worker's descriptors (direct): each item's head and scalars only,
+ * its rows kept by the worker until rank 0 says where they go. */
 typedef struct coop_block {
     unsigned char *buf;
     long long left;          /* its items not yet committed */
+    int src, direct;         /* the worker that sent it; descriptors only */
+    long long a, n, committed;                  /* its items [a, a + n); committed so far */
+    long long at0[COOP_SINK_FILES];             /* where its first item's rows go */
+    long long next[COOP_SINK_FILES];            /* where the next item's rows must go */
 } coop_block;
 
 /* One slot of the reorder buffer: a record, or with a splitting sink (e->split) a
@@ -44,6 +51,11 @@ typedef struct coop_engine {
     long long local_window;  /* this rank's threads start items below next_deliver + this */
     int model_threads;       /* within-run threads of each model: threads / team */
     int split;               /* the sink prepares and commits (coop_sink) */
+    int place;               /* direct writes: commit reserves, the owners write (rank 0,
+                              * set by coop_dist_start) */
+    coop_bytes wb[COOP_SINK_FILES];  /* direct writes: rows of this rank's items, contiguous, */
+    long long wb_at[COOP_SINK_FILES]; /* to be written at wb_at (one pwrite per file and */
+    long long wb_items;              /* point at most): wb_items items */
     coop_slot *slots;
     omp_lock_t lock;
     long long next_start;    /* the next item to start */
@@ -88,6 +100,14 @@ coop_item coop_engine_item(const coop_plan *plan, long long i);
 int coop_engine_prepare(const coop_plan *plan, coop_prepare_fn prepare, int round, long long i,
                         const coop_record *rec, coop_bytes *out, coop_err *err);
 
+/* The byte counts for each of files->n files of a prepared item, read from the
+ * head of its sink bytes (coop_sink_files). */
+void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, size_t *len);
+
+/* Appends to out the descriptor of the prepared item at p (direct writes): the
+ * same item with only the first `head` bytes of its sink bytes. */
+void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out);
+
 /* The total size of the prepared item at p (its fourth word), and its index;
  * the view of it that commit gets. */
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index);
@@ -108,11 +128,25 @@ void coop_dist_loop(coop_engine *e);
 /* After the parallel region: releases e->rm. */
 void coop_dist_end(coop_engine *e);
 
+/* Rank 0, the deliverer, with the lock held, under direct writes: item i of the
+ * worker's block b committed, its rows to go at at[k] of file k (len[k] bytes).
+ * The worker is told where its block goes once the whole block is committed.
+ * COOP_OK, or COOP_EIO (filled err) when the block's rows are not contiguous. */
+int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
+                     const size_t *len, coop_err *err);
+
 /* Rank 0's serial time in sink calls, for COOPSIM_MPI_STATS: a clock reading
- * before a run of deliveries, and its end after n items, called with the lock
- * held (the serial stand-in: nothing). */
+ * before a run of deliveries, and its end after n items, of which `remote` came
+ * from the workers, called with the lock held (the serial stand-in: nothing). */
 double coop_dist_clock(void);
-void coop_dist_delivered(double t0, long long n);
+void coop_dist_delivered(double t0, long long n, long long remote);
+
+/* The same for rank 0's writes of the rows of n items it holds whole (direct
+ * writes), part of the sink time. */
+void coop_dist_wrote(double t0, long long n);
+
+/* The same for the sink's point_done calls (summaries, statistics, checkpoints). */
+void coop_dist_point_done(double t0);
 
 /* ---- task farms (coop_experiment_farm; sim/experiment/farm.c) ---- */
 
@@ -152,5 +186,94 @@ int coop_dist_farm_start(coop_farm_run *fr);
  * tasks to the workers and places their results until every task is done (or
  * the farm failed), then releases fr->rm. */
 void coop_dist_farm_loop(coop_farm_run *fr);
+
+/* ---- direct writes, the file side (sim/experiment/dist_files.c) ---- */
+
+/* A worker holds at most COOP_UNWRITTEN_MAX blocks whose rows wait for their
+ * offsets, of COOP_UNWRITTEN_ITEMS items in all (as many as rank 0's reorder
+ * buffer holds per worker: a smaller bound would make the workers wait for the
+ * commit of slower items before theirs), and makes what it wrote durable every
+ * COOP_SYNC_SECONDS at most (fdatasync blocks the rank's main thread: more often
+ * slowed the workers) and at the end of the plan.  A block has at most
+ * COOP_BLOCK_MAX items.  Rank 0 offers
+ * the files in COOP_DIRECT_WORDS words (count, head, len_at, mode), then the
+ * token file's path, its text and the files' paths, each ending in NUL. */
+enum { COOP_UNWRITTEN_MAX = 64, COOP_BLOCK_MAX = 256, COOP_UNWRITTEN_ITEMS = 3 * COOP_BLOCK_MAX,
+       COOP_DIRECT_WORDS = 4 };
+#define COOP_SYNC_SECONDS 0.5
+
+/* A block whose rows wait for rank 0 to say where they go: its prepared items
+ * [a, a + n), whole, in buf. */
+typedef struct coop_wblock {
+    long long a, n;
+    coop_bytes buf;
+} coop_wblock;
+
+/* A worker's direct writes in one plan. */
+typedef struct coop_direct {
+    int on, dropped;             /* rows written here; rank 0 wants no more of them */
+    coop_sink_files fs;          /* the files, with this rank's descriptors */
+    char *path;                  /* fs's paths, one allocation */
+    coop_wblock held[COOP_UNWRITTEN_MAX]; /* [0, n_held) wait, oldest first; the rest are
+                                           * buffers for the next */
+    int n_held;
+    long long held_items;        /* their items */
+    long long unsynced;          /* blocks written since the last sync */
+    struct timespec synced_at;
+} coop_direct;
+
+/* COOPSIM_MPI_WRITE (docs/CLUSTER.md): 0 auto (each worker writes its own rows
+ * where it sees the files, else sends them), 1 root (rank 0 writes every row),
+ * 2 ranks (as auto, but a worker that cannot see the files is an error); -1 for
+ * another value. */
+int coop_direct_mode(void);
+
+/* Rank 0: the token file, beside fs's first file, with a text (into text[size])
+ * no other run has; its path (malloc'ed), NULL when it cannot be made. */
+char *coop_direct_token(const coop_sink_files *fs, char *text, size_t size);
+
+/* Worker: rank 0's offer (msg, count bytes; see above) taken up when this rank
+ * reads the token back and opens every file (d->on); else COOP_OK with d->on
+ * unset, or an error under COOPSIM_MPI_WRITE=ranks. */
+int coop_direct_open(coop_direct *d, const unsigned char *msg, int count, coop_err *err);
+
+/* Worker: rank 0's answer w[0, n_words): the oldest held block [w[0], w[0] +
+ * w[1]) written, its first item's rows at w[2 + k] of file k and the others
+ * after them; or (w[0] < 0) every held block dropped, and later ones too. */
+int coop_direct_write(coop_direct *d, const long long *w, int n_words, coop_err *err);
+
+/* Worker: whether the written rows are due to be synced; syncs them (fdatasync)
+ * and returns how many blocks that made durable, or -1 with err filled. */
+int coop_direct_sync_due(const coop_direct *d);
+long long coop_direct_sync(coop_direct *d, coop_err *err);
+
+/* Worker: files closed, buffers freed. */
+void coop_direct_close(coop_direct *d);
+
+/* Rank 0: a worker's block of descriptors whose commit has begun, until the
+ * worker says its rows are durable; the queue of them, in item order. */
+typedef struct coop_placed {
+    long long a, n, at0[COOP_SINK_FILES];
+    int src, complete, answered, acked;
+} coop_placed;
+typedef struct coop_placed_queue {
+    coop_placed *q;
+    long long n, cap;
+} coop_placed_queue;
+
+/* Rank 0 (coop_dist_placed): item i of block b committed at at[k] (len[k] bytes)
+ * of each of fs's files: queued at its first item, checked to follow the one
+ * before, and marked complete (with its first item's offsets) at its last. */
+int coop_placed_commit(coop_placed_queue *pq, const coop_sink_files *fs, long long i,
+                       coop_block *b, const long long *at, const size_t *len, coop_err *err);
+
+/* Rank 0: worker src made the rows of its k oldest answered blocks durable; the
+ * blocks durable from the front leave the queue. */
+void coop_placed_synced(coop_placed_queue *pq, int src, long long k);
+
+/* Rank 0, with e's lock held: the points, from point 0, whose rows are durable:
+ * all before the first item of the oldest block in pq (not yet synced by its
+ * worker), or before the first item not yet committed. */
+int coop_placed_durable(const coop_placed_queue *pq, const coop_engine *e);
 
 #endif

@@ -23,7 +23,8 @@
  * included, which then send ready bytes instead of records.  The other ranks
  * ("workers") run no command: main loads the same configuration, describes the
  * command's work (coop_work) and calls coop_experiment_worker, which serves rank
- * 0's plans until the program ends; they write nothing.  In build/coopsim the process is rank 0
+ * 0's plans until the program ends; they write only the rows of their own items,
+ * where rank 0 says (coop_sink_files).  In build/coopsim the process is rank 0
  * of 1 and the process functions below cost nothing. */
 #ifndef COOP_EXPERIMENT_H
 #define COOP_EXPERIMENT_H
@@ -77,7 +78,28 @@ typedef struct coop_prepared {
     const double (*state_outcome)[COOP_N_OUTCOMES]; /* [n_states] */
     const unsigned char *bytes;
     size_t n_bytes;
+    /* Direct writes (coop_sink.files): when set, the item's file data are written
+     * by the process layer, not by commit: bytes holds only the head (n_bytes =
+     * files->head), and commit stores at at[k] the offset in file k where the
+     * item's data go, advancing its own running offsets as if it had written them. */
+    long long *at;
 } coop_prepared;
+
+/* Direct writes ("offset on commit", docs/CLUSTER.md): the files a splitting
+ * sink's commit appends its prepared bytes to.  The prepared bytes start with a
+ * head of `head` bytes, whose uint32_t at byte len_at + 4 k holds the count of
+ * bytes for file k; the data for files 0, 1, ... follow the head in that order.
+ * Under MPI, with worker ranks that see the same files, the engine calls commit
+ * with coop_prepared.at set (commit only reserves the ranges) and the rank that
+ * prepared an item writes its data there (pwrite): rank 0 no longer writes the
+ * bytes of the items the workers computed. */
+enum { COOP_SINK_FILES = 4 };
+typedef struct coop_sink_files {
+    int n;                               /* files, at most COOP_SINK_FILES */
+    const char *path[COOP_SINK_FILES];   /* their paths (every rank opens them to write) */
+    int fd[COOP_SINK_FILES];             /* rank 0's descriptors of them */
+    size_t head, len_at;                 /* see above */
+} coop_sink_files;
 
 /* Where completed work goes.  Calls come one at a time (never concurrently, though
  * not always from the same thread), in item order.  A callback returns COOP_OK or
@@ -105,7 +127,17 @@ typedef struct coop_sink {
     /* commit wants the outcome scalars as outcomes.csv writes them ("%.10g" read
      * back): rounded on the computing thread, not in the serial commit. */
     int round_scalars;
+    /* The files commit appends the prepared bytes to, for direct writes (NULL:
+     * commit always writes them itself).  A sink that wraps another passes it on. */
+    const coop_sink_files *files;
 } coop_sink;
+
+/* Under MPI with direct writes: the number of points, from point 0, whose items'
+ * rows are all written and durable on the worker ranks that wrote them (rank 0's
+ * own writes become durable with its own fsync).  INT_MAX when nothing is
+ * outstanding (always in build/coopsim).  A checkpoint (a sweep's progress.csv)
+ * may record only those points. */
+int coop_experiment_durable_points(void);
 
 /* What to run: n_points x n_worlds x replicates items. */
 typedef struct coop_plan {
@@ -213,7 +245,8 @@ coop_work coop_experiment_run_work(const coop_config *cfg);
 int coop_experiment_init(int *argc, char ***argv);
 
 /* This process's rank (0 without MPI) and the number of ranks (1 without MPI).
- * Only rank 0 writes files and prints. */
+ * Only rank 0 prints and writes files, but for the workers' direct writes
+ * (coop_sink_files). */
 int coop_experiment_rank(void);
 int coop_experiment_ranks(void);
 

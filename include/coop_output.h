@@ -95,7 +95,10 @@ int coop_output_write_points(const char *dir, const coop_sweep *sw, coop_err *er
  * does not match the layout of the configuration out was opened with.  With
  * series "none" and no snapshots it splits its per-record work (coop_sink):
  * coop_output_prepare below formats each record's rows where it was computed,
- * the commit stage appends them. */
+ * the commit stage appends them; under MPI it offers milestones.csv and
+ * outcomes.csv for direct writes (coop_sink_files: the commit stage only
+ * reserves each record's ranges, the rank that computed it writes them, and a
+ * sweep's checkpoints wait for coop_experiment_durable_points). */
 coop_sink coop_output_sink(coop_output *out);
 
 /* The prepare stage of coop_output_sink (a coop_prepare_fn): the record's rows of

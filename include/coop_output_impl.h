@@ -57,6 +57,18 @@ struct coop_output {
                              * snapshots (coopsim run's replicate 0), else never */
     int snapshots;          /* the configuration takes snapshots (output.snapshots) */
     coop_bytes rows;        /* a record's milestones.csv and outcomes.csv rows, reused */
+
+    /* Direct writes under MPI (coop_sink_files, docs/CLUSTER.md): the files
+     * milestones.csv and outcomes.csv as the sink offers them to the engine,
+     * their paths, and while commit only reserves their ranges (placing), the
+     * running offsets, which then replace the stdio positions; a sweep's complete
+     * points whose rows may not be durable yet wait in pend for a checkpoint. */
+    coop_sink_files files;
+    char *files_path[2];
+    int placing;
+    off_t next[N_FILES];
+    struct coop_out_done { int points; off_t size[N_FILES]; } *pend;
+    size_t n_pend, cap_pend;
 };
 
 #define SNAP_FILE "snapshots.csv"
@@ -108,9 +120,19 @@ int coop_out_rows(const coop_item *it, const coop_record *rec, coop_bytes *out,
                   uint32_t len[2], coop_err *err);
 
 /* The commit stage of coop_output_sink: checks the layout of a record prepared by
- * coop_output_prepare and appends its rows. */
+ * coop_output_prepare and appends its rows, or with p->at only reserves their
+ * ranges (direct writes). */
 int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *p,
                     coop_err *err);
+
+/* Fills out->files (milestones.csv and outcomes.csv, open) for direct writes;
+ * COOP_OK, or COOP_ENOMEM / COOP_EINVAL when they cannot be offered. */
+int coop_out_files(coop_output *out);
+
+/* The size of data file k as the complete rows so far make it: its running
+ * offset while commit reserves ranges, else its stdio position (flushed).  -1
+ * on failure. */
+off_t coop_out_file_end(coop_output *out, int k);
 
 /* ---- sim/output/output_sweep.c ---- */
 

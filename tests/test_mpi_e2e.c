@@ -6,8 +6,11 @@
  * containers) and compares every data file byte for byte with the single-process
  * program (with series none, where the workers send prepared rows, also 8 ranks
  * and 3 ranks x 2 threads); then a sweep interrupted through mpirun (SIGINT) and one whose worker
- * rank is killed are resumed and compared; errors stop every rank with rank 0's
- * message and exit status.  coopsim infer (a task farm per generation) is compared
+ * rank is killed are resumed and compared (with series none the workers write
+ * their own rows: the checkpoints count only rows they have synced); errors stop
+ * every rank with rank 0's message and exit status.  The workers' direct writes
+ * (docs/CLUSTER.md) are checked on 1, 2, 3 x 2 and 8 ranks, forced off
+ * (COOPSIM_MPI_WRITE=root) and refused by one worker only.  coopsim infer (a task farm per generation) is compared
  * the same way, and interrupted and resumed under MPI. */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -105,6 +108,78 @@ Test(mpi_e2e, prepared_rows_eight_ranks_and_hybrid, .timeout = 120)
     static const int rt[][2] = {{8, 1}, {3, 2}};
     compare_ranks("sweep tests/data/sweep_small.cfg", "--series none --replicates 40", 2, rt);
     compare_ranks("hypothesis tests/data/hyp_small.cfg", "", 1, rt);
+}
+
+/* The items whose rows the workers wrote themselves (COOPSIM_MPI_STATS), -1 when
+ * not printed. */
+static long long worker_written(const char *err)
+{
+    const char *s = strstr(err, "rank 0 of ");
+    long long n = -1;
+    for (; s && n < 0; s = strstr(s + 1, "rank 0 of ")) {
+        int end = 0; /* the whole text matched, not only the number */
+        if (sscanf(s, "rank 0 of %*d: %lld items' rows written by the workers%n", &n, &end) != 1 ||
+            end == 0)
+            n = -1;
+    }
+    return n;
+}
+
+/* Series none: the workers write their rows into the files themselves at the
+ * offsets rank 0 gives them (direct writes); forced off, rank 0 writes them all;
+ * a worker that will not (COOPSIM_MPI_WRITE=root in its environment only) sends
+ * its rows to rank 0 while the other writes its own. */
+Test(mpi_e2e, direct_writes_and_fallback, .timeout = 150)
+{
+    if (!mpi_env())
+        return;
+    const char *args = "sweep tests/data/sweep_small.cfg --series none --replicates 40 --quiet";
+    char tmp[64], ref[128], d[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s --threads 1 -o %s", args, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    static const struct { int np, threads; const char *env; int direct; } runs[] = {
+        {1, 2, "", 0}, {2, 1, "", 1}, {3, 2, "", 1}, {8, 1, "", 1},
+        {2, 1, "COOPSIM_MPI_WRITE=ranks", 1}, {3, 1, "COOPSIM_MPI_WRITE=root", 0}};
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        snprintf(d, sizeof d, "%s/np%zu", tmp, k);
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 %s mpirun --allow-run-as-root "
+                 "--oversubscribe -np %d %s %s --threads %d -o %s", runs[k].env, runs[k].np,
+                 mpi_program(), args, runs[k].threads, d);
+        r = e2e_capture(cmd);
+        cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
+        cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
+        long long n = worker_written(r->err);
+        if (runs[k].direct)
+            cr_assert_gt(n, 0, "%s: the workers wrote no rows: %s", cmd, r->err);
+        else if (runs[k].np > 1)
+            cr_assert_eq(n, 0, "%s: the workers wrote rows: %s", cmd, r->err);
+    }
+    /* One worker of two refuses: both paths in one run. */
+    snprintf(d, sizeof d, "%s/mixed", tmp);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 mpirun --allow-run-as-root --oversubscribe "
+             "-np 2 %s %s --threads 1 -o %s : -np 1 env COOPSIM_MPI_WRITE=root %s %s --threads 1 "
+             "-o %s", mpi_program(), args, d, mpi_program(), args, d);
+    r = e2e_capture(cmd);
+    cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
+    cr_assert(e2e_same_csvs(ref, d), "mixed writers: differs from one process");
+    long long n = worker_written(r->err), got = -1;
+    const char *s = strstr(r->err, " delivered, ");
+    cr_assert(s && sscanf(s, " delivered, %lld received", &got) == 1, "%s", r->err);
+    cr_assert(n > 0 && n < got, "one worker writes, the other sends: %lld of %lld: %s", n, got,
+              r->err);
+    /* A value COOPSIM_MPI_WRITE does not take: rank 0's message, status 2. */
+    snprintf(d, sizeof d, "%s/bad", tmp);
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_WRITE=nfs mpirun --allow-run-as-root "
+             "--oversubscribe -np 2 %s %s -o %s", mpi_program(), args, d);
+    r = e2e_capture(cmd);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "COOPSIM_MPI_WRITE = \"nfs\": not one of auto, root, ranks"), "%s",
+              r->err);
+    e2e_rmrf(tmp);
 }
 
 Test(mpi_e2e, sweep_is_byte_identical, .timeout = 60)
@@ -268,6 +343,25 @@ Test(mpi_e2e, interrupt_and_resume, .timeout = 90)
     cr_assert_eq(r->status, 0, "%s", r->err);
     interrupt_and_resume(tmp, ref, 0);
     interrupt_and_resume(tmp, ref, 1);
+    e2e_rmrf(tmp);
+}
+
+/* The same, with the workers' direct writes required (COOPSIM_MPI_WRITE=ranks):
+ * a checkpoint counts only rows the workers have synced, so the directory a
+ * SIGTERM leaves resumes to the same files. */
+Test(mpi_e2e, interrupt_and_resume_direct_writes, .timeout = 90)
+{
+    if (!mpi_env())
+        return;
+    char tmp[64], ref[128];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("sweep tests/data/sweep_long.cfg --replicates 300 --series none "
+                            "--threads 2 --quiet -o %s", ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    setenv("COOPSIM_MPI_WRITE", "ranks", 1);
+    interrupt_and_resume(tmp, ref, 0);
+    unsetenv("COOPSIM_MPI_WRITE");
     e2e_rmrf(tmp);
 }
 

@@ -539,6 +539,7 @@ coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
         s.prepare = c->inner.prepare;
         s.commit = col_commit;
         s.round_scalars = 1;
+        s.files = c->inner.files; /* the inner sink's direct writes (coop_sink_files) */
     }
     return s;
 }

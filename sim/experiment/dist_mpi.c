@@ -25,11 +25,17 @@
  *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
  *                               chunk) about to run, and whether rank 0's sink splits
- *                               (bit 1: prepare on the workers, bit 2: round the scalars)
+ *                               (bit 1: prepare on the workers, bit 2: round the scalars,
+ *                               bit 4: direct writes offered, bit 8: required); with bit
+ *                               4 the files follow (coop_dist.h, COOP_DIRECT_WORDS)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
  *                               worker serves plans until it comes)
+ *                   PLACED      long long[2 + files]: a, n, and the offsets in each file
+ *                               of the rows of item a, the first of the worker's block
+ *                               [a, a + n), now committed (direct writes); a = -1: drop
+ *                               every block held, rank 0 has failed
  *   worker -> root  REQUEST     long long: the worker's threads; it wants a block
  *                   RESULT      bytes: the item index, then the record's arrays
  *                               (outcomes, per-state outcomes, actor, tie, pop series, milestones,
@@ -37,6 +43,10 @@
  *                               layout: the ranks must share one architecture
  *                   PREPARED    bytes: a whole block's prepared items (coop_engine_prepare,
  *                               coop_dist.h), in item order, when the sink splits
+ *                   DESC        the same with each item's sink bytes cut to the head
+ *                               (coop_engine_describe): direct writes, the rows kept
+ *                   SYNCED      long long: that many of the worker's oldest placed
+ *                               blocks are written and fdatasync'ed
  *                   FAIL        bytes: int status, then the error text
  *                   LEAVE       the worker takes no part in this plan or any later one
  *                   IDLE        every request of this plan answered, every block sent
@@ -52,7 +62,11 @@
  * plan only when every worker is idle (or gone): no message of one plan is left
  * for the next.  Blocks are BLOCK_PER_THREAD items per worker thread, at most
  * BLOCK_MAX, so faster ranks take more blocks (dynamic load balancing) and the
- * tail of a plan stays short.  Rank 0 polls (MPI_Iprobe, then a 0.2 ms nap when
+ * tail of a plan stays short.  With direct writes (docs/CLUSTER.md, "Who writes
+ * the rows") a worker that reads rank 0's token back sends DESC instead of
+ * PREPARED, writes each block where PLACED says (dist_files.c) and says SYNCED;
+ * rank 0's checkpoints count only synced blocks (coop_experiment_durable_points)
+ * and a plan ends only when every placed block is synced.  Rank 0 polls (MPI_Iprobe, then a 0.2 ms nap when
  * nothing came) rather than block in MPI, so that it sees the stop flag at once
  * and its threads keep the cores; workers poll the same way while they wait. */
 #include "coop_dist.h"
@@ -63,16 +77,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <omp.h>
 
 enum {
     TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
     TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
-    TAG_FARM, TAG_FARM_RESULT
+    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED
 };
-enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2 };
-enum { BLOCK_MAX = 256, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
+enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8 };
+enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
        FARM_BLOCK_MAX = 4096 };
 #define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
 #define FARM_NAP_MAX 2000000L /* ns: ... and at most */
@@ -94,9 +109,14 @@ static const volatile sig_atomic_t *stop_flag;
  * sizing a cluster run, docs/CLUSTER.md): items delivered, items, messages and
  * bytes received, and the CPU time spent on them serially (receiving, and every
  * sink call). */
-static long long st_items, st_received, st_bytes, st_messages;
+static long long st_items, st_received, st_bytes, st_messages, st_direct;
 static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
-static double st_recv_s, st_sink_s;
+static double st_recv_s, st_sink_s, st_write_s, st_point_s;
+static double st_point_run;  /* point_done's and rank 0's writes' time in the current run
+                             * of deliveries */
+static long long st_written; /* items whose rows rank 0 wrote under direct writes */
+static double st_pure_s;     /* sink time of runs of deliveries of workers' items only, */
+static long long st_pure;    /* and their items */
 
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
 static int bye_received, bye_status, fail_sent; /* worker */
@@ -111,7 +131,7 @@ typedef struct wstate {
 typedef struct pending {
     MPI_Request req;
     unsigned char *buf;
-    int src, count;
+    int src, count, tag;
 } pending;
 
 struct coop_remote {
@@ -120,7 +140,15 @@ struct coop_remote {
     size_t cap;
     pending *pend;               /* [n_pend] receives in flight */
     int n_pend, cap_pend;
+    coop_placed_queue pl;        /* direct writes not yet durable */
+    char *token;                 /* the token file every worker reads back (direct writes) */
+    int dropped;                 /* after a failure: the workers were told to drop their rows */
 };
+
+/* Direct writes: the plan being run with them (rank 0), and after one ended with
+ * rows still outstanding (a failure), how many points were durable. */
+static coop_engine *durable_e;
+static int durable_after = INT_MAX;
 
 int coop_experiment_init(int *argc, char ***argv)
 {
@@ -169,10 +197,31 @@ double coop_dist_clock(void)
     return cpu_s();
 }
 
-void coop_dist_delivered(double t0, long long n)
+void coop_dist_delivered(double t0, long long n, long long remote)
 {
-    st_sink_s += cpu_s() - t0;
+    double t = cpu_s() - t0;
+    st_sink_s += t;
     st_items += n;
+    if (remote == n) { /* a run of workers' items only: what each of them costs */
+        st_pure_s += t - st_point_run;
+        st_pure += n;
+    }
+    st_point_run = 0;
+}
+
+void coop_dist_point_done(double t0)
+{
+    double t = cpu_s() - t0;
+    st_point_s += t;
+    st_point_run += t;
+}
+
+void coop_dist_wrote(double t0, long long n)
+{
+    double t = cpu_s() - t0;
+    st_write_s += t;
+    st_point_run += t;
+    st_written += n;
 }
 
 int coop_experiment_ranks(void)
@@ -285,29 +334,69 @@ static int workers_in(void)
     return n;
 }
 
-/* Root: tells the workers still taking part that plan e->plan starts. */
+/* Root: the START message of plan e->plan into msg: its words, and under direct
+ * writes the files (count, head, len_at, mode; then the token file's path, its
+ * text and the files' paths, each ending in NUL). */
+static void start_message(const coop_engine *e, int mode, const char *token_text, coop_bytes *msg)
+{
+    const coop_plan *p = e->plan;
+    long long hdr[START_WORDS] = {
+        p->point0, p->n_points, p->n_worlds, p->replicates, p->seed, p->keep_series,
+        p->keep_snapshots,
+        (e->split ? START_SPLIT : 0) | (e->split && e->sink->round_scalars ? START_ROUND : 0) |
+            (e->place ? START_DIRECT : 0) | (e->place && mode == 2 ? START_RANKS : 0)};
+    coop_bytes_put(msg, hdr, sizeof hdr);
+    if (!e->place)
+        return;
+    const coop_sink_files *fs = e->sink->files;
+    long long d[COOP_DIRECT_WORDS] = {fs->n, (long long)fs->head, (long long)fs->len_at, mode};
+    coop_bytes_put(msg, d, sizeof d);
+    coop_bytes_put(msg, e->rm->token, strlen(e->rm->token) + 1);
+    coop_bytes_put(msg, token_text, strlen(token_text) + 1);
+    for (int k = 0; k < fs->n; k++)
+        coop_bytes_put(msg, fs->path[k], strlen(fs->path[k]) + 1);
+}
+
+/* Root: tells the workers still taking part that plan e->plan starts, and
+ * whether they may write their rows themselves (direct writes: the sink offers
+ * its files, COOPSIM_MPI_WRITE is not root and the token file could be made). */
 int coop_dist_start(coop_engine *e)
 {
     e->rm = NULL;
+    e->place = 0;
     int n_in = workers_in();
     if (!n_in)
         return COOP_OK;
+    int mode = coop_direct_mode();
+    if (mode < 0)
+        return COOP_FAIL(&e->err, COOP_ECONFIG, "environment: COOPSIM_MPI_WRITE = \"%s\": not "
+                         "one of auto, root, ranks", getenv("COOPSIM_MPI_WRITE"));
     coop_remote *rm = calloc(1, sizeof *rm);
     if (!rm || !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w))) {
         free(rm);
         return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory for %d ranks", mpi_size);
     }
-    const coop_plan *p = e->plan;
-    long long hdr[START_WORDS] = {
-        p->point0, p->n_points, p->n_worlds, p->replicates, p->seed, p->keep_series,
-        p->keep_snapshots,
-        (e->split ? START_SPLIT : 0) | (e->split && e->sink->round_scalars ? START_ROUND : 0)};
+    e->rm = rm;
+    char token_text[96] = "";
+    const coop_sink_files *fs = e->sink->files;
+    if (e->split && fs && fs->n > 0 && fs->n <= COOP_SINK_FILES && mode != 1 &&
+        (rm->token = coop_direct_token(fs, token_text, sizeof token_text)))
+        e->place = 1;
+    else if (mode == 2 && e->split && fs)
+        return COOP_FAIL(&e->err, COOP_EIO, "COOPSIM_MPI_WRITE=ranks: cannot write the token "
+                         "file beside %s", fs->path[0]);
+    coop_bytes msg = {0};
+    start_message(e, mode, token_text, &msg);
+    if (msg.bad)
+        return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory");
     for (int r = 1; r < mpi_size; r++)
         if (!worker_out[r]) {
             rm->w[r].in = 1;
-            send_ll(r, TAG_START, hdr, START_WORDS);
+            MPI_Send(msg.p, (int)msg.n, MPI_BYTE, r, TAG_START, MPI_COMM_WORLD);
         }
-    e->rm = rm;
+    coop_bytes_free(&msg);
+    if (e->place)
+        durable_e = e;
     /* Two blocks held per worker and one more; the local threads stay out of the
      * last two blocks' worth, or they would fill the window while a worker's block
      * is late and leave the worker no room for its next one. */
@@ -316,10 +405,28 @@ int coop_dist_start(coop_engine *e)
     return COOP_OK;
 }
 
+int coop_experiment_durable_points(void)
+{
+    coop_engine *e = durable_e;
+    if (!e)
+        return durable_after;
+    omp_set_lock(&e->lock);
+    int points = coop_placed_durable(&e->rm->pl, e);
+    omp_unset_lock(&e->lock);
+    return points;
+}
+
 void coop_dist_end(coop_engine *e)
 {
     if (!e->rm)
         return;
+    if (e->place) {
+        durable_after = e->rm->pl.n ? coop_placed_durable(&e->rm->pl, e) : INT_MAX;
+        durable_e = NULL;
+        unlink(e->rm->token);
+    }
+    free(e->rm->token);
+    free(e->rm->pl.q);
     for (int k = 0; k < e->rm->n_pend; k++) { /* a failed plan: abandoned transfers */
         MPI_Cancel(&e->rm->pend[k].req);
         MPI_Request_free(&e->rm->pend[k].req);
@@ -363,6 +470,7 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
         p = &rm->pend[rm->n_pend];
     if (p) {
         p->src = st->MPI_SOURCE;
+        p->tag = st->MPI_TAG;
         MPI_Get_count(st, MPI_BYTE, &p->count);
         p->buf = malloc(p->count > 0 ? (size_t)p->count : 1);
     }
@@ -371,29 +479,32 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
                 st->MPI_SOURCE);
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
-    MPI_Irecv(p->buf, p->count, MPI_BYTE, p->src, TAG_PREPARED, MPI_COMM_WORLD, &p->req);
+    MPI_Irecv(p->buf, p->count, MPI_BYTE, p->src, p->tag, MPI_COMM_WORLD, &p->req);
     rm->n_pend++;
     st_recv_s += cpu_s() - t0;
 }
 
-/* Root, thread 0: a received block of prepared items.  Each item takes its
- * slot, pointing into the message, which is freed when the last of them has
- * been committed: nothing is copied or allocated per item. */
-static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src)
+/* Root, thread 0: a received block of prepared items (or of descriptors, direct:
+ * their rows stay with the worker).  Each item takes its slot, pointing into
+ * the message, which is freed when the last of them has been committed:
+ * nothing is copied or allocated per item. */
+static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src, int direct)
 {
     double t0 = cpu_s();
-    coop_block *blk = malloc(sizeof *blk);
+    coop_block *blk = calloc(1, sizeof *blk);
     if (!blk) {
         fprintf(stderr, "coopsim: rank 0: out of memory\n");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
     blk->buf = buf;
-    blk->left = 0;
+    blk->src = src;
+    blk->direct = direct;
+    blk->a = -1;
     coop_err err = {0};
     int status = COOP_OK;
     long long n = 0;
     omp_set_lock(&e->lock);
-    if (!e->split)
+    if (!e->split || (direct && !e->place))
         status = COOP_FAIL(&err, COOP_EIO, "rank %d sent prepared items for a plan without "
                            "them (do all ranks run the same program?)", src);
     for (size_t at = 0; !e->status && !status && at < (size_t)count; n++) {
@@ -409,10 +520,16 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                                "given", src, i);
             break;
         }
+        if (direct && (blk->a < 0 ? (blk->a = i) : blk->a + blk->left) != i) {
+            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a block of items out of order",
+                               src);
+            break;
+        }
         s->prep = buf + at;
         s->block = blk;
         s->ready = 1;
         blk->left++;
+        blk->n++;
         at += coop_engine_prepared_size(buf + at, &i);
     }
     if (status)
@@ -425,6 +542,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
         free(blk);
     }
     st_received += n;
+    st_direct += direct ? n : 0;
     st_messages++;
     st_bytes += count;
     st_recv_s += cpu_s() - t0;
@@ -445,7 +563,7 @@ static int poll_prepared(coop_engine *e)
         }
         pending p = rm->pend[k];
         rm->pend[k] = rm->pend[--rm->n_pend];
-        attach_prepared(e, p.buf, p.count, p.src);
+        attach_prepared(e, p.buf, p.count, p.src, p.tag == TAG_DESC);
         any = 1;
     }
     return any;
@@ -481,10 +599,44 @@ static void worker_failed(int src, const unsigned char *buf, int count, coop_err
               (const char *)buf + sizeof code);
 }
 
+int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
+                     const size_t *len, coop_err *err)
+{
+    return coop_placed_commit(&e->rm->pl, e->sink->files, i, b, at, len, err);
+}
+
+/* Root, thread 0, with the lock held: tells each worker where its committed
+ * blocks go (PLACED: a, n and the offsets of its first item), or after a failure
+ * that its rows are not wanted (a = -1, once). */
+static void answer_placed(coop_engine *e)
+{
+    coop_remote *rm = e->rm;
+    int nf = e->sink->files->n;
+    long long msg[2 + COOP_SINK_FILES];
+    if (e->status && !rm->dropped) {
+        msg[0] = -1;
+        msg[1] = 0;
+        for (int r = 1; r < mpi_size; r++)
+            if (rm->w[r].in)
+                send_ll(r, TAG_PLACED, msg, 2);
+        rm->dropped = 1;
+    }
+    for (long long j = 0; j < rm->pl.n && !rm->dropped; j++) {
+        coop_placed *q = &rm->pl.q[j];
+        if (!q->complete || q->answered)
+            continue;
+        msg[0] = q->a;
+        msg[1] = q->n;
+        memcpy(msg + 2, q->at0, (size_t)nf * sizeof *msg);
+        send_ll(q->src, TAG_PLACED, msg, 2 + nf);
+        q->answered = 1;
+    }
+}
+
 /* Root, thread 0: one message from a worker. */
 static void on_message(coop_engine *e, const MPI_Status *st)
 {
-    if (st->MPI_TAG == TAG_PREPARED) {
+    if (st->MPI_TAG == TAG_PREPARED || st->MPI_TAG == TAG_DESC) {
         on_prepared(e, st);
         return;
     }
@@ -547,6 +699,15 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         st_recv_s += cpu_s() - t0;
         break;
     }
+    case TAG_SYNCED:
+        if (count >= (int)sizeof(long long)) {
+            long long k;
+            memcpy(&k, rm->buf, sizeof k);
+            omp_set_lock(&e->lock);
+            coop_placed_synced(&e->rm->pl, src, k);
+            omp_unset_lock(&e->lock);
+        }
+        break;
     case TAG_FAIL: {
         worker_failed(src, rm->buf, count, &err);
         omp_set_lock(&e->lock);
@@ -635,7 +796,9 @@ void coop_dist_loop(coop_engine *e)
         }
         hand_out(e);
         coop_engine_deliver(e, &err);
-        int finished = e->status || e->next_deliver >= e->n_items;
+        if (e->place)
+            answer_placed(e);
+        int finished = e->status || (e->next_deliver >= e->n_items && rm->pl.n == 0);
         omp_unset_lock(&e->lock);
         int all_done = rm->n_pend == 0;
         for (int r = 1; r < mpi_size; r++)
@@ -902,24 +1065,71 @@ static int recv_root(unsigned char **buf, size_t *cap, int *count)
 }
 
 /* Worker: how rank 0's sink takes this plan's items: prepared (fn set), with
- * the scalars rounded or not, in item[k] (k < BLOCK_MAX) then one message, msg. */
+ * the scalars rounded or not, in item[k] (k < BLOCK_MAX) then one message, msg;
+ * with direct writes (direct: the files fs, opened here) rank 0 gets only their
+ * descriptors and this rank keeps the blocks (held) until it knows where their
+ * rows go, writes them there and makes them durable. */
 typedef struct wprep {
     coop_prepare_fn fn;
     int round;
     coop_bytes item[BLOCK_MAX];
     coop_bytes msg;
+    coop_direct dw;              /* direct writes (dist_files.c) */
 } wprep;
 
-/* Worker: the prepared items [0, n) of a block as one message to rank 0. */
-static int send_prepared(wprep *wp, long long n, coop_err *err)
+/* Worker: the prepared items [0, n) of block [a, a + n) as one message to rank
+ * 0; with direct writes their descriptors, the block kept. */
+static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
 {
-    wp->msg.n = 0;
+    coop_wblock *h = wp->dw.on ? &wp->dw.held[wp->dw.n_held] : NULL;
+    coop_bytes *whole = h ? &h->buf : &wp->msg;
+    whole->n = 0;
     for (long long k = 0; k < n; k++)
-        coop_bytes_put(&wp->msg, wp->item[k].p, wp->item[k].n);
-    if (wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
+        coop_bytes_put(whole, wp->item[k].p, wp->item[k].n);
+    if (h) {
+        wp->msg.n = 0;
+        for (size_t at = 0; at < whole->n && !whole->bad; ) {
+            long long i;
+            coop_engine_describe(whole->p + at, wp->dw.fs.head, &wp->msg);
+            at += coop_engine_prepared_size(whole->p + at, &i);
+        }
+    }
+    if (whole->bad || wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory for a message of %lld items", n);
-    MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, TAG_PREPARED, MPI_COMM_WORLD);
+    MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, h ? TAG_DESC : TAG_PREPARED,
+             MPI_COMM_WORLD);
+    if (h && !wp->dw.dropped) {
+        h->a = a;
+        h->n = n;
+        wp->dw.n_held++;
+        wp->dw.held_items += n;
+    }
     return COOP_OK;
+}
+
+/* Worker: makes the rows written since the last time durable and tells rank 0
+ * (SYNCED: how many blocks). */
+static int sync_written(wprep *wp, coop_err *err)
+{
+    if (!wp->dw.unsynced)
+        return COOP_OK;
+    long long n = coop_direct_sync(&wp->dw, err);
+    if (n < 0)
+        return err->code;
+    send_ll(0, TAG_SYNCED, &n, 1);
+    return COOP_OK;
+}
+
+/* Worker: rank 0's PLACED (msg, count bytes): the rows of the block it names
+ * written (or every held block dropped), synced when due. */
+static int write_placed(wprep *wp, const unsigned char *msg, int count, coop_err *err)
+{
+    long long w[2 + COOP_SINK_FILES];
+    if (count < (int)(2 * sizeof w[0]) || count > (int)sizeof w || count % sizeof w[0])
+        return COOP_FAIL(err, COOP_EIO, "a damaged message from rank 0");
+    memcpy(w, msg, (size_t)count);
+    int st = coop_direct_write(&wp->dw, w, count / (int)sizeof w[0], err);
+    return st ? st : coop_direct_sync_due(&wp->dw) ? sync_written(wp, err) : COOP_OK;
 }
 
 /* Worker: runs items [a, b) of sub on this rank's threads and sends their records
@@ -967,7 +1177,7 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
         coop_model_free(model);
     }
     if (wp->fn && !status)
-        status = send_prepared(wp, n, err);
+        status = send_prepared(wp, a, n, err);
     unsigned char *buf = NULL;
     size_t cap = 0;
     for (long long k = 0; k < n && !status && !wp->fn; k++) {
@@ -995,7 +1205,12 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
 /* Worker: asks for blocks of plan sub and runs them until rank 0 has none left.
  * Two requests at first and one after each block: the next block is already
  * here when the current one is done.  Every request gets an answer (BLOCK or
- * CHUNK_DONE); once every answer is in, IDLE tells rank 0 this rank is done. */
+ * CHUNK_DONE).  With direct writes the answers where rows go (PLACED) come too:
+ * messages are handled before the next block starts, and no block starts while
+ * COOP_UNWRITTEN_MAX blocks or COOP_UNWRITTEN_ITEMS items wait for theirs
+ * (they are earlier items than any block still to run, so rank 0 can commit
+ * them: no deadlock).  Once every answer is
+ * in and every row written and synced, IDLE tells rank 0 this rank is done. */
 static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *err)
 {
     unsigned char *buf = NULL;
@@ -1004,31 +1219,34 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
     int asked = 0, queued = 0, no_more = 0, status = COOP_OK;
     for (int k = 0; k < 2; k++, asked++)
         send_ll(0, TAG_REQUEST, &nt, 1);
-    while (!status && (asked > 0 || queued > 0)) {
-        if (queued == 0 || asked > 0) { /* collect answers; wait only when idle */
-            int count = 0, tag = -1;
-            if (queued == 0) {
-                tag = recv_root(&buf, &cap, &count);
-            } else {
-                int flag = 0;
-                MPI_Status st;
-                MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
-                if (flag)
-                    tag = recv_root(&buf, &cap, &count);
-            }
-            if (tag == TAG_BLOCK && queued < 2) {
-                memcpy(queue[queued++], buf, sizeof queue[0]);
-                asked--;
-            } else if (tag == TAG_CHUNK_DONE) {
-                no_more = 1;
-                asked--;
-            } else if (tag == TAG_BYE) {
-                status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
+    while (!status && (asked > 0 || queued > 0 || wp->dw.n_held > 0)) {
+        int can_run = queued > 0 && wp->dw.n_held < COOP_UNWRITTEN_MAX &&
+                      wp->dw.held_items < COOP_UNWRITTEN_ITEMS, count = 0, tag = -1;
+        if (!can_run) { /* wait, with what is written made durable when due */
+            if (coop_direct_sync_due(&wp->dw) && (status = sync_written(wp, err)))
                 break;
-            }
-            if (queued == 0)
-                continue;
+            tag = recv_root(&buf, &cap, &count);
+        } else {
+            int flag = 0;
+            MPI_Status st;
+            MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+            if (flag)
+                tag = recv_root(&buf, &cap, &count);
         }
+        if (tag == TAG_BLOCK && queued < 2) {
+            memcpy(queue[queued++], buf, sizeof queue[0]);
+            asked--;
+        } else if (tag == TAG_CHUNK_DONE) {
+            no_more = 1;
+            asked--;
+        } else if (tag == TAG_PLACED) {
+            status = write_placed(wp, buf, count, err);
+        } else if (tag == TAG_BYE) {
+            status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
+            break;
+        }
+        if (tag >= 0 || !can_run)
+            continue;
         long long blk[2] = {queue[0][0], queue[0][1]};
         queue[0][0] = queue[1][0];
         queue[0][1] = queue[1][1];
@@ -1040,6 +1258,8 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
             asked++;
         }
     }
+    if (!status)
+        status = sync_written(wp, err);
     if (!status) {
         long long none = 0;
         send_ll(0, TAG_IDLE, &none, 1);
@@ -1050,7 +1270,7 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
 
 /* Worker: one plan that rank 0 started (hdr: its START message): its points'
  * configurations built as work says, then its blocks. */
-static int serve_chunk(const coop_work *work, const long long hdr[START_WORDS], wprep *wp,
+static int serve_chunk(const coop_work *work, const long long *hdr, int count, wprep *wp,
                        int threads, coop_err *err)
 {
     coop_plan sub = work->plan;
@@ -1082,8 +1302,12 @@ static int serve_chunk(const coop_work *work, const long long hdr[START_WORDS], 
             built++;
         }
     sub.cfg = ptrs;
+    if (!status && (hdr[7] & START_DIRECT))
+        status = coop_direct_open(&wp->dw, (const unsigned char *)(hdr + START_WORDS),
+                                  count - START_WORDS * (int)sizeof(long long), err);
     if (!status)
         status = serve_blocks(&sub, wp, threads, err);
+    coop_direct_close(&wp->dw);
     for (size_t k = 0; k < built; k++)
         coop_config_destroy(&cfgs[k]);
     free(cfgs);
@@ -1178,9 +1402,14 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
         if (tag == TAG_FARM) {
             status = serve_farm(work->farm, buf, count, threads, err);
         } else {
-            long long hdr[START_WORDS];
-            memcpy(hdr, buf, sizeof hdr);
-            status = serve_chunk(work, hdr, wp, threads, err);
+            long long *hdr = malloc((size_t)count + sizeof(long long));
+            if (!hdr) {
+                status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+            } else {
+                memcpy(hdr, buf, (size_t)count);
+                status = serve_chunk(work, hdr, count, wp, threads, err);
+            }
+            free(hdr);
         }
         if (status && !bye_received)
             send_fail(status, err);
@@ -1195,6 +1424,42 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
     return status;
 }
 
+/* Root: rank 0's accounting (COOPSIM_MPI_STATS, docs/CLUSTER.md "Sizing a run"). */
+static void print_stats(void)
+{
+    if (st_items > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
+                "in %lld messages (%.0f bytes each); serial time per item: %.3f us sink "
+                "+ %.3f us receive\n", mpi_size, st_items, st_received, st_messages,
+                st_received ? (double)st_bytes / (double)st_received : 0.0,
+                1e6 * st_sink_s / (double)st_items,
+                1e6 * st_recv_s / (double)st_items);
+    if (st_items > 0) {
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items' rows written by the workers "
+                "themselves (direct writes)\n", mpi_size, st_direct);
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item in "
+                "point_done (summaries, statistics, checkpoints), %.3f ms in all\n",
+                mpi_size, 1e6 * st_point_s / (double)st_items, 1e3 * st_point_s);
+    }
+    if (st_messages > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: receive time per message: %.3f us\n",
+                mpi_size, 1e6 * st_recv_s / (double)st_messages);
+    if (st_pure > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, in runs "
+                "of workers' items only, point_done and writes aside (%lld items): "
+                "%.3f us\n", mpi_size, st_pure,
+                1e6 * st_pure_s / (double)st_pure);
+    if (st_written > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item writing "
+                "the rows of the %lld items rank 0 held whole (%.3f us each)\n", mpi_size,
+                1e6 * st_write_s / (double)st_items, st_written,
+                1e6 * st_write_s / (double)st_written);
+    if (st_tasks > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
+                "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
+                st_task_blocks);
+}
+
 int coop_experiment_finish(int status, const coop_err *err)
 {
     if (!mpi_on)
@@ -1206,17 +1471,8 @@ int coop_experiment_finish(int status, const coop_err *err)
         }
         send_to_workers(TAG_BYE, &status, (int)sizeof status);
         const char *stats = getenv("COOPSIM_MPI_STATS");
-        if (stats && *stats && st_items > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
-                    "in %lld messages (%.0f bytes each); serial time per item: %.3f us sink "
-                    "+ %.3f us receive\n", mpi_size, st_items, st_received, st_messages,
-                    st_received ? (double)st_bytes / (double)st_received : 0.0,
-                    1e6 * st_sink_s / (double)st_items,
-                    1e6 * st_recv_s / (double)st_items);
-        if (stats && *stats && st_tasks > 0)
-            fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                    "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
-                    st_task_blocks);
+        if (stats && *stats)
+            print_stats();
     } else {
         if (!bye_received && status && !fail_sent)
             send_fail(status, err);

@@ -3,6 +3,8 @@
  * links it instead of sim/experiment/dist_mpi.c in every build but build/coopsim-mpi. */
 #include "coop_dist.h"
 
+#include <limits.h>
+
 int coop_experiment_init(int *argc, char ***argv)
 {
     (void)argc;
@@ -55,15 +57,44 @@ void coop_dist_end(coop_engine *e)
     (void)e;
 }
 
+int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
+                     const size_t *len, coop_err *err)
+{
+    (void)e; /* never called: without workers there are no direct writes */
+    (void)i;
+    (void)b;
+    (void)at;
+    (void)len;
+    (void)err;
+    return COOP_OK;
+}
+
+int coop_experiment_durable_points(void)
+{
+    return INT_MAX; /* every row is written by this process, synced at its checkpoints */
+}
+
 double coop_dist_clock(void)
 {
     return 0.0;
 }
 
-void coop_dist_delivered(double t0, long long n)
+void coop_dist_point_done(double t0)
+{
+    (void)t0;
+}
+
+void coop_dist_wrote(double t0, long long n)
 {
     (void)t0;
     (void)n;
+}
+
+void coop_dist_delivered(double t0, long long n, long long remote)
+{
+    (void)t0;
+    (void)n;
+    (void)remote;
 }
 
 int coop_dist_farm_start(coop_farm_run *fr)

@@ -16,6 +16,10 @@
  * by the thread that computed it, right away (coop_engine_prepare: the outcome
  * scalars and the sink's bytes, in the slot's buffer; the record is released),
  * and the deliverer calls only commit: formatting leaves the serial delivery.
+ * Under MPI with direct writes (coop_sink_files, e->place) commit only reserves
+ * each item's ranges of the sink's files: the deliverer writes the rows of the
+ * items this rank holds whole (pwrite) and a worker's block of descriptors is
+ * accounted for the process layer, which tells the worker where to write it.
  *
  * Nothing in the parallel region exits or jumps: a failure is recorded (the first
  * one wins), no new items start, and the caller sees the status after the region.
@@ -33,12 +37,14 @@
  * are never any. */
 #include "coop_experiment.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <omp.h>
+#include <unistd.h>
 
 #include "coop_dist.h"
 #include "coop_fmt.h"
@@ -208,6 +214,29 @@ int coop_engine_prepare(const coop_plan *plan, coop_prepare_fn prepare, int roun
     return COOP_OK;
 }
 
+void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, size_t *len)
+{
+    for (int k = 0; k < files->n; k++) {
+        uint32_t n;
+        memcpy(&n, head + files->len_at + 4 * (size_t)k, sizeof n);
+        len[k] = n;
+    }
+}
+
+void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out)
+{
+    long long w[PREP_HEAD];
+    memcpy(w, p, sizeof w);
+    size_t nd = COOP_N_OUTCOMES * (size_t)(1 + w[1]), at = PREP_HEAD * sizeof w[0] + nd * 8;
+    size_t n = (size_t)w[2] < head ? (size_t)w[2] : head, pad = (8 - n % 8) % 8;
+    static const unsigned char zero[8];
+    w[2] = (long long)n;
+    w[3] = (long long)(at + n + pad);
+    coop_bytes_put(out, w, sizeof w);
+    coop_bytes_put(out, p + sizeof w, at - sizeof w + n);
+    coop_bytes_put(out, zero, pad);
+}
+
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index)
 {
     long long w[PREP_HEAD];
@@ -269,28 +298,105 @@ static void slot_clear(slot *s)
     s->ready = 0;
 }
 
-/* Hands item i to the sink (and closes its (point, world) after its last replicate). */
-static int deliver_one(engine *e, long long i, const slot *s, coop_err *err)
+/* Direct writes: the rows gathered for this rank's items (e->wb) written at
+ * their offsets, one pwrite per file.  Before a point's end (its checkpoint
+ * syncs what this rank wrote), at a gap and at the end of the plan. */
+static int flush_rows(engine *e, coop_err *err)
+{
+    const coop_sink_files *fs = e->sink->files;
+    if (!e->wb_items)
+        return COOP_OK;
+    double t0 = coop_dist_clock();
+    int status = COOP_OK;
+    for (int k = 0; k < fs->n && !status; k++)
+        for (size_t done = 0; done < e->wb[k].n;) {
+            ssize_t w = pwrite(fs->fd[k], e->wb[k].p + done, e->wb[k].n - done,
+                               (off_t)(e->wb_at[k] + (long long)done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                status = COOP_FAIL(err, COOP_EIO, "%s: write failed: %s", fs->path[k],
+                                   strerror(w < 0 ? errno : EIO));
+                break;
+            }
+            done += (size_t)w;
+        }
+    for (int k = 0; k < fs->n; k++)
+        e->wb[k].n = 0;
+    coop_dist_wrote(t0, e->wb_items);
+    e->wb_items = 0;
+    return status;
+}
+
+/* Direct writes: the rows of a prepared item this rank holds whole (full: its
+ * view), len[k] bytes for at[k] of each file, gathered for flush_rows. */
+static int write_rows(engine *e, const coop_prepared *full, const long long *at,
+                      const size_t *len, coop_err *err)
+{
+    const coop_sink_files *fs = e->sink->files;
+    const unsigned char *p = full->bytes + fs->head;
+    size_t total = 0;
+    int gap = 0;
+    for (int k = 0; k < fs->n; k++) {
+        total += len[k];
+        gap |= e->wb_at[k] + (long long)e->wb[k].n != at[k];
+    }
+    if (full->n_bytes < fs->head || full->n_bytes - fs->head != total)
+        return COOP_FAIL(err, COOP_EIO, "a prepared item of %zu bytes does not hold the %zu "
+                         "bytes of rows its head announces", full->n_bytes, total);
+    if (e->wb_items && (gap || e->wb[0].n > (1u << 20)) && flush_rows(e, err))
+        return err->code;
+    for (int k = 0; k < fs->n; k++) {
+        if (!e->wb_items)
+            e->wb_at[k] = at[k];
+        coop_bytes_put(&e->wb[k], p, len[k]);
+        if (e->wb[k].bad)
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory for %zu bytes of rows", len[k]);
+        p += len[k];
+    }
+    e->wb_items++;
+    return COOP_OK;
+}
+
+/* Hands item i to the sink (and closes its (point, world) after its last
+ * replicate).  Under direct writes the rows of a worker's descriptor go at
+ * at[k], len[k] bytes (for coop_dist_placed); the others are written here. */
+static int deliver_one(engine *e, long long i, const slot *s, long long *at, size_t *len,
+                       coop_err *err)
 {
     const coop_plan *plan = e->plan;
     const coop_sink *sink = e->sink;
     int status = COOP_OK;
     coop_item item = coop_engine_item(plan, i);
     if (e->split) {
-        coop_prepared view = coop_engine_prepared_view(s->prep);
+        coop_prepared view = coop_engine_prepared_view(s->prep), full = view;
+        if (e->place) {
+            view.at = at;
+            if (view.n_bytes > sink->files->head)
+                view.n_bytes = sink->files->head;
+            if (view.n_bytes == sink->files->head)
+                coop_engine_lens(sink->files, view.bytes, len);
+        }
         status = sink->commit(sink->ctx, &item, &view, err);
+        if (!status && e->place && !(s->block && s->block->direct))
+            status = write_rows(e, &full, at, len, err);
     } else if (sink->replicate) {
         status = sink->replicate(sink->ctx, &item, s->rec, err);
     }
-    if (!status && item.replicate == plan->replicates - 1 && sink->point_done)
+    if (!status && e->place && item.replicate == plan->replicates - 1)
+        status = flush_rows(e, err);
+    if (!status && item.replicate == plan->replicates - 1 && sink->point_done) {
+        double t0 = coop_dist_clock();
         status = sink->point_done(sink->ctx, item.point, item.world, item.world_name, item.cfg,
                                   err);
+        coop_dist_point_done(t0);
+    }
     return status;
 }
 
 void coop_engine_deliver(engine *e, coop_err *err)
 {
-    long long n = 0;
+    long long n = 0, remote = 0;
     double t0 = 0.0; /* one clock reading per run of deliveries: reading it costs */
     while (!e->status && !e->delivering && e->next_deliver < e->n_items &&
            e->slots[e->next_deliver % e->n_slots].ready) {
@@ -301,10 +407,15 @@ void coop_engine_deliver(engine *e, coop_err *err)
 
         if (!n++)
             t0 = coop_dist_clock();
-        int status = deliver_one(e, i, s, err);
-        slot_clear(s);
+        remote += s->block != NULL;
+        long long at[COOP_SINK_FILES];
+        size_t len[COOP_SINK_FILES];
+        int status = deliver_one(e, i, s, at, len, err);
 
         omp_set_lock(&e->lock);
+        if (!status && e->place && s->block && s->block->direct)
+            status = coop_dist_placed(e, i, s->block, at, len, err);
+        slot_clear(s);
         e->delivering = 0;
         if (status)
             coop_engine_fail(e, status, err);
@@ -312,7 +423,7 @@ void coop_engine_deliver(engine *e, coop_err *err)
             e->next_deliver++;
     }
     if (n)
-        coop_dist_delivered(t0, n);
+        coop_dist_delivered(t0, n, remote);
 }
 
 static void nap(void)
@@ -421,6 +532,13 @@ static int run_chunk(const coop_plan *plan, int threads, const coop_sink *sink, 
             worker(&e);
     }
 
+    if (e.place) { /* what was committed is written, even after a failure */
+        coop_err ferr = {0};
+        if (flush_rows(&e, &ferr) && !e.status)
+            coop_engine_fail(&e, ferr.code, &ferr);
+        for (int k = 0; k < COOP_SINK_FILES; k++)
+            coop_bytes_free(&e.wb[k]);
+    }
     coop_dist_end(&e);
     omp_destroy_lock(&e.lock);
     for (long long k = 0; k < e.n_slots; k++)

@@ -134,6 +134,7 @@ coop_sink coop_progress_sink(coop_progress *p, const coop_sink *inner)
         sink.prepare = inner->prepare;
         sink.commit = on_commit;
         sink.round_scalars = inner->round_scalars;
+        sink.files = inner->files;
     }
     return sink;
 }

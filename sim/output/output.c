@@ -355,6 +355,9 @@ void coop_out_release(coop_output *out)
     free(out->made);
     free(out->acc);
     coop_bytes_free(&out->rows);
+    free(out->files_path[0]);
+    free(out->files_path[1]);
+    free(out->pend);
     free(out->tmp);
     free(out->dir);
     free(out);
@@ -873,13 +876,17 @@ static int on_commit(void *ctx, const coop_item *it, const coop_prepared *p, coo
 }
 
 /* Records without per-step arrays or snapshots are formatted where they are
- * computed (output_rows.c); the others come whole to on_replicate. */
+ * computed (output_rows.c); the others come whole to on_replicate.  The split
+ * offers milestones.csv and outcomes.csv for direct writes (coop_sink_files;
+ * output_rows.c) when both are open. */
 coop_sink coop_output_sink(coop_output *out)
 {
     coop_sink sink = {.ctx = out, .replicate = on_replicate, .point_done = on_point_done};
     if (out->series == COOP_SERIES_NONE && !out->snapshots) {
         sink.prepare = coop_output_prepare;
         sink.commit = on_commit;
+        if (coop_out_files(out) == COOP_OK)
+            sink.files = &out->files;
     }
     return sink;
 }

@@ -5,8 +5,15 @@
  * delivery, only checks the record's layout and appends those bytes.  Records whose
  * per-step arrays or snapshots the sink needs (series summary or full,
  * output.snapshots) take output.c's on_replicate, which formats the same rows with
- * coop_out_rows as it delivers them: there coop_output_sink offers no split. */
+ * coop_out_rows as it delivers them: there coop_output_sink offers no split.
+ * Under MPI the split may also write directly (coop_sink_files): commit then
+ * only reserves each record's ranges of the two files (running offsets) and the
+ * rank that prepared the rows writes them there (sim/experiment/dist_mpi.c). */
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coop_output_impl.h"
@@ -143,10 +150,62 @@ int coop_output_prepare(const coop_item *it, const coop_record *rec, coop_bytes 
     return COOP_OK;
 }
 
+int coop_out_files(coop_output *out)
+{
+    static const int file[2] = {F_MILESTONES, F_OUTCOMES};
+    coop_sink_files *fs = &out->files;
+    memset(fs, 0, sizeof *fs);
+    for (int j = 0; j < 2; j++) {
+        int k = file[j];
+        if (!out->file[k].f)
+            return COOP_EINVAL;
+        if (!out->files_path[j])
+            out->files_path[j] = out->sweep
+                ? coop_out_dup_printf("%s/%s.part", out->dir, coop_out_file_name[k])
+                : coop_out_dup_printf("%s/%s", out->tmp, coop_out_file_name[k]);
+        if (!out->files_path[j])
+            return COOP_ENOMEM;
+        fs->path[j] = out->files_path[j];
+        fs->fd[j] = fileno(out->file[k].f);
+    }
+    fs->n = 2;
+    fs->head = sizeof(rows_head);
+    fs->len_at = offsetof(rows_head, len);
+    return COOP_OK;
+}
+
+off_t coop_out_file_end(coop_output *out, int k)
+{
+    if (out->placing && (k == F_MILESTONES || k == F_OUTCOMES))
+        return out->next[k];
+    FILE *f = out->file[k].f;
+    return fflush(f) != 0 ? -1 : ftello(f);
+}
+
+/* Direct writes begin (on) or end: the running offsets take over from the stdio
+ * positions of the two files, or give them back. */
+static int set_placing(coop_output *out, int on, coop_err *err)
+{
+    static const int file[2] = {F_MILESTONES, F_OUTCOMES};
+    for (int j = 0; j < 2; j++) {
+        int k = file[j];
+        FILE *f = out->file[k].f;
+        if (on ? fflush(f) != 0 || (out->next[k] = ftello(f)) < 0
+               : fseeko(f, out->next[k], SEEK_SET) != 0)
+            return COOP_FAIL(err, COOP_EIO, "%s/%s: write failed: %s",
+                             out->sweep ? out->dir : out->tmp, coop_out_file_name[k],
+                             strerror(errno));
+    }
+    out->placing = on;
+    return COOP_OK;
+}
+
 int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *p,
                     coop_err *err)
 {
     rows_head h;
+    if (!p->at != !out->placing && set_placing(out, p->at != NULL, err))
+        return err->code;
     if (p->n_bytes < sizeof h)
         return COOP_FAIL(err, COOP_EINVAL, "output: point %d world %s replicate %d came "
                          "without its rows", it->point, it->world_name, it->replicate);
@@ -154,11 +213,18 @@ int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *
     if (h.series != (int32_t)out->series || h.n_steps != out->n_steps ||
         h.n_actors != (int32_t)out->n_actors || h.n_ties != (int32_t)out->n_ties ||
         h.n_obs != (int32_t)out->n_obs || h.n_levels != (int32_t)out->n_levels ||
-        (size_t)h.len[0] + h.len[1] != p->n_bytes - sizeof h)
+        (p->at ? p->n_bytes != sizeof h : (size_t)h.len[0] + h.len[1] != p->n_bytes - sizeof h))
         return COOP_FAIL(err, COOP_EINVAL,
                          "output: point %d world %s replicate %d does not match the layout "
                          "the results directory was opened with", it->point, it->world_name,
                          it->replicate);
+    if (p->at) { /* the rows are written where they were prepared */
+        p->at[0] = out->next[F_MILESTONES];
+        p->at[1] = out->next[F_OUTCOMES];
+        out->next[F_MILESTONES] += h.len[0];
+        out->next[F_OUTCOMES] += h.len[1];
+        return COOP_OK;
+    }
     const char *rows = (const char *)p->bytes + sizeof h;
     coop_csv_raw(&out->file[F_MILESTONES], rows, h.len[0]);
     coop_csv_raw(&out->file[F_OUTCOMES], rows + h.len[0], h.len[1]);

@@ -31,7 +31,14 @@
  * file back to the sizes of the last valid line (a torn line fails its check) and
  * continues with the next point: the rows are appended in the same order and
  * summaries are per point, so the files end up byte-identical to an
- * uninterrupted run's. */
+ * uninterrupted run's.
+ *
+ * Under MPI with direct writes (coop_sink_files) the rows of a complete point
+ * may still be on their way to the files on the worker ranks: such points wait
+ * in out->pend, and a checkpoint records only the last of them that
+ * coop_experiment_durable_points says is written and synced everywhere (rank
+ * 0's own writes are synced by the checkpoint's fsync); an interrupted sweep
+ * keeps that one too. */
 
 #define CHECKPOINT_SECONDS 0.2
 #define PART ".part"
@@ -177,30 +184,74 @@ static int progress_fail(coop_output *out, coop_err *err)
                      strerror(errno ? errno : EIO));
 }
 
-/* Appends the checkpoint of out->points_done and out->done_size (already durable)
- * and syncs it. */
-static int progress_append(coop_output *out, coop_err *err)
+/* Appends the checkpoint of `points` complete points and their sizes (already
+ * durable) and syncs it. */
+static int progress_append(coop_output *out, int points, const off_t *size, coop_err *err)
 {
     char line[64 + N_FILES * 24];
-    int len = snprintf(line, sizeof line, "%d", out->points_done);
+    int len = snprintf(line, sizeof line, "%d", points);
     for (int k = 0; k < N_FILES; k++)
         if (out->part[k])
             len += snprintf(line + len, sizeof line - (size_t)len, ",%lld",
-                            (long long)out->done_size[k]);
+                            (long long)size[k]);
     uint32_t check = coop_fnv1a(line, (size_t)len);
     len += snprintf(line + len, sizeof line - (size_t)len, ",%08x\n", (unsigned)check);
     errno = 0;
     if (write_all(out->progress_fd, line, (size_t)len) != 0 || fsync(out->progress_fd) != 0)
         return progress_fail(out, err);
-    out->synced_points = out->points_done;
-    memcpy(out->sync_size, out->done_size, sizeof out->sync_size);
+    out->synced_points = points;
+    memcpy(out->sync_size, size, sizeof out->sync_size);
     clock_gettime(CLOCK_MONOTONIC, &out->last_sync);
     return COOP_OK;
 }
 
-/* Makes the rows of the complete points durable, then records them. */
+/* Direct writes: the last complete point that is durable everywhere (*points and
+ * size; entries up to it leave out->pend).  0 when there is none beyond the last
+ * checkpoint; 1 when found; always 1 (the latest point) without pending points. */
+static int durable_done(coop_output *out, int *points, off_t *size)
+{
+    *points = out->points_done;
+    memcpy(size, out->done_size, sizeof out->done_size);
+    if (!out->n_pend)
+        return 1;
+    int durable = coop_experiment_durable_points();
+    size_t k = 0;
+    while (k < out->n_pend && out->pend[k].points <= durable)
+        k++;
+    if (k == 0)
+        return 0;
+    *points = out->pend[k - 1].points;
+    memcpy(size, out->pend[k - 1].size, sizeof out->pend[k - 1].size);
+    memmove(out->pend, out->pend + k, (out->n_pend - k) * sizeof *out->pend);
+    out->n_pend -= k;
+    return 1;
+}
+
+/* A complete point whose rows may not be durable yet waits in out->pend. */
+static int pend_push(coop_output *out, coop_err *err)
+{
+    if (out->n_pend == out->cap_pend) {
+        size_t cap = out->cap_pend ? 2 * out->cap_pend : 64;
+        struct coop_out_done *p = realloc(out->pend, cap * sizeof *p);
+        if (!p)
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory");
+        out->pend = p;
+        out->cap_pend = cap;
+    }
+    out->pend[out->n_pend].points = out->points_done;
+    memcpy(out->pend[out->n_pend].size, out->done_size, sizeof out->done_size);
+    out->n_pend++;
+    return COOP_OK;
+}
+
+/* Makes the rows of the complete points durable, then records those that are
+ * durable everywhere (all of them but under MPI with direct writes). */
 static int checkpoint(coop_output *out, coop_err *err)
 {
+    int points;
+    off_t size[N_FILES];
+    if (!durable_done(out, &points, size))
+        return COOP_OK;
     for (int k = 0; k < N_FILES; k++) {
         if (!is_data(out, k))
             continue;
@@ -209,7 +260,7 @@ static int checkpoint(coop_output *out, coop_err *err)
             return COOP_FAIL(err, COOP_EIO, "%s/%s%s: write failed: %s", out->dir, coop_out_file_name[k],
                              PART, strerror(errno));
     }
-    return progress_append(out, err);
+    return progress_append(out, points, size, err);
 }
 
 /* A point is complete: its rows go to the files at once (so that a failed write
@@ -221,13 +272,14 @@ int coop_out_sweep_point_done(coop_output *out, int point, coop_err *err)
     for (int k = 0; k < N_FILES; k++) {
         if (!is_data(out, k))
             continue;
-        FILE *f = out->file[k].f;
-        if (fflush(f) != 0 || (size[k] = ftello(f)) < 0)
+        if ((size[k] = coop_out_file_end(out, k)) < 0)
             return COOP_FAIL(err, COOP_EIO, "%s/%s%s: write failed: %s", out->dir, coop_out_file_name[k],
                              PART, strerror(errno));
     }
     out->points_done = point + 1;
     memcpy(out->done_size, size, sizeof size);
+    if ((out->placing || out->n_pend) && pend_push(out, err))
+        return err->code;
     if (out->points_done >= out->n_points ||
         seconds_since(&out->last_sync) >= out->checkpoint_seconds)
         return checkpoint(out, err);
@@ -738,8 +790,13 @@ static int sweep_stop(coop_output *out, const coop_run_info *info, const char *s
         free(path);
     }
     coop_err e1 = {0};
+    if (out->n_pend && !durable_done(out, &out->points_done, out->done_size)) {
+        out->points_done = out->synced_points; /* no pending point is durable */
+        memcpy(out->done_size, out->sync_size, sizeof out->done_size);
+    }
     if (whole && cut_parts(out, out->done_size) == 0 &&
-        (out->points_done == out->synced_points || progress_append(out, &e1) == COOP_OK)) {
+        (out->points_done == out->synced_points ||
+         progress_append(out, out->points_done, out->done_size, &e1) == COOP_OK)) {
         /* the complete points are recorded */
     } else {
         out->points_done = out->synced_points;

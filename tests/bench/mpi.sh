@@ -10,16 +10,24 @@
 #    COOPSIM_MPI_STATS=1, 2 ranks x 1 thread, median of REPEAT) for the sweep and for a
 #    hypothesis test (configs/eu_ca.cfg --series none, HYP_REPLICATES replicates x its 10
 #    worlds; the per-point statistics, run by rank 0, included), next to the target
-#    t_item / 2000.  With OLD_MPI=path (build/coopsim-mpi of the previous implementation,
-#    e.g. built in a second git worktree) the same for it, and the ratio old / new.
-#    Also: the bytes sent and written per item, and what writing those bytes costs here
-#    (the kernel's write, measured with dd as CPU seconds per byte).
-# 3. On paper, N nodes of T threads (NODES, TPN; default 100 x 32): rank 0 handles 1/h
-#    items a second while the cluster finishes N x T / t_item; a worker sends one
-#    message per block of B = min(256, 16 T) items:
-#       E ~= min(1, t_item / (N x T x h)) x t_item / (t_item + T x (o / B + b / W))
+#    t_item / 2000.  h counts every item, rank 0's own included (whose rows rank 0 writes
+#    itself); with the workers writing their own rows (direct writes, the default) the
+#    benchmark also prints h_w, what an item a worker ran costs rank 0: the sink time of
+#    runs of workers' items (point_done and rank 0's writes aside) plus the receive time
+#    per message over the cluster's block size B; rank 0's point_done time (checkpoints:
+#    per unit of time; summaries and statistics: per point) is printed as a share of the
+#    run's wall time.  With COOPSIM_MPI_WRITE=root the same for rank 0 writing every row
+#    (the previous path, still the fallback), and with OLD_MPI=path (build/coopsim-mpi of
+#    the previous implementation, e.g. built in a second git worktree) for that one, and
+#    the ratios.  Also: the bytes rank 0 receives and the bytes written per item, and what
+#    writing them costs here (the kernel's write, measured with dd as CPU s per byte).
+# 3. On paper, N nodes of T threads (NODES, TPN; default 100 x 32): rank 0 handles
+#    (1 - p) / h_w items a second (p: its point_done share) while the cluster finishes
+#    N x T / t_item; a worker sends one message per block of B = min(256, 16 T) items:
+#       E ~= min(1, (1 - p) t_item / (N x T x h_w)) x t_item / (t_item + T x (o / B + b / W))
 #    o and W: the network's per-message overhead and bandwidth (InfiniBand-class: 2 us,
-#    10 GB/s).  Target: E >= 80% for the sweep and the hypothesis test.
+#    10 GB/s); the worker's own pwrite of its rows is part of its t_item.  Target: E >= 80%
+#    for the sweep and the hypothesis test.
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
@@ -89,26 +97,45 @@ for key in $keys; do
 done
 echo "  (1 process x 1 thread: $T1 s; the mpirun times include MPI's start-up: $SU s for mpirun -np 2 coopsim-mpi --version)"
 
-# Rank 0's cost per item, h: the sum of the "us" figures of COOPSIM_MPI_STATS's line.
-stats_h() { # prog args... -> "h bytes_sent_per_item items"
-    "$@" 2>&1 >/dev/null | awk '/coopsim-mpi: rank 0/ {
-        for (i = 1; i <= NF; i++) { if ($i == "us") h += $(i - 1); if ($i == "bytes") b = substr($(i - 1), 2) }
-        print h, b, $6 }'
+# COOPSIM_MPI_STATS's lines -> "h bytes_per_item items sink_w recv_per_msg point_ms wall_s":
+# h the sum of the line's "us sink" and "us receive", the others "-" when not printed.
+stats_h() { # prog args...
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" 2>"$out/stats.err" >/dev/null
+    t1=$(date +%s.%N)
+    awk -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" '
+        /items delivered/ { for (i = 1; i <= NF; i++) {
+                                if ($i == "us" && ($(i + 1) == "sink" || $(i + 1) == "receive")) h += $(i - 1)
+                                if ($i == "bytes") b = substr($(i - 1), 2) }
+                            n = $6 }
+        /receive time per message/ { rm = $(NF - 1) }
+        /per worker.s item/ { sw = $(NF - 1) }
+        /in point_done/ { for (i = 1; i <= NF; i++) if ($i == "ms") pm = $(i - 1) }
+        END { print h, b, n, sw == "" ? "-" : sw, rm == "" ? "-" : rm, pm == "" ? "-" : pm, wall }' \
+        "$out/stats.err"
 }
-declare -A h b
+declare -A h b hw rm pf
+whiches="new root"
+[ -z "$old" ] || whiches="$whiches old"
 for k in $(seq "$repeat"); do
-    for which in new old; do
-        p=$mprog
-        [ "$which" = old ] && { [ -n "$old" ] || continue; p=$old; }
-        read -r hv bv _ < <(COOPSIM_MPI_STATS=1 stats_h $mpirun -np 2 --bind-to none "$p" sweep $cfg \
-                            --threads 1 "${q[@]}" -o "$out/s_$which")
-        h[s_$which]+="$hv "; b[s_$which]=$bv
-        read -r hv bv hitems < <(COOPSIM_MPI_STATS=1 stats_h $mpirun -np 2 --bind-to none "$p" \
-                                 hypothesis $hcfg --series none --replicates $hyp_reps --threads 1 \
-                                 "${q[@]}" -o "$out/h_$which")
-        h[h_$which]+="$hv "; b[h_$which]=$bv
+    for which in $whiches; do
+        p=$mprog; mode=auto
+        [ "$which" = old ] && p=$old
+        [ "$which" = root ] && mode=root
+        for kind in s h; do
+            if [ $kind = s ]; then args=(sweep $cfg); else args=(hypothesis $hcfg --series none --replicates $hyp_reps); fi
+            read -r hv bv ni swv rmv pmv wall < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode stats_h \
+                $mpirun -np 2 --bind-to none "$p" "${args[@]}" --threads 1 "${q[@]}" -o "$out/${kind}_$which")
+            h[${kind}_$which]+="$hv "; b[${kind}_$which]=$bv
+            [ $kind = h ] && hitems=$ni
+            [ "$swv" = - ] || hw[${kind}_$which]+="$swv "
+            [ "$rmv" = - ] || rm[${kind}_$which]+="$rmv "
+            [ "$pmv" = - ] || pf[${kind}_$which]+="$(awk -v p="$pmv" -v w="$wall" 'BEGIN { print p / 1000 / w }') "
+        done
     done
 done
+med() { [ -n "${1:-}" ] && echo $1 | tr ' ' '\n' | median || echo ""; }
 TH=$(secs "$prog" hypothesis $hcfg --series none --replicates $hyp_reps --threads 1 "${q[@]}" -o "$out/th")
 written() { cat "$1"/outcomes.csv "$1"/milestones.csv | wc -c; }
 ws=$(written "$out/s_new"); wh=$(written "$out/h_new")
@@ -118,20 +145,30 @@ wcpu=$( { /usr/bin/time -f "%U %S" dd if=/dev/zero of="$out/dd" bs=64k count=300
 rm -f "$out/dd"
 for kind in s h; do
     if [ $kind = s ]; then n=$items; T=$T1; wb=$ws; what="sweep ($cfg)"; else n=$hitems; T=$TH; wb=$wh; what="hypothesis ($hcfg --series none --replicates $hyp_reps)"; fi
-    H=$(echo ${h[${kind}_new]} | tr ' ' '\n' | median)
-    HO=$( [ -n "$old" ] && echo ${h[${kind}_old]} | tr ' ' '\n' | median || echo "")
-    awk -v what="$what" -v t="$T" -v n="$n" -v h="$H" -v ho="$HO" -v bs="${b[${kind}_new]}" \
+    awk -v what="$what" -v t="$T" -v n="$n" -v h="$(med "${h[${kind}_new]}")" \
+        -v hr="$(med "${h[${kind}_root]}")" -v ho="$(med "${h[${kind}_old]:-}")" \
+        -v sw="$(med "${hw[${kind}_new]:-}")" -v rm="$(med "${rm[${kind}_new]:-}")" \
+        -v pf="$(med "${pf[${kind}_new]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
         -v o="$o_us" -v W="$w_gbs" 'BEGIN {
         ti = t / n * 1e6; wr = wb / n;
-        printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
-        printf "  rank 0 per item: %.3f us = t_item / %.0f (target t_item / 2000 = %.3f us)", h, ti / h, ti / 2000;
-        if (ho != "") printf "; previous implementation %.3f us (old / new %.1f)", ho, ho / h;
-        printf "\n  bytes per item: %d sent (previous: %s), %d written; writing them costs %.2f us here (kernel write %.2f GB/s of CPU)\n", bs, bo == "" ? "-" : bo, wr, wr * wc * 1e6, 1e-9 / wc;
         B = 16 * T; if (B > 256) B = 256;
-        root = ti / (N * T * h); if (root > 1) root = 1;
+        printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
+        printf "  rank 0 per item, h (every item; rank 0 writes its own items'"'"' rows): %.3f us = t_item / %.0f", h, ti / h;
+        printf "; rank 0 writing every row (COOPSIM_MPI_WRITE=root) %.3f us (root / new %.2f)", hr, hr / h;
+        if (ho != "") printf "; previous implementation %.3f us (old / new %.2f)", ho, ho / h;
+        printf "\n";
+        hw = h;
+        if (sw != "" && rm != "") {
+            hw = sw + rm / B;
+            printf "  rank 0 per item a worker ran, h_w: %.3f us sink + %.2f us receive per message / B = %d: %.3f us = t_item / %.0f (h_w / t_item %.6f, target <= 1/2000 = %.6f)\n", sw, rm, B, hw, ti / hw, hw / ti, 1 / 2000;
+        }
+        if (pf == "") pf = 0;
+        printf "  rank 0 point_done share of the wall time (checkpoints, summaries, statistics): %.1f%%\n", 100 * pf;
+        printf "  bytes per item: rank 0 receives %d (rank 0 writing: %s, previous: %s), %d written; writing them costs %.2f us here (kernel write %.2f GB/s of CPU)\n", bs, br == "" ? "-" : br, bo == "" ? "-" : bo, wr, wr * wc * 1e6, 1e-9 / wc;
+        root = (1 - pf) * ti / (N * T * hw); if (root > 1) root = 1;
         wk = ti / (ti + T * (o / B + bs / (W * 1e3)));
         printf "  on paper, %d nodes x %d threads: rank 0 bound %.1f%%, worker send %.1f%%: expected efficiency %.1f%% (target >= 80%%)\n", N, T, 100 * root, 100 * wk, 100 * root * wk;
-        printf "  (rank 0 keeps up with t_item / h = %.0f threads in all; 80%% at %d x %d needs h <= %.3f us)\n", ti / h, N, T, ti / (0.8 * N * T);
+        printf "  (rank 0 keeps up with (1 - p) t_item / h_w = %.0f threads in all; 80%% at %d x %d needs h_w <= %.3f us)\n", (1 - pf) * ti / hw, N, T, (1 - pf) * ti / (0.8 * N * T);
     }'
 done
