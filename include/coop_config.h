@@ -411,6 +411,25 @@ typedef struct coop_override_cfg {
     int line;
 } coop_override_cfg;
 
+/* A generated population kept compact (issue 18 item 2; docs/ODD.md "Memory layout of
+ * node-level models"), filled by coop_population_build.  Per node only the index of its
+ * profile: a shared profile (name "") is the template as every node of it starts
+ * (with network.initial_c's propensity), the node named n<i> by its index; an actor
+ * that an override, --set or sweep changes individually gets a profile of its own,
+ * with its name (coop_cfg_actor_edit: copy-on-write).  Per tie nothing on a lattice
+ * (endpoints by arithmetic, in the generator's tie order: node by node, right, down,
+ * and on a Moore lattice down-right and down-left), two int32 endpoints on a generated
+ * graph.  Read only through the accessors below. */
+typedef struct coop_pop_cfg {
+    unsigned *of;             /* n_actors profile indices; NULL: cfg->actors lists them */
+    coop_actor_cfg **prof;    /* n_prof profiles, each owned with its goals */
+    size_t n_prof;
+    int lattice;              /* ties by arithmetic on net.L and net.moore */
+    int *ta, *tb;             /* a generated graph's n_ties endpoints (owned) */
+    double *tw;               /* their weights, NULL = all 1 (owned) */
+    double *obs0;             /* n_observables zeros: every generated tie's observables */
+} coop_pop_cfg;
+
 typedef struct coop_config {
     char source[COOP_PATH_MAX];     /* file it was loaded from */
 
@@ -429,11 +448,10 @@ typedef struct coop_config {
 
     size_t n_domains, n_actors, n_ties, n_regions, n_observables, n_events;
     coop_domain_cfg *domains;
-    coop_actor_cfg *actors;
-    double *actor_goals; /* a generated population's goals, n_actors x n_domains in one block
-                          * that every actor's goals point into (coop_population_build);
-                          * NULL when each actor's goals are its own allocation */
-    coop_tie_cfg *ties;
+    coop_actor_cfg *actors;         /* listed actors; NULL where pop keeps them (read
+                                     * every actor through coop_cfg_actor) */
+    coop_tie_cfg *ties;             /* NULL where pop keeps the ties (a generated population) */
+    coop_pop_cfg pop;               /* a generated population's actors and ties, compact */
     char (*regions)[COOP_NAME_MAX]; /* derived from the actors' regions, first-seen order */
     coop_observable_cfg *observables;
     coop_event_cfg *events;
@@ -543,6 +561,31 @@ const char *coop_net_type_name(int t);
  * (how a generated population checks the node names of an edge list). */
 #define COOP_IDENT_CHARS "letters, digits and _"
 int coop_config_valid_ident(const char *s);
+
+/* The actors and ties, listed or generated (coop_pop_cfg): every module reads them
+ * through these.  coop_cfg_actor: actor i's values; its name (and line) only for a
+ * listed or materialised actor, so read names with coop_cfg_actor_name, which returns
+ * a generated node's name "n<i>" in one of 8 buffers of the calling thread (valid
+ * until 8 more names are asked for there).  coop_cfg_actor_edit: actor i writable,
+ * materialised (its own profile) first in a generated population; NULL when out of
+ * memory.  coop_cfg_tie: tie t by value (obs0 shared read-only by generated ties);
+ * coop_cfg_tie_ends: its endpoints; coop_cfg_tie_edit: tie t writable (a generated
+ * population's ties all materialised first); NULL when out of memory. */
+const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i);
+const char *coop_cfg_actor_name(const coop_config *cfg, size_t i);
+coop_actor_cfg *coop_cfg_actor_edit(coop_config *cfg, size_t i);
+coop_tie_cfg coop_cfg_tie(const coop_config *cfg, size_t t);
+void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b);
+coop_tie_cfg *coop_cfg_tie_edit(coop_config *cfg, size_t t);
+
+/* A generated population's compact actors: n nodes of n_shared shared profiles (copies
+ * of tmpl, each with its goals; profile k's propensity set by the caller), every node
+ * of profile 0.  Releases nothing on failure (coop_config_destroy does).  COOP_ENOMEM. */
+int coop_cfg_pop_actors(coop_config *cfg, size_t n, size_t n_shared);
+/* Materialises node i under the given name (an edge list's names); COOP_ENOMEM. */
+int coop_cfg_pop_name(coop_config *cfg, size_t i, const char *name);
+void coop_cfg_pop_destroy(coop_pop_cfg *p);
+int coop_cfg_pop_copy(coop_pop_cfg *dst, const coop_config *src);
 
 /* Actor, domain or observable index by name, or -1. */
 int coop_config_actor(const coop_config *cfg, const char *name);

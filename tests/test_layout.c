@@ -68,7 +68,7 @@ Test(layout, kernel_alone_answers_as_the_general_engine)
         cr_expect_eq(param(lean, COOP_F_ACTOR_GOAL, a, 0), param(full, COOP_F_ACTOR_GOAL, a, 0));
     }
     for (size_t t = 0; t < cfg.n_ties; t += 97) {
-        int a = cfg.ties[t].a, b = cfg.ties[t].b;
+        int a = coop_cfg_tie(&cfg, t).a, b = coop_cfg_tie(&cfg, t).b;
         cr_expect_eq(coop_model_engagement(lean, a, b), 1.0);
         cr_expect_eq(coop_model_engagement(lean, a, b), coop_model_engagement(full, a, b));
         cr_expect_eq(param(lean, COOP_F_TIE_WEIGHT, (int)t, 0), 1.0);

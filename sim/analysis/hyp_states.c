@@ -177,7 +177,7 @@ int coop_hyp_states_compare(const coop_config *cfg, const double *sv, int n_worl
     if (n == 0 || !sv)
         return COOP_OK;
     for (int x = 0; x < n; x++) {
-        snprintf(s->name[x], sizeof s->name[x], "%s", cfg->actors[s->actor[x]].name);
+        snprintf(s->name[x], sizeof s->name[x], "%s", coop_cfg_actor_name(cfg, s->actor[x]));
         /* reachability is an input: a state that cannot reach has no value in any
          * replicate of any world */
         const double *v = sv + ((size_t)x * COOP_N_OUTCOMES + COOP_O_RMST_ENHANCED) * R;
@@ -350,7 +350,7 @@ int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_confi
     const coop_hyp_states *s = &res->states;
     if (s->n_states == 0)
         return COOP_OK;
-    const char *mot = cfg->actors[cfg->hyp.motivator].name;
+    const char *mot = coop_cfg_actor_name(cfg, cfg->hyp.motivator);
     int o = coop_outcome_per_state(res->primary) ? res->primary : COOP_O_OTHERS_COOP_TARGET;
     fprintf(out, "\nPer state (%s; Holm over the %d states; pooled above with %s weights, "
             "hypothesis.weights):\n", coop_outcome_names[o], s->n_states,
