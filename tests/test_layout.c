@@ -6,11 +6,18 @@
  * for value, on a lattice whose template sets every field away from its default and
  * with an override that makes a second rule profile; and a run that starts lean and
  * is turned to the general engine afterwards (its state allocated on demand) gives
- * the records of a run that had the general engine from the start. */
+ * the records of a run that had the general engine from the start.  And the bytes
+ * per node that the configuration and the engine allocate (the heap in use, not the
+ * resident memory of tests/bench/memory.sh): a lattice's configuration keeps a profile
+ * index per node and no ties, a generated graph's two endpoints per edge, and the
+ * whole stays within issue 18's 64 bytes per node. */
 #include <criterion/criterion.h>
 
 #include <math.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "config_io.h"
 #include "coop_config.h"
@@ -111,3 +118,60 @@ Test(layout, general_state_on_demand_equals_general_from_the_start)
     coop_config_destroy(&lean_cfg);
     coop_config_destroy(&gen_cfg);
 }
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+/* Bytes of heap in use (the arena's chunks and the mmapped blocks). */
+static double heap_bytes(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return (double)mi.uordblks + (double)mi.hblkhd;
+}
+
+/* The configuration's and the engine's bytes per node of path with ov, the engine's
+ * after one generation of the node kernel. */
+static void bytes_per_node(const char *path, const char *const *ov, size_t n_ov, double *conf,
+                           double *engine, size_t *nodes, size_t *ties)
+{
+    coop_config cfg;
+    double h0 = heap_bytes();
+    load_ok(path, ov, n_ov, &cfg);
+    double h1 = heap_bytes();
+    coop_err err = {0};
+    coop_model *m = coop_model_alloc(&cfg, &err);
+    cr_assert_not_null(m, "%s", err.text);
+    coop_model_run(m, 7, NULL);
+    cr_assert(coop_model_kernel_on(m), "the node kernel did not run");
+    double h2 = heap_bytes();
+    *nodes = cfg.n_actors, *ties = cfg.n_ties;
+    *conf = (h1 - h0) / (double)cfg.n_actors, *engine = (h2 - h1) / (double)cfg.n_actors;
+    coop_model_free(m);
+    coop_config_destroy(&cfg);
+}
+
+Test(layout, bytes_per_node_of_the_allocations)
+{
+    static const char *const lattice[] = {"network.L=400", "time.end=1"};
+    static const char *const ba[] = {"network.n=160000", "time.end=1", "experiment.replicates=1"};
+    double conf, engine;
+    size_t n, t;
+    bytes_per_node("configs/classic/nowak_may.cfg", lattice, 2, &conf, &engine, &n, &t);
+    cr_assert_eq(n, 160000);
+    cr_assert_eq(t, 4 * n, "a Moore lattice has 4 ties per node");
+    /* a profile index (4 bytes) per node, no tie; the engine's row start and 8 partners
+     * (36), gain and rule profile (10), kernel actions and key (5), block streams */
+    cr_expect(conf >= 4.0 && conf < 5.0, "lattice configuration: %.2f bytes per node", conf);
+    cr_expect(engine >= 51.0 && engine < 56.0, "lattice engine: %.2f bytes per node", engine);
+    cr_expect(conf + engine <= 64.0, "lattice: %.2f bytes per node", conf + engine);
+    bytes_per_node("configs/classic/fermi_ba.cfg", ba, 3, &conf, &engine, &n, &t);
+    cr_assert_eq(n, 160000);
+    double per_edge = 2.0 * sizeof(int) * (double)t / (double)n; /* two endpoints per edge */
+    cr_expect(conf >= 4.0 + per_edge && conf < 5.0 + per_edge,
+              "graph configuration: %.2f bytes per node, %zu ties", conf, t);
+    cr_expect(conf + engine <= 64.0, "graph: %.2f bytes per node", conf + engine);
+}
+#else
+Test(layout, bytes_per_node_of_the_allocations)
+{
+    cr_skip_test("mallinfo2 needs glibc 2.33 or later");
+}
+#endif
