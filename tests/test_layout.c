@@ -22,6 +22,7 @@
 #include "config_io.h"
 #include "coop_config.h"
 #include "coop_model.h"
+#include "coop_network.h"
 
 static const char *const overrides[] = {
     "network.L=12",
@@ -117,6 +118,78 @@ Test(layout, general_state_on_demand_equals_general_from_the_start)
     coop_record_free(r1);
     coop_config_destroy(&lean_cfg);
     coop_config_destroy(&gen_cfg);
+}
+
+/* A lattice keeps no ties: the endpoints by arithmetic are the generator's, tie by
+ * tie in its order (wrapping at both edges), for both neighbourhoods; and a tie
+ * materialised by a change (coop_cfg_tie_edit) keeps every other tie as it was. */
+Test(layout, lattice_ties_by_arithmetic_are_the_generators)
+{
+    for (int moore = 0; moore < 2; moore++) {
+        const char *ov[] = {"network.L=5", moore ? "network.neighbourhood=\"moore\""
+                                                 : "network.neighbourhood=\"von_neumann\""};
+        coop_config cfg;
+        load_ok("configs/classic/nowak_may.cfg", ov, 2, &cfg);
+        coop_err err = {0};
+        coop_network *net = coop_network_lattice(5, moore, 1, &err);
+        cr_assert_not_null(net, "%s", err.text);
+        cr_assert_null(cfg.ties, "a lattice keeps no ties");
+        cr_assert_eq(cfg.n_ties, net->n_edges);
+        for (size_t t = 0; t < net->n_edges; t++) {
+            coop_tie_cfg tc = coop_cfg_tie(&cfg, t);
+            cr_expect(tc.a == net->a[t] && tc.b == net->b[t], "moore %d, tie %zu: %d-%d, not %d-%d",
+                      moore, t, tc.a, tc.b, net->a[t], net->b[t]);
+            cr_expect_eq(tc.weight, 1.0);
+        }
+        coop_tie_cfg *e = coop_cfg_tie_edit(&cfg, 7);
+        cr_assert_not_null(e);
+        e->weight = 2.5;
+        cr_assert_not_null(cfg.ties, "the ties are materialised");
+        for (size_t t = 0; t < net->n_edges; t++) {
+            coop_tie_cfg tc = coop_cfg_tie(&cfg, t);
+            cr_expect(tc.a == net->a[t] && tc.b == net->b[t] && tc.weight == (t == 7 ? 2.5 : 1.0),
+                      "tie %zu after the edit", t);
+        }
+        coop_network_free(net);
+        coop_config_destroy(&cfg);
+    }
+}
+
+/* A generated node's values come from its profile and its name from its index; one
+ * that a change names gets a profile of its own (copy-on-write), the others keep
+ * theirs; a copy of the configuration keeps both. */
+Test(layout, nodes_materialised_on_write)
+{
+    const char *ov[] = {"network.L=4", "network.initial_c=0.5", "actor_overrides=({ nodes = [ 5 ]; capacity = 3.0; })"};
+    coop_config cfg, copy;
+    load_ok("configs/classic/nowak_may.cfg", ov, 3, &cfg);
+    cr_assert_null(cfg.actors, "a generated population keeps profiles");
+    cr_assert_eq(cfg.pop.n_prof, 3, "C, D and node 5's own: %zu", cfg.pop.n_prof);
+    cr_expect_str_eq(coop_cfg_actor_name(&cfg, 5), "n5");
+    cr_expect_str_eq(coop_cfg_actor_name(&cfg, 15), "n15");
+    cr_expect_eq(coop_config_actor(&cfg, "n15"), 15);
+    cr_expect_eq(coop_config_actor(&cfg, "n015"), -1);
+    cr_expect_eq(coop_config_actor(&cfg, "n16"), -1);
+    cr_expect_eq(coop_cfg_actor(&cfg, 5)->capacity, 3.0);
+    for (size_t i = 0; i < cfg.n_actors; i++)
+        if (i != 5) {
+            cr_expect_eq(coop_cfg_actor(&cfg, i)->capacity, 1.0, "node %zu", i);
+            double p = coop_cfg_actor(&cfg, i)->propensity;
+            cr_expect(p == 0.0 || p == 1.0, "node %zu: initial_c draws 0 or 1, not %g", i, p);
+        }
+    coop_err err = {0};
+    cr_assert_eq(coop_config_copy(&copy, &cfg, &err), COOP_OK, "%s", err.text);
+    coop_actor_cfg *a = coop_cfg_actor_edit(&cfg, 9);
+    cr_assert_not_null(a);
+    a->openness = 0.25;
+    cr_expect_eq(cfg.pop.n_prof, 4);
+    cr_expect_eq(coop_cfg_actor(&cfg, 9)->openness, 0.25);
+    cr_expect_eq(coop_cfg_actor(&copy, 9)->openness, 1.0, "the copy is its own");
+    cr_expect_eq(coop_cfg_actor(&cfg, 8)->openness, 1.0);
+    cr_expect_eq(coop_cfg_actor(&copy, 5)->capacity, 3.0);
+    cr_expect_eq(coop_cfg_actor(&cfg, 9)->propensity, coop_cfg_actor(&copy, 9)->propensity);
+    coop_config_destroy(&copy);
+    coop_config_destroy(&cfg);
 }
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))

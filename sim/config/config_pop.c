@@ -13,9 +13,11 @@
  * down-left (periodic). */
 static void lattice_ends(size_t L, int moore, size_t t, int *a, int *b)
 {
-    size_t d = moore ? 4 : 2, i = t / d, k = t % d, y = i / L, x = i % L;
-    size_t xr = (x + 1) % L, yd = (y + 1) % L, xl = (x + L - 1) % L;
-    size_t j = k == 0 ? y * L + xr : k == 1 ? yd * L + x : k == 2 ? yd * L + xr : yd * L + xl;
+    /* one division: the engine reads every tie this way several times at alloc */
+    size_t i = moore ? t >> 2 : t >> 1, k = moore ? t & 3 : t & 1, y = i / L, x = i - y * L;
+    size_t xr = x + 1 == L ? 0 : x + 1, xl = x == 0 ? L - 1 : x - 1;
+    size_t yd = y + 1 == L ? 0 : (y + 1) * L; /* the row below, times L */
+    size_t j = k == 0 ? y * L + xr : k == 1 ? yd + x : k == 2 ? yd + xr : yd + xl;
     *a = (int)i, *b = (int)j;
 }
 
@@ -113,13 +115,18 @@ void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b)
         *a = cfg->pop.ta[t], *b = cfg->pop.tb[t];
 }
 
+double coop_cfg_tie_weight(const coop_config *cfg, size_t t)
+{
+    return cfg->ties ? cfg->ties[t].weight : cfg->pop.tw ? cfg->pop.tw[t] : 1.0;
+}
+
 coop_tie_cfg coop_cfg_tie(const coop_config *cfg, size_t t)
 {
     if (cfg->ties)
         return cfg->ties[t];
     coop_tie_cfg tc = {0};
     coop_cfg_tie_ends(cfg, t, &tc.a, &tc.b);
-    tc.weight = cfg->pop.tw ? cfg->pop.tw[t] : 1.0;
+    tc.weight = coop_cfg_tie_weight(cfg, t);
     tc.rivalry = 0.0;
     tc.obs0 = cfg->pop.obs0;
     tc.line = cfg->net.line;

@@ -232,9 +232,11 @@ static const char *kernel_state_unable(const coop_model *m)
      * engagement and propensity per actor, weight per tie, scale per slot */
     const coop_config *cfg = m->cfg;
     for (size_t t = 0; t < m->nt; t++) {
-        coop_tie_cfg tc = coop_cfg_tie(cfg, t);
-        double ea = coop_cfg_actor(cfg, tc.a)->engagement, eb = coop_cfg_actor(cfg, tc.b)->engagement;
-        if (!(tc.weight * sqrt(ea * eb) >= 1.0))
+        int a, b;
+        coop_cfg_tie_ends(cfg, t, &a, &b);
+        double ea = coop_cfg_actor(cfg, (size_t)a)->engagement;
+        double eb = coop_cfg_actor(cfg, (size_t)b)->engagement;
+        if (!(coop_cfg_tie_weight(cfg, t) * sqrt(ea * eb) >= 1.0))
             return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
     }
     double S0 = kernel_scale0(m), G0 = coop_cfg_actor(cfg, 0)->goals[0];

@@ -279,7 +279,7 @@ void general_reset(coop_model *m)
         gsl_rng_set(m->trng[b], coop_rng_stream(m->seed, COOP_STREAM_TIE, b));
     noise_reset(m); /* m->noise: set by init, before any event */
     for (size_t t = 0; t < m->nt; t++)
-        m->w[t] = coop_cfg_tie(cfg, t).weight;
+        m->w[t] = coop_cfg_tie_weight(cfg, t);
     update_wmax(m);
     for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
         set_actor_fields(m, i, 0);
