@@ -4,9 +4,11 @@
  * type, default and allowed range, written down once in a table), the libconfig
  * loader and its cross-checks (sim/config/config_load.c, sim/config/config_actors.c), the
  * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
- * (sim/config/config_params.c), and the resolved-configuration printer
- * (sim/config/config_print.c); their private header is sim/config/config_internal.h.  The
- * engine reads these structs directly; nothing downstream parses text again.  A
+ * (sim/config/config_params.c), the resolved-configuration printer
+ * (sim/config/config_print.c) and the accessors of actors and ties with the compact
+ * generated population behind them (sim/config/config_pop.c); their private header is
+ * sim/config/config_internal.h.  The engine reads these structs directly (actors and
+ * ties through coop_cfg_actor and coop_cfg_tie); nothing downstream parses text again.  A
  * generated population (the `network` group) is only described here and built by
  * the model layer (coop_population.h), through coop_config_load_with.
  *
@@ -499,9 +501,10 @@ int coop_config_load(const char *path, const char *const *overrides, size_t n_ov
  * group, actor_template, experiment.seed and experiment.rng, the domains and the
  * observables are loaded, and before actor_overrides, regions, the hypothesis
  * actors, events and sweeps, which it lets name generated nodes.  It fills
- * cfg->actors (n_actors copies of cfg->tmpl with their own goals, named and with
- * network.initial_c drawn) and cfg->ties (n_ties, obs0 allocated), and for an edge
- * list cfg->net.n (the count read; 0 on entry when the file gave no network.n) and
+ * cfg->pop (coop_pop_cfg: n_actors nodes of the template's profiles, network.initial_c
+ * drawn, an edge list's named nodes materialised; the n_ties ties by arithmetic on a
+ * lattice, else their endpoints) and leaves cfg->actors and cfg->ties NULL, and for an
+ * edge list cfg->net.n (the count read; 0 on entry when the file gave no network.n) and
  * cfg->net.n_isolated.  On failure it returns a status, err->text being the message
  * without its location (the loader puts the network group's FILE:LINE in front);
  * what it allocated is released by coop_config_destroy. */
