@@ -190,6 +190,16 @@ Test(layout, nodes_materialised_on_write)
     cr_expect_eq(coop_cfg_actor(&cfg, 9)->propensity, coop_cfg_actor(&copy, 9)->propensity);
     coop_config_destroy(&copy);
     coop_config_destroy(&cfg);
+    /* many nodes, one by one: each its own profile, the others the template's */
+    const char *many[] = {"network.L=30", "actor_overrides=({ from = 100; to = 899; openness = 0.5; })"};
+    load_ok("configs/classic/nowak_may.cfg", many, 2, &cfg);
+    cr_expect_eq(cfg.pop.n_prof, 2 + 800);
+    for (size_t i = 0; i < cfg.n_actors; i++)
+        cr_expect_eq(coop_cfg_actor(&cfg, i)->openness, i >= 100 && i <= 899 ? 0.5 : 1.0,
+                     "node %zu", i);
+    cr_expect_str_eq(coop_cfg_actor_name(&cfg, 899), "n899");
+    cr_expect_eq(coop_config_actor(&cfg, "n899"), 899);
+    coop_config_destroy(&cfg);
 }
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))

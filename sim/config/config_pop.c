@@ -54,6 +54,16 @@ static coop_actor_cfg *profile_dup(const coop_actor_cfg *a, size_t nd)
     return p;
 }
 
+/* The room allocated for n profiles: the next power of two (the array doubles when
+ * nodes are materialised one by one, as an override of many nodes does). */
+static size_t prof_room(size_t n)
+{
+    size_t r = 1;
+    while (r < n)
+        r <<= 1;
+    return r;
+}
+
 /* Node i's own profile, named name; NULL when out of memory. */
 static coop_actor_cfg *materialise(coop_config *cfg, size_t i, const char *name)
 {
@@ -63,10 +73,12 @@ static coop_actor_cfg *materialise(coop_config *cfg, size_t i, const char *name)
         return a;
     if (p->n_prof >= UINT32_MAX)
         return NULL;
-    coop_actor_cfg **grown = realloc(p->prof, (p->n_prof + 1) * sizeof *grown);
-    if (!grown)
-        return NULL;
-    p->prof = grown;
+    if (p->n_prof == prof_room(p->n_prof)) {
+        coop_actor_cfg **grown = realloc(p->prof, 2 * p->n_prof * sizeof *grown);
+        if (!grown)
+            return NULL;
+        p->prof = grown;
+    }
     if (!(a = profile_dup(a, cfg->n_domains)))
         return NULL;
     snprintf(a->name, sizeof a->name, "%s", name);
@@ -93,7 +105,7 @@ int coop_cfg_pop_actors(coop_config *cfg, size_t n, size_t n_shared)
 {
     coop_pop_cfg *p = &cfg->pop;
     if (!(p->of = calloc(n ? n : 1, sizeof *p->of))
-        || !(p->prof = calloc(n_shared, sizeof *p->prof)))
+        || !(p->prof = calloc(prof_room(n_shared), sizeof *p->prof)))
         return COOP_ENOMEM;
     for (; p->n_prof < n_shared; p->n_prof++) {
         if (!(p->prof[p->n_prof] = profile_dup(&cfg->tmpl, cfg->n_domains)))
@@ -193,7 +205,7 @@ int coop_cfg_pop_copy(coop_pop_cfg *dst, const coop_config *src)
     dst->tb = dup_n(s->tb, src->n_ties, sizeof *s->tb, &bad);
     dst->tw = dup_n(s->tw, src->n_ties, sizeof *s->tw, &bad);
     dst->obs0 = dup_n(s->obs0, src->n_observables, sizeof *s->obs0, &bad);
-    if (s->prof && !bad && !(dst->prof = calloc(s->n_prof ? s->n_prof : 1, sizeof *dst->prof)))
+    if (s->prof && !bad && !(dst->prof = calloc(prof_room(s->n_prof), sizeof *dst->prof)))
         bad = 1;
     for (size_t k = 0; dst->prof && k < s->n_prof && !bad; k++, dst->n_prof++)
         if (!(dst->prof[k] = profile_dup(s->prof[k], src->n_domains)))
