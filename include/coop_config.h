@@ -574,13 +574,46 @@ int coop_config_valid_ident(const char *s);
  * memory.  coop_cfg_tie: tie t by value (obs0 shared read-only by generated ties);
  * coop_cfg_tie_ends, coop_cfg_tie_weight: its endpoints, its weight; coop_cfg_tie_edit: tie t writable (a generated
  * population's ties all materialised first); NULL when out of memory. */
-const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i);
+static inline const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i);
 const char *coop_cfg_actor_name(const coop_config *cfg, size_t i);
 coop_actor_cfg *coop_cfg_actor_edit(coop_config *cfg, size_t i);
 coop_tie_cfg coop_cfg_tie(const coop_config *cfg, size_t t);
-void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b);
-double coop_cfg_tie_weight(const coop_config *cfg, size_t t);
+static inline void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b);
+static inline double coop_cfg_tie_weight(const coop_config *cfg, size_t t);
 coop_tie_cfg *coop_cfg_tie_edit(coop_config *cfg, size_t t);
+
+/* Inline: the engine reads every node and tie this way at allocation. */
+static inline const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i)
+{
+    return cfg->actors ? &cfg->actors[i] : cfg->pop.prof[cfg->pop.of[i]];
+}
+
+/* The endpoints of tie t of an L x L lattice in coop_network_lattice's order: node
+ * by node (row-major), its ties right, down and, on a Moore lattice, down-right and
+ * down-left (periodic); one division. */
+static inline void coop_cfg_lattice_ends(size_t L, int moore, size_t t, int *a, int *b)
+{
+    size_t i = moore ? t >> 2 : t >> 1, k = moore ? t & 3 : t & 1, y = i / L, x = i - y * L;
+    size_t xr = x + 1 == L ? 0 : x + 1, xl = x == 0 ? L - 1 : x - 1;
+    size_t yd = y + 1 == L ? 0 : (y + 1) * L; /* the row below, times L */
+    size_t j = k == 0 ? y * L + xr : k == 1 ? yd + x : k == 2 ? yd + xr : yd + xl;
+    *a = (int)i, *b = (int)j;
+}
+
+static inline void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b)
+{
+    if (cfg->ties)
+        *a = cfg->ties[t].a, *b = cfg->ties[t].b;
+    else if (cfg->pop.lattice)
+        coop_cfg_lattice_ends((size_t)cfg->net.L, cfg->net.moore, t, a, b);
+    else
+        *a = cfg->pop.ta[t], *b = cfg->pop.tb[t];
+}
+
+static inline double coop_cfg_tie_weight(const coop_config *cfg, size_t t)
+{
+    return cfg->ties ? cfg->ties[t].weight : cfg->pop.tw ? cfg->pop.tw[t] : 1.0;
+}
 
 /* A generated population's compact actors: n nodes of n_shared shared profiles (copies
  * of tmpl, each with its goals; profile k's propensity set by the caller), every node

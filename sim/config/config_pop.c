@@ -8,24 +8,6 @@
 
 #include "coop_config.h"
 
-/* The endpoints of tie t of an L x L lattice in coop_network_lattice's order: node
- * by node (row-major), its ties right, down and, on a Moore lattice, down-right and
- * down-left (periodic). */
-static void lattice_ends(size_t L, int moore, size_t t, int *a, int *b)
-{
-    /* one division: the engine reads every tie this way several times at alloc */
-    size_t i = moore ? t >> 2 : t >> 1, k = moore ? t & 3 : t & 1, y = i / L, x = i - y * L;
-    size_t xr = x + 1 == L ? 0 : x + 1, xl = x == 0 ? L - 1 : x - 1;
-    size_t yd = y + 1 == L ? 0 : (y + 1) * L; /* the row below, times L */
-    size_t j = k == 0 ? y * L + xr : k == 1 ? yd + x : k == 2 ? yd + xr : yd + xl;
-    *a = (int)i, *b = (int)j;
-}
-
-const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i)
-{
-    return cfg->actors ? &cfg->actors[i] : cfg->pop.prof[cfg->pop.of[i]];
-}
-
 const char *coop_cfg_actor_name(const coop_config *cfg, size_t i)
 {
     const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
@@ -115,21 +97,6 @@ int coop_cfg_pop_actors(coop_config *cfg, size_t n, size_t n_shared)
     }
     cfg->n_actors = n;
     return COOP_OK;
-}
-
-void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b)
-{
-    if (cfg->ties)
-        *a = cfg->ties[t].a, *b = cfg->ties[t].b;
-    else if (cfg->pop.lattice)
-        lattice_ends((size_t)cfg->net.L, cfg->net.moore, t, a, b);
-    else
-        *a = cfg->pop.ta[t], *b = cfg->pop.tb[t];
-}
-
-double coop_cfg_tie_weight(const coop_config *cfg, size_t t)
-{
-    return cfg->ties ? cfg->ties[t].weight : cfg->pop.tw ? cfg->pop.tw[t] : 1.0;
 }
 
 coop_tie_cfg coop_cfg_tie(const coop_config *cfg, size_t t)
