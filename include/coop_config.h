@@ -572,8 +572,9 @@ int coop_config_valid_ident(const char *s);
  * until 8 more names are asked for there).  coop_cfg_actor_edit: actor i writable,
  * materialised (its own profile) first in a generated population; NULL when out of
  * memory.  coop_cfg_tie: tie t by value (obs0 shared read-only by generated ties);
- * coop_cfg_tie_ends, coop_cfg_tie_weight: its endpoints, its weight; coop_cfg_tie_edit: tie t writable (a generated
- * population's ties all materialised first); NULL when out of memory. */
+ * coop_cfg_tie_ends, coop_cfg_tie_weight: its endpoints, its weight; coop_cfg_tie_edit:
+ * tie t writable (a generated population's ties all materialised first); NULL when out
+ * of memory. */
 static inline const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i);
 const char *coop_cfg_actor_name(const coop_config *cfg, size_t i);
 coop_actor_cfg *coop_cfg_actor_edit(coop_config *cfg, size_t i);

@@ -8,10 +8,10 @@
  * and sweep point shares it, and turns its nodes into actors (profiles of the
  * template, network.initial_c drawn from the same stream after the network) and its
  * edges into ties, kept compact (coop_pop_cfg in coop_config.h: a lattice draws nothing
- * and keeps no ties).  coop_config_load_with calls it in the middle of loading, while the text is at
- * hand, so that overrides, regions, events, sweeps and the hypothesis actors that name
- * generated nodes are checked against the built population with their usual
- * FILE:LINE messages.  coop_population_load is the loader every command and test
+ * and keeps no ties).  coop_config_load_with calls it in the middle of loading, while
+ * the text is at hand, so that overrides, regions, events, sweeps and the hypothesis
+ * actors that name generated nodes are checked against the built population with
+ * their usual FILE:LINE messages.  coop_population_load is the loader every command and test
  * uses: coop_config_load with the population built. */
 #ifndef COOP_POPULATION_H
 #define COOP_POPULATION_H

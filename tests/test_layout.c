@@ -160,7 +160,8 @@ Test(layout, lattice_ties_by_arithmetic_are_the_generators)
  * theirs; a copy of the configuration keeps both. */
 Test(layout, nodes_materialised_on_write)
 {
-    const char *ov[] = {"network.L=4", "network.initial_c=0.5", "actor_overrides=({ nodes = [ 5 ]; capacity = 3.0; })"};
+    const char *ov[] = {"network.L=4", "network.initial_c=0.5",
+                        "actor_overrides=({ nodes = [ 5 ]; capacity = 3.0; })"};
     coop_config cfg, copy;
     load_ok("configs/classic/nowak_may.cfg", ov, 3, &cfg);
     cr_assert_null(cfg.actors, "a generated population keeps profiles");
@@ -191,7 +192,8 @@ Test(layout, nodes_materialised_on_write)
     coop_config_destroy(&copy);
     coop_config_destroy(&cfg);
     /* many nodes, one by one: each its own profile, the others the template's */
-    const char *many[] = {"network.L=30", "actor_overrides=({ from = 100; to = 899; openness = 0.5; })"};
+    const char *many[] = {"network.L=30",
+                          "actor_overrides=({ from = 100; to = 899; openness = 0.5; })"};
     load_ok("configs/classic/nowak_may.cfg", many, 2, &cfg);
     cr_expect_eq(cfg.pop.n_prof, 2 + 800);
     for (size_t i = 0; i < cfg.n_actors; i++)

@@ -490,7 +490,8 @@ Test(network, config_generates_actors_and_ties)
     cr_assert_str_eq(text, text2);
     cr_assert_eq(again.n_ties, cfg.n_ties);
     for (size_t t = 0; t < cfg.n_ties; t++)
-        cr_assert(coop_cfg_tie(&again, t).a == coop_cfg_tie(&cfg, t).a && coop_cfg_tie(&again, t).b == coop_cfg_tie(&cfg, t).b);
+        cr_assert(coop_cfg_tie(&again, t).a == coop_cfg_tie(&cfg, t).a
+                  && coop_cfg_tie(&again, t).b == coop_cfg_tie(&cfg, t).b);
     for (size_t i = 0; i < cfg.n_actors; i++)
         cr_assert_eq(coop_cfg_actor(&again, i)->propensity, coop_cfg_actor(&cfg, i)->propensity);
     free(text), free(text2);

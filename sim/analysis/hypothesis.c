@@ -122,7 +122,8 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     if (role.target == to)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: actor '%s' is the target of the role of "
                          "'%s'", coop_cfg_actor_name(cfg, to), coop_cfg_actor_name(cfg, from));
-    coop_actor_cfg *at = coop_cfg_actor_edit(cfg, (size_t)to), *af = at ? coop_cfg_actor_edit(cfg, (size_t)from) : NULL;
+    coop_actor_cfg *at = coop_cfg_actor_edit(cfg, (size_t)to);
+    coop_actor_cfg *af = at ? coop_cfg_actor_edit(cfg, (size_t)from) : NULL;
     if (!at || !af)
         return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
     move_role_events(cfg, to, -1); /* the role `to` had, if any, is replaced */
@@ -635,7 +636,8 @@ static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_com
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg)
 {
     const coop_hypothesis_cfg *h = &cfg->hyp;
-    const char *mot = coop_cfg_actor_name(cfg, h->motivator), *tgt = coop_cfg_actor_name(cfg, h->target);
+    const char *mot = coop_cfg_actor_name(cfg, h->motivator);
+    const char *tgt = coop_cfg_actor_name(cfg, h->target);
     char others[512] = "";
     int region = coop_cfg_actor(cfg, h->motivator)->region_id;
     for (size_t k = 0; k < cfg->n_actors; k++) {

@@ -228,7 +228,8 @@ static int run_worlds(const coop_config *cfg, const draws *d, int k, int r, cons
     uint64_t key = coop_rng_key((uint32_t)cfg->seed, 0, (uint32_t)r);
     /* a draw of a model without the role (model averaging): its effect is 0 by
      * construction, every world the counterfactual (run once, copied) */
-    int no_role = !st && md && !coop_hyp_has_role(&coop_cfg_actor(&base, cfg->hyp.motivator)->motivator);
+    int no_role = !st && md
+                  && !coop_hyp_has_role(&coop_cfg_actor(&base, cfg->hyp.motivator)->motivator);
     for (int x = 0; x < (no_role ? 1 : u->n_worlds) && !st; x++) {
         coop_config_destroy(&w);
         if ((st = coop_config_copy(&w, &base, err)) ||

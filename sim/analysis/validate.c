@@ -603,11 +603,12 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
             if (v->state[k] == v->state[i])
                 return coop_group_fail(c, e, "validation.states names '%s' twice",
                              coop_cfg_actor_name(cfg, v->state[i]));
-        v->tie[i] =
-            coop_config_tie(cfg, coop_cfg_actor_name(cfg, v->target), coop_cfg_actor_name(cfg, v->state[i]));
+        v->tie[i] = coop_config_tie(cfg, coop_cfg_actor_name(cfg, v->target),
+                                    coop_cfg_actor_name(cfg, v->state[i]));
         if (v->tie[i] < 0)
             return coop_group_fail(c, e, "validation.states: no tie between '%s' and '%s'",
-                         coop_cfg_actor_name(cfg, v->target), coop_cfg_actor_name(cfg, v->state[i]));
+                         coop_cfg_actor_name(cfg, v->target),
+                         coop_cfg_actor_name(cfg, v->state[i]));
     }
     if ((st = g_level(c, cfg, g, "signed_level", &v->signed_level))
         || (st = g_level(c, cfg, g, "in_force_level", &v->in_force_level))

@@ -342,7 +342,8 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
     const coop_motivator_cfg *role = &coop_cfg_actor(cfg, cfg->hyp.motivator)->motivator;
     if (!opts->quiet && !cfg->sweep.present && !coop_hyp_has_role(role))
         fprintf(stderr, "coopsim: note: actor '%s' has no motivator strength above 0: the "
-                "counterfactual world is the factual one\n", coop_cfg_actor_name(cfg, cfg->hyp.motivator));
+                "counterfactual world is the factual one\n",
+                coop_cfg_actor_name(cfg, cfg->hyp.motivator));
     int status = cfg->sweep.present ? sweep_run(cfg, opts, w, err) : plain_run(cfg, opts, w, err);
     coop_hyp_worlds_free(w);
     return status;

@@ -568,10 +568,10 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
             dup = c->actors[k + 1].i, first_of = c->actors[run].i;
     }
     if (dup >= 0) {
-        const coop_actor_cfg *a = coop_cfg_actor(cfg, dup);
+        const coop_actor_cfg *a = &cfg->actors[dup];
         char first[64] = "";
-        if (coop_cfg_actor(cfg, first_of)->line > 0)
-            snprintf(first, sizeof first, " (first at line %d)", coop_cfg_actor(cfg, first_of)->line);
+        if (cfg->actors[first_of].line > 0)
+            snprintf(first, sizeof first, " (first at line %d)", cfg->actors[first_of].line);
         return cfg_fail(
             c, config_setting_get_member(config_setting_get_elem(l, (unsigned)dup), "name"),
             "actors.%s: duplicate actor name '%s'%s", a->name, a->name, first);
@@ -709,7 +709,7 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
     if (ALLOC(p, n))
         return cfg_nomem(c->err);
     for (size_t i = 0; i < n; i++) {
-        int a = coop_cfg_tie(cfg, i).a, b = coop_cfg_tie(cfg, i).b;
+        int a = cfg->ties[i].a, b = cfg->ties[i].b;
         p[i] = (pair){a < b ? a : b, a < b ? b : a, (int)i};
     }
     if (n > 1)
@@ -719,12 +719,12 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
             const coop_tie_cfg *t = &cfg->ties[p[i].i];
             const config_setting_t *e = config_setting_get_elem(l, (unsigned)p[i].i);
             char first[64] = "";
-            if (coop_cfg_tie(cfg, p[i - 1].i).line > 0)
-                snprintf(first, sizeof first, " (first at line %d)", coop_cfg_tie(cfg, p[i - 1].i).line);
+            if (cfg->ties[p[i - 1].i].line > 0)
+                snprintf(first, sizeof first, " (first at line %d)", cfg->ties[p[i - 1].i].line);
             free(p);
             return cfg_fail(c, e, "ties.%s-%s: duplicate tie between '%s' and '%s'%s",
-                            coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b), coop_cfg_actor_name(cfg, t->a),
-                            coop_cfg_actor_name(cfg, t->b), first);
+                            coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b),
+                            coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b), first);
         }
     free(p);
     return COOP_OK;

@@ -328,7 +328,8 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
     }
     if (!t[0])
         return cfg_fail(c, stg, "hypothesis.target = \"\": a target is required with "
-                            "hypothesis.motivator = \"%s\"", coop_cfg_actor_name(cfg, h->motivator));
+                            "hypothesis.motivator = \"%s\"",
+                            coop_cfg_actor_name(cfg, h->motivator));
     if ((st = cfg_get_actor_ref(c, cfg, stg, "hypothesis.target", &h->target)))
         return st;
     if (h->target == h->motivator)

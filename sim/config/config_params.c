@@ -622,7 +622,8 @@ static int resolve_sub(const coop_config *cfg, const key *k, const char *sub,
             char names[256], hint[CFG_HINT_MAX];
             cfg_rule_param_names(names, sizeof names, r);
             snprintf(why, size, "rule '%s' of actor '%s' has no parameter '%s' (parameters: %s)%s",
-                     coop_rules[r].name, coop_cfg_actor_name(cfg, ref->index), sub ? sub : "", names,
+                     coop_rules[r].name, coop_cfg_actor_name(cfg, ref->index), sub ? sub : "",
+                     names,
                      cfg_hint(hint, sub ? sub : "", names));
             return COOP_ECONFIG;
         }
@@ -679,7 +680,8 @@ int cfg_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref, c
     const char *kn = rest < n ? comp[rest] : "";
     if (scope == SC_ACTOR && strcmp(kn, "motivator") == 0) {
         if (coop_cfg_actor(cfg, index)->motivator.target < 0) {
-            snprintf(why, size, "actor '%s' has no motivator role", coop_cfg_actor_name(cfg, index));
+            snprintf(why, size, "actor '%s' has no motivator role",
+                     coop_cfg_actor_name(cfg, index));
             return COOP_ECONFIG;
         }
         scope = SC_MOTIVATOR, rest++;
@@ -753,7 +755,8 @@ double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *m
         if (i >= cfg->n_actors)
             return NULL;
         if (r->field == COOP_F_ACTOR_GOAL)
-            return (sub >= 0 && (size_t)sub < cfg->n_domains) ? &coop_cfg_actor(cfg, i)->goals[sub] : NULL;
+            return (sub >= 0 && (size_t)sub < cfg->n_domains) ? &coop_cfg_actor(cfg, i)->goals[sub]
+                                                              : NULL;
         if (r->field == COOP_F_ACTOR_RULE_PARAM) {
             const coop_rule_info *ri = &coop_rules[coop_cfg_actor(cfg, i)->rule];
             if (sub < 0 || sub >= ri->n_params)
@@ -802,10 +805,13 @@ int coop_config_ref_path(const coop_config *cfg, const coop_param_ref *ref, char
         break;
     case SC_DOMAIN: snprintf(buf, size, "domains.%s.%s", cfg->domains[i].name, k->name); break;
     case SC_OBSERVABLE: snprintf(buf, size, "observables.%s.%s", cfg->observables[i].name, k->name); break;
-    case SC_MOTIVATOR: snprintf(buf, size, "actors.%s.motivator.%s", coop_cfg_actor_name(cfg, i), k->name); break;
+    case SC_MOTIVATOR:
+        snprintf(buf, size, "actors.%s.motivator.%s", coop_cfg_actor_name(cfg, i), k->name);
+        break;
     case SC_ACTOR:
         if (ref->field == COOP_F_ACTOR_GOAL)
-            snprintf(buf, size, "actors.%s.goals.%s", coop_cfg_actor_name(cfg, i), cfg->domains[sub].name);
+            snprintf(buf, size, "actors.%s.goals.%s", coop_cfg_actor_name(cfg, i),
+                     cfg->domains[sub].name);
         else if (ref->field == COOP_F_ACTOR_RULE_PARAM)
             snprintf(buf, size, "actors.%s.rule_params.%s", coop_cfg_actor_name(cfg, i),
                      coop_rules[coop_cfg_actor(cfg, i)->rule].param[sub]);
@@ -819,8 +825,8 @@ int coop_config_ref_path(const coop_config *cfg, const coop_param_ref *ref, char
             snprintf(buf, size, "ties.%s-%s.observables.%s", coop_cfg_actor_name(cfg, t->a),
                      coop_cfg_actor_name(cfg, t->b), cfg->observables[sub].name);
         else
-            snprintf(buf, size, "ties.%s-%s.%s", coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b),
-                     k->name);
+            snprintf(buf, size, "ties.%s-%s.%s", coop_cfg_actor_name(cfg, t->a),
+                     coop_cfg_actor_name(cfg, t->b), k->name);
         break;
     }
     default: return COOP_EINVAL;
@@ -876,7 +882,8 @@ int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op o
         return COOP_FAIL(err, COOP_ECONFIG, "%s = %s is out of range %s", path, v, r);
     if (ref->field == COOP_F_ACTOR_GOAL) {
         /* The domain gets share x; the others keep their proportions. */
-        if (coop_goal_share(coop_cfg_actor(cfg, ref->index)->goals, cfg->n_domains, ref->sub, x) && x < 1)
+        double *g = coop_cfg_actor(cfg, ref->index)->goals;
+        if (coop_goal_share(g, cfg->n_domains, ref->sub, x) && x < 1)
             return COOP_FAIL(err, COOP_ECONFIG, "%s = %s: the other goal weights are all 0, so "
                              "the share of this domain must stay 1", path, v);
         *p = x;

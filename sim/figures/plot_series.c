@@ -387,7 +387,8 @@ int plot_series(plot *p, coop_err *err)
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
         goto out;
     }
-    const char *target = cfg->hyp.target >= 0 ? coop_cfg_actor_name(cfg, cfg->hyp.target) : "the target";
+    const char *target =
+        cfg->hyp.target >= 0 ? coop_cfg_actor_name(cfg, cfg->hyp.target) : "the target";
     char title[512], ylabel[256], what[512];
 
     int n = 0;
@@ -625,7 +626,9 @@ static int agreement_ties(const plot *p, agree *a, coop_err *err)
     for (int pass = 0; pass < 2; pass++)
         for (size_t t = 0; t < T; t++) {
             int tg = cfg->hyp.target;
-            int with_target = tg >= 0 && (coop_cfg_tie(cfg, t).a == tg || coop_cfg_tie(cfg, t).b == tg);
+            int ta, tb;
+            coop_cfg_tie_ends(cfg, t, &ta, &tb);
+            int with_target = tg >= 0 && (ta == tg || tb == tg);
             if (tg >= 0 ? (pass == 0) != with_target : pass == 1)
                 continue;
             int any = 0;

@@ -142,7 +142,8 @@ void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
     int one_fermi = 1;
     for (size_t i = 0; one_fermi && i < m->n; i++)
         one_fermi = coop_cfg_actor(cfg, i)->rule == COOP_RULE_FERMI
-                    && coop_cfg_actor(cfg, i)->rule_param[0] == coop_cfg_actor(cfg, 0)->rule_param[0];
+                    && coop_cfg_actor(cfg, i)->rule_param[0]
+                           == coop_cfg_actor(cfg, 0)->rule_param[0];
     if (one_fermi)
         m->k_ftab = zalloc(KFTAB * KFTAB, sizeof(double), fail);
     int best = 0; /* imitate_best copies the best *played* action: no errors in the kernel */
@@ -211,7 +212,8 @@ static double kernel_scale0(const coop_model *m)
     while (m->row[i + 1] == 0) /* the owner of slot 0: the first actor with a tie */
         i++;
     const coop_actor_cfg *a = coop_cfg_actor(m->cfg, (size_t)i);
-    return model_scale(a->goals[0], a->capacity, coop_cfg_actor(m->cfg, (size_t)m->nbr[0])->capacity);
+    const coop_actor_cfg *b = coop_cfg_actor(m->cfg, (size_t)m->nbr[0]);
+    return model_scale(a->goals[0], a->capacity, b->capacity);
 }
 
 /* The state checks of init; builds the gain table.  Sets k_ready. */
@@ -246,7 +248,8 @@ static const char *kernel_state_unable(const coop_model *m)
         double sum = 0.0, e = a->engagement, p = a->propensity;
         for (int s = lo; s < hi; s++) {
             sum += e;
-            if (model_scale(a->goals[0], a->capacity, coop_cfg_actor(cfg, m->nbr[s])->capacity) != S0)
+            double cb = coop_cfg_actor(cfg, (size_t)m->nbr[s])->capacity;
+            if (model_scale(a->goals[0], a->capacity, cb) != S0)
                 return "the actors' capacities or goals differ (one scale on every tie)";
         }
         if (sum > a->attention_budget)
@@ -338,7 +341,8 @@ void kernel_init(coop_model *m)
     m->k_exe = m->k_ebuf, m->k_play = m->k_act;
     for (size_t i = 0; i < n; i++) {
         int lo = m->row[i];
-        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(coop_cfg_actor(m->cfg, i)->propensity >= 1.0) : 0;
+        double p = coop_cfg_actor(m->cfg, i)->propensity;
+        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(p >= 1.0) : 0;
         m->k_nxt[i] = m->k_old[i] = 0;
     }
     m->k_ready = 1;

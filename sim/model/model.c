@@ -283,9 +283,10 @@ void general_reset(coop_model *m)
     update_wmax(m);
     for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
         set_actor_fields(m, i, 0);
-        memcpy(m->goal + i * m->nd, coop_cfg_actor(cfg, i)->goals, m->nd * sizeof(double));
-        m->rule[i] = coop_cfg_actor(cfg, i)->rule;
-        memcpy(m->rpar + i * NPAR, coop_cfg_actor(cfg, i)->rule_param, sizeof coop_cfg_actor(cfg, i)->rule_param);
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
+        memcpy(m->goal + i * m->nd, a->goals, m->nd * sizeof(double));
+        m->rule[i] = a->rule;
+        memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
     }
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
@@ -1389,7 +1390,8 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
         return m->gen ? af.v[i] : actor_cfg_field(coop_cfg_actor(m->cfg, i), ref.field);
     }
     case COOP_F_ACTOR_GOAL:
-        return m->gen ? m->goal[(size_t)i * D + (size_t)sub] : coop_cfg_actor(m->cfg, i)->goals[sub];
+        return m->gen ? m->goal[(size_t)i * D + (size_t)sub]
+                      : coop_cfg_actor(m->cfg, (size_t)i)->goals[sub];
     case COOP_F_ACTOR_RULE_PARAM: return node_rpar(m, (size_t)i)[sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)

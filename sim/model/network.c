@@ -305,7 +305,8 @@ int coop_network_lattice_check(size_t L, int moore, coop_err *err)
     if (L < 3 || L > 44000)
         return COOP_FAIL(err, COOP_ECONFIG,
                          "network: lattice L = %zu, allowed 3..44000 (smaller lattices tie a "
-                         "node to the same %s neighbour twice)", L, moore ? "moore" : "von_neumann");
+                         "node to the same %s neighbour twice)",
+                         L, moore ? "moore" : "von_neumann");
     return COOP_OK;
 }
 

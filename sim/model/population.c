@@ -1,7 +1,8 @@
 /* population.c: the generated population of a `network` group (coop_population.h):
  * the network drawn from its stream (COOP_STREAM_NETWORK) by the generators of
  * network.c, its nodes made actors and its edges ties, kept compact (coop_pop_cfg:
- * profiles, network.initial_c drawn, endpoints; a lattice none); and coop_population_load, the configuration loader with this builder. */
+ * profiles, network.initial_c drawn, endpoints; a lattice none); and
+ * coop_population_load, the configuration loader with this builder. */
 #include "coop_population.h"
 
 #include <limits.h>

@@ -87,7 +87,9 @@ if [ "${BIG:-1}" = 1 ]; then
         if [ -n "$b" ]; then
             bpn=$(awk -v b="$b" -v n="$n" 'BEGIN { printf "%.0f", b / n }')
             wall=$(awk '/^wall_s / { print $2 }' "$out/err")
-            echo "memory: nowak_may L=10000 (10^8 nodes): runs (target: runs), peak $((b >> 20)) MiB, $bpn B/node ($([ "$bpn" -le $target ] && echo met || echo NOT met) <= $target), ${wall} s for load and one generation"
+            ok=$([ "$bpn" -le $target ] && echo met || echo NOT met)
+            echo "memory: nowak_may L=10000 (10^8 nodes): runs (target: runs), peak" \
+                "$((b >> 20)) MiB, $bpn B/node ($ok <= $target), ${wall} s for load and one generation"
         else
             echo "memory: nowak_may L=10000 (10^8 nodes): FAILED (target: runs)"
         fi
