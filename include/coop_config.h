@@ -417,11 +417,11 @@ typedef struct coop_override_cfg {
  * node-level models"), filled by coop_population_build.  Per node only the index of its
  * profile: a shared profile (name "") is the template as every node of it starts
  * (with network.initial_c's propensity), the node named n<i> by its index; an actor
- * that an override, --set or sweep changes individually gets a profile of its own,
- * with its name (coop_cfg_actor_edit: copy-on-write).  Per tie nothing on a lattice
- * (endpoints by arithmetic, in the generator's tie order: node by node, right, down,
- * and on a Moore lattice down-right and down-left), two int32 endpoints on a generated
- * graph.  Read only through the accessors below. */
+ * that an override, a sweep or a hypothesis world changes individually gets a profile
+ * of its own, with its name (coop_cfg_actor_edit: copy-on-write).  Per tie nothing on a
+ * lattice (endpoints by arithmetic, in the generator's tie order: node by node, right,
+ * down, and on a Moore lattice down-right and down-left), two int32 endpoints on a
+ * generated graph.  Read only through the accessors below. */
 typedef struct coop_pop_cfg {
     unsigned *of;             /* n_actors profile indices; NULL: cfg->actors lists them */
     coop_actor_cfg **prof;    /* n_prof profiles, each owned with its goals */
