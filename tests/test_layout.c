@@ -204,6 +204,27 @@ Test(layout, nodes_materialised_on_write)
     coop_config_destroy(&cfg);
 }
 
+/* The kernel's state checks read every tie and slot of a generated population from its
+ * profiles: one node whose capacity or engagement differs (its own profile) still
+ * keeps the kernel out, whichever tie or slot it sits on. */
+Test(layout, one_materialised_node_keeps_the_kernel_out)
+{
+    const char *over[] = {"", "actor_overrides=({ nodes = [ 57 ]; capacity = 2.0; })",
+                          "actor_overrides=({ nodes = [ 99 ]; engagement = 0.5; })"};
+    for (int k = 0; k < 3; k++) {
+        const char *ov[] = {"network.L=10", "time.end=2", over[k]};
+        coop_config cfg;
+        load_ok("configs/classic/nowak_may.cfg", ov, k ? 3 : 2, &cfg);
+        coop_err err = {0};
+        coop_model *m = coop_model_alloc(&cfg, &err);
+        cr_assert_not_null(m, "%s", err.text);
+        coop_model_run(m, 3, NULL);
+        cr_expect_eq(coop_model_kernel_on(m), k == 0, "case %d", k);
+        coop_model_free(m);
+        coop_config_destroy(&cfg);
+    }
+}
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define LAYOUT_ASAN 1

@@ -84,13 +84,19 @@ static int kernel_cmp(const void *a, const void *b)
 static int lattice_node_ok(const coop_model *m, int L, int moore, int i)
 {
     static const int dr[8] = {0, 1, 0, -1, 1, 1, -1, -1}, dc[8] = {1, 0, -1, 0, 1, -1, 1, -1};
-    int r = i / L, c = i % L, k = moore ? 8 : 4, seen = 0;
+    int r = i / L, c = i - r * L, k = moore ? 8 : 4, seen = 0, nb[8];
     if (m->row[i + 1] - m->row[i] != k)
         return 0;
+    for (int q = 0; q < k; q++) { /* the stencil, wrapped without a division per slot */
+        int rq = r + dr[q], cq = c + dc[q];
+        rq = rq < 0 ? rq + L : rq >= L ? rq - L : rq;
+        cq = cq < 0 ? cq + L : cq >= L ? cq - L : cq;
+        nb[q] = rq * L + cq;
+    }
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], hit = -1;
         for (int q = 0; q < k && hit < 0; q++)
-            if (j == ((r + dr[q] + L) % L) * L + (c + dc[q] + L) % L)
+            if (j == nb[q])
                 hit = q;
         if (hit < 0 || (seen >> hit & 1))
             return 0;
@@ -233,24 +239,35 @@ static const char *kernel_state_unable(const coop_model *m)
      * engine's per-slot and per-tie arrays, where they exist, to the same values):
      * engagement and propensity per actor, weight per tie, scale per slot */
     const coop_config *cfg = m->cfg;
+    /* each check is a pure function of three values: the last triple that passed is
+     * not checked again (a generated population repeats a few profiles' values) */
+    double ok[3] = {NAN, NAN, NAN};
     for (size_t t = 0; t < m->nt; t++) {
         int a, b;
         coop_cfg_tie_ends(cfg, t, &a, &b);
-        double ea = coop_cfg_actor(cfg, (size_t)a)->engagement;
-        double eb = coop_cfg_actor(cfg, (size_t)b)->engagement;
-        if (!(coop_cfg_tie_weight(cfg, t) * sqrt(ea * eb) >= 1.0))
+        double v[3] = {coop_cfg_tie_weight(cfg, t), coop_cfg_actor(cfg, (size_t)a)->engagement,
+                       coop_cfg_actor(cfg, (size_t)b)->engagement};
+        if (memcmp(v, ok, sizeof v) == 0)
+            continue;
+        if (!(v[0] * sqrt(v[1] * v[2]) >= 1.0))
             return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
+        memcpy(ok, v, sizeof v);
     }
     double S0 = kernel_scale0(m), G0 = coop_cfg_actor(cfg, 0)->goals[0];
+    ok[0] = ok[1] = ok[2] = NAN;
     for (size_t i = 0; i < m->n; i++) {
         const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
         int lo = m->row[i], hi = m->row[i + 1];
         double sum = 0.0, e = a->engagement, p = a->propensity;
         for (int s = lo; s < hi; s++) {
             sum += e;
-            double cb = coop_cfg_actor(cfg, (size_t)m->nbr[s])->capacity;
-            if (model_scale(a->goals[0], a->capacity, cb) != S0)
+            double v[3] = {a->goals[0], a->capacity,
+                           coop_cfg_actor(cfg, (size_t)m->nbr[s])->capacity};
+            if (memcmp(v, ok, sizeof v) == 0)
+                continue;
+            if (model_scale(v[0], v[1], v[2]) != S0)
                 return "the actors' capacities or goals differ (one scale on every tie)";
+            memcpy(ok, v, sizeof v);
         }
         if (sum > a->attention_budget)
             return "an actor's attention budget binds";
