@@ -4,9 +4,11 @@
  * type, default and allowed range, written down once in a table), the libconfig
  * loader and its cross-checks (sim/config/config_load.c, sim/config/config_actors.c), the
  * parameter paths that events and sweeps use and the `--set PATH=VALUE` overrides
- * (sim/config/config_params.c), and the resolved-configuration printer
- * (sim/config/config_print.c); their private header is sim/config/config_internal.h.  The
- * engine reads these structs directly; nothing downstream parses text again.  A
+ * (sim/config/config_params.c), the resolved-configuration printer
+ * (sim/config/config_print.c) and the accessors of actors and ties with the compact
+ * generated population behind them (sim/config/config_pop.c); their private header is
+ * sim/config/config_internal.h.  The engine reads these structs directly (actors and
+ * ties through coop_cfg_actor and coop_cfg_tie); nothing downstream parses text again.  A
  * generated population (the `network` group) is only described here and built by
  * the model layer (coop_population.h), through coop_config_load_with.
  *
@@ -411,6 +413,25 @@ typedef struct coop_override_cfg {
     int line;
 } coop_override_cfg;
 
+/* A generated population kept compact (issue 18 item 2; docs/ODD.md "Memory layout of
+ * node-level models"), filled by coop_population_build.  Per node only the index of its
+ * profile: a shared profile (name "") is the template as every node of it starts
+ * (with network.initial_c's propensity), the node named n<i> by its index; an actor
+ * that an override, a sweep or a hypothesis world changes individually gets a profile
+ * of its own, with its name (coop_cfg_actor_edit: copy-on-write).  Per tie nothing on a
+ * lattice (endpoints by arithmetic, in the generator's tie order: node by node, right,
+ * down, and on a Moore lattice down-right and down-left), two int32 endpoints on a
+ * generated graph.  Read only through the accessors below. */
+typedef struct coop_pop_cfg {
+    unsigned *of;             /* n_actors profile indices; NULL: cfg->actors lists them */
+    coop_actor_cfg **prof;    /* n_prof profiles, each owned with its goals */
+    size_t n_prof;
+    int lattice;              /* ties by arithmetic on net.L and net.moore */
+    int *ta, *tb;             /* a generated graph's n_ties endpoints (owned) */
+    double *tw;               /* their weights, NULL = all 1 (owned) */
+    double *obs0;             /* n_observables zeros: every generated tie's observables */
+} coop_pop_cfg;
+
 typedef struct coop_config {
     char source[COOP_PATH_MAX];     /* file it was loaded from */
 
@@ -429,11 +450,10 @@ typedef struct coop_config {
 
     size_t n_domains, n_actors, n_ties, n_regions, n_observables, n_events;
     coop_domain_cfg *domains;
-    coop_actor_cfg *actors;
-    double *actor_goals; /* a generated population's goals, n_actors x n_domains in one block
-                          * that every actor's goals point into (coop_population_build);
-                          * NULL when each actor's goals are its own allocation */
-    coop_tie_cfg *ties;
+    coop_actor_cfg *actors;         /* listed actors; NULL where pop keeps them (read
+                                     * every actor through coop_cfg_actor) */
+    coop_tie_cfg *ties;             /* NULL where pop keeps the ties (a generated population) */
+    coop_pop_cfg pop;               /* a generated population's actors and ties, compact */
     char (*regions)[COOP_NAME_MAX]; /* derived from the actors' regions, first-seen order */
     coop_observable_cfg *observables;
     coop_event_cfg *events;
@@ -481,9 +501,10 @@ int coop_config_load(const char *path, const char *const *overrides, size_t n_ov
  * group, actor_template, experiment.seed and experiment.rng, the domains and the
  * observables are loaded, and before actor_overrides, regions, the hypothesis
  * actors, events and sweeps, which it lets name generated nodes.  It fills
- * cfg->actors (n_actors copies of cfg->tmpl with their own goals, named and with
- * network.initial_c drawn) and cfg->ties (n_ties, obs0 allocated), and for an edge
- * list cfg->net.n (the count read; 0 on entry when the file gave no network.n) and
+ * cfg->pop (coop_pop_cfg: n_actors nodes of the template's profiles, network.initial_c
+ * drawn, an edge list's named nodes materialised; the n_ties ties by arithmetic on a
+ * lattice, else their endpoints) and leaves cfg->actors and cfg->ties NULL, and for an
+ * edge list cfg->net.n (the count read; 0 on entry when the file gave no network.n) and
  * cfg->net.n_isolated.  On failure it returns a status, err->text being the message
  * without its location (the loader puts the network group's FILE:LINE in front);
  * what it allocated is released by coop_config_destroy. */
@@ -543,6 +564,66 @@ const char *coop_net_type_name(int t);
  * (how a generated population checks the node names of an edge list). */
 #define COOP_IDENT_CHARS "letters, digits and _"
 int coop_config_valid_ident(const char *s);
+
+/* The actors and ties, listed or generated (coop_pop_cfg): every module reads them
+ * through these.  coop_cfg_actor: actor i's values; its name (and line) only for a
+ * listed or materialised actor, so read names with coop_cfg_actor_name, which returns
+ * a generated node's name "n<i>" in one of 8 buffers of the calling thread (valid
+ * until 8 more names are asked for there).  coop_cfg_actor_edit: actor i writable,
+ * materialised (its own profile) first in a generated population; NULL when out of
+ * memory.  coop_cfg_tie: tie t by value (obs0 shared read-only by generated ties);
+ * coop_cfg_tie_ends, coop_cfg_tie_weight: its endpoints, its weight; coop_cfg_tie_edit:
+ * tie t writable (a generated population's ties all materialised first); NULL when out
+ * of memory. */
+static inline const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i);
+const char *coop_cfg_actor_name(const coop_config *cfg, size_t i);
+coop_actor_cfg *coop_cfg_actor_edit(coop_config *cfg, size_t i);
+coop_tie_cfg coop_cfg_tie(const coop_config *cfg, size_t t);
+static inline void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b);
+static inline double coop_cfg_tie_weight(const coop_config *cfg, size_t t);
+coop_tie_cfg *coop_cfg_tie_edit(coop_config *cfg, size_t t);
+
+/* Inline: the engine reads every node and tie this way at allocation. */
+static inline const coop_actor_cfg *coop_cfg_actor(const coop_config *cfg, size_t i)
+{
+    return cfg->actors ? &cfg->actors[i] : cfg->pop.prof[cfg->pop.of[i]];
+}
+
+/* The endpoints of tie t of an L x L lattice in coop_network_lattice's order: node
+ * by node (row-major), its ties right, down and, on a Moore lattice, down-right and
+ * down-left (periodic); one division. */
+static inline void coop_cfg_lattice_ends(size_t L, int moore, size_t t, int *a, int *b)
+{
+    size_t i = moore ? t >> 2 : t >> 1, k = moore ? t & 3 : t & 1, y = i / L, x = i - y * L;
+    size_t xr = x + 1 == L ? 0 : x + 1, xl = x == 0 ? L - 1 : x - 1;
+    size_t yd = y + 1 == L ? 0 : (y + 1) * L; /* the row below, times L */
+    size_t j = k == 0 ? y * L + xr : k == 1 ? yd + x : k == 2 ? yd + xr : yd + xl;
+    *a = (int)i, *b = (int)j;
+}
+
+static inline void coop_cfg_tie_ends(const coop_config *cfg, size_t t, int *a, int *b)
+{
+    if (cfg->ties)
+        *a = cfg->ties[t].a, *b = cfg->ties[t].b;
+    else if (cfg->pop.lattice)
+        coop_cfg_lattice_ends((size_t)cfg->net.L, cfg->net.moore, t, a, b);
+    else
+        *a = cfg->pop.ta[t], *b = cfg->pop.tb[t];
+}
+
+static inline double coop_cfg_tie_weight(const coop_config *cfg, size_t t)
+{
+    return cfg->ties ? cfg->ties[t].weight : cfg->pop.tw ? cfg->pop.tw[t] : 1.0;
+}
+
+/* A generated population's compact actors: n nodes of n_shared shared profiles (copies
+ * of tmpl, each with its goals; profile k's propensity set by the caller), every node
+ * of profile 0.  Releases nothing on failure (coop_config_destroy does).  COOP_ENOMEM. */
+int coop_cfg_pop_actors(coop_config *cfg, size_t n, size_t n_shared);
+/* Materialises node i under the given name (an edge list's names); COOP_ENOMEM. */
+int coop_cfg_pop_name(coop_config *cfg, size_t i, const char *name);
+void coop_cfg_pop_destroy(coop_pop_cfg *p);
+int coop_cfg_pop_copy(coop_pop_cfg *dst, const coop_config *src);
 
 /* Actor, domain or observable index by name, or -1. */
 int coop_config_actor(const coop_config *cfg, const char *name);

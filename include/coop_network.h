@@ -59,6 +59,16 @@ void coop_network_csr(size_t n, size_t n_edges, const int *a, const int *b, int 
 void coop_network_csr_stride(size_t n, size_t n_edges, const int *a, const int *b, size_t stride,
                              int *row, int *nbr, int *own, int *tie, int *rev, int *tslot);
 
+/* The same with the endpoints of edge t from ends(ctx, t, &a, &b) (a lattice's ties,
+ * which a generated population keeps by arithmetic: coop_cfg_tie_ends). */
+typedef void (*coop_ends_fn)(const void *ctx, size_t t, int *a, int *b);
+void coop_network_csr_ends(size_t n, size_t n_edges, coop_ends_fn ends, const void *ctx,
+                           int *row, int *nbr, int *own, int *tie, int *rev, int *tslot);
+
+/* The lattice's side check of coop_network_lattice (L in 3..44000), without the
+ * lattice: a generated population keeps a lattice's ties by arithmetic. */
+int coop_network_lattice_check(size_t L, int moore, coop_err *err);
+
 /* The complete graph K_n (n >= 2). */
 coop_network *coop_network_complete(size_t n, coop_err *err);
 

@@ -40,10 +40,11 @@ static coop_record *run(const coop_config *cfg, unsigned long seed, int kernel, 
     *used = coop_model_kernel_on(m);
     size_t n = cfg->n_actors;
     for (int k = 0; k < 5; k++) { /* a few nodes and one of their neighbours */
-        int a = (int)((size_t)k * 7919 % n), b = cfg->ties[0].a == a ? cfg->ties[0].b : -1;
+        coop_tie_cfg t0 = coop_cfg_tie(cfg, 0);
+        int a = (int)((size_t)k * 7919 % n), b = t0.a == a ? t0.b : -1;
         for (size_t t = 0; b < 0 && t < cfg->n_ties; t++)
-            if (cfg->ties[t].a == a || cfg->ties[t].b == a)
-                b = cfg->ties[t].a == a ? cfg->ties[t].b : cfg->ties[t].a;
+            if (coop_cfg_tie(cfg, t).a == a || coop_cfg_tie(cfg, t).b == a)
+                b = coop_cfg_tie(cfg, t).a == a ? coop_cfg_tie(cfg, t).b : coop_cfg_tie(cfg, t).a;
         cum[k] = coop_model_cum_gain(m, a);
         prop[k] = coop_model_propensity(m, a, b, 0);
         last[k] = coop_model_last_action(m, a, b, 0);

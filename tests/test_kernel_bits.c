@@ -58,10 +58,10 @@ static int *partners(const coop_config *cfg)
     for (size_t i = 0; i < cfg->n_actors; i++)
         nb[i] = -1;
     for (size_t t = 0; t < cfg->n_ties; t++) {
-        if (nb[cfg->ties[t].a] < 0)
-            nb[cfg->ties[t].a] = cfg->ties[t].b;
-        if (nb[cfg->ties[t].b] < 0)
-            nb[cfg->ties[t].b] = cfg->ties[t].a;
+        if (nb[coop_cfg_tie(cfg, t).a] < 0)
+            nb[coop_cfg_tie(cfg, t).a] = coop_cfg_tie(cfg, t).b;
+        if (nb[coop_cfg_tie(cfg, t).b] < 0)
+            nb[coop_cfg_tie(cfg, t).b] = coop_cfg_tie(cfg, t).a;
     }
     return nb;
 }

@@ -466,14 +466,14 @@ Test(network, config_generates_actors_and_ties)
     cr_assert_eq(cfg.net.present, 1);
     cr_assert_eq(cfg.n_actors, 20);
     cr_assert_eq(cfg.n_ties, 40);
-    cr_assert_str_eq(cfg.actors[0].name, "n0");
-    cr_assert_str_eq(cfg.actors[19].name, "n19");
+    cr_assert_str_eq(coop_cfg_actor_name(&cfg, 0), "n0");
+    cr_assert_str_eq(coop_cfg_actor_name(&cfg, 19), "n19");
     int n_c = 0;
     for (size_t i = 0; i < cfg.n_actors; i++) {
-        cr_assert_eq(cfg.actors[i].rule, COOP_RULE_FERMI);
-        cr_assert_eq(cfg.actors[i].rule_param[0], 0.5);
-        cr_assert_eq(cfg.actors[i].engagement, 1.0);
-        double p = cfg.actors[i].propensity;
+        cr_assert_eq(coop_cfg_actor(&cfg, i)->rule, COOP_RULE_FERMI);
+        cr_assert_eq(coop_cfg_actor(&cfg, i)->rule_param[0], 0.5);
+        cr_assert_eq(coop_cfg_actor(&cfg, i)->engagement, 1.0);
+        double p = coop_cfg_actor(&cfg, i)->propensity;
         cr_assert(p == 0.0 || p == 1.0);
         n_c += p == 1.0;
     }
@@ -490,9 +490,10 @@ Test(network, config_generates_actors_and_ties)
     cr_assert_str_eq(text, text2);
     cr_assert_eq(again.n_ties, cfg.n_ties);
     for (size_t t = 0; t < cfg.n_ties; t++)
-        cr_assert(again.ties[t].a == cfg.ties[t].a && again.ties[t].b == cfg.ties[t].b);
+        cr_assert(coop_cfg_tie(&again, t).a == coop_cfg_tie(&cfg, t).a
+                  && coop_cfg_tie(&again, t).b == coop_cfg_tie(&cfg, t).b);
     for (size_t i = 0; i < cfg.n_actors; i++)
-        cr_assert_eq(again.actors[i].propensity, cfg.actors[i].propensity);
+        cr_assert_eq(coop_cfg_actor(&again, i)->propensity, coop_cfg_actor(&cfg, i)->propensity);
     free(text), free(text2);
     coop_config copy;
     coop_err err = {0};
@@ -511,12 +512,12 @@ Test(network, config_overrides_and_seed)
     load_text(ring_cfg, ov, 4, &cfg);
     cr_assert_eq(cfg.n_actors, 500);
     cr_assert_eq(cfg.n_ties, 3 + 497 * 2);
-    cr_assert_eq(cfg.actors[7].rule, COOP_RULE_IMITATE_BEST);
+    cr_assert_eq(coop_cfg_actor(&cfg, 7)->rule, COOP_RULE_IMITATE_BEST);
     const char *ov2[] = {"network.type=ba", "network.n=500", "network.m=2", "experiment.seed=10"};
     load_text(ring_cfg, ov2, 4, &other);
     size_t differ = 0;
     for (size_t t = 0; t < cfg.n_ties; t++)
-        differ += cfg.ties[t].b != other.ties[t].b;
+        differ += coop_cfg_tie(&cfg, t).b != coop_cfg_tie(&other, t).b;
     cr_assert_gt(differ, 0, "another experiment seed draws another network");
     coop_config_destroy(&cfg);
     coop_config_destroy(&other);
@@ -540,10 +541,10 @@ Test(network, config_edge_list_file)
     cr_assert_eq(cfg.net.ids, 1);
     cr_assert_eq(cfg.net.n, 3); /* the count read, printed so that a manifest reads alike */
     cr_assert_eq(cfg.n_actors, 3);
-    cr_assert_str_eq(cfg.actors[1].name, "KZ");
+    cr_assert_str_eq(coop_cfg_actor_name(&cfg, 1), "KZ");
     cr_assert_eq(cfg.n_ties, 3);
-    cr_assert_eq(cfg.ties[0].weight, 2.0);
-    cr_assert_eq(cfg.ties[2].weight, 0.5);
+    cr_assert_eq(coop_cfg_tie(&cfg, 0).weight, 2.0);
+    cr_assert_eq(coop_cfg_tie(&cfg, 2).weight, 0.5);
     cr_assert_eq(coop_config_series_actors(&cfg), 3);
     cr_assert_eq(coop_config_actor(&cfg, "KG"), 2);
     coop_config_destroy(&cfg);
@@ -611,7 +612,7 @@ Test(network, overrides_apply_to_exactly_the_selected_nodes)
     cr_assert_eq(cfg.n_regions, 1);
     cr_assert_str_eq(cfg.regions[0], "west");
     for (int i = 0; i < 16; i++) {
-        const coop_actor_cfg *a = &cfg.actors[i];
+        const coop_actor_cfg *a = coop_cfg_actor(&cfg, i);
         int west = i <= 3, alld = i == 0 || i == 5;
         /* later overrides win: node 1's capacity 3 over the range's 2 */
         double cap = i == 1 ? 3.0 : west ? 2.0 : 1.0;
@@ -660,11 +661,11 @@ Test(network, overrides_precedence_and_set)
               "actor_overrides = ( { nodes = [ 2 ]; propensity = 0.25; capacity = 5.0; },\n"
               "  { from = 1; to = 3; propensity = 0.75; } );\n",
               NULL, 0, &cfg);
-    cr_assert_eq(cfg.actors[2].propensity, 0.75);
-    cr_assert_eq(cfg.actors[2].capacity, 5.0);
-    cr_assert_eq(cfg.actors[1].capacity, 1.0);
-    cr_assert_eq(cfg.actors[0].propensity, 1.0); /* initial_c, untouched */
-    cr_assert_eq(cfg.actors[4].propensity, 1.0);
+    cr_assert_eq(coop_cfg_actor(&cfg, 2)->propensity, 0.75);
+    cr_assert_eq(coop_cfg_actor(&cfg, 2)->capacity, 5.0);
+    cr_assert_eq(coop_cfg_actor(&cfg, 1)->capacity, 1.0);
+    cr_assert_eq(coop_cfg_actor(&cfg, 0)->propensity, 1.0); /* initial_c, untouched */
+    cr_assert_eq(coop_cfg_actor(&cfg, 4)->propensity, 1.0);
     coop_config_destroy(&cfg);
 
     /* --set reaches an element by index, with the template's ranges */
@@ -673,9 +674,9 @@ Test(network, overrides_precedence_and_set)
               "actor_overrides = ( { nodes = [ 2 ]; propensity = 0.25; },\n"
               "  { from = 1; to = 3; capacity = 2.0; } );\n",
               ov, 2, &cfg);
-    cr_assert_eq(cfg.actors[2].propensity, 0.5);
-    cr_assert_eq(cfg.actors[2].capacity, 2.0);
-    cr_assert_eq(cfg.actors[3].capacity, 1.0);
+    cr_assert_eq(coop_cfg_actor(&cfg, 2)->propensity, 0.5);
+    cr_assert_eq(coop_cfg_actor(&cfg, 2)->capacity, 2.0);
+    cr_assert_eq(coop_cfg_actor(&cfg, 3)->capacity, 1.0);
     coop_config_destroy(&cfg);
 
     const char *bad[][2] = {
@@ -795,7 +796,7 @@ Test(network, population_draws_from_the_network_stream)
     gsl_rng_set(r, coop_rng_seed(9, 0, 0, COOP_STREAM_NETWORK));
     for (size_t i = 0; i < cfg.n_actors; i++) {
         double want = gsl_rng_uniform(r) < 0.5 ? 1.0 : 0.0;
-        cr_assert_eq(cfg.actors[i].propensity, want, "node %zu", i);
+        cr_assert_eq(coop_cfg_actor(&cfg, i)->propensity, want, "node %zu", i);
     }
     gsl_rng_free(r);
     coop_config_destroy(&cfg);

@@ -44,7 +44,7 @@ static state run_general(const coop_config *cfg, int threads)
     s.k = calloc(2 * cfg->n_ties, sizeof *s.k);
     cr_assert(s.v && s.k);
     for (size_t t = 0; t < cfg->n_ties; t += SAMPLE) {
-        int a = cfg->ties[t].a, b = cfg->ties[t].b;
+        int a = coop_cfg_tie(cfg, t).a, b = coop_cfg_tie(cfg, t).b;
         s.v[s.nv++] = coop_model_engagement(m, a, b);
         s.v[s.nv++] = coop_model_propensity(m, a, b, 0);
         s.v[s.nv++] = coop_model_trust(m, t);

@@ -172,7 +172,9 @@ static void diff(const coop_config *a, const coop_config *b, char *why, size_t s
     memset(y.source, 0, sizeof y.source);
     if (!same_scalars(&x, &y, sizeof x,
                       IGN(P(coop_config, domains), P(coop_config, actors),
-                          P(coop_config, actor_goals), P(coop_config, ties),
+                          P(coop_config, ties), P(coop_config, pop.of), P(coop_config, pop.prof),
+                          P(coop_config, pop.ta), P(coop_config, pop.tb), P(coop_config, pop.tw),
+                          P(coop_config, pop.obs0),
                           P(coop_config, regions), P(coop_config, observables),
                           P(coop_config, events), P(coop_config, snapshots),
                           P(coop_config, sweep.params), P(coop_config, sweep.rows),
@@ -196,18 +198,24 @@ static void diff(const coop_config *a, const coop_config *b, char *why, size_t s
             return (void)snprintf(why, size, "observables[%zu].domains differ", i);
     }
     for (size_t i = 0; i < a->n_actors; i++) {
-        if (!same_scalars(&a->actors[i], &b->actors[i], sizeof *a->actors,
+        const coop_actor_cfg *p = coop_cfg_actor(a, i), *q = coop_cfg_actor(b, i);
+        if (!same_scalars(p, q, sizeof *p,
                           IGN(P(coop_actor_cfg, goals), L(coop_actor_cfg, line)), &off))
             return (void)snprintf(why, size, "actors[%zu] (%s) differ at byte %zu", i,
-                                  a->actors[i].name, off);
-        if (!same_doubles(a->actors[i].goals, b->actors[i].goals, a->n_domains))
+                                  coop_cfg_actor_name(a, i), off);
+        if (!same_doubles(p->goals, q->goals, a->n_domains))
             return (void)snprintf(why, size, "actors[%zu].goals differ", i);
     }
     for (size_t i = 0; i < a->n_ties; i++) {
-        if (!same_scalars(&a->ties[i], &b->ties[i], sizeof *a->ties,
-                          IGN(P(coop_tie_cfg, obs0), L(coop_tie_cfg, line)), &off))
-            return (void)snprintf(why, size, "ties[%zu] differ at byte %zu", i, off);
-        if (!same_doubles(a->ties[i].obs0, b->ties[i].obs0, a->n_observables))
+        /* by value (coop_cfg_tie), so field by field: a copy's padding is undefined; a
+         * new field changes the size and fails the assertion */
+        _Static_assert(sizeof(coop_tie_cfg) == 2 * sizeof(int) + 2 * sizeof(double)
+                           + sizeof(double *) + 2 * sizeof(int), "a new field of coop_tie_cfg");
+        coop_tie_cfg p = coop_cfg_tie(a, i), q = coop_cfg_tie(b, i);
+        if (p.a != q.a || p.b != q.b || memcmp(&p.weight, &q.weight, sizeof p.weight)
+            || memcmp(&p.rivalry, &q.rivalry, sizeof p.rivalry))
+            return (void)snprintf(why, size, "ties[%zu] differ", i);
+        if (!same_doubles(p.obs0, q.obs0, a->n_observables))
             return (void)snprintf(why, size, "ties[%zu].observables differ", i);
     }
     for (size_t i = 0; i < a->n_regions; i++)

@@ -132,10 +132,13 @@ int coop_channels_keep(coop_config *cfg, int a, unsigned mask, coop_err *err)
 {
     if (!cfg || a < 0 || (size_t)a >= cfg->n_actors)
         return COOP_FAIL(err, COOP_EINVAL, "channels: no actor with index %d", a);
+    coop_actor_cfg *act = coop_cfg_actor_edit(cfg, (size_t)a);
+    if (!act)
+        return COOP_FAIL(err, COOP_ENOMEM, "channels: out of memory");
     for (int c = 0; c < COOP_N_MOT; c++) {
         int f = coop_channels_factor_of(c);
         if (f >= 0 && !((mask >> f) & 1u) && coop_motivator_strength(c))
-            coop_motivator_set(&cfg->actors[a].motivator, c, 0.0);
+            coop_motivator_set(&act->motivator, c, 0.0);
     }
     size_t k = 0;
     for (size_t i = 0; i < cfg->n_events; i++) {

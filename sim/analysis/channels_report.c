@@ -147,7 +147,7 @@ static void print_reading(FILE *out, const coop_chan_point *cp, const char *mot,
 
 int coop_channels_print(FILE *out, const coop_chan_point *cp, const coop_config *cfg)
 {
-    const char *mot = cfg->actors[cfg->hyp.motivator].name;
+    const char *mot = coop_cfg_actor_name(cfg, cfg->hyp.motivator);
     int o = cp->primary;
     char ci[48];
     snprintf(ci, sizeof ci, "estimate [%g%% CI]", 100.0 * cp->confidence);

@@ -250,7 +250,7 @@ void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s)
     p->horizon = cfg->n_steps / cfg->steps_per_year;
     for (int x = 0; x < n; x++) {
         p->weight[x] = coop_outcome_weight(cfg, p->actor[x]);
-        snprintf(p->state[x], sizeof p->state[x], "%s", cfg->actors[p->actor[x]].name);
+        snprintf(p->state[x], sizeof p->state[x], "%s", coop_cfg_actor_name(cfg, p->actor[x]));
     }
     if (!s)
         return;
@@ -264,7 +264,7 @@ void hyp_pt_states(hyp_pt *p, const coop_config *cfg, coop_hyp_states *s)
         s->did_placebo[c] = -1;
     for (int x = 0; x < n; x++) {
         s->actor[x] = p->actor[x];
-        snprintf(s->name[x], sizeof s->name[x], "%s", cfg->actors[p->actor[x]].name);
+        snprintf(s->name[x], sizeof s->name[x], "%s", coop_cfg_actor_name(cfg, p->actor[x]));
     }
 }
 
@@ -450,7 +450,7 @@ int coop_hyp_states_print(FILE *out, const coop_hyp_point *res, const coop_confi
     const coop_hyp_states *s = &res->states;
     if (s->n_states == 0)
         return COOP_OK;
-    const char *mot = cfg->actors[cfg->hyp.motivator].name;
+    const char *mot = coop_cfg_actor_name(cfg, cfg->hyp.motivator);
     int o = coop_outcome_per_state(res->primary) ? res->primary : COOP_O_OTHERS_COOP_TARGET;
     fprintf(out, "\nPer state (%s; Holm over the %d states; pooled above with %s weights, "
             "hypothesis.weights):\n", coop_outcome_names[o], s->n_states,

@@ -94,7 +94,7 @@ static void move_role_events(coop_config *cfg, int from, int to)
             ev->ref.index = to;
             const char *key = strrchr(ev->path, '.');
             char path[COOP_PATH_MAX];
-            snprintf(path, sizeof path, "actors.%s.motivator%s", cfg->actors[to].name,
+            snprintf(path, sizeof path, "actors.%s.motivator%s", coop_cfg_actor_name(cfg, to),
                      key ? key : "");
             memcpy(ev->path, path, sizeof path);
         }
@@ -107,7 +107,10 @@ int coop_hypothesis_remove_role(coop_config *cfg, int actor, coop_err *err)
 {
     if (!cfg || !is_actor(cfg, actor))
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no actor with index %d", actor);
-    zero_strengths(&cfg->actors[actor].motivator);
+    coop_actor_cfg *a = coop_cfg_actor_edit(cfg, (size_t)actor);
+    if (!a)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    zero_strengths(&a->motivator);
     move_role_events(cfg, actor, -1);
     return COOP_OK;
 }
@@ -117,17 +120,21 @@ int coop_hypothesis_move_role(coop_config *cfg, int from, int to, coop_err *err)
     if (!cfg || !is_actor(cfg, from) || !is_actor(cfg, to) || from == to)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: cannot move a role from actor %d to %d",
                          from, to);
-    coop_motivator_cfg role = cfg->actors[from].motivator;
+    coop_motivator_cfg role = coop_cfg_actor(cfg, from)->motivator;
     if (role.target < 0)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: actor '%s' has no motivator role to move",
-                         cfg->actors[from].name);
+                         coop_cfg_actor_name(cfg, from));
     if (role.target == to)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: actor '%s' is the target of the role of "
-                         "'%s'", cfg->actors[to].name, cfg->actors[from].name);
+                         "'%s'", coop_cfg_actor_name(cfg, to), coop_cfg_actor_name(cfg, from));
+    coop_actor_cfg *at = coop_cfg_actor_edit(cfg, (size_t)to);
+    coop_actor_cfg *af = at ? coop_cfg_actor_edit(cfg, (size_t)from) : NULL;
+    if (!at || !af)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
     move_role_events(cfg, to, -1); /* the role `to` had, if any, is replaced */
     move_role_events(cfg, from, to);
-    cfg->actors[to].motivator = role;
-    zero_strengths(&cfg->actors[from].motivator);
+    at->motivator = role;
+    zero_strengths(&af->motivator);
     return COOP_OK;
 }
 
@@ -160,7 +167,7 @@ static int make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, cha
         int p = h->placebo[w - COOP_HYP_PLACEBO];
         if (!is_actor(cfg, p))
             return COOP_FAIL(err, COOP_EINVAL, "hypothesis: placebo actor %d does not exist", p);
-        snprintf(buf, sizeof buf, "placebo:%s", cfg->actors[p].name);
+        snprintf(buf, sizeof buf, "placebo:%s", coop_cfg_actor_name(cfg, p));
         st = coop_hypothesis_move_role(cfg, h->motivator, p, err);
     } else if (w < coop_hyp_n_worlds(h)) {
         coop_channels_world_name(world_cell(h, w), buf, sizeof buf);
@@ -682,15 +689,16 @@ static void print_block(FILE *out, const coop_hyp_point *res, const coop_hyp_com
 int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_config *cfg)
 {
     const coop_hypothesis_cfg *h = &cfg->hyp;
-    const char *mot = cfg->actors[h->motivator].name, *tgt = cfg->actors[h->target].name;
+    const char *mot = coop_cfg_actor_name(cfg, h->motivator);
+    const char *tgt = coop_cfg_actor_name(cfg, h->target);
     char others[512] = "";
-    int region = cfg->actors[h->motivator].region_id;
+    int region = coop_cfg_actor(cfg, h->motivator)->region_id;
     for (size_t k = 0; k < cfg->n_actors; k++) {
         if ((int)k == h->motivator || (int)k == h->target || region < 0 ||
-            cfg->actors[k].region_id != region)
+            coop_cfg_actor(cfg, k)->region_id != region)
             continue;
         size_t n = strlen(others);
-        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", cfg->actors[k].name);
+        snprintf(others + n, sizeof others - n, "%s%s", n ? ", " : "", coop_cfg_actor_name(cfg, k));
     }
     fprintf(out, "Hypothesis: %s's motivator role raises cooperation between %s and the other "
             "states of its region (%s).\n", mot, tgt, others[0] ? others : "none");
@@ -801,7 +809,7 @@ static int outcomes_row(const coop_csv_reader *c, const coop_config *cfg, const 
             q->o = k;
     int known = !wide || strcmp(c->fld[5], "all") == 0;
     for (int x = 0; wide && !known && x < n_states; x++)
-        if (strcmp(c->fld[5], cfg->actors[states[x]].name) == 0)
+        if (strcmp(c->fld[5], coop_cfg_actor_name(cfg, states[x])) == 0)
             q->x = x, known = 1;
     const char *val = c->fld[4];
     q->v = NAN;
@@ -942,7 +950,7 @@ void coop_hypothesis_sweep_header(FILE *out, const coop_config *cfg, const coop_
             "outcome %s (SESOI %g); difference: factual - counterfactual (oriented), %g%% "
             "t-based CI; p (adj): the verdict's p-value at alpha = %g (the primary outcome "
             "is the gate; docs/HYPOTHESIS.md).\n",
-            coop_sweep_size(sw), cfg->actors[h->motivator].name,
+            coop_sweep_size(sw), coop_cfg_actor_name(cfg, h->motivator),
             coop_outcome_names[h->primary], h->sesoi[h->primary], 100.0 * (1.0 - h->alpha),
             h->alpha);
     char params[256] = "";
@@ -955,7 +963,7 @@ void coop_hypothesis_sweep_header(FILE *out, const coop_config *cfg, const coop_
     fprintf(out, "Swept: %s.\n\n%7s  %-24s %-38s %8s  %-13s", params, "point",
             "values", ci, "p (adj)", "verdict");
     for (int k = 0; k < h->n_placebo; k++)
-        fprintf(out, " placebo:%s", cfg->actors[h->placebo[k]].name);
+        fprintf(out, " placebo:%s", coop_cfg_actor_name(cfg, h->placebo[k]));
     fputc('\n', out);
 }
 

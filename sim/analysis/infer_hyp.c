@@ -228,7 +228,8 @@ static int run_worlds(const coop_config *cfg, const draws *d, int k, int r, cons
     uint64_t key = coop_rng_key((uint32_t)cfg->seed, 0, (uint32_t)r);
     /* a draw of a model without the role (model averaging): its effect is 0 by
      * construction, every world the counterfactual (run once, copied) */
-    int no_role = !st && md && !coop_hyp_has_role(&base.actors[cfg->hyp.motivator].motivator);
+    int no_role = !st && md
+                  && !coop_hyp_has_role(&coop_cfg_actor(&base, cfg->hyp.motivator)->motivator);
     for (int x = 0; x < (no_role ? 1 : u->n_worlds) && !st; x++) {
         coop_config_destroy(&w);
         if ((st = coop_config_copy(&w, &base, err)) ||
@@ -389,7 +390,7 @@ static int write_table(const coop_config *cfg, const runs *u, int n_cmp,
     size_t stride = (size_t)COOP_MAX_STATES * COOP_N_OUTCOMES;
     for (int x = 0; x < n_states && !st; x++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
-            dist_row(cfg, o, names[COOP_HYP_COUNTERFACTUAL], cfg->actors[actors[x]].name,
+            dist_row(cfg, o, names[COOP_HYP_COUNTERFACTUAL], coop_cfg_actor_name(cfg, actors[x]),
                      per_state(u, 0, 0) + (size_t)x * COOP_N_OUTCOMES,
                      per_state(u, COOP_HYP_COUNTERFACTUAL, 0) + (size_t)x * COOP_N_OUTCOMES,
                      stride, &rb, csv, o == cfg->hyp.primary ? table : NULL);

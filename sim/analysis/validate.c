@@ -381,7 +381,7 @@ static int g_state(const vctx *c, const coop_config *cfg, const coop_validation 
             return COOP_OK;
         }
     return coop_group_fail(c, s, "validation.%s = \"%s\" is not one of validation.states", what,
-                 cfg->actors[a].name);
+                 coop_cfg_actor_name(cfg, a));
 }
 
 /* A date list, one per state; 0 = never (INFINITY). */
@@ -479,7 +479,7 @@ static int read_trade(const vctx *c, const config_setting_t *where, const char *
     for (int i = 0; i < v->n_states; i++)
         if (!seen[i])
             return COOP_FAIL(c->err, COOP_ECONFIG, "%s: no rows for state '%s'", path,
-                             cfg->actors[v->state[i]].name);
+                             coop_cfg_actor_name(cfg, v->state[i]));
     for (int fl = 0; fl < 3; fl++) {
         double t = 0;
         for (int i = 0; i < v->n_states; i++)
@@ -568,7 +568,7 @@ static void initial_values(const coop_config *cfg, coop_validation *v)
     for (int t = 0; t < COOP_V_N; t++)
         v->initial[t] = NAN;
     for (int i = 0; i < v->n_states; i++)
-        total += tr[i] = cfg->ties[v->tie[i]].obs0[v->observable];
+        total += tr[i] = coop_cfg_tie(cfg, v->tie[i]).obs0[v->observable];
     share_maes(v, tr, total, v->initial);
 }
 
@@ -602,12 +602,13 @@ static int load_group(const vctx *c, const coop_config *cfg, const config_settin
         for (int k = 0; k < i; k++)
             if (v->state[k] == v->state[i])
                 return coop_group_fail(c, e, "validation.states names '%s' twice",
-                             cfg->actors[v->state[i]].name);
-        v->tie[i] =
-            coop_config_tie(cfg, cfg->actors[v->target].name, cfg->actors[v->state[i]].name);
+                             coop_cfg_actor_name(cfg, v->state[i]));
+        v->tie[i] = coop_config_tie(cfg, coop_cfg_actor_name(cfg, v->target),
+                                    coop_cfg_actor_name(cfg, v->state[i]));
         if (v->tie[i] < 0)
             return coop_group_fail(c, e, "validation.states: no tie between '%s' and '%s'",
-                         cfg->actors[v->target].name, cfg->actors[v->state[i]].name);
+                         coop_cfg_actor_name(cfg, v->target),
+                         coop_cfg_actor_name(cfg, v->state[i]));
     }
     if ((st = g_level(c, cfg, g, "signed_level", &v->signed_level))
         || (st = g_level(c, cfg, g, "in_force_level", &v->in_force_level))

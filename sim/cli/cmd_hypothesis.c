@@ -356,10 +356,11 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
     if (!w)
         return err && err->code ? err->code : COOP_ENOMEM;
-    const coop_motivator_cfg *role = &cfg->actors[cfg->hyp.motivator].motivator;
+    const coop_motivator_cfg *role = &coop_cfg_actor(cfg, cfg->hyp.motivator)->motivator;
     if (!opts->quiet && !cfg->sweep.present && !coop_hyp_has_role(role))
         fprintf(stderr, "coopsim: note: actor '%s' has no motivator strength above 0: the "
-                "counterfactual world is the factual one\n", cfg->actors[cfg->hyp.motivator].name);
+                "counterfactual world is the factual one\n",
+                coop_cfg_actor_name(cfg, cfg->hyp.motivator));
     int status = cfg->sweep.present ? sweep_run(cfg, opts, w, err) : plain_run(cfg, opts, w, err);
     coop_hyp_worlds_free(w);
     return status;

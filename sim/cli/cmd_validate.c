@@ -186,13 +186,13 @@ static void print_dates(FILE *f, const coop_config *cfg, const dates_sink *d)
     const coop_validation *v = d->v;
     static const char *const lname[3] = {"signed", "in force", "enhanced"};
     fprintf(f, "\nMilestones of the ties with %s: mean date (never = %g) and share of replicates "
-            "that reached it; observed in brackets.\n%-6s", cfg->actors[v->target].name,
+            "that reached it; observed in brackets.\n%-6s", coop_cfg_actor_name(cfg, v->target),
             cfg->end, "");
     for (int l = 0; l < 3; l++)
         fprintf(f, " %-26s", lname[l]);
     fputc('\n', f);
     for (int i = 0; i < v->n_states; i++) {
-        fprintf(f, "%-6s", cfg->actors[v->state[i]].name);
+        fprintf(f, "%-6s", coop_cfg_actor_name(cfg, v->state[i]));
         for (int l = 0; l < 3; l++) {
             double obs = l == 0   ? v->obs_signed[i]
                          : l == 1 ? v->obs_in_force[i]

@@ -352,8 +352,11 @@ static int load_override_actor(const ctx *c, const config_setting_t *e, const ch
 }
 
 /* Copies the keys o gives onto node a. */
-static void apply_to(const coop_config *cfg, const coop_override_cfg *o, coop_actor_cfg *a)
+static int apply_to(const ctx *c, coop_config *cfg, const coop_override_cfg *o, size_t i)
 {
+    coop_actor_cfg *a = coop_cfg_actor_edit(cfg, i); /* materialised: coop_pop_cfg */
+    if (!a)
+        return cfg_nomem(c->err);
     for (size_t i = 0; i < cfg_n_keys; i++) {
         const key *k = &cfg_schema[i];
         if (!cfg_template_key(k) || !(o->set & cfg_actor_bit(k)))
@@ -370,6 +373,7 @@ static void apply_to(const coop_config *cfg, const coop_override_cfg *o, coop_ac
             memcpy(a->rule_param, o->a.rule_param, sizeof a->rule_param);
         }
     }
+    return COOP_OK;
 }
 
 /* Reads `actor_overrides` and applies each element, in order, to the nodes it
@@ -399,8 +403,9 @@ static int load_overrides(const ctx *c, const config_setting_t *root, coop_confi
         if (o->in_region[0]) {
             size_t hits = 0;
             for (size_t a = 0; a < cfg->n_actors; a++)
-                if (strcmp(cfg->actors[a].region, o->in_region) == 0) {
-                    apply_to(cfg, o, &cfg->actors[a]);
+                if (strcmp(coop_cfg_actor(cfg, a)->region, o->in_region) == 0) {
+                    if ((st = apply_to(c, cfg, o, a)))
+                        return st;
                     hits++;
                 }
             if (!hits)
@@ -410,21 +415,28 @@ static int load_overrides(const ctx *c, const config_setting_t *root, coop_confi
                                 o->in_region);
         }
         for (size_t j = 0; j < o->n_nodes; j++)
-            apply_to(cfg, o, &cfg->actors[o->nodes[j]]);
+            if ((st = apply_to(c, cfg, o, (size_t)o->nodes[j])))
+                return st;
         for (int a = o->from; a >= 0 && a <= o->to; a++)
-            apply_to(cfg, o, &cfg->actors[a]);
+            if ((st = apply_to(c, cfg, o, (size_t)a)))
+                return st;
     }
     return COOP_OK;
 }
 
 /* The regions of the nodes, in first-seen node order (at most one per override
- * and the template's). */
+ * and the template's), set once per profile (coop_pop_cfg). */
 static int node_regions(const ctx *c, coop_config *cfg)
 {
-    if (ALLOC(cfg->regions, cfg->n_overrides + 1))
+    unsigned char *done;
+    if (ALLOC(cfg->regions, cfg->n_overrides + 1) || ALLOC(done, cfg->pop.n_prof + 1))
         return cfg_nomem(c->err);
     for (size_t i = 0; i < cfg->n_actors; i++) {
-        coop_actor_cfg *a = &cfg->actors[i];
+        size_t p = cfg->actors ? 0 : cfg->pop.of[i];
+        if (!cfg->actors && done[p])
+            continue;
+        done[p] = 1;
+        coop_actor_cfg *a = cfg->actors ? &cfg->actors[i] : cfg->pop.prof[p];
         a->region_id = -1;
         if (!a->region[0])
             continue;
@@ -435,6 +447,7 @@ static int node_regions(const ctx *c, coop_config *cfg)
             memcpy(cfg->regions[cfg->n_regions++], a->region, COOP_NAME_MAX);
         a->region_id = (int)r;
     }
+    free(done);
     return COOP_OK;
 }
 
@@ -543,7 +556,7 @@ int cfg_load_actors(ctx *c, const config_setting_t *root, coop_config *cfg)
         return cfg_nomem(c->err);
     c->n_actors = n;
     for (size_t i = 0; i < n; i++)
-        c->actors[i] = (name_ix){cfg->actors[i].name, (int)i};
+        c->actors[i] = (name_ix){coop_cfg_actor_name(cfg, i), (int)i};
     qsort(c->actors, n, sizeof *c->actors, ix_cmp);
     int dup = -1, first_of = -1;
     for (size_t k = 0, run = 0; k + 1 < n; k++) {
@@ -652,12 +665,12 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
             if ((st = cfg_get_actor_ref(c, cfg, s, path, idx[k])))
                 return st;
         }
-        snprintf(prefix, sizeof prefix, "ties.%s-%s", cfg->actors[t->a].name,
-                 cfg->actors[t->b].name);
+        snprintf(prefix, sizeof prefix, "ties.%s-%s", coop_cfg_actor_name(cfg, t->a),
+                 coop_cfg_actor_name(cfg, t->b));
         if (t->a == t->b)
             return cfg_fail(c, config_setting_get_member(e, "b"),
                             "%s: a tie from '%s' to itself: a and b must differ", prefix,
-                            cfg->actors[t->a].name);
+                            coop_cfg_actor_name(cfg, t->a));
         if ((st = cfg_load_scope(c, e, SC_TIE, prefix, t)))
             return st;
         const config_setting_t *g = config_setting_get_member(e, "observables");
@@ -710,8 +723,8 @@ int cfg_load_ties(const ctx *c, const config_setting_t *root, coop_config *cfg)
                 snprintf(first, sizeof first, " (first at line %d)", cfg->ties[p[i - 1].i].line);
             free(p);
             return cfg_fail(c, e, "ties.%s-%s: duplicate tie between '%s' and '%s'%s",
-                            cfg->actors[t->a].name, cfg->actors[t->b].name, cfg->actors[t->a].name,
-                            cfg->actors[t->b].name, first);
+                            coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b),
+                            coop_cfg_actor_name(cfg, t->a), coop_cfg_actor_name(cfg, t->b), first);
         }
     free(p);
     return COOP_OK;

@@ -7,7 +7,8 @@
  * limits, the scopes, events, sweeps, load/destroy/copy), config_actors.c (actors,
  * ties, and the description of a generated population, which the model layer
  * builds through ctx.build), config_params.c (parameter paths and the
- * --set overrides), config_print.c (the printer). */
+ * --set overrides), config_print.c (the printer), config_pop.c (the accessors of
+ * actors and ties and the compact generated population, coop_pop_cfg). */
 #ifndef COOP_CONFIG_INTERNAL_H
 #define COOP_CONFIG_INTERNAL_H
 

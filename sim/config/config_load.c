@@ -305,7 +305,7 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
     h->motivator = h->target = -1;
     if (!sm) {
         for (size_t i = 0; i < cfg->n_actors && h->motivator < 0; i++)
-            if (cfg->actors[i].motivator.target >= 0)
+            if (coop_cfg_actor(cfg, i)->motivator.target >= 0)
                 h->motivator = (int)i;
     } else if (m[0]) {
         if ((st = cfg_get_actor_ref(c, cfg, sm, "hypothesis.motivator", &h->motivator)))
@@ -320,15 +320,16 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
         return COOP_OK;
     }
     if (!t) {
-        h->target = cfg->actors[h->motivator].motivator.target;
+        h->target = coop_cfg_actor(cfg, h->motivator)->motivator.target;
         if (h->target < 0)
             return cfg_fail(c, sm, "hypothesis.target is missing: actor '%s' has no motivator role "
-                               "to take it from", cfg->actors[h->motivator].name);
+                               "to take it from", coop_cfg_actor_name(cfg, h->motivator));
         return COOP_OK;
     }
     if (!t[0])
         return cfg_fail(c, stg, "hypothesis.target = \"\": a target is required with "
-                            "hypothesis.motivator = \"%s\"", cfg->actors[h->motivator].name);
+                            "hypothesis.motivator = \"%s\"",
+                            coop_cfg_actor_name(cfg, h->motivator));
     if ((st = cfg_get_actor_ref(c, cfg, stg, "hypothesis.target", &h->target)))
         return st;
     if (h->target == h->motivator)
@@ -341,9 +342,9 @@ static int load_hypothesis_actors(const ctx *c, const config_setting_t *g, coop_
 static int is_other(const coop_config *cfg, int k)
 {
     const coop_hypothesis_cfg *h = &cfg->hyp;
-    int region = h->motivator >= 0 ? cfg->actors[h->motivator].region_id : -1;
+    int region = h->motivator >= 0 ? coop_cfg_actor(cfg, h->motivator)->region_id : -1;
     return region >= 0 && k != h->motivator && k != h->target &&
-           cfg->actors[k].region_id == region;
+           coop_cfg_actor(cfg, k)->region_id == region;
 }
 
 /* hypothesis.weights: "equal" (the default; also when absent) or a group
@@ -393,7 +394,7 @@ static int load_weights(const ctx *c, const config_setting_t *g, coop_config *cf
             listed = h->weight_actor[i] == (int)a;
         if (!listed)
             return cfg_fail(c, w, "hypothesis.weights has no weight for '%s': give one for "
-                            "every other state", cfg->actors[a].name);
+                            "every other state", coop_cfg_actor_name(cfg, a));
     }
     if (!(sum > 0))
         return cfg_fail(c, w, "hypothesis.weights: the weights sum to 0: at least one must be "
@@ -439,9 +440,9 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
     if (n > 0 && h->motivator < 0)
         return cfg_fail(c, pl, "hypothesis.placebo needs a motivator whose role it takes (there is "
                            "no hypothesis.motivator)");
-    if (n > 0 && cfg->actors[h->motivator].motivator.target < 0)
+    if (n > 0 && coop_cfg_actor(cfg, h->motivator)->motivator.target < 0)
         return cfg_fail(c, pl, "hypothesis.placebo needs a motivator role to move: actor '%s' has "
-                           "none", cfg->actors[h->motivator].name);
+                           "none", coop_cfg_actor_name(cfg, h->motivator));
     for (int i = 0; i < n; i++) {
         const config_setting_t *s = config_setting_get_elem(pl, (unsigned)i);
         char path[64];
@@ -449,11 +450,11 @@ static int load_hypothesis(const ctx *c, const config_setting_t *root, coop_conf
         snprintf(path, sizeof path, "hypothesis.placebo.%d", i);
         if ((st = cfg_get_actor_ref(c, cfg, s, path, &a)))
             return st;
-        const char *nm = cfg->actors[a].name;
+        const char *nm = coop_cfg_actor_name(cfg, a);
         if (a == h->motivator)
             return cfg_fail(c, s, "%s = \"%s\" is the motivator itself: a placebo is another actor",
                             path, nm);
-        if (a == cfg->actors[h->motivator].motivator.target || a == h->target)
+        if (a == coop_cfg_actor(cfg, h->motivator)->motivator.target || a == h->target)
             return cfg_fail(c, s, "%s = \"%s\" is the target: it cannot motivate itself", path, nm);
         for (int j = 0; j < i; j++)
             if (h->placebo[j] == a)
@@ -1017,9 +1018,9 @@ void coop_config_destroy(coop_config *cfg)
 {
     if (!cfg)
         return;
-    for (size_t i = 0; cfg->actors && !cfg->actor_goals && i < cfg->n_actors; i++)
+    for (size_t i = 0; cfg->actors && i < cfg->n_actors; i++)
         free(cfg->actors[i].goals);
-    free(cfg->actor_goals);
+    coop_cfg_pop_destroy(&cfg->pop);
     for (size_t i = 0; cfg->ties && i < cfg->n_ties; i++)
         free(cfg->ties[i].obs0);
     for (size_t i = 0; cfg->observables && i < cfg->n_observables; i++)
@@ -1069,7 +1070,8 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
     dst->actors = dup_array(src->actors, src->n_actors, sizeof *src->actors, &bad);
     for (size_t i = 0; dst->actors && i < src->n_actors; i++)
         dst->actors[i].goals = NULL;
-    dst->actor_goals = NULL; /* the copy's actors own their goals */
+    if (coop_cfg_pop_copy(&dst->pop, src))
+        bad = 1;
     dst->tmpl.goals = dup_array(src->tmpl.goals, src->tmpl.goals ? src->n_domains : 0,
                                 sizeof(double), &bad);
     dst->overrides = dup_array(src->overrides, src->n_overrides, sizeof *src->overrides, &bad);
@@ -1116,9 +1118,18 @@ int coop_config_copy(coop_config *dst, const coop_config *src, coop_err *err)
 
 int coop_config_actor(const coop_config *cfg, const char *name)
 {
-    for (size_t i = 0; i < cfg->n_actors; i++)
-        if (strcmp(cfg->actors[i].name, name) == 0)
+    if (!cfg->actors && name[0] == 'n' && name[1] >= '0' && name[1] <= '9'
+        && (name[1] != '0' || !name[2])) { /* a generated node's name: n<index> */
+        char *end;
+        unsigned long long i = strtoull(name + 1, &end, 10);
+        if (!*end && i < cfg->n_actors && strcmp(coop_cfg_actor_name(cfg, i), name) == 0)
             return (int)i;
+    }
+    for (size_t i = 0; i < cfg->n_actors; i++) {
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
+        if ((cfg->actors || a->name[0]) && strcmp(a->name, name) == 0)
+            return (int)i;
+    }
     return -1;
 }
 
@@ -1141,8 +1152,11 @@ int coop_config_observable(const coop_config *cfg, const char *name)
 int coop_config_tie(const coop_config *cfg, const char *a, const char *b)
 {
     int x = coop_config_actor(cfg, a), y = coop_config_actor(cfg, b);
-    for (size_t i = 0; x >= 0 && y >= 0 && i < cfg->n_ties; i++)
-        if ((cfg->ties[i].a == x && cfg->ties[i].b == y) || (cfg->ties[i].a == y && cfg->ties[i].b == x))
+    for (size_t i = 0; x >= 0 && y >= 0 && i < cfg->n_ties; i++) {
+        int a_ = 0, b_ = 0;
+        coop_cfg_tie_ends(cfg, i, &a_, &b_);
+        if ((a_ == x && b_ == y) || (a_ == y && b_ == x))
             return (int)i;
+    }
     return -1;
 }

@@ -616,13 +616,14 @@ static int resolve_sub(const coop_config *cfg, const key *k, const char *sub,
         }
         break;
     case COOP_F_ACTOR_RULE_PARAM: {
-        int r = cfg->actors[ref->index].rule;
+        int r = coop_cfg_actor(cfg, ref->index)->rule;
         (*want)++;
         if (!sub || (ref->sub = coop_rule_param(r, sub)) < 0) {
             char names[256], hint[CFG_HINT_MAX];
             cfg_rule_param_names(names, sizeof names, r);
             snprintf(why, size, "rule '%s' of actor '%s' has no parameter '%s' (parameters: %s)%s",
-                     coop_rules[r].name, cfg->actors[ref->index].name, sub ? sub : "", names,
+                     coop_rules[r].name, coop_cfg_actor_name(cfg, ref->index), sub ? sub : "",
+                     names,
                      cfg_hint(hint, sub ? sub : "", names));
             return COOP_ECONFIG;
         }
@@ -678,8 +679,9 @@ int cfg_resolve(const coop_config *cfg, const char *path, coop_param_ref *ref, c
     ref->index = index;
     const char *kn = rest < n ? comp[rest] : "";
     if (scope == SC_ACTOR && strcmp(kn, "motivator") == 0) {
-        if (cfg->actors[index].motivator.target < 0) {
-            snprintf(why, size, "actor '%s' has no motivator role", cfg->actors[index].name);
+        if (coop_cfg_actor(cfg, index)->motivator.target < 0) {
+            snprintf(why, size, "actor '%s' has no motivator role",
+                     coop_cfg_actor_name(cfg, index));
             return COOP_ECONFIG;
         }
         scope = SC_MOTIVATOR, rest++;
@@ -726,6 +728,7 @@ double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *m
     size_t i = (size_t)r->index;
     int sub = r->sub;
     void *base = NULL;
+    const coop_tie_cfg *tc;
     switch (k->scope) {
     case SC_TOP:
     case SC_ENGAGEMENT: base = (void *)cfg; break;
@@ -752,22 +755,31 @@ double *cfg_param_ptr(const coop_config *cfg, const coop_param_ref *r, double *m
         if (i >= cfg->n_actors)
             return NULL;
         if (r->field == COOP_F_ACTOR_GOAL)
-            return (sub >= 0 && (size_t)sub < cfg->n_domains) ? &cfg->actors[i].goals[sub] : NULL;
+            return (sub >= 0 && (size_t)sub < cfg->n_domains) ? &coop_cfg_actor(cfg, i)->goals[sub]
+                                                              : NULL;
         if (r->field == COOP_F_ACTOR_RULE_PARAM) {
-            const coop_rule_info *ri = &coop_rules[cfg->actors[i].rule];
+            const coop_rule_info *ri = &coop_rules[coop_cfg_actor(cfg, i)->rule];
             if (sub < 0 || sub >= ri->n_params)
                 return NULL;
             *min = ri->min[sub], *max = ri->max[sub], *flags = 0;
-            return &cfg->actors[i].rule_param[sub];
+            return (double *)&coop_cfg_actor(cfg, i)->rule_param[sub];
         }
-        base = k->scope == SC_ACTOR ? (void *)&cfg->actors[i] : (void *)&cfg->actors[i].motivator;
+        base = k->scope == SC_ACTOR ? (void *)coop_cfg_actor(cfg, i)
+                                    : (void *)&coop_cfg_actor(cfg, i)->motivator;
         break;
     case SC_TIE:
         if (i >= cfg->n_ties)
             return NULL;
+        if (!cfg->ties) { /* a generated tie, read-only: its values in this thread's copy */
+            static _Thread_local coop_tie_cfg one;
+            one = coop_cfg_tie(cfg, i);
+            tc = &one;
+        } else {
+            tc = &cfg->ties[i];
+        }
         if (r->field == COOP_F_TIE_OBS)
-            return (sub >= 0 && (size_t)sub < cfg->n_observables) ? &cfg->ties[i].obs0[sub] : NULL;
-        base = &cfg->ties[i];
+            return (sub >= 0 && (size_t)sub < cfg->n_observables) ? &tc->obs0[sub] : NULL;
+        base = (void *)tc;
         break;
     default: return NULL;
     }
@@ -793,24 +805,28 @@ int coop_config_ref_path(const coop_config *cfg, const coop_param_ref *ref, char
         break;
     case SC_DOMAIN: snprintf(buf, size, "domains.%s.%s", cfg->domains[i].name, k->name); break;
     case SC_OBSERVABLE: snprintf(buf, size, "observables.%s.%s", cfg->observables[i].name, k->name); break;
-    case SC_MOTIVATOR: snprintf(buf, size, "actors.%s.motivator.%s", cfg->actors[i].name, k->name); break;
+    case SC_MOTIVATOR:
+        snprintf(buf, size, "actors.%s.motivator.%s", coop_cfg_actor_name(cfg, i), k->name);
+        break;
     case SC_ACTOR:
         if (ref->field == COOP_F_ACTOR_GOAL)
-            snprintf(buf, size, "actors.%s.goals.%s", cfg->actors[i].name, cfg->domains[sub].name);
+            snprintf(buf, size, "actors.%s.goals.%s", coop_cfg_actor_name(cfg, i),
+                     cfg->domains[sub].name);
         else if (ref->field == COOP_F_ACTOR_RULE_PARAM)
-            snprintf(buf, size, "actors.%s.rule_params.%s", cfg->actors[i].name,
-                     coop_rules[cfg->actors[i].rule].param[sub]);
+            snprintf(buf, size, "actors.%s.rule_params.%s", coop_cfg_actor_name(cfg, i),
+                     coop_rules[coop_cfg_actor(cfg, i)->rule].param[sub]);
         else
-            snprintf(buf, size, "actors.%s.%s", cfg->actors[i].name, k->name);
+            snprintf(buf, size, "actors.%s.%s", coop_cfg_actor_name(cfg, i), k->name);
         break;
     case SC_TIE: {
-        const coop_tie_cfg *t = &cfg->ties[i];
+        coop_tie_cfg tie = coop_cfg_tie(cfg, i);
+        const coop_tie_cfg *t = &tie;
         if (ref->field == COOP_F_TIE_OBS)
-            snprintf(buf, size, "ties.%s-%s.observables.%s", cfg->actors[t->a].name,
-                     cfg->actors[t->b].name, cfg->observables[sub].name);
+            snprintf(buf, size, "ties.%s-%s.observables.%s", coop_cfg_actor_name(cfg, t->a),
+                     coop_cfg_actor_name(cfg, t->b), cfg->observables[sub].name);
         else
-            snprintf(buf, size, "ties.%s-%s.%s", cfg->actors[t->a].name, cfg->actors[t->b].name,
-                     k->name);
+            snprintf(buf, size, "ties.%s-%s.%s", coop_cfg_actor_name(cfg, t->a),
+                     coop_cfg_actor_name(cfg, t->b), k->name);
         break;
     }
     default: return COOP_EINVAL;
@@ -843,6 +859,15 @@ int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op o
 {
     double lo, hi;
     int fl;
+    /* a generated actor or tie is materialised before it changes (coop_pop_cfg) */
+    const key *k = (ref->field >= 0 && ref->field < COOP_N_FIELDS) ? cfg_find_field(ref->field)
+                                                                      : NULL;
+    size_t ix = (size_t)ref->index;
+    int scope = k ? (int)k->scope : -1;
+    if (((scope == SC_ACTOR || scope == SC_MOTIVATOR) && ix < cfg->n_actors
+         && !coop_cfg_actor_edit(cfg, ix))
+        || (scope == SC_TIE && ix < cfg->n_ties && !coop_cfg_tie_edit(cfg, ix)))
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory changing a generated actor or tie");
     double *p = cfg_param_ptr(cfg, ref, &lo, &hi, &fl);
     char path[COOP_PATH_MAX * 2], v[40], r[96];
     if (!p || coop_config_ref_path(cfg, ref, path, sizeof path))
@@ -857,7 +882,8 @@ int coop_config_set_param(coop_config *cfg, const coop_param_ref *ref, coop_op o
         return COOP_FAIL(err, COOP_ECONFIG, "%s = %s is out of range %s", path, v, r);
     if (ref->field == COOP_F_ACTOR_GOAL) {
         /* The domain gets share x; the others keep their proportions. */
-        if (coop_goal_share(cfg->actors[ref->index].goals, cfg->n_domains, ref->sub, x) && x < 1)
+        double *g = coop_cfg_actor(cfg, ref->index)->goals;
+        if (coop_goal_share(g, cfg->n_domains, ref->sub, x) && x < 1)
             return COOP_FAIL(err, COOP_ECONFIG, "%s = %s: the other goal weights are all 0, so "
                              "the share of this domain must stay 1", path, v);
         *p = x;

@@ -227,14 +227,14 @@ static void print_scope(FILE *out, int ind, int scope, const void *base, special
 static void print_name_of(FILE *out, int ind, const char *key, const coop_config *cfg, int actor)
 {
     put_key(out, ind, key);
-    put_string(out, actor >= 0 ? cfg->actors[actor].name : "");
+    put_string(out, actor >= 0 ? coop_cfg_actor_name(cfg, actor) : "");
     fputs(";\n", out);
 }
 
 static void special_motivator(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
     if (strcmp(k->name, "target") == 0)
-        print_name_of(out, ind, "target", cfg, cfg->actors[i].motivator.target);
+        print_name_of(out, ind, "target", cfg, coop_cfg_actor(cfg, i)->motivator.target);
 }
 
 static void special_actor_of(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i,
@@ -242,7 +242,7 @@ static void special_actor_of(FILE *out, int ind, const key *k, const coop_config
 
 static void special_actor(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
 {
-    special_actor_of(out, ind, k, cfg, i, &cfg->actors[i]);
+    special_actor_of(out, ind, k, cfg, i, coop_cfg_actor(cfg, i));
 }
 
 static void special_template(FILE *out, int ind, const key *k, const coop_config *cfg, size_t i)
@@ -371,7 +371,7 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
         }
         fprintf(out, "%*sweights = {", ind, "");
         for (int w = 0; w < h->n_weights; w++) {
-            fprintf(out, " %s = ", cfg->actors[h->weight_actor[w]].name);
+            fprintf(out, " %s = ", coop_cfg_actor_name(cfg, h->weight_actor[w]));
             put_float(out, h->weight[w]);
             fputc(';', out);
         }
@@ -388,7 +388,7 @@ static void special_hypothesis(FILE *out, int ind, const key *k, const coop_conf
         fprintf(out, "%*splacebo = [", ind, "");
         for (int p = 0; p < cfg->hyp.n_placebo; p++) {
             fputs(p ? ", " : " ", out);
-            put_string(out, cfg->actors[cfg->hyp.placebo[p]].name);
+            put_string(out, coop_cfg_actor_name(cfg, cfg->hyp.placebo[p]));
         }
         fputs(" ];\n", out);
         return;

@@ -829,7 +829,7 @@ const char *cfg_actor_hint(char *hint, const ctx *c, const coop_config *cfg, con
             coop_suggest_offer(&s, c->actors[i].name);
     else
         for (size_t i = 0; cfg && i < cfg->n_actors; i++)
-            coop_suggest_offer(&s, cfg->actors[i].name);
+            coop_suggest_offer(&s, coop_cfg_actor_name(cfg, i));
     return coop_suggest_hint_of(hint, CFG_HINT_MAX, &s);
 }
 

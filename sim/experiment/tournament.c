@@ -155,12 +155,12 @@ coop_tournament *coop_tournament_run(const coop_config *cfg, int threads, coop_e
         !t->q3 || !t->rank || !t->order)
         goto nomem;
     for (size_t i = 0; i < n; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
-        memcpy(t->name[i], a->name, COOP_NAME_MAX);
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
+        snprintf(t->name[i], COOP_NAME_MAX, "%s", coop_cfg_actor_name(cfg, i));
         if (coop_player_init(&pl[i], a->rule, a->rule_param, err)) {
             char why[COOP_ERR_MAX];
             snprintf(why, sizeof why, "%s", err->text);
-            COOP_FAIL(err, COOP_ECONFIG, "actors.%s: %s", a->name, why);
+            COOP_FAIL(err, COOP_ECONFIG, "actors.%s: %s", t->name[i], why);
             free(pl);
             coop_tournament_free(t);
             return NULL;

@@ -231,7 +231,8 @@ void hypothesis_name(const plot *p, char *buf, size_t size)
     const coop_config *cfg = &p->cfg;
     if (cfg->hyp.motivator >= 0 && cfg->hyp.target >= 0)
         snprintf(buf, size, "%s's motivator role raises cooperation with %s",
-                 cfg->actors[cfg->hyp.motivator].name, cfg->actors[cfg->hyp.target].name);
+                 coop_cfg_actor_name(cfg, cfg->hyp.motivator),
+                 coop_cfg_actor_name(cfg, cfg->hyp.target));
     else
         snprintf(buf, size, "the motivator's role raises cooperation with the target");
 }

@@ -103,7 +103,7 @@ static int load_summary(plot *p, sdata *d, coop_err *err)
         (status = coop_csv_reader_need(&c, cols, ix, 8, err)))
         goto out;
     const coop_config *cfg = &p->cfg;
-    const char *target = cfg->hyp.target >= 0 ? cfg->actors[cfg->hyp.target].name : NULL;
+    const char *target = cfg->hyp.target >= 0 ? coop_cfg_actor_name(cfg, cfg->hyp.target) : NULL;
     while (!(status = coop_csv_reader_next(&c, &got, err)) && got) {
         const char *metric = c.fld[ix[4]], *actor = c.fld[ix[3]];
         int m, panel;
@@ -387,14 +387,15 @@ int plot_series(plot *p, coop_err *err)
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
         goto out;
     }
-    const char *target = cfg->hyp.target >= 0 ? cfg->actors[cfg->hyp.target].name : "the target";
+    const char *target =
+        cfg->hyp.target >= 0 ? coop_cfg_actor_name(cfg, cfg->hyp.target) : "the target";
     char title[512], ylabel[256], what[512];
 
     int n = 0;
     for (size_t a = 0; a < cfg->n_actors; a++)
         if (has_data(&d, MET_COOP_TARGET, (int)a)) {
             panel[n] = (int)a;
-            snprintf(pt[n++], sizeof pt[0], "%s", cfg->actors[a].name);
+            snprintf(pt[n++], sizeof pt[0], "%s", coop_cfg_actor_name(cfg, a));
         }
     if (n > 0) {
         snprintf(title, sizeof title,
@@ -625,7 +626,9 @@ static int agreement_ties(const plot *p, agree *a, coop_err *err)
     for (int pass = 0; pass < 2; pass++)
         for (size_t t = 0; t < T; t++) {
             int tg = cfg->hyp.target;
-            int with_target = tg >= 0 && (cfg->ties[t].a == tg || cfg->ties[t].b == tg);
+            int ta, tb;
+            coop_cfg_tie_ends(cfg, t, &ta, &tb);
+            int with_target = tg >= 0 && (ta == tg || tb == tg);
             if (tg >= 0 ? (pass == 0) != with_target : pass == 1)
                 continue;
             int any = 0;
@@ -648,8 +651,8 @@ static int agreement_data(plot *p, agree *a, const char *file, const char *ofile
     int L = a->L, R = a->R, S = a->S;
     for (size_t t = 0; t < a->T; t++) {
         char raw[2 * COOP_NAME_MAX + 2];
-        snprintf(raw, sizeof raw, "%s-%s", cfg->actors[cfg->ties[t].a].name,
-                 cfg->actors[cfg->ties[t].b].name);
+        snprintf(raw, sizeof raw, "%s-%s", coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, t).a),
+                 coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, t).b));
         safe_name(a->tie_name[t], sizeof a->tie_name[t], raw);
     }
     for (int k = 0; k < a->nw; k++)

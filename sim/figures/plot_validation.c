@@ -54,7 +54,7 @@ static void vlabels(const coop_config *cfg, char lab[COOP_V_N][320], double mark
         lab[k][0] = '\0', mark[k] = NAN;
     if (coop_validation_load(cfg, &v, &e) != COOP_OK)
         return;
-#define VNAME(i) (cfg->actors[v.state[i]].name)
+#define VNAME(i) (coop_cfg_actor_name(cfg, v.state[i]))
     char early[160] = "";
     for (int i = 0; i < v.n_early; i++)
         snprintf(early + strlen(early), sizeof early - strlen(early), "%s%s",

@@ -84,13 +84,19 @@ static int kernel_cmp(const void *a, const void *b)
 static int lattice_node_ok(const coop_model *m, int L, int moore, int i)
 {
     static const int dr[8] = {0, 1, 0, -1, 1, 1, -1, -1}, dc[8] = {1, 0, -1, 0, 1, -1, 1, -1};
-    int r = i / L, c = i % L, k = moore ? 8 : 4, seen = 0;
+    int r = i / L, c = i - r * L, k = moore ? 8 : 4, seen = 0, nb[8];
     if (m->row[i + 1] - m->row[i] != k)
         return 0;
+    for (int q = 0; q < k; q++) { /* the stencil, wrapped without a division per slot */
+        int rq = r + dr[q], cq = c + dc[q];
+        rq = rq < 0 ? rq + L : rq >= L ? rq - L : rq;
+        cq = cq < 0 ? cq + L : cq >= L ? cq - L : cq;
+        nb[q] = rq * L + cq;
+    }
     for (int s = m->row[i]; s < m->row[i + 1]; s++) {
         int j = m->nbr[s], hit = -1;
         for (int q = 0; q < k && hit < 0; q++)
-            if (j == ((r + dr[q] + L) % L) * L + (c + dc[q] + L) % L)
+            if (j == nb[q])
                 hit = q;
         if (hit < 0 || (seen >> hit & 1))
             return 0;
@@ -124,7 +130,7 @@ static const char *kernel_unable(const coop_model *m, const coop_config *cfg)
     if (cfg->update_every > 1)
         return "update_every is above 1";
     for (size_t i = 0; i < m->n; i++) {
-        int r = cfg->actors[i].rule;
+        int r = coop_cfg_actor(cfg, i)->rule;
         if (r != COOP_RULE_IMITATE_BEST && r != COOP_RULE_FERMI && r != COOP_RULE_REPLICATOR)
             return "an actor's rule is not imitate_best, fermi or replicator";
     }
@@ -141,13 +147,14 @@ void kernel_alloc(coop_model *m, const coop_config *cfg, int *fail)
     m->k_draw = m->draw_rules; /* not brng: every node-mode run has block streams */
     int one_fermi = 1;
     for (size_t i = 0; one_fermi && i < m->n; i++)
-        one_fermi = cfg->actors[i].rule == COOP_RULE_FERMI
-                    && cfg->actors[i].rule_param[0] == cfg->actors[0].rule_param[0];
+        one_fermi = coop_cfg_actor(cfg, i)->rule == COOP_RULE_FERMI
+                    && coop_cfg_actor(cfg, i)->rule_param[0]
+                           == coop_cfg_actor(cfg, 0)->rule_param[0];
     if (one_fermi)
         m->k_ftab = zalloc(KFTAB * KFTAB, sizeof(double), fail);
     int best = 0; /* imitate_best copies the best *played* action: no errors in the kernel */
     for (size_t i = 0; i < m->n; i++)
-        best |= cfg->actors[i].rule == COOP_RULE_IMITATE_BEST;
+        best |= coop_cfg_actor(cfg, i)->rule == COOP_RULE_IMITATE_BEST;
     if (m->k_draw && !best)
         m->k_ebuf = m->k_exe = zalloc(m->n, 1, fail);
     size_t n = m->n;
@@ -210,8 +217,9 @@ static double kernel_scale0(const coop_model *m)
     int i = 0;
     while (m->row[i + 1] == 0) /* the owner of slot 0: the first actor with a tie */
         i++;
-    const coop_actor_cfg *a = m->cfg->actors;
-    return model_scale(a[i].goals[0], a[i].capacity, a[m->nbr[0]].capacity);
+    const coop_actor_cfg *a = coop_cfg_actor(m->cfg, (size_t)i);
+    const coop_actor_cfg *b = coop_cfg_actor(m->cfg, (size_t)m->nbr[0]);
+    return model_scale(a->goals[0], a->capacity, b->capacity);
 }
 
 /* The state checks of init; builds the gain table.  Sets k_ready. */
@@ -231,21 +239,35 @@ static const char *kernel_state_unable(const coop_model *m)
      * engine's per-slot and per-tie arrays, where they exist, to the same values):
      * engagement and propensity per actor, weight per tie, scale per slot */
     const coop_config *cfg = m->cfg;
+    /* each check is a pure function of three values: the last triple that passed is
+     * not checked again (a generated population repeats a few profiles' values) */
+    double ok[3] = {NAN, NAN, NAN};
     for (size_t t = 0; t < m->nt; t++) {
-        const coop_tie_cfg *tc = &cfg->ties[t];
-        double ea = cfg->actors[tc->a].engagement, eb = cfg->actors[tc->b].engagement;
-        if (!(tc->weight * sqrt(ea * eb) >= 1.0))
+        int a, b;
+        coop_cfg_tie_ends(cfg, t, &a, &b);
+        double v[3] = {coop_cfg_tie_weight(cfg, t), coop_cfg_actor(cfg, (size_t)a)->engagement,
+                       coop_cfg_actor(cfg, (size_t)b)->engagement};
+        if (memcmp(v, ok, sizeof v) == 0)
+            continue;
+        if (!(v[0] * sqrt(v[1] * v[2]) >= 1.0))
             return "a tie is not engaged with certainty (weight * sqrt(engagement products) < 1)";
+        memcpy(ok, v, sizeof v);
     }
-    double S0 = kernel_scale0(m), G0 = cfg->actors[0].goals[0];
+    double S0 = kernel_scale0(m), G0 = coop_cfg_actor(cfg, 0)->goals[0];
+    ok[0] = ok[1] = ok[2] = NAN;
     for (size_t i = 0; i < m->n; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
         int lo = m->row[i], hi = m->row[i + 1];
         double sum = 0.0, e = a->engagement, p = a->propensity;
         for (int s = lo; s < hi; s++) {
             sum += e;
-            if (model_scale(a->goals[0], a->capacity, cfg->actors[m->nbr[s]].capacity) != S0)
+            double v[3] = {a->goals[0], a->capacity,
+                           coop_cfg_actor(cfg, (size_t)m->nbr[s])->capacity};
+            if (memcmp(v, ok, sizeof v) == 0)
+                continue;
+            if (model_scale(v[0], v[1], v[2]) != S0)
                 return "the actors' capacities or goals differ (one scale on every tie)";
+            memcpy(ok, v, sizeof v);
         }
         if (sum > a->attention_budget)
             return "an actor's attention budget binds";
@@ -266,7 +288,7 @@ void kernel_init(coop_model *m)
     if (m->k_why)
         return;
     size_t n = m->n;
-    double S0 = kernel_scale0(m), G0 = m->cfg->actors[0].goals[0];
+    double S0 = kernel_scale0(m), G0 = coop_cfg_actor(m->cfg, 0)->goals[0];
     const double *pay = m->pay;
     double v[2][2]; /* the general engine's ga for own action x and partner action y */
     for (int x = 0; x < 2; x++)
@@ -336,7 +358,8 @@ void kernel_init(coop_model *m)
     m->k_exe = m->k_ebuf, m->k_play = m->k_act;
     for (size_t i = 0; i < n; i++) {
         int lo = m->row[i];
-        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(m->cfg->actors[i].propensity >= 1.0) : 0;
+        double p = coop_cfg_actor(m->cfg, i)->propensity;
+        m->k_act[i] = m->row[i + 1] > lo ? (unsigned char)(p >= 1.0) : 0;
         m->k_nxt[i] = m->k_old[i] = 0;
     }
     m->k_ready = 1;

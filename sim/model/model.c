@@ -260,7 +260,7 @@ static void update_public_goods(coop_model *m);
  * (per_slot 0) or per slot (per_slot 1: propensity, engagement). */
 static void set_actor_fields(coop_model *m, size_t i, int per_slot)
 {
-    const coop_actor_cfg *a = &m->cfg->actors[i];
+    const coop_actor_cfg *a = coop_cfg_actor(m->cfg, i);
     actor_field af;
 #define COOP_X_(key, FIELD, array, per, bound, def, lo, hi, doc)                          \
     af = actor_field_of(m, COOP_F_ACTOR_##FIELD);                                         \
@@ -279,27 +279,28 @@ void general_reset(coop_model *m)
         gsl_rng_set(m->trng[b], coop_rng_stream(m->seed, COOP_STREAM_TIE, b));
     noise_reset(m); /* m->noise: set by init, before any event */
     for (size_t t = 0; t < m->nt; t++)
-        m->w[t] = cfg->ties[t].weight;
+        m->w[t] = coop_cfg_tie_weight(cfg, t);
     update_wmax(m);
     for (size_t i = 0; i < m->n; i++) { /* capacity, ..., goals: before the scales */
         set_actor_fields(m, i, 0);
-        memcpy(m->goal + i * m->nd, cfg->actors[i].goals, m->nd * sizeof(double));
-        m->rule[i] = cfg->actors[i].rule;
-        memcpy(m->rpar + i * NPAR, cfg->actors[i].rule_param, sizeof cfg->actors[i].rule_param);
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
+        memcpy(m->goal + i * m->nd, a->goals, m->nd * sizeof(double));
+        m->rule[i] = a->rule;
+        memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
     }
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
         rescale_actor(m, (int)i);
         m->xattn[i] = 0.0;
         for (int c = 0; c < COOP_N_MOT; c++)
-            MOT(m, i, c) = coop_motivator_get(&cfg->actors[i].motivator, c);
+            MOT(m, i, c) = coop_motivator_get(&coop_cfg_actor(cfg, i)->motivator, c);
         m->gain[i] = m->acc[i] = 0.0;
         m->nc[i] = m->na[i] = 0;
     }
     memset(m->mem, 0, m->ns * m->nd);
     memset(m->cc, 0, m->ns * sizeof(int));
     for (size_t t = 0; t < m->nt; t++) {
-        m->rival[t] = cfg->ties[t].rivalry;
+        m->rival[t] = coop_cfg_tie(cfg, t).rivalry;
         m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
         m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
         for (int l = 0; l < m->nl; l++)
@@ -344,7 +345,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
         m->cum[i] = 0.0; /* the actors' other fields: general_reset */
     for (size_t t = 0; t < nt; t++) {
         for (size_t o = 0; o < no; o++)
-            m->obs[t * no + o] = cfg->ties[t].obs0[o], m->oshare[t * no + o] = 0.0;
+            m->obs[t * no + o] = coop_cfg_tie(cfg, t).obs0[o], m->oshare[t * no + o] = 0.0;
     }
     general_reset(m); /* weights, engagement, propensity, scale, ... */
     for (size_t o = 0; o < no; o++)
@@ -965,7 +966,7 @@ static void do_motivators(coop_model *m)
     for (int q = 0; q < m->n_mot; q++) {
         int a = m->mot[q], mt = m->mot_mt[q], tm = m->mot_tm[q];
         int lo = m->mot_row[q], hi = m->mot_row[q + 1];
-        int target = m->cfg->actors[a].motivator.target;
+        int target = coop_cfg_actor(m->cfg, a)->motivator.target;
 
         /* initiative: raises the target's engagement with the whole region and,
          * where the target allows it (attention_max above its budget), first moves
@@ -1312,7 +1313,7 @@ double coop_model_engagement(const coop_model *m, int a, int b)
 {
     int s = find_slot(m, a, b);
     if (s >= 0 && !m->gen) /* the node kernel: engagement never changes */
-        return m->cfg->actors[a].engagement;
+        return coop_cfg_actor(m->cfg, a)->engagement;
     return s >= 0 ? m->eng[s] : NAN;
 }
 
@@ -1322,7 +1323,7 @@ double coop_model_propensity(const coop_model *m, int a, int b, size_t domain)
     if (s >= 0 && m->k_on) /* the node kernel keeps one action per node */
         return kernel_action(m, a, 0);
     if (s >= 0 && !m->gen) /* before the kernel's first step: the initial value */
-        return m->cfg->actors[a].propensity;
+        return coop_cfg_actor(m->cfg, a)->propensity;
     return s >= 0 ? m->prop[(size_t)s * m->nd + domain] : NAN;
 }
 
@@ -1353,7 +1354,7 @@ double coop_model_attention(const coop_model *m, int actor)
     if (actor < 0 || (size_t)actor >= m->n)
         return NAN;
     /* the node kernel: no events, no agenda setting */
-    return m->gen ? budget(m, actor) : m->cfg->actors[actor].attention_budget;
+    return m->gen ? budget(m, actor) : coop_cfg_actor(m->cfg, actor)->attention_budget;
 }
 
 double coop_model_parameter(const coop_model *m, coop_param_ref ref)
@@ -1386,20 +1387,21 @@ double coop_model_parameter(const coop_model *m, coop_param_ref ref)
         actor_field af = actor_field_of(m, ref.field);
         if (af.per_slot)
             return NAN;
-        return m->gen ? af.v[i] : actor_cfg_field(&m->cfg->actors[i], ref.field);
+        return m->gen ? af.v[i] : actor_cfg_field(coop_cfg_actor(m->cfg, i), ref.field);
     }
     case COOP_F_ACTOR_GOAL:
-        return m->gen ? m->goal[(size_t)i * D + (size_t)sub] : m->cfg->actors[i].goals[sub];
+        return m->gen ? m->goal[(size_t)i * D + (size_t)sub]
+                      : coop_cfg_actor(m->cfg, (size_t)i)->goals[sub];
     case COOP_F_ACTOR_RULE_PARAM: return node_rpar(m, (size_t)i)[sub];
 #define COOP_X_(key, FIELD, strength, doc) case COOP_F_MOT_##FIELD:
     COOP_MOTIVATOR_CHANNELS(COOP_X_)
 #undef COOP_X_
         if (!m->gen) /* the node kernel runs no events: the configuration's values */
-            return coop_motivator_get(&m->cfg->actors[i].motivator,
+            return coop_motivator_get(&coop_cfg_actor(m->cfg, i)->motivator,
                                       coop_motivator_channel(ref.field));
         return MOT(m, i, coop_motivator_channel(ref.field));
-    case COOP_F_TIE_WEIGHT: return m->gen ? m->w[i] : m->cfg->ties[i].weight;
-    case COOP_F_TIE_RIVALRY: return m->gen ? m->rival[i] : m->cfg->ties[i].rivalry;
+    case COOP_F_TIE_WEIGHT: return m->gen ? m->w[i] : coop_cfg_tie(m->cfg, i).weight;
+    case COOP_F_TIE_RIVALRY: return m->gen ? m->rival[i] : coop_cfg_tie(m->cfg, i).rivalry;
     case COOP_F_TIE_OBS: return m->obs[(size_t)i * m->no + (size_t)sub];
     case COOP_F_OBS_GROWTH: return m->growth[i];
     case COOP_F_OBS_DECAY: return m->decay[i];

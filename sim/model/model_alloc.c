@@ -142,18 +142,21 @@ static int check_config(const coop_config *cfg, coop_err *err)
         return COOP_FAIL(err, COOP_EINVAL, "model: n_levels = %d, allowed 1..%d",
                          cfg->inst.n_levels, COOP_MAX_LEVELS);
     for (size_t i = 0; i < cfg->n_actors; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
         if (a->rule < 0 || a->rule >= COOP_N_RULES)
-            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has rule id %d", a->name, a->rule);
+            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has rule id %d",
+                             coop_cfg_actor_name(cfg, i), a->rule);
         if (!(a->capacity > 0.0))
             return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has capacity %g, must be > 0",
-                             a->name, a->capacity);
+                             coop_cfg_actor_name(cfg, i), a->capacity);
         if (a->region_id >= (int)cfg->n_regions)
-            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has region id %d", a->name,
+            return COOP_FAIL(err, COOP_EINVAL, "model: actor %s has region id %d",
+                             coop_cfg_actor_name(cfg, i),
                              a->region_id);
     }
     for (size_t t = 0; t < cfg->n_ties; t++) {
-        int a = cfg->ties[t].a, b = cfg->ties[t].b;
+        int a, b;
+        coop_cfg_tie_ends(cfg, t, &a, &b);
         if (a < 0 || b < 0 || (size_t)a >= cfg->n_actors || (size_t)b >= cfg->n_actors || a == b)
             return COOP_FAIL(err, COOP_EINVAL, "model: tie %zu joins actors %d and %d", t, a, b);
     }
@@ -164,15 +167,29 @@ static int check_config(const coop_config *cfg, coop_err *err)
  * configuration's ties in place; own, tie, rev and tslot only where they are
  * allocated (lean_topology). */
 _Static_assert(sizeof(coop_tie_cfg) % sizeof(int) == 0, "coop_tie_cfg as an int stride");
+static void tie_ends(const void *cfg, size_t t, int *a, int *b)
+{
+    coop_cfg_tie_ends(cfg, t, a, b);
+}
+
 static void build_topology(coop_model *m, const coop_config *cfg)
 {
-    const int *a = m->nt ? &cfg->ties[0].a : NULL, *b = m->nt ? &cfg->ties[0].b : NULL;
-    coop_network_csr_stride(m->n, m->nt, a, b, sizeof(coop_tie_cfg) / sizeof(int), m->row, m->nbr,
-                            m->own, m->tie, m->rev, m->tslot);
+    if (cfg->ties || cfg->pop.ta) { /* listed (or materialised) ties, a generated graph's */
+        size_t stride = cfg->ties ? sizeof(coop_tie_cfg) / sizeof(int) : 1;
+        const int *a = !m->nt ? NULL : cfg->ties ? &cfg->ties[0].a : cfg->pop.ta;
+        const int *b = !m->nt ? NULL : cfg->ties ? &cfg->ties[0].b : cfg->pop.tb;
+        coop_network_csr_stride(m->n, m->nt, a, b, stride, m->row, m->nbr, m->own, m->tie,
+                                m->rev, m->tslot);
+    } else { /* a lattice's ties by arithmetic */
+        coop_network_csr_ends(m->n, m->nt, tie_ends, cfg, m->row, m->nbr, m->own, m->tie,
+                              m->rev, m->tslot);
+    }
     for (size_t i = 0; m->region && i < m->n; i++)
-        m->region[i] = cfg->actors[i].region_id;
+        m->region[i] = coop_cfg_actor(cfg, i)->region_id;
     for (size_t t = 0; m->xreg && t < m->nt; t++) {
-        int ra = m->region[cfg->ties[t].a], rb = m->region[cfg->ties[t].b];
+        int ta, tb;
+        coop_cfg_tie_ends(cfg, t, &ta, &tb);
+        int ra = m->region[ta], rb = m->region[tb];
         m->tie_region[t] = (ra >= 0 && ra == rb) ? ra : -1;
         m->xreg[m->tslot[2 * t]] = rb != ra ? rb : -1;
         m->xreg[m->tslot[2 * t + 1]] = ra != rb ? ra : -1;
@@ -192,7 +209,7 @@ static int lean_topology(const coop_config *cfg)
         || coop_config_series_actors(cfg) > 0 || coop_config_series_ties(cfg) > 0)
         return 0;
     for (size_t i = 0; i < cfg->n_actors; i++)
-        if (cfg->actors[i].motivator.target >= 0)
+        if (coop_cfg_actor(cfg, i)->motivator.target >= 0)
             return 0;
     return 1;
 }
@@ -243,7 +260,7 @@ static int build_motivators(coop_model *m, const coop_config *cfg, int *fail)
 {
     int n_mot = 0, n_k = 0;
     for (size_t a = 0; a < m->n; a++) {
-        int t = cfg->actors[a].motivator.target;
+        int t = coop_cfg_actor(cfg, a)->motivator.target;
         if (t < 0 || (size_t)t >= m->n || t == (int)a)
             continue;
         n_mot++;
@@ -264,7 +281,7 @@ static int build_motivators(coop_model *m, const coop_config *cfg, int *fail)
         return 0;
     int q = 0, x = 0;
     for (size_t a = 0; a < m->n; a++) {
-        int t = cfg->actors[a].motivator.target;
+        int t = coop_cfg_actor(cfg, a)->motivator.target;
         if (t < 0 || (size_t)t >= m->n || t == (int)a)
             continue;
         m->mot[q] = (int)a;
@@ -513,7 +530,7 @@ static void build_profiles(coop_model *m, const coop_config *cfg, int *fail)
     double *par = malloc(cap * NPAR * sizeof *par);
     uint16_t *prof = malloc((n ? n : 1) * sizeof *prof);
     for (size_t i = 0; rule && par && prof && i < n; i++) {
-        const coop_actor_cfg *a = &cfg->actors[i];
+        const coop_actor_cfg *a = coop_cfg_actor(cfg, i);
         size_t p = i > 0 ? prof[i - 1] : 0; /* the previous actor's first: a template */
         if (!same_profile(rule, par, np, p, a)) {
             p = 0;
@@ -552,7 +569,7 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
 {
     size_t n = m->n, nd = m->nd;
     for (size_t i = 0; i < n; i++) {
-        coop_learning l = coop_strategies[cfg->actors[i].rule].learning;
+        coop_learning l = coop_strategies[coop_cfg_actor(cfg, i)->rule].learning;
         m->any_reinforce |= l == COOP_LEARN_REINFORCE;
         m->any_imitate |= l == COOP_LEARN_IMITATE;
         m->any_moran |= l == COOP_LEARN_MORAN;
@@ -564,8 +581,8 @@ static void build_rules(coop_model *m, const coop_config *cfg, int *fail)
         m->aspIM = zalloc(n * nd, sizeof(double), fail);
     }
     for (size_t i = 0; i < n; i++)
-        m->draw_rules |= cfg->actors[i].rule == COOP_RULE_FERMI
-                         || cfg->actors[i].rule == COOP_RULE_REPLICATOR;
+        m->draw_rules |= coop_cfg_actor(cfg, i)->rule == COOP_RULE_FERMI
+                         || coop_cfg_actor(cfg, i)->rule == COOP_RULE_REPLICATOR;
     /* per-node draws, from block streams: node mode, or imitation rules that draw */
     if ((cfg->interaction == COOP_INTERACTION_NODE || m->draw_rules) && !*fail) {
         m->n_brng = (n + KBLOCK - 1) / KBLOCK;
@@ -639,9 +656,9 @@ int coop_outcome_states(const coop_config *cfg, int *actors, int max)
     if (hm < 0 || (size_t)hm >= cfg->n_actors || ht < 0 || (size_t)ht >= cfg->n_actors ||
         hm == ht)
         return 0;
-    int region = cfg->actors[hm].region_id;
+    int region = coop_cfg_actor(cfg, hm)->region_id;
     for (size_t k = 0; region >= 0 && k < cfg->n_actors; k++) {
-        if ((int)k == hm || (int)k == ht || cfg->actors[k].region_id != region)
+        if ((int)k == hm || (int)k == ht || coop_cfg_actor(cfg, k)->region_id != region)
             continue;
         if (actors && n < max)
             actors[n] = (int)k;

@@ -104,17 +104,39 @@ void coop_network_degrees(const coop_network *net, int *deg)
         deg[net->a[e]]++, deg[net->b[e]]++;
 }
 
+typedef struct strided {
+    const int *a, *b;
+    size_t stride;
+} strided;
+
+static void strided_ends(const void *ctx, size_t t, int *x, int *y)
+{
+    const strided *s = ctx;
+    *x = s->a[t * s->stride], *y = s->b[t * s->stride];
+}
+
 void coop_network_csr_stride(size_t n, size_t n_edges, const int *a, const int *b, size_t stride,
                              int *row, int *nbr, int *own, int *tie, int *rev, int *tslot)
 {
+    strided s = {a, b, stride};
+    coop_network_csr_ends(n, n_edges, strided_ends, &s, row, nbr, own, tie, rev, tslot);
+}
+
+void coop_network_csr_ends(size_t n, size_t n_edges, coop_ends_fn ends, const void *ctx,
+                           int *row, int *nbr, int *own, int *tie, int *rev, int *tslot)
+{
     memset(row, 0, (n + 1) * sizeof *row);
-    for (size_t t = 0; t < n_edges; t++)
-        row[a[t * stride] + 1]++, row[b[t * stride] + 1]++;
+    for (size_t t = 0; t < n_edges; t++) {
+        int x, y;
+        ends(ctx, t, &x, &y);
+        row[x + 1]++, row[y + 1]++;
+    }
     for (size_t i = 0; i < n; i++)
         row[i + 1] += row[i];
     /* fill pointers: row[i] is advanced as slots are placed, then shifted back */
     for (size_t t = 0; t < n_edges; t++) {
-        int x = a[t * stride], y = b[t * stride];
+        int x, y;
+        ends(ctx, t, &x, &y);
         int sa = row[x]++, sb = row[y]++;
         nbr[sa] = y, nbr[sb] = x;
         if (tie)
@@ -278,14 +300,20 @@ coop_network *coop_network_ring(size_t n, int k, coop_err *err)
     return net;
 }
 
+int coop_network_lattice_check(size_t L, int moore, coop_err *err)
+{
+    if (L < 3 || L > 44000)
+        return COOP_FAIL(err, COOP_ECONFIG,
+                         "network: lattice L = %zu, allowed 3..44000 (smaller lattices tie a "
+                         "node to the same %s neighbour twice)",
+                         L, moore ? "moore" : "von_neumann");
+    return COOP_OK;
+}
+
 coop_network *coop_network_lattice(size_t L, int moore, int self, coop_err *err)
 {
-    if (L < 3 || L > 44000) {
-        COOP_FAIL(err, COOP_ECONFIG,
-                  "network: lattice L = %zu, allowed 3..44000 (smaller lattices tie a node "
-                  "to the same %s neighbour twice)", L, moore ? "moore" : "von_neumann");
+    if (coop_network_lattice_check(L, moore, err))
         return NULL;
-    }
     size_t n = L * L;
     coop_network *net = coop_network_alloc(n, n * (moore ? 4 : 2));
     if (!net)

@@ -1,7 +1,8 @@
 /* population.c: the generated population of a `network` group (coop_population.h):
  * the network drawn from its stream (COOP_STREAM_NETWORK) by the generators of
- * network.c, its nodes made actors (template copies, network.initial_c drawn) and its
- * edges ties; and coop_population_load, the configuration loader with this builder. */
+ * network.c, its nodes made actors and its edges ties, kept compact (coop_pop_cfg:
+ * profiles, network.initial_c drawn, endpoints; a lattice none); and
+ * coop_population_load, the configuration loader with this builder. */
 #include "coop_population.h"
 
 #include <limits.h>
@@ -42,59 +43,52 @@ static coop_network *draw(coop_network_cfg *nc, gsl_rng *r, coop_err *err)
     }
 }
 
-/* The nodes of net as actors: copies of the template, named n0, n1, ... or by the
- * edge list, with network.initial_c drawn from r in node order. */
-static int nodes_to_actors(coop_config *cfg, const coop_network *net, gsl_rng *r, coop_err *err)
+/* The nodes as actors (coop_pop_cfg): per node the index of its profile, the
+ * template with network.initial_c drawn from r in node order (profile 1 = C, 0 = D),
+ * else the template's propensity (one profile); the nodes of an edge list with names
+ * each materialised under their name. */
+static int nodes_to_actors(coop_config *cfg, size_t n, char **names, gsl_rng *r, coop_err *err)
 {
     const coop_network_cfg *nc = &cfg->net;
-    size_t nd = cfg->n_domains;
-    cfg->n_actors = net->n;
-    /* the goals in one block (cfg->actor_goals): one allocation per node would cost a
-     * heap chunk of 32 bytes for one domain's 8 */
-    size_t ng = net->n * nd;
-    cfg->actor_goals = malloc((ng > 0 ? ng : 1) * sizeof *cfg->actor_goals);
-    if (!cfg->actor_goals)
+    int draw_c = nc->initial_c >= 0.0;
+    if (coop_cfg_pop_actors(cfg, n, draw_c ? 2 : 1))
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
-    for (size_t i = 0; i < net->n; i++) {
-        coop_actor_cfg *a = &cfg->actors[i];
-        *a = cfg->tmpl;
-        a->goals = NULL;
-        a->line = nc->line;
-        if (net->names) {
-            if (!coop_config_valid_ident(net->names[i]))
-                return COOP_FAIL(err, COOP_ECONFIG,
-                                 "network.file: node name '%s' must be %s, shorter than %d",
-                                 net->names[i], COOP_IDENT_CHARS, COOP_NAME_MAX);
-            snprintf(a->name, sizeof a->name, "%s", net->names[i]);
-        } else {
-            snprintf(a->name, sizeof a->name, "n%zu", i);
-        }
-        if (nc->initial_c >= 0.0)
-            a->propensity = gsl_rng_uniform(r) < nc->initial_c ? 1.0 : 0.0;
-        a->goals = cfg->actor_goals + i * nd;
-        memcpy(a->goals, cfg->tmpl.goals, nd * sizeof(double));
+    if (draw_c)
+        cfg->pop.prof[0]->propensity = 0.0, cfg->pop.prof[1]->propensity = 1.0;
+    for (size_t i = 0; i < n; i++) {
+        if (names && !coop_config_valid_ident(names[i]))
+            return COOP_FAIL(err, COOP_ECONFIG,
+                             "network.file: node name '%s' must be %s, shorter than %d",
+                             names[i], COOP_IDENT_CHARS, COOP_NAME_MAX);
+        if (draw_c)
+            cfg->pop.of[i] = gsl_rng_uniform(r) < nc->initial_c;
+        if (names && coop_cfg_pop_name(cfg, i, names[i]))
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
     }
     return COOP_OK;
 }
 
-/* The edges of net as ties: weight from the edge list (else 1), no rivalry,
- * observables at 0 (obs0 stays NULL without observables, as coop_config_copy
- * leaves it: a calloc of 0 bytes would still cost a 32-byte heap chunk per tie). */
-static int edges_to_ties(coop_config *cfg, const coop_network *net, coop_err *err)
+/* The edges of net as ties (coop_pop_cfg): its endpoint and weight arrays taken over
+ * (a lattice keeps none: coop_cfg_tie_ends computes them); no rivalry; observables at
+ * 0, one block of zeros for all. */
+static int edges_to_ties(coop_config *cfg, coop_network *net, coop_err *err)
 {
+    coop_pop_cfg *p = &cfg->pop;
+    if (cfg->n_observables && !(p->obs0 = calloc(cfg->n_observables, sizeof *p->obs0)))
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
+    if (!net) /* a lattice */
+        return COOP_OK;
     cfg->n_ties = net->n_edges;
-    for (size_t t = 0; t < net->n_edges; t++) {
-        coop_tie_cfg *tc = &cfg->ties[t];
-        tc->a = net->a[t], tc->b = net->b[t];
-        tc->weight = net->weight ? net->weight[t] : 1.0;
-        tc->rivalry = 0.0;
-        tc->line = cfg->net.line;
-        if (cfg->n_observables == 0)
-            continue;
-        tc->obs0 = calloc(cfg->n_observables, sizeof *tc->obs0);
-        if (!tc->obs0)
-            return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
-    }
+    size_t m = net->n_edges ? net->n_edges : 1;
+    int *a = realloc(net->a, m * sizeof *a), *b = a ? realloc(net->b, m * sizeof *b) : NULL;
+    if (a)
+        net->a = a;
+    if (b)
+        net->b = b;
+    if (!a || !b)
+        return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
+    p->ta = net->a, p->tb = net->b, p->tw = net->weight;
+    net->a = net->b = NULL, net->weight = NULL;
     return COOP_OK;
 }
 
@@ -112,8 +106,22 @@ int coop_population_build(coop_config *cfg, coop_err *err)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
     gsl_rng_set(r, coop_rng_seed((uint32_t)cfg->seed, 0, 0, COOP_STREAM_NETWORK));
     coop_err nerr = {0};
-    coop_network *net = draw(nc, r, &nerr);
+    /* a lattice draws nothing and keeps no edges (coop_pop_cfg) */
+    int lattice = nc->type == COOP_NET_LATTICE;
+    coop_network *net = lattice ? NULL : draw(nc, r, &nerr);
     int st = COOP_OK;
+    if (lattice && coop_network_lattice_check((size_t)nc->L, nc->moore, &nerr) == COOP_OK) {
+        size_t L = (size_t)nc->L;
+        cfg->pop.lattice = 1;
+        cfg->n_ties = L * L * (nc->moore ? 4 : 2);
+        if (L * L > (size_t)INT_MAX / 2 || cfg->n_ties > (size_t)INT_MAX / 2)
+            st = COOP_FAIL(err, COOP_ECONFIG, "network: %zu nodes and %zu ties are too many",
+                           L * L, cfg->n_ties);
+        else if (!(st = nodes_to_actors(cfg, L * L, NULL, r, err)))
+            st = edges_to_ties(cfg, NULL, err);
+        gsl_rng_free(r);
+        return st;
+    }
     if (!net) {
         /* "network: ring k = 3, ..." -> "network (type = "ring"): k = 3, ..." (the
          * loader puts the network group's FILE:LINE in front) */
@@ -129,10 +137,7 @@ int coop_population_build(coop_config *cfg, coop_err *err)
     if (net->n > (size_t)INT_MAX / 2 || net->n_edges > (size_t)INT_MAX / 2)
         st = COOP_FAIL(err, COOP_ECONFIG, "network: %zu nodes and %zu ties are too many", net->n,
                        net->n_edges);
-    else if ((net->n && !(cfg->actors = calloc(net->n, sizeof *cfg->actors)))
-             || (net->n_edges && !(cfg->ties = calloc(net->n_edges, sizeof *cfg->ties))))
-        st = COOP_FAIL(err, COOP_ENOMEM, "out of memory building the network");
-    else if (!(st = nodes_to_actors(cfg, net, r, err)))
+    else if (!(st = nodes_to_actors(cfg, net->n, net->names, r, err)))
         st = edges_to_ties(cfg, net, err);
     coop_network_free(net);
     gsl_rng_free(r);

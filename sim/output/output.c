@@ -668,7 +668,7 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
             for (size_t a = 0; a < na; a++) {
                 const double *v = rec->actor + ((size_t)step * na + a) * COOP_ACTOR_METRICS;
                 put_key(s, it->point, it->world_name, it->replicate, step, date);
-                coop_csv_text(s, cfg->actors[a].name);
+                coop_csv_text(s, coop_cfg_actor_name(cfg, a));
                 for (int m = 0; m < COOP_ACTOR_METRICS; m++) {
                     coop_csv_put(s, ",");
                     coop_csv_num(s, v[m]);
@@ -678,9 +678,9 @@ static int on_replicate(void *ctx, const coop_item *it, const coop_record *rec, 
             for (size_t k = 0; k < nt; k++) {
                 const double *v = rec->tie + ((size_t)step * nt + k) * ntc;
                 put_key(t, it->point, it->world_name, it->replicate, step, date);
-                coop_csv_text(t, cfg->actors[cfg->ties[k].a].name);
+                coop_csv_text(t, coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).a));
                 coop_csv_put(t, ",");
-                coop_csv_text(t, cfg->actors[cfg->ties[k].b].name);
+                coop_csv_text(t, coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).b));
                 for (size_t m = 0; m < ntc; m++) {
                     coop_csv_put(t, ",");
                     coop_csv_num(t, v[m]);
@@ -836,12 +836,12 @@ static int write_summaries(void *ctx, int point, int world, const char *world_na
         const coop_acc *acc = out->acc + (size_t)step * out->cells;
         for (size_t a = 0; a < na; a++)
             for (int m = 0; m < COOP_ACTOR_METRICS; m++)
-                put_summary(out, c, point, world_name, step, date, cfg->actors[a].name,
+                put_summary(out, c, point, world_name, step, date, coop_cfg_actor_name(cfg, a),
                             coop_actor_metric_names[m], actor_share[m], acc++);
         for (size_t k = 0; k < nt; k++) {
             char tie[2 * COOP_NAME_MAX + 2];
-            snprintf(tie, sizeof tie, "%s-%s", cfg->actors[cfg->ties[k].a].name,
-                     cfg->actors[cfg->ties[k].b].name);
+            snprintf(tie, sizeof tie, "%s-%s", coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).a),
+                     coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).b));
             for (size_t m = 0; m < ntc; m++)
                 put_summary(out, c, point, world_name, step, date, tie,
                             m < COOP_TIE_METRICS ? coop_tie_metric_names[m]

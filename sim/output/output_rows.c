@@ -68,9 +68,9 @@ static void put_milestones(coop_bytes *b, const coop_bytes *key, const coop_conf
             if (step < 0)
                 continue;
             coop_bytes_put(b, key->p, key->n);
-            put_text(b, cfg->actors[cfg->ties[k].a].name);
+            put_text(b, coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).a));
             coop_bytes_put(b, ",", 1);
-            put_text(b, cfg->actors[cfg->ties[k].b].name);
+            put_text(b, coop_cfg_actor_name(cfg, coop_cfg_tie(cfg, k).b));
             coop_bytes_put(b, ",", 1);
             put_long(b, (long long)l);
             coop_bytes_put(b, ",", 1);
@@ -98,7 +98,7 @@ static void put_outcomes(coop_bytes *b, const coop_bytes *key, const coop_config
             coop_bytes_put(b, ",", 1);
             put_num(b, x < 0 ? rec->outcome[o] : rec->state_outcome[x][o]);
             coop_bytes_put(b, ",", 1);
-            put_text(b, x < 0 ? "all" : cfg->actors[state[x]].name);
+            put_text(b, x < 0 ? "all" : coop_cfg_actor_name(cfg, state[x]));
             coop_bytes_put(b, "\n", 1);
         }
 }
