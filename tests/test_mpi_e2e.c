@@ -11,8 +11,9 @@
  * every rank with rank 0's message and exit status.  The workers' direct writes
  * (docs/CLUSTER.md) are checked on 1, 2, 3 x 2 and 8 ranks, forced off
  * (COOPSIM_MPI_WRITE=root) and refused by one worker only; workers' blocks of 1, 7
- * and 256 items (COOPSIM_MPI_BLOCK), committed by rank 0 a block at a time.  coopsim infer (a task farm per generation) is compared
- * the same way, and interrupted and resumed under MPI. */
+ * and 256 items (COOPSIM_MPI_BLOCK), committed by rank 0 a block at a time.  coopsim
+ * infer (a task farm per generation) is compared the same way, and interrupted and
+ * resumed under MPI. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>

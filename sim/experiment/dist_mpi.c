@@ -111,7 +111,7 @@ static const volatile sig_atomic_t *stop_flag;
  * sink call). */
 static long long st_items, st_received, st_bytes, st_messages, st_direct;
 static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
-static double st_recv_s, st_sink_s, st_write_s, st_point_s;
+static double st_recv_s, st_sink_s, st_write_s, st_point_s, st_farm_s; /* farm_s: farms' */
 static double st_point_run;  /* point_done's and rank 0's writes' time in the current run
                              * of deliveries */
 static long long st_written; /* items whose rows rank 0 wrote under direct writes */
@@ -1002,7 +1002,7 @@ void coop_dist_farm_loop(coop_farm_run *fr)
                    MPI_SUCCESS && flag) {
             double t0 = cpu_s();
             farm_message(fr, &st);
-            st_recv_s += cpu_s() - t0;
+            st_farm_s += cpu_s() - t0;
             any = 1;
         }
         omp_set_lock(&fr->lock);
@@ -1457,8 +1457,8 @@ static void print_stats(void)
                 1e6 * st_write_s / (double)st_written);
     if (st_tasks > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
-                st_task_blocks);
+                "the workers in %lld blocks; their messages took %.3f ms\n", mpi_size, st_tasks,
+                st_task_remote, st_task_blocks, 1e3 * st_farm_s);
 }
 
 int coop_experiment_finish(int status, const coop_err *err)

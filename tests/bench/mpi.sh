@@ -13,7 +13,7 @@
 #    t_item / 2000.  h counts every item, rank 0's own included (whose rows rank 0 writes
 #    itself); with the workers writing their own rows (direct writes, the default) the
 #    benchmark also prints h_w, what an item a worker ran costs rank 0: the sink time of
-#    runs of workers' items (point_done and rank 0's writes aside) plus the receive time
+#    workers' blocks, each committed as one unit (point_done and rank 0's writes aside) plus the receive time
 #    per message over the block size B.  Rank 0 commits a worker's block as one unit, so
 #    h_w falls with B: it is measured at this machine's blocks (16 items per worker
 #    thread) and, for the model, at the cluster's B = min(256, 16 TPN) (COOPSIM_MPI_BLOCK,
