@@ -108,9 +108,10 @@ void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, s
  * same item with only the first `head` bytes of its sink bytes. */
 void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out);
 
-/* Whether the prepared item at p, of at most `room` bytes, is whole (its header
- * words and the sizes they give agree: a received one is checked); its index in *i. */
-int coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i);
+/* The size of the prepared item at p, of at most `room` bytes, when it is whole
+ * (its header words and the sizes they give agree: a received one is checked), else
+ * 0; its index in *i. */
+size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i);
 
 /* The total size of the prepared item at p (its fourth word), and its index;
  * the view of it that commit gets. */

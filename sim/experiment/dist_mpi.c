@@ -513,7 +513,8 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                            "them (do all ranks run the same program?)", src);
     for (size_t at = 0; !e->status && !status && at < (size_t)count; n++) {
         long long i = -1;
-        if (!coop_engine_prepared_whole(buf + at, (size_t)count - at, &i)) {
+        size_t size = coop_engine_prepared_whole(buf + at, (size_t)count - at, &i);
+        if (!size) {
             status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged block of %d bytes (do "
                                "all ranks run the same program?)", src, count);
             break;
@@ -534,7 +535,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
         s->ready = 1;
         blk->left++;
         blk->n++;
-        at += coop_engine_prepared_size(buf + at, &i);
+        at += size;
     }
     if (status)
         coop_engine_fail(e, status, &err);

@@ -237,7 +237,7 @@ void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out)
     coop_bytes_put(out, zero, pad);
 }
 
-int coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i)
+size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i)
 {
     long long w[PREP_HEAD];
     if (room < sizeof w)
@@ -245,8 +245,9 @@ int coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i
     memcpy(w, p, sizeof w);
     *i = w[0];
     size_t head = sizeof w + sizeof(double) * COOP_N_OUTCOMES * (size_t)(1 + w[1]);
-    return w[1] >= 0 && w[1] <= COOP_MAX_STATES && w[2] >= 0 && w[3] % 8 == 0 &&
-           (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
+    int whole = w[1] >= 0 && w[1] <= COOP_MAX_STATES && w[2] >= 0 && w[3] % 8 == 0 &&
+                w[3] > 0 && (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
+    return whole ? (size_t)w[3] : 0;
 }
 
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index)
@@ -298,9 +299,11 @@ static int run_item(engine *e, long long i, coop_model **model, const coop_confi
  * local items visit in turn, and a buffer kept per slot would add up. */
 static void slot_clear(slot *s)
 {
-    coop_record_free(s->rec);
+    if (s->rec) /* a worker's item (a block's) has neither */
+        coop_record_free(s->rec);
     s->rec = NULL;
-    coop_bytes_free(&s->own);
+    if (s->own.p || s->own.bad)
+        coop_bytes_free(&s->own);
     if (s->block && --s->block->left == 0) {
         free(s->block->buf);
         free(s->block);
