@@ -108,6 +108,11 @@ void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, s
  * same item with only the first `head` bytes of its sink bytes. */
 void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out);
 
+/* The size of the prepared item at p, of at most `room` bytes, when it is whole
+ * (its header words and the sizes they give agree: a received one is checked), else
+ * 0; its index in *i. */
+size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i);
+
 /* The total size of the prepared item at p (its fourth word), and its index;
  * the view of it that commit gets. */
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index);
@@ -129,17 +134,25 @@ void coop_dist_loop(coop_engine *e);
 void coop_dist_end(coop_engine *e);
 
 /* Rank 0, the deliverer, with the lock held, under direct writes: item i of the
- * worker's block b committed, its rows to go at at[k] of file k (len[k] bytes).
+ * worker's block b and the n - 1 items after it committed, their rows to go at
+ * at[k] of file k (len[k] bytes in all).
  * The worker is told where its block goes once the whole block is committed.
  * COOP_OK, or COOP_EIO (filled err) when the block's rows are not contiguous. */
-int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
-                     const size_t *len, coop_err *err);
+int coop_dist_placed(coop_engine *e, long long i, long long n, coop_block *b,
+                     const long long *at, const size_t *len, coop_err *err);
 
 /* Rank 0's serial time in sink calls, for COOPSIM_MPI_STATS: a clock reading
- * before a run of deliveries, and its end after n items, of which `remote` came
- * from the workers, called with the lock held (the serial stand-in: nothing). */
+ * before a run of deliveries, and its end after n items, called with the lock
+ * held (the serial stand-in: nothing). */
 double coop_dist_clock(void);
-void coop_dist_delivered(double t0, long long n, long long remote);
+void coop_dist_delivered(double t0, long long n);
+
+/* The same for n items of a worker's block committed as one unit (deliver_run),
+ * from t0 to their slots cleared; aside0: coop_dist_aside() at t0 (the time in
+ * point_done and rank 0's writes so far, which the unit's time leaves out).
+ * Returns its clock reading, which may start the next run. */
+double coop_dist_aside(void);
+double coop_dist_ran(double t0, double aside0, long long n);
 
 /* The same for rank 0's writes of the rows of n items it holds whole (direct
  * writes), part of the sink time. */
@@ -228,6 +241,12 @@ typedef struct coop_direct {
  * another value. */
 int coop_direct_mode(void);
 
+/* COOPSIM_MPI_BLOCK, in rank 0's environment: the items of every block handed to
+ * a worker (1 to COOP_BLOCK_MAX; a tuning and benchmarking knob, which changes no
+ * result), 0 where unset (BLOCK_PER_THREAD per worker thread), -1 for another
+ * value. */
+int coop_dist_block_size(void);
+
 /* Rank 0: the token file, beside fs's first file, with a text (into text[size])
  * no other run has; its path (malloc'ed), NULL when it cannot be made. */
 char *coop_direct_token(const coop_sink_files *fs, char *text, size_t size);
@@ -261,11 +280,13 @@ typedef struct coop_placed_queue {
     long long n, cap;
 } coop_placed_queue;
 
-/* Rank 0 (coop_dist_placed): item i of block b committed at at[k] (len[k] bytes)
- * of each of fs's files: queued at its first item, checked to follow the one
- * before, and marked complete (with its first item's offsets) at its last. */
+/* Rank 0 (coop_dist_placed): items [i, i + n) of block b committed at at[k]
+ * (len[k] bytes in all) of each of fs's files: queued at its first item, checked
+ * to follow the ones before, and marked complete (with its first item's offsets)
+ * at its last. */
 int coop_placed_commit(coop_placed_queue *pq, const coop_sink_files *fs, long long i,
-                       coop_block *b, const long long *at, const size_t *len, coop_err *err);
+                       long long n, coop_block *b, const long long *at, const size_t *len,
+                       coop_err *err);
 
 /* Rank 0: worker src made the rows of its k oldest answered blocks durable; the
  * blocks durable from the front leave the queue. */

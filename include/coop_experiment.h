@@ -130,7 +130,21 @@ typedef struct coop_sink {
     /* The files commit appends the prepared bytes to, for direct writes (NULL:
      * commit always writes them itself).  A sink that wraps another passes it on. */
     const coop_sink_files *files;
+    /* Optional, direct writes only: n items of one (point, world) as one unit, the
+     * same as commit on each in turn (items[j], consecutive replicates; p[j] their
+     * views, each with only its head, at unused), but the ranges of their data are
+     * reserved together: at[k] receives the offset in file k of the first item's
+     * data, the others following it.  Lets the serial delivery commit a worker's
+     * block with one call (docs/CLUSTER.md).  NULL: the engine calls commit. */
+    int (*commit_run)(void *ctx, const coop_item *items, int n, const coop_prepared *p,
+                      long long *at, coop_err *err);
 } coop_sink;
+
+/* sink->commit_run, or where the sink has none, sink->commit on each of the n
+ * items in turn (sink->files set; the items' data are checked to follow each
+ * other).  A sink that wraps another calls this for the inner one. */
+int coop_sink_commit_run(const coop_sink *sink, const coop_item *items, int n,
+                         const coop_prepared *p, long long *at, coop_err *err);
 
 /* Under MPI with direct writes: the number of points, from point 0, whose items'
  * rows are all written and durable on the worker ranks that wrote them (rank 0's

@@ -7,7 +7,8 @@
  * a re-run of its own manifest; another seed changes it; the sink sees every item
  * once, in (point, world, replicate) order, with the derived seeds and common
  * random numbers across worlds; a failing sink stops the run; bad plans are
- * refused; the work a worker rank serves for `coopsim run` runs to the same files. */
+ * refused; the work a worker rank serves for `coopsim run` runs to the same files;
+ * a block's commit falls back to commit item by item for a sink without commit_run. */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 
@@ -363,4 +364,55 @@ Test(experiment, run_work_is_what_run_runs)
     cr_assert(eq(int, coop_experiment_worker(&work, 2, &err), COOP_OK));
     cr_assert(eq(int, coop_experiment_rank(), 0));
     cr_assert(eq(int, coop_experiment_ranks(), 1));
+}
+
+/* coop_sink_commit_run for a sink without commit_run: commit on each item in turn,
+ * the run's first offsets returned, and data that do not follow each other refused. */
+typedef struct fake_files {
+    long long next[2];
+    int calls, gap;
+} fake_files;
+
+static int fake_commit(void *ctx, const coop_item *it, const coop_prepared *p, coop_err *err)
+{
+    (void)it;
+    (void)err;
+    fake_files *f = ctx;
+    for (int k = 0; k < 2; k++) {
+        uint32_t len;
+        memcpy(&len, p->bytes + 4 * k, sizeof len);
+        p->at[k] = f->next[k];
+        f->next[k] += len + (f->gap && f->calls == 1);
+    }
+    f->calls++;
+    return COOP_OK;
+}
+
+Test(experiment, commit_run_falls_back_to_commit)
+{
+    static const uint32_t lens[3][2] = {{10, 20}, {0, 5}, {7, 7}};
+    coop_sink_files files = {.n = 2, .head = 8, .len_at = 0};
+    coop_item items[3] = {{.replicate = 0}, {.replicate = 1}, {.replicate = 2}};
+    coop_prepared p[3];
+    for (int j = 0; j < 3; j++)
+        p[j] = (coop_prepared){.bytes = (const unsigned char *)lens[j], .n_bytes = 8};
+    for (int gap = 0; gap <= 1; gap++) {
+        fake_files f = {.next = {100, 200}, .gap = gap};
+        coop_sink sink = {.ctx = &f, .commit = fake_commit, .files = &files};
+        long long at[2] = {-1, -1};
+        coop_err err = {0};
+        int st = coop_sink_commit_run(&sink, items, 3, p, at, &err);
+        cr_assert_eq(at[0], 100);
+        cr_assert_eq(at[1], 200);
+        if (!gap) {
+            cr_assert_eq(st, COOP_OK, "%s", err.text);
+            cr_assert_eq(f.calls, 3);
+            cr_assert_eq(f.next[0], 117);
+            cr_assert_eq(f.next[1], 232);
+        } else {
+            cr_assert_eq(st, COOP_EIO);
+            cr_assert_eq(f.calls, 3, "the third item's offsets are where the gap shows");
+            cr_assert(strstr(err.text, "do not follow") != NULL, "%s", err.text);
+        }
+    }
 }

@@ -10,8 +10,10 @@
  * their own rows: the checkpoints count only rows they have synced); errors stop
  * every rank with rank 0's message and exit status.  The workers' direct writes
  * (docs/CLUSTER.md) are checked on 1, 2, 3 x 2 and 8 ranks, forced off
- * (COOPSIM_MPI_WRITE=root) and refused by one worker only.  coopsim infer (a task farm per generation) is compared
- * the same way, and interrupted and resumed under MPI. */
+ * (COOPSIM_MPI_WRITE=root) and refused by one worker only; workers' blocks of 1, 7
+ * and 256 items (COOPSIM_MPI_BLOCK), committed by rank 0 a block at a time.  coopsim
+ * infer (a task farm per generation) is compared the same way, and interrupted and
+ * resumed under MPI. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -178,6 +180,68 @@ Test(mpi_e2e, direct_writes_and_fallback, .timeout = 150)
     r = e2e_capture(cmd);
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "COOPSIM_MPI_WRITE = \"nfs\": not one of auto, root, ranks"), "%s",
+              r->err);
+    e2e_rmrf(tmp);
+}
+
+/* The worker's items committed a block at a time (COOPSIM_MPI_STATS: "N items in
+ * R runs"), -1 when not printed. */
+static long long block_runs(const char *err, long long *items)
+{
+    const char *s = strstr(err, "committed a block at a time");
+    long long runs = -1;
+    *items = -1;
+    if (s && (s = strstr(s, "aside (")))
+        if (sscanf(s, "aside (%lld items in %lld runs)", items, &runs) != 2)
+            runs = -1;
+    return runs;
+}
+
+/* Rank 0 commits a worker's block of descriptors as one unit, across the
+ * (point, world)s it covers: blocks of 1, 7 (crossing worlds of 40 and of the
+ * hypothesis test's replicates) and 256 items (COOPSIM_MPI_BLOCK) give the same
+ * files as one process; a value out of range is refused (status 2). */
+Test(mpi_e2e, block_commits, .timeout = 150)
+{
+    if (!mpi_env())
+        return;
+    static const struct { const char *cmd; int np, threads, block; } runs[] = {
+        {"sweep tests/data/sweep_small.cfg --series none --replicates 40", 3, 1, 256},
+        {"sweep tests/data/sweep_small.cfg --series none --replicates 40", 2, 1, 1},
+        {"sweep tests/data/sweep_small.cfg --series none --replicates 40", 3, 2, 7},
+        {"hypothesis tests/data/hyp_small.cfg", 3, 1, 7},
+        {"hypothesis tests/data/hyp_small.cfg", 2, 2, 256}};
+    char tmp[64], ref[128], d[128], cmd[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        snprintf(ref, sizeof ref, "%s/ref%zu", tmp, k);
+        e2e_result *r = e2e_run("%s --threads 2 --quiet -o %s", runs[k].cmd, ref);
+        cr_assert_eq(r->status, 0, "%s", r->err);
+        snprintf(d, sizeof d, "%s/b%zu", tmp, k);
+        snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 COOPSIM_MPI_BLOCK=%d mpirun "
+                 "--allow-run-as-root --oversubscribe -np %d %s %s --threads %d --quiet -o %s",
+                 runs[k].block, runs[k].np, mpi_program(), runs[k].cmd, runs[k].threads, d);
+        r = e2e_capture(cmd);
+        cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
+        cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
+        long long items, n = block_runs(r->err, &items);
+        if (runs[k].threads > 1 && n < 0 && strstr(r->err, " 0 received"))
+            continue; /* rank 0's threads ran every item before a worker started */
+        cr_assert(n > 0 && items >= n && items <= n * runs[k].block,
+                  "%s: %lld items in %lld runs of at most %d: %s", cmd, items, n, runs[k].block,
+                  r->err);
+        if (runs[k].block == 1)
+            cr_assert_eq(items, n, "blocks of one item: one run each");
+        if (runs[k].block == 256)
+            cr_assert_gt(items, 2 * n, "blocks of 256 items commit many items per run: %s",
+                         r->err);
+    }
+    snprintf(d, sizeof d, "%s/bad", tmp);
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_BLOCK=257 mpirun --allow-run-as-root "
+             "--oversubscribe -np 2 %s %s --quiet -o %s", mpi_program(), runs[0].cmd, d);
+    e2e_result *r = e2e_capture(cmd);
+    cr_assert_eq(r->status, 2, "%s", r->err);
+    cr_assert(strstr(r->err, "COOPSIM_MPI_BLOCK = \"257\": not an integer from 1 to 256"), "%s",
               r->err);
     e2e_rmrf(tmp);
 }

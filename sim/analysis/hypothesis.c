@@ -492,6 +492,22 @@ static int col_commit(void *ctx, const coop_item *it, const coop_prepared *p, co
     return st;
 }
 
+/* The run form of col_commit (direct writes): the scalars folded one by one,
+ * the inner sink's commit called once. */
+static int col_commit_run(void *ctx, const coop_item *it, int n, const coop_prepared *p,
+                          long long *at, coop_err *err)
+{
+    coop_hyp_collector *c = ctx;
+    for (int j = 0; j < n; j++) {
+        int st = add_values(c, it[j].point, it[j].world, it[j].world_name, it[j].replicate,
+                            it[j].cfg, p[j].outcome, 0, err);
+        if (st)
+            return st;
+        add_states(c, it[j].world, it[j].replicate, p[j].n_states, p[j].state_outcome, 0);
+    }
+    return coop_sink_commit_run(&c->inner, it, n, p, at, err);
+}
+
 /* After the point's last world, the comparisons are made (and fn writes them)
  * before the inner sink hears of it: an inner sink that checkpoints whole points
  * then covers what fn wrote. */
@@ -547,6 +563,7 @@ coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
         s.commit = col_commit;
         s.round_scalars = 1;
         s.files = c->inner.files; /* the inner sink's direct writes (coop_sink_files) */
+        s.commit_run = s.files ? col_commit_run : NULL;
     }
     return s;
 }

@@ -26,6 +26,16 @@ int coop_direct_mode(void)
     return strcmp(s, "root") == 0 ? 1 : strcmp(s, "ranks") == 0 ? 2 : -1;
 }
 
+int coop_dist_block_size(void)
+{
+    const char *s = getenv("COOPSIM_MPI_BLOCK");
+    if (!s || !*s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end || v < 1 || v > COOP_BLOCK_MAX ? -1 : (int)v;
+}
+
 char *coop_direct_token(const coop_sink_files *fs, char *text, size_t size)
 {
     const char *slash = strrchr(fs->path[0], '/');
@@ -209,7 +219,8 @@ long long coop_direct_sync(coop_direct *d, coop_err *err)
 }
 
 int coop_placed_commit(coop_placed_queue *pq, const coop_sink_files *fs, long long i,
-                       coop_block *b, const long long *at, const size_t *len, coop_err *err)
+                       long long n, coop_block *b, const long long *at, const size_t *len,
+                       coop_err *err)
 {
     int nf = fs->n;
     if (b->committed == 0) { /* its first item: the block waits for its worker's sync */
@@ -235,7 +246,7 @@ int coop_placed_commit(coop_placed_queue *pq, const coop_sink_files *fs, long lo
                              "follow those before them in %s", i, b->src, fs->path[k]);
         b->next[k] += (long long)len[k];
     }
-    if (++b->committed == b->n) /* whole: rank 0 tells the worker where it goes */
+    if ((b->committed += n) == b->n) /* whole: rank 0 tells the worker where it goes */
         for (long long k = pq->n - 1; k >= 0; k--)
             if (pq->q[k].a == b->a) {
                 pq->q[k].complete = 1;

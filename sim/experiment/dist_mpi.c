@@ -111,12 +111,13 @@ static const volatile sig_atomic_t *stop_flag;
  * sink call). */
 static long long st_items, st_received, st_bytes, st_messages, st_direct;
 static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
-static double st_recv_s, st_sink_s, st_write_s, st_point_s;
+static double st_recv_s, st_sink_s, st_write_s, st_point_s, st_farm_s; /* farm_s: farms' */
 static double st_point_run;  /* point_done's and rank 0's writes' time in the current run
                              * of deliveries */
 static long long st_written; /* items whose rows rank 0 wrote under direct writes */
-static double st_pure_s;     /* sink time of runs of deliveries of workers' items only, */
-static long long st_pure;    /* and their items */
+static int st_on;            /* COOPSIM_MPI_STATS set: the accounting's clock runs */
+static double st_pure_s;     /* sink time of workers' items committed as runs: */
+static long long st_pure, st_runs; /* their items, runs */
 
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
 static int bye_received, bye_status, fail_sent; /* worker */
@@ -143,6 +144,7 @@ struct coop_remote {
     coop_placed_queue pl;        /* direct writes not yet durable */
     char *token;                 /* the token file every worker reads back (direct writes) */
     int dropped;                 /* after a failure: the workers were told to drop their rows */
+    int block;                   /* COOPSIM_MPI_BLOCK (0: per worker thread) */
 };
 
 /* Direct writes: the plan being run with them (rank 0), and after one ended with
@@ -156,6 +158,8 @@ int coop_experiment_init(int *argc, char ***argv)
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return COOP_EIO;
     mpi_on = 1;
+    const char *stats = getenv("COOPSIM_MPI_STATS");
+    st_on = stats && *stats;
     MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
     worker_out = calloc((size_t)mpi_size, 1);
@@ -187,6 +191,8 @@ static int stopping(void)
  * thread is descheduled). */
 static double cpu_s(void)
 {
+    if (!st_on) /* a reading costs about 1 us: none without COOPSIM_MPI_STATS */
+        return 0.0;
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -197,16 +203,24 @@ double coop_dist_clock(void)
     return cpu_s();
 }
 
-void coop_dist_delivered(double t0, long long n, long long remote)
+void coop_dist_delivered(double t0, long long n)
 {
-    double t = cpu_s() - t0;
-    st_sink_s += t;
+    st_sink_s += cpu_s() - t0;
     st_items += n;
-    if (remote == n) { /* a run of workers' items only: what each of them costs */
-        st_pure_s += t - st_point_run;
-        st_pure += n;
-    }
     st_point_run = 0;
+}
+
+double coop_dist_aside(void)
+{
+    return st_point_run;
+}
+
+double coop_dist_ran(double t0, double aside0, long long n)
+{
+    double t = cpu_s();
+    st_pure_s += t - t0 - (st_point_run - aside0);
+    st_pure += n, st_runs++;
+    return t;
 }
 
 void coop_dist_point_done(double t0)
@@ -367,16 +381,20 @@ int coop_dist_start(coop_engine *e)
     int n_in = workers_in();
     if (!n_in)
         return COOP_OK;
-    int mode = coop_direct_mode();
+    int mode = coop_direct_mode(), block = coop_dist_block_size();
     if (mode < 0)
         return COOP_FAIL(&e->err, COOP_ECONFIG, "environment: COOPSIM_MPI_WRITE = \"%s\": not "
                          "one of auto, root, ranks", getenv("COOPSIM_MPI_WRITE"));
+    if (block < 0)
+        return COOP_FAIL(&e->err, COOP_ECONFIG, "environment: COOPSIM_MPI_BLOCK = \"%s\": not "
+                         "an integer from 1 to %d", getenv("COOPSIM_MPI_BLOCK"), BLOCK_MAX);
     coop_remote *rm = calloc(1, sizeof *rm);
     if (!rm || !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w))) {
         free(rm);
         return COOP_FAIL(&e->err, COOP_ENOMEM, "out of memory for %d ranks", mpi_size);
     }
     e->rm = rm;
+    rm->block = block;
     char token_text[96] = "";
     const coop_sink_files *fs = e->sink->files;
     if (e->split && fs && fs->n > 0 && fs->n <= COOP_SINK_FILES && mode != 1 &&
@@ -439,20 +457,6 @@ void coop_dist_end(coop_engine *e)
     e->rm = NULL;
 }
 
-/* Root: the prepared item at p, of at most `room` bytes, is whole (its header
- * words and the sizes they give agree); its index in *i. */
-static int prepared_whole(const unsigned char *p, size_t room, long long *i)
-{
-    long long w[4];
-    if (room < sizeof w)
-        return 0;
-    memcpy(w, p, sizeof w);
-    *i = w[0];
-    size_t head = sizeof w + sizeof(double) * COOP_N_OUTCOMES * (size_t)(1 + w[1]);
-    return w[1] >= 0 && w[1] <= COOP_MAX_STATES && w[2] >= 0 && w[3] % 8 == 0 &&
-           (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
-}
-
 /* Root, thread 0: a worker's block of prepared items (one message) starts
  * arriving: its receive is posted, and polled by coop_dist_loop. */
 static void on_prepared(coop_engine *e, const MPI_Status *st)
@@ -509,7 +513,8 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                            "them (do all ranks run the same program?)", src);
     for (size_t at = 0; !e->status && !status && at < (size_t)count; n++) {
         long long i = -1;
-        if (!prepared_whole(buf + at, (size_t)count - at, &i)) {
+        size_t size = coop_engine_prepared_whole(buf + at, (size_t)count - at, &i);
+        if (!size) {
             status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged block of %d bytes (do "
                                "all ranks run the same program?)", src, count);
             break;
@@ -530,7 +535,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
         s->ready = 1;
         blk->left++;
         blk->n++;
-        at += coop_engine_prepared_size(buf + at, &i);
+        at += size;
     }
     if (status)
         coop_engine_fail(e, status, &err);
@@ -599,10 +604,10 @@ static void worker_failed(int src, const unsigned char *buf, int count, coop_err
               (const char *)buf + sizeof code);
 }
 
-int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
-                     const size_t *len, coop_err *err)
+int coop_dist_placed(coop_engine *e, long long i, long long n, coop_block *b,
+                     const long long *at, const size_t *len, coop_err *err)
 {
-    return coop_placed_commit(&e->rm->pl, e->sink->files, i, b, at, len, err);
+    return coop_placed_commit(&e->rm->pl, e->sink->files, i, n, b, at, len, err);
 }
 
 /* Root, thread 0, with the lock held: tells each worker where its committed
@@ -737,7 +742,7 @@ static void hand_out(coop_engine *e)
                 w->pending--;
                 continue;
             }
-            long long size = w->threads * BLOCK_PER_THREAD;
+            long long size = rm->block ? rm->block : w->threads * BLOCK_PER_THREAD;
             size = size < 1 ? 1 : size > BLOCK_MAX ? BLOCK_MAX : size;
             long long a = e->next_start, b = a + size < e->n_items ? a + size : e->n_items;
             if (b > e->next_deliver + e->n_slots)
@@ -998,7 +1003,7 @@ void coop_dist_farm_loop(coop_farm_run *fr)
                    MPI_SUCCESS && flag) {
             double t0 = cpu_s();
             farm_message(fr, &st);
-            st_recv_s += cpu_s() - t0;
+            st_farm_s += cpu_s() - t0;
             any = 1;
         }
         omp_set_lock(&fr->lock);
@@ -1427,14 +1432,12 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
 /* Root: rank 0's accounting (COOPSIM_MPI_STATS, docs/CLUSTER.md "Sizing a run"). */
 static void print_stats(void)
 {
-    if (st_items > 0)
+    if (st_items > 0) {
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items delivered, %lld received "
                 "in %lld messages (%.0f bytes each); serial time per item: %.3f us sink "
                 "+ %.3f us receive\n", mpi_size, st_items, st_received, st_messages,
                 st_received ? (double)st_bytes / (double)st_received : 0.0,
-                1e6 * st_sink_s / (double)st_items,
-                1e6 * st_recv_s / (double)st_items);
-    if (st_items > 0) {
+                1e6 * st_sink_s / (double)st_items, 1e6 * st_recv_s / (double)st_items);
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld items' rows written by the workers "
                 "themselves (direct writes)\n", mpi_size, st_direct);
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item in "
@@ -1445,10 +1448,9 @@ static void print_stats(void)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: receive time per message: %.3f us\n",
                 mpi_size, 1e6 * st_recv_s / (double)st_messages);
     if (st_pure > 0)
-        fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, in runs "
-                "of workers' items only, point_done and writes aside (%lld items): "
-                "%.3f us\n", mpi_size, st_pure,
-                1e6 * st_pure_s / (double)st_pure);
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, committed "
+                "a block at a time, point_done and writes aside (%lld items in %lld runs): "
+                "%.3f us\n", mpi_size, st_pure, st_runs, 1e6 * st_pure_s / (double)st_pure);
     if (st_written > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: of the sink time, %.3f us per item writing "
                 "the rows of the %lld items rank 0 held whole (%.3f us each)\n", mpi_size,
@@ -1456,8 +1458,8 @@ static void print_stats(void)
                 1e6 * st_write_s / (double)st_written);
     if (st_tasks > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                "the workers in %lld blocks\n", mpi_size, st_tasks, st_task_remote,
-                st_task_blocks);
+                "the workers in %lld blocks; their messages took %.3f ms\n", mpi_size, st_tasks,
+                st_task_remote, st_task_blocks, 1e3 * st_farm_s);
 }
 
 int coop_experiment_finish(int status, const coop_err *err)
@@ -1470,8 +1472,7 @@ int coop_experiment_finish(int status, const coop_err *err)
             MPI_Abort(MPI_COMM_WORLD, coop_exit_status(status ? status : COOP_EIO));
         }
         send_to_workers(TAG_BYE, &status, (int)sizeof status);
-        const char *stats = getenv("COOPSIM_MPI_STATS");
-        if (stats && *stats)
+        if (st_on)
             print_stats();
     } else {
         if (!bye_received && status && !fail_sent)

@@ -57,11 +57,12 @@ void coop_dist_end(coop_engine *e)
     (void)e;
 }
 
-int coop_dist_placed(coop_engine *e, long long i, coop_block *b, const long long *at,
-                     const size_t *len, coop_err *err)
+int coop_dist_placed(coop_engine *e, long long i, long long n, coop_block *b,
+                     const long long *at, const size_t *len, coop_err *err)
 {
     (void)e; /* never called: without workers there are no direct writes */
     (void)i;
+    (void)n;
     (void)b;
     (void)at;
     (void)len;
@@ -90,11 +91,23 @@ void coop_dist_wrote(double t0, long long n)
     (void)n;
 }
 
-void coop_dist_delivered(double t0, long long n, long long remote)
+void coop_dist_delivered(double t0, long long n)
 {
     (void)t0;
     (void)n;
-    (void)remote;
+}
+
+double coop_dist_aside(void)
+{
+    return 0.0;
+}
+
+double coop_dist_ran(double t0, double aside0, long long n)
+{
+    (void)t0;
+    (void)aside0;
+    (void)n;
+    return 0.0;
 }
 
 int coop_dist_farm_start(coop_farm_run *fr)

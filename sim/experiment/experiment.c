@@ -237,6 +237,19 @@ void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out)
     coop_bytes_put(out, zero, pad);
 }
 
+size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i)
+{
+    long long w[PREP_HEAD];
+    if (room < sizeof w)
+        return 0;
+    memcpy(w, p, sizeof w);
+    *i = w[0];
+    size_t head = sizeof w + sizeof(double) * COOP_N_OUTCOMES * (size_t)(1 + w[1]);
+    int whole = w[1] >= 0 && w[1] <= COOP_MAX_STATES && w[2] >= 0 && w[3] % 8 == 0 &&
+                w[3] > 0 && (size_t)w[3] <= room && head + (size_t)w[2] <= (size_t)w[3];
+    return whole ? (size_t)w[3] : 0;
+}
+
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index)
 {
     long long w[PREP_HEAD];
@@ -286,9 +299,11 @@ static int run_item(engine *e, long long i, coop_model **model, const coop_confi
  * local items visit in turn, and a buffer kept per slot would add up. */
 static void slot_clear(slot *s)
 {
-    coop_record_free(s->rec);
+    if (s->rec) /* a worker's item (a block's) has neither */
+        coop_record_free(s->rec);
     s->rec = NULL;
-    coop_bytes_free(&s->own);
+    if (s->own.p || s->own.bad)
+        coop_bytes_free(&s->own);
     if (s->block && --s->block->left == 0) {
         free(s->block->buf);
         free(s->block);
@@ -358,6 +373,21 @@ static int write_rows(engine *e, const coop_prepared *full, const long long *at,
     return COOP_OK;
 }
 
+/* After the last replicate of item's (point, world): this rank's gathered rows
+ * written (direct writes) and the sink's point_done. */
+static int world_done(engine *e, const coop_item *item, coop_err *err)
+{
+    const coop_sink *sink = e->sink;
+    int status = e->place ? flush_rows(e, err) : COOP_OK;
+    if (!status && sink->point_done) {
+        double t0 = coop_dist_clock();
+        status = sink->point_done(sink->ctx, item->point, item->world, item->world_name,
+                                  item->cfg, err);
+        coop_dist_point_done(t0);
+    }
+    return status;
+}
+
 /* Hands item i to the sink (and closes its (point, world) after its last
  * replicate).  Under direct writes the rows of a worker's descriptor go at
  * at[k], len[k] bytes (for coop_dist_placed); the others are written here. */
@@ -383,47 +413,163 @@ static int deliver_one(engine *e, long long i, const slot *s, long long *at, siz
     } else if (sink->replicate) {
         status = sink->replicate(sink->ctx, &item, s->rec, err);
     }
-    if (!status && e->place && item.replicate == plan->replicates - 1)
-        status = flush_rows(e, err);
-    if (!status && item.replicate == plan->replicates - 1 && sink->point_done) {
-        double t0 = coop_dist_clock();
-        status = sink->point_done(sink->ctx, item.point, item.world, item.world_name, item.cfg,
-                                  err);
-        coop_dist_point_done(t0);
-    }
+    if (!status && item.replicate == plan->replicates - 1)
+        status = world_done(e, &item, err);
     return status;
+}
+
+int coop_sink_commit_run(const coop_sink *sink, const coop_item *items, int n,
+                         const coop_prepared *p, long long *at, coop_err *err)
+{
+    if (sink->commit_run)
+        return sink->commit_run(sink->ctx, items, n, p, at, err);
+    const coop_sink_files *fs = sink->files;
+    long long next[COOP_SINK_FILES];
+    for (int j = 0; j < n; j++) {
+        long long here[COOP_SINK_FILES];
+        size_t len[COOP_SINK_FILES];
+        coop_prepared v = p[j];
+        v.at = here;
+        int status = sink->commit(sink->ctx, &items[j], &v, err);
+        if (status)
+            return status;
+        coop_engine_lens(fs, v.bytes, len);
+        for (int k = 0; k < fs->n; k++) {
+            if (!j)
+                at[k] = here[k];
+            else if (here[k] != next[k])
+                return COOP_FAIL(err, COOP_EIO, "the rows of point %d world %s replicate %d "
+                                 "do not follow those before them in %s", items[j].point,
+                                 items[j].world_name, items[j].replicate, fs->path[k]);
+            next[k] = here[k] + (long long)len[k];
+        }
+    }
+    return COOP_OK;
+}
+
+/* Direct writes, part of deliver_run: the items from i on of one (point, world),
+ * at most `left` (*m of them), committed with one call into the sink with their
+ * scalars and one reservation of their ranges (coop_sink_commit_run: at[k] the
+ * first item's offset in file k, their bytes added to len[k]), then the (point,
+ * world) closed if they reach its last replicate. */
+static int deliver_world(engine *e, long long i, int left, int *m, long long *at, size_t *len,
+                         coop_err *err)
+{
+    const coop_sink_files *fs = e->sink->files;
+    coop_item items[COOP_BLOCK_MAX];
+    coop_prepared view[COOP_BLOCK_MAX];
+    long long to_end = e->plan->replicates - i % e->plan->replicates;
+    int n = *m = (int)(left < to_end ? left : to_end);
+    for (int j = 0; j < n; j++) {
+        items[j] = j ? items[j - 1] : coop_engine_item(e->plan, i);
+        if (j) {
+            items[j].replicate++;
+            items[j].seed = coop_rng_key(e->plan->seed, (uint32_t)items[j].point,
+                                         (uint32_t)items[j].replicate);
+        }
+        view[j] = coop_engine_prepared_view(e->slots[(i + j) % e->n_slots].prep);
+        if (view[j].n_bytes < fs->head)
+            return COOP_FAIL(err, COOP_EIO, "point %d world %s replicate %d came without its "
+                             "rows", items[j].point, items[j].world_name, items[j].replicate);
+        view[j].n_bytes = fs->head;
+        size_t l[COOP_SINK_FILES];
+        coop_engine_lens(fs, view[j].bytes, l);
+        for (int k = 0; k < fs->n; k++)
+            len[k] += l[k];
+    }
+    int status = coop_sink_commit_run(e->sink, items, n, view, at, err);
+    if (!status && items[n - 1].replicate == e->plan->replicates - 1)
+        status = world_done(e, &items[n - 1], err);
+    return status;
+}
+
+/* Direct writes: the items [i, i + n) of a worker's block of descriptors
+ * committed as one unit (deliver_world for each (point, world) they cover): at
+ * and len for the whole run.  Called without the lock: no one else touches the
+ * slots of ready items until the deliverer, holding the lock again, clears
+ * them. */
+static int deliver_run(engine *e, long long i, int n, long long *at, size_t *len,
+                       coop_err *err)
+{
+    const coop_sink_files *fs = e->sink->files;
+    for (int k = 0; k < fs->n; k++)
+        len[k] = 0;
+    for (int j = 0, m = 0; j < n; j += m) {
+        long long here[COOP_SINK_FILES], before[COOP_SINK_FILES];
+        for (int k = 0; k < fs->n; k++)
+            before[k] = (long long)len[k];
+        int status = deliver_world(e, i + j, n - j, &m, j ? here : at, len, err);
+        for (int k = 0; !status && j && k < fs->n; k++)
+            if (here[k] != at[k] + before[k])
+                status = COOP_FAIL(err, COOP_EIO, "the rows of item %lld do not follow those "
+                                   "before them in %s", i + j, fs->path[k]);
+        if (status)
+            return status;
+    }
+    return COOP_OK;
+}
+
+/* With the lock held: how many items from next_deliver, all ready, form one run
+ * for deliver_run (the rest of a worker's block of descriptors), or 0 when the
+ * next item is delivered alone. */
+static int run_length(const engine *e)
+{
+    long long i = e->next_deliver;
+    const coop_block *b = e->slots[i % e->n_slots].block;
+    if (!e->place || !b || !b->direct || b->a + b->committed != i)
+        return 0;
+    long long n = b->n - b->committed;
+    n = n < COOP_BLOCK_MAX ? n : COOP_BLOCK_MAX;
+    for (long long j = 1; j < n; j++) {
+        const slot *s = &e->slots[(i + j) % e->n_slots];
+        if (!s->ready || s->block != b)
+            return (int)j;
+    }
+    return (int)n;
 }
 
 void coop_engine_deliver(engine *e, coop_err *err)
 {
-    long long n = 0, remote = 0;
-    double t0 = 0.0; /* one clock reading per run of deliveries: reading it costs */
+    long long n = 0;
+    /* Clock readings (they cost): one per call, one more per worker's run; tr is
+     * the latest when the step before was a run (or none), so it starts the next. */
+    double t0 = 0.0, tr = 0.0;
+    int have_tr = 0;
     while (!e->status && !e->delivering && e->next_deliver < e->n_items &&
            e->slots[e->next_deliver % e->n_slots].ready) {
         long long i = e->next_deliver;
         slot *s = &e->slots[i % e->n_slots];
+        int run = run_length(e), k = run ? run : 1;
         e->delivering = 1;
         omp_unset_lock(&e->lock);
 
-        if (!n++)
-            t0 = coop_dist_clock();
-        remote += s->block != NULL;
+        if (!n)
+            t0 = tr = coop_dist_clock(), have_tr = 1;
+        else if (run && !have_tr)
+            tr = coop_dist_clock();
+        double aside = run ? coop_dist_aside() : 0.0;
+        n += k;
         long long at[COOP_SINK_FILES];
         size_t len[COOP_SINK_FILES];
-        int status = deliver_one(e, i, s, at, len, err);
+        int status = run ? deliver_run(e, i, run, at, len, err)
+                         : deliver_one(e, i, s, at, len, err);
 
         omp_set_lock(&e->lock);
         if (!status && e->place && s->block && s->block->direct)
-            status = coop_dist_placed(e, i, s->block, at, len, err);
-        slot_clear(s);
+            status = coop_dist_placed(e, i, k, s->block, at, len, err);
+        for (int j = 0; j < k; j++)
+            slot_clear(&e->slots[(i + j) % e->n_slots]);
         e->delivering = 0;
         if (status)
             coop_engine_fail(e, status, err);
         else
-            e->next_deliver++;
+            e->next_deliver += k;
+        have_tr = run != 0;
+        if (run)
+            tr = coop_dist_ran(tr, aside, k);
     }
     if (n)
-        coop_dist_delivered(t0, n, remote);
+        coop_dist_delivered(t0, n);
 }
 
 static void nap(void)

@@ -875,6 +875,12 @@ static int on_commit(void *ctx, const coop_item *it, const coop_prepared *p, coo
     return coop_out_commit(ctx, it, p, err);
 }
 
+static int on_commit_run(void *ctx, const coop_item *it, int n, const coop_prepared *p,
+                         long long *at, coop_err *err)
+{
+    return coop_out_commit_run(ctx, it, n, p, at, err);
+}
+
 /* Records without per-step arrays or snapshots are formatted where they are
  * computed (output_rows.c); the others come whole to on_replicate.  The split
  * offers milestones.csv and outcomes.csv for direct writes (coop_sink_files;
@@ -885,8 +891,10 @@ coop_sink coop_output_sink(coop_output *out)
     if (out->series == COOP_SERIES_NONE && !out->snapshots) {
         sink.prepare = coop_output_prepare;
         sink.commit = on_commit;
-        if (coop_out_files(out) == COOP_OK)
+        if (coop_out_files(out) == COOP_OK) {
             sink.files = &out->files;
+            sink.commit_run = on_commit_run;
+        }
     }
     return sink;
 }

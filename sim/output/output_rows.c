@@ -200,24 +200,55 @@ static int set_placing(coop_output *out, int on, coop_err *err)
     return COOP_OK;
 }
 
+/* The head of prepared item p into h, checked against the layout the results
+ * directory was opened with (placed: p holds only the head). */
+static int check_head(const coop_output *out, const coop_item *it, const coop_prepared *p,
+                      int placed, rows_head *h, coop_err *err)
+{
+    if (p->n_bytes < sizeof *h)
+        return COOP_FAIL(err, COOP_EINVAL, "output: point %d world %s replicate %d came "
+                         "without its rows", it->point, it->world_name, it->replicate);
+    memcpy(h, p->bytes, sizeof *h);
+    if (h->series != (int32_t)out->series || h->n_steps != out->n_steps ||
+        h->n_actors != (int32_t)out->n_actors || h->n_ties != (int32_t)out->n_ties ||
+        h->n_obs != (int32_t)out->n_obs || h->n_levels != (int32_t)out->n_levels ||
+        (placed ? p->n_bytes != sizeof *h
+                : (size_t)h->len[0] + h->len[1] != p->n_bytes - sizeof *h))
+        return COOP_FAIL(err, COOP_EINVAL,
+                         "output: point %d world %s replicate %d does not match the layout "
+                         "the results directory was opened with", it->point, it->world_name,
+                         it->replicate);
+    return COOP_OK;
+}
+
+int coop_out_commit_run(coop_output *out, const coop_item *it, int n, const coop_prepared *p,
+                        long long *at, coop_err *err)
+{
+    if (!out->placing && set_placing(out, 1, err))
+        return err->code;
+    long long len[2] = {0, 0};
+    for (int j = 0; j < n; j++) {
+        rows_head h;
+        if (check_head(out, &it[j], &p[j], 1, &h, err))
+            return err->code;
+        len[0] += h.len[0];
+        len[1] += h.len[1];
+    }
+    at[0] = out->next[F_MILESTONES];
+    at[1] = out->next[F_OUTCOMES];
+    out->next[F_MILESTONES] += len[0];
+    out->next[F_OUTCOMES] += len[1];
+    return COOP_OK;
+}
+
 int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *p,
                     coop_err *err)
 {
     rows_head h;
     if (!p->at != !out->placing && set_placing(out, p->at != NULL, err))
         return err->code;
-    if (p->n_bytes < sizeof h)
-        return COOP_FAIL(err, COOP_EINVAL, "output: point %d world %s replicate %d came "
-                         "without its rows", it->point, it->world_name, it->replicate);
-    memcpy(&h, p->bytes, sizeof h);
-    if (h.series != (int32_t)out->series || h.n_steps != out->n_steps ||
-        h.n_actors != (int32_t)out->n_actors || h.n_ties != (int32_t)out->n_ties ||
-        h.n_obs != (int32_t)out->n_obs || h.n_levels != (int32_t)out->n_levels ||
-        (p->at ? p->n_bytes != sizeof h : (size_t)h.len[0] + h.len[1] != p->n_bytes - sizeof h))
-        return COOP_FAIL(err, COOP_EINVAL,
-                         "output: point %d world %s replicate %d does not match the layout "
-                         "the results directory was opened with", it->point, it->world_name,
-                         it->replicate);
+    if (check_head(out, it, p, p->at != NULL, &h, err))
+        return err->code;
     if (p->at) { /* the rows are written where they were prepared */
         p->at[0] = out->next[F_MILESTONES];
         p->at[1] = out->next[F_OUTCOMES];

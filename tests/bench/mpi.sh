@@ -13,8 +13,11 @@
 #    t_item / 2000.  h counts every item, rank 0's own included (whose rows rank 0 writes
 #    itself); with the workers writing their own rows (direct writes, the default) the
 #    benchmark also prints h_w, what an item a worker ran costs rank 0: the sink time of
-#    runs of workers' items (point_done and rank 0's writes aside) plus the receive time
-#    per message over the cluster's block size B; rank 0's point_done time (checkpoints:
+#    workers' blocks, each committed as one unit (point_done and rank 0's writes aside) plus the receive time
+#    per message over the block size B.  Rank 0 commits a worker's block as one unit, so
+#    h_w falls with B: it is measured at this machine's blocks (16 items per worker
+#    thread) and, for the model, at the cluster's B = min(256, 16 TPN) (COOPSIM_MPI_BLOCK,
+#    which changes no result); rank 0's point_done time (checkpoints:
 #    per unit of time; summaries and statistics: per point) is printed as a share of the
 #    run's wall time.  With COOPSIM_MPI_WRITE=root the same for rank 0 writing every row
 #    (the previous path, still the fallback), and with OLD_MPI=path (build/coopsim-mpi of
@@ -116,16 +119,20 @@ stats_h() { # prog args...
         "$out/stats.err"
 }
 declare -A h b hw rm pf
-whiches="new root"
+# blk: the new program with the cluster's block size (COOPSIM_MPI_BLOCK = B = min(256, 16 TPN)),
+# which the 1-thread worker here would not get (its blocks are 16 items).
+bc=$(( 16 * tpn < 256 ? 16 * tpn : 256 ))
+whiches="new blk root"
 [ -z "$old" ] || whiches="$whiches old"
 for k in $(seq "$repeat"); do
     for which in $whiches; do
-        p=$mprog; mode=auto
+        p=$mprog; mode=auto; blk=
         [ "$which" = old ] && p=$old
         [ "$which" = root ] && mode=root
+        [ "$which" = blk ] && blk=$bc
         for kind in s h; do
             if [ $kind = s ]; then args=(sweep $cfg); else args=(hypothesis $hcfg --series none --replicates $hyp_reps); fi
-            read -r hv bv ni swv rmv pmv wall < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode stats_h \
+            read -r hv bv ni swv rmv pmv wall < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
                 $mpirun -np 2 --bind-to none "$p" "${args[@]}" --threads 1 "${q[@]}" -o "$out/${kind}_$which")
             h[${kind}_$which]+="$hv "; b[${kind}_$which]=$bv
             [ $kind = h ] && hitems=$ni
@@ -147,21 +154,28 @@ for kind in s h; do
     if [ $kind = s ]; then n=$items; T=$T1; wb=$ws; what="sweep ($cfg)"; else n=$hitems; T=$TH; wb=$wh; what="hypothesis ($hcfg --series none --replicates $hyp_reps)"; fi
     awk -v what="$what" -v t="$T" -v n="$n" -v h="$(med "${h[${kind}_new]}")" \
         -v hr="$(med "${h[${kind}_root]}")" -v ho="$(med "${h[${kind}_old]:-}")" \
-        -v sw="$(med "${hw[${kind}_new]:-}")" -v rm="$(med "${rm[${kind}_new]:-}")" \
-        -v pf="$(med "${pf[${kind}_new]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
+        -v sw="$(med "${hw[${kind}_blk]:-}")" -v rm="$(med "${rm[${kind}_blk]:-}")" \
+        -v sw1="$(med "${hw[${kind}_new]:-}")" -v rm1="$(med "${rm[${kind}_new]:-}")" \
+        -v swo="$(med "${hw[${kind}_old]:-}")" -v rmo="$(med "${rm[${kind}_old]:-}")" -v B="$bc" \
+        -v pf="$(med "${pf[${kind}_blk]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
         -v o="$o_us" -v W="$w_gbs" 'BEGIN {
         ti = t / n * 1e6; wr = wb / n;
-        B = 16 * T; if (B > 256) B = 256;
         printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
         printf "  rank 0 per item, h (every item; rank 0 writes its own items'"'"' rows): %.3f us = t_item / %.0f", h, ti / h;
         printf "; rank 0 writing every row (COOPSIM_MPI_WRITE=root) %.3f us (root / new %.2f)", hr, hr / h;
         if (ho != "") printf "; previous implementation %.3f us (old / new %.2f)", ho, ho / h;
         printf "\n";
         hw = h;
+        if (sw1 != "" && rm1 != "") {
+            h1 = sw1 + rm1 / 16;
+            printf "  h_w here (the worker'"'"'s blocks of 16 items): %.3f us sink + %.2f us receive per message / 16 = %.3f us = t_item / %.0f", sw1, rm1, h1, ti / h1;
+            if (swo != "" && rmo != "") printf "; previous implementation %.3f us (old / new %.2f)", swo + rmo / 16, (swo + rmo / 16) / h1;
+            printf "\n";
+        }
         if (sw != "" && rm != "") {
             hw = sw + rm / B;
-            printf "  rank 0 per item a worker ran, h_w: %.3f us sink + %.2f us receive per message / B = %d: %.3f us = t_item / %.0f (h_w / t_item %.6f, target <= 1/2000 = %.6f)\n", sw, rm, B, hw, ti / hw, hw / ti, 1 / 2000;
+            printf "  rank 0 per item a worker ran at the cluster'"'"'s blocks (COOPSIM_MPI_BLOCK=%d), h_w: %.3f us sink + %.2f us receive per message / %d: %.3f us = t_item / %.0f (h_w / t_item %.6f, target <= 1/2000 = %.6f)\n", B, sw, rm, B, hw, ti / hw, hw / ti, 1 / 2000;
         }
         if (pf == "") pf = 0;
         printf "  rank 0 point_done share of the wall time (checkpoints, summaries, statistics): %.1f%%\n", 100 * pf;
