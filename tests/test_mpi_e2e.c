@@ -19,13 +19,7 @@
 #include <signal.h>
 #include <time.h>
 
-#include "e2e.h"
-
-static const char *mpi_program(void)
-{
-    const char *p = getenv("COOPSIM_MPI");
-    return p && *p ? p : NULL;
-}
+#include "e2e_mpi.h"
 
 /* make sanitize builds no MPI flavour, and Criterion's parallel runner leaks 48
  * bytes when many tests end at once (LeakSanitizer would fail the run): under
@@ -37,27 +31,10 @@ TestSuite(mpi_e2e, .disabled = true);
 /* Skips the test (cr_skip_test) without COOPSIM_MPI; else sets Open MPI up. */
 static int mpi_env(void)
 {
-    if (!mpi_program())
+    if (!e2e_mpi_program())
         cr_skip_test("COOPSIM_MPI is not set (no mpicc): MPI tests skipped");
-    /* Containers: no cross-memory attach, more ranks than cores, no binding. */
-    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
-    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
-    setenv("OMPI_MCA_hwloc_base_binding_policy", "none", 1);
+    e2e_mpi_setup();
     return 1;
-}
-
-/* `mpirun -np NP coopsim-mpi ARGS`, captured like e2e_run. */
-static e2e_result *mpi_run(int np, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static e2e_result *mpi_run(int np, const char *fmt, ...)
-{
-    char args[2048], cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s", np,
-             mpi_program(), args);
-    return e2e_capture(cmd);
 }
 
 /* The single-process reference, then 2 and 3 ranks with 1 and 2 threads. */
@@ -72,7 +49,7 @@ static void compare(const char *cmd, const char *extra)
     snprintf(ref_out, sizeof ref_out, "%s", r->out);
     for (int np = 2; np <= 3; np++) {
         snprintf(d, sizeof d, "%s/np%d", tmp, np);
-        r = mpi_run(np, "%s %s --threads %d -o %s", cmd, extra, np - 1, d);
+        r = e2e_mpi_run(np, "%s %s --threads %d -o %s", cmd, extra, np - 1, d);
         cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, np, r->err);
         cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks differ from one process", cmd, np);
         char *first = strstr(r->err, "written to");
@@ -93,7 +70,7 @@ static void compare_ranks(const char *cmd, const char *extra, int n, const int (
     cr_assert_eq(r->status, 0, "%s", r->err);
     for (int k = 0; k < n; k++) {
         snprintf(d, sizeof d, "%s/np%dt%d", tmp, rt[k][0], rt[k][1]);
-        r = mpi_run(rt[k][0], "%s %s --threads %d --quiet -o %s", cmd, extra, rt[k][1], d);
+        r = e2e_mpi_run(rt[k][0], "%s %s --threads %d --quiet -o %s", cmd, extra, rt[k][1], d);
         cr_assert_eq(r->status, 0, "%s -np %d: %s", cmd, rt[k][0], r->err);
         cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks x %d threads differ from one process", cmd,
                   rt[k][0], rt[k][1]);
@@ -149,7 +126,7 @@ Test(mpi_e2e, direct_writes_and_fallback, .timeout = 150)
         char cmd[4096];
         snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 %s mpirun --allow-run-as-root "
                  "--oversubscribe -np %d %s %s --threads %d -o %s", runs[k].env, runs[k].np,
-                 mpi_program(), args, runs[k].threads, d);
+                 e2e_mpi_program(), args, runs[k].threads, d);
         r = e2e_capture(cmd);
         cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
         cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
@@ -164,7 +141,7 @@ Test(mpi_e2e, direct_writes_and_fallback, .timeout = 150)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 mpirun --allow-run-as-root --oversubscribe "
              "-np 2 %s %s --threads 1 -o %s : -np 1 env COOPSIM_MPI_WRITE=root %s %s --threads 1 "
-             "-o %s", mpi_program(), args, d, mpi_program(), args, d);
+             "-o %s", e2e_mpi_program(), args, d, e2e_mpi_program(), args, d);
     r = e2e_capture(cmd);
     cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
     cr_assert(e2e_same_csvs(ref, d), "mixed writers: differs from one process");
@@ -176,7 +153,7 @@ Test(mpi_e2e, direct_writes_and_fallback, .timeout = 150)
     /* A value COOPSIM_MPI_WRITE does not take: rank 0's message, status 2. */
     snprintf(d, sizeof d, "%s/bad", tmp);
     snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_WRITE=nfs mpirun --allow-run-as-root "
-             "--oversubscribe -np 2 %s %s -o %s", mpi_program(), args, d);
+             "--oversubscribe -np 2 %s %s -o %s", e2e_mpi_program(), args, d);
     r = e2e_capture(cmd);
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "COOPSIM_MPI_WRITE = \"nfs\": not one of auto, root, ranks"), "%s",
@@ -220,7 +197,7 @@ Test(mpi_e2e, block_commits, .timeout = 150)
         snprintf(d, sizeof d, "%s/b%zu", tmp, k);
         snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 COOPSIM_MPI_BLOCK=%d mpirun "
                  "--allow-run-as-root --oversubscribe -np %d %s %s --threads %d --quiet -o %s",
-                 runs[k].block, runs[k].np, mpi_program(), runs[k].cmd, runs[k].threads, d);
+                 runs[k].block, runs[k].np, e2e_mpi_program(), runs[k].cmd, runs[k].threads, d);
         r = e2e_capture(cmd);
         cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
         cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
@@ -238,7 +215,7 @@ Test(mpi_e2e, block_commits, .timeout = 150)
     }
     snprintf(d, sizeof d, "%s/bad", tmp);
     snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_BLOCK=257 mpirun --allow-run-as-root "
-             "--oversubscribe -np 2 %s %s --quiet -o %s", mpi_program(), runs[0].cmd, d);
+             "--oversubscribe -np 2 %s %s --quiet -o %s", e2e_mpi_program(), runs[0].cmd, d);
     e2e_result *r = e2e_capture(cmd);
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "COOPSIM_MPI_BLOCK = \"257\": not an integer from 1 to 256"), "%s",
@@ -308,14 +285,14 @@ Test(mpi_e2e, errors_stop_every_rank, .timeout = 60)
     char tmp[64], d[128];
     e2e_tmpdir(tmp, sizeof tmp);
     snprintf(d, sizeof d, "%s/x", tmp);
-    e2e_result *r = mpi_run(3, "sweep tests/data/sweep_small.cfg --set experiment.replicates=0 "
+    e2e_result *r = e2e_mpi_run(3, "sweep tests/data/sweep_small.cfg --set experiment.replicates=0 "
                             "-o %s", d);
     cr_assert_eq(r->status, 2, "%s", r->err);
     char *first = strstr(r->err, "coopsim: ");
     cr_assert(first && !strstr(first + 1, "coopsim: "), "one message: %s", r->err);
     cr_assert(!e2e_exists(d));
     /* An error of rank 0 alone (the directory exists): workers stop too. */
-    r = mpi_run(2, "run tests/data/exp_small.cfg --quiet -o %s", tmp);
+    r = e2e_mpi_run(2, "run tests/data/exp_small.cfg --quiet -o %s", tmp);
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "exists"), "%s", r->err);
     e2e_rmrf(tmp);
@@ -333,7 +310,7 @@ static pid_t spawn(int np, const char *args, const char *errfile)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "exec mpirun --allow-run-as-root --oversubscribe -np %d %s %s "
-             ">/dev/null 2>%s", np, mpi_program(), args, errfile);
+             ">/dev/null 2>%s", np, e2e_mpi_program(), args, errfile);
     pid_t pid = fork();
     if (pid == 0) {
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -372,7 +349,7 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int kill_work
     if (kill_worker) {
         char cmd[1200];
         /* The newest rank is a worker (mpirun starts rank 0 first). */
-        snprintf(cmd, sizeof cmd, "pkill -KILL -n -f -- '^%s %s'", mpi_program(), args);
+        snprintf(cmd, sizeof cmd, "pkill -KILL -n -f -- '^%s %s'", e2e_mpi_program(), args);
         cr_assert_eq(system(cmd), 0, "no worker to kill");
     } else {
         kill(pid, SIGINT);
@@ -387,7 +364,7 @@ static void interrupt_and_resume(const char *tmp, const char *ref, int kill_work
     char m[300];
     snprintf(m, sizeof m, "%s/manifest.cfg", dir);
     cr_assert(e2e_file_has(m, "  status = \"interrupted\";\n"));
-    e2e_result *r = mpi_run(2, "sweep %s --resume --threads 2 --quiet", m);
+    e2e_result *r = e2e_mpi_run(2, "sweep %s --resume --threads 2 --quiet", m);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_assert(e2e_same_csvs(ref, dir), "resumed files differ");
     char pf[300];
@@ -493,7 +470,7 @@ Test(mpi_e2e, infer_is_byte_identical, .timeout = 90)
         setenv("COOPSIM_MPI_STATS", "1", 1);
         for (int k = 0; k < 2; k++) {
             snprintf(d, sizeof d, "%s/m%dnp%dt%d", tmp, models, rt[k][0], rt[k][1]);
-            r = mpi_run(rt[k][0], "infer %s --threads %d --quiet -o %s", cfg, rt[k][1], d);
+            r = e2e_mpi_run(rt[k][0], "infer %s --threads %d --quiet -o %s", cfg, rt[k][1], d);
             cr_assert_eq(r->status, 0, "infer -np %d: %s", rt[k][0], r->err);
             cr_assert(e2e_same_csvs(ref, d), "infer, %d models: %d ranks x %d threads differ from "
                       "one process", models, rt[k][0], rt[k][1]);
@@ -530,7 +507,7 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     cr_assert_gt(pid, 0);
     for (int k = 0; k < 2000 && !e2e_file_has(errf, "generation 1:"); k++)
         sleep_ms(5);
-    snprintf(cmd, sizeof cmd, "pkill -TERM -f -- '^%s %s'", mpi_program(), args);
+    snprintf(cmd, sizeof cmd, "pkill -TERM -f -- '^%s %s'", e2e_mpi_program(), args);
     cr_assert_eq(system(cmd), 0, "no rank to signal");
     int st;
     cr_assert_eq(waitpid(pid, &st, 0), pid);
@@ -544,7 +521,7 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     cr_assert(!e2e_exists(path), "no partial results");
     snprintf(path, sizeof path, "%s/posterior.csv.part", dir);
     cr_assert(e2e_file_has(path, "\n1,"), "generation 1 is kept");
-    r = mpi_run(2, "infer %s/manifest.cfg --resume --threads 2", dir);
+    r = e2e_mpi_run(2, "infer %s/manifest.cfg --resume --threads 2", dir);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_assert(strstr(r->err, "coopsim: resuming after generation "), "%s", r->err);
     cr_assert(e2e_same_csvs(ref, dir), "resumed files differ");
@@ -552,7 +529,7 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     snprintf(path, sizeof path, "%s/bad.cfg", tmp);
     coin_cfg(path, "-e 's/max_simulations = 1000000;/max_simulations = 10;/'");
     snprintf(dir, sizeof dir, "%s/bad", tmp);
-    r = mpi_run(3, "infer %s --threads 1 -o %s", path, dir);
+    r = e2e_mpi_run(3, "infer %s --threads 1 -o %s", path, dir);
     cr_assert_eq(r->status, 2, "%s", r->err);
     char *first = strstr(r->err, "coopsim: ");
     cr_assert(first && !strstr(first + 1, "coopsim: "), "one message: %s", r->err);
@@ -565,8 +542,8 @@ Test(mpi_e2e, infer_interrupt_resume_and_errors, .timeout = 90)
     snprintf(other, sizeof other, "%s/other.cfg", tmp);
     coin_cfg(other, "-e 's/population = 300;/population = 301;/'");
     coin_cfg(path, "");
-    r = mpi_run(1, "infer %s --threads 1 -o %s : -np 1 %s infer %s --threads 1 -o %s", path, dir,
-                mpi_program(), other, dir);
+    r = e2e_mpi_run(1, "infer %s --threads 1 -o %s : -np 1 %s infer %s --threads 1 -o %s", path, dir,
+                e2e_mpi_program(), other, dir);
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "coopsim: rank 1: the inference differs from rank 0's"), "%s",
               r->err);

@@ -18,42 +18,14 @@
 
 #include "config_io.h"
 #include "coop_hypothesis.h"
-#include "e2e.h"
+#include "e2e_mpi.h"
 #include "files.h"
-
-static const char *mpi_program(void)
-{
-    const char *p = getenv("COOPSIM_MPI");
-    return p && *p ? p : NULL;
-}
 
 /* make sanitize builds no MPI flavour (and Criterion's runner leaks under ASan, as
  * test_mpi_e2e.c says): the suite is disabled there. */
 #ifdef __SANITIZE_ADDRESS__
 TestSuite(mpi_hyp, .disabled = true);
 #endif
-
-/* Open MPI in containers: no cross-memory attach, more ranks than cores. */
-static void mpi_setup(void)
-{
-    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 1);
-    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 1);
-    setenv("OMPI_MCA_hwloc_base_binding_policy", "none", 1);
-}
-
-/* `mpirun -np NP coopsim-mpi ARGS`, captured like e2e_run. */
-static e2e_result *mpi_run(int np, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static e2e_result *mpi_run(int np, const char *fmt, ...)
-{
-    char args[2048], line[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(line, sizeof line, "mpirun --allow-run-as-root --oversubscribe -np %d %s %s", np,
-             mpi_program(), args);
-    return e2e_capture(line);
-}
 
 /* `cmd` into tmp/ref (1 process, 1 thread), then 1 process x 2 threads and, with
  * the MPI flavour, 2 ranks x 1 thread and 3 ranks x 2 threads: every CSV file and,
@@ -72,13 +44,13 @@ static void compare_all(const char *tmp, const char *cmd, int table)
     cr_assert(e2e_same_csvs(ref, d), "%s: 2 threads differ from 1", cmd);
     if (table)
         cr_assert_str_eq(r->out, ref_out, "%s: the table differs on 2 threads", cmd);
-    if (!mpi_program())
+    if (!e2e_mpi_program())
         return;
-    mpi_setup();
+    e2e_mpi_setup();
     static const int rt[2][2] = {{2, 1}, {3, 2}};
     for (int k = 0; k < 2; k++) {
         snprintf(d, sizeof d, "%s/np%d", tmp, rt[k][0]);
-        r = mpi_run(rt[k][0], "%s --threads %d --quiet -o %s", cmd, rt[k][1], d);
+        r = e2e_mpi_run(rt[k][0], "%s --threads %d --quiet -o %s", cmd, rt[k][1], d);
         cr_assert(eq(int, r->status, 0), "%s -np %d: %s", cmd, rt[k][0], r->err);
         cr_assert(e2e_same_csvs(ref, d), "%s: %d ranks x %d threads differ from one process",
                   cmd, rt[k][0], rt[k][1]);
