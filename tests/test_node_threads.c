@@ -4,7 +4,8 @@
  *
  * The node kernel never runs here (experiment.engine = "general"), so every pass of
  * the general engine is exercised: on a 260 x 260 lattice (67,600 nodes, above the
- * size where a run uses its own threads), a run on 1 thread and the same run on 2
+ * size where the kernel would use its own threads) and a 95 x 95 one (9,025 nodes: above
+ * the general engine's 8,192, three blocks of which the last is partial), a run on 1 thread and the same run on 2
  * and 3 threads must leave identical population records (memcmp) and identical
  * per-node and per-tie state through the inspection functions (cumulative gains,
  * propensities, engagement, last actions, trust, levels).  Two configurations:
@@ -110,6 +111,19 @@ Test(node_threads, reinforcement)
     const char *ov[] = {"network.L=260", "time.end=6", "network.initial_c=0.5",
                         "actor_template.rule=\"bush_mosteller\"", "domains.pd.T=1.4",
                         "experiment.engine=\"general\"", "noise=0.05"};
+    coop_config cfg;
+    load_ok("configs/classic/nowak_may.cfg", ov, sizeof ov / sizeof ov[0], &cfg);
+    same_for_threads(&cfg);
+    coop_config_destroy(&cfg);
+}
+
+Test(node_threads, mid_size_lattice_partial_block)
+{
+    const char *ov[] = {"network.L=95", "time.end=8", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02",
+                        "experiment.engine=\"general\"", "engagement.alpha=0.3",
+                        "engagement.delta=0.1", "actor_template.engagement=0.8",
+                        "institutions.lambda=0.2"};
     coop_config cfg;
     load_ok("configs/classic/nowak_may.cfg", ov, sizeof ov / sizeof ov[0], &cfg);
     same_for_threads(&cfg);

@@ -79,12 +79,13 @@ int imitation_model(const coop_model *m, int i, gsl_rng *rng)
     return i;
 }
 
-/* The threads of this run's own parallel loops: 1 unless the run is large and no
+/* The threads of this run's own parallel loops: 1 unless the run is large enough for
+ * its path (KPAR_MIN nodes for the kernel, GPAR_MIN for the general engine) and no
  * parallel region is active (experiment.c runs replicates in one). */
 int run_threads(const coop_model *m)
 {
     int nth = m->k_threads > 0 ? m->k_threads : omp_get_max_threads();
-    return nth > 1 && m->n >= KPAR_MIN && !omp_in_parallel() ? nth : 1;
+    return nth > 1 && m->n >= (m->k_on ? KPAR_MIN : GPAR_MIN) && !omp_in_parallel() ? nth : 1;
 }
 
 /* The imitation passes over actors lo .. hi-1, one block of KBLOCK actors (the

@@ -27,10 +27,14 @@
 
 /* Blocks of nodes (model.c, section "record", and kernel.c): KSUB nodes per partial sum,
  * KBLOCK nodes per unit of work and per imitation stream, and within-run threads
- * only for runs of at least KPAR_MIN nodes. */
+ * only for runs of at least KPAR_MIN nodes in the node kernel (a step of about 1 ns
+ * per node: smaller runs would spend more on the fork and join than they gain) and
+ * of at least GPAR_MIN nodes in the general engine (a few hundred ns per node: two
+ * blocks already take milliseconds). */
 #define KSUB 256
 #define KBLOCK (16 * KSUB)
 #define KPAR_MIN (16 * KBLOCK)
+#define GPAR_MIN (2 * KBLOCK)
 
 /* One run: topology, parameters, state and the node kernel's buffers (the data
  * layout and the streams are described at the top of model.c). */
