@@ -93,9 +93,11 @@ static void same_for_threads(const coop_config *cfg)
     state_free(&s1);
 }
 
-Test(node_threads, fermi_noise_engagement_institutions)
+/* fermi imitation with implementation errors, engagement dynamics and institutions
+ * on an L x L lattice for `steps` steps, the same on 1, 2 and 3 threads. */
+static void fermi_same_for_threads(const char *L, const char *steps)
 {
-    const char *ov[] = {"network.L=260", "time.end=6", "network.initial_c=0.5",
+    const char *ov[] = {L, steps, "network.initial_c=0.5",
                         "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02",
                         "experiment.engine=\"general\"", "engagement.alpha=0.3",
                         "engagement.delta=0.1", "actor_template.engagement=0.8",
@@ -104,6 +106,11 @@ Test(node_threads, fermi_noise_engagement_institutions)
     load_ok("configs/classic/nowak_may.cfg", ov, sizeof ov / sizeof ov[0], &cfg);
     same_for_threads(&cfg);
     coop_config_destroy(&cfg);
+}
+
+Test(node_threads, fermi_noise_engagement_institutions)
+{
+    fermi_same_for_threads("network.L=260", "time.end=6");
 }
 
 Test(node_threads, reinforcement)
@@ -119,13 +126,5 @@ Test(node_threads, reinforcement)
 
 Test(node_threads, mid_size_lattice_partial_block)
 {
-    const char *ov[] = {"network.L=95", "time.end=8", "network.initial_c=0.5",
-                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02",
-                        "experiment.engine=\"general\"", "engagement.alpha=0.3",
-                        "engagement.delta=0.1", "actor_template.engagement=0.8",
-                        "institutions.lambda=0.2"};
-    coop_config cfg;
-    load_ok("configs/classic/nowak_may.cfg", ov, sizeof ov / sizeof ov[0], &cfg);
-    same_for_threads(&cfg);
-    coop_config_destroy(&cfg);
+    fermi_same_for_threads("network.L=95", "time.end=8");
 }
