@@ -25,6 +25,7 @@
 #include "coop_model.h"
 #include "e2e.h"
 #include "files.h"
+#include "posterior_fixture.h"
 #include "scenario_text.h"
 
 #include <sys/stat.h>
@@ -276,21 +277,12 @@ static double csv_diff(const char *dir, const char *file, const char *name, cons
  * the mean paired differences must equal hypothesis.csv's to its 10 digits. */
 Test(infer, hypothesis_posterior_point_mass, .timeout = 120)
 {
-    char d[64], post[128], o1[128], o2[128], path[256];
+    char d[64], post[128], o1[128], o2[128];
     e2e_tmpdir(d, sizeof d);
     snprintf(post, sizeof post, "%s/post", d);
     snprintf(o1, sizeof o1, "%s/hp", d);
     snprintf(o2, sizeof o2, "%s/h", d);
-    cr_assert(mkdir(post, 0777) == 0);
-    snprintf(path, sizeof path, "%s/posterior.csv", post);
-    write_file(path, "generation,model,particle,weight,distance,"
-                     "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
-                     "0,none,0,0.5,1,,\n0,motivator,1,0.5,1,0.5,0.5\n"
-                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,none,1,0,0.2,,\n"
-                     "1,motivator,2,0.75,0.2,0.085,0.036\n");
-    snprintf(path, sizeof path, "%s/models.csv", post);
-    write_file(path, "generation,model,probability,particles,bayes_factor\n"
-                     "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
+    posterior_fixture(post, "0.085,0.036");
     e2e_result *r = e2e_run("hypothesis configs/eu_ca_history.cfg --posterior %s --replicates 30 "
                             "-o %s --quiet --set hypothesis.channels=false", post, o1);
     cr_assert(eq(int, r->status, 0), "%s", r->err);

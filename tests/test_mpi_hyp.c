@@ -20,6 +20,7 @@
 #include "coop_hypothesis.h"
 #include "e2e_mpi.h"
 #include "files.h"
+#include "posterior_fixture.h"
 
 /* make sanitize builds no MPI flavour (and Criterion's runner leaks under ASan, as
  * test_mpi_e2e.c says): the suite is disabled there. */
@@ -107,16 +108,7 @@ Test(mpi_hyp, posterior_is_byte_identical, .timeout = 180)
     char tmp[64], post[128], path[256], args[512];
     e2e_tmpdir(tmp, sizeof tmp);
     snprintf(post, sizeof post, "%s/post", tmp);
-    cr_assert(mkdir(post, 0777) == 0);
-    snprintf(path, sizeof path, "%s/posterior.csv", post);
-    write_file(path, "generation,model,particle,weight,distance,"
-                     "actors.KZ.motivator.initiative_rate,actors.KZ.motivator.brokerage\n"
-                     "0,none,0,0.5,1,,\n0,motivator,1,0.5,1,0.5,0.5\n"
-                     "1,motivator,0,0.25,0.1,0.085,0.036\n1,none,1,0,0.2,,\n"
-                     "1,motivator,2,0.75,0.2,0.1,0.05\n");
-    snprintf(path, sizeof path, "%s/models.csv", post);
-    write_file(path, "generation,model,probability,particles,bayes_factor\n"
-                     "0,motivator,0.5,1,1\n0,none,0.5,1,1\n1,motivator,1,2,1\n1,none,0,1,0\n");
+    posterior_fixture(post, "0.1,0.05");
     snprintf(args, sizeof args, "hypothesis configs/eu_ca_history.cfg --posterior %s "
              "--replicates 12 --set hypothesis.channels=false", post);
     compare_all(tmp, args, 1);
