@@ -16,17 +16,31 @@
 
 #include "coop_experiment.h"
 
+/* A received descriptor (coop_desc_read): items [a, a + n), one head (that of
+ * item a + head_item: the first whose layout differs from item a's, else a's),
+ * their byte counts len[k][j] and, when rank 0's sink reads them, their scalars
+ * as columns (coop_run). */
+typedef struct coop_desc {
+    long long a, n, head_item;
+    int n_states;
+    const unsigned char *head;
+    const uint32_t *len[COOP_SINK_FILES];
+    const double *scalars;
+} coop_desc;
+
 /* A message of prepared items received from a worker: freed when the last of
  * its items has been committed.  Under direct writes (coop_sink_files) a block
- * may be a worker's descriptors (direct): each item's head and scalars only,
- * its rows kept by the worker until rank 0 says where they go. */
+ * may be a worker's descriptor (direct; sim/experiment/dist_wire.c): one head,
+ * the items' byte counts and scalars, their rows kept by the worker until rank 0
+ * says where they go. */
 typedef struct coop_block {
     unsigned char *buf;
     long long left;          /* its items not yet committed */
-    int src, direct;         /* the worker that sent it; descriptors only */
+    int src, direct;         /* the worker that sent it; a descriptor (desc) */
     long long a, n, committed;                  /* its items [a, a + n); committed so far */
     long long at0[COOP_SINK_FILES];             /* where its first item's rows go */
     long long next[COOP_SINK_FILES];            /* where the next item's rows must go */
+    coop_desc desc;          /* direct: the descriptor read (into buf) */
 } coop_block;
 
 /* One slot of the reorder buffer: a record, or with a splitting sink (e->split) a
@@ -104,10 +118,6 @@ int coop_engine_prepare(const coop_plan *plan, coop_prepare_fn prepare, int roun
  * head of its sink bytes (coop_sink_files). */
 void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, size_t *len);
 
-/* Appends to out the descriptor of the prepared item at p (direct writes): the
- * same item with only the first `head` bytes of its sink bytes. */
-void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out);
-
 /* The size of the prepared item at p, of at most `room` bytes, when it is whole
  * (its header words and the sizes they give agree: a received one is checked), else
  * 0; its index in *i. */
@@ -117,6 +127,46 @@ size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long
  * the view of it that commit gets. */
 size_t coop_engine_prepared_size(const unsigned char *p, long long *index);
 coop_prepared coop_engine_prepared_view(const unsigned char *p);
+
+/* ---- what crosses between ranks (sim/experiment/dist_wire.c) ---- */
+
+/* A record as one message: the item index, the outcome scalars, then its arrays
+ * (per-step actor, tie and population series, milestones, snapshots), native
+ * layout.  coop_rec_wire_bytes: the message's size, and the counts of the arrays'
+ * doubles (n[0] actor, n[1] tie, n[2] population, n[4] snapshot) and ints (n[3]
+ * milestones); coop_rec_pack writes it to buf, coop_rec_unpack reads it into a
+ * record of the same shape (coop_engine_record). */
+size_t coop_rec_wire_bytes(const coop_record *rec, size_t n[5]);
+void coop_rec_pack(const coop_record *rec, long long item, unsigned char *buf);
+void coop_rec_unpack(coop_record *rec, const unsigned char *buf);
+
+/* A worker's block descriptor, direct writes: */
+
+enum { COOP_DESC_HEAD_MAX = 256 }; /* the largest sink head a descriptor carries */
+
+
+/* Worker: appends to out the descriptor of the n prepared items of block
+ * [a, a + n), whole and in order in items[0, n_bytes) (coop_engine_prepare's
+ * layout), for files fs, with their scalars when `scalars`.  COOP_OK; COOP_EINVAL
+ * when the items are not those; COOP_ENOMEM. */
+int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long long n,
+                   const coop_sink_files *fs, int scalars, coop_bytes *out);
+
+/* Rank 0: a received descriptor of count bytes read into *d (pointing into buf),
+ * checked against fs and whether the sink reads scalars.  COOP_OK, or COOP_EIO
+ * when it is damaged or was made for other files. */
+int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files *fs,
+                   int scalars, coop_desc *d);
+
+/* The run of d's items [j0, j0 + m) (files: fs->n), for a sink's commit_run. */
+coop_run coop_desc_run(const coop_desc *d, int files, long long j0, int m);
+
+/* Item j of run as commit sees it: its head (copied to head[COOP_DESC_HEAD_MAX]
+ * with its own byte counts) and its scalars (gathered into
+ * scalars[COOP_N_OUTCOMES * (1 + COOP_MAX_STATES)]).  COOP_OK, or COOP_EINVAL
+ * for a head that does not fit. */
+int coop_run_view(const coop_sink_files *fs, const coop_run *run, int j, unsigned char *head,
+                  double *scalars, coop_prepared *v);
 
 /* ---- the process layer, for the engine (sim/experiment/dist_serial.c or sim/experiment/dist_mpi.c) ---- */
 

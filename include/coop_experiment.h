@@ -101,6 +101,24 @@ typedef struct coop_sink_files {
     size_t head, len_at;                 /* see above */
 } coop_sink_files;
 
+/* A run of n items of one (point, world), consecutive replicates, as commit_run
+ * sees it (direct writes: their data are written by the ranks that prepared them):
+ * a column of byte counts per file and, unless the sink reads none (no_scalars),
+ * the items' outcome scalars column by column, as a worker's block carries them
+ * (docs/CLUSTER.md).  Valid only during the call. */
+typedef struct coop_run {
+    int n;                                /* items, 1 to COOP_BLOCK_MAX */
+    const unsigned char *head;            /* a head (files->head bytes) whose layout every
+                                           * item's shares; its byte counts are not theirs */
+    const uint32_t *len[COOP_SINK_FILES]; /* len[k][j]: item j's bytes for file k */
+    int n_states;                         /* states with outcome columns */
+    const double *scalars;                /* NULL (no_scalars), or outcome o of item j at
+                                           * scalars[o * stride + j], state x's outcome o at
+                                           * scalars[(COOP_N_OUTCOMES * (1 + x) + o) * stride + j];
+                                           * NaN for the states an item has not */
+    size_t stride;
+} coop_run;
+
 /* Where completed work goes.  Calls come one at a time (never concurrently, though
  * not always from the same thread), in item order.  A callback returns COOP_OK or
  * an error code with err filled; the experiment then stops starting items and
@@ -130,21 +148,28 @@ typedef struct coop_sink {
     /* The files commit appends the prepared bytes to, for direct writes (NULL:
      * commit always writes them itself).  A sink that wraps another passes it on. */
     const coop_sink_files *files;
-    /* Optional, direct writes only: n items of one (point, world) as one unit, the
-     * same as commit on each in turn (items[j], consecutive replicates; p[j] their
-     * views, each with only its head, at unused), but the ranges of their data are
-     * reserved together: at[k] receives the offset in file k of the first item's
-     * data, the others following it.  Lets the serial delivery commit a worker's
-     * block with one call (docs/CLUSTER.md).  NULL: the engine calls commit. */
-    int (*commit_run)(void *ctx, const coop_item *items, int n, const coop_prepared *p,
-                      long long *at, coop_err *err);
+    /* Optional, direct writes only: a run of items of one (point, world) as one
+     * unit (coop_run: the first item and n - 1 consecutive replicates after it),
+     * the same as commit on each in turn, but the ranges of their data are reserved
+     * together: at[k] receives the offset in file k of the first item's data, the
+     * others following it.  Lets the serial delivery commit a worker's block with
+     * one call (docs/CLUSTER.md).  NULL: the engine calls commit on each, with the
+     * item's replicate advanced and seed 0 after the first (commit, unlike replicate,
+     * has no use for a seed). */
+    int (*commit_run)(void *ctx, const coop_item *first, const coop_run *run, long long *at,
+                      coop_err *err);
+    /* commit and commit_run never read the outcome scalars (coop_prepared.outcome,
+     * coop_run.scalars): a worker then leaves them out of its blocks under direct
+     * writes.  A sink that wraps another sets it only when both read none. */
+    int no_scalars;
 } coop_sink;
 
-/* sink->commit_run, or where the sink has none, sink->commit on each of the n
- * items in turn (sink->files set; the items' data are checked to follow each
- * other).  A sink that wraps another calls this for the inner one. */
-int coop_sink_commit_run(const coop_sink *sink, const coop_item *items, int n,
-                         const coop_prepared *p, long long *at, coop_err *err);
+/* sink->commit_run, or where the sink has none, sink->commit on each of the run's
+ * items in turn (sink->files set; each gets its view: its head with its own byte
+ * counts, its scalars gathered from the columns; the items' data are checked to
+ * follow each other).  A sink that wraps another calls this for the inner one. */
+int coop_sink_commit_run(const coop_sink *sink, const coop_item *first, const coop_run *run,
+                         long long *at, coop_err *err);
 
 /* Under MPI with direct writes: the number of points, from point 0, whose items'
  * rows are all written and durable on the worker ranks that wrote them (rank 0's

@@ -124,9 +124,10 @@ int coop_out_rows(const coop_item *it, const coop_record *rec, coop_bytes *out,
  * ranges (direct writes). */
 int coop_out_commit(coop_output *out, const coop_item *it, const coop_prepared *p,
                     coop_err *err);
-/* Its commit_run (direct writes): n items' heads checked as coop_out_commit
- * checks them and their ranges reserved together, the first at at[0] and at[1]. */
-int coop_out_commit_run(coop_output *out, const coop_item *it, int n, const coop_prepared *p,
+/* Its commit_run (direct writes): the run's head (the layout its items share)
+ * checked as coop_out_commit checks one and their ranges reserved together, the
+ * first at at[0] and at[1]. */
+int coop_out_commit_run(coop_output *out, const coop_item *first, const coop_run *run,
                         long long *at, coop_err *err);
 
 /* Fills out->files (milestones.csv and outcomes.csv, open) for direct writes;

@@ -375,9 +375,9 @@ typedef struct fake_files {
 
 static int fake_commit(void *ctx, const coop_item *it, const coop_prepared *p, coop_err *err)
 {
-    (void)it;
     (void)err;
     fake_files *f = ctx;
+    cr_assert_eq(it->replicate, 4 + f->calls, "the run's items in turn");
     for (int k = 0; k < 2; k++) {
         uint32_t len;
         memcpy(&len, p->bytes + 4 * k, sizeof len);
@@ -390,18 +390,17 @@ static int fake_commit(void *ctx, const coop_item *it, const coop_prepared *p, c
 
 Test(experiment, commit_run_falls_back_to_commit)
 {
-    static const uint32_t lens[3][2] = {{10, 20}, {0, 5}, {7, 7}};
+    static const uint32_t lens[2][3] = {{10, 0, 7}, {20, 5, 7}}; /* file by file */
+    static const uint32_t head[2] = {99, 99};                  /* not the items' counts */
     coop_sink_files files = {.n = 2, .head = 8, .len_at = 0};
-    coop_item items[3] = {{.replicate = 0}, {.replicate = 1}, {.replicate = 2}};
-    coop_prepared p[3];
-    for (int j = 0; j < 3; j++)
-        p[j] = (coop_prepared){.bytes = (const unsigned char *)lens[j], .n_bytes = 8};
+    coop_item first = {.replicate = 4};
+    coop_run run = {.n = 3, .head = (const unsigned char *)head, .len = {lens[0], lens[1]}};
     for (int gap = 0; gap <= 1; gap++) {
         fake_files f = {.next = {100, 200}, .gap = gap};
         coop_sink sink = {.ctx = &f, .commit = fake_commit, .files = &files};
         long long at[2] = {-1, -1};
         coop_err err = {0};
-        int st = coop_sink_commit_run(&sink, items, 3, p, at, &err);
+        int st = coop_sink_commit_run(&sink, &first, &run, at, &err);
         cr_assert_eq(at[0], 100);
         cr_assert_eq(at[1], 200);
         if (!gap) {
@@ -413,6 +412,7 @@ Test(experiment, commit_run_falls_back_to_commit)
             cr_assert_eq(st, COOP_EIO);
             cr_assert_eq(f.calls, 3, "the third item's offsets are where the gap shows");
             cr_assert(strstr(err.text, "do not follow") != NULL, "%s", err.text);
+            cr_assert(strstr(err.text, "replicate 6") != NULL, "%s", err.text);
         }
     }
 }

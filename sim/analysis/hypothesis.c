@@ -492,20 +492,42 @@ static int col_commit(void *ctx, const coop_item *it, const coop_prepared *p, co
     return st;
 }
 
-/* The run form of col_commit (direct writes): the scalars folded one by one,
- * the inner sink's commit called once. */
-static int col_commit_run(void *ctx, const coop_item *it, int n, const coop_prepared *p,
+/* The run form of col_commit (direct writes): the run's scalar columns copied
+ * into the collector's (the same values add_values and add_states would store
+ * item by item: a run's states beyond an item's own are NaN, as the collector
+ * starts them), the inner sink's commit_run called once. */
+static int col_commit_run(void *ctx, const coop_item *first, const coop_run *run,
                           long long *at, coop_err *err)
 {
     coop_hyp_collector *c = ctx;
-    for (int j = 0; j < n; j++) {
-        int st = add_values(c, it[j].point, it[j].world, it[j].world_name, it[j].replicate,
-                            it[j].cfg, p[j].outcome, 0, err);
-        if (st)
-            return st;
-        add_states(c, it[j].world, it[j].replicate, p[j].n_states, p[j].state_outcome, 0);
-    }
-    return coop_sink_commit_run(&c->inner, it, n, p, at, err);
+    int n = run->n, r0 = first->replicate;
+    if (!run->scalars)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: a run of items without their scalars");
+    /* the run's first item as add_values takes it (a new point, the world's name) */
+    double o0[COOP_N_OUTCOMES];
+    for (int o = 0; o < COOP_N_OUTCOMES; o++)
+        o0[o] = run->scalars[(size_t)o * run->stride];
+    int st = add_values(c, first->point, first->world, first->world_name, r0, first->cfg, o0,
+                        0, err);
+    if (!st && (n < 1 || r0 + n > c->replicates))
+        st = COOP_FAIL(err, COOP_EINVAL, "hypothesis: replicates %d to %d of %d", r0,
+                       r0 + n - 1, c->replicates);
+    if (st)
+        return st;
+    size_t R = (size_t)c->replicates, S = (size_t)c->n_states, w = (size_t)first->world;
+    for (int o = 0; o < COOP_N_OUTCOMES; o++)
+        memcpy(c->values + (w * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)r0,
+               run->scalars + (size_t)o * run->stride, (size_t)n * sizeof *c->values);
+    for (int x = 0; x < run->n_states && x < c->n_states; x++)
+        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
+            const double *col = run->scalars + (COOP_N_OUTCOMES * (size_t)(1 + x) + (size_t)o) *
+                                               run->stride;
+            double *to = c->svalues + ((w * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
+                         (size_t)r0;
+            memcpy(to, col, (size_t)n * sizeof *to);
+        }
+    c->received += n - 1; /* add_values counted the first */
+    return coop_sink_commit_run(&c->inner, first, run, at, err);
 }
 
 /* After the point's last world, the comparisons are made (and fn writes them)

@@ -26,8 +26,9 @@
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
  *                               chunk) about to run, and whether rank 0's sink splits
  *                               (bit 1: prepare on the workers, bit 2: round the scalars,
- *                               bit 4: direct writes offered, bit 8: required); with bit
- *                               4 the files follow (coop_dist.h, COOP_DIRECT_WORDS)
+ *                               bit 4: direct writes offered, bit 8: required, bit 16: the
+ *                               sink reads no scalars); with bit 4 the files follow
+ *                               (coop_dist.h, COOP_DIRECT_WORDS)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
@@ -43,8 +44,9 @@
  *                               layout: the ranks must share one architecture
  *                   PREPARED    bytes: a whole block's prepared items (coop_engine_prepare,
  *                               coop_dist.h), in item order, when the sink splits
- *                   DESC        the same with each item's sink bytes cut to the head
- *                               (coop_engine_describe): direct writes, the rows kept
+ *                   DESC        direct writes, the rows kept: the block's descriptor
+ *                               (dist_wire.c: one head, byte counts and scalars as
+ *                               columns)
  *                   SYNCED      long long: that many of the worker's oldest placed
  *                               blocks are written and fdatasync'ed
  *                   FAIL        bytes: int status, then the error text
@@ -86,7 +88,8 @@ enum {
     TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
     TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED
 };
-enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8 };
+enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
+       START_NO_SCALARS = 16 };
 enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
        FARM_BLOCK_MAX = 4096 };
 #define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
@@ -254,61 +257,6 @@ static void nap_long(void)
     nap_for(200000);
 }
 
-/* The record's arrays: counts of doubles (na, nt, np), ints (nm) and snapshot
- * doubles (ns); the message size. */
-static size_t rec_bytes(const coop_record *rec, size_t n[5])
-{
-    size_t steps = rec->n_steps > 0 ? (size_t)rec->n_steps : 0;
-    n[0] = rec->keep_series ? steps * rec->n_actors * COOP_ACTOR_METRICS : 0;
-    n[1] = rec->keep_series ? steps * rec->n_ties * (COOP_TIE_METRICS + rec->n_obs) : 0;
-    n[2] = rec->keep_series ? steps * COOP_POP_METRICS : 0;
-    n[3] = rec->n_ties * rec->n_levels;
-    n[4] = rec->snap ? rec->n_snaps * rec->n_snap_nodes : 0;
-    return sizeof(long long) + sizeof rec->outcome + sizeof rec->state_outcome +
-           sizeof(double) * (n[0] + n[1] + n[2] + n[4]) + sizeof(int) * n[3];
-}
-
-static void rec_pack(const coop_record *rec, long long item, unsigned char *buf)
-{
-    size_t n[5];
-    rec_bytes(rec, n);
-    memcpy(buf, &item, sizeof item);
-    buf += sizeof item;
-    memcpy(buf, rec->outcome, sizeof rec->outcome);
-    buf += sizeof rec->outcome;
-    memcpy(buf, rec->state_outcome, sizeof rec->state_outcome);
-    buf += sizeof rec->state_outcome;
-    if (n[0]) memcpy(buf, rec->actor, n[0] * sizeof(double));
-    buf += n[0] * sizeof(double);
-    if (n[1]) memcpy(buf, rec->tie, n[1] * sizeof(double));
-    buf += n[1] * sizeof(double);
-    if (n[2]) memcpy(buf, rec->pop, n[2] * sizeof(double));
-    buf += n[2] * sizeof(double);
-    if (n[3]) memcpy(buf, rec->milestone, n[3] * sizeof(int));
-    buf += n[3] * sizeof(int);
-    if (n[4]) memcpy(buf, rec->snap, n[4] * sizeof(double));
-}
-
-static void rec_unpack(coop_record *rec, const unsigned char *buf)
-{
-    size_t n[5];
-    rec_bytes(rec, n);
-    buf += sizeof(long long);
-    memcpy(rec->outcome, buf, sizeof rec->outcome);
-    buf += sizeof rec->outcome;
-    memcpy(rec->state_outcome, buf, sizeof rec->state_outcome);
-    buf += sizeof rec->state_outcome;
-    if (n[0]) memcpy(rec->actor, buf, n[0] * sizeof(double));
-    buf += n[0] * sizeof(double);
-    if (n[1]) memcpy(rec->tie, buf, n[1] * sizeof(double));
-    buf += n[1] * sizeof(double);
-    if (n[2]) memcpy(rec->pop, buf, n[2] * sizeof(double));
-    buf += n[2] * sizeof(double);
-    if (n[3]) memcpy(rec->milestone, buf, n[3] * sizeof(int));
-    buf += n[3] * sizeof(int);
-    if (n[4]) memcpy(rec->snap, buf, n[4] * sizeof(double));
-}
-
 /* Receives the probed message into *buf (grown as needed); its size in *count. */
 static void recv_probed(const MPI_Status *st, unsigned char **buf, size_t *cap, int *count)
 {
@@ -358,7 +306,8 @@ static void start_message(const coop_engine *e, int mode, const char *token_text
         p->point0, p->n_points, p->n_worlds, p->replicates, p->seed, p->keep_series,
         p->keep_snapshots,
         (e->split ? START_SPLIT : 0) | (e->split && e->sink->round_scalars ? START_ROUND : 0) |
-            (e->place ? START_DIRECT : 0) | (e->place && mode == 2 ? START_RANKS : 0)};
+            (e->place ? START_DIRECT : 0) | (e->place && mode == 2 ? START_RANKS : 0) |
+            (e->place && e->sink->no_scalars ? START_NO_SCALARS : 0)};
     coop_bytes_put(msg, hdr, sizeof hdr);
     if (!e->place)
         return;
@@ -488,7 +437,24 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
     st_recv_s += cpu_s() - t0;
 }
 
-/* Root, thread 0: a received block of prepared items (or of descriptors, direct:
+/* Root, thread 0, with the lock held: item i of worker src's block blk takes its
+ * slot (prep: where its prepared item lies in blk's message; NULL for a
+ * descriptor's item). */
+static int take_slot(coop_engine *e, long long i, int src, coop_block *blk,
+                     const unsigned char *prep, coop_err *err)
+{
+    coop_slot *s = &e->slots[i % e->n_slots];
+    if (i < e->next_deliver || i >= e->next_start || s->ready)
+        return COOP_FAIL(err, COOP_EIO, "rank %d sent item %lld, which it was not given", src, i);
+    s->prep = prep;
+    s->block = blk;
+    s->ready = 1;
+    blk->left++;
+    blk->n++;
+    return COOP_OK;
+}
+
+/* Root, thread 0: a received block of prepared items (or a descriptor, direct:
  * their rows stay with the worker).  Each item takes its slot, pointing into
  * the message, which is freed when the last of them has been committed:
  * nothing is copied or allocated per item. */
@@ -511,7 +477,16 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
     if (!e->split || (direct && !e->place))
         status = COOP_FAIL(&err, COOP_EIO, "rank %d sent prepared items for a plan without "
                            "them (do all ranks run the same program?)", src);
-    for (size_t at = 0; !e->status && !status && at < (size_t)count; n++) {
+    if (direct && !status && !e->status) { /* a descriptor: its items in a row */
+        coop_desc *d = &blk->desc;
+        if (coop_desc_read(buf, (size_t)count, e->sink->files, !e->sink->no_scalars, d))
+            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged descriptor of %d "
+                               "bytes (do all ranks run the same program?)", src, count);
+        blk->a = d->a;
+        for (long long i = d->a; !status && i < d->a + d->n; i++, n++)
+            status = take_slot(e, i, src, blk, NULL, &err);
+    }
+    for (size_t at = 0; !direct && !e->status && !status && at < (size_t)count; n++) {
         long long i = -1;
         size_t size = coop_engine_prepared_whole(buf + at, (size_t)count - at, &i);
         if (!size) {
@@ -519,22 +494,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                                "all ranks run the same program?)", src, count);
             break;
         }
-        coop_slot *s = &e->slots[i % e->n_slots];
-        if (i < e->next_deliver || i >= e->next_start || s->ready) {
-            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent item %lld, which it was not "
-                               "given", src, i);
-            break;
-        }
-        if (direct && (blk->a < 0 ? (blk->a = i) : blk->a + blk->left) != i) {
-            status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a block of items out of order",
-                               src);
-            break;
-        }
-        s->prep = buf + at;
-        s->block = blk;
-        s->ready = 1;
-        blk->left++;
-        blk->n++;
+        status = take_slot(e, i, src, blk, buf + at, &err);
         at += size;
     }
     if (status)
@@ -681,12 +641,12 @@ static void on_message(coop_engine *e, const MPI_Status *st)
             if (!(rec = coop_engine_record(e->plan, i, cfg)))
                 status = COOP_FAIL(&err, COOP_ENOMEM, "out of memory allocating a record of %d "
                                    "steps", cfg->n_steps);
-            else if (rec_bytes(rec, n) != (size_t)count)
+            else if (coop_rec_wire_bytes(rec, n) != (size_t)count)
                 status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a record of %d bytes for item "
                                    "%lld, expected %zu (do all ranks run the same program on "
-                                   "the same configuration?)", src, count, i, rec_bytes(rec, n));
+                                   "the same configuration?)", src, count, i, coop_rec_wire_bytes(rec, n));
             else
-                rec_unpack(rec, rm->buf);
+                coop_rec_unpack(rec, rm->buf);
         }
         omp_set_lock(&e->lock);
         if (status) {
@@ -1076,7 +1036,7 @@ static int recv_root(unsigned char **buf, size_t *cap, int *count)
  * rows go, writes them there and makes them durable. */
 typedef struct wprep {
     coop_prepare_fn fn;
-    int round;
+    int round, scalars;          /* round them; direct writes: rank 0 reads them */
     coop_bytes item[BLOCK_MAX];
     coop_bytes msg;
     coop_direct dw;              /* direct writes (dist_files.c) */
@@ -1091,15 +1051,14 @@ static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
     whole->n = 0;
     for (long long k = 0; k < n; k++)
         coop_bytes_put(whole, wp->item[k].p, wp->item[k].n);
-    if (h) {
+    int st = COOP_OK;
+    if (h && !whole->bad) {
         wp->msg.n = 0;
-        for (size_t at = 0; at < whole->n && !whole->bad; ) {
-            long long i;
-            coop_engine_describe(whole->p + at, wp->dw.fs.head, &wp->msg);
-            at += coop_engine_prepared_size(whole->p + at, &i);
-        }
+        st = coop_desc_make(whole->p, whole->n, a, n, &wp->dw.fs, wp->scalars, &wp->msg);
     }
-    if (whole->bad || wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
+    if (st == COOP_EINVAL)
+        return COOP_FAIL(err, COOP_EINVAL, "block [%lld, %lld) cannot be described", a, a + n);
+    if (st || whole->bad || wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory for a message of %lld items", n);
     MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, h ? TAG_DESC : TAG_PREPARED,
              MPI_COMM_WORLD);
@@ -1186,7 +1145,7 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
     unsigned char *buf = NULL;
     size_t cap = 0;
     for (long long k = 0; k < n && !status && !wp->fn; k++) {
-        size_t nb[5], size = rec_bytes(recs[k], nb);
+        size_t nb[5], size = coop_rec_wire_bytes(recs[k], nb);
         if (size > cap) {
             unsigned char *nbuf = realloc(buf, size);
             if (!nbuf) {
@@ -1197,7 +1156,7 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
             buf = nbuf;
             cap = size;
         }
-        rec_pack(recs[k], a + k, buf);
+        coop_rec_pack(recs[k], a + k, buf);
         MPI_Send(buf, (int)size, MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
     }
     free(buf);
@@ -1281,6 +1240,7 @@ static int serve_chunk(const coop_work *work, const long long *hdr, int count, w
     coop_plan sub = work->plan;
     wp->fn = hdr[7] & START_SPLIT ? work->prepare : NULL;
     wp->round = (hdr[7] & START_ROUND) != 0;
+    wp->scalars = !(hdr[7] & START_NO_SCALARS);
     if ((hdr[7] & START_SPLIT) && !work->prepare)
         return COOP_FAIL(err, COOP_EINVAL, "rank 0's sink prepares its rows on the workers, "
                          "but this rank's command has no prepare stage (do all ranks run the "

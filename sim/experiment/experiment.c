@@ -223,20 +223,6 @@ void coop_engine_lens(const coop_sink_files *files, const unsigned char *head, s
     }
 }
 
-void coop_engine_describe(const unsigned char *p, size_t head, coop_bytes *out)
-{
-    long long w[PREP_HEAD];
-    memcpy(w, p, sizeof w);
-    size_t nd = COOP_N_OUTCOMES * (size_t)(1 + w[1]), at = PREP_HEAD * sizeof w[0] + nd * 8;
-    size_t n = (size_t)w[2] < head ? (size_t)w[2] : head, pad = (8 - n % 8) % 8;
-    static const unsigned char zero[8];
-    w[2] = (long long)n;
-    w[3] = (long long)(at + n + pad);
-    coop_bytes_put(out, w, sizeof w);
-    coop_bytes_put(out, p + sizeof w, at - sizeof w + n);
-    coop_bytes_put(out, zero, pad);
-}
-
 size_t coop_engine_prepared_whole(const unsigned char *p, size_t room, long long *i)
 {
     long long w[PREP_HEAD];
@@ -418,68 +404,64 @@ static int deliver_one(engine *e, long long i, const slot *s, long long *at, siz
     return status;
 }
 
-int coop_sink_commit_run(const coop_sink *sink, const coop_item *items, int n,
-                         const coop_prepared *p, long long *at, coop_err *err)
+int coop_sink_commit_run(const coop_sink *sink, const coop_item *first, const coop_run *run,
+                         long long *at, coop_err *err)
 {
     if (sink->commit_run)
-        return sink->commit_run(sink->ctx, items, n, p, at, err);
+        return sink->commit_run(sink->ctx, first, run, at, err);
     const coop_sink_files *fs = sink->files;
     long long next[COOP_SINK_FILES];
-    for (int j = 0; j < n; j++) {
+    for (int j = 0; j < run->n; j++) {
         long long here[COOP_SINK_FILES];
-        size_t len[COOP_SINK_FILES];
-        coop_prepared v = p[j];
+        unsigned char head[COOP_DESC_HEAD_MAX];
+        double scalars[COOP_N_OUTCOMES * (1 + COOP_MAX_STATES)];
+        coop_prepared v;
+        coop_item it = *first;
+        it.replicate += j;
+        it.seed = j ? 0 : it.seed; /* see coop_sink.commit_run */
+        if (coop_run_view(fs, run, j, head, scalars, &v))
+            return COOP_FAIL(err, COOP_EINVAL, "a sink head of %zu bytes: at most %d",
+                             fs->head, (int)COOP_DESC_HEAD_MAX);
         v.at = here;
-        int status = sink->commit(sink->ctx, &items[j], &v, err);
+        int status = sink->commit(sink->ctx, &it, &v, err);
         if (status)
             return status;
-        coop_engine_lens(fs, v.bytes, len);
         for (int k = 0; k < fs->n; k++) {
             if (!j)
                 at[k] = here[k];
             else if (here[k] != next[k])
                 return COOP_FAIL(err, COOP_EIO, "the rows of point %d world %s replicate %d "
-                                 "do not follow those before them in %s", items[j].point,
-                                 items[j].world_name, items[j].replicate, fs->path[k]);
-            next[k] = here[k] + (long long)len[k];
+                                 "do not follow those before them in %s", it.point,
+                                 it.world_name, it.replicate, fs->path[k]);
+            next[k] = here[k] + (long long)run->len[k][j];
         }
     }
     return COOP_OK;
 }
 
-/* Direct writes, part of deliver_run: the items from i on of one (point, world),
- * at most `left` (*m of them), committed with one call into the sink with their
- * scalars and one reservation of their ranges (coop_sink_commit_run: at[k] the
- * first item's offset in file k, their bytes added to len[k]), then the (point,
- * world) closed if they reach its last replicate. */
-static int deliver_world(engine *e, long long i, int left, int *m, long long *at, size_t *len,
-                         coop_err *err)
+/* Direct writes, part of deliver_run: the items from i on of one (point, world)
+ * in a worker's descriptor d, at most `left` (*m of them), committed with one
+ * call into the sink (coop_sink_commit_run: at[k] the first item's offset in
+ * file k, their bytes added to len[k]), then the (point, world) closed if they
+ * reach its last replicate. */
+static int deliver_world(engine *e, const coop_desc *d, long long i, int left, int *m,
+                         long long *at, size_t *len, coop_err *err)
 {
     const coop_sink_files *fs = e->sink->files;
-    coop_item items[COOP_BLOCK_MAX];
-    coop_prepared view[COOP_BLOCK_MAX];
     long long to_end = e->plan->replicates - i % e->plan->replicates;
     int n = *m = (int)(left < to_end ? left : to_end);
-    for (int j = 0; j < n; j++) {
-        items[j] = j ? items[j - 1] : coop_engine_item(e->plan, i);
-        if (j) {
-            items[j].replicate++;
-            items[j].seed = coop_rng_key(e->plan->seed, (uint32_t)items[j].point,
-                                         (uint32_t)items[j].replicate);
-        }
-        view[j] = coop_engine_prepared_view(e->slots[(i + j) % e->n_slots].prep);
-        if (view[j].n_bytes < fs->head)
-            return COOP_FAIL(err, COOP_EIO, "point %d world %s replicate %d came without its "
-                             "rows", items[j].point, items[j].world_name, items[j].replicate);
-        view[j].n_bytes = fs->head;
-        size_t l[COOP_SINK_FILES];
-        coop_engine_lens(fs, view[j].bytes, l);
-        for (int k = 0; k < fs->n; k++)
-            len[k] += l[k];
+    coop_item first = coop_engine_item(e->plan, i);
+    coop_run run = coop_desc_run(d, fs->n, i - d->a, n);
+    for (int k = 0; k < fs->n; k++)
+        for (int j = 0; j < n; j++)
+            len[k] += run.len[k][j];
+    int status = coop_sink_commit_run(e->sink, &first, &run, at, err);
+    if (!status && first.replicate + n == e->plan->replicates) {
+        coop_item last = first;
+        last.replicate += n - 1;
+        last.seed = coop_rng_key(e->plan->seed, (uint32_t)last.point, (uint32_t)last.replicate);
+        status = world_done(e, &last, err);
     }
-    int status = coop_sink_commit_run(e->sink, items, n, view, at, err);
-    if (!status && items[n - 1].replicate == e->plan->replicates - 1)
-        status = world_done(e, &items[n - 1], err);
     return status;
 }
 
@@ -492,13 +474,14 @@ static int deliver_run(engine *e, long long i, int n, long long *at, size_t *len
                        coop_err *err)
 {
     const coop_sink_files *fs = e->sink->files;
+    const coop_desc *d = &e->slots[i % e->n_slots].block->desc;
     for (int k = 0; k < fs->n; k++)
         len[k] = 0;
     for (int j = 0, m = 0; j < n; j += m) {
         long long here[COOP_SINK_FILES], before[COOP_SINK_FILES];
         for (int k = 0; k < fs->n; k++)
             before[k] = (long long)len[k];
-        int status = deliver_world(e, i + j, n - j, &m, j ? here : at, len, err);
+        int status = deliver_world(e, d, i + j, n - j, &m, j ? here : at, len, err);
         for (int k = 0; !status && j && k < fs->n; k++)
             if (here[k] != at[k] + before[k])
                 status = COOP_FAIL(err, COOP_EIO, "the rows of item %lld do not follow those "
@@ -741,12 +724,17 @@ int coop_experiment_run(const coop_config *cfg, int threads, const coop_sink *si
 }
 
 /* Points per chunk of a lazy plan: enough items that the threads rarely wait for
- * one another at the end of a chunk (about 256 per thread), few enough that the
- * chunk's configurations stay small. */
+ * one another at the end of a chunk, few enough that the chunk's configurations
+ * stay small (at most 256 points).  In one process a thread waits for at most one
+ * item there: about 256 items per thread make that rare.  Under MPI each worker
+ * still holds up to two blocks (32 items per thread) when the last item is handed
+ * out, which every other thread waits for: 4,096 items per thread keep that wait
+ * under 1 % of the chunk. */
 static int chunk_points(const coop_plan *plan, int threads)
 {
     long long per_point = (long long)plan->n_worlds * plan->replicates;
-    long long want = 256LL * coop_experiment_threads(threads) * coop_experiment_ranks();
+    int ranks = coop_experiment_ranks();
+    long long want = (ranks > 1 ? 4096LL : 256LL) * coop_experiment_threads(threads) * ranks;
     long long k = (want + per_point - 1) / per_point;
     return k < 1 ? 1 : k > 256 ? 256 : (int)k;
 }

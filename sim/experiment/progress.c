@@ -98,15 +98,15 @@ static int on_commit(void *ctx, const coop_item *item, const coop_prepared *pr, 
     return status ? status : count_run(p);
 }
 
-static int on_commit_run(void *ctx, const coop_item *items, int n, const coop_prepared *pr,
+static int on_commit_run(void *ctx, const coop_item *first, const coop_run *run,
                          long long *at, coop_err *err)
 {
     coop_progress *p = ctx;
     if (p->stop && *p->stop)
         return COOP_FAIL(err, COOP_EINTR, "interrupted");
-    int status = coop_sink_commit_run(&p->inner, items, n, pr, at, err);
+    int status = coop_sink_commit_run(&p->inner, first, run, at, err);
     if (!status) {
-        p->done += n - 1; /* count_run counts the last one and redraws when due */
+        p->done += run->n - 1; /* count_run counts the last one and redraws when due */
         status = count_run(p);
     }
     return status;
@@ -150,6 +150,7 @@ coop_sink coop_progress_sink(coop_progress *p, const coop_sink *inner)
         sink.round_scalars = inner->round_scalars;
         sink.files = inner->files;
         sink.commit_run = inner->files ? on_commit_run : NULL;
+        sink.no_scalars = inner->no_scalars;
     }
     return sink;
 }

@@ -875,10 +875,10 @@ static int on_commit(void *ctx, const coop_item *it, const coop_prepared *p, coo
     return coop_out_commit(ctx, it, p, err);
 }
 
-static int on_commit_run(void *ctx, const coop_item *it, int n, const coop_prepared *p,
+static int on_commit_run(void *ctx, const coop_item *first, const coop_run *run,
                          long long *at, coop_err *err)
 {
-    return coop_out_commit_run(ctx, it, n, p, at, err);
+    return coop_out_commit_run(ctx, first, run, at, err);
 }
 
 /* Records without per-step arrays or snapshots are formatted where they are
@@ -894,6 +894,7 @@ coop_sink coop_output_sink(coop_output *out)
         if (coop_out_files(out) == COOP_OK) {
             sink.files = &out->files;
             sink.commit_run = on_commit_run;
+            sink.no_scalars = 1; /* the rows are the prepared bytes */
         }
     }
     return sink;

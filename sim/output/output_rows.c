@@ -221,19 +221,19 @@ static int check_head(const coop_output *out, const coop_item *it, const coop_pr
     return COOP_OK;
 }
 
-int coop_out_commit_run(coop_output *out, const coop_item *it, int n, const coop_prepared *p,
+int coop_out_commit_run(coop_output *out, const coop_item *first, const coop_run *run,
                         long long *at, coop_err *err)
 {
     if (!out->placing && set_placing(out, 1, err))
         return err->code;
+    rows_head h;
+    coop_prepared head = {.bytes = run->head, .n_bytes = sizeof h};
+    if (check_head(out, first, &head, 1, &h, err))
+        return err->code;
     long long len[2] = {0, 0};
-    for (int j = 0; j < n; j++) {
-        rows_head h;
-        if (check_head(out, &it[j], &p[j], 1, &h, err))
-            return err->code;
-        len[0] += h.len[0];
-        len[1] += h.len[1];
-    }
+    for (int k = 0; k < 2; k++)
+        for (int j = 0; j < run->n; j++)
+            len[k] += run->len[k][j];
     at[0] = out->next[F_MILESTONES];
     at[1] = out->next[F_OUTCOMES];
     out->next[F_MILESTONES] += len[0];

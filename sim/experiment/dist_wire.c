@@ -1,0 +1,220 @@
+/* dist_wire.c: what crosses between ranks besides plain words (coop_dist.h): a
+ * record, packed whole, and a worker's block descriptor under direct writes
+ * (docs/CLUSTER.md, "Who writes the rows"), what rank 0 needs of a block of
+ * prepared items whose rows the worker writes itself, laid out so that rank 0's
+ * serial work is per block, not per item.  Items of a block are consecutive, so
+ * no index is sent; their heads share one layout, so one head is sent; the byte
+ * counts and the outcome scalars travel as columns (one per file, one per
+ * scalar), which the sink's commit_run folds with a copy per column (coop_run).
+ * A sink that reads no scalars (coop_sink.no_scalars) gets none: a block then
+ * costs a few bytes per item.  No MPI here: dist_mpi.c sends and receives the
+ * bytes (compiled in both builds, so the tests run it in one process).
+ *
+ * Layout, in 8-byte words and native byte order (the ranks share one
+ * architecture, as for every message):
+ *   long long[DESC_WORDS]: magic, a, n, n_states, scalars (0 or 1), head bytes,
+ *                          files, the item (0 .. n-1) whose head is sent
+ *   the head, padded to 8
+ *   files x n uint32_t byte counts (file by file), padded to 8
+ *   with scalars: COOP_N_OUTCOMES x (1 + n_states) columns of n doubles */
+#include "coop_dist.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { DESC_WORDS = 8 };
+#define DESC_MAGIC 0x31435344504f4fLL /* "OOPDSC1" */
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* The bytes of a descriptor of n items (after its words). */
+static size_t body_bytes(long long n, int n_states, int scalars, size_t head, int files)
+{
+    size_t cols = scalars ? COOP_N_OUTCOMES * (size_t)(1 + n_states) : 0;
+    return pad8(head) + pad8((size_t)files * (size_t)n * sizeof(uint32_t)) +
+           cols * (size_t)n * sizeof(double);
+}
+
+/* Whether two heads agree but for their byte counts. */
+static int same_layout(const coop_sink_files *fs, const unsigned char *x,
+                       const unsigned char *y)
+{
+    size_t lo = fs->len_at, hi = fs->len_at + 4 * (size_t)fs->n;
+    return memcmp(x, y, lo) == 0 && memcmp(x + hi, y + hi, fs->head - hi) == 0;
+}
+
+int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long long n,
+                   const coop_sink_files *fs, int scalars, coop_bytes *out)
+{
+    const unsigned char *item[COOP_BLOCK_MAX];
+    int n_states = 0;
+    if (n < 1 || n > COOP_BLOCK_MAX || fs->head > COOP_DESC_HEAD_MAX || fs->n < 1 ||
+        fs->n > COOP_SINK_FILES || fs->len_at + 4 * (size_t)fs->n > fs->head)
+        return COOP_EINVAL;
+    size_t at = 0;
+    for (long long j = 0; j < n; j++) { /* the items, whole and in order */
+        long long i;
+        size_t size = at < n_bytes ? coop_engine_prepared_whole(items + at, n_bytes - at, &i) : 0;
+        if (!size || i != a + j)
+            return COOP_EINVAL;
+        coop_prepared v = coop_engine_prepared_view(items + at);
+        if (v.n_bytes < fs->head)
+            return COOP_EINVAL;
+        n_states = v.n_states > n_states ? v.n_states : n_states;
+        item[j] = items + at;
+        at += size;
+    }
+    long long head_item = 0;
+    const unsigned char *head0 = coop_engine_prepared_view(item[0]).bytes;
+    for (long long j = 1; j < n && !head_item; j++)
+        if (!same_layout(fs, head0, coop_engine_prepared_view(item[j]).bytes))
+            head_item = j; /* rank 0 refuses the block, naming what it refuses */
+    long long w[DESC_WORDS] = {DESC_MAGIC, a, n, n_states, scalars != 0, (long long)fs->head,
+                               fs->n, head_item};
+    size_t start = out->n, body = body_bytes(n, n_states, scalars, fs->head, fs->n);
+    if (coop_bytes_reserve(out, sizeof w + body))
+        return COOP_ENOMEM;
+    unsigned char *p = out->p + start;
+    memset(p, 0, sizeof w + body);
+    memcpy(p, w, sizeof w);
+    p += sizeof w;
+    memcpy(p, coop_engine_prepared_view(item[head_item]).bytes, fs->head);
+    p += pad8(fs->head);
+    uint32_t *len = (uint32_t *)(void *)p;
+    for (long long j = 0; j < n; j++) {
+        size_t l[COOP_SINK_FILES];
+        coop_engine_lens(fs, coop_engine_prepared_view(item[j]).bytes, l);
+        for (int k = 0; k < fs->n; k++)
+            len[(size_t)k * (size_t)n + (size_t)j] = (uint32_t)l[k];
+    }
+    p += pad8((size_t)fs->n * (size_t)n * sizeof(uint32_t));
+    if (scalars) {
+        double *col = (double *)(void *)p;
+        size_t cols = COOP_N_OUTCOMES * (size_t)(1 + n_states);
+        for (long long j = 0; j < n; j++) {
+            coop_prepared v = coop_engine_prepared_view(item[j]);
+            size_t have = COOP_N_OUTCOMES * (size_t)(1 + v.n_states);
+            for (size_t c = 0; c < cols; c++)
+                col[c * (size_t)n + (size_t)j] = c < have ? v.outcome[c] : NAN;
+        }
+    }
+    out->n = start + sizeof w + body;
+    return COOP_OK;
+}
+
+int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files *fs,
+                   int scalars, coop_desc *d)
+{
+    long long w[DESC_WORDS];
+    if (count < sizeof w)
+        return COOP_EIO;
+    memcpy(w, buf, sizeof w);
+    if (w[0] != DESC_MAGIC || w[2] < 1 || w[2] > COOP_BLOCK_MAX || w[3] < 0 ||
+        w[3] > COOP_MAX_STATES || w[4] != (scalars != 0) || w[5] != (long long)fs->head ||
+        w[6] != fs->n || w[7] < 0 || w[7] >= w[2] ||
+        count != sizeof w + body_bytes(w[2], (int)w[3], scalars, fs->head, fs->n))
+        return COOP_EIO;
+    const unsigned char *p = buf + sizeof w;
+    memset(d, 0, sizeof *d);
+    d->a = w[1];
+    d->n = w[2];
+    d->n_states = (int)w[3];
+    d->head_item = w[7];
+    d->head = p;
+    p += pad8(fs->head);
+    for (int k = 0; k < fs->n; k++)
+        d->len[k] = (const uint32_t *)(const void *)p + (size_t)k * (size_t)d->n;
+    p += pad8((size_t)fs->n * (size_t)d->n * sizeof(uint32_t));
+    d->scalars = scalars ? (const double *)(const void *)p : NULL;
+    return COOP_OK;
+}
+
+coop_run coop_desc_run(const coop_desc *d, int files, long long j0, int m)
+{
+    coop_run r = {.n = m, .head = d->head, .n_states = d->n_states,
+                  .scalars = d->scalars ? d->scalars + j0 : NULL, .stride = (size_t)d->n};
+    for (int k = 0; k < files; k++)
+        r.len[k] = d->len[k] + j0;
+    return r;
+}
+
+int coop_run_view(const coop_sink_files *fs, const coop_run *run, int j, unsigned char *head,
+                  double *scalars, coop_prepared *v)
+{
+    if (fs->head > COOP_DESC_HEAD_MAX || fs->len_at + 4 * (size_t)fs->n > fs->head)
+        return COOP_EINVAL;
+    memcpy(head, run->head, fs->head);
+    for (int k = 0; k < fs->n; k++)
+        memcpy(head + fs->len_at + 4 * (size_t)k, &run->len[k][j], sizeof(uint32_t));
+    memset(v, 0, sizeof *v);
+    v->bytes = head;
+    v->n_bytes = fs->head;
+    if (run->scalars) {
+        size_t cols = COOP_N_OUTCOMES * (size_t)(1 + run->n_states);
+        for (size_t c = 0; c < cols; c++)
+            scalars[c] = run->scalars[c * run->stride + (size_t)j];
+        v->outcome = scalars;
+        v->n_states = run->n_states;
+        v->state_outcome = (const double (*)[COOP_N_OUTCOMES])(scalars + COOP_N_OUTCOMES);
+    }
+    return COOP_OK;
+}
+
+/* ---- a record, whole ---- */
+
+size_t coop_rec_wire_bytes(const coop_record *rec, size_t n[5])
+{
+    size_t steps = rec->n_steps > 0 ? (size_t)rec->n_steps : 0;
+    n[0] = rec->keep_series ? steps * rec->n_actors * COOP_ACTOR_METRICS : 0;
+    n[1] = rec->keep_series ? steps * rec->n_ties * (COOP_TIE_METRICS + rec->n_obs) : 0;
+    n[2] = rec->keep_series ? steps * COOP_POP_METRICS : 0;
+    n[3] = rec->n_ties * rec->n_levels;
+    n[4] = rec->snap ? rec->n_snaps * rec->n_snap_nodes : 0;
+    return sizeof(long long) + sizeof rec->outcome + sizeof rec->state_outcome +
+           sizeof(double) * (n[0] + n[1] + n[2] + n[4]) + sizeof(int) * n[3];
+}
+
+void coop_rec_pack(const coop_record *rec, long long item, unsigned char *buf)
+{
+    size_t n[5];
+    coop_rec_wire_bytes(rec, n);
+    memcpy(buf, &item, sizeof item);
+    buf += sizeof item;
+    memcpy(buf, rec->outcome, sizeof rec->outcome);
+    buf += sizeof rec->outcome;
+    memcpy(buf, rec->state_outcome, sizeof rec->state_outcome);
+    buf += sizeof rec->state_outcome;
+    if (n[0]) memcpy(buf, rec->actor, n[0] * sizeof(double));
+    buf += n[0] * sizeof(double);
+    if (n[1]) memcpy(buf, rec->tie, n[1] * sizeof(double));
+    buf += n[1] * sizeof(double);
+    if (n[2]) memcpy(buf, rec->pop, n[2] * sizeof(double));
+    buf += n[2] * sizeof(double);
+    if (n[3]) memcpy(buf, rec->milestone, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(buf, rec->snap, n[4] * sizeof(double));
+}
+
+void coop_rec_unpack(coop_record *rec, const unsigned char *buf)
+{
+    size_t n[5];
+    coop_rec_wire_bytes(rec, n);
+    buf += sizeof(long long);
+    memcpy(rec->outcome, buf, sizeof rec->outcome);
+    buf += sizeof rec->outcome;
+    memcpy(rec->state_outcome, buf, sizeof rec->state_outcome);
+    buf += sizeof rec->state_outcome;
+    if (n[0]) memcpy(rec->actor, buf, n[0] * sizeof(double));
+    buf += n[0] * sizeof(double);
+    if (n[1]) memcpy(rec->tie, buf, n[1] * sizeof(double));
+    buf += n[1] * sizeof(double);
+    if (n[2]) memcpy(rec->pop, buf, n[2] * sizeof(double));
+    buf += n[2] * sizeof(double);
+    if (n[3]) memcpy(rec->milestone, buf, n[3] * sizeof(int));
+    buf += n[3] * sizeof(int);
+    if (n[4]) memcpy(rec->snap, buf, n[4] * sizeof(double));
+}
