@@ -18,14 +18,15 @@
 
 /* A received descriptor (coop_desc_read): items [a, a + n), one head (that of
  * item a + head_item: the first whose layout differs from item a's, else a's),
- * their byte counts len[k][j] and, when rank 0's sink reads them, their scalars
- * as columns (coop_run). */
+ * their byte counts len[k][j] and, when rank 0's sink reads them (scalars), their
+ * scalars as columns (coop_run). */
 typedef struct coop_desc {
     long long a, n, head_item;
-    int n_states;
+    int n_states, scalars;
     const unsigned char *head;
     const uint32_t *len[COOP_SINK_FILES];
-    const double *scalars;
+    const double *col[COOP_RUN_COLS];     /* as coop_run's, for the whole block */
+    unsigned char constant[COOP_RUN_COLS];
 } coop_desc;
 
 /* A message of prepared items received from a worker: freed when the last of

@@ -105,19 +105,27 @@ typedef struct coop_sink_files {
  * sees it (direct writes: their data are written by the ranks that prepared them):
  * a column of byte counts per file and, unless the sink reads none (no_scalars),
  * the items' outcome scalars column by column, as a worker's block carries them
- * (docs/CLUSTER.md).  Valid only during the call. */
+ * (docs/CLUSTER.md): column c = o holds outcome o, column c = COOP_N_OUTCOMES *
+ * (1 + x) + o state x's outcome o (NaN for the states an item has not).  A column
+ * whose items all hold the same value is that value once (constant[c]): item j's
+ * value is col[c][constant[c] ? 0 : j] (coop_run_scalar).  Valid only during the
+ * call. */
+enum { COOP_RUN_COLS = COOP_N_OUTCOMES * (1 + COOP_MAX_STATES) };
 typedef struct coop_run {
-    int n;                                /* items, 1 to COOP_BLOCK_MAX */
+    int n;                                /* items, at least 1 */
     const unsigned char *head;            /* a head (files->head bytes) whose layout every
                                            * item's shares; its byte counts are not theirs */
     const uint32_t *len[COOP_SINK_FILES]; /* len[k][j]: item j's bytes for file k */
+    int scalars;                          /* the columns are there (not when no_scalars) */
     int n_states;                         /* states with outcome columns */
-    const double *scalars;                /* NULL (no_scalars), or outcome o of item j at
-                                           * scalars[o * stride + j], state x's outcome o at
-                                           * scalars[(COOP_N_OUTCOMES * (1 + x) + o) * stride + j];
-                                           * NaN for the states an item has not */
-    size_t stride;
+    const double *col[COOP_RUN_COLS];     /* [COOP_N_OUTCOMES * (1 + n_states)] */
+    unsigned char constant[COOP_RUN_COLS];
 } coop_run;
+
+static inline double coop_run_scalar(const coop_run *r, int c, int j)
+{
+    return r->col[c][r->constant[c] ? 0 : j];
+}
 
 /* Where completed work goes.  Calls come one at a time (never concurrently, though
  * not always from the same thread), in item order.  A callback returns COOP_OK or

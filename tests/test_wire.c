@@ -2,8 +2,8 @@
  * (sim/experiment/dist_wire.c, coop_dist.h).  Blocks of prepared items, built
  * here in coop_engine_prepare's layout, are described and read back: the block's
  * items, one head, the byte counts and the scalars as columns (NaN where an item
- * has fewer states), the run of a part of the block, each item's view as commit
- * sees it; without scalars a block of 256 items costs about 8 bytes an item;
+ * has fewer states; a column of one value sent once), the run of a part of the
+ * block, each item's view as commit sees it; without scalars a block of 256 items costs about 8 bytes an item;
  * items out of order are refused on the worker, damaged or mismatched
  * descriptors on rank 0, and an item whose layout differs is the head sent. */
 #include <criterion/criterion.h>
@@ -62,7 +62,8 @@ Test(desc, round_trip_with_scalars)
         cr_assert_eq(d.len[0][j], (uint32_t)(40 + j));
         cr_assert_eq(d.len[1][j], (uint32_t)(2 * (40 + j) + 1));
         for (int c = 0; c < COOP_N_OUTCOMES * 3; c++) {
-            double x = d.scalars[c * 5 + j];
+            cr_assert_not(d.constant[c], "every column varies");
+            double x = d.col[c][j];
             if (j == 1 && c >= COOP_N_OUTCOMES * 2)
                 cr_assert(isnan(x), "item 41 has one state: its second is NaN");
             else
@@ -73,8 +74,8 @@ Test(desc, round_trip_with_scalars)
     coop_run run = coop_desc_run(&d, files.n, 2, 3);
     cr_assert_eq(run.n, 3);
     cr_assert_eq(run.len[1][0], 85u);
-    cr_assert_eq(run.scalars[0], 42000.0);
-    cr_assert_eq(run.scalars[run.stride + 1], 43001.0, "outcome 1 of the run's item 1");
+    cr_assert_eq(coop_run_scalar(&run, 0, 0), 42000.0);
+    cr_assert_eq(coop_run_scalar(&run, 1, 1), 43001.0, "outcome 1 of the run's item 1");
     unsigned char head[COOP_DESC_HEAD_MAX];
     double sc[COOP_N_OUTCOMES * (1 + COOP_MAX_STATES)];
     coop_prepared v;
@@ -100,12 +101,73 @@ Test(desc, without_scalars_a_few_bytes_an_item)
                  "words, one head, two byte counts an item: %zu bytes", msg.n);
     coop_desc d;
     cr_assert_eq(coop_desc_read(msg.p, msg.n, &files, 0, &d), COOP_OK);
-    cr_assert_null(d.scalars);
+    cr_assert_eq(d.scalars, 0);
     cr_assert_eq(d.len[0][255], 255u);
     cr_assert_eq(coop_desc_read(msg.p, msg.n, &files, 1, &d), COOP_EIO,
                  "made without scalars, read by a sink that wants them");
     coop_bytes_free(&items);
     coop_bytes_free(&msg);
+}
+
+/* Items [0, n) whose scalar 0 is 5 for all, scalar 1 NaN for all, scalar 2 the
+ * item's index; states none. */
+static void put_constant_block(coop_bytes *b, long long n)
+{
+    put_block(b, 0, n);
+    for (size_t at = 0; at < b->n;) {
+        long long w[4];
+        memcpy(w, b->p + at, sizeof w);
+        double *d = (double *)(void *)(b->p + at + sizeof w);
+        d[0] = 5.0;
+        d[1] = NAN;
+        d[2] = (double)w[0];
+        for (int s = 0; s < w[1]; s++) /* per-state outcomes: all 1 */
+            for (int o = 0; o < COOP_N_OUTCOMES; o++)
+                d[COOP_N_OUTCOMES * (1 + s) + o] = 1.0;
+        at += (size_t)w[3];
+    }
+}
+
+Test(desc, a_constant_column_travels_once)
+{
+    coop_bytes items = {0}, msg = {0}, all = {0};
+    put_constant_block(&items, 100);
+    cr_assert_eq(coop_desc_make(items.p, items.n, 0, 100, &files, 1, &msg), COOP_OK);
+    coop_desc d;
+    cr_assert_eq(coop_desc_read(msg.p, msg.n, &files, 1, &d), COOP_OK);
+    /* columns: the outcomes, then 2 states' outcomes; item 1 has one state, so state 1's
+     * columns hold NaN for it and 1 for the others: they vary */
+    int c_const = 0;
+    for (int c = 0; c < 3 * COOP_N_OUTCOMES; c++)
+        c_const += d.constant[c];
+    cr_assert(d.constant[0] && d.constant[1] && !d.constant[2]);
+    cr_assert_eq(c_const, 2 + COOP_N_OUTCOMES, "outcomes 0 and 1, and state 0's five");
+    size_t varying = 3 * COOP_N_OUTCOMES - (size_t)c_const;
+    size_t map_bytes = (3 * COOP_N_OUTCOMES + 7) / 8 * 8;
+    cr_assert_eq(msg.n, 64 + 16 + 2 * 4 * 100 + map_bytes + (c_const + varying * 100) * 8,
+                 "%zu bytes", msg.n);
+    coop_run run = coop_desc_run(&d, files.n, 40, 10);
+    cr_assert_eq(coop_run_scalar(&run, 0, 9), 5.0);
+    cr_assert(isnan(coop_run_scalar(&run, 1, 3)));
+    cr_assert_eq(coop_run_scalar(&run, 2, 3), 43.0);
+    cr_assert_eq(coop_run_scalar(&run, COOP_N_OUTCOMES + 4, 7), 1.0);
+    /* the view of an item is its own whichever way its columns came */
+    unsigned char head[COOP_DESC_HEAD_MAX];
+    double sc[COOP_N_OUTCOMES * (1 + COOP_MAX_STATES)];
+    coop_prepared v;
+    cr_assert_eq(coop_run_view(&files, &run, 2, head, sc, &v), COOP_OK);
+    cr_assert_eq(v.outcome[0], 5.0);
+    cr_assert_eq(v.outcome[2], 42.0);
+    cr_assert_eq(v.state_outcome[1][0], 1.0);
+    /* a damaged column map is refused */
+    size_t map = 64 + 16 + 2 * 4 * 100;
+    msg.p[map + 2] = 2;
+    cr_assert_eq(coop_desc_read(msg.p, msg.n, &files, 1, &d), COOP_EIO);
+    msg.p[map + 2] = 1; /* a varying column marked constant: the size no longer fits */
+    cr_assert_eq(coop_desc_read(msg.p, msg.n, &files, 1, &d), COOP_EIO);
+    coop_bytes_free(&items);
+    coop_bytes_free(&msg);
+    coop_bytes_free(&all);
 }
 
 Test(desc, damaged_or_foreign_descriptors_refused)

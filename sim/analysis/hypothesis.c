@@ -492,6 +492,16 @@ static int col_commit(void *ctx, const coop_item *it, const coop_prepared *p, co
     return st;
 }
 
+/* Column c of run into to[0, n): a copy, or the run's one value n times. */
+static void put_column(double *to, const coop_run *run, int c)
+{
+    if (run->constant[c])
+        for (int j = 0; j < run->n; j++)
+            to[j] = run->col[c][0];
+    else
+        memcpy(to, run->col[c], (size_t)run->n * sizeof *to);
+}
+
 /* The run form of col_commit (direct writes): the run's scalar columns copied
  * into the collector's (the same values add_values and add_states would store
  * item by item: a run's states beyond an item's own are NaN, as the collector
@@ -506,7 +516,7 @@ static int col_commit_run(void *ctx, const coop_item *first, const coop_run *run
     /* the run's first item as add_values takes it (a new point, the world's name) */
     double o0[COOP_N_OUTCOMES];
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
-        o0[o] = run->scalars[(size_t)o * run->stride];
+        o0[o] = coop_run_scalar(run, o, 0);
     int st = add_values(c, first->point, first->world, first->world_name, r0, first->cfg, o0,
                         0, err);
     if (!st && (n < 1 || r0 + n > c->replicates))
@@ -516,16 +526,12 @@ static int col_commit_run(void *ctx, const coop_item *first, const coop_run *run
         return st;
     size_t R = (size_t)c->replicates, S = (size_t)c->n_states, w = (size_t)first->world;
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
-        memcpy(c->values + (w * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)r0,
-               run->scalars + (size_t)o * run->stride, (size_t)n * sizeof *c->values);
+        put_column(c->values + (w * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)r0, run, o);
     for (int x = 0; x < run->n_states && x < c->n_states; x++)
-        for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-            const double *col = run->scalars + (COOP_N_OUTCOMES * (size_t)(1 + x) + (size_t)o) *
-                                               run->stride;
-            double *to = c->svalues + ((w * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
-                         (size_t)r0;
-            memcpy(to, col, (size_t)n * sizeof *to);
-        }
+        for (int o = 0; o < COOP_N_OUTCOMES; o++)
+            put_column(c->svalues + ((w * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
+                           (size_t)r0,
+                       run, COOP_N_OUTCOMES * (1 + x) + o);
     c->received += n - 1; /* add_values counted the first */
     return coop_sink_commit_run(&c->inner, first, run, at, err);
 }

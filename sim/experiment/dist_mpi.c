@@ -57,8 +57,9 @@
  * threads and sends the records one per message in item order, or, when rank 0's
  * sink splits (coop_sink: prepare and commit), prepares each record on the thread
  * that computed it and sends the block's prepared items as one message: rank 0
- * posts its receive at once (MPI_Irecv, polled), lets the items point into the
- * message (freed after the last is committed) and only commits them in order.  Every request
+ * posts its receive at once (MPI_Irecv, polled; a block's descriptor, much smaller,
+ * it receives there and then), lets the items point into the message (freed after
+ * the last is committed) and only commits them in order.  Every request
  * is answered (BLOCK, or CHUNK_DONE when no item is left); once a worker has all
  * its answers and has sent its last block it sends IDLE, and rank 0 ends the
  * plan only when every worker is idle (or gone): no message of one plan is left
@@ -601,7 +602,24 @@ static void answer_placed(coop_engine *e)
 /* Root, thread 0: one message from a worker. */
 static void on_message(coop_engine *e, const MPI_Status *st)
 {
-    if (st->MPI_TAG == TAG_PREPARED || st->MPI_TAG == TAG_DESC) {
+    if (st->MPI_TAG == TAG_DESC) { /* a descriptor (tens of kB at most): received at once,
+                                    * so its copy counts as rank 0's receiving */
+        double t0 = cpu_s();
+        int count = 0;
+        MPI_Get_count(st, MPI_BYTE, &count);
+        unsigned char *buf = malloc(count > 0 ? (size_t)count : 1);
+        if (!buf) {
+            fprintf(stderr, "coopsim: rank 0: out of memory for a message from rank %d\n",
+                    st->MPI_SOURCE);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+        MPI_Recv(buf, count, MPI_BYTE, st->MPI_SOURCE, TAG_DESC, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        st_recv_s += cpu_s() - t0;
+        attach_prepared(e, buf, count, st->MPI_SOURCE, 1);
+        return;
+    }
+    if (st->MPI_TAG == TAG_PREPARED) {
         on_prepared(e, st);
         return;
     }

@@ -5,9 +5,11 @@
  * serial work is per block, not per item.  Items of a block are consecutive, so
  * no index is sent; their heads share one layout, so one head is sent; the byte
  * counts and the outcome scalars travel as columns (one per file, one per
- * scalar), which the sink's commit_run folds with a copy per column (coop_run).
- * A sink that reads no scalars (coop_sink.no_scalars) gets none: a block then
- * costs a few bytes per item.  No MPI here: dist_mpi.c sends and receives the
+ * scalar), which the sink's commit_run folds with a copy per column (coop_run);
+ * a column whose items all hold the same value (bit for bit: an outcome a
+ * scenario fixes, a state that never engages) is sent once.  A sink that reads
+ * no scalars (coop_sink.no_scalars) gets none: a block then costs a few bytes per
+ * item.  No MPI here: dist_mpi.c sends and receives the
  * bytes (compiled in both builds, so the tests run it in one process).
  *
  * Layout, in 8-byte words and native byte order (the ranks share one
@@ -16,7 +18,9 @@
  *                          files, the item (0 .. n-1) whose head is sent
  *   the head, padded to 8
  *   files x n uint32_t byte counts (file by file), padded to 8
- *   with scalars: COOP_N_OUTCOMES x (1 + n_states) columns of n doubles */
+ *   with scalars, C = COOP_N_OUTCOMES x (1 + n_states) columns: C bytes (1: the
+ *   column is constant), padded to 8, then each column: 1 double if constant,
+ *   else n */
 #include "coop_dist.h"
 
 #include <math.h>
@@ -31,12 +35,15 @@ static size_t pad8(size_t n)
     return (n + 7) & ~(size_t)7;
 }
 
-/* The bytes of a descriptor of n items (after its words). */
-static size_t body_bytes(long long n, int n_states, int scalars, size_t head, int files)
+/* The bytes before the scalar columns (after the words), and the column count. */
+static size_t fixed_bytes(long long n, size_t head, int files)
 {
-    size_t cols = scalars ? COOP_N_OUTCOMES * (size_t)(1 + n_states) : 0;
-    return pad8(head) + pad8((size_t)files * (size_t)n * sizeof(uint32_t)) +
-           cols * (size_t)n * sizeof(double);
+    return pad8(head) + pad8((size_t)files * (size_t)n * sizeof(uint32_t));
+}
+
+static size_t n_cols(int n_states)
+{
+    return COOP_N_OUTCOMES * (size_t)(1 + n_states);
 }
 
 /* Whether two heads agree but for their byte counts. */
@@ -45,6 +52,13 @@ static int same_layout(const coop_sink_files *fs, const unsigned char *x,
 {
     size_t lo = fs->len_at, hi = fs->len_at + 4 * (size_t)fs->n;
     return memcmp(x, y, lo) == 0 && memcmp(x + hi, y + hi, fs->head - hi) == 0;
+}
+
+/* Scalar c of prepared item p (NaN beyond its states). */
+static double item_scalar(const unsigned char *p, size_t c)
+{
+    coop_prepared v = coop_engine_prepared_view(p);
+    return c < n_cols(v.n_states) ? v.outcome[c] : NAN;
 }
 
 int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long long n,
@@ -73,9 +87,22 @@ int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long
     for (long long j = 1; j < n && !head_item; j++)
         if (!same_layout(fs, head0, coop_engine_prepared_view(item[j]).bytes))
             head_item = j; /* rank 0 refuses the block, naming what it refuses */
+    /* the column map: a column whose items hold one value (bit for bit) is sent once */
+    size_t cols = scalars ? n_cols(n_states) : 0, n_doubles = 0;
+    unsigned char constant[COOP_RUN_COLS];
+    for (size_t c = 0; c < cols; c++) {
+        double x0 = item_scalar(item[0], c);
+        constant[c] = 1;
+        for (long long j = 1; j < n && constant[c]; j++) {
+            double x = item_scalar(item[j], c);
+            constant[c] = memcmp(&x, &x0, sizeof x) == 0;
+        }
+        n_doubles += constant[c] ? 1 : (size_t)n;
+    }
     long long w[DESC_WORDS] = {DESC_MAGIC, a, n, n_states, scalars != 0, (long long)fs->head,
                                fs->n, head_item};
-    size_t start = out->n, body = body_bytes(n, n_states, scalars, fs->head, fs->n);
+    size_t start = out->n;
+    size_t body = fixed_bytes(n, fs->head, fs->n) + pad8(cols) + n_doubles * sizeof(double);
     if (coop_bytes_reserve(out, sizeof w + body))
         return COOP_ENOMEM;
     unsigned char *p = out->p + start;
@@ -92,16 +119,11 @@ int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long
             len[(size_t)k * (size_t)n + (size_t)j] = (uint32_t)l[k];
     }
     p += pad8((size_t)fs->n * (size_t)n * sizeof(uint32_t));
-    if (scalars) {
-        double *col = (double *)(void *)p;
-        size_t cols = COOP_N_OUTCOMES * (size_t)(1 + n_states);
-        for (long long j = 0; j < n; j++) {
-            coop_prepared v = coop_engine_prepared_view(item[j]);
-            size_t have = COOP_N_OUTCOMES * (size_t)(1 + v.n_states);
-            for (size_t c = 0; c < cols; c++)
-                col[c * (size_t)n + (size_t)j] = c < have ? v.outcome[c] : NAN;
-        }
-    }
+    memcpy(p, constant, cols);
+    double *d = (double *)(void *)(p + pad8(cols));
+    for (size_t c = 0; c < cols; c++)
+        for (long long j = 0; j < (constant[c] ? 1 : n); j++)
+            *d++ = item_scalar(item[j], c);
     out->n = start + sizeof w + body;
     return COOP_OK;
 }
@@ -115,10 +137,21 @@ int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files
     memcpy(w, buf, sizeof w);
     if (w[0] != DESC_MAGIC || w[2] < 1 || w[2] > COOP_BLOCK_MAX || w[3] < 0 ||
         w[3] > COOP_MAX_STATES || w[4] != (scalars != 0) || w[5] != (long long)fs->head ||
-        w[6] != fs->n || w[7] < 0 || w[7] >= w[2] ||
-        count != sizeof w + body_bytes(w[2], (int)w[3], scalars, fs->head, fs->n))
+        w[6] != fs->n || w[7] < 0 || w[7] >= w[2])
         return COOP_EIO;
-    const unsigned char *p = buf + sizeof w;
+    size_t n = (size_t)w[2], fixed = sizeof w + fixed_bytes(w[2], fs->head, fs->n);
+    size_t cols = scalars ? n_cols((int)w[3]) : 0;
+    if (count < fixed + pad8(cols))
+        return COOP_EIO;
+    const unsigned char *p = buf + sizeof w, *map = buf + fixed;
+    size_t n_doubles = 0;
+    for (size_t c = 0; c < cols; c++) {
+        if (map[c] > 1)
+            return COOP_EIO;
+        n_doubles += map[c] ? 1 : n;
+    }
+    if (count != fixed + pad8(cols) + n_doubles * sizeof(double))
+        return COOP_EIO;
     memset(d, 0, sizeof *d);
     d->a = w[1];
     d->n = w[2];
@@ -127,18 +160,26 @@ int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files
     d->head = p;
     p += pad8(fs->head);
     for (int k = 0; k < fs->n; k++)
-        d->len[k] = (const uint32_t *)(const void *)p + (size_t)k * (size_t)d->n;
-    p += pad8((size_t)fs->n * (size_t)d->n * sizeof(uint32_t));
-    d->scalars = scalars ? (const double *)(const void *)p : NULL;
+        d->len[k] = (const uint32_t *)(const void *)p + (size_t)k * n;
+    d->scalars = scalars != 0;
+    const double *x = (const double *)(const void *)(map + pad8(cols));
+    for (size_t c = 0; c < cols; c++) {
+        d->constant[c] = map[c];
+        d->col[c] = x;
+        x += map[c] ? 1 : n;
+    }
     return COOP_OK;
 }
 
 coop_run coop_desc_run(const coop_desc *d, int files, long long j0, int m)
 {
-    coop_run r = {.n = m, .head = d->head, .n_states = d->n_states,
-                  .scalars = d->scalars ? d->scalars + j0 : NULL, .stride = (size_t)d->n};
+    coop_run r = {.n = m, .head = d->head, .n_states = d->n_states, .scalars = d->scalars};
     for (int k = 0; k < files; k++)
         r.len[k] = d->len[k] + j0;
+    for (size_t c = 0; d->scalars && c < n_cols(d->n_states); c++) {
+        r.constant[c] = d->constant[c];
+        r.col[c] = d->constant[c] ? d->col[c] : d->col[c] + j0;
+    }
     return r;
 }
 
@@ -154,9 +195,8 @@ int coop_run_view(const coop_sink_files *fs, const coop_run *run, int j, unsigne
     v->bytes = head;
     v->n_bytes = fs->head;
     if (run->scalars) {
-        size_t cols = COOP_N_OUTCOMES * (size_t)(1 + run->n_states);
-        for (size_t c = 0; c < cols; c++)
-            scalars[c] = run->scalars[c * run->stride + (size_t)j];
+        for (size_t c = 0; c < n_cols(run->n_states); c++)
+            scalars[c] = coop_run_scalar(run, (int)c, j);
         v->outcome = scalars;
         v->n_states = run->n_states;
         v->state_outcome = (const double (*)[COOP_N_OUTCOMES])(scalars + COOP_N_OUTCOMES);
