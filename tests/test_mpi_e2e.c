@@ -11,7 +11,8 @@
  * every rank with rank 0's message and exit status.  The workers' direct writes
  * (docs/CLUSTER.md) are checked on 1, 2, 3 x 2 and 8 ranks, forced off
  * (COOPSIM_MPI_WRITE=root) and refused by one worker only; workers' blocks of 1, 7
- * and 256 items (COOPSIM_MPI_BLOCK), committed by rank 0 a block at a time.  coopsim
+ * and 256 items (COOPSIM_MPI_BLOCK), committed by rank 0 a block at a time, rank
+ * 0's threads computing beside blocks of 256.  coopsim
  * infer (a task farm per generation) is compared the same way, and interrupted and
  * resumed under MPI. */
 #include <criterion/criterion.h>
@@ -220,6 +221,39 @@ Test(mpi_e2e, block_commits, .timeout = 150)
     cr_assert_eq(r->status, 2, "%s", r->err);
     cr_assert(strstr(r->err, "COOPSIM_MPI_BLOCK = \"257\": not an integer from 1 to 256"), "%s",
               r->err);
+    e2e_rmrf(tmp);
+}
+
+/* Rank 0's own threads keep computing beside a worker that holds two blocks of
+ * 256 items (a 32-thread node's blocks; COOPSIM_MPI_BLOCK): 6,000 items, 2 ranks
+ * x 1 thread.  With a window only one block wider than its own threads' rank 0
+ * ran about 1 % of them; its fair share is a half. */
+Test(mpi_e2e, rank0_computes_beside_big_blocks, .timeout = 60)
+{
+    if (!mpi_env())
+        return;
+    const char *run = "sweep tests/data/sweep_small.cfg --series none --replicates 1000";
+    char tmp[64], ref[128], d[128], cmd[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s --threads 2 --quiet -o %s", run, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(d, sizeof d, "%s/big", tmp);
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 COOPSIM_MPI_BLOCK=256 mpirun "
+             "--allow-run-as-root --oversubscribe -np 2 %s %s --threads 1 --quiet -o %s",
+             e2e_mpi_program(), run, d);
+    r = e2e_capture(cmd);
+    cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
+    cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
+    long long delivered = -1, received = -1;
+    const char *s = strstr(r->err, "items delivered");
+    while (s && s > r->err && s[-1] != ':')
+        s--;
+    cr_assert(s && sscanf(s, "%lld items delivered, %lld received", &delivered,
+                          &received) == 2, "%s", r->err);
+    cr_assert_eq(delivered, 6000);
+    cr_assert_geq(delivered - received, delivered / 10, "rank 0 ran %lld of %lld items: %s",
+                  delivered - received, delivered, r->err);
     e2e_rmrf(tmp);
 }
 

@@ -10,9 +10,10 @@
  * On rank 0 the engine's parallel region has one more thread, thread 0, which
  * talks to the other ranks (MPI_THREAD_FUNNELED: only the main thread calls MPI).
  * A block is handed out only when it fits in the reorder buffer's window, which
- * has 3 x BLOCK_MAX more slots per worker (rank 0's own threads keep out of the
- * last 2 x BLOCK_MAX of them, so that a worker always finds room for its next
- * block), so rank 0 still holds a bounded number of records.
+ * has 3 x BLOCK_MAX more slots per worker and room for two blocks' time of rank
+ * 0's own threads beyond them (they keep out of the last BLOCK_MAX slots per
+ * worker, so that a worker always finds room for its next block), so rank 0
+ * still holds a bounded number of records.
  *
  * A worker rank runs no command: main hands it the work the command would run
  * (coop_work: the shape of rank 0's plans and how a point's worlds are built, or
@@ -365,11 +366,16 @@ int coop_dist_start(coop_engine *e)
     coop_bytes_free(&msg);
     if (e->place)
         durable_e = e;
-    /* Two blocks held per worker and one more; the local threads stay out of the
-     * last two blocks' worth, or they would fill the window while a worker's block
-     * is late and leave the worker no room for its next one. */
-    e->local_window = e->n_slots + (long long)BLOCK_MAX * n_in;
-    e->n_slots += 3LL * BLOCK_MAX * n_in;
+    /* Two blocks held per worker and one more.  The local threads may start items
+     * beyond the blocks the workers hold, as many as they run in the time of two
+     * blocks (a block's time: BLOCK_PER_THREAD items a thread, or COOPSIM_MPI_BLOCK
+     * items), or they would wait whenever the workers hold theirs (with a window
+     * one block wider than their own, blocks of 256 kept them idle); they stay out
+     * of the last block's worth per worker, the room a worker's next block needs
+     * (it still holds one to run). */
+    long long nt = e->n_slots / 2, per = rm->block ? rm->block : BLOCK_PER_THREAD;
+    e->local_window = e->n_slots + 2LL * BLOCK_MAX * n_in + 2 * per * nt;
+    e->n_slots = e->local_window + (long long)BLOCK_MAX * n_in;
     return COOP_OK;
 }
 
