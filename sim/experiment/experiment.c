@@ -18,7 +18,7 @@
  * and the deliverer calls only commit: formatting leaves the serial delivery.
  * Under MPI with direct writes (coop_sink_files, e->place) commit only reserves
  * each item's ranges of the sink's files: the deliverer writes the rows of the
- * items this rank holds whole (pwrite) and a worker's block of descriptors is
+ * items this rank holds whole (pwrite) and a worker's block (its descriptor) is
  * accounted for the process layer, which tells the worker where to write it.
  *
  * Nothing in the parallel region exits or jumps: a failure is recorded (the first
@@ -465,7 +465,7 @@ static int deliver_world(engine *e, const coop_desc *d, long long i, int left, i
     return status;
 }
 
-/* Direct writes: the items [i, i + n) of a worker's block of descriptors
+/* Direct writes: the items [i, i + n) of a worker's block (its descriptor)
  * committed as one unit (deliver_world for each (point, world) they cover): at
  * and len for the whole run.  Called without the lock: no one else touches the
  * slots of ready items until the deliverer, holding the lock again, clears
@@ -493,7 +493,7 @@ static int deliver_run(engine *e, long long i, int n, long long *at, size_t *len
 }
 
 /* With the lock held: how many items from next_deliver, all ready, form one run
- * for deliver_run (the rest of a worker's block of descriptors), or 0 when the
+ * for deliver_run (the rest of a worker's block, a descriptor), or 0 when the
  * next item is delivered alone. */
 static int run_length(const engine *e)
 {
