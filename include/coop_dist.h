@@ -16,17 +16,28 @@
 
 #include "coop_experiment.h"
 
+/* The most items of a block a worker runs (dist_mpi.c). */
+enum { COOP_BLOCK_MAX = 256 };
+
+/* What a descriptor is made for, the same on the worker and rank 0: the plan's
+ * replicates and worlds (a segment of scalars per (point, world)), and what rank
+ * 0's sink reads (coop_sink: scalars unless no_scalars, state_worlds). */
+typedef struct coop_desc_shape {
+    long long replicates;
+    int n_worlds, state_worlds, scalars;
+} coop_desc_shape;
+
 /* A received descriptor (coop_desc_read): items [a, a + n), one head (that of
  * item a + head_item: the first whose layout differs from item a's, else a's),
- * their byte counts len[k][j] and, when rank 0's sink reads them (scalars), their
- * scalars as columns (coop_run). */
+ * their byte counts len[k][j] and, when rank 0's sink reads them (scalars), the
+ * scalars of each (point, world) as columns (coop_desc_run). */
 typedef struct coop_desc {
     long long a, n, head_item;
-    int n_states, scalars;
-    const unsigned char *head;
+    int scalars, n_seg;
+    const unsigned char *base, *head;
     const uint32_t *len[COOP_SINK_FILES];
-    const double *col[COOP_RUN_COLS];     /* as coop_run's, for the whole block */
-    unsigned char constant[COOP_RUN_COLS];
+    uint16_t seg_j0[COOP_BLOCK_MAX]; /* segment s: its first item, and where it lies */
+    uint32_t seg_at[COOP_BLOCK_MAX]; /* in base */
 } coop_desc;
 
 /* A message of prepared items received from a worker: freed when the last of
@@ -148,18 +159,19 @@ enum { COOP_DESC_HEAD_MAX = 256 }; /* the largest sink head a descriptor carries
 
 /* Worker: appends to out the descriptor of the n prepared items of block
  * [a, a + n), whole and in order in items[0, n_bytes) (coop_engine_prepare's
- * layout), for files fs, with their scalars when `scalars`.  COOP_OK; COOP_EINVAL
- * when the items are not those; COOP_ENOMEM. */
+ * layout), for files fs and shape sh.  COOP_OK; COOP_EINVAL when the items are
+ * not those; COOP_ENOMEM. */
 int coop_desc_make(const unsigned char *items, size_t n_bytes, long long a, long long n,
-                   const coop_sink_files *fs, int scalars, coop_bytes *out);
+                   const coop_sink_files *fs, const coop_desc_shape *sh, coop_bytes *out);
 
 /* Rank 0: a received descriptor of count bytes read into *d (pointing into buf),
- * checked against fs and whether the sink reads scalars.  COOP_OK, or COOP_EIO
- * when it is damaged or was made for other files. */
+ * checked against fs and sh.  COOP_OK, or COOP_EIO when it is damaged or was made
+ * for other files or another shape. */
 int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files *fs,
-                   int scalars, coop_desc *d);
+                   const coop_desc_shape *sh, coop_desc *d);
 
-/* The run of d's items [j0, j0 + m) (files: fs->n), for a sink's commit_run. */
+/* The run of d's items [j0, j0 + m), within one (point, world) (files: fs->n),
+ * for a sink's commit_run. */
 coop_run coop_desc_run(const coop_desc *d, int files, long long j0, int m);
 
 /* Item j of run as commit sees it: its head (copied to head[COOP_DESC_HEAD_MAX]
@@ -262,7 +274,7 @@ void coop_dist_farm_loop(coop_farm_run *fr);
  * COOP_BLOCK_MAX items.  Rank 0 offers
  * the files in COOP_DIRECT_WORDS words (count, head, len_at, mode), then the
  * token file's path, its text and the files' paths, each ending in NUL. */
-enum { COOP_UNWRITTEN_MAX = 64, COOP_BLOCK_MAX = 256, COOP_UNWRITTEN_ITEMS = 3 * COOP_BLOCK_MAX,
+enum { COOP_UNWRITTEN_MAX = 64, COOP_UNWRITTEN_ITEMS = 3 * COOP_BLOCK_MAX,
        COOP_DIRECT_WORDS = 4 };
 #define COOP_SYNC_SECONDS 0.5
 

@@ -170,6 +170,10 @@ typedef struct coop_sink {
      * coop_run.scalars): a worker then leaves them out of its blocks under direct
      * writes.  A sink that wraps another sets it only when both read none. */
     int no_scalars;
+    /* > 0: commit and commit_run read the per-state scalars only of the items of
+     * worlds below this (a worker then leaves the others' out); 0: of every world.
+     * A sink that wraps another passes it on. */
+    int state_worlds;
 } coop_sink;
 
 /* sink->commit_run, or where the sink has none, sink->commit on each of the run's

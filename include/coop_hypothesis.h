@@ -254,6 +254,13 @@ coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint3
 coop_sink coop_hyp_collector_sink(coop_hyp_collector *c);
 void coop_hyp_collector_free(coop_hyp_collector *c);
 
+/* With h's channel decomposition on, the collector keeps the per-state values of
+ * the compared worlds only (factual, counterfactual, placebos: the first 2 +
+ * n_placebo), not the channel worlds', which no statistic reads, and its sink
+ * says so (coop_sink.state_worlds: a worker then leaves them out of its blocks).
+ * Call before coop_hyp_collector_sink. */
+void coop_hyp_collector_compared_states(coop_hyp_collector *c, const coop_hypothesis_cfg *h);
+
 /* Spreads the collector's statistics over threads and ranks: each complete point
  * is queued, and the queued points are computed as a task farm
  * (coop_experiment_farm; tasks: a comparison of a point, or an outcome of its

@@ -290,7 +290,9 @@ struct coop_hyp_collector {
     coop_hyp_point_fn fn;
     void *ctx;
     double *values;          /* [n_worlds][COOP_N_OUTCOMES][replicates] of the current point */
-    double *svalues;         /* [n_worlds][n_states][COOP_N_OUTCOMES][replicates]: per state */
+    double *svalues;         /* [state_worlds][n_states][COOP_N_OUTCOMES][replicates]: per state */
+    int state_worlds;        /* the worlds whose per-state values are kept (n_worlds, or the
+                              * compared ones: coop_hyp_collector_compared_states) */
     int n_states, s_cap;     /* states of the current point; states svalues has room for */
     int point;               /* the current point, -1 before the first */
     long received;           /* replicates received at the current point */
@@ -321,7 +323,7 @@ static int collector_states(coop_hyp_collector *c, const coop_config *cfg, coop_
 {
     int n = cfg ? coop_outcome_states(cfg, NULL, 0) : 0;
     c->n_states = n = n < COOP_MAX_STATES ? n : COOP_MAX_STATES;
-    size_t cells = (size_t)c->n_worlds * (size_t)n * COOP_N_OUTCOMES * (size_t)c->replicates;
+    size_t cells = (size_t)c->state_worlds * (size_t)n * COOP_N_OUTCOMES * (size_t)c->replicates;
     if (n > c->s_cap) {
         double *v = realloc(c->svalues, cells * sizeof *v);
         if (!v)
@@ -342,6 +344,8 @@ static int add_states(coop_hyp_collector *c, int world, int replicate, int n_sta
     size_t R = (size_t)c->replicates, S = (size_t)c->n_states;
     if (world < 0 || world >= c->n_worlds || replicate < 0 || replicate >= c->replicates)
         return COOP_EINVAL;
+    if (world >= c->state_worlds) /* a channel world's: no statistic reads them */
+        return COOP_OK;
     for (int x = 0; x < n_states && x < c->n_states; x++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             c->svalues[(((size_t)world * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
@@ -460,6 +464,9 @@ int coop_hyp_collector_done(coop_hyp_collector *c, int point, int world, coop_er
         n_cmp = 2 + h->n_placebo;
         c->any_channels = 1;
     }
+    if (n_cmp > c->state_worlds)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: point %d compares %d worlds, the "
+                         "collector keeps the states of %d", point, n_cmp, c->state_worlds);
     int st = queue_point(c, h, n_cmp, err);
     if (!st && (c->threads <= 0 || (c->batch_bytes && hyp_batch_bytes(&c->batch) >= c->batch_bytes)))
         st = coop_hyp_collector_flush(c, err);
@@ -527,7 +534,7 @@ static int col_commit_run(void *ctx, const coop_item *first, const coop_run *run
     size_t R = (size_t)c->replicates, S = (size_t)c->n_states, w = (size_t)first->world;
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
         put_column(c->values + (w * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)r0, run, o);
-    for (int x = 0; x < run->n_states && x < c->n_states; x++)
+    for (int x = 0; (int)w < c->state_worlds && x < run->n_states && x < c->n_states; x++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             put_column(c->svalues + ((w * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
                            (size_t)r0,
@@ -570,7 +577,7 @@ coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint3
                   n_worlds, replicates);
         return NULL;
     }
-    c->n_worlds = n_worlds;
+    c->n_worlds = c->state_worlds = n_worlds;
     c->replicates = replicates;
     c->seed = seed;
     if (inner)
@@ -583,6 +590,12 @@ coop_hyp_collector *coop_hyp_collector_alloc(int n_worlds, int replicates, uint3
     return c;
 }
 
+void coop_hyp_collector_compared_states(coop_hyp_collector *c, const coop_hypothesis_cfg *h)
+{
+    if (h->channels && 2 + h->n_placebo < c->n_worlds)
+        c->state_worlds = 2 + h->n_placebo;
+}
+
 coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
 {
     coop_sink s = {.ctx = c, .replicate = col_replicate, .point_done = col_point_done};
@@ -592,6 +605,7 @@ coop_sink coop_hyp_collector_sink(coop_hyp_collector *c)
         s.round_scalars = 1;
         s.files = c->inner.files; /* the inner sink's direct writes (coop_sink_files) */
         s.commit_run = s.files ? col_commit_run : NULL;
+        s.state_worlds = c->state_worlds < c->n_worlds ? c->state_worlds : 0;
     }
     return s;
 }

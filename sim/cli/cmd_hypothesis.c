@@ -146,6 +146,7 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     }
     /* the statistics once every item is done, as tasks on the threads and ranks */
     coop_hyp_collector_farm(col, threads, 0);
+    coop_hyp_collector_compared_states(col, &cfg->hyp);
     coop_sink csink = coop_hyp_collector_sink(col);
     if (!(pg = coop_progress_alloc(opts->progress, 1, 0, (long long)cfg->replicates * w->n,
                                    opts->stop))) {

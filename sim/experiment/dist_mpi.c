@@ -23,13 +23,14 @@
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
  * (a task farm adds FARM and FARM_RESULT: see coop_dist_farm_start)
- *   root -> worker  START       long long[8]: point0, n_points, n_worlds, replicates, seed,
+ *   root -> worker  START       long long[9]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
- *                               chunk) about to run, and whether rank 0's sink splits
+ *                               chunk) about to run, whether rank 0's sink splits
  *                               (bit 1: prepare on the workers, bit 2: round the scalars,
  *                               bit 4: direct writes offered, bit 8: required, bit 16: the
- *                               sink reads no scalars); with bit 4 the files follow
- *                               (coop_dist.h, COOP_DIRECT_WORDS)
+ *                               sink reads no scalars), and the sink's state_worlds;
+ *                               with bit 4 the files follow (coop_dist.h,
+ *                               COOP_DIRECT_WORDS)
  *                   BLOCK       long long[2]: run items [a, b) of that plan
  *                   CHUNK_DONE  no more blocks in this plan
  *                   BYE         int: the program is over, with this status (a
@@ -58,9 +59,8 @@
  * threads and sends the records one per message in item order, or, when rank 0's
  * sink splits (coop_sink: prepare and commit), prepares each record on the thread
  * that computed it and sends the block's prepared items as one message: rank 0
- * posts its receive at once (MPI_Irecv, polled; a block's descriptor, much smaller,
- * it receives there and then), lets the items point into the message (freed after
- * the last is committed) and only commits them in order.  Every request
+ * posts its receive at once (MPI_Irecv, polled), lets the items point into the
+ * message (freed after the last is committed) and only commits them in order.  Every request
  * is answered (BLOCK, or CHUNK_DONE when no item is left); once a worker has all
  * its answers and has sent its last block it sends IDLE, and rank 0 ends the
  * plan only when every worker is idle (or gone): no message of one plan is left
@@ -90,7 +90,7 @@ enum {
     TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
     TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED
 };
-enum { START_WORDS = 8, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
+enum { START_WORDS = 9, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
        START_NO_SCALARS = 16 };
 enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
        FARM_BLOCK_MAX = 4096 };
@@ -208,6 +208,19 @@ double coop_dist_clock(void)
     return cpu_s();
 }
 
+/* Under COOPSIM_MPI_STATS, the wall time (a reading costs 20 ns) of the MPI calls
+ * that only move a pending receive along: Open MPI's copy-in/copy-out protocol
+ * copies a large message there, in fragments, not in MPI_Irecv (cross-memory
+ * attach copies it in MPI_Irecv).  Counted as receiving. */
+static double mono_s(void)
+{
+    if (!st_on)
+        return 0.0;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 void coop_dist_delivered(double t0, long long n)
 {
     st_sink_s += cpu_s() - t0;
@@ -309,7 +322,8 @@ static void start_message(const coop_engine *e, int mode, const char *token_text
         p->keep_snapshots,
         (e->split ? START_SPLIT : 0) | (e->split && e->sink->round_scalars ? START_ROUND : 0) |
             (e->place ? START_DIRECT : 0) | (e->place && mode == 2 ? START_RANKS : 0) |
-            (e->place && e->sink->no_scalars ? START_NO_SCALARS : 0)};
+            (e->place && e->sink->no_scalars ? START_NO_SCALARS : 0),
+        e->sink->state_worlds};
     coop_bytes_put(msg, hdr, sizeof hdr);
     if (!e->place)
         return;
@@ -486,7 +500,10 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                            "them (do all ranks run the same program?)", src);
     if (direct && !status && !e->status) { /* a descriptor: its items in a row */
         coop_desc *d = &blk->desc;
-        if (coop_desc_read(buf, (size_t)count, e->sink->files, !e->sink->no_scalars, d))
+        coop_desc_shape sh = {.replicates = e->plan->replicates, .n_worlds = e->plan->n_worlds,
+                              .state_worlds = e->sink->state_worlds,
+                              .scalars = !e->sink->no_scalars};
+        if (coop_desc_read(buf, (size_t)count, e->sink->files, &sh, d))
             status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged descriptor of %d "
                                "bytes (do all ranks run the same program?)", src, count);
         blk->a = d->a;
@@ -528,7 +545,9 @@ static int poll_prepared(coop_engine *e)
     int any = 0;
     for (int k = 0; k < rm->n_pend;) {
         int done = 0;
+        double t0 = mono_s();
         MPI_Test(&rm->pend[k].req, &done, MPI_STATUS_IGNORE);
+        st_recv_s += mono_s() - t0;
         if (!done) {
             k++;
             continue;
@@ -608,24 +627,7 @@ static void answer_placed(coop_engine *e)
 /* Root, thread 0: one message from a worker. */
 static void on_message(coop_engine *e, const MPI_Status *st)
 {
-    if (st->MPI_TAG == TAG_DESC) { /* a descriptor (tens of kB at most): received at once,
-                                    * so its copy counts as rank 0's receiving */
-        double t0 = cpu_s();
-        int count = 0;
-        MPI_Get_count(st, MPI_BYTE, &count);
-        unsigned char *buf = malloc(count > 0 ? (size_t)count : 1);
-        if (!buf) {
-            fprintf(stderr, "coopsim: rank 0: out of memory for a message from rank %d\n",
-                    st->MPI_SOURCE);
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        }
-        MPI_Recv(buf, count, MPI_BYTE, st->MPI_SOURCE, TAG_DESC, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
-        st_recv_s += cpu_s() - t0;
-        attach_prepared(e, buf, count, st->MPI_SOURCE, 1);
-        return;
-    }
-    if (st->MPI_TAG == TAG_PREPARED) {
+    if (st->MPI_TAG == TAG_PREPARED || st->MPI_TAG == TAG_DESC) {
         on_prepared(e, st);
         return;
     }
@@ -769,13 +771,17 @@ void coop_dist_loop(coop_engine *e)
     coop_err err = {0};
     struct timespec failed_at = {0, 0};
     for (;;) {
-        int flag = 0, any = 0;
+        int flag = 0, any = 0, pend = rm->n_pend;
         MPI_Status st;
+        double t0 = pend ? mono_s() : 0.0;
         while (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) ==
                    MPI_SUCCESS && flag) {
             on_message(e, &st);
             any = 1;
+            t0 = pend ? mono_s() : 0.0;
         }
+        if (pend) /* the last probe, which found nothing, moved the receives along */
+            st_recv_s += mono_s() - t0;
         any |= poll_prepared(e);
         omp_set_lock(&e->lock);
         if (stopping()) {
@@ -1060,7 +1066,8 @@ static int recv_root(unsigned char **buf, size_t *cap, int *count)
  * rows go, writes them there and makes them durable. */
 typedef struct wprep {
     coop_prepare_fn fn;
-    int round, scalars;          /* round them; direct writes: rank 0 reads them */
+    int round;                   /* round the scalars */
+    coop_desc_shape shape;       /* direct writes: the plan's, and what rank 0 reads */
     coop_bytes item[BLOCK_MAX];
     coop_bytes msg;
     coop_direct dw;              /* direct writes (dist_files.c) */
@@ -1078,7 +1085,7 @@ static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
     int st = COOP_OK;
     if (h && !whole->bad) {
         wp->msg.n = 0;
-        st = coop_desc_make(whole->p, whole->n, a, n, &wp->dw.fs, wp->scalars, &wp->msg);
+        st = coop_desc_make(whole->p, whole->n, a, n, &wp->dw.fs, &wp->shape, &wp->msg);
     }
     if (st == COOP_EINVAL)
         return COOP_FAIL(err, COOP_EINVAL, "block [%lld, %lld) cannot be described", a, a + n);
@@ -1264,7 +1271,9 @@ static int serve_chunk(const coop_work *work, const long long *hdr, int count, w
     coop_plan sub = work->plan;
     wp->fn = hdr[7] & START_SPLIT ? work->prepare : NULL;
     wp->round = (hdr[7] & START_ROUND) != 0;
-    wp->scalars = !(hdr[7] & START_NO_SCALARS);
+    wp->shape = (coop_desc_shape){.replicates = sub.replicates, .n_worlds = sub.n_worlds,
+                                  .state_worlds = (int)hdr[8],
+                                  .scalars = !(hdr[7] & START_NO_SCALARS)};
     if ((hdr[7] & START_SPLIT) && !work->prepare)
         return COOP_FAIL(err, COOP_EINVAL, "rank 0's sink prepares its rows on the workers, "
                          "but this rank's command has no prepare stage (do all ranks run the "

@@ -151,6 +151,7 @@ coop_sink coop_progress_sink(coop_progress *p, const coop_sink *inner)
         sink.files = inner->files;
         sink.commit_run = inner->files ? on_commit_run : NULL;
         sink.no_scalars = inner->no_scalars;
+        sink.state_worlds = inner->state_worlds;
     }
     return sink;
 }
