@@ -2,7 +2,7 @@
 # make bench: experiments across processes with MPI (issue 18 item 1; docs/CLUSTER.md, "Sizing").
 #
 # 1. This machine: configs/sweep_motivator.cfg (200 points x 50 replicates = 10,000 work
-#    items, --series none) run by build/coopsim with 1 thread (T1) and 2 threads, and by
+#    items, --series none; SWEEP_REPLICATES replicates per point instead of 50) run by build/coopsim with 1 thread (T1) and 2 threads, and by
 #    build/coopsim-mpi under mpirun with 2 ranks x 1 thread and 1 rank x 2 threads, in
 #    REPEAT interleaved rounds (default 5); medians.  Target: 2 ranks x 1 thread within
 #    10% of 2 OpenMP threads.  Every results directory must be byte-identical to T1's.
@@ -30,7 +30,11 @@
 #       E ~= min(1, (1 - p) t_item / (N x T x h_w)) x t_item / (t_item + T x (o / B + b / W))
 #    o and W: the network's per-message overhead and bandwidth (InfiniBand-class: 2 us,
 #    10 GB/s); the worker's own pwrite of its rows is part of its t_item.  Target: E >= 80%
-#    for the sweep and the hypothesis test.
+#    for the sweep and the hypothesis test, with h_w as measured here.  h_w's receive
+#    part here is Open MPI's shared-memory copy on this machine (cross-memory attach:
+#    rank 0 copies each block itself, at about 1 GB/s on the development VM); a cluster's
+#    network delivers by RDMA, so the model is also printed with rank 0's receive costed
+#    as the workers' sends are (o / B + b / W per item, b the bytes rank 0 receives).
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
@@ -43,7 +47,9 @@ w_gbs=${W_GBS:-10}          # bandwidth, GB/s
 hyp_reps=${HYP_REPLICATES:-200}
 cfg=configs/sweep_motivator.cfg
 hcfg=configs/eu_ca.cfg
-items=$(( 200 * 50 ))
+sweep_reps=${SWEEP_REPLICATES:-50}  # replicates per point of the sweep (its default: 50)
+sr=(--replicates "$sweep_reps")
+items=$(( 200 * sweep_reps ))
 if [ ! -x "$mprog" ]; then
     echo "coopsim bench (mpi): $mprog missing (make mpi): skipped"
     exit 0
@@ -78,11 +84,11 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo "coopsim bench (mpi): $cfg, $items work items, --series none, median of $repeat interleaved rounds (Open MPI shared-memory copy: $copy)"
 declare -A t
 for k in $(seq "$repeat"); do
-    t[t1]+="$(secs "$prog" sweep $cfg --threads 1 "${q[@]}" -o "$out/t1") "
-    t[t2]+="$(secs "$prog" sweep $cfg --threads 2 "${q[@]}" -o "$out/t2") "
-    t[r2]+="$(secs $mpirun -np 2 --bind-to none "$mprog" sweep $cfg --threads 1 "${q[@]}" -o "$out/r2") "
-    t[r1]+="$(secs $mpirun -np 1 --bind-to none "$mprog" sweep $cfg --threads 2 "${q[@]}" -o "$out/r1") "
-    [ -z "$old" ] || t[o2]+="$(secs $mpirun -np 2 --bind-to none "$old" sweep $cfg --threads 1 "${q[@]}" -o "$out/o2") "
+    t[t1]+="$(secs "$prog" sweep $cfg "${sr[@]}" --threads 1 "${q[@]}" -o "$out/t1") "
+    t[t2]+="$(secs "$prog" sweep $cfg "${sr[@]}" --threads 2 "${q[@]}" -o "$out/t2") "
+    t[r2]+="$(secs $mpirun -np 2 --bind-to none "$mprog" sweep $cfg "${sr[@]}" --threads 1 "${q[@]}" -o "$out/r2") "
+    t[r1]+="$(secs $mpirun -np 1 --bind-to none "$mprog" sweep $cfg "${sr[@]}" --threads 2 "${q[@]}" -o "$out/r1") "
+    [ -z "$old" ] || t[o2]+="$(secs $mpirun -np 2 --bind-to none "$old" sweep $cfg "${sr[@]}" --threads 1 "${q[@]}" -o "$out/o2") "
     t[su]+="$(secs $mpirun -np 2 --bind-to none "$mprog" --version) "  # mpirun's start-up
 done
 SU=$(echo ${t[su]} | tr ' ' '\n' | median)
@@ -143,7 +149,7 @@ for k in $(seq "$repeat"); do
         [ "$which" = root ] && mode=root
         [ "$which" = blk ] && blk=$bc
         for kind in s h; do
-            if [ $kind = s ]; then args=(sweep $cfg); else args=(hypothesis $hcfg --series none --replicates $hyp_reps); fi
+            if [ $kind = s ]; then args=(sweep $cfg "${sr[@]}"); else args=(hypothesis $hcfg --series none --replicates $hyp_reps); fi
             read -r hv bv ni swv rmv pmv wall < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
                 $mpirun -np 2 --bind-to none "$p" "${args[@]}" --threads 1 "${q[@]}" -o "$out/${kind}_$which")
             h[${kind}_$which]+="$hv "; b[${kind}_$which]=$bv
@@ -196,5 +202,10 @@ for kind in s h; do
         wk = ti / (ti + T * (o / B + bs / (W * 1e3)));
         printf "  on paper, %d nodes x %d threads: rank 0 bound %.1f%%, worker send %.1f%%: expected efficiency %.1f%% (target >= 80%%)\n", N, T, 100 * root, 100 * wk, 100 * root * wk;
         printf "  (rank 0 keeps up with (1 - p) t_item / h_w = %.0f threads in all; 80%% at %d x %d needs h_w <= %.3f us)\n", (1 - pf) * ti / hw, N, T, (1 - pf) * ti / (0.8 * N * T);
+        if (sw != "") {
+            hn = sw + o / B + bs / (W * 1e3);
+            rn = (1 - pf) * ti / (N * T * hn); if (rn > 1) rn = 1;
+            printf "  with rank 0 receiving as the workers send (o / B + b / W = %.3f us instead of %.3f us measured here): h_w %.3f us = t_item / %.0f, expected efficiency %.1f%%\n", o / B + bs / (W * 1e3), rm / B, hn, ti / hn, 100 * rn * wk;
+        }
     }'
 done
