@@ -208,19 +208,6 @@ double coop_dist_clock(void)
     return cpu_s();
 }
 
-/* Under COOPSIM_MPI_STATS, the wall time (a reading costs 20 ns) of the MPI calls
- * that only move a pending receive along: Open MPI's copy-in/copy-out protocol
- * copies a large message there, in fragments, not in MPI_Irecv (cross-memory
- * attach copies it in MPI_Irecv).  Counted as receiving. */
-static double mono_s(void)
-{
-    if (!st_on)
-        return 0.0;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void coop_dist_delivered(double t0, long long n)
 {
     st_sink_s += cpu_s() - t0;
@@ -545,9 +532,7 @@ static int poll_prepared(coop_engine *e)
     int any = 0;
     for (int k = 0; k < rm->n_pend;) {
         int done = 0;
-        double t0 = mono_s();
         MPI_Test(&rm->pend[k].req, &done, MPI_STATUS_IGNORE);
-        st_recv_s += mono_s() - t0;
         if (!done) {
             k++;
             continue;
@@ -771,17 +756,13 @@ void coop_dist_loop(coop_engine *e)
     coop_err err = {0};
     struct timespec failed_at = {0, 0};
     for (;;) {
-        int flag = 0, any = 0, pend = rm->n_pend;
+        int flag = 0, any = 0;
         MPI_Status st;
-        double t0 = pend ? mono_s() : 0.0;
         while (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) ==
                    MPI_SUCCESS && flag) {
             on_message(e, &st);
             any = 1;
-            t0 = pend ? mono_s() : 0.0;
         }
-        if (pend) /* the last probe, which found nothing, moved the receives along */
-            st_recv_s += mono_s() - t0;
         any |= poll_prepared(e);
         omp_set_lock(&e->lock);
         if (stopping()) {
