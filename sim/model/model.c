@@ -160,8 +160,10 @@ static void rescale_actor(coop_model *m, int i)
         int j = m->nbr[s], r = m->rev[s];
         const double *gi = m->goal + (size_t)i * D, *gj = m->goal + (size_t)j * D;
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = model_scale(gi[d], m->cap[i], m->cap[j]);
-            m->scale[(size_t)r * D + d] = model_scale(gj[d], m->cap[j], m->cap[i]);
+            double a = model_scale(gi[d], m->cap[i], m->cap[j]);
+            double b = model_scale(gj[d], m->cap[j], m->cap[i]);
+            m->scale[(size_t)s * D + d] = a, m->scale[(size_t)r * D + d] = b;
+            m->scale_one &= a == 1.0 && b == 1.0;
         }
     }
 }
@@ -288,6 +290,7 @@ void general_reset(coop_model *m)
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
     }
+    m->scale_one = 1; /* until a scale is not 1 (rescale_actor) */
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
         rescale_actor(m, (int)i);
@@ -298,7 +301,8 @@ void general_reset(coop_model *m)
         m->nc[i] = m->na[i] = 0;
     }
     memset(m->mem, 0, m->ns * m->nd);
-    memset(m->cc, 0, m->ns * sizeof(int));
+    if (m->cc) /* tie mode */
+        memset(m->cc, 0, m->ns * sizeof(int));
     for (size_t t = 0; t < m->nt; t++) {
         m->rival[t] = coop_cfg_tie(cfg, t).rivalry;
         m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
@@ -325,6 +329,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
     m->last_learn = -1;
     m->n_fresh = 0;
     m->games_dirty = 0;
+    m->snapped = 0;
 
     m->noise = cfg->noise;
     m->alpha = cfg->eng_alpha, m->delta = cfg->eng_delta;
@@ -332,6 +337,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
     m->gamma = cfg->inst.gamma, m->lambda = cfg->inst.lambda;
     m->tau = cfg->inst.tau < 1 ? 1 : cfg->inst.tau;
     m->update_every = cfg->update_every < 1 ? 1 : cfg->update_every;
+    m->acc_gain = m->node_mode && m->update_every == 1 && !m->any_moran;
     for (int l = 0; l < COOP_MAX_LEVELS; l++)
         m->theta[l] = cfg->inst.theta[l], m->omega[l] = cfg->inst.omega[l];
 
@@ -564,7 +570,7 @@ static void engage_actors(coop_model *m, size_t lo_i, size_t hi_i)
             m->xattn[i] *= 1.0 - m->arho[i];
         for (int s = lo; s < hi; s++) {
             if (dynamic) {
-                double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
+                double sig = slot_cc(m, (size_t)m->rev[s]) * inv_d; /* 0 when the tie was idle */
                 int rj = m->xreg ? m->xreg[s] : -1; /* NULL: no regions */
                 if (rj >= 0)
                     sig = 1.0 - (1.0 - sig) * (1.0 - m->coh[rj]); /* regional signal */
@@ -666,10 +672,15 @@ static void play_self1(coop_model *m, size_t i)
     double g = 0.0;
     int c = 0;
     for (size_t d = 0; d < D; d++) {
-        double p = m->prop[(size_t)lo * D + d];
-        if (st->learning == COOP_LEARN_NONE)
-            p = st->p_coop(0, m->rpar + i * NPAR, p);
-        int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
+        int x;
+        if (m->node_mode) { /* the step's action: no propensity to read */
+            x = m->nact[i * D + d];
+        } else {
+            double p = m->prop[(size_t)lo * D + d];
+            if (st->learning == COOP_LEARN_NONE)
+                p = st->p_coop(0, m->rpar + i * NPAR, p);
+            x = coop_strategy_bernoulli(m->rng, p);
+        }
         g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
         c += x;
     }
@@ -696,10 +707,17 @@ static void node_actions(coop_model *m)
     const double noise = m->noise;
     long nb = (long)m->n_brng;
     int nth = run_threads(m);
+    /* the imitation snapshot of this step's learning, from the propensities that the
+     * actions read, where nothing changes them before it: no reinforcement, no
+     * motivator (demonstration) */
+    int snap = m->any_imitate && !m->any_reinforce && m->n_mot == 0
+               && (m->step + 1) % m->update_every == 0;
 #pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
     for (long b = 0; b < nb; b++) {
         size_t i0 = (size_t)b * KBLOCK, i1 = i0 + KBLOCK < m->n ? i0 + KBLOCK : m->n;
         gsl_rng *rng = m->brng[b];
+        if (snap)
+            imitate_snapshot(m, i0, i1);
         for (size_t i = i0; i < i1; i++) {
             int lo = m->row[i];
             if (m->row[i + 1] == lo)
@@ -717,6 +735,7 @@ static void node_actions(coop_model *m)
             }
         }
     }
+    m->snapped = snap;
 }
 
 /* The observables' new shares of C on engaged tie t, from the memories ma, mb of
@@ -830,21 +849,24 @@ static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
 {
     size_t D = m->nd;
     const double *pay_all = m->pay;
+    /* what cannot change a number is not read: the levels where beta and gamma are
+     * 0 (mult 1, pen +0 at any level), the scales where all are 1, acc (acc_gain) */
+    const int levels = !(m->beta == 0.0 && m->gamma == 0.0 && !signbit(m->gamma));
+    const double *scale = m->scale_one ? NULL : m->scale;
     for (size_t i = lo_i; i < hi_i; i++) {
         const unsigned char *xi = m->nact + i * D;
         double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
         int c = 0, acts = 0;
         for (int s = m->row[i]; s < m->row[i + 1]; s++) {
             int t = m->tie[s];
-            m->cc[s] = 0;
             if (!m->on[t])
                 continue;
             const unsigned char *xj = m->nact + (size_t)m->nbr[s] * D;
-            int L = m->level[t];
+            int L = levels ? m->level[t] : 0;
             double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
             size_t k = (size_t)s * D;
             unsigned char *mem = m->mem + k;
-            const double *fr = m->fr ? m->fr + k : NULL, *sc = m->scale + k;
+            const double *fr = m->fr ? m->fr + k : NULL, *sc = scale ? scale + k : NULL;
             double *lastv = m->lastv ? m->lastv + k : NULL, ga = 0.0;
             int ca = 0;
             for (size_t d = 0; d < D; d++) {
@@ -853,13 +875,12 @@ static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
                                                      mult, pen);
                 if (x_cost > 0.0 && xa)
                     v -= x_cost;
-                ga += sc[d] * v;
+                ga += sc ? sc[d] * v : v; /* 1 * v is v */
                 if (lastv)
                     lastv[d] = v;
                 mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
                 ca += xa;
             }
-            m->cc[s] = ca;
             if (m->tgain)
                 m->tgain[s] += ga;
             g += ga, c += ca, acts += (int)D;
@@ -867,7 +888,9 @@ static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
         m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
         if (m->self_play)
             play_self1(m, i);
-        m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
+        m->cum[i] += m->gain[i];
+        if (!m->acc_gain)
+            m->acc[i] += m->gain[i];
     }
 }
 
@@ -907,7 +930,7 @@ static void do_play(coop_model *m)
          * last_on and nothing is left to do */
         for (int x = 0; (m->any_reinforce || m->cfg->n_regions > 0) && x < m->n_on; x++) {
             int t = m->on_list[x];
-            tie_played(m, t, m->cc[m->tslot[2 * t]], m->cc[m->tslot[2 * t + 1]]);
+            tie_played(m, t, slot_cc(m, (size_t)m->tslot[2 * t]), slot_cc(m, (size_t)m->tslot[2 * t + 1]));
         }
     } else {
         play_ties(m);
@@ -1107,7 +1130,7 @@ static void do_window(coop_model *m)
     for (int x = 0; x < m->n_oth; x++) {
         int s = m->oth_kt[x];
         if (s >= 0 && m->on[m->tie[s]])
-            m->win_c[x] += m->cc[s], m->win_n[x] += (double)D;
+            m->win_c[x] += slot_cc(m, (size_t)s), m->win_n[x] += (double)D;
         if (m->oth_tk[x] >= 0)
             m->win_e[x] += m->eng[m->oth_tk[x]];
     }
@@ -1116,7 +1139,7 @@ static void do_window(coop_model *m)
     for (int x = 0; x < m->n_intra; x++) {
         int t = m->intra[x];
         if (m->on[t]) {
-            m->win_coh_c += m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]];
+            m->win_coh_c += slot_cc(m, (size_t)m->tslot[2 * t]) + slot_cc(m, (size_t)m->tslot[2 * t + 1]);
             m->win_coh_n += 2.0 * D;
         }
     }
@@ -1176,7 +1199,7 @@ static void do_record(coop_model *m, coop_record *rec)
                 p += m->prop[(size_t)s * D + d];
         }
         ar[COOP_A_COOP_RATE] = m->na[i] ? (double)m->nc[i] / m->na[i] : NAN;
-        ar[COOP_A_COOP_TARGET] = (ts >= 0 && m->on[m->tie[ts]]) ? (double)m->cc[ts] / D : NAN;
+        ar[COOP_A_COOP_TARGET] = (ts >= 0 && m->on[m->tie[ts]]) ? (double)slot_cc(m, (size_t)ts) / D : NAN;
         ar[COOP_A_GAIN] = m->gain[i];
         ar[COOP_A_CUM_GAIN] = m->cum[i];
         ar[COOP_A_ENGAGEMENT] = hi > lo ? e / (hi - lo) : NAN;
@@ -1189,7 +1212,7 @@ static void do_record(coop_model *m, coop_record *rec)
         tr[COOP_T_TRUST] = m->trust[t];
         tr[COOP_T_LEVEL] = m->level[t];
         tr[COOP_T_COOP_RATE] =
-            m->on[t] ? (double)(m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]]) / (2.0 * D)
+            m->on[t] ? (double)(slot_cc(m, (size_t)m->tslot[2 * t]) + slot_cc(m, (size_t)m->tslot[2 * t + 1])) / (2.0 * D)
                      : NAN;
         for (size_t o = 0; o < no; o++)
             tr[COOP_TIE_METRICS + o] = m->obs[t * no + o];

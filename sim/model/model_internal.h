@@ -132,6 +132,8 @@ struct coop_model {
     double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser (NULL when no
                            * actor reinforces) */
     double *scale; /* ns*nd: goal * sr */
+    int scale_one; /* every scale is exactly 1 (set by general_reset, cleared by a
+                    * rescale to another value): node-mode play does not read them */
     double delta_max; /* largest payoff range over domains (replicator norm) */
 
     /* state */
@@ -142,7 +144,8 @@ struct coop_model {
     double *lastv; /* ns*nd: effective payoff of the last round (reinforcement learning;
                     * NULL when no actor reinforces) */
     double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
-    int *cc;       /* ns: C played this step */
+    int *cc;       /* ns: C played this step, in tie mode; node mode does not keep it
+                    * (slot_cc computes it from on and nact) */
     double *tgain; /* ns: cumulative gain on the slot (read by the motivators; NULL when
                     * there are none) */
     unsigned char *on; /* nt: engaged this step */
@@ -155,13 +158,15 @@ struct coop_model {
     int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
                     * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
+    int acc_gain;  /* node mode, update_every 1, no Moran actor: acc is not kept, the
+                    * imitation reads gain (the same number, but for the sign of a zero) */
+    int snapped;   /* node_actions took this step's imitation snapshot (pnode) */
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
     double *coh_c, *coh_n;
     double *psum;  /* per KSUB actors: their gains summed (population record) */
     long *pc, *pn; /* per KBLOCK actors: C and actions (population record) */
     double *pnode; /* n*nd: imitation snapshot */
-    int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
     int draw_rules; /* some actor follows fermi or replicator (imitation that draws) */
     int self_play; /* network.self: each node also plays itself (Nowak & May 1992) */
@@ -224,6 +229,22 @@ static inline const double *node_rpar(const coop_model *m, size_t i)
     return m->rpar ? m->rpar + i * NPAR : m->prof_rpar + (size_t)m->prof[i] * NPAR;
 }
 
+/* The C played on slot s this step (0 when its tie was idle): cc in tie mode; in node
+ * mode the owner's actions on an engaged tie, which on and nact hold until the next
+ * step's engagement and actions (every reader comes before them). */
+static inline int slot_cc(const coop_model *m, size_t s)
+{
+    if (!m->node_mode)
+        return m->cc[s];
+    if (!m->on[m->tie[s]])
+        return 0;
+    const unsigned char *x = m->nact + (size_t)m->own[s] * m->nd;
+    int c = 0;
+    for (size_t d = 0; d < m->nd; d++)
+        c += x[d];
+    return c;
+}
+
 /* Actor i's slot toward j, -1 when they have no tie. */
 static inline int find_slot(const coop_model *m, int i, int j)
 {
@@ -273,6 +294,9 @@ int run_threads(const coop_model *m);
 
 /* The neighbour whose propensities actor i copies, or i itself (draws from rng). */
 int imitation_model(const coop_model *m, int i, gsl_rng *rng);
+
+/* The imitation snapshot of actors lo .. hi-1 (pnode: their mean propensities). */
+void imitate_snapshot(coop_model *m, size_t lo, size_t hi);
 
 /* The snapshot of this step into rec, when rec takes one. */
 void record_snapshot(const coop_model *m, coop_record *rec);
