@@ -305,7 +305,9 @@ void general_reset(coop_model *m)
         memset(m->cc, 0, m->ns * sizeof(int));
     for (size_t t = 0; t < m->nt; t++) {
         m->rival[t] = coop_cfg_tie(cfg, t).rivalry;
-        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
+        m->on[t] = 0, m->last_on[t] = -1;
+        if (m->mut)
+            m->mut[t] = 0;
         m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
         for (int l = 0; l < m->nl; l++)
             m->mile[t * (size_t)m->nl + (size_t)l] = -1;
@@ -552,8 +554,6 @@ void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f)
     }
 }
 
-#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
-
 /* ---------------------------------------------------------------- 2. engagement */
 
 /* Actors lo .. hi-1: the expansion of each budget relaxes (x <- (1 -
@@ -657,97 +657,10 @@ static void update_public_goods(coop_model *m)
         memset(m->fr, 0, m->ns * m->nd * sizeof(double));
 }
 
-/* Self-interaction (network.self, Nowak & May 1992): every node also plays its
- * own action against itself, in every domain, and gains goal[d] * pi(x, x) (no
- * capacity scaling, no institutions, no noise).  Its action is C with the
- * propensity of its first slot (learners play one propensity on all their
- * slots), or the rule's first move for a fixed rule. */
-static void play_self1(coop_model *m, size_t i)
-{
-    size_t D = m->nd;
-    int lo = m->row[i];
-    if (m->row[i + 1] == lo)
-        return;
-    const coop_strategy *st = &coop_strategies[m->rule[i]];
-    double g = 0.0;
-    int c = 0;
-    for (size_t d = 0; d < D; d++) {
-        int x;
-        if (m->node_mode) { /* the step's action: no propensity to read */
-            x = m->nact[i * D + d];
-        } else {
-            double p = m->prop[(size_t)lo * D + d];
-            if (st->learning == COOP_LEARN_NONE)
-                p = st->p_coop(0, m->rpar + i * NPAR, p);
-            x = coop_strategy_bernoulli(m->rng, p);
-        }
-        g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
-        c += x;
-    }
-    m->gain[i] += g;
-    m->nc[i] += c, m->na[i] += (int)D;
-}
-
 static void play_self(coop_model *m)
 {
     for (size_t i = 0; i < m->n; i++)
         play_self1(m, i);
-}
-
-/* interaction = node: every actor with a partner chooses one action per domain
- * for the step from its first slot (a learner's propensity, the same on all its
- * slots after imitation; a fixed rule's response to the memory of that slot), then
- * the implementation error (a draw per action when noise > 0); the tie loop plays
- * it against every neighbour.  The draws come from the stream of the actor's
- * block, in actor order within the block, so the blocks can run in parallel.  An
- * actor without partners plays nothing (play_self skips it too). */
-static void node_actions(coop_model *m)
-{
-    size_t D = m->nd;
-    const double noise = m->noise;
-    long nb = (long)m->n_brng;
-    int nth = run_threads(m);
-    /* the imitation snapshot of this step's learning, from the propensities that the
-     * actions read, where nothing changes them before it: no reinforcement, no
-     * motivator (demonstration) */
-    int snap = m->any_imitate && !m->any_reinforce && m->n_mot == 0
-               && (m->step + 1) % m->update_every == 0;
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
-    for (long b = 0; b < nb; b++) {
-        size_t i0 = (size_t)b * KBLOCK, i1 = i0 + KBLOCK < m->n ? i0 + KBLOCK : m->n;
-        gsl_rng *rng = m->brng[b];
-        if (snap)
-            imitate_snapshot(m, i0, i1);
-        for (size_t i = i0; i < i1; i++) {
-            int lo = m->row[i];
-            if (m->row[i + 1] == lo)
-                continue;
-            const coop_strategy *st = &coop_strategies[m->rule[i]];
-            const double *par = m->rpar + i * NPAR;
-            for (size_t d = 0; d < D; d++) {
-                double p = m->prop[(size_t)lo * D + d];
-                if (st->learning == COOP_LEARN_NONE)
-                    p = st->p_coop(m->mem[(size_t)lo * D + d], par, p);
-                int x = coop_strategy_bernoulli(rng, p);
-                if (noise > 0.0)
-                    x ^= gsl_rng_uniform(rng) < noise;
-                m->nact[i * D + d] = (unsigned char)x;
-            }
-        }
-    }
-    m->snapped = snap;
-}
-
-/* The observables' new shares of C on engaged tie t, from the memories ma, mb of
- * its two slots after this step's play. */
-static void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb)
-{
-    for (size_t o = 0; o < m->no; o++) {
-        int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
-        for (int x = lo; x < hi; x++)
-            c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
-        m->oshare[t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
-    }
 }
 
 /* The bookkeeping of engaged tie t after play, in tie order: the list of ties
@@ -840,80 +753,6 @@ static void play_ties(coop_model *m)
         m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
 }
 
-/* Node mode, actors lo .. hi-1: each plays the step's actions (node_actions) on
- * its side of its engaged ties in slot order, which is tie order
- * (coop_network_csr), so its gain adds the same terms in the same order as a
- * loop over the ties would; then self-play and the cumulative gains.  An actor
- * writes only its own slots, so blocks of actors run on any threads. */
-static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
-{
-    size_t D = m->nd;
-    const double *pay_all = m->pay;
-    /* what cannot change a number is not read: the levels where beta and gamma are
-     * 0 (mult 1, pen +0 at any level), the scales where all are 1, acc (acc_gain) */
-    const int levels = !(m->beta == 0.0 && m->gamma == 0.0 && !signbit(m->gamma));
-    const double *scale = m->scale_one ? NULL : m->scale;
-    for (size_t i = lo_i; i < hi_i; i++) {
-        const unsigned char *xi = m->nact + i * D;
-        double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
-        int c = 0, acts = 0;
-        for (int s = m->row[i]; s < m->row[i + 1]; s++) {
-            int t = m->tie[s];
-            if (!m->on[t])
-                continue;
-            const unsigned char *xj = m->nact + (size_t)m->nbr[s] * D;
-            int L = levels ? m->level[t] : 0;
-            double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
-            size_t k = (size_t)s * D;
-            unsigned char *mem = m->mem + k;
-            const double *fr = m->fr ? m->fr + k : NULL, *sc = scale ? scale + k : NULL;
-            double *lastv = m->lastv ? m->lastv + k : NULL, ga = 0.0;
-            int ca = 0;
-            for (size_t d = 0; d < D; d++) {
-                int xa = xi[d], xb = xj[d];
-                double v = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0,
-                                                     mult, pen);
-                if (x_cost > 0.0 && xa)
-                    v -= x_cost;
-                ga += sc ? sc[d] * v : v; /* 1 * v is v */
-                if (lastv)
-                    lastv[d] = v;
-                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
-                ca += xa;
-            }
-            if (m->tgain)
-                m->tgain[s] += ga;
-            g += ga, c += ca, acts += (int)D;
-        }
-        m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
-        if (m->self_play)
-            play_self1(m, i);
-        m->cum[i] += m->gain[i];
-        if (!m->acc_gain)
-            m->acc[i] += m->gain[i];
-    }
-}
-
-/* Node mode, ties lo .. hi-1: mutual cooperation and the observables' shares. */
-static void play_node_ties(coop_model *m, size_t lo, size_t hi)
-{
-    size_t D = m->nd;
-    for (size_t t = lo; t < hi; t++) {
-        m->mut[t] = 0;
-        if (!m->on[t])
-            continue;
-        int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1], mutual = 0;
-        const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
-        const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
-        for (size_t d = 0; d < D; d++)
-            mutual += xa[d] & xb[d];
-        m->mut[t] = mutual;
-        tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
-        if (!m->any_reinforce) /* no list of fresh ties to keep: see do_play */
-            m->last_on[t] = m->step;
-    }
-}
-
 static void do_play(coop_model *m)
 {
     if (m->node_mode)
@@ -924,61 +763,19 @@ static void do_play(coop_model *m)
         m->coh_c[r] = m->coh_n[r] = 0.0;
     if (m->node_mode) {
         par_ranges(m, m->n, KBLOCK, play_node_actors);
-        par_ranges(m, m->nt, TIE_CHUNK, play_node_ties);
         /* the list of fresh ties (read only by reinforcement learning) and the
-         * regional cohesion need tie order; without either, play_node_ties has set
-         * last_on and nothing is left to do */
+         * regional cohesion need tie order; the rest of the ties' play comes with
+         * their institutions (do_institutions, play_node.c) */
         for (int x = 0; (m->any_reinforce || m->cfg->n_regions > 0) && x < m->n_on; x++) {
             int t = m->on_list[x];
-            tie_played(m, t, slot_cc(m, (size_t)m->tslot[2 * t]), slot_cc(m, (size_t)m->tslot[2 * t + 1]));
+            int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1];
+            tie_played(m, t, slot_cc(m, (size_t)sa), slot_cc(m, (size_t)sb));
         }
     } else {
         play_ties(m);
     }
     for (size_t r = 0; r < m->cfg->n_regions; r++)
         m->coh[r] = m->coh_n[r] > 0.0 ? m->coh_c[r] / m->coh_n[r] : 0.0;
-}
-
-/* ---------------------------------------------------------------- 4. institutions */
-
-/* Ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any threads). */
-static void institutions_ties(coop_model *m, size_t lo, size_t hi)
-{
-    double inv_d = 1.0 / (double)m->nd;
-    int top = m->nl - 1;
-    for (size_t t = lo; t < hi; t++) {
-        /* trust <- (1-lambda)*trust + lambda*mutual on an engaged tie (mut = 0 and
-         * on = 0 on an idle one, which keeps its trust), written without a branch */
-        m->trust[t] += m->on[t] * m->lambda * (m->mut[t] * inv_d - m->trust[t]);
-        double tr = m->trust[t];
-        int L = m->level[t];
-        int a = m->own[m->tslot[2 * t]], b = m->own[m->tslot[2 * t + 1]];
-        if (L < top && tr >= m->theta[L + 1] && m->open[a] >= m->omega[L + 1]
-            && m->open[b] >= m->omega[L + 1])
-            m->up[t]++;
-        else
-            m->up[t] = 0;
-        if (L > 0 && tr < m->theta[L] - m->hyst)
-            m->down[t]++;
-        else
-            m->down[t] = 0;
-        if (m->up[t] >= m->tau) {
-            L++;
-            int *mile = &m->mile[t * (size_t)m->nl + (size_t)L];
-            if (*mile < 0)
-                *mile = m->step;
-            m->up[t] = m->down[t] = 0;
-        } else if (m->down[t] >= m->tau) {
-            L--;
-            m->up[t] = m->down[t] = 0;
-        }
-        m->level[t] = L;
-    }
-}
-
-static void do_institutions(coop_model *m)
-{
-    par_ranges(m, m->nt, TIE_CHUNK, institutions_ties);
 }
 
 /* ---------------------------------------------------------------- 5. motivator */

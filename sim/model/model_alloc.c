@@ -459,12 +459,13 @@ static void alloc_general(coop_model *m, int *fail)
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
     m->mem = zalloc(ns * m->nd, 1, fail);
-    if (!m->node_mode) /* node mode computes it (slot_cc) */
+    if (!m->node_mode) { /* node mode computes cc (slot_cc) and keeps no mut */
         m->cc = zalloc(ns, sizeof(int), fail);
+        m->mut = zalloc(nt, sizeof(int), fail);
+    }
     m->on = zalloc(nt, 1, fail);
     m->on_list = zalloc(nt, sizeof(int), fail);
     m->last_on = zalloc(nt, sizeof(int), fail);
-    m->mut = zalloc(nt, sizeof(int), fail);
     m->trust = zalloc(nt, sizeof(double), fail);
     m->level = zalloc(nt, sizeof(int), fail);
     m->up = zalloc(nt, sizeof(int), fail);

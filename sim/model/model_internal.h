@@ -1,7 +1,7 @@
 /* model_internal.h: what the engine's own files share (model.c, model_alloc.c,
- * learning.c, kernel.c) and no other module sees: the definition of struct coop_model, the
- * block sizes of the per-node work, and the functions one of these files calls in
- * another.  Other modules see only coop_model.h. */
+ * play_node.c, learning.c, kernel.c) and no other module sees: the definition of
+ * struct coop_model, the block sizes of the per-node work, and the functions one of
+ * these files calls in another.  Other modules see only coop_model.h. */
 #ifndef COOP_MODEL_INTERNAL_H
 #define COOP_MODEL_INTERNAL_H
 
@@ -151,7 +151,8 @@ struct coop_model {
     unsigned char *on; /* nt: engaged this step */
     int *on_list, n_on; /* the engaged ties, in tie order */
     int *last_on;  /* nt: last step engaged, -1 never */
-    int *mut;      /* nt: domains with mutual C this step */
+    int *mut;      /* nt: domains with mutual C this step, in tie mode (node mode counts
+                    * them in its pass over the ties, play_node.c) */
     double *trust; /* nt */
     int *level, *up, *down; /* nt */
     int *mile;     /* nt*nl: first step each level was reached, -1 never */
@@ -284,6 +285,18 @@ static inline double model_scale(double goal, double cap_own, double cap_partner
  * (model.c, "Within-run parallel passes"). */
 typedef void range_fn(coop_model *m, size_t lo, size_t hi);
 void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f);
+
+#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
+
+/* play_node.c: self-play of actor i (network.self); the observables' shares of C on
+ * engaged tie t from its slots' memories ma, mb; node mode's actions (one per actor
+ * and domain) and play (f of par_ranges over blocks of KBLOCK actors); step 4, the
+ * institutions (in node mode with the rest of the ties' play). */
+void play_self1(coop_model *m, size_t i);
+void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb);
+void node_actions(coop_model *m);
+void play_node_actors(coop_model *m, size_t lo, size_t hi);
+void do_institutions(coop_model *m);
 
 /* learning.c: step 6, learning (resets the gains since the last update). */
 void do_learning(coop_model *m);

@@ -1,0 +1,256 @@
+/* play_node.c: the general engine's play in node mode (interaction = node, step 3 of
+ * docs/ODD.md) and the institutions (step 4): the actions of every actor, drawn from
+ * the streams of its block of nodes; the play of every actor against its engaged
+ * neighbours; and one pass over the ties for what their play leaves (mutual
+ * cooperation, the observables' shares) together with their trust and levels.
+ * Every pass runs over fixed blocks of nodes or ties (par_ranges, model.c), so the
+ * numbers do not depend on the thread count.  Self-play, which tie mode uses too, and
+ * the observables' shares live here as well.  It shares struct coop_model with
+ * model.c through model_internal.h. */
+/* GSL's inline versions of gsl_rng_uniform and friends, as in model.c. */
+#define HAVE_INLINE 1
+
+#include "model_internal.h"
+
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "coop_game.h"
+#include "coop_strategy.h"
+
+/* ---------------------------------------------------------------- 3. play */
+
+/* Self-interaction (network.self, Nowak & May 1992): every node also plays its
+ * own action against itself, in every domain, and gains goal[d] * pi(x, x) (no
+ * capacity scaling, no institutions, no noise).  Its action is C with the
+ * propensity of its first slot (learners play one propensity on all their
+ * slots), or the rule's first move for a fixed rule. */
+void play_self1(coop_model *m, size_t i)
+{
+    size_t D = m->nd;
+    int lo = m->row[i];
+    if (m->row[i + 1] == lo)
+        return;
+    const coop_strategy *st = &coop_strategies[m->rule[i]];
+    double g = 0.0;
+    int c = 0;
+    for (size_t d = 0; d < D; d++) {
+        int x;
+        if (m->node_mode) { /* the step's action: no propensity to read */
+            x = m->nact[i * D + d];
+        } else {
+            double p = m->prop[(size_t)lo * D + d];
+            if (st->learning == COOP_LEARN_NONE)
+                p = st->p_coop(0, m->rpar + i * NPAR, p);
+            x = coop_strategy_bernoulli(m->rng, p);
+        }
+        g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
+        c += x;
+    }
+    m->gain[i] += g;
+    m->nc[i] += c, m->na[i] += (int)D;
+}
+
+/* interaction = node: every actor with a partner chooses one action per domain
+ * for the step from its first slot (a learner's propensity, the same on all its
+ * slots after imitation; a fixed rule's response to the memory of that slot), then
+ * the implementation error (a draw per action when noise > 0); the tie loop plays
+ * it against every neighbour.  The draws come from the stream of the actor's
+ * block, in actor order within the block, so the blocks can run in parallel.  An
+ * actor without partners plays nothing (play_self skips it too). */
+void node_actions(coop_model *m)
+{
+    size_t D = m->nd;
+    const double noise = m->noise;
+    long nb = (long)m->n_brng;
+    int nth = run_threads(m);
+    /* the imitation snapshot of this step's learning, from the propensities that the
+     * actions read, where nothing changes them before it: no reinforcement, no
+     * motivator (demonstration) */
+    int snap = m->any_imitate && !m->any_reinforce && m->n_mot == 0
+               && (m->step + 1) % m->update_every == 0;
+#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
+    for (long b = 0; b < nb; b++) {
+        size_t i0 = (size_t)b * KBLOCK, i1 = i0 + KBLOCK < m->n ? i0 + KBLOCK : m->n;
+        gsl_rng *rng = m->brng[b];
+        if (snap)
+            imitate_snapshot(m, i0, i1);
+        for (size_t i = i0; i < i1; i++) {
+            int lo = m->row[i];
+            if (m->row[i + 1] == lo)
+                continue;
+            const coop_strategy *st = &coop_strategies[m->rule[i]];
+            const double *par = m->rpar + i * NPAR;
+            for (size_t d = 0; d < D; d++) {
+                double p = m->prop[(size_t)lo * D + d];
+                if (st->learning == COOP_LEARN_NONE)
+                    p = st->p_coop(m->mem[(size_t)lo * D + d], par, p);
+                int x = coop_strategy_bernoulli(rng, p);
+                if (noise > 0.0)
+                    x ^= gsl_rng_uniform(rng) < noise;
+                m->nact[i * D + d] = (unsigned char)x;
+            }
+        }
+    }
+    m->snapped = snap;
+}
+
+/* The observables' new shares of C on engaged tie t, from the memories ma, mb of
+ * its two slots after this step's play. */
+void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb)
+{
+    for (size_t o = 0; o < m->no; o++) {
+        int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
+        for (int x = lo; x < hi; x++)
+            c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
+        m->oshare[t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
+    }
+}
+
+/* Node mode, actors lo .. hi-1: each plays the step's actions (node_actions) on
+ * its side of its engaged ties in slot order, which is tie order
+ * (coop_network_csr), so its gain adds the same terms in the same order as a
+ * loop over the ties would; then self-play and the cumulative gains.  An actor
+ * writes only its own slots, so blocks of actors run on any threads. */
+void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
+{
+    size_t D = m->nd;
+    const double *pay_all = m->pay;
+    /* what cannot change a number is not read: the levels where beta and gamma are
+     * 0 (mult 1, pen +0 at any level), the scales where all are 1, acc (acc_gain).
+     * The arrays in locals: the stores to mem (bytes) would otherwise make the
+     * compiler reload every pointer of m on every slot. */
+    const double beta = m->beta, gamma = m->gamma;
+    const int *row = m->row, *tie = m->tie, *nbr = m->nbr;
+    const int *level = beta == 0.0 && gamma == 0.0 && !signbit(gamma) ? NULL : m->level;
+    const double *scale = m->scale_one ? NULL : m->scale, *fr_all = m->fr;
+    const unsigned char *on = m->on, *nact = m->nact;
+    unsigned char *mem_all = m->mem;
+    double *lastv_all = m->lastv, *tgain = m->tgain, *gain = m->gain;
+    double *acc = m->acc_gain ? NULL : m->acc;
+    for (size_t i = lo_i; i < hi_i; i++) {
+        const unsigned char *xi = nact + i * D;
+        double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
+        int c = 0, acts = 0;
+        for (int s = row[i]; s < row[i + 1]; s++) {
+            int t = tie[s];
+            if (!on[t])
+                continue;
+            const unsigned char *xj = nact + (size_t)nbr[s] * D;
+            int L = level ? level[t] : 0;
+            double mult = 1.0 + beta * L, pen = L > 0 ? gamma * L : 0.0;
+            size_t k = (size_t)s * D;
+            unsigned char *mem = mem_all + k;
+            const double *fr = fr_all ? fr_all + k : NULL, *sc = scale ? scale + k : NULL;
+            double *lastv = lastv_all ? lastv_all + k : NULL, ga = 0.0;
+            int ca = 0;
+            for (size_t d = 0; d < D; d++) {
+                int xa = xi[d], xb = xj[d];
+                double v = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0,
+                                                     mult, pen);
+                if (x_cost > 0.0 && xa)
+                    v -= x_cost;
+                ga += sc ? sc[d] * v : v; /* 1 * v is v */
+                if (lastv)
+                    lastv[d] = v;
+                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
+                ca += xa;
+            }
+            if (tgain)
+                tgain[s] += ga;
+            g += ga, c += ca, acts += (int)D;
+        }
+        gain[i] = g, m->nc[i] = c, m->na[i] = acts;
+        if (m->self_play)
+            play_self1(m, i);
+        m->cum[i] += gain[i];
+        if (acc)
+            acc[i] += gain[i];
+    }
+}
+
+/* ---------------------------------------------------------------- 4. institutions */
+
+/* Tie t's trust, counters and level after a step in which `mutual` of its domains saw
+ * mutual C: trust <- (1-lambda)*trust + lambda*mutual/D on an engaged tie (mutual = 0
+ * and on = 0 on an idle one, which keeps its trust), written without a branch; a
+ * level is gained or lost after tau steps above theta (with both sides' openness at
+ * omega) or below theta - hysteresis.  Each value is stored only where it changes:
+ * most stay from step to step, and a cache line that is not written is not written
+ * back to memory. */
+static inline void institutions_tie(coop_model *m, size_t t, int mutual, double inv_d, int top)
+{
+    double tr0 = m->trust[t];
+    double tr = tr0 + m->on[t] * m->lambda * (mutual * inv_d - tr0);
+    int L0 = m->level[t], L = L0, up0 = m->up[t], down0 = m->down[t], up, down;
+    if (L < top && tr >= m->theta[L + 1] && m->open[m->own[m->tslot[2 * t]]] >= m->omega[L + 1]
+        && m->open[m->own[m->tslot[2 * t + 1]]] >= m->omega[L + 1])
+        up = up0 + 1;
+    else
+        up = 0;
+    if (L > 0 && tr < m->theta[L] - m->hyst)
+        down = down0 + 1;
+    else
+        down = 0;
+    if (up >= m->tau) {
+        L++;
+        int *mile = &m->mile[t * (size_t)m->nl + (size_t)L];
+        if (*mile < 0)
+            *mile = m->step;
+        up = down = 0;
+    } else if (down >= m->tau) {
+        L--;
+        up = down = 0;
+    }
+    if (memcmp(&tr, &tr0, sizeof tr) != 0) /* the bits: a zero's sign counts */
+        m->trust[t] = tr;
+    if (up != up0)
+        m->up[t] = up;
+    if (down != down0)
+        m->down[t] = down;
+    if (L != L0)
+        m->level[t] = L;
+}
+
+/* Tie mode, ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any
+ * threads), with the mutual C that play_ties counted. */
+static void institutions_ties(coop_model *m, size_t lo, size_t hi)
+{
+    double inv_d = 1.0 / (double)m->nd;
+    int top = m->nl - 1;
+    for (size_t t = lo; t < hi; t++)
+        institutions_tie(m, t, m->mut[t], inv_d, top);
+}
+
+/* Node mode, ties lo .. hi-1: this step's play on each engaged tie (the mutual C of
+ * its two sides' actions, the observables' shares from its memories, the step it was
+ * last engaged where a free-riding list reads it and no list of fresh ties sets it,
+ * do_play), then its institutions.  A tie's play reads only the actions and its own
+ * slots, its institutions only the tie: one pass, no array of mutual C. */
+static void node_ties(coop_model *m, size_t lo, size_t hi)
+{
+    size_t D = m->nd;
+    double inv_d = 1.0 / (double)D;
+    int top = m->nl - 1, last = m->fr && !m->any_reinforce;
+    for (size_t t = lo; t < hi; t++) {
+        int mutual = 0;
+        if (m->on[t]) {
+            int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1];
+            const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
+            const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
+            for (size_t d = 0; d < D; d++)
+                mutual += xa[d] & xb[d];
+            if (m->no)
+                tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
+            if (last)
+                m->last_on[t] = m->step;
+        }
+        institutions_tie(m, t, mutual, inv_d, top);
+    }
+}
+
+void do_institutions(coop_model *m)
+{
+    par_ranges(m, m->nt, TIE_CHUNK, m->node_mode ? node_ties : institutions_ties);
+}
