@@ -172,6 +172,26 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
 
 /* ---------------------------------------------------------------- 4. institutions */
 
+/* What the institutions of a block of ties read, copied once per block: the stores to
+ * the int arrays (up, down, level) would otherwise make the compiler reload every
+ * field of m for every tie. */
+typedef struct inst_view {
+    double lambda, hyst, inv_d;
+    const double *theta, *omega, *open;
+    const int *own, *tslot;
+    const unsigned char *on;
+    double *trust;
+    int *level, *up, *down, *mile;
+    int top, tau, step, nl;
+} inst_view;
+
+static inst_view inst_view_of(coop_model *m)
+{
+    return (inst_view){m->lambda, m->hyst, 1.0 / (double)m->nd, m->theta, m->omega, m->open,
+                       m->own, m->tslot, m->on, m->trust, m->level, m->up, m->down, m->mile,
+                       m->nl - 1, m->tau, m->step, m->nl};
+}
+
 /* Tie t's trust, counters and level after a step in which `mutual` of its domains saw
  * mutual C: trust <- (1-lambda)*trust + lambda*mutual/D on an engaged tie (mutual = 0
  * and on = 0 on an idle one, which keeps its trust), written without a branch; a
@@ -179,48 +199,48 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
  * omega) or below theta - hysteresis.  Each value is stored only where it changes:
  * most stay from step to step, and a cache line that is not written is not written
  * back to memory. */
-static inline void institutions_tie(coop_model *m, size_t t, int mutual, double inv_d, int top)
+__attribute__((always_inline)) static inline void institutions_tie(const inst_view *v, size_t t,
+                                                                   int mutual)
 {
-    double tr0 = m->trust[t];
-    double tr = tr0 + m->on[t] * m->lambda * (mutual * inv_d - tr0);
-    int L0 = m->level[t], L = L0, up0 = m->up[t], down0 = m->down[t], up, down;
-    if (L < top && tr >= m->theta[L + 1] && m->open[m->own[m->tslot[2 * t]]] >= m->omega[L + 1]
-        && m->open[m->own[m->tslot[2 * t + 1]]] >= m->omega[L + 1])
+    double tr0 = v->trust[t];
+    double tr = tr0 + v->on[t] * v->lambda * (mutual * v->inv_d - tr0);
+    int L0 = v->level[t], L = L0, up0 = v->up[t], down0 = v->down[t], up, down;
+    if (L < v->top && tr >= v->theta[L + 1] && v->open[v->own[v->tslot[2 * t]]] >= v->omega[L + 1]
+        && v->open[v->own[v->tslot[2 * t + 1]]] >= v->omega[L + 1])
         up = up0 + 1;
     else
         up = 0;
-    if (L > 0 && tr < m->theta[L] - m->hyst)
+    if (L > 0 && tr < v->theta[L] - v->hyst)
         down = down0 + 1;
     else
         down = 0;
-    if (up >= m->tau) {
+    if (up >= v->tau) {
         L++;
-        int *mile = &m->mile[t * (size_t)m->nl + (size_t)L];
+        int *mile = &v->mile[t * (size_t)v->nl + (size_t)L];
         if (*mile < 0)
-            *mile = m->step;
+            *mile = v->step;
         up = down = 0;
-    } else if (down >= m->tau) {
+    } else if (down >= v->tau) {
         L--;
         up = down = 0;
     }
     if (memcmp(&tr, &tr0, sizeof tr) != 0) /* the bits: a zero's sign counts */
-        m->trust[t] = tr;
+        v->trust[t] = tr;
     if (up != up0)
-        m->up[t] = up;
+        v->up[t] = up;
     if (down != down0)
-        m->down[t] = down;
+        v->down[t] = down;
     if (L != L0)
-        m->level[t] = L;
+        v->level[t] = L;
 }
 
 /* Tie mode, ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any
  * threads), with the mutual C that play_ties counted. */
 static void institutions_ties(coop_model *m, size_t lo, size_t hi)
 {
-    double inv_d = 1.0 / (double)m->nd;
-    int top = m->nl - 1;
+    inst_view v = inst_view_of(m);
     for (size_t t = lo; t < hi; t++)
-        institutions_tie(m, t, m->mut[t], inv_d, top);
+        institutions_tie(&v, t, m->mut[t]);
 }
 
 /* Node mode, ties lo .. hi-1: this step's play on each engaged tie (the mutual C of
@@ -231,22 +251,23 @@ static void institutions_ties(coop_model *m, size_t lo, size_t hi)
 static void node_ties(coop_model *m, size_t lo, size_t hi)
 {
     size_t D = m->nd;
-    double inv_d = 1.0 / (double)D;
-    int top = m->nl - 1, last = m->fr && !m->any_reinforce;
+    inst_view v = inst_view_of(m);
+    const unsigned char *nact = m->nact, *mem = m->mem;
+    int *last_on = m->fr && !m->any_reinforce ? m->last_on : NULL, shares = m->no > 0;
     for (size_t t = lo; t < hi; t++) {
         int mutual = 0;
-        if (m->on[t]) {
-            int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1];
-            const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
-            const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
+        if (v.on[t]) {
+            int sa = v.tslot[2 * t], sb = v.tslot[2 * t + 1];
+            const unsigned char *xa = nact + (size_t)v.own[sa] * D;
+            const unsigned char *xb = nact + (size_t)v.own[sb] * D;
             for (size_t d = 0; d < D; d++)
                 mutual += xa[d] & xb[d];
-            if (m->no)
-                tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
-            if (last)
-                m->last_on[t] = m->step;
+            if (shares)
+                tie_shares(m, t, mem + (size_t)sa * D, mem + (size_t)sb * D);
+            if (last_on)
+                last_on[t] = v.step;
         }
-        institutions_tie(m, t, mutual, inv_d, top);
+        institutions_tie(&v, t, mutual);
     }
 }
 
