@@ -332,6 +332,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
     m->n_fresh = 0;
     m->games_dirty = 0;
     m->snapped = 0;
+    m->keep_cum = 1; /* until step 0 decides */
 
     m->noise = cfg->noise;
     m->alpha = cfg->eng_alpha, m->delta = cfg->eng_delta;
@@ -597,7 +598,9 @@ static void engage_ties(coop_model *m, size_t lo, size_t hi)
         /* drawn even when p is 0 or 1, so that the tie's stream stays in step
          * with the other worlds' (common random numbers) */
         double u = gsl_rng_uniform(r);
-        m->on[t] = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
+        unsigned char on = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
+        if (on != m->on[t]) /* stored only where it changes: see institutions_tie */
+            m->on[t] = on;
     }
 }
 
@@ -1030,6 +1033,7 @@ void coop_model_step(coop_model *m, coop_record *rec)
          * state now; without memory for it, the run records nothing */
         if (!m->k_on && model_general_state(m) != COOP_OK)
             return;
+        m->keep_cum = !(m->node_mode && m->cum_off) || (rec && rec->n_actors == m->n);
         kernel_note(m); /* for the manifest: coop_model_engines_used */
     }
     if (m->k_on) {
@@ -1159,7 +1163,7 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
 
 double coop_model_cum_gain(const coop_model *m, int actor)
 {
-    if (m->k_on && m->k_allow == 2) /* the kernel without cumulative gains */
+    if (m->k_on ? m->k_allow == 2 : !m->keep_cum) /* run without cumulative gains */
         return NAN;
     return m->cum[actor];
 }

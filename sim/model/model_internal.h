@@ -159,6 +159,10 @@ struct coop_model {
     int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
                     * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
+    int cum_off;   /* coop_model_set_kernel(m, 2): nothing reads cum unless a record
+                    * has per-actor series */
+    int keep_cum;  /* this run keeps cum: not in node mode with cum_off and no per-actor
+                    * series (decided at step 0; coop_model_cum_gain is NaN otherwise) */
     int acc_gain;  /* node mode, update_every 1, no Moran actor: acc is not kept, the
                     * imitation reads gain (the same number, but for the sign of a zero) */
     int snapped;   /* node_actions took this step's imitation snapshot (pnode) */

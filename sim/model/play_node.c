@@ -118,7 +118,8 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
     size_t D = m->nd;
     const double *pay_all = m->pay;
     /* what cannot change a number is not read: the levels where beta and gamma are
-     * 0 (mult 1, pen +0 at any level), the scales where all are 1, acc (acc_gain).
+     * 0 (mult 1, pen +0 at any level), the scales where all are 1; what nothing reads
+     * is not kept: acc (acc_gain), cum (keep_cum).
      * The arrays in locals: the stores to mem (bytes) would otherwise make the
      * compiler reload every pointer of m on every slot. */
     const double beta = m->beta, gamma = m->gamma;
@@ -128,7 +129,7 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
     const unsigned char *on = m->on, *nact = m->nact;
     unsigned char *mem_all = m->mem;
     double *lastv_all = m->lastv, *tgain = m->tgain, *gain = m->gain;
-    double *acc = m->acc_gain ? NULL : m->acc;
+    double *acc = m->acc_gain ? NULL : m->acc, *cum = m->keep_cum ? m->cum : NULL;
     for (size_t i = lo_i; i < hi_i; i++) {
         const unsigned char *xi = nact + i * D;
         double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
@@ -154,7 +155,9 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
                 ga += sc ? sc[d] * v : v; /* 1 * v is v */
                 if (lastv)
                     lastv[d] = v;
-                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
+                unsigned char mm = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
+                if (mm != mem[d]) /* an unchanged line is not written back */
+                    mem[d] = mm;
                 ca += xa;
             }
             if (tgain)
@@ -164,7 +167,8 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
         gain[i] = g, m->nc[i] = c, m->na[i] = acts;
         if (m->self_play)
             play_self1(m, i);
-        m->cum[i] += gain[i];
+        if (cum)
+            cum[i] += gain[i];
         if (acc)
             acc[i] += gain[i];
     }
