@@ -9,7 +9,6 @@
 
 #include <omp.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "coop_strategy.h"
 
@@ -121,13 +120,8 @@ static void imitate_choose_copy(coop_model *m, size_t lo, size_t hi)
         if (j == (int)i)
             continue;
         for (int s = m->row[i]; s < m->row[i + 1]; s++)
-            for (size_t d = 0; d < D; d++) {
-                /* stored only where the bits change (a model that plays as i does):
-                 * an unchanged cache line is not written back */
-                double *p = &m->prop[(size_t)s * D + d], v = m->pnode[(size_t)j * D + d];
-                if (memcmp(p, &v, sizeof v) != 0)
-                    *p = v;
-            }
+            for (size_t d = 0; d < D; d++)
+                m->prop[(size_t)s * D + d] = m->pnode[(size_t)j * D + d];
     }
 }
 

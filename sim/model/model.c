@@ -598,9 +598,7 @@ static void engage_ties(coop_model *m, size_t lo, size_t hi)
         /* drawn even when p is 0 or 1, so that the tie's stream stays in step
          * with the other worlds' (common random numbers) */
         double u = gsl_rng_uniform(r);
-        unsigned char on = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
-        if (on != m->on[t]) /* stored only where it changes: see institutions_tie */
-            m->on[t] = on;
+        m->on[t] = (unsigned char)(p >= 1.0 ? 1 : (p <= 0.0 ? 0 : u < p));
     }
 }
 

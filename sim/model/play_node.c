@@ -14,7 +14,6 @@
 
 #include <math.h>
 #include <omp.h>
-#include <string.h>
 
 #include "coop_game.h"
 #include "coop_strategy.h"
@@ -155,9 +154,7 @@ void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
                 ga += sc ? sc[d] * v : v; /* 1 * v is v */
                 if (lastv)
                     lastv[d] = v;
-                unsigned char mm = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
-                if (mm != mem[d]) /* an unchanged line is not written back */
-                    mem[d] = mm;
+                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
                 ca += xa;
             }
             if (tgain)
@@ -200,22 +197,20 @@ static inst_view inst_view_of(coop_model *m)
  * mutual C: trust <- (1-lambda)*trust + lambda*mutual/D on an engaged tie (mutual = 0
  * and on = 0 on an idle one, which keeps its trust), written without a branch; a
  * level is gained or lost after tau steps above theta (with both sides' openness at
- * omega) or below theta - hysteresis.  Each value is stored only where it changes:
- * most stay from step to step, and a cache line that is not written is not written
- * back to memory. */
+ * omega) or below theta - hysteresis. */
 __attribute__((always_inline)) static inline void institutions_tie(const inst_view *v, size_t t,
                                                                    int mutual)
 {
     double tr0 = v->trust[t];
     double tr = tr0 + v->on[t] * v->lambda * (mutual * v->inv_d - tr0);
-    int L0 = v->level[t], L = L0, up0 = v->up[t], down0 = v->down[t], up, down;
+    int L = v->level[t], up, down;
     if (L < v->top && tr >= v->theta[L + 1] && v->open[v->own[v->tslot[2 * t]]] >= v->omega[L + 1]
         && v->open[v->own[v->tslot[2 * t + 1]]] >= v->omega[L + 1])
-        up = up0 + 1;
+        up = v->up[t] + 1;
     else
         up = 0;
     if (L > 0 && tr < v->theta[L] - v->hyst)
-        down = down0 + 1;
+        down = v->down[t] + 1;
     else
         down = 0;
     if (up >= v->tau) {
@@ -228,14 +223,7 @@ __attribute__((always_inline)) static inline void institutions_tie(const inst_vi
         L--;
         up = down = 0;
     }
-    if (memcmp(&tr, &tr0, sizeof tr) != 0) /* the bits: a zero's sign counts */
-        v->trust[t] = tr;
-    if (up != up0)
-        v->up[t] = up;
-    if (down != down0)
-        v->down[t] = down;
-    if (L != L0)
-        v->level[t] = L;
+    v->trust[t] = tr, v->level[t] = L, v->up[t] = up, v->down[t] = down;
 }
 
 /* Tie mode, ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any
