@@ -303,6 +303,7 @@ void general_reset(coop_model *m)
     memset(m->mem, 0, m->ns * m->nd);
     if (m->cc) /* tie mode */
         memset(m->cc, 0, m->ns * sizeof(int));
+    m->inst_idle = 1; /* trust, levels and counters as below */
     for (size_t t = 0; t < m->nt; t++) {
         m->rival[t] = coop_cfg_tie(cfg, t).rivalry;
         m->on[t] = 0, m->last_on[t] = -1;

@@ -156,6 +156,8 @@ struct coop_model {
     double *trust; /* nt */
     int *level, *up, *down; /* nt */
     int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    int inst_idle; /* every tie is still at trust 0, level 0, no step counted, as
+                    * general_reset left it (institutions_idle, play_node.c) */
     int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
                     * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */

@@ -246,6 +246,7 @@ static void node_ties(coop_model *m, size_t lo, size_t hi)
     inst_view v = inst_view_of(m);
     const unsigned char *nact = m->nact, *mem = m->mem;
     int *last_on = m->fr && !m->any_reinforce ? m->last_on : NULL, shares = m->no > 0;
+    int inst = !m->inst_idle;
     for (size_t t = lo; t < hi; t++) {
         int mutual = 0;
         if (v.on[t]) {
@@ -259,11 +260,31 @@ static void node_ties(coop_model *m, size_t lo, size_t hi)
             if (last_on)
                 last_on[t] = v.step;
         }
-        institutions_tie(&v, t, mutual);
+        if (inst)
+            institutions_tie(&v, t, mutual);
     }
+}
+
+/* Whether this step's institutions leave every tie as it is: while every tie is still
+ * as general_reset left it (trust 0, level 0, no step counted), its trust stays 0 when
+ * lambda = 0 and no motivator's brokerage adds to it, and at trust 0 no level is
+ * gained where theta_1 > 0 (or there is one level) and none lost at level 0.  The
+ * classic models (institutions.lambda = 0) skip the pass; once a step fails the
+ * condition, every later step updates the ties. */
+static int institutions_idle(coop_model *m)
+{
+    m->inst_idle = m->inst_idle && m->lambda == 0.0 && m->n_mot == 0
+                   && (m->nl == 1 || m->theta[1] > 0.0);
+    return m->inst_idle;
 }
 
 void do_institutions(coop_model *m)
 {
-    par_ranges(m, m->nt, TIE_CHUNK, m->node_mode ? node_ties : institutions_ties);
+    int idle = institutions_idle(m);
+    if (!m->node_mode) {
+        if (!idle)
+            par_ranges(m, m->nt, TIE_CHUNK, institutions_ties);
+    } else if (!idle || m->no > 0 || (m->fr && !m->any_reinforce)) {
+        par_ranges(m, m->nt, TIE_CHUNK, node_ties); /* the rest of the ties' play */
+    }
 }
