@@ -13,7 +13,7 @@
  * array indexed by slot*D + d (structure of arrays).  Every buffer is allocated by
  * coop_model_alloc (model_alloc.c); coop_model_init and coop_model_step allocate
  * nothing.  The struct is defined in model_internal.h, which model.c, model_alloc.c,
- * learning.c (step 6) and kernel.c share.
+ * play_node.c (node mode's play, step 4), learning.c (step 6) and kernel.c share.
  *
  * Parameters that events may change (every numeric path of coop_config.h) are
  * copied into the model by coop_model_init and changed there, never in the
