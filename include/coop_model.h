@@ -137,9 +137,10 @@ void coop_model_run(coop_model *m, uint64_t seed, coop_record *rec);
  * next coop_model_init (coop_model_run calls it) and allocates the general
  * engine's state where coop_model_alloc left it out for the kernel (COOP_OK, else
  * COOP_ENOMEM);
- * coop_model_set_kernel(m, 2) lets the kernel skip the
- * cumulative gains, and coop_model_cum_gain then returns NaN: nothing coopsim
- * writes reads them when the kernel runs; 1 (the default) keeps them;
+ * coop_model_set_kernel(m, 2) lets the kernel, and the general engine in node mode
+ * unless the record has per-actor series, skip the cumulative gains, and
+ * coop_model_cum_gain then returns NaN: nothing else coopsim writes reads them;
+ * 1 (the default) keeps them;
  * coop_model_set_threads(m, k) caps the kernel's within-run threads (0, the
  * default: omp_get_max_threads(); within-run threads are used only for large
  * runs and never inside an active parallel region).  coop_model_kernel_on says

@@ -341,6 +341,32 @@ Test(kernel, without_cumulative_gains)
     coop_config_destroy(&cfg);
 }
 
+/* The general engine in node mode with coop_model_set_kernel(m, 2) (what coopsim
+ * asks): the same records and state without the cumulative gains, as the kernel. */
+Test(kernel, general_without_cumulative_gains)
+{
+    const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0",
+                        "experiment.engine=\"general\""};
+    coop_config cfg;
+    load_ok("configs/classic/nowak_may.cfg", ov, 4, &cfg);
+    int used1, used2, l1[5], l2[5];
+    double c1[5], c2[5], p1[5], p2[5];
+    coop_record *r1 = run(&cfg, 4, 1, 1, &used1, c1, p1, l1);
+    coop_record *r2 = run(&cfg, 4, 2, 1, &used2, c2, p2, l2);
+    cr_assert_eq(used1 + used2, 0, "the kernel ran");
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    cr_expect_eq(memcmp(r1->pop, r2->pop, np * sizeof(double)), 0, "records differ");
+    cr_expect_eq(memcmp(p1, p2, sizeof p1), 0, "propensities differ");
+    cr_expect_eq(memcmp(l1, l2, sizeof l1), 0, "last actions differ");
+    for (int k = 0; k < 5; k++) {
+        cr_expect(isfinite(c1[k]), "cum_gain %g with coop_model_set_kernel(m, 1)", c1[k]);
+        cr_expect(isnan(c2[k]), "cum_gain %g, expected NaN", c2[k]);
+    }
+    coop_record_free(r1);
+    coop_record_free(r2);
+    coop_config_destroy(&cfg);
+}
+
 /* experiment.engine selects the engine: "general" keeps the kernel off whatever
  * coop_model_set_kernel asks, "kernel" and "auto" use it where it can run, and
  * the records are the same. */

@@ -1,6 +1,7 @@
 /* test_node_threads.c: the general engine's node-mode passes on within-run threads
- * (sim/model/model.c: engagement, play, institutions, imitation and the population
- * record run over fixed blocks of nodes and ties, issue 18 item 4).
+ * (sim/model/model.c, play_node.c, learning.c: engagement, play, institutions,
+ * imitation and the population record run over fixed blocks of nodes and ties, issue
+ * 18 item 4).
  *
  * The node kernel never runs here (experiment.engine = "general"), so every pass of
  * the general engine is exercised: on a 260 x 260 lattice (67,600 nodes, above the
@@ -8,10 +9,11 @@
  * the general engine's 8,192, three blocks of which the last is partial), a run on 1 thread and the same run on 2
  * and 3 threads must leave identical population records (memcmp) and identical
  * per-node and per-tie state through the inspection functions (cumulative gains,
- * propensities, engagement, last actions, trust, levels).  Two configurations:
+ * propensities, engagement, last actions, trust, levels).  Three configurations:
  * fermi imitation with implementation errors, engagement dynamics (ties engaged
  * at random) and institutions (trust); and Bush-Mosteller reinforcement, whose
- * list of fresh ties keeps a pass in tie order. */
+ * list of fresh ties keeps a pass in tie order; and fermi learning every other step
+ * with levels that change the gains (institutions.beta, gamma). */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -127,4 +129,20 @@ Test(node_threads, reinforcement)
 Test(node_threads, mid_size_lattice_partial_block)
 {
     fermi_same_for_threads("network.L=95", "time.end=8");
+}
+
+/* Learning every other step (the imitation snapshot taken with the actions only on
+ * the steps that learn; the gains since the last update kept, not read from this
+ * step's) and levels that change the gains (beta, gamma): the play reads them. */
+Test(node_threads, update_every_and_levels)
+{
+    const char *ov[] = {"network.L=95", "time.end=9", "network.initial_c=0.5",
+                        "actor_template.rule=\"fermi\"", "domains.pd.T=1.2", "noise=0.02",
+                        "experiment.engine=\"general\"", "update_every=2",
+                        "institutions.lambda=0.5", "institutions.beta=0.2",
+                        "institutions.gamma=0.1", "institutions.tau=1"};
+    coop_config cfg;
+    load_ok("configs/classic/nowak_may.cfg", ov, sizeof ov / sizeof ov[0], &cfg);
+    same_for_threads(&cfg);
+    coop_config_destroy(&cfg);
 }

@@ -749,6 +749,7 @@ int coop_model_set_kernel(coop_model *m, int allow)
     /* from the next coop_model_init; experiment.engine = "general" wins (tests
      * compare the paths through build/coopsim, which asks for the kernel) */
     m->k_allow = m->k_forbid ? 0 : allow == 2 ? 2 : allow != 0;
+    m->cum_off = allow == 2; /* the general engine's node mode too (coop_model_step) */
     return m->k_allow ? COOP_OK : model_general_state(m);
 }
 

@@ -40,11 +40,12 @@ static void learn_reinforce(coop_model *m)
 }
 
 /* The gain of actor i since the last learning update: the node kernel's gain of
- * this step (it runs with update_every 1) or the general engine's accumulator (the
- * same number, but for the sign of a zero, which neither rule below sees). */
+ * this step (it runs with update_every 1), the general engine's gain of this step
+ * where it keeps no accumulator (acc_gain: update_every 1 too) or its accumulator
+ * (the same number, but for the sign of a zero, which neither rule below sees). */
 static inline double node_acc(const coop_model *m, int i)
 {
-    return m->k_on ? m->k_val[abs(m->k_key[i]) - 1] : m->acc[i];
+    return m->k_on ? m->k_val[abs(m->k_key[i]) - 1] : m->acc_gain ? m->gain[i] : m->acc[i];
 }
 
 /* The neighbour whose propensities actor i copies, or i itself; the draws of
@@ -90,8 +91,11 @@ int run_threads(const coop_model *m)
 
 /* The imitation passes over actors lo .. hi-1, one block of KBLOCK actors (the
  * block of the stream m->brng[lo / KBLOCK]): the snapshot of their mean
- * propensities, their choice of a model, and the copy of the model's snapshot. */
-static void imitate_snapshot(coop_model *m, size_t lo_i, size_t hi_i)
+ * propensities (here, or in node mode within node_actions, model.c, which reads the
+ * same propensities), then in one pass their choice of a model and the copy of the
+ * model's snapshot (the choice reads no propensity, so each actor copies as soon as
+ * it has chosen). */
+void imitate_snapshot(coop_model *m, size_t lo_i, size_t hi_i)
 {
     size_t D = m->nd;
     for (size_t i = lo_i; i < hi_i; i++) {
@@ -105,20 +109,14 @@ static void imitate_snapshot(coop_model *m, size_t lo_i, size_t hi_i)
     }
 }
 
-static void imitate_choose(coop_model *m, size_t lo, size_t hi)
-{
-    gsl_rng *rng = m->brng ? m->brng[lo / KBLOCK] : NULL; /* imitate_best draws nothing */
-    for (size_t i = lo; i < hi; i++)
-        m->model_of[i] = coop_strategies[m->rule[i]].learning == COOP_LEARN_IMITATE
-                             ? imitation_model(m, (int)i, rng)
-                             : (int)i;
-}
-
-static void imitate_copy(coop_model *m, size_t lo, size_t hi)
+static void imitate_choose_copy(coop_model *m, size_t lo, size_t hi)
 {
     size_t D = m->nd;
+    gsl_rng *rng = m->brng ? m->brng[lo / KBLOCK] : NULL; /* imitate_best draws nothing */
     for (size_t i = lo; i < hi; i++) {
-        int j = m->model_of[i];
+        if (coop_strategies[m->rule[i]].learning != COOP_LEARN_IMITATE)
+            continue;
+        int j = imitation_model(m, (int)i, rng);
         if (j == (int)i)
             continue;
         for (int s = m->row[i]; s < m->row[i + 1]; s++)
@@ -129,9 +127,9 @@ static void imitate_copy(coop_model *m, size_t lo, size_t hi)
 
 static void learn_imitate(coop_model *m)
 {
-    par_ranges(m, m->n, KBLOCK, imitate_snapshot);
-    par_ranges(m, m->n, KBLOCK, imitate_choose);
-    par_ranges(m, m->n, KBLOCK, imitate_copy);
+    if (!m->snapped)
+        par_ranges(m, m->n, KBLOCK, imitate_snapshot);
+    par_ranges(m, m->n, KBLOCK, imitate_choose_copy);
 }
 
 /* One Moran birth-death event (Moran 1958; on graphs, Lieberman, Hauert & Nowak
@@ -187,8 +185,9 @@ void do_learning(coop_model *m)
         learn_imitate(m);
     if (m->any_moran)
         learn_moran(m);
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; !m->acc_gain && i < m->n; i++)
         m->acc[i] = 0.0;
+    m->snapped = 0;
     m->last_learn = m->step;
 }
 

@@ -13,7 +13,7 @@
  * array indexed by slot*D + d (structure of arrays).  Every buffer is allocated by
  * coop_model_alloc (model_alloc.c); coop_model_init and coop_model_step allocate
  * nothing.  The struct is defined in model_internal.h, which model.c, model_alloc.c,
- * learning.c (step 6) and kernel.c share.
+ * play_node.c (node mode's play, step 4), learning.c (step 6) and kernel.c share.
  *
  * Parameters that events may change (every numeric path of coop_config.h) are
  * copied into the model by coop_model_init and changed there, never in the
@@ -160,8 +160,10 @@ static void rescale_actor(coop_model *m, int i)
         int j = m->nbr[s], r = m->rev[s];
         const double *gi = m->goal + (size_t)i * D, *gj = m->goal + (size_t)j * D;
         for (size_t d = 0; d < D; d++) {
-            m->scale[(size_t)s * D + d] = model_scale(gi[d], m->cap[i], m->cap[j]);
-            m->scale[(size_t)r * D + d] = model_scale(gj[d], m->cap[j], m->cap[i]);
+            double a = model_scale(gi[d], m->cap[i], m->cap[j]);
+            double b = model_scale(gj[d], m->cap[j], m->cap[i]);
+            m->scale[(size_t)s * D + d] = a, m->scale[(size_t)r * D + d] = b;
+            m->scale_one &= a == 1.0 && b == 1.0;
         }
     }
 }
@@ -288,6 +290,7 @@ void general_reset(coop_model *m)
         m->rule[i] = a->rule;
         memcpy(m->rpar + i * NPAR, a->rule_param, sizeof a->rule_param);
     }
+    m->scale_one = 1; /* until a scale is not 1 (rescale_actor) */
     for (size_t i = 0; i < m->n; i++) {
         set_actor_fields(m, i, 1);
         rescale_actor(m, (int)i);
@@ -298,10 +301,14 @@ void general_reset(coop_model *m)
         m->nc[i] = m->na[i] = 0;
     }
     memset(m->mem, 0, m->ns * m->nd);
-    memset(m->cc, 0, m->ns * sizeof(int));
+    if (m->cc) /* tie mode */
+        memset(m->cc, 0, m->ns * sizeof(int));
+    m->inst_idle = 1; /* trust, levels and counters as below */
     for (size_t t = 0; t < m->nt; t++) {
         m->rival[t] = coop_cfg_tie(cfg, t).rivalry;
-        m->on[t] = 0, m->last_on[t] = -1, m->mut[t] = 0;
+        m->on[t] = 0, m->last_on[t] = -1;
+        if (m->mut)
+            m->mut[t] = 0;
         m->trust[t] = 0.0, m->level[t] = 0, m->up[t] = m->down[t] = 0;
         for (int l = 0; l < m->nl; l++)
             m->mile[t * (size_t)m->nl + (size_t)l] = -1;
@@ -325,6 +332,8 @@ void coop_model_init(coop_model *m, uint64_t seed)
     m->last_learn = -1;
     m->n_fresh = 0;
     m->games_dirty = 0;
+    m->snapped = 0;
+    m->keep_cum = 1; /* until step 0 decides */
 
     m->noise = cfg->noise;
     m->alpha = cfg->eng_alpha, m->delta = cfg->eng_delta;
@@ -332,6 +341,7 @@ void coop_model_init(coop_model *m, uint64_t seed)
     m->gamma = cfg->inst.gamma, m->lambda = cfg->inst.lambda;
     m->tau = cfg->inst.tau < 1 ? 1 : cfg->inst.tau;
     m->update_every = cfg->update_every < 1 ? 1 : cfg->update_every;
+    m->acc_gain = m->node_mode && m->update_every == 1 && !m->any_moran;
     for (int l = 0; l < COOP_MAX_LEVELS; l++)
         m->theta[l] = cfg->inst.theta[l], m->omega[l] = cfg->inst.omega[l];
 
@@ -546,8 +556,6 @@ void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f)
     }
 }
 
-#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
-
 /* ---------------------------------------------------------------- 2. engagement */
 
 /* Actors lo .. hi-1: the expansion of each budget relaxes (x <- (1 -
@@ -564,7 +572,7 @@ static void engage_actors(coop_model *m, size_t lo_i, size_t hi_i)
             m->xattn[i] *= 1.0 - m->arho[i];
         for (int s = lo; s < hi; s++) {
             if (dynamic) {
-                double sig = m->cc[m->rev[s]] * inv_d; /* 0 when the tie was idle */
+                double sig = slot_cc(m, (size_t)m->rev[s]) * inv_d; /* 0 when the tie was idle */
                 int rj = m->xreg ? m->xreg[s] : -1; /* NULL: no regions */
                 if (rj >= 0)
                     sig = 1.0 - (1.0 - sig) * (1.0 - m->coh[rj]); /* regional signal */
@@ -651,84 +659,10 @@ static void update_public_goods(coop_model *m)
         memset(m->fr, 0, m->ns * m->nd * sizeof(double));
 }
 
-/* Self-interaction (network.self, Nowak & May 1992): every node also plays its
- * own action against itself, in every domain, and gains goal[d] * pi(x, x) (no
- * capacity scaling, no institutions, no noise).  Its action is C with the
- * propensity of its first slot (learners play one propensity on all their
- * slots), or the rule's first move for a fixed rule. */
-static void play_self1(coop_model *m, size_t i)
-{
-    size_t D = m->nd;
-    int lo = m->row[i];
-    if (m->row[i + 1] == lo)
-        return;
-    const coop_strategy *st = &coop_strategies[m->rule[i]];
-    double g = 0.0;
-    int c = 0;
-    for (size_t d = 0; d < D; d++) {
-        double p = m->prop[(size_t)lo * D + d];
-        if (st->learning == COOP_LEARN_NONE)
-            p = st->p_coop(0, m->rpar + i * NPAR, p);
-        int x = m->node_mode ? m->nact[i * D + d] : coop_strategy_bernoulli(m->rng, p);
-        g += m->goal[i * D + d] * m->pay[4 * d + 3 * (size_t)x]; /* index 2x + x */
-        c += x;
-    }
-    m->gain[i] += g;
-    m->nc[i] += c, m->na[i] += (int)D;
-}
-
 static void play_self(coop_model *m)
 {
     for (size_t i = 0; i < m->n; i++)
         play_self1(m, i);
-}
-
-/* interaction = node: every actor with a partner chooses one action per domain
- * for the step from its first slot (a learner's propensity, the same on all its
- * slots after imitation; a fixed rule's response to the memory of that slot), then
- * the implementation error (a draw per action when noise > 0); the tie loop plays
- * it against every neighbour.  The draws come from the stream of the actor's
- * block, in actor order within the block, so the blocks can run in parallel.  An
- * actor without partners plays nothing (play_self skips it too). */
-static void node_actions(coop_model *m)
-{
-    size_t D = m->nd;
-    const double noise = m->noise;
-    long nb = (long)m->n_brng;
-    int nth = run_threads(m);
-#pragma omp parallel for schedule(static) num_threads(nth) if (nth > 1)
-    for (long b = 0; b < nb; b++) {
-        size_t i0 = (size_t)b * KBLOCK, i1 = i0 + KBLOCK < m->n ? i0 + KBLOCK : m->n;
-        gsl_rng *rng = m->brng[b];
-        for (size_t i = i0; i < i1; i++) {
-            int lo = m->row[i];
-            if (m->row[i + 1] == lo)
-                continue;
-            const coop_strategy *st = &coop_strategies[m->rule[i]];
-            const double *par = m->rpar + i * NPAR;
-            for (size_t d = 0; d < D; d++) {
-                double p = m->prop[(size_t)lo * D + d];
-                if (st->learning == COOP_LEARN_NONE)
-                    p = st->p_coop(m->mem[(size_t)lo * D + d], par, p);
-                int x = coop_strategy_bernoulli(rng, p);
-                if (noise > 0.0)
-                    x ^= gsl_rng_uniform(rng) < noise;
-                m->nact[i * D + d] = (unsigned char)x;
-            }
-        }
-    }
-}
-
-/* The observables' new shares of C on engaged tie t, from the memories ma, mb of
- * its two slots after this step's play. */
-static void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb)
-{
-    for (size_t o = 0; o < m->no; o++) {
-        int c = 0, lo = m->drv_row[o], hi = m->drv_row[o + 1];
-        for (int x = lo; x < hi; x++)
-            c += (ma[m->drv[x]] & COOP_MEM_OWN) + (mb[m->drv[x]] & COOP_MEM_OWN);
-        m->oshare[t * m->no + o] = hi > lo ? c / (2.0 * (hi - lo)) : 0.0;
-    }
 }
 
 /* The bookkeeping of engaged tie t after play, in tie order: the list of ties
@@ -821,76 +755,6 @@ static void play_ties(coop_model *m)
         m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
 }
 
-/* Node mode, actors lo .. hi-1: each plays the step's actions (node_actions) on
- * its side of its engaged ties in slot order, which is tie order
- * (coop_network_csr), so its gain adds the same terms in the same order as a
- * loop over the ties would; then self-play and the cumulative gains.  An actor
- * writes only its own slots, so blocks of actors run on any threads. */
-static void play_node_actors(coop_model *m, size_t lo_i, size_t hi_i)
-{
-    size_t D = m->nd;
-    const double *pay_all = m->pay;
-    for (size_t i = lo_i; i < hi_i; i++) {
-        const unsigned char *xi = m->nact + i * D;
-        double x_cost = m->acost[i] * m->xattn[i], g = 0.0; /* as in play_ties */
-        int c = 0, acts = 0;
-        for (int s = m->row[i]; s < m->row[i + 1]; s++) {
-            int t = m->tie[s];
-            m->cc[s] = 0;
-            if (!m->on[t])
-                continue;
-            const unsigned char *xj = m->nact + (size_t)m->nbr[s] * D;
-            int L = m->level[t];
-            double mult = 1.0 + m->beta * L, pen = L > 0 ? m->gamma * L : 0.0;
-            size_t k = (size_t)s * D;
-            unsigned char *mem = m->mem + k;
-            const double *fr = m->fr ? m->fr + k : NULL, *sc = m->scale + k;
-            double *lastv = m->lastv ? m->lastv + k : NULL, ga = 0.0;
-            int ca = 0;
-            for (size_t d = 0; d < D; d++) {
-                int xa = xi[d], xb = xj[d];
-                double v = coop_game_effective_table(pay_all + 4 * d, xa, xb, fr ? fr[d] : 0.0,
-                                                     mult, pen);
-                if (x_cost > 0.0 && xa)
-                    v -= x_cost;
-                ga += sc[d] * v;
-                if (lastv)
-                    lastv[d] = v;
-                mem[d] = (unsigned char)coop_strategy_remember(mem[d], xa, xb);
-                ca += xa;
-            }
-            m->cc[s] = ca;
-            if (m->tgain)
-                m->tgain[s] += ga;
-            g += ga, c += ca, acts += (int)D;
-        }
-        m->gain[i] = g, m->nc[i] = c, m->na[i] = acts;
-        if (m->self_play)
-            play_self1(m, i);
-        m->cum[i] += m->gain[i], m->acc[i] += m->gain[i];
-    }
-}
-
-/* Node mode, ties lo .. hi-1: mutual cooperation and the observables' shares. */
-static void play_node_ties(coop_model *m, size_t lo, size_t hi)
-{
-    size_t D = m->nd;
-    for (size_t t = lo; t < hi; t++) {
-        m->mut[t] = 0;
-        if (!m->on[t])
-            continue;
-        int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1], mutual = 0;
-        const unsigned char *xa = m->nact + (size_t)m->own[sa] * D;
-        const unsigned char *xb = m->nact + (size_t)m->own[sb] * D;
-        for (size_t d = 0; d < D; d++)
-            mutual += xa[d] & xb[d];
-        m->mut[t] = mutual;
-        tie_shares(m, t, m->mem + (size_t)sa * D, m->mem + (size_t)sb * D);
-        if (!m->any_reinforce) /* no list of fresh ties to keep: see do_play */
-            m->last_on[t] = m->step;
-    }
-}
-
 static void do_play(coop_model *m)
 {
     if (m->node_mode)
@@ -901,61 +765,19 @@ static void do_play(coop_model *m)
         m->coh_c[r] = m->coh_n[r] = 0.0;
     if (m->node_mode) {
         par_ranges(m, m->n, KBLOCK, play_node_actors);
-        par_ranges(m, m->nt, TIE_CHUNK, play_node_ties);
         /* the list of fresh ties (read only by reinforcement learning) and the
-         * regional cohesion need tie order; without either, play_node_ties has set
-         * last_on and nothing is left to do */
+         * regional cohesion need tie order; the rest of the ties' play comes with
+         * their institutions (do_institutions, play_node.c) */
         for (int x = 0; (m->any_reinforce || m->cfg->n_regions > 0) && x < m->n_on; x++) {
             int t = m->on_list[x];
-            tie_played(m, t, m->cc[m->tslot[2 * t]], m->cc[m->tslot[2 * t + 1]]);
+            int sa = m->tslot[2 * t], sb = m->tslot[2 * t + 1];
+            tie_played(m, t, slot_cc(m, (size_t)sa), slot_cc(m, (size_t)sb));
         }
     } else {
         play_ties(m);
     }
     for (size_t r = 0; r < m->cfg->n_regions; r++)
         m->coh[r] = m->coh_n[r] > 0.0 ? m->coh_c[r] / m->coh_n[r] : 0.0;
-}
-
-/* ---------------------------------------------------------------- 4. institutions */
-
-/* Ties lo .. hi-1 (each tie's state is its own: blocks of ties run on any threads). */
-static void institutions_ties(coop_model *m, size_t lo, size_t hi)
-{
-    double inv_d = 1.0 / (double)m->nd;
-    int top = m->nl - 1;
-    for (size_t t = lo; t < hi; t++) {
-        /* trust <- (1-lambda)*trust + lambda*mutual on an engaged tie (mut = 0 and
-         * on = 0 on an idle one, which keeps its trust), written without a branch */
-        m->trust[t] += m->on[t] * m->lambda * (m->mut[t] * inv_d - m->trust[t]);
-        double tr = m->trust[t];
-        int L = m->level[t];
-        int a = m->own[m->tslot[2 * t]], b = m->own[m->tslot[2 * t + 1]];
-        if (L < top && tr >= m->theta[L + 1] && m->open[a] >= m->omega[L + 1]
-            && m->open[b] >= m->omega[L + 1])
-            m->up[t]++;
-        else
-            m->up[t] = 0;
-        if (L > 0 && tr < m->theta[L] - m->hyst)
-            m->down[t]++;
-        else
-            m->down[t] = 0;
-        if (m->up[t] >= m->tau) {
-            L++;
-            int *mile = &m->mile[t * (size_t)m->nl + (size_t)L];
-            if (*mile < 0)
-                *mile = m->step;
-            m->up[t] = m->down[t] = 0;
-        } else if (m->down[t] >= m->tau) {
-            L--;
-            m->up[t] = m->down[t] = 0;
-        }
-        m->level[t] = L;
-    }
-}
-
-static void do_institutions(coop_model *m)
-{
-    par_ranges(m, m->nt, TIE_CHUNK, institutions_ties);
 }
 
 /* ---------------------------------------------------------------- 5. motivator */
@@ -1107,7 +929,7 @@ static void do_window(coop_model *m)
     for (int x = 0; x < m->n_oth; x++) {
         int s = m->oth_kt[x];
         if (s >= 0 && m->on[m->tie[s]])
-            m->win_c[x] += m->cc[s], m->win_n[x] += (double)D;
+            m->win_c[x] += slot_cc(m, (size_t)s), m->win_n[x] += (double)D;
         if (m->oth_tk[x] >= 0)
             m->win_e[x] += m->eng[m->oth_tk[x]];
     }
@@ -1116,7 +938,7 @@ static void do_window(coop_model *m)
     for (int x = 0; x < m->n_intra; x++) {
         int t = m->intra[x];
         if (m->on[t]) {
-            m->win_coh_c += m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]];
+            m->win_coh_c += slot_cc(m, (size_t)m->tslot[2 * t]) + slot_cc(m, (size_t)m->tslot[2 * t + 1]);
             m->win_coh_n += 2.0 * D;
         }
     }
@@ -1176,7 +998,7 @@ static void do_record(coop_model *m, coop_record *rec)
                 p += m->prop[(size_t)s * D + d];
         }
         ar[COOP_A_COOP_RATE] = m->na[i] ? (double)m->nc[i] / m->na[i] : NAN;
-        ar[COOP_A_COOP_TARGET] = (ts >= 0 && m->on[m->tie[ts]]) ? (double)m->cc[ts] / D : NAN;
+        ar[COOP_A_COOP_TARGET] = (ts >= 0 && m->on[m->tie[ts]]) ? (double)slot_cc(m, (size_t)ts) / D : NAN;
         ar[COOP_A_GAIN] = m->gain[i];
         ar[COOP_A_CUM_GAIN] = m->cum[i];
         ar[COOP_A_ENGAGEMENT] = hi > lo ? e / (hi - lo) : NAN;
@@ -1189,7 +1011,7 @@ static void do_record(coop_model *m, coop_record *rec)
         tr[COOP_T_TRUST] = m->trust[t];
         tr[COOP_T_LEVEL] = m->level[t];
         tr[COOP_T_COOP_RATE] =
-            m->on[t] ? (double)(m->cc[m->tslot[2 * t]] + m->cc[m->tslot[2 * t + 1]]) / (2.0 * D)
+            m->on[t] ? (double)(slot_cc(m, (size_t)m->tslot[2 * t]) + slot_cc(m, (size_t)m->tslot[2 * t + 1])) / (2.0 * D)
                      : NAN;
         for (size_t o = 0; o < no; o++)
             tr[COOP_TIE_METRICS + o] = m->obs[t * no + o];
@@ -1210,6 +1032,7 @@ void coop_model_step(coop_model *m, coop_record *rec)
          * state now; without memory for it, the run records nothing */
         if (!m->k_on && model_general_state(m) != COOP_OK)
             return;
+        m->keep_cum = !(m->node_mode && m->cum_off) || (rec && rec->n_actors == m->n);
         kernel_note(m); /* for the manifest: coop_model_engines_used */
     }
     if (m->k_on) {
@@ -1339,7 +1162,7 @@ int coop_model_last_action(const coop_model *m, int a, int b, size_t domain)
 
 double coop_model_cum_gain(const coop_model *m, int actor)
 {
-    if (m->k_on && m->k_allow == 2) /* the kernel without cumulative gains */
+    if (m->k_on ? m->k_allow == 2 : !m->keep_cum) /* run without cumulative gains */
         return NAN;
     return m->cum[actor];
 }

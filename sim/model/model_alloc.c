@@ -117,7 +117,7 @@ void coop_model_free(coop_model *m)
         m->growth, m->decay, m->drv_row, m->drv, m->aspA, m->aspIM, m->scale, m->eng, m->prop, m->mem, m->lastv, m->fr,
         m->cc, m->tgain, m->on, m->on_list, m->last_on, m->fresh, m->mut, m->trust, m->level, m->up, m->down,
         m->mile, m->gain, m->cum, m->acc, m->nc, m->na, m->coh, m->coh_c, m->coh_n, m->psum, m->pc, m->pn,
-        m->pnode, m->model_of, m->nact,
+        m->pnode, m->nact,
         m->k_buf, m->k_ebuf, m->k_key, m->k_ckey, m->k_cval, m->k_ssum, m->k_val, m->k_tab, m->k_off, m->k_bc, m->k_bn, m->k_ftab,
     };
     for (size_t k = 0; k < sizeof bufs / sizeof bufs[0]; k++)
@@ -449,7 +449,6 @@ static void alloc_general(coop_model *m, int *fail)
     m->na = zalloc(n, sizeof(int), fail);
     m->xattn = zalloc(n, sizeof(double), fail);
     m->mch = zalloc(n * COOP_N_MOT, sizeof(double), fail);
-    m->model_of = zalloc(n, sizeof(int), fail);
     if (m->any_imitate)
         m->pnode = zalloc(n * nd, sizeof(double), fail);
     if (m->node_mode)
@@ -460,11 +459,13 @@ static void alloc_general(coop_model *m, int *fail)
     m->eng = zalloc(ns, sizeof(double), fail);
     m->prop = zalloc(ns * nd, sizeof(double), fail);
     m->mem = zalloc(ns * m->nd, 1, fail);
-    m->cc = zalloc(ns, sizeof(int), fail);
+    if (!m->node_mode) { /* node mode computes cc (slot_cc) and keeps no mut */
+        m->cc = zalloc(ns, sizeof(int), fail);
+        m->mut = zalloc(nt, sizeof(int), fail);
+    }
     m->on = zalloc(nt, 1, fail);
     m->on_list = zalloc(nt, sizeof(int), fail);
     m->last_on = zalloc(nt, sizeof(int), fail);
-    m->mut = zalloc(nt, sizeof(int), fail);
     m->trust = zalloc(nt, sizeof(double), fail);
     m->level = zalloc(nt, sizeof(int), fail);
     m->up = zalloc(nt, sizeof(int), fail);

@@ -1,7 +1,7 @@
 /* model_internal.h: what the engine's own files share (model.c, model_alloc.c,
- * learning.c, kernel.c) and no other module sees: the definition of struct coop_model, the
- * block sizes of the per-node work, and the functions one of these files calls in
- * another.  Other modules see only coop_model.h. */
+ * play_node.c, learning.c, kernel.c) and no other module sees: the definition of
+ * struct coop_model, the block sizes of the per-node work, and the functions one of
+ * these files calls in another.  Other modules see only coop_model.h. */
 #ifndef COOP_MODEL_INTERNAL_H
 #define COOP_MODEL_INTERNAL_H
 
@@ -132,6 +132,8 @@ struct coop_model {
     double *aspA, *aspIM; /* n*nd: Bush-Mosteller aspiration, 1/normaliser (NULL when no
                            * actor reinforces) */
     double *scale; /* ns*nd: goal * sr */
+    int scale_one; /* every scale is exactly 1 (set by general_reset, cleared by a
+                    * rescale to another value): node-mode play does not read them */
     double delta_max; /* largest payoff range over domains (replicator norm) */
 
     /* state */
@@ -142,26 +144,36 @@ struct coop_model {
     double *lastv; /* ns*nd: effective payoff of the last round (reinforcement learning;
                     * NULL when no actor reinforces) */
     double *fr;    /* ns*nd: free-riding share this step (NULL when no lists) */
-    int *cc;       /* ns: C played this step */
+    int *cc;       /* ns: C played this step, in tie mode; node mode does not keep it
+                    * (slot_cc computes it from on and nact) */
     double *tgain; /* ns: cumulative gain on the slot (read by the motivators; NULL when
                     * there are none) */
     unsigned char *on; /* nt: engaged this step */
     int *on_list, n_on; /* the engaged ties, in tie order */
     int *last_on;  /* nt: last step engaged, -1 never */
-    int *mut;      /* nt: domains with mutual C this step */
+    int *mut;      /* nt: domains with mutual C this step, in tie mode (node mode counts
+                    * them in its pass over the ties, play_node.c) */
     double *trust; /* nt */
     int *level, *up, *down; /* nt */
     int *mile;     /* nt*nl: first step each level was reached, -1 never */
+    int inst_idle; /* every tie is still at trust 0, level 0, no step counted, as
+                    * general_reset left it (institutions_idle, play_node.c) */
     int gen;       /* mem, cc, on ... mile exist (model_general_state): where the node
                     * kernel runs they are NULL */
     double *gain, *cum, *acc; /* n: this step, cumulative, since the last update */
+    int cum_off;   /* coop_model_set_kernel(m, 2): nothing reads cum unless a record
+                    * has per-actor series */
+    int keep_cum;  /* this run keeps cum: not in node mode with cum_off and no per-actor
+                    * series (decided at step 0; coop_model_cum_gain is NaN otherwise) */
+    int acc_gain;  /* node mode, update_every 1, no Moran actor: acc is not kept, the
+                    * imitation reads gain (the same number, but for the sign of a zero) */
+    int snapped;   /* node_actions took this step's imitation snapshot (pnode) */
     int *nc, *na;  /* n: C and actions this step */
     double *coh;   /* n_regions: cooperation on intra-regional ties this step */
     double *coh_c, *coh_n;
     double *psum;  /* per KSUB actors: their gains summed (population record) */
     long *pc, *pn; /* per KBLOCK actors: C and actions (population record) */
     double *pnode; /* n*nd: imitation snapshot */
-    int *model_of; /* n: imitation choice */
     int any_reinforce, any_imitate;
     int draw_rules; /* some actor follows fermi or replicator (imitation that draws) */
     int self_play; /* network.self: each node also plays itself (Nowak & May 1992) */
@@ -224,6 +236,22 @@ static inline const double *node_rpar(const coop_model *m, size_t i)
     return m->rpar ? m->rpar + i * NPAR : m->prof_rpar + (size_t)m->prof[i] * NPAR;
 }
 
+/* The C played on slot s this step (0 when its tie was idle): cc in tie mode; in node
+ * mode the owner's actions on an engaged tie, which on and nact hold until the next
+ * step's engagement and actions (every reader comes before them). */
+static inline int slot_cc(const coop_model *m, size_t s)
+{
+    if (!m->node_mode)
+        return m->cc[s];
+    if (!m->on[m->tie[s]])
+        return 0;
+    const unsigned char *x = m->nact + (size_t)m->own[s] * m->nd;
+    int c = 0;
+    for (size_t d = 0; d < m->nd; d++)
+        c += x[d];
+    return c;
+}
+
 /* Actor i's slot toward j, -1 when they have no tie. */
 static inline int find_slot(const coop_model *m, int i, int j)
 {
@@ -264,6 +292,18 @@ static inline double model_scale(double goal, double cap_own, double cap_partner
 typedef void range_fn(coop_model *m, size_t lo, size_t hi);
 void par_ranges(coop_model *m, size_t count, size_t chunk, range_fn *f);
 
+#define TIE_CHUNK 16384 /* ties per block of a parallel pass over ties that draws nothing */
+
+/* play_node.c: self-play of actor i (network.self); the observables' shares of C on
+ * engaged tie t from its slots' memories ma, mb; node mode's actions (one per actor
+ * and domain) and play (f of par_ranges over blocks of KBLOCK actors); step 4, the
+ * institutions (in node mode with the rest of the ties' play). */
+void play_self1(coop_model *m, size_t i);
+void tie_shares(coop_model *m, size_t t, const unsigned char *ma, const unsigned char *mb);
+void node_actions(coop_model *m);
+void play_node_actors(coop_model *m, size_t lo, size_t hi);
+void do_institutions(coop_model *m);
+
 /* learning.c: step 6, learning (resets the gains since the last update). */
 void do_learning(coop_model *m);
 
@@ -273,6 +313,9 @@ int run_threads(const coop_model *m);
 
 /* The neighbour whose propensities actor i copies, or i itself (draws from rng). */
 int imitation_model(const coop_model *m, int i, gsl_rng *rng);
+
+/* The imitation snapshot of actors lo .. hi-1 (pnode: their mean propensities). */
+void imitate_snapshot(coop_model *m, size_t lo, size_t hi);
 
 /* The snapshot of this step into rec, when rec takes one. */
 void record_snapshot(const coop_model *m, coop_record *rec);
