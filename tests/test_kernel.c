@@ -320,51 +320,48 @@ Test(kernel, population_csv_end_to_end)
     e2e_rmrf(dir);
 }
 
+/* The nowak_may lattice (31 x 31, b = 2, engine as asked) run with
+ * coop_model_set_kernel(m, a) on threads_a threads and with (m, 2) on threads_2:
+ * the same records, propensities and last actions, and with 2 no cumulative gains
+ * (NaN; with a = 1 they are kept). kernel_2: whether the second run used the kernel. */
+static void same_without_cum_gains(const char *engine, int a, int threads_a, int threads_2,
+                                   int kernel_2)
+{
+    char eng[64];
+    snprintf(eng, sizeof eng, "experiment.engine=\"%s\"", engine);
+    const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0", eng};
+    coop_config cfg;
+    load_ok("configs/classic/nowak_may.cfg", ov, 4, &cfg);
+    int used_a, used2, la[5], l2[5];
+    double ca[5], c2[5], pa[5], p2[5];
+    coop_record *ra = run(&cfg, 4, a, threads_a, &used_a, ca, pa, la);
+    coop_record *r2 = run(&cfg, 4, 2, threads_2, &used2, c2, p2, l2);
+    cr_assert_eq(used2, kernel_2, "the kernel %s", kernel_2 ? "did not run" : "ran");
+    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
+    cr_expect_eq(memcmp(ra->pop, r2->pop, np * sizeof(double)), 0, "records differ");
+    cr_expect_eq(memcmp(pa, p2, sizeof pa), 0, "propensities differ");
+    cr_expect_eq(memcmp(la, l2, sizeof la), 0, "last actions differ");
+    for (int k = 0; k < 5; k++) {
+        if (a == 1)
+            cr_expect(isfinite(ca[k]), "cum_gain %g with coop_model_set_kernel(m, 1)", ca[k]);
+        cr_expect(isnan(c2[k]), "cum_gain %g, expected NaN", c2[k]);
+    }
+    coop_record_free(ra);
+    coop_record_free(r2);
+    coop_config_destroy(&cfg);
+}
+
 /* coop_model_set_kernel(m, 2): the same records without the cumulative gains. */
 Test(kernel, without_cumulative_gains)
 {
-    const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0"};
-    coop_config cfg;
-    load_ok("configs/classic/nowak_may.cfg", ov, 3, &cfg);
-    int used0, used2, l0[5], l2[5];
-    double c0[5], c2[5], p0[5], p2[5];
-    coop_record *r0 = run(&cfg, 4, 0, 1, &used0, c0, p0, l0);
-    coop_record *r2 = run(&cfg, 4, 2, 2, &used2, c2, p2, l2);
-    cr_assert_eq(used2, 1, "the kernel did not run");
-    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
-    cr_expect_eq(memcmp(r0->pop, r2->pop, np * sizeof(double)), 0, "records differ");
-    cr_expect_eq(memcmp(p0, p2, sizeof p0), 0, "propensities differ");
-    for (int k = 0; k < 5; k++)
-        cr_expect(isnan(c2[k]), "cum_gain %g, expected NaN", c2[k]);
-    coop_record_free(r0);
-    coop_record_free(r2);
-    coop_config_destroy(&cfg);
+    same_without_cum_gains("auto", 0, 1, 2, 1);
 }
 
 /* The general engine in node mode with coop_model_set_kernel(m, 2) (what coopsim
  * asks): the same records and state without the cumulative gains, as the kernel. */
 Test(kernel, general_without_cumulative_gains)
 {
-    const char *ov[] = {"network.L=31", "time.end=25", "domains.pd.T=2.0",
-                        "experiment.engine=\"general\""};
-    coop_config cfg;
-    load_ok("configs/classic/nowak_may.cfg", ov, 4, &cfg);
-    int used1, used2, l1[5], l2[5];
-    double c1[5], c2[5], p1[5], p2[5];
-    coop_record *r1 = run(&cfg, 4, 1, 1, &used1, c1, p1, l1);
-    coop_record *r2 = run(&cfg, 4, 2, 1, &used2, c2, p2, l2);
-    cr_assert_eq(used1 + used2, 0, "the kernel ran");
-    size_t np = (size_t)cfg.n_steps * COOP_POP_METRICS;
-    cr_expect_eq(memcmp(r1->pop, r2->pop, np * sizeof(double)), 0, "records differ");
-    cr_expect_eq(memcmp(p1, p2, sizeof p1), 0, "propensities differ");
-    cr_expect_eq(memcmp(l1, l2, sizeof l1), 0, "last actions differ");
-    for (int k = 0; k < 5; k++) {
-        cr_expect(isfinite(c1[k]), "cum_gain %g with coop_model_set_kernel(m, 1)", c1[k]);
-        cr_expect(isnan(c2[k]), "cum_gain %g, expected NaN", c2[k]);
-    }
-    coop_record_free(r1);
-    coop_record_free(r2);
-    coop_config_destroy(&cfg);
+    same_without_cum_gains("general", 1, 1, 1, 0);
 }
 
 /* experiment.engine selects the engine: "general" keeps the kernel off whatever
