@@ -116,6 +116,7 @@ typedef struct coop_run {
     const unsigned char *head;            /* a head (files->head bytes) whose layout every
                                            * item's shares; its byte counts are not theirs */
     const uint32_t *len[COOP_SINK_FILES]; /* len[k][j]: item j's bytes for file k */
+    long long total[COOP_SINK_FILES];     /* the run's bytes for file k: len[k]'s sum */
     int scalars;                          /* the columns are there (not when no_scalars) */
     int n_states;                         /* states with outcome columns */
     const double *col[COOP_RUN_COLS];     /* [COOP_N_OUTCOMES * (1 + n_states)] */

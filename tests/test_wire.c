@@ -81,6 +81,8 @@ Test(desc, round_trip_with_scalars)
     coop_run run = coop_desc_run(&d, files.n, 2, 3);
     cr_assert_eq(run.n, 3);
     cr_assert_eq(run.len[1][0], 85u);
+    cr_assert_eq(run.total[0], 42 + 43 + 44);
+    cr_assert_eq(run.total[1], 85 + 87 + 89);
     cr_assert_eq(coop_run_scalar(&run, 0, 0), 42000.0);
     cr_assert_eq(coop_run_scalar(&run, 1, 1), 43001.0, "outcome 1 of the run's item 1");
     unsigned char head[COOP_DESC_HEAD_MAX];

@@ -245,8 +245,11 @@ int coop_desc_read(const unsigned char *buf, size_t count, const coop_sink_files
 coop_run coop_desc_run(const coop_desc *d, int files, long long j0, int m)
 {
     coop_run r = {.n = m, .head = d->head, .scalars = d->scalars};
-    for (int k = 0; k < files; k++)
+    for (int k = 0; k < files; k++) {
         r.len[k] = d->len[k] + j0;
+        for (int j = 0; j < m; j++)
+            r.total[k] += r.len[k][j];
+    }
     if (d->scalars) { /* the segment holding j0: the last that starts at or before it */
         int lo = 0, hi = d->n_seg - 1;
         while (lo < hi) {

@@ -453,8 +453,7 @@ static int deliver_world(engine *e, const coop_desc *d, long long i, int left, i
     coop_item first = coop_engine_item(e->plan, i);
     coop_run run = coop_desc_run(d, fs->n, i - d->a, n);
     for (int k = 0; k < fs->n; k++)
-        for (int j = 0; j < n; j++)
-            len[k] += run.len[k][j];
+        len[k] += (size_t)run.total[k];
     int status = coop_sink_commit_run(e->sink, &first, &run, at, err);
     if (!status && first.replicate + n == e->plan->replicates) {
         coop_item last = first;

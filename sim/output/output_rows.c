@@ -230,14 +230,10 @@ int coop_out_commit_run(coop_output *out, const coop_item *first, const coop_run
     coop_prepared head = {.bytes = run->head, .n_bytes = sizeof h};
     if (check_head(out, first, &head, 1, &h, err))
         return err->code;
-    long long len[2] = {0, 0};
-    for (int k = 0; k < 2; k++)
-        for (int j = 0; j < run->n; j++)
-            len[k] += run->len[k][j];
     at[0] = out->next[F_MILESTONES];
     at[1] = out->next[F_OUTCOMES];
-    out->next[F_MILESTONES] += len[0];
-    out->next[F_OUTCOMES] += len[1];
+    out->next[F_MILESTONES] += run->total[0];
+    out->next[F_OUTCOMES] += run->total[1];
     return COOP_OK;
 }
 
