@@ -17,7 +17,7 @@
 #include "coop_experiment.h"
 
 /* The most items of a block a worker runs (dist_mpi.c). */
-enum { COOP_BLOCK_MAX = 256 };
+enum { COOP_BLOCK_MAX = 512 };
 
 /* What a descriptor is made for, the same on the worker and rank 0: the plan's
  * replicates and worlds (a segment of scalars per (point, world)), and what rank
@@ -53,6 +53,8 @@ typedef struct coop_block {
     long long at0[COOP_SINK_FILES];             /* where its first item's rows go */
     long long next[COOP_SINK_FILES];            /* where the next item's rows must go */
     coop_desc desc;          /* direct: the descriptor read (into buf) */
+    int borrowed;            /* buf lies in rank 0's window (a worker put it there,
+                              * dist_mpi.c): never freed, the worker reuses it */
 } coop_block;
 
 /* One slot of the reorder buffer: a record, or with a splitting sink (e->split) a
@@ -309,6 +311,17 @@ int coop_direct_mode(void);
  * result), 0 where unset (BLOCK_PER_THREAD per worker thread), -1 for another
  * value. */
 int coop_dist_block_size(void);
+
+/* COOPSIM_MPI_PUT, in rank 0's environment: the size in bytes of a slot of rank
+ * 0's window, into which workers put their blocks' descriptors of COOP_PUT_MIN
+ * bytes or more (docs/CLUSTER.md, "Blocks put into rank 0's memory"; a smaller one
+ * costs rank 0 less as a message): COOP_PUT_SLOT where unset or "auto", 0 for
+ * "off" (every descriptor sent as a message), a number from COOP_PUT_SLOT_MIN to
+ * COOP_PUT_SLOT_MAX as given (a benchmarking and testing knob, which changes no
+ * result), -1 for another value. */
+enum { COOP_PUT_SLOT = 128 * 1024, COOP_PUT_SLOT_MIN = 4096, COOP_PUT_SLOT_MAX = 1 << 24,
+       COOP_PUT_MIN = 4096 };
+long long coop_dist_put_slot(void);
 
 /* Rank 0: the token file, beside fs's first file, with a text (into text[size])
  * no other run has; its path (malloc'ed), NULL when it cannot be made. */

@@ -217,11 +217,11 @@ Test(mpi_e2e, block_commits, .timeout = 150)
                          r->err);
     }
     snprintf(d, sizeof d, "%s/bad", tmp);
-    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_BLOCK=257 mpirun --allow-run-as-root "
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_BLOCK=513 mpirun --allow-run-as-root "
              "--oversubscribe -np 2 %s %s --quiet -o %s", e2e_mpi_program(), runs[0].cmd, d);
     e2e_result *r = e2e_capture(cmd);
     cr_assert_eq(r->status, 2, "%s", r->err);
-    cr_assert(strstr(r->err, "COOPSIM_MPI_BLOCK = \"257\": not an integer from 1 to 256"), "%s",
+    cr_assert(strstr(r->err, "COOPSIM_MPI_BLOCK = \"513\": not an integer from 1 to 512"), "%s",
               r->err);
     e2e_rmrf(tmp);
 }
@@ -256,6 +256,62 @@ Test(mpi_e2e, rank0_computes_beside_big_blocks, .timeout = 60)
     cr_assert_eq(delivered, 6000);
     cr_assert_geq(delivered - received, delivered / 10, "rank 0 ran %lld of %lld items: %s",
                   delivered - received, delivered, r->err);
+    e2e_rmrf(tmp);
+}
+
+/* "N of M blocks put into rank 0's memory" (COOPSIM_MPI_STATS) in err: N and M. */
+static int blocks_put(const char *err, long long *put, long long *blocks)
+{
+    const char *s = strstr(err, "blocks put into rank 0's memory");
+    while (s && s > err && s[-1] != ':')
+        s--;
+    return s && sscanf(s, " %lld of %lld blocks put", put, blocks) == 2;
+}
+
+/* Workers put their descriptors into rank 0's window (one-sided; docs/CLUSTER.md):
+ * a hypothesis test with channels (its scalars travel) in blocks of 64 items (a
+ * factual world's descriptor about 8.5 kB, a channel world's about 4 kB), so each
+ * worker's four slots are taken and freed many times over, gives the bytes of one
+ * process; so do descriptors sent as messages (COOPSIM_MPI_PUT=off) and a mix of
+ * both (slots of 8,192 bytes, which the larger descriptors do not fit).  A value
+ * COOPSIM_MPI_PUT does not take: rank 0's message, status 2. */
+Test(mpi_e2e, blocks_put_into_rank0_memory, .timeout = 120)
+{
+    if (!mpi_env())
+        return;
+    const char *run = "hypothesis tests/data/hyp_small.cfg --replicates 600 "
+                      "--set hypothesis.channels=true";
+    char tmp[64], ref[128], d[128], cmd[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s --threads 1 --quiet -o %s", run, ref);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    const char *put[] = {"auto", "off", "8192"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(d, sizeof d, "%s/%s", tmp, put[k]);
+        snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_STATS=1 COOPSIM_MPI_PUT=%s "
+                 "COOPSIM_MPI_BLOCK=64 mpirun --allow-run-as-root --oversubscribe -np 3 %s %s "
+                 "--threads 1 --quiet -o %s", put[k], e2e_mpi_program(), run, d);
+        r = e2e_capture(cmd);
+        cr_assert_eq(r->status, 0, "%s: %s", cmd, r->err);
+        cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", cmd);
+        long long n = -1, m = -1;
+        cr_assert(blocks_put(r->err, &n, &m), "%s: %s", cmd, r->err);
+        cr_assert_gt(m, 20, "%s: %s", cmd, r->err);
+        if (k == 0)
+            cr_assert_geq(n, 10, "%s: %s", cmd, r->err);
+        else if (k == 1)
+            cr_assert_eq(n, 0, "%s: %s", cmd, r->err);
+        else
+            cr_assert(n > 0 && n < m, "%s: %s", cmd, r->err);
+    }
+    snprintf(cmd, sizeof cmd, "env COOPSIM_MPI_PUT=64k mpirun --allow-run-as-root "
+             "--oversubscribe -np 2 %s %s --threads 1 --quiet -o %s/bad", e2e_mpi_program(),
+             run, tmp);
+    r = e2e_capture(cmd);
+    cr_assert_eq(r->status, 2, "%s: %s", cmd, r->err);
+    cr_assert(strstr(r->err, "COOPSIM_MPI_PUT = \"64k\": not auto, off or a slot size in "
+                     "bytes from 4096 to 16777216"), "%s", r->err);
     e2e_rmrf(tmp);
 }
 

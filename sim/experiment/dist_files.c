@@ -36,6 +36,18 @@ int coop_dist_block_size(void)
     return *end || v < 1 || v > COOP_BLOCK_MAX ? -1 : (int)v;
 }
 
+long long coop_dist_put_slot(void)
+{
+    const char *s = getenv("COOPSIM_MPI_PUT");
+    if (!s || !*s || strcmp(s, "auto") == 0)
+        return COOP_PUT_SLOT;
+    if (strcmp(s, "off") == 0)
+        return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    return *end || v < COOP_PUT_SLOT_MIN || v > COOP_PUT_SLOT_MAX ? -1 : v;
+}
+
 char *coop_direct_token(const coop_sink_files *fs, char *text, size_t size)
 {
     const char *slash = strrchr(fs->path[0], '/');

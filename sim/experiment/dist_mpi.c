@@ -49,6 +49,9 @@
  *                   DESC        direct writes, the rows kept: the block's descriptor
  *                               (dist_wire.c: one head, byte counts and scalars as
  *                               columns)
+ *                   DESC_AT     long long[3]: slot, bytes, more: the same descriptor,
+ *                               put into the worker's slot of rank 0's window (below);
+ *                               more = 1: and a REQUEST (the worker sends none)
  *                   SYNCED      long long: that many of the worker's oldest placed
  *                               blocks are written and fdatasync'ed
  *                   FAIL        bytes: int status, then the error text
@@ -88,7 +91,7 @@
 enum {
     TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
     TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
-    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED
+    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED, TAG_DESC_AT
 };
 enum { START_WORDS = 9, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
        START_NO_SCALARS = 16 };
@@ -124,6 +127,34 @@ static int st_on;            /* COOPSIM_MPI_STATS set: the accounting's clock ru
 static double st_pure_s;     /* sink time of workers' items committed as runs: */
 static long long st_pure, st_runs; /* their items, runs */
 
+static long long st_puts, st_put_bytes; /* descriptors workers put into the window */
+static double st_steer_s;    /* a plan's steering messages (REQUEST, IDLE, SYNCED received; */
+static long long st_steer_n; /* BLOCK, CHUNK_DONE, PLACED sent): time, messages */
+
+/* Blocks put into rank 0's memory (docs/CLUSTER.md).  Rank 0 exposes put_slots
+ * slots of put_slot_bytes per worker (MPI_Win_allocate, made by every rank in
+ * coop_experiment_init; a passive-target epoch open on every rank until
+ * coop_experiment_finish).  A worker puts a block's descriptor into a free slot
+ * of its own (MPI_Put, then MPI_Win_flush: complete in rank 0's memory) and sends
+ * DESC_AT; rank 0 reads the descriptor where it lies (after MPI_Win_sync) and
+ * copies nothing: where the network has RDMA (or between ranks of one node) the
+ * bytes cost rank 0 no CPU time.  Only descriptors of COOP_PUT_MIN bytes or more:
+ * below that a message (sent eagerly, one copy) costs rank 0 less than the
+ * notification and MPI_Win_sync.  The slot is the worker's again once it has
+ * rank 0's PLACED for that block: rank 0 places a block only when every item of
+ * it is committed, and reads nothing of it after.  A descriptor larger than a
+ * slot, or with every slot taken, goes as a DESC message; after rank 0 drops the
+ * blocks (a failure) the worker puts no more (put_off). */
+enum { PUT_SLOTS = 4 };
+#define PUT_WINDOW_MAX ((long long)64 << 20) /* rank 0's window, at most (bytes) */
+static MPI_Win put_win = MPI_WIN_NULL;
+static unsigned char *put_base;   /* rank 0: the window's memory */
+static long long put_slot_bytes;  /* 0: no window */
+static int put_slots;
+static int put_bad;               /* rank 0: COOPSIM_MPI_PUT is not a valid value */
+static unsigned put_busy;         /* worker: its slots holding a block not yet placed */
+static int put_off;               /* worker: puts no more */
+
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
 static int bye_received, bye_status, fail_sent; /* worker */
 
@@ -157,6 +188,29 @@ struct coop_remote {
 static coop_engine *durable_e;
 static int durable_after = INT_MAX;
 
+/* Every rank: rank 0's window of slots, as rank 0's COOPSIM_MPI_PUT says (its
+ * choice broadcast: the window is made collectively): PUT_SLOTS slots per worker,
+ * fewer where the window would pass PUT_WINDOW_MAX, none under two. */
+static void put_window_open(void)
+{
+    long long v[2] = {0, 0}; /* slot bytes, slots */
+    if (mpi_rank == 0 && mpi_size > 1) {
+        long long slot = coop_dist_put_slot(), per = slot * (mpi_size - 1);
+        put_bad = slot < 0;
+        v[1] = slot > 0 ? PUT_WINDOW_MAX / per : 0;
+        v[1] = v[1] > PUT_SLOTS ? PUT_SLOTS : v[1];
+        v[0] = slot > 0 && v[1] >= 2 ? slot : 0;
+    }
+    MPI_Bcast(v, 2, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (!v[0])
+        return;
+    MPI_Aint size = mpi_rank == 0 ? (MPI_Aint)((mpi_size - 1) * v[0] * v[1]) : 0;
+    MPI_Win_allocate(size, 1, MPI_INFO_NULL, MPI_COMM_WORLD, &put_base, &put_win);
+    MPI_Win_lock_all(MPI_MODE_NOCHECK, put_win);
+    put_slot_bytes = v[0];
+    put_slots = (int)v[1];
+}
+
 int coop_experiment_init(int *argc, char ***argv)
 {
     int provided = 0;
@@ -173,6 +227,7 @@ int coop_experiment_init(int *argc, char ***argv)
                 worker_out ? "does not support MPI_THREAD_FUNNELED" : "out of memory");
         MPI_Abort(MPI_COMM_WORLD, 1);
     }
+    put_window_open();
     return COOP_OK;
 }
 
@@ -201,6 +256,13 @@ static double cpu_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Root: n steering messages handled since t0 (cpu_s). */
+static void steered(double t0, int n)
+{
+    st_steer_s += cpu_s() - t0;
+    st_steer_n += n;
 }
 
 double coop_dist_clock(void)
@@ -340,6 +402,10 @@ int coop_dist_start(coop_engine *e)
     if (block < 0)
         return COOP_FAIL(&e->err, COOP_ECONFIG, "environment: COOPSIM_MPI_BLOCK = \"%s\": not "
                          "an integer from 1 to %d", getenv("COOPSIM_MPI_BLOCK"), BLOCK_MAX);
+    if (put_bad)
+        return COOP_FAIL(&e->err, COOP_ECONFIG, "environment: COOPSIM_MPI_PUT = \"%s\": not "
+                         "auto, off or a slot size in bytes from %d to %d",
+                         getenv("COOPSIM_MPI_PUT"), COOP_PUT_SLOT_MIN, COOP_PUT_SLOT_MAX);
     coop_remote *rm = calloc(1, sizeof *rm);
     if (!rm || !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w))) {
         free(rm);
@@ -462,13 +528,36 @@ static int take_slot(coop_engine *e, long long i, int src, coop_block *blk,
     return COOP_OK;
 }
 
+/* Root, thread 0, with the lock held: the items [a, a + n) of worker src's
+ * descriptor blk take their slots, as take_slot would one by one (one index
+ * computed, then stepped). */
+static int take_slots(coop_engine *e, long long a, long long n, int src, coop_block *blk,
+                      coop_err *err)
+{
+    if (a < e->next_deliver || a + n > e->next_start)
+        return COOP_FAIL(err, COOP_EIO, "rank %d sent items [%lld, %lld), which it was not "
+                         "given", src, a, a + n);
+    for (long long j = 0, k = a % e->n_slots; j < n; j++, k = k + 1 < e->n_slots ? k + 1 : 0) {
+        coop_slot *s = &e->slots[k];
+        if (s->ready)
+            return COOP_FAIL(err, COOP_EIO, "rank %d sent item %lld, which it was not given",
+                             src, a + j);
+        s->prep = NULL;
+        s->block = blk;
+        s->ready = 1;
+        blk->left++;
+        blk->n++;
+    }
+    return COOP_OK;
+}
+
 /* Root, thread 0: a received block of prepared items (or a descriptor, direct:
  * their rows stay with the worker).  Each item takes its slot, pointing into
  * the message, which is freed when the last of them has been committed:
  * nothing is copied or allocated per item. */
-static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src, int direct)
+static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int src, int direct,
+                            int borrowed, double t0)
 {
-    double t0 = cpu_s();
     coop_block *blk = calloc(1, sizeof *blk);
     if (!blk) {
         fprintf(stderr, "coopsim: rank 0: out of memory\n");
@@ -477,6 +566,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
     blk->buf = buf;
     blk->src = src;
     blk->direct = direct;
+    blk->borrowed = borrowed;
     blk->a = -1;
     coop_err err = {0};
     int status = COOP_OK;
@@ -494,8 +584,8 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
             status = COOP_FAIL(&err, COOP_EIO, "rank %d sent a damaged descriptor of %d "
                                "bytes (do all ranks run the same program?)", src, count);
         blk->a = d->a;
-        for (long long i = d->a; !status && i < d->a + d->n; i++, n++)
-            status = take_slot(e, i, src, blk, NULL, &err);
+        if (!status && !(status = take_slots(e, d->a, d->n, src, blk, &err)))
+            n = d->n;
     }
     for (size_t at = 0; !direct && !e->status && !status && at < (size_t)count; n++) {
         long long i = -1;
@@ -514,7 +604,8 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
                                   * deliverer may commit every item and free blk */
     omp_unset_lock(&e->lock);
     if (unused) {
-        free(buf);
+        if (!borrowed)
+            free(buf);
         free(blk);
     }
     st_received += n;
@@ -539,7 +630,7 @@ static int poll_prepared(coop_engine *e)
         }
         pending p = rm->pend[k];
         rm->pend[k] = rm->pend[--rm->n_pend];
-        attach_prepared(e, p.buf, p.count, p.src, p.tag == TAG_DESC);
+        attach_prepared(e, p.buf, p.count, p.src, p.tag == TAG_DESC, 0, cpu_s());
         any = 1;
     }
     return any;
@@ -587,8 +678,9 @@ int coop_dist_placed(coop_engine *e, long long i, long long n, coop_block *b,
 static void answer_placed(coop_engine *e)
 {
     coop_remote *rm = e->rm;
-    int nf = e->sink->files->n;
+    int nf = e->sink->files->n, sent = 0;
     long long msg[2 + COOP_SINK_FILES];
+    double t0 = -1.0;
     if (e->status && !rm->dropped) {
         msg[0] = -1;
         msg[1] = 0;
@@ -601,12 +693,17 @@ static void answer_placed(coop_engine *e)
         coop_placed *q = &rm->pl.q[j];
         if (!q->complete || q->answered)
             continue;
+        if (t0 < 0.0)
+            t0 = cpu_s();
+        sent++;
         msg[0] = q->a;
         msg[1] = q->n;
         memcpy(msg + 2, q->at0, (size_t)nf * sizeof *msg);
         send_ll(q->src, TAG_PLACED, msg, 2 + nf);
         q->answered = 1;
     }
+    if (t0 >= 0.0)
+        steered(t0, sent);
 }
 
 /* Root, thread 0: one message from a worker. */
@@ -618,6 +715,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     }
     coop_remote *rm = e->rm;
     int src = st->MPI_SOURCE, count = 0;
+    double t0 = cpu_s(); /* the message's receive, and its handling */
     recv_probed(st, &rm->buf, &rm->cap, &count);
     wstate *w = &rm->w[src];
     coop_err err = {0};
@@ -625,9 +723,9 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     case TAG_REQUEST:
     case TAG_IDLE:
         worker_says(w, src, st->MPI_TAG, rm->buf, count);
+        steered(t0, 1);
         break;
     case TAG_RESULT: {
-        double t0 = cpu_s();
         long long i = -1;
         if (count >= (int)sizeof i)
             memcpy(&i, rm->buf, sizeof i);
@@ -675,6 +773,29 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         st_recv_s += cpu_s() - t0;
         break;
     }
+    case TAG_DESC_AT: { /* a descriptor in src's slot of the window */
+        long long at[3] = {-1, -1, 0};
+        if (count == (int)sizeof at)
+            memcpy(at, rm->buf, sizeof at);
+        if (!put_slot_bytes || at[0] < 0 || at[0] >= put_slots || at[1] < 1 ||
+            at[1] > put_slot_bytes) {
+            COOP_FAIL(&err, COOP_EIO, "rank %d put a block of %lld bytes in slot %lld, which "
+                      "rank 0's window has not (do all ranks run the same program?)", src,
+                      at[1], at[0]);
+            omp_set_lock(&e->lock);
+            coop_engine_fail(e, err.code, &err);
+            omp_unset_lock(&e->lock);
+            break;
+        }
+        MPI_Win_sync(put_win); /* the worker's put, flushed before DESC_AT, is seen */
+        if (at[2] == 1 && w->in) /* its next REQUEST, in the same message */
+            w->pending++;
+        st_puts++;
+        st_put_bytes += at[1];
+        size_t slot = (size_t)(src - 1) * (size_t)put_slots + (size_t)at[0];
+        attach_prepared(e, put_base + slot * (size_t)put_slot_bytes, (int)at[1], src, 1, 1, t0);
+        break;
+    }
     case TAG_SYNCED:
         if (count >= (int)sizeof(long long)) {
             long long k;
@@ -683,6 +804,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
             coop_placed_synced(&e->rm->pl, src, k);
             omp_unset_lock(&e->lock);
         }
+        steered(t0, 1);
         break;
     case TAG_FAIL: {
         worker_failed(src, rm->buf, count, &err);
@@ -704,9 +826,14 @@ static void on_message(coop_engine *e, const MPI_Status *st)
 static void hand_out(coop_engine *e)
 {
     coop_remote *rm = e->rm;
+    double t0 = -1.0;
+    int sent = 0;
     for (int r = 1; r < mpi_size; r++) {
         wstate *w = &rm->w[r];
         while (w->in && w->pending > 0) {
+            if (t0 < 0.0)
+                t0 = cpu_s();
+            sent++;
             if (e->status || e->next_start >= e->n_items) {
                 long long none = 0;
                 send_ll(r, TAG_CHUNK_DONE, &none, 1);
@@ -716,14 +843,18 @@ static void hand_out(coop_engine *e)
             long long size = rm->block ? rm->block : w->threads * BLOCK_PER_THREAD;
             size = size < 1 ? 1 : size > BLOCK_MAX ? BLOCK_MAX : size;
             long long a = e->next_start, b = a + size < e->n_items ? a + size : e->n_items;
-            if (b > e->next_deliver + e->n_slots)
+            if (b > e->next_deliver + e->n_slots) {
+                sent--;
                 break; /* no room in the window yet */
+            }
             e->next_start = b;
             w->pending--;
             long long blk[2] = {a, b};
             send_ll(r, TAG_BLOCK, blk, 2);
         }
     }
+    if (t0 >= 0.0)
+        steered(t0, sent);
 }
 
 /* Root, after a failure: whether the workers still busy have had their time to
@@ -1052,7 +1183,38 @@ typedef struct wprep {
     coop_bytes item[BLOCK_MAX];
     coop_bytes msg;
     coop_direct dw;              /* direct writes (dist_files.c) */
+    int held_slot[COOP_UNWRITTEN_MAX]; /* the window slot of each held block, oldest
+                                        * first (-1: sent as a message) */
+    int more;                    /* the next block's descriptor may carry a REQUEST */
+    int requested;               /* the last one did (DESC_AT) */
 } wprep;
+
+/* Worker: a free slot of rank 0's window for a descriptor of `bytes`, or -1 (too
+ * small to gain from a put, too large for a slot, or every slot taken). */
+static int put_free_slot(const wprep *wp, size_t bytes)
+{
+    if (put_off || !put_slot_bytes || wp->dw.dropped || bytes < COOP_PUT_MIN ||
+        bytes > (size_t)put_slot_bytes)
+        return -1;
+    for (int k = 0; k < put_slots; k++)
+        if (!(put_busy & (1u << k)))
+            return k;
+    return -1;
+}
+
+/* Worker: rank 0 placed the oldest held block (a >= 0; its slot is free again),
+ * or dropped them all (a < 0: no more puts). */
+static void put_placed(wprep *wp, long long a)
+{
+    if (a < 0) {
+        put_off = 1;
+        return;
+    }
+    int slot = wp->held_slot[0];
+    memmove(wp->held_slot, wp->held_slot + 1, (COOP_UNWRITTEN_MAX - 1) * sizeof *wp->held_slot);
+    if (slot >= 0)
+        put_busy &= ~(1u << slot);
+}
 
 /* Worker: the prepared items [0, n) of block [a, a + n) as one message to rank
  * 0; with direct writes their descriptors, the block kept. */
@@ -1072,9 +1234,22 @@ static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
         return COOP_FAIL(err, COOP_EINVAL, "block [%lld, %lld) cannot be described", a, a + n);
     if (st || whole->bad || wp->msg.bad || wp->msg.n > (size_t)INT_MAX)
         return COOP_FAIL(err, COOP_ENOMEM, "out of memory for a message of %lld items", n);
-    MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, h ? TAG_DESC : TAG_PREPARED,
-             MPI_COMM_WORLD);
+    int slot = h ? put_free_slot(wp, wp->msg.n) : -1;
+    wp->requested = 0;
+    if (slot >= 0) { /* into rank 0's memory, then word of where */
+        MPI_Aint at = ((MPI_Aint)(mpi_rank - 1) * put_slots + slot) * (MPI_Aint)put_slot_bytes;
+        MPI_Put(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, at, (int)wp->msg.n, MPI_BYTE, put_win);
+        MPI_Win_flush(0, put_win);
+        long long where[3] = {slot, (long long)wp->msg.n, wp->more};
+        send_ll(0, TAG_DESC_AT, where, 3);
+        put_busy |= 1u << slot;
+        wp->requested = wp->more;
+    } else {
+        MPI_Send(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, h ? TAG_DESC : TAG_PREPARED,
+                 MPI_COMM_WORLD);
+    }
     if (h && !wp->dw.dropped) {
+        wp->held_slot[wp->dw.n_held] = slot;
         h->a = a;
         h->n = n;
         wp->dw.n_held++;
@@ -1105,6 +1280,8 @@ static int write_placed(wprep *wp, const unsigned char *msg, int count, coop_err
         return COOP_FAIL(err, COOP_EIO, "a damaged message from rank 0");
     memcpy(w, msg, (size_t)count);
     int st = coop_direct_write(&wp->dw, w, count / (int)sizeof w[0], err);
+    if (!st)
+        put_placed(wp, w[0]);
     return st ? st : coop_direct_sync_due(&wp->dw) ? sync_written(wp, err) : COOP_OK;
 }
 
@@ -1227,15 +1404,20 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
         queue[0][0] = queue[1][0];
         queue[0][1] = queue[1][1];
         queued--;
+        wp->more = !no_more;
+        wp->requested = 0;
         if ((status = run_block(sub, wp, blk[0], blk[1], threads, err)))
             break;
-        if (!no_more) {
-            send_ll(0, TAG_REQUEST, &nt, 1);
+        if (!no_more) { /* the next block, asked for in the descriptor or here */
+            if (!wp->requested)
+                send_ll(0, TAG_REQUEST, &nt, 1);
             asked++;
         }
     }
     if (!status)
         status = sync_written(wp, err);
+    if (put_busy) /* a block never placed (a failure): its slot's state is unknown */
+        put_off = 1;
     if (!status) {
         long long none = 0;
         send_ll(0, TAG_IDLE, &none, 1);
@@ -1421,6 +1603,16 @@ static void print_stats(void)
     if (st_messages > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: receive time per message: %.3f us\n",
                 mpi_size, 1e6 * st_recv_s / (double)st_messages);
+    if (st_messages > 0 && st_steer_n > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld steering messages (requests, blocks "
+                "handed out, placements, syncs), %.3f us each: %.3f us per block received\n",
+                mpi_size, st_steer_n, 1e6 * st_steer_s / (double)st_steer_n,
+                1e6 * st_steer_s / (double)st_messages);
+    if (st_messages > 0 && st_direct > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld of %lld blocks put into rank 0's "
+                "memory by their workers (slots of %lld bytes), %.0f bytes each\n", mpi_size,
+                st_puts, st_messages, put_slot_bytes,
+                st_puts ? (double)st_put_bytes / (double)st_puts : 0.0);
     if (st_pure > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: sink time per worker's item, committed "
                 "a block at a time, point_done and writes aside (%lld items in %lld runs): "
@@ -1463,6 +1655,10 @@ int coop_experiment_finish(int status, const coop_err *err)
         }
         free(buf);
         status = bye_status;
+    }
+    if (put_win != MPI_WIN_NULL) { /* collective: every rank is here */
+        MPI_Win_unlock_all(put_win);
+        MPI_Win_free(&put_win);
     }
     free(worker_out);
     worker_out = NULL;

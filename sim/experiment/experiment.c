@@ -291,7 +291,8 @@ static void slot_clear(slot *s)
     if (s->own.p || s->own.bad)
         coop_bytes_free(&s->own);
     if (s->block && --s->block->left == 0) {
-        free(s->block->buf);
+        if (!s->block->borrowed)
+            free(s->block->buf);
         free(s->block);
     }
     s->block = NULL;
@@ -500,10 +501,11 @@ static int run_length(const engine *e)
     const coop_block *b = e->slots[i % e->n_slots].block;
     if (!e->place || !b || !b->direct || b->a + b->committed != i)
         return 0;
-    long long n = b->n - b->committed;
+    long long n = b->n - b->committed, k = i % e->n_slots;
     n = n < COOP_BLOCK_MAX ? n : COOP_BLOCK_MAX;
     for (long long j = 1; j < n; j++) {
-        const slot *s = &e->slots[(i + j) % e->n_slots];
+        k = k + 1 < e->n_slots ? k + 1 : 0;
+        const slot *s = &e->slots[k];
         if (!s->ready || s->block != b)
             return (int)j;
     }
@@ -539,8 +541,8 @@ void coop_engine_deliver(engine *e, coop_err *err)
         omp_set_lock(&e->lock);
         if (!status && e->place && s->block && s->block->direct)
             status = coop_dist_placed(e, i, k, s->block, at, len, err);
-        for (int j = 0; j < k; j++)
-            slot_clear(&e->slots[(i + j) % e->n_slots]);
+        for (long long j = 0, x = i % e->n_slots; j < k; j++, x = x + 1 < e->n_slots ? x + 1 : 0)
+            slot_clear(&e->slots[x]);
         e->delivering = 0;
         if (status)
             coop_engine_fail(e, status, err);

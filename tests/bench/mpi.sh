@@ -13,11 +13,15 @@
 #    t_item / 2000.  h counts every item, rank 0's own included (whose rows rank 0 writes
 #    itself); with the workers writing their own rows (direct writes, the default) the
 #    benchmark also prints h_w, what an item a worker ran costs rank 0: the sink time of
-#    workers' blocks, each committed as one unit (point_done and rank 0's writes aside) plus the receive time
-#    per message over the block size B.  Rank 0 commits a worker's block as one unit, so
+#    workers' blocks, each committed as one unit (point_done and rank 0's writes aside),
+#    plus, over the block size B, the receive time per block (the descriptor's message, or
+#    the word that the worker put it into rank 0's window, and taking its slots) and the
+#    steering messages per block (requests, blocks handed out, placements, syncs; each
+#    timed with two clock readings of about 0.6 us here, counted as cost).  Rank 0 commits a worker's block as one unit, so
 #    h_w falls with B: it is measured at this machine's blocks (16 items per worker
-#    thread) and, for the model, at the cluster's B = min(256, 16 TPN) (COOPSIM_MPI_BLOCK,
-#    which changes no result); rank 0's point_done time (checkpoints:
+#    thread) and, for the model, at the cluster's B = min(512, 16 TPN) (COOPSIM_MPI_BLOCK,
+#    which changes no result; these runs have BLK_RUNS = 6 times the items, so that the
+#    worker sends some 65 blocks and their one-off costs fade); rank 0's point_done time (checkpoints:
 #    per unit of time; summaries and statistics: per point) is printed as a share of the
 #    run's wall time.  With COOPSIM_MPI_WRITE=root the same for rank 0 writing every row
 #    (the previous path, still the fallback), and with OLD_MPI=path (build/coopsim-mpi of
@@ -26,15 +30,17 @@
 #    writing them costs here (the kernel's write, measured with dd as CPU s per byte).
 # 3. On paper, N nodes of T threads (NODES, TPN; default 100 x 32): rank 0 handles
 #    (1 - p) / h_w items a second (p: its point_done share) while the cluster finishes
-#    N x T / t_item; a worker sends one message per block of B = min(256, 16 T) items:
+#    N x T / t_item; a worker sends one message per block of B = min(512, 16 T) items:
 #       E ~= min(1, (1 - p) t_item / (N x T x h_w)) x t_item / (t_item + T x (o / B + b / W))
 #    o and W: the network's per-message overhead and bandwidth (InfiniBand-class: 2 us,
 #    10 GB/s); the worker's own pwrite of its rows is part of its t_item.  Target: E >= 80%
-#    for the sweep and the hypothesis test, with h_w as measured here.  h_w's receive
-#    part here is Open MPI's shared-memory copy on this machine (cross-memory attach:
-#    rank 0 copies each block itself, at about 1 GB/s on the development VM); a cluster's
-#    network delivers by RDMA, so the model is also printed with rank 0's receive costed
-#    as the workers' sends are (o / B + b / W per item, b the bytes rank 0 receives).
+#    for the sweep and the hypothesis test, with h_w as measured here.  Descriptors of 4 kB
+#    or more are put by the worker into rank 0's memory (MPI_Put; COOPSIM_MPI_PUT): rank 0's
+#    receive is then a word and MPI_Win_sync, whatever the bytes, on a cluster's network
+#    (RDMA) as here.  Smaller ones come as messages, and a message above Open MPI's eager
+#    limit is copied by rank 0 itself (cross-memory attach, about 0.5 GB/s on the
+#    development VM).  The model is also printed with rank 0's receive costed as the
+#    workers' sends are (o / B + b / W per item, b the bytes rank 0 receives).
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
@@ -44,7 +50,8 @@ nodes=${NODES:-100}
 tpn=${TPN:-32}              # threads per node on the imagined cluster
 o_us=${O_US:-2}             # per-message overhead, microseconds
 w_gbs=${W_GBS:-10}          # bandwidth, GB/s
-hyp_reps=${HYP_REPLICATES:-200}
+hyp_reps=${HYP_REPLICATES:-1000}
+blk_runs=${BLK_RUNS:-6}     # the cluster-block runs have this many times the items
 cfg=configs/sweep_motivator.cfg
 hcfg=configs/eu_ca.cfg
 sweep_reps=${SWEEP_REPLICATES:-50}  # replicates per point of the sweep (its default: 50)
@@ -118,7 +125,8 @@ for key in $keys; do
 done
 echo "  (1 process x 1 thread: $T1 s; the mpirun times include MPI's start-up: $SU s for mpirun -np 2 coopsim-mpi --version)"
 
-# COOPSIM_MPI_STATS's lines -> "h bytes_per_item items sink_w recv_per_msg point_ms wall_s":
+# COOPSIM_MPI_STATS's lines -> "h bytes_per_item items sink_w recv_per_msg point_ms wall_s
+# steer_per_block":
 # h the sum of the line's "us sink" and "us receive", the others "-" when not printed.
 stats_h() { # prog args...
     local t0 t1
@@ -133,13 +141,15 @@ stats_h() { # prog args...
         /receive time per message/ { rm = $(NF - 1) }
         /per worker.s item/ { sw = $(NF - 1) }
         /in point_done/ { for (i = 1; i <= NF; i++) if ($i == "ms") pm = $(i - 1) }
-        END { print h, b, n, sw == "" ? "-" : sw, rm == "" ? "-" : rm, pm == "" ? "-" : pm, wall }' \
+        /steering messages/ { for (i = 1; i <= NF; i++) if ($i == "block" && $(i + 1) == "received") sb = $(i - 3) }
+        END { print h, b, n, sw == "" ? "-" : sw, rm == "" ? "-" : rm, pm == "" ? "-" : pm, wall,
+                    sb == "" ? "-" : sb }' \
         "$out/stats.err"
 }
-declare -A h b hw rm pf
-# blk: the new program with the cluster's block size (COOPSIM_MPI_BLOCK = B = min(256, 16 TPN)),
+declare -A h b hw rm pf sg
+# blk: the new program with the cluster's block size (COOPSIM_MPI_BLOCK = B = min(512, 16 TPN)),
 # which the 1-thread worker here would not get (its blocks are 16 items).
-bc=$(( 16 * tpn < 256 ? 16 * tpn : 256 ))
+bc=$(( 16 * tpn < 512 ? 16 * tpn : 512 ))
 whiches="new blk root"
 [ -z "$old" ] || whiches="$whiches old"
 for k in $(seq "$repeat"); do
@@ -148,14 +158,19 @@ for k in $(seq "$repeat"); do
         [ "$which" = old ] && p=$old
         [ "$which" = root ] && mode=root
         [ "$which" = blk ] && blk=$bc
+        # the cluster's blocks: BLK_RUNS times the items, so that the worker sends enough
+        # blocks (about 65 of 512 items) for their cost to be a steady state's
+        x=1; [ "$which" = blk ] && x=$blk_runs
         for kind in s h; do
-            if [ $kind = s ]; then args=(sweep $cfg "${sr[@]}"); else args=(hypothesis $hcfg --series none --replicates $hyp_reps); fi
-            read -r hv bv ni swv rmv pmv wall < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
+            if [ $kind = s ]; then args=(sweep $cfg --replicates $(( sweep_reps * x )));
+            else args=(hypothesis $hcfg --series none --replicates $(( hyp_reps * x ))); fi
+            read -r hv bv ni swv rmv pmv wall sgv < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
                 $mpirun -np 2 --bind-to none "$p" "${args[@]}" --threads 1 "${q[@]}" -o "$out/${kind}_$which")
             h[${kind}_$which]+="$hv "; b[${kind}_$which]=$bv
-            [ $kind = h ] && hitems=$ni
+            [ $kind = h ] && [ "$which" = new ] && hitems=$ni
             [ "$swv" = - ] || hw[${kind}_$which]+="$swv "
             [ "$rmv" = - ] || rm[${kind}_$which]+="$rmv "
+            [ "$sgv" = - ] || sg[${kind}_$which]+="$sgv "
             [ "$pmv" = - ] || pf[${kind}_$which]+="$(awk -v p="$pmv" -v w="$wall" 'BEGIN { print p / 1000 / w }') "
         done
     done
@@ -174,6 +189,7 @@ for kind in s h; do
         -v hr="$(med "${h[${kind}_root]}")" -v ho="$(med "${h[${kind}_old]:-}")" \
         -v sw="$(med "${hw[${kind}_blk]:-}")" -v rm="$(med "${rm[${kind}_blk]:-}")" \
         -v sw1="$(med "${hw[${kind}_new]:-}")" -v rm1="$(med "${rm[${kind}_new]:-}")" \
+        -v sg="$(med "${sg[${kind}_blk]:-}")" -v sg1="$(med "${sg[${kind}_new]:-}")" \
         -v swo="$(med "${hw[${kind}_old]:-}")" -v rmo="$(med "${rm[${kind}_old]:-}")" -v B="$bc" \
         -v pf="$(med "${pf[${kind}_blk]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
@@ -185,15 +201,17 @@ for kind in s h; do
         if (ho != "") printf "; previous implementation %.3f us (old / new %.2f)", ho, ho / h;
         printf "\n";
         hw = h;
+        if (sg == "") sg = 0;
+        if (sg1 == "") sg1 = 0;
         if (sw1 != "" && rm1 != "") {
-            h1 = sw1 + rm1 / 16;
-            printf "  h_w here (the worker'"'"'s blocks of 16 items): %.3f us sink + %.2f us receive per message / 16 = %.3f us = t_item / %.0f", sw1, rm1, h1, ti / h1;
-            if (swo != "" && rmo != "") printf "; previous implementation %.3f us (old / new %.2f)", swo + rmo / 16, (swo + rmo / 16) / h1;
+            h1 = sw1 + (rm1 + sg1) / 16;
+            printf "  h_w here (the worker'"'"'s blocks of 16 items): %.3f us sink + (%.2f us receive + %.2f us steering) per block / 16 = %.3f us = t_item / %.0f", sw1, rm1, sg1, h1, ti / h1;
+            if (swo != "" && rmo != "") printf "; previous implementation, which counts no steering, %.3f us (old / new without it %.2f)", swo + rmo / 16, (swo + rmo / 16) / (sw1 + rm1 / 16);
             printf "\n";
         }
         if (sw != "" && rm != "") {
-            hw = sw + rm / B;
-            printf "  rank 0 per item a worker ran at the cluster'"'"'s blocks (COOPSIM_MPI_BLOCK=%d), h_w: %.3f us sink + %.2f us receive per message / %d: %.3f us = t_item / %.0f (h_w / t_item %.6f, target <= 1/2000 = %.6f)\n", B, sw, rm, B, hw, ti / hw, hw / ti, 1 / 2000;
+            hw = sw + (rm + sg) / B;
+            printf "  rank 0 per item a worker ran at the cluster'"'"'s blocks (COOPSIM_MPI_BLOCK=%d), h_w: %.3f us sink + (%.2f us receive + %.2f us steering) per block / %d: %.3f us = t_item / %.0f (h_w / t_item %.6f, target <= 1/2000 = %.6f)\n", B, sw, rm, sg, B, hw, ti / hw, hw / ti, 1 / 2000;
         }
         if (pf == "") pf = 0;
         printf "  rank 0 point_done share of the wall time (checkpoints, summaries, statistics): %.1f%%\n", 100 * pf;
@@ -203,7 +221,7 @@ for kind in s h; do
         printf "  on paper, %d nodes x %d threads: rank 0 bound %.1f%%, worker send %.1f%%: expected efficiency %.1f%% (target >= 80%%)\n", N, T, 100 * root, 100 * wk, 100 * root * wk;
         printf "  (rank 0 keeps up with (1 - p) t_item / h_w = %.0f threads in all; 80%% at %d x %d needs h_w <= %.3f us)\n", (1 - pf) * ti / hw, N, T, (1 - pf) * ti / (0.8 * N * T);
         if (sw != "") {
-            hn = sw + o / B + bs / (W * 1e3);
+            hn = sw + sg / B + o / B + bs / (W * 1e3);
             rn = (1 - pf) * ti / (N * T * hn); if (rn > 1) rn = 1;
             printf "  with rank 0 receiving as the workers send (o / B + b / W = %.3f us instead of %.3f us measured here): h_w %.3f us = t_item / %.0f, expected efficiency %.1f%%\n", o / B + bs / (W * 1e3), rm / B, hn, ti / hn, 100 * rn * wk;
         }
