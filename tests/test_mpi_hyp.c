@@ -86,6 +86,37 @@ Test(mpi_hyp, plain_test_is_byte_identical, .timeout = 120)
     e2e_rmrf(tmp);
 }
 
+/* A farm's payload (here every item's outcome scalars) goes only to the workers
+ * that are given tasks, before their first block: with 4 threads a rank, a point's
+ * 8 tasks fill one worker's first block (2 tasks a thread), so of 3 workers at most
+ * 2 receive it (before, all 3 did), and the files stay those of one process.
+ * COOPSIM_MPI_STATS counts the sends. */
+Test(mpi_hyp, payload_only_to_workers_with_tasks, .timeout = 120)
+{
+    if (!e2e_mpi_program())
+        cr_skip_test("COOPSIM_MPI is not set (no mpicc): MPI tests skipped");
+    e2e_mpi_setup();
+    const char *cmd = "hypothesis tests/data/hyp_small.cfg --set hypothesis.channels=true";
+    char tmp[64], ref[128], d[128], line[4096];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    e2e_result *r = e2e_run("%s --threads 1 --quiet -o %s", cmd, ref);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(d, sizeof d, "%s/mpi", tmp);
+    snprintf(line, sizeof line, "env COOPSIM_MPI_STATS=1 mpirun --allow-run-as-root "
+             "--oversubscribe -np 4 %s %s --threads 4 --quiet -o %s", e2e_mpi_program(), cmd, d);
+    r = e2e_capture(line);
+    cr_assert(eq(int, r->status, 0), "%s: %s", line, r->err);
+    cr_assert(e2e_same_csvs(ref, d), "%s: differs from one process", line);
+    const char *s = strstr(r->err, "farm payloads sent to ");
+    long long sent = -1, in = -1;
+    cr_assert(s && sscanf(s, "farm payloads sent to %lld of %lld", &sent, &in) == 2, "%s",
+              r->err);
+    cr_assert(eq(i64, in, 3), "%s", r->err);
+    cr_assert(sent >= 0 && sent <= 2, "the payload went to %lld of 3 workers: %s", sent, r->err);
+    e2e_rmrf(tmp);
+}
+
 /* A sweep's hypothesis.csv is computed from its outcomes.csv once the sweep is
  * complete, its points' tasks in one farm. */
 Test(mpi_hyp, sweep_is_byte_identical, .timeout = 120)

@@ -91,11 +91,11 @@
 enum {
     TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
     TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
-    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED, TAG_DESC_AT
+    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED, TAG_DESC_AT, TAG_FARM_PAYLOAD
 };
 enum { START_WORDS = 9, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
        START_NO_SCALARS = 16 };
-enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 2, FARM_PER_THREAD = 2,
+enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 3, FARM_PER_THREAD = 2,
        FARM_BLOCK_MAX = 4096 };
 #define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
 #define FARM_NAP_MAX 2000000L /* ns: ... and at most */
@@ -119,6 +119,7 @@ static const volatile sig_atomic_t *stop_flag;
  * sink call). */
 static long long st_items, st_received, st_bytes, st_messages, st_direct;
 static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
+static long long st_payloads, st_payload_bytes, st_farm_workers; /* payloads sent; workers in farms */
 static double st_recv_s, st_sink_s, st_write_s, st_point_s, st_farm_s; /* farm_s: farms' */
 static double st_point_run;  /* point_done's and rank 0's writes' time in the current run
                              * of deliveries */
@@ -924,7 +925,11 @@ void coop_dist_loop(coop_engine *e)
  *
  * A farm's messages, beside a plan's (rank 0 runs one plan or one farm at a time,
  * and each ends only when every worker taking part is idle):
- *   root -> worker  FARM         long long[2]: tasks, result size; then the payload
+ *   root -> worker  FARM         long long[3]: tasks, result size, payload bytes
+ *                   FARM_PAYLOAD the payload, before the worker's first BLOCK only: a
+ *                                worker given no task never receives it (a hypothesis
+ *                                test's payload is every item's scalars, and a point's
+ *                                few tasks go to one or two workers, not to all)
  *                   BLOCK        long long[2]: run tasks [a, b)
  *                   CHUNK_DONE   no more blocks in this farm
  *   worker -> root  REQUEST      long long: the worker's threads; it wants a block
@@ -951,8 +956,9 @@ struct coop_farm_remote {
                                   * ([0], [1]: the first; [2], [3]: the next; a = b: none) */
     unsigned char *buf;
     size_t cap;
-    unsigned char *msg;          /* the FARM message, being sent (MPI_Isend) */
+    unsigned char *msg;          /* the payload (a copy), sent to a worker with its first block */
     MPI_Request *req;            /* [mpi_size]: its sends (MPI_REQUEST_NULL: none) */
+    unsigned char *has;          /* [mpi_size]: the worker has been sent the payload */
 };
 
 static void farm_remote_free(coop_farm_remote *rm)
@@ -964,6 +970,7 @@ static void farm_remote_free(coop_farm_remote *rm)
     free(rm->buf);
     free(rm->msg);
     free(rm->req);
+    free(rm->has);
     free(rm);
 }
 
@@ -972,27 +979,27 @@ int coop_dist_farm_start(coop_farm_run *fr)
     fr->rm = NULL;
     if (!workers_in())
         return COOP_OK;
-    size_t head = FARM_WORDS * sizeof(long long), bytes = head + fr->n_payload;
     coop_farm_remote *rm = calloc(1, sizeof *rm);
-    if (!rm || bytes > (size_t)INT_MAX || !(rm->msg = malloc(bytes)) ||
+    if (!rm || fr->n_payload > (size_t)INT_MAX ||
+        !(rm->msg = malloc(fr->n_payload ? fr->n_payload : 1)) ||
         !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w)) ||
         !(rm->blk = calloc((size_t)mpi_size, sizeof *rm->blk)) ||
+        !(rm->has = calloc((size_t)mpi_size, 1)) ||
         !(rm->req = malloc((size_t)mpi_size * sizeof *rm->req))) {
         farm_remote_free(rm);
         return COOP_FAIL(&fr->err, COOP_ENOMEM, "out of memory for a task farm's payload of "
                          "%zu bytes", fr->n_payload);
     }
-    long long hdr[FARM_WORDS] = {fr->n_tasks, (long long)fr->farm->result_size};
-    memcpy(rm->msg, hdr, head);
+    long long hdr[FARM_WORDS] = {fr->n_tasks, (long long)fr->farm->result_size,
+                                 (long long)fr->n_payload};
     if (fr->n_payload)
-        memcpy(rm->msg + head, fr->payload, fr->n_payload);
-    /* Not MPI_Send: a payload larger than the eager limit waits for its receiver,
-     * and rank 0 must keep polling the stop flag should a worker have died. */
+        memcpy(rm->msg, fr->payload, fr->n_payload);
     for (int r = 0; r < mpi_size; r++) {
         rm->req[r] = MPI_REQUEST_NULL;
         if (r > 0 && !worker_out[r]) {
             rm->w[r].in = 1;
-            MPI_Isend(rm->msg, (int)bytes, MPI_BYTE, r, TAG_FARM, MPI_COMM_WORLD, &rm->req[r]);
+            send_ll(r, TAG_FARM, hdr, FARM_WORDS);
+            st_farm_workers++;
         }
     }
     fr->rm = rm;
@@ -1089,6 +1096,16 @@ static void farm_hand_out(coop_farm_run *fr)
         int k = held[0] == held[1] ? 0 : 2; /* a worker asks for two blocks at most */
         held[k] = blk[0];
         held[k + 1] = blk[1];
+        /* Its first block: the payload goes first (MPI keeps their order).  Not
+         * MPI_Send: a payload larger than the eager limit waits for its receiver,
+         * and rank 0 must keep polling the stop flag should a worker have died. */
+        if (!rm->has[r] && fr->n_payload) {
+            MPI_Isend(rm->msg, (int)fr->n_payload, MPI_BYTE, r, TAG_FARM_PAYLOAD,
+                      MPI_COMM_WORLD, &rm->req[r]);
+            st_payloads++;
+            st_payload_bytes += (long long)fr->n_payload;
+        }
+        rm->has[r] = 1;
         send_ll(r, TAG_BLOCK, blk, 2);
     }
 }
@@ -1477,8 +1494,9 @@ static int serve_chunk(const coop_work *work, const long long *hdr, int count, w
 }
 
 /* Worker: one farm that rank 0 started (its FARM message in msg, count bytes):
- * begin on the payload, then blocks of tasks, one at a time, until rank 0 has
- * none left. */
+ * blocks of tasks, one at a time, until rank 0 has none left; the farm begins on
+ * its payload, which comes before the first block (a worker given none never
+ * receives it). */
 static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count, int threads,
                       coop_err *err)
 {
@@ -1491,10 +1509,10 @@ static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count
         return COOP_FAIL(err, COOP_ECONFIG, "rank 0's tasks have results of %lld bytes, this "
                          "rank's %zu (do all ranks run the same program?)", hdr[1],
                          farm->result_size);
-    void *state = farm->begin(farm->ctx, msg + head, (size_t)count - head, err);
-    if (!state)
+    void *state = NULL;
+    if (hdr[2] == 0 && !(state = farm->begin(farm->ctx, msg + head, 0, err)))
         return err->code ? err->code : COOP_ENOMEM;
-    unsigned char *buf = NULL, *out = NULL;
+    unsigned char *buf = NULL, *out = NULL, *payload = NULL;
     size_t cap = 0, out_cap = 0;
     long long nt = coop_experiment_threads(threads), none = 0;
     int status = COOP_OK, got = 0, asked = 2;
@@ -1506,10 +1524,25 @@ static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count
             status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
             break;
         }
+        if (tag == TAG_FARM_PAYLOAD && !state && got == hdr[2]) { /* kept until the end */
+            payload = buf;
+            buf = NULL;
+            cap = 0;
+            if (!(state = farm->begin(farm->ctx, payload, (size_t)got, err))) {
+                status = err->code ? err->code : COOP_ENOMEM;
+                break;
+            }
+            continue;
+        }
         if (tag == TAG_CHUNK_DONE || tag == TAG_BLOCK)
             asked--;
         if (tag != TAG_BLOCK || got < 2 * (int)sizeof(long long))
             continue;
+        if (!state) {
+            status = COOP_FAIL(err, COOP_EIO, "rank 0 sent a block of tasks without their "
+                               "payload (do all ranks run the same program?)");
+            break;
+        }
         long long ab[2];
         memcpy(ab, buf, sizeof ab);
         size_t bytes = sizeof ab + (size_t)(ab[1] - ab[0]) * farm->result_size;
@@ -1532,7 +1565,9 @@ static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count
     }
     if (!status)
         send_ll(0, TAG_IDLE, &none, 1);
-    farm->end(state);
+    if (state)
+        farm->end(state);
+    free(payload);
     free(out);
     free(buf);
     return status;
@@ -1626,6 +1661,10 @@ static void print_stats(void)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
                 "the workers in %lld blocks; their messages took %.3f ms\n", mpi_size, st_tasks,
                 st_task_remote, st_task_blocks, 1e3 * st_farm_s);
+    if (st_farm_workers > 0)
+        fprintf(stderr, "coopsim-mpi: rank 0 of %d: farm payloads sent to %lld of %lld workers "
+                "taking part (%.0f bytes each)\n", mpi_size, st_payloads, st_farm_workers,
+                st_payloads ? (double)st_payload_bytes / (double)st_payloads : 0.0);
 }
 
 int coop_experiment_finish(int status, const coop_err *err)
