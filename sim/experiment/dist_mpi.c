@@ -1663,7 +1663,8 @@ static void print_stats(void)
                 st_task_remote, st_task_blocks, 1e3 * st_farm_s);
     if (st_farm_workers > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: farm payloads sent to %lld of %lld workers "
-                "taking part (%.0f bytes each)\n", mpi_size, st_payloads, st_farm_workers,
+                "taking part, over every farm (%.0f bytes each)\n", mpi_size, st_payloads,
+                st_farm_workers,
                 st_payloads ? (double)st_payload_bytes / (double)st_payloads : 0.0);
 }
 
