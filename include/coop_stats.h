@@ -58,4 +58,13 @@ void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s);
  * NaN when df < 1 or level is outside (0, 1). */
 double coop_t_critical(double level, long df);
 
+/* The f1 and f2 quantiles of v[0..n-1] (n >= 1, f in [0, 1]), bit for bit what
+ * gsl_stats_quantile_from_sorted_data gives on v sorted (type 7: interpolated
+ * between the order statistics around f (n - 1)), found by selection instead of a
+ * sort (gsl_stats_select: O(n) where a percentile bootstrap's sort of its
+ * resampled means was O(n log n) and, at a few replicates per point, most of a
+ * hypothesis test's statistics).  v is reordered; with a NaN in it, it is sorted
+ * (gsl_sort) as before. */
+void coop_quantile_pair(double *v, size_t n, double f1, double f2, double *q1, double *q2);
+
 #endif

@@ -11,6 +11,11 @@
 #include <criterion/new/assert.h>
 
 #include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -187,4 +192,54 @@ Test(stats, share_interval_constant_and_single)
     share_of(one, 1, &s);
     NEAR(s.mean, 0.4);
     cr_assert(isnan(s.sd) && isnan(s.ci_lo) && isnan(s.ci_hi));
+}
+
+/* coop_quantile_pair gives, bit for bit, what sorting and
+ * gsl_stats_quantile_from_sorted_data give: random samples of 1 to 60 values and
+ * of 2,000 (a bootstrap's), continuous and with many ties (values rounded to a
+ * few levels), at the quantiles a 95 % and a 50 % interval read, the extremes,
+ * and equal or adjacent quantiles. */
+Test(stats, quantile_pair_is_the_sorted_quantiles)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 20261207);
+    const double f[][2] = {{0.025, 0.975}, {0.25, 0.75}, {0.0, 1.0}, {0.5, 0.5},
+                           {0.4999, 0.5001}, {0.975, 0.025}, {0.9, 0.95}};
+    static double v[2000], w[2000];
+    size_t sizes[64];
+    int n_sizes = 0;
+    for (size_t n = 1; n <= 60; n++)
+        sizes[n_sizes++] = n;
+    sizes[n_sizes++] = 1999;
+    sizes[n_sizes++] = 2000;
+    long checked = 0;
+    for (int z = 0; z < n_sizes; z++)
+        for (int ties = 0; ties < 2; ties++)
+            for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
+                size_t n = sizes[z];
+                for (size_t i = 0; i < n; i++) {
+                    double x = gsl_rng_uniform(rng) - 0.5;
+                    v[i] = w[i] = ties ? floor(4.0 * x) / 4.0 : x;
+                }
+                double q1, q2;
+                coop_quantile_pair(v, n, f[k][0], f[k][1], &q1, &q2);
+                gsl_sort(w, 1, n);
+                double r1 = gsl_stats_quantile_from_sorted_data(w, 1, n, f[k][0]);
+                double r2 = gsl_stats_quantile_from_sorted_data(w, 1, n, f[k][1]);
+                cr_assert(memcmp(&q1, &r1, sizeof q1) == 0 && memcmp(&q2, &r2, sizeof q2) == 0,
+                          "n %zu, ties %d, f %g %g: %.17g %.17g, sorted %.17g %.17g", n, ties,
+                          f[k][0], f[k][1], q1, q2, r1, r2);
+                checked++;
+            }
+    cr_assert(eq(long, checked, 62L * 2 * 7));
+    /* a NaN among them: sorted, as before */
+    double nan_v[5] = {0.3, NAN, 0.1, 0.2, 0.4}, nan_w[5], q1, q2;
+    memcpy(nan_w, nan_v, sizeof nan_v);
+    coop_quantile_pair(nan_v, 5, 0.25, 0.75, &q1, &q2);
+    gsl_sort(nan_w, 1, 5);
+    double r1 = gsl_stats_quantile_from_sorted_data(nan_w, 1, 5, 0.25);
+    double r2 = gsl_stats_quantile_from_sorted_data(nan_w, 1, 5, 0.75);
+    cr_assert(memcmp(&q1, &r1, sizeof q1) == 0 && memcmp(&q2, &r2, sizeof q2) == 0,
+              "%g %g against %g %g", q1, q2, r1, r2);
+    gsl_rng_free(rng);
 }

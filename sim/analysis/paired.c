@@ -16,9 +16,11 @@
  * approximation rule for rule, so that the numbers can be checked against R.
  *
  * GSL does the numerics: means and standard deviations (gsl_stats), the t and
- * normal distributions (gsl_cdf), sorting (gsl_sort), quantiles and the
+ * normal distributions (gsl_cdf), sorting (gsl_sort_index), quantiles (selection:
+ * coop_quantile_pair, coop_stats.h) and the
  * bootstrap's generator (gsl_rng_mt19937, local to the call). */
 #include "coop_paired.h"
+#include "coop_stats.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -163,10 +165,8 @@ int coop_paired_boot_shared(const double *const *d, size_t n_series, size_t n, d
     free(idx);
     free(t);
     for (size_t s = 0; s < n_series; s++) {
-        double *ms = means + s * n_boot;
-        gsl_sort(ms, 1, n_boot);
-        lo[s] = gsl_stats_quantile_from_sorted_data(ms, 1, n_boot, (1.0 - level) / 2.0);
-        hi[s] = gsl_stats_quantile_from_sorted_data(ms, 1, n_boot, (1.0 + level) / 2.0);
+        coop_quantile_pair(means + s * n_boot, n_boot, (1.0 - level) / 2.0, (1.0 + level) / 2.0,
+                           &lo[s], &hi[s]);
     }
     free(means);
     return COOP_OK;

@@ -8,6 +8,7 @@
  * (gsl_qrng_sobol), the generators (gsl_rng_mt19937, local to each call), means,
  * standard deviations, sorting and quantiles. */
 #include "coop_sensitivity.h"
+#include "coop_stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
 #define PI 3.14159265358979323846
@@ -150,12 +150,10 @@ static double sobol_estimate(const double *y, const size_t *idx, size_t n, size_
     return var;
 }
 
-/* The (1-level)/2 and (1+level)/2 quantiles (type 7) of v[0..m-1], sorted here. */
+/* The (1-level)/2 and (1+level)/2 quantiles (type 7) of v[0..m-1] (reordered). */
 static void percentile(double *v, size_t m, double level, double *lo, double *hi)
 {
-    gsl_sort(v, 1, m);
-    *lo = gsl_stats_quantile_from_sorted_data(v, 1, m, (1.0 - level) / 2.0);
-    *hi = gsl_stats_quantile_from_sorted_data(v, 1, m, (1.0 + level) / 2.0);
+    coop_quantile_pair(v, m, (1.0 - level) / 2.0, (1.0 + level) / 2.0, lo, hi);
 }
 
 /* Stores the percentile interval of the column c of boot (n_boot rows of width w). */

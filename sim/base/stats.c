@@ -16,6 +16,8 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 void coop_acc_init(coop_acc *a)
 {
@@ -84,4 +86,53 @@ void coop_summary_of(const double *x, size_t n, size_t stride, coop_summary *s)
     for (size_t i = 0; i < n; i++)
         coop_acc_add(&a, x[i * stride]);
     coop_acc_summary(&a, s);
+}
+
+/* The lhs-th and (lhs + 1)-th smallest of v[0..n-1] (0-based, as a sort would
+ * place them; the second only when lhs + 1 < n) into *x and *y: the first by
+ * gsl_stats_select (which reorders v, keeping its values), the second from one
+ * pass (x again while its ties last, else the least value above it).  v holds no
+ * NaN. */
+static void order_stats(double *v, size_t n, size_t lhs, double *x, double *y)
+{
+    double at = gsl_stats_select(v, 1, n, lhs), above = INFINITY;
+    size_t le = 0;
+    for (size_t i = 0; i < n; i++) {
+        le += v[i] <= at;
+        if (v[i] > at && v[i] < above)
+            above = v[i];
+    }
+    *x = at;
+    *y = lhs + 1 < le ? at : above;
+}
+
+void coop_quantile_pair(double *v, size_t n, double f1, double f2, double *q1, double *q2)
+{
+    if (n < 1) { /* as gsl_stats_quantile_from_sorted_data */
+        *q1 = *q2 = 0.0;
+        return;
+    }
+    /* the order statistics gsl_stats_quantile_from_sorted_data reads: lhs, lhs + 1 */
+    size_t l1 = (size_t)(int)(f1 * (double)(n - 1)), l2 = (size_t)(int)(f2 * (double)(n - 1));
+    double a[2], b[2];
+    int nan = 0;
+    for (size_t i = 0; i < n && !nan; i++)
+        nan = isnan(v[i]);
+    if (nan || l1 >= n || l2 >= n) { /* the sort it always was */
+        gsl_sort(v, 1, n);
+        *q1 = gsl_stats_quantile_from_sorted_data(v, 1, n, f1);
+        *q2 = gsl_stats_quantile_from_sorted_data(v, 1, n, f2);
+        return;
+    }
+    order_stats(v, n, l1, &a[0], &a[1]);
+    order_stats(v, n, l2, &b[0], &b[1]);
+    /* GSL's own interpolation, on v holding each pair where the sort would */
+    v[l1] = a[0];
+    if (l1 + 1 < n)
+        v[l1 + 1] = a[1];
+    *q1 = gsl_stats_quantile_from_sorted_data(v, 1, n, f1);
+    v[l2] = b[0];
+    if (l2 + 1 < n)
+        v[l2 + 1] = b[1];
+    *q2 = gsl_stats_quantile_from_sorted_data(v, 1, n, f2);
 }
