@@ -512,20 +512,26 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
     st_recv_s += cpu_s() - t0;
 }
 
+/* Slot s holds an item of block blk now (prep: where the prepared item lies in
+ * blk's message; NULL for a descriptor's item). */
+static void fill_slot(coop_slot *s, coop_block *blk, const unsigned char *prep)
+{
+    s->prep = prep;
+    s->block = blk;
+    s->ready = 1;
+    blk->left++;
+    blk->n++;
+}
+
 /* Root, thread 0, with the lock held: item i of worker src's block blk takes its
- * slot (prep: where its prepared item lies in blk's message; NULL for a
- * descriptor's item). */
+ * slot. */
 static int take_slot(coop_engine *e, long long i, int src, coop_block *blk,
                      const unsigned char *prep, coop_err *err)
 {
     coop_slot *s = &e->slots[i % e->n_slots];
     if (i < e->next_deliver || i >= e->next_start || s->ready)
         return COOP_FAIL(err, COOP_EIO, "rank %d sent item %lld, which it was not given", src, i);
-    s->prep = prep;
-    s->block = blk;
-    s->ready = 1;
-    blk->left++;
-    blk->n++;
+    fill_slot(s, blk, prep);
     return COOP_OK;
 }
 
@@ -539,15 +545,10 @@ static int take_slots(coop_engine *e, long long a, long long n, int src, coop_bl
         return COOP_FAIL(err, COOP_EIO, "rank %d sent items [%lld, %lld), which it was not "
                          "given", src, a, a + n);
     for (long long j = 0, k = a % e->n_slots; j < n; j++, k = k + 1 < e->n_slots ? k + 1 : 0) {
-        coop_slot *s = &e->slots[k];
-        if (s->ready)
+        if (e->slots[k].ready)
             return COOP_FAIL(err, COOP_EIO, "rank %d sent item %lld, which it was not given",
                              src, a + j);
-        s->prep = NULL;
-        s->block = blk;
-        s->ready = 1;
-        blk->left++;
-        blk->n++;
+        fill_slot(&e->slots[k], blk, NULL);
     }
     return COOP_OK;
 }
