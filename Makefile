@@ -20,8 +20,9 @@ LDFLAGS  := -fopenmp $(SANFLAGS)
 
 # The experiment's process layer is chosen at link time (include/coop_dist.h):
 # sim/experiment/dist_serial.c (one process) everywhere but in the MPI flavour, which links
-# sim/experiment/dist_mpi.c instead, the only file that uses MPI.
-SRC      := $(filter-out sim/experiment/dist_mpi.c,$(wildcard sim/*/*.c))
+# sim/experiment/dist_mpi.c and dist_farm.c instead, the only files that use MPI.
+MPIONLY  := sim/experiment/dist_mpi.c sim/experiment/dist_farm.c
+SRC      := $(filter-out $(MPIONLY),$(wildcard sim/*/*.c))
 MPISRC   := $(filter-out sim/experiment/dist_serial.c,$(wildcard sim/*/*.c))
 OBJ      := $(SRC:sim/%.c=$(BUILD)/obj/%.o)
 LIBOBJ   := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJ))
@@ -29,7 +30,7 @@ TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 PROG     := $(BUILD)/coopsim
 
-# The MPI flavour (make mpi): the same sources with sim/experiment/dist_mpi.c for
+# The MPI flavour (make mpi): the same sources with $(MPIONLY) for
 # sim/experiment/dist_serial.c, built with mpicc, objects in $(BUILD)/mpi/.  MPICC
 # is found when a recipe runs (after make deps);
 # `make MPICC=` leaves MPI out (make sanitize does: Open MPI's own allocations

@@ -5,8 +5,8 @@
  * The process layer spreads an experiment's items over processes.  The Makefile
  * links exactly one implementation: sim/experiment/dist_serial.c in build/coopsim (one
  * process, rank 0 of 1, no workers: every hook below does nothing) or
- * sim/experiment/dist_mpi.c in build/coopsim-mpi (compiled by mpicc only; the MPI protocol is
- * described there).  Both also define the process functions of coop_experiment.h
+ * sim/experiment/dist_mpi.c with dist_farm.c in build/coopsim-mpi (compiled by mpicc only;
+ * the MPI protocol is described there).  Both also define the process functions of coop_experiment.h
  * (coop_experiment_init, _rank, _ranks, _set_stop, _worker, _finish). */
 #ifndef COOP_DIST_H
 #define COOP_DIST_H

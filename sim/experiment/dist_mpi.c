@@ -1,11 +1,12 @@
 /* dist_mpi.c: the experiment's processes under MPI (coop_dist.h), linked into
  * build/coopsim-mpi only (the Makefile compiles it with mpicc; build/coopsim links
- * sim/experiment/dist_serial.c instead).  It owns everything MPI: starting and ending MPI,
- * rank 0's side of a plan (handing out blocks of items to the worker ranks and
- * feeding the records they send back into the engine's reorder buffer), rank 0's
- * side of a task farm (coop_experiment_farm, sim/experiment/farm.c: blocks of tasks
- * handed out, their results put in place; its messages are described before
- * coop_dist_farm_start) and the worker ranks' one entry point, coop_experiment_worker.
+ * sim/experiment/dist_serial.c instead).  It owns MPI's start and end (and rank 0's
+ * window for the workers' blocks), rank 0's side of a plan (handing out blocks of
+ * items to the worker ranks and feeding the records they send back into the
+ * engine's reorder buffer), the workers' side of plans and the worker ranks' one
+ * entry point, coop_experiment_worker.  Task farms (coop_experiment_farm,
+ * sim/experiment/farm.c) are dist_farm.c's, which shares this file's helpers
+ * (dist_mpi_internal.h).
  *
  * On rank 0 the engine's parallel region has one more thread, thread 0, which
  * talks to the other ranks (MPI_THREAD_FUNNELED: only the main thread calls MPI).
@@ -22,7 +23,7 @@
  * ends the program.
  *
  * Messages, all on MPI_COMM_WORLD between rank 0 (root) and one worker:
- * (a task farm adds FARM and FARM_RESULT: see coop_dist_farm_start)
+ * (task farms add FARM, FARM_PAYLOAD and FARM_RESULT: see dist_farm.c)
  *   root -> worker  START       long long[9]: point0, n_points, n_worlds, replicates, seed,
  *                               keep_series, keep_snapshots of the plan (a lazy plan's
  *                               chunk) about to run, whether rank 0's sink splits
@@ -77,6 +78,7 @@
  * nothing came) rather than block in MPI, so that it sees the stop flag at once
  * and its threads keep the cores; workers poll the same way while they wait. */
 #include "coop_dist.h"
+#include "dist_mpi_internal.h"
 
 #include <limits.h>
 #include <mpi.h>
@@ -88,17 +90,9 @@
 
 #include <omp.h>
 
-enum {
-    TAG_START = 1, TAG_BLOCK, TAG_CHUNK_DONE, TAG_BYE,
-    TAG_REQUEST, TAG_RESULT, TAG_PREPARED, TAG_FAIL, TAG_LEAVE, TAG_IDLE,
-    TAG_FARM, TAG_FARM_RESULT, TAG_DESC, TAG_PLACED, TAG_SYNCED, TAG_DESC_AT, TAG_FARM_PAYLOAD
-};
 enum { START_WORDS = 9, START_SPLIT = 1, START_ROUND = 2, START_DIRECT = 4, START_RANKS = 8,
        START_NO_SCALARS = 16 };
-enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16, FARM_WORDS = 3, FARM_PER_THREAD = 2,
-       FARM_BLOCK_MAX = 4096 };
-#define FARM_NAP_MIN 200000L  /* ns: rank 0's nap in a farm when nothing came, at first */
-#define FARM_NAP_MAX 2000000L /* ns: ... and at most */
+enum { BLOCK_MAX = COOP_BLOCK_MAX, BLOCK_PER_THREAD = 16 };
 
 /* How long rank 0 waits for the workers once a run has failed: briefly after a
  * signal (mpirun follows its SIGTERM with SIGKILL after a second, and a rank that
@@ -118,9 +112,7 @@ static const volatile sig_atomic_t *stop_flag;
  * bytes received, and the CPU time spent on them serially (receiving, and every
  * sink call). */
 static long long st_items, st_received, st_bytes, st_messages, st_direct;
-static long long st_tasks, st_task_remote, st_task_blocks; /* task farms (rank 0) */
-static long long st_payloads, st_payload_bytes, st_farm_workers; /* payloads sent; workers in farms */
-static double st_recv_s, st_sink_s, st_write_s, st_point_s, st_farm_s; /* farm_s: farms' */
+static double st_recv_s, st_sink_s, st_write_s, st_point_s;
 static double st_point_run;  /* point_done's and rank 0's writes' time in the current run
                              * of deliveries */
 static long long st_written; /* items whose rows rank 0 wrote under direct writes */
@@ -159,10 +151,6 @@ static int put_off;               /* worker: puts no more */
 static unsigned char *worker_out;  /* root: worker left for good (1), or abandoned (2) */
 static int bye_received, bye_status, fail_sent; /* worker */
 
-typedef struct wstate {
-    int in, pending, done;       /* serves this plan; requests not yet answered; sent IDLE */
-    long long threads;           /* its threads */
-} wstate;
 
 /* A block of prepared items being received (MPI_Irecv): rank 0 never waits
  * for a transfer, it polls. */
@@ -242,7 +230,7 @@ void coop_experiment_set_stop(const volatile sig_atomic_t *stop)
     stop_flag = stop;
 }
 
-static int stopping(void)
+int dist_stopping(void)
 {
     return stop_flag && *stop_flag;
 }
@@ -250,7 +238,7 @@ static int stopping(void)
 /* The calling thread's CPU time: rank 0's serial cost as a dedicated node would
  * see it, whatever else shares the cores (a wall clock counts every time the
  * thread is descheduled). */
-static double cpu_s(void)
+double dist_cpu_s(void)
 {
     if (!st_on) /* a reading costs about 1 us: none without COOPSIM_MPI_STATS */
         return 0.0;
@@ -259,21 +247,21 @@ static double cpu_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Root: n steering messages handled since t0 (cpu_s). */
+/* Root: n steering messages handled since t0 (dist_cpu_s). */
 static void steered(double t0, int n)
 {
-    st_steer_s += cpu_s() - t0;
+    st_steer_s += dist_cpu_s() - t0;
     st_steer_n += n;
 }
 
 double coop_dist_clock(void)
 {
-    return cpu_s();
+    return dist_cpu_s();
 }
 
 void coop_dist_delivered(double t0, long long n)
 {
-    st_sink_s += cpu_s() - t0;
+    st_sink_s += dist_cpu_s() - t0;
     st_items += n;
     st_point_run = 0;
 }
@@ -285,7 +273,7 @@ double coop_dist_aside(void)
 
 double coop_dist_ran(double t0, double aside0, long long n)
 {
-    double t = cpu_s();
+    double t = dist_cpu_s();
     st_pure_s += t - t0 - (st_point_run - aside0);
     st_pure += n, st_runs++;
     return t;
@@ -293,14 +281,14 @@ double coop_dist_ran(double t0, double aside0, long long n)
 
 void coop_dist_point_done(double t0)
 {
-    double t = cpu_s() - t0;
+    double t = dist_cpu_s() - t0;
     st_point_s += t;
     st_point_run += t;
 }
 
 void coop_dist_wrote(double t0, long long n)
 {
-    double t = cpu_s() - t0;
+    double t = dist_cpu_s() - t0;
     st_write_s += t;
     st_point_run += t;
     st_written += n;
@@ -311,7 +299,7 @@ int coop_experiment_ranks(void)
     return mpi_size;
 }
 
-static void nap_for(long ns)
+void dist_nap(long ns)
 {
     struct timespec ts = {0, ns};
     nanosleep(&ts, NULL);
@@ -319,11 +307,11 @@ static void nap_for(long ns)
 
 static void nap_long(void)
 {
-    nap_for(200000);
+    dist_nap(200000);
 }
 
 /* Receives the probed message into *buf (grown as needed); its size in *count. */
-static void recv_probed(const MPI_Status *st, unsigned char **buf, size_t *cap, int *count)
+void dist_recv_probed(const MPI_Status *st, unsigned char **buf, size_t *cap, int *count)
 {
     MPI_Get_count(st, MPI_BYTE, count);
     if ((size_t)*count > *cap) {
@@ -340,7 +328,7 @@ static void recv_probed(const MPI_Status *st, unsigned char **buf, size_t *cap, 
              MPI_STATUS_IGNORE);
 }
 
-static void send_ll(int dest, int tag, const long long *v, int n)
+void dist_send_ll(int dest, int tag, const long long *v, int n)
 {
     MPI_Send(v, n * (int)sizeof *v, MPI_BYTE, dest, tag, MPI_COMM_WORLD);
 }
@@ -352,8 +340,13 @@ static void send_to_workers(int tag, const void *v, int bytes)
             MPI_Send(v, bytes, MPI_BYTE, r, tag, MPI_COMM_WORLD);
 }
 
+int dist_worker_in(int r)
+{
+    return !worker_out[r];
+}
+
 /* Root: how many workers still take part (0 on a worker rank or in one process). */
-static int workers_in(void)
+int dist_workers_in(void)
 {
     int n = 0;
     for (int r = 1; mpi_on && mpi_rank == 0 && r < mpi_size; r++)
@@ -393,7 +386,7 @@ int coop_dist_start(coop_engine *e)
 {
     e->rm = NULL;
     e->place = 0;
-    int n_in = workers_in();
+    int n_in = dist_workers_in();
     if (!n_in)
         return COOP_OK;
     int mode = coop_direct_mode(), block = coop_dist_block_size();
@@ -485,7 +478,7 @@ void coop_dist_end(coop_engine *e)
  * arriving: its receive is posted, and polled by coop_dist_loop. */
 static void on_prepared(coop_engine *e, const MPI_Status *st)
 {
-    double t0 = cpu_s();
+    double t0 = dist_cpu_s();
     coop_remote *rm = e->rm;
     pending *p = NULL;
     if (rm->n_pend == rm->cap_pend) {
@@ -509,7 +502,7 @@ static void on_prepared(coop_engine *e, const MPI_Status *st)
     }
     MPI_Irecv(p->buf, p->count, MPI_BYTE, p->src, p->tag, MPI_COMM_WORLD, &p->req);
     rm->n_pend++;
-    st_recv_s += cpu_s() - t0;
+    st_recv_s += dist_cpu_s() - t0;
 }
 
 /* Slot s holds an item of block blk now (prep: where the prepared item lies in
@@ -614,7 +607,7 @@ static void attach_prepared(coop_engine *e, unsigned char *buf, int count, int s
     st_direct += direct ? n : 0;
     st_messages++;
     st_bytes += count;
-    st_recv_s += cpu_s() - t0;
+    st_recv_s += dist_cpu_s() - t0;
 }
 
 /* Root, thread 0: the blocks whose transfer has ended take their slots.
@@ -632,7 +625,7 @@ static int poll_prepared(coop_engine *e)
         }
         pending p = rm->pend[k];
         rm->pend[k] = rm->pend[--rm->n_pend];
-        attach_prepared(e, p.buf, p.count, p.src, p.tag == TAG_DESC, 0, cpu_s());
+        attach_prepared(e, p.buf, p.count, p.src, p.tag == TAG_DESC, 0, dist_cpu_s());
         any = 1;
     }
     return any;
@@ -641,7 +634,7 @@ static int poll_prepared(coop_engine *e)
 /* Root: worker src's REQUEST (it wants a block; the message holds its threads),
  * IDLE (every answer received, its last block sent) or LEAVE (it takes no part in
  * this plan or farm, or any later one), as plans and farms read them. */
-static void worker_says(wstate *w, int src, int tag, const unsigned char *buf, int count)
+void dist_worker_says(wstate *w, int src, int tag, const unsigned char *buf, int count)
 {
     if (tag == TAG_LEAVE) {
         w->in = 0;
@@ -658,7 +651,7 @@ static void worker_says(wstate *w, int src, int tag, const unsigned char *buf, i
 }
 
 /* Root: worker src's FAIL message (int status, then the error text) into err. */
-static void worker_failed(int src, const unsigned char *buf, int count, coop_err *err)
+void dist_worker_failed(int src, const unsigned char *buf, int count, coop_err *err)
 {
     int code = COOP_EIO;
     if (count >= (int)sizeof code)
@@ -688,7 +681,7 @@ static void answer_placed(coop_engine *e)
         msg[1] = 0;
         for (int r = 1; r < mpi_size; r++)
             if (rm->w[r].in)
-                send_ll(r, TAG_PLACED, msg, 2);
+                dist_send_ll(r, TAG_PLACED, msg, 2);
         rm->dropped = 1;
     }
     for (long long j = 0; j < rm->pl.n && !rm->dropped; j++) {
@@ -696,12 +689,12 @@ static void answer_placed(coop_engine *e)
         if (!q->complete || q->answered)
             continue;
         if (t0 < 0.0)
-            t0 = cpu_s();
+            t0 = dist_cpu_s();
         sent++;
         msg[0] = q->a;
         msg[1] = q->n;
         memcpy(msg + 2, q->at0, (size_t)nf * sizeof *msg);
-        send_ll(q->src, TAG_PLACED, msg, 2 + nf);
+        dist_send_ll(q->src, TAG_PLACED, msg, 2 + nf);
         q->answered = 1;
     }
     if (t0 >= 0.0)
@@ -717,14 +710,14 @@ static void on_message(coop_engine *e, const MPI_Status *st)
     }
     coop_remote *rm = e->rm;
     int src = st->MPI_SOURCE, count = 0;
-    double t0 = cpu_s(); /* the message's receive, and its handling */
-    recv_probed(st, &rm->buf, &rm->cap, &count);
+    double t0 = dist_cpu_s(); /* the message's receive, and its handling */
+    dist_recv_probed(st, &rm->buf, &rm->cap, &count);
     wstate *w = &rm->w[src];
     coop_err err = {0};
     switch (st->MPI_TAG) {
     case TAG_REQUEST:
     case TAG_IDLE:
-        worker_says(w, src, st->MPI_TAG, rm->buf, count);
+        dist_worker_says(w, src, st->MPI_TAG, rm->buf, count);
         steered(t0, 1);
         break;
     case TAG_RESULT: {
@@ -772,7 +765,7 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         st_received++;
         st_messages++;
         st_bytes += count;
-        st_recv_s += cpu_s() - t0;
+        st_recv_s += dist_cpu_s() - t0;
         break;
     }
     case TAG_DESC_AT: { /* a descriptor in src's slot of the window */
@@ -809,14 +802,14 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         steered(t0, 1);
         break;
     case TAG_FAIL: {
-        worker_failed(src, rm->buf, count, &err);
+        dist_worker_failed(src, rm->buf, count, &err);
         omp_set_lock(&e->lock);
         coop_engine_fail(e, err.code, &err);
         omp_unset_lock(&e->lock);
     }
         /* fall through */
     case TAG_LEAVE:
-        worker_says(w, src, TAG_LEAVE, NULL, 0);
+        dist_worker_says(w, src, TAG_LEAVE, NULL, 0);
         break;
     default: /* nothing else is sent to rank 0 */
         break;
@@ -834,11 +827,11 @@ static void hand_out(coop_engine *e)
         wstate *w = &rm->w[r];
         while (w->in && w->pending > 0) {
             if (t0 < 0.0)
-                t0 = cpu_s();
+                t0 = dist_cpu_s();
             sent++;
             if (e->status || e->next_start >= e->n_items) {
                 long long none = 0;
-                send_ll(r, TAG_CHUNK_DONE, &none, 1);
+                dist_send_ll(r, TAG_CHUNK_DONE, &none, 1);
                 w->pending--;
                 continue;
             }
@@ -852,7 +845,7 @@ static void hand_out(coop_engine *e)
             e->next_start = b;
             w->pending--;
             long long blk[2] = {a, b};
-            send_ll(r, TAG_BLOCK, blk, 2);
+            dist_send_ll(r, TAG_BLOCK, blk, 2);
         }
     }
     if (t0 >= 0.0)
@@ -862,7 +855,7 @@ static void hand_out(coop_engine *e)
 /* Root, after a failure: whether the workers still busy have had their time to
  * answer (failed_at: when the wait began, set on the first call); if so they are
  * abandoned (never sent to again; the job ends with MPI_Abort). */
-static int grace_over(struct timespec *failed_at, wstate *w)
+int dist_grace_over(struct timespec *failed_at, wstate *w)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -870,7 +863,7 @@ static int grace_over(struct timespec *failed_at, wstate *w)
         *failed_at = now;
     double waited = (double)(now.tv_sec - failed_at->tv_sec) +
                     1e-9 * (double)(now.tv_nsec - failed_at->tv_nsec);
-    if (waited <= (stopping() ? GRACE_SIGNAL : GRACE_FAILURE))
+    if (waited <= (dist_stopping() ? GRACE_SIGNAL : GRACE_FAILURE))
         return 0;
     for (int r = 1; r < mpi_size; r++)
         if (w[r].in && !w[r].done) {
@@ -898,7 +891,7 @@ void coop_dist_loop(coop_engine *e)
         }
         any |= poll_prepared(e);
         omp_set_lock(&e->lock);
-        if (stopping()) {
+        if (dist_stopping()) {
             coop_err stop = {0};
             COOP_FAIL(&stop, COOP_EINTR, "interrupted");
             coop_engine_fail(e, COOP_EINTR, &stop);
@@ -915,247 +908,11 @@ void coop_dist_loop(coop_engine *e)
                 all_done = 0;
         if (finished && all_done)
             break;
-        if (finished && e->status && grace_over(&failed_at, rm->w))
+        if (finished && e->status && dist_grace_over(&failed_at, rm->w))
             break;
         if (!any && !rm->n_pend) /* a transfer in flight progresses only while we poll */
             nap_long();
     }
-}
-
-/* ---- task farms (coop_experiment_farm) ----
- *
- * A farm's messages, beside a plan's (rank 0 runs one plan or one farm at a time,
- * and each ends only when every worker taking part is idle):
- *   root -> worker  FARM         long long[3]: tasks, result size, payload bytes
- *                   FARM_PAYLOAD the payload, before the worker's first BLOCK only: a
- *                                worker given no task never receives it (a hypothesis
- *                                test's payload is every item's scalars, and a point's
- *                                few tasks go to one or two workers, not to all)
- *                   BLOCK        long long[2]: run tasks [a, b)
- *                   CHUNK_DONE   no more blocks in this farm
- *   worker -> root  REQUEST      long long: the worker's threads; it wants a block
- *                   FARM_RESULT  long long[2]: a, b; then the results of [a, b) in order
- *                   FAIL, LEAVE, IDLE as for plans
- * As in a plan, a worker asks twice when a farm starts and once more after each
- * block, so it holds its next block while it runs the current one (no round trip
- * between blocks); every request is answered (BLOCK, or CHUNK_DONE when no task
- * is left) and a worker sends IDLE once it has all its answers.  Block sizes are
- * guided (Polychronopoulos & Kuck 1987): the tasks left over twice the ranks, at
- * least FARM_PER_THREAD per worker thread and at most FARM_BLOCK_MAX (a block's
- * results are one message, about 1 kB per particle of infer), so short tasks
- * travel in few messages while rank 0's own threads take one task at a time, and
- * the tail stays short.
- * While nothing comes rank 0 naps twice as long each time, from 0.2 ms to 2 ms
- * (FARM_NAP_MIN, FARM_NAP_MAX): a worker's next block is already in its hands.
- * After a failure or the stop flag every request is answered CHUNK_DONE and rank
- * 0 waits for the busy workers as after a failed plan; a worker without the
- * farm's work (coop_work.farm) or after a failure answers FARM with LEAVE. */
-
-struct coop_farm_remote {
-    wstate *w;                   /* [mpi_size], index 0 unused */
-    long long (*blk)[4];         /* [mpi_size]: the blocks each worker holds, oldest first
-                                  * ([0], [1]: the first; [2], [3]: the next; a = b: none) */
-    unsigned char *buf;
-    size_t cap;
-    unsigned char *msg;          /* the payload (a copy), sent to a worker with its first block */
-    MPI_Request *req;            /* [mpi_size]: its sends (MPI_REQUEST_NULL: none) */
-    unsigned char *has;          /* [mpi_size]: the worker has been sent the payload */
-};
-
-static void farm_remote_free(coop_farm_remote *rm)
-{
-    if (!rm)
-        return;
-    free(rm->w);
-    free(rm->blk);
-    free(rm->buf);
-    free(rm->msg);
-    free(rm->req);
-    free(rm->has);
-    free(rm);
-}
-
-int coop_dist_farm_start(coop_farm_run *fr)
-{
-    fr->rm = NULL;
-    if (!workers_in())
-        return COOP_OK;
-    coop_farm_remote *rm = calloc(1, sizeof *rm);
-    if (!rm || fr->n_payload > (size_t)INT_MAX ||
-        !(rm->msg = malloc(fr->n_payload ? fr->n_payload : 1)) ||
-        !(rm->w = calloc((size_t)mpi_size, sizeof *rm->w)) ||
-        !(rm->blk = calloc((size_t)mpi_size, sizeof *rm->blk)) ||
-        !(rm->has = calloc((size_t)mpi_size, 1)) ||
-        !(rm->req = malloc((size_t)mpi_size * sizeof *rm->req))) {
-        farm_remote_free(rm);
-        return COOP_FAIL(&fr->err, COOP_ENOMEM, "out of memory for a task farm's payload of "
-                         "%zu bytes", fr->n_payload);
-    }
-    long long hdr[FARM_WORDS] = {fr->n_tasks, (long long)fr->farm->result_size,
-                                 (long long)fr->n_payload};
-    if (fr->n_payload)
-        memcpy(rm->msg, fr->payload, fr->n_payload);
-    for (int r = 0; r < mpi_size; r++) {
-        rm->req[r] = MPI_REQUEST_NULL;
-        if (r > 0 && !worker_out[r]) {
-            rm->w[r].in = 1;
-            send_ll(r, TAG_FARM, hdr, FARM_WORDS);
-            st_farm_workers++;
-        }
-    }
-    fr->rm = rm;
-    st_tasks += fr->n_tasks;
-    return COOP_OK;
-}
-
-/* Root: a worker's FARM_RESULT (in rm->buf, count bytes) put in place.  Called with
- * the lock held. */
-static void farm_result(coop_farm_run *fr, int src, int count)
-{
-    coop_farm_remote *rm = fr->rm;
-    long long ab[2] = {-1, -1}, *held = rm->blk[src];
-    size_t size = fr->farm->result_size;
-    coop_err err = {0};
-    if (count >= (int)sizeof ab)
-        memcpy(ab, rm->buf, sizeof ab);
-    if (ab[0] != held[0] || ab[1] != held[1] || held[0] == held[1] || ab[0] < 0 ||
-        ab[1] > fr->n_tasks ||
-        (size_t)count != sizeof ab + (size_t)(ab[1] - ab[0]) * size) {
-        COOP_FAIL(&err, COOP_EIO, "rank %d sent the results of tasks [%lld, %lld) in %d bytes, "
-                  "which it was not given (do all ranks run the same program?)", src, ab[0],
-                  ab[1], count);
-        coop_farm_fail(fr, err.code, &err);
-        return;
-    }
-    memcpy(fr->results + (size_t)ab[0] * size, rm->buf + sizeof ab,
-           (size_t)(ab[1] - ab[0]) * size);
-    fr->done += ab[1] - ab[0];
-    held[0] = held[2]; /* the next block, if any, is now the oldest */
-    held[1] = held[3];
-    held[2] = held[3] = 0;
-    st_task_remote += ab[1] - ab[0];
-    st_task_blocks++;
-}
-
-/* Root, thread 0: one message from a worker during a farm. */
-static void farm_message(coop_farm_run *fr, const MPI_Status *st)
-{
-    coop_farm_remote *rm = fr->rm;
-    int src = st->MPI_SOURCE, count = 0;
-    recv_probed(st, &rm->buf, &rm->cap, &count);
-    wstate *w = &rm->w[src];
-    coop_err err = {0};
-    omp_set_lock(&fr->lock);
-    switch (st->MPI_TAG) {
-    case TAG_REQUEST:
-    case TAG_IDLE:
-        worker_says(w, src, st->MPI_TAG, rm->buf, count);
-        break;
-    case TAG_FARM_RESULT:
-        farm_result(fr, src, count);
-        break;
-    case TAG_FAIL: {
-        worker_failed(src, rm->buf, count, &err);
-        coop_farm_fail(fr, err.code, &err);
-    }
-        /* fall through */
-    case TAG_LEAVE:
-        if (rm->blk[src][0] != rm->blk[src][1] && !fr->status) { /* its blocks are lost */
-            COOP_FAIL(&err, COOP_EIO, "rank %d left with tasks [%lld, %lld)", src,
-                      rm->blk[src][0], rm->blk[src][1]);
-            coop_farm_fail(fr, err.code, &err);
-        }
-        worker_says(w, src, TAG_LEAVE, NULL, 0);
-        break;
-    default: /* nothing else is sent to rank 0 */
-        break;
-    }
-    omp_unset_lock(&fr->lock);
-}
-
-/* Root: answers the workers' requests: a block of tasks, or CHUNK_DONE when none
- * is left.  Called with the lock held. */
-static void farm_hand_out(coop_farm_run *fr)
-{
-    coop_farm_remote *rm = fr->rm;
-    for (int r = 1; r < mpi_size; r++) {
-        wstate *w = &rm->w[r];
-        if (!w->in || w->pending <= 0)
-            continue;
-        w->pending--;
-        long long left = fr->n_tasks - fr->next;
-        if (fr->status || left <= 0) {
-            long long none = 0;
-            send_ll(r, TAG_CHUNK_DONE, &none, 1);
-            continue;
-        }
-        long long size = left / (2LL * mpi_size), least = w->threads * FARM_PER_THREAD;
-        size = size < least ? least : size > FARM_BLOCK_MAX ? FARM_BLOCK_MAX : size;
-        size = size > left ? left : size;
-        long long blk[2] = {fr->next, fr->next + size}, *held = rm->blk[r];
-        fr->next += size;
-        int k = held[0] == held[1] ? 0 : 2; /* a worker asks for two blocks at most */
-        held[k] = blk[0];
-        held[k + 1] = blk[1];
-        /* Its first block: the payload goes first (MPI keeps their order).  Not
-         * MPI_Send: a payload larger than the eager limit waits for its receiver,
-         * and rank 0 must keep polling the stop flag should a worker have died. */
-        if (!rm->has[r] && fr->n_payload) {
-            MPI_Isend(rm->msg, (int)fr->n_payload, MPI_BYTE, r, TAG_FARM_PAYLOAD,
-                      MPI_COMM_WORLD, &rm->req[r]);
-            st_payloads++;
-            st_payload_bytes += (long long)fr->n_payload;
-        }
-        rm->has[r] = 1;
-        send_ll(r, TAG_BLOCK, blk, 2);
-    }
-}
-
-void coop_dist_farm_loop(coop_farm_run *fr)
-{
-    coop_farm_remote *rm = fr->rm;
-    struct timespec failed_at = {0, 0};
-    long nap = FARM_NAP_MIN;
-    for (;;) {
-        int flag = 0, any = 0;
-        MPI_Status st;
-        while (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) ==
-                   MPI_SUCCESS && flag) {
-            double t0 = cpu_s();
-            farm_message(fr, &st);
-            st_farm_s += cpu_s() - t0;
-            any = 1;
-        }
-        omp_set_lock(&fr->lock);
-        if (stopping()) {
-            coop_err stop = {0};
-            COOP_FAIL(&stop, COOP_EINTR, "interrupted");
-            coop_farm_fail(fr, COOP_EINTR, &stop);
-        }
-        farm_hand_out(fr);
-        int finished = fr->status || fr->done >= fr->n_tasks;
-        omp_unset_lock(&fr->lock);
-        int all_done = 1;
-        for (int r = 1; r < mpi_size; r++)
-            if (rm->w[r].in && !rm->w[r].done)
-                all_done = 0;
-        int sent = 0;
-        MPI_Testall(mpi_size, rm->req, &sent, MPI_STATUSES_IGNORE);
-        if (finished && all_done && sent) /* an idle worker has had the payload */
-            break;
-        if (finished && fr->status && grace_over(&failed_at, rm->w)) {
-            if (!sent) /* a send to an abandoned worker: the job ends with MPI_Abort */
-                rm->msg = NULL;
-            break;
-        }
-        /* Workers hold a block in advance, so answers may wait: nap longer while
-         * nothing comes, and leave the cores to the threads that run tasks. */
-        nap = any ? FARM_NAP_MIN : nap * 2 > FARM_NAP_MAX ? FARM_NAP_MAX : nap * 2;
-        if (!any)
-            nap_for(nap);
-    }
-    farm_remote_free(rm);
-    fr->rm = NULL;
 }
 
 static void send_fail(int status, const coop_err *err)
@@ -1170,14 +927,14 @@ static void send_fail(int status, const coop_err *err)
 }
 
 /* Worker: waits (polling) for the next message from rank 0; its tag and payload. */
-static int recv_root(unsigned char **buf, size_t *cap, int *count)
+int dist_recv_root(unsigned char **buf, size_t *cap, int *count)
 {
     for (;;) {
         int flag = 0;
         MPI_Status st;
         MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
         if (flag) {
-            recv_probed(&st, buf, cap, count);
+            dist_recv_probed(&st, buf, cap, count);
             if (st.MPI_TAG == TAG_BYE) {
                 bye_received = 1;
                 if (*count >= (int)sizeof(int))
@@ -1259,7 +1016,7 @@ static int send_prepared(wprep *wp, long long a, long long n, coop_err *err)
         MPI_Put(wp->msg.p, (int)wp->msg.n, MPI_BYTE, 0, at, (int)wp->msg.n, MPI_BYTE, put_win);
         MPI_Win_flush(0, put_win);
         long long where[3] = {slot, (long long)wp->msg.n, wp->more};
-        send_ll(0, TAG_DESC_AT, where, 3);
+        dist_send_ll(0, TAG_DESC_AT, where, 3);
         put_busy |= 1u << slot;
         wp->requested = wp->more;
     } else {
@@ -1285,7 +1042,7 @@ static int sync_written(wprep *wp, coop_err *err)
     long long n = coop_direct_sync(&wp->dw, err);
     if (n < 0)
         return err->code;
-    send_ll(0, TAG_SYNCED, &n, 1);
+    dist_send_ll(0, TAG_SYNCED, &n, 1);
     return COOP_OK;
 }
 
@@ -1328,7 +1085,7 @@ static int run_block(const coop_plan *sub, wprep *wp, long long a, long long b, 
             failed = status;
             if (failed)
                 continue;
-            int st = stopping() ? COOP_FAIL(&terr, COOP_EINTR, "interrupted by a signal")
+            int st = dist_stopping() ? COOP_FAIL(&terr, COOP_EINTR, "interrupted by a signal")
                                 : coop_engine_run_one(sub, a + k, 1, &model, &model_cfg, &recs[k], &terr);
             if (!st && wp->fn) {
                 wp->item[k].n = 0;
@@ -1389,20 +1146,20 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
     long long nt = coop_experiment_threads(threads), queue[2][2];
     int asked = 0, queued = 0, no_more = 0, status = COOP_OK;
     for (int k = 0; k < 2; k++, asked++)
-        send_ll(0, TAG_REQUEST, &nt, 1);
+        dist_send_ll(0, TAG_REQUEST, &nt, 1);
     while (!status && (asked > 0 || queued > 0 || wp->dw.n_held > 0)) {
         int can_run = queued > 0 && wp->dw.n_held < COOP_UNWRITTEN_MAX &&
                       wp->dw.held_items < COOP_UNWRITTEN_ITEMS, count = 0, tag = -1;
         if (!can_run) { /* wait, with what is written made durable when due */
             if (coop_direct_sync_due(&wp->dw) && (status = sync_written(wp, err)))
                 break;
-            tag = recv_root(&buf, &cap, &count);
+            tag = dist_recv_root(&buf, &cap, &count);
         } else {
             int flag = 0;
             MPI_Status st;
             MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
             if (flag)
-                tag = recv_root(&buf, &cap, &count);
+                tag = dist_recv_root(&buf, &cap, &count);
         }
         if (tag == TAG_BLOCK && queued < 2) {
             memcpy(queue[queued++], buf, sizeof queue[0]);
@@ -1428,7 +1185,7 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
             break;
         if (!no_more) { /* the next block, asked for in the descriptor or here */
             if (!wp->requested)
-                send_ll(0, TAG_REQUEST, &nt, 1);
+                dist_send_ll(0, TAG_REQUEST, &nt, 1);
             asked++;
         }
     }
@@ -1438,7 +1195,7 @@ static int serve_blocks(const coop_plan *sub, wprep *wp, int threads, coop_err *
         put_off = 1;
     if (!status) {
         long long none = 0;
-        send_ll(0, TAG_IDLE, &none, 1);
+        dist_send_ll(0, TAG_IDLE, &none, 1);
     }
     free(buf);
     return status;
@@ -1494,86 +1251,6 @@ static int serve_chunk(const coop_work *work, const long long *hdr, int count, w
     return status;
 }
 
-/* Worker: one farm that rank 0 started (its FARM message in msg, count bytes):
- * blocks of tasks, one at a time, until rank 0 has none left; the farm begins on
- * its payload, which comes before the first block (a worker given none never
- * receives it). */
-static int serve_farm(const coop_farm *farm, const unsigned char *msg, int count, int threads,
-                      coop_err *err)
-{
-    long long hdr[FARM_WORDS];
-    size_t head = sizeof hdr;
-    if (count < (int)head)
-        return COOP_FAIL(err, COOP_EIO, "a damaged task farm message of %d bytes", count);
-    memcpy(hdr, msg, head);
-    if (hdr[1] != (long long)farm->result_size)
-        return COOP_FAIL(err, COOP_ECONFIG, "rank 0's tasks have results of %lld bytes, this "
-                         "rank's %zu (do all ranks run the same program?)", hdr[1],
-                         farm->result_size);
-    void *state = NULL;
-    if (hdr[2] == 0 && !(state = farm->begin(farm->ctx, msg + head, 0, err)))
-        return err->code ? err->code : COOP_ENOMEM;
-    unsigned char *buf = NULL, *out = NULL, *payload = NULL;
-    size_t cap = 0, out_cap = 0;
-    long long nt = coop_experiment_threads(threads), none = 0;
-    int status = COOP_OK, got = 0, asked = 2;
-    send_ll(0, TAG_REQUEST, &nt, 1);
-    send_ll(0, TAG_REQUEST, &nt, 1);
-    while (asked > 0) {
-        int tag = recv_root(&buf, &cap, &got);
-        if (tag == TAG_BYE) {
-            status = COOP_FAIL(err, COOP_EINTR, "stopped by rank 0");
-            break;
-        }
-        if (tag == TAG_FARM_PAYLOAD && !state && got == hdr[2]) { /* kept until the end */
-            payload = buf;
-            buf = NULL;
-            cap = 0;
-            if (!(state = farm->begin(farm->ctx, payload, (size_t)got, err))) {
-                status = err->code ? err->code : COOP_ENOMEM;
-                break;
-            }
-            continue;
-        }
-        if (tag == TAG_CHUNK_DONE || tag == TAG_BLOCK)
-            asked--;
-        if (tag != TAG_BLOCK || got < 2 * (int)sizeof(long long))
-            continue;
-        if (!state) {
-            status = COOP_FAIL(err, COOP_EIO, "rank 0 sent a block of tasks without their "
-                               "payload (do all ranks run the same program?)");
-            break;
-        }
-        long long ab[2];
-        memcpy(ab, buf, sizeof ab);
-        size_t bytes = sizeof ab + (size_t)(ab[1] - ab[0]) * farm->result_size;
-        if (bytes > out_cap) {
-            unsigned char *o = bytes <= (size_t)INT_MAX ? realloc(out, bytes) : NULL;
-            if (!o) {
-                status = COOP_FAIL(err, COOP_ENOMEM, "out of memory for the results of %lld "
-                                   "tasks", ab[1] - ab[0]);
-                break;
-            }
-            out = o;
-            out_cap = bytes;
-        }
-        memcpy(out, ab, sizeof ab);
-        if ((status = coop_farm_block(farm, state, ab[0], ab[1], threads, out + sizeof ab, err)))
-            break;
-        MPI_Send(out, (int)bytes, MPI_BYTE, 0, TAG_FARM_RESULT, MPI_COMM_WORLD);
-        send_ll(0, TAG_REQUEST, &nt, 1);
-        asked++;
-    }
-    if (!status)
-        send_ll(0, TAG_IDLE, &none, 1);
-    if (state)
-        farm->end(state);
-    free(payload);
-    free(out);
-    free(buf);
-    return status;
-}
-
 /* The worker ranks' entry point: serves each plan rank 0 starts until rank 0 ends
  * the program (BYE).  After a failure, or without work, it takes no part in the
  * plans that follow (LEAVE). */
@@ -1588,16 +1265,16 @@ int coop_experiment_worker(const coop_work *work, int threads, coop_err *err)
     if (!wp)
         status = COOP_FAIL(err, COOP_ENOMEM, "out of memory");
     while (!bye_received) {
-        int tag = recv_root(&buf, &cap, &count);
+        int tag = dist_recv_root(&buf, &cap, &count);
         if (tag != TAG_FARM && (tag != TAG_START || count < START_WORDS * (int)sizeof(long long)))
             continue;
         if (status || !(tag == TAG_FARM ? farms : plans)) { /* rank 0 counts this rank out */
             long long none = 0;
-            send_ll(0, TAG_LEAVE, &none, 1);
+            dist_send_ll(0, TAG_LEAVE, &none, 1);
             continue;
         }
         if (tag == TAG_FARM) {
-            status = serve_farm(work->farm, buf, count, threads, err);
+            status = dist_serve_farm(work->farm, buf, count, threads, err);
         } else {
             long long *hdr = malloc((size_t)count + sizeof(long long));
             if (!hdr) {
@@ -1658,15 +1335,7 @@ static void print_stats(void)
                 "the rows of the %lld items rank 0 held whole (%.3f us each)\n", mpi_size,
                 1e6 * st_write_s / (double)st_items, st_written,
                 1e6 * st_write_s / (double)st_written);
-    if (st_tasks > 0)
-        fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                "the workers in %lld blocks; their messages took %.3f ms\n", mpi_size, st_tasks,
-                st_task_remote, st_task_blocks, 1e3 * st_farm_s);
-    if (st_farm_workers > 0)
-        fprintf(stderr, "coopsim-mpi: rank 0 of %d: farm payloads sent to %lld of %lld workers "
-                "taking part, over every farm (%.0f bytes each)\n", mpi_size, st_payloads,
-                st_farm_workers,
-                st_payloads ? (double)st_payload_bytes / (double)st_payloads : 0.0);
+    dist_farm_stats();
 }
 
 int coop_experiment_finish(int status, const coop_err *err)
@@ -1688,10 +1357,10 @@ int coop_experiment_finish(int status, const coop_err *err)
         size_t cap = 0;
         int count = 0;
         while (!bye_received) {
-            int tag = recv_root(&buf, &cap, &count);
+            int tag = dist_recv_root(&buf, &cap, &count);
             if (tag == TAG_START || tag == TAG_FARM) {
                 long long none = 0;
-                send_ll(0, TAG_LEAVE, &none, 1);
+                dist_send_ll(0, TAG_LEAVE, &none, 1);
             }
         }
         free(buf);

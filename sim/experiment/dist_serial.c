@@ -1,6 +1,7 @@
 /* dist_serial.c: the experiment's processes in build/coopsim (coop_dist.h): one
  * process, rank 0 of 1, no worker ranks, so every hook does nothing.  The Makefile
- * links it instead of sim/experiment/dist_mpi.c in every build but build/coopsim-mpi. */
+ * links it instead of sim/experiment/dist_mpi.c and dist_farm.c in every build but
+ * build/coopsim-mpi. */
 #include "coop_dist.h"
 
 #include <limits.h>

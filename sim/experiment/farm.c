@@ -1,6 +1,6 @@
 /* farm.c: task farms (coop_experiment_farm, coop_experiment.h): a round of tasks
  * that are pure functions of one payload and their index, run on this process's
- * threads and, under MPI, on the worker ranks (sim/experiment/dist_mpi.c hands
+ * threads and, under MPI, on the worker ranks (sim/experiment/dist_farm.c hands
  * them out; sim/experiment/dist_serial.c has none).  Every result lands at its
  * task's index, so the results do not depend on who ran what. */
 #include "coop_dist.h"
