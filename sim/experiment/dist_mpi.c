@@ -772,6 +772,8 @@ static void on_message(coop_engine *e, const MPI_Status *st)
         long long at[3] = {-1, -1, 0};
         if (count == (int)sizeof at)
             memcpy(at, rm->buf, sizeof at);
+        if (at[2] == 1 && w->in) /* its next REQUEST, in the same message */
+            w->pending++;
         if (!put_slot_bytes || at[0] < 0 || at[0] >= put_slots || at[1] < 1 ||
             at[1] > put_slot_bytes) {
             COOP_FAIL(&err, COOP_EIO, "rank %d put a block of %lld bytes in slot %lld, which "
@@ -783,8 +785,6 @@ static void on_message(coop_engine *e, const MPI_Status *st)
             break;
         }
         MPI_Win_sync(put_win); /* the worker's put, flushed before DESC_AT, is seen */
-        if (at[2] == 1 && w->in) /* its next REQUEST, in the same message */
-            w->pending++;
         st_puts++;
         st_put_bytes += at[1];
         size_t slot = (size_t)(src - 1) * (size_t)put_slots + (size_t)at[0];
