@@ -41,6 +41,10 @@
 #    limit is copied by rank 0 itself (cross-memory attach, about 0.5 GB/s on the
 #    development VM).  The model is also printed with rank 0's receive costed as the
 #    workers' sends are (o / B + b / W per item, b the bytes rank 0 receives).
+#    Outside the model, for the hypothesis test: its statistics after the items (9 tasks
+#    a point, the one-thread run's COOPSIM_MPI_STATS line), whose share of the run bounds
+#    a single point's speed-up on any number of threads (docs/CLUSTER.md, "Measured with
+#    blocks put into rank 0's memory").
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
@@ -176,7 +180,10 @@ for k in $(seq "$repeat"); do
     done
 done
 med() { [ -n "${1:-}" ] && echo $1 | tr ' ' '\n' | median || echo ""; }
-TH=$(secs "$prog" hypothesis $hcfg --series none --replicates $hyp_reps --threads 1 "${q[@]}" -o "$out/th")
+TH=$(COOPSIM_MPI_STATS=1 secs "$prog" hypothesis $hcfg --series none --replicates $hyp_reps \
+     --threads 1 "${q[@]}" -o "$out/th" 2>"$out/th.err")
+# its statistics after the items (9 tasks a point: a single point's serial phase)
+TS=$(awk '/hypothesis statistics:/ { for (i = 1; i < NF; i++) if ($(i + 1) == "s" && $(i + 2) == "(wall);") print $i }' "$out/th.err")
 written() { cat "$1"/outcomes.csv "$1"/milestones.csv | wc -c; }
 ws=$(written "$out/s_new"); wh=$(written "$out/h_new")
 # The kernel's write here: CPU seconds per byte for 200 MB in 64 KiB writes.
@@ -193,7 +200,7 @@ for kind in s h; do
         -v swo="$(med "${hw[${kind}_old]:-}")" -v rmo="$(med "${rm[${kind}_old]:-}")" -v B="$bc" \
         -v pf="$(med "${pf[${kind}_blk]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
-        -v o="$o_us" -v W="$w_gbs" 'BEGIN {
+        -v o="$o_us" -v W="$w_gbs" -v kind="$kind" -v ts="${TS:-}" -v tt="$TH" 'BEGIN {
         ti = t / n * 1e6; wr = wb / n;
         printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
         printf "  rank 0 per item, h (every item; rank 0 writes its own items'"'"' rows): %.3f us = t_item / %.0f", h, ti / h;
@@ -225,5 +232,7 @@ for kind in s h; do
             rn = (1 - pf) * ti / (N * T * hn); if (rn > 1) rn = 1;
             printf "  with rank 0 receiving as the workers send (o / B + b / W = %.3f us instead of %.3f us measured here): h_w %.3f us = t_item / %.0f, expected efficiency %.1f%%\n", o / B + bs / (W * 1e3), rm / B, hn, ti / hn, 100 * rn * wk;
         }
+        if (kind == "h" && ts != "")
+            printf "  outside the model: the statistics after the items, %.3f s of the %.3f s one-thread run (%.0f%%; 9 tasks a point), bound a single point'"'"'s speed-up on any number of threads to about %.1f\n", ts, tt, 100 * ts / tt, tt / ts;
     }'
 done
