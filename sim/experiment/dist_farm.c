@@ -236,11 +236,7 @@ void coop_dist_farm_loop(coop_farm_run *fr)
         farm_hand_out(fr);
         int finished = fr->status || fr->done >= fr->n_tasks;
         omp_unset_lock(&fr->lock);
-        int all_done = 1;
-        for (int r = 1; r < coop_experiment_ranks(); r++)
-            if (rm->w[r].in && !rm->w[r].done)
-                all_done = 0;
-        int sent = 0;
+        int all_done = dist_workers_idle(rm->w), sent = 0;
         MPI_Testall(coop_experiment_ranks(), rm->req, &sent, MPI_STATUSES_IGNORE);
         if (finished && all_done && sent) /* an idle worker has had the payload */
             break;

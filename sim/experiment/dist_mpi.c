@@ -345,6 +345,14 @@ int dist_worker_in(int r)
     return !worker_out[r];
 }
 
+int dist_workers_idle(const wstate *w)
+{
+    for (int r = 1; r < mpi_size; r++)
+        if (w[r].in && !w[r].done)
+            return 0;
+    return 1;
+}
+
 /* Root: how many workers still take part (0 on a worker rank or in one process). */
 int dist_workers_in(void)
 {
@@ -826,26 +834,22 @@ static void hand_out(coop_engine *e)
     for (int r = 1; r < mpi_size; r++) {
         wstate *w = &rm->w[r];
         while (w->in && w->pending > 0) {
+            long long blk[2] = {0, 0}; /* CHUNK_DONE: one word, 0 */
+            int tag = TAG_CHUNK_DONE, words = 1;
+            if (!e->status && e->next_start < e->n_items) {
+                long long size = rm->block ? rm->block : w->threads * BLOCK_PER_THREAD;
+                size = size < 1 ? 1 : size > BLOCK_MAX ? BLOCK_MAX : size;
+                long long a = e->next_start, b = a + size < e->n_items ? a + size : e->n_items;
+                if (b > e->next_deliver + e->n_slots)
+                    break; /* no room in the window yet */
+                e->next_start = b;
+                blk[0] = a, blk[1] = b, tag = TAG_BLOCK, words = 2;
+            }
             if (t0 < 0.0)
                 t0 = dist_cpu_s();
-            sent++;
-            if (e->status || e->next_start >= e->n_items) {
-                long long none = 0;
-                dist_send_ll(r, TAG_CHUNK_DONE, &none, 1);
-                w->pending--;
-                continue;
-            }
-            long long size = rm->block ? rm->block : w->threads * BLOCK_PER_THREAD;
-            size = size < 1 ? 1 : size > BLOCK_MAX ? BLOCK_MAX : size;
-            long long a = e->next_start, b = a + size < e->n_items ? a + size : e->n_items;
-            if (b > e->next_deliver + e->n_slots) {
-                sent--;
-                break; /* no room in the window yet */
-            }
-            e->next_start = b;
+            dist_send_ll(r, tag, blk, words);
             w->pending--;
-            long long blk[2] = {a, b};
-            dist_send_ll(r, TAG_BLOCK, blk, 2);
+            sent++;
         }
     }
     if (t0 >= 0.0)
@@ -902,10 +906,7 @@ void coop_dist_loop(coop_engine *e)
             answer_placed(e);
         int finished = e->status || (e->next_deliver >= e->n_items && rm->pl.n == 0);
         omp_unset_lock(&e->lock);
-        int all_done = rm->n_pend == 0;
-        for (int r = 1; r < mpi_size; r++)
-            if (rm->w[r].in && !rm->w[r].done)
-                all_done = 0;
+        int all_done = rm->n_pend == 0 && dist_workers_idle(rm->w);
         if (finished && all_done)
             break;
         if (finished && e->status && dist_grace_over(&failed_at, rm->w))

@@ -43,9 +43,11 @@ void dist_send_ll(int dest, int tag, const long long *v, int n);
 /* Worker: waits (polling) for rank 0's next message; its tag, payload in *buf. */
 int dist_recv_root(unsigned char **buf, size_t *cap, int *count);
 
-/* Root: whether worker r still takes part; how many do. */
+/* Root: whether worker r still takes part; how many do; whether every one that
+ * takes part (w[r].in) has said IDLE (w[r].done). */
 int dist_worker_in(int r);
 int dist_workers_in(void);
+int dist_workers_idle(const wstate *w);
 
 /* Root: worker src's REQUEST, IDLE or LEAVE (buf, count: the message) into *w. */
 void dist_worker_says(wstate *w, int src, int tag, const unsigned char *buf, int count);
