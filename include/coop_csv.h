@@ -67,4 +67,22 @@ int coop_csv_reader_num(const coop_csv_reader *c, int col, double *x, coop_err *
 /* Field `col` of the current record as an integer >= 0. */
 int coop_csv_reader_int(const coop_csv_reader *c, int col, long *v, coop_err *err);
 
+/* Where the next record starts (a byte offset), -1 when the reader is closed. */
+long long coop_csv_reader_tell(const coop_csv_reader *c);
+
+/* Reads on from byte `at`, which must be where a record starts (from
+ * coop_csv_reader_tell or _bisect); line numbers then count from there (1).
+ * COOP_EIO. */
+int coop_csv_reader_seek(coop_csv_reader *c, long long at, coop_err *err);
+
+/* In a file of one record per line (no quoted line breaks) whose lines from byte
+ * lo (where a record starts) to hi (the end) are sorted by key_of(line), finds
+ * where the first line with a key >= key starts (hi when there is none) into *at
+ * and reads on from there, as coop_csv_reader_seek.  About log2(hi - lo) short
+ * reads.  A file out of order gives some line start; the caller checks what it
+ * reads.  COOP_EIO. */
+int coop_csv_reader_bisect(coop_csv_reader *c, long long lo, long long hi, long long key,
+                           long long (*key_of)(const char *line), long long *at,
+                           coop_err *err);
+
 #endif

@@ -315,13 +315,23 @@ int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicat
  * or is not such a file (the message names the line). */
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
                                   coop_hyp_point_fn fn, void *ctx, coop_err *err);
+/* What the statistics of a sweep cost the process that writes (COOPSIM_MPI_STATS). */
+typedef struct coop_hyp_cost {
+    double serial_s;        /* CPU time finding the points, queueing, assembling, writing */
+    double tasks_s;         /* wall time of the tasks */
+    long long tasks;
+    long long serial_from;  /* the first point this process read itself (-1: none) */
+} coop_hyp_cost;
+
 /* The same with the points' statistics as a task farm on
- * coop_experiment_threads(threads) threads and the worker ranks
- * (coop_hyp_collector_farm; threads < 0: none, as coop_hypothesis_from_outcomes),
- * batched by COOP_HYP_BATCH.  The same results bit for bit. */
+ * coop_experiment_threads(threads) threads and the worker ranks (threads < 0:
+ * none, as coop_hypothesis_from_outcomes), batched by COOP_HYP_BATCH, each task
+ * reading its point's rows from the file itself (docs/HYPOTHESIS.md,
+ * "Performance"); when a task cannot, this process reads the rest.  The same
+ * results bit for bit.  cost (NULL: not wanted) gets what it took. */
 int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, int n_worlds,
                                        int threads, coop_hyp_point_fn fn, void *ctx,
-                                       coop_err *err);
+                                       coop_hyp_cost *cost, coop_err *err);
 
 /* hypothesis.csv: one row per comparison and outcome (docs/OUTPUT.md).  open
  * creates `path` and writes the header; write appends a point's rows; close

@@ -197,7 +197,7 @@ static void recompute(const char *dir, const char *out, const coop_config *cfg, 
     snprintf(p, sizeof p, "%s/channels.csv", out);
     cr_assert_not_null(f.chan = coop_chan_csv_open(p, &err), "%s", err.text);
     cr_assert(eq(int, coop_hypothesis_from_outcomes_farm(dir, cfg, coop_hyp_n_worlds(&cfg->hyp),
-                                                         threads, from_numbers, &f, &err),
+                                                         threads, from_numbers, &f, NULL, &err),
                  COOP_OK), "%s", err.text);
     cr_assert(eq(int, f.text, 1 + COOP_N_OUTCOMES), "every piece formatted by the tasks");
     cr_assert(eq(int, coop_hyp_csv_close(f.hyp, &err), COOP_OK), "%s", err.text);
@@ -222,6 +222,106 @@ Test(mpi_hyp, task_rows_are_the_numbers_rows, .timeout = 60)
     static const char *const names[] = {"hypothesis.csv", "channels.csv"};
     cr_assert(e2e_same_files(run, a, names, 2), "rows from the numbers differ from the run's");
     cr_assert(e2e_same_files(run, b, names, 2), "the farm's rows differ from the run's");
+    coop_config_destroy(&cfg);
+    e2e_rmrf(tmp);
+}
+
+/* ---- a sweep's points, read from outcomes.csv by the tasks ---- */
+
+static int rows_to(void *ctx, const coop_hyp_point *res, const coop_config *cfg, coop_err *err)
+{
+    (void)cfg;
+    return coop_hyp_csv_write(ctx, res, err);
+}
+
+/* hypothesis.csv of dir's outcomes.csv into out (serially: threads < 0, else
+ * tasks that read their points); the status, the message into err. */
+static int stats_of(const char *dir, const char *out, const coop_config *cfg, int threads,
+                    coop_hyp_cost *cost, coop_err *err)
+{
+    coop_hyp_csv *f = coop_hyp_csv_open(out, err);
+    cr_assert_not_null(f, "%s", err->text);
+    int st = coop_hypothesis_from_outcomes_farm(dir, cfg, coop_hyp_n_worlds(&cfg->hyp), threads,
+                                                rows_to, f, cost, err);
+    if (st)
+        coop_hyp_csv_abort(f);
+    else
+        cr_assert(eq(int, coop_hyp_csv_close(f, err), COOP_OK));
+    return st;
+}
+
+/* outcomes.csv of dir with `from` replaced by `to` wherever it occurs. */
+static void edit_outcomes(const char *dir, const char *from, const char *to)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/outcomes.csv", dir);
+    char *s = slurp_or_fail(path, NULL), *at;
+    size_t n = strlen(s), a = strlen(from), b = strlen(to);
+    char *t = malloc(2 * n + 1), *w = t;
+    cr_assert_not_null(t);
+    int hits = 0;
+    for (const char *r = s; *r;) {
+        if ((at = strstr(r, from)) == NULL) {
+            w += sprintf(w, "%s", r);
+            break;
+        }
+        memcpy(w, r, (size_t)(at - r)), w += at - r;
+        memcpy(w, to, b), w += b;
+        r = at + a, hits++;
+    }
+    *w = '\0';
+    cr_assert(hits > 0, "%s is not in %s", from, path);
+    write_file(path, t);
+    free(s), free(t);
+}
+
+Test(mpi_hyp, sweep_points_are_read_by_the_tasks, .timeout = 120)
+{
+    char tmp[64], run[128], a[128], b[128], ref[160];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(run, sizeof run, "%s/run", tmp);
+    e2e_result *r = e2e_run("hypothesis tests/data/hyp_sweep.cfg --set hypothesis.channels=true "
+                            "--threads 2 --quiet -o %s", run);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    coop_config cfg;
+    const char *ov[] = {"hypothesis.channels=true"};
+    load_ok("tests/data/hyp_sweep.cfg", ov, 1, &cfg);
+    coop_err err = {0};
+    coop_hyp_cost cost;
+    snprintf(ref, sizeof ref, "%s/hypothesis.csv", run);
+
+    /* Every point read by the tasks: the run's bytes, on 1 and 2 threads. */
+    for (int t = 1; t <= 2; t++) {
+        snprintf(a, sizeof a, "%s/tasks%d.csv", tmp, t);
+        cr_assert(eq(int, stats_of(run, a, &cfg, t, &cost, &err), COOP_OK), "%s", err.text);
+        cr_assert(eq(i64, cost.serial_from, -1), "the tasks read every point");
+        cr_assert(eq(i64, cost.tasks, 3 * (2 + COOP_N_OUTCOMES)), "3 points of 11 tasks");
+        cr_assert(e2e_same_file(ref, a), "%d threads: not the run's hypothesis.csv", t);
+    }
+
+    /* Point 1 names a world otherwise: the tasks cannot read it as point 0's, this
+     * process reads the points itself, as serially. */
+    edit_outcomes(run, "\n1,counterfactual,", "\n1,counterfactual2,");
+    snprintf(a, sizeof a, "%s/serial.csv", tmp);
+    snprintf(b, sizeof b, "%s/fallback.csv", tmp);
+    cr_assert(eq(int, stats_of(run, a, &cfg, -1, NULL, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(int, stats_of(run, b, &cfg, 2, &cost, &err), COOP_OK), "%s", err.text);
+    cr_assert(eq(i64, cost.serial_from, 0), "read by this process from the batch's first point");
+    cr_assert(e2e_same_file(a, b), "the fallback differs from the serial route");
+    char *h = slurp_or_fail(b, NULL);
+    cr_assert_not_null(strstr(h, "\n1,others_coop_target,counterfactual2,"), "point 1's rows name "
+                       "its world as the file does");
+    free(h);
+
+    /* A damaged row: the same message, with its line, both ways. */
+    edit_outcomes(run, "\n2,placebo:KG,3,target_engagement,", "\n2,placebo:KG,3,no_outcome,");
+    char serial_err[COOP_ERR_MAX];
+    cr_assert(eq(int, stats_of(run, a, &cfg, -1, NULL, &err), COOP_EIO));
+    snprintf(serial_err, sizeof serial_err, "%s", err.text);
+    cr_assert_not_null(strstr(serial_err, "outcomes.csv:"), "%s", serial_err);
+    cr_assert_not_null(strstr(serial_err, ": not an outcomes row"), "%s", serial_err);
+    cr_assert(eq(int, stats_of(run, b, &cfg, 2, &cost, &err), COOP_EIO));
+    cr_assert_str_eq(err.text, serial_err);
     coop_config_destroy(&cfg);
     e2e_rmrf(tmp);
 }

@@ -18,11 +18,14 @@
  * never given any) the same tasks run in a loop on the calling thread. */
 #include "coop_hypothesis.h"
 
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "coop_csv.h"
 #include "hyp_internal.h"
 
 /* Room for a task's rows: a comparison's rows of hypothesis.csv are about 200
@@ -40,12 +43,20 @@ typedef struct hyp_res {
         coop_chan_est est[COOP_CHAN_MAX_TERMS];
     } u;
     long long len[3];
+    int unread;           /* a read round's task could not read its point */
     char text[TEXT_MAX];
 } hyp_res;
 
-/* The payload's first words: points, then the points one after another (hyp_pt,
- * values, per-state values). */
-enum { HEAD_WORDS = 2 };
+/* The payload's first words: points and the source of their values.  Values: the
+ * points one after another (hyp_pt, values, per-state values).  Read: a hyp_src
+ * and one hyp_pt for all points, whose tasks read their values from the file. */
+enum { HEAD_WORDS = 2, SRC_VALUES = 0, SRC_READ = 1 };
+
+typedef struct hyp_src {
+    char dir[COOP_CSV_PATH_MAX - 16]; /* the results directory of outcomes.csv */
+    long long seed;                   /* the experiment's: each point's bootstrap seed */
+    long long point0;                 /* the first point */
+} hyp_src;
 
 /* The size of a point's values and per-state values, in doubles. */
 static size_t values_len(const hyp_pt *p)
@@ -63,21 +74,132 @@ static long long point_tasks(const hyp_pt *p)
     return (long long)(p->n_cmp - 1) + (p->chan_k ? COOP_N_OUTCOMES : 0);
 }
 
-/* A payload read: the points and where their tasks start. */
+/* A point's values read from the file by one of a read round's tasks, kept for
+ * the point's other tasks on this process (they mostly come together). */
+typedef struct pt_slot {
+    long long point;      /* -1: none */
+    int state;            /* SLOT_LOADING, SLOT_READY, SLOT_FAILED */
+    int users;            /* tasks using the values now */
+    unsigned long long used;  /* when last taken (the least recently used goes first) */
+    double *values, *sv;
+} pt_slot;
+
+enum { SLOT_LOADING, SLOT_READY, SLOT_FAILED };
+
+/* A payload read: the points and where their tasks start; for a read round, its
+ * source, the points' shared settings and the points read so far. */
 typedef struct hyp_round {
     int n;
     const hyp_pt **pt;
     const double **values, **sv;
     long long *first;     /* [n + 1]: point i's tasks are first[i] .. first[i + 1] - 1 */
+    const hyp_src *src;   /* NULL: the values are in the payload */
+    const hyp_pt *tmpl;
+    long long per;        /* a read round's tasks per point */
+    pthread_mutex_t mu;   /* guards the slots */
+    pthread_cond_t cv;    /* a slot's loading ended */
+    pt_slot *slot;
+    int n_slots;
+    unsigned long long tick;
 } hyp_round;
 
 static void round_end(void *state)
 {
     hyp_round *r = state;
-    if (r) {
-        free(r->pt), free(r->values), free(r->sv), free(r->first);
-        free(r);
+    if (!r)
+        return;
+    if (r->src) {
+        for (int i = 0; i < r->n_slots; i++)
+            free(r->slot[i].values), free(r->slot[i].sv);
+        free(r->slot);
+        pthread_mutex_destroy(&r->mu);
+        pthread_cond_destroy(&r->cv);
     }
+    free(r->pt), free(r->values), free(r->sv), free(r->first);
+    free(r);
+}
+
+/* Point i of the round: a read round's from its shared settings, into *tmp. */
+static const hyp_pt *round_pt(const hyp_round *r, int i, hyp_pt *tmp)
+{
+    if (!r->src)
+        return r->pt[i];
+    *tmp = *r->tmpl;
+    tmp->point = r->src->point0 + i;
+    tmp->boot_seed = coop_hypothesis_boot_seed((uint32_t)r->src->seed, (int)tmp->point);
+    return tmp;
+}
+
+static long long round_first(const hyp_round *r, int i)
+{
+    return r->src ? (long long)i * r->per : r->first[i];
+}
+
+/* Point p's values for a task of a read round: read by the first task that needs
+ * them, waited for by the others.  The slot to give back (slot_put), or -1 when
+ * they cannot be read. */
+static int slot_get(hyp_round *r, const hyp_pt *p, const double **values, const double **sv)
+{
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        int at = -1, spare = -1;
+        for (int i = 0; i < r->n_slots; i++) {
+            const pt_slot *s = &r->slot[i];
+            if (s->point == p->point)
+                at = i;
+            else if (s->users == 0 && s->state != SLOT_LOADING &&
+                     (spare < 0 || s->used < r->slot[spare].used))
+                spare = i;
+        }
+        if (at >= 0 && r->slot[at].state == SLOT_LOADING) {
+            pthread_cond_wait(&r->cv, &r->mu);
+            continue;
+        }
+        if (at >= 0) {
+            pt_slot *s = &r->slot[at];
+            int ok = s->state == SLOT_READY;
+            s->users += ok;
+            s->used = ++r->tick;
+            *values = s->values, *sv = s->sv;
+            pthread_mutex_unlock(&r->mu);
+            return ok ? at : -1;
+        }
+        if (spare < 0) {
+            pt_slot *grown = realloc(r->slot, (size_t)(r->n_slots + 1) * sizeof *grown);
+            if (!grown) {
+                pthread_mutex_unlock(&r->mu);
+                return -1;
+            }
+            r->slot = grown;
+            spare = r->n_slots++;
+            r->slot[spare] = (pt_slot){.point = -1};
+        }
+        pt_slot *s = &r->slot[spare];
+        *s = (pt_slot){p->point, SLOT_LOADING, 1, ++r->tick, s->values, s->sv};
+        double *v = s->values, *w = s->sv;
+        pthread_mutex_unlock(&r->mu);
+        if (!v)
+            v = malloc(values_len(p) * sizeof *v);
+        if (!w)
+            w = malloc((states_len(p) + 1) * sizeof *w);
+        int ok = v && w && hyp_outcomes_read(r->src->dir, p, v, w, NULL, NULL) == COOP_OK;
+        pthread_mutex_lock(&r->mu);
+        s = &r->slot[spare];
+        s->values = v, s->sv = w;
+        s->state = ok ? SLOT_READY : SLOT_FAILED;
+        s->users -= !ok;
+        *values = v, *sv = w;
+        pthread_cond_broadcast(&r->cv);
+        pthread_mutex_unlock(&r->mu);
+        return ok ? spare : -1;
+    }
+}
+
+static void slot_put(hyp_round *r, int slot)
+{
+    pthread_mutex_lock(&r->mu);
+    r->slot[slot].users--;
+    pthread_mutex_unlock(&r->mu);
 }
 
 /* Whether p describes a point these tasks can compute (a worker's payload comes
@@ -95,6 +217,36 @@ static int pt_ok(const hyp_pt *p)
     return ok;
 }
 
+/* A read round: its source and the points' shared settings, checked. */
+static void *read_begin(const unsigned char *payload, size_t n, long long points, coop_err *err)
+{
+    size_t at = HEAD_WORDS * sizeof(long long);
+    const hyp_src *src = (const hyp_src *)(const void *)(payload + at);
+    const hyp_pt *p = (const hyp_pt *)(const void *)(src + 1);
+    if (n != at + sizeof *src + sizeof *p || !pt_ok(p) || points < 1 || points > INT_MAX ||
+        !memchr(src->dir, '\0', sizeof src->dir)) {
+        COOP_FAIL(err, COOP_EIO, "hypothesis: a damaged statistics payload (%zu bytes)", n);
+        return NULL;
+    }
+    hyp_round *r = calloc(1, sizeof *r);
+    if (!r || pthread_mutex_init(&r->mu, NULL) != 0) {
+        free(r);
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        return NULL;
+    }
+    if (pthread_cond_init(&r->cv, NULL) != 0) {
+        pthread_mutex_destroy(&r->mu);
+        free(r);
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        return NULL;
+    }
+    r->n = (int)points;
+    r->src = src;
+    r->tmpl = p;
+    r->per = point_tasks(p);
+    return r;
+}
+
 /* The payload's points, checked against its length. */
 static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop_err *err)
 {
@@ -105,6 +257,8 @@ static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop
         return NULL;
     }
     memcpy(head, payload, sizeof head);
+    if (head[1] == SRC_READ)
+        return read_begin(payload, n, head[0], err);
     if (head[0] < 1 || (unsigned long long)head[0] > n / sizeof(hyp_pt)) {
         COOP_FAIL(err, COOP_EIO, "hypothesis: a statistics payload of %zu bytes for %lld "
                   "points", n, head[0]);
@@ -185,26 +339,35 @@ static void format_rows(const hyp_pt *p, int k, hyp_res *out)
 
 static int round_task(void *state, long long task, unsigned char *result, coop_err *err)
 {
-    const hyp_round *r = state;
+    hyp_round *r = state;
     int i = 0, hi = r->n - 1; /* the point of the task: first[i] <= task < first[i + 1] */
-    while (i < hi) {
+    if (r->src)
+        i = (int)(task / r->per);
+    while (!r->src && i < hi) {
         int mid = (i + hi + 1) / 2;
         if (r->first[mid] <= task)
             i = mid;
         else
             hi = mid - 1;
     }
-    const hyp_pt *p = r->pt[i];
-    int k = (int)(task - r->first[i]);
+    hyp_pt tmp;
+    const hyp_pt *p = round_pt(r, i, &tmp);
+    int k = (int)(task - round_first(r, i)), slot = -1;
     hyp_res *out = (hyp_res *)(void *)result;
+    const double *values = r->src ? NULL : r->values[i], *sv = r->src ? NULL : r->sv[i];
+    if (r->src && (slot = slot_get(r, p, &values, &sv)) < 0) {
+        out->unread = 1; /* rank 0 reads the points itself */
+        return COOP_OK;
+    }
     int st;
     if (k < p->n_cmp - 1)
-        st = hyp_cmp_compute(p, r->values[i], p->n_states ? r->sv[i] : NULL, k, &out->u.cmp,
-                             err);
+        st = hyp_cmp_compute(p, values, p->n_states ? sv : NULL, k, &out->u.cmp, err);
     else
-        st = coop_channels_outcome(&p->h, r->values[i], (size_t)p->replicates, p->chan_k,
+        st = coop_channels_outcome(&p->h, values, (size_t)p->replicates, p->chan_k,
                                    p->world_of, k - (p->n_cmp - 1), (unsigned long)p->boot_seed,
                                    out->u.est, err);
+    if (slot >= 0)
+        slot_put(r, slot);
     if (!st)
         format_rows(p, k, out);
     return st;
@@ -217,8 +380,7 @@ coop_farm coop_hyp_farm(void)
 
 /* ---------------------------------------------------------------- the batch */
 
-/* The calling thread's CPU time (as COOPSIM_MPI_STATS counts rank 0's). */
-static double cpu_s(void)
+double hyp_cpu_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -229,22 +391,32 @@ struct hyp_meta {
     const coop_config *cfg;   /* the factual world's configuration */
 };
 
+/* Room for n points' meta. */
+static int meta_room(hyp_batch *b, int n, coop_err *err)
+{
+    if (n <= b->cap)
+        return COOP_OK;
+    int cap = b->cap ? 2 * b->cap : 4;
+    cap = cap > n ? cap : n;
+    struct hyp_meta *m = realloc(b->meta, (size_t)cap * sizeof *m);
+    if (!m)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d points", cap);
+    b->meta = m, b->cap = cap;
+    return COOP_OK;
+}
+
 int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
                   const coop_config *cfg, coop_err *err)
 {
-    double t0 = cpu_s();
+    double t0 = hyp_cpu_s();
     if (b->n == 0) {
         b->pay.n = 0;
         long long head[HEAD_WORDS] = {0, 0};
         coop_bytes_put(&b->pay, head, sizeof head);
     }
-    if (b->n == b->cap) {
-        int cap = b->cap ? 2 * b->cap : 4;
-        struct hyp_meta *m = realloc(b->meta, (size_t)cap * sizeof *m);
-        if (!m)
-            return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d points", cap);
-        b->meta = m, b->cap = cap;
-    }
+    int st = meta_room(b, b->n + 1, err);
+    if (st)
+        return st;
     /* room for the point at once: no copy of a growing buffer, and the buffer is
      * kept from one batch to the next */
     coop_bytes_reserve(&b->pay, sizeof *p + (values_len(p) + states_len(p)) * sizeof(double));
@@ -260,8 +432,45 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
     long long n_points = b->n;
     memcpy(b->pay.p, &n_points, sizeof n_points);
     b->tasks += point_tasks(p);
-    b->serial_s += cpu_s() - t0;
+    b->serial_s += hyp_cpu_s() - t0;
     return COOP_OK;
+}
+
+int hyp_batch_read(hyp_batch *b, const char *dir, const hyp_pt *p, uint32_t seed,
+                   long long point0, long long n, const coop_config *cfg, coop_err *err)
+{
+    double t0 = hyp_cpu_s();
+    hyp_src src;
+    memset(&src, 0, sizeof src);
+    if (b->n || n < 1 || n > INT_MAX || strlen(dir) >= sizeof src.dir)
+        return COOP_FAIL(err, COOP_EINVAL, "hypothesis: cannot read %lld points from %s", n,
+                         dir);
+    snprintf(src.dir, sizeof src.dir, "%s", dir);
+    src.seed = seed;
+    src.point0 = point0;
+    int st = meta_room(b, (int)n, err);
+    if (st)
+        return st;
+    long long head[HEAD_WORDS] = {n, SRC_READ};
+    b->pay.n = 0;
+    coop_bytes_put(&b->pay, head, sizeof head);
+    coop_bytes_put(&b->pay, &src, sizeof src);
+    coop_bytes_put(&b->pay, p, sizeof *p);
+    if (b->pay.bad)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+    for (int i = 0; i < (int)n; i++)
+        b->meta[i].cfg = cfg;
+    b->n = (int)n;
+    b->tasks = n * point_tasks(p);
+    b->unread = 0;
+    b->serial_s += hyp_cpu_s() - t0;
+    return COOP_OK;
+}
+
+long long hyp_batch_read_points(const hyp_pt *p, size_t bytes)
+{
+    long long n = (long long)(bytes / (sizeof(hyp_res) * (size_t)point_tasks(p)));
+    return n > 0 ? n : 1;
 }
 
 /* Point i of round r from the tasks' results: into res (and *chan when it has a
@@ -269,16 +478,18 @@ int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const dou
 static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
                      const unsigned char *results, coop_hyp_point *res, coop_chan_point *chan)
 {
-    const hyp_pt *p = r->pt[i];
+    hyp_pt tmp;
+    const hyp_pt *p = round_pt(r, i, &tmp);
     const char *names[COOP_HYP_MAX_WORLDS];
     for (int w = 0; w < p->n_cmp; w++)
         names[w] = p->world[w];
     hyp_point_head(res, &p->h, (int)p->point, p->replicates, (uint32_t)p->boot_seed, p->n_cmp,
                    names);
-    hyp_pt tmp = *p;
-    hyp_pt_states(&tmp, m->cfg, &res->states);
+    hyp_pt st = *p;
+    hyp_pt_states(&st, m->cfg, &res->states);
     const hyp_res *x = (const hyp_res *)(const void *)(results +
-                                                       (size_t)r->first[i] * sizeof(hyp_res));
+                                                       (size_t)round_first(r, i) *
+                                                           sizeof(hyp_res));
     int n_cmp = p->n_cmp - 1, text = 1;
     for (int c = 0; c < n_cmp; c++) {
         hyp_cmp_store(res, c, &x[c].u.cmp, 1, p->n_states > 0);
@@ -332,13 +543,16 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
     clock_gettime(CLOCK_MONOTONIC, &w1);
     b->tasks_s += (double)(w1.tv_sec - w0.tv_sec) + 1e-9 * (double)(w1.tv_nsec - w0.tv_nsec);
     b->run_tasks += st ? 0 : b->tasks;
-    double t0 = cpu_s();
-    for (int i = 0; !st && i < b->n; i++) {
+    for (long long k = 0; !st && r && r->src && k < b->tasks; k++)
+        if (((const hyp_res *)(const void *)(results + (size_t)k * size))->unread)
+            b->unread = 1;
+    double t0 = hyp_cpu_s();
+    for (int i = 0; !st && !b->unread && i < b->n; i++) {
         assemble(r, i, &b->meta[i], results, res, chan);
         if (fn)
             st = fn(ctx, res, b->meta[i].cfg, err);
     }
-    b->serial_s += cpu_s() - t0;
+    b->serial_s += hyp_cpu_s() - t0;
     round_end(r);
     b->n = 0;
     b->tasks = 0;

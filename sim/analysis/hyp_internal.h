@@ -95,6 +95,8 @@ typedef struct hyp_batch {
     double serial_s;           /* CPU time so far queueing points and assembling and
                                 * handing them to fn (the caller's serial part) */
     double tasks_s;            /* wall time so far running the tasks (farm or loop) */
+    int unread;                /* a read batch's task could not read its point: nothing of
+                                * the batch was handed to fn (hyp_batch_read) */
 } hyp_batch;
 
 /* Queues a point: p, its values ([n_worlds][COOP_N_OUTCOMES][R]) and per-state
@@ -103,6 +105,17 @@ typedef struct hyp_batch {
  * batch's run.  COOP_ENOMEM. */
 int hyp_batch_add(hyp_batch *b, const hyp_pt *p, const double *values, const double *sv,
                   const coop_config *cfg, coop_err *err);
+
+/* Queues points point0 .. point0 + n - 1 of a sweep whose tasks read their values
+ * from dir/outcomes.csv themselves (hyp_outcomes_read): p holds what every point
+ * shares (its point and bootstrap seed are each point's, from seed); cfg as for
+ * hyp_batch_add.  The batch must be empty.  COOP_ENOMEM, COOP_EINVAL (a path too
+ * long). */
+int hyp_batch_read(hyp_batch *b, const char *dir, const hyp_pt *p, uint32_t seed,
+                   long long point0, long long n, const coop_config *cfg, coop_err *err);
+
+/* How many points of p's shape a read batch holds in about `bytes` (at least 1). */
+long long hyp_batch_read_points(const hyp_pt *p, size_t bytes);
 
 /* Computes the queued points' statistics as tasks: a task farm on `threads`
  * threads (and the worker ranks), or with threads <= 0 one task after another on
@@ -115,6 +128,21 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
 /* The memory a run of the batch takes: payload and results (0 when empty). */
 size_t hyp_batch_bytes(const hyp_batch *b);
 void hyp_batch_free(hyp_batch *b);
+
+/* Point p->point of dir/outcomes.csv, found by bisection, into values
+ * ([n_worlds][COOP_N_OUTCOMES][R]) and sv (the first n_cmp worlds' of
+ * [w][n_states][COOP_N_OUTCOMES][R]), as the collector holds them; names (NULL:
+ * the first n_cmp must be p->world's) gets the worlds' names.  COOP_EIO when the
+ * point is not p->n_worlds x p->replicates of every outcome (hyp_outcomes.c). */
+int hyp_outcomes_read(const char *dir, const hyp_pt *p, double *values, double *sv,
+                      char (*names)[COOP_HYP_WORLD_NAME], coop_err *err);
+
+/* The calling thread's CPU time in seconds (as COOPSIM_MPI_STATS counts rank
+ * 0's). */
+double hyp_cpu_s(void);
+
+/* x as outcomes.csv holds it ("%.10g"). */
+double hyp_as_written(double x);
 
 /* One row of hypothesis.csv (coop_hypothesis_csv_header): result r of outcome
  * r->outcome in comparison `cmp` over `state` ("all", "common" or a state name). */

@@ -309,7 +309,7 @@ struct coop_hyp_collector {
 
 /* x as outcomes.csv holds it ("%.10g"), so that every statistic can be recomputed
  * from that file exactly (coop_hypothesis_from_outcomes does, for sweeps). */
-static double as_written(double x)
+double hyp_as_written(double x)
 {
     if (!isfinite(x))
         return x;
@@ -349,7 +349,7 @@ static int add_states(coop_hyp_collector *c, int world, int replicate, int n_sta
     for (int x = 0; x < n_states && x < c->n_states; x++)
         for (int o = 0; o < COOP_N_OUTCOMES; o++)
             c->svalues[(((size_t)world * S + (size_t)x) * COOP_N_OUTCOMES + (size_t)o) * R +
-                       (size_t)replicate] = round ? as_written(state_outcome[x][o])
+                       (size_t)replicate] = round ? hyp_as_written(state_outcome[x][o])
                                                   : state_outcome[x][o];
     return COOP_OK;
 }
@@ -382,7 +382,7 @@ static int add_values(coop_hyp_collector *c, int point, int world, const char *w
                          replicate, c->point, c->n_worlds, c->replicates);
     for (int o = 0; o < COOP_N_OUTCOMES; o++)
         c->values[((size_t)world * COOP_N_OUTCOMES + (size_t)o) * R + (size_t)replicate] =
-            round ? as_written(outcome[o]) : outcome[o];
+            round ? hyp_as_written(outcome[o]) : outcome[o];
     if (replicate == 0)
         snprintf(c->name[world], sizeof c->name[world], "%s", world_name ? world_name : "");
     c->received++;
@@ -798,193 +798,6 @@ int coop_hypothesis_print(FILE *out, const coop_hyp_point *res, const coop_confi
         coop_hyp_states_headline(out, res, cfg) != COOP_OK || fflush(out) != 0 || ferror(out))
         return COOP_EIO;
     return COOP_OK;
-}
-
-/* ---------------------------------------------------------------- outcomes.csv */
-
-/* The reader's failure on outcomes.csv in this module's words: a read error, a
- * file that is not an outcomes file (line 1) or a malformed row (line > 1). */
-static int outcomes_fail(const coop_csv_reader *c, int status, coop_err *err)
-{
-    static const char header[] = "point,world,replicate,outcome,value,state";
-    if (status == COOP_ENOMEM || status == COOP_EINVAL)
-        return status;
-    if (c->sys_errno)
-        return COOP_FAIL(err, COOP_EIO, "%s: cannot read: %s", c->path, strerror(c->sys_errno));
-    if (c->line <= 1)
-        return COOP_FAIL(err, COOP_EIO, "%s:1: not an outcomes file (header \"%s\" expected)",
-                         c->path, header);
-    return COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", c->path, c->line);
-}
-
-/* Opens dir/outcomes.csv and checks its header: the columns of coop_output, or
- * those of files written before the state column (every row pooled). */
-static int outcomes_open(coop_csv_reader *c, const char *dir, coop_err *err)
-{
-    static const char *const cols[6] = {"point", "world", "replicate", "outcome", "value",
-                                        "state"};
-    static const char *const old[5] = {"point", "world", "replicate", "outcome", "value"};
-    int status = coop_csv_reader_open(c, dir, "outcomes.csv", err);
-    if (status)
-        return outcomes_fail(c, status, err);
-    int ok = c->nhead == 6, ok_old = c->nhead == 5;
-    for (size_t i = 0; ok && i < 6; i++)
-        ok = strcmp(c->head[i], cols[i]) == 0;
-    for (size_t i = 0; ok_old && i < 5; i++)
-        ok_old = strcmp(c->head[i], old[i]) == 0;
-    return ok || ok_old ? COOP_OK : outcomes_fail(c, COOP_ECONFIG, err);
-}
-
-/* A whole number >= 0 from a field, or -1. */
-static int outcomes_index(const char *s)
-{
-    char *e;
-    long v = strtol(s, &e, 10);
-    return e == s || *e || v < 0 || v > INT_MAX ? -1 : (int)v;
-}
-
-/* One row of outcomes.csv. */
-typedef struct orow {
-    int p, r, o;
-    int x;      /* -1: the pooled value ("all"); else the state's index in `states` */
-    double v;
-} orow;
-
-/* The current row of outcomes.csv into *q (its world name into world); states
- * (n_states of them, actor indices of cfg) name the per-state rows.  0 when it
- * is not an outcomes row. */
-static int outcomes_row(const coop_csv_reader *c, const coop_config *cfg, const int *states,
-                        int n_states, char *world, size_t size, orow *q)
-{
-    int wide = c->nhead == 6;
-    if (c->n != c->nhead)
-        return 0;
-    q->p = outcomes_index(c->fld[0]);
-    q->r = outcomes_index(c->fld[2]);
-    snprintf(world, size, "%s", c->fld[1]);
-    q->o = q->x = -1;
-    for (int k = 0; k < COOP_N_OUTCOMES; k++)
-        if (strcmp(c->fld[3], coop_outcome_names[k]) == 0)
-            q->o = k;
-    int known = !wide || strcmp(c->fld[5], "all") == 0;
-    for (int x = 0; wide && !known && x < n_states; x++)
-        if (strcmp(c->fld[5], coop_cfg_actor_name(cfg, states[x])) == 0)
-            q->x = x, known = 1;
-    const char *val = c->fld[4];
-    q->v = NAN;
-    if (strcmp(val, "NA") != 0) {
-        char *e;
-        q->v = strtod(val, &e);
-        if (e == val || *e)
-            return 0;
-    }
-    return q->p >= 0 && q->r >= 0 && q->o >= 0 && known;
-}
-
-/* The replicate being read: its pooled and per-state values. */
-typedef struct orep {
-    double v[COOP_N_OUTCOMES];
-    double sv[COOP_MAX_STATES][COOP_N_OUTCOMES];
-    int have;   /* bit o: the pooled value of outcome o was read */
-} orep;
-
-static void orep_start(orep *e)
-{
-    for (int k = 0; k < COOP_N_OUTCOMES; k++)
-        e->v[k] = NAN;
-    for (int x = 0; x < COOP_MAX_STATES; x++)
-        for (int k = 0; k < COOP_N_OUTCOMES; k++)
-            e->sv[x][k] = NAN;
-    e->have = 0;
-}
-
-static void orep_put(orep *e, const orow *q)
-{
-    if (q->x < 0)
-        e->v[q->o] = q->v, e->have |= 1 << q->o;
-    else
-        e->sv[q->x][q->o] = q->v;
-}
-
-int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
-                                  coop_hyp_point_fn fn, void *ctx, coop_err *err)
-{
-    return coop_hypothesis_from_outcomes_farm(dir, cfg, n_worlds, -1, fn, ctx, err);
-}
-
-int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, int n_worlds,
-                                       int threads, coop_hyp_point_fn fn, void *ctx,
-                                       coop_err *err)
-{
-    coop_hyp_collector *col = coop_hyp_collector_alloc(n_worlds, cfg->replicates,
-                                                       (uint32_t)cfg->seed, NULL, fn, ctx, err);
-    if (!col)
-        return err && err->code ? err->code : COOP_ENOMEM;
-    if (threads >= 0)
-        coop_hyp_collector_farm(col, threads, COOP_HYP_BATCH);
-    int states[COOP_MAX_STATES];
-    int n_states = coop_outcome_states(cfg, states, COOP_MAX_STATES);
-    n_states = n_states < COOP_MAX_STATES ? n_states : COOP_MAX_STATES;
-    coop_csv_reader c;
-    int st = outcomes_open(&c, dir, err);
-    const char *path = c.path;
-    char name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
-    int point = -1, world = -1, rep = -1, got = 0;
-    orep e;
-    orep_start(&e);
-    while (!st) {
-        if ((st = coop_csv_reader_record(&c, &got, err))) {
-            st = outcomes_fail(&c, st, err);
-            break;
-        }
-        long lineno = c.line;
-        orow q = {-1, -1, -1, -1, NAN};
-        if (got) {
-            if (!outcomes_row(&c, cfg, states, n_states, field, sizeof field, &q)) {
-                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: not an outcomes row", path, lineno);
-                break;
-            }
-            if (q.p == point && strcmp(field, name) == 0 && q.r == rep) {
-                orep_put(&e, &q);
-                continue;
-            }
-        }
-        /* A new replicate (or the end of the file): hand over the one before. */
-        if (point >= 0) {
-            if (e.have != (1 << COOP_N_OUTCOMES) - 1) {
-                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d world %s replicate %d lacks "
-                               "outcomes", path, lineno, point, name, rep);
-                break;
-            }
-            if ((st = coop_hyp_collector_add(col, point, world, name, rep, cfg, e.v, err)) ||
-                (st = coop_hyp_collector_add_states(col, world, rep, n_states,
-                                                    (const double (*)[COOP_N_OUTCOMES])e.sv)))
-                break;
-            int end_world = !got || q.p != point || strcmp(field, name) != 0;
-            if (end_world && (st = coop_hyp_collector_done(col, point, world, err)))
-                break;
-            if ((!got || q.p != point) && world != n_worlds - 1) {
-                st = COOP_FAIL(err, COOP_EIO, "%s:%ld: point %d has %d of %d worlds", path,
-                               lineno, point, world + 1, n_worlds);
-                break;
-            }
-        }
-        if (!got)
-            break;
-        world = q.p != point ? 0 : strcmp(field, name) != 0 ? world + 1 : world;
-        point = q.p;
-        rep = q.r;
-        snprintf(name, sizeof name, "%s", field);
-        orep_start(&e);
-        orep_put(&e, &q);
-    }
-    if (!st && point < 0)
-        st = COOP_FAIL(err, COOP_EIO, "%s: no outcomes", path);
-    if (!st)
-        st = coop_hyp_collector_flush(col, err);
-    coop_csv_reader_close(&c);
-    coop_hyp_collector_free(col);
-    return st;
 }
 
 int coop_hyp_make_world(coop_config *cfg, const coop_hypothesis_cfg *h, int w, coop_err *err)

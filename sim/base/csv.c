@@ -3,6 +3,7 @@
 #include "coop_csv.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,3 +192,61 @@ int coop_csv_reader_int(const coop_csv_reader *c, int col, long *v, coop_err *er
     return COOP_OK;
 }
 
+
+long long coop_csv_reader_tell(const coop_csv_reader *c)
+{
+    return c->f ? (long long)ftello(c->f) : -1;
+}
+
+int coop_csv_reader_seek(coop_csv_reader *c, long long at, coop_err *err)
+{
+    if (!c->f || at < 0 || fseeko(c->f, (off_t)at, SEEK_SET) != 0) {
+        c->sys_errno = c->f && at >= 0 ? errno : EINVAL;
+        return COOP_FAIL(err, COOP_EIO, "%s: cannot seek to byte %lld: %s", c->path, at,
+                         strerror(c->sys_errno));
+    }
+    c->next_line = 1;
+    return COOP_OK;
+}
+
+/* The first line that starts at or after byte x (lo is one): its start in *s and
+ * its key in *k (LLONG_MAX at the end of the file). */
+static int line_from(coop_csv_reader *c, long long lo, long long x,
+                     long long (*key_of)(const char *line), long long *s, long long *k)
+{
+    *k = LLONG_MAX;
+    if (fseeko(c->f, (off_t)(x > lo ? x - 1 : x), SEEK_SET) != 0)
+        return -1;
+    if (x > lo && getc(c->f) != '\n' && getline(&c->buf, &c->bcap, c->f) < 0)
+        return ferror(c->f) ? -1 : (*s = ftello(c->f), 0);
+    *s = ftello(c->f);
+    if (getline(&c->buf, &c->bcap, c->f) >= 0)
+        *k = key_of(c->buf);
+    return ferror(c->f) ? -1 : 0;
+}
+
+int coop_csv_reader_bisect(coop_csv_reader *c, long long lo, long long hi, long long key,
+                           long long (*key_of)(const char *line), long long *at,
+                           coop_err *err)
+{
+    /* The smallest x in [lo, hi] whose first line from x has a key >= key (or is
+     * the end): every x up to a line whose key is below `key` is passed at once. */
+    long long a = lo, b = hi, s = hi, k;
+    while (a < b) {
+        long long mid = a + (b - a) / 2;
+        if (line_from(c, lo, mid, key_of, &s, &k) != 0)
+            goto fail;
+        if (k >= key)
+            b = mid;
+        else
+            a = s + 1;
+    }
+    if (line_from(c, lo, a, key_of, &s, &k) != 0 || fseeko(c->f, (off_t)s, SEEK_SET) != 0)
+        goto fail;
+    *at = s;
+    c->next_line = 1;
+    return COOP_OK;
+fail:
+    c->sys_errno = errno;
+    return COOP_FAIL(err, COOP_EIO, "%s: %s", c->path, strerror(c->sys_errno));
+}
