@@ -260,6 +260,13 @@ typedef struct coop_farm {
     int (*run)(void *state, long long task, unsigned char *result, coop_err *err);
     void (*end)(void *state);
     size_t result_size;
+    /* Optional, for results that are mostly empty (both or neither): a worker rank
+     * sends pack(result, out)'s bytes (at most result_size) instead of the whole
+     * result, and rank 0 rebuilds it with unpack(in, n, result), which returns 0
+     * when the bytes are not a packed result.  A result unpacked must read as the
+     * task left it; the bytes pack leaves out may differ. */
+    size_t (*pack)(const unsigned char *result, unsigned char *out);
+    int (*unpack)(const unsigned char *in, size_t n, unsigned char *result);
 } coop_farm;
 
 /* Runs the n_tasks tasks of farm on payload (n bytes) on this process's

@@ -60,7 +60,7 @@ static void end(void *state)
     alive--;
 }
 
-static const coop_farm FARM = {NULL, begin, run, end, 3 * sizeof(uint64_t)};
+static const coop_farm FARM = {NULL, begin, run, end, 3 * sizeof(uint64_t), NULL, NULL};
 
 Test(farm, results_at_their_index_for_any_threads)
 {

@@ -299,6 +299,38 @@ Test(mpi_hyp, sweep_points_are_read_by_the_tasks, .timeout = 120)
         cr_assert(e2e_same_file(ref, a), "%d threads: not the run's hypothesis.csv", t);
     }
 
+    /* Across ranks (--resume on the complete directory computes hypothesis.csv
+     * again): the workers read points and send their results packed. */
+    if (e2e_mpi_program()) {
+        e2e_mpi_setup();
+        char line[1024];
+        size_t n0, n1;
+        char *before = slurp_or_fail(ref, &n0);
+        r = e2e_run("hypothesis tests/data/hyp_sweep.cfg --set hypothesis.channels=true "
+                    "--threads 1 --quiet --resume -o %s", run);
+        cr_assert(eq(int, r->status, 0), "%s", r->err);
+        char *table = strdup(r->out); /* its lines: each point's numbers */
+        cr_assert(table && strstr(table, "Verdicts at 3 points"), "%s", r->out);
+        snprintf(line, sizeof line, "env COOPSIM_MPI_STATS=1 mpirun --allow-run-as-root "
+                 "--oversubscribe -np 3 %s hypothesis tests/data/hyp_sweep.cfg --set "
+                 "hypothesis.channels=true --threads 1 --quiet --resume -o %s",
+                 e2e_mpi_program(), run);
+        r = e2e_capture(line);
+        cr_assert(eq(int, r->status, 0), "%s: %s", line, r->err);
+        cr_assert_not_null(strstr(r->err, "outcomes.csv read by its tasks"), "%s", r->err);
+        const char *w = strstr(r->err, "of them run by the workers");
+        long long remote = 0;
+        while (w && w > r->err && w[-1] == ' ')
+            w--;
+        while (w && w > r->err && w[-1] >= '0' && w[-1] <= '9')
+            w--;
+        cr_assert(w && sscanf(w, "%lld", &remote) == 1 && remote > 0, "%s", r->err);
+        char *after = slurp_or_fail(ref, &n1);
+        cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "3 ranks: not the same bytes");
+        cr_assert_str_eq(r->out, table, "3 ranks: not the same table");
+        free(before), free(after), free(table);
+    }
+
     /* Point 1 names a world otherwise: the tasks cannot read it as point 0's, this
      * process reads the points itself, as serially. */
     edit_outcomes(run, "\n1,counterfactual,", "\n1,counterfactual2,");

@@ -570,7 +570,8 @@ static int farm_run(void *vstate, long long task, unsigned char *result, coop_er
 coop_farm coop_abc_farm(coop_abc_worker *w)
 {
     coop_farm farm = {w, farm_begin, farm_run, farm_end,
-                      sizeof(particle_res) + (size_t)max_params(w->spec) * sizeof(double)};
+                      sizeof(particle_res) + (size_t)max_params(w->spec) * sizeof(double),
+                      NULL, NULL};
     return farm;
 }
 

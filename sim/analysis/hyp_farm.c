@@ -20,6 +20,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,12 @@ typedef struct hyp_res {
     } u;
     long long len[3];
     int unread;           /* a read round's task could not read its point */
+    int kind;             /* RES_CMP (u.cmp) or RES_CHAN (u.est) */
+    int n_states;         /* the states of u.cmp.st in use */
     char text[TEXT_MAX];
 } hyp_res;
+
+enum { RES_CMP, RES_CHAN };
 
 /* The payload's first words: points and the source of their values.  Values: the
  * points one after another (hyp_pt, values, per-state values).  Read: a hyp_src
@@ -360,6 +365,8 @@ static int round_task(void *state, long long task, unsigned char *result, coop_e
         return COOP_OK;
     }
     int st;
+    out->kind = k < p->n_cmp - 1 ? RES_CMP : RES_CHAN;
+    out->n_states = p->n_states;
     if (k < p->n_cmp - 1)
         st = hyp_cmp_compute(p, values, p->n_states ? sv : NULL, k, &out->u.cmp, err);
     else
@@ -373,9 +380,76 @@ static int round_task(void *state, long long task, unsigned char *result, coop_e
     return st;
 }
 
+/* A result's parts as a worker rank sends it (coop_farm.pack): its words, the
+ * comparison's numbers without the states it does not have (or the channel
+ * estimates) and the rows' text; about 20 kB of a comparison's 57, 4 of an
+ * outcome's channels. */
+typedef struct res_part {
+    size_t at, n;
+} res_part;
+
+static int res_parts(const hyp_res *x, res_part part[4])
+{
+    size_t st = offsetof(hyp_res, u) + offsetof(hyp_cmp, st), row = sizeof x->u.cmp.st[0];
+    long long text = 0;
+    for (int i = 0; i < 3 && x->len[0] >= 0; i++)
+        text += x->len[i] > 0 ? x->len[i] : 0;
+    if (x->n_states < 0 || x->n_states > COOP_MAX_STATES || text > TEXT_MAX ||
+        (x->kind != RES_CMP && x->kind != RES_CHAN))
+        return 0;
+    part[0] = (res_part){offsetof(hyp_res, len), offsetof(hyp_res, text) - offsetof(hyp_res, len)};
+    if (x->kind == RES_CHAN) {
+        part[1] = (res_part){offsetof(hyp_res, u), sizeof x->u.est};
+        part[2] = (res_part){0, 0};
+    } else {
+        part[1] = (res_part){offsetof(hyp_res, u), offsetof(hyp_cmp, st) + (size_t)x->n_states * row};
+        part[2] = (res_part){st + sizeof x->u.cmp.st,
+                             sizeof x->u.cmp - offsetof(hyp_cmp, st) - sizeof x->u.cmp.st};
+    }
+    part[3] = (res_part){offsetof(hyp_res, text), (size_t)text};
+    return 1;
+}
+
+static size_t res_pack(const unsigned char *result, unsigned char *out)
+{
+    const hyp_res *x = (const hyp_res *)(const void *)result;
+    res_part part[4];
+    if (!res_parts(x, part)) /* cannot happen: a task's result; sent whole */
+        part[0] = (res_part){0, sizeof *x}, part[1] = part[2] = part[3] = (res_part){0, 0};
+    size_t n = 0;
+    for (int i = 0; i < 4; i++)
+        memcpy(out + n, result + part[i].at, part[i].n), n += part[i].n;
+    return n;
+}
+
+static int res_unpack(const unsigned char *in, size_t n, unsigned char *result)
+{
+    hyp_res *x = (hyp_res *)(void *)result;
+    if (n == sizeof *x) {
+        memcpy(result, in, n);
+        return 1;
+    }
+    size_t head = offsetof(hyp_res, text) - offsetof(hyp_res, len);
+    if (n < head)
+        return 0;
+    memset(result, 0, offsetof(hyp_res, text));
+    memcpy(result + offsetof(hyp_res, len), in, head);
+    res_part part[4];
+    if (!res_parts(x, part))
+        return 0;
+    size_t at = head;
+    for (int i = 1; i < 4; i++) {
+        if (part[i].n > n - at)
+            return 0;
+        memcpy(result + part[i].at, in + at, part[i].n), at += part[i].n;
+    }
+    return at == n;
+}
+
 coop_farm coop_hyp_farm(void)
 {
-    return (coop_farm){NULL, round_begin, round_task, round_end, sizeof(hyp_res)};
+    return (coop_farm){NULL, round_begin, round_task, round_end, sizeof(hyp_res), res_pack,
+                       res_unpack};
 }
 
 /* ---------------------------------------------------------------- the batch */

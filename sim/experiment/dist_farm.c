@@ -36,6 +36,8 @@ static double st_farm_s;     /* the farms' messages */
  *                   CHUNK_DONE   no more blocks in this farm
  *   worker -> root  REQUEST      long long: the worker's threads; it wants a block
  *                   FARM_RESULT  long long[2]: a, b; then the results of [a, b) in order
+ *                                (a farm with pack: each as its bytes' count, a long
+ *                                long, and the bytes pack wrote)
  *                   FAIL, LEAVE, IDLE as for plans
  * As in a plan, a worker asks twice when a farm starts and once more after each
  * block, so it holds its next block while it runs the current one (no round trip
@@ -119,17 +121,30 @@ static void farm_result(coop_farm_run *fr, int src, int count)
     coop_err err = {0};
     if (count >= (int)sizeof ab)
         memcpy(ab, rm->buf, sizeof ab);
-    if (ab[0] != held[0] || ab[1] != held[1] || held[0] == held[1] || ab[0] < 0 ||
-        ab[1] > fr->n_tasks ||
-        (size_t)count != sizeof ab + (size_t)(ab[1] - ab[0]) * size) {
+    int ok = ab[0] == held[0] && ab[1] == held[1] && held[0] != held[1] && ab[0] >= 0 &&
+             ab[1] <= fr->n_tasks;
+    const unsigned char *in = rm->buf + sizeof ab, *end = rm->buf + (count > 0 ? count : 0);
+    if (ok && !fr->farm->pack) {
+        ok = (size_t)count == sizeof ab + (size_t)(ab[1] - ab[0]) * size;
+        if (ok)
+            memcpy(fr->results + (size_t)ab[0] * size, in, (size_t)(ab[1] - ab[0]) * size);
+    }
+    for (long long k = ab[0]; ok && fr->farm->pack && k < ab[1]; k++) {
+        long long n = -1;
+        if (end - in >= (ptrdiff_t)sizeof n)
+            memcpy(&n, in, sizeof n);
+        in += sizeof n;
+        ok = n >= 0 && (size_t)n <= size && end - in >= n &&
+             fr->farm->unpack(in, (size_t)n, fr->results + (size_t)k * size);
+        in += ok ? n : 0;
+    }
+    if (!ok || (fr->farm->pack && in != end)) {
         COOP_FAIL(&err, COOP_EIO, "rank %d sent the results of tasks [%lld, %lld) in %d bytes, "
                   "which it was not given (do all ranks run the same program?)", src, ab[0],
                   ab[1], count);
         coop_farm_fail(fr, err.code, &err);
         return;
     }
-    memcpy(fr->results + (size_t)ab[0] * size, rm->buf + sizeof ab,
-           (size_t)(ab[1] - ab[0]) * size);
     fr->done += ab[1] - ab[0];
     held[0] = held[2]; /* the next block, if any, is now the oldest */
     held[1] = held[3];
@@ -255,6 +270,31 @@ void coop_dist_farm_loop(coop_farm_run *fr)
     fr->rm = NULL;
 }
 
+/* Worker: the message of a block's n results (out: its two words, then the
+ * results) packed into *pk (room *cap): the two words, then each result as its
+ * count and pack's bytes; its length into *bytes. */
+static int pack_block(const coop_farm *farm, const unsigned char *out, long long n,
+                      unsigned char **pk, size_t *cap, size_t *bytes, coop_err *err)
+{
+    size_t size = farm->result_size, head = 2 * sizeof(long long);
+    size_t need = head + (size_t)n * (sizeof(long long) + size);
+    if (need > *cap) {
+        unsigned char *p = need <= (size_t)INT_MAX ? realloc(*pk, need) : NULL;
+        if (!p)
+            return COOP_FAIL(err, COOP_ENOMEM, "out of memory for the results of %lld tasks", n);
+        *pk = p, *cap = need;
+    }
+    memcpy(*pk, out, head);
+    unsigned char *w = *pk + head;
+    for (long long k = 0; k < n; k++) {
+        long long m = (long long)farm->pack(out + head + (size_t)k * size, w + sizeof m);
+        memcpy(w, &m, sizeof m);
+        w += sizeof m + (size_t)m;
+    }
+    *bytes = (size_t)(w - *pk);
+    return COOP_OK;
+}
+
 /* Worker: one farm that rank 0 started (its FARM message in msg, count bytes):
  * blocks of tasks, one at a time, until rank 0 has none left; the farm begins on
  * its payload, which comes before the first block (a worker given none never
@@ -274,8 +314,8 @@ int dist_serve_farm(const coop_farm *farm, const unsigned char *msg, int count, 
     void *state = NULL;
     if (hdr[2] == 0 && !(state = farm->begin(farm->ctx, msg + head, 0, err)))
         return err->code ? err->code : COOP_ENOMEM;
-    unsigned char *buf = NULL, *out = NULL, *payload = NULL;
-    size_t cap = 0, out_cap = 0;
+    unsigned char *buf = NULL, *out = NULL, *payload = NULL, *pk = NULL;
+    size_t cap = 0, out_cap = 0, pk_cap = 0;
     long long nt = coop_experiment_threads(threads), none = 0;
     int status = COOP_OK, got = 0, asked = 2;
     dist_send_ll(0, TAG_REQUEST, &nt, 1);
@@ -321,7 +361,11 @@ int dist_serve_farm(const coop_farm *farm, const unsigned char *msg, int count, 
         memcpy(out, ab, sizeof ab);
         if ((status = coop_farm_block(farm, state, ab[0], ab[1], threads, out + sizeof ab, err)))
             break;
-        MPI_Send(out, (int)bytes, MPI_BYTE, 0, TAG_FARM_RESULT, MPI_COMM_WORLD);
+        if (farm->pack &&
+            (status = pack_block(farm, out, ab[1] - ab[0], &pk, &pk_cap, &bytes, err)))
+            break;
+        MPI_Send(farm->pack ? pk : out, (int)bytes, MPI_BYTE, 0, TAG_FARM_RESULT,
+                 MPI_COMM_WORLD);
         dist_send_ll(0, TAG_REQUEST, &nt, 1);
         asked++;
     }
@@ -331,6 +375,7 @@ int dist_serve_farm(const coop_farm *farm, const unsigned char *msg, int count, 
         farm->end(state);
     free(payload);
     free(out);
+    free(pk);
     free(buf);
     return status;
 }
