@@ -432,8 +432,8 @@ static int res_unpack(const unsigned char *in, size_t n, unsigned char *result)
     size_t head = offsetof(hyp_res, text) - offsetof(hyp_res, len);
     if (n < head)
         return 0;
-    memset(result, 0, offsetof(hyp_res, text));
-    memcpy(result + offsetof(hyp_res, len), in, head);
+    memcpy(result + offsetof(hyp_res, len), in, head); /* the rest as pack left it out:
+                                                         * never read */
     res_part part[4];
     if (!res_parts(x, part))
         return 0;

@@ -24,6 +24,8 @@ enum { FARM_WORDS = 3, FARM_PER_THREAD = 2, FARM_BLOCK_MAX = 4096 };
 static long long st_tasks, st_task_remote, st_task_blocks;
 static long long st_payloads, st_payload_bytes, st_farm_workers; /* payloads sent; workers in farms */
 static double st_farm_s;     /* the farms' messages */
+static double st_result_s;   /* ... of it, putting results in place (unpacking) */
+static long long st_result_bytes; /* the results' bytes received */
 
 /* A farm's messages, beside a plan's (rank 0 runs one plan or one farm at a time,
  * and each ends only when every worker taking part is idle):
@@ -167,9 +169,13 @@ static void farm_message(coop_farm_run *fr, const MPI_Status *st)
     case TAG_IDLE:
         dist_worker_says(w, src, st->MPI_TAG, rm->buf, count);
         break;
-    case TAG_FARM_RESULT:
+    case TAG_FARM_RESULT: {
+        double t0 = dist_cpu_s();
         farm_result(fr, src, count);
+        st_result_s += dist_cpu_s() - t0;
+        st_result_bytes += count;
         break;
+    }
     case TAG_FAIL: {
         dist_worker_failed(src, rm->buf, count, &err);
         coop_farm_fail(fr, err.code, &err);
@@ -384,8 +390,11 @@ void dist_farm_stats(void)
 {
     if (st_tasks > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: %lld farm tasks, %lld of them run by "
-                "the workers in %lld blocks; their messages took %.3f ms\n", coop_experiment_ranks(),
-                st_tasks, st_task_remote, st_task_blocks, 1e3 * st_farm_s);
+                "the workers in %lld blocks; their messages took %.3f ms (%.0f bytes of "
+                "results per task, put in place in %.3f ms)\n", coop_experiment_ranks(),
+                st_tasks, st_task_remote, st_task_blocks, 1e3 * st_farm_s,
+                st_task_remote ? (double)st_result_bytes / (double)st_task_remote : 0.0,
+                1e3 * st_result_s);
     if (st_farm_workers > 0)
         fprintf(stderr, "coopsim-mpi: rank 0 of %d: farm payloads sent to %lld of %lld workers "
                 "taking part, over every farm (%.0f bytes each)\n", coop_experiment_ranks(), st_payloads,
