@@ -278,12 +278,20 @@ void coop_hyp_collector_compared_states(coop_hyp_collector *c, const coop_hypoth
 void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, size_t batch);
 int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err);
 
-/* What the statistics have cost so far: the calling thread's CPU seconds queueing
- * points, assembling their results and in fn (the tasks excluded), the wall
- * seconds running the tasks, and the number of tasks run (COOPSIM_MPI_STATS;
+/* What the statistics cost the process that writes (COOPSIM_MPI_STATS;
  * docs/HYPOTHESIS.md, "Performance"). */
-void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, double *tasks_s,
-                             long long *tasks);
+typedef struct coop_hyp_cost {
+    double serial_s;        /* CPU time queueing points (finding them in a file),
+                             * assembling their results and in fn, the tasks excluded */
+    double tasks_s;         /* wall time running the tasks */
+    double task_cpu_s;      /* the tasks' CPU time, wherever they ran */
+    double task_max_s;      /* the largest task's */
+    long long tasks;
+    long long serial_from;  /* the first point this process read itself (-1: none) */
+} coop_hyp_cost;
+
+/* What the collector's statistics have cost so far (serial_from -1). */
+void coop_hyp_collector_cost(const coop_hyp_collector *c, coop_hyp_cost *cost);
 
 /* The task farm of the collector's statistics (coop_experiment.h): the same on
  * every rank, so a worker rank's work (coop_hypothesis_work) serves it. */
@@ -315,14 +323,6 @@ int coop_hyp_collector_add_states(coop_hyp_collector *c, int world, int replicat
  * or is not such a file (the message names the line). */
 int coop_hypothesis_from_outcomes(const char *dir, const coop_config *cfg, int n_worlds,
                                   coop_hyp_point_fn fn, void *ctx, coop_err *err);
-/* What the statistics of a sweep cost the process that writes (COOPSIM_MPI_STATS). */
-typedef struct coop_hyp_cost {
-    double serial_s;        /* CPU time finding the points, queueing, assembling, writing */
-    double tasks_s;         /* wall time of the tasks */
-    long long tasks;
-    long long serial_from;  /* the first point this process read itself (-1: none) */
-} coop_hyp_cost;
-
 /* The same with the points' statistics as a task farm on
  * coop_experiment_threads(threads) threads and the worker ranks (threads < 0:
  * none, as coop_hypothesis_from_outcomes), batched by COOP_HYP_BATCH, each task

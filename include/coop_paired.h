@@ -138,6 +138,14 @@ typedef struct coop_paired_job {
 int coop_paired_compare_all(const coop_paired_job *job, size_t n_jobs, double level,
                             size_t n_boot, unsigned long boot_seed, coop_err *err);
 
+/* Only the bootstrap intervals of coop_paired_compare_all (job.out's boot_lo and
+ * boot_hi; the rest of *job.out untouched; jobs of fewer than 2 pairs keep
+ * theirs): a job's interval depends only on its pairs, the seed and their number,
+ * so any subset of a comparison's jobs gives each the bits it gets among all of
+ * them (the statistics' tasks split a large comparison's bootstraps this way). */
+int coop_paired_boot_all(const coop_paired_job *job, size_t n_jobs, double level, size_t n_boot,
+                         unsigned long boot_seed, coop_err *err);
+
 /* Holm's (1979) step-down adjustment of the m p-values p[0..m-1], as R's
  * p.adjust(p, "holm"): with the k finite p-values sorted, p_(1) <= ... <= p_(k),
  * p_adj_(i) = min(1, max_{j <= i} (k - j + 1) p_(j)).  NaN p-values are skipped:

@@ -117,6 +117,70 @@ Test(mpi_hyp, payload_only_to_workers_with_tasks, .timeout = 120)
     e2e_rmrf(tmp);
 }
 
+/* The farm tasks the workers ran, from COOPSIM_MPI_STATS's lines in err (-1:
+ * none said). */
+static long long remote_tasks(const char *err)
+{
+    const char *w = strstr(err, " of them run by the workers");
+    long long n = -1;
+    while (w && w > err && w[-1] >= '0' && w[-1] <= '9')
+        w--;
+    return w && sscanf(w, "%lld", &n) == 1 ? n : -1;
+}
+
+/* The tasks of a point's statistics when it has more threads than comparisons: a
+ * comparison split into parts, each bootstrapping some of its rows (the first
+ * also everything else), the rows formatted where the parts meet.  Any split
+ * gives the same bytes, tables included, on threads and ranks (the parts'
+ * results packed); COOPSIM_HYP_PARTS sets it, and a bad value is refused before
+ * anything is written. */
+Test(mpi_hyp, split_comparisons_are_byte_identical, .timeout = 120)
+{
+    const char *cmd = "hypothesis tests/data/hyp_small.cfg --replicates 100 --set "
+                      "hypothesis.channels=true";
+    char tmp[64], ref[128], d[128], want[64];
+    static char ref_out[1 << 16];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    unsetenv("COOPSIM_HYP_PARTS");
+    e2e_result *r = e2e_run("%s --threads 1 --quiet -o %s", cmd, ref);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(ref_out, sizeof ref_out, "%s", r->out);
+    static const char *const parts[] = {"2", "5", "64"};
+    for (int k = 0; k < 3; k++) {
+        setenv("COOPSIM_HYP_PARTS", parts[k], 1);
+        snprintf(d, sizeof d, "%s/p%s", tmp, parts[k]);
+        r = e2e_run("%s --threads 2 --quiet -o %s", cmd, d);
+        cr_assert(eq(int, r->status, 0), "%s", r->err);
+        cr_assert(e2e_same_csvs(ref, d), "%s parts: the files differ", parts[k]);
+        cr_assert_str_eq(r->out, ref_out, "%s parts: the table differs", parts[k]);
+    }
+    if (e2e_mpi_program()) {
+        e2e_mpi_setup();
+        setenv("COOPSIM_HYP_PARTS", "3", 1);
+        setenv("COOPSIM_MPI_STATS", "1", 1);
+        snprintf(d, sizeof d, "%s/np3", tmp);
+        r = e2e_mpi_run(3, "%s --threads 1 --quiet -o %s", cmd, d);
+        unsetenv("COOPSIM_MPI_STATS");
+        cr_assert(eq(int, r->status, 0), "%s", r->err);
+        cr_assert(e2e_same_csvs(ref, d), "3 ranks, 3 parts: the files differ");
+        cr_assert_str_eq(r->out, ref_out, "3 ranks, 3 parts: the table differs");
+        /* 2 comparisons of 3 parts and the channel outcomes, some run by the workers */
+        snprintf(want, sizeof want, "hypothesis statistics: %d tasks", 2 * 3 + COOP_N_OUTCOMES);
+        cr_assert_not_null(strstr(r->err, want), "%s", r->err);
+        cr_assert(remote_tasks(r->err) > 0, "%s", r->err);
+    }
+    setenv("COOPSIM_HYP_PARTS", "0", 1);
+    snprintf(d, sizeof d, "%s/bad", tmp);
+    r = e2e_run("%s --threads 2 --quiet -o %s", cmd, d);
+    unsetenv("COOPSIM_HYP_PARTS");
+    cr_assert(eq(int, r->status, 2), "%s", r->err);
+    cr_assert_not_null(strstr(r->err, "COOPSIM_HYP_PARTS=0: the tasks per comparison must be a "
+                              "whole number from 1 to 64"), "%s", r->err);
+    cr_assert(eq(int, e2e_exists(d), 0), "nothing written");
+    e2e_rmrf(tmp);
+}
+
 /* A sweep's hypothesis.csv is computed from its outcomes.csv once the sweep is
  * complete, its points' tasks in one farm. */
 Test(mpi_hyp, sweep_is_byte_identical, .timeout = 120)
@@ -318,13 +382,7 @@ Test(mpi_hyp, sweep_points_are_read_by_the_tasks, .timeout = 120)
         r = e2e_capture(line);
         cr_assert(eq(int, r->status, 0), "%s: %s", line, r->err);
         cr_assert_not_null(strstr(r->err, "outcomes.csv read by its tasks"), "%s", r->err);
-        const char *w = strstr(r->err, "of them run by the workers");
-        long long remote = 0;
-        while (w && w > r->err && w[-1] == ' ')
-            w--;
-        while (w && w > r->err && w[-1] >= '0' && w[-1] <= '9')
-            w--;
-        cr_assert(w && sscanf(w, "%lld", &remote) == 1 && remote > 0, "%s", r->err);
+        cr_assert(remote_tasks(r->err) > 0, "%s", r->err);
         char *after = slurp_or_fail(ref, &n1);
         cr_assert(n0 == n1 && memcmp(before, after, n0) == 0, "3 ranks: not the same bytes");
         cr_assert_str_eq(r->out, table, "3 ranks: not the same table");

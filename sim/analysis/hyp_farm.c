@@ -42,15 +42,20 @@ typedef struct hyp_res {
     union {
         hyp_cmp cmp;
         coop_chan_est est[COOP_CHAN_MAX_TERMS];
+        hyp_boot boot;
     } u;
     long long len[3];
     int unread;           /* a read round's task could not read its point */
-    int kind;             /* RES_CMP (u.cmp) or RES_CHAN (u.est) */
+    int kind;             /* RES_CMP (u.cmp), RES_BOOT (u.boot) or RES_CHAN (u.est) */
     int n_states;         /* the states of u.cmp.st in use */
+    double cpu_s;         /* the task's CPU time (COOPSIM_MPI_STATS) */
     char text[TEXT_MAX];
 } hyp_res;
 
-enum { RES_CMP, RES_CHAN };
+enum { RES_CMP, RES_BOOT, RES_CHAN };
+
+/* The most parts a comparison is split into (hyp_pt.parts). */
+enum { PARTS_MAX = 64 };
 
 /* The payload's first words: points and the source of their values.  Values: the
  * points one after another (hyp_pt, values, per-state values).  Read: a hyp_src
@@ -74,9 +79,16 @@ static size_t states_len(const hyp_pt *p)
     return (size_t)p->n_cmp * (size_t)p->n_states * COOP_N_OUTCOMES * (size_t)p->replicates;
 }
 
+static int parts_of(const hyp_pt *p)
+{
+    return p->parts > 1 ? p->parts : 1;
+}
+
+/* A point's tasks: its comparisons' parts, comparison by comparison, then the
+ * outcomes of its channel decomposition. */
 static long long point_tasks(const hyp_pt *p)
 {
-    return (long long)(p->n_cmp - 1) + (p->chan_k ? COOP_N_OUTCOMES : 0);
+    return (long long)(p->n_cmp - 1) * parts_of(p) + (p->chan_k ? COOP_N_OUTCOMES : 0);
 }
 
 /* A point's values read from the file by one of a read round's tasks, kept for
@@ -216,7 +228,8 @@ static int pt_ok(const hyp_pt *p)
              p->n_states >= 0 && p->n_states <= COOP_MAX_STATES && p->chan_k >= 0 &&
              p->chan_k <= COOP_CHAN_MAX_FACTORS && p->h.primary >= 0 &&
              p->h.primary < COOP_N_OUTCOMES && p->h.n_placebo >= 0 &&
-             p->h.n_placebo <= COOP_MAX_PLACEBO && p->h.bootstrap >= 0;
+             p->h.n_placebo <= COOP_MAX_PLACEBO && p->h.bootstrap >= 0 && p->parts >= 0 &&
+             p->parts <= PARTS_MAX;
     for (int s = 0; ok && p->chan_k && s < (1 << p->chan_k); s++)
         ok = p->world_of[s] >= 0 && p->world_of[s] < p->n_worlds;
     return ok;
@@ -302,13 +315,14 @@ static void *round_begin(void *ctx, const unsigned char *payload, size_t n, coop
     return r;
 }
 
-/* Task k of point p formats its rows into out->text (out->len). */
-static void format_rows(const hyp_pt *p, int k, hyp_res *out)
+/* A task of point p formats its rows into out->text (out->len): comparison c's,
+ * or (c < 0) those of channel outcome o. */
+static void format_rows(const hyp_pt *p, int c, int o, hyp_res *out)
 {
     for (int i = 0; i < 3; i++)
         out->len[i] = -1;
-    coop_chan_point *cp = k >= p->n_cmp - 1 ? malloc(sizeof *cp) : NULL;
-    FILE *f = k < p->n_cmp - 1 || cp ? fmemopen(out->text, sizeof out->text, "w") : NULL;
+    coop_chan_point *cp = c < 0 ? malloc(sizeof *cp) : NULL;
+    FILE *f = c >= 0 || cp ? fmemopen(out->text, sizeof out->text, "w") : NULL;
     if (!f) {
         free(cp);
         return;
@@ -317,10 +331,9 @@ static void format_rows(const hyp_pt *p, int k, hyp_res *out)
     long long len[3] = {0, 0, 0}, at = 0;
     int pt = (int)p->point, pieces = cp ? 1 : 3;
     const hyp_cmp *x = &out->u.cmp;
-    const char *name = cp ? "" : p->world[k + 1];
+    const char *name = cp ? "" : p->world[c + 1];
     for (int i = 0; i < pieces && !w.bad; i++) {
         if (cp) {
-            int o = k - (p->n_cmp - 1);
             coop_channels_point_init(&p->h, p->chan_k, pt, cp);
             memcpy(cp->est[o], out->u.est, sizeof cp->est[o]);
             coop_channels_csv_outcome(&w, cp, o);
@@ -355,6 +368,7 @@ static int round_task(void *state, long long task, unsigned char *result, coop_e
         else
             hi = mid - 1;
     }
+    double t0 = hyp_cpu_s();
     hyp_pt tmp;
     const hyp_pt *p = round_pt(r, i, &tmp);
     int k = (int)(task - round_first(r, i)), slot = -1;
@@ -364,19 +378,31 @@ static int round_task(void *state, long long task, unsigned char *result, coop_e
         out->unread = 1; /* rank 0 reads the points itself */
         return COOP_OK;
     }
-    int st;
-    out->kind = k < p->n_cmp - 1 ? RES_CMP : RES_CHAN;
+    int st, parts = parts_of(p), n_parts = (p->n_cmp - 1) * parts;
+    int c = k < n_parts ? k / parts : -1, part = k < n_parts ? k % parts : 0;
+    out->kind = c < 0 ? RES_CHAN : part > 0 ? RES_BOOT : RES_CMP;
     out->n_states = p->n_states;
-    if (k < p->n_cmp - 1)
-        st = hyp_cmp_compute(p, values, p->n_states ? sv : NULL, k, &out->u.cmp, err);
-    else
+    if (out->kind == RES_CMP) {
+        st = hyp_cmp_part(p, values, p->n_states ? sv : NULL, c, 0, &out->u.cmp, NULL, err);
+    } else if (out->kind == RES_BOOT) {
+        hyp_cmp *scratch = malloc(sizeof *scratch);
+        st = scratch ? hyp_cmp_part(p, values, p->n_states ? sv : NULL, c, part, scratch,
+                                    &out->u.boot, err)
+                     : COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
+        free(scratch);
+    } else {
         st = coop_channels_outcome(&p->h, values, (size_t)p->replicates, p->chan_k,
-                                   p->world_of, k - (p->n_cmp - 1), (unsigned long)p->boot_seed,
+                                   p->world_of, k - n_parts, (unsigned long)p->boot_seed,
                                    out->u.est, err);
+    }
     if (slot >= 0)
         slot_put(r, slot);
-    if (!st)
-        format_rows(p, k, out);
+    /* a split comparison's rows wait for all its parts: formatted where they meet */
+    if (!st && (out->kind == RES_CHAN || parts == 1))
+        format_rows(p, c, k - n_parts, out);
+    else
+        out->len[0] = out->len[1] = out->len[2] = -1;
+    out->cpu_s = hyp_cpu_s() - t0;
     return st;
 }
 
@@ -395,11 +421,12 @@ static int res_parts(const hyp_res *x, res_part part[4])
     for (int i = 0; i < 3 && x->len[0] >= 0; i++)
         text += x->len[i] > 0 ? x->len[i] : 0;
     if (x->n_states < 0 || x->n_states > COOP_MAX_STATES || text > TEXT_MAX ||
-        (x->kind != RES_CMP && x->kind != RES_CHAN))
+        (x->kind != RES_CMP && x->kind != RES_CHAN && x->kind != RES_BOOT))
         return 0;
     part[0] = (res_part){offsetof(hyp_res, len), offsetof(hyp_res, text) - offsetof(hyp_res, len)};
-    if (x->kind == RES_CHAN) {
-        part[1] = (res_part){offsetof(hyp_res, u), sizeof x->u.est};
+    if (x->kind == RES_CHAN || x->kind == RES_BOOT) {
+        part[1] = (res_part){offsetof(hyp_res, u),
+                             x->kind == RES_CHAN ? sizeof x->u.est : sizeof x->u.boot};
         part[2] = (res_part){0, 0};
     } else {
         part[1] = (res_part){offsetof(hyp_res, u), offsetof(hyp_cmp, st) + (size_t)x->n_states * row};
@@ -550,7 +577,7 @@ long long hyp_batch_read_points(const hyp_pt *p, size_t bytes)
 /* Point i of round r from the tasks' results: into res (and *chan when it has a
  * channel decomposition), with the rows its tasks formatted. */
 static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
-                     const unsigned char *results, coop_hyp_point *res, coop_chan_point *chan)
+                     unsigned char *results, coop_hyp_point *res, coop_chan_point *chan)
 {
     hyp_pt tmp;
     const hyp_pt *p = round_pt(r, i, &tmp);
@@ -561,16 +588,17 @@ static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
                    names);
     hyp_pt st = *p;
     hyp_pt_states(&st, m->cfg, &res->states);
-    const hyp_res *x = (const hyp_res *)(const void *)(results +
-                                                       (size_t)round_first(r, i) *
-                                                           sizeof(hyp_res));
-    int n_cmp = p->n_cmp - 1, text = 1;
+    hyp_res *x = (hyp_res *)(void *)(results + (size_t)round_first(r, i) * sizeof(hyp_res));
+    int n_cmp = p->n_cmp - 1, parts = parts_of(p), text = 1;
     for (int c = 0; c < n_cmp; c++) {
-        hyp_cmp_store(res, c, &x[c].u.cmp, 1, p->n_states > 0);
-        text = text && x[c].len[0] >= 0 && x[c].len[1] >= 0 && x[c].len[2] >= 0;
+        hyp_res *y = &x[c * parts];
+        for (int g = 1; g < parts; g++) /* a split comparison's intervals in place */
+            hyp_boot_merge(&y->u.cmp, &x[c * parts + g].u.boot);
+        hyp_cmp_store(res, c, &y->u.cmp, 1, p->n_states > 0);
+        text = text && y->len[0] >= 0 && y->len[1] >= 0 && y->len[2] >= 0;
     }
     for (int k = 0; text && k < 3 * n_cmp; k++) { /* by piece, then comparison */
-        const hyp_res *y = &x[k % n_cmp];
+        const hyp_res *y = &x[(k % n_cmp) * parts];
         int piece = k / n_cmp;
         res->text[k] = y->text + (piece > 0 ? y->len[0] : 0) + (piece > 1 ? y->len[1] : 0);
         res->text_len[k] = (size_t)y->len[piece];
@@ -580,7 +608,7 @@ static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
         return;
     coop_channels_point_init(&p->h, p->chan_k, (int)p->point, chan);
     for (int o = 0; o < COOP_N_OUTCOMES; o++) {
-        const hyp_res *y = &x[n_cmp + o];
+        const hyp_res *y = &x[n_cmp * parts + o];
         memcpy(chan->est[o], y->u.est, sizeof chan->est[o]);
         chan->text[o] = y->len[0] >= 0 ? y->text : NULL;
         chan->text_len[o] = y->len[0] >= 0 ? (size_t)y->len[0] : 0;
@@ -588,11 +616,59 @@ static void assemble(const hyp_round *r, int i, const struct hyp_meta *m,
     res->channels = chan;
 }
 
+/* Every comparison of the batch's points as `parts` tasks: b->tasks again. */
+static void batch_parts(hyp_batch *b, int parts)
+{
+    unsigned char *at = b->pay.p + HEAD_WORDS * sizeof(long long);
+    long long head[HEAD_WORDS];
+    memcpy(head, b->pay.p, sizeof head);
+    b->tasks = 0;
+    for (long long i = 0; i < head[0]; i++) {
+        hyp_pt *p = (hyp_pt *)(void *)(head[1] == SRC_READ ? at + sizeof(hyp_src) : at);
+        p->parts = parts;
+        if (head[1] == SRC_READ) { /* one set of settings for all points */
+            b->tasks = head[0] * point_tasks(p);
+            return;
+        }
+        b->tasks += point_tasks(p);
+        at += sizeof *p + (values_len(p) + states_len(p)) * sizeof(double);
+    }
+}
+
+/* How many parts the batch's comparisons are split into: COOPSIM_HYP_PARTS, or
+ * enough for about twice as many tasks as there are threads on every rank, at
+ * most 8 (a part draws its bootstrap's indices again: the CPU time grows). */
+static int choose_parts(hyp_batch *b, int threads, coop_err *err)
+{
+    const char *e = getenv("COOPSIM_HYP_PARTS");
+    if (e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        if (*end || v < 1 || v > PARTS_MAX)
+            return -COOP_FAIL(err, COOP_ECONFIG, "COOPSIM_HYP_PARTS=%s: the tasks per "
+                              "comparison must be a whole number from 1 to %d", e, PARTS_MAX);
+        return (int)v;
+    }
+    long long want = 2LL * (threads > 0 ? threads : 0) * coop_experiment_ranks();
+    batch_parts(b, 2);
+    long long two = b->tasks;
+    batch_parts(b, 1);
+    long long cmp = two - b->tasks, chan = b->tasks - cmp; /* one more part adds cmp */
+    if (b->tasks >= want || cmp <= 0)
+        return 1;
+    long long parts = (want - chan + cmp - 1) / cmp;
+    return parts < 1 ? 1 : parts > 8 ? 8 : (int)parts;
+}
+
 int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_point *chan,
                   coop_hyp_point_fn fn, void *ctx, coop_err *err)
 {
     if (b->n == 0)
         return COOP_OK;
+    int parts = choose_parts(b, threads, err);
+    if (parts < 0)
+        return -parts;
+    batch_parts(b, parts);
     coop_farm farm = coop_hyp_farm();
     size_t size = farm.result_size;
     if ((size_t)b->tasks > b->res_cap) { /* kept from one batch to the next */
@@ -617,9 +693,12 @@ int hyp_batch_run(hyp_batch *b, int threads, coop_hyp_point *res, coop_chan_poin
     clock_gettime(CLOCK_MONOTONIC, &w1);
     b->tasks_s += (double)(w1.tv_sec - w0.tv_sec) + 1e-9 * (double)(w1.tv_nsec - w0.tv_nsec);
     b->run_tasks += st ? 0 : b->tasks;
-    for (long long k = 0; !st && r && r->src && k < b->tasks; k++)
-        if (((const hyp_res *)(const void *)(results + (size_t)k * size))->unread)
-            b->unread = 1;
+    for (long long k = 0; !st && r && k < b->tasks; k++) {
+        const hyp_res *x = (const hyp_res *)(const void *)(results + (size_t)k * size);
+        b->unread |= x->unread;
+        b->task_cpu_s += x->cpu_s;
+        b->task_max_s = x->cpu_s > b->task_max_s ? x->cpu_s : b->task_max_s;
+    }
     double t0 = hyp_cpu_s();
     for (int i = 0; !st && !b->unread && i < b->n; i++) {
         assemble(r, i, &b->meta[i], results, res, chan);

@@ -24,6 +24,14 @@ typedef struct hyp_job {
 int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
                     uint32_t seed, coop_err *err);
 
+/* Only the jobs' bootstrap intervals (coop_paired_boot_all), as hyp_compare_all
+ * gives them. */
+int hyp_boot_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
+                 uint32_t seed, coop_err *err);
+
+/* The most rows a comparison has: pooled, per state, difference-in-differences. */
+#define HYP_MAX_JOBS (COOP_N_OUTCOMES * (COOP_MAX_STATES + 2))
+
 /* What the statistics of one point need besides its values: plain numbers, the
  * same on every rank (it travels in the payload of the statistics' task farm,
  * hyp_farm.c).  A multiple of 8 bytes, so that the values can follow it. */
@@ -39,6 +47,7 @@ typedef struct hyp_pt {
     double weight[COOP_MAX_STATES]; /* coop_outcome_weight of each */
     double horizon;            /* years from the start */
     int chan_k;                /* the channel design's factors; 0: none */
+    int parts;                 /* tasks per comparison (its bootstraps split; >= 1) */
     int world_of[COOP_CHAN_MAX_CELLS]; /* cell S is world world_of[S] */
     char world[COOP_HYP_MAX_WORLDS][COOP_HYP_WORLD_NAME]; /* the compared worlds' names */
     char state[COOP_MAX_STATES][COOP_NAME_MAX];           /* the states' names */
@@ -61,7 +70,19 @@ typedef struct hyp_cmp {
     coop_hyp_result did[COOP_N_OUTCOMES];
     /* Kaplan-Meier of world c + 1 ([0]) and, for c = 0, of world 0 ([1]) */
     double km_rmst[2][COOP_MAX_STATES], km_surv[2][COOP_MAX_STATES];
+    /* its rows in the order their bootstraps are split over parts: row k is
+     * r[j], st[(j - N) / N][(j - N) % N] or did[j - N - N * COOP_MAX_STATES] for
+     * j = job_at[k] and N = COOP_N_OUTCOMES */
+    int n_jobs;
+    short job_at[HYP_MAX_JOBS];
 } hyp_cmp;
+
+/* The bootstrap intervals of rows j0 .. j1 - 1 of comparison c (one part of it:
+ * hyp_cmp_boot). */
+typedef struct hyp_boot {
+    int c, j0, j1;
+    double lo[HYP_MAX_JOBS], hi[HYP_MAX_JOBS];
+} hyp_boot;
 
 /* Comparison c of the point p whose pooled values are `values`
  * ([w][COOP_N_OUTCOMES][R], NULL: no pooled rows) and per-state values sv
@@ -70,6 +91,16 @@ typedef struct hyp_cmp {
  * for bit whichever comparisons are computed together or where. */
 int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int c,
                     hyp_cmp *out, coop_err *err);
+
+/* Part `part` of p->parts > 1 of comparison c: part 0 is hyp_cmp_compute with
+ * only the first part's rows bootstrapped (the others' intervals NaN), a part >= 1
+ * the intervals of its rows into *b (hyp_boot_merge puts them in place).  The
+ * rows of a part: k = n_jobs * part / parts .. n_jobs * (part + 1) / parts - 1. */
+int hyp_cmp_part(const hyp_pt *p, const double *values, const double *sv, int c, int part,
+                 hyp_cmp *out, hyp_boot *b, coop_err *err);
+
+/* A part's intervals into comparison x (its part 0). */
+void hyp_boot_merge(hyp_cmp *x, const hyp_boot *b);
 
 /* Stores comparison c into res: its pooled rows (pooled), its per-state, placebo
  * and Kaplan-Meier results (states; res->states' header already filled). */
@@ -95,6 +126,8 @@ typedef struct hyp_batch {
     double serial_s;           /* CPU time so far queueing points and assembling and
                                 * handing them to fn (the caller's serial part) */
     double tasks_s;            /* wall time so far running the tasks (farm or loop) */
+    double task_cpu_s;         /* the tasks' CPU time so far, and the largest task's */
+    double task_max_s;
     int unread;                /* a read batch's task could not read its point: nothing of
                                 * the batch was handed to fn (hyp_batch_read) */
 } hyp_batch;

@@ -302,12 +302,13 @@ static int serial(const char *dir, const coop_config *cfg, int n_worlds, int thr
     if (!st)
         st = coop_hyp_collector_flush(col, err);
     if (cost) {
-        double serial_s, tasks_s;
-        long long tasks;
-        coop_hyp_collector_cost(col, &serial_s, &tasks_s, &tasks);
-        cost->serial_s += hyp_cpu_s() - t0 - tasks_s; /* tasks: on this thread too */
-        cost->tasks_s += tasks_s;
-        cost->tasks += tasks;
+        coop_hyp_cost c1;
+        coop_hyp_collector_cost(col, &c1);
+        cost->serial_s += hyp_cpu_s() - t0 - c1.tasks_s; /* tasks: on this thread too */
+        cost->tasks_s += c1.tasks_s;
+        cost->task_cpu_s += c1.task_cpu_s;
+        cost->task_max_s = c1.task_max_s > cost->task_max_s ? c1.task_max_s : cost->task_max_s;
+        cost->tasks += c1.tasks;
         cost->serial_from = from;
     }
     coop_csv_reader_close(&c);
@@ -386,7 +387,7 @@ int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, 
                                        coop_hyp_cost *cost, coop_err *err)
 {
     if (cost)
-        *cost = (coop_hyp_cost){0.0, 0.0, 0, -1};
+        *cost = (coop_hyp_cost){0.0, 0.0, 0.0, 0.0, 0, -1};
     if (threads < 0)
         return serial(dir, cfg, n_worlds, -1, 0, fn, ctx, cost, err);
     double t0 = hyp_cpu_s();
@@ -418,6 +419,8 @@ int coop_hypothesis_from_outcomes_farm(const char *dir, const coop_config *cfg, 
     if (cost) {
         cost->serial_s += setup_s + b.serial_s;
         cost->tasks_s += b.tasks_s;
+        cost->task_cpu_s += b.task_cpu_s;
+        cost->task_max_s = b.task_max_s;
         cost->tasks += b.run_tasks;
     }
     hyp_batch_free(&b);

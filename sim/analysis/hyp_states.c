@@ -21,6 +21,7 @@
 #include "coop_hypothesis.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,26 +184,81 @@ static int states_km(const hyp_pt *p, const double *sv, int c, size_t R, hyp_cmp
     return COOP_OK;
 }
 
-int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int c,
-                    hyp_cmp *out, coop_err *err)
+/* Row k's place in a comparison: r[j], then st[x][o], then did[o] (hyp_cmp.job_at). */
+static short job_slot(const hyp_cmp *x, const coop_hyp_result *r)
+{
+    size_t off = (size_t)((const char *)r - (const char *)x), one = sizeof *r;
+    if (off >= offsetof(hyp_cmp, did))
+        return (short)(COOP_N_OUTCOMES * (1 + COOP_MAX_STATES) + (off - offsetof(hyp_cmp, did)) / one);
+    if (off >= offsetof(hyp_cmp, st))
+        return (short)(COOP_N_OUTCOMES + (off - offsetof(hyp_cmp, st)) / one);
+    return (short)((off - offsetof(hyp_cmp, r)) / one);
+}
+
+static coop_hyp_result *slot_result(hyp_cmp *x, int j)
+{
+    int n = COOP_N_OUTCOMES;
+    if (j < n)
+        return &x->r[j];
+    if (j < n * (1 + COOP_MAX_STATES))
+        return &x->st[(j - n) / n][(j - n) % n];
+    return &x->did[j - n * (1 + COOP_MAX_STATES)];
+}
+
+/* Comparison c's rows as jobs (their results in out, cleared first), the
+ * difference-in-differences' values in *buf (the caller frees it): their
+ * number, -1 when out of memory. */
+static int cmp_jobs(const hyp_pt *p, const double *values, const double *sv, int c,
+                    hyp_cmp *out, hyp_job *job, double **buf)
 {
     memset(out, 0, sizeof *out);
     out->did_placebo = -1;
     size_t R = (size_t)p->replicates;
     int n_states = sv ? p->n_states : 0, w = c + 1;
-    hyp_job job[COOP_N_OUTCOMES * (COOP_MAX_STATES + 2)] = {{0}};
-    double *buf = n_states ? malloc(2 * COOP_N_OUTCOMES * R * sizeof *buf) : NULL;
-    if (n_states && !buf)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu replicates", R);
+    *buf = n_states ? malloc(2 * COOP_N_OUTCOMES * R * sizeof **buf) : NULL;
+    if (n_states && !*buf)
+        return -1;
     int n = 0;
     for (int o = 0; values && o < COOP_N_OUTCOMES; o++)
         job[n++] = (hyp_job){o, values + (size_t)o * R,
                              values + ((size_t)w * COOP_N_OUTCOMES + (size_t)o) * R, &out->r[o]};
     if (n_states)
-        n = states_jobs(p, sv, c, R, out, buf, job, n);
-    /* every row of the comparison in one call: their bootstraps share a generator */
-    int st = hyp_compare_all(&p->h, job, n, R, (uint32_t)p->boot_seed, err);
+        n = states_jobs(p, sv, c, R, out, *buf, job, n);
+    return n;
+}
+
+int hyp_cmp_part(const hyp_pt *p, const double *values, const double *sv, int c, int part,
+                 hyp_cmp *out, hyp_boot *b, coop_err *err)
+{
+    size_t R = (size_t)p->replicates;
+    int parts = p->parts > 1 ? p->parts : 1, n_states = sv ? p->n_states : 0;
+    hyp_job job[HYP_MAX_JOBS] = {{0}};
+    double *buf = NULL;
+    int n = cmp_jobs(p, values, sv, c, out, job, &buf);
+    if (n < 0)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %zu replicates", R);
+    int j0 = n * part / parts, j1 = n * (part + 1) / parts, st;
+    if (part > 0) { /* only the intervals of rows j0 .. j1 - 1 */
+        for (int k = j0; k < j1; k++)
+            job[k].r->s.boot_lo = job[k].r->s.boot_hi = NAN; /* as coop_paired_compare */
+        st = hyp_boot_all(&p->h, job + j0, j1 - j0, R, (uint32_t)p->boot_seed, err);
+        b->c = c, b->j0 = j0, b->j1 = j1;
+        for (int k = j0; !st && k < j1; k++)
+            b->lo[k] = job[k].r->s.boot_lo, b->hi[k] = job[k].r->s.boot_hi;
+        free(buf);
+        return st;
+    }
+    /* every row of the comparison in one call: their bootstraps share a generator
+     * (only the first part's when the comparison is split) */
+    coop_hypothesis_cfg h = p->h;
+    h.bootstrap = parts > 1 ? 0 : h.bootstrap;
+    st = hyp_compare_all(&h, job, n, R, (uint32_t)p->boot_seed, err);
+    if (!st && parts > 1)
+        st = hyp_boot_all(&p->h, job + j0, j1 - j0, R, (uint32_t)p->boot_seed, err);
     free(buf);
+    out->n_jobs = n;
+    for (int k = 0; k < n; k++)
+        out->job_at[k] = job_slot(out, job[k].r);
     if (!st && values) {
         st = coop_hyp_decide(out->r, COOP_N_OUTCOMES, p->h.primary, p->h.alpha, err);
         out->verdict = out->r[p->h.primary].verdict;
@@ -220,6 +276,23 @@ int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int
     if (!st && n_states)
         st = states_km(p, sv, c, R, out, err);
     return st;
+}
+
+int hyp_cmp_compute(const hyp_pt *p, const double *values, const double *sv, int c,
+                    hyp_cmp *out, coop_err *err)
+{
+    hyp_pt one = *p;
+    one.parts = 1;
+    return hyp_cmp_part(&one, values, sv, c, 0, out, NULL, err);
+}
+
+void hyp_boot_merge(hyp_cmp *x, const hyp_boot *b)
+{
+    for (int k = b->j0; k < b->j1 && k < x->n_jobs; k++) {
+        coop_hyp_result *r = slot_result(x, x->job_at[k]);
+        r->s.boot_lo = b->lo[k];
+        r->s.boot_hi = b->hi[k];
+    }
 }
 
 void hyp_cmp_store(coop_hyp_point *res, int c, const hyp_cmp *x, int pooled, int states)

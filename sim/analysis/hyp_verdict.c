@@ -26,6 +26,22 @@ void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha)
     coop_paired_sesoi(&r->s, sesoi, alpha, &r->e);
 }
 
+int hyp_boot_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
+                 uint32_t seed, coop_err *err)
+{
+    coop_paired_job *pj = calloc(n > 0 ? (size_t)n : 1, sizeof *pj);
+    if (!pj)
+        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons", n);
+    for (int k = 0; k < n; k++) { /* oriented, as hyp_compare_all */
+        int fwd = coop_hypothesis_orientation(job[k].o) > 0;
+        pj[k] = (coop_paired_job){fwd ? job[k].a : job[k].b, fwd ? job[k].b : job[k].a, R,
+                                  &job[k].r->s};
+    }
+    int st = coop_paired_boot_all(pj, (size_t)n, h->confidence, (size_t)h->bootstrap, seed, err);
+    free(pj);
+    return st;
+}
+
 int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
                     uint32_t seed, coop_err *err)
 {

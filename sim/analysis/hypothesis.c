@@ -433,12 +433,10 @@ int coop_hyp_collector_flush(coop_hyp_collector *c, coop_err *err)
     return hyp_batch_run(&c->batch, c->threads, &c->res, c->chan, c->fn, c->ctx, err);
 }
 
-void coop_hyp_collector_cost(const coop_hyp_collector *c, double *serial_s, double *tasks_s,
-                             long long *tasks)
+void coop_hyp_collector_cost(const coop_hyp_collector *c, coop_hyp_cost *cost)
 {
-    *serial_s = c->batch.serial_s;
-    *tasks_s = c->batch.tasks_s;
-    *tasks = c->batch.run_tasks;
+    *cost = (coop_hyp_cost){c->batch.serial_s, c->batch.tasks_s, c->batch.task_cpu_s,
+                            c->batch.task_max_s, c->batch.run_tasks, -1};
 }
 
 void coop_hyp_collector_farm(coop_hyp_collector *c, int threads, size_t batch)

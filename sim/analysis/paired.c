@@ -270,24 +270,36 @@ int coop_paired_compare_all(const coop_paired_job *job, size_t n_jobs, double le
         if (st)
             return st;
     }
-    if (n_boot == 0)
-        return COOP_OK;
-    /* The bootstraps: the jobs of one pair count k >= 2 together, each with its
-     * differences over the pairs it uses, as coop_paired_compare forms them. */
+    return n_boot == 0 ? COOP_OK : coop_paired_boot_all(job, n_jobs, level, n_boot, boot_seed,
+                                                        err);
+}
+
+int coop_paired_boot_all(const coop_paired_job *job, size_t n_jobs, double level, size_t n_boot,
+                         unsigned long boot_seed, coop_err *err)
+{
+    /* The jobs of one pair count k >= 2 together, each with its differences over
+     * the pairs it uses, as coop_paired_compare forms them. */
     unsigned char *done = calloc(n_jobs ? n_jobs : 1, 1);
     const double **d = malloc((n_jobs ? n_jobs : 1) * sizeof *d);
     double *lo = malloc((n_jobs ? n_jobs : 1) * 2 * sizeof *lo), *hi = lo ? lo + n_jobs : NULL;
     size_t *which = malloc((n_jobs ? n_jobs : 1) * sizeof *which);
+    size_t *pairs = malloc((n_jobs ? n_jobs : 1) * sizeof *pairs);
     double *diffs = NULL;
-    int st = !done || !d || !lo || !which
+    int st = !done || !d || !lo || !which || !pairs
                  ? COOP_FAIL(err, COOP_ENOMEM, "paired: out of memory for %zu comparisons", n_jobs)
                  : COOP_OK;
+    for (size_t j = 0; !st && j < n_jobs; j++) { /* the pairs coop_paired_compare keeps */
+        const coop_paired_job *q = &job[j];
+        pairs[j] = 0;
+        for (size_t i = 0; i < q->n; i++)
+            pairs[j] += isfinite(q->a[i]) && isfinite(q->b[i]);
+    }
     for (size_t j = 0; !st && j < n_jobs; j++) {
-        size_t k = job[j].out->n, m = 0;
+        size_t k = pairs[j], m = 0;
         if (done[j] || k < 2)
             continue;
         for (size_t i = j; i < n_jobs; i++)
-            if (!done[i] && job[i].out->n == k)
+            if (!done[i] && pairs[i] == k)
                 which[m++] = i;
         double *more = realloc(diffs, m * k * sizeof *diffs);
         if (!more) {
@@ -311,7 +323,7 @@ int coop_paired_compare_all(const coop_paired_job *job, size_t n_jobs, double le
             job[which[g]].out->boot_hi = hi[g];
         }
     }
-    free(diffs), free(which), free(lo), free(d), free(done);
+    free(diffs), free(pairs), free(which), free(lo), free(d), free(done);
     return st;
 }
 

@@ -104,6 +104,14 @@ static int on_point(void *ctx, const coop_hyp_point *res, const coop_config *cfg
     return st ? st : coop_hyp_csv_write(rc->csv, res, err);
 }
 
+/* COOPSIM_MPI_STATS: what the statistics cost (items: the run's work items). */
+static void print_cost(const coop_hyp_cost *c, const char *serial, double items)
+{
+    fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks in %.3f s (wall), %.3f s of CPU, "
+            "the largest %.3f s; %s: %.3f us per item\n", c->tasks, c->tasks_s, c->task_cpu_s,
+            c->task_max_s, serial, 1e6 * c->serial_s / items);
+}
+
 static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp_worlds *w,
                      coop_err *err)
 {
@@ -170,12 +178,10 @@ static int plain_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_hyp
     if (!status)
         status = coop_hyp_collector_flush(col, err);
     if (!status && getenv("COOPSIM_MPI_STATS") && *getenv("COOPSIM_MPI_STATS")) {
-        double serial, wall;
-        long long tasks;
-        coop_hyp_collector_cost(col, &serial, &wall, &tasks);
-        fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks in %.3f s (wall); the "
-                "serial part (queue, assemble, write): %.3f us per item\n", tasks, wall,
-                1e6 * serial / ((double)cfg->replicates * w->n));
+        coop_hyp_cost cost;
+        coop_hyp_collector_cost(col, &cost);
+        print_cost(&cost, "the serial part (queue, assemble, write)",
+                   (double)cfg->replicates * w->n);
     }
     if (status)
         goto out;
@@ -253,13 +259,12 @@ static int sweep_hypothesis_csv(const coop_config *cfg, const coop_hyp_opts *opt
                                                      on_point, rc, &cost, err)))
         goto out;
     if (getenv("COOPSIM_MPI_STATS") && *getenv("COOPSIM_MPI_STATS")) {
-        char from[64] = "its tasks";
+        char what[128] = "outcomes.csv read by its tasks; the serial part (find, queue, "
+                         "assemble, write)";
         if (cost.serial_from >= 0)
-            snprintf(from, sizeof from, "this process from point %lld", cost.serial_from);
-        fprintf(stderr, "coopsim: hypothesis statistics: %lld tasks in %.3f s (wall); outcomes.csv "
-                "read by %s; the serial part (find, queue, assemble, write): %.3f us per item\n",
-                cost.tasks, cost.tasks_s, from,
-                1e6 * cost.serial_s / ((double)coop_sweep_size(sw) * cfg->replicates * n_worlds));
+            snprintf(what, sizeof what, "outcomes.csv read by this process from point %lld; "
+                     "the serial part (read, queue, assemble, write)", cost.serial_from);
+        print_cost(&cost, what, (double)coop_sweep_size(sw) * cfg->replicates * n_worlds);
     }
     status = files_close(rc, err);
     if (!status && rename(tmp, final) != 0)
