@@ -41,10 +41,22 @@
 #    limit is copied by rank 0 itself (cross-memory attach, about 0.5 GB/s on the
 #    development VM).  The model is also printed with rank 0's receive costed as the
 #    workers' sends are (o / B + b / W per item, b the bytes rank 0 receives).
-#    Outside the model, for the hypothesis test: its statistics after the items (9 tasks
-#    a point, the one-thread run's COOPSIM_MPI_STATS line), whose share of the run bounds
-#    a single point's speed-up on any number of threads (docs/CLUSTER.md, "Measured with
-#    blocks put into rank 0's memory").
+# 4. The statistics after the items (docs/CLUSTER.md, "The statistics phase").
+#    One point (the hypothesis test above, one thread): its statistics' CPU time and
+#    largest task, as the test runs them on a few threads (a task per comparison and per
+#    channel outcome) and split as on many threads (COOPSIM_HYP_PARTS=8: each comparison's
+#    bootstraps in 8 parts), so that a point on TH threads (default 16) takes about
+#    items / TH + max(statistics / TH, largest task).  A hypothesis sweep
+#    (configs/sweep_motivator.cfg, HSWEEP_REPLICATES replicates x its 10 worlds per point,
+#    default 20, run once on 2 threads; then its statistics again with --resume under
+#    mpirun -np 2, COOPSIM_MPI_STATS): rank 0's cost per point, the farm's messages per
+#    task the workers ran (m: receiving and putting in place its packed result) and the
+#    serial part (finding the points, assembling, writing their rows: s), and the tasks'
+#    CPU time per item.  On paper at N x T, a point of I items costs
+#       I max(t_item / P, h_w) + max(I t_s / P, k m) + s
+#    (P = N T, t_s the statistics' CPU per item, k tasks a point: rank 0's messages run
+#    while the tasks do, its serial part after them), against I (t_item + t_s) / P: the
+#    efficiency at the sweep's replicates and the replicates from which it is >= 80%.
 set -euo pipefail
 prog=${1:-build/coopsim}
 mprog=${2:-build/coopsim-mpi}
@@ -183,7 +195,19 @@ med() { [ -n "${1:-}" ] && echo $1 | tr ' ' '\n' | median || echo ""; }
 TH=$(COOPSIM_MPI_STATS=1 secs "$prog" hypothesis $hcfg --series none --replicates $hyp_reps \
      --threads 1 "${q[@]}" -o "$out/th" 2>"$out/th.err")
 # its statistics after the items (9 tasks a point: a single point's serial phase)
-TS=$(awk '/hypothesis statistics:/ { for (i = 1; i < NF; i++) if ($(i + 1) == "s" && $(i + 2) == "(wall);") print $i }' "$out/th.err")
+# "tasks cpu largest" of COOPSIM_MPI_STATS's statistics line in a file
+stat_cost() { awk '/hypothesis statistics:/ { for (i = 1; i < NF; i++) {
+                    if ($(i + 1) == "tasks" && $i ~ /^[0-9]+$/ && n == "") n = $i
+                    if ($i == "s" && $(i + 1) == "of" && $(i + 2) == "CPU,") c = $(i - 1)
+                    if ($i == "largest") l = $(i + 1) } }
+                  END { print n, c, l }' "$1"; }
+read -r TK TC TL < <(stat_cost "$out/th.err")
+COOPSIM_HYP_PARTS=8 COOPSIM_MPI_STATS=1 "$prog" hypothesis $hcfg --series none --replicates $hyp_reps \
+    --threads 1 "${q[@]}" -o "$out/th8" >/dev/null 2>"$out/th8.err"
+read -r TK8 TC8 TL8 < <(stat_cost "$out/th8.err")
+for f in hypothesis.csv channels.csv; do
+    cmp -s "$out/th/$f" "$out/th8/$f" || { echo "FAIL: th8/$f differs (8 parts)"; exit 1; }
+done
 written() { cat "$1"/outcomes.csv "$1"/milestones.csv | wc -c; }
 ws=$(written "$out/s_new"); wh=$(written "$out/h_new")
 # The kernel's write here: CPU seconds per byte for 200 MB in 64 KiB writes.
@@ -200,7 +224,8 @@ for kind in s h; do
         -v swo="$(med "${hw[${kind}_old]:-}")" -v rmo="$(med "${rm[${kind}_old]:-}")" -v B="$bc" \
         -v pf="$(med "${pf[${kind}_blk]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
-        -v o="$o_us" -v W="$w_gbs" -v kind="$kind" -v ts="${TS:-}" -v tt="$TH" 'BEGIN {
+        -v o="$o_us" -v W="$w_gbs" -v kind="$kind" -v tt="$TH" -v tk="$TK" -v tc="$TC" -v tl="$TL" \
+        -v tk8="$TK8" -v tc8="$TC8" -v tl8="$TL8" -v th="${TH_THREADS:-16}" 'BEGIN {
         ti = t / n * 1e6; wr = wb / n;
         printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
         printf "  rank 0 per item, h (every item; rank 0 writes its own items'"'"' rows): %.3f us = t_item / %.0f", h, ti / h;
@@ -232,7 +257,53 @@ for kind in s h; do
             rn = (1 - pf) * ti / (N * T * hn); if (rn > 1) rn = 1;
             printf "  with rank 0 receiving as the workers send (o / B + b / W = %.3f us instead of %.3f us measured here): h_w %.3f us = t_item / %.0f, expected efficiency %.1f%%\n", o / B + bs / (W * 1e3), rm / B, hn, ti / hn, 100 * rn * wk;
         }
-        if (kind == "h" && ts != "")
-            printf "  outside the model: the statistics after the items, %.3f s of the %.3f s one-thread run (%.0f%%; 9 tasks a point), bound a single point'"'"'s speed-up on any number of threads to about %.1f\n", ts, tt, 100 * ts / tt, tt / ts;
+        if (kind == "h" && tc != "") {
+            ti1 = tt - tc;
+            printf "  its statistics after the items: %d tasks, %.3f s of CPU of the %.3f s one-thread run (%.0f%%), the largest %.3f s; split as on many threads (8 parts a comparison) %d tasks, %.3f s of CPU (x %.2f), the largest %.3f s\n", tk, tc, tt, 100 * tc / tt, tl, tk8, tc8, tc8 / tc, tl8;
+            w1 = ti1 / th + (tc / th > tl ? tc / th : tl); w8 = ti1 / th + (tc8 / th > tl8 ? tc8 / th : tl8);
+            printf "  one point on %d threads, about items / %d + max(statistics / %d, largest task): %.3f s unsplit (speed-up %.1f), %.3f s split (speed-up %.1f); on %d x %d the statistics alone take >= %.3f s, the items %.4f s: one point does not fill a cluster\n", th, th, th, w1, tt / w1, w8, tt / w8, N, T, tl8, ti1 / (N * T);
+        }
     }'
 done
+# the sweep's h_w at the cluster's blocks, for the hypothesis sweep's items
+hw_s=$(awk -v sw="$(med "${hw[s_blk]:-}")" -v rm="$(med "${rm[s_blk]:-}")" -v sg="$(med "${sg[s_blk]:-}")" -v B="$bc" \
+       'BEGIN { if (sg == "") sg = 0; print (sw == "" || rm == "") ? "" : sw + (rm + sg) / B }')
+
+# A hypothesis sweep's statistics: rank 0's cost per point (4. above).
+hs_reps=${HSWEEP_REPLICATES:-20}
+"$prog" hypothesis $cfg --series none --replicates "$hs_reps" --threads 2 "${q[@]}" -o "$out/hs" >/dev/null
+hs_items=$(( 200 * hs_reps * 10 ))
+declare -A hs
+for k in $(seq "$repeat"); do
+    COOPSIM_MPI_STATS=1 $mpirun -np 2 --bind-to none "$mprog" hypothesis $cfg --series none \
+        --replicates "$hs_reps" --threads 1 --quiet --resume -o "$out/hs" >/dev/null 2>"$out/hs.err"
+    read -r hk hc hl < <(stat_cost "$out/hs.err")
+    hs[serial]+="$(awk '/hypothesis statistics:/ { print $(NF - 3) }' "$out/hs.err") "
+    hs[m]+="$(awk '/farm tasks,/ { for (i = 1; i <= NF; i++) { if ($i == "of" && $(i + 1) == "them") r = $(i - 1)
+                                   if ($i == "took") ms = $(i + 1) }
+                                   print (r > 0 ? 1000 * ms / r : 0) }' "$out/hs.err") "
+    hs[cpu]+="$hc "
+done
+awk -v s="$(med "${hs[serial]}")" -v m="$(med "${hs[m]}")" -v c="$(med "${hs[cpu]}")" -v k="$hk" \
+    -v n="$hs_items" -v reps="$hs_reps" -v t1="$T1" -v ni="$items" -v hw="${hw_s:-}" -v N="$nodes" \
+    -v T="$tpn" -v sreps="$sweep_reps" 'BEGIN {
+    pts = 200; I = n / pts; ti = t1 / ni * 1e6; ts = c / n * 1e6; kp = k / pts; P = N * T;
+    spt = s * I; if (hw == "") hw = 0;
+    printf "hypothesis sweep ('"$cfg"', %d replicates x 10 worlds, %d items; the statistics again with --resume, mpirun -np 2 --threads 1, median of '"$repeat"'):\n", reps, n;
+    printf "  statistics per item %.1f us of CPU (t_item %.1f us, from the sweep above); %.1f tasks a point; rank 0 per point: %.1f us of messages per task the workers ran (m) and %.1f us serial (s: %.3f us per item)\n", ts, ti, kp, m, spt, s;
+    for (pass = 0; pass < 2; pass++) {
+        R = pass ? reps : sreps; Ir = R * 10;
+        it = Ir * (ti / P > hw ? ti / P : hw); st = Ir * ts / P; if (kp * m > st) st = kp * m;
+        e = Ir * (ti + ts) / P / (it + st + spt);
+        printf "  on paper, %d x %d, %d replicates a point (%d items): %.1f us a point against %.1f us ideal: efficiency %.1f%%\n", N, T, R, Ir, it + st + spt, Ir * (ti + ts) / P, 100 * e;
+    }
+    cap = (ti + ts) / P / ((ti / P > hw ? ti / P : hw) + ts / P);
+    for (R = 10; R < 1e6; R = int(R * 1.1) + 1) {
+        Ir = R * 10; it = Ir * (ti / P > hw ? ti / P : hw); st = Ir * ts / P; if (kp * m > st) st = kp * m;
+        if (Ir * (ti + ts) / P / (it + st + spt) >= 0.8) break;
+    }
+    if (R < 1e6)
+        printf "  80%% from about %d replicates a point (%d items: rank 0'"'"'s cost per point, m and s, is spread over them); at most %.1f%% with many\n", R, R * 10, 100 * cap;
+    else
+        printf "  80%% not reached: with many replicates a point the items'"'"' own bound (h_w %.3f us) caps it at %.1f%%\n", hw, 100 * cap;
+}'
