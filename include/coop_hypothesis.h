@@ -297,6 +297,11 @@ void coop_hyp_collector_cost(const coop_hyp_collector *c, coop_hyp_cost *cost);
  * every rank, so a worker rank's work (coop_hypothesis_work) serves it. */
 coop_farm coop_hyp_farm(void);
 
+/* COOPSIM_HYP_PARTS, the tasks per comparison of the statistics (1 to 64), into
+ * *parts (0: not set, chosen by the threads); COOP_ECONFIG naming the value.
+ * The commands check it before they run anything. */
+int coop_hyp_parts_env(int *parts, coop_err *err);
+
 /* What the sink does, for callers that read outcomes from elsewhere (a file):
  * add stores the COOP_N_OUTCOMES values of (point, world, replicate), rounded to
  * ten significant digits as outcomes.csv writes them (so that every statistic can

@@ -404,6 +404,55 @@ Test(paired, compare_all_is_compare_bit_for_bit)
     cr_assert(isnan(all[0].boot_lo) && isnan(all[0].boot_hi));
 }
 
+/* coop_paired_boot_all on any subset of the jobs gives each job the interval it
+ * gets among all of them (the statistics' tasks split a comparison's rows this
+ * way), sets nothing else, and leaves the intervals of jobs of fewer than 2 pairs
+ * as they were. */
+Test(paired, boot_all_on_any_subset_is_the_whole)
+{
+    enum { J = 12, N = 30, B = 400 };
+    static double a[J][N], b[J][N];
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 11);
+    for (int j = 0; j < J; j++)
+        for (int i = 0; i < N; i++) {
+            a[j][i] = gsl_ran_gaussian(g, 1.0) + 0.2 * j;
+            b[j][i] = gsl_ran_gaussian(g, 1.0);
+        }
+    gsl_rng_free(g);
+    a[2][4] = a[7][9] = NAN; /* 29 pairs in 2 and 7 */
+    for (int i = 1; i < N; i++)
+        b[9][i] = NAN;       /* one pair */
+    coop_paired all[J], part[J];
+    coop_paired_job job[J], sub[J];
+    for (int j = 0; j < J; j++)
+        job[j] = (coop_paired_job){a[j], b[j], N, &all[j]};
+    cr_assert_eq(coop_paired_compare_all(job, J, 0.95, B, 99, NULL), COOP_OK);
+    static const int cut[][2] = {{0, 3}, {3, 7}, {7, 12}, {2, 3}, {6, 10}, {0, 12}};
+    for (size_t c = 0; c < sizeof cut / sizeof cut[0]; c++) {
+        int j0 = cut[c][0], j1 = cut[c][1];
+        for (int j = j0; j < j1; j++) {
+            memset(&part[j], 0, sizeof part[j]);
+            part[j].boot_lo = part[j].boot_hi = -7.0; /* kept where no interval */
+            sub[j] = (coop_paired_job){a[j], b[j], N, &part[j]};
+        }
+        cr_assert_eq(coop_paired_boot_all(sub + j0, (size_t)(j1 - j0), 0.95, B, 99, NULL),
+                     COOP_OK);
+        for (int j = j0; j < j1; j++) {
+            if (all[j].n < 2) {
+                cr_assert(part[j].boot_lo == -7.0 && part[j].boot_hi == -7.0, "job %d", j);
+                continue;
+            }
+            cr_assert(memcmp(&part[j].boot_lo, &all[j].boot_lo, sizeof(double)) == 0 &&
+                      memcmp(&part[j].boot_hi, &all[j].boot_hi, sizeof(double)) == 0,
+                      "jobs %d..%d: job %d [%.17g, %.17g], among all [%.17g, %.17g]", j0,
+                      j1 - 1, j, part[j].boot_lo, part[j].boot_hi, all[j].boot_lo,
+                      all[j].boot_hi);
+            cr_assert(part[j].n == 0 && part[j].diff == 0.0, "nothing else is set");
+        }
+    }
+}
+
 /* The percentile mechanics on a distribution known in closed form: for d = {0, 1}
  * the resample mean is 0, 1/2 or 1 with probabilities 1/4, 1/2, 1/4, so the 5% and
  * 95% quantiles are 0 and 1 and the 30% and 70% quantiles are 1/2. */

@@ -638,17 +638,26 @@ static void batch_parts(hyp_batch *b, int parts)
 /* How many parts the batch's comparisons are split into: COOPSIM_HYP_PARTS, or
  * enough for about twice as many tasks as there are threads on every rank, at
  * most 8 (a part draws its bootstrap's indices again: the CPU time grows). */
-static int choose_parts(hyp_batch *b, int threads, coop_err *err)
+int coop_hyp_parts_env(int *parts, coop_err *err)
 {
     const char *e = getenv("COOPSIM_HYP_PARTS");
-    if (e && *e) {
-        char *end;
-        long v = strtol(e, &end, 10);
-        if (*end || v < 1 || v > PARTS_MAX)
-            return -COOP_FAIL(err, COOP_ECONFIG, "COOPSIM_HYP_PARTS=%s: the tasks per "
-                              "comparison must be a whole number from 1 to %d", e, PARTS_MAX);
-        return (int)v;
-    }
+    *parts = 0;
+    if (!e || !*e)
+        return COOP_OK;
+    char *end;
+    long v = strtol(e, &end, 10);
+    if (*end || v < 1 || v > PARTS_MAX)
+        return COOP_FAIL(err, COOP_ECONFIG, "COOPSIM_HYP_PARTS=%s: the tasks per comparison "
+                         "must be a whole number from 1 to %d", e, PARTS_MAX);
+    *parts = (int)v;
+    return COOP_OK;
+}
+
+static int choose_parts(hyp_batch *b, int threads, coop_err *err)
+{
+    int fixed, st = coop_hyp_parts_env(&fixed, err);
+    if (st || fixed)
+        return st ? -st : fixed;
     long long want = 2LL * (threads > 0 ? threads : 0) * coop_experiment_ranks();
     batch_parts(b, 2);
     long long two = b->tasks;

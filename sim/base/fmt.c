@@ -217,6 +217,9 @@ coop_csv_file *coop_csv_file_create(const char *path, const char *header, coop_e
         free(f);
         return NULL;
     }
+    /* one write per 256 kB, not per 4 kB: a hypothesis sweep's writer appends
+     * about 22 kB of rows a point (docs/CLUSTER.md, "The statistics phase") */
+    setvbuf(f->out.f, NULL, _IOFBF, (size_t)256 << 10);
     coop_csv_put(&f->out, "%s\n", header);
     if (coop_csv_file_status(f, err)) {
         coop_csv_file_discard(f);

@@ -369,6 +369,9 @@ int coop_hypothesis_run(const coop_config *cfg, const coop_hyp_opts *opts, coop_
 {
     if (!cfg || !opts || !opts->dir)
         return COOP_FAIL(err, COOP_EINVAL, "hypothesis: no configuration or results directory");
+    int parts, st = coop_hyp_parts_env(&parts, err);
+    if (st)
+        return st;
     coop_hyp_worlds *w = coop_hyp_worlds_alloc(cfg, err);
     if (!w)
         return err && err->code ? err->code : COOP_ENOMEM;

@@ -142,7 +142,8 @@ done
 echo "  (1 process x 1 thread: $T1 s; the mpirun times include MPI's start-up: $SU s for mpirun -np 2 coopsim-mpi --version)"
 
 # COOPSIM_MPI_STATS's lines -> "h bytes_per_item items sink_w recv_per_msg point_ms wall_s
-# steer_per_block":
+# steer_per_block stats_serial farm_ms" (the last two: a hypothesis test's statistics, rank 0's
+# serial part per item and its farm messages in all):
 # h the sum of the line's "us sink" and "us receive", the others "-" when not printed.
 stats_h() { # prog args...
     local t0 t1
@@ -158,11 +159,13 @@ stats_h() { # prog args...
         /per worker.s item/ { sw = $(NF - 1) }
         /in point_done/ { for (i = 1; i <= NF; i++) if ($i == "ms") pm = $(i - 1) }
         /steering messages/ { for (i = 1; i <= NF; i++) if ($i == "block" && $(i + 1) == "received") sb = $(i - 3) }
+        /hypothesis statistics:/ { ss = $(NF - 3) }
+        /farm tasks,/ { for (i = 1; i <= NF; i++) if ($i == "took") fm = $(i + 1) }
         END { print h, b, n, sw == "" ? "-" : sw, rm == "" ? "-" : rm, pm == "" ? "-" : pm, wall,
-                    sb == "" ? "-" : sb }' \
+                    sb == "" ? "-" : sb, ss == "" ? "-" : ss, fm == "" ? "-" : fm }' \
         "$out/stats.err"
 }
-declare -A h b hw rm pf sg
+declare -A h b hw rm pf sg ss fm
 # blk: the new program with the cluster's block size (COOPSIM_MPI_BLOCK = B = min(512, 16 TPN)),
 # which the 1-thread worker here would not get (its blocks are 16 items).
 bc=$(( 16 * tpn < 512 ? 16 * tpn : 512 ))
@@ -180,13 +183,15 @@ for k in $(seq "$repeat"); do
         for kind in s h; do
             if [ $kind = s ]; then args=(sweep $cfg --replicates $(( sweep_reps * x )));
             else args=(hypothesis $hcfg --series none --replicates $(( hyp_reps * x ))); fi
-            read -r hv bv ni swv rmv pmv wall sgv < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
+            read -r hv bv ni swv rmv pmv wall sgv ssv fmv < <(COOPSIM_MPI_STATS=1 COOPSIM_MPI_WRITE=$mode COOPSIM_MPI_BLOCK=$blk stats_h \
                 $mpirun -np 2 --bind-to none "$p" "${args[@]}" --threads 1 "${q[@]}" -o "$out/${kind}_$which")
             h[${kind}_$which]+="$hv "; b[${kind}_$which]=$bv
             [ $kind = h ] && [ "$which" = new ] && hitems=$ni
             [ "$swv" = - ] || hw[${kind}_$which]+="$swv "
             [ "$rmv" = - ] || rm[${kind}_$which]+="$rmv "
             [ "$sgv" = - ] || sg[${kind}_$which]+="$sgv "
+            [ "$ssv" = - ] || [ "$which" != new ] || ss[${kind}]+="$ssv "
+            [ "$fmv" = - ] || [ "$which" != new ] || fm[${kind}]+="$(awk -v f="$fmv" -v n="$ni" 'BEGIN { print 1000 * f / n }') "
             [ "$pmv" = - ] || pf[${kind}_$which]+="$(awk -v p="$pmv" -v w="$wall" 'BEGIN { print p / 1000 / w }') "
         done
     done
@@ -225,7 +230,8 @@ for kind in s h; do
         -v pf="$(med "${pf[${kind}_blk]:-}")" -v bs="${b[${kind}_new]}" -v br="${b[${kind}_root]}" \
         -v bo="${b[${kind}_old]:-}" -v wb="$wb" -v wc="$wcpu" -v N="$nodes" -v T="$tpn" \
         -v o="$o_us" -v W="$w_gbs" -v kind="$kind" -v tt="$TH" -v tk="$TK" -v tc="$TC" -v tl="$TL" \
-        -v tk8="$TK8" -v tc8="$TC8" -v tl8="$TL8" -v th="${TH_THREADS:-16}" 'BEGIN {
+        -v tk8="$TK8" -v tc8="$TC8" -v tl8="$TL8" -v th="${TH_THREADS:-16}" \
+        -v ss="$(med "${ss[$kind]:-}")" -v fm="$(med "${fm[$kind]:-}")" 'BEGIN {
         ti = t / n * 1e6; wr = wb / n;
         printf "%s: t_item %.1f us (one thread, start-up included)\n", what, ti;
         printf "  rank 0 per item, h (every item; rank 0 writes its own items'"'"' rows): %.3f us = t_item / %.0f", h, ti / h;
@@ -256,6 +262,10 @@ for kind in s h; do
             hn = sw + sg / B + o / B + bs / (W * 1e3);
             rn = (1 - pf) * ti / (N * T * hn); if (rn > 1) rn = 1;
             printf "  with rank 0 receiving as the workers send (o / B + b / W = %.3f us instead of %.3f us measured here): h_w %.3f us = t_item / %.0f, expected efficiency %.1f%%\n", o / B + bs / (W * 1e3), rm / B, hn, ti / hn, 100 * rn * wk;
+        }
+        if (kind == "h" && ss != "") {
+            if (fm == "") fm = 0;
+            printf "  its statistics phase, rank 0 per item (2 ranks x 1 thread): %.3f us serial (assemble, write) + %.3f us the farm'"'"'s messages = %.3f us = t_item / %.0f (target <= 1/2000)\n", ss, fm, ss + fm, ti / (ss + fm);
         }
         if (kind == "h" && tc != "") {
             ti1 = tt - tc;
