@@ -3,19 +3,26 @@
  *
  * The collector (hypothesis.c) queues each complete point here: its settings and
  * states as a hyp_pt, then its outcome scalars and per-state values, appended to
- * one payload.  A batch of queued points is then computed as tasks: per point,
- * one task per comparison (its pooled rows, per-state rows, placebo
- * difference-in-differences and Kaplan-Meier summaries: hyp_cmp_compute) and,
- * with hypothesis.channels, one per outcome of the channel decomposition
- * (coop_channels_outcome).  Each task's rows draw their bootstrap resamples from
- * one generator seeded with the point's bootstrap seed, and a row's interval
- * depends only on its data, that seed and its number of pairs
- * (coop_paired_boot_shared), so splitting a point's rows over tasks gives the same
- * bits as computing them together.  The tasks run on this process's threads and,
- * under MPI, on the worker ranks (coop_hyp_farm is their work's farm); the caller
- * only assembles each point's results in point order, from fixed-size results,
- * and writes them (the collector's callback).  Without threads (the collector
- * never given any) the same tasks run in a loop on the calling thread. */
+ * one payload.  A sweep's statistics (hyp_outcomes.c) queue a "read" payload
+ * instead: the results directory and the settings all points share, each task
+ * reading its point's values from outcomes.csv (a point read once per process,
+ * its other tasks waiting for that copy: pt_slot).  A batch of queued points is
+ * then computed as tasks: per point, one task per comparison (its pooled rows,
+ * per-state rows, placebo difference-in-differences and Kaplan-Meier summaries:
+ * hyp_cmp_compute) or, when threads outnumber the tasks, `parts` tasks per
+ * comparison (hyp_cmp_part: part 0 all but the other parts' bootstrap intervals,
+ * merged where the point is assembled), and, with hypothesis.channels, one per
+ * outcome of the channel decomposition (coop_channels_outcome).  Each task's rows
+ * draw their bootstrap resamples from one generator seeded with the point's
+ * bootstrap seed, and a row's interval depends only on its data, that seed and
+ * its number of pairs (coop_paired_boot_shared), so splitting a point's rows over
+ * tasks gives the same bits as computing them together.  The tasks run on this
+ * process's threads and, under MPI, on the worker ranks (coop_hyp_farm is their
+ * work's farm; a result travels packed, without the room it does not use); the
+ * caller only assembles each point's results in point order, from fixed-size
+ * results, and writes them (the collector's callback).  Without threads (the
+ * collector never given any) the same tasks run in a loop on the calling
+ * thread. */
 #include "coop_hypothesis.h"
 
 #include <limits.h>

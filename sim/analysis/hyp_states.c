@@ -17,7 +17,8 @@
  * hyp_cmp_compute, the task of the statistics' farm (hyp_farm.c): its rows'
  * bootstraps share one generator, seeded with the point's seed, as rows of a
  * point always did, so that a comparison gives the same bits alone or with the
- * others. */
+ * others; hyp_cmp_part splits its rows' bootstraps over several tasks, the same
+ * bits again (coop_paired_boot_all). */
 #include "coop_hypothesis.h"
 
 #include <math.h>
