@@ -123,7 +123,10 @@ test: deps test-deps
 check-tests: $(PROG) $(TESTBIN) $(if $(MPICC),$(MPIPROG))
 	@fail=0; for t in $(TESTBIN); do \
 	  echo "== $$t"; COOPSIM=$(PROG) COOPSIM_MPI=$(if $(MPICC),$(MPIPROG)) $$t --jobs 2 || fail=1; \
-	done; exit $$fail
+	done; \
+	echo "== make bench's C helpers link (tests/bench/helpers.sh)"; \
+	tests/bench/helpers.sh $(BUILD)/bench-helpers $(BUILD) || fail=1; \
+	exit $$fail
 
 # make sanitize: every suite built and run under ASan and UBSan; then, when mpicc
 # exists, the MPI flavour built with them too and the MPI end-to-end suite (itself

@@ -23,12 +23,7 @@ build=$(dirname "$prog")
 repeat=${REPEAT:-5}
 out=$(mktemp -d "${TMPDIR:-/tmp}/coopsim-kernel-XXXXXX")
 trap 'rm -rf "$out"' EXIT
-# the objects of the sources the tree has (a build directory may keep stale ones),
-# without the MPI flavour's own (the Makefile's MPIONLY)
-objs=$(for c in sim/*/*.c; do o=${c#sim/}; echo "$build/obj/${o%.c}.o"; done | grep -v -e '/cli/main\.o$' -e '/dist_mpi\.o$' -e '/dist_farm\.o$')
-# shellcheck disable=SC2086
-cc -std=c11 -O2 -fopenmp -Iinclude $(pkg-config --cflags gsl libconfig) -o "$out/kernel_time" \
-    tests/bench/kernel_time.c $objs $(pkg-config --libs gsl libconfig) -lm
+tests/bench/helpers.sh "$out" "$build" # kernel_time
 echo "coopsim bench: node kernel, bit-sliced against bytes (Nowak-May, Moore, self, b = 1.85)"
 per_node=0
 for L in ${KERNEL_L:-1000 3000}; do

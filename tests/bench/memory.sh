@@ -25,7 +25,7 @@ ls_list=${LS:-1000 3000}
 target=64
 out=$(mktemp -d /tmp/coopsim-bench-memory-XXXXXX)
 trap 'rm -rf "$out"' EXIT
-cc -std=c11 -O2 -o "$out/peak_rss" tests/bench/peak_rss.c
+tests/bench/helpers.sh "$out" "$(dirname "$prog")" # peak_rss
 
 avail() { # bytes of MemAvailable
     awk '/^MemAvailable:/ { printf "%.0f\n", $2 * 1024 }' /proc/meminfo

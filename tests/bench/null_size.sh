@@ -22,8 +22,7 @@ cfg=tests/data/hyp_twin.cfg
 out=$(mktemp -d "${TMPDIR:-/tmp}/coopsim-bench-null-XXXXXX")
 trap 'rm -rf "$out"' EXIT
 
-cc -std=c11 -O2 -Iinclude -o "$out/binom_ci" tests/bench/binom_ci.c sim/analysis/paired.c \
-    sim/base/error.c -lgsl -lgslcblas -lm
+tests/bench/helpers.sh "$out" # binom_ci
 
 # One line per seed: verdict and p_t of (placebo:KG, regional_cohesion).
 run() { # $1: label, the rest: extra options
