@@ -83,9 +83,10 @@ nowak "$engine:" "$gens" " (target <= 2)"
 #    nodes derived from (run seed, block), so any thread count gives the same
 #    numbers; the kernel makes the general engine's draws (tests/test_kernel.c).
 #    FERMI_GENS generations (default 100); the general engine (experiment.engine = general)
-#    for comparison on ENGINE_GENS (default 10) generations, fastest of 1.
+#    for comparison on ENGINE_GENS (default 10) generations, fastest of ENGINE_REPEAT
+#    (default 3: one run each read 1.52 to 2.00 on 2 threads on the development VM).
 model=(configs/classic/nowak_may.cfg --set 'actor_template.rule="fermi"'
        --set actor_template.rule_params.K=0.1 --set network.initial_c=0.5 --set domains.pd.T=1.05)
 echo "coopsim bench: Fermi imitation, L = $L (draws from one stream per block of nodes)"
 nowak "fermi, $engine:" "${FERMI_GENS:-100}" ""
-repeat=1 run_engine=general nowak "fermi, general engine:" "${ENGINE_GENS:-10}" ""
+repeat=${ENGINE_REPEAT:-3} run_engine=general nowak "fermi, general engine:" "${ENGINE_GENS:-10}" ""
