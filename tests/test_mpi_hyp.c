@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <stdarg.h>
+#include <unistd.h>
 
 #include "config_io.h"
 #include "coop_hypothesis.h"
@@ -413,6 +414,42 @@ Test(mpi_hyp, sweep_points_are_read_by_the_tasks, .timeout = 120)
     cr_assert(eq(int, stats_of(run, b, &cfg, 2, &cost, &err), COOP_EIO));
     cr_assert_str_eq(err.text, serial_err);
     coop_config_destroy(&cfg);
+    e2e_rmrf(tmp);
+}
+
+/* Workers that do not see the results directory (started in another directory,
+ * the results directory given relative): their tasks cannot read their points,
+ * so rank 0 reads them itself, and the files are those of one process. */
+Test(mpi_hyp, sweep_statistics_when_workers_cannot_see_the_results, .timeout = 120)
+{
+    if (!e2e_mpi_program())
+        cr_skip_test("COOPSIM_MPI is not set (no mpicc): MPI tests skipped");
+    e2e_mpi_setup();
+    char tmp[64], a[128], b[128], ref[128], out[160], cwd[1024], cfg[1200], prog[1200];
+    static char line[6000];
+    e2e_tmpdir(tmp, sizeof tmp);
+    snprintf(a, sizeof a, "%s/a", tmp);
+    snprintf(b, sizeof b, "%s/b", tmp);
+    snprintf(ref, sizeof ref, "%s/ref", tmp);
+    cr_assert(mkdir(a, 0777) == 0 && mkdir(b, 0777) == 0);
+    cr_assert_not_null(getcwd(cwd, sizeof cwd)); /* the repository root */
+    snprintf(cfg, sizeof cfg, "%s/tests/data/hyp_sweep.cfg", cwd);
+    const char *mp = e2e_mpi_program();
+    snprintf(prog, sizeof prog, "%s%s%s", mp[0] == '/' ? "" : cwd, mp[0] == '/' ? "" : "/", mp);
+    e2e_result *r = e2e_run("hypothesis %s --threads 1 --quiet -o %s", cfg, ref);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    snprintf(line, sizeof line, "env COOPSIM_MPI_STATS=1 mpirun --allow-run-as-root "
+             "--oversubscribe -np 1 --wdir %s %s hypothesis %s --threads 1 --quiet -o out : "
+             "-np 2 --wdir %s %s hypothesis %s --threads 1 --quiet -o out", a, prog, cfg, b, prog,
+             cfg);
+    r = e2e_capture(line);
+    cr_assert(eq(int, r->status, 0), "%s: %s", line, r->err);
+    cr_assert_not_null(strstr(r->err, "outcomes.csv read by this process from point 0"), "%s",
+                       r->err);
+    snprintf(out, sizeof out, "%s/out", a);
+    cr_assert(e2e_same_csvs(ref, out), "not the files of one process");
+    snprintf(out, sizeof out, "%s/out", b);
+    cr_assert(eq(int, e2e_exists(out), 0), "a worker wrote in its own directory");
     e2e_rmrf(tmp);
 }
 
