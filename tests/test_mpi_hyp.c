@@ -213,6 +213,21 @@ Test(mpi_hyp, posterior_is_byte_identical, .timeout = 180)
     e2e_rmrf(tmp);
 }
 
+/* `coopsim hypothesis FILE --set OV... --threads 2` into dir, and FILE with the
+ * same overrides loaded into *cfg (the settings the run had). */
+static void run_loaded(const char *file, const char *const *ov, int n_ov, const char *dir,
+                       coop_config *cfg)
+{
+    char sets[512] = "";
+    for (int k = 0; k < n_ov; k++) {
+        size_t n = strlen(sets);
+        snprintf(sets + n, sizeof sets - n, " --set %s", ov[k]);
+    }
+    e2e_result *r = e2e_run("hypothesis %s%s --threads 2 --quiet -o %s", file, sets, dir);
+    cr_assert(eq(int, r->status, 0), "%s", r->err);
+    load_ok(file, ov, n_ov, cfg);
+}
+
 /* ---- the rows the tasks format against rows formatted from the numbers ---- */
 
 typedef struct files {
@@ -274,12 +289,9 @@ Test(mpi_hyp, task_rows_are_the_numbers_rows, .timeout = 60)
     char tmp[64], run[128], a[128], b[128];
     e2e_tmpdir(tmp, sizeof tmp);
     snprintf(run, sizeof run, "%s/run", tmp);
-    e2e_result *r = e2e_run("hypothesis tests/data/hyp_small.cfg --replicates 24 --set "
-                            "hypothesis.channels=true --threads 2 --quiet -o %s", run);
-    cr_assert(eq(int, r->status, 0), "%s", r->err);
     coop_config cfg;
     const char *ov[] = {"experiment.replicates=24", "hypothesis.channels=true"};
-    load_ok("tests/data/hyp_small.cfg", ov, 2, &cfg);
+    run_loaded("tests/data/hyp_small.cfg", ov, 2, run, &cfg);
     snprintf(a, sizeof a, "%s/serial", tmp);
     recompute(run, a, &cfg, -1);
     snprintf(b, sizeof b, "%s/farm", tmp);
@@ -345,12 +357,10 @@ Test(mpi_hyp, sweep_points_are_read_by_the_tasks, .timeout = 120)
     char tmp[64], run[128], a[128], b[128], ref[160];
     e2e_tmpdir(tmp, sizeof tmp);
     snprintf(run, sizeof run, "%s/run", tmp);
-    e2e_result *r = e2e_run("hypothesis tests/data/hyp_sweep.cfg --set hypothesis.channels=true "
-                            "--threads 2 --quiet -o %s", run);
-    cr_assert(eq(int, r->status, 0), "%s", r->err);
     coop_config cfg;
     const char *ov[] = {"hypothesis.channels=true"};
-    load_ok("tests/data/hyp_sweep.cfg", ov, 1, &cfg);
+    run_loaded("tests/data/hyp_sweep.cfg", ov, 1, run, &cfg);
+    e2e_result *r;
     coop_err err = {0};
     coop_hyp_cost cost;
     snprintf(ref, sizeof ref, "%s/hypothesis.csv", run);

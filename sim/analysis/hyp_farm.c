@@ -254,13 +254,10 @@ static void *read_begin(const unsigned char *payload, size_t n, long long points
         return NULL;
     }
     hyp_round *r = calloc(1, sizeof *r);
-    if (!r || pthread_mutex_init(&r->mu, NULL) != 0) {
-        free(r);
-        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
-        return NULL;
-    }
-    if (pthread_cond_init(&r->cv, NULL) != 0) {
-        pthread_mutex_destroy(&r->mu);
+    int mu = r && pthread_mutex_init(&r->mu, NULL) == 0;
+    if (!mu || pthread_cond_init(&r->cv, NULL) != 0) {
+        if (mu)
+            pthread_mutex_destroy(&r->mu);
         free(r);
         COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory");
         return NULL;

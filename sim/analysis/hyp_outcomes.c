@@ -131,6 +131,17 @@ static int outcomes_row(const coop_csv_reader *c, const char (*state)[COOP_NAME_
     return q->p >= 0 && q->r >= 0 && q->o >= 0 && known;
 }
 
+/* Reads on from where point `point` starts (the file is sorted by point): its
+ * first row's byte into *at.  COOP_EIO. */
+static int outcomes_seek(coop_csv_reader *c, long long point, long long *at, coop_err *err)
+{
+    struct stat fs;
+    if (stat(c->path, &fs) != 0)
+        return COOP_FAIL(err, COOP_EIO, "%s: cannot read its size", c->path);
+    return coop_csv_reader_bisect(c, coop_csv_reader_tell(c), (long long)fs.st_size, point,
+                                  outcomes_key, at, err);
+}
+
 /* ---------------------------------------------------------------- one point, by a task */
 
 int hyp_outcomes_read(const char *dir, const hyp_pt *p, double *values, double *sv,
@@ -142,14 +153,10 @@ int hyp_outcomes_read(const char *dir, const hyp_pt *p, double *values, double *
     for (size_t k = 0; k < (size_t)p->n_cmp * S * COOP_N_OUTCOMES * R; k++)
         sv[k] = NAN;
     coop_csv_reader c;
-    struct stat fs;
     long long at = -1;
     int st = outcomes_open(&c, dir, err);
-    if (!st && stat(c.path, &fs) != 0)
-        st = COOP_FAIL(err, COOP_EIO, "%s: cannot read its size", c.path);
     if (!st)
-        st = coop_csv_reader_bisect(&c, coop_csv_reader_tell(&c), (long long)fs.st_size,
-                                    p->point, outcomes_key, &at, err);
+        st = outcomes_seek(&c, p->point, &at, err);
     char name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
     int world = -1, rep = -1, have = 0, got = 0, bad = 0, all = (1 << COOP_N_OUTCOMES) - 1;
     long received = 0;
@@ -238,14 +245,10 @@ static int serial(const char *dir, const coop_config *cfg, int n_worlds, int thr
     hyp_pt sp; /* the states' names */
     hyp_pt_states(&sp, cfg, NULL);
     coop_csv_reader c;
-    int st = outcomes_open(&c, dir, err);
-    struct stat fs;
     long long at = -1;
-    if (!st && from > 0 && stat(c.path, &fs) != 0)
-        st = COOP_FAIL(err, COOP_EIO, "%s: cannot read its size", c.path);
+    int st = outcomes_open(&c, dir, err);
     if (!st && from > 0)
-        st = coop_csv_reader_bisect(&c, coop_csv_reader_tell(&c), (long long)fs.st_size, from,
-                                    outcomes_key, &at, err);
+        st = outcomes_seek(&c, from, &at, err);
     const char *path = c.path;
     char name[COOP_HYP_WORLD_NAME] = "", field[COOP_HYP_WORLD_NAME];
     int point = -1, world = -1, rep = -1, got = 0;

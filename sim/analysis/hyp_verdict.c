@@ -26,17 +26,30 @@ void coop_hyp_result_test(coop_hyp_result *r, double sesoi, double alpha)
     coop_paired_sesoi(&r->s, sesoi, alpha, &r->e);
 }
 
-int hyp_boot_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
-                 uint32_t seed, coop_err *err)
+/* The jobs as coop_paired jobs, oriented: the difference the thesis predicts to be
+ * positive (a - b forward, b - a for an outcome where fewer is better); NULL when
+ * out of memory (err says so). */
+static coop_paired_job *oriented(const hyp_job *job, int n, size_t R, coop_err *err)
 {
     coop_paired_job *pj = calloc(n > 0 ? (size_t)n : 1, sizeof *pj);
-    if (!pj)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons", n);
-    for (int k = 0; k < n; k++) { /* oriented, as hyp_compare_all */
+    if (!pj) {
+        COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons", n);
+        return NULL;
+    }
+    for (int k = 0; k < n; k++) {
         int fwd = coop_hypothesis_orientation(job[k].o) > 0;
         pj[k] = (coop_paired_job){fwd ? job[k].a : job[k].b, fwd ? job[k].b : job[k].a, R,
                                   &job[k].r->s};
     }
+    return pj;
+}
+
+int hyp_boot_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
+                 uint32_t seed, coop_err *err)
+{
+    coop_paired_job *pj = oriented(job, n, R, err);
+    if (!pj)
+        return COOP_ENOMEM;
     int st = coop_paired_boot_all(pj, (size_t)n, h->confidence, (size_t)h->bootstrap, seed, err);
     free(pj);
     return st;
@@ -45,17 +58,12 @@ int hyp_boot_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t
 int hyp_compare_all(const coop_hypothesis_cfg *h, const hyp_job *job, int n, size_t R,
                     uint32_t seed, coop_err *err)
 {
-    coop_paired_job *pj = calloc(n > 0 ? (size_t)n : 1, sizeof *pj);
+    coop_paired_job *pj = oriented(job, n, R, err);
     if (!pj)
-        return COOP_FAIL(err, COOP_ENOMEM, "hypothesis: out of memory for %d comparisons", n);
+        return COOP_ENOMEM;
     for (int k = 0; k < n; k++) {
-        coop_hyp_result *r = job[k].r;
-        r->outcome = job[k].o;
-        r->orientation = coop_hypothesis_orientation(job[k].o);
-        /* oriented: the difference the thesis predicts to be positive */
-        int fwd = r->orientation > 0;
-        pj[k] = (coop_paired_job){fwd ? job[k].a : job[k].b, fwd ? job[k].b : job[k].a, R,
-                                  &r->s};
+        job[k].r->outcome = job[k].o;
+        job[k].r->orientation = coop_hypothesis_orientation(job[k].o);
     }
     int st = coop_paired_compare_all(pj, (size_t)n, h->confidence, (size_t)h->bootstrap, seed,
                                      err);
